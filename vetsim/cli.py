@@ -1,0 +1,79 @@
+"""Command line: ``vetsim validate|show|...``. Errors reach the user as messages, never tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from . import __version__
+from .errors import VetsimError
+from .i18n import LANGS, label
+
+__all__ = ["main", "build_parser"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .scenario import load_scenario
+
+    sc = load_scenario(args.path)
+    print(f"{label('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from .scenario import load_scenario
+    from .show import format_summary
+
+    print(format_summary(load_scenario(args.path), args.lang))
+    return 0
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=LANGS, default="zh", help="output language (default zh)")
+    p.add_argument("--debug", action="store_true", help="show full tracebacks for internal errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vetsim", description="vetsim: county veterans-affairs planning workbench")
+    parser.add_argument("--version", action="version", version=f"vetsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check a scenario folder")
+    p.add_argument("path")
+    _add_common(p)
+    p.set_defaults(handler=_validate)
+    p = sub.add_parser("show", help="print a scenario summary")
+    p.add_argument("path")
+    _add_common(p)
+    p.set_defaults(handler=_show)
+    for register in _extensions():
+        register(sub, _add_common)
+    return parser
+
+
+def _extensions() -> list[Callable[..., None]]:
+    """Subcommands contributed by other modules: each ``register(subparsers, add_common)``."""
+    return []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    lang = getattr(args, "lang", "zh")
+    try:
+        return int(args.handler(args) or 0)
+    except VetsimError as exc:
+        print(exc.user_message(lang), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        if getattr(args, "debug", False):
+            raise
+        print(f"{label('error.internal', lang)}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Error types that reach users: every problem names its file, its row or key, and what is allowed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Problem", "ScenarioError", "VetsimError"]
+
+
+class VetsimError(Exception):
+    """Base class for errors that are shown to users as plain text, never as a traceback."""
+
+    def user_message(self, lang: str = "zh") -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input: where it is and what is allowed, in Chinese and English."""
+
+    file: str
+    where_zh: str
+    where_en: str
+    message_zh: str
+    message_en: str
+
+    def text(self, lang: str = "zh") -> str:
+        where = self.where_zh if lang == "zh" else self.where_en
+        msg = self.message_zh if lang == "zh" else self.message_en
+        sep = "：" if lang == "zh" else ": "
+        return f"{self.file}{' ' + where if where else ''}{sep}{msg}"
+
+
+class ScenarioError(VetsimError, ValueError):
+    """A scenario that cannot be loaded; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self.user_message("en"))
+
+    def user_message(self, lang: str = "zh") -> str:
+        head = (
+            f"情景数据有 {len(self.problems)} 处错误："
+            if lang == "zh"
+            else f"The scenario has {len(self.problems)} problem(s):"
+        )
+        return "\n".join([head, *("  - " + p.text(lang) for p in self.problems)])

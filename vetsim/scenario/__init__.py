@@ -1,0 +1,21 @@
+"""Scenario files: schema, loading with validation, and the immutable ``Scenario``."""
+
+from .loader import load_scenario, validate_scenario
+from .model import Scenario
+from .params import DatedParam, Quantity
+from .rows import BacklogRow, CaseloadRow, SiteRow
+from .spec import LEVELS, SITE_LEVELS, ScenarioSpec
+
+__all__ = [
+    "load_scenario",
+    "validate_scenario",
+    "Scenario",
+    "ScenarioSpec",
+    "SiteRow",
+    "CaseloadRow",
+    "BacklogRow",
+    "Quantity",
+    "DatedParam",
+    "LEVELS",
+    "SITE_LEVELS",
+]

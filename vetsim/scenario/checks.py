@@ -1,0 +1,140 @@
+"""Checks across files: the site tree, case types, shares that must sum to 1, references."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..errors import Problem
+from .rows import BacklogRow, CaseloadRow, SiteRow
+from .spec import LEVELS, ScenarioSpec
+
+__all__ = ["cross_check", "Locate"]
+
+# (table file name, row index, column or None) -> (file, where_zh, where_en)
+Locate = Callable[[str, int, str | None], tuple[str, str, str]]
+
+_PARENT_LEVEL = {"village": "township", "township": "county_center", "county_center": None}
+_NEXT_LEVEL = {"village": "township", "township": "county_center", "county_center": "partner", "partner": None}
+SHARE_TOLERANCE = 1e-3
+
+
+def _p(loc: tuple[str, str, str], zh: str, en: str) -> Problem:
+    return Problem(loc[0], loc[1], loc[2], zh, en)
+
+
+def _check_sites(sites: tuple[SiteRow, ...], locate: Locate) -> list[Problem]:
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, s in enumerate(sites):
+        if s.site_id in seen:
+            out.append(_p(locate("sites.csv", i, "site_id"),
+                          f"站点编号 {s.site_id!r} 重复（与第 {seen[s.site_id] + 1} 个站点相同）；编号必须唯一",
+                          f"duplicate site_id {s.site_id!r} (same as site #{seen[s.site_id] + 1}); ids must be unique"))
+        else:
+            seen[s.site_id] = i
+    ids = {s.site_id: s for s in sites}
+    for i, s in enumerate(sites):
+        if s.parent_id is not None and s.parent_id not in ids:
+            out.append(_p(locate("sites.csv", i, "parent_id"),
+                          f"上级站点 {s.parent_id!r} 不存在；parent_id 必须是已有站点的 site_id",
+                          f"parent {s.parent_id!r} does not exist; parent_id must be the site_id of another site"))
+    # cycles: follow parents; a chain longer than the number of sites loops
+    reported: set[str] = set()
+    for i, s in enumerate(sites):
+        chain, node = [s.site_id], s
+        while node.parent_id in ids and len(chain) <= len(ids):
+            node = ids[node.parent_id]
+            if node.site_id in chain:
+                loop = chain[chain.index(node.site_id):] + [node.site_id]
+                if not reported & set(loop):
+                    out.append(_p(locate("sites.csv", i, "parent_id"),
+                                  f"上下级关系形成循环：{' → '.join(loop)}",
+                                  f"parent links form a cycle: {' -> '.join(loop)}"))
+                    reported.update(loop)
+                break
+            chain.append(node.site_id)
+    centers = [i for i, s in enumerate(sites) if s.level == "county_center"]
+    if len(centers) != 1:
+        loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
+        out.append(_p(loc, f"必须恰好有 1 个县级服务中心（county_center），实际 {len(centers)} 个",
+                      f"there must be exactly 1 county_center, found {len(centers)}"))
+    for i, s in enumerate(sites):
+        want = _PARENT_LEVEL[s.level]
+        if s.parent_id in ids and s.site_id not in reported:
+            got = ids[s.parent_id].level
+            if want is None or got != want:
+                out.append(_p(locate("sites.csv", i, "parent_id"),
+                              f"{s.level} 的上级应为 {want or '（无）'}，实际为 {got}",
+                              f"the parent of a {s.level} must be {want or '(none)'}, got {got}"))
+        elif s.parent_id is None and want is not None:
+            out.append(_p(locate("sites.csv", i, "parent_id"),
+                          f"{s.level} 必须填写上级站点 parent_id（{want}）",
+                          f"a {s.level} needs a parent_id (a {want})"))
+    return out
+
+
+def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: Locate) -> list[Problem]:
+    out: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(rows):
+        key = (r.case_type, r.level)
+        if key in seen:
+            out.append(_p(locate("caseload.csv", i, "level"),
+                          f"业务类型 {r.case_type} 在层级 {r.level} 重复出现；每个（业务类型, 层级）只能一行",
+                          f"case type {r.case_type} at level {r.level} appears twice; one row per (case_type, level)"))
+        seen.setdefault(key, i)
+        if r.case_type not in spec.case_types:
+            out.append(_p(locate("caseload.csv", i, "case_type"),
+                          f"未知业务类型 {r.case_type!r}；允许：{', '.join(spec.case_types)}",
+                          f"unknown case type {r.case_type!r}; allowed: {', '.join(spec.case_types)}"))
+        total = sum(r.seasonality)
+        if abs(total - 1) > SHARE_TOLERANCE:
+            out.append(_p(locate("caseload.csv", i, "m01"),
+                          f"m01..m12 月度占比之和应为 1，实际为 {total:.4f}",
+                          f"monthly shares m01..m12 must sum to 1, got {total:.4f}"))
+        if r.level == "partner" and r.resolved_here_share != 1:
+            out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
+                          "合作部门（partner）层级的 resolved_here_share 必须为 1",
+                          "resolved_here_share must be 1 at the partner level"))
+    for i, r in enumerate(rows):
+        nxt = _NEXT_LEVEL[r.level]
+        if r.resolved_here_share < 1 and nxt is not None and (r.case_type, nxt) not in seen:
+            out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
+                          f"有 {1 - r.resolved_here_share:.0%} 的案件需上转，但缺少 {r.case_type} 在 {nxt} 层级的行",
+                          f"{1 - r.resolved_here_share:.0%} of cases are referred up, but there is no row "
+                          f"for {r.case_type} at level {nxt}"))
+    for ct_id, ct in spec.case_types.items():
+        if not any(r.case_type == ct_id for r in rows):
+            out.append(Problem("caseload.csv", "", "", f"业务类型 {ct_id} 没有任何数据行",
+                               f"case type {ct_id} has no rows"))
+        if (ct_id, "partner") in seen and ct.partner is None:
+            out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
+                               "该业务类型有合作部门层级的行，必须指定 partner",
+                               "this case type has a partner-level row, so it needs a partner"))
+        if ct.partner is not None and ct.partner not in spec.partners:
+            out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
+                               f"合作部门 {ct.partner!r} 未在 partners 中定义；允许：{', '.join(spec.partners)}",
+                               f"partner {ct.partner!r} is not defined in partners; allowed: {', '.join(spec.partners)}"))
+    return out
+
+
+def _check_backlog(spec: ScenarioSpec, rows: tuple[BacklogRow, ...], site_ids: set[str],
+                   locate: Locate) -> list[Problem]:
+    out: list[Problem] = []
+    for i, r in enumerate(rows):
+        if r.case_type not in spec.case_types:
+            out.append(_p(locate("backlog.csv", i, "case_type"),
+                          f"未知业务类型 {r.case_type!r}；允许：{', '.join(spec.case_types)}",
+                          f"unknown case type {r.case_type!r}; allowed: {', '.join(spec.case_types)}"))
+        if r.site_id not in site_ids:
+            out.append(_p(locate("backlog.csv", i, "site_id"), f"站点 {r.site_id!r} 不存在",
+                          f"site {r.site_id!r} does not exist"))
+    return out
+
+
+def cross_check(spec: ScenarioSpec, sites: tuple[SiteRow, ...], caseload: tuple[CaseloadRow, ...],
+                backlog: tuple[BacklogRow, ...], locate: Locate) -> list[Problem]:
+    """All problems that involve more than one row or file."""
+    assert set(_NEXT_LEVEL) == set(LEVELS)
+    return (_check_sites(sites, locate) + _check_caseload(spec, caseload, locate)
+            + _check_backlog(spec, backlog, {s.site_id for s in sites}, locate))

@@ -1,0 +1,106 @@
+"""The loaded, validated, immutable ``Scenario``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .rows import BacklogRow, CaseloadRow, SiteRow
+from .spec import SITE_LEVELS, ScenarioSpec
+
+__all__ = ["Scenario"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A county scenario: settings from ``scenario.yaml`` and the validated tables.
+
+    Immutable; derive variants with :meth:`with_site_changes`. ``hash()`` depends on content
+    only (not on the folder, file encoding or row order of the files).
+    """
+
+    spec: ScenarioSpec
+    sites: tuple[SiteRow, ...]
+    caseload: tuple[CaseloadRow, ...]
+    backlog: tuple[BacklogRow, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    # ---- identity -------------------------------------------------------------------------
+    def canonical(self) -> dict[str, Any]:
+        """Content as plain JSON types, rows sorted by key: the input of :meth:`hash`."""
+        return {
+            "spec": self.spec.model_dump(mode="json"),
+            "sites": sorted((r.model_dump(mode="json") for r in self.sites), key=lambda d: d["site_id"]),
+            "caseload": sorted(
+                (r.model_dump(mode="json") for r in self.caseload), key=lambda d: (d["case_type"], d["level"])
+            ),
+            "backlog": sorted(
+                (r.model_dump(mode="json") for r in self.backlog), key=lambda d: (d["case_type"], d["site_id"])
+            ),
+        }
+
+    def hash(self) -> str:
+        """SHA-256 of the canonical content; stable across runs, machines and encodings."""
+        text = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def __hash__(self) -> int:
+        return int(self.hash()[:15], 16)
+
+    # ---- convenient views -----------------------------------------------------------------
+    def name(self, lang: str = "zh") -> str:
+        return self.spec.name.zh if lang == "zh" else self.spec.name.en
+
+    @cached_property
+    def site_index(self) -> dict[str, SiteRow]:
+        return {s.site_id: s for s in self.sites}
+
+    def site(self, site_id: str) -> SiteRow:
+        return self.site_index[site_id]
+
+    def children(self, site_id: str) -> tuple[SiteRow, ...]:
+        return tuple(s for s in self.sites if s.parent_id == site_id)
+
+    def sites_at(self, level: str) -> tuple[SiteRow, ...]:
+        return tuple(s for s in self.sites if s.level == level)
+
+    @property
+    def county_center(self) -> SiteRow:
+        return self.sites_at("county_center")[0]
+
+    def caseload_row(self, case_type: str, level: str) -> CaseloadRow | None:
+        return next((r for r in self.caseload if r.case_type == case_type and r.level == level), None)
+
+    def sites_frame(self) -> pd.DataFrame:
+        """One row per site, with staff totals and opening minutes per day."""
+        df = pd.DataFrame([r.model_dump() for r in self.sites])
+        df["staff"] = df["funded_staff"] + df["parttime_staff"]
+        df["open_minutes_per_day"] = [s.open_minutes_per_day for s in self.sites]
+        df["level"] = pd.Categorical(df["level"], categories=list(SITE_LEVELS))
+        return df
+
+    def caseload_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([r.model_dump() for r in self.caseload])
+
+    def backlog_frame(self) -> pd.DataFrame:
+        cols = list(BacklogRow.model_fields)
+        return pd.DataFrame([r.model_dump() for r in self.backlog], columns=cols)
+
+    # ---- variants -------------------------------------------------------------------------
+    def with_site_changes(self, changes: dict[str, dict[str, Any]]) -> "Scenario":
+        """A copy with some site fields changed, e.g. ``{"T01": {"funded_staff": 2}}``; revalidated."""
+        from .loader import validate_scenario  # local: loader imports this module
+
+        unknown = sorted(set(changes) - set(self.site_index))
+        if unknown:
+            raise KeyError(f"unknown site ids: {unknown}")
+        sites = tuple(
+            SiteRow.model_validate({**s.model_dump(), **changes.get(s.site_id, {})}) for s in self.sites
+        )
+        return validate_scenario(Scenario(self.spec, sites, self.caseload, self.backlog, self.path))

@@ -1,0 +1,62 @@
+"""Numbers a user might question: a scalar ``Quantity`` or a dated ``DatedParam`` (OpenFisca style).
+
+Every number carries its unit, a Chinese and an English label, and its source
+(a citation, or the word ``assumption``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["Frozen", "Quantity", "DatedParam", "Labelled"]
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Frozen(BaseModel):
+    """Immutable model that refuses unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Labelled(Frozen):
+    label_zh: NonEmpty
+    label_en: NonEmpty
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+class Quantity(Labelled):
+    """A single number with unit, labels and source."""
+
+    value: float
+    unit: NonEmpty
+    source: NonEmpty
+
+
+class DatedParam(Labelled):
+    """A value that changes on given dates; the value in force on a date is the latest one on or before it."""
+
+    unit: NonEmpty
+    source: NonEmpty
+    values: dict[dt.date, float] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _sorted(cls, v: dict[dt.date, float]) -> dict[dt.date, float]:
+        return dict(sorted(v.items()))
+
+    def at(self, day: dt.date) -> float:
+        """Value in force on ``day``; raises if ``day`` precedes the first dated value."""
+        dates = list(self.values)
+        i = bisect_right(dates, day)
+        if i == 0:
+            raise ValueError(
+                f"{self.label_en}: no value in force on {day}; first value starts {dates[0]}"
+            )
+        return self.values[dates[i - 1]]

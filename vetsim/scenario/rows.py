@@ -1,0 +1,157 @@
+"""Row schemas of the scenario's CSV tables (one pydantic model per row)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, field_validator
+
+from .params import Frozen
+from .spec import Level, SiteLevel
+
+__all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "parse_days", "parse_hours"]
+
+MONTHS: tuple[str, ...] = tuple(f"m{m:02d}" for m in range(1, 13))
+_DAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_ID = r"^[A-Za-z0-9_\-]+$"
+
+
+def _blank_to_none(v: object) -> object:
+    return None if isinstance(v, str) and v.strip() == "" else v
+
+
+Opt = BeforeValidator(_blank_to_none)
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """'Mon-Fri' or 'Tue,Thu' (or 1-7, Monday=1) -> sorted weekday numbers, Monday=0."""
+    out: set[int] = set()
+    for part in re.split(r"[;,]", text):
+        part = part.strip().lower()
+        if not part:
+            continue
+        ends = [p.strip() for p in part.split("-")]
+        if len(ends) > 2:
+            raise ValueError(f"cannot read day range {part!r}")
+        nums = []
+        for e in ends:
+            if e[:3] in _DAY_NAMES:
+                nums.append(_DAY_NAMES[e[:3]])
+            elif e.isdigit() and 1 <= int(e) <= 7:
+                nums.append(int(e) - 1)
+            else:
+                raise ValueError(f"unknown day {e!r}; use Mon..Sun or 1..7, e.g. 'Mon-Fri' or 'Tue,Thu'")
+        lo, hi = nums[0], nums[-1]
+        if hi < lo:
+            raise ValueError(f"day range {part!r} runs backwards")
+        out.update(range(lo, hi + 1))
+    if not out:
+        raise ValueError("no opening days given; e.g. 'Mon-Fri'")
+    return tuple(sorted(out))
+
+
+def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
+    """'08:30-12:00;14:00-17:30' -> ((510, 720), (840, 1050)) in minutes after midnight."""
+    spans: list[tuple[int, int]] = []
+    for part in re.split(r"[;,]", text):
+        part = part.strip()
+        if not part:
+            continue
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", part)
+        if not m:
+            raise ValueError(f"cannot read opening hours {part!r}; use HH:MM-HH:MM, e.g. '08:30-12:00;14:00-17:30'")
+        h1, m1, h2, m2 = map(int, m.groups())
+        a, b = h1 * 60 + m1, h2 * 60 + m2
+        if not (0 <= a < b <= 24 * 60) or m1 > 59 or m2 > 59:
+            raise ValueError(f"opening hours {part!r} must be a valid, non-empty span within one day")
+        spans.append((a, b))
+    spans.sort()
+    for (a1, b1), (a2, _) in zip(spans, spans[1:]):
+        if a2 < b1:
+            raise ValueError(f"opening hours overlap in {text!r}")
+    if not spans:
+        raise ValueError("no opening hours given; e.g. '08:30-12:00;14:00-17:30'")
+    return tuple(spans)
+
+
+class SiteRow(Frozen):
+    """One site of the network (sites.csv)."""
+
+    site_id: str = Field(pattern=_ID)
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    level: SiteLevel
+    parent_id: Annotated[str | None, Opt] = None
+    funded_staff: int = Field(ge=0)
+    parttime_staff: int = Field(ge=0)
+    open_days: tuple[int, ...]
+    open_hours: tuple[tuple[int, int], ...]
+    online_share: float = Field(ge=0, le=1)
+    veterans: int = Field(ge=0)
+
+    @field_validator("open_days", mode="before")
+    @classmethod
+    def _days(cls, v: object) -> object:
+        return parse_days(v) if isinstance(v, str) else v
+
+    @field_validator("open_hours", mode="before")
+    @classmethod
+    def _hours(cls, v: object) -> object:
+        return parse_hours(v) if isinstance(v, str) else v
+
+    @property
+    def staff(self) -> int:
+        return self.funded_staff + self.parttime_staff
+
+    @property
+    def open_minutes_per_day(self) -> int:
+        return sum(b - a for a, b in self.open_hours)
+
+
+class CaseloadRow(Frozen):
+    """Volumes and work per case type and level (caseload.csv)."""
+
+    case_type: str = Field(min_length=1)
+    level: Level
+    yearly_volume: float = Field(ge=0)
+    counter_minutes: float = Field(ge=0)
+    backoffice_hours: float = Field(ge=0)
+    resolved_here_share: float = Field(ge=0, le=1)
+    referral_delay_days: float = Field(ge=0)
+    deadline_working_days: int = Field(gt=0)
+    m01: float = Field(ge=0)
+    m02: float = Field(ge=0)
+    m03: float = Field(ge=0)
+    m04: float = Field(ge=0)
+    m05: float = Field(ge=0)
+    m06: float = Field(ge=0)
+    m07: float = Field(ge=0)
+    m08: float = Field(ge=0)
+    m09: float = Field(ge=0)
+    m10: float = Field(ge=0)
+    m11: float = Field(ge=0)
+    m12: float = Field(ge=0)
+    source: str = Field(min_length=1)
+
+    @property
+    def seasonality(self) -> tuple[float, ...]:
+        return tuple(getattr(self, m) for m in MONTHS)
+
+
+class BacklogRow(Frozen):
+    """Cases open on the start date, including the petition backlog 积案 (backlog.csv)."""
+
+    case_type: str = Field(min_length=1)
+    site_id: str = Field(pattern=_ID)
+    open_cases: int = Field(ge=0)
+    mean_age_days: float = Field(ge=0)
+    source: str = Field(min_length=1)
+
+
+# file name -> (row model, key columns identifying a row, required?)
+TABLES: dict[str, tuple[type[Frozen], tuple[str, ...], bool]] = {
+    "sites.csv": (SiteRow, ("site_id",), True),
+    "caseload.csv": (CaseloadRow, ("case_type", "level"), True),
+    "backlog.csv": (BacklogRow, ("case_type", "site_id"), False),
+}

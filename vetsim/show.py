@@ -1,0 +1,60 @@
+"""``vetsim show``: a plain-text summary of a scenario (sites by level, staff, yearly volumes)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .i18n import LEVEL_LABELS, label
+from .scenario import SITE_LEVELS, Scenario
+
+__all__ = ["summary_tables", "format_summary"]
+
+
+def summary_tables(scenario: Scenario, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """The summary as DataFrames with labelled columns: network by level, and yearly volume by case type."""
+    lv = 0 if lang == "zh" else 1
+    sites = scenario.sites_frame()
+    net = (
+        sites.groupby("level", observed=False)
+        .agg(sites=("site_id", "size"), funded_staff=("funded_staff", "sum"),
+             parttime_staff=("parttime_staff", "sum"), staff=("staff", "sum"))
+        .reindex(list(SITE_LEVELS)[::-1])
+    )
+    net.loc["total"] = net.sum()
+    net.index = [LEVEL_LABELS[i][lv] if i in LEVEL_LABELS else label("total", lang) for i in net.index]
+    net.columns = [label(c, lang) for c in net.columns]
+    vol = scenario.caseload_frame().pivot_table(index="case_type", columns="level", values="yearly_volume",
+                                                aggfunc="sum", fill_value=0)
+    vol = vol.reindex(columns=[lvl for lvl in SITE_LEVELS[::-1] if lvl in vol.columns])
+    vol[label("total", lang)] = vol.sum(axis=1)
+    vol = vol.reindex(list(scenario.spec.case_types))
+    vol.index = [scenario.spec.case_types[c].label(lang) for c in vol.index]
+    vol.columns = [LEVEL_LABELS[c][lv] if c in LEVEL_LABELS else c for c in vol.columns]
+    vol.loc[label("total", lang)] = vol.sum()
+    return {"network": net.astype(int), "caseload": vol.round(0).astype(int)}
+
+
+def format_summary(scenario: Scenario, lang: str = "zh") -> str:
+    """Human-readable summary for the terminal."""
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
+        return _format(scenario, summary_tables(scenario, lang), lang)
+
+
+def _format(scenario: Scenario, tables: dict[str, pd.DataFrame], lang: str) -> str:
+    spec = scenario.spec
+    backlog = sum(r.open_cases for r in scenario.backlog)
+    lines = [
+        f"{label('scenario', lang)}: {scenario.name(lang)}",
+        f"{label('base_year', lang)}: {spec.base_year}    {label('horizon', lang)}: {spec.horizon_years}"
+        f"    {label('seed', lang)}: {spec.seed}",
+        f"{label('hash', lang)}: {scenario.hash()[:12]}",
+        "",
+        f"== {label('network', lang)} ==",
+        tables["network"].to_string(),
+        "",
+        f"== {label('caseload', lang)}: {label('yearly_volume', lang)} ==",
+        tables["caseload"].to_string(),
+        "",
+        f"{label('open_cases', lang)}: {backlog}",
+    ]
+    return "\n".join(lines)
