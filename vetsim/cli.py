@@ -53,9 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Modules that contribute subcommands; each defines ``register(subparsers, add_common)``.
+_EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.staffing.cli", "vetsim.fiscal.cli", "vetsim.report.cli")
+
+
 def _extensions() -> list[Callable[..., None]]:
-    """Subcommands contributed by other modules: each ``register(subparsers, add_common)``."""
-    return []
+    """The ``register`` functions of the subcommand modules that exist in this version."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    found = []
+    for name in _EXTENSION_MODULES:
+        if find_spec(name.rsplit(".", 1)[0]) is not None and find_spec(name) is not None:
+            found.append(import_module(name).register)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,9 +9,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
 from .checks import cross_check
+from .fiscal_spec import check_fiscal
 from .model import Scenario
 from .problems import from_validation_error
-from .rows import TABLES, SiteRow
+from .rows import CORE_TABLES, TABLES, SiteRow
 from .sources import RawRow, RawScenario, read_raw
 from .spec import ScenarioSpec
 
@@ -82,7 +83,9 @@ def _locator(raw: RawScenario | None):
 
 def validate_scenario(scenario: Scenario, raw: RawScenario | None = None) -> Scenario:
     """Run the cross-file checks; return the scenario or raise ``ScenarioError``."""
-    problems = cross_check(scenario.spec, scenario.sites, scenario.caseload, scenario.backlog, _locator(raw))
+    locate = _locator(raw)
+    problems = cross_check(scenario.spec, scenario.sites, scenario.caseload, scenario.backlog, locate)
+    problems += check_fiscal(scenario.spec, dict(scenario.extra_tables), locate)
     if problems:
         raise ScenarioError(problems)
     return scenario
@@ -111,6 +114,7 @@ def load_scenario(path: str | Path) -> Scenario:
         problems += row_problems
     if problems or spec is None:
         raise ScenarioError(problems)
+    extra = tuple((name, rows) for name, rows in tables.items() if name not in CORE_TABLES)
     scenario = Scenario(spec, tables["sites.csv"], tables["caseload.csv"], tables["backlog.csv"],  # type: ignore[arg-type]
-                        folder.resolve())
+                        extra, folder.resolve())
     return validate_scenario(scenario, raw)

@@ -11,7 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from .rows import BacklogRow, CaseloadRow, SiteRow
+from .params import Frozen
+from .rows import TABLES, BacklogRow, CaseloadRow, SiteRow
 from .spec import SITE_LEVELS, ScenarioSpec
 
 __all__ = ["Scenario"]
@@ -29,21 +30,22 @@ class Scenario:
     sites: tuple[SiteRow, ...]
     caseload: tuple[CaseloadRow, ...]
     backlog: tuple[BacklogRow, ...] = ()
+    extra_tables: tuple[tuple[str, tuple[Frozen, ...]], ...] = ()  # (file name, rows), e.g. fiscal tables
     path: Path | None = field(default=None, compare=False)
 
     # ---- identity -------------------------------------------------------------------------
+    def table(self, name: str) -> tuple[Frozen, ...]:
+        """Rows of the table file ``name`` (e.g. ``"sites.csv"``); empty if the scenario has none."""
+        core = {"sites.csv": self.sites, "caseload.csv": self.caseload, "backlog.csv": self.backlog}
+        return core[name] if name in core else dict(self.extra_tables).get(name, ())
+
     def canonical(self) -> dict[str, Any]:
-        """Content as plain JSON types, rows sorted by key: the input of :meth:`hash`."""
-        return {
-            "spec": self.spec.model_dump(mode="json"),
-            "sites": sorted((r.model_dump(mode="json") for r in self.sites), key=lambda d: d["site_id"]),
-            "caseload": sorted(
-                (r.model_dump(mode="json") for r in self.caseload), key=lambda d: (d["case_type"], d["level"])
-            ),
-            "backlog": sorted(
-                (r.model_dump(mode="json") for r in self.backlog), key=lambda d: (d["case_type"], d["site_id"])
-            ),
-        }
+        """Content as plain JSON types, rows sorted by their key columns: the input of :meth:`hash`."""
+        out: dict[str, Any] = {"spec": self.spec.model_dump(mode="json")}
+        for name, (_model, keys, _required) in TABLES.items():
+            rows = [r.model_dump(mode="json") for r in self.table(name)]
+            out[name] = sorted(rows, key=lambda d: tuple(str(d.get(k)) for k in keys))
+        return out
 
     def hash(self) -> str:
         """SHA-256 of the canonical content; stable across runs, machines and encodings."""
@@ -103,4 +105,4 @@ class Scenario:
         sites = tuple(
             SiteRow.model_validate({**s.model_dump(), **changes.get(s.site_id, {})}) for s in self.sites
         )
-        return validate_scenario(Scenario(self.spec, sites, self.caseload, self.backlog, self.path))
+        return validate_scenario(Scenario(self.spec, sites, self.caseload, self.backlog, self.extra_tables, self.path))

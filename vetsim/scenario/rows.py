@@ -8,9 +8,10 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator
 
 from .params import Frozen
+from .fiscal_spec import FISCAL_TABLES
 from .spec import Level, SiteLevel
 
-__all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "parse_days", "parse_hours"]
+__all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours"]
 
 MONTHS: tuple[str, ...] = tuple(f"m{m:02d}" for m in range(1, 13))
 _DAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -150,8 +151,9 @@ class BacklogRow(Frozen):
 
 
 # file name -> (row model, key columns identifying a row, required?)
-TABLES: dict[str, tuple[type[Frozen], tuple[str, ...], bool]] = {
+CORE_TABLES: dict[str, tuple[type[Frozen], tuple[str, ...], bool]] = {
     "sites.csv": (SiteRow, ("site_id",), True),
     "caseload.csv": (CaseloadRow, ("case_type", "level"), True),
     "backlog.csv": (BacklogRow, ("case_type", "site_id"), False),
 }
+TABLES = {**CORE_TABLES, **FISCAL_TABLES}

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .params import DatedParam, Frozen, Labelled, Quantity
+from .fiscal_spec import Fiscal
+from .params import Frozen, Labelled, Quantity
 
 __all__ = [
     "LEVELS",
@@ -21,7 +22,6 @@ __all__ = [
     "Partner",
     "Simulation",
     "Costs",
-    "Fiscal",
     "ScenarioSpec",
 ]
 
@@ -105,13 +105,6 @@ class Costs(Frozen):
             if missing:
                 raise ValueError(f"{name}: missing levels {sorted(missing)}; all of {list(SITE_LEVELS)} are required")
         return self
-
-
-class Fiscal(Frozen):
-    """Fiscal settings: the county's region tier and dated fiscal parameters."""
-
-    region_tier: Literal["east", "central", "west"]
-    parameters: dict[str, DatedParam]
 
 
 class ScenarioSpec(Frozen):
