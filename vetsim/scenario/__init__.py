@@ -3,7 +3,7 @@
 from .loader import load_scenario, validate_scenario
 from .model import Scenario
 from .params import DatedParam, Quantity
-from .rows import BacklogRow, CaseloadRow, SiteRow
+from .rows import BacklogRow, CaseloadRow, SiteRow, parse_days, parse_hours
 from .spec import LEVELS, SITE_LEVELS, ScenarioSpec
 
 __all__ = [
@@ -16,6 +16,8 @@ __all__ = [
     "BacklogRow",
     "Quantity",
     "DatedParam",
+    "parse_days",
+    "parse_hours",
     "LEVELS",
     "SITE_LEVELS",
 ]

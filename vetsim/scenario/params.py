@@ -11,8 +11,14 @@ from bisect import bisect_right
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
-__all__ = ["Frozen", "Quantity", "DatedParam", "Labelled"]
+__all__ = ["Frozen", "Quantity", "DatedParam", "Labelled", "invalid"]
+
+
+def invalid(zh: str, en: str) -> PydanticCustomError:
+    """A validation error with its message in Chinese and English (raise it inside validators)."""
+    return PydanticCustomError("vetsim_invalid", "{en}", {"zh": zh, "en": en})
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -20,7 +26,7 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 class Frozen(BaseModel):
     """Immutable model that refuses unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Labelled(Frozen):

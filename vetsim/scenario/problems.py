@@ -105,7 +105,9 @@ def from_validation_error(
         kind = e["type"]
         ctx = {k: v for k, v in (e.get("ctx") or {}).items()}
         fmt = {"input": _show(e.get("input")), **{k: str(v) for k, v in ctx.items()}}
-        if kind == "extra_forbidden":
+        if kind == "vetsim_invalid":
+            zh, en = str(ctx["zh"]), str(ctx["en"])
+        elif kind == "extra_forbidden":
             allowed = allowed_fields(model, loc)
             zh = f"未知字段 {loc[-1]!r}；允许的字段：{', '.join(allowed)}"
             en = f"unknown key {loc[-1]!r}; allowed keys: {', '.join(allowed)}"

@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .fiscal_spec import Fiscal
-from .params import Frozen, Labelled, Quantity
+from .params import Frozen, Labelled, Quantity, invalid
+from ..staffing.settings import StaffingSettings  # optional staffing rules (owned by vetsim.staffing)
 
 __all__ = [
     "LEVELS",
@@ -71,7 +72,20 @@ class Partner(Labelled):
 
 
 class Simulation(Frozen):
-    """Settings of the caseload simulation that are not per case type or site."""
+    """Settings of the caseload simulation that are not per case type or site.
+
+    ``calendar``: ``official`` = weekdays minus Chinese public holidays plus make-up workdays (调休),
+    sites open on their ``open_days``/``open_hours``; ``weekdays`` = Monday-Friday, no holidays;
+    ``continuous`` = every site open around the clock every day with flat arrivals (no calendar
+    effects at all; for checks against queueing theory).
+    ``service_time_distribution``: ``gamma`` with mean ``counter_minutes`` and CV ``service_time_cv``,
+    or ``exponential`` (CV 1; ``service_time_cv`` is then ignored).
+    ``counter_policy``: ``counter_first`` = during opening hours staff serve the counter whenever
+    someone waits; only the staff time left over in the day goes to back-office casework.
+    ``abandonment``: whether veterans leave the queue after their patience runs out.
+    ``weekday_profile``: relative arrival weight per weekday (1 = Monday .. 7 = Sunday); days not
+    listed weigh 1. A month's volume is spread over the site's open days with these weights.
+    """
 
     start_date: dt.date
     days: int = Field(gt=0, le=3660)
@@ -80,14 +94,27 @@ class Simulation(Frozen):
     patience_minutes: Quantity
     return_delay_days: Quantity
     hour_profile: dict[int, float] = Field(min_length=1)
+    calendar: Literal["official", "weekdays", "continuous"] = "official"
+    service_time_distribution: Literal["gamma", "exponential"] = "gamma"
+    counter_policy: Literal["counter_first"] = "counter_first"
+    abandonment: bool = True
+    weekday_profile: dict[int, float] | None = None
 
     @model_validator(mode="after")
     def _profile(self) -> "Simulation":
+        wbad = [d for d, w in (self.weekday_profile or {}).items() if not 1 <= d <= 7 or w < 0]
+        if wbad:
+            raise invalid(f"weekday_profile：星期应为 1-7（周一=1），权重应不小于 0，实际为 {wbad}",
+                          f"weekday_profile: days must be 1-7 (Monday=1) with weights >= 0, got {wbad}")
+        if self.service_time_cv.value <= 0 or self.patience_minutes.value <= 0 or self.return_delay_days.value < 0:
+            raise invalid("service_time_cv、patience_minutes 应大于 0，return_delay_days 应不小于 0",
+                          "service_time_cv and patience_minutes must be > 0, return_delay_days >= 0")
         bad = [h for h, w in self.hour_profile.items() if not 0 <= h <= 23 or w < 0]
         if bad:
-            raise ValueError(f"hour_profile: hours must be 0-23 with weights >= 0, got {bad}")
+            raise invalid(f"hour_profile：小时应为 0-23，权重应不小于 0，实际为 {bad}",
+                          f"hour_profile: hours must be 0-23 with weights >= 0, got {bad}")
         if sum(self.hour_profile.values()) <= 0:
-            raise ValueError("hour_profile: at least one hour needs a positive weight")
+            raise invalid("hour_profile：至少一个小时的权重应大于 0", "hour_profile: at least one hour needs a positive weight")
         return self
 
 
@@ -103,7 +130,8 @@ class Costs(Frozen):
         for name in ("funded_post", "parttime_post", "site_overhead"):
             missing = set(SITE_LEVELS) - set(getattr(self, name))
             if missing:
-                raise ValueError(f"{name}: missing levels {sorted(missing)}; all of {list(SITE_LEVELS)} are required")
+                raise invalid(f"{name}：缺少层级 {sorted(missing)}；必须包含 {list(SITE_LEVELS)}",
+                              f"{name}: missing levels {sorted(missing)}; all of {list(SITE_LEVELS)} are required")
         return self
 
 
@@ -121,3 +149,4 @@ class ScenarioSpec(Frozen):
     simulation: Simulation
     costs: Costs
     fiscal: Fiscal
+    staffing: StaffingSettings | None = None

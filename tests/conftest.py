@@ -1,0 +1,35 @@
+"""Shared fixtures: paths of the bundled scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample_county"
+PROPOSAL = ROOT / "data" / "proposal_more_staff"
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def proposal_path() -> Path:
+    return PROPOSAL
+
+
+@pytest.fixture(scope="session")
+def sample():
+    import vetsim
+
+    return vetsim.load_scenario(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def proposal():
+    import vetsim
+
+    return vetsim.load_scenario(PROPOSAL)
