@@ -128,8 +128,11 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem]) -> lis
         problems.append(_problem(label, "无法识别文件编码；请另存为 UTF-8 或 GBK 编码的 CSV",
                                  "cannot decode the file; save it as CSV in UTF-8 or GBK"))
         return None
-    reader = csv.reader(io.StringIO(text))
-    rows = [r for r in reader]
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        problems.append(_problem(label, f"CSV 格式错误：{exc}", f"CSV format error: {exc}"))
+        return None
     header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
         problems.append(_problem(label, "文件为空", "file is empty"))
