@@ -1,5 +1,5 @@
 # Two commands set up a fresh Debian/Ubuntu machine (see README):
-#   make dashboard   - install everything, run the main job on the bundled sample county
+#   make dashboard   - install everything, serve the meeting dashboard (Voila, 127.0.0.1:8866)
 #   make test        - install everything, run the whole test suite
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -27,8 +27,8 @@ $(VENV)/.installed: pyproject.toml
 
 venv: system $(VENV)/.installed
 
-dashboard: venv  ## main job on the bundled sample county
-	$(VENV)/bin/vetsim show data/sample_county
+dashboard: venv  ## meeting dashboard (notebooks/03_dashboard.ipynb) served by Voila on $(HOST):$(PORT), code hidden
+	$(PY) -m vetsim.ui.voila notebooks/03_dashboard.ipynb --host $(HOST) --port $(PORT)
 
 test: venv  ## the whole test suite
 	$(PY) -m pytest -n 2 -q

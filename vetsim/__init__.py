@@ -6,5 +6,11 @@ __version__ = "0.1.0"
 
 from .errors import Problem, ScenarioError, VetsimError
 from .scenario import Scenario, load_scenario
+from .sim import Results, simulate
+from .fiscal import Budget, budget
+from .staffing import Plan, confirm, estimate as estimate_staffing, optimize as optimize_staffing
+from .report import report  # binds vetsim.report to the function (the package stays importable by name)
 
-__all__ = ["__version__", "load_scenario", "Scenario", "ScenarioError", "VetsimError", "Problem"]
+__all__ = ["__version__", "load_scenario", "Scenario", "ScenarioError", "VetsimError", "Problem", "simulate", "Results",
+           "budget", "Budget",
+           "optimize_staffing", "estimate_staffing", "confirm", "Plan", "report"]

@@ -1,0 +1,133 @@
+"""Benchmark of the caseload simulation (issue 3). Run: .venv/bin/python benchmarks/bench_sim.py
+
+Prints, measured in this run on this machine:
+1. one county-year replication of the sample county: wall time (target < 1 s) and services/second;
+2. the stress network (300 villages -> 15 townships -> 1 center, exponential times, no calendar,
+   ~200,000 counter services a year): vetsim services/second against a minimal plain-SimPy model
+   of the same network (Resource + one process per veteran); ratio target >= 0.5;
+3. peak memory of one stress replication, in a fresh subprocess (tracemalloc peak and the rise
+   in max RSS over the imports); target < 200 MB.
+Runs alternate between the two models and the best of several is reported, because the machine
+may be shared.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vetsim import load_scenario  # noqa: E402
+from vetsim.sim import simulate, star_network  # noqa: E402
+
+STRESS = dict(n_townships=15, villages_per_township=20, staff=(1, 1, 4), volume_per_village=490.0,
+              counter_minutes=(10.0, 12.0, 15.0), resolved=(0.7, 0.8))
+ROUNDS = 3
+
+
+def plain_simpy(seed: int = 1, days: int = 365) -> tuple[int, float]:
+    """The stress network in textbook SimPy: returns (services, seconds)."""
+    p = STRESS
+    rng = np.random.default_rng(seed)
+    env = simpy.Environment()
+    center = simpy.Resource(env, p["staff"][2])
+    towns = [simpy.Resource(env, p["staff"][1]) for _ in range(p["n_townships"])]
+    mins, stay = p["counter_minutes"], (*p["resolved"], 1.0)
+    served = [0]
+
+    def veteran(village: simpy.Resource, town: simpy.Resource):
+        for level, res in enumerate((village, town, center)):
+            with res.request() as req:
+                yield req
+                yield env.timeout(rng.exponential(mins[level]))
+            served[0] += 1
+            if rng.random() < stay[level]:
+                return
+
+    def source(village: simpy.Resource, town: simpy.Resource):
+        mean_gap = days * 1440 / p["volume_per_village"]
+        while True:
+            yield env.timeout(rng.exponential(mean_gap))
+            env.process(veteran(village, town))
+
+    for t in range(p["n_townships"]):
+        for _ in range(p["villages_per_township"]):
+            env.process(source(simpy.Resource(env, p["staff"][0]), towns[t]))
+    t0 = time.perf_counter()
+    env.run(until=days * 1440)
+    return served[0], time.perf_counter() - t0
+
+
+def vetsim_stress(seed: int = 1) -> tuple[int, float]:
+    sc = star_network(**STRESS)
+    t0 = time.perf_counter()
+    res = simulate(sc, replications=1, seed=seed)
+    return int(res.visits["served"].sum()), time.perf_counter() - t0
+
+
+def memory_probe() -> dict[str, float]:
+    """Peak memory of one stress replication, measured in a fresh Python process."""
+    code = f"""
+import json, resource, sys, tracemalloc
+sys.path.insert(0, {str(ROOT)!r})
+from vetsim.sim import simulate, star_network
+import vetsim.sim.engine, pandas, pyarrow
+sc = star_network(**{STRESS!r})
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+tracemalloc.start()
+res = simulate(sc, replications=1, seed=1)
+peak = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"tracemalloc_peak_mb": peak / 2**20, "maxrss_mb": rss / 1024,
+                  "maxrss_rise_mb": (rss - base) / 1024, "services": int(res.visits["served"].sum())}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    print("== vetsim caseload simulation benchmark")
+    county = load_scenario(ROOT / "data" / "sample_county")
+    times, services = [], 0
+    for i in range(ROUNDS + 1):
+        t0 = time.perf_counter()
+        res = simulate(county, replications=1, seed=100 + i)
+        times.append(time.perf_counter() - t0)
+        services = int(res.visits["served"].sum())
+    cold, warm = times[0], statistics.median(times[1:])
+    print(f"sample county, one year, one replication: {warm:.2f} s (median of {ROUNDS}; first call with "
+          f"compilation {cold:.2f} s); target < 1 s -> {'OK' if warm < 1 else 'MISSED'}")
+    print(f"sample county: {services:,} counter services, {len(res.cases):,} cases, "
+          f"{services / warm:,.0f} services/s")
+
+    plain, ours = [], []
+    for i in range(ROUNDS):
+        n_p, t_p = plain_simpy(seed=i)
+        n_v, t_v = vetsim_stress(seed=i)
+        plain.append(n_p / t_p)
+        ours.append(n_v / t_v)
+        print(f"  round {i + 1}: plain SimPy {n_p:,} services in {t_p:.2f} s; vetsim {n_v:,} in {t_v:.2f} s")
+    best_p, best_v = max(plain), max(ours)
+    ratio = best_v / best_p
+    print(f"stress network (300 villages -> 15 townships -> 1 center): vetsim {best_v:,.0f} services/s "
+          f"(full simulate(), results frames included) vs plain SimPy {best_p:,.0f} services/s: "
+          f"ratio {ratio:.2f}; target >= 0.5 -> {'OK' if ratio >= 0.5 else 'MISSED'}")
+    mem = memory_probe()
+    print(f"stress network memory (one replication, fresh process): tracemalloc peak "
+          f"{mem['tracemalloc_peak_mb']:.0f} MB, max RSS {mem['maxrss_mb']:.0f} MB "
+          f"(+{mem['maxrss_rise_mb']:.0f} MB over the imports); target < 200 MB -> "
+          f"{'OK' if mem['tracemalloc_peak_mb'] < 200 and mem['maxrss_rise_mb'] < 200 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""The meeting brief as files: a one-page PDF with real text, a projector-size PNG, a self-contained HTML.
+
+The PDF test runs the real pipeline once (``vetsim report`` on the sample county against the
+proposal, few replications) and checks that the extracted text carries the Chinese KPI names and
+the very numbers of the Results.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pypdf
+import pytest
+from PIL import Image
+
+import vetsim
+import vetsim.sim
+from vetsim.charts.data import open_per_day, petition_types
+from vetsim.cli import main
+from vetsim.fiscal import site_costs
+from vetsim.report import BriefFormatError, BriefInputs, make_brief
+
+sys.path.insert(0, str(Path(__file__).parent))
+from charts_fakes import fake_budget, fake_pair  # noqa: E402
+
+GLYPHS_ARE_ERRORS = pytest.mark.filterwarnings("error:Glyph:UserWarning")
+
+
+@pytest.fixture(scope="module")
+def fake_brief(sample, proposal):
+    base, prop = fake_pair(sample, proposal)
+    inputs = BriefInputs(sample, base, site_costs(sample), fake_budget(proposal), proposal, prop, site_costs(proposal))
+    return make_brief(inputs, "zh")
+
+
+@GLYPHS_ARE_ERRORS
+def test_png_is_projector_size(fake_brief, tmp_path) -> None:
+    out = fake_brief.save(tmp_path / "brief.png")
+    with Image.open(out) as im:
+        width, height = im.size
+    assert width >= 1920 and abs(width / height - 16 / 9) < 0.01
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.png"]
+
+
+@GLYPHS_ARE_ERRORS
+def test_html_is_one_self_contained_file(sample, proposal, tmp_path) -> None:
+    base, prop = fake_pair(sample, proposal)
+    brief = make_brief(BriefInputs(sample, base, site_costs(sample), fake_budget(proposal), proposal, prop,
+                                   site_costs(proposal)), "en")
+    text = brief.save(tmp_path / "brief.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img [^>]*src="([^"]*)"', text)
+    assert len(images) == 6 and all(src.startswith("data:image/png;base64,") for src in images)
+    assert not re.search(r'(src|href)="(https?:|file:|/)', text)  # nothing outside the file
+    assert "<html lang=\"en\">" in text and "Township mean wait (min)" in text
+    assert 'class="bad">42.0 ✗</td>' in text and 'class="ok">12.0 ✓</td>' in text
+    assert brief.headlines[0] in text
+
+
+@GLYPHS_ARE_ERRORS
+def test_baseline_only_brief(sample, tmp_path) -> None:
+    base, _prop = fake_pair(sample, sample)
+    brief = make_brief(BriefInputs(sample, base, site_costs(sample)), "en")  # no proposal, no budget
+    assert brief.title == "Meeting brief: Sample County (baseline)"
+    assert "Mean wait at township stations is 42.0 minutes, missing the target (≤ 30)." in brief.headlines
+    svg = brief.save(tmp_path / "brief.svg").read_text(encoding="utf-8")
+    assert "Township mean wait (min)" in svg and "42.0" in svg  # SVG keeps text as text
+    titles = [ax.get_title(loc="left") for ax in brief.figure.axes]
+    assert "Time to resolution against the deadline" in titles  # takes the budget's place
+    assert not any("Proposal" in t for t in titles)
+
+
+def test_unknown_format_is_a_bilingual_error(fake_brief, tmp_path) -> None:
+    with pytest.raises(BriefFormatError) as err:
+        fake_brief.save(tmp_path / "brief.docx")
+    assert ".pdf" in err.value.user_message("zh") and "简报" in err.value.user_message("zh")
+    assert "must end in one of" in err.value.user_message("en")
+
+
+def test_cli_refuses_a_bad_output_before_simulating(sample_path, tmp_path, monkeypatch, capsys) -> None:
+    calls = []
+    monkeypatch.setattr(vetsim.sim, "simulate", lambda *a, **k: calls.append(1))
+    assert main(["report", str(sample_path), "--out", str(tmp_path / "brief.txt")]) == 2
+    assert "扩展名" in capsys.readouterr().err
+    assert calls == []
+
+
+@pytest.fixture(scope="module")
+def real_run(sample_path, proposal_path, tmp_path_factory):
+    """``vetsim report BASELINE --compare PROPOSAL --out brief.pdf``, keeping the Results it simulated."""
+    runs = []
+    real = vetsim.sim.simulate
+
+    def spy(scenario, *args, **kwargs):
+        res = real(scenario, *args, **kwargs)
+        runs.append((kwargs.get("seed"), res))
+        return res
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(vetsim.sim, "simulate", spy)
+    out = tmp_path_factory.mktemp("brief") / "brief.pdf"
+    try:
+        rc = main(["report", str(sample_path), "--compare", str(proposal_path), "--out", str(out),
+                   "--replications", "2", "--draws", "50", "--quiet"])
+    finally:
+        mp.undo()
+    return rc, out, runs
+
+
+@GLYPHS_ARE_ERRORS
+def test_real_pipeline_pdf_text_has_kpi_names_and_the_results_numbers(real_run) -> None:
+    rc, out, runs = real_run
+    assert rc == 0
+    (seed_b, base), (seed_p, prop) = runs
+    assert seed_b == seed_p == base.meta["seed"] == prop.meta["seed"]  # common random numbers
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    for label in ("乡镇站平均等待（分钟）", "县中心平均等待（分钟）", "最多跑一次比例", "按时办结比例",
+                  "乡镇站人员利用率", "信访积案清零日期", "站点年度经费"):
+        assert label in text
+    # the numbers, formatted here from the Results themselves (not from the brief's table)
+    expected = [f"{base.kpi('wait_mean_min', 'township'):.1f}", f"{prop.kpi('wait_mean_min', 'township'):.1f}",
+                f"{base.kpi('wait_mean_min', 'county_center'):.1f}",
+                f"{100 * base.kpi('one_trip_rate'):.1f}%", f"{100 * prop.kpi('one_trip_rate'):.1f}%",
+                f"{100 * base.kpi('on_time_share'):.1f}%", f"{100 * prop.kpi('utilisation', 'township'):.1f}%",
+                f"{100 * base.kpi('utilisation', 'township'):.1f}%"]
+    for number in expected:
+        assert number in text, number
+    assert "563.0 万元/年" in text and "698.0 万元/年" in text  # site costs, by hand in test_report_kpis
+    assert str(base.meta["seed"]) in text and base.meta["vetsim_version"] in text
+    fonts = {f["/Subtype"] for f in _fonts(reader)}
+    assert fonts == {"/Type0"}  # CID fonts: real, searchable text (no Type 3 glyph drawings)
+
+
+def test_burn_down_agrees_with_the_simulations_own_backlog_kpi(real_run, sample) -> None:
+    """The chart's petition curve (counted from the case records) hits zero on the very day the
+    simulation's ledger did, and ends where it ended, in every replication."""
+    base = real_run[2][0][1]
+    cases = base.cases[base.cases["case_type"].astype(str).isin(petition_types(sample))
+                       & base.cases["from_backlog"]]
+    per = base.per_replication
+    for rep in range(base.meta["replications"]):
+        curve = open_per_day(cases[cases["replication"] == rep], base.meta["days"], 1)["mean"].to_numpy()
+        own = per[(per["replication"] == rep) & (per["metric"] == "petition_backlog_zero_day")]["value"]
+        end = per[(per["replication"] == rep) & (per["metric"] == "petition_backlog_end")]["value"]
+        zeros = np.flatnonzero(curve == 0)
+        assert (float(zeros[0]) if len(zeros) else np.nan) == pytest.approx(float(own.iloc[0]), nan_ok=True)
+        assert curve[-1] == float(end.iloc[0])
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_real_pipeline_pdf_text_with_pdftotext(real_run) -> None:
+    _rc, out, runs = real_run
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    base = runs[0][1]
+    assert "乡镇站平均等待（分钟）" in text and "会议简报" in text
+    assert f"{100 * base.kpi('one_trip_rate'):.1f}%" in text
+
+
+def _fonts(reader: pypdf.PdfReader) -> list[dict]:
+    res = reader.pages[0]["/Resources"]["/Font"]
+    return [res[k].get_object() for k in res]

@@ -1,0 +1,112 @@
+"""The brief's KPI table and headline sentences: the Results' numbers, judged against the scenario's targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+from vetsim.fiscal import site_costs
+from vetsim.report import fmt_value, headlines, kpi_table
+
+sys.path.insert(0, str(Path(__file__).parent))
+from charts_fakes import fake_pair  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pair(sample, proposal):
+    return fake_pair(sample, proposal)
+
+
+@pytest.fixture(scope="module")
+def table(sample, proposal, pair):
+    base, prop = pair
+    return kpi_table(base, sample.spec.targets, lang="zh", proposal=prop,
+                     baseline_cost=site_costs(sample), proposal_cost=site_costs(proposal)).set_index("key")
+
+
+def test_values_are_the_results_numbers(table) -> None:
+    assert table.loc["wait_township", ["baseline", "proposal"]].tolist() == [42.0, 12.0]
+    assert table.loc["wait_township", "label"] == "乡镇站平均等待（分钟）"
+    assert table.loc["one_trip", ["baseline_text", "proposal_text"]].tolist() == ["84.0%", "90.0%"]
+    # petition backlog cleared on day 150 / 120 after 2027-01-01
+    assert table.loc["petition_zero", "baseline"] == dt.date(2027, 5, 31)
+    assert table.loc["petition_zero", "proposal"] == dt.date(2027, 5, 1)
+
+
+def test_site_cost_by_hand(table) -> None:
+    # baseline: center 10 x 120,000 + 200,000; 15 townships x (90,000 + 36,000 + 20,000);
+    # 200 villages x (7,200 + 3,000)  ->  1,400,000 + 2,190,000 + 2,040,000 = 5,630,000 yuan
+    # proposal: townships get a second funded post: 15 x (2 x 90,000 + 36,000 + 20,000) = 3,540,000
+    assert table.loc["site_cost", "baseline"] == 5_630_000
+    assert table.loc["site_cost", "proposal"] == 6_980_000
+    assert table.loc["site_cost", "baseline_text"] == "563.0 万元/年"
+
+
+def test_targets_decide_the_colours(table) -> None:
+    assert table.loc["wait_township", ["baseline_ok", "proposal_ok"]].tolist() == [False, True]  # 42 > 30, 12 <= 30
+    assert table.loc["one_trip", ["baseline_ok", "proposal_ok"]].tolist() == [False, True]  # 90% meets ">= 90%"
+    assert table.loc["util_county", ["baseline_ok", "proposal_ok"]].tolist() == [True, True]  # 80%, 48% <= 85%
+    assert table.loc["petition_zero", "target_text"] == "不晚于 2027-06-30"
+    assert table.loc["petition_zero", "baseline_ok"] is True
+    assert table.loc["site_cost", "baseline_ok"] is None  # no target, no colour
+
+
+def test_headlines_in_chinese_and_english(sample, proposal, pair, table) -> None:
+    lines = headlines(table.reset_index(), "zh")
+    assert lines[0] == "乡镇站平均等待从 42.0 分钟降至 12.0 分钟，达到目标（≤ 30）。"
+    assert lines[-1] == "站点年度经费从 563.0 万元/年增加至 698.0 万元/年（+24.0%）。"  # the cost is always said
+    assert "信访积案清零日期从 2027-05-31 提前到 2027-05-01，达到目标（不晚于 2027-06-30）。" in lines
+    assert len(lines) == 4
+    en = kpi_table(pair[0], sample.spec.targets, lang="en", proposal=pair[1],
+                   baseline_cost=site_costs(sample), proposal_cost=site_costs(proposal))
+    lines = headlines(en, "en")
+    assert lines[0] == "Mean wait at township stations falls from 42.0 minutes to 12.0 minutes, meeting the target (≤ 30)."
+    assert lines[-1].startswith("Yearly site cost rises from 5.63 million yuan/year to 6.98 million yuan/year")
+
+
+def test_single_scenario_sentences_judge_against_targets(sample, pair) -> None:
+    table = kpi_table(pair[0], sample.spec.targets, lang="zh")
+    lines = headlines(table, "zh")
+    assert "乡镇站平均等待为 42.0 分钟，未达到目标（≤ 30）。" in lines
+    assert "信访积案预计 2027-05-31 清零，比目标（2027-06-30）早 30 天。" in lines
+    assert table["proposal_text"].eq("").all()
+
+
+def test_backlog_not_cleared_in_every_run_is_said(sample, pair) -> None:
+    base = pair[0]
+    summary = base.summary.copy()
+    row = summary["metric"] == "petition_backlog_zero_day"
+    summary.loc[row, "replications"] = 1  # only 1 of the 2 replications cleared it
+    partial = type(base)(summary, base.site_days, base.cases, base.meta)
+    t = kpi_table(partial, sample.spec.targets, lang="zh").set_index("key")
+    assert t.loc["petition_zero", "baseline_text"] == "2027-05-31（1/2 次模拟清零）"
+    assert t.loc["petition_zero", "baseline_ok"] is False  # the date alone would have met the target
+    never = summary[~row].copy()
+    never.loc[never["metric"] == "petition_backlog_end", ["mean", "ci_low", "ci_high"]] = 3.0
+    t = kpi_table(type(base)(never, base.site_days, base.cases, base.meta), sample.spec.targets).set_index("key")
+    assert t.loc["petition_zero", ["baseline_text", "baseline_ok"]].tolist() == ["年内未清零", False]
+
+
+@pytest.mark.parametrize(("value", "kind", "lang", "text"), [
+    (42.04, "minutes", "zh", "42.0"), (0.8449, "share", "zh", "84.5%"), (5_630_000, "money", "zh", "563.0 万元/年"),
+    (5_630_000, "money", "en", "5.63 million yuan/year"), (dt.date(2027, 5, 1), "date", "en", "2027-05-01"),
+    (None, "minutes", "zh", "—"),
+])
+def test_number_formats(value, kind, lang, text) -> None:
+    assert fmt_value(value, kind, lang) == text
+
+
+def test_headlines_wrap_without_splitting_numbers_or_starting_with_punctuation() -> None:
+    from vetsim.report.page import _wrap
+
+    text = "信访积案清零日期从 2027-05-31 提前到 2027-05-01，达到目标（不晚于 2027-06-30）。"
+    for width in (12, 16, 20, 27, 33, 40):
+        lines = _wrap(text, width, "zh")
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for line in lines:
+            assert line[0] not in "，。）"
+        for date in ("2027-05-31", "2027-05-01", "2027-06-30"):
+            assert any(date in line for line in lines), (width, lines)  # never split across lines

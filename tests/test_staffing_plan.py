@@ -1,0 +1,176 @@
+"""Demand derivation, requirement, optimizer and plan overlay on the sample county (analytic, fast)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vetsim import load_scenario
+from vetsim.cli import main
+from vetsim.fiscal import site_costs
+from vetsim.staffing import (StaffingInfeasible, StaffingSettings, build_plan, derive_demand, estimate,
+                             evaluate_arrays, optimal_staff, optimize, requirement)
+from vetsim.staffing.settings import SharedStaff
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample_county"
+
+
+@pytest.fixture(scope="module")
+def sc():
+    return load_scenario(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def plan(sc):
+    return optimize(sc)
+
+
+def test_village_visits_by_hand(sc) -> None:
+    """Walk-in visits at village stations = volume x (1 - hotline) x (1 - online) x (1 + missing-document rate)."""
+    d = derive_demand(sc)
+    lv = np.array(d.levels)
+    by_hand = (3000 * 0.75 * 0.95 * 1.0      # consultation: hotline 0.25, online 0.05, no missing documents
+               + 400 * 0.9 * 0.95 * 1.1      # pension: hotline 0.1, missing 0.1
+               + 26 * 1.0 * 0.95 * 1.2)      # hardship: missing 0.2
+    assert d.visits[lv == "village"].sum() == pytest.approx(by_hand, rel=2e-4)  # month shares sum to 1 +- 1e-5
+    # visits only in open hours: village stations open 09:00-12:00
+    v = d.visits[lv == "village"].sum(axis=(0, 1))
+    assert v[[9, 10, 11]].sum() == pytest.approx(v.sum()) and v[8] == 0 and v[12] == 0
+
+
+def test_county_center_visits_by_hand(sc) -> None:
+    """County-center counter visits: own walk-ins plus walk-in referrals from townships for rows with counter time."""
+    d = derive_demand(sc)
+    i = d.site_ids.index("C01")
+    online_c, online_t = 0.15, 0.10
+    own = (700 * 0.75 * (1 - online_c) * 1.0 + 150 * 1.0 * (1 - online_c) * 1.15
+           + 300 * (1 - online_c) * 1.0 + 60 * 0.7 * (1 - online_c) * 1.0)
+    # referred walk-ins from townships that visit the center's counter (counter minutes > 0 there):
+    # consultation (25 min at the center), employment (30), pension (20); hardship/relief/si have 0 minutes
+    from_t = (2500 * 0.75 * (1 - online_t) * (1 - 0.9) + 300 * 0.9 * (1 - online_t) * (1 - 0.5)
+              + 1200 * 0.9 * (1 - online_t) * (1 - 0.7))
+    # consultation referred twice: village -> township (1 - 0.85) -> center (1 - 0.9); pension: village -> township -> center
+    from_v = 3000 * 0.75 * 0.95 * 0.15 * 0.1 + 400 * 0.9 * 0.95 * 0.5 * 0.3
+    assert d.visits[i].sum() == pytest.approx(own + from_t + from_v, rel=2e-4)
+
+
+def test_demand_ignores_staff_and_is_cached(sc) -> None:
+    d1 = derive_demand(sc)
+    d2 = derive_demand(sc.with_site_changes({"C01": {"funded_staff": 3}}))
+    assert d1 is d2
+
+
+def test_plan_meets_targets_and_every_funded_post_is_needed(sc, plan) -> None:
+    d = derive_demand(sc)
+    t = plan.targets
+    staff = (plan.table["funded_after"] + plan.table["parttime_after"]).to_numpy()
+    k = evaluate_arrays(d, staff, t.wait_minutes)
+    assert np.all(k.service_level >= t.service_level) and np.all(k.utilisation <= t.max_utilisation)
+    funded_sites = plan.table.index[plan.table["funded_after"] > 0]
+    assert len(funded_sites) > 0
+    for i in funded_sites:
+        fewer = staff.copy()
+        fewer[i] -= 1
+        k2 = evaluate_arrays(d, fewer, t.wait_minutes)
+        broken = (k2.service_level[i] < t.service_level) or (k2.utilisation[i] > t.max_utilisation)
+        assert broken, f"removing a funded post at {d.site_ids[i]} breaks no target"
+
+
+def test_plan_respects_rules_and_costs_come_from_fiscal(sc, plan) -> None:
+    tb = plan.table.set_index("site_id")
+    assert (tb.loc[tb["level"] == "township", "funded_after"] >= 1).all()
+    assert tb.loc["C01", "funded_after"] >= 1
+    costs = site_costs(plan.scenario())
+    assert plan.totals["cost_after"] == pytest.approx(costs["total_yuan"].sum())
+    # least cost: the part-time posts are cheaper at every level, so no funded post above the floor
+    assert (tb["funded_after"] == tb["level"].map({"village": 0, "township": 1, "county_center": 1})).all()
+
+
+def test_same_inputs_same_plan(sc, plan) -> None:
+    again = optimize(load_scenario(SAMPLE))
+    assert again.changes == plan.changes
+    assert again.table.equals(plan.table)
+
+
+def test_save_overlay_and_reload(sc, plan, tmp_path) -> None:
+    out = plan.save(tmp_path / "plan")
+    assert not [p for p in os.listdir(out) if p.endswith(".tmp")]
+    back = load_scenario(out)
+    for sid, ch in plan.changes.items():
+        assert back.site(sid).funded_staff == ch["funded_staff"]
+        assert back.site(sid).parttime_staff == ch["parttime_staff"]
+    assert {s.site_id: s.staff for s in back.sites} == {s.site_id: s.staff for s in plan.scenario().sites}
+    assert load_scenario(SAMPLE).hash() == sc.hash()  # the base is untouched
+
+
+def test_budget_and_headcount_limits(sc, plan) -> None:
+    a = optimal_staff(sc, headcount=230)
+    assert int(a.funded.sum() + a.parttime.sum()) <= 230
+    budget = plan.totals["cost_after"] - 100_000
+    p = build_plan(sc, optimal_staff(sc, budget_yuan=budget))
+    assert p.totals["cost_after"] <= budget + 1e-6
+    assert p.table["meets_after"].sum() < len(p.table)  # below the least cost, some site must miss
+    with pytest.raises(StaffingInfeasible) as err:
+        optimal_staff(sc, budget_yuan=1000.0)
+    assert "预算" in err.value.user_message("zh") and "budget" in err.value.user_message("en")
+
+
+def test_shared_staff_moves_load_to_the_worker_site(sc) -> None:
+    villages = ("T03V01", "T03V02")
+    rule = SharedStaff(worker_site="T03", villages=villages, label_zh="龙泉镇站兼管两村", label_en="Longquan covers two villages",
+                       source="test")
+    spec = sc.spec.model_copy(update={"staffing": StaffingSettings(shared_staff=(rule,))})
+    shared = dataclasses.replace(sc, spec=spec)
+    r0 = requirement(sc).set_index("site_id")
+    r1 = requirement(shared).set_index("site_id")
+    for v in villages:
+        assert r1.loc[v, "min_staff"] == r0.loc[v, "min_staff"] - 1 and r1.loc[v, "shared_cover"]
+    d = derive_demand(sc)
+    assert r1.loc["T03", "min_staff"] >= r0.loc["T03", "min_staff"]
+    extra_h = sum(d.open_hours_year[d.site_ids.index(v)] for v in villages)
+    assert extra_h > 0
+
+
+def test_ui_estimate_flags_and_languages(sc) -> None:
+    zh = estimate(sc, {"C01": 1})
+    en = estimate(sc, {"C01": 1}, lang="en")
+    row_zh, row_en = zh.iloc[0], en.iloc[0]
+    assert row_en["utilisation"] > 1 and not row_en["reliable"]
+    assert "run the simulation" in row_en["reason"] and "仿真" in row_zh["reason"]
+    none = estimate(sc, {"T01": 0}, lang="en").set_index("site_id").loc["T01"]
+    assert none["service_level"] == 0.0 and "no staff" in none["reason"]
+    with pytest.raises(KeyError):
+        estimate(sc, {"NOPE": 1})
+
+
+def test_cli_staff_without_simulation(tmp_path, capsys) -> None:
+    out = tmp_path / "cli_plan"
+    code = main(["staff", str(SAMPLE), "--no-confirm", "--lang", "en", "--out", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "Staffing plan" in text and (out / "scenario.yaml").is_file() and (out / "sites.csv").is_file()
+    assert main(["staff", str(SAMPLE), "--no-confirm", "--headcount", "0"]) == 2
+    assert "编制" in capsys.readouterr().err
+
+
+def test_shared_cover_in_plan_and_simulation_view(sc) -> None:
+    rule = SharedStaff(worker_site="T03", villages=("T03V01",), label_zh="兼管", label_en="covers", source="test")
+    spec = sc.spec.model_copy(update={"staffing": sc.spec.staffing.model_copy(update={"shared_staff": (rule,)})})
+    shared = dataclasses.replace(sc, spec=spec)
+    p = optimize(shared)
+    tb = p.table.set_index("site_id")
+    assert tb.loc["T03V01", "parttime_after"] == 0  # no own post: the township worker opens it
+    assert p.scenario().site("T03V01").staff == 0
+    assert p.simulation_scenario().site("T03V01").staff == 1
+    assert p.simulation_scenario().site("T03").staff == p.scenario().site("T03").staff
+    assert tb.loc["T03V01", "meets_after"] and tb.loc["T03", "meets_after"]
+    assert tb.loc["T03", "utilisation_after"] > plan_util_without_cover(sc)
+
+
+def plan_util_without_cover(sc) -> float:
+    return optimize(sc).table.set_index("site_id").loc["T03", "utilisation_after"]

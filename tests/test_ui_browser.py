@@ -1,0 +1,99 @@
+"""The meeting dashboard in a real browser: Voilà serves notebooks/03_dashboard.ipynb on a free loopback
+port, Debian's Chromium (headless, via Playwright) loads it, changes a staffing value, clicks run, and
+sees the KPI change with no error text on the page.
+
+Never runs ``playwright install``: it launches the system Chromium (``/usr/bin/chromium``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from vetsim.ui.voila import start_voila, wait_ready
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "03_dashboard.ipynb"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+KPI = ".kpi-util_township .v"  # township staff utilisation card: moves with township staff
+ERROR_TEXT = ("Traceback", "程序内部错误", "输入有误", "情景数据有", "Internal error", "Error:")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop Voilà and its kernels (its own process group), politely first."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (make system)")
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    env = {"VETSIM_UI_REPLICATIONS": "1", "VETSIM_UI_DRAWS": "20", "VETSIM_UI_LOG": str(log.with_name("ui.log"))}
+    proc, url = start_voila(NOTEBOOK, env=env, log=log)
+    try:
+        wait_ready(url, timeout=90, proc=proc)
+        yield url
+    except (TimeoutError, RuntimeError) as exc:
+        pytest.fail(f"{exc}\n--- voila log ---\n{log.read_text(errors='replace')[-3000:]}")
+    finally:
+        _stop(proc)
+
+
+def test_dashboard_change_staff_run_and_see_the_kpi_change(voila_url, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(voila_url, timeout=180_000, wait_until="domcontentloaded")
+            kpi = page.locator(KPI)
+            kpi.wait_for(timeout=180_000)
+            before = kpi.inner_text()
+            assert before.endswith("%")
+            page.screenshot(path=str(tmp_path / "dashboard_before.png"), full_page=True)
+            box = page.locator(".vetsim-level-township-funded_staff input")
+            assert box.input_value() == "2"
+            box.fill("1")
+            box.press("Enter")
+            page.locator(".vetsim-run").click()
+            deadline = time.monotonic() + 150
+            after = before
+            while time.monotonic() < deadline:
+                after = kpi.inner_text()
+                if after != before:
+                    break
+                page.wait_for_timeout(500)
+            page.screenshot(path=str(tmp_path / "dashboard_after.png"), full_page=True)
+            assert after != before, f"KPI did not change: {before} -> {after}"
+            # 3 -> 2 staff per township with the same arrivals: utilisation rises by about half
+            assert float(after.rstrip("%")) == pytest.approx(float(before.rstrip("%")) * 1.5, rel=0.05)
+            text = page.inner_text("body")
+            for marker in ERROR_TEXT:
+                assert marker not in text, f"error text {marker!r} on the page"
+            assert page.locator(".vetsim-error").count() == 0
+            assert "乡镇站人员利用率" in text and "运行模拟" in text
+            assert "MeetingDashboard" not in text and "import" not in text  # code cells hidden
+        finally:
+            browser.close()

@@ -1,0 +1,88 @@
+"""Meeting dashboard driven without a browser: KPI cards, the brief's charts, proposal staffing, export."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from vetsim.report.kpis import kpi_table
+from vetsim.ui import MeetingDashboard
+
+from .ui_support import assert_no_traceback, make_data_dir
+
+
+@pytest.fixture(scope="module")
+def dash(tmp_path_factory):
+    data = make_data_dir(tmp_path_factory.mktemp("ui_dash"))
+    return MeetingDashboard(data, baseline="sample_county", proposal="proposal_more_staff", replications=1,
+                            budget_draws=20)
+
+
+def _card(dash, key: str) -> str:
+    m = re.search(rf'kpi-{key}"><div class="t">([^<]*)</div><div class="v[^"]*">([^<]*)</div>', dash.cards.value)
+    assert m, f"no card {key}"
+    return m.group(2)
+
+
+def test_opens_with_baseline_vs_proposal(dash):
+    assert dash.error == ""
+    assert dash.baseline.name("zh") == "示例县（基线）"
+    assert dash.proposal.name("zh").startswith("示例县（方案")
+    assert dash.results.meta["seed"] == dash.baseline_results.meta["seed"]
+    assert "示例县（基线）" in dash.title.value
+    assert_no_traceback(dash)
+
+
+def test_cards_show_the_report_kpis(dash):
+    want = kpi_table(dash.baseline_results, dash.baseline.spec.targets, lang="zh", proposal=dash.results,
+                     baseline_cost=dash.inputs_.baseline_cost, proposal_cost=dash.inputs_.proposal_cost)
+    rows = {r["key"]: r for r in want.to_dict("records")}
+    assert _card(dash, "util_township") == rows["util_township"]["proposal_text"]
+    assert _card(dash, "site_cost") == rows["site_cost"]["proposal_text"]
+    assert f"基线 {rows['site_cost']['baseline_text']}" in dash.cards.value
+    assert "乡镇站人员利用率" in dash.cards.value
+
+
+def test_the_brief_charts_are_shown_large(dash):
+    assert set(dash.figures) >= {"waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget"}
+    for name, img in dash.images.items():
+        assert img.value[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_changing_proposal_staff_and_running_changes_the_kpis(dash):
+    util_before = dash.results.kpi("utilisation", "township")
+    cost_before = dash.kpis.set_index("key").loc["site_cost", "proposal"]
+    dash.editor.level_inputs[("township", "funded_staff")].value = 1  # proposal: 2 -> 1 funded (+1 part-time)
+    dash.run_button.click()
+    assert dash.error == ""
+    util_after = dash.results.kpi("utilisation", "township")
+    # same arrivals (common random numbers): 3 -> 2 staff per township raises utilisation by 3/2
+    assert util_after / util_before == pytest.approx(1.5, rel=0.03)
+    assert _card(dash, "util_township") == f"{util_after * 100:.1f}%"
+    n_town = len(dash.baseline.sites_at("township"))
+    funded = dash.baseline.spec.costs.funded_post["township"].value
+    assert cost_before - dash.kpis.set_index("key").loc["site_cost", "proposal"] == pytest.approx(n_town * funded)
+    dash.editor.level_inputs[("township", "funded_staff")].value = 2
+
+
+def test_export_png_and_pdf(dash, tmp_path):
+    png = dash.export("png", tmp_path / "brief.png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert width >= 1920
+    assert (tmp_path / "brief.png").read_bytes() == png
+    pdf = dash.export("pdf")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "乡镇站人员利用率" in text
+    assert 'download="brief.png"' in dash.export_links.value and 'download="brief.pdf"' in dash.export_links.value
+
+
+def test_export_format_is_checked(dash):
+    dash.runner.run(dash.export, "docx")
+    assert "格式" in dash.error and "PNG" in dash.error
+    assert_no_traceback(dash)

@@ -1,0 +1,34 @@
+"""Charts for meetings, in Chinese first: fonts, house style, and the charts of results and budgets.
+
+Every chart takes model outputs (``Results``, ``Budget``, site-cost frames) and never recomputes
+the model. Without ``fig`` a chart returns a new ``matplotlib.figure.Figure`` with a source line;
+save it with :func:`save_figure` (atomic, PNG >= 1920 px wide, PDF with real text).
+"""
+
+from .budget import budget_by_line, budget_by_tier
+from .fonts import FontMissingError, cjk_font, find_cjk_font, font_family
+from .frame import save_figure
+from .network import backlog_burndown, staff_and_cost, utilisation_heatmap
+from .service import one_trip_by_level, resolution_vs_deadline, waits_by_level
+from .style import OKABE_ITO, SourceInfo, add_source_line, house_style, new_figure
+
+__all__ = [
+    "waits_by_level",
+    "one_trip_by_level",
+    "resolution_vs_deadline",
+    "utilisation_heatmap",
+    "backlog_burndown",
+    "staff_and_cost",
+    "budget_by_tier",
+    "budget_by_line",
+    "save_figure",
+    "house_style",
+    "new_figure",
+    "add_source_line",
+    "SourceInfo",
+    "OKABE_ITO",
+    "FontMissingError",
+    "find_cjk_font",
+    "cjk_font",
+    "font_family",
+]

@@ -1,0 +1,173 @@
+"""Chinese fonts for charts: find one on the machine, or say clearly what to install.
+
+Matplotlib's default font (DejaVu Sans) has no Chinese glyphs, so every chart would show empty
+boxes. We look for a CJK font among the fonts matplotlib knows, check that it really covers the
+characters our labels use, and configure matplotlib (>= 3.6) with a *list* of families: it then
+falls back glyph by glyph, so Latin symbols missing from the CJK font (e.g. "✗") come from
+DejaVu Sans, and Chinese characters from the CJK font.
+
+Override with the environment variable ``VETSIM_CJK_FONT``: a font family name or a font file path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import VetsimError
+
+__all__ = [
+    "CJK_CANDIDATES",
+    "COVERAGE_SAMPLE",
+    "FontMissingError",
+    "CjkFont",
+    "find_cjk_font",
+    "cjk_font",
+    "font_family",
+]
+
+# Preferred Chinese (simplified) sans-serif families, best first: Linux, Windows, macOS.
+CJK_CANDIDATES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "SimHei",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Heiti SC",
+    "STHeiti",
+    "Noto Sans CJK JP",
+    "Source Han Sans",
+    "Droid Sans Fallback",
+    "Arial Unicode MS",
+)
+# Words that may turn up in family names of other Chinese-capable fonts (second pass).
+_HINTS: tuple[str, ...] = ("cjk", "han sans", "hei", "song", "kai", "ming", "wenquanyi", "yahei", "fang")
+# Characters our labels use; a font must have all of them to be chosen.
+COVERAGE_SAMPLE = "县退役军人服务中心乡镇村站等待分钟最多跑一次比例积案经费万元预算年"
+_LATIN_FALLBACK = "DejaVu Sans"  # ships with matplotlib, so always present
+
+
+class FontMissingError(VetsimError, RuntimeError):
+    """No font with Chinese glyphs is available: charts cannot be drawn legibly."""
+
+    def __init__(self, detail: str = ""):
+        self.detail = detail
+        super().__init__(self.user_message("en"))
+
+    def user_message(self, lang: str = "zh") -> str:
+        if lang == "zh":
+            text = (
+                "找不到可显示中文的字体，无法绘制图表。请安装中文字体后重试："
+                "Debian/Ubuntu 运行 `sudo apt-get install fonts-noto-cjk`（或 `make system`）；"
+                "Windows 自带“微软雅黑”；macOS 自带“苹方”。"
+                "也可设置环境变量 VETSIM_CJK_FONT 为字体名称或字体文件路径。"
+            )
+        else:
+            text = (
+                "No font with Chinese glyphs was found, so charts cannot be drawn. Install one and retry: "
+                "on Debian/Ubuntu run `sudo apt-get install fonts-noto-cjk` (or `make system`); "
+                "Windows ships Microsoft YaHei, macOS ships PingFang SC. "
+                "You can also set VETSIM_CJK_FONT to a font family name or a font file path."
+            )
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+@dataclass(frozen=True)
+class CjkFont:
+    """The chosen Chinese font: its family name (as matplotlib knows it) and file."""
+
+    family: str
+    path: str
+
+
+def _covers(path: str, index: int, sample: str) -> bool:
+    """True if the font face at ``path`` (face ``index`` of a collection) has every glyph of ``sample``."""
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        face = FT2Font(path, face_index=index) if index else FT2Font(path)
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(face.get_char_index(ord(ch)) for ch in sample)
+
+
+def _register(path: str) -> None:
+    """Make a font file known to matplotlib (idempotent)."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(path)
+
+
+def find_cjk_font(
+    entries: Iterable[object] | None = None,
+    *,
+    override: str | None = None,
+    sample: str = COVERAGE_SAMPLE,
+) -> CjkFont:
+    """Choose a Chinese font among matplotlib's font entries (``fontManager.ttflist`` by default).
+
+    With an ``override`` (family name or file path, default ``$VETSIM_CJK_FONT``) only that font
+    is accepted; otherwise :data:`CJK_CANDIDATES` in order, then any other family whose name hints
+    at CJK. Only fonts covering every character of ``sample`` are accepted. Raises
+    :class:`FontMissingError`.
+    """
+    from matplotlib import font_manager
+
+    if override is None:
+        override = os.environ.get("VETSIM_CJK_FONT") or None
+    if override and Path(override).is_file():
+        _register(override)
+        name = font_manager.FontProperties(fname=override).get_name()
+        if _covers(override, 0, sample):
+            return CjkFont(name, override)
+        raise FontMissingError(f"VETSIM_CJK_FONT={override}: lacks Chinese glyphs")
+    fonts = list(font_manager.fontManager.ttflist if entries is None else entries)
+    regular = [f for f in fonts if getattr(f, "style", "normal") == "normal"]
+    by_name: dict[str, list[object]] = {}
+    for f in sorted(regular, key=lambda f: abs(_weight(getattr(f, "weight", 400)) - 400)):
+        by_name.setdefault(f.name, []).append(f)  # type: ignore[attr-defined]
+    if override:  # asked for by name: that font or a clear error, never a silent substitute
+        wanted = [override]
+    else:
+        wanted = list(CJK_CANDIDATES)
+        wanted += sorted(n for n in by_name if n not in wanted and any(h in n.lower() for h in _HINTS))
+    for name in wanted:
+        for f in by_name.get(name, []):
+            if _covers(f.fname, getattr(f, "index", 0) or 0, sample):  # type: ignore[attr-defined]
+                return CjkFont(name, f.fname)  # type: ignore[attr-defined]
+    if override:
+        raise FontMissingError(f"VETSIM_CJK_FONT={override}: not found or without Chinese glyphs")
+    raise FontMissingError()
+
+
+def _weight(w: object) -> int:
+    """Numeric font weight (matplotlib stores either a number or a name)."""
+    if isinstance(w, int):
+        return w
+    names = {"light": 300, "normal": 400, "regular": 400, "medium": 500, "semibold": 600, "bold": 700}
+    return names.get(str(w).lower(), 400)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> CjkFont:
+    """The Chinese font for this process (looked up once)."""
+    return find_cjk_font()
+
+
+def font_family(lang: str = "zh") -> list[str]:
+    """The ``font.family`` list for ``lang``: per-glyph fallback between the CJK font and DejaVu Sans.
+
+    Chinese text puts the CJK font first (its Latin digits match its Chinese glyphs); English text
+    puts DejaVu Sans first and keeps the CJK font as fallback for Chinese names. Both need a CJK
+    font, because site and scenario names may be Chinese in either language.
+    """
+    cjk = cjk_font().family
+    return [cjk, _LATIN_FALLBACK] if lang == "zh" else [_LATIN_FALLBACK, cjk]

@@ -1,0 +1,181 @@
+"""Network charts: utilisation heatmap (site x month), backlog burn-down with the target date, and staff
+and cost by level (baseline vs proposal). Same calling convention as :mod:`vetsim.charts.service`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.patches import Rectangle
+
+from ..scenario.spec import SITE_LEVELS
+from .data import day_to_date, monthly_utilisation, open_per_day, petition_types
+from .frame import Series, chart_frame, month_axis
+from .labels import MONEY_DIVISOR, level_short, money_unit, t
+from .service import scenario_series
+from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
+
+__all__ = ["utilisation_heatmap", "backlog_burndown", "staff_and_cost"]
+
+_LEVEL_ORDER = {"county_center": 0, "township": 1, "village": 2}
+
+
+def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str = "zh",
+                        fig: Figure | SubFigure | None = None, annotate: bool = True) -> Figure | SubFigure:
+    """Staff utilisation (%) per site and month: the county center and each township station on their own
+    rows, village stations pooled into one row. Cells over the scenario's limit get a red frame."""
+    util = monthly_utilisation(results)
+    limit = scenario.spec.targets.max_utilisation.value if scenario is not None else None
+    names: dict[str, str] = {}
+    if scenario is not None:
+        names = {s.site_id: (s.name_zh if lang == "zh" else s.name_en) for s in scenario.sites}
+    names["village"] = t("villages_mean", lang)
+    site_order = (util[["site_id", "level"]].drop_duplicates()
+                  .assign(k=lambda d: d["level"].map(_LEVEL_ORDER).fillna(9))
+                  .sort_values(["k", "site_id"])["site_id"].tolist())
+    months = sorted(util["month"].unique())
+    grid = (util.pivot_table(index="site_id", columns="month", values="value", aggfunc="mean")
+            .reindex(index=site_order, columns=months).to_numpy(dtype=float) * 100)
+    with chart_frame(fig, lang, results.meta, scenario=scenario) as f:
+        ax = f.add_subplot()
+        img = ax.imshow(grid, aspect="auto", cmap="cividis", norm=Normalize(0, 100), interpolation="nearest")
+        levels = dict(zip(util["site_id"], util["level"]))
+        ax.set_yticks(range(len(site_order)),
+                      [level_short("county_center", lang) if levels.get(s) == "county_center"
+                       else _short_site(names.get(s, s), lang) for s in site_order])
+        ax.set_xticks(range(len(months)),
+                      [f"{pd.Timestamp(m).month}月" if lang == "zh" else pd.Timestamp(m).strftime("%b") for m in months])
+        ax.tick_params(axis="y", labelsize="small")
+        ax.set_xlabel(t("month", lang))
+        ax.grid(False)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        if annotate and grid.size <= 400:
+            for (i, j), v in np.ndenumerate(grid):
+                if not np.isnan(v):
+                    ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize="x-small",
+                            color="black" if v >= 55 else "white")
+        if limit is not None:
+            for (i, j), v in np.ndenumerate(grid):
+                if v > limit * 100:
+                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=TARGET_COLOUR,
+                                           linewidth=2.5))
+        bar = f.colorbar(img, ax=ax, fraction=0.04, pad=0.01)
+        label = t("utilisation", lang)
+        if limit is not None:
+            bar.ax.axhline(limit * 100, color=TARGET_COLOUR, linewidth=3)
+            label += f"\n红框：{t('overloaded', lang)} {limit:.0%}" if lang == "zh" \
+                else f"\nred frame: {t('overloaded', lang)} {limit:.0%}"
+        bar.set_label(label)
+        ax.set_title(t("title.utilisation", lang))
+    return f
+
+
+def _short_site(name: str, lang: str) -> str:
+    """Site names without the repeated suffix, so the heatmap rows stay readable."""
+    for suffix in ("退役军人服务中心", "退役军人服务站", " Veterans Service Center", " Veterans Service Station"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def backlog_burndown(results: Any, compare: Any | None = None, *, scenario: Any | None = None,
+                     lang: str = "zh", fig: Figure | SubFigure | None = None,
+                     what: str = "petition") -> Figure | SubFigure:
+    """Open cases per day (mean over replications, 95% band) against the target date.
+
+    ``what="petition"``: the petition backlog on the ledger at the start (信访积案, cases with
+    ``from_backlog``) and the date it must be cleared by; ``what="all"``: every open case in the county.
+    """
+    kinds = set(petition_types(scenario))
+
+    def frame(r: Any) -> pd.DataFrame:
+        cases = r.cases
+        if what == "petition":
+            cases = cases[cases["case_type"].astype(str).isin(kinds) & cases["from_backlog"].astype(bool)]
+        days = int(r.meta.get("days") or (pd.to_numeric(r.cases["arrival_day"]).max() + 1))
+        out = open_per_day(cases, days, int(r.meta.get("replications") or r.cases["replication"].nunique()))
+        out["date"] = [day_to_date(r, d) for d in out["day"]]
+        return out
+
+    with chart_frame(fig, lang, results.meta, scenario=scenario) as f:
+        ax = f.add_subplot()
+        series = scenario_series(results, compare, lang, frame)
+        for s, style in zip(series, ("-", "--")):
+            d = s.values
+            x = mdates.date2num(pd.to_datetime(d["date"]))
+            ax.plot(x, d["mean"], color=s.colour, linestyle=style, label=s.label)
+            if d["ci_low"].notna().any():
+                ax.fill_between(x, d["ci_low"].clip(lower=0), d["ci_high"], color=s.colour, alpha=0.18, linewidth=0)
+        if what == "petition" and scenario is not None:
+            target: dt.date = scenario.spec.targets.petition_backlog_zero_by.date
+            ax.axvline(mdates.date2num(target), color=TARGET_COLOUR, linestyle="--", linewidth=2.2)
+            ax.annotate(f"{t('zero_by', lang)} {target.isoformat()}", (mdates.date2num(target), 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(6, -4), textcoords="offset points",
+                        ha="left", va="top", color=TARGET_COLOUR, fontsize="small", fontweight="bold")
+        month_axis(ax, lang)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel(t("petition_backlog" if what == "petition" else "open_cases", lang))
+        ax.set_title(t("title.petition_backlog" if what == "petition" else "title.open_cases", lang))
+        ax.legend(loc="upper right")
+    return f
+
+
+def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, lang: str = "zh",
+                   fig: Figure | SubFigure | None = None, meta: dict[str, Any] | None = None,
+                   scenario: Any | None = None) -> Figure | SubFigure:
+    """Staff (funded + part-time, stacked) and yearly site cost by level, baseline vs proposal.
+
+    ``costs``/``compare`` are :func:`vetsim.fiscal.site_costs` frames (one row per site, yuan per year);
+    ``meta`` (e.g. ``Results.meta``) and ``scenario`` feed the source line.
+    """
+    if meta is None and scenario is not None:
+        meta = {"scenario_name": scenario.name(lang), "scenario_hash": scenario.hash(), "seed": scenario.spec.seed}
+    def by_level(df: pd.DataFrame) -> pd.DataFrame:
+        g = df.assign(level=df["level"].astype(str)).groupby("level")[
+            ["funded_staff", "parttime_staff", "total_yuan"]].sum()
+        return g.reindex([lv for lv in SITE_LEVELS if lv in g.index])
+
+    series = [Series(t("baseline", lang), BASELINE_COLOUR, by_level(costs))]
+    if compare is not None:
+        series.append(Series(t("proposal", lang), PROPOSAL_COLOUR, by_level(compare)))
+    levels = [lv for lv in SITE_LEVELS if any(lv in s.values.index for s in series)]
+    div = MONEY_DIVISOR[lang]
+    with chart_frame(fig, lang, meta, scenario=scenario) as f:
+        ax_staff, ax_cost = f.subplots(1, 2)
+        n = len(series)
+        width = 0.8 / n
+        x = np.arange(len(levels))
+        for i, s in enumerate(series):
+            v = s.values.reindex(levels).fillna(0)
+            pos = x - 0.4 + width * (i + 0.5)
+            funded, part = v["funded_staff"].to_numpy(float), v["parttime_staff"].to_numpy(float)
+            ax_staff.bar(pos, funded, width * 0.92, color=s.colour, label=f"{s.label}：{t('funded_staff', lang)}"
+                         if lang == "zh" else f"{s.label}: {t('funded_staff', lang)}")
+            ax_staff.bar(pos, part, width * 0.92, bottom=funded, color=s.colour, alpha=0.45, hatch="//",
+                         edgecolor="white", label=f"{s.label}：{t('parttime_staff', lang)}"
+                         if lang == "zh" else f"{s.label}: {t('parttime_staff', lang)}")
+            for p, a, b in zip(pos, funded, part):
+                ax_staff.annotate(f"{a:.0f}+{b:.0f}", (p, a + b), xytext=(0, 3), textcoords="offset points",
+                                  ha="center", va="bottom", fontsize="x-small")
+            cost = v["total_yuan"].to_numpy(float) / div
+            ax_cost.bar(pos, cost, width * 0.92, color=s.colour, label=s.label)
+            for p, c in zip(pos, cost):
+                ax_cost.annotate(f"{c:.0f}" if lang == "zh" else f"{c:.2f}", (p, c), xytext=(0, 3),
+                                 textcoords="offset points", ha="center", va="bottom", fontsize="x-small")
+        for ax in (ax_staff, ax_cost):
+            ax.set_xticks(x, [level_short(lv, lang) for lv in levels])
+            ax.margins(y=0.18)
+        ax_staff.set_ylabel(t("staff", lang))
+        ax_staff.set_title(t("title.staff", lang))
+        handles, labels = ax_staff.get_legend_handles_labels()
+        f.legend(handles, labels, loc="outside upper center", ncols=4, fontsize="small")
+        ax_cost.set_ylabel(f"{t('site_cost', lang)}（{money_unit(lang, True)}）" if lang == "zh"
+                           else f"{t('site_cost', lang)} ({money_unit(lang, True)})")
+        ax_cost.set_title(t("title.cost", lang))
+    return f

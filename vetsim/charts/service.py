@@ -1,0 +1,140 @@
+"""Service charts: counter waits and one-trip rate by site level, time to resolution against the deadline.
+
+Each chart takes simulation ``Results`` (and optionally a second ``Results`` to compare, made with
+the same seed), plus the ``Scenario`` for targets and labels. Pass ``fig`` (a Figure or SubFigure
+already inside :func:`~vetsim.charts.style.house_style`) to draw into a page; otherwise a new
+stand-alone figure with a source line is returned.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure, SubFigure
+
+from ..scenario.spec import SITE_LEVELS
+from .data import by_case_type, by_level
+from .frame import Series, chart_frame, grouped_bars, percent_axis, target_hline
+from .labels import level_short, t
+from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
+
+__all__ = ["waits_by_level", "one_trip_by_level", "resolution_vs_deadline", "scenario_series"]
+
+
+def scenario_series(results: Any, compare: Any | None, lang: str, frame: Any) -> list[Series]:
+    """Baseline (and proposal) series: ``frame(results)`` gives each one's values."""
+    out = [Series(t("baseline", lang), BASELINE_COLOUR, frame(results))]
+    if compare is not None:
+        out.append(Series(t("proposal", lang), PROPOSAL_COLOUR, frame(compare)))
+    return out
+
+
+def _levels_present(series: list[Series]) -> list[str]:
+    present = set().union(*(set(s.values.index) for s in series))
+    return [lv for lv in (*SITE_LEVELS, "all") if lv in present]
+
+
+def _level_chart(results: Any, compare: Any | None, metric: str, *, lang: str, scale: float, fmt: str,
+                 ylabel: str, title: str, target: float | None, target_text: str,
+                 fig: Figure | SubFigure | None, with_overall: bool, scenario: Any | None) -> Figure | SubFigure:
+    levels = (*SITE_LEVELS, "all") if with_overall else SITE_LEVELS
+
+    def frame(r: Any) -> pd.DataFrame:
+        return by_level(r, metric, levels).set_index("level")
+
+    with chart_frame(fig, lang, results.meta, scenario=scenario) as f:
+        ax = f.add_subplot()
+        series = scenario_series(results, compare, lang, frame)
+        cats = _levels_present(series)
+        grouped_bars(ax, cats, series, scale=scale, fmt=fmt)
+        ax.set_xticks(range(len(cats)), [level_short(c, lang) for c in cats])
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        if target is not None:
+            target_hline(ax, target, target_text)
+        top = max([target or 0.0] + [float(np.nanmax(s.values["ci_high"].to_numpy(float) * scale, initial=0))
+                                     for s in series] + [float(np.nanmax(s.values["mean"].to_numpy(float) * scale,
+                                                                         initial=0)) for s in series])
+        ax.set_ylim(0, max(top, 1e-9) * 1.32)  # head room for the one-row legend
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles, labels, loc="upper left", ncols=len(handles))
+    return f
+
+
+def waits_by_level(results: Any, compare: Any | None = None, *, scenario: Any | None = None, lang: str = "zh",
+                   fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
+    """Mean counter wait (minutes) by site level, with 95% CI whiskers and the waiting-time target."""
+    target = scenario.spec.targets.wait_minutes.value if scenario is not None else None
+    text = (f"{t('target', lang)} {target:.0f} 分钟" if lang == "zh" else f"{t('target', lang)} {target:.0f} min") \
+        if target is not None else ""
+    return _level_chart(results, compare, "wait_mean_min", lang=lang, scale=1.0, fmt="{:.1f}",
+                        ylabel=t("wait_mean_min", lang), title=t("title.waits", lang), target=target,
+                        target_text=text, fig=fig, with_overall=False, scenario=scenario)
+
+
+def one_trip_by_level(results: Any, compare: Any | None = None, *, scenario: Any | None = None,
+                      lang: str = "zh", fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
+    """One-trip rate (最多跑一次, %) by the level where cases start, county-wide too, against the target."""
+    target = scenario.spec.targets.one_trip_rate.value * 100 if scenario is not None else None
+    text = f"{t('target', lang)} {target:.0f}%" if target is not None else ""
+    f = _level_chart(results, compare, "one_trip_rate", lang=lang, scale=100.0, fmt="{:.1f}",
+                     ylabel=t("one_trip_rate", lang), title=t("title.one_trip", lang), target=target,
+                     target_text=text, fig=fig, with_overall=True, scenario=scenario)
+    percent_axis(f.axes[0], 128)
+    f.axes[0].set_yticks(range(0, 101, 20))
+    return f
+
+
+def resolution_vs_deadline(results: Any, compare: Any | None = None, *, scenario: Any | None = None,
+                           lang: str = "zh", fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
+    """Mean working days to resolve each case type (95% CI), with the mean deadline of its cases as a marker.
+
+    The deadline of a case depends on the level that resolves it, so the marker is the mean of
+    ``deadline_working_days`` over the baseline's finished cases of that type.
+    """
+    names = {ct: spec.label(lang) for ct, spec in scenario.spec.case_types.items()} if scenario is not None else {}
+    order = list(names) or sorted(results.cases["case_type"].astype(str).unique())
+
+    def frame(r: Any) -> pd.DataFrame:
+        return by_case_type(r, "resolution_working_days_mean", order).set_index("case_type")
+
+    with chart_frame(fig, lang, results.meta, scenario=scenario) as f:
+        ax = f.add_subplot()
+        series = scenario_series(results, compare, lang, frame)
+        cats = [ct for ct in order if any(ct in s.values.index for s in series)]
+        n = len(series)
+        height = 0.8 / n
+        y = np.arange(len(cats))
+        for i, s in enumerate(series):
+            df = s.values.reindex(cats)
+            mean = df["mean"].to_numpy(dtype=float)
+            lo, hi = df["ci_low"].to_numpy(dtype=float), df["ci_high"].to_numpy(dtype=float)
+            pos = y - 0.4 + height * (i + 0.5)
+            ok = ~np.isnan(mean)
+            ax.barh(pos[ok], mean[ok], height * 0.92, color=s.colour, label=s.label)
+            eok = ok & ~np.isnan(lo) & ~np.isnan(hi)
+            if eok.any():
+                xerr = np.vstack([np.maximum(mean - lo, 0), np.maximum(hi - mean, 0)])[:, eok]
+                ax.errorbar(mean[eok], pos[eok], xerr=xerr, fmt="none", ecolor="#333333", elinewidth=1.6)
+            end = np.where(np.isnan(hi), mean, np.fmax(hi, mean))
+            for p, m, e in zip(pos[ok], mean[ok], end[ok]):
+                ax.annotate(f"{m:.1f}", (e, p), xytext=(6, 0), textcoords="offset points", va="center",
+                            fontsize="small")
+        finished = results.cases[results.cases["finish_day"].notna()]
+        deadlines = finished.groupby(finished["case_type"].astype(str))["deadline_working_days"].mean()
+        dl = deadlines.reindex(cats).to_numpy(dtype=float)
+        ok = ~np.isnan(dl)
+        ax.vlines(dl[ok], y[ok] - 0.45, y[ok] + 0.45, colors=TARGET_COLOUR, linewidths=3.5, zorder=4,
+                  label=t("deadline", lang))
+        ax.set_yticks(y, [names.get(c, c) for c in cats])
+        ax.invert_yaxis()
+        ax.set_xlabel(t("working_days", lang))
+        ax.set_title(t("title.resolution", lang))
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.12)
+        ax.set_xlim(left=0)  # a CI reaching below zero days is cut at zero
+        ax.legend(loc="lower right")
+    return f

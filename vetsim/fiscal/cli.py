@@ -1,0 +1,64 @@
+"""``vetsim budget PATH [--draws N] [--seed S] [--xlsx FILE] [--lang en]``: yearly table by tier."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, Callable
+
+import pandas as pd
+
+from .errors import FiscalError
+
+__all__ = ["register", "format_budget"]
+
+
+def format_budget(b: Any, lang: str = "zh") -> str:
+    """Header lines and the year x tier table (yuan, two decimals)."""
+    zh = lang == "zh"
+    m = b.meta
+    name = m["scenario_name"] if zh else m["scenario_name_en"]
+    kind = ("精确计算" if m["draws"] == 0 else f"蒙特卡洛 {m['draws']} 次（均值），种子 {m['seed']}") if zh else \
+        ("exact" if m["draws"] == 0 else f"Monte Carlo, {m['draws']} draws (mean), seed {m['seed']}")
+    head = [f"{'财政负担测算' if zh else 'Fiscal burden'}：{name}" if zh else f"Fiscal burden: {name}",
+            f"单位：元；{kind}；情景指纹 {m['scenario_hash'][:12]}" if zh
+            else f"yuan; {kind}; scenario hash {m['scenario_hash'][:12]}"]
+    with pd.option_context("display.width", 200, "display.max_columns", 20,
+                           "display.float_format", "{:,.2f}".format):
+        body = b.wide(lang).to_string()
+    lines = head + [body]
+    if m["draws"] > 0:
+        from .labels import COLUMN_LABELS, flabel
+
+        r = b.totals(("year",)).set_index("year")[["p10", "p50", "p90"]]
+        r.columns = [flabel(COLUMN_LABELS, c, lang) for c in r.columns]
+        r.index.name = flabel(COLUMN_LABELS, "year", lang)
+        with pd.option_context("display.float_format", "{:,.2f}".format):
+            lines += ["", "政府合计区间" if zh else "Government total range", r.to_string()]
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..scenario import load_scenario
+    from .budget import budget
+
+    sc = load_scenario(args.path)
+    b = budget(sc, draws=args.draws, seed=args.seed)
+    print(format_budget(b, args.lang))
+    if args.xlsx:
+        try:
+            path = b.to_excel(args.xlsx, lang=args.lang)
+        except OSError as exc:
+            raise FiscalError(f"无法写入 Excel 文件 {args.xlsx}：{exc}",
+                                      f"cannot write the Excel file {args.xlsx}: {exc}") from exc
+        print(("已写入 " if args.lang == "zh" else "written: ") + str(path))
+    return 0
+
+
+def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = subparsers.add_parser("budget", help="yearly fiscal burden by level of government (财政负担测算)")
+    p.add_argument("path", help="scenario folder")
+    p.add_argument("--draws", type=int, default=0, help="Monte Carlo draws (default 0: exact values)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's seed)")
+    p.add_argument("--xlsx", default=None, help="also write an Excel workbook to this file")
+    add_common(p)
+    p.set_defaults(handler=_run)

@@ -1,0 +1,132 @@
+"""Excel workbook of a ``Budget`` (openpyxl): one sheet per view, Chinese headers, number formats,
+the assumptions with their sources, and notes (seed, draws, scenario hash, rounding rule).
+
+Written atomically: a temporary file in the target folder, then ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..i18n import check_lang
+from ..i18n import LEVEL_LABELS as LEVEL_COLUMNS
+from .flows import LINES
+from .labels import (COLUMN_LABELS, LINE_LABELS, REGION_LABELS, SECTION_LABELS, SHEET_LABELS, STATUS_LABELS,
+                     TIER_LABELS, flabel)
+from .money import ROUNDING_RULE, to_cents
+
+if TYPE_CHECKING:
+    from .budget import Budget
+
+__all__ = ["write_budget", "MONEY_FORMAT"]
+
+MONEY_FORMAT = "#,##0.00"
+_HEAD = Font(bold=True)
+_FILL = PatternFill("solid", fgColor="DDEBF7")
+_MONEY_COLS = {"value", "p10", "p50", "p90", "government_yuan", "individual_yuan"}
+
+
+def _sheet(wb: Workbook, title: str, df: pd.DataFrame, money: set[str], headers: list[str]) -> None:
+    ws = wb.create_sheet(title[:31])
+    ws.append(headers)
+    for c in ws[1]:
+        c.font, c.fill, c.alignment = _HEAD, _FILL, Alignment(wrap_text=True, vertical="center")
+    for row in df.itertuples(index=False):
+        ws.append([v.item() if hasattr(v, "item") else v for v in row])
+    for j, col in enumerate(df.columns, start=1):
+        letter = get_column_letter(j)
+        if col in money:
+            for cell in ws[letter][1:]:
+                cell.number_format = MONEY_FORMAT
+        width = max([len(str(headers[j - 1])) * 2] + [len(str(v)) for v in df[col].head(200)]) + 2
+        ws.column_dimensions[letter].width = min(max(width, 10), 60)
+    ws.freeze_panes = "B2"
+
+
+def _views(b: "Budget", lang: str) -> list[tuple[str, pd.DataFrame, set[str], list[str]]]:
+    col = lambda k: flabel(COLUMN_LABELS, k, lang)  # noqa: E731
+    wide = b.wide(lang).reset_index()
+    by_tier = (wide, set(wide.columns[1:]), list(wide.columns))
+    t = b.totals(("year", "line"))
+    lw = t.pivot(index="year", columns="line", values="value").reindex(columns=list(LINES)).fillna(0.0)
+    lw["total"] = to_cents(lw.sum(axis=1).to_numpy())
+    lw = lw.reset_index()
+    line_heads = [col("year")] + [flabel(LINE_LABELS, c, lang) for c in LINES] + [flabel(TIER_LABELS, "government", lang)]
+    views = [("by_tier", *by_tier), ("by_line", lw, set(lw.columns[1:]), line_heads)]
+    if b.meta["draws"] > 0:
+        r = b.totals(("year",))
+        views.append(("range", r, {"value", "p10", "p50", "p90"}, [col(c) for c in r.columns]))
+    if b.site_levels is not None:
+        s = b.site_levels.copy()
+        s["level"] = [flabel(LEVEL_COLUMNS, str(x), lang) for x in s["level"]]
+        views.append(("sites", s, {"staff_cost_yuan", "overhead_yuan", "total_yuan"}, [col(c) for c in s.columns]))
+    d = b.table.copy()
+    d["line"] = [flabel(LINE_LABELS, x, lang) for x in d["line"]]
+    d["tier"] = [flabel(TIER_LABELS, x, lang) for x in d["tier"]]
+    views.append(("detail", d, _MONEY_COLS, [col(c) for c in d.columns]))
+    ppl = b.si_people.copy()
+    ppl["placement"] = [flabel(b.placement_labels, x, lang) for x in ppl["placement"]]
+    ppl["status"] = [flabel(STATUS_LABELS, x, lang) for x in ppl["status"]]
+    ppl["region_tier"] = [flabel(REGION_LABELS, x, lang) for x in ppl["region_tier"]]
+    for c in ("government_yuan", "individual_yuan"):
+        ppl[c] = to_cents(ppl[c].to_numpy(dtype=float))
+    views.append(("people", ppl, _MONEY_COLS, [col(c) for c in ppl.columns]))
+    a = b.assumptions()
+    a = a.drop(columns=["label_en"] if lang == "zh" else ["label_zh"]).rename(columns={"label_zh": "label", "label_en": "label"})
+    a["section"] = [flabel(SECTION_LABELS, x, lang) for x in a["section"]]
+    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    a["is_assumption"] = [yes if x else no for x in a["is_assumption"]]
+    views.append(("assumptions", a, set(), [col("text" if c == "value" else c) for c in a.columns]))
+    return views
+
+
+def _notes(b: "Budget", lang: str) -> pd.DataFrame:
+    zh = lang == "zh"
+    m = b.meta
+    items = [
+        ("情景" if zh else "Scenario", m["scenario_name"] if zh else m["scenario_name_en"]),
+        ("情景指纹" if zh else "Scenario hash", m["scenario_hash"]),
+        ("vetsim 版本" if zh else "vetsim version", m["vetsim_version"]),
+        ("随机种子" if zh else "Seed", m["seed"]),
+        ("模拟次数（0 为精确计算）" if zh else "Draws (0 = exact)", m["draws"]),
+        ("金额取值" if zh else "Amounts", ("精确值" if m["draws"] == 0 else "蒙特卡洛均值，另列 P10/P50/P90") if zh
+         else ("exact" if m["draws"] == 0 else "Monte Carlo mean, with P10/P50/P90")),
+        ("承担主体" if zh else "Tiers", "中央、省、市、县四级为政府财政，合计为政府合计；个人缴费单列，不计入政府合计" if zh
+         else "central, province, city and county are government finance; the individual tier is shown apart, "
+              "outside government totals"),
+        ("舍入规则" if zh else "Rounding", ROUNDING_RULE[lang]),
+        ("社保补缴：规划期后仍未支付（元）" if zh else "SI back-payments unpaid after the horizon (yuan)",
+         float(to_cents(b.facts["si_unpaid_after_horizon"]))),
+    ]
+    return pd.DataFrame(items, columns=["item", "value"])
+
+
+def write_budget(b: "Budget", path: Any, lang: str = "zh") -> Path:
+    """Write the workbook of ``b`` to ``path`` atomically; sheet names and headers in ``lang``."""
+    check_lang(lang)
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for key, df, money, headers in _views(b, lang):
+        _sheet(wb, flabel(SHEET_LABELS, key, lang), df, money, headers)
+    n = _notes(b, lang)
+    _sheet(wb, flabel(SHEET_LABELS, "notes", lang), n, set(),
+           [flabel(COLUMN_LABELS, "item", lang), flabel(COLUMN_LABELS, "text", lang)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,175 @@
+"""Cross-file checks of the fiscal inputs, run when a scenario is loaded (via ``check_fiscal``).
+
+Each problem names its file, row or key, and what is allowed, in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from ..errors import Problem
+from ..scenario.fiscal_spec import (
+    SHARE_TOLERANCE, SI_PARAMETERS, ApplicantRow, PensionGroupRow, TierShareRow, parse_month,
+)
+
+__all__ = ["fiscal_problems", "RATE_UNITS", "MONEY_UNITS"]
+
+Locate = Callable[[str, int, str | None], tuple[str, str, str]]
+RATE_UNITS = ("share",)
+MONEY_UNITS = {"yuan/year": 1.0, "yuan/month": 12.0}  # unit -> factor to yuan/year
+_Y = "scenario.yaml"
+
+
+def _p(loc: tuple[str, str, str], zh: str, en: str) -> Problem:
+    return Problem(loc[0], loc[1], loc[2], zh, en)
+
+
+def _y(key: str, zh: str, en: str) -> Problem:
+    return Problem(_Y, key, key, zh, en)
+
+
+def _month_text(m: int) -> str:
+    return f"{m // 12}-{m % 12 + 1:02d}"
+
+
+def _check_shares(rows: tuple[TierShareRow, ...], locate: Locate) -> list[Problem]:
+    out: list[Problem] = []
+    seen: dict[tuple[str, str, int], int] = {}
+    for i, r in enumerate(rows):
+        total = sum(r.shares)
+        if abs(total - 1) > SHARE_TOLERANCE:
+            out.append(_p(locate("tier_shares.csv", i, "central"),
+                          f"{r.funding}/{r.region_tier} 的中央、省、市、县分担比例之和应为 1，实际为 {total:.6g}"
+                          f"（{r.central}+{r.province}+{r.city}+{r.county}）",
+                          f"the central, province, city and county shares of {r.funding}/{r.region_tier} must sum "
+                          f"to 1, got {total:.6g} ({r.central}+{r.province}+{r.city}+{r.county})"))
+        key = (r.funding, r.region_tier, r.from_year)
+        if key in seen:
+            out.append(_p(locate("tier_shares.csv", i, "from_year"),
+                          f"{key} 重复（与第 {seen[key] + 1} 条相同）；每个（funding, region_tier, from_year）只能一行",
+                          f"{key} appears twice (same as record {seen[key] + 1}); one row per (funding, region_tier, from_year)"))
+        seen.setdefault(key, i)
+    return out
+
+
+def _need_shares(rows: tuple[TierShareRow, ...], key: str, tier: str, year: int, where: tuple[str, str, str]) -> list[Problem]:
+    if any(r.funding == key and r.region_tier == tier and r.from_year <= year for r in rows):
+        return []
+    return [_p(where, f"tier_shares.csv 中缺少经费分担比例：funding={key}, region_tier={tier}，from_year 不晚于 {year}",
+               f"tier_shares.csv has no shares for funding={key}, region_tier={tier} with from_year <= {year}")]
+
+
+def _check_param(params: dict[str, Any], name: str, units: tuple[str, ...], first: dt.date,
+                 where: tuple[str, str, str]) -> list[Problem]:
+    p = params.get(name)
+    if p is None:
+        return [_p(where, f"fiscal.parameters 中没有参数 {name!r}；已有：{', '.join(params) or '（无）'}",
+                   f"fiscal.parameters has no parameter {name!r}; defined: {', '.join(params) or '(none)'}")]
+    out = []
+    key = f"fiscal.parameters.{name}"
+    if p.unit not in units:
+        out.append(_y(f"{key}.unit", f"单位应为 {' 或 '.join(units)}，实际为 {p.unit!r}",
+                      f"unit must be {' or '.join(units)}, got {p.unit!r}"))
+    start = next(iter(p.values))
+    if start > first:
+        out.append(_y(f"{key}.values", f"需要 {first} 起的取值，但最早的取值从 {start} 开始",
+                      f"a value is needed from {first}, but the first value starts {start}"))
+    return out
+
+
+def _check_applicants(spec: Any, rows: tuple[ApplicantRow, ...], locate: Locate) -> tuple[list[Problem], int | None]:
+    si = spec.fiscal.si_continuation
+    known = {**si.eligible_placements, **si.ineligible_placements}
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    first: int | None = None
+    for i, r in enumerate(rows):
+        if r.person_id in seen:
+            out.append(_p(locate("si_applicants.csv", i, "person_id"),
+                          f"人员编号 {r.person_id!r} 重复（与第 {seen[r.person_id] + 1} 条相同）",
+                          f"person_id {r.person_id!r} appears twice (same as record {seen[r.person_id] + 1})"))
+        seen.setdefault(r.person_id, i)
+        if r.placement not in known:
+            out.append(_p(locate("si_applicants.csv", i, "placement"),
+                          f"未知安置方式 {r.placement!r}；允许：{', '.join(known)}",
+                          f"unknown placement {r.placement!r}; allowed: {', '.join(known)}"))
+        a, b = r.months
+        if b < a:
+            out.append(_p(locate("si_applicants.csv", i, "interrupted_to"),
+                          f"中断截止月 {r.interrupted_to} 早于起始月 {r.interrupted_from}",
+                          f"interruption ends ({r.interrupted_to}) before it starts ({r.interrupted_from})"))
+        if a < r.discharge_year * 12:
+            out.append(_p(locate("si_applicants.csv", i, "interrupted_from"),
+                          f"中断起始月 {r.interrupted_from} 早于退役年份 {r.discharge_year}",
+                          f"interruption starts ({r.interrupted_from}) before the discharge year {r.discharge_year}"))
+        first = a if first is None else min(first, a)
+    return out, first
+
+
+def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate) -> list[Problem]:
+    """All fiscal problems that involve more than one row, key or file."""
+    f = spec.fiscal
+    shares: tuple[TierShareRow, ...] = tables.get("tier_shares.csv", ())  # type: ignore[assignment]
+    applicants: tuple[ApplicantRow, ...] = tables.get("si_applicants.csv", ())  # type: ignore[assignment]
+    groups: tuple[PensionGroupRow, ...] = tables.get("pension_groups.csv", ())  # type: ignore[assignment]
+    base = spec.base_year
+    out = _check_shares(shares, locate)
+    yloc = lambda key: (_Y, key, key)  # noqa: E731
+    # funding keys used by the lines must have shares for the region tiers involved
+    si = f.si_continuation
+    si_tiers = {f.region_tier} | {r.region_tier for r in applicants if r.region_tier}
+    if si.cohort is not None and si.cohort.region_tier:
+        si_tiers.add(si.cohort.region_tier)
+    for tier in sorted(si_tiers):
+        out += _need_shares(shares, si.funding, tier, base, yloc("fiscal.si_continuation.funding"))
+    for name, line in f.aid.items():
+        out += _need_shares(shares, line.funding, f.region_tier, base, yloc(f"fiscal.aid.{name}.funding"))
+        if line.case_type not in spec.case_types:
+            out.append(_y(f"fiscal.aid.{name}.case_type", f"未知业务类型 {line.case_type!r}；允许：{', '.join(spec.case_types)}",
+                          f"unknown case type {line.case_type!r}; allowed: {', '.join(spec.case_types)}"))
+    out += _need_shares(shares, f.site_costs.funding, f.region_tier, base, yloc("fiscal.site_costs.funding"))
+    # social-insurance continuation: applicants and the dated parameters covering their months
+    app_problems, first_month = _check_applicants(spec, applicants, locate)
+    out += app_problems
+    overlap = set(si.eligible_placements) & set(si.ineligible_placements)
+    if overlap:
+        out.append(_y("fiscal.si_continuation.ineligible_placements",
+                      f"安置方式 {sorted(overlap)} 不能同时列为符合和不符合条件",
+                      f"placements {sorted(overlap)} cannot be both eligible and ineligible"))
+    if si.cohort is not None:
+        c = si.cohort
+        longest = round(12 * (c.years_in_arrears.dist.high if c.years_in_arrears.dist else c.years_in_arrears.value))
+        start = parse_month(c.interrupted_to, end=True) - max(longest, 1) + 1
+        first_month = start if first_month is None else min(first_month, start)
+        if c.count.value < 0 or (c.count.dist and c.count.dist.low < 0):
+            out.append(_y("fiscal.si_continuation.cohort.count", "人数不能为负", "the count must not be negative"))
+        if c.years_in_arrears.value <= 0 or (c.years_in_arrears.dist and c.years_in_arrears.dist.low <= 0):
+            out.append(_y("fiscal.si_continuation.cohort.years_in_arrears", "欠缴年限应大于 0",
+                          "years in arrears must be > 0"))
+    rate = si.pending_pass_rate
+    if not 0 <= rate.value <= 1 or (rate.dist and not 0 <= rate.dist.low <= rate.dist.high <= 1):
+        out.append(_y("fiscal.si_continuation.pending_pass_rate", "核实通过率应在 0 到 1 之间",
+                      "the verification pass rate must lie between 0 and 1"))
+    if first_month is not None:
+        first_day = dt.date(first_month // 12, first_month % 12 + 1, 1)
+        for name in SI_PARAMETERS:
+            # the wage of a year is the value in force on 1 January of that year
+            wage = name == "local_average_wage"
+            need = first_day.replace(month=1) if wage else first_day
+            out += _check_param(f.parameters, name, ("yuan/year",) if wage else RATE_UNITS, need,
+                                yloc("fiscal.parameters"))
+    # pension groups: parameters exist, have money units and cover the base year
+    seen: dict[str, int] = {}
+    for i, g in enumerate(groups):
+        if g.group_id in seen:
+            out.append(_p(locate("pension_groups.csv", i, "group_id"), f"群体编号 {g.group_id!r} 重复",
+                          f"group_id {g.group_id!r} appears twice"))
+        seen.setdefault(g.group_id, i)
+        for col in ("standard", "central_subsidy"):
+            name = getattr(g, col)
+            if name is not None:
+                out += _check_param(f.parameters, name, tuple(MONEY_UNITS), dt.date(base, 1, 1),
+                                    locate("pension_groups.csv", i, col))
+        out += _need_shares(shares, g.funding, f.region_tier, base, locate("pension_groups.csv", i, "funding"))
+    return out

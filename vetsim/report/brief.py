@@ -1,0 +1,186 @@
+"""The meeting brief: build it from computed results (:func:`make_brief`) and write it as PDF, PNG or HTML.
+
+PDF: one page, fonts embedded as TrueType/CID so that the KPI names and numbers are real text.
+PNG: at least 1920 px wide (projector). HTML: one self-contained file (images embedded as base64)
+that can be e-mailed. Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..charts.frame import atomic_write, save_figure
+from ..charts.style import BAD_FILL, GOOD_FILL, house_style
+from ..errors import VetsimError
+from .headlines import headlines
+from .kpis import kpi_table
+from .page import BriefInputs, chart_figures, draw_page, page_scale, source_info, title_text
+
+__all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI"]
+
+FORMATS = (".pdf", ".png", ".html", ".svg")
+PAGE_PNG_DPI = 128  # 20 in x 128 dpi = 2560 px wide (projectors need >= 1920)
+_CHART_PNG_DPI = 100  # charts in the HTML brief: 12.8 in x 100 dpi = 1280 px (2 per row on screen)
+
+
+class BriefFormatError(VetsimError, ValueError):
+    """The output file name has a suffix the brief cannot be written as."""
+
+    def __init__(self, path: str):
+        self.path = path
+        super().__init__(self.user_message("en"))
+
+    def user_message(self, lang: str = "zh") -> str:
+        allowed = "、".join(FORMATS) if lang == "zh" else ", ".join(FORMATS)
+        if lang == "zh":
+            return f"无法输出简报文件 {self.path}：文件扩展名应为 {allowed} 之一"
+        return f"Cannot write the brief as {self.path}: the file name must end in one of {allowed}"
+
+
+@dataclass
+class Brief:
+    """A one-page meeting brief: the KPI table, headline sentences and the page figure.
+
+    ``kpis`` is tidy (see :data:`vetsim.report.kpis.KPI_COLUMNS`); ``headlines`` are the sentences
+    on the page; ``figure`` is the page as a ``matplotlib.figure.Figure``.
+    """
+
+    inputs: BriefInputs
+    lang: str
+    kpis: pd.DataFrame
+    headlines: list[str]
+    path: Path | None = field(default=None)
+
+    @cached_property
+    def figure(self) -> Figure:
+        with house_style(self.lang, scale=page_scale()):
+            return draw_page(self.inputs, self.kpis, self.headlines, self.lang)
+
+    @property
+    def title(self) -> str:
+        return title_text(self.inputs, self.lang)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the brief; the format follows the suffix (.pdf, .png, .html, .svg)."""
+        out = Path(path)
+        suffix = out.suffix.lower()
+        if suffix not in FORMATS:
+            raise BriefFormatError(str(path))
+        if suffix == ".html":
+            _write_text(out, self.to_html())
+        else:
+            with house_style(self.lang, scale=page_scale()):
+                save_figure(self.figure, out, lang="", dpi=PAGE_PNG_DPI if suffix == ".png" else 100)
+        self.path = out
+        return out
+
+    def to_html(self) -> str:
+        """The brief as one self-contained HTML page (charts embedded as base64 PNG)."""
+        lang = self.lang
+        zh = lang == "zh"
+        figs = chart_figures(self.inputs, lang)
+        imgs = []
+        for name, fig in figs.items():
+            buf = io.BytesIO()
+            with house_style(lang):
+                fig.savefig(buf, format="png", dpi=_CHART_PNG_DPI, metadata={"Software": "vetsim"})
+            title = fig.axes[0].get_title() if fig.axes else name
+            data = base64.b64encode(buf.getvalue()).decode("ascii")
+            imgs.append(f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
+                        f"</figure>")
+        return _HTML.format(
+            lang="zh-CN" if zh else "en",
+            title=html.escape(self.title),
+            points="要点" if zh else "Key points",
+            indicators="关键指标" if zh else "Key indicators",
+            headlines="".join(f"<li>{html.escape(s)}</li>" for s in self.headlines),
+            table=_html_table(self.kpis, self.inputs.compare, lang),
+            charts="\n".join(imgs),
+            source=html.escape(source_info(self.inputs, lang).text(lang)),
+            good=GOOD_FILL, bad=BAD_FILL,
+        )
+
+
+def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 4) -> Brief:
+    """Build the brief from computed results (no simulation here): KPI table, then headlines."""
+    table = kpi_table(inputs.baseline_results, inputs.baseline.spec.targets, lang=lang,
+                      proposal=inputs.proposal_results, baseline_cost=inputs.baseline_cost,
+                      proposal_cost=inputs.proposal_cost)
+    return Brief(inputs, lang, table, headlines(table, lang, max_headlines))
+
+
+def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:
+    zh = lang == "zh"
+    head = ["指标", "目标", "基线"] if zh else ["Indicator", "Target", "Baseline"]
+    if compare:
+        head.append("方案" if zh else "Proposal")
+
+    def td(text: str, ok: object) -> str:
+        if ok is None:
+            return f"<td>{html.escape(text)}</td>"
+        mark = "✓" if ok else "✗"
+        return f'<td class="{"ok" if ok else "bad"}">{html.escape(text)} {mark}</td>'
+
+    rows = []
+    for _, r in table.iterrows():
+        cells = [f'<th scope="row">{html.escape(r["label"])}</th>', f"<td>{html.escape(r['target_text'])}</td>",
+                 td(r["baseline_text"], r["baseline_ok"])]
+        if compare:
+            cells.append(td(r["proposal_text"], r["proposal_ok"]))
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    thead = "<tr>" + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head) + "</tr>"
+    return f"<table><thead>{thead}</thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _write_text(path: Path, text: str) -> None:
+    data = text.encode("utf-8")
+    atomic_write(path, lambda fh: fh.write(data))  # type: ignore[arg-type,return-value]
+
+
+_HTML = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+ body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+        margin: 1.5em auto; max-width: 1400px; color: #111; font-size: 18px; }}
+ h1 {{ font-size: 1.7em; margin: 0 0 .6em; }}
+ .top {{ display: flex; gap: 2em; flex-wrap: wrap; }}
+ .top section {{ flex: 1 1 560px; }}
+ ul {{ padding-left: 1.2em; line-height: 1.6; font-size: 1.1em; }}
+ table {{ border-collapse: collapse; width: 100%; }}
+ th, td {{ border: 1px solid #bbb; padding: .35em .6em; text-align: center; }}
+ tbody th {{ text-align: left; font-weight: normal; }}
+ thead th {{ background: #e8e8e8; }}
+ td.ok {{ background: {good}; }}
+ td.bad {{ background: {bad}; }}
+ .charts {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(600px, 1fr)); gap: 1em; margin-top: 1.5em; }}
+ figure {{ margin: 0; }}
+ img {{ width: 100%; height: auto; }}
+ footer {{ margin-top: 1em; color: #555; font-size: .85em; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<div class="top">
+<section><h2>{points}</h2><ul>{headlines}</ul></section>
+<section><h2>{indicators}</h2>{table}</section>
+</div>
+<div class="charts">
+{charts}
+</div>
+<footer>{source}</footer>
+</body>
+</html>
+"""

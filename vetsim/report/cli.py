@@ -1,0 +1,63 @@
+"""``vetsim report BASELINE [--compare PROPOSAL] [--out brief.pdf|brief.png|brief.html]``: the meeting brief."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["register"]
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数 / must be a positive integer: {text!r}")
+    return n
+
+
+def _seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"应为非负整数 / must be a non-negative integer: {text!r}")
+    return n
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .run import report
+
+    brief = report(args.baseline, args.compare, out=args.out, lang=args.lang, replications=args.replications,
+                   seed=args.seed, workers=args.workers, draws=args.draws, progress=not args.quiet)
+    zh = args.lang == "zh"
+    print(brief.title)
+    for line in brief.headlines:
+        print(f"  - {line}")
+    print(("简报已保存：" if zh else "Brief written to ") + str(brief.path))
+    return 0
+
+
+def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add ``vetsim report`` to the CLI."""
+    from .run import DEFAULT_DRAWS
+
+    p = subparsers.add_parser(
+        "report", help="one-page meeting brief (PDF/PNG/HTML): baseline, or baseline vs proposal",
+        description="Simulate the scenario(s) with the same seed and write a one-page brief: KPI table "
+                    "against the targets, headline sentences and charts. Chinese by default (--lang en).")
+    p.add_argument("baseline", help="baseline scenario folder")
+    p.add_argument("--compare", metavar="PROPOSAL", help="proposal scenario folder to compare with")
+    p.add_argument("--out", default="brief.pdf", help="output file: .pdf, .png, .html or .svg (default brief.pdf)")
+    p.add_argument("--replications", type=_positive, help="simulation replications (default: the scenario's)")
+    p.add_argument("--seed", type=_seed, help="random seed for both scenarios (default: the baseline's)")
+    p.add_argument("--workers", type=_positive, default=1, help="worker processes for the simulation")
+    p.add_argument("--draws", type=_seed, default=DEFAULT_DRAWS,
+                   help=f"Monte Carlo draws of the budget range (default {DEFAULT_DRAWS}; 0 = exact, no range)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_common(p)
+    p.set_defaults(handler=_run)

@@ -1,0 +1,173 @@
+"""Headline sentences written from the KPI table, e.g. "乡镇站平均等待从 42.0 分钟降至 12.0 分钟".
+
+Sentences only restate numbers of the KPI table (same formatting), so the page never says
+something the table does not show. They are ranked by how far the KPI moves relative to its
+target (or how far it misses the target, for a single scenario) and the top few are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from ..charts.labels import MONEY_DIVISOR
+from .kpis import fmt_value
+
+__all__ = ["headlines"]
+
+_SUBJECT: dict[str, tuple[str, str]] = {
+    "wait_township": ("乡镇站平均等待", "Mean wait at township stations"),
+    "wait_county": ("县中心平均等待", "Mean wait at the county center"),
+    "wait_village": ("村站平均等待", "Mean wait at village stations"),
+    "service_level": ("目标时间内接待比例", "Share served within the target wait"),
+    "one_trip": ("最多跑一次比例", "One-trip rate"),
+    "on_time": ("按时办结比例", "Share resolved on time"),
+    "util_county": ("县中心人员利用率", "County-center staff utilisation"),
+    "util_township": ("乡镇站人员利用率", "Township staff utilisation"),
+    "backlog_end": ("年末在办案件", "Open cases at year end"),
+}
+
+
+def _num(v: Any) -> float:
+    return float(v) if v is not None and not (isinstance(v, float) and math.isnan(v)) else math.nan
+
+
+def _unit(kind: str, lang: str) -> str:
+    if kind == "minutes":
+        return " 分钟" if lang == "zh" else " minutes"
+    if kind == "count":
+        return " 件" if lang == "zh" else " cases"
+    return ""
+
+
+def _text(row: pd.Series, which: str, lang: str) -> str:
+    return f"{row[which + '_text']}{_unit(row['kind'], lang)}"
+
+
+def _target_clause(row: pd.Series, lang: str) -> str:
+    ok = row["proposal_ok"] if row["proposal"] is not None else row["baseline_ok"]
+    if ok is None or row["target"] is None:
+        return ""
+    tt = row["target_text"]
+    if lang == "zh":
+        return f"，{'达到' if ok else '未达到'}目标（{tt}）"
+    return f", {'meeting' if ok else 'missing'} the target ({tt})"
+
+
+def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
+    key, kind = row["key"], row["kind"]
+    b, p = row["baseline"], row["proposal"]
+    if kind == "date" and (b is None) != (p is None):  # one of them never clears the backlog
+        if lang == "zh":
+            return 2.0, f"信访积案清零：基线 {row['baseline_text']}，方案 {row['proposal_text']}" \
+                + _target_clause(row, lang)
+        return 2.0, f"Petition backlog: baseline {row['baseline_text']}, proposal {row['proposal_text']}" \
+            + _target_clause(row, lang)
+    if b is None or p is None:
+        return None
+    if kind == "date":
+        change = (p - b).days
+        if change == 0 and row["proposal_ok"] is not False:
+            return None
+        score = abs(change) / 30.0 if change else 0.5
+        if lang == "zh":
+            if change == 0:
+                s = f"信访积案清零日期仍为 {fmt_value(p, kind)}"
+            else:
+                verb = "提前到" if change < 0 else "推迟到"
+                s = f"信访积案清零日期从 {fmt_value(b, kind)} {verb} {fmt_value(p, kind)}"
+        elif change:
+            s = f"The petition backlog clears on {fmt_value(p, kind)} instead of {fmt_value(b, kind)}"
+        else:
+            s = f"The petition backlog still clears on {fmt_value(p, kind)}"
+        return score, s + _target_clause(row, lang)
+    if kind == "money":
+        div = MONEY_DIVISOR[lang]
+        delta = (p - b) / div
+        pct = (p - b) / b * 100 if b else math.nan
+        score = abs(pct) / 10 if not math.isnan(pct) else 0.0
+        if lang == "zh":
+            verb = "增加" if delta > 0 else "减少"
+            return score, (f"站点年度经费从 {fmt_value(b, kind, lang)}{verb}至 {fmt_value(p, kind, lang)}"
+                           f"（{'+' if delta > 0 else ''}{pct:.1f}%）")
+        verb = "rises" if delta > 0 else "falls"
+        return score, (f"Yearly site cost {verb} from {fmt_value(b, kind, lang)} to {fmt_value(p, kind, lang)} "
+                       f"({'+' if delta > 0 else ''}{pct:.1f}%)")
+    if key not in _SUBJECT:
+        return None
+    bv, pv = _num(b), _num(p)
+    if math.isnan(bv) or math.isnan(pv):
+        return None
+    scale = abs(_num(row["target"])) if row["target"] is not None else max(abs(bv), 1e-9)
+    score = abs(pv - bv) / max(scale, 1e-9)
+    subject = _SUBJECT[key][0 if lang == "zh" else 1]
+    same = row["baseline_text"] == row["proposal_text"]
+    if same:  # unchanged: worth a line only while it misses its target
+        if row["proposal_ok"] is not False:
+            return None
+        score = 0.5
+    if lang == "zh":
+        if same:
+            return score, f"{subject}保持 {_text(row, 'proposal', lang)}" + _target_clause(row, lang)
+        verb = "降至" if pv < bv else "升至"
+        gap = "" if _unit(kind, lang) else " "
+        return score, f"{subject}从 {_text(row, 'baseline', lang)}{gap}{verb} {_text(row, 'proposal', lang)}" \
+            + _target_clause(row, lang)
+    if same:
+        return score, f"{subject} stays at {_text(row, 'proposal', lang)}" + _target_clause(row, lang)
+    verb = "falls" if pv < bv else "rises"
+    return score, f"{subject} {verb} from {_text(row, 'baseline', lang)} to {_text(row, 'proposal', lang)}" \
+        + _target_clause(row, lang)
+
+
+def _single_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
+    key, kind, v, ok = row["key"], row["kind"], row["baseline"], row["baseline_ok"]
+    if kind == "date" and v is None and ok is False:
+        if lang == "zh":
+            return 3.0, f"信访积案{row['baseline_text']}，未达到目标（{row['target_text']}）"
+        return 3.0, f"The petition backlog is {row['baseline_text']}, missing the target ({row['target_text']})"
+    if v is None or ok is None:
+        return None
+    if kind == "date" and row["baseline_text"] != fmt_value(v, kind):  # not every run cleared it
+        if lang == "zh":
+            return 2.5, f"信访积案清零：{row['baseline_text']}，未达到目标（{row['target_text']}）"
+        return 2.5, f"Petition backlog: {row['baseline_text']}, missing the target ({row['target_text']})"
+    if kind == "date":
+        tgt: dt.date = row["target"]
+        days = (v - tgt).days
+        score = abs(days) / 30.0 + (0 if ok else 1)
+        if lang == "zh":
+            rel = f"比目标（{fmt_value(tgt, kind)}）{'晚' if days > 0 else '早'} {abs(days)} 天"
+            return score, f"信访积案预计 {fmt_value(v, kind)} 清零，{rel}"
+        rel = f"{abs(days)} days {'after' if days > 0 else 'before'} the target ({fmt_value(tgt, kind)})"
+        return score, f"The petition backlog is expected to clear on {fmt_value(v, kind)}, {rel}"
+    if key not in _SUBJECT:
+        return None
+    target = _num(row["target"])
+    score = abs(_num(v) - target) / max(abs(target), 1e-9) + (0 if ok else 1)
+    subject = _SUBJECT[key][0 if lang == "zh" else 1]
+    if lang == "zh":
+        return score, f"{subject}为 {_text(row, 'baseline', lang)}，{'达到' if ok else '未达到'}目标（{row['target_text']}）"
+    return score, f"{subject} is {_text(row, 'baseline', lang)}, {'meeting' if ok else 'missing'} " \
+                  f"the target ({row['target_text']})"
+
+
+def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str]:
+    """The ``limit`` most telling sentences about the KPI table (baseline vs proposal if it has one).
+
+    With a proposal, its cost is always said, last: it is what the improvements are bought with.
+    """
+    compare = bool((table["proposal_text"] != "").any()) if len(table) else False
+    scored: list[tuple[float, int, str, str]] = []
+    for order, (_, row) in enumerate(table.iterrows()):
+        out = _compare_sentence(row, lang) if compare else _single_sentence(row, lang)
+        if out is not None:
+            scored.append((out[0], -order, row["key"], out[1]))
+    cost = [x for x in scored if x[2] == "site_cost"] if compare else []
+    rest = sorted((x for x in scored if x not in cost), reverse=True)
+    chosen = rest[: max(limit - len(cost), 0)] + cost[:1]
+    end = "。" if lang == "zh" else "."
+    return [x[3] + end for x in chosen[:limit]]

@@ -1,0 +1,179 @@
+"""The KPI table of the brief: which KPIs, read from the Results, judged against the scenario's targets.
+
+One formatter per kind of number, used by the table, the headlines and the tests alike, so that
+every number on the page is the number in the Results, shown the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from ..charts.data import Estimate, day_to_date, kpi
+from ..charts.labels import MONEY_DIVISOR, money_unit
+
+__all__ = ["KpiSpec", "BRIEF_KPIS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
+
+Kind = Literal["minutes", "share", "date", "count", "money"]
+Direction = Literal["max", "min", None]  # "max": the value must stay at or below the target
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """One row of the KPI table: a summary metric (or the site cost), how to show it, and its target."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    kind: Kind
+    metric: str = ""
+    level: str | None = None
+    case_type: str | None = None
+    target: Callable[[Any], Any] | None = None  # targets -> target value (minutes, share or date)
+    direction: Direction = None
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+def _tg(name: str) -> Callable[[Any], Any]:
+    def get(targets: Any) -> Any:
+        q = getattr(targets, name)
+        return q.date if name == "petition_backlog_zero_by" else q.value
+
+    return get
+
+
+BRIEF_KPIS: tuple[KpiSpec, ...] = (
+    KpiSpec("wait_township", "乡镇站平均等待（分钟）", "Township mean wait (min)", "minutes",
+            "wait_mean_min", "township", None, _tg("wait_minutes"), "max"),
+    KpiSpec("wait_county", "县中心平均等待（分钟）", "County-center mean wait (min)", "minutes",
+            "wait_mean_min", "county_center", None, _tg("wait_minutes"), "max"),
+    KpiSpec("wait_village", "村站平均等待（分钟）", "Village mean wait (min)", "minutes",
+            "wait_mean_min", "village", None, _tg("wait_minutes"), "max"),
+    KpiSpec("service_level", "目标时间内接待比例", "Served within the target wait", "share",
+            "service_level", None, None, _tg("service_level"), "min"),
+    KpiSpec("one_trip", "最多跑一次比例", "One-trip rate", "share",
+            "one_trip_rate", None, None, _tg("one_trip_rate"), "min"),
+    KpiSpec("on_time", "按时办结比例", "Resolved on time", "share",
+            "on_time_share", None, None, _tg("on_time_share"), "min"),
+    KpiSpec("util_county", "县中心人员利用率", "County-center staff utilisation", "share",
+            "utilisation", "county_center", None, _tg("max_utilisation"), "max"),
+    KpiSpec("util_township", "乡镇站人员利用率", "Township staff utilisation", "share",
+            "utilisation", "township", None, _tg("max_utilisation"), "max"),
+    KpiSpec("petition_zero", "信访积案清零日期", "Petition backlog cleared on", "date",
+            "petition_backlog_zero_day", None, None, _tg("petition_backlog_zero_by"), "max"),
+    KpiSpec("backlog_end", "年末在办案件（件）", "Open cases at the end (cases)", "count",
+            "backlog_end", None, None, None, None),
+    KpiSpec("site_cost", "站点年度经费", "Yearly site cost", "money"),
+)
+
+KPI_COLUMNS = ["key", "label", "target", "target_text", "direction", "kind",
+               "baseline", "baseline_text", "baseline_ok", "proposal", "proposal_text", "proposal_ok"]
+
+
+def fmt_value(value: Any, kind: Kind, lang: str = "zh") -> str:
+    """How a KPI value is written everywhere on the brief (table, headlines)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind == "minutes":
+        return f"{value:.1f}"
+    if kind == "share":
+        return f"{value * 100:.1f}%"
+    if kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if kind == "count":
+        return f"{value:.1f}"
+    if kind == "money":
+        v = value / MONEY_DIVISOR[lang]
+        return f"{v:,.1f} {money_unit(lang, True)}" if lang == "zh" else f"{v:,.2f} {money_unit(lang, True)}"
+    raise ValueError(f"unknown KPI kind {kind!r}")
+
+
+def kpi_value(spec: KpiSpec, results: Any, site_cost: pd.DataFrame | None = None) -> Any:
+    """The value of one KPI from the Results (a date for the backlog-clearing day, yuan for the site cost)."""
+    if spec.kind == "money":
+        return float(site_cost["total_yuan"].sum()) if site_cost is not None else None
+    est: Estimate | None = kpi(results, spec.metric, spec.level, spec.case_type)
+    if est is None:
+        return None
+    if spec.kind == "date":
+        return day_to_date(results, est.mean)
+    return est.mean
+
+
+def _zero_day(spec: KpiSpec, results: Any, lang: str) -> tuple[Any, str | None, bool | None]:
+    """The backlog-clearing date, and a note when some (or all) replications never cleared it.
+
+    The summary averages the clearing day over the replications that cleared the backlog, so
+    the date alone would hide runs that did not: those are said, and the target counts as missed.
+    """
+    total = int(results.meta.get("replications") or 0)
+    est = kpi(results, spec.metric, spec.level, spec.case_type)
+    left = kpi(results, "petition_backlog_end")
+    if est is None:
+        if left is not None and left.mean > 0:
+            return None, ("年内未清零" if lang == "zh" else "not cleared"), False
+        return None, None, None
+    day = day_to_date(results, est.mean)
+    if total and est.replications and est.replications < total:
+        note = (f"{fmt_value(day, 'date')}（{est.replications}/{total} 次模拟清零）" if lang == "zh"
+                else f"{fmt_value(day, 'date')} ({est.replications}/{total} runs cleared)")
+        return day, note, False
+    return day, None, None
+
+
+def _meets(value: Any, target: Any, direction: Direction) -> bool | None:
+    if value is None or target is None or direction is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return bool(value <= target) if direction == "max" else bool(value >= target)
+
+
+def _target_text(spec: KpiSpec, target: Any, lang: str) -> str:
+    if target is None:
+        return "—"
+    sign = ("≤ " if spec.direction == "max" else "≥ ") if spec.kind != "date" else ("不晚于 " if lang == "zh" else "by ")
+    if spec.kind == "minutes":
+        return f"{sign}{target:.0f}"
+    if spec.kind == "share":
+        return f"{sign}{target * 100:.0f}%"
+    return f"{sign}{fmt_value(target, spec.kind, lang)}"
+
+
+def kpi_table(baseline: Any, targets: Any, *, lang: str = "zh", proposal: Any | None = None,
+              baseline_cost: pd.DataFrame | None = None, proposal_cost: pd.DataFrame | None = None,
+              specs: tuple[KpiSpec, ...] = BRIEF_KPIS) -> pd.DataFrame:
+    """Tidy KPI table (columns ``KPI_COLUMNS``): values, texts and whether each meets its target.
+
+    KPIs that neither run produced (e.g. no petition backlog) are left out.
+    """
+    rows = []
+    for spec in specs:
+        target = spec.target(targets) if spec.target is not None and targets is not None else None
+        cells = {}
+        for which, res, cost in (("baseline", baseline, baseline_cost), ("proposal", proposal, proposal_cost)):
+            if res is None:
+                cells[which] = (None, "", None)
+                continue
+            value, note, missed = (_zero_day(spec, res, lang) if spec.kind == "date"
+                                   else (kpi_value(spec, res, cost), None, None))
+            ok = False if missed is False else _meets(value, target, spec.direction)
+            cells[which] = (value, note or fmt_value(value, spec.kind, lang), ok)
+        if all(v[0] is None and v[1] in ("", "—") for v in cells.values()):
+            continue
+        rows.append({
+            "key": spec.key, "label": spec.label(lang), "target": target,
+            "target_text": _target_text(spec, target, lang), "direction": spec.direction, "kind": spec.kind,
+            "baseline": cells["baseline"][0], "baseline_text": cells["baseline"][1],
+            "baseline_ok": cells["baseline"][2],
+            "proposal": cells["proposal"][0], "proposal_text": cells["proposal"][1],
+            "proposal_ok": cells["proposal"][2],
+        })
+    return pd.DataFrame(rows, columns=KPI_COLUMNS)

@@ -1,0 +1,232 @@
+"""The one-page brief: title, headline sentences, the KPI table coloured against the targets, six charts
+and a source line, laid out on one 16:9 ``Figure`` (projector and PDF page alike)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from matplotlib import rcParams
+from matplotlib.figure import Figure, SubFigure
+
+from .. import charts
+from ..charts.labels import t
+from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, add_source_line
+
+__all__ = ["BriefInputs", "PAGE_SIZE", "CHARTS", "draw_page", "chart_figures"]
+
+PAGE_SIZE = (20.0, 11.25)  # inches, 16:9; 1920 px wide at 96 dpi, PNG export uses more
+_PAGE_SCALE = 0.62  # font scale of the page relative to a stand-alone chart
+
+
+@dataclass(frozen=True)
+class BriefInputs:
+    """Everything a brief shows, already computed: scenarios, simulation results, site costs, budget."""
+
+    baseline: Any  # Scenario
+    baseline_results: Any  # Results
+    baseline_cost: pd.DataFrame
+    budget: Any | None = None  # Budget of the scenario the meeting decides on (the proposal if any)
+    proposal: Any | None = None
+    proposal_results: Any | None = None
+    proposal_cost: pd.DataFrame | None = None
+    day: dt.date | None = None  # the date printed on the page (today by default)
+
+    @property
+    def compare(self) -> bool:
+        return self.proposal_results is not None
+
+    @property
+    def decided(self) -> Any:
+        """The scenario the meeting decides on: the proposal if there is one."""
+        return self.proposal if self.proposal is not None else self.baseline
+
+
+def _draw_chart(name: str, inp: BriefInputs, lang: str, fig: Figure | SubFigure | None) -> Figure | SubFigure:
+    b, p, sc = inp.baseline_results, inp.proposal_results, inp.baseline
+    if name == "waits":
+        return charts.waits_by_level(b, p, scenario=sc, lang=lang, fig=fig)
+    if name == "one_trip":
+        return charts.one_trip_by_level(b, p, scenario=sc, lang=lang, fig=fig)
+    if name == "backlog":
+        return charts.backlog_burndown(b, p, scenario=sc, lang=lang, fig=fig)
+    if name == "utilisation":
+        res = p if p is not None else b
+        return _of_proposal(charts.utilisation_heatmap(res, scenario=inp.decided, lang=lang, fig=fig,
+                                                       annotate=fig is None), inp, lang)
+    if name == "staff_cost":
+        return charts.staff_and_cost(inp.baseline_cost, inp.proposal_cost, lang=lang, fig=fig, meta=b.meta,
+                                     scenario=sc)
+    if name == "budget":
+        return _of_proposal(charts.budget_by_tier(inp.budget, lang=lang, fig=fig), inp, lang)
+    if name == "resolution":
+        return charts.resolution_vs_deadline(b, p, scenario=sc, lang=lang, fig=fig)
+    raise KeyError(name)
+
+
+def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure | SubFigure:
+    """Say in the title that a one-scenario chart shows the proposal (when there is one)."""
+    if inp.compare:
+        ax = f.axes[0]
+        title = ax.get_title(loc="left")
+        ax.set_title(f"{title}（{t('proposal', lang)}）" if lang == "zh" else f"{title} ({t('proposal', lang)})",
+                     loc="left")
+    return f
+
+
+def _charts_for(inp: BriefInputs) -> list[str]:
+    """The six charts of the page; without a budget the time-to-resolution chart takes its place."""
+    names = ["waits", "one_trip", "backlog", "utilisation", "staff_cost"]
+    names.append("budget" if inp.budget is not None else "resolution")
+    return names
+
+
+CHARTS = ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget", "resolution")
+
+
+def chart_figures(inp: BriefInputs, lang: str = "zh") -> dict[str, Figure]:
+    """The page's charts as stand-alone figures (for the HTML brief), each with its own source line."""
+    return {name: _draw_chart(name, inp, lang, None) for name in _charts_for(inp)}  # type: ignore[misc]
+
+
+def title_text(inp: BriefInputs, lang: str) -> str:
+    base = inp.baseline.name(lang)
+    if not inp.compare:
+        return f"会议简报：{base}" if lang == "zh" else f"Meeting brief: {base}"
+    prop = inp.proposal.name(lang) if inp.proposal is not None else t("proposal", lang)
+    return f"会议简报：{base} 对比 {prop}" if lang == "zh" else f"Meeting brief: {base} vs {prop}"
+
+
+def source_info(inp: BriefInputs, lang: str) -> SourceInfo:
+    meta = inp.baseline_results.meta
+    extra = []
+    reps = meta.get("replications")
+    if reps:
+        extra.append(f"模拟重复 {reps} 次" if lang == "zh" else f"{reps} replications")
+    if inp.compare:
+        pm = inp.proposal_results.meta
+        pname = inp.proposal.name(lang) if inp.proposal is not None else ""
+        same = pm.get("seed") == meta.get("seed")
+        if lang == "zh":
+            extra.append(f"方案：{pname}（指纹 {str(pm.get('scenario_hash', ''))[:12]}）")
+            if same:
+                extra.append("两情景使用相同随机数")
+        else:
+            extra.append(f"proposal: {pname} (hash {str(pm.get('scenario_hash', ''))[:12]})")
+            if same:
+                extra.append("both runs share random numbers")
+    if inp.budget is not None:
+        draws = getattr(inp.budget, "meta", {}).get("draws")
+        if draws:
+            extra.append(f"预算抽样 {draws} 次" if lang == "zh" else f"budget draws {draws}")
+    info = SourceInfo.from_meta({**meta, "scenario_name": inp.baseline.name(lang)}, lang=lang,
+                                extra=("；" if lang == "zh" else "; ").join(extra))
+    return SourceInfo(info.scenario_name, info.seed, info.vetsim_version, info.scenario_hash, inp.day, info.extra)
+
+
+_NO_LINE_START = "，。、；：！？）》」』%"  # punctuation that must not begin a line (禁则)
+
+
+def _wrap(text: str, width_em: float, lang: str) -> list[str]:
+    """Break ``text`` into lines at most ``width_em`` wide (CJK characters 1 em, others about 0.55 em).
+
+    Chinese breaks between any two characters, but never inside a number, date or Latin word.
+    """
+    if lang == "en":
+        return textwrap.wrap(text, width=max(int(width_em / 0.55), 10))
+    tokens = re.findall(r"[\u2e80-\U0002ffff]|[^\u2e80-\U0002ffff\s]+|\s+", text)
+    lines, cur, used = [], "", 0.0
+    for tok in tokens:
+        w = sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in tok)
+        if used + w > width_em and cur.strip() and tok[0] not in _NO_LINE_START:
+            lines.append(cur.rstrip())
+            cur, used = "", 0.0
+            if tok.isspace():
+                continue
+        cur += tok
+        used += w
+    return [*lines, cur.rstrip()] if cur.strip() else lines
+
+
+def _headline_panel(sub: SubFigure, sentences: list[str], lang: str, size_in: tuple[float, float]) -> None:
+    """The headline sentences as a bulleted list, wrapped to the panel width."""
+    ax = sub.add_subplot()
+    ax.set_axis_off()
+    ax.set_title("要点" if lang == "zh" else "Key points", loc="left")
+    pt = rcParams["font.size"] * 1.6
+    width_em = size_in[0] * 72 / pt - 2.5
+    line_h = pt * 1.45 / 72 / (size_in[1] * 0.85)  # one line in axes fraction
+    y = 0.98
+    for s in sentences:
+        lines = _wrap(s, width_em, lang)
+        ax.text(0.0, y, "■", transform=ax.transAxes, ha="left", va="top", fontsize=pt * 0.8,
+                color=BASELINE_COLOUR)
+        ax.text(0.035, y, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontsize=pt,
+                linespacing=1.3)
+        y -= line_h * len(lines) + line_h * 0.6
+
+
+def _kpi_panel(sub: SubFigure, table: pd.DataFrame, compare: bool, lang: str) -> None:
+    ax = sub.add_subplot()
+    ax.set_axis_off()
+    zh = lang == "zh"
+    head = ["指标", "目标", "基线"] if zh else ["Indicator", "Target", "Baseline"]
+    if compare:
+        head.append("方案" if zh else "Proposal")
+
+    def cell(text: str, ok: Any) -> str:
+        return text if ok is None else f"{text} {'✓' if ok else '✗'}"
+
+    body, colours = [], []
+    for _, r in table.iterrows():
+        row = [r["label"], r["target_text"], cell(r["baseline_text"], r["baseline_ok"])]
+        fill = ["white", "white", _fill(r["baseline_ok"])]
+        if compare:
+            row.append(cell(r["proposal_text"], r["proposal_ok"]))
+            fill.append(_fill(r["proposal_ok"]))
+        body.append(row)
+        colours.append(fill)
+    tab = ax.table(cellText=body, colLabels=head, cellColours=colours, loc="upper center", cellLoc="center",
+                   colLoc="center", colWidths=[0.40, 0.2, 0.2, 0.2][: len(head)], bbox=(0, 0, 1, 1))
+    tab.auto_set_font_size(False)
+    tab.set_fontsize(rcParams["font.size"])
+    for (i, j), c in tab.get_celld().items():
+        c.set_edgecolor("#BBBBBB")
+        if i == 0:
+            c.set_facecolor("#E8E8E8")
+            c.get_text().set_fontweight("bold")
+        if j == 0 and i > 0:
+            c.get_text().set_ha("left")
+            c.PAD = 0.03
+    note = ("✓ 达到目标  ✗ 未达到目标（目标见情景设置）" if zh
+            else "✓ meets the target  ✗ misses the target (targets from the scenario)")
+    ax.set_title(("关键指标" if zh else "Key indicators") + "   " + note, loc="left")
+
+
+def _fill(ok: Any) -> str:
+    return "white" if ok is None else (GOOD_FILL if ok else BAD_FILL)
+
+
+def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang: str = "zh") -> Figure:
+    """Draw the whole page; call inside ``house_style(lang, scale=0.62)`` (see :func:`page_style`)."""
+    fig = Figure(figsize=PAGE_SIZE, layout="constrained")
+    fig.get_layout_engine().set(rect=(0.0, 0.025, 1.0, 0.975), h_pad=0.02, w_pad=0.02)  # type: ignore[union-attr]
+    fig.suptitle(title_text(inp, lang), x=0.01, ha="left", fontsize="xx-large")
+    top_h, left_w = 0.34, 0.45
+    top, bottom = fig.subfigures(2, 1, height_ratios=[top_h, 1 - top_h])
+    left, right = top.subfigures(1, 2, width_ratios=[left_w, 1 - left_w])
+    _headline_panel(left, sentences, lang, (PAGE_SIZE[0] * left_w, PAGE_SIZE[1] * top_h))
+    _kpi_panel(right, table, inp.compare, lang)
+    grid = bottom.subfigures(2, 3)
+    for sub, name in zip(grid.flat, _charts_for(inp)):
+        _draw_chart(name, inp, lang, sub)
+    add_source_line(fig, source_info(inp, lang), lang, size=10)
+    return fig
+
+
+def page_scale() -> float:
+    return _PAGE_SCALE

@@ -1,0 +1,70 @@
+"""``report()``: load the scenarios, simulate them with the same seed, cost them, and build the brief.
+
+Baseline and proposal are simulated with the same seed, so they share their random numbers
+(common random numbers): the differences on the page come from the proposal, not from luck.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from ..scenario import Scenario, load_scenario
+from .brief import Brief, make_brief
+from .page import BriefInputs
+
+__all__ = ["report", "DEFAULT_DRAWS"]
+
+DEFAULT_DRAWS = 200  # Monte Carlo draws of the budget band on the brief (P10-P90 settles well before)
+
+
+def _scenario(x: Scenario | str | os.PathLike[str]) -> Scenario:
+    return x if isinstance(x, Scenario) else load_scenario(x)
+
+
+def _budget(scenario: Scenario, draws: int, seed: int, results: Any) -> Any:
+    """The scenario's budget; hardship and relief volumes come from its simulation, so that the
+    budget on the page and the caseload on the page are the same cases."""
+    from ..fiscal import budget
+
+    return budget(scenario, draws=draws, seed=seed, caseload=results)
+
+
+def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str | os.PathLike[str] | None = None, *,
+           out: str | os.PathLike[str] | None = None, lang: str = "zh", replications: int | None = None,
+           seed: int | None = None, workers: int = 1, draws: int = DEFAULT_DRAWS, progress: bool = False,
+           day: dt.date | None = None) -> Brief:
+    """One-page meeting brief of ``baseline`` (a scenario folder or ``Scenario``), optionally against ``compare``.
+
+    Simulates each scenario ``replications`` times (default: the baseline's setting) with ``seed``
+    (default: the baseline's seed) for both, costs the sites, computes the budget of the scenario
+    being decided (the proposal if given) with ``draws`` Monte Carlo draws, and writes the brief to
+    ``out`` (.pdf, .png, .html or .svg) if given. Returns the :class:`Brief`.
+    """
+    from ..fiscal import site_costs
+    from ..i18n import check_lang
+    from ..sim import simulate
+    from .brief import FORMATS, BriefFormatError
+
+    check_lang(lang)
+    if out is not None and Path(out).suffix.lower() not in FORMATS:
+        raise BriefFormatError(str(out))  # before minutes of simulation, not after
+    base = _scenario(baseline)
+    prop = _scenario(compare) if compare is not None else None
+    seed = int(base.spec.seed if seed is None else seed)
+    reps = int(replications if replications is not None else base.spec.simulation.replications)
+    base_res = simulate(base, replications=reps, seed=seed, workers=workers, progress=progress)
+    prop_res = simulate(prop, replications=reps, seed=seed, workers=workers, progress=progress) if prop else None
+    decided, decided_res = (prop, prop_res) if prop is not None else (base, base_res)
+    inputs = BriefInputs(
+        baseline=base, baseline_results=base_res, baseline_cost=site_costs(base),
+        budget=_budget(decided, draws, seed, decided_res),
+        proposal=prop, proposal_results=prop_res, proposal_cost=site_costs(prop) if prop is not None else None,
+        day=day,
+    )
+    brief = make_brief(inputs, lang)
+    if out is not None:
+        brief.save(out)
+    return brief

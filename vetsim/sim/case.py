@@ -1,0 +1,36 @@
+"""A veteran's case as the engine follows it, and the cheap scheduled-callback event."""
+
+from __future__ import annotations
+
+import math
+
+from simpy.events import Event
+
+__all__ = ["Case", "Call"]
+
+
+class Call(Event):
+    """A scheduled callback: the cheapest SimPy event (no generator, no delay checks)."""
+
+    def __init__(self, fn, payload):  # noqa: D107 - deliberately skips Event.__init__
+        self.callbacks = [fn]
+        self._value = payload
+        self._ok = True
+
+
+class Case:
+    """One veteran's request, followed from arrival to resolution. ``d`` holds its pre-drawn
+    random numbers (see ``streams``) while it is open."""
+
+    __slots__ = ("ct", "origin", "site", "level", "channel", "backlog", "t_arr", "t_fin", "trips", "visits",
+                 "aband", "wait", "path", "d", "k", "checked")
+
+    def __init__(self, ct: int, site: int, d: list[float], t_arr: float, channel: int, backlog: bool):
+        self.ct, self.origin, self.site, self.d = ct, site, site, d
+        self.level = -1
+        self.channel, self.backlog, self.t_arr = channel, backlog, t_arr
+        self.t_fin = math.nan
+        self.trips = self.visits = self.aband = self.k = 0
+        self.wait = 0.0
+        self.path: list[int] = []
+        self.checked = backlog

@@ -1,0 +1,409 @@
+"""The event engine: one replication of the county service network on a SimPy clock.
+
+Model (minutes since 00:00 of the start date):
+
+* **Counter** (窗口接待): each site has ``staff`` servers and one FCFS queue. Nobody starts
+  service outside the site's open spans; a server that frees up in a break waits for the next
+  span; whoever still waits when the day's last span has closed is sent home. A veteran leaves
+  the queue when the patience (exponential) runs out. Both are an abandoned visit and the
+  veteran comes back ``return_delay_days`` working days later (another trip). Reneging is
+  evaluated lazily when a server reaches the veteran, which is exact for FCFS queues. A site with
+  no staff at all (只挂牌、不配人) turns walk-ins away; they go on to the parent site.
+* **Back office** (后台办理): after the counter (or straight away for hotline/online cases, whose
+  counter minutes become desk time), a case needs ``backoffice_hours`` of staff effort at the
+  site, worked FIFO. Policy ``counter_first``: each open day the back office gets the staff time
+  left after counter service (staff x opening minutes - counter busy minutes); a case whose effort
+  is covered that day is done at that day's closing time.
+* **Flow**: at the first counter service, documents are missing with the case type's rate; the
+  veteran returns with them later (another trip; online/hotline cases just lose the delay). After
+  the back office, the case is resolved here with ``resolved_here_share``, else referred to the
+  parent after ``referral_delay_days`` working days (a walk-in case visits the parent's counter if
+  that level has counter minutes, otherwise the file moves without the veteran), and from the county
+  center to the case type's partner department, which decides after ``processing_days`` working days.
+
+Events are SimPy timeouts with plain callbacks (no process per veteran) and every random number
+is pre-drawn (see ``streams``), so the cost per service is a handful of heap operations.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_left
+from collections import deque
+
+import numpy as np
+import simpy
+from simpy.events import NORMAL
+
+from .calendar import MINUTES_PER_DAY
+from .case import Call as _Call, Case
+from .network import Network
+from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN, Stream, keyed_rng
+
+__all__ = ["Case", "Engine"]
+
+DAY = MINUTES_PER_DAY
+PARTNER_LEVEL = 3
+
+
+class Engine:
+    """Runs one replication; records are plain lists, turned into arrays by ``records``."""
+
+    def __init__(self, net: Network, arrivals: list[Stream], backlog: list[Stream], seed_seq: np.random.SeedSequence):
+        self.net = net
+        self.env = simpy.Environment()
+        self.horizon = net.days * DAY
+        n = len(net.site_ids)
+        self.idle = list(net.staff)
+        self.queue: list[deque] = [deque() for _ in range(n)]
+        self.resume_pending = [False] * n
+        self.busy_day = [-1] * n
+        self.busy_min = [0.0] * n
+        self.bo_queue: list[deque] = [deque() for _ in range(n)]
+        self.active = [False] * n  # site has back-office work waiting
+        self.bo_due: list[list[int]] = [[] for _ in range(net.days + 1)]  # day -> sites to work that day
+        self.ticked = -1  # last day whose back office has been worked
+        self.open_cases = [0] * n
+        self.pet_open = 0
+        self.cases: list[Case] = []
+        self.visits = array("d")  # flat records: site, ct, t0, t_start_or_leave, service_min, served
+        self.bo_rec = array("d")  # flat records: site, day, minutes
+        self.snap: list[list[int]] = []
+        self.pet_snap: list[int] = []
+        self.overflow = keyed_rng(seed_seq, "overflow")
+        self.arrivals, self.backlog = arrivals, backlog
+        # hot-path tables as Python lists (numpy scalar indexing costs more than the model itself)
+        self.level, self.parent, self.staff = list(net.level), list(net.parent), list(net.staff)
+        self.bo, self.cmin, self.res = net.bo_min.tolist(), net.counter_min.tolist(), net.resolved.tolist()
+        self.exists, self.delay = net.row_exists.tolist(), net.ref_delay.tolist()
+        self.open_mask, self.next_open = net.open_mask.tolist(), net.next_open.tolist()
+        self.cum_work, self.cal_first = net.cal.cum_work.tolist(), net.cal.first_day
+        self.patience = net.patience if net.abandonment else math.inf
+        self.continuous = net.continuous
+
+    # -- time helpers ----------------------------------------------------------------------------
+    def _add_wd(self, day: int, k: int) -> int:
+        """Day index of the k-th working day after ``day`` (``day`` itself for k <= 0)."""
+        if k <= 0:
+            return day
+        cum = self.cum_work
+        i = bisect_left(cum, cum[day - self.cal_first] + k)
+        return self.cal_first + i if i < len(cum) else self.cal_first + len(cum)
+
+    def _is_open(self, s: int, t: float) -> bool:
+        if self.continuous:
+            return True
+        d = int(t // DAY)
+        if d >= self.net.days or not self.open_mask[s][d]:
+            return False
+        m = t - d * DAY
+        for a, b in self.net.spans[s]:
+            if a <= m < b:
+                return True
+        return False
+
+    def _at(self, t: float, fn, payload) -> None:
+        """Call ``fn(event)`` at time ``t`` (now if ``t`` has passed); nothing beyond the horizon."""
+        if t < self.horizon:
+            env = self.env
+            now = env._now
+            env.schedule(_Call(fn, payload), NORMAL, t - now if t > now else 0.0)
+
+    # -- run -------------------------------------------------------------------------------------
+    def run(self) -> "Engine":
+        for st in self.backlog:
+            rows = st.draws.tolist()
+            for row in range(len(st.times)):
+                self._start_backlog(st, row, rows[row])
+        self._feeder()
+        self.env.process(self._ticker())
+        self.env.run(until=self.horizon)
+        self.arrivals = self.backlog = None  # free the pre-drawn numbers before results are built
+        self._arr_t = self._arr_w = self._arr_r = None
+        return self
+
+    def _feeder(self) -> None:
+        """Merge all arrival streams in time order; each arrival schedules the next (no process)."""
+        if not self.arrivals:
+            return
+        times = np.concatenate([s.times for s in self.arrivals])
+        which = np.concatenate([np.full(len(s.times), i, dtype=np.int32) for i, s in enumerate(self.arrivals)])
+        rows = np.concatenate([np.arange(len(s.times), dtype=np.int32) for s in self.arrivals])
+        order = np.argsort(times, kind="stable")
+        self._arr_t, self._arr_w, self._arr_r = times[order].tolist(), which[order].tolist(), rows[order].tolist()
+        self._arr_i = 0
+        self._at(self._arr_t[0], self._ev_arrival, None)
+
+    def _channel(self, st: Stream, d: list[float]) -> int:
+        net = self.net
+        h = net.hotline[st.ct]
+        uc = d[U_CHANNEL]
+        return 1 if uc < h else (2 if uc < h + (1 - h) * net.online[st.site] else 0)
+
+    def _ev_arrival(self, ev) -> None:
+        i = self._arr_i
+        t = self.env._now
+        st = self.arrivals[self._arr_w[i]]
+        d = st.draws[self._arr_r[i]].tolist()
+        self._arr_i = i + 1
+        if i + 1 < len(self._arr_t):
+            self._at(self._arr_t[i + 1], self._ev_arrival, None)
+        s = st.site
+        channel = self._channel(st, d)
+        case = Case(st.ct, s, d, t, channel, False)
+        self.cases.append(case)
+        self._enter(case, s)
+        if channel == 0:
+            self._visit(case, s, t)
+            return
+        case.checked = True
+        if d[U_MISSING] < self.net.missing[st.ct]:  # documents follow later, without a trip
+            day = self._add_wd(int(t // DAY), self.net.return_delay)
+            self._at(day * DAY + (t % DAY), self._ev_backoffice, (case, s))
+        else:
+            self._backoffice(case, s, self._desk_minutes(case, s))
+
+    def _start_backlog(self, st: Stream, row: int, d: list[float]) -> None:
+        channel = self._channel(st, d)
+        case = Case(st.ct, st.site, d, -float(st.age_days[row]) * DAY, channel, True)
+        case.trips = 1 if channel == 0 else 0  # the visit that opened the case, before the start
+        self.cases.append(case)
+        self._enter(case, st.site)
+        if self.net.is_petition[st.ct]:
+            self.pet_open += 1
+        self._backoffice(case, st.site, self.bo[st.ct][self.level[st.site]])
+
+    def _ticker(self):
+        """End of each day: work the back offices, then take the day's snapshot."""
+        env = self.env
+        for d in range(self.net.days):
+            yield env.timeout((d + 1) * DAY - 1e-6 - env.now)
+            self._work_backoffice(d)
+            self.snap.append(self.open_cases.copy())
+            self.pet_snap.append(self.pet_open)
+
+    # -- case movements ------------------------------------------------------------------------
+    def _enter(self, case: Case, s: int) -> None:
+        case.site, case.level = s, self.level[s]
+        case.path.append(s)
+        self.open_cases[s] += 1
+
+    def _leave(self, case: Case) -> None:
+        if case.level < PARTNER_LEVEL:
+            self.open_cases[case.site] -= 1
+
+    def _finish(self, case: Case, t: float) -> None:
+        self._leave(case)
+        case.t_fin = t
+        case.d = None  # its random numbers are no longer needed
+        if case.backlog and self.net.is_petition[case.ct]:
+            self.pet_open -= 1
+
+    def _desk_minutes(self, case: Case, s: int) -> float:
+        lv = self.level[s]
+        extra = self.cmin[case.ct][lv] if case.channel != 0 else 0.0
+        return self.bo[case.ct][lv] + extra
+
+    def _decide(self, case: Case, s: int, t: float) -> None:
+        """Back office done at site ``s`` at time ``t``: resolve, or refer upward."""
+        ct = case.ct
+        lv = self.level[s]
+        nxt = lv + 1
+        if case.d[U_RESOLVE + lv] < self.res[ct][lv] or not self.exists[ct][nxt]:
+            self._finish(case, t)
+            return
+        day = int(t // DAY)
+        target = self._add_wd(day, self.delay[ct][lv])
+        self._leave(case)
+        if nxt == PARTNER_LEVEL:
+            net = self.net
+            case.level = PARTNER_LEVEL
+            case.path.append(-1 - net.partner_of[ct])
+            done_day = self._add_wd(target, net.partner_days[ct])
+            self._at(max(done_day * DAY + 17 * 60, t), self._ev_finish, case)
+            return
+        p = self.parent[s]
+        self._enter(case, p)
+        if case.channel == 0 and self.cmin[ct][nxt] > 0:
+            if target <= day and t >= self.env._now and self._is_open(p, t):
+                self._visit(case, p, t)  # no hand-off delay: straight on to the parent
+            else:
+                self._visit_on(case, p, target, t)
+        else:
+            self._at(t if target <= day else target * DAY, self._ev_backoffice, (case, p))
+
+    # -- counter ---------------------------------------------------------------------------------
+    def _visit_on(self, case: Case, s: int, day: int, now: float) -> None:
+        """Schedule a trip to site ``s`` on its first open day from ``day`` (today: not before ``now``)."""
+        net = self.net
+        if day >= net.days:
+            return
+        k = case.k
+        u = case.d[WHEN + k] if k < VISIT_DRAWS else self.overflow.random()
+        d = self.next_open[s][day]
+        if d >= net.days:
+            return
+        t = d * DAY + net.time_in_day(s, u)
+        if t < now:  # the drawn time has passed today: come now if open, else on the next open day
+            if self._is_open(s, now):
+                t = now
+            else:
+                d = self.next_open[s][d + 1]
+                if d >= net.days:
+                    return
+                t = d * DAY + net.time_in_day(s, u)
+        self._at(t, self._ev_visit, (case, s))
+
+    def _ev_visit(self, ev) -> None:
+        case, s = ev._value
+        self._visit(case, s, self.env._now)
+
+    def _visit(self, case: Case, s: int, t: float) -> None:
+        case.trips += 1
+        case.visits += 1
+        k = case.k
+        case.k = k + 1
+        if k < VISIT_DRAWS:
+            svc, pat = case.d[SVC + k], case.d[PAT + k]
+        else:
+            o, net = self.overflow, self.net
+            svc = o.standard_exponential() if net.exponential else o.gamma(1 / net.svc_cv**2, net.svc_cv**2)
+            pat = o.standard_exponential()
+        svc *= self.cmin[case.ct][self.level[s]]
+        pat *= self.patience
+        if self.staff[s] == 0:
+            self._unstaffed(case, s, t)
+        elif self.idle[s] > 0 and not self.queue[s] and self._is_open(s, t):
+            self._start(s, case, t, svc, t)
+        else:
+            self.queue[s].append((case, t, svc, pat))
+            if self.idle[s] > 0:
+                self._serve_next(s, t)
+
+    def _unstaffed(self, case: Case, s: int, t: float) -> None:
+        """Nobody at the site (只挂牌、不配人): turned away; the veteran tries the parent site next."""
+        self.visits.extend((s, case.ct, t, t, 0.0, 0))
+        case.aband += 1
+        p = self.parent[s]
+        later = self._add_wd(int(t // DAY), self.net.return_delay)
+        if p >= 0 and self.exists[case.ct][self.level[p]]:
+            self._leave(case)
+            self._enter(case, p)
+            self._visit_on(case, p, later, t)
+        else:
+            self._visit_on(case, s, later, t)
+
+    def _start(self, s: int, case: Case, t0: float, svc: float, t: float) -> None:
+        self.idle[s] -= 1
+        self.visits.extend((s, case.ct, t0, t, svc, 1))
+        case.wait += t - t0
+        d = int(t // DAY)
+        if self.busy_day[s] != d:
+            self.busy_day[s], self.busy_min[s] = d, 0.0
+        self.busy_min[s] += svc
+        self._at(t + svc, self._ev_end, (s, case))
+
+    def _ev_end(self, ev) -> None:
+        s, case = ev._value
+        t = self.env._now
+        self.idle[s] += 1
+        self._after_counter(case, s, t)
+        if self.queue[s]:
+            self._serve_next(s, t)
+
+    def _after_counter(self, case: Case, s: int, t: float) -> None:
+        if not case.checked:
+            case.checked = True
+            if case.d[U_MISSING] < self.net.missing[case.ct]:
+                self._visit_on(case, s, self._add_wd(int(t // DAY), self.net.return_delay), t)
+                return
+        self._backoffice(case, s, self.bo[case.ct][self.level[s]])
+
+    def _abandon(self, case: Case, s: int, t0: float, t_leave: float) -> None:
+        self.visits.extend((s, case.ct, t0, t_leave, 0.0, 0))
+        case.aband += 1
+        case.wait += t_leave - t0
+        self._visit_on(case, s, self._add_wd(int(t_leave // DAY), self.net.return_delay),
+                       self.env._now)
+
+    def _serve_next(self, s: int, t: float) -> None:
+        net, q = self.net, self.queue[s]
+        if not net.continuous:
+            d = int(t // DAY)
+            m = t - d * DAY
+            if not (d < net.days and self.open_mask[s][d]) or m >= net.last_close[s]:
+                close = d * DAY + net.last_close[s] if m >= net.last_close[s] else t
+                while q:  # the day is over: everyone still waiting is sent home
+                    case, t0, _svc, pat = q.popleft()
+                    self._abandon(case, s, t0, min(t0 + pat, max(close, t0)))
+                return
+            nxt = next((a for a, b in net.spans[s] if m < b), None)
+            if nxt is not None and m < nxt:  # in a break: resume when the next span opens
+                if not self.resume_pending[s]:
+                    self.resume_pending[s] = True
+                    self._at(d * DAY + nxt, self._ev_resume, s)
+                return
+        while q and self.idle[s] > 0:
+            case, t0, svc, pat = q.popleft()
+            if t - t0 > pat:
+                self._abandon(case, s, t0, t0 + pat)
+            else:
+                self._start(s, case, t0, svc, t)
+
+    def _ev_resume(self, ev) -> None:
+        s = ev._value
+        self.resume_pending[s] = False
+        if self.queue[s]:
+            self._serve_next(s, self.env._now)
+
+    # -- back office -----------------------------------------------------------------------------
+    def _ev_backoffice(self, ev) -> None:
+        case, s = ev._value
+        self._backoffice(case, s, self._desk_minutes(case, s))
+
+    def _backoffice(self, case: Case, s: int, minutes: float) -> None:
+        if minutes <= 0:
+            self._decide(case, s, self.env._now)
+            return
+        now = self.env._now
+        self.bo_queue[s].append([case, minutes, now])
+        if not self.active[s]:
+            self.active[s] = True
+            today = int(now // DAY)
+            if today <= self.ticked:  # today's back office has been worked already
+                today += 1
+            if today < self.net.days:
+                self.bo_due[self.next_open[s][today]].append(s)
+
+    def _ev_finish(self, ev) -> None:
+        self._finish(ev._value, self.env._now)
+
+    def _work_backoffice(self, d: int) -> None:
+        net = self.net
+        done: list[tuple[Case, int, float]] = []
+        for s in self.bo_due[d]:
+            busy = self.busy_min[s] if self.busy_day[s] == d else 0.0
+            cap = net.staff[s] * net.open_min[s] - busy
+            q = self.bo_queue[s]
+            worked = 0.0
+            t_done = d * DAY + (DAY - 1e-6 if net.continuous else net.last_close[s])
+            while q and cap > 0:
+                item = q[0]
+                use = item[1] if item[1] <= cap else cap
+                item[1] -= use
+                cap -= use
+                worked += use
+                if item[1] <= 1e-9:
+                    q.popleft()
+                    done.append((item[0], s, max(t_done, item[2])))
+            if worked > 0:
+                self.bo_rec.extend((s, d, worked))
+            if q:
+                self.bo_due[self.next_open[s][d + 1]].append(s)
+            else:
+                self.active[s] = False
+        self.bo_due[d] = []
+        self.ticked = d
+        for case, s, t_done in done:
+            self._decide(case, s, t_done)

@@ -1,0 +1,237 @@
+"""The scenario compiled into flat arrays the event engine reads quickly (built once per scenario)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..scenario import Scenario
+from ..scenario.spec import SITE_LEVELS
+from .calendar import MINUTES_PER_DAY, WorkCalendar
+
+__all__ = ["Network", "compile_network", "LEVEL_NAMES", "CHANNELS"]
+
+LEVEL_NAMES: tuple[str, ...] = (*SITE_LEVELS, "partner")
+CHANNELS: tuple[str, ...] = ("walk_in", "hotline", "online")
+
+
+def _month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def _month_end(d: dt.date) -> dt.date:
+    nxt = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Network:
+    """Sites, per-(case type, level) parameters and arrival intensities as plain arrays.
+
+    Day indices are relative to the start date (day 0); ``cal`` covers whole months around the
+    horizon and the backdated opening of backlog cases.
+    """
+
+    days: int
+    cal: WorkCalendar
+    continuous: bool
+    site_ids: tuple[str, ...]
+    level: tuple[int, ...]
+    parent: tuple[int, ...]
+    staff: tuple[int, ...]
+    spans: tuple[tuple[tuple[int, int], ...], ...]
+    open_min: tuple[int, ...]  # staff-free opening minutes per open day
+    last_close: tuple[int, ...]
+    open_mask: np.ndarray = field(repr=False)  # [site, day 0..days] bool (day `days` is a sentinel, closed)
+    next_open: np.ndarray = field(repr=False)  # [site, day 0..days] -> first open day >= d (days if none)
+    seg_start: tuple[tuple[float, ...], ...] = field(repr=False)  # per site: arrival-time segments in a day
+    seg_len: tuple[tuple[float, ...], ...] = field(repr=False)
+    seg_cum: tuple[tuple[float, ...], ...] = field(repr=False)  # cumulative weight share at segment ends
+    case_types: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    row_exists: np.ndarray = field(default=None, repr=False)  # [ct, level 0..3]
+    counter_min: np.ndarray = field(default=None, repr=False)
+    bo_min: np.ndarray = field(default=None, repr=False)
+    resolved: np.ndarray = field(default=None, repr=False)
+    ref_delay: np.ndarray = field(default=None, repr=False)  # whole working days
+    deadline: np.ndarray = field(default=None, repr=False)
+    hotline: tuple[float, ...] = ()
+    missing: tuple[float, ...] = ()
+    partner_of: tuple[int, ...] = ()
+    partner_days: tuple[int, ...] = ()
+    is_petition: tuple[bool, ...] = ()
+    online: tuple[float, ...] = ()
+    # arrival streams: (site, case type, expected arrivals per day over 0..days-1)
+    streams: tuple[tuple[int, int, np.ndarray], ...] = field(default=(), repr=False)
+    # backlog: (site, case type, open cases, mean age in days)
+    backlog: tuple[tuple[int, int, int, float], ...] = ()
+    svc_cv: float = 1.0
+    exponential: bool = True
+    abandonment: bool = True
+    patience: float = math.inf
+    return_delay: int = 0
+    wait_target: float = 30.0
+
+    # -- times within a day ----------------------------------------------------------------------
+    def time_in_day(self, s: int, u: float) -> float:
+        """Minute of the day for a uniform ``u``, following the hour profile over the site's open spans."""
+        cum = self.seg_cum[s]
+        i = bisect_right(cum, u)
+        if i >= len(cum):
+            i = len(cum) - 1
+        lo = cum[i - 1] if i else 0.0
+        width = cum[i] - lo
+        frac = (u - lo) / width if width > 0 else 0.0
+        return self.seg_start[s][i] + frac * self.seg_len[s][i]
+
+    def times_in_day(self, s: int, u: np.ndarray) -> np.ndarray:
+        """Vectorised :meth:`time_in_day`."""
+        cum = np.asarray(self.seg_cum[s])
+        i = np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
+        lo = np.where(i > 0, cum[i - 1], 0.0)
+        width = cum[i] - lo
+        frac = np.divide(u - lo, width, out=np.zeros_like(u), where=width > 0)
+        return np.asarray(self.seg_start[s])[i] + frac * np.asarray(self.seg_len[s])[i]
+
+    def is_open(self, s: int, t: float) -> bool:
+        if self.continuous:
+            return True
+        d = int(t // MINUTES_PER_DAY)
+        if d >= self.days or not self.open_mask[s, d]:
+            return False
+        m = t - d * MINUTES_PER_DAY
+        return any(a <= m < b for a, b in self.spans[s])
+
+
+def _segments(spans, hour_profile: dict[int, float], flat: bool) -> tuple[list[float], list[float], list[float]]:
+    """Split open spans at whole hours; weight each piece by its length x the hour's weight."""
+    starts, lens, weights = [], [], []
+    for a, b in spans:
+        m = a
+        while m < b:
+            nxt = min(b, (m // 60 + 1) * 60)
+            starts.append(float(m))
+            lens.append(float(nxt - m))
+            weights.append((nxt - m) * (1.0 if flat else hour_profile.get(m // 60, 0.0)))
+            m = nxt
+    total = sum(weights)
+    if total <= 0:  # open only in hours the profile gives no weight: spread evenly over the open time
+        weights, total = list(lens), sum(lens)
+    cum = list(np.cumsum(weights) / total)
+    cum[-1] = 1.0
+    return starts, lens, cum
+
+
+def compile_network(scenario: Scenario) -> Network:
+    """Flatten ``scenario`` for the engine: calendar, opening pattern, parameters and arrival rates."""
+    spec, sim = scenario.spec, scenario.spec.simulation
+    start, days = sim.start_date, sim.days
+    continuous = sim.calendar == "continuous"
+    max_age = max((b.mean_age_days for b in scenario.backlog), default=0.0)
+    cal_first = min((_month_start(start) - start).days, -int(math.ceil(max_age * 12)) - 7)
+    cal_last = (_month_end(start + dt.timedelta(days=days)) - start).days + 400
+    cal = WorkCalendar.build(start, cal_first, cal_last, sim.calendar, warn=False)
+
+    sites = scenario.sites
+    idx = {s.site_id: i for i, s in enumerate(sites)}
+    lvl_idx = {name: i for i, name in enumerate(LEVEL_NAMES)}
+    # opening pattern per site over the calendar range
+    n_cal = cal.n_days
+    wd, mk, work = cal.weekday, cal.makeup, cal.workday
+    open_full = np.zeros((len(sites), n_cal), dtype=bool)
+    for i, s in enumerate(sites):
+        if continuous:
+            open_full[i] = True
+        else:
+            days_set = np.zeros(7, dtype=bool)
+            days_set[list(s.open_days)] = True
+            full_week = bool(days_set[:5].all())
+            open_full[i] = work & (days_set[wd] | (mk & full_week))
+    off = -cal.first_day
+    open_mask = np.zeros((len(sites), days + 1), dtype=bool)
+    open_mask[:, :days] = open_full[:, off:off + days]
+    next_open = np.full((len(sites), days + 1), days, dtype=np.int64)
+    for d in range(days - 1, -1, -1):
+        next_open[:, d] = np.where(open_mask[:, d], d, next_open[:, d + 1])
+
+    spans = tuple(((0, MINUTES_PER_DAY),) if continuous else s.open_hours for s in sites)
+    segs = [_segments(sp, sim.hour_profile, continuous) for sp in spans]
+
+    # parameters per (case type, level)
+    cts = tuple(spec.case_types)
+    ct_idx = {c: i for i, c in enumerate(cts)}
+    partners = tuple(spec.partners)
+    shape = (len(cts), len(LEVEL_NAMES))
+    exists = np.zeros(shape, dtype=bool)
+    arrs = {k: np.zeros(shape) for k in ("counter", "bo", "res", "delay", "deadline")}
+    for r in scenario.caseload:
+        c, lv = ct_idx[r.case_type], lvl_idx[r.level]
+        exists[c, lv] = True
+        arrs["counter"][c, lv] = r.counter_minutes
+        arrs["bo"][c, lv] = r.backoffice_hours * 60.0
+        arrs["res"][c, lv] = r.resolved_here_share
+        arrs["delay"][c, lv] = math.ceil(r.referral_delay_days)
+        arrs["deadline"][c, lv] = r.deadline_working_days
+
+    # daily arrival intensity per (site, case type): month volume spread over the site's open days
+    wprof = np.ones(7)
+    for k, w in (sim.weekday_profile or {}).items():
+        wprof[k - 1] = w
+    day_weight = open_full * wprof[wd][None, :]
+    dates = [start + dt.timedelta(days=cal.first_day + i) for i in range(n_cal)]
+    month_key = np.array([d.year * 12 + d.month - 1 for d in dates])
+    month_of = np.array([d.month - 1 for d in dates])
+    _, month_pos = np.unique(month_key, return_inverse=True)
+    horizon = slice(off, off + days)
+    streams = []
+    for r in scenario.caseload:
+        if r.level == "partner" or r.yearly_volume <= 0:
+            continue
+        at_level = [i for i, s in enumerate(sites) if s.level == r.level]
+        vets = np.array([sites[i].veterans for i in at_level], dtype=float)
+        share = vets / vets.sum() if vets.sum() > 0 else np.full(len(at_level), 1.0 / max(len(at_level), 1))
+        season = np.asarray(r.seasonality)[month_of]
+        for i, sh in zip(at_level, share):
+            if sh <= 0:
+                continue
+            w = day_weight[i]
+            month_total = np.bincount(month_pos, weights=w)[month_pos]
+            lam = np.divide(r.yearly_volume * sh * season * w, month_total,
+                            out=np.zeros(n_cal), where=month_total > 0)
+            streams.append((i, ct_idx[r.case_type], lam[horizon].copy()))
+    backlog = tuple((idx[b.site_id], ct_idx[b.case_type], b.open_cases, b.mean_age_days)
+                    for b in scenario.backlog if b.open_cases > 0)
+    cts_spec = [spec.case_types[c] for c in cts]
+    return Network(
+        days=days, cal=cal, continuous=continuous,
+        site_ids=tuple(s.site_id for s in sites),
+        level=tuple(lvl_idx[s.level] for s in sites),
+        parent=tuple(idx[s.parent_id] if s.parent_id else -1 for s in sites),
+        staff=tuple(s.staff for s in sites),
+        spans=spans,
+        open_min=tuple(sum(b - a for a, b in sp) for sp in spans),
+        last_close=tuple(sp[-1][1] for sp in spans),
+        open_mask=open_mask, next_open=next_open,
+        seg_start=tuple(tuple(s[0]) for s in segs), seg_len=tuple(tuple(s[1]) for s in segs),
+        seg_cum=tuple(tuple(s[2]) for s in segs),
+        case_types=cts, partners=partners,
+        row_exists=exists, counter_min=arrs["counter"], bo_min=arrs["bo"], resolved=arrs["res"],
+        ref_delay=arrs["delay"].astype(int), deadline=arrs["deadline"],
+        hotline=tuple(c.hotline_share for c in cts_spec),
+        missing=tuple(c.missing_document_rate for c in cts_spec),
+        partner_of=tuple(partners.index(c.partner) if c.partner in partners else -1 for c in cts_spec),
+        partner_days=tuple(int(math.ceil(spec.partners[c.partner].processing_days)) if c.partner in partners else 0
+                           for c in cts_spec),
+        is_petition=tuple(c.is_petition for c in cts_spec),
+        online=tuple(s.online_share for s in sites),
+        streams=tuple(streams), backlog=backlog,
+        svc_cv=1.0 if sim.service_time_distribution == "exponential" else sim.service_time_cv.value,
+        exponential=sim.service_time_distribution == "exponential",
+        abandonment=sim.abandonment, patience=sim.patience_minutes.value,
+        return_delay=int(math.ceil(sim.return_delay_days.value)),
+        wait_target=spec.targets.wait_minutes.value,
+    )

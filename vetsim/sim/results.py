@@ -1,0 +1,170 @@
+"""``Results`` of a simulation: tidy frames, a KPI summary with 95% confidence intervals, Parquet I/O."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Results", "METRICS", "summarise", "t_quantile"]
+
+# metric -> (unit, Chinese label, English label)
+METRICS: dict[str, tuple[str, str, str]] = {
+    "wait_mean_min": ("minute", "平均等待时间", "Mean waiting time"),
+    "wait_p90_min": ("minute", "90% 分位等待时间", "90th-percentile waiting time"),
+    "service_level": ("share", "目标时间内接待比例", "Share served within the target wait"),
+    "one_trip_rate": ("share", "最多跑一次比例", "One-trip rate"),
+    "utilisation": ("share", "人员利用率", "Staff utilisation"),
+    "backlog_start": ("case", "期初在办案件", "Open cases at start"),
+    "backlog_end": ("case", "期末在办案件", "Open cases at end"),
+    "petition_backlog_end": ("case", "期末信访积案", "Petition backlog at end"),
+    "petition_backlog_zero_day": ("day", "信访积案清零日（第几天）", "Day the petition backlog reaches zero"),
+    "on_time_share": ("share", "按时办结比例", "On-time resolution share"),
+    "resolution_working_days_mean": ("working day", "平均办结工作日", "Mean working days to resolution"),
+    "cases_arrived": ("case", "新增案件", "Cases arrived"),
+    "cases_finished": ("case", "办结案件", "Cases finished"),
+    "cases_open": ("case", "未办结案件", "Cases still open"),
+}
+
+FRAMES = ("cases", "visits", "site_days", "summary")
+
+
+@lru_cache(maxsize=256)
+def t_quantile(p: float, df: int) -> float:
+    """Student-t quantile for integer ``df`` (exact CDF as a finite trigonometric sum, then bisection)."""
+    if df < 1:
+        return math.nan
+
+    def two_sided(t: float) -> float:  # P(|T| <= t), Abramowitz & Stegun 26.7.3-4
+        th = math.atan(t / math.sqrt(df))
+        c2, s = math.cos(th) ** 2, math.sin(th)
+        if df % 2 == 1:
+            term, acc = math.cos(th), 0.0
+            if df > 1:
+                acc = term
+                for k in range(3, df - 1, 2):
+                    term *= c2 * (k - 1) / k
+                    acc += term
+            return 2 / math.pi * (th + s * acc)
+        term, acc = 1.0, 1.0
+        for k in range(2, df, 2):
+            term *= c2 * (k - 1) / k
+            acc += term
+        return s * acc
+
+    target = 2 * p - 1 if p >= 0.5 else 1 - 2 * p
+    lo, hi = 0.0, 1.0
+    while two_sided(hi) < target:
+        hi *= 2
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if two_sided(mid) < target else (lo, mid)
+    q = (lo + hi) / 2
+    return q if p >= 0.5 else -q
+
+
+def summarise(per_rep: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95% Student-t CI across replications for each (metric, level, case_type).
+
+    Replications without a value (e.g. ``petition_backlog_zero_day`` when the backlog never
+    reaches zero) are left out; ``replications`` says how many had one (0: the mean is NaN).
+    """
+    g = per_rep.groupby(["metric", "level", "case_type"], sort=False)["value"]  # NaN values are skipped
+    out = g.agg(mean="mean", sd="std", replications="count").reset_index()
+    half = np.array([t_quantile(0.975, int(n) - 1) if n > 1 else math.nan for n in out["replications"]])
+    half = half * out["sd"].to_numpy() / np.sqrt(out["replications"].to_numpy())
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    out["unit"] = [METRICS[m][0] for m in out["metric"]]
+    out["label_zh"] = [METRICS[m][1] for m in out["metric"]]
+    out["label_en"] = [METRICS[m][2] for m in out["metric"]]
+    order = {m: i for i, m in enumerate(METRICS)}
+    lv_order = {lv: i for i, lv in enumerate(("all", "village", "township", "county_center", "partner"))}
+    ct_order = {c: i for i, c in enumerate(dict.fromkeys(per_rep["case_type"]))}
+    keys = {"metric": order, "level": lv_order, "case_type": ct_order}
+    out = out.sort_values(["metric", "level", "case_type"], key=lambda s: s.map(keys[s.name]))
+    cols = ["metric", "level", "case_type", "mean", "ci_low", "ci_high", "replications", "unit", "label_zh", "label_en"]
+    return out[cols].reset_index(drop=True)
+
+
+def _atomic(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """Everything a simulation produced; frames are tidy, one row per case / visit / site-day / KPI.
+
+    ``summary`` levels: visit metrics by the site's level; case metrics (arrived, finished, open,
+    one-trip rate, on-time share, resolution time) by the level where the case started;
+    ``backlog_end`` by the level where the open case now is (``partner`` included).
+    Definitions: waits cover every counter visit, including veterans who left (their wait until
+    leaving); ``service_level`` = share of visits served within ``targets.wait_minutes``;
+    ``one_trip_rate`` = share of finished new cases with at most one trip (phone/online = 0 trips);
+    ``on_time_share`` = finished cases (backlog included) within the deadline of the level that
+    resolved them, counted in working days after the arrival day; ``utilisation`` = (counter +
+    back-office minutes) / (staff x opening minutes); ``petition_backlog_*`` follow the petitions
+    open at the start (信访积案); ``petition_backlog_zero_day`` = first day index (0 = start date)
+    at whose end none is open.
+    ``visits`` also has ``arrive_min`` (minutes from the start date 00:00) and ``service_min``;
+    ``site_days`` also has ``day`` (index from the start date) and keeps a site's open days and
+    any day with activity.
+    """
+
+    cases: pd.DataFrame
+    visits: pd.DataFrame
+    site_days: pd.DataFrame
+    summary: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+    per_replication: pd.DataFrame | None = None  # metric values of each replication (the input of summary)
+
+    def kpi(self, metric: str, level: str = "all", case_type: str = "all") -> float:
+        """Mean across replications of ``metric`` for ``level`` and ``case_type``."""
+        s = self.summary
+        hit = s[(s["metric"] == metric) & (s["level"] == level) & (s["case_type"] == case_type)]
+        if hit.empty:
+            if metric not in METRICS:
+                raise KeyError(f"unknown metric {metric!r}; known: {', '.join(METRICS)}")
+            raise KeyError(f"no value for {metric!r} at level {level!r}, case type {case_type!r}")
+        return float(hit["mean"].iloc[0])
+
+    def to_parquet(self, folder: str | Path) -> Path:
+        """Write every frame as ``<name>.parquet`` and ``meta.json`` into ``folder``, each file atomically."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        frames = {name: getattr(self, name) for name in FRAMES}
+        if self.per_replication is not None:
+            frames["per_replication"] = self.per_replication
+        for name, df in frames.items():
+            _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
+        text = json.dumps(self.meta, ensure_ascii=False, indent=2, default=str)
+        _atomic(out / "meta.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        return out
+
+    @classmethod
+    def from_parquet(cls, folder: str | Path) -> "Results":
+        """Read back what :meth:`to_parquet` wrote."""
+        src = Path(folder)
+        frames = {name: pd.read_parquet(src / f"{name}.parquet") for name in FRAMES}
+        per = src / "per_replication.parquet"
+        meta = json.loads((src / "meta.json").read_text(encoding="utf-8"))
+        return cls(**frames, meta=meta, per_replication=pd.read_parquet(per) if per.exists() else None)

@@ -1,0 +1,144 @@
+"""``simulate()``: replications in this process or through any ``concurrent.futures.Executor``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import VetsimError
+from ..scenario import Scenario
+from .engine import Engine
+from .network import Network, compile_network
+from .records import replication_frames, replication_metrics
+from .results import Results, summarise
+from .streams import draw_streams
+
+__all__ = ["simulate", "run_replication", "SimulationError"]
+
+_NETWORKS: dict[str, Network] = {}  # per process: compiled once per scenario
+
+
+class SimulationError(VetsimError, ValueError):
+    """Bad arguments to ``simulate`` (shown to users in Chinese or English)."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(en)
+
+    def user_message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def _network(scenario: Scenario, key: str | None = None) -> Network:
+    key = key or scenario.hash()
+    net = _NETWORKS.get(key)
+    if net is None:  # safe with threads: a racing thread at worst compiles the same network again
+        net = compile_network(scenario)
+        _NETWORKS.clear()
+        _NETWORKS[key] = net
+    return net
+
+
+def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: int,
+                    scenario_hash: str | None = None) -> dict[str, Any]:
+    """One replication: frames and KPI values. Top-level and picklable, so any executor can run it."""
+    net = _network(scenario, scenario_hash)
+    arrivals, backlog = draw_streams(net, seed_seq)
+    eng = Engine(net, arrivals, backlog, seed_seq).run()
+    frames = replication_frames(net, eng, rep)
+    frames["metrics"] = replication_metrics(net, frames, rep)
+    del frames["petition"]
+    return frames
+
+
+def _check(n: int | None, seed: int | None, workers: int) -> None:
+    if n is not None and (not isinstance(n, (int, np.integer)) or n < 1):
+        raise SimulationError(f"重复次数应为正整数，实际为 {n!r}", f"replications must be a positive integer, got {n!r}")
+    if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise SimulationError(f"随机种子应为非负整数，实际为 {seed!r}", f"seed must be a non-negative integer, got {seed!r}")
+    if not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise SimulationError(f"并行进程数应为正整数，实际为 {workers!r}", f"workers must be a positive integer, got {workers!r}")
+
+
+def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,
+             executor: Executor | None = None, progress: bool = False) -> Results:
+    """Simulate ``scenario`` ``replications`` times and summarise with 95% confidence intervals.
+
+    Defaults come from ``scenario.spec.simulation.replications`` and ``scenario.spec.seed``.
+    Replication ``i`` always uses ``SeedSequence(seed).spawn(n)[i]``, so results are identical
+    whether run serially, with ``workers`` processes, or on a given ``executor`` (e.g. a
+    ``dask.distributed`` client's ``get_executor()``). Runs with the same seed share their random
+    numbers by site and case type (common random numbers), so baseline-vs-proposal differences are paired.
+    """
+    _check(replications, seed, workers)
+    n = int(replications if replications is not None else scenario.spec.simulation.replications)
+    seed = int(seed if seed is not None else scenario.spec.seed)
+    seqs = np.random.SeedSequence(seed).spawn(n)
+    key = scenario.hash()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n, desc="仿真 / simulating", unit="rep")
+    parts: list[dict[str, Any] | None] = [None] * n
+    own = None
+    try:
+        if executor is None and workers > 1 and n > 1:
+            own = executor = ProcessPoolExecutor(max_workers=min(workers, n, os.cpu_count() or 1))
+        if executor is None:
+            for i, sq in enumerate(seqs):
+                parts[i] = run_replication(scenario, sq, i, key)
+                if bar is not None:
+                    bar.update(1)
+        else:
+            from concurrent.futures import as_completed
+
+            futures = {executor.submit(run_replication, scenario, sq, i, key): i for i, sq in enumerate(seqs)}
+            for fut in as_completed(futures):
+                parts[futures[fut]] = fut.result()
+                if bar is not None:
+                    bar.update(1)
+    finally:
+        if own is not None:
+            own.shutdown(cancel_futures=True)
+        if bar is not None:
+            bar.close()
+    return _combine(scenario, parts, seed, n, key)  # type: ignore[arg-type]
+
+
+def _concat(parts: list[dict[str, Any]], name: str) -> pd.DataFrame:
+    frames = [p[name] for p in parts]
+    out = pd.concat(frames, ignore_index=True)
+    for col in frames[0].columns:  # keep categories (same categories in every replication)
+        if isinstance(frames[0][col].dtype, pd.CategoricalDtype) and not isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = pd.Categorical(out[col], categories=frames[0][col].cat.categories)
+    return out
+
+
+def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int, key: str) -> Results:
+    from .. import __version__
+
+    per_rep = _concat(parts, "metrics")
+    sim = scenario.spec.simulation
+    net = _network(scenario, key)
+    meta = {
+        "seed": seed,
+        "scenario_hash": key,
+        "vetsim_version": __version__,
+        "replications": n,
+        "scenario_name": {"zh": scenario.name("zh"), "en": scenario.name("en")},
+        "start_date": sim.start_date.isoformat(),
+        "days": sim.days,
+        "calendar": sim.calendar,
+        "calendar_estimated_years": [y for y in net.cal.estimated_years
+                                     if sim.start_date.year <= y <= (sim.start_date + dt.timedelta(sim.days - 1)).year],
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    return Results(cases=_concat(parts, "cases"), visits=_concat(parts, "visits"),
+                   site_days=_concat(parts, "site_days"), summary=summarise(per_rep), meta=meta,
+                   per_replication=per_rep)

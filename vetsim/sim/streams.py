@@ -1,0 +1,79 @@
+"""Random numbers for one replication, pre-drawn with numpy in batches.
+
+Common random numbers: every stream is keyed by (replication seed, purpose, site id, case type),
+not by its position in a list, so a baseline and a proposal run with the same seed draw the same
+arrivals and the same per-case randomness (channel, missing documents, referral decisions,
+service-time and patience multipliers) at every site they share, whatever their staffing.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .calendar import MINUTES_PER_DAY
+from .network import Network
+
+__all__ = ["Stream", "draw_streams", "keyed_rng", "VISIT_DRAWS", "N_DRAWS"]
+
+# per-case pre-drawn visit randomness; further visits of the same case use the overflow stream
+VISIT_DRAWS = 4
+# columns of Stream.draws: uniforms for channel, missing documents, resolved-here at village /
+# township / county center; then per visit k: service multiplier, patience multiplier, time-of-day uniform
+U_CHANNEL, U_MISSING, U_RESOLVE = 0, 1, 2
+SVC, PAT, WHEN = 5, 5 + VISIT_DRAWS, 5 + 2 * VISIT_DRAWS
+N_DRAWS = 5 + 3 * VISIT_DRAWS
+
+
+def keyed_rng(seed_seq: np.random.SeedSequence, *key: str) -> np.random.Generator:
+    """A generator for ``key`` under ``seed_seq``: same key, same numbers, independent of other keys."""
+    words = tuple(zlib.crc32(k.encode("utf-8")) for k in key)
+    return np.random.default_rng(np.random.SeedSequence(seed_seq.entropy, spawn_key=(*seed_seq.spawn_key, *words)))
+
+
+@dataclass
+class Stream:
+    """Cases of one case type arriving at one site: times (minutes from the start) and their draws."""
+
+    site: int
+    ct: int
+    times: np.ndarray
+    draws: np.ndarray  # [n, N_DRAWS]: see the column constants above
+    age_days: np.ndarray | None = None  # backlog cases only: days open before the start
+
+
+def _case_draws(rng: np.random.Generator, n: int, net: Network) -> np.ndarray:
+    u = rng.random((n, 5))
+    if net.exponential:
+        svc = rng.standard_exponential((n, VISIT_DRAWS))
+    else:
+        shape = 1.0 / net.svc_cv**2
+        svc = rng.standard_gamma(shape, (n, VISIT_DRAWS)) / shape
+    pat = rng.standard_exponential((n, VISIT_DRAWS))
+    when = rng.random((n, VISIT_DRAWS))
+    return np.hstack([u, svc, pat, when])
+
+
+def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[Stream], list[Stream]]:
+    """Arrival streams (non-homogeneous Poisson: Poisson count per day, times by the hour profile)
+    and backlog streams for one replication."""
+    arrivals: list[Stream] = []
+    day0 = np.arange(net.days, dtype=float) * MINUTES_PER_DAY
+    for site, ct, lam in net.streams:
+        rng = keyed_rng(seed_seq, "arrivals", net.site_ids[site], net.case_types[ct])
+        counts = rng.poisson(lam)
+        n = int(counts.sum())
+        if n == 0:
+            continue
+        minute = net.times_in_day(site, rng.random(n))
+        times = np.repeat(day0, counts) + minute
+        times.sort(kind="stable")
+        arrivals.append(Stream(site, ct, times, _case_draws(rng, n, net)))
+    backlog: list[Stream] = []
+    for site, ct, n, mean_age in net.backlog:
+        rng = keyed_rng(seed_seq, "backlog", net.site_ids[site], net.case_types[ct])
+        age = np.minimum(rng.exponential(mean_age, n) if mean_age > 0 else np.zeros(n), 12 * mean_age)
+        backlog.append(Stream(site, ct, np.zeros(n), _case_draws(rng, n, net), age_days=age))
+    return arrivals, backlog

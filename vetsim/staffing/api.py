@@ -1,0 +1,29 @@
+"""``optimize``: the one call for the cheapest staffing that meets the targets (optionally confirmed by simulation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..scenario import Scenario
+from .plan import Plan, build_plan
+from .simcheck import optimize_confirmed
+from .solver import optimal_staff
+
+__all__ = ["optimize"]
+
+
+def optimize(scenario: Scenario, budget_yuan: float | None = None, headcount: int | None = None,
+             confirm: bool = False, replications: int | None = None, seed: int | None = None,
+             workers: int = 1, max_rounds: int = 4, executor: Any = None) -> Plan:
+    """Staffing plan for ``scenario``: least yearly cost meeting the targets, or best KPIs within a limit.
+
+    ``budget_yuan``: total yearly site cost (staff + overhead, as ``vetsim.fiscal.site_costs``);
+    ``headcount``: total posts. With ``confirm=True`` the plan is simulated and sites that miss a
+    target at 95% confidence get another post, up to ``max_rounds`` simulations; the per-site
+    confirmation table is in ``plan.meta["confirmation"]``. Same inputs give the same plan.
+    """
+    if not confirm:
+        return build_plan(scenario, optimal_staff(scenario, budget_yuan, headcount))
+    plan, conf = optimize_confirmed(scenario, budget_yuan, headcount, replications, seed, workers, max_rounds, executor)
+    plan.meta["confirmation"] = conf.table
+    return plan

@@ -1,0 +1,187 @@
+"""The staffing plan: per-site post changes with cost and KPIs before and after, savable as a scenario overlay.
+
+Why an overlay: a plan must be simulated, compared and shared like any other scenario, so it is
+saved as a folder with ``scenario.yaml`` (``base:`` the original folder) and a ``sites.csv``
+patch holding only the changed staff columns; ``vetsim.load_scenario`` reads it back.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .. import __version__
+from ..errors import VetsimError
+from ..scenario import Scenario
+from .demand import derive_demand
+from .kpis import evaluate_arrays
+from .solver import Allocation, StaffTargets, _shared_load, staff_targets
+
+__all__ = ["Plan", "build_plan", "PlanSaveError"]
+
+
+class PlanSaveError(VetsimError):
+    """The plan cannot be written where asked."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(en)
+
+    def user_message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A staffing plan on top of ``base``.
+
+    ``table``: one row per site -- site_id, level, funded/parttime before and after, change,
+    cost before/after (yuan/year, from :func:`vetsim.fiscal.site_costs`), service level, mean wait
+    and utilisation before/after (analytic estimate), meets_targets before/after.
+    ``totals``: cost and headcount before/after. ``meta``: mode, limits, seed, hashes, version, rounds.
+    """
+
+    base: Scenario
+    changes: dict[str, dict[str, int]]
+    table: pd.DataFrame
+    totals: dict[str, float]
+    targets: StaffTargets
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def scenario(self) -> Scenario:
+        """The base scenario with the plan's staff counts (validated)."""
+        return self.base.with_site_changes(self.changes) if self.changes else self.base
+
+    def simulation_scenario(self) -> Scenario:
+        """What the simulator should see: the plan, with each village covered by a shared worker staffed by it."""
+        sc = self.scenario()
+        rules = sc.spec.staffing
+        cover = rules.covered_villages() if rules is not None else {}
+        if not cover:
+            return sc
+        return sc.with_site_changes({v: {"parttime_staff": sc.site(v).parttime_staff + 1} for v in sorted(cover)})
+
+    def changed(self) -> pd.DataFrame:
+        """Only the sites whose staff changes."""
+        return self.table[self.table["change"] != 0].reset_index(drop=True)
+
+    def summary(self, lang: str = "zh") -> str:
+        """A few lines for the CLI and the notebook."""
+        t = self.totals
+        n_ok = int(self.table["meets_after"].sum())
+        n = len(self.table)
+        if lang == "zh":
+            return (f"人员方案（{_MODE_ZH.get(self.meta.get('mode', ''), '')}）：在编 {t['funded_before']:.0f} → {t['funded_after']:.0f}，"
+                    f"兼职/编外 {t['parttime_before']:.0f} → {t['parttime_after']:.0f}；"
+                    f"站点年运行成本 {t['cost_before']:,.0f} → {t['cost_after']:,.0f} 元；"
+                    f"{n_ok}/{n} 个站点达到目标（公式估计）；{len(self.changed())} 个站点有调整。")
+        return (f"Staffing plan ({self.meta.get('mode', '')}): funded {t['funded_before']:.0f} -> {t['funded_after']:.0f}, "
+                f"part-time {t['parttime_before']:.0f} -> {t['parttime_after']:.0f}; "
+                f"yearly site cost {t['cost_before']:,.0f} -> {t['cost_after']:,.0f} yuan; "
+                f"{n_ok}/{n} sites meet the targets (analytic estimate); {len(self.changed())} sites change.")
+
+    def save(self, folder: str | Path, lang: str = "zh") -> Path:
+        """Write the plan as an overlay folder (scenario.yaml + sites.csv patch + plan.csv), atomically per file."""
+        out = Path(folder).resolve()
+        if self.base.path is None:
+            raise PlanSaveError("基础情景没有文件夹路径，无法保存叠加方案", "the base scenario has no folder, so no overlay can refer to it")
+        base_dir = Path(self.base.path).resolve()
+        if out == base_dir:
+            raise PlanSaveError("不能把方案保存到基础情景的文件夹中", "the plan cannot be saved into its base scenario's folder")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PlanSaveError(f"无法创建文件夹 {out}：{exc}", f"cannot create folder {out}: {exc}") from exc
+        name = self.base.spec.name
+        doc = {
+            "base": os.path.relpath(base_dir, out),
+            "name": {"zh": f"{name.zh}（人员优化方案）", "en": f"{name.en} (staffing plan)"},
+            "description": {"zh": self.summary("zh"), "en": self.summary("en")},
+        }
+        header = ("# 由 vetsim staff 生成的人员方案（叠加在基础情景之上）/ staffing plan written by vetsim staff\n"
+                  f"# vetsim {__version__}; base scenario hash {self.base.hash()[:12]}\n")
+        sites_csv = out / "sites.csv"
+        if self.changes:
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            w.writerow(["site_id", "funded_staff", "parttime_staff"])
+            for sid in sorted(self.changes):
+                w.writerow([sid, self.changes[sid]["funded_staff"], self.changes[sid]["parttime_staff"]])
+            _atomic_write(sites_csv, buf.getvalue())
+        elif sites_csv.exists():
+            sites_csv.unlink()
+        _atomic_write(out / "plan.csv", self.table.to_csv(index=False))
+        _atomic_write(out / "scenario.yaml", header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+        return out
+
+
+_MODE_ZH = {"min_cost": "达标最低成本", "budget": "预算内最优", "headcount": "编制总数内最优"}
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def build_plan(base: Scenario, alloc: Allocation, meta: dict[str, Any] | None = None) -> Plan:
+    """Table, totals and overlay changes of ``alloc`` against ``base`` (costs from vetsim.fiscal)."""
+    from ..fiscal import site_costs
+
+    d = derive_demand(base)
+    targets = staff_targets(base)
+    before_f = np.array([base.site(s).funded_staff for s in alloc.site_ids])
+    before_p = np.array([base.site(s).parttime_staff for s in alloc.site_ids])
+    changes = {s: {"funded_staff": int(f), "parttime_staff": int(p)}
+               for s, f, p, bf, bp in zip(alloc.site_ids, alloc.funded, alloc.parttime, before_f, before_p)
+               if f != bf or p != bp}
+    after_sc = base.with_site_changes(changes) if changes else base
+    extra_h, covered = _shared_load(base, d)  # shared cover: a visitor at the village, hours away at the worker site
+    kb = evaluate_arrays(d, before_f + before_p, targets.wait_minutes)
+    ka = evaluate_arrays(d, alloc.funded + alloc.parttime + covered, targets.wait_minutes)
+    cap_a = (alloc.funded + alloc.parttime + covered) * d.open_hours_year
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util_a = np.where(cap_a > 0, (ka.work_hours + extra_h) / np.where(cap_a > 0, cap_a, 1.0),
+                          np.where(ka.work_hours + extra_h > 0, np.inf, 0.0))
+    ka = dataclasses.replace(ka, utilisation=util_a)
+    cb = site_costs(base).set_index("site_id").loc[list(alloc.site_ids)]
+    ca = site_costs(after_sc).set_index("site_id").loc[list(alloc.site_ids)]
+
+    def meets(k: Any) -> np.ndarray:
+        return (k.service_level >= targets.service_level - 1e-12) & (k.utilisation <= targets.max_utilisation + 1e-12)
+
+    table = pd.DataFrame({
+        "site_id": list(alloc.site_ids), "level": list(d.levels),
+        "funded_before": before_f, "funded_after": alloc.funded,
+        "parttime_before": before_p, "parttime_after": alloc.parttime,
+        "change": (alloc.funded + alloc.parttime) - (before_f + before_p),
+        "cost_before_yuan": cb["total_yuan"].to_numpy(), "cost_after_yuan": ca["total_yuan"].to_numpy(),
+        "service_level_before": kb.service_level, "service_level_after": ka.service_level,
+        "mean_wait_before_min": kb.mean_wait, "mean_wait_after_min": ka.mean_wait,
+        "utilisation_before": kb.utilisation, "utilisation_after": ka.utilisation,
+        "meets_before": meets(kb), "meets_after": meets(ka),
+    })
+    totals = {
+        "funded_before": float(before_f.sum()), "funded_after": float(alloc.funded.sum()),
+        "parttime_before": float(before_p.sum()), "parttime_after": float(alloc.parttime.sum()),
+        "cost_before": float(cb["total_yuan"].sum()), "cost_after": float(ca["total_yuan"].sum()),
+        "staff_cost_before": float(cb["staff_cost_yuan"].sum()), "staff_cost_after": float(ca["staff_cost_yuan"].sum()),
+    }
+    info = {"mode": alloc.mode, "scenario_hash": base.hash(), "vetsim_version": __version__, **(meta or {})}
+    return Plan(base, changes, table, totals, targets, info)

@@ -1,0 +1,76 @@
+"""Optional ``staffing:`` section of scenario.yaml: staffing rules the optimizer must respect.
+
+Why in the scenario: the rules are policy choices a planner edits ("every township station keeps
+at least one budget-funded post" -- 五有: 有编制), so they live in data with labels and sources.
+Without the section the optimizer is unconstrained except by the targets (no floor, no ceiling).
+
+Example::
+
+    staffing:
+      min_funded_posts:
+        township: {value: 1, unit: post, label_zh: 乡镇站最少在编人数, label_en: ..., source: "S: 五有"}
+      max_posts:
+        village: {value: 3, unit: post, ...}
+      shared_staff:
+        - {worker_site: T03, villages: [T03V01, T03V02], label_zh: ..., label_en: ..., source: assumption}
+
+``shared_staff``: one worker of ``worker_site`` covers the listed village stations on their open
+days: the villages need no own post for their first server, and the worker site carries the
+villages' opening hours as extra work. The simulation does not know this rule yet: ``confirm``
+simulates ``Plan.simulation_scenario()``, where each covered village has its visiting worker as
+one more staff member (the worker site's capacity already includes the hours away).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from ..scenario.params import Frozen, Labelled, Quantity, invalid
+
+__all__ = ["StaffingSettings", "SharedStaff"]
+
+
+class SharedStaff(Labelled):
+    """One worker of ``worker_site`` who opens the listed village stations on their open days."""
+
+    worker_site: str = Field(min_length=1)
+    villages: tuple[str, ...] = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class StaffingSettings(Frozen):
+    """Staffing rules per site level (posts per site); every number with unit, labels and source."""
+
+    min_funded_posts: dict[str, Quantity] = Field(default_factory=dict)
+    max_posts: dict[str, Quantity] = Field(default_factory=dict)
+    shared_staff: tuple[SharedStaff, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> "StaffingSettings":
+        levels = {"village", "township", "county_center"}
+        for name in ("min_funded_posts", "max_posts"):
+            table = getattr(self, name)
+            bad = sorted(set(table) - levels)
+            if bad:
+                raise invalid(f"staffing.{name}：未知层级 {bad}；允许 {sorted(levels)}",
+                              f"staffing.{name}: unknown levels {bad}; allowed {sorted(levels)}")
+            neg = [k for k, q in table.items() if q.value < 0 or q.value != int(q.value)]
+            if neg:
+                raise invalid(f"staffing.{name}：{neg} 应为非负整数", f"staffing.{name}: {neg} must be whole numbers >= 0")
+        for lv, q in self.max_posts.items():
+            lo = self.min_funded_posts.get(lv)
+            if lo is not None and lo.value > q.value:
+                raise invalid(f"staffing：{lv} 的最少在编人数大于最多人数", f"staffing: min_funded_posts of {lv} exceeds max_posts")
+        return self
+
+    def covered_villages(self) -> dict[str, str]:
+        """Village site id -> the site whose worker covers it."""
+        return {v: rule.worker_site for rule in self.shared_staff for v in rule.villages}
+
+    def floor(self, level: str) -> int:
+        q = self.min_funded_posts.get(level)
+        return int(q.value) if q else 0
+
+    def ceiling(self, level: str) -> int | None:
+        q = self.max_posts.get(level)
+        return int(q.value) if q else None

@@ -1,0 +1,224 @@
+"""Staff requirement per site and the cost optimizer (minimum cost for the targets, or best KPIs in a budget).
+
+Why separable: counter visits and casework at a site are served by that site's own staff, so the
+least staff that meets the targets can be found site by site (all sites and candidate counts in one
+vectorized call), and the cheapest post mix follows from the per-level post costs in ``data/``.
+With a fixed headcount or budget, posts go one at a time to the site where they add the most
+KPI per yuan (greedy on the per-site gain curves), ties broken by site order, so the answer is
+deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from ..errors import VetsimError
+from ..scenario import Scenario
+from .demand import Demand, derive_demand
+from .kpis import evaluate_arrays
+from .settings import StaffingSettings
+
+__all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "StaffingInfeasible", "Allocation"]
+
+
+class StaffingInfeasible(VetsimError):
+    """The targets cannot be met within the staffing rules, or the budget is below the fixed floors."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(en)
+
+    def user_message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class StaffTargets:
+    """The targets staffing answers for: share served within ``wait_minutes``, and utilisation cap."""
+
+    wait_minutes: float
+    service_level: float
+    max_utilisation: float
+
+
+def staff_targets(scenario: Scenario) -> StaffTargets:
+    t = scenario.spec.targets
+    return StaffTargets(float(t.wait_minutes.value), float(t.service_level.value), float(t.max_utilisation.value))
+
+
+def _settings(scenario: Scenario) -> StaffingSettings:
+    return scenario.spec.staffing or StaffingSettings()
+
+
+def _shared_load(scenario: Scenario, d: Demand) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Extra work hours carried by worker sites for shared village cover, and which villages are covered."""
+    extra = np.zeros(len(d.site_ids))
+    covered = np.zeros(len(d.site_ids), dtype=bool)
+    idx = {s: i for i, s in enumerate(d.site_ids)}
+    for rule in _settings(scenario).shared_staff:
+        if rule.worker_site not in idx or any(v not in idx for v in rule.villages):
+            raise StaffingInfeasible(f"staffing.shared_staff：站点 {rule.worker_site} 或 {list(rule.villages)} 不存在",
+                                     f"staffing.shared_staff: site {rule.worker_site} or {list(rule.villages)} unknown")
+        for v in rule.villages:
+            covered[idx[v]] = True
+            extra[idx[rule.worker_site]] += d.open_hours_year[idx[v]]
+    return extra, covered
+
+
+def _curves(d: Demand, targets: StaffTargets, extra_h: NDArray[np.float64], k: int,
+            start: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Staff counts start..start+k-1 per site with their service level, utilisation and work hours."""
+    cand = start[:, None] + np.arange(k)[None, :]
+    kp = evaluate_arrays(d, cand, targets.wait_minutes)
+    cap = cand * d.open_hours_year[:, None]
+    work = kp.work_hours + extra_h[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util = np.where(cap > 0, work / np.where(cap > 0, cap, 1.0), np.where(work > 0, np.inf, 0.0))
+    return cand, kp.service_level, util, work
+
+
+def requirement(scenario: Scenario, demand: Demand | None = None) -> pd.DataFrame:
+    """Least staff per site that meets the targets (service level and utilisation), by the Erlang A estimate.
+
+    Columns: site_id, level, staff_now, min_staff (for the targets alone), floor_funded (rule),
+    ceiling (rule or NA), required (max of min_staff and the floor, capped by the ceiling),
+    feasible (targets met at ``required``), shared_cover (village covered by a shared worker).
+    """
+    d = demand or derive_demand(scenario)
+    targets = staff_targets(scenario)
+    rules = _settings(scenario)
+    extra, covered = _shared_load(scenario, d)
+    n = len(d.site_ids)
+    need = np.full(n, -1, dtype=np.int64)
+    # a strict lower bound: the casework (and shared cover) alone must fit under the utilisation cap
+    fixed_h = d.casework_h.sum(axis=1) + extra
+    lb = np.floor(fixed_h / np.maximum(targets.max_utilisation * d.open_hours_year, 1e-9)).astype(np.int64)
+    start = np.maximum(lb - 1, 0)
+    window = 4
+    for _ in range(50):
+        todo = need < 0
+        if not todo.any():
+            break
+        cand, sl, util, _ = _curves(d, targets, extra, window, start)
+        ok = (sl >= targets.service_level - 1e-12) & (util <= targets.max_utilisation + 1e-12)
+        first = np.where(ok.any(axis=1), ok.argmax(axis=1), -1)
+        hit = todo & (first >= 0)
+        need[hit] = cand[hit, first[hit]]
+        start = np.where(todo & ~hit, start + window, start)
+    if (need < 0).any():
+        bad = [d.site_ids[i] for i in np.flatnonzero(need < 0)]
+        raise StaffingInfeasible(f"以下站点在任何人数下都达不到目标（可能全年不开放却有后台工作）：{', '.join(bad)}",
+                                 f"no staff count meets the targets at these sites (closed all year but with casework?): "
+                                 f"{', '.join(bad)}")
+    # a covered village's first server is the visiting worker
+    own_need = np.where(covered, np.maximum(need - 1, 0), need)
+    floors = np.array([rules.floor(lv) for lv in d.levels], dtype=np.int64)
+    ceils = [rules.ceiling(lv) for lv in d.levels]
+    required = np.maximum(own_need, floors)
+    feasible = np.ones(n, dtype=bool)
+    for i, c in enumerate(ceils):
+        if c is not None and required[i] > c:
+            required[i], feasible[i] = c, False
+    now = {s.site_id: s.staff for s in scenario.sites}
+    return pd.DataFrame({
+        "site_id": list(d.site_ids), "level": list(d.levels), "staff_now": [now[s] for s in d.site_ids],
+        "min_staff": own_need, "floor_funded": floors,
+        "ceiling": pd.array([c if c is not None else pd.NA for c in ceils], dtype="Int64"),
+        "required": required, "feasible": feasible, "shared_cover": covered,
+    })
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Posts per site chosen by the optimizer (arrays in site order of the scenario)."""
+
+    site_ids: tuple[str, ...]
+    funded: NDArray[np.int64]
+    parttime: NDArray[np.int64]
+    mode: str
+    feasible: NDArray[np.bool_]
+
+
+def _mix(level: str, total: int, floor: int, scenario: Scenario) -> tuple[int, int]:
+    """Cheapest split of ``total`` posts into funded and part-time with at least ``floor`` funded."""
+    c = scenario.spec.costs
+    funded_cost, part_cost = c.funded_post[level].value, c.parttime_post[level].value
+    f = floor if part_cost < funded_cost else total
+    f = min(max(f, floor), max(total, floor))
+    return f, max(total, floor) - f
+
+
+def optimal_staff(scenario: Scenario, budget_yuan: float | None = None, headcount: int | None = None,
+                  demand: Demand | None = None, extra_staff: dict[str, int] | None = None) -> Allocation:
+    """Posts per site: least cost meeting the targets, or the best KPIs within a budget or headcount.
+
+    ``extra_staff`` adds posts on top of the requirement at given sites (used when the simulation
+    shows a target failing there). Budget is total yearly site cost in yuan (staff + overhead),
+    as :func:`vetsim.fiscal.site_costs` computes it.
+    """
+    if budget_yuan is not None and headcount is not None:
+        raise StaffingInfeasible("预算与编制总数只能指定一个", "give either a budget or a headcount, not both")
+    d = demand or derive_demand(scenario)
+    req = requirement(scenario, d)
+    extra = extra_staff or {}
+    total = req["required"].to_numpy().copy()
+    for i, sid in enumerate(d.site_ids):
+        total[i] += extra.get(sid, 0)
+        cap = req["ceiling"].iloc[i]
+        if cap is not pd.NA and not pd.isna(cap):
+            total[i] = min(total[i], int(cap))
+    if budget_yuan is None and headcount is None:
+        mix = [_mix(lv, int(t), int(fl), scenario) for lv, t, fl in zip(d.levels, total, req["floor_funded"])]
+        return Allocation(d.site_ids, np.array([m[0] for m in mix]), np.array([m[1] for m in mix]), "min_cost",
+                          req["feasible"].to_numpy())
+    return _greedy(scenario, d, req, budget_yuan, headcount)
+
+
+def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | None,
+            headcount: int | None) -> Allocation:
+    """Best KPI score within the limit: floors first, then one post at a time by score gain per unit cost."""
+    from ..fiscal import site_costs
+
+    targets = staff_targets(scenario)
+    costs = scenario.spec.costs
+    floors = req["floor_funded"].to_numpy()
+    n = len(d.site_ids)
+    extra, _ = _shared_load(scenario, d)
+    k_max = int(max(req["required"].max(), 1)) + 4
+    cand, sl, util, work = _curves(d, targets, extra, k_max + 1, np.zeros(n, dtype=np.int64))
+    vis = d.visits.sum(axis=(1, 2))
+    wtot = work[:, -1:]  # work hours with ample staff
+    fit = np.where(util > 0, np.minimum(1.0, targets.max_utilisation / np.where(util > 0, util, 1.0)), 1.0)
+    score = vis[:, None] / max(vis.sum(), 1e-9) * sl + wtot / max(float(wtot.sum()), 1e-9) * fit
+    overhead = float(site_costs(scenario)["overhead_yuan"].sum())
+    limit = (budget - overhead) if budget is not None else float(headcount)  # type: ignore[arg-type]
+    unit_f = np.array([costs.funded_post[lv].value for lv in d.levels])
+    unit_p = np.array([costs.parttime_post[lv].value for lv in d.levels])
+    cheap = np.minimum(unit_f, unit_p) if budget is not None else np.ones(n)
+    ceil = req["ceiling"].to_numpy(dtype=float, na_value=np.inf)
+    staff = floors.astype(np.int64).copy()
+    spent = float((floors * (unit_f if budget is not None else 1.0)).sum())
+    if spent > limit + 1e-9:
+        raise StaffingInfeasible(
+            f"预算/编制不足以满足各站最少在编人数（需要 {spent:,.0f}，可用 {limit:,.0f}）",
+            f"the budget/headcount cannot cover the minimum funded posts (needs {spent:,.0f}, has {limit:,.0f})")
+    while True:
+        nxt = np.minimum(staff + 1, k_max)
+        gain = score[np.arange(n), nxt] - score[np.arange(n), staff]
+        ok = (staff + 1 <= k_max) & (staff + 1 <= ceil) & (spent + cheap <= limit + 1e-9) & (gain > 1e-12)
+        if not ok.any():
+            break
+        ratio = np.where(ok, gain / cheap, -np.inf)
+        i = int(np.argmax(ratio))  # first maximum: deterministic tie-break by site order
+        staff[i] += 1
+        spent += float(cheap[i])
+    part_cheaper = unit_p < unit_f
+    funded = np.where(part_cheaper, floors, staff)
+    parttime = staff - funded
+    met = (sl[np.arange(n), staff] >= targets.service_level - 1e-12) & (util[np.arange(n), staff] <= targets.max_utilisation + 1e-12)
+    return Allocation(d.site_ids, funded.astype(np.int64), parttime.astype(np.int64),
+                      "budget" if budget is not None else "headcount", met)

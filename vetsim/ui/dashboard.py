@@ -1,0 +1,216 @@
+"""Meeting dashboard (会议仪表板): baseline vs proposal on one screen, the brief's charts large, KPI cards.
+
+Built for Voilà (no code visible): the leader picks a baseline and a proposal, may change the
+proposal's staff per level or site, clicks "运行模拟", and exports the one-page brief as PNG or PDF.
+KPIs, charts and the page come from ``vetsim.report`` / ``vetsim.charts``; this module only lays
+them out and never recomputes the model.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..scenario import Scenario
+from .common import CSS, App, download_link, env_int, figure_png, kpi_card
+from .fields import FieldSpec, build_widget, read_field
+from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
+from .simview import SimRunner
+from .staff import StaffEditor
+from .budget_app import DEFAULT_DRAWS, ENV_DRAWS
+from .staffing_app import ENV_REPLICATIONS
+
+__all__ = ["MeetingDashboard", "DASHBOARD_FIELDS", "CARD_KEYS"]
+
+DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("replications", "int", "重复模拟次数", "Replications", min=1, max=1000, unit_zh="次", unit_en="runs",
+              width="270px"),
+)
+# KPI cards shown large (keys of vetsim.report's KPI table), in this order
+CARD_KEYS: tuple[str, ...] = ("wait_township", "wait_county", "one_trip", "util_township", "util_county",
+                              "on_time", "petition_zero", "site_cost")
+_MIME = {"png": "image/png", "pdf": "application/pdf"}
+
+
+class MeetingDashboard(App):
+    """Baseline vs proposal: KPI cards, the brief's charts, staffing of the proposal, PNG/PDF export.
+
+    ``auto_run`` simulates both scenarios when the dashboard opens, so charts are there at once;
+    ``replications`` (or ``$VETSIM_UI_REPLICATIONS``) overrides the scenario's count for quick runs.
+    """
+
+    def __init__(self, data_dir: str | Path | None = None, baseline: str | Path | None = None,
+                 proposal: str | Path | None = None, lang: str = "zh", replications: int | None = None,
+                 workers: int = 1, auto_run: bool = True, budget_draws: int | None = None):
+        super().__init__(lang)
+        self.data_dir = Path(data_dir) if data_dir is not None else find_data_dir()
+        listed = [p for _n, p in list_scenarios(self.data_dir, lang)]
+        self.base_picker = ScenarioPicker(self.data_dir, lang, value=baseline or (listed[0] if listed else None),
+                                          description=self.t("基线", "Baseline"))
+        default_prop = proposal or (listed[1] if len(listed) > 1 else listed[0] if listed else None)
+        self.prop_picker = ScenarioPicker(self.data_dir, lang, value=default_prop,
+                                          description=self.t("方案", "Proposal"))
+        self.baseline: Scenario = self.base_picker.load()
+        self.proposal_base: Scenario = self.prop_picker.load()
+        self.budget_draws = budget_draws if budget_draws is not None else env_int(ENV_DRAWS, DEFAULT_DRAWS)
+        self._replications = replications
+        self.baseline_results: Any = None
+        self.results: Any = None
+        self.budget: Any = None
+        self.kpis: pd.DataFrame | None = None
+        self.figures: dict[str, Any] = {}
+        self.inputs_: Any = None
+        self.exports: dict[str, bytes] = {}
+        self._page: Any = None
+        self.editor = StaffEditor(self.proposal_base, lang, wrap=self.runner.wrap, on_change=self._staff_changed)
+        self.inputs = {s.name: build_widget(s, lang, self._default_reps()) for s in DASHBOARD_FIELDS}
+        self.sim = SimRunner(lang, workers)
+        self.run_button = widgets.Button(description=self.t("运行模拟", "Run simulation"), button_style="primary",
+                                         icon="play", layout=widgets.Layout(width="160px"))
+        self.run_button.add_class("vetsim-run")
+        self.run_button.on_click(self.runner.wrap(lambda _b: self.run()))
+        self.cards = widgets.HTML()
+        self.headline_html = widgets.HTML()
+        self.images = {name: widgets.Image(format="png", layout=widgets.Layout(width="49%"))
+                       for name in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget")}
+        self.export_buttons = {fmt: widgets.Button(description=self.t(f"导出 {fmt.upper()}", f"Export {fmt.upper()}"),
+                                                   icon="download") for fmt in ("png", "pdf")}
+        for fmt, b in self.export_buttons.items():
+            b.on_click(self.runner.wrap(lambda _b, fmt=fmt: self.export(fmt)))
+        self.export_links = widgets.HTML()
+        self.base_picker.observe(self.runner.wrap(lambda _ch: self._choose_baseline()))
+        self.prop_picker.observe(self.runner.wrap(lambda _ch: self._choose_proposal()))
+        staff_acc = widgets.Accordion(children=[widgets.VBox([self.editor.level_form, self.editor.site_table])])
+        staff_acc.set_title(0, self.t("方案人员配置（每站人数）", "Proposal staffing (people per site)"))
+        staff_acc.selected_index = 0
+        self.title = widgets.HTML()
+        grid = [widgets.HBox([self.images[a], self.images[b]])
+                for a, b in (("waits", "one_trip"), ("backlog", "utilisation"), ("staff_cost", "budget"))]
+        self.widget = widgets.VBox([
+            widgets.HTML(CSS), self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
+            self.runner.status, self.cards, self.headline_html, staff_acc,
+            widgets.HBox([*self.inputs.values(), self.run_button, self.sim.widget]),
+            *grid, widgets.HBox([*self.export_buttons.values()]), self.export_links,
+        ], layout=widgets.Layout(width="100%"))
+        self._show_title()
+        if auto_run:
+            self.runner.run(self.run)
+        else:
+            self.cards.value = f"<p>{self.t('点击“运行模拟”查看结果。', 'Click “Run simulation” to see results.')}</p>"
+
+    # ---- settings ---------------------------------------------------------------------------------
+    def _default_reps(self) -> int:
+        return self._replications or env_int(ENV_REPLICATIONS, self.baseline.spec.simulation.replications)
+
+    def _show_title(self) -> None:
+        self.title.value = (f"<h3 style='margin:4px 0'>{html.escape(self.t('基线', 'Baseline'))}："
+                            f"{html.escape(self.baseline.name(self.lang))} ⇄ {html.escape(self.t('方案', 'Proposal'))}："
+                            f"{html.escape(self.proposal_base.name(self.lang))}</h3>")
+
+    def _choose_baseline(self) -> None:
+        self.baseline = self.base_picker.load()
+        self._show_title()
+
+    def _choose_proposal(self) -> None:
+        self.proposal_base = self.prop_picker.load()
+        self.editor.reset(self.proposal_base)
+        self._show_title()
+
+    def _staff_changed(self) -> None:
+        self.export_links.value = ""
+
+    def input_widgets(self) -> dict[str, widgets.ValueWidget]:
+        """Every input of the dashboard by a stable name (for tests and scripted use)."""
+        return {"baseline": self.base_picker.widget, "proposal": self.prop_picker.widget,
+                **{f"staff.{k}": w for k, w in self.editor.input_widgets().items()}, **self.inputs}
+
+    @property
+    def proposal(self) -> Scenario:
+        """The chosen proposal with the staffing edited on the dashboard."""
+        return self.editor.scenario()
+
+    # ---- actions ----------------------------------------------------------------------------------
+    def run(self) -> pd.DataFrame:
+        """Simulate baseline and proposal (same seed), then refresh KPI cards, headlines and charts."""
+        from ..fiscal import site_costs
+        from ..fiscal.budget import budget
+        from ..report.headlines import headlines
+        from ..report.kpis import kpi_table
+        from ..report.page import BriefInputs, chart_figures
+
+        reps = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value)
+        proposal = self.proposal
+        seed = self.baseline.spec.seed
+        self.run_button.disabled = True
+        try:
+            self.baseline_results = self.sim.run(self.baseline, reps, seed, self.t("基线", "Baseline"))
+            self.results = self.sim.run(proposal, reps, seed, self.t("方案", "Proposal"))
+        finally:
+            self.run_button.disabled = False
+        self.budget = budget(proposal, draws=self.budget_draws, seed=proposal.spec.seed)
+        base_cost, prop_cost = site_costs(self.baseline), site_costs(proposal)
+        self.inputs_ = BriefInputs(self.baseline, self.baseline_results, base_cost, self.budget, proposal,
+                                   self.results, prop_cost)
+        self.kpis = kpi_table(self.baseline_results, self.baseline.spec.targets, lang=self.lang,
+                              proposal=self.results, baseline_cost=base_cost, proposal_cost=prop_cost)
+        self.cards.value = self._cards_html(self.kpis)
+        sentences = headlines(self.kpis, self.lang)
+        self.headline_html.value = "<ul style='font-size:16px;margin:4px 0'>" + "".join(
+            f"<li>{html.escape(s)}</li>" for s in sentences) + "</ul>"
+        self.figures = chart_figures(self.inputs_, self.lang)
+        for name, img in self.images.items():
+            fig = self.figures.get(name)
+            img.value = figure_png(fig, dpi=60) if fig is not None else b""
+            img.layout.display = None if fig is not None else "none"
+        self.export_links.value = ""
+        self.exports, self._page = {}, None
+        return self.kpis
+
+    def _cards_html(self, table: pd.DataFrame) -> str:
+        rows = {r["key"]: r for r in table.to_dict("records")}
+        cards = []
+        for key in CARD_KEYS:
+            r = rows.get(key)
+            if r is None:
+                continue
+            base = self.t(f"基线 {r['baseline_text']} · 目标 {r['target_text']}",
+                          f"baseline {r['baseline_text']} · target {r['target_text']}")
+            ok = r["proposal_ok"] if r["proposal_ok"] is not None else None
+            cards.append(kpi_card(r["label"], r["proposal_text"], base, ok, cls=f"kpi-{key}"))
+        return f'<div class="vetsim-cards">{"".join(cards)}</div>'
+
+    def export(self, fmt: str = "pdf", path: str | Path | None = None) -> bytes:
+        """The one-page brief as PNG or PDF bytes (and a download link); also written to ``path`` if given."""
+        from ..charts import house_style, save_figure
+        from ..report.page import draw_page, page_scale
+
+        fmt = read_field(FieldSpec("format", "choice", "格式", "Format",
+                                   options=(("png", "PNG", "PNG"), ("pdf", "PDF", "PDF"))), fmt)
+        if self.inputs_ is None or self.kpis is None:
+            self.run()
+        if self._page is None:  # drawn once per run, saved in any format
+            from ..report.headlines import headlines
+
+            with house_style(self.lang, scale=page_scale()):
+                self._page = draw_page(self.inputs_, self.kpis, headlines(self.kpis, self.lang), self.lang)
+        page = self._page
+        with tempfile.TemporaryDirectory() as tmp:
+            out = save_figure(page, Path(tmp) / f"brief.{fmt}", lang=self.lang)
+            data = out.read_bytes()
+        if path is not None:
+            target = Path(path)
+            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp_name, target)
+        self.exports[fmt] = data
+        links = "".join(download_link(d, f"brief.{f}", _MIME[f], self.t(f"下载简报 {f.upper()}", f"Download brief {f.upper()}"))
+                        for f, d in self.exports.items())
+        self.export_links.value = links
+        return data

@@ -1,0 +1,91 @@
+"""The instant staffing estimate as the apps show it: per-level summary and the sites to watch.
+
+Only presentation: the numbers come from ``vetsim.staffing.estimate`` (Erlang formulas over the
+demand of the base scenario, which it caches without the staff counts, so every staffing change
+costs one vectorized evaluation).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import LEVEL_LABELS
+from ..scenario import SITE_LEVELS, Scenario
+from .common import frame_html
+
+__all__ = ["InstantEstimate", "level_summary"]
+
+
+class InstantEstimate:
+    """Evaluates staffing vectors against one base scenario's demand; ``table(values)`` per site."""
+
+    def __init__(self, base: Scenario, lang: str = "zh"):
+        self.base = base
+        self.lang = lang
+        self.wait_target = float(base.spec.targets.wait_minutes.value)
+        self.max_util = float(base.spec.targets.max_utilisation.value)
+
+    def table(self, values: dict[str, dict[str, int]]) -> pd.DataFrame:
+        """Per-site estimate for the staffing ``{site_id: {funded_staff, parttime_staff}}`` (total staff counts)."""
+        from ..staffing import estimate
+
+        staff = {sid: v["funded_staff"] + v["parttime_staff"] for sid, v in values.items()}
+        return estimate(self.base, staff, lang=self.lang)
+
+
+def level_summary(est: pd.DataFrame, max_util: float, lang: str = "zh") -> pd.DataFrame:
+    """Per level: staff, visits, visit-weighted wait and service level, mean/max utilisation, sites to check."""
+    rows = []
+    for level in reversed(SITE_LEVELS):
+        part = est[est["level"] == level]
+        if part.empty:
+            continue
+        w = part["visits"].to_numpy(float)
+        tot = w.sum()
+        wait = float(np.average(part["mean_wait_min"], weights=w)) if tot > 0 else 0.0
+        sl = float(np.average(part["service_level"], weights=w)) if tot > 0 else 1.0
+        util = part["utilisation"].to_numpy(float)
+        rows.append({
+            "level": LEVEL_LABELS[level][0 if lang == "zh" else 1],
+            "sites": len(part), "staff": int(part["staff"].sum()), "visits": tot,
+            "wait": wait, "service_level": sl,
+            "util_mean": float(np.mean(util)), "util_max": float(np.max(util)),
+            "overloaded": int((util > max_util).sum()), "unreliable": int((~part["reliable"]).sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+_COLS = {
+    "level": ("层级", "Level"), "sites": ("站点数", "Sites"), "staff": ("人员", "Staff"),
+    "visits": ("年来访（人次）", "Visits/year"), "wait": ("平均等待（分钟）", "Mean wait (min)"),
+    "service_level": ("目标时间内接待", "Served within target"), "util_mean": ("平均利用率", "Mean utilisation"),
+    "util_max": ("最高利用率", "Max utilisation"), "overloaded": ("超负荷站点", "Overloaded sites"),
+    "unreliable": ("估计不可靠站点", "Sites: estimate unreliable"),
+}
+
+
+def summary_html(est: pd.DataFrame, max_util: float, lang: str = "zh", worst: int = 5) -> str:
+    """The estimate as HTML: the level table and the ``worst`` sites by utilisation with their flags."""
+    lv = 0 if lang == "zh" else 1
+    summ = level_summary(est, max_util, lang)
+    fmts = {"visits": "{:,.0f}", "wait": "{:.1f}", "service_level": "{:.0%}", "util_mean": "{:.0%}",
+            "util_max": "{:.0%}"}
+    shown = summ.copy()
+    for col in ("wait",):
+        shown[col] = [v if np.isfinite(v) else np.nan for v in shown[col]]
+    head = "<b>即时估算（排队公式）</b>" if lang == "zh" else "<b>Instant estimate (queueing formulas)</b>"
+    out = [head, frame_html(shown.rename(columns={k: v[lv] for k, v in _COLS.items()}),
+                            {_COLS[k][lv]: f for k, f in fmts.items()})]
+    top = est.sort_values("utilisation", ascending=False).head(worst)
+    items = []
+    for r in top.itertuples():
+        util = "∞" if not np.isfinite(r.utilisation) else f"{r.utilisation:.0%}"
+        flag = f' <span class="vetsim-flag">⚠ {html.escape(r.reason)}</span>' if r.reason else ""
+        items.append(f"<li>{html.escape(str(r.site_id))}：{'利用率' if lv == 0 else 'utilisation'} {util}，"
+                     f"{'等待' if lv == 0 else 'wait'} {r.mean_wait_min:.1f} {'分钟' if lv == 0 else 'min'}{flag}</li>")
+    title = "利用率最高的站点" if lang == "zh" else "Busiest sites"
+    out.append(f"<div>{title}：<ul style='margin:2px 0'>{''.join(items)}</ul></div>")
+    return "".join(out)

@@ -1,0 +1,108 @@
+"""Save an edited staffing as a new overlay folder (``scenario.yaml`` with ``base:`` and ``site_updates``).
+
+Why an overlay: a proposal should say only what changes, so that a reader sees the decision and the
+base scenario stays the single source of every other number. The folder is written atomically: a
+temporary folder next to the target is filled, loaded back and checked, then renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import VetsimError
+from ..scenario import Scenario, load_scenario
+
+__all__ = ["save_overlay", "overlay_updates", "OverlayError", "FOLDER_PATTERN"]
+
+FOLDER_PATTERN = r"[A-Za-z0-9_\-\u4e00-\u9fff]{1,64}"
+
+
+class OverlayError(VetsimError):
+    """The overlay folder cannot be written (bad name, exists already, base unknown)."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(en)
+
+    def user_message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def overlay_updates(base: Scenario, changes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """``site_updates`` entries for ``changes``: one per level where every site gets the same new value,
+    then one per remaining site. Applied in order, they reproduce exactly the edited sites."""
+    by_level: dict[str, list[str]] = defaultdict(list)
+    for s in base.sites:
+        by_level[s.level].append(s.site_id)
+    new = {s.site_id: {**s.model_dump(), **changes.get(s.site_id, {})} for s in base.sites}
+    columns = sorted({c for ch in changes.values() for c in ch})
+    updates: list[dict[str, Any]] = []
+    covered: set[tuple[str, str]] = set()
+    for level, ids in by_level.items():
+        for col in columns:
+            values = {new[sid][col] for sid in ids}
+            if len(ids) > 1 and len(values) == 1 and any(col in changes.get(sid, {}) for sid in ids):
+                updates.append({"where": {"level": level}, "set": {col: next(iter(values))}})
+                covered.update((sid, col) for sid in ids)
+    for sid, ch in changes.items():
+        rest = {c: v for c, v in ch.items() if (sid, c) not in covered}
+        if rest:
+            updates.append({"where": {"site_id": sid}, "set": rest})
+    return updates
+
+
+def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str | Path,
+                 name_zh: str | None = None, name_en: str | None = None, overwrite: bool = False) -> Path:
+    """Write ``folder`` as an overlay of ``base`` with ``changes``; return the folder.
+
+    The written overlay is loaded back before it is moved into place, and its sites must equal the
+    edited sites, so a saved proposal always opens and always means what the user saw.
+    """
+    folder = Path(folder)
+    if not re.fullmatch(FOLDER_PATTERN, folder.name):
+        raise OverlayError(f"方案文件夹名“{folder.name}”无效：只能使用中文、字母、数字、下划线和连字符（最多 64 个字符）",
+                           f"invalid folder name {folder.name!r}: use letters, digits, Chinese, '_' or '-' (max 64)")
+    if base.path is None:
+        raise OverlayError("基础情景没有对应的文件夹，无法保存为叠加方案",
+                           "the base scenario has no folder, so no overlay can refer to it")
+    if not changes:
+        raise OverlayError("人员配置与基础情景相同，没有需要保存的修改", "staffing equals the base; nothing to save")
+    if folder.exists() and not overwrite:
+        raise OverlayError(f"文件夹 {folder.name} 已存在；请换一个名称", f"folder {folder.name} exists; choose another name")
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    edited = base.with_site_changes(changes)
+    doc = {
+        "base": os.path.relpath(base.path, folder.resolve()),  # resolved from the overlay folder
+        "name": {"zh": name_zh or f"{base.name('zh')}（方案：{folder.name}）",
+                 "en": name_en or f"{base.name('en')} (proposal: {folder.name})"},
+        "site_updates": overlay_updates(base, changes),
+    }
+    text = ("# Staffing proposal saved from the vetsim staffing explorer (人员配置方案，由工作台保存).\n"
+            "# Only what changes is written here; everything else comes from the base scenario.\n"
+            + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
+    try:
+        (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
+        check = load_scenario(tmp)
+        if check.sites != edited.sites:
+            raise OverlayError("保存的方案与编辑结果不一致，未保存", "the saved overlay differs from the edit; not saved")
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=parent))
+            os.replace(folder, old / folder.name)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return folder

@@ -1,0 +1,179 @@
+"""Running the simulation from an app: replications with a progress bar, results against the baseline.
+
+Why a separate module: the staffing explorer and the meeting dashboard both run "baseline vs
+proposal" the same way (same seed, so compared scenarios share random numbers), and both cache the
+baseline run, which only changes when the base scenario or the run settings change.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..i18n import LEVEL_LABELS
+from ..scenario import Scenario
+from .common import frame_html
+
+__all__ = ["SimRunner", "ProgressExecutor", "compare_table", "KEY_METRICS", "metric_label"]
+
+# Metrics the apps put side by side (those present in the Results are shown, in this order).
+KEY_METRICS: tuple[str, ...] = ("wait_mean_min", "wait_p90_min", "service_level", "one_trip_rate", "utilisation",
+                                "on_time_share", "backlog_end", "petition_backlog_end")
+
+_METRIC_LABELS: dict[str, tuple[str, str]] = {
+    "wait_mean_min": ("平均等待（分钟）", "Mean wait (min)"),
+    "wait_p90_min": ("90% 分位等待（分钟）", "90th-pct wait (min)"),
+    "one_trip_rate": ("最多跑一次比例", "One-trip rate"),
+    "utilisation": ("人员利用率", "Staff utilisation"),
+    "on_time_share": ("按时办结比例", "Resolved on time"),
+}
+
+
+def metric_label(summary_row: pd.Series | dict[str, Any], lang: str = "zh") -> str:
+    """A metric's label: the Results' own label columns if present, else ours, else its name."""
+    col = "label_zh" if lang == "zh" else "label_en"
+    value = summary_row.get(col) if hasattr(summary_row, "get") else None
+    if isinstance(value, str) and value:
+        return value
+    name = str(summary_row["metric"])
+    pair = _METRIC_LABELS.get(name)
+    return pair[0 if lang == "zh" else 1] if pair else name
+
+
+class ProgressExecutor(Executor):
+    """An ``Executor`` that runs each submitted replication and reports it to ``tick(done)``.
+
+    Why: ``vetsim.simulate`` accepts any executor and submits one task per replication, so
+    counting finished tasks drives the app's progress bar without touching the model. Without
+    ``inner`` the tasks run in this process at submission (serial, same results by design);
+    with ``inner`` (e.g. a process pool) they run there and are counted when done.
+    """
+
+    def __init__(self, tick: Callable[[int], None], inner: Executor | None = None):
+        self.tick = tick
+        self.inner = inner
+        self.done = 0
+
+    def _count(self, _fut: Future[Any] | None = None) -> None:
+        self.done += 1
+        self.tick(self.done)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self.inner is not None:
+            fut = self.inner.submit(fn, *args, **kwargs)
+            fut.add_done_callback(self._count)
+            return fut
+        fut: Future[Any] = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            fut.set_exception(exc)
+        self._count()
+        return fut
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self.inner is not None:
+            self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+class SimRunner:
+    """Runs ``vetsim.simulate`` with a progress bar and caches runs by (scenario hash, replications, seed)."""
+
+    def __init__(self, lang: str = "zh", workers: int = 1):
+        self.lang = lang
+        self.workers = workers
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="",
+                                            layout=widgets.Layout(width="320px", visibility="hidden"))
+        self.progress_text = widgets.HTML()
+        self.widget = widgets.HBox([self.progress, self.progress_text])
+        self._cache: dict[tuple[str, int, int], Any] = {}
+
+    def _tick(self, done: int, total: int) -> None:
+        self.progress.max = max(int(total), 1)
+        self.progress.value = min(int(done), self.progress.max)
+        self.progress_text.value = f"{done}/{total}"
+
+    def run(self, scenario: Scenario, replications: int, seed: int, label: str = "") -> Any:
+        """``Results`` of ``scenario`` (cached); the progress bar counts replications."""
+        from ..sim import simulate
+
+        key = (scenario.hash(), int(replications), int(seed))
+        if key in self._cache:
+            return self._cache[key]
+        self.progress.layout.visibility = "visible"
+        self.progress.bar_style = "info"
+        self.progress.description = label
+        self._tick(0, replications)
+        inner = None
+        if self.workers > 1 and replications > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            inner = ProcessPoolExecutor(max_workers=min(self.workers, replications))
+        executor = ProgressExecutor(lambda done: self._tick(done, replications), inner)
+        try:
+            results = simulate(scenario, replications=int(replications), seed=int(seed), executor=executor)
+        finally:
+            executor.shutdown(cancel_futures=True)
+        self._tick(replications, replications)
+        self.progress.bar_style = "success"
+        if len(self._cache) > 8:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[key] = results
+        return results
+
+
+def compare_table(baseline: Any, proposal: Any, lang: str = "zh",
+                  metrics: tuple[str, ...] = KEY_METRICS) -> pd.DataFrame:
+    """Overall and per-level rows of the key metrics: baseline and proposal means with 95% CIs, and the change."""
+    lv = 0 if lang == "zh" else 1
+    b, p = baseline.summary, proposal.summary
+    keys = ["metric", "level", "case_type"]
+
+    def overall_ct(df: pd.DataFrame) -> pd.DataFrame:
+        ct = df["case_type"].astype("string")
+        return df[ct.isna() | ct.isin(["all", ""])]
+
+    b, p = overall_ct(b), overall_ct(p)
+    merged = b.merge(p, on=keys, how="outer", suffixes=("_b", "_p"))
+    present = [m for m in metrics if m in set(merged["metric"])]
+    merged = merged[merged["metric"].isin(present)].copy()
+    merged["order"] = merged["metric"].map({m: i for i, m in enumerate(present)})
+    rows = []
+    for r in merged.sort_values(["order", "level"]).to_dict("records"):
+        level = r["level"]
+        lvl = "全县" if lv == 0 else "County-wide"
+        if isinstance(level, str) and level in LEVEL_LABELS:
+            lvl = LEVEL_LABELS[level][lv]
+        label_row = {"metric": r["metric"], "label_zh": r.get("label_zh_b") or r.get("label_zh_p"),
+                     "label_en": r.get("label_en_b") or r.get("label_en_p")}
+        rows.append({"metric": r["metric"], "label": metric_label(label_row, lang), "level": lvl,
+                     "baseline": r.get("mean_b"), "baseline_ci": _ci(r.get("ci_low_b"), r.get("ci_high_b")),
+                     "proposal": r.get("mean_p"), "proposal_ci": _ci(r.get("ci_low_p"), r.get("ci_high_p")),
+                     "change": (r.get("mean_p") or math.nan) - (r.get("mean_b") or math.nan)})
+    return pd.DataFrame(rows, columns=["metric", "label", "level", "baseline", "baseline_ci", "proposal",
+                                       "proposal_ci", "change"])
+
+
+def _ci(lo: Any, hi: Any) -> str:
+    try:
+        lo_f, hi_f = float(lo), float(hi)
+    except (TypeError, ValueError):
+        return ""
+    if math.isnan(lo_f) or math.isnan(hi_f):
+        return ""
+    return f"[{lo_f:.3g}, {hi_f:.3g}]"
+
+
+def compare_html(table: pd.DataFrame, lang: str = "zh") -> str:
+    lv = 0 if lang == "zh" else 1
+    names = {"label": ("指标", "Metric"), "level": ("层级", "Level"), "baseline": ("基线", "Baseline"),
+             "baseline_ci": ("基线 95% 区间", "Baseline 95% CI"), "proposal": ("方案", "Proposal"),
+             "proposal_ci": ("方案 95% 区间", "Proposal 95% CI"), "change": ("变化", "Change")}
+    shown = table.drop(columns=["metric"]).rename(columns={k: v[lv] for k, v in names.items()})
+    fmt = "{:.3g}"
+    return frame_html(shown, {names["baseline"][lv]: fmt, names["proposal"][lv]: fmt, names["change"][lv]: "{:+.3g}"})
