@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from vetsim.fiscal.budget import budget
+from vetsim.fiscal import budget
 from vetsim.ui import BudgetExplorer, fiscal_variant
 
 from .ui_support import assert_chinese_error, make_data_dir

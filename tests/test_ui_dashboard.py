@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from vetsim.report.kpis import kpi_table
+from vetsim.report import kpi_table
 from vetsim.ui import MeetingDashboard
 
 from .ui_support import assert_no_traceback, make_data_dir
@@ -38,7 +38,7 @@ def test_opens_with_baseline_vs_proposal(dash):
 
 def test_cards_show_the_report_kpis(dash):
     want = kpi_table(dash.baseline_results, dash.baseline.spec.targets, lang="zh", proposal=dash.results,
-                     baseline_cost=dash.inputs_.baseline_cost, proposal_cost=dash.inputs_.proposal_cost)
+                     baseline_cost=dash.brief_inputs.baseline_cost, proposal_cost=dash.brief_inputs.proposal_cost)
     rows = {r["key"]: r for r in want.to_dict("records")}
     assert _card(dash, "util_township") == rows["util_township"]["proposal_text"]
     assert _card(dash, "site_cost") == rows["site_cost"]["proposal_text"]
@@ -84,5 +84,5 @@ def test_export_png_and_pdf(dash, tmp_path):
 
 def test_export_format_is_checked(dash):
     dash.runner.run(dash.export, "docx")
-    assert "格式" in dash.error and "PNG" in dash.error
+    assert "导出格式" in dash.error and "PNG" in dash.error
     assert_no_traceback(dash)

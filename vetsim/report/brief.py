@@ -93,7 +93,7 @@ class Brief:
             buf = io.BytesIO()
             with house_style(lang):
                 fig.savefig(buf, format="png", dpi=_CHART_PNG_DPI, metadata={"Software": "vetsim"})
-            title = fig.axes[0].get_title() if fig.axes else name
+            title = fig.axes[0].get_title(loc="left") if fig.axes else name
             data = base64.b64encode(buf.getvalue()).decode("ascii")
             imgs.append(f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
                         f"</figure>")

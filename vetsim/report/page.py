@@ -17,7 +17,7 @@ from .. import charts
 from ..charts.labels import t
 from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, add_source_line
 
-__all__ = ["BriefInputs", "PAGE_SIZE", "CHARTS", "draw_page", "chart_figures"]
+__all__ = ["BriefInputs", "PAGE_SIZE", "draw_page", "chart_figures", "page_scale", "title_text", "source_info"]
 
 PAGE_SIZE = (20.0, 11.25)  # inches, 16:9; 1920 px wide at 96 dpi, PNG export uses more
 _PAGE_SCALE = 0.62  # font scale of the page relative to a stand-alone chart
@@ -85,15 +85,13 @@ def _charts_for(inp: BriefInputs) -> list[str]:
     return names
 
 
-CHARTS = ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget", "resolution")
-
-
 def chart_figures(inp: BriefInputs, lang: str = "zh") -> dict[str, Figure]:
     """The page's charts as stand-alone figures (for the HTML brief), each with its own source line."""
     return {name: _draw_chart(name, inp, lang, None) for name in _charts_for(inp)}  # type: ignore[misc]
 
 
 def title_text(inp: BriefInputs, lang: str) -> str:
+    """The page title: 会议简报：基线 对比 方案."""
     base = inp.baseline.name(lang)
     if not inp.compare:
         return f"会议简报：{base}" if lang == "zh" else f"Meeting brief: {base}"
@@ -102,6 +100,7 @@ def title_text(inp: BriefInputs, lang: str) -> str:
 
 
 def source_info(inp: BriefInputs, lang: str) -> SourceInfo:
+    """The page's source line: both scenarios with their hashes, seed, replications, budget draws, version."""
     meta = inp.baseline_results.meta
     extra = []
     reps = meta.get("replications")
@@ -171,6 +170,7 @@ def _headline_panel(sub: SubFigure, sentences: list[str], lang: str, size_in: tu
 
 
 def _kpi_panel(sub: SubFigure, table: pd.DataFrame, compare: bool, lang: str) -> None:
+    """The KPI table; each value cell is filled by whether it meets its target and marked ✓/✗ too."""
     ax = sub.add_subplot()
     ax.set_axis_off()
     zh = lang == "zh"
@@ -212,7 +212,7 @@ def _fill(ok: Any) -> str:
 
 
 def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang: str = "zh") -> Figure:
-    """Draw the whole page; call inside ``house_style(lang, scale=0.62)`` (see :func:`page_style`)."""
+    """Draw the whole page; call inside ``house_style(lang, scale=page_scale())``."""
     fig = Figure(figsize=PAGE_SIZE, layout="constrained")
     fig.get_layout_engine().set(rect=(0.0, 0.025, 1.0, 0.975), h_pad=0.02, w_pad=0.02)  # type: ignore[union-attr]
     fig.suptitle(title_text(inp, lang), x=0.01, ha="left", fontsize="xx-large")
@@ -229,4 +229,5 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
 
 
 def page_scale() -> float:
+    """Font scale of the page: six charts share one screen, so their type is smaller than stand-alone."""
     return _PAGE_SCALE

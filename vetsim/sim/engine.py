@@ -19,7 +19,13 @@ Model (minutes since 00:00 of the start date):
   the back office, the case is resolved here with ``resolved_here_share``, else referred to the
   parent after ``referral_delay_days`` working days (a walk-in case visits the parent's counter if
   that level has counter minutes, otherwise the file moves without the veteran), and from the county
-  center to the case type's partner department, which decides after ``processing_days`` working days.
+  center to the case type's partner department, which decides after ``processing_days`` working days
+  (at 17:00). Day counts are rounded up to whole working days; a delay of 0 means straight on.
+* **Channels**: hotline with the case type's ``hotline_share``; of the rest, online with the
+  origin site's ``online_share``; the others walk in.
+* **Backlog** (backlog.csv, incl. 信访积案): open cases start in the back office of their site
+  with the full effort of that level, opened an exponential age (mean ``mean_age_days``) before
+  the start; a walk-in backlog case counts the trip that opened it.
 
 Events are SimPy timeouts with plain callbacks (no process per veteran) and every random number
 is pre-drawn (see ``streams``), so the cost per service is a handful of heap operations.

@@ -122,7 +122,7 @@ class BudgetExplorer(App):
                                      icon="calculator")
         self.button.on_click(self.runner.wrap(lambda _b: self.compute()))
         self.picker.observe(self.runner.wrap(lambda _ch: self.choose(self.picker.path)))
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="1100px"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="1100px", display="none"))
         self.table_html = widgets.HTML()
         self.links = widgets.HTML()
         i = self.inputs
@@ -169,7 +169,7 @@ class BudgetExplorer(App):
 
     def compute(self) -> Any:
         """Run ``vetsim.budget`` for the form and show chart, table and download links."""
-        from ..fiscal.budget import budget as run_budget
+        from ..fiscal import budget as run_budget
         from ..charts import budget_by_tier
 
         draws = read_fields(BUDGET_FIELDS[-1:], self.inputs)["draws"]
@@ -177,6 +177,7 @@ class BudgetExplorer(App):
         self.budget = run_budget(scenario, draws=draws, seed=scenario.spec.seed)
         self.figure = budget_by_tier(self.budget, lang=self.lang)
         self.image.value = figure_png(self.figure, dpi=80)
+        self.image.layout.display = None
         wide = self.budget.wide(self.lang)
         self.table_html.value = frame_html(wide.reset_index(), {c: "{:,.0f}" for c in wide.columns})
         self.csv_bytes = self.csv_table().to_csv(index=False).encode("utf-8-sig")

@@ -99,7 +99,8 @@ def frame_html(df: pd.DataFrame, formats: dict[str, str] | None = None, index: b
     shown = df.copy()
     for col, fmt in formats.items():
         if col in shown.columns:
-            shown[col] = [("" if pd.isna(v) else fmt.format(v)) for v in shown[col]]
+            shown[col] = [("" if pd.isna(v) else "∞" if v in (float("inf"), float("-inf")) else fmt.format(v))
+                          for v in shown[col]]
     return shown.to_html(index=index, classes="vetsim-table", border=0, na_rep="", escape=True)
 
 

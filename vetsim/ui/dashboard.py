@@ -35,6 +35,8 @@ DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
 # KPI cards shown large (keys of vetsim.report's KPI table), in this order
 CARD_KEYS: tuple[str, ...] = ("wait_township", "wait_county", "one_trip", "util_township", "util_county",
                               "on_time", "petition_zero", "site_cost")
+EXPORT_FIELD = FieldSpec("format", "choice", "导出格式", "Export format",
+                         options=(("png", "PNG", "PNG"), ("pdf", "PDF", "PDF")))
 _MIME = {"png": "image/png", "pdf": "application/pdf"}
 
 
@@ -65,9 +67,9 @@ class MeetingDashboard(App):
         self.budget: Any = None
         self.kpis: pd.DataFrame | None = None
         self.figures: dict[str, Any] = {}
-        self.inputs_: Any = None
+        self.brief_inputs: Any = None
         self.exports: dict[str, bytes] = {}
-        self._page: Any = None
+        self.brief: Any = None
         self.editor = StaffEditor(self.proposal_base, lang, wrap=self.runner.wrap, on_change=self._staff_changed)
         self.inputs = {s.name: build_widget(s, lang, self._default_reps()) for s in DASHBOARD_FIELDS}
         self.sim = SimRunner(lang, workers)
@@ -77,7 +79,7 @@ class MeetingDashboard(App):
         self.run_button.on_click(self.runner.wrap(lambda _b: self.run()))
         self.cards = widgets.HTML()
         self.headline_html = widgets.HTML()
-        self.images = {name: widgets.Image(format="png", layout=widgets.Layout(width="49%"))
+        self.images = {name: widgets.Image(format="png", layout=widgets.Layout(width="49%", display="none"))
                        for name in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget")}
         self.export_buttons = {fmt: widgets.Button(description=self.t(f"导出 {fmt.upper()}", f"Export {fmt.upper()}"),
                                                    icon="download") for fmt in ("png", "pdf")}
@@ -138,11 +140,9 @@ class MeetingDashboard(App):
     # ---- actions ----------------------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
         """Simulate baseline and proposal (same seed), then refresh KPI cards, headlines and charts."""
-        from ..fiscal import site_costs
-        from ..fiscal.budget import budget
-        from ..report.headlines import headlines
-        from ..report.kpis import kpi_table
-        from ..report.page import BriefInputs, chart_figures
+        from ..fiscal import budget, site_costs
+        from ..report import BriefInputs, make_brief
+        from ..report.page import chart_figures
 
         reps = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value)
         proposal = self.proposal
@@ -154,22 +154,20 @@ class MeetingDashboard(App):
         finally:
             self.run_button.disabled = False
         self.budget = budget(proposal, draws=self.budget_draws, seed=proposal.spec.seed)
-        base_cost, prop_cost = site_costs(self.baseline), site_costs(proposal)
-        self.inputs_ = BriefInputs(self.baseline, self.baseline_results, base_cost, self.budget, proposal,
-                                   self.results, prop_cost)
-        self.kpis = kpi_table(self.baseline_results, self.baseline.spec.targets, lang=self.lang,
-                              proposal=self.results, baseline_cost=base_cost, proposal_cost=prop_cost)
+        self.brief_inputs = BriefInputs(self.baseline, self.baseline_results, site_costs(self.baseline), self.budget,
+                                   proposal, self.results, site_costs(proposal))
+        self.brief = make_brief(self.brief_inputs, self.lang)
+        self.kpis = self.brief.kpis
         self.cards.value = self._cards_html(self.kpis)
-        sentences = headlines(self.kpis, self.lang)
         self.headline_html.value = "<ul style='font-size:16px;margin:4px 0'>" + "".join(
-            f"<li>{html.escape(s)}</li>" for s in sentences) + "</ul>"
-        self.figures = chart_figures(self.inputs_, self.lang)
+            f"<li>{html.escape(s)}</li>" for s in self.brief.headlines) + "</ul>"
+        self.figures = chart_figures(self.brief_inputs, self.lang)
         for name, img in self.images.items():
             fig = self.figures.get(name)
             img.value = figure_png(fig, dpi=60) if fig is not None else b""
             img.layout.display = None if fig is not None else "none"
         self.export_links.value = ""
-        self.exports, self._page = {}, None
+        self.exports = {}
         return self.kpis
 
     def _cards_html(self, table: pd.DataFrame) -> str:
@@ -186,23 +184,13 @@ class MeetingDashboard(App):
         return f'<div class="vetsim-cards">{"".join(cards)}</div>'
 
     def export(self, fmt: str = "pdf", path: str | Path | None = None) -> bytes:
-        """The one-page brief as PNG or PDF bytes (and a download link); also written to ``path`` if given."""
-        from ..charts import house_style, save_figure
-        from ..report.page import draw_page, page_scale
-
-        fmt = read_field(FieldSpec("format", "choice", "格式", "Format",
-                                   options=(("png", "PNG", "PNG"), ("pdf", "PDF", "PDF"))), fmt)
-        if self.inputs_ is None or self.kpis is None:
+        """The one-page brief (``vetsim.report``) as PNG or PDF bytes, shown as a download link;
+        also written to ``path`` (atomically) if given."""
+        fmt = read_field(EXPORT_FIELD, fmt)
+        if self.brief is None:
             self.run()
-        if self._page is None:  # drawn once per run, saved in any format
-            from ..report.headlines import headlines
-
-            with house_style(self.lang, scale=page_scale()):
-                self._page = draw_page(self.inputs_, self.kpis, headlines(self.kpis, self.lang), self.lang)
-        page = self._page
         with tempfile.TemporaryDirectory() as tmp:
-            out = save_figure(page, Path(tmp) / f"brief.{fmt}", lang=self.lang)
-            data = out.read_bytes()
+            data = self.brief.save(Path(tmp) / f"brief.{fmt}").read_bytes()
         if path is not None:
             target = Path(path)
             fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
@@ -210,7 +198,7 @@ class MeetingDashboard(App):
                 fh.write(data)
             os.replace(tmp_name, target)
         self.exports[fmt] = data
-        links = "".join(download_link(d, f"brief.{f}", _MIME[f], self.t(f"下载简报 {f.upper()}", f"Download brief {f.upper()}"))
-                        for f, d in self.exports.items())
-        self.export_links.value = links
+        self.export_links.value = "".join(
+            download_link(d, f"brief.{f}", _MIME[f], self.t(f"下载简报 {f.upper()}", f"Download brief {f.upper()}"))
+            for f, d in self.exports.items())
         return data

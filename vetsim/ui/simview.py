@@ -151,29 +151,53 @@ def compare_table(baseline: Any, proposal: Any, lang: str = "zh",
             lvl = LEVEL_LABELS[level][lv]
         label_row = {"metric": r["metric"], "label_zh": r.get("label_zh_b") or r.get("label_zh_p"),
                      "label_en": r.get("label_en_b") or r.get("label_en_p")}
-        rows.append({"metric": r["metric"], "label": metric_label(label_row, lang), "level": lvl,
-                     "baseline": r.get("mean_b"), "baseline_ci": _ci(r.get("ci_low_b"), r.get("ci_high_b")),
-                     "proposal": r.get("mean_p"), "proposal_ci": _ci(r.get("ci_low_p"), r.get("ci_high_p")),
-                     "change": (r.get("mean_p") or math.nan) - (r.get("mean_b") or math.nan)})
-    return pd.DataFrame(rows, columns=["metric", "label", "level", "baseline", "baseline_ci", "proposal",
+        unit = str(r.get("unit_b") or r.get("unit_p") or "")
+        rows.append({"metric": r["metric"], "label": metric_label(label_row, lang), "level": lvl, "unit": unit,
+                     "baseline": _num(r.get("mean_b")), "baseline_ci": _ci(r.get("ci_low_b"), r.get("ci_high_b"), unit),
+                     "proposal": _num(r.get("mean_p")), "proposal_ci": _ci(r.get("ci_low_p"), r.get("ci_high_p"), unit),
+                     "change": _num(r.get("mean_p")) - _num(r.get("mean_b"))})
+    return pd.DataFrame(rows, columns=["metric", "label", "level", "unit", "baseline", "baseline_ci", "proposal",
                                        "proposal_ci", "change"])
 
 
-def _ci(lo: Any, hi: Any) -> str:
+def _num(v: Any) -> float:
     try:
-        lo_f, hi_f = float(lo), float(hi)
+        return float(v)
     except (TypeError, ValueError):
+        return math.nan
+
+
+def fmt_unit(v: float, unit: str, change: bool = False, lang: str = "zh") -> str:
+    """A value as users read it: shares in %, minutes and days with one decimal, counts whole."""
+    if v is None or math.isnan(v):
         return ""
+    if math.isinf(v):
+        return "∞"
+    sign = "+" if change and v > 0 else ""
+    if unit == "share":
+        if change:
+            return f"{sign}{v * 100:.1f} 个百分点" if lang == "zh" else f"{sign}{v * 100:.1f} pp"
+        return f"{v * 100:.1f}%"
+    if unit == "case":
+        return f"{sign}{v:,.1f}" if abs(v - round(v)) > 1e-9 else f"{sign}{v:,.0f}"
+    return f"{sign}{v:,.2f}" if abs(v) < 1 else f"{sign}{v:,.1f}"
+
+
+def _ci(lo: Any, hi: Any, unit: str = "") -> str:
+    lo_f, hi_f = _num(lo), _num(hi)
     if math.isnan(lo_f) or math.isnan(hi_f):
         return ""
-    return f"[{lo_f:.3g}, {hi_f:.3g}]"
+    return f"[{fmt_unit(lo_f, unit)}, {fmt_unit(hi_f, unit)}]"
 
 
 def compare_html(table: pd.DataFrame, lang: str = "zh") -> str:
+    """The comparison as an HTML table, each number formatted by its unit (shares in %)."""
     lv = 0 if lang == "zh" else 1
     names = {"label": ("指标", "Metric"), "level": ("层级", "Level"), "baseline": ("基线", "Baseline"),
              "baseline_ci": ("基线 95% 区间", "Baseline 95% CI"), "proposal": ("方案", "Proposal"),
              "proposal_ci": ("方案 95% 区间", "Proposal 95% CI"), "change": ("变化", "Change")}
-    shown = table.drop(columns=["metric"]).rename(columns={k: v[lv] for k, v in names.items()})
-    fmt = "{:.3g}"
-    return frame_html(shown, {names["baseline"][lv]: fmt, names["proposal"][lv]: fmt, names["change"][lv]: "{:+.3g}"})
+    shown = table.copy()
+    for col in ("baseline", "proposal", "change"):
+        shown[col] = [fmt_unit(v, u, col == "change", lang) for v, u in zip(table[col], table["unit"])]
+    shown = shown.drop(columns=["metric", "unit"]).rename(columns={k: v[lv] for k, v in names.items()})
+    return frame_html(shown)

@@ -96,7 +96,7 @@ class StaffEditor:
                 boxes[col] = box
             self.row_inputs.append(boxes)
             table.append(widgets.HBox([self.row_labels[i], *boxes.values()]))
-        self.site_rows = [t for t in table]
+        self.site_rows = table  # header + one HBox per row (hidden when the row has no site)
         self.site_table = widgets.VBox([widgets.HBox([self.site_level, self.page, self.page_info]), *table])
         self.widget = widgets.VBox([self.level_form, self.site_table])
         self.reset(base)

@@ -64,7 +64,7 @@ class StaffingExplorer(App):
                                          button_style="primary", icon="play")
         self.run_button.on_click(self.runner.wrap(lambda _b: self.run_simulation()))
         self.results_html = widgets.HTML()
-        self.results_image = widgets.Image(format="png", layout=widgets.Layout(max_width="1100px"))
+        self.results_image = widgets.Image(format="png", layout=widgets.Layout(max_width="1100px", display="none"))
         self.save_input = build_widget(SAVE_FIELD, lang, "")
         self.save_button = widgets.Button(description="另存为方案" if lang == "zh" else "Save as proposal",
                                           icon="save")
@@ -120,6 +120,7 @@ class StaffingExplorer(App):
         self.results = self.baseline_results = self.comparison = None
         self.results_html.value = ""
         self.results_image.value = b""
+        self.results_image.layout.display = "none"
         self.refresh_estimate()
 
     def refresh_estimate(self) -> pd.DataFrame:
@@ -142,6 +143,7 @@ class StaffingExplorer(App):
         self.comparison = compare_table(self.baseline_results, self.results, self.lang)
         self.results_html.value = compare_html(self.comparison, self.lang)
         self.results_image.value = self._chart()
+        self.results_image.layout.display = None
         return self.comparison
 
     def _chart(self) -> bytes:
