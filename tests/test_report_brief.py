@@ -1,6 +1,6 @@
 """The meeting brief as files: a one-page PDF with real text, a projector-size PNG, a self-contained HTML.
 
-The PDF test runs the real pipeline once (``vetsim report`` on the sample county against the
+``test_real_pipeline`` runs the real pipeline once (``vetsim report`` on the sample county against the
 proposal, few replications) and checks that the extracted text carries the Chinese KPI names and
 the very numbers of the Results.
 """
@@ -29,6 +29,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 from charts_fakes import fake_budget, fake_pair  # noqa: E402
 
 GLYPHS_ARE_ERRORS = pytest.mark.filterwarnings("error:Glyph:UserWarning")
+
+
+def test_vetsim_report_is_callable_and_still_a_package(sample, tmp_path, monkeypatch) -> None:
+    import vetsim.report.brief as brief_module  # a function named vetsim.report would break this import
+
+    assert brief_module.Brief is vetsim.report.Brief
+    calls = []
+    monkeypatch.setattr(vetsim.sim, "simulate", lambda *a, **k: calls.append(1))
+    with pytest.raises(BriefFormatError):
+        vetsim.report(sample, out=tmp_path / "brief.txt")  # the Python API checks the format first
+    assert calls == []
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +100,12 @@ def test_cli_refuses_a_bad_output_before_simulating(sample_path, tmp_path, monke
     assert calls == []
 
 
-@pytest.fixture(scope="module")
-def real_run(sample_path, proposal_path, tmp_path_factory):
-    """``vetsim report BASELINE --compare PROPOSAL --out brief.pdf``, keeping the Results it simulated."""
+@GLYPHS_ARE_ERRORS
+def test_real_pipeline(sample_path, proposal_path, sample, tmp_path) -> None:
+    """``vetsim report BASELINE --compare PROPOSAL --out brief.pdf``, checked against the Results it simulated.
+
+    One test (not several sharing a fixture) so that parallel workers do not each run the pipeline.
+    """
     runs = []
     real = vetsim.sim.simulate
 
@@ -100,23 +114,20 @@ def real_run(sample_path, proposal_path, tmp_path_factory):
         runs.append((kwargs.get("seed"), res))
         return res
 
-    mp = pytest.MonkeyPatch()
-    mp.setattr(vetsim.sim, "simulate", spy)
-    out = tmp_path_factory.mktemp("brief") / "brief.pdf"
-    try:
+    out = tmp_path / "brief.pdf"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(vetsim.sim, "simulate", spy)
         rc = main(["report", str(sample_path), "--compare", str(proposal_path), "--out", str(out),
                    "--replications", "2", "--draws", "50", "--quiet"])
-    finally:
-        mp.undo()
-    return rc, out, runs
-
-
-@GLYPHS_ARE_ERRORS
-def test_real_pipeline_pdf_text_has_kpi_names_and_the_results_numbers(real_run) -> None:
-    rc, out, runs = real_run
     assert rc == 0
     (seed_b, base), (seed_p, prop) = runs
     assert seed_b == seed_p == base.meta["seed"] == prop.meta["seed"]  # common random numbers
+    _check_pdf_text(out, base, prop)
+    _check_burn_down(base, sample)
+
+
+def _check_pdf_text(out: Path, base, prop) -> None:
+    """One page whose text (pypdf and pdftotext) has the KPI names and the Results' own numbers."""
     reader = pypdf.PdfReader(out)
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
@@ -135,12 +146,16 @@ def test_real_pipeline_pdf_text_has_kpi_names_and_the_results_numbers(real_run) 
     assert str(base.meta["seed"]) in text and base.meta["vetsim_version"] in text
     fonts = {f["/Subtype"] for f in _fonts(reader)}
     assert fonts == {"/Type0"}  # CID fonts: real, searchable text (no Type 3 glyph drawings)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "乡镇站平均等待（分钟）" in text and "会议简报" in text
+        assert f"{100 * base.kpi('one_trip_rate'):.1f}%" in text
 
 
-def test_burn_down_agrees_with_the_simulations_own_backlog_kpi(real_run, sample) -> None:
+def _check_burn_down(base, sample) -> None:
     """The chart's petition curve (counted from the case records) hits zero on the very day the
     simulation's ledger did, and ends where it ended, in every replication."""
-    base = real_run[2][0][1]
     cases = base.cases[base.cases["case_type"].astype(str).isin(petition_types(sample))
                        & base.cases["from_backlog"]]
     per = base.per_replication
@@ -151,16 +166,6 @@ def test_burn_down_agrees_with_the_simulations_own_backlog_kpi(real_run, sample)
         zeros = np.flatnonzero(curve == 0)
         assert (float(zeros[0]) if len(zeros) else np.nan) == pytest.approx(float(own.iloc[0]), nan_ok=True)
         assert curve[-1] == float(end.iloc[0])
-
-
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-def test_real_pipeline_pdf_text_with_pdftotext(real_run) -> None:
-    _rc, out, runs = real_run
-    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    base = runs[0][1]
-    assert "乡镇站平均等待（分钟）" in text and "会议简报" in text
-    assert f"{100 * base.kpi('one_trip_rate'):.1f}%" in text
 
 
 def _fonts(reader: pypdf.PdfReader) -> list[dict]:

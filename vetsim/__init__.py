@@ -9,7 +9,7 @@ from .scenario import Scenario, load_scenario
 from .sim import Results, simulate
 from .fiscal import Budget, budget
 from .staffing import Plan, confirm, estimate as estimate_staffing, optimize as optimize_staffing
-from .report import report  # binds vetsim.report to the function (the package stays importable by name)
+from . import report  # a callable package: vetsim.report(...) runs vetsim.report.report(...)
 
 __all__ = ["__version__", "load_scenario", "Scenario", "ScenarioError", "VetsimError", "Problem", "simulate", "Results",
            "budget", "Budget",

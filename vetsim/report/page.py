@@ -15,7 +15,7 @@ from matplotlib.figure import Figure, SubFigure
 
 from .. import charts
 from ..charts.labels import t
-from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, add_source_line
+from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, add_source_line, house_style
 
 __all__ = ["BriefInputs", "PAGE_SIZE", "draw_page", "chart_figures", "page_scale", "title_text", "source_info"]
 
@@ -87,7 +87,8 @@ def _charts_for(inp: BriefInputs) -> list[str]:
 
 def chart_figures(inp: BriefInputs, lang: str = "zh") -> dict[str, Figure]:
     """The page's charts as stand-alone figures (for the HTML brief), each with its own source line."""
-    return {name: _draw_chart(name, inp, lang, None) for name in _charts_for(inp)}  # type: ignore[misc]
+    with house_style(lang):  # titles changed after drawing (``_of_proposal``) keep the house style
+        return {name: _draw_chart(name, inp, lang, None) for name in _charts_for(inp)}  # type: ignore[misc]
 
 
 def title_text(inp: BriefInputs, lang: str) -> str:
