@@ -8,10 +8,18 @@ __all__ = ["Problem", "ScenarioError", "VetsimError"]
 
 
 class VetsimError(Exception):
-    """Base class for errors that are shown to users as plain text, never as a traceback."""
+    """Base class for errors that are shown to users as plain text, never as a traceback.
+
+    Raise ``SomeError(zh, en)`` with the message in Chinese and English; ``user_message(lang)``
+    picks one. ``str(err)`` is the English text (for logs).
+    """
+
+    def __init__(self, zh: str = "", en: str | None = None):
+        self.zh, self.en = zh, (en if en is not None else zh)
+        super().__init__(self.en)
 
     def user_message(self, lang: str = "zh") -> str:
-        return str(self)
+        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class ScenarioError(VetsimError, ValueError):
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__(self.user_message("en"))
+        super().__init__(self.user_message("zh"), self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
         head = (
