@@ -22,9 +22,17 @@ def data_dir(tmp_path_factory):
     return make_data_dir(tmp_path_factory.mktemp("ui_budget"))
 
 
-@pytest.fixture()
-def app(data_dir):
+@pytest.fixture(scope="module")
+def shared_app(data_dir):
     return BudgetExplorer(data_dir, "sample_county", draws=0)
+
+
+@pytest.fixture()
+def app(shared_app):
+    """One explorer for the module; the form back at the scenario's values, computed, before each test."""
+    shared_app._fill_defaults()
+    shared_app.runner.run(shared_app.compute)
+    return shared_app
 
 
 @pytest.fixture()

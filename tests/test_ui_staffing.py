@@ -19,9 +19,20 @@ def data_dir(tmp_path_factory):
     return make_data_dir(tmp_path_factory.mktemp("ui_staffing"))
 
 
-@pytest.fixture()
-def app(data_dir):
+@pytest.fixture(scope="module")
+def shared_app(data_dir):
     return StaffingExplorer(data_dir, "sample_county", replications=1)
+
+
+@pytest.fixture()
+def app(shared_app, data_dir):
+    """One explorer for the module, back on the sample county with its own staffing before each test."""
+    shared_app.choose(data_dir / "sample_county")
+    shared_app.editor.reset(shared_app.base)
+    shared_app.refresh_estimate()
+    shared_app.save_input.value = ""
+    shared_app.runner.clear()
+    return shared_app
 
 
 def test_starts_on_the_chosen_scenario_with_its_staffing(app):
@@ -124,7 +135,7 @@ def test_save_overlay_refuses_an_invalid_folder_name(sample, tmp_path):
 
 
 def test_run_compares_with_the_baseline_on_common_random_numbers(app):
-    app.editor.set_level("township", "funded_staff", 0)  # townships: 1 part-time person left of 2
+    app.editor.set_level("township", "funded_staff", 3)  # townships: 1 + 1 -> 3 + 1 staff
     app.run_button.click()
     assert app.error == "", app.error
     assert app.results.meta["seed"] == app.baseline_results.meta["seed"] == app.base.spec.seed
@@ -132,8 +143,8 @@ def test_run_compares_with_the_baseline_on_common_random_numbers(app):
     assert app.baseline_results.meta["scenario_hash"] == app.base.hash()
     cmp = app.comparison
     util = cmp[(cmp["metric"] == "utilisation") & (cmp["level"] == "乡镇（街道）服务站")].iloc[0]
-    # same arrivals and work (common random numbers), half the staff-hours: utilisation doubles
-    assert util["proposal"] / util["baseline"] == pytest.approx(2.0, rel=0.03)
+    # same arrivals and work (common random numbers), twice the staff-hours: utilisation halves
+    assert util["baseline"] / util["proposal"] == pytest.approx(2.0, rel=0.03)
     village = cmp[(cmp["metric"] == "utilisation") & (cmp["level"] == "村（社区）服务站")].iloc[0]
     assert village["proposal"] == pytest.approx(village["baseline"])
     assert "基线" in app.results_html.value and len(app.results_image.value) > 1000

@@ -60,7 +60,7 @@ class FontMissingError(VetsimError, RuntimeError):
 
     def __init__(self, detail: str = ""):
         self.detail = detail
-        super().__init__(self.user_message("en"))
+        super().__init__(self.user_message("zh"), self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
         if lang == "zh":

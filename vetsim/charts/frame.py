@@ -114,8 +114,8 @@ def month_axis(ax: Axes, lang: str) -> None:
 def save_figure(fig: Figure, path: str | os.PathLike[str], *, lang: str = "zh", dpi: float | None = None) -> Path:
     """Save ``fig`` atomically (temp file in the same folder, then ``os.replace``) in the house style.
 
-    The format follows the suffix (.png, .pdf, .svg). PNGs are at least 1920 px wide; PDFs embed
-    fonts as TrueType/CID (text stays text).
+    The format follows the suffix (.png, .pdf, .svg). By default PNGs are at least 1920 px wide;
+    PDFs embed fonts as TrueType/CID (text stays text).
     """
     out = Path(path)
     fmt = out.suffix.lower().lstrip(".") or "png"
@@ -133,17 +133,15 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, lang: str = "zh", 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
     """Call ``write`` on a temp file in the target folder, then ``os.replace`` it onto ``path``.
 
-    Readers never see a half-written file; the file gets the usual permissions (0666 minus umask),
-    not the private ones of a temp file.
+    Readers never see a half-written file; the file gets ordinary permissions (0644), not the
+    private ones (0600) of a temp file.
     """
     out = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o644)  # fixed, not via os.umask(): that would briefly change it for every thread
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

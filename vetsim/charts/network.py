@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from ..scenario.spec import SITE_LEVELS
 from .data import day_to_date, monthly_utilisation, open_per_day, petition_types
@@ -120,6 +121,7 @@ def backlog_burndown(results: Any, compare: Any | None = None, *, scenario: Any 
                         ha="left", va="top", color=TARGET_COLOUR, fontsize="small", fontweight="bold")
         month_axis(ax, lang)
         ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # cases are counted in whole cases
         ax.set_ylabel(t("petition_backlog" if what == "petition" else "open_cases", lang))
         ax.set_title(t("title.petition_backlog" if what == "petition" else "title.open_cases", lang))
         ax.legend(loc="upper right")

@@ -37,7 +37,7 @@ class BriefFormatError(VetsimError, ValueError):
 
     def __init__(self, path: str):
         self.path = path
-        super().__init__(self.user_message("en"))
+        super().__init__(self.user_message("zh"), self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
         allowed = "、".join(FORMATS) if lang == "zh" else ", ".join(FORMATS)

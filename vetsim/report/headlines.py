@@ -158,14 +158,17 @@ def _single_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
 def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str]:
     """The ``limit`` most telling sentences about the KPI table (baseline vs proposal if it has one).
 
-    With a proposal, its cost is always said, last: it is what the improvements are bought with.
+    A KPI whose target status flips (missed -> met, or met -> missed) ranks first. With a
+    proposal, its cost is always said, last: it is what the improvements are bought with.
     """
     compare = bool((table["proposal_text"] != "").any()) if len(table) else False
     scored: list[tuple[float, int, str, str]] = []
     for order, (_, row) in enumerate(table.iterrows()):
         out = _compare_sentence(row, lang) if compare else _single_sentence(row, lang)
         if out is not None:
-            scored.append((out[0], -order, row["key"], out[1]))
+            flips = compare and None not in (row["baseline_ok"], row["proposal_ok"]) \
+                and row["baseline_ok"] != row["proposal_ok"]
+            scored.append((out[0] + (1.0 if flips else 0.0), -order, row["key"], out[1]))
     cost = [x for x in scored if x[2] == "site_cost"] if compare else []
     rest = sorted((x for x in scored if x not in cost), reverse=True)
     chosen = rest[: max(limit - len(cost), 0)] + cost[:1]

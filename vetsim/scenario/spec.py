@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from .fiscal_spec import Fiscal
 from .params import Frozen, Labelled, Quantity, invalid
 from ..staffing.settings import StaffingSettings  # optional staffing rules (owned by vetsim.staffing)
+from ..staffing.duties import DutySettings  # optional recurring duties per level (owned by vetsim.staffing)
 
 __all__ = [
     "LEVELS",
@@ -150,3 +151,4 @@ class ScenarioSpec(Frozen):
     costs: Costs
     fiscal: Fiscal
     staffing: StaffingSettings | None = None
+    duties: DutySettings | None = None

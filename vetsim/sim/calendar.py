@@ -32,23 +32,36 @@ class CalendarEstimateWarning(UserWarning):
     """A year's holidays come from a rule-based estimate, not the official schedule."""
 
 
-@lru_cache(maxsize=64)
-def year_schedule(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], bool]:
-    """(holidays on weekdays, make-up workdays on weekends, official?) for one calendar year."""
+@lru_cache(maxsize=1)
+def _official_tables() -> tuple[dict, dict, int, int]:
+    """chinese_calendar's holiday and make-up workday tables and the years they cover (read once)."""
     import chinese_calendar
 
-    try:
-        chinese_calendar.is_workday(dt.date(year, 1, 1))
-        days = [dt.date(year, 1, 1) + dt.timedelta(d) for d in range((dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)]
-        off = frozenset(d for d in days if d.weekday() < 5 and not chinese_calendar.is_workday(d))
-        makeup = frozenset(d for d in days if d.weekday() >= 5 and chinese_calendar.is_workday(d))
-        return off, makeup, True
-    except NotImplementedError:
-        import holidays
+    hol, work = dict(chinese_calendar.holidays), dict(chinese_calendar.workdays)
+    return hol, work, min(hol).year, max(hol).year
 
-        cn = holidays.country_holidays("CN", years=year, categories=("public",))
-        off = frozenset(d for d in cn if d.weekday() < 5 and d.year == year)
-        return off, frozenset(), False
+
+@lru_cache(maxsize=64)
+def year_schedule(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], bool]:
+    """(holidays on weekdays, make-up workdays on weekends, official?) for one calendar year.
+
+    Reads chinese_calendar's tables directly (its ``is_workday`` re-validates the year range on every
+    call, ~0.1 ms a day); same rule: a workday is a listed make-up day, or a weekday not listed as holiday.
+    """
+    hol, work, lo, hi = _official_tables()
+    if lo <= year <= hi:
+        off = frozenset(d for d in hol if d.year == year and d.weekday() < 5 and d not in work)
+        makeup = frozenset(d for d in work if d.year == year and d.weekday() >= 5)
+        return off, makeup, True
+    import holidays
+
+    cn = holidays.country_holidays("CN", years=year, categories=("public",))
+    off = frozenset(d for d in cn if d.weekday() < 5 and d.year == year)
+    return off, frozenset(), False
+
+
+def _day_numbers(days: frozenset[dt.date]) -> np.ndarray:
+    return np.array(sorted(d.toordinal() for d in days), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -73,8 +86,8 @@ class WorkCalendar:
     def build(cls, start: dt.date, first_day: int, last_day: int, mode: str, warn: bool = True) -> "WorkCalendar":
         """Calendar covering day indices ``first_day .. last_day`` (inclusive) around ``start``."""
         n = last_day - first_day + 1
-        dates = [start + dt.timedelta(days=first_day + i) for i in range(n)]
-        weekday = np.array([d.weekday() for d in dates], dtype=np.int8)
+        ordinal = start.toordinal() + first_day + np.arange(n, dtype=np.int64)
+        weekday = ((ordinal - 1) % 7).astype(np.int8)  # date.fromordinal(1) is a Monday
         makeup = np.zeros(n, dtype=bool)
         estimated: list[int] = []
         if mode == "continuous":
@@ -83,16 +96,16 @@ class WorkCalendar:
             workday = weekday < 5
         elif mode == "official":
             workday = weekday < 5
-            for year in sorted({d.year for d in dates}):
+            first_year = dt.date.fromordinal(int(ordinal[0])).year
+            last_year = dt.date.fromordinal(int(ordinal[-1])).year
+            for year in range(first_year, last_year + 1):
                 off, extra, official = year_schedule(year)
                 if not official:
                     estimated.append(year)
-                for i, d in enumerate(dates):
-                    if d.year == year:
-                        if d in off:
-                            workday[i] = False
-                        elif d in extra:
-                            workday[i] = makeup[i] = True
+                workday[np.isin(ordinal, _day_numbers(off))] = False
+                mk = np.isin(ordinal, _day_numbers(extra))
+                workday[mk] = True
+                makeup[mk] = True
         else:
             raise ValueError(f"unknown calendar mode {mode!r}")
         if estimated and warn:

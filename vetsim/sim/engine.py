@@ -9,11 +9,12 @@ Model (minutes since 00:00 of the start date):
   veteran comes back ``return_delay_days`` working days later (another trip). Reneging is
   evaluated lazily when a server reaches the veteran, which is exact for FCFS queues. A site with
   no staff at all (只挂牌、不配人) turns walk-ins away; they go on to the parent site.
-* **Back office** (后台办理): after the counter (or straight away for hotline/online cases, whose
-  counter minutes become desk time), a case needs ``backoffice_hours`` of staff effort at the
-  site, worked FIFO. Policy ``counter_first``: each open day the back office gets the staff time
-  left after counter service (staff x opening minutes - counter busy minutes); a case whose effort
-  is covered that day is done at that day's closing time.
+* **Back office** (后台办理, see ``backoffice``): after the counter (or straight away for
+  hotline/online cases, whose counter minutes become desk time), a case needs ``backoffice_hours``
+  of staff effort at the site, worked FIFO. Policy ``counter_first``: each open day, staff x
+  opening minutes go first to the counter, then to the site's recurring duties (``duty_min``, incl.
+  shared village cover; what does not fit is dropped, not carried over), and the rest to casework;
+  a case whose effort is covered that day is done at that day's closing time.
 * **Flow**: at the first counter service, documents are missing with the case type's rate; the
   veteran returns with them later (another trip; online/hotline cases just lose the delay). After
   the back office, the case is resolved here with ``resolved_here_share``, else referred to the
@@ -43,6 +44,7 @@ import simpy
 from simpy.events import NORMAL
 
 from .calendar import MINUTES_PER_DAY
+from .backoffice import BackOffice
 from .case import Call as _Call, Case
 from .network import Network
 from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN, Stream, keyed_rng
@@ -53,7 +55,7 @@ DAY = MINUTES_PER_DAY
 PARTNER_LEVEL = 3
 
 
-class Engine:
+class Engine(BackOffice):
     """Runs one replication; records are plain lists, turned into arrays by ``records``."""
 
     def __init__(self, net: Network, arrivals: list[Stream], backlog: list[Stream], seed_seq: np.random.SeedSequence):
@@ -85,6 +87,7 @@ class Engine:
         self.exists, self.delay = net.row_exists.tolist(), net.ref_delay.tolist()
         self.open_mask, self.next_open = net.open_mask.tolist(), net.next_open.tolist()
         self.cum_work, self.cal_first = net.cal.cum_work.tolist(), net.cal.first_day
+        self.reserved = list(net.reserved_min)  # duties + shared cover, minutes per open day
         self.patience = net.patience if net.abandonment else math.inf
         self.continuous = net.continuous
 
@@ -362,54 +365,3 @@ class Engine:
         self.resume_pending[s] = False
         if self.queue[s]:
             self._serve_next(s, self.env._now)
-
-    # -- back office -----------------------------------------------------------------------------
-    def _ev_backoffice(self, ev) -> None:
-        case, s = ev._value
-        self._backoffice(case, s, self._desk_minutes(case, s))
-
-    def _backoffice(self, case: Case, s: int, minutes: float) -> None:
-        if minutes <= 0:
-            self._decide(case, s, self.env._now)
-            return
-        now = self.env._now
-        self.bo_queue[s].append([case, minutes, now])
-        if not self.active[s]:
-            self.active[s] = True
-            today = int(now // DAY)
-            if today <= self.ticked:  # today's back office has been worked already
-                today += 1
-            if today < self.net.days:
-                self.bo_due[self.next_open[s][today]].append(s)
-
-    def _ev_finish(self, ev) -> None:
-        self._finish(ev._value, self.env._now)
-
-    def _work_backoffice(self, d: int) -> None:
-        net = self.net
-        done: list[tuple[Case, int, float]] = []
-        for s in self.bo_due[d]:
-            busy = self.busy_min[s] if self.busy_day[s] == d else 0.0
-            cap = net.staff[s] * net.open_min[s] - busy
-            q = self.bo_queue[s]
-            worked = 0.0
-            t_done = d * DAY + (DAY - 1e-6 if net.continuous else net.last_close[s])
-            while q and cap > 0:
-                item = q[0]
-                use = item[1] if item[1] <= cap else cap
-                item[1] -= use
-                cap -= use
-                worked += use
-                if item[1] <= 1e-9:
-                    q.popleft()
-                    done.append((item[0], s, max(t_done, item[2])))
-            if worked > 0:
-                self.bo_rec.extend((s, d, worked))
-            if q:
-                self.bo_due[self.next_open[s][d + 1]].append(s)
-            else:
-                self.active[s] = False
-        self.bo_due[d] = []
-        self.ticked = d
-        for case, s, t_done in done:
-            self._decide(case, s, t_done)

@@ -9,14 +9,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import VetsimError
 from ..scenario import Scenario
 from ..scenario.spec import SITE_LEVELS
+from ..staffing.duties import duty_minutes_per_open_day
 from .calendar import MINUTES_PER_DAY, WorkCalendar
 
-__all__ = ["Network", "compile_network", "LEVEL_NAMES", "CHANNELS"]
+__all__ = ["Network", "compile_network", "LEVEL_NAMES", "CHANNELS", "NetworkError"]
 
 LEVEL_NAMES: tuple[str, ...] = (*SITE_LEVELS, "partner")
 CHANNELS: tuple[str, ...] = ("walk_in", "hotline", "online")
+
+
+class NetworkError(VetsimError, ValueError):
+    """The scenario cannot be compiled (e.g. a shared-staff rule names an unknown site)."""
 
 
 def _month_start(d: dt.date) -> dt.date:
@@ -42,7 +48,7 @@ class Network:
     site_ids: tuple[str, ...]
     level: tuple[int, ...]
     parent: tuple[int, ...]
-    staff: tuple[int, ...]
+    staff: tuple[int, ...]  # servers per site, incl. a shared worker who opens a covered village
     spans: tuple[tuple[tuple[int, int], ...], ...]
     open_min: tuple[int, ...]  # staff-free opening minutes per open day
     last_close: tuple[int, ...]
@@ -75,6 +81,17 @@ class Network:
     patience: float = math.inf
     return_delay: int = 0
     wait_target: float = 30.0
+    # staff minutes per open day not available for casework: recurring duties (``duties:``) and, at a
+    # worker site, the hours its worker spends opening covered villages (``staffing.shared_staff``)
+    duty_min: tuple[float, ...] = ()
+    cover_min: tuple[float, ...] = ()
+
+    @property
+    def reserved_min(self) -> tuple[float, ...]:
+        """Duties + shared cover per site and open day (what the engine takes after the counter)."""
+        if not self.duty_min:
+            return (0.0,) * len(self.site_ids)
+        return tuple(a + b for a, b in zip(self.duty_min, self.cover_min))
 
     # -- times within a day ----------------------------------------------------------------------
     def time_in_day(self, s: int, u: float) -> float:
@@ -159,6 +176,10 @@ def compile_network(scenario: Scenario) -> Network:
         next_open[:, d] = np.where(open_mask[:, d], d, next_open[:, d + 1])
 
     spans = tuple(((0, MINUTES_PER_DAY),) if continuous else s.open_hours for s in sites)
+    open_min = np.array([sum(b - a for a, b in sp) for sp in spans], dtype=float)
+    open_days = open_mask[:, :days].sum(axis=1).astype(float)
+    duty = duty_minutes_per_open_day(spec.duties, sites, open_days, days)
+    staff, cover = _shared_cover(scenario, idx, open_min, open_days)
     segs = [_segments(sp, sim.hour_profile, continuous) for sp in spans]
 
     # parameters per (case type, level)
@@ -177,16 +198,18 @@ def compile_network(scenario: Scenario) -> Network:
         arrs["delay"][c, lv] = math.ceil(r.referral_delay_days)
         arrs["deadline"][c, lv] = r.deadline_working_days
 
-    # daily arrival intensity per (site, case type): month volume spread over the site's open days
+    # daily arrival intensity per (site, case type): month volume spread over the site's open days,
+    # computed over the whole months around the horizon only
+    m0 = off + (_month_start(start) - start).days
+    m1 = off + (_month_end(start + dt.timedelta(days=days - 1)) - start).days + 1
     wprof = np.ones(7)
     for k, w in (sim.weekday_profile or {}).items():
         wprof[k - 1] = w
-    day_weight = open_full * wprof[wd][None, :]
-    dates = [start + dt.timedelta(days=cal.first_day + i) for i in range(n_cal)]
-    month_key = np.array([d.year * 12 + d.month - 1 for d in dates])
-    month_of = np.array([d.month - 1 for d in dates])
+    day_weight = open_full[:, m0:m1] * wprof[wd[m0:m1]][None, :]
+    month_key = (np.datetime64(start, "D") + np.arange(m0 - off, m1 - off)).astype("datetime64[M]").astype(np.int64)
+    month_of = month_key % 12  # datetime64[M] counts months from 1970-01
     _, month_pos = np.unique(month_key, return_inverse=True)
-    horizon = slice(off, off + days)
+    horizon = slice(off - m0, off - m0 + days)
     streams = []
     for r in scenario.caseload:
         if r.level == "partner" or r.yearly_volume <= 0:
@@ -201,7 +224,7 @@ def compile_network(scenario: Scenario) -> Network:
             w = day_weight[i]
             month_total = np.bincount(month_pos, weights=w)[month_pos]
             lam = np.divide(r.yearly_volume * sh * season * w, month_total,
-                            out=np.zeros(n_cal), where=month_total > 0)
+                            out=np.zeros(m1 - m0), where=month_total > 0)
             streams.append((i, ct_idx[r.case_type], lam[horizon].copy()))
     backlog = tuple((idx[b.site_id], ct_idx[b.case_type], b.open_cases, b.mean_age_days)
                     for b in scenario.backlog if b.open_cases > 0)
@@ -211,9 +234,9 @@ def compile_network(scenario: Scenario) -> Network:
         site_ids=tuple(s.site_id for s in sites),
         level=tuple(lvl_idx[s.level] for s in sites),
         parent=tuple(idx[s.parent_id] if s.parent_id else -1 for s in sites),
-        staff=tuple(s.staff for s in sites),
+        staff=staff,
         spans=spans,
-        open_min=tuple(sum(b - a for a, b in sp) for sp in spans),
+        open_min=tuple(int(m) for m in open_min),
         last_close=tuple(sp[-1][1] for sp in spans),
         open_mask=open_mask, next_open=next_open,
         seg_start=tuple(tuple(s[0]) for s in segs), seg_len=tuple(tuple(s[1]) for s in segs),
@@ -234,4 +257,28 @@ def compile_network(scenario: Scenario) -> Network:
         abandonment=sim.abandonment, patience=sim.patience_minutes.value,
         return_delay=int(math.ceil(sim.return_delay_days.value)),
         wait_target=spec.targets.wait_minutes.value,
+        duty_min=tuple(float(x) for x in duty), cover_min=tuple(float(x) for x in cover),
     )
+
+
+def _shared_cover(scenario: Scenario, idx: dict[str, int], open_min: np.ndarray,
+                  open_days: np.ndarray) -> tuple[tuple[int, ...], np.ndarray]:
+    """Staff per site with shared cover (``staffing.shared_staff``), and the cover minutes per open day.
+
+    A covered village is opened by the worker site's worker: one more server there. The worker site
+    carries the villages' opening time (their open minutes x open days in the window), spread evenly
+    over its own open days like a duty -- the same yearly hours the staffing estimate adds.
+    """
+    staff = [s.staff for s in scenario.sites]
+    cover = np.zeros(len(staff))
+    rules = scenario.spec.staffing.shared_staff if scenario.spec.staffing is not None else ()
+    for rule in rules:
+        unknown = [x for x in (rule.worker_site, *rule.villages) if x not in idx]
+        if unknown:
+            raise NetworkError(f"staffing.shared_staff：站点 {unknown} 不存在", f"staffing.shared_staff: unknown sites {unknown}")
+        w = idx[rule.worker_site]
+        for v in rule.villages:
+            staff[idx[v]] += 1
+            if open_days[w] > 0:
+                cover[w] += open_min[idx[v]] * open_days[idx[v]] / open_days[w]
+    return tuple(staff), cover

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..staffing.duties import split_days
 from .calendar import MINUTES_PER_DAY
 from .engine import PARTNER_LEVEL, Engine
 from .network import CHANNELS, LEVEL_NAMES, Network
@@ -115,6 +116,9 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
     busy_b = np.bincount((bo[:, 0] * nd + bo[:, 1]).astype(np.int64), weights=bo[:, 2],
                          minlength=ns * nd).reshape(shape)
     avail = (np.asarray(net.staff) * np.asarray(net.open_min))[:, None] * net.open_mask[:, :nd]
+    # recurring duties (and shared village cover): the engine's rule, counter first, then duties
+    reserved = np.asarray(net.reserved_min, dtype=float)[:, None] * net.open_mask[:, :nd]
+    busy_d = split_days(avail.astype(float), busy_c, reserved)[0]
     # exact queue length: +1 when a veteran starts waiting, -1 when served or gone
     qmax = np.zeros(ns * nd)
     w = wait > 0
@@ -132,12 +136,12 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
     backlog = np.asarray(eng.snap, dtype=np.int64).T if eng.snap else np.zeros(shape, dtype=np.int64)
     if backlog.shape[1] < nd:
         backlog = np.pad(backlog, ((0, 0), (0, nd - backlog.shape[1])), mode="edge")
-    keep = (avail > 0) | (arrivals > 0) | (busy_c > 0) | (busy_b > 0)
+    keep = (avail > 0) | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0)
     si, di = np.nonzero(keep)
     start = net.cal.start
     with np.errstate(invalid="ignore", divide="ignore"):
         wait_mean = np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)
-        util = np.where(avail > 0, (busy_c + busy_b) / np.where(avail > 0, avail, 1), np.nan)
+        util = np.where(avail > 0, (busy_c + busy_b + busy_d) / np.where(avail > 0, avail, 1), np.nan)
     return pd.DataFrame({
         "replication": np.full(len(si), rep, dtype=np.int32),
         "site_id": _cat(si, net.site_ids),
@@ -154,6 +158,8 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
         "busy_backoffice_min": busy_b[si, di],
         "available_min": avail[si, di].astype(float),
         "utilisation": util[si, di],
+        "busy_duties_min": busy_d[si, di],
+        "duties_missed_min": (reserved - busy_d)[si, di],
     })
 
 
@@ -204,7 +210,7 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int)
                  ("resolution_working_days_mean", lv, ct, float(wd[nf].mean()) if nf.any() else np.nan)]
     for lv, ct, m in _groups(cases["final_level"].cat.codes.to_numpy(), ct_codes, LEVEL_NAMES, net.case_types):
         rows.append(("backlog_end", lv, ct, float((m & ~fin).sum())))
-    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"]).to_numpy()
+    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"] + sd["busy_duties_min"]).to_numpy()
     avail = sd["available_min"].to_numpy()
     for lv, ct, m in _groups(sd["level"].cat.codes.to_numpy(), np.zeros(len(sd), int), LEVEL_NAMES[:3], (), False):
         a = avail[m].sum()

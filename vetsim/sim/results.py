@@ -122,12 +122,13 @@ class Results:
     ``one_trip_rate`` = share of finished new cases with at most one trip (phone/online = 0 trips);
     ``on_time_share`` = finished cases (backlog included) within the deadline of the level that
     resolved them, counted in working days after the arrival day; ``utilisation`` = (counter +
-    back-office minutes) / (staff x opening minutes); ``petition_backlog_*`` follow the petitions
+    back-office + recurring-duty minutes) / (staff x opening minutes); ``petition_backlog_*`` follow the petitions
     open at the start (信访积案); ``petition_backlog_zero_day`` = first day index (0 = start date)
     at whose end none is open.
     ``visits`` also has ``arrive_min`` (minutes from the start date 00:00) and ``service_min``;
-    ``site_days`` also has ``day`` (index from the start date) and keeps a site's open days and
-    any day with activity.
+    ``site_days`` also has ``day`` (index from the start date), ``busy_duties_min`` (recurring duties
+    and shared village cover done that day, see ``vetsim.staffing.duties``) and ``duties_missed_min``
+    (duties that did not fit after the counter), and keeps a site's open days and any day with activity.
     """
 
     cases: pd.DataFrame

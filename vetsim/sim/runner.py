@@ -26,13 +26,6 @@ _NETWORKS: dict[str, Network] = {}  # per process: compiled once per scenario
 class SimulationError(VetsimError, ValueError):
     """Bad arguments to ``simulate`` (shown to users in Chinese or English)."""
 
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(en)
-
-    def user_message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
-
 
 def _network(scenario: Scenario, key: str | None = None) -> Network:
     key = key or scenario.hash()

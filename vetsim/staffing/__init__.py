@@ -8,7 +8,8 @@ Public calls:
 - ``optimize(scenario, budget_yuan=None, headcount=None, confirm=False)`` -> ``Plan`` (table, totals,
   ``scenario()``, ``save(folder)`` as an overlay); ``confirm(plan)`` -> ``Confirmation`` (per-site
   targets at 95% confidence from the simulation);
-- ``StaffingSettings``: the optional ``staffing:`` section of scenario.yaml.
+- ``StaffingSettings``: the optional ``staffing:`` section of scenario.yaml; ``DutySettings``: the optional
+  ``duties:`` section (recurring duties per level), ``duty_minutes_per_open_day`` (shared with the simulation).
 
 Imports are lazy (PEP 562) because ``vetsim.scenario.spec`` imports ``vetsim.staffing.settings``
 while the scenario package is still initialising; the heavy modules need the finished package.
@@ -24,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "Demand": "demand", "derive_demand": "demand",
     "evaluate": "kpis", "evaluate_arrays": "kpis", "FLAG_TEXT": "kpis",
     "estimate": "kpis", "StaffingSettings": "settings", "SharedStaff": "settings",
+    "DutySettings": "duties", "LevelDuties": "duties", "duty_minutes_per_open_day": "duties",
     "requirement": "solver", "optimal_staff": "solver", "staff_targets": "solver",
     "StaffTargets": "solver", "Allocation": "solver", "StaffingInfeasible": "solver",
     "Plan": "plan", "build_plan": "plan", "PlanSaveError": "plan",

@@ -14,12 +14,6 @@ __all__ = ["register", "StaffArgumentError"]
 class StaffArgumentError(VetsimError):
     """A command-line value that cannot be used."""
 
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(en)
-
-    def user_message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 _COLS = {
     "site_id": ("站点", "site"), "level": ("层级", "level"),

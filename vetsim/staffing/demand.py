@@ -16,7 +16,10 @@ opening days, and the expected new cases per site, case type and day (yearly vol
   finished; the county center refers to partner departments (no site of ours);
 - casework is spread over the deadline window (profile delayed by half of it); open cases at the
   start (``backlog.csv``) add their back-office hours spread over the window;
-- within a day, arrivals follow ``simulation.hour_profile`` over the minutes the site is open.
+- within a day, arrivals follow ``simulation.hour_profile`` over the minutes the site is open;
+- recurring duties (``duties:``, see :mod:`vetsim.staffing.duties`) add the network's ``duty_min``
+  per open day to the casework hours of the month: the very minutes the engine reserves each day.
+  (Shared village cover is added by the solver, ``_shared_load``, as before.)
 Not modelled here: return visits after an abandoned wait (small when targets are met).
 """
 
@@ -191,6 +194,8 @@ def _derive(scenario: Scenario, key: str) -> Demand:
         if row is not None and b.open_cases > 0:
             share = open_days[idx[site.site_id]] / max(open_days[idx[site.site_id]].sum(), 1.0)
             case_h[idx[site.site_id]] += b.open_cases * row.backoffice_hours * share
+    # recurring duties: the engine's minutes per open day, times the open days of each month
+    case_h += np.asarray(net.duty_min, dtype=float)[:, None] * open_days / 60.0
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.where(visits_m > 0, svc1 / np.where(visits_m > 0, visits_m, 1), 0.0)
         scv = np.where(mean > 0, svc2 / np.where(visits_m > 0, visits_m, 1) / np.where(mean > 0, mean, 1) ** 2 - 1, 0.0)

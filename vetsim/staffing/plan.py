@@ -33,13 +33,6 @@ __all__ = ["Plan", "build_plan", "PlanSaveError"]
 class PlanSaveError(VetsimError):
     """The plan cannot be written where asked."""
 
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(en)
-
-    def user_message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -63,13 +56,12 @@ class Plan:
         return self.base.with_site_changes(self.changes) if self.changes else self.base
 
     def simulation_scenario(self) -> Scenario:
-        """What the simulator should see: the plan, with each village covered by a shared worker staffed by it."""
-        sc = self.scenario()
-        rules = sc.spec.staffing
-        cover = rules.covered_villages() if rules is not None else {}
-        if not cover:
-            return sc
-        return sc.with_site_changes({v: {"parttime_staff": sc.site(v).parttime_staff + 1} for v in sorted(cover)})
+        """What the simulator should see: the plan itself (kept for callers of the old API).
+
+        ``compile_network`` honours ``staffing.shared_staff`` (a covered village gets the visiting
+        worker as a server, the worker site carries the hours away), so no staff are added here.
+        """
+        return self.scenario()
 
     def changed(self) -> pd.DataFrame:
         """Only the sites whose staff changes."""

@@ -16,9 +16,9 @@ Example::
 
 ``shared_staff``: one worker of ``worker_site`` covers the listed village stations on their open
 days: the villages need no own post for their first server, and the worker site carries the
-villages' opening hours as extra work. The simulation does not know this rule yet: ``confirm``
-simulates ``Plan.simulation_scenario()``, where each covered village has its visiting worker as
-one more staff member (the worker site's capacity already includes the hours away).
+villages' opening hours as extra work. The simulation applies the same rule
+(``vetsim.sim.network.compile_network``): each covered village has its visiting worker as one more
+server, and the worker site reserves the villages' opening time each open day, like a duty.
 """
 
 from __future__ import annotations

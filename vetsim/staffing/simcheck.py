@@ -52,7 +52,8 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
                         "ok": ok})
           .groupby(["site_id", "replication"], sort=True)["ok"].mean().rename("value").reset_index())
     sd = results.site_days
-    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"]).to_numpy(dtype=float)
+    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"]
+            + (sd["busy_duties_min"] if "busy_duties_min" in sd else 0.0)).to_numpy(dtype=float)
     ut = (pd.DataFrame({"replication": sd["replication"].to_numpy(), "site_id": sd["site_id"].astype(str).to_numpy(),
                         "busy": busy, "avail": sd["available_min"].to_numpy(dtype=float)})
           .groupby(["site_id", "replication"], sort=True)[["busy", "avail"]].sum().reset_index())
@@ -95,10 +96,11 @@ class Confirmation:
 
 def confirm(plan: Plan, replications: int | None = None, seed: int | None = None, workers: int = 1,
             executor: Any = None) -> Confirmation:
-    """Simulate the plan (``plan.simulation_scenario()``) and test every site's targets at 95% confidence."""
+    """Simulate the plan (``plan.scenario()``; the simulation honours shared cover itself) and test every
+    site's targets at 95% confidence."""
     from ..sim import simulate
 
-    sc = plan.simulation_scenario()
+    sc = plan.scenario()
     res = simulate(sc, replications=replications, seed=seed, workers=workers, executor=executor)
     table = site_targets_from_results(res, plan.targets)
     meta = {"seed": res.meta.get("seed"), "replications": res.meta.get("replications"),

@@ -28,13 +28,6 @@ __all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "Sta
 class StaffingInfeasible(VetsimError):
     """The targets cannot be met within the staffing rules, or the budget is below the fixed floors."""
 
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(en)
-
-    def user_message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
-
 
 @dataclass(frozen=True)
 class StaffTargets:

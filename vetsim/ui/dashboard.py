@@ -97,7 +97,8 @@ class MeetingDashboard(App):
         self.widget = widgets.VBox([
             widgets.HTML(CSS), self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
             self.runner.status, self.cards, self.headline_html, staff_acc,
-            widgets.HBox([*self.inputs.values(), self.run_button, self.sim.widget]),
+            widgets.HBox([*self.inputs.values(), self.run_button, self.sim.widget],
+                         layout=widgets.Layout(padding="0 0 0 6px")),
             *grid, widgets.HBox([*self.export_buttons.values()]), self.export_links,
         ], layout=widgets.Layout(width="100%"))
         self._show_title()

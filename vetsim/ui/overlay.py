@@ -26,14 +26,7 @@ FOLDER_PATTERN = r"[A-Za-z0-9_\-\u4e00-\u9fff]{1,64}"
 
 
 class OverlayError(VetsimError):
-    """The overlay folder cannot be written (bad name, exists already, base unknown)."""
-
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(en)
-
-    def user_message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
+    """The overlay folder cannot be written (bad name, exists already, base unknown); ``(zh, en)`` text."""
 
 
 def overlay_updates(base: Scenario, changes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

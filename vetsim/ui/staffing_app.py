@@ -79,7 +79,8 @@ class StaffingExplorer(App):
             widgets.HTML(f"<h3>{self.t('人员配置', 'Staffing')}</h3>"), self.editor.level_form, site_acc,
             self.estimate_html,
             widgets.HTML(f"<h3>{self.t('模拟（与基线比较）', 'Simulation (against the baseline)')}</h3>"),
-            widgets.HBox([*self.inputs.values(), self.run_button]), self.sim.widget,
+            widgets.HBox([*self.inputs.values(), self.run_button], layout=widgets.Layout(padding="0 0 0 6px")),
+            self.sim.widget,
             self.results_html, self.results_image,
             widgets.HTML(f"<h3>{self.t('保存方案', 'Save the proposal')}</h3>"),
             widgets.HBox([self.save_input, self.save_button]), self.save_html,
@@ -110,7 +111,7 @@ class StaffingExplorer(App):
         if Path(self.picker.widget.value) != target:
             self.picker.refresh()
             self.picker.widget.value = str(target)  # must be a listed folder; the observer comes back here
-            return  # the observer comes back here
+            return
         base = self.picker.load()
         self.base = base
         self.estimator = InstantEstimate(base, self.lang)
