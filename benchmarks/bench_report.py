@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 import vetsim  # noqa: E402
 from vetsim import charts  # noqa: E402
 from vetsim.fiscal import budget, site_costs  # noqa: E402
-from vetsim.report import BriefInputs, make_brief  # noqa: E402
+from vetsim.brief import BriefInputs, make_brief  # noqa: E402
 
 
 def _timed(fn, *args, **kwargs):

@@ -23,7 +23,7 @@ import vetsim.sim
 from vetsim.charts.data import open_per_day, petition_types
 from vetsim.cli import main
 from vetsim.fiscal import site_costs
-from vetsim.report import BriefFormatError, BriefInputs, make_brief
+from vetsim.brief import BriefFormatError, BriefInputs, make_brief
 
 sys.path.insert(0, str(Path(__file__).parent))
 from charts_fakes import fake_budget, fake_pair  # noqa: E402
@@ -31,10 +31,10 @@ from charts_fakes import fake_budget, fake_pair  # noqa: E402
 GLYPHS_ARE_ERRORS = pytest.mark.filterwarnings("error:Glyph:UserWarning")
 
 
-def test_vetsim_report_is_callable_and_still_a_package(sample, tmp_path, monkeypatch) -> None:
-    import vetsim.report.brief as brief_module  # a function named vetsim.report would break this import
+def test_vetsim_report_is_the_brief_function(sample, tmp_path, monkeypatch) -> None:
+    import vetsim.brief
 
-    assert brief_module.Brief is vetsim.report.Brief
+    assert vetsim.report is vetsim.brief.report
     calls = []
     monkeypatch.setattr(vetsim.sim, "simulate", lambda *a, **k: calls.append(1))
     with pytest.raises(BriefFormatError):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vetsim.fiscal import site_costs
-from vetsim.report import fmt_value, headlines, kpi_table
+from vetsim.brief import fmt_value, headlines, kpi_table
 
 sys.path.insert(0, str(Path(__file__).parent))
 from charts_fakes import fake_pair  # noqa: E402
@@ -102,7 +102,7 @@ def test_number_formats(value, kind, lang, text) -> None:
 
 
 def test_headlines_wrap_without_splitting_numbers_or_starting_with_punctuation() -> None:
-    from vetsim.report.page import _wrap
+    from vetsim.brief.page import _wrap
 
     text = "信访积案清零日期从 2027-05-31 提前到 2027-05-01，达到目标（不晚于 2027-06-30）。"
     for width in (12, 16, 20, 27, 33, 40):

@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from vetsim.report import kpi_table
+from vetsim.brief import kpi_table
 from vetsim.ui import MeetingDashboard
 
 from .ui_support import assert_no_traceback, make_data_dir

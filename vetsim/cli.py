@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules that contribute subcommands; each defines ``register(subparsers, add_common)``.
-_EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.staffing.cli", "vetsim.fiscal.cli", "vetsim.report.cli")
+_EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.staffing.cli", "vetsim.fiscal.cli", "vetsim.brief.cli")
 
 
 def _extensions() -> list[Callable[..., None]]:

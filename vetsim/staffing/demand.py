@@ -46,8 +46,9 @@ class Demand:
 
     ``visits[s, m, h]`` expected counter visits; ``service_min[s, m]`` mean counter minutes of the
     visit mix; ``service_scv[s, m]`` its squared coefficient of variation; ``casework_h[s, m]``
-    staff-hours of back-office work; ``open_days[s, m]`` days open; ``open_min[s, h]`` minutes open
-    within clock hour h on an open day; ``case_hours[s]`` longest mean casework per case (hours).
+    staff-hours of back-office work (casework and recurring duties); ``open_days[s, m]`` days open;
+    ``open_min[s, h]`` minutes open within clock hour h on an open day; ``case_hours[s]`` longest
+    mean casework per case (hours).
     """
 
     site_ids: tuple[str, ...]

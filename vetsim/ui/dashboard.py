@@ -2,7 +2,7 @@
 
 Built for Voilà (no code visible): the leader picks a baseline and a proposal, may change the
 proposal's staff per level or site, clicks "运行模拟", and exports the one-page brief as PNG or PDF.
-KPIs, charts and the page come from ``vetsim.report`` / ``vetsim.charts``; this module only lays
+KPIs, charts and the page come from ``vetsim.brief`` / ``vetsim.charts``; this module only lays
 them out and never recomputes the model.
 """
 
@@ -32,7 +32,7 @@ DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("replications", "int", "重复模拟次数", "Replications", min=1, max=1000, unit_zh="次", unit_en="runs",
               width="270px"),
 )
-# KPI cards shown large (keys of vetsim.report's KPI table), in this order
+# KPI cards shown large (keys of vetsim.brief's KPI table), in this order
 CARD_KEYS: tuple[str, ...] = ("wait_township", "wait_county", "one_trip", "util_township", "util_county",
                               "on_time", "petition_zero", "site_cost")
 EXPORT_FIELD = FieldSpec("format", "choice", "导出格式", "Export format",
@@ -142,8 +142,8 @@ class MeetingDashboard(App):
     def run(self) -> pd.DataFrame:
         """Simulate baseline and proposal (same seed), then refresh KPI cards, headlines and charts."""
         from ..fiscal import budget, site_costs
-        from ..report import BriefInputs, make_brief
-        from ..report.page import chart_figures
+        from ..brief import BriefInputs, make_brief
+        from ..brief.page import chart_figures
 
         reps = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value)
         proposal = self.proposal

@@ -50,7 +50,7 @@ class BriefFormatError(VetsimError, ValueError):
 class Brief:
     """A one-page meeting brief: the KPI table, headline sentences and the page figure.
 
-    ``kpis`` is tidy (see :data:`vetsim.report.kpis.KPI_COLUMNS`); ``headlines`` are the sentences
+    ``kpis`` is tidy (see :data:`vetsim.brief.kpis.KPI_COLUMNS`); ``headlines`` are the sentences
     on the page; ``figure`` is the page as a ``matplotlib.figure.Figure``.
     """
 
