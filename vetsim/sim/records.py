@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 import numpy as np
 import pandas as pd
 
 from ..staffing.duties import split_days
 from .calendar import MINUTES_PER_DAY
-from .engine import PARTNER_LEVEL, Engine
+from .engine import Engine
 from .network import CHANNELS, LEVEL_NAMES, Network
 
 __all__ = ["replication_frames", "replication_metrics"]

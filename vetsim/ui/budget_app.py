@@ -153,11 +153,8 @@ class BudgetExplorer(App):
 
     def choose(self, path: str | Path) -> None:
         """Switch scenario; the form takes that scenario's values."""
-        target = self.picker.resolve(path)
-        if Path(self.picker.widget.value) != target:
-            self.picker.refresh()
-            self.picker.widget.value = str(target)  # must be a listed folder; the observer comes back here
-            return
+        if not self.picker.select(path):
+            return  # the dropdown's observer comes back here with the new value
         self.base = self.picker.load()
         self._fill_defaults()
         self.compute()

@@ -124,5 +124,15 @@ class ScenarioPicker:
         if current in [v for _n, v in opts]:
             self.widget.value = current
 
+    def select(self, path: str | Path) -> bool:
+        """Point the dropdown at ``path``. True if it already showed it (the caller goes on to load);
+        False if the value changed, in which case the value observer calls back."""
+        target = self.resolve(path)
+        if Path(self.widget.value) == target:
+            return True
+        self.refresh()
+        self.widget.value = str(target)  # must be a listed folder
+        return False
+
     def observe(self, fn: Callable[..., object]) -> None:
         self.widget.observe(fn, names="value")

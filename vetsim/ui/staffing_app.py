@@ -107,11 +107,8 @@ class StaffingExplorer(App):
     # ---- actions --------------------------------------------------------------------------------
     def choose(self, path: str | Path) -> None:
         """Switch to the scenario folder ``path``: staffing, estimate and results start over."""
-        target = self.picker.resolve(path)
-        if Path(self.picker.widget.value) != target:
-            self.picker.refresh()
-            self.picker.widget.value = str(target)  # must be a listed folder; the observer comes back here
-            return
+        if not self.picker.select(path):
+            return  # the dropdown's observer comes back here with the new value
         base = self.picker.load()
         self.base = base
         self.estimator = InstantEstimate(base, self.lang)
