@@ -112,3 +112,12 @@ def test_headlines_wrap_without_splitting_numbers_or_starting_with_punctuation()
             assert line[0] not in "，。）"
         for date in ("2027-05-31", "2027-05-01", "2027-06-30"):
             assert any(date in line for line in lines), (width, lines)  # never split across lines
+
+
+def test_unchanged_cost_is_said_as_unchanged(sample, pair) -> None:
+    costs = site_costs(sample)
+    for lang, expected in (("zh", "站点年度经费不变（563.0 万元/年）。"),
+                           ("en", "Yearly site cost is unchanged (5.63 million yuan/year).")):
+        table = kpi_table(pair[0], sample.spec.targets, lang=lang, proposal=pair[1],
+                          baseline_cost=costs, proposal_cost=costs)
+        assert headlines(table, lang)[-1] == expected

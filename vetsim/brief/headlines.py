@@ -89,6 +89,9 @@ def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
         delta = (p - b) / div
         pct = (p - b) / b * 100 if b else math.nan
         score = abs(pct) / 10 if not math.isnan(pct) else 0.0
+        if fmt_value(b, kind, lang) == fmt_value(p, kind, lang):
+            same = fmt_value(p, kind, lang)
+            return score, f"站点年度经费不变（{same}）" if lang == "zh" else f"Yearly site cost is unchanged ({same})"
         if lang == "zh":
             verb = "增加" if delta > 0 else "减少"
             return score, (f"站点年度经费从 {fmt_value(b, kind, lang)}{verb}至 {fmt_value(p, kind, lang)}"
