@@ -78,34 +78,31 @@ def _axes_labels(ax: Any, lang: str, title: str, totals: pd.DataFrame, div: floa
 
 def budget_by_tier(budget: Any, *, lang: str = "zh", fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
     """Government burden per year, stacked by tier (central, province, city, county), P10-P90 whiskers on the total."""
-    table = budget.table
-    parts = _parts(table)
-    pivot = parts.pivot_table(index="year", columns="tier", values="value", aggfunc="sum").fillna(0.0)
-    pivot = pivot[[c for c in GOVERNMENT_TIERS if c in pivot.columns]]
-    div = MONEY_DIVISOR[lang]
-    with chart_frame(fig, lang, getattr(budget, "meta", {})) as f:
-        ax = f.add_subplot()
-        _stacked(ax, pivot, TIER_COLOURS, {c: tier_label(c, lang) for c in pivot.columns}, div)
-        totals = government_total(table)
-        _band(ax, totals, div, lang)
-        ax.set_xticks(pivot.index.to_numpy(), [str(int(y)) for y in pivot.index])
-        _axes_labels(ax, lang, t("title.budget_tier", lang), totals, div)
-    return f
+    return _stacked_budget(budget, "tier", lang, fig)
 
 
 def budget_by_line(budget: Any, *, lang: str = "zh", fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
     """Government burden per year, stacked by budget line (社保接续, 抚恤补助, ...), P10-P90 whiskers on the total."""
+    return _stacked_budget(budget, "line", lang, fig)
+
+
+def _stacked_budget(budget: Any, by: str, lang: str, fig: Figure | SubFigure | None) -> Figure | SubFigure:
+    """Yearly government burden stacked by ``by`` ("tier" or "line") with the P10-P90 band of the total."""
     table = budget.table
-    parts = _parts(table)
-    pivot = parts.pivot_table(index="year", columns="line", values="value", aggfunc="sum").fillna(0.0)
-    pivot = pivot[pivot.sum().sort_values(ascending=False).index]
-    colours = {c: LINE_COLOURS[i % len(LINE_COLOURS)] for i, c in enumerate(pivot.columns)}
+    pivot = _parts(table).pivot_table(index="year", columns=by, values="value", aggfunc="sum").fillna(0.0)
+    if by == "tier":
+        pivot = pivot[[c for c in GOVERNMENT_TIERS if c in pivot.columns]]
+        colours, labels = TIER_COLOURS, {c: tier_label(c, lang) for c in pivot.columns}
+    else:
+        pivot = pivot[pivot.sum().sort_values(ascending=False).index]
+        colours = {c: LINE_COLOURS[i % len(LINE_COLOURS)] for i, c in enumerate(pivot.columns)}
+        labels = {c: line_label(c, lang) for c in pivot.columns}
     div = MONEY_DIVISOR[lang]
     with chart_frame(fig, lang, getattr(budget, "meta", {})) as f:
         ax = f.add_subplot()
-        _stacked(ax, pivot, colours, {c: line_label(c, lang) for c in pivot.columns}, div)
+        _stacked(ax, pivot, colours, labels, div)
         totals = government_total(table)
         _band(ax, totals, div, lang)
         ax.set_xticks(pivot.index.to_numpy(), [str(int(y)) for y in pivot.index])
-        _axes_labels(ax, lang, t("title.budget_line", lang), totals, div)
+        _axes_labels(ax, lang, t(f"title.budget_{by}", lang), totals, div)
     return f
