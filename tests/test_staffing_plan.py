@@ -111,6 +111,14 @@ def test_save_overlay_and_reload(sc, plan, tmp_path) -> None:
 def test_budget_and_headcount_limits(sc, plan) -> None:
     a = optimal_staff(sc, headcount=230)
     assert int(a.funded.sum() + a.parttime.sum()) <= 230
+    # below the least-cost requirement some target is missed, but no site is left without staff (只挂牌、不配人)
+    for limit in (216, 240):
+        tight = optimal_staff(sc, headcount=limit)
+        assert int(tight.funded.sum() + tight.parttime.sum()) <= limit
+        assert ((tight.funded + tight.parttime) >= 1).all()
+    with pytest.raises(StaffingInfeasible) as err:
+        optimal_staff(sc, headcount=215)  # 216 sites with work: one post each is the least
+    assert "至少 1 人" in err.value.user_message("zh") and "one post at every site" in err.value.user_message("en")
     budget = plan.totals["cost_after"] - 100_000
     p = build_plan(sc, optimal_staff(sc, budget_yuan=budget))
     assert p.totals["cost_after"] <= budget + 1e-6

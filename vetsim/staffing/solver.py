@@ -173,14 +173,19 @@ def optimal_staff(scenario: Scenario, budget_yuan: float | None = None, headcoun
 
 def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | None,
             headcount: int | None) -> Allocation:
-    """Best KPI score within the limit: floors first, then one post at a time by score gain per unit cost."""
+    """Best KPI score within the limit: floors and coverage first, then one post at a time by score gain per cost.
+
+    Coverage: every site that has visitors or duties and no shared cover gets at least one post before
+    any site gets a second one (五有: 有人员; a plaque without staff, 只挂牌、不配人, is never a plan),
+    even though a small village weighs little in the county-wide score.
+    """
     from ..fiscal import site_costs
 
     targets = staff_targets(scenario)
     costs = scenario.spec.costs
     floors = req["floor_funded"].to_numpy()
     n = len(d.site_ids)
-    extra, _ = _shared_load(scenario, d)
+    extra, covered = _shared_load(scenario, d)
     k_max = int(max(req["required"].max(), 1)) + 4
     cand, sl, util, work = _curves(d, targets, extra, k_max + 1, np.zeros(n, dtype=np.int64))
     vis = d.visits.sum(axis=(1, 2))
@@ -193,12 +198,15 @@ def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | No
     unit_p = np.array([costs.parttime_post[lv].value for lv in d.levels])
     cheap = np.minimum(unit_f, unit_p) if budget is not None else np.ones(n)
     ceil = req["ceiling"].to_numpy(dtype=float, na_value=np.inf)
-    staff = floors.astype(np.int64).copy()
-    spent = float((floors * (unit_f if budget is not None else 1.0)).sum())
+    needs_post = ((vis > 0) | (wtot[:, 0] > 0)) & ~covered
+    staff = np.minimum(np.maximum(floors, needs_post.astype(np.int64)), ceil).astype(np.int64)
+    spent = float((floors * (unit_f if budget is not None else 1.0)).sum() + ((staff - floors) * cheap).sum())
     if spent > limit + 1e-9:
         raise StaffingInfeasible(
-            f"预算/编制不足以满足各站最少在编人数（需要 {spent:,.0f}，可用 {limit:,.0f}）",
-            f"the budget/headcount cannot cover the minimum funded posts (needs {spent:,.0f}, has {limit:,.0f})")
+            f"预算/编制不足以满足各站最少在编人数并为每个有业务的站点配备至少 1 人"
+            f"（需要 {spent:,.0f}，可用 {limit:,.0f}）",
+            f"the budget/headcount cannot cover the minimum funded posts and one post at every site with work "
+            f"(needs {spent:,.0f}, has {limit:,.0f})")
     while True:
         nxt = np.minimum(staff + 1, k_max)
         gain = score[np.arange(n), nxt] - score[np.arange(n), staff]
