@@ -36,6 +36,20 @@ def test_summary_ci_by_hand():
     assert row["unit"] == "minute" and row["label_zh"] == "平均等待时间"
 
 
+def test_summary_ci_is_cut_to_the_metric_range():
+    """Counts cannot go below 0 and shares not above 1, even when mean -/+ t*s/sqrt(n) would."""
+    per = pd.concat([
+        pd.DataFrame({"replication": range(4), "metric": "backlog_end", "level": "village", "case_type": "all",
+                      "value": [0.0, 0.0, 0.0, 4.0]}),
+        pd.DataFrame({"replication": range(4), "metric": "one_trip_rate", "level": "all", "case_type": "all",
+                      "value": [1.0, 1.0, 1.0, 0.9]}),
+    ])
+    s = summarise(per).set_index("metric")
+    half = 3.182446 * np.std([0, 0, 0, 4.0], ddof=1) / 2
+    assert s.loc["backlog_end", "ci_low"] == 0.0 and s.loc["backlog_end", "ci_high"] == pytest.approx(1 + half, abs=1e-5)
+    assert s.loc["one_trip_rate", "ci_high"] == 1.0 and s.loc["one_trip_rate", "ci_low"] < 0.975
+
+
 @pytest.fixture(scope="module")
 def res():
     sc = star_network(2, 2, volume_per_village=200, simulation={"days": 30})

@@ -76,14 +76,16 @@ def summarise(per_rep: pd.DataFrame) -> pd.DataFrame:
 
     Replications without a value (e.g. ``petition_backlog_zero_day`` when the backlog never
     reaches zero) are left out; ``replications`` says how many had one (0: the mean is NaN).
+    The interval is cut to the metric's range: no metric can be negative and a share cannot
+    exceed 1 (a t-interval around a count near 0 would otherwise show "-1 cases").
     """
     g = per_rep.groupby(["metric", "level", "case_type"], sort=False)["value"]  # NaN values are skipped
     out = g.agg(mean="mean", sd="std", replications="count").reset_index()
     half = np.array([t_quantile(0.975, int(n) - 1) if n > 1 else math.nan for n in out["replications"]])
     half = half * out["sd"].to_numpy() / np.sqrt(out["replications"].to_numpy())
-    out["ci_low"] = out["mean"] - half
-    out["ci_high"] = out["mean"] + half
     out["unit"] = [METRICS[m][0] for m in out["metric"]]
+    out["ci_low"] = np.maximum(out["mean"] - half, 0.0)
+    out["ci_high"] = np.where(out["unit"] == "share", np.minimum(out["mean"] + half, 1.0), out["mean"] + half)
     out["label_zh"] = [METRICS[m][1] for m in out["metric"]]
     out["label_en"] = [METRICS[m][2] for m in out["metric"]]
     order = {m: i for i, m in enumerate(METRICS)}
