@@ -60,9 +60,10 @@ def chart_frame(fig: Figure | SubFigure | None, lang: str, meta: Mapping[str, An
 
 
 def grouped_bars(ax: Axes, categories: Sequence[str], series: Sequence[Series], *, scale: float = 1.0,
-                 fmt: str = "{:.0f}", annotate: bool = True) -> None:
+                 fmt: str = "{:.0f}", annotate: bool = True, horizontal: bool = False) -> None:
     """Bars per category, one per series, with 95% CI whiskers; ``series.values`` is a frame indexed by
-    category with columns mean, ci_low, ci_high (missing categories are left out)."""
+    category with columns mean, ci_low, ci_high (missing categories are left out). ``horizontal``
+    draws the bars sideways (categories on the y axis, top to bottom in the order given)."""
     n = max(len(series), 1)
     width = 0.8 / n
     x = np.arange(len(categories))
@@ -73,18 +74,32 @@ def grouped_bars(ax: Axes, categories: Sequence[str], series: Sequence[Series], 
         hi = df["ci_high"].to_numpy(dtype=float) * scale
         pos = x - 0.4 + width * (i + 0.5)
         ok = ~np.isnan(mean)
-        ax.bar(pos[ok], mean[ok], width * 0.92, color=s.colour, label=s.label)
         err_ok = ok & ~np.isnan(lo) & ~np.isnan(hi)
-        if err_ok.any():
-            yerr = np.vstack([np.maximum(mean - lo, 0), np.maximum(hi - mean, 0)])[:, err_ok]
-            ax.errorbar(pos[err_ok], mean[err_ok], yerr=yerr, fmt="none", ecolor="#333333", elinewidth=1.8)
+        err = np.vstack([np.maximum(mean - lo, 0), np.maximum(hi - mean, 0)])[:, err_ok]
+        end = np.where(np.isnan(hi), mean, np.fmax(hi, mean))
+        if horizontal:
+            ax.barh(pos[ok], mean[ok], width * 0.92, color=s.colour, label=s.label)
+            if err_ok.any():
+                ax.errorbar(mean[err_ok], pos[err_ok], xerr=err, fmt="none", ecolor="#333333", elinewidth=1.8)
+        else:
+            ax.bar(pos[ok], mean[ok], width * 0.92, color=s.colour, label=s.label)
+            if err_ok.any():
+                ax.errorbar(pos[err_ok], mean[err_ok], yerr=err, fmt="none", ecolor="#333333", elinewidth=1.8)
         if annotate:
-            top = np.where(np.isnan(hi), mean, np.fmax(hi, mean))
-            for p, m, tp in zip(pos[ok], mean[ok], top[ok]):
-                ax.annotate(fmt.format(m), (p, tp), xytext=(0, 3), textcoords="offset points",
-                            ha="center", va="bottom", fontsize="small")
-    ax.set_xticks(x, list(categories))
-    ax.margins(y=0.15)
+            for p, m, e in zip(pos[ok], mean[ok], end[ok]):
+                if horizontal:
+                    ax.annotate(fmt.format(m), (e, p), xytext=(6, 0), textcoords="offset points",
+                                va="center", fontsize="small")
+                else:
+                    ax.annotate(fmt.format(m), (p, e), xytext=(0, 3), textcoords="offset points",
+                                ha="center", va="bottom", fontsize="small")
+    if horizontal:
+        ax.set_yticks(x, list(categories))
+        ax.invert_yaxis()
+        ax.margins(x=0.15)
+    else:
+        ax.set_xticks(x, list(categories))
+        ax.margins(y=0.15)
 
 
 def target_hline(ax: Axes, value: float, text: str) -> None:

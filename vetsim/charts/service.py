@@ -104,37 +104,20 @@ def resolution_vs_deadline(results: Any, compare: Any | None = None, *, scenario
         ax = f.add_subplot()
         series = scenario_series(results, compare, lang, frame)
         cats = [ct for ct in order if any(ct in s.values.index for s in series)]
-        n = len(series)
-        height = 0.8 / n
+        grouped_bars(ax, cats, series, fmt="{:.1f}", horizontal=True)
         y = np.arange(len(cats))
-        for i, s in enumerate(series):
-            df = s.values.reindex(cats)
-            mean = df["mean"].to_numpy(dtype=float)
-            lo, hi = df["ci_low"].to_numpy(dtype=float), df["ci_high"].to_numpy(dtype=float)
-            pos = y - 0.4 + height * (i + 0.5)
-            ok = ~np.isnan(mean)
-            ax.barh(pos[ok], mean[ok], height * 0.92, color=s.colour, label=s.label)
-            eok = ok & ~np.isnan(lo) & ~np.isnan(hi)
-            if eok.any():
-                xerr = np.vstack([np.maximum(mean - lo, 0), np.maximum(hi - mean, 0)])[:, eok]
-                ax.errorbar(mean[eok], pos[eok], xerr=xerr, fmt="none", ecolor="#333333", elinewidth=1.6)
-            end = np.where(np.isnan(hi), mean, np.fmax(hi, mean))
-            for p, m, e in zip(pos[ok], mean[ok], end[ok]):
-                ax.annotate(f"{m:.1f}", (e, p), xytext=(6, 0), textcoords="offset points", va="center",
-                            fontsize="small")
         finished = results.cases[results.cases["finish_day"].notna()]
         deadlines = finished.groupby(finished["case_type"].astype(str))["deadline_working_days"].mean()
         dl = deadlines.reindex(cats).to_numpy(dtype=float)
         ok = ~np.isnan(dl)
         ax.vlines(dl[ok], y[ok] - 0.45, y[ok] + 0.45, colors=TARGET_COLOUR, linewidths=3.5, zorder=4,
                   label=t("deadline", lang))
-        ax.set_yticks(y, [names.get(c, c) for c in cats])
-        ax.invert_yaxis()
+        ax.set_yticklabels([names.get(c, c) for c in cats])
         ax.set_xlabel(t("working_days", lang))
         ax.set_title(t("title.resolution", lang))
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         ax.margins(x=0.12)
         ax.set_xlim(left=0)  # a CI reaching below zero days is cut at zero
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper right")  # the first case types (consultations) are the quick ones
     return f
