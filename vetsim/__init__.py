@@ -7,11 +7,9 @@ Main calls: ``load_scenario``, ``simulate``, ``estimate_staffing`` / ``optimize_
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
 __version__ = "0.1.0"
 
+from ._lazy import lazy_attributes
 from .errors import Problem, ScenarioError, VetsimError
 from .scenario import Scenario, load_scenario
 
@@ -31,14 +29,4 @@ _LAZY: dict[str, tuple[str, str]] = {
 __all__ = ["__version__", "load_scenario", "Scenario", "ScenarioError", "VetsimError", "Problem", *_LAZY]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module, attr = _LAZY[name]
-        value = getattr(import_module(module), attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'vetsim' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

@@ -2,27 +2,20 @@
 
 ``report(baseline, compare=None, out="brief.pdf")`` runs everything (also as ``vetsim.report``);
 ``make_brief(BriefInputs(...))`` builds a brief from results computed elsewhere (e.g. the
-dashboard). CLI: ``vetsim report``.
+dashboard). CLI: ``vetsim report``. Names are imported on first use, so that registering the
+``vetsim report`` command does not load matplotlib.
 """
 
-from .brief import FORMATS, Brief, BriefFormatError, make_brief
-from .headlines import headlines
-from .kpis import BRIEF_KPIS, KpiSpec, fmt_value, kpi_table, kpi_value
-from .page import BriefInputs, chart_figures
-from .run import report
+from .._lazy import lazy_attributes
 
-__all__ = [
-    "report",
-    "make_brief",
-    "Brief",
-    "BriefInputs",
-    "BriefFormatError",
-    "FORMATS",
-    "kpi_table",
-    "kpi_value",
-    "fmt_value",
-    "headlines",
-    "KpiSpec",
-    "BRIEF_KPIS",
-    "chart_figures",
-]
+_EXPORTS: dict[str, tuple[str, str]] = {
+    **{name: ("vetsim.brief.brief", name) for name in ("FORMATS", "Brief", "BriefFormatError", "make_brief")},
+    "headlines": ("vetsim.brief.sentences", "headlines"),
+    **{name: ("vetsim.brief.kpis", name) for name in ("BRIEF_KPIS", "KpiSpec", "fmt_value", "kpi_table", "kpi_value")},
+    **{name: ("vetsim.brief.page", name) for name in ("BriefInputs", "chart_figures")},
+    "report": ("vetsim.brief.run", "report"),
+}
+
+__all__ = list(_EXPORTS)
+
+__getattr__, __dir__ = lazy_attributes(globals(), _EXPORTS)

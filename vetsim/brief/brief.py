@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from ..charts.frame import atomic_write, save_figure
 from ..charts.style import BAD_FILL, GOOD_FILL, house_style
 from ..errors import VetsimError
-from .headlines import headlines
+from .sentences import headlines
 from .kpis import kpi_table
 from .page import BriefInputs, chart_figures, draw_page, page_scale, source_info, title_text
 

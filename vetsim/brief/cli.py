@@ -44,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``vetsim report`` to the CLI."""
-    from .run import DEFAULT_DRAWS
+    from ..fiscal import RANGE_DRAWS as DEFAULT_DRAWS
 
     p = subparsers.add_parser(
         "report", help="one-page meeting brief (PDF/PNG/HTML): baseline, or baseline vs proposal",

@@ -11,13 +11,14 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..fiscal.draws import RANGE_DRAWS
 from ..scenario import Scenario, load_scenario
 from .brief import Brief, make_brief
 from .page import BriefInputs
 
 __all__ = ["report", "DEFAULT_DRAWS"]
 
-DEFAULT_DRAWS = 200  # Monte Carlo draws of the budget band on the brief (P10-P90 settles well before)
+DEFAULT_DRAWS = RANGE_DRAWS  # Monte Carlo draws of the budget band on the brief
 
 
 def _scenario(x: Scenario | str | os.PathLike[str]) -> Scenario:

@@ -6,6 +6,7 @@ temporary_relief, site_costs. Tiers: central, province, city, county (government
 """
 
 from .budget import TABLE_COLUMNS, TOTAL, Budget, budget
+from .draws import RANGE_DRAWS
 from .errors import FiscalError
 from .flows import LINES
 from .labels import LINE_LABELS, TIER_LABELS
@@ -14,5 +15,5 @@ from .sites import SITE_COST_COLUMNS, site_costs, site_costs_by_level
 
 __all__ = [
     "budget", "Budget", "FiscalError", "TABLE_COLUMNS", "TOTAL", "LINES", "LINE_LABELS", "TIER_LABELS", "ROUNDING_RULE",
-    "site_costs", "site_costs_by_level", "SITE_COST_COLUMNS",
+    "site_costs", "site_costs_by_level", "SITE_COST_COLUMNS", "RANGE_DRAWS",
 ]

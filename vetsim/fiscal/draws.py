@@ -13,7 +13,11 @@ import numpy as np
 
 from ..scenario.fiscal_spec import Uncertain
 
-__all__ = ["Draws", "STREAMS"]
+__all__ = ["Draws", "STREAMS", "RANGE_DRAWS"]
+
+# Monte Carlo draws behind the P10-P90 ranges shown in the brief and the budget explorer
+# (the yearly-total quantiles settle well before this; finance can ask for more with --draws)
+RANGE_DRAWS = 200
 
 # one random stream per budget line, in this order (never reorder: results would change)
 STREAMS: tuple[str, ...] = ("si_continuation", "pension", "hardship", "temporary_relief", "site_costs")

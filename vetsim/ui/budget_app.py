@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..fiscal import RANGE_DRAWS
 from ..scenario import Scenario, ScenarioSpec, validate_scenario
 from ..scenario.fiscal_spec import GOV_TIERS
 from .common import CSS, App, download_link, env_int, figure_png, frame_html
@@ -26,7 +27,7 @@ from .scenarios import ScenarioPicker, find_data_dir
 __all__ = ["BudgetExplorer", "BUDGET_FIELDS", "fiscal_variant", "ENV_DRAWS", "DEFAULT_DRAWS"]
 
 ENV_DRAWS = "VETSIM_UI_DRAWS"  # e.g. 20 in tests
-DEFAULT_DRAWS = 200  # Monte Carlo draws the form starts with (enough for stable P10/P90 of yearly totals)
+DEFAULT_DRAWS = RANGE_DRAWS  # Monte Carlo draws the form starts with
 
 BUDGET_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("eligible_count", "float", "社保接续待核实人数", "SI continuation: people to verify", min=0, max=1e6,
