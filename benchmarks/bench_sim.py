@@ -110,7 +110,7 @@ def main() -> None:
           f"{ROUNDS}; first call with compilation {cold:.2f} s); target < 1 s -> {'OK' if warm < 1 else 'MISSED'}")
     print(f"sample county: {services:,} counter services, {len(res.cases):,} cases, "
           f"{services / warm:,.0f} services/s")
-    from vetsim.sim.network import compile_network
+    from vetsim.work.network import compile_network
 
     comp = []
     for _ in range(5):

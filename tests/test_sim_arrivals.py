@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import vetsim
-from vetsim.sim.network import compile_network
+from vetsim.work.network import compile_network
 from vetsim.sim.streams import draw_streams, keyed_rng
 from vetsim.sim.synthetic import synthetic_scenario
 

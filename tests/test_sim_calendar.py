@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from vetsim.sim.calendar import CalendarEstimateWarning, WorkCalendar, year_schedule
+from vetsim.work.calendar import CalendarEstimateWarning, WorkCalendar, year_schedule
 
 
 def _cal(start: dt.date, days: int, mode: str = "official", first: int = 0) -> WorkCalendar:

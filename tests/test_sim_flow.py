@@ -11,7 +11,7 @@ import pytest
 
 import vetsim
 from vetsim.sim import simulate, synthetic_scenario
-from vetsim.sim.calendar import WorkCalendar
+from vetsim.work.calendar import WorkCalendar
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -14,7 +14,7 @@ from vetsim.cli import main
 from vetsim.fiscal import site_costs
 from vetsim.staffing import (StaffingInfeasible, StaffingSettings, build_plan, derive_demand, estimate,
                              evaluate_arrays, optimal_staff, optimize, requirement)
-from vetsim.staffing.settings import SharedStaff
+from vetsim.scenario.staffing_spec import SharedStaff
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_county"
@@ -175,7 +175,7 @@ def test_shared_cover_in_plan_and_simulation_view(sc) -> None:
     assert tb.loc["T03V01", "parttime_after"] == 0  # no own post: the township worker opens it
     assert p.scenario().site("T03V01").staff == 0
     # the simulation honours the rule itself: the visiting worker serves the village
-    from vetsim.sim.network import compile_network
+    from vetsim.work.network import compile_network
 
     net = compile_network(p.simulation_scenario())
     assert p.simulation_scenario() == p.scenario()

@@ -129,6 +129,14 @@ def _check_backlog(spec: ScenarioSpec, rows: tuple[BacklogRow, ...], site_ids: s
         if r.site_id not in site_ids:
             out.append(_p(locate("backlog.csv", i, "site_id"), f"站点 {r.site_id!r} 不存在",
                           f"site {r.site_id!r} does not exist"))
+        if r.partner is not None and r.partner not in spec.partners:
+            out.append(_p(locate("backlog.csv", i, "partner"),
+                          f"合作部门 {r.partner!r} 未在 partners 中定义；允许：{', '.join(spec.partners)}",
+                          f"partner {r.partner!r} is not defined in partners; allowed: {', '.join(spec.partners)}"))
+        if (r.hours_per_week is not None or r.partner is not None) and r.effort_hours is None:
+            out.append(_p(locate("backlog.csv", i, "effort_hours"),
+                          "填写了 hours_per_week 或 partner 时，effort_hours（每件剩余协调工时）也必须填写",
+                          "effort_hours (remaining coordination effort per case) is required with hours_per_week or partner"))
     return out
 
 

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from .params import Frozen, invalid
 from .fiscal_spec import FISCAL_TABLES
+from .work_spec import WORK_TABLES
 from .spec import Level, SiteLevel
 
 __all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours"]
@@ -93,6 +94,7 @@ class SiteRow(Frozen):
     open_hours: tuple[tuple[int, int], ...]
     online_share: float = Field(ge=0, le=1)
     veterans: int = Field(ge=0)
+    away_share: Annotated[float | None, Opt] = Field(default=None, ge=0, lt=1)  # overrides presence.<level>
 
     @field_validator("open_days", mode="before")
     @classmethod
@@ -151,6 +153,16 @@ class BacklogRow(Frozen):
     open_cases: int = Field(ge=0)
     mean_age_days: float = Field(ge=0)
     source: str = Field(min_length=1)
+    # long-unresolved cases (信访积案): coordination effort spread over weeks, then a partner decision
+    effort_hours: Annotated[float | None, Opt] = Field(default=None, gt=0, le=10000)  # mean remaining effort per case
+    hours_per_week: Annotated[float | None, Opt] = Field(default=None, gt=0, le=60)  # most effort one case gets a week
+    effort_cv: Annotated[float | None, Opt] = Field(default=None, ge=0, le=3)  # spread of the effort between cases (0: all alike)
+    partner: Annotated[str | None, Opt] = None  # department whose decision closes the case
+    earliest_days: Annotated[int | None, Opt] = Field(default=None, ge=0, le=3660)  # no resolution before this day
+
+    @property
+    def long_running(self) -> bool:
+        return self.effort_hours is not None
 
 
 # file name -> (row model, key columns identifying a row, required?)
@@ -159,4 +171,4 @@ CORE_TABLES: dict[str, tuple[type[Frozen], tuple[str, ...], bool]] = {
     "caseload.csv": (CaseloadRow, ("case_type", "level"), True),
     "backlog.csv": (BacklogRow, ("case_type", "site_id"), False),
 }
-TABLES = {**CORE_TABLES, **FISCAL_TABLES}
+TABLES = {**CORE_TABLES, **FISCAL_TABLES, **WORK_TABLES}

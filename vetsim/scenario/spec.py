@@ -9,8 +9,8 @@ from pydantic import Field, model_validator
 
 from .fiscal_spec import Fiscal
 from .params import Frozen, Labelled, Quantity, invalid
-from ..staffing.settings import StaffingSettings  # optional staffing rules (owned by vetsim.staffing)
-from ..staffing.duties import DutySettings  # optional recurring duties per level (owned by vetsim.staffing)
+from .staffing_spec import StaffingSettings
+from .work_spec import Presence, WorkPolicy
 
 __all__ = [
     "LEVELS",
@@ -53,16 +53,27 @@ class Targets(Frozen):
     one_trip_rate: Quantity
     on_time_share: Quantity
     petition_backlog_zero_by: DateTarget
+    finish_rate: Quantity | None = None
+    wasted_trip_share: Quantity | None = None
+    duty_coverage: Quantity | None = None
+    campaign_on_time: Quantity | None = None
 
 
 class CaseType(Labelled):
     """A kind of service request (业务类型)."""
 
     hotline_share: Share = Field(ge=0, le=1)
+    letter_share: Share = Field(default=0.0, ge=0, le=1)
     missing_document_rate: Share = Field(ge=0, le=1)
     partner: str | None = None
     is_petition: bool = False
     source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _channels(self) -> "CaseType":
+        if self.hotline_share + self.letter_share > 1 + 1e-9:
+            raise invalid("hotline_share + letter_share 不能超过 1", "hotline_share + letter_share must not exceed 1")
+        return self
 
 
 class Partner(Labelled):
@@ -151,4 +162,5 @@ class ScenarioSpec(Frozen):
     costs: Costs
     fiscal: Fiscal
     staffing: StaffingSettings | None = None
-    duties: DutySettings | None = None
+    presence: Presence | None = None
+    work_policy: WorkPolicy = WorkPolicy()

@@ -1,11 +1,11 @@
 """Caseload flow simulation: a SimPy model of the county service network (issue 3).
 
 ``simulate(scenario, replications, seed, workers, executor, progress) -> Results``; see
-``engine`` for the model, ``calendar`` for working days and holidays, ``streams`` for the random
+``engine`` for the model, ``vetsim.work`` for working days, staff time and work owed, ``streams`` for the random
 numbers (common random numbers keyed by site and case type).
 """
 
-from .calendar import CalendarEstimateWarning, WorkCalendar
+from ..work.calendar import CalendarEstimateWarning, WorkCalendar
 from .results import METRICS, Results
 from .runner import SimulationError, run_replication, simulate
 from .synthetic import star_network, synthetic_scenario

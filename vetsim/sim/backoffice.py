@@ -1,80 +1,171 @@
-"""Back-office part of the event engine (后台办理): the FIFO casework queue of each site, worked once a day.
+"""End of each day in the event engine (日终): staff time shared out, casework and owed work done.
 
-Split from ``engine`` (which holds the model notes) to keep modules small; :class:`BackOffice` is
-a mixin of :class:`vetsim.sim.engine.Engine` and uses its state (``bo_queue``, ``bo_due``, ``active``,
-``busy_min``/``busy_day``, ``reserved``, ``ticked``) and its ``_decide``/``_desk_minutes``/``_finish``.
+Split from ``engine`` (which holds the model notes) to keep modules small; :class:`DayWork` is a
+mixin of :class:`vetsim.sim.engine.Engine` and uses its state and its ``_decide``.
 
-Daily staff budget (policy ``counter_first``, :func:`vetsim.staffing.duties.split_day`): staff x
-opening minutes, minus the counter minutes served that day, minus the site's recurring duties
-(and shared village cover), is what casework gets. The records apply the same rule to every open
-day to report ``busy_duties_min``.
+Each day, for all sites at once (numpy over sites): the time at the station is staff present x
+opening minutes; the counter minutes served that day, the shared village cover and the share spent
+on other township work come off first; the rest is split between campaigns, duties and casework
+by the scenario's work policy (:func:`vetsim.work.policy.allocate`, the same rule the estimate
+uses). Casework is worked FIFO per site (a long-running backlog case gets at most its daily
+effort and lets the next case through); duties and campaigns are worked earliest-due-first per
+site, and what is not done stays owed.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..staffing.duties import split_day
-from .calendar import MINUTES_PER_DAY
+import numpy as np
+
+from ..work.calendar import MINUTES_PER_DAY
+from ..work.packages import KIND_CAMPAIGN, KIND_DUTY
+from ..work.policy import allocate
 
 if TYPE_CHECKING:
     from .case import Case
 
-__all__ = ["BackOffice"]
+__all__ = ["DayWork"]
 
 DAY = MINUTES_PER_DAY
+EPS = 1e-6
 
 
-class BackOffice:
-    """Mixin: queueing casework at a site and working it at the end of each open day."""
+class DayWork:
+    """Mixin: casework queues and owed work packages, worked at the close of each day."""
 
+    def _init_daywork(self) -> None:
+        net = self.net
+        n = len(net.site_ids)
+        self.bo_owed = np.zeros(n)  # casework minutes waiting per site (capped items count at most their daily cap)
+        self.capped: list[list] = [[] for _ in range(n)]  # long-running items per site
+        pk = net.packages
+        self.pk_rem = pk.minutes.copy() if pk is not None else np.zeros(0)
+        self.pk_released = np.zeros(len(self.pk_rem), dtype=bool)
+        self.pk_done_by_due = np.full(len(self.pk_rem), np.nan)
+        self.pk_done_day = np.full(len(self.pk_rem), -1, dtype=np.int64)
+        self.pk_release_on: dict[int, np.ndarray] = {}
+        self.pk_due_on: dict[int, np.ndarray] = {}
+        if pk is not None and len(pk):
+            for d in np.unique(pk.release):
+                self.pk_release_on[int(d)] = np.flatnonzero(pk.release == d)
+            for d in np.unique(pk.due):
+                self.pk_due_on[int(d)] = np.flatnonzero(pk.due == d)
+        # per-site-day records, [site, day]
+        shape = (n, net.days)
+        self.rec = {k: np.zeros(shape) for k in ("casework", "duties", "campaigns", "other", "cover", "casework_in")}
+        self.open_min_arr = np.asarray(net.open_min, dtype=float)
+        self.other_arr = np.asarray(net.other, dtype=float)
+        self.cover_arr = np.asarray(net.cover_min, dtype=float)
+
+    # -- casework queue --------------------------------------------------------------------------
     def _ev_backoffice(self, ev) -> None:
         case, s = ev._value
         self._backoffice(case, s, self._desk_minutes(case, s))
 
-    def _backoffice(self, case: "Case", s: int, minutes: float) -> None:
-        if minutes <= 0:
-            self._decide(case, s, self.env._now)
-            return
+    def _backoffice(self, case: "Case", s: int, minutes: float, daily_cap: float = float("inf")) -> None:
         now = self.env._now
-        self.bo_queue[s].append([case, minutes, now])
-        if not self.active[s]:
-            self.active[s] = True
-            today = int(now // DAY)
-            if today <= self.ticked:  # today's back office has been worked already
-                today += 1
-            if today < self.net.days:
-                self.bo_due[self.next_open[s][today]].append(s)
+        day = int(now // DAY)
+        if 0 <= day < self.net.days:
+            self.rec["casework_in"][s, day] += minutes
+        if minutes <= 0:
+            self._decide(case, s, now)
+            return
+        item = [case, minutes, now, daily_cap]
+        self.bo_queue[s].append(item)
+        if daily_cap < minutes:
+            self.capped[s].append(item)
+        else:
+            self.bo_owed[s] += minutes
 
     def _ev_finish(self, ev) -> None:
         self._finish(ev._value, self.env._now)
 
-    def _work_backoffice(self, d: int) -> None:
-        """Day ``d`` closes: each site with casework waiting works it FIFO in the time left after counter and duties."""
+    def _casework_demand(self) -> np.ndarray:
+        dem = self.bo_owed.copy()
+        for s, items in enumerate(self.capped):
+            if items:
+                dem[s] += sum(min(it[1], it[3]) for it in items)
+        return dem
+
+    def _work_queue(self, s: int, d: int, cap: float) -> float:
+        """Work site ``s``'s casework FIFO with ``cap`` minutes on day ``d``; return the minutes used."""
         net = self.net
-        done: list[tuple[Case, int, float]] = []
-        for s in self.bo_due[d]:
-            busy = self.busy_min[s] if self.busy_day[s] == d else 0.0
-            cap = split_day(self.staff[s] * net.open_min[s], busy, self.reserved[s])[1]
-            q = self.bo_queue[s]
-            worked = 0.0
-            t_done = d * DAY + (DAY - 1e-6 if net.continuous else net.last_close[s])
-            while q and cap > 0:
-                item = q[0]
-                use = item[1] if item[1] <= cap else cap
-                item[1] -= use
-                cap -= use
-                worked += use
-                if item[1] <= 1e-9:
-                    q.popleft()
-                    done.append((item[0], s, max(t_done, item[2])))
-            if worked > 0:
-                self.bo_rec.extend((s, d, worked))
-            if q:
-                self.bo_due[self.next_open[s][d + 1]].append(s)
-            else:
-                self.active[s] = False
-        self.bo_due[d] = []
-        self.ticked = d
-        for case, s, t_done in done:
+        q = self.bo_queue[s]
+        t_done = d * DAY + (DAY - 1e-6 if net.continuous else net.last_close[s])
+        used, i = 0.0, 0
+        while i < len(q) and cap > EPS:
+            item = q[i]
+            lim = item[3]
+            use = min(item[1], cap, lim)
+            if use <= 0:
+                i += 1
+                continue
+            item[1] -= use
+            cap -= use
+            used += use
+            if lim == float("inf"):
+                self.bo_owed[s] -= use
+            if item[1] <= 1e-9:
+                del q[i]
+                if lim != float("inf"):
+                    self.capped[s].remove(item)
+                self.done_today.append((item[0], s, max(t_done, item[2])))
+            elif lim != float("inf"):
+                i += 1  # reached today's effort for this long-running case: the next case goes on
+        if not q:
+            self.bo_owed[s] = 0.0
+        return used
+
+    # -- the day ---------------------------------------------------------------------------------
+    def _end_of_day(self, d: int) -> None:
+        net = self.net
+        rec = self.rec
+        if d in self.pk_release_on:
+            self.pk_released[self.pk_release_on[d]] = True
+        is_open = net.open_mask[:, d]
+        at_station = self.present[:, d] * self.open_min_arr * is_open
+        counter = np.where(np.asarray(self.busy_day) == d, np.asarray(self.busy_min), 0.0)
+        other = np.minimum(at_station * self.other_arr, np.maximum(at_station - counter, 0.0))
+        cover = np.minimum(self.cover_arr * is_open, np.maximum(at_station - counter - other, 0.0))
+        free = np.maximum(at_station - counter - other - cover, 0.0)
+        rec["other"][:, d] = other
+        rec["cover"][:, d] = cover
+        pk = net.packages
+        owed = np.zeros((3, len(free)))
+        live = None
+        if pk is not None and len(pk):
+            live = np.where(self.pk_released, self.pk_rem, 0.0)
+            camp = pk.kind == KIND_CAMPAIGN
+            owed[0] = np.bincount(pk.site[camp], weights=live[camp], minlength=len(free))
+            owed[1] = np.bincount(pk.site[~camp], weights=live[~camp], minlength=len(free))
+        owed[2] = self._casework_demand()
+        alloc = allocate(free, owed, net.min_share, net.order)
+        self.done_today = []
+        for s in np.flatnonzero(alloc[2] > EPS).tolist():
+            rec["casework"][s, d] = self._work_queue(s, d, float(alloc[2, s]))
+        if live is not None:
+            for kind, row, name in ((KIND_CAMPAIGN, 0, "campaigns"), (KIND_DUTY, 1, "duties")):
+                give = alloc[row]
+                if not (give > EPS).any():
+                    continue
+                sel = pk.kind == kind
+                idx = np.flatnonzero(sel)
+                rem = live[idx]
+                site = pk.site[idx]
+                # packages are sorted by (kind, site, due): cumulative owed within each site, earliest due first
+                cs = np.cumsum(rem)
+                first = np.r_[True, site[1:] != site[:-1]]
+                base = np.maximum.accumulate(np.where(first, cs - rem, 0.0))
+                before = cs - rem - base
+                take = np.clip(give[site] - before, 0.0, rem)
+                self.pk_rem[idx] -= take
+                rec[name][:, d] = np.bincount(site, weights=take, minlength=len(free))
+            newly = self.pk_released & (self.pk_rem <= 1e-6) & (self.pk_done_day < 0)
+            self.pk_done_day[newly] = d
+        if d in self.pk_due_on:
+            ids = self.pk_due_on[d]
+            self.pk_done_by_due[ids] = pk.minutes[ids] - self.pk_rem[ids]
+        for case, s, t_done in self.done_today:
             self._decide(case, s, t_done)
+        self.done_today = []

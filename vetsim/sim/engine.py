@@ -43,19 +43,40 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL
 
-from .calendar import MINUTES_PER_DAY
-from .backoffice import BackOffice
+from ..work.calendar import MINUTES_PER_DAY
+from ..work.network import Network
+from .backoffice import DayWork
 from .case import Call as _Call, Case
-from .network import Network
 from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN, Stream, keyed_rng
 
-__all__ = ["Case", "Engine"]
+__all__ = ["Case", "Engine", "VISIT_LEFT", "VISIT_SERVED", "VISIT_NOBODY"]
 
 DAY = MINUTES_PER_DAY
 PARTNER_LEVEL = 3
+VISIT_LEFT, VISIT_SERVED, VISIT_NOBODY = 0, 1, 2  # visit outcomes: left unserved, served, found nobody
 
 
-class Engine(BackOffice):
+def _presence_draws(net: Network, seed_seq: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
+    """Staff present per site and day, and counter servers per site and day ([site, day] ints).
+
+    Each post is away on a day with the site's ``away`` share, independently (keyed by site, so a
+    proposal that adds a post keeps the draws of the others). With nobody present a site is closed,
+    unless ``closed_when_away`` is off: then a stand-in keeps the counter (one server, no casework).
+    """
+    posts = np.asarray(net.staff, dtype=np.int64)
+    present = np.repeat(posts[:, None], net.days, axis=1)
+    if net.presence_on:
+        for s, away in enumerate(net.away):
+            if away > 0 and posts[s] > 0:
+                rng = keyed_rng(seed_seq, "presence", net.site_ids[s])
+                present[s] = (rng.random((posts[s], net.days)) >= away).sum(axis=0)  # a row per post
+    servers = present.copy()
+    stand_in = (present == 0) & (posts[:, None] > 0) & ~np.asarray(net.closed_when_away, dtype=bool)[:, None]
+    servers[stand_in] = 1
+    return present, servers
+
+
+class Engine(DayWork):
     """Runs one replication; records are plain lists, turned into arrays by ``records``."""
 
     def __init__(self, net: Network, arrivals: list[Stream], backlog: list[Stream], seed_seq: np.random.SeedSequence):
@@ -63,20 +84,18 @@ class Engine(BackOffice):
         self.env = simpy.Environment()
         self.horizon = net.days * DAY
         n = len(net.site_ids)
-        self.idle = list(net.staff)
+        self.present, self.servers = _presence_draws(net, seed_seq)
+        self.srv = self.servers[:, 0].tolist() if net.days else [0] * n  # counter servers today
+        self.idle = list(self.srv)
         self.queue: list[deque] = [deque() for _ in range(n)]
         self.resume_pending = [False] * n
         self.busy_day = [-1] * n
         self.busy_min = [0.0] * n
         self.bo_queue: list[deque] = [deque() for _ in range(n)]
-        self.active = [False] * n  # site has back-office work waiting
-        self.bo_due: list[list[int]] = [[] for _ in range(net.days + 1)]  # day -> sites to work that day
-        self.ticked = -1  # last day whose back office has been worked
         self.open_cases = [0] * n
         self.pet_open = 0
         self.cases: list[Case] = []
-        self.visits = array("d")  # flat records: site, ct, t0, t_start_or_leave, service_min, served
-        self.bo_rec = array("d")  # flat records: site, day, minutes
+        self.visits = array("d")  # flat records: site, ct, t0, t_start_or_leave, service_min, outcome (VISIT_*)
         self.snap: list[list[int]] = []
         self.pet_snap: list[int] = []
         self.overflow = keyed_rng(seed_seq, "overflow")
@@ -87,7 +106,7 @@ class Engine(BackOffice):
         self.exists, self.delay = net.row_exists.tolist(), net.ref_delay.tolist()
         self.open_mask, self.next_open = net.open_mask.tolist(), net.next_open.tolist()
         self.cum_work, self.cal_first = net.cal.cum_work.tolist(), net.cal.first_day
-        self.reserved = list(net.reserved_min)  # duties + shared cover, minutes per open day
+        self._init_daywork()
         self.patience = net.patience if net.abandonment else math.inf
         self.continuous = net.continuous
 
@@ -147,8 +166,9 @@ class Engine(BackOffice):
     def _channel(self, st: Stream, d: list[float]) -> int:
         net = self.net
         h = net.hotline[st.ct]
+        hl = h + net.letter[st.ct]
         uc = d[U_CHANNEL]
-        return 1 if uc < h else (2 if uc < h + (1 - h) * net.online[st.site] else 0)
+        return 1 if uc < h else (3 if uc < hl else (2 if uc < hl + (1 - hl) * net.online[st.site] else 0))
 
     def _ev_arrival(self, ev) -> None:
         i = self._arr_i
@@ -181,16 +201,28 @@ class Engine(BackOffice):
         self._enter(case, st.site)
         if self.net.is_petition[st.ct]:
             self.pet_open += 1
-        self._backoffice(case, st.site, self.bo[st.ct][self.level[st.site]])
+        if st.effort is not None:  # long-running (积案): effort over weeks, then a partner's decision
+            case.decider, case.not_before = st.decider, st.not_before
+            self._backoffice(case, st.site, float(st.effort[row]), st.daily_cap)
+        else:
+            self._backoffice(case, st.site, self.bo[st.ct][self.level[st.site]])
 
     def _ticker(self):
-        """End of each day: work the back offices, then take the day's snapshot."""
+        """End of each day: share out the staff time and do the work, take the snapshot, set tomorrow's servers."""
         env = self.env
-        for d in range(self.net.days):
+        days = self.net.days
+        for d in range(days):
             yield env.timeout((d + 1) * DAY - 1e-6 - env.now)
-            self._work_backoffice(d)
+            self._end_of_day(d)
             self.snap.append(self.open_cases.copy())
             self.pet_snap.append(self.pet_open)
+            if d + 1 < days:
+                change = self.servers[:, d + 1] - self.servers[:, d]
+                for s in np.flatnonzero(change).tolist():
+                    self.srv[s] += int(change[s])
+                    self.idle[s] += int(change[s])
+                    if self.idle[s] > 0 and self.queue[s]:
+                        self._serve_next(s, env._now)
 
     # -- case movements ------------------------------------------------------------------------
     def _enter(self, case: Case, s: int) -> None:
@@ -219,7 +251,12 @@ class Engine(BackOffice):
         ct = case.ct
         lv = self.level[s]
         nxt = lv + 1
+        if case.not_before or case.decider >= 0:  # long-running backlog case: a partner decides, not before its day
+            self._long_decision(case, t)
+            return
         if case.d[U_RESOLVE + lv] < self.res[ct][lv] or not self.exists[ct][nxt]:
+            if case.channel == 0 and case.vsite == s and case.vday == int(t // DAY) and case.trips == 1:
+                case.on_spot = True
             self._finish(case, t)
             return
         day = int(t // DAY)
@@ -241,6 +278,23 @@ class Engine(BackOffice):
                 self._visit_on(case, p, target, t)
         else:
             self._at(t if target <= day else target * DAY, self._ev_backoffice, (case, p))
+
+    def _long_decision(self, case: Case, t: float) -> None:
+        """A long-running case whose coordination effort is done: the partner decides (not before its day)."""
+        net = self.net
+        day = int(t // DAY)
+        if case.decider >= 0:
+            self._leave(case)
+            case.level = PARTNER_LEVEL
+            case.path.append(-1 - case.decider)
+            day = self._add_wd(day, net.partner_days_of[case.decider])
+        done = max(day, case.not_before) * DAY + 17 * 60
+        if case.decider >= 0:
+            self._at(max(done, t), self._ev_finish, case)
+        elif done > t:
+            self._at(done, self._ev_finish, case)
+        else:
+            self._finish(case, t)
 
     # -- counter ---------------------------------------------------------------------------------
     def _visit_on(self, case: Case, s: int, day: int, now: float) -> None:
@@ -281,7 +335,7 @@ class Engine(BackOffice):
             pat = o.standard_exponential()
         svc *= self.cmin[case.ct][self.level[s]]
         pat *= self.patience
-        if self.staff[s] == 0:
+        if self.srv[s] == 0:
             self._unstaffed(case, s, t)
         elif self.idle[s] > 0 and not self.queue[s] and self._is_open(s, t):
             self._start(s, case, t, svc, t)
@@ -291,8 +345,8 @@ class Engine(BackOffice):
                 self._serve_next(s, t)
 
     def _unstaffed(self, case: Case, s: int, t: float) -> None:
-        """Nobody at the site (只挂牌、不配人): turned away; the veteran tries the parent site next."""
-        self.visits.extend((s, case.ct, t, t, 0.0, 0))
+        """Nobody at the site (只挂牌、不配人, or the only worker away): a wasted trip; the veteran tries the parent next."""
+        self.visits.extend((s, case.ct, t, t, 0.0, VISIT_NOBODY))
         case.aband += 1
         p = self.parent[s]
         later = self._add_wd(int(t // DAY), self.net.return_delay)
@@ -305,9 +359,10 @@ class Engine(BackOffice):
 
     def _start(self, s: int, case: Case, t0: float, svc: float, t: float) -> None:
         self.idle[s] -= 1
-        self.visits.extend((s, case.ct, t0, t, svc, 1))
+        self.visits.extend((s, case.ct, t0, t, svc, VISIT_SERVED))
         case.wait += t - t0
         d = int(t // DAY)
+        case.vday, case.vsite = d, s
         if self.busy_day[s] != d:
             self.busy_day[s], self.busy_min[s] = d, 0.0
         self.busy_min[s] += svc
@@ -330,7 +385,7 @@ class Engine(BackOffice):
         self._backoffice(case, s, self.bo[case.ct][self.level[s]])
 
     def _abandon(self, case: Case, s: int, t0: float, t_leave: float) -> None:
-        self.visits.extend((s, case.ct, t0, t_leave, 0.0, 0))
+        self.visits.extend((s, case.ct, t0, t_leave, 0.0, VISIT_LEFT))
         case.aband += 1
         case.wait += t_leave - t0
         self._visit_on(case, s, self._add_wd(int(t_leave // DAY), self.net.return_delay),

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..staffing.duties import split_days
-from .calendar import MINUTES_PER_DAY
-from .engine import Engine
-from .network import CHANNELS, LEVEL_NAMES, Network
+from ..work.calendar import MINUTES_PER_DAY
+from ..work.network import CHANNELS, LEVEL_NAMES, Network
+from ..work.packages import KIND_CAMPAIGN
+from .engine import VISIT_NOBODY, VISIT_SERVED, Engine
 
 __all__ = ["replication_frames", "replication_metrics"]
 
@@ -43,8 +43,12 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.Data
     wdays = np.full(n, np.nan)
     fin_idx = np.where(is_open, 0, np.nan_to_num(fin_day)).astype(np.int64)
     wdays[~is_open] = net.cal.working_days_between(arr_day[~is_open], fin_idx[~is_open])
+    # open at the end: working days so far (from the arrival day to the last day of the window)
+    last = np.full(n, net.days - 1, dtype=np.int64)
+    age_wd = net.cal.working_days_between(arr_day, last) if n else np.zeros(0)
+    overdue = is_open & (age_wd > deadline)
     on_time = pd.array(np.where(is_open, False, wdays <= deadline), dtype="boolean")
-    on_time[is_open] = pd.NA
+    on_time[is_open & ~overdue] = pd.NA  # still open, not yet late: undecided
     case_df = pd.DataFrame({
         "replication": np.full(n, rep, dtype=np.int32),
         "case_id": np.arange(n, dtype=np.int64),
@@ -63,15 +67,19 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.Data
         "abandoned_visits": np.fromiter((c.aband for c in cases), np.int32, n),
         "counter_wait_min": np.fromiter((c.wait for c in cases), float, n),
         "working_days": wdays,
+        "age_working_days": np.where(is_open, age_wd, wdays),
         "deadline_working_days": deadline.astype(np.int32),
         "on_time": on_time,
         "open_at_end": is_open,
+        "overdue_open": overdue,
+        "on_spot": np.fromiter((c.on_spot for c in cases), bool, n),
     })
     eng.cases = []  # the frame holds everything now; free the objects before the next frames
     del cases
 
     v = np.array(eng.visits, dtype=float).reshape(-1, 6)
-    vs, vct, t0, t1, svc, served = (v[:, i] for i in range(6))
+    vs, vct, t0, t1, svc, outcome = (v[:, i] for i in range(6))
+    served = outcome == VISIT_SERVED
     vs_i = vs.astype(np.int64)
     vday = np.floor(t0 / DAY).astype(np.int64)
     wait = t1 - t0
@@ -84,16 +92,47 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.Data
         "day": vday,
         "wait_min": wait,
         "served": served.astype(bool),
+        "found_nobody": outcome == VISIT_NOBODY,
         "arrive_min": t0,
         "service_min": svc,
     })
     return {"cases": case_df, "visits": visit_df,
-            "site_days": _site_days(net, eng, rep, vs_i, vday, wait, t0, t1, svc, served.astype(bool)),
+            "site_days": _site_days(net, eng, rep, vs_i, vday, wait, t0, t1, svc, served.astype(bool),
+                                    outcome == VISIT_NOBODY),
+            "work": _work_frame(net, eng, rep),
             "petition": np.asarray(eng.pet_snap, dtype=np.int64)}
 
 
+def _work_frame(net: Network, eng: Engine, rep: int) -> pd.DataFrame:
+    """Duties and campaigns: one row per site x period, what was owed and what was done by the due day."""
+    pk = net.packages
+    n = len(pk) if pk is not None else 0
+    if n == 0:
+        return pd.DataFrame({"replication": np.zeros(0, np.int32), "site_id": pd.Categorical([], categories=list(net.site_ids)),
+                             "level": pd.Categorical([], categories=list(LEVEL_NAMES)), "item": pd.Categorical([]),
+                             "kind": pd.Categorical([], categories=["duty", "campaign"]), "release_day": np.zeros(0, np.int64),
+                             "due_day": np.zeros(0, np.int64), "owed_min": np.zeros(0), "done_by_due_min": np.zeros(0),
+                             "done_min": np.zeros(0), "done_day": np.zeros(0)})
+    done_day = eng.pk_done_day.astype(float)
+    done_day[done_day < 0] = np.nan
+    return pd.DataFrame({
+        "replication": np.full(n, rep, dtype=np.int32),
+        "site_id": _cat(pk.site, net.site_ids),
+        "level": _cat(np.asarray(net.level)[pk.site], LEVEL_NAMES),
+        "item": _cat(pk.item, pk.names),
+        "kind": _cat((pk.kind == KIND_CAMPAIGN).astype(np.int64), ("duty", "campaign")),
+        "release_day": pk.release,
+        "due_day": pk.due,
+        "owed_min": pk.minutes,
+        "done_by_due_min": eng.pk_done_by_due,  # NaN: due after the window
+        "done_min": pk.minutes - eng.pk_rem,
+        "done_day": done_day,
+    })
+
+
 def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.ndarray, wait: np.ndarray,
-               t0: np.ndarray, t1: np.ndarray, svc: np.ndarray, served: np.ndarray) -> pd.DataFrame:
+               t0: np.ndarray, t1: np.ndarray, svc: np.ndarray, served: np.ndarray,
+               nobody: np.ndarray) -> pd.DataFrame:
     ns, nd = len(net.site_ids), net.days
     shape = (ns, nd)
     keep_v = vday < nd
@@ -107,17 +146,15 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
 
     arrivals = np.bincount(flat, minlength=ns * nd).reshape(shape)
     n_served = count(mask=served)
+    n_nobody = count(mask=nobody)
     wait_sum = count(weights=wait)
     sday = np.floor(t1 / DAY).astype(np.int64)
     ok = served & (sday < nd)
     busy_c = np.bincount(vs[ok] * nd + sday[ok], weights=svc[ok], minlength=ns * nd).reshape(shape)
-    bo = np.array(eng.bo_rec, dtype=float).reshape(-1, 3)
-    busy_b = np.bincount((bo[:, 0] * nd + bo[:, 1]).astype(np.int64), weights=bo[:, 2],
-                         minlength=ns * nd).reshape(shape)
-    avail = (np.asarray(net.staff) * np.asarray(net.open_min))[:, None] * net.open_mask[:, :nd]
-    # recurring duties (and shared village cover): the engine's rule, counter first, then duties
-    reserved = np.asarray(net.reserved_min, dtype=float)[:, None] * net.open_mask[:, :nd]
-    busy_d = split_days(avail.astype(float), busy_c, reserved)[0]
+    rec = eng.rec
+    busy_b, busy_d, busy_p = rec["casework"], rec["duties"], rec["campaigns"]
+    other, cover = rec["other"], rec["cover"]
+    avail = eng.present[:, :nd] * np.asarray(net.open_min, dtype=float)[:, None] * net.open_mask[:, :nd]
     # exact queue length: +1 when a veteran starts waiting, -1 when served or gone
     qmax = np.zeros(ns * nd)
     w = wait > 0
@@ -135,12 +172,13 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
     backlog = np.asarray(eng.snap, dtype=np.int64).T if eng.snap else np.zeros(shape, dtype=np.int64)
     if backlog.shape[1] < nd:
         backlog = np.pad(backlog, ((0, 0), (0, nd - backlog.shape[1])), mode="edge")
-    keep = (avail > 0) | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0)
+    keep = net.open_mask[:, :nd] | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0) | (busy_p > 0)
     si, di = np.nonzero(keep)
     start = net.cal.start
     with np.errstate(invalid="ignore", divide="ignore"):
         wait_mean = np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)
-        util = np.where(avail > 0, (busy_c + busy_b + busy_d) / np.where(avail > 0, avail, 1), np.nan)
+        used = busy_c + busy_b + busy_d + busy_p + other + cover
+        util = np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)
     return pd.DataFrame({
         "replication": np.full(len(si), rep, dtype=np.int32),
         "site_id": _cat(si, net.site_ids),
@@ -149,7 +187,9 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
         "day": di,
         "arrivals": arrivals[si, di].astype(np.int32),
         "served": n_served[si, di].astype(np.int32),
-        "abandoned": (arrivals - n_served)[si, di].astype(np.int32),
+        "abandoned": (arrivals - n_served - n_nobody)[si, di].astype(np.int32),
+        "found_nobody": n_nobody[si, di].astype(np.int32),
+        "staff_present": eng.present[si, di].astype(np.int32),
         "wait_mean_min": wait_mean[si, di],
         "queue_max": qmax[si, di].astype(np.int32),
         "backlog_open": backlog[si, di],
@@ -158,7 +198,10 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
         "available_min": avail[si, di].astype(float),
         "utilisation": util[si, di],
         "busy_duties_min": busy_d[si, di],
-        "duties_missed_min": (reserved - busy_d)[si, di],
+        "busy_campaign_min": busy_p[si, di],
+        "other_work_min": other[si, di],
+        "cover_min": cover[si, di],
+        "casework_in_min": rec["casework_in"][si, di],
     })
 
 
@@ -177,47 +220,103 @@ def _groups(levels: np.ndarray, cts: np.ndarray, level_names, ct_names, with_ct:
             yield lname, cname, m
 
 
-def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int) -> pd.DataFrame:
-    """KPI values of one replication, tidy: replication, metric, level, case_type, value."""
+def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
+                        target_day: int | None = None) -> pd.DataFrame:
+    """KPI values of one replication, tidy: replication, metric, level, case_type, value.
+
+    Formulas: :mod:`vetsim.kpis` (every rate over all cases of the window, open ones included).
+    For duty and campaign metrics ``case_type`` holds the duty or campaign id (or ``all``).
+    """
     rows: list[tuple[str, str, str, float]] = []
-    vis, cases, sd = frames["visits"], frames["cases"], frames["site_days"]
+    vis, cases, sd, work = frames["visits"], frames["cases"], frames["site_days"], frames["work"]
     target = net.wait_target
     wait = vis["wait_min"].to_numpy()
     served = vis["served"].to_numpy()
+    nobody = vis["found_nobody"].to_numpy()
     for lv, ct, m in _groups(vis["level"].cat.codes.to_numpy(), vis["case_type"].cat.codes.to_numpy(),
                              LEVEL_NAMES[:3], net.case_types):
         if not m.any():
             continue
-        w = wait[m]
-        rows += [("wait_mean_min", lv, ct, float(w.mean())),
-                 ("wait_p90_min", lv, ct, float(np.quantile(w, 0.9))),
-                 ("service_level", lv, ct, float(np.mean(served[m] & (w <= target))))]
+        queued = m & ~nobody
+        w = wait[queued]
+        rows += [("wait_mean_min", lv, ct, float(w.mean()) if len(w) else np.nan),
+                 ("wait_p90_min", lv, ct, float(np.quantile(w, 0.9)) if len(w) else np.nan),
+                 ("service_level", lv, ct, float(np.mean(served[m] & (wait[m] <= target)))),
+                 ("wasted_trip_share", lv, ct, float(np.mean(nobody[m])))]
     fin = ~cases["open_at_end"].to_numpy()
     new = ~cases["from_backlog"].to_numpy()
     trips = cases["trips"].to_numpy()
-    wd = cases["working_days"].to_numpy()
+    age = cases["age_working_days"].to_numpy()
     ontime = cases["on_time"].to_numpy(dtype=bool, na_value=False)
+    overdue = cases["overdue_open"].to_numpy()
+    spot = cases["on_spot"].to_numpy()
     ct_codes = cases["case_type"].cat.codes.to_numpy()
     for lv, ct, m in _groups(cases["origin_level"].cat.codes.to_numpy(), ct_codes, LEVEL_NAMES[:3], net.case_types):
-        nf, nn = m & fin, m & fin & new
+        nf = m & fin
+        trip_base = (m & new & fin) | (m & new & ~fin & (trips >= 1))
+        late_base = nf | (m & overdue)
         rows += [("cases_arrived", lv, ct, float((m & new).sum())),
                  ("backlog_start", lv, ct, float((m & ~new).sum())),
                  ("cases_finished", lv, ct, float(nf.sum())),
                  ("cases_open", lv, ct, float((m & ~fin).sum())),
-                 ("one_trip_rate", lv, ct, float((trips[nn] <= 1).mean()) if nn.any() else np.nan),
-                 ("on_time_share", lv, ct, float(ontime[nf].mean()) if nf.any() else np.nan),
-                 ("resolution_working_days_mean", lv, ct, float(wd[nf].mean()) if nf.any() else np.nan)]
+                 ("finish_rate", lv, ct, float(nf.sum() / m.sum())),
+                 ("overdue_open", lv, ct, float((m & overdue).sum())),
+                 ("backlog_growth", lv, ct, float((m & ~fin).sum() - (m & ~new).sum())),
+                 ("one_trip_rate", lv, ct, float((trips[trip_base & fin] <= 1).sum() / trip_base.sum())
+                  if trip_base.any() else np.nan),
+                 ("on_time_share", lv, ct, float(ontime[late_base].mean()) if late_base.any() else np.nan),
+                 ("resolution_working_days_mean", lv, ct, float(age[m].mean()))]
     for lv, ct, m in _groups(cases["final_level"].cat.codes.to_numpy(), ct_codes, LEVEL_NAMES, net.case_types):
         rows.append(("backlog_end", lv, ct, float((m & ~fin).sum())))
-    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"] + sd["busy_duties_min"]).to_numpy()
+    # on the spot: per counter visit of the level where the case was resolved on the spot
+    vis_lv = vis["level"].cat.codes.to_numpy()
+    final_lv = cases["final_level"].cat.codes.to_numpy()
+    for li, lname in enumerate(LEVEL_NAMES[:3]):
+        nv = int((vis_lv == li).sum())
+        if nv:
+            rows.append(("on_spot_share", lname, "all", float((spot & (final_lv == li)).sum() / nv)))
+    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"] + sd["busy_duties_min"] + sd["busy_campaign_min"]
+            + sd["other_work_min"] + sd["cover_min"]).to_numpy()
     avail = sd["available_min"].to_numpy()
-    for lv, ct, m in _groups(sd["level"].cat.codes.to_numpy(), np.zeros(len(sd), int), LEVEL_NAMES[:3], (), False):
+    due = (sd["busy_counter_min"] + sd["casework_in_min"] + sd["other_work_min"] + sd["cover_min"]).to_numpy()
+    sd_lv = sd["level"].cat.codes.to_numpy()
+    owed_lv = work.groupby("level", observed=True)["owed_min"].sum() if len(work) else pd.Series(dtype=float)
+    for lv, ct, m in _groups(sd_lv, np.zeros(len(sd), int), LEVEL_NAMES[:3], (), False):
         a = avail[m].sum()
         rows.append(("utilisation", lv, ct, float(busy[m].sum() / a) if a > 0 else np.nan))
+        owed = float(owed_lv.sum() if lv == "all" else owed_lv.get(lv, 0.0))
+        load = due[m].sum() + owed
+        rows.append(("workload_pressure", lv, ct, float(load / a) if a > 0 else (np.inf if load > 0 else np.nan)))
+    rows += _work_metrics(work)
     pet = frames["petition"]
     zero = np.flatnonzero(pet == 0)
+    zero_day = float(zero[0]) if len(zero) else np.nan
     rows += [("petition_backlog_end", "all", "all", float(pet[-1]) if len(pet) else np.nan),
-             ("petition_backlog_zero_day", "all", "all", float(zero[0]) if len(zero) else np.nan)]
+             ("petition_backlog_zero_day", "all", "all", zero_day)]
+    if target_day is not None and any(net.is_petition[b[1]] for b in net.backlog):
+        rows.append(("petition_target_met", "all", "all", float(not np.isnan(zero_day) and zero_day <= target_day)))
     out = pd.DataFrame(rows, columns=["metric", "level", "case_type", "value"])
     out.insert(0, "replication", rep)
     return out
+
+
+def _work_metrics(work: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    """Duty coverage and campaign completion by the due date, per level and item (and overall)."""
+    rows: list[tuple[str, str, str, float]] = []
+    if work.empty:
+        return rows
+    due = work[work["done_by_due_min"].notna()]
+    for kind, metric in (("duty", "duty_coverage"), ("campaign", "campaign_on_time")):
+        part = due[due["kind"] == kind]
+        if part.empty:
+            continue
+        rows.append((metric, "all", "all", float(part["done_by_due_min"].sum() / part["owed_min"].sum())))
+        for (lv, item), g in part.groupby(["level", "item"], observed=True):
+            rows.append((metric, str(lv), str(item), float(g["done_by_due_min"].sum() / g["owed_min"].sum())))
+        for lv, g in part.groupby("level", observed=True):
+            rows.append((metric, str(lv), "all", float(g["done_by_due_min"].sum() / g["owed_min"].sum())))
+    camp = work[work["kind"] == "campaign"]
+    for item, g in camp.groupby("item", observed=True):
+        d = g["done_day"].to_numpy()
+        rows.append(("campaign_done_day", "all", str(item), float(d.max()) if not np.isnan(d).any() else np.nan))
+    return rows

@@ -14,25 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..kpis import KPIS
+
 __all__ = ["Results", "METRICS", "summarise", "t_quantile"]
 
-# metric -> (unit, Chinese label, English label)
-METRICS: dict[str, tuple[str, str, str]] = {
-    "wait_mean_min": ("minute", "平均等待时间", "Mean waiting time"),
-    "wait_p90_min": ("minute", "90% 分位等待时间", "90th-percentile waiting time"),
-    "service_level": ("share", "目标时间内接待比例", "Share served within the target wait"),
-    "one_trip_rate": ("share", "最多跑一次比例", "One-trip rate"),
-    "utilisation": ("share", "人员利用率", "Staff utilisation"),
-    "backlog_start": ("case", "期初在办案件", "Open cases at start"),
-    "backlog_end": ("case", "期末在办案件", "Open cases at end"),
-    "petition_backlog_end": ("case", "期末信访积案", "Petition backlog at end"),
-    "petition_backlog_zero_day": ("day", "信访积案清零日（第几天）", "Day the petition backlog reaches zero"),
-    "on_time_share": ("share", "按时办结比例", "On-time resolution share"),
-    "resolution_working_days_mean": ("working day", "平均办结工作日", "Mean working days to resolution"),
-    "cases_arrived": ("case", "新增案件", "Cases arrived"),
-    "cases_finished": ("case", "办结案件", "Cases finished"),
-    "cases_open": ("case", "未办结案件", "Cases still open"),
-}
+# metric -> (unit, Chinese label, English label): a view of the one KPI table, vetsim.kpis
+METRICS: dict[str, tuple[str, str, str]] = {k.id: (k.unit, k.zh, k.en) for k in KPIS.values()}
 
 FRAMES = ("cases", "visits", "site_days", "summary")
 
@@ -139,6 +126,7 @@ class Results:
     summary: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
     per_replication: pd.DataFrame | None = None  # metric values of each replication (the input of summary)
+    work: pd.DataFrame | None = None  # duties and campaigns per site and period: owed, done by the due day
 
     def kpi(self, metric: str, level: str = "all", case_type: str = "all") -> float:
         """Mean across replications of ``metric`` for ``level`` and ``case_type``."""
@@ -157,6 +145,8 @@ class Results:
         frames = {name: getattr(self, name) for name in FRAMES}
         if self.per_replication is not None:
             frames["per_replication"] = self.per_replication
+        if self.work is not None:
+            frames["work"] = self.work
         for name, df in frames.items():
             _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
         text = json.dumps(self.meta, ensure_ascii=False, indent=2, default=str)
@@ -169,5 +159,7 @@ class Results:
         src = Path(folder)
         frames = {name: pd.read_parquet(src / f"{name}.parquet") for name in FRAMES}
         per = src / "per_replication.parquet"
+        work = src / "work.parquet"
         meta = json.loads((src / "meta.json").read_text(encoding="utf-8"))
-        return cls(**frames, meta=meta, per_replication=pd.read_parquet(per) if per.exists() else None)
+        return cls(**frames, meta=meta, per_replication=pd.read_parquet(per) if per.exists() else None,
+                   work=pd.read_parquet(work) if work.exists() else None)

@@ -13,7 +13,7 @@ import pandas as pd
 from ..errors import VetsimError
 from ..scenario import Scenario
 from .engine import Engine
-from .network import Network, compile_network
+from ..work.network import Network, compile_network
 from .records import replication_frames, replication_metrics
 from .results import Results, summarise
 from .streams import draw_streams
@@ -44,7 +44,9 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: i
     arrivals, backlog = draw_streams(net, seed_seq)
     eng = Engine(net, arrivals, backlog, seed_seq).run()
     frames = replication_frames(net, eng, rep)
-    frames["metrics"] = replication_metrics(net, frames, rep)
+    spec = scenario.spec
+    target_day = (spec.targets.petition_backlog_zero_by.date - spec.simulation.start_date).days
+    frames["metrics"] = replication_metrics(net, frames, rep, target_day)
     del frames["petition"]
     return frames
 
@@ -134,4 +136,4 @@ def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int,
     }
     return Results(cases=_concat(parts, "cases"), visits=_concat(parts, "visits"),
                    site_days=_concat(parts, "site_days"), summary=summarise(per_rep), meta=meta,
-                   per_replication=per_rep)
+                   per_replication=per_rep, work=_concat(parts, "work"))

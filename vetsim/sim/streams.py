@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .calendar import MINUTES_PER_DAY
-from .network import Network
+from ..work.calendar import MINUTES_PER_DAY
+from ..work.network import Network
 
 __all__ = ["Stream", "draw_streams", "keyed_rng", "VISIT_DRAWS", "N_DRAWS"]
 
@@ -42,6 +42,10 @@ class Stream:
     times: np.ndarray
     draws: np.ndarray  # [n, N_DRAWS]: see the column constants above
     age_days: np.ndarray | None = None  # backlog cases only: days open before the start
+    effort: np.ndarray | None = None  # long-running backlog cases: coordination effort (minutes) per case
+    daily_cap: float = float("inf")  # ... most effort minutes a working day
+    decider: int = -1  # ... partner department that decides (-1: decided at the site)
+    not_before: int = 0  # ... first day a resolution is possible
 
 
 def _case_draws(rng: np.random.Generator, n: int, net: Network) -> np.ndarray:
@@ -72,8 +76,13 @@ def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[S
         times.sort(kind="stable")
         arrivals.append(Stream(site, ct, times, _case_draws(rng, n, net)))
     backlog: list[Stream] = []
-    for site, ct, n, mean_age in net.backlog:
+    for site, ct, n, mean_age, effort, cv, cap, decider, not_before in net.backlog:
         rng = keyed_rng(seed_seq, "backlog", net.site_ids[site], net.case_types[ct])
         age = np.minimum(rng.exponential(mean_age, n) if mean_age > 0 else np.zeros(n), 12 * mean_age)
-        backlog.append(Stream(site, ct, np.zeros(n), _case_draws(rng, n, net), age_days=age))
+        st = Stream(site, ct, np.zeros(n), _case_draws(rng, n, net), age_days=age)
+        if effort > 0:  # hard cases differ: effort gamma-distributed around the mean with the row's CV
+            erng = keyed_rng(seed_seq, "backlog_effort", net.site_ids[site], net.case_types[ct])
+            st.effort = effort * (erng.gamma(1 / cv**2, cv**2, n) if cv > 0 else np.ones(n))
+            st.daily_cap, st.decider, st.not_before = cap, decider, not_before
+        backlog.append(st)
     return arrivals, backlog

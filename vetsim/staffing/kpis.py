@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from .demand import Demand
+from ..work.demand import Demand
 from .erlang import erlang_a, erlang_c
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def estimate(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: 
     For the UI: the demand is derived once per scenario content (staff counts excluded) and cached,
     so each call on a slider move costs only the vectorized Erlang evaluation.
     """
-    from .demand import derive_demand
+    from ..work.demand import derive_demand
 
     d = derive_demand(scenario)
     now = {s.site_id: s.staff for s in scenario.sites}

@@ -23,7 +23,7 @@ import yaml
 from .. import __version__
 from ..errors import VetsimError
 from ..scenario import Scenario
-from .demand import derive_demand
+from ..work.demand import derive_demand
 from .kpis import evaluate_arrays
 from .solver import Allocation, StaffTargets, _shared_load, staff_targets
 

@@ -18,9 +18,9 @@ from numpy.typing import NDArray
 
 from ..errors import VetsimError
 from ..scenario import Scenario
-from .demand import Demand, derive_demand
+from ..work.demand import Demand, derive_demand
 from .kpis import evaluate_arrays
-from .settings import StaffingSettings
+from ..scenario.staffing_spec import StaffingSettings
 
 __all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "StaffingInfeasible", "Allocation"]
 

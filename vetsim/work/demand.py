@@ -3,7 +3,7 @@
 Why one function: the analytic estimates, the optimizer and (ideally) the simulation must agree on
 how yearly volumes become arrivals at each site, so the derivation lives in :func:`derive_demand`.
 
-Shared with the simulation (``vetsim.sim.network.compile_network``): the working calendar, the
+Shared with the simulation (``vetsim.work.network.compile_network``): the working calendar, the
 opening days, and the expected new cases per site, case type and day (yearly volume split by
 ``veterans``, monthly seasonality, weekday profile). Derived here, following the engine's rules:
 - channel drawn once where the case starts: phone with ``hotline_share``, online with
@@ -17,9 +17,11 @@ opening days, and the expected new cases per site, case type and day (yearly vol
 - casework is spread over the deadline window (profile delayed by half of it); open cases at the
   start (``backlog.csv``) add their back-office hours spread over the window;
 - within a day, arrivals follow ``simulation.hour_profile`` over the minutes the site is open;
-- recurring duties (``duties:``, see :mod:`vetsim.staffing.duties`) add the network's ``duty_min``
-  per open day to the casework hours of the month: the very minutes the engine reserves each day.
-  (Shared village cover is added by the solver, ``_shared_load``, as before.)
+- duties and campaigns (``duties.csv``, ``campaigns.csv``, see :mod:`vetsim.work.packages`): the
+  very packages the engine works, each spread evenly from its release to its due day (``duty_h``,
+  ``campaign_h``); shared village cover: the network's ``cover_min`` on each open day (``cover_h``);
+- staff presence: ``present_share`` = (1 - away share) x (1 - other-duties share) of a post's time
+  is available for veterans' work (the engine draws days away with the same share).
 Not modelled here: return visits after an abandoned wait (small when targets are met).
 """
 
@@ -48,7 +50,9 @@ class Demand:
     visit mix; ``service_scv[s, m]`` its squared coefficient of variation; ``casework_h[s, m]``
     staff-hours of back-office work (casework and recurring duties); ``open_days[s, m]`` days open;
     ``open_min[s, h]`` minutes open within clock hour h on an open day; ``case_hours[s]`` longest
-    mean casework per case (hours).
+    mean casework per case (hours); ``duty_h``, ``campaign_h``, ``cover_h`` [s, m] staff-hours of
+    duties, campaigns and shared village cover (not in ``casework_h``); ``present_share[s]`` share
+    of a post's opening time available for this work; ``covered[s]`` a village opened by a shared worker.
     """
 
     site_ids: tuple[str, ...]
@@ -61,7 +65,27 @@ class Demand:
     open_min: NDArray[np.float64]
     case_hours: NDArray[np.float64]
     patience_min: float
-    demand_key: str  # hash of the scenario content without staff counts (what the demand depends on)
+    demand_key: str
+    duty_h: NDArray[np.float64] = None  # type: ignore[assignment]
+    campaign_h: NDArray[np.float64] = None  # type: ignore[assignment]
+    cover_h: NDArray[np.float64] = None  # type: ignore[assignment]
+    present_share: NDArray[np.float64] = None  # type: ignore[assignment]
+    covered: NDArray[np.bool_] = None  # type: ignore[assignment]
+
+    @property
+    def counter_h(self) -> NDArray[np.float64]:
+        """Staff-hours of counter service per site and month."""
+        return self.visits.sum(axis=2) * self.service_min / 60.0
+
+    @property
+    def workload_h(self) -> NDArray[np.float64]:
+        """Staff-hours of all work owed per site in the window: counter, casework, duties, campaigns, cover."""
+        return (self.counter_h + self.casework_h + self.duty_h + self.campaign_h + self.cover_h).sum(axis=1)
+
+    @property
+    def post_hours_year(self) -> NDArray[np.float64]:
+        """Hours one post can give to this work in the window: opening hours x presence, [s]."""
+        return self.open_hours_year * self.present_share  # hash of the scenario content without staff counts (what the demand depends on)
 
     @property
     def arrival_rate(self) -> NDArray[np.float64]:
@@ -140,7 +164,7 @@ def _month_totals(net: "object", start: dt.date) -> tuple[dict[tuple[int, int], 
 
 
 def _derive(scenario: Scenario, key: str) -> Demand:
-    from ..sim.network import compile_network  # calendar, volume split and seasonality: shared with the simulation
+    from .network import compile_network  # calendar, volume split and seasonality: shared with the simulation
 
     spec = scenario.spec
     sites = scenario.sites
@@ -195,8 +219,13 @@ def _derive(scenario: Scenario, key: str) -> Demand:
         if row is not None and b.open_cases > 0:
             share = open_days[idx[site.site_id]] / max(open_days[idx[site.site_id]].sum(), 1.0)
             case_h[idx[site.site_id]] += b.open_cases * row.backoffice_hours * share
-    # recurring duties: the engine's minutes per open day, times the open days of each month
-    case_h += np.asarray(net.duty_min, dtype=float)[:, None] * open_days / 60.0
+    duty_h, campaign_h = _package_hours(net, sim.start_date)
+    cover_h = np.asarray(net.cover_min, dtype=float)[:, None] * open_days / 60.0
+    present_share = (1.0 - np.asarray(net.away, dtype=float)) * (1.0 - np.asarray(net.other, dtype=float))
+    covered = np.zeros(n, dtype=bool)
+    if spec.staffing is not None:
+        for v in spec.staffing.covered_villages():
+            covered[idx[v]] = True
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.where(visits_m > 0, svc1 / np.where(visits_m > 0, visits_m, 1), 0.0)
         scv = np.where(mean > 0, svc2 / np.where(visits_m > 0, visits_m, 1) / np.where(mean > 0, mean, 1) ** 2 - 1, 0.0)
@@ -208,4 +237,25 @@ def _derive(scenario: Scenario, key: str) -> Demand:
     visits = np.where(open_days[:, :, None] > 0, visits, 0.0)
     return Demand(tuple(s.site_id for s in sites), tuple(s.level for s in sites), visits, mean,
                   np.maximum(scv, 0.0), case_h, open_days, open_min, longest,
-                  float(sim.patience_minutes.value) if sim.abandonment else float("inf"), key)
+                  float(sim.patience_minutes.value) if sim.abandonment else float("inf"), key,
+                  duty_h, campaign_h, cover_h, present_share, covered)
+
+
+def _package_hours(net, start: dt.date) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Duty and campaign hours per site and month: each package spread evenly from release to due (within the window)."""
+    n, days = len(net.site_ids), net.days
+    month_of = np.array([(start + dt.timedelta(d)).month - 1 for d in range(days)])
+    out = []
+    pk = net.packages
+    for kind in (0, 1):
+        diff = np.zeros((n, days + 1))
+        if pk is not None and len(pk):
+            sel = (pk.kind == kind) & (pk.release < days)
+            end = np.minimum(pk.due[sel], days - 1)
+            span = end - pk.release[sel] + 1
+            rate = pk.minutes[sel] / span / 60.0
+            np.add.at(diff, (pk.site[sel], pk.release[sel]), rate)
+            np.add.at(diff, (pk.site[sel], end + 1), -rate)
+        daily = np.cumsum(diff[:, :days], axis=1)
+        out.append(np.stack([np.bincount(month_of, weights=daily[i], minlength=12) for i in range(n)]) if n else np.zeros((0, 12)))
+    return out[0], out[1]

@@ -1,4 +1,10 @@
-"""The scenario compiled into flat arrays the event engine reads quickly (built once per scenario)."""
+"""The scenario compiled into flat arrays: calendar, opening, staff present, work owed, arrival rates.
+
+This is the one place that turns a ``Scenario`` into staff time and work per site and day: the
+event engine (``vetsim.sim``) runs on it and the instant estimate (``vetsim.work.demand`` ->
+``vetsim.staffing``) derives its workload from it, so the two can never apply different rules.
+Built once per scenario.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +18,14 @@ import numpy as np
 from ..errors import VetsimError
 from ..scenario import Scenario
 from ..scenario.spec import SITE_LEVELS
-from ..staffing.duties import duty_minutes_per_open_day
 from .calendar import MINUTES_PER_DAY, WorkCalendar
+from .packages import Packages, work_packages
+from .policy import policy_arrays
 
 __all__ = ["Network", "compile_network", "LEVEL_NAMES", "CHANNELS", "NetworkError"]
 
 LEVEL_NAMES: tuple[str, ...] = (*SITE_LEVELS, "partner")
-CHANNELS: tuple[str, ...] = ("walk_in", "hotline", "online")
+CHANNELS: tuple[str, ...] = ("walk_in", "hotline", "online", "letter")
 
 
 class NetworkError(VetsimError, ValueError):
@@ -66,32 +73,38 @@ class Network:
     ref_delay: np.ndarray = field(default=None, repr=False)  # whole working days
     deadline: np.ndarray = field(default=None, repr=False)
     hotline: tuple[float, ...] = ()
+    letter: tuple[float, ...] = ()
     missing: tuple[float, ...] = ()
     partner_of: tuple[int, ...] = ()
-    partner_days: tuple[int, ...] = ()
+    partner_days: tuple[int, ...] = ()  # per case type: its partner's working days to decide
+    partner_days_of: tuple[int, ...] = ()  # per partner department
     is_petition: tuple[bool, ...] = ()
     online: tuple[float, ...] = ()
     # arrival streams: (site, case type, expected arrivals per day over 0..days-1)
     streams: tuple[tuple[int, int, np.ndarray], ...] = field(default=(), repr=False)
-    # backlog: (site, case type, open cases, mean age in days)
-    backlog: tuple[tuple[int, int, int, float], ...] = ()
+    # backlog: (site, case type, open cases, mean age in days, effort minutes per case or 0, CV of the
+    # effort, most effort minutes per working day or inf, deciding partner index or -1, earliest day or 0)
+    backlog: tuple[tuple[int, int, int, float, float, float, float, int, int], ...] = ()
     svc_cv: float = 1.0
     exponential: bool = True
     abandonment: bool = True
     patience: float = math.inf
     return_delay: int = 0
     wait_target: float = 30.0
-    # staff minutes per open day not available for casework: recurring duties (``duties:``) and, at a
-    # worker site, the hours its worker spends opening covered villages (``staffing.shared_staff``)
-    duty_min: tuple[float, ...] = ()
+    # at a worker site, minutes per open day its worker spends opening covered villages (shared_staff)
     cover_min: tuple[float, ...] = ()
+    # staff presence: share of days a post is away; share of present time on other township work;
+    # whether the site closes when nobody is present (else a stand-in keeps the counter open)
+    away: tuple[float, ...] = ()
+    other: tuple[float, ...] = ()
+    closed_when_away: tuple[bool, ...] = ()
+    packages: Packages | None = field(default=None, repr=False)  # duties and campaigns owed
+    min_share: np.ndarray = field(default=None, repr=False)  # work policy: minimum share per kind
+    order: tuple[int, ...] = (0, 1, 2)  # work policy: priority order of the kinds
 
     @property
-    def reserved_min(self) -> tuple[float, ...]:
-        """Duties + shared cover per site and open day (what the engine takes after the counter)."""
-        if not self.duty_min:
-            return (0.0,) * len(self.site_ids)
-        return tuple(a + b for a, b in zip(self.duty_min, self.cover_min))
+    def presence_on(self) -> bool:
+        return any(a > 0 for a in self.away)
 
     # -- times within a day ----------------------------------------------------------------------
     def time_in_day(self, s: int, u: float) -> float:
@@ -178,7 +191,6 @@ def compile_network(scenario: Scenario) -> Network:
     spans = tuple(((0, MINUTES_PER_DAY),) if continuous else s.open_hours for s in sites)
     open_min = np.array([sum(b - a for a, b in sp) for sp in spans], dtype=float)
     open_days = open_mask[:, :days].sum(axis=1).astype(float)
-    duty = duty_minutes_per_open_day(spec.duties, sites, open_days, days)
     staff, cover = _shared_cover(scenario, idx, open_min, open_days)
     segs = [_segments(sp, sim.hour_profile, continuous) for sp in spans]
 
@@ -226,8 +238,14 @@ def compile_network(scenario: Scenario) -> Network:
             lam = np.divide(r.yearly_volume * sh * season * w, month_total,
                             out=np.zeros(m1 - m0), where=month_total > 0)
             streams.append((i, ct_idx[r.case_type], lam[horizon].copy()))
-    backlog = tuple((idx[b.site_id], ct_idx[b.case_type], b.open_cases, b.mean_age_days)
+    backlog = tuple((idx[b.site_id], ct_idx[b.case_type], b.open_cases, b.mean_age_days,
+                     (b.effort_hours or 0.0) * 60.0, float(b.effort_cv or 0.0),
+                     b.hours_per_week * 60.0 / 5.0 if b.hours_per_week else math.inf,
+                     partners.index(b.partner) if b.partner in partners else -1,
+                     int(b.earliest_days or 0))
                     for b in scenario.backlog if b.open_cases > 0)
+    away, other, closed = _presence(scenario)
+    min_share, order = policy_arrays(spec.work_policy)
     cts_spec = [spec.case_types[c] for c in cts]
     return Network(
         days=days, cal=cal, continuous=continuous,
@@ -245,10 +263,12 @@ def compile_network(scenario: Scenario) -> Network:
         row_exists=exists, counter_min=arrs["counter"], bo_min=arrs["bo"], resolved=arrs["res"],
         ref_delay=arrs["delay"].astype(int), deadline=arrs["deadline"],
         hotline=tuple(c.hotline_share for c in cts_spec),
+        letter=tuple(c.letter_share for c in cts_spec),
         missing=tuple(c.missing_document_rate for c in cts_spec),
         partner_of=tuple(partners.index(c.partner) if c.partner in partners else -1 for c in cts_spec),
         partner_days=tuple(int(math.ceil(spec.partners[c.partner].processing_days)) if c.partner in partners else 0
                            for c in cts_spec),
+        partner_days_of=tuple(int(math.ceil(spec.partners[p].processing_days)) for p in partners),
         is_petition=tuple(c.is_petition for c in cts_spec),
         online=tuple(s.online_share for s in sites),
         streams=tuple(streams), backlog=backlog,
@@ -257,8 +277,23 @@ def compile_network(scenario: Scenario) -> Network:
         abandonment=sim.abandonment, patience=sim.patience_minutes.value,
         return_delay=int(math.ceil(sim.return_delay_days.value)),
         wait_target=spec.targets.wait_minutes.value,
-        duty_min=tuple(float(x) for x in duty), cover_min=tuple(float(x) for x in cover),
+        cover_min=tuple(float(x) for x in cover),
+        away=away, other=other, closed_when_away=closed,
+        packages=work_packages(scenario, start, days), min_share=min_share, order=order,
     )
+
+
+def _presence(scenario: Scenario) -> tuple[tuple[float, ...], tuple[float, ...], tuple[bool, ...]]:
+    """Per site: share of days a post is away, share of present time on other work, closed when away."""
+    pres = scenario.spec.presence
+    away, other, closed = [], [], []
+    for s in scenario.sites:
+        lv = pres.level(s.level) if pres is not None else None
+        a = s.away_share if s.away_share is not None else (lv.away_share.value if lv else 0.0)
+        away.append(float(a))
+        other.append(float(lv.other_duties_share.value) if lv and lv.other_duties_share else 0.0)
+        closed.append(bool(lv.closed_when_away) if lv else True)
+    return tuple(away), tuple(other), tuple(closed)
 
 
 def _shared_cover(scenario: Scenario, idx: dict[str, int], open_min: np.ndarray,

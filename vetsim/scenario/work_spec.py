@@ -1,0 +1,195 @@
+"""Schema of where staff time goes (domain brief §6): presence, the daily time policy, duties, campaigns.
+
+Why in the scenario: each of these is a number or a policy choice a planner edits and questions
+(how much time a township cadre spends away from the station, what gets done first on a busy
+day, how many hours the yearly verification takes), so it lives in data with unit, labels and
+source. The work layer (``vetsim.work``) turns it into staff time and work owed per site and day;
+the simulation and the staffing estimate both read that, never this schema directly.
+
+* ``presence:`` (scenario.yaml), per site level: ``away_share`` -- share of working days a post
+  is away from the station (outreach, meetings, training, township errands); ``other_duties_share``
+  -- share of the time present that goes to non-veteran township work (一人多岗);
+  ``closed_when_away`` -- when nobody is present the station is closed (a walk-in finds nobody,
+  只挂牌、不配人) or a stand-in keeps the counter open (no casework). ``sites.csv`` may override
+  ``away_share`` per site (optional column).
+* ``work_policy:`` (scenario.yaml): the daily allocation of staff time left after the counter and
+  shared village cover: first every kind of work gets up to its minimum share, then the rest goes
+  in the priority ``order`` (campaigns, duties, casework in some order).
+* ``duties.csv``: recurring duties (常态化工作) per level with a period and a due date; work not done
+  today stays owed until done (coverage against the due date is the KPI).
+* ``campaigns.csv``: time-bound campaigns set from above (e.g. 摸底排查) with a start and a deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from .params import Frozen, Quantity, invalid
+
+__all__ = ["LevelPresence", "Presence", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES"]
+
+WORK_KINDS: tuple[str, ...] = ("campaigns", "duties", "casework")
+
+
+def _blank_to_none(v: object) -> object:
+    return None if isinstance(v, str) and v.strip() == "" else v
+
+
+Opt = BeforeValidator(_blank_to_none)
+
+
+class LevelPresence(Frozen):
+    """Staff presence at the sites of one level."""
+
+    away_share: Quantity
+    other_duties_share: Quantity | None = None
+    closed_when_away: bool = True
+
+    @model_validator(mode="after")
+    def _shares(self) -> "LevelPresence":
+        for name in ("away_share", "other_duties_share"):
+            q = getattr(self, name)
+            if q is not None and not 0 <= q.value < 1:
+                raise invalid(f"presence.{name}：应在 0 到 1 之间（不含 1），实际为 {q.value}",
+                              f"presence.{name}: must be in [0, 1), got {q.value}")
+        return self
+
+
+class Presence(Frozen):
+    """The ``presence:`` section: per level; a level not given is always fully present."""
+
+    village: LevelPresence | None = None
+    township: LevelPresence | None = None
+    county_center: LevelPresence | None = None
+
+    def level(self, name: str) -> LevelPresence | None:
+        return getattr(self, name, None) if name in ("village", "township", "county_center") else None
+
+
+class WorkPolicy(Frozen):
+    """Daily allocation of the staff time left after the counter and shared cover.
+
+    Each kind first gets up to ``min_share`` of that time (if it has work owed), then what is left
+    goes to the kinds in ``order``. The default lets casework progress on a one-person station.
+    """
+
+    order: tuple[Literal["campaigns", "duties", "casework"], ...] = ("campaigns", "duties", "casework")
+    min_share: dict[Literal["campaigns", "duties", "casework"], Quantity] = Field(default_factory=dict)
+    source: str = Field(default="assumption", min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> "WorkPolicy":
+        if sorted(self.order) != sorted(WORK_KINDS):
+            raise invalid(f"work_policy.order：应列出 {list(WORK_KINDS)} 各一次，实际为 {list(self.order)}",
+                          f"work_policy.order: must list each of {list(WORK_KINDS)} once, got {list(self.order)}")
+        bad = {k: q.value for k, q in self.min_share.items() if not 0 <= q.value <= 1}
+        if bad:
+            raise invalid(f"work_policy.min_share：应在 0 到 1 之间，实际为 {bad}",
+                          f"work_policy.min_share: must be between 0 and 1, got {bad}")
+        if sum(q.value for q in self.min_share.values()) > 1 + 1e-9:
+            raise invalid("work_policy.min_share：各项最低份额之和不能超过 1",
+                          "work_policy.min_share: the minimum shares must add up to at most 1")
+        return self
+
+    def share(self, kind: str) -> float:
+        q = self.min_share.get(kind)  # type: ignore[call-overload]
+        return float(q.value) if q is not None else 0.0
+
+
+_MMDD = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def _mmdd(v: object) -> object:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    text = str(v).strip()
+    m = _MMDD.match(text)
+    if not m:
+        raise invalid(f"日期 {text!r} 应写作 MM-DD，例如 03-31", f"date {text!r} must be MM-DD, e.g. 03-31")
+    try:
+        dt.date(2024, int(m.group(1)), int(m.group(2)))  # a leap year accepts 02-29
+    except ValueError:
+        raise invalid(f"日期 {text!r} 不存在", f"date {text!r} does not exist") from None
+    return text
+
+
+class DutyRow(Frozen):
+    """A recurring duty of one level (duties.csv).
+
+    ``basis``: ``veteran`` -- ``hours`` per veteran concerned (``share_of_veterans`` x the site's
+    ``veterans``) once per period; ``site`` -- ``hours`` per site per period. ``period``: ``year``
+    (owed from ``start`` MM-DD, due by ``due`` MM-DD of the same year) or ``month`` (owed from the
+    1st, due by the last day of each month; ``start``/``due`` left blank).
+    """
+
+    duty: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
+    level: Literal["village", "township", "county_center"]
+    label_zh: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    basis: Literal["veteran", "site"]
+    hours: float = Field(ge=0, le=10000)
+    share_of_veterans: Annotated[float | None, Opt] = Field(default=None, ge=0, le=1)
+    period: Literal["year", "month"]
+    start: Annotated[str | None, Opt, BeforeValidator(_mmdd)] = None
+    due: Annotated[str | None, Opt, BeforeValidator(_mmdd)] = None
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "DutyRow":
+        if self.period == "year" and (self.start is None or self.due is None):
+            raise invalid("period=year 的职责需要填写 start 和 due（MM-DD）",
+                          "a duty with period=year needs start and due (MM-DD)")
+        if self.period == "year" and self.due < self.start:  # type: ignore[operator]
+            raise invalid(f"due {self.due} 早于 start {self.start}（同一年内）",
+                          f"due {self.due} is before start {self.start} (within one year)")
+        if self.period == "month" and (self.start is not None or self.due is not None):
+            raise invalid("period=month 的职责每月 1 日起、月末到期；start 和 due 请留空",
+                          "a duty with period=month runs from the 1st to the month's end; leave start and due blank")
+        if self.basis == "veteran" and self.share_of_veterans is None:
+            raise invalid("basis=veteran 的职责需要填写 share_of_veterans（0-1）",
+                          "a duty with basis=veteran needs share_of_veterans (0-1)")
+        return self
+
+
+class CampaignRow(Frozen):
+    """A campaign with a deadline set from above (campaigns.csv), e.g. screening every veteran (摸底排查).
+
+    ``basis`` as for duties: ``veteran`` -- ``hours`` per veteran concerned at each site of
+    ``level``; ``site`` -- ``hours`` per site. Owed from ``start``, due by ``deadline``.
+    """
+
+    campaign: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
+    level: Literal["village", "township", "county_center"]
+    label_zh: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    basis: Literal["veteran", "site"]
+    hours: float = Field(ge=0, le=100000)
+    share_of_veterans: Annotated[float | None, Opt] = Field(default=None, ge=0, le=1)
+    start: dt.date
+    deadline: dt.date
+    source: str = Field(min_length=1)
+
+    @field_validator("start", "deadline", mode="before")
+    @classmethod
+    def _date(cls, v: object) -> object:
+        return v.strip() if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CampaignRow":
+        if self.deadline < self.start:
+            raise invalid(f"deadline {self.deadline} 早于 start {self.start}", f"deadline {self.deadline} is before start {self.start}")
+        if self.basis == "veteran" and self.share_of_veterans is None:
+            raise invalid("basis=veteran 的专项工作需要填写 share_of_veterans（0-1）",
+                          "a campaign with basis=veteran needs share_of_veterans (0-1)")
+        return self
+
+
+# file name -> (row model, key columns, required?)
+WORK_TABLES = {
+    "duties.csv": (DutyRow, ("duty", "level"), False),
+    "campaigns.csv": (CampaignRow, ("campaign", "level"), False),
+}
