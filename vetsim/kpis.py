@@ -72,7 +72,7 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
        "办结案件的办理工作日与未办结案件至期末的工作日的平均（未办结者为下限）",
        "mean working days of finished cases and of open cases until the end (a lower bound for those)"),
     _K("on_spot_share", "share", "higher", "当场办结比例", "Resolved on the spot",
-       "来访当天在该站办结且只跑一次的案件 ÷ 来访人次", "cases resolved the day of the visit at that site in one trip / visits"),
+       "来访当天在该站办结的案件 ÷ 该层级来访人次", "cases resolved at the site on the day of the visit / visits at that level"),
     _K("utilisation", "share", None, "人员利用率", "Staff utilisation",
        "已用工时 ÷ 在岗工时（在岗人数 × 开放时长）", "staff time used / staff time present (staff present x opening time)",
        "max_utilisation"),

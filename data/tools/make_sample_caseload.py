@@ -33,8 +33,9 @@ A = "assumption"
 ROWS = [
     ("consultation", "village", 3000, 15, 0.1, 0.85, 2, 1, "consult", A),
     ("consultation", "township", 2500, 20, 0.2, 0.90, 2, 5, "consult", A),
-    ("consultation", "county_center", 700, 25, 0.3, 0.65, 3, 10, "consult",
-     "S: county yearbook, 1,400 visitor-times with 915 resolved on the spot (65%); the volume split is an assumption"),
+    ("consultation", "county_center", 900, 25, 0.0, 0.60, 3, 10, "consult",
+     "S: county yearbook, ~1,400 visitor-times with 915 resolved on the spot (65%); calibrated (vetsim calibrate): "
+     "volume and on-the-spot share set so that all county-center visits together match; answered at the counter (no desk time)"),
     ("consultation", "partner", 0, 0, 0.0, 1.0, 0, 20, "consult", A),
     ("placement", "county_center", 150, 40, 6.0, 0.30, 2, 30, "discharge",
      "S: ~400,000 discharged a year nationally / 2,853 counties ~ 140-150 per county; 30-working-day legal limit"),
@@ -55,12 +56,13 @@ ROWS = [
     ("si_continuation", "partner", 0, 0, 0.0, 1.0, 0, 60, "flat", A),
     ("pension", "village", 400, 15, 0.3, 0.50, 3, 5, "pension", A),
     ("pension", "township", 1200, 20, 0.5, 0.70, 3, 10, "pension", A),
-    ("pension", "county_center", 0, 20, 1.0, 1.0, 0, 20, "pension", A),
-    ("honours", "county_center", 300, 10, 2.0, 1.0, 0, 10, "festival",
-     "assumption: Spring Festival and Army Day visits to entitled families"),
-    ("petition", "county_center", 60, 45, 8.0, 0.70, 5, 60, "flat",
-     "S: county yearbook, 7 petition letters and 8 hotline petitions a year, plus visits (assumption); "
-     "60-day limit of the Regulations on Letters and Visits"),
+    ("pension", "county_center", 0, 0, 1.0, 1.0, 0, 20, "pension",
+     "assumption: the township forwards the file; the veteran does not come to the county center"),
+    ("honours", "county_center", 300, 10, 0.0, 1.0, 0, 10, "festival",
+     "assumption: Spring Festival and Army Day visits to entitled families; certificates and plaques handed out at the counter"),
+    ("petition", "county_center", 30, 45, 8.0, 0.70, 5, 60, "flat",
+     "S: county yearbook, 7 petition letters and 8 hotline petitions a year (letter and hotline shares in scenario.yaml), "
+     "plus visits (assumption); 60-day limit of the Regulations on Letters and Visits"),
     ("petition", "partner", 0, 0, 0.0, 1.0, 0, 60, "flat", A),
 ]
 

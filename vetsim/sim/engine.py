@@ -255,7 +255,7 @@ class Engine(DayWork):
             self._long_decision(case, t)
             return
         if case.d[U_RESOLVE + lv] < self.res[ct][lv] or not self.exists[ct][nxt]:
-            if case.channel == 0 and case.vsite == s and case.vday == int(t // DAY) and case.trips == 1:
+            if case.channel == 0 and case.vsite == s and case.vday == int(t // DAY):
                 case.on_spot = True
             self._finish(case, t)
             return

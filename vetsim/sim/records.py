@@ -259,13 +259,13 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
                  ("backlog_start", lv, ct, float((m & ~new).sum())),
                  ("cases_finished", lv, ct, float(nf.sum())),
                  ("cases_open", lv, ct, float((m & ~fin).sum())),
-                 ("finish_rate", lv, ct, float(nf.sum() / m.sum())),
+                 ("finish_rate", lv, ct, float(nf.sum() / m.sum()) if m.any() else np.nan),
                  ("overdue_open", lv, ct, float((m & overdue).sum())),
                  ("backlog_growth", lv, ct, float((m & ~fin).sum() - (m & ~new).sum())),
                  ("one_trip_rate", lv, ct, float((trips[trip_base & fin] <= 1).sum() / trip_base.sum())
                   if trip_base.any() else np.nan),
                  ("on_time_share", lv, ct, float(ontime[late_base].mean()) if late_base.any() else np.nan),
-                 ("resolution_working_days_mean", lv, ct, float(age[m].mean()))]
+                 ("resolution_working_days_mean", lv, ct, float(age[m].mean()) if m.any() else np.nan)]
     for lv, ct, m in _groups(cases["final_level"].cat.codes.to_numpy(), ct_codes, LEVEL_NAMES, net.case_types):
         rows.append(("backlog_end", lv, ct, float((m & ~fin).sum())))
     # on the spot: per counter visit of the level where the case was resolved on the spot
