@@ -49,7 +49,7 @@ def test_targets_decide_the_colours(table) -> None:
     assert table.loc["wait_township", ["baseline_ok", "proposal_ok"]].tolist() == [False, True]  # 42 > 30, 12 <= 30
     assert table.loc["one_trip", ["baseline_ok", "proposal_ok"]].tolist() == [False, True]  # 90% meets ">= 90%"
     assert table.loc["util_county", ["baseline_ok", "proposal_ok"]].tolist() == [True, True]  # 80%, 48% <= 85%
-    assert table.loc["petition_zero", "target_text"] == "不晚于 2027-06-30"
+    assert table.loc["petition_zero", "target_text"] == "不晚于 2027-09-30"
     assert table.loc["petition_zero", "baseline_ok"] is True
     assert table.loc["site_cost", "baseline_ok"] is None  # no target, no colour
 
@@ -60,7 +60,7 @@ def test_headlines_in_chinese_and_english(sample, proposal, pair, table) -> None
     assert lines[-1] == "站点年度经费从 563.0 万元/年增加至 698.0 万元/年（+24.0%）。"  # the cost is always said
     # reaching its target ranks the small one-trip gain above the larger utilisation drop
     assert lines[1] == "最多跑一次比例从 84.0% 升至 90.0%，达到目标（≥ 90%）。"
-    assert "信访积案清零日期从 2027-05-31 提前到 2027-05-01，达到目标（不晚于 2027-06-30）。" in lines
+    assert "信访积案清零日期从 2027-05-31 提前到 2027-05-01，达到目标（不晚于 2027-09-30）。" in lines
     assert len(lines) == 4 and not any("利用率" in line for line in lines)
     en = kpi_table(pair[0], sample.spec.targets, lang="en", proposal=pair[1],
                    baseline_cost=site_costs(sample), proposal_cost=site_costs(proposal))
@@ -73,7 +73,7 @@ def test_single_scenario_sentences_judge_against_targets(sample, pair) -> None:
     table = kpi_table(pair[0], sample.spec.targets, lang="zh")
     lines = headlines(table, "zh")
     assert "乡镇站平均等待为 42.0 分钟，未达到目标（≤ 30）。" in lines
-    assert "信访积案预计 2027-05-31 清零，比目标（2027-06-30）早 30 天。" in lines
+    assert "信访积案预计 2027-05-31 清零，比目标（2027-09-30）早 122 天。" in lines
     assert table["proposal_text"].eq("").all()
 
 
@@ -104,13 +104,13 @@ def test_number_formats(value, kind, lang, text) -> None:
 def test_headlines_wrap_without_splitting_numbers_or_starting_with_punctuation() -> None:
     from vetsim.brief.page import _wrap
 
-    text = "信访积案清零日期从 2027-05-31 提前到 2027-05-01，达到目标（不晚于 2027-06-30）。"
+    text = "信访积案清零日期从 2027-05-31 提前到 2027-05-01，达到目标（不晚于 2027-09-30）。"
     for width in (12, 16, 20, 27, 33, 40):
         lines = _wrap(text, width, "zh")
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         for line in lines:
             assert line[0] not in "，。）"
-        for date in ("2027-05-31", "2027-05-01", "2027-06-30"):
+        for date in ("2027-05-31", "2027-05-01", "2027-09-30"):
             assert any(date in line for line in lines), (width, lines)  # never split across lines
 
 

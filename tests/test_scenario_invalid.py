@@ -34,7 +34,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
                           "allowed: consultation"),
     "missing_file": ("missing_file/sites.csv", "", "找不到必需的文件", "required file not found"),
     "bad_overlay_update": ("bad_overlay_update/scenario.yaml", "site_updates[0]", "未知或不可修改的字段",
-                           "allowed: funded_staff"),
+                           "allowed: away_share, funded_staff"),
 }
 
 

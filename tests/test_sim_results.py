@@ -80,7 +80,8 @@ def test_kpi_lookup(res):
 def test_parquet_round_trip(res, tmp_path):
     out = res.to_parquet(tmp_path / "run")
     assert sorted(p.name for p in out.iterdir()) == ["cases.parquet", "meta.json", "per_replication.parquet",
-                                                     "site_days.parquet", "summary.parquet", "visits.parquet"]
+                                                     "site_days.parquet", "summary.parquet", "visits.parquet",
+                                                     "work.parquet"]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
     back = Results.from_parquet(out)
     pd.testing.assert_frame_equal(back.summary, res.summary)
