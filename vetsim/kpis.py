@@ -44,10 +44,11 @@ class Kpi:
 _K = Kpi
 KPIS: dict[str, Kpi] = {k.id: k for k in (
     _K("wait_mean_min", "minute", "lower", "平均等待时间", "Mean waiting time",
-       "排队来访的平均等待分钟（含等不及离开者到离开为止）", "mean minutes queued per visit (those who left: until they left)",
+       "每次来访的平均等待分钟：等不及离开者算到离开，站点无人者算到当天关门",
+       "mean minutes per visit: those who left until they left, those who found nobody until closing time",
        "wait_minutes"),
     _K("wait_p90_min", "minute", "lower", "90% 分位等待时间", "90th-percentile waiting time",
-       "排队来访等待时间的 90% 分位", "90th percentile of the queued visits' waits", "wait_minutes"),
+       "来访等待时间的 90% 分位（同上口径）", "90th percentile of the visits' waits (as above)", "wait_minutes"),
     _K("service_level", "share", "higher", "目标时间内接待比例", "Share served within the target wait",
        "目标等待时间内接待的来访 ÷ 全部来访（含站点无人的来访）",
        "visits served within the target wait / all visits (incl. visits that found nobody)", "service_level"),

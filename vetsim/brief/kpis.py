@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..charts.data import Estimate, day_to_date, kpi
+from ..charts.data import Estimate, day_to_date, has_kpi, kpi
 from ..charts.labels import MONEY_DIVISOR, money_unit
+from ..kpis import KPIS, meets, target_value
 
 __all__ = ["KpiSpec", "BRIEF_KPIS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
 
@@ -25,7 +26,11 @@ Direction = Literal["max", "min", None]  # "max": the value must stay at or belo
 
 @dataclass(frozen=True)
 class KpiSpec:
-    """One row of the KPI table: a summary metric (or the site cost), how to show it, and its target."""
+    """One row of the brief's KPI table: a summary metric at a level, and how to show it.
+
+    Direction and target come from the one KPI table (:mod:`vetsim.kpis`) through ``metric``; only
+    the site cost, which is not a simulation KPI, sets them here (it has none).
+    """
 
     key: str
     label_zh: str
@@ -34,42 +39,40 @@ class KpiSpec:
     metric: str = ""
     level: str | None = None
     case_type: str | None = None
-    target: Callable[[Any], Any] | None = None  # targets -> target value (minutes, share or date)
-    direction: Direction = None
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
 
+    @property
+    def direction(self) -> Direction:
+        k = KPIS.get(self.metric)
+        if k is None or k.target is None:
+            return None
+        return "min" if k.direction == "higher" else "max"
 
-def _tg(name: str) -> Callable[[Any], Any]:
-    def get(targets: Any) -> Any:
-        q = getattr(targets, name)
-        return q.date if name == "petition_backlog_zero_by" else q.value
-
-    return get
+    def target(self, targets: Any) -> Any:
+        return target_value(self.metric, targets) if self.metric else None
 
 
 BRIEF_KPIS: tuple[KpiSpec, ...] = (
-    KpiSpec("wait_township", "乡镇站平均等待（分钟）", "Township mean wait (min)", "minutes",
-            "wait_mean_min", "township", None, _tg("wait_minutes"), "max"),
-    KpiSpec("wait_county", "县中心平均等待（分钟）", "County-center mean wait (min)", "minutes",
-            "wait_mean_min", "county_center", None, _tg("wait_minutes"), "max"),
-    KpiSpec("wait_village", "村站平均等待（分钟）", "Village mean wait (min)", "minutes",
-            "wait_mean_min", "village", None, _tg("wait_minutes"), "max"),
-    KpiSpec("service_level", "目标时间内接待比例", "Served within the target wait", "share",
-            "service_level", None, None, _tg("service_level"), "min"),
-    KpiSpec("one_trip", "最多跑一次比例", "One-trip rate", "share",
-            "one_trip_rate", None, None, _tg("one_trip_rate"), "min"),
-    KpiSpec("on_time", "按时办结比例", "Resolved on time", "share",
-            "on_time_share", None, None, _tg("on_time_share"), "min"),
-    KpiSpec("util_county", "县中心人员利用率", "County-center staff utilisation", "share",
-            "utilisation", "county_center", None, _tg("max_utilisation"), "max"),
-    KpiSpec("util_township", "乡镇站人员利用率", "Township staff utilisation", "share",
-            "utilisation", "township", None, _tg("max_utilisation"), "max"),
-    KpiSpec("petition_zero", "信访积案清零日期", "Petition backlog cleared on", "date",
-            "petition_backlog_zero_day", None, None, _tg("petition_backlog_zero_by"), "max"),
-    KpiSpec("backlog_end", "年末在办案件（件）", "Open cases at the end (cases)", "count",
-            "backlog_end", None, None, None, None),
+    KpiSpec("wait_township", "乡镇站平均等待（分钟）", "Township mean wait (min)", "minutes", "wait_mean_min", "township"),
+    KpiSpec("wait_county", "县中心平均等待（分钟）", "County-center mean wait (min)", "minutes", "wait_mean_min", "county_center"),
+    KpiSpec("wait_village", "村站平均等待（分钟）", "Village mean wait (min)", "minutes", "wait_mean_min", "village"),
+    KpiSpec("service_level", "目标时间内接待比例", "Served within the target wait", "share", "service_level"),
+    KpiSpec("wasted_trip", "来访无人接待比例", "Visits that found nobody", "share", "wasted_trip_share"),
+    KpiSpec("one_trip", "最多跑一次比例", "One-trip rate", "share", "one_trip_rate"),
+    KpiSpec("on_time", "按时办结比例", "Resolved on time", "share", "on_time_share"),
+    KpiSpec("finish_rate", "办结率", "Share of cases finished", "share", "finish_rate"),
+    KpiSpec("overdue_open", "超期在办案件（件）", "Open past their limit (cases)", "count", "overdue_open"),
+    KpiSpec("duty_township", "乡镇站常态工作按期完成率", "Township duties done on time", "share", "duty_coverage", "township"),
+    KpiSpec("duty_village", "村站常态工作按期完成率", "Village duties done on time", "share", "duty_coverage", "village"),
+    KpiSpec("campaign", "专项任务按期完成率", "Campaign work done by the deadline", "share", "campaign_on_time"),
+    KpiSpec("pressure_township", "乡镇站工作负荷压力", "Township workload pressure", "share", "workload_pressure", "township"),
+    KpiSpec("util_county", "县中心人员利用率", "County-center staff utilisation", "share", "utilisation", "county_center"),
+    KpiSpec("util_township", "乡镇站人员利用率", "Township staff utilisation", "share", "utilisation", "township"),
+    KpiSpec("petition_zero", "信访积案清零日期", "Petition backlog cleared on", "date", "petition_backlog_zero_day"),
+    KpiSpec("petition_chance", "积案按期清零概率", "Chance the backlog is cleared on time", "share", "petition_target_met"),
+    KpiSpec("backlog_end", "年末在办案件（件）", "Open cases at the end (cases)", "count", "backlog_end"),
     KpiSpec("site_cost", "站点年度经费", "Yearly site cost", "money"),
 )
 
@@ -128,12 +131,11 @@ def _zero_day(spec: KpiSpec, results: Any, lang: str) -> tuple[Any, str | None, 
     return day, None, None
 
 
-def _meets(value: Any, target: Any, direction: Direction) -> bool | None:
-    if value is None or target is None or direction is None:
+def _meets(spec: KpiSpec, value: Any, target: Any, present: bool) -> bool | None:
+    """Judged by the KPI table's rule; a KPI that applies (a summary row exists) but has no value fails."""
+    if spec.direction is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return bool(value <= target) if direction == "max" else bool(value >= target)
+    return meets(spec.metric, value, target, known=present)
 
 
 def _target_text(spec: KpiSpec, target: Any, lang: str) -> str:
@@ -158,15 +160,18 @@ def kpi_table(baseline: Any, targets: Any, *, lang: str = "zh", proposal: Any | 
     for spec in specs:
         target = spec.target(targets) if spec.target is not None and targets is not None else None
         cells = {}
+        seen = False
         for which, res, cost in (("baseline", baseline, baseline_cost), ("proposal", proposal, proposal_cost)):
             if res is None:
                 cells[which] = (None, "", None)
                 continue
             value, note, missed = (_zero_day(spec, res, lang) if spec.kind == "date"
                                    else (kpi_value(spec, res, cost), None, None))
-            ok = False if missed is False else _meets(value, target, spec.direction)
+            present = spec.kind != "money" and has_kpi(res, spec.metric, spec.level, spec.case_type)
+            seen = seen or present or spec.kind == "money"
+            ok = False if missed is False else _meets(spec, value, target, present)
             cells[which] = (value, note or fmt_value(value, spec.kind, lang), ok)
-        if all(v[0] is None and v[1] in ("", "—") for v in cells.values()):
+        if not seen and all(v[0] is None and v[1] in ("", "—") for v in cells.values()):
             continue
         rows.append({
             "key": spec.key, "label": spec.label(lang), "target": target,

@@ -19,6 +19,7 @@ import pandas as pd
 from ..scenario.spec import SITE_LEVELS
 
 __all__ = [
+    "has_kpi",
     "OVERALL",
     "Estimate",
     "kpi",
@@ -82,6 +83,11 @@ def kpi(results: Any, metric: str, level: str | None = None, case_type: str | No
         return None
     est = _estimate(rows.iloc[0])
     return None if math.isnan(est.mean) else est
+
+
+def has_kpi(results: Any, metric: str, level: str | None = None, case_type: str | None = None) -> bool:
+    """Whether the results have a summary row for the KPI (its value may still be missing, e.g. nobody served)."""
+    return not _select(results.summary, metric, level, case_type).empty
 
 
 def by_level(results: Any, metric: str, levels: Sequence[str] = SITE_LEVELS) -> pd.DataFrame:

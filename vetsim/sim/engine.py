@@ -346,7 +346,9 @@ class Engine(DayWork):
 
     def _unstaffed(self, case: Case, s: int, t: float) -> None:
         """Nobody at the site (只挂牌、不配人, or the only worker away): a wasted trip; the veteran tries the parent next."""
-        self.visits.extend((s, case.ct, t, t, 0.0, VISIT_NOBODY))
+        # the veteran cannot be served that day: the visit counts as waiting until the site closes
+        close = int(t // DAY) * DAY + self.net.last_close[s]
+        self.visits.extend((s, case.ct, t, max(t, close), 0.0, VISIT_NOBODY))
         case.aband += 1
         p = self.parent[s]
         later = self._add_wd(int(t // DAY), self.net.return_delay)

@@ -237,10 +237,9 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
                              LEVEL_NAMES[:3], net.case_types):
         if not m.any():
             continue
-        queued = m & ~nobody
-        w = wait[queued]
-        rows += [("wait_mean_min", lv, ct, float(w.mean()) if len(w) else np.nan),
-                 ("wait_p90_min", lv, ct, float(np.quantile(w, 0.9)) if len(w) else np.nan),
+        w = wait[m]  # a visit that found nobody waited until closing time: it was not served that day
+        rows += [("wait_mean_min", lv, ct, float(w.mean())),
+                 ("wait_p90_min", lv, ct, float(np.quantile(w, 0.9))),
                  ("service_level", lv, ct, float(np.mean(served[m] & (wait[m] <= target)))),
                  ("wasted_trip_share", lv, ct, float(np.mean(nobody[m])))]
     fin = ~cases["open_at_end"].to_numpy()
