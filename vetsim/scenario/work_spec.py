@@ -30,7 +30,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from .params import Frozen, Quantity, invalid
 
-__all__ = ["LevelPresence", "Presence", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES"]
+__all__ = ["LevelPresence", "Presence", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow"]
 
 WORK_KINDS: tuple[str, ...] = ("campaigns", "duties", "casework")
 
@@ -188,8 +188,30 @@ class CampaignRow(Frozen):
         return self
 
 
+class CalibrationRow(Frozen):
+    """A figure the bureau knows from its records (calibration.csv), to compare the simulation with.
+
+    ``measure``: ``visits`` (counter visits a year at ``level``), ``on_spot_share`` (share of those
+    visits resolved at the site the same day), ``cases`` (new cases a year, optionally of one
+    ``case_type``, ``channel`` and origin ``level``). ``tolerance``: the largest relative distance
+    accepted (e.g. 0.15).
+    """
+
+    key: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
+    label_zh: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    measure: Literal["visits", "on_spot_share", "cases"]
+    level: Annotated[Literal["village", "township", "county_center"] | None, Opt] = None
+    case_type: Annotated[str | None, Opt] = None
+    channel: Annotated[Literal["walk_in", "hotline", "online", "letter"] | None, Opt] = None
+    value: float = Field(gt=0)
+    tolerance: float = Field(gt=0, le=1)
+    source: str = Field(min_length=1)
+
+
 # file name -> (row model, key columns, required?)
 WORK_TABLES = {
+    "calibration.csv": (CalibrationRow, ("key",), False),
     "duties.csv": (DutyRow, ("duty", "level"), False),
     "campaigns.csv": (CampaignRow, ("campaign", "level"), False),
 }

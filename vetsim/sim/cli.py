@@ -13,9 +13,14 @@ __all__ = ["register", "format_kpis"]
 _LEVELS = {"all": ("全县", "All levels"), "county_center": ("县级服务中心", "County center"),
            "township": ("乡镇（街道）服务站", "Township stations"), "village": ("村（社区）服务站", "Village stations"),
            "partner": ("合作部门", "Partner departments")}
-_KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "one_trip_rate", "utilisation", "on_time_share",
-         "resolution_working_days_mean", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
-         "petition_backlog_zero_day")
+_KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
+         "finish_rate", "overdue_open", "resolution_working_days_mean", "utilisation", "workload_pressure",
+         "duty_coverage", "campaign_on_time", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
+         "petition_backlog_zero_day", "petition_target_met")
+
+
+_UNITS = {"minute": ("（分钟）", " (minutes)"), "case": ("（件）", " (cases)"), "day": ("（第几天）", " (day index)"),
+          "working day": ("（工作日）", " (working days)")}
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -36,7 +41,8 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
         if rows.empty:
             continue
         first = rows.iloc[0]
-        lines.append(f"{first['label_zh'] if zh else first['label_en']}")
+        unit = _UNITS.get(first["unit"], ("", ""))[0 if zh else 1]
+        lines.append(f"{first['label_zh'] if zh else first['label_en']}{unit}")
         for _, r in rows.iterrows():
             name = _LEVELS.get(r["level"], (r["level"], r["level"]))[0 if zh else 1]
             ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], r['unit'])} – {_fmt(r['ci_high'], r['unit'])})"
@@ -69,6 +75,32 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from ..scenario import load_scenario
+    from .calibration import calibration_table
+    from .runner import simulate
+
+    zh = args.lang == "zh"
+    sc = load_scenario(args.path)
+    rows = sc.table("calibration.csv")
+    if not rows:
+        print("该情景没有 calibration.csv（校准数据），无法校准。" if zh else
+              "The scenario has no calibration.csv (calibration figures).")
+        return 2
+    res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=True)
+    table = calibration_table(res, rows)
+    print("校准：年鉴数字与仿真均值（95% 置信区间）" if zh else "Calibration: yearbook figures and simulated means (95% CI)")
+    miss = 0
+    for r in table.itertuples():
+        share = r.figure < 1
+        f = (lambda v: "—" if pd.isna(v) else (f"{v:.1%}" if share else f"{v:,.1f}"))
+        mark = ("符合" if zh else "within") if r.within else ("超出" if zh else "outside")
+        miss += not r.within
+        print(f"  {r.label_zh if zh else r.label_en}: {f(r.figure)} | {f(r.simulated)} ({f(r.ci_low)} – {f(r.ci_high)}) "
+              f"| {r.distance:+.1%} ({mark} ±{r.tolerance:.0%})")
+    return 1 if miss else 0
+
+
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``simulate`` to the ``vetsim`` command line."""
     p = subparsers.add_parser("simulate", help="simulate the caseload flow (仿真业务流转)")
@@ -79,3 +111,10 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
     p.add_argument("--out", default=None, help="folder for the Parquet results")
     add_common(p)
     p.set_defaults(handler=_run)
+    c = subparsers.add_parser("calibrate", help="compare the simulation with the figures in calibration.csv (校准)")
+    c.add_argument("path", help="scenario folder")
+    c.add_argument("--replications", type=int, default=10, help="number of replications (default 10)")
+    c.add_argument("--seed", type=int, default=None, help="random seed (default: scenario)")
+    c.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    add_common(c)
+    c.set_defaults(handler=_calibrate)

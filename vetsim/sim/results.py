@@ -7,7 +7,6 @@ import math
 import os
 import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..kpis import KPIS
+from ..stats import t_quantile
 
 __all__ = ["Results", "METRICS", "summarise", "t_quantile"]
 
@@ -22,40 +22,6 @@ __all__ = ["Results", "METRICS", "summarise", "t_quantile"]
 METRICS: dict[str, tuple[str, str, str]] = {k.id: (k.unit, k.zh, k.en) for k in KPIS.values()}
 
 FRAMES = ("cases", "visits", "site_days", "summary")
-
-
-@lru_cache(maxsize=256)
-def t_quantile(p: float, df: int) -> float:
-    """Student-t quantile for integer ``df`` (exact CDF as a finite trigonometric sum, then bisection)."""
-    if df < 1:
-        return math.nan
-
-    def two_sided(t: float) -> float:  # P(|T| <= t), Abramowitz & Stegun 26.7.3-4
-        th = math.atan(t / math.sqrt(df))
-        c2, s = math.cos(th) ** 2, math.sin(th)
-        if df % 2 == 1:
-            term, acc = math.cos(th), 0.0
-            if df > 1:
-                acc = term
-                for k in range(3, df - 1, 2):
-                    term *= c2 * (k - 1) / k
-                    acc += term
-            return 2 / math.pi * (th + s * acc)
-        term, acc = 1.0, 1.0
-        for k in range(2, df, 2):
-            term *= c2 * (k - 1) / k
-            acc += term
-        return s * acc
-
-    target = 2 * p - 1 if p >= 0.5 else 1 - 2 * p
-    lo, hi = 0.0, 1.0
-    while two_sided(hi) < target:
-        hi *= 2
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if two_sided(mid) < target else (lo, mid)
-    q = (lo + hi) / 2
-    return q if p >= 0.5 else -q
 
 
 def summarise(per_rep: pd.DataFrame) -> pd.DataFrame:
