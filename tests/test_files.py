@@ -188,7 +188,7 @@ def test_new_cases_beside_an_old_meta_are_refused(res, tmp_path) -> None:
 
 # ---------------------------------------------------------------- item 17: permissions, plan.csv
 
-@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600)])
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600)], ids=["umask022", "umask077"])
 def test_files_get_ordinary_permissions(res, sample, tmp_path, umask, mode) -> None:
     old = os.umask(umask)
     try:

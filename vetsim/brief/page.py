@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from matplotlib import rcParams
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.font_manager import FontProperties
 
 from .. import charts
 from ..charts.labels import t
@@ -239,10 +240,13 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
     w, h = page_size(paper)
     mx, my = _MARGIN_IN / w, _MARGIN_IN / h
     footer = 0.3 / h  # the source line's strip
+    title_pt = FontProperties(size="xx-large").get_size_in_points()
+    head = title_pt * 1.8 / 72 / h  # the title's line and the gap below it
     fig = Figure(figsize=(w, h), layout="constrained")
-    fig.get_layout_engine().set(rect=(mx, my + footer, 1 - 2 * mx, 1 - 2 * my - footer),  # type: ignore[union-attr]
+    # the title is placed by hand inside the margin, the panels are laid out below it
+    fig.get_layout_engine().set(rect=(mx, my + footer, 1 - 2 * mx, 1 - 2 * my - footer - head),  # type: ignore[union-attr]
                                 h_pad=0.02, w_pad=0.02)
-    fig.suptitle(title_text(inp, lang), x=mx, y=1 - my, ha="left", va="top", fontsize="xx-large")
+    fig.suptitle(title_text(inp, lang), x=mx, y=1 - my, ha="left", va="top", fontsize=title_pt)
     top_h, left_w = 0.34, 0.45
     top, bottom = fig.subfigures(2, 1, height_ratios=[top_h, 1 - top_h])
     left, right = top.subfigures(1, 2, width_ratios=[left_w, 1 - left_w])
