@@ -262,9 +262,10 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
 
 # ---------------------------------------------------------------------------------------- folders
 
-def _fsync_dir(folder: Path) -> None:
+def _fsync_path(path: Path) -> None:
+    """Flush a file or folder entry to disk (best effort: some file systems refuse it on folders)."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return
     try:
@@ -303,13 +304,14 @@ def atomic_folder(path: str | os.PathLike[str], kind: str, *, force: bool = Fals
         for p in tmp.iterdir():
             if p.is_file():
                 os.chmod(p, file_mode())
+                _fsync_path(p)  # the data is on disk before the folder is renamed into place
         check_output_target(target, "folder", force)
         if target.is_dir() and any(target.iterdir()) and not _untouched(target):
             _merge_into(tmp, target, kind, meta)
         else:
             _write_manifest(tmp, kind, meta)
             _swap_into_place(tmp, target)
-        _fsync_dir(target.parent)
+        _fsync_path(target.parent)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
