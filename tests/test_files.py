@@ -247,3 +247,11 @@ def test_gitignore_covers_the_readme_outputs() -> None:
     for p in sorted(paths):
         r = subprocess.run(["git", "check-ignore", "--no-index", "-q", p], cwd=ROOT)
         assert r.returncode == 0, f"{p} is not covered by .gitignore"
+
+
+def test_budget_writes_csv_and_excel(sample_path, tmp_path, capsys) -> None:
+    """``vetsim budget --csv`` (new) and ``--xlsx`` write where asked and say so with the path as given."""
+    assert main(["budget", str(sample_path), "--csv", str(tmp_path / "b.csv"), "--xlsx", str(tmp_path / "b.xlsx")]) == 0
+    assert (tmp_path / "b.csv").read_text(encoding="utf-8-sig").startswith("年度,")
+    assert (tmp_path / "b.xlsx").stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.csv", "b.xlsx"]
