@@ -17,6 +17,7 @@ def mc(sample):
 
 
 def test_workbook_zh(mc, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()  # a missing parent folder is refused (see tests/test_files.py)
     path = mc.to_excel(tmp_path / "out" / "预算.xlsx")
     assert path.exists() and not list(path.parent.glob("*.tmp"))
     wb = openpyxl.load_workbook(path)

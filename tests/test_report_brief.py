@@ -171,3 +171,27 @@ def _check_burn_down(base, sample) -> None:
 def _fonts(reader: pypdf.PdfReader) -> list[dict]:
     res = reader.pages[0]["/Resources"]["/Font"]
     return [res[k].get_object() for k in res]
+
+
+def test_a4_landscape_for_printing_with_margins(fake_brief, tmp_path) -> None:
+    """Issue 11 item 17: the brief offers A4 landscape for printing beside 16:9, with a margin round the title."""
+    from vetsim.brief import make_brief
+    from vetsim.cli import build_parser
+
+    a4 = make_brief(fake_brief.inputs, "zh", paper="a4")
+    page = pypdf.PdfReader(a4.save(tmp_path / "a4.pdf")).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
+    for brief in (a4, fake_brief):
+        fig = brief.figure
+        fig.canvas.draw()
+        box = fig._suptitle.get_window_extent()
+        w_px, h_px = fig.get_size_inches() * fig.dpi
+        margin = 0.3 * fig.dpi  # at least 0.3 inch of white round the title
+        assert box.x0 >= margin and h_px - box.y1 >= margin and box.x1 <= w_px - margin
+        others = [t.get_window_extent() for sub in fig.subfigs for t in sub.findobj(lambda a: hasattr(a, "get_text"))
+                  if getattr(t, "get_text", lambda: "")() and t.get_visible()]
+        assert all(o.y1 <= box.y0 + 1 for o in others)  # nothing drawn over or above the title
+    assert build_parser().parse_args(["report", "x", "--paper", "a4"]).paper == "a4"
+    assert build_parser().parse_args(["report", "x"]).paper == "16:9"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["report", "x", "--paper", "letter"])

@@ -79,10 +79,10 @@ def test_kpi_lookup(res):
 
 def test_parquet_round_trip(res, tmp_path):
     out = res.to_parquet(tmp_path / "run")
-    assert sorted(p.name for p in out.iterdir()) == ["cases.parquet", "meta.json", "per_replication.parquet",
-                                                     "site_days.parquet", "summary.parquet", "visits.parquet",
-                                                     "work.parquet"]
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+    assert sorted(p.name for p in out.iterdir()) == [".vetsim-output.json", "cases.parquet", "meta.json",
+                                                     "per_replication.parquet", "site_days.parquet",
+                                                     "summary.parquet", "visits.parquet", "work.parquet"]  # no temp files
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]  # nor a temp folder beside it
     back = Results.from_parquet(out)
     pd.testing.assert_frame_equal(back.summary, res.summary)
     assert len(back.cases) == len(res.cases)

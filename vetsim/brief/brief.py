@@ -18,12 +18,13 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..charts.frame import atomic_write, save_figure
+from ..charts.frame import save_figure
+from ..files import atomic_write_text, check_output_target
 from ..charts.style import BAD_FILL, GOOD_FILL, house_style
 from ..errors import VetsimError
 from .sentences import headlines
 from .kpis import kpi_table
-from .page import BriefInputs, chart_figures, draw_page, page_scale, source_info, title_text
+from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale, source_info, title_text
 
 __all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI"]
 
@@ -59,11 +60,12 @@ class Brief:
     kpis: pd.DataFrame
     headlines: list[str]
     path: Path | None = field(default=None)
+    paper: str = "16:9"  # "16:9" (projector) or "a4" (A4 landscape, for printing)
 
     @cached_property
     def figure(self) -> Figure:
-        with house_style(self.lang, scale=page_scale()):
-            return draw_page(self.inputs, self.kpis, self.headlines, self.lang)
+        with house_style(self.lang, scale=page_scale(self.paper)):
+            return draw_page(self.inputs, self.kpis, self.headlines, self.lang, self.paper)
 
     @property
     def title(self) -> str:
@@ -78,8 +80,9 @@ class Brief:
         if suffix == ".html":
             _write_text(out, self.to_html())
         else:
-            with house_style(self.lang, scale=page_scale()):
-                save_figure(self.figure, out, lang="", dpi=PAGE_PNG_DPI if suffix == ".png" else 100)
+            dpi = (PAGE_PNG_DPI if self.paper == "16:9" else 300) if suffix == ".png" else 100
+            with house_style(self.lang, scale=page_scale(self.paper)):
+                save_figure(self.figure, out, lang="", dpi=dpi)
         self.path = out
         return out
 
@@ -110,12 +113,13 @@ class Brief:
         )
 
 
-def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 4) -> Brief:
-    """Build the brief from computed results (no simulation here): KPI table, then headlines."""
+def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 4, paper: str = "16:9") -> Brief:
+    """Build the brief from computed results (no simulation here): KPI table, then headlines;
+    ``paper`` is "16:9" (projector, default) or "a4" (A4 landscape for printing)."""
     table = kpi_table(inputs.baseline_results, inputs.baseline.spec.targets, lang=lang,
                       proposal=inputs.proposal_results, baseline_cost=inputs.baseline_cost,
                       proposal_cost=inputs.proposal_cost)
-    return Brief(inputs, lang, table, headlines(table, lang, max_headlines))
+    return Brief(inputs, lang, table, headlines(table, lang, max_headlines), paper=check_paper(paper))
 
 
 def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:
@@ -142,8 +146,7 @@ def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
-    atomic_write(path, lambda fh: fh.write(data))  # type: ignore[arg-type,return-value]
+    atomic_write_text(check_output_target(path, "file"), text)
 
 
 _HTML = """<!doctype html>

@@ -30,15 +30,17 @@ def _seed(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..files import display_path
     from .run import report
 
     brief = report(args.baseline, args.compare, out=args.out, lang=args.lang, replications=args.replications,
-                   seed=args.seed, workers=args.workers, draws=args.draws, progress=not args.quiet)
+                   seed=args.seed, workers=args.workers, draws=args.draws, progress=not args.quiet,
+                   paper=args.paper)
     zh = args.lang == "zh"
     print(brief.title)
     for line in brief.headlines:
         print(f"  - {line}")
-    print(("简报已保存：" if zh else "Brief written to ") + str(brief.path))
+    print(("简报已保存：" if zh else "Brief written to ") + display_path(brief.path))
     return 0
 
 
@@ -58,6 +60,8 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--workers", type=_positive, default=1, help="worker processes for the simulation")
     p.add_argument("--draws", type=_seed, default=DEFAULT_DRAWS,
                    help=f"Monte Carlo draws of the budget range (default {DEFAULT_DRAWS}; 0 = exact, no range)")
+    p.add_argument("--paper", choices=("16:9", "a4"), default="16:9",
+                   help="page: 16:9 for the projector (default) or a4 (A4 landscape, for printing)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_common(p)
     p.set_defaults(handler=_run)

@@ -1,5 +1,6 @@
 """The one-page brief: title, headline sentences, the KPI table coloured against the targets, six charts
-and a source line, laid out on one 16:9 ``Figure`` (projector and PDF page alike)."""
+and a source line, laid out on one ``Figure``: 16:9 for the projector, or A4 landscape for printing
+(:data:`PAPERS`), with a margin all round so that a printer does not cut the title or the source line."""
 
 from __future__ import annotations
 
@@ -12,15 +13,36 @@ from typing import Any
 import pandas as pd
 from matplotlib import rcParams
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.font_manager import FontProperties
 
 from .. import charts
 from ..charts.labels import t
 from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, add_source_line, house_style
 
-__all__ = ["BriefInputs", "PAGE_SIZE", "draw_page", "chart_figures", "page_scale", "title_text", "source_info"]
+__all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "page_scale", "page_size",
+           "check_paper", "title_text", "source_info"]
 
-PAGE_SIZE = (20.0, 11.25)  # inches, 16:9; 1920 px wide at 96 dpi, PNG export uses more
-_PAGE_SCALE = 0.62  # font scale of the page relative to a stand-alone chart
+# paper -> page size in inches: 16:9 (1920 px wide at 96 dpi, PNG export uses more) and A4 landscape
+PAPERS: dict[str, tuple[float, float]] = {"16:9": (20.0, 11.25), "a4": (297 / 25.4, 210 / 25.4)}
+PAGE_SIZE = PAPERS["16:9"]
+# font scale of the page relative to a stand-alone chart (16 pt): about 10 pt on the 20-inch page,
+# 7 pt on A4 (the smallest type that stays legible on paper)
+_PAGE_SCALE = {"16:9": 0.62, "a4": 0.44}
+_MARGIN_IN = 0.4  # white margin round the page, inches (printers cannot print the last few mm)
+
+
+def check_paper(paper: str) -> str:
+    """``paper`` if it is one of :data:`PAPERS`, else a ``VetsimError`` naming the choices."""
+    if paper not in PAPERS:
+        from ..errors import VetsimError
+
+        raise VetsimError(f"纸张应为 {' 或 '.join(PAPERS)}，而不是 {paper!r}", f"paper must be {' or '.join(PAPERS)}, not {paper!r}")
+    return paper
+
+
+def page_size(paper: str = "16:9") -> tuple[float, float]:
+    """The page size in inches of ``paper`` ("16:9" or "a4", landscape)."""
+    return PAPERS[check_paper(paper)]
 
 
 @dataclass(frozen=True)
@@ -212,23 +234,31 @@ def _fill(ok: Any) -> str:
     return "white" if ok is None else (GOOD_FILL if ok else BAD_FILL)
 
 
-def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang: str = "zh") -> Figure:
-    """Draw the whole page; call inside ``house_style(lang, scale=page_scale())``."""
-    fig = Figure(figsize=PAGE_SIZE, layout="constrained")
-    fig.get_layout_engine().set(rect=(0.0, 0.025, 1.0, 0.975), h_pad=0.02, w_pad=0.02)  # type: ignore[union-attr]
-    fig.suptitle(title_text(inp, lang), x=0.01, ha="left", fontsize="xx-large")
+def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang: str = "zh",
+              paper: str = "16:9") -> Figure:
+    """Draw the whole page on ``paper``; call inside ``house_style(lang, scale=page_scale(paper))``."""
+    w, h = page_size(paper)
+    mx, my = _MARGIN_IN / w, _MARGIN_IN / h
+    footer = 0.3 / h  # the source line's strip
+    title_pt = FontProperties(size="xx-large").get_size_in_points()
+    head = title_pt * 1.8 / 72 / h  # the title's line and the gap below it
+    fig = Figure(figsize=(w, h), layout="constrained")
+    # the title is placed by hand inside the margin, the panels are laid out below it
+    fig.get_layout_engine().set(rect=(mx, my + footer, 1 - 2 * mx, 1 - 2 * my - footer - head),  # type: ignore[union-attr]
+                                h_pad=0.02, w_pad=0.02)
+    fig.suptitle(title_text(inp, lang), x=mx, y=1 - my, ha="left", va="top", fontsize=title_pt)
     top_h, left_w = 0.34, 0.45
     top, bottom = fig.subfigures(2, 1, height_ratios=[top_h, 1 - top_h])
     left, right = top.subfigures(1, 2, width_ratios=[left_w, 1 - left_w])
-    _headline_panel(left, sentences, lang, (PAGE_SIZE[0] * left_w, PAGE_SIZE[1] * top_h))
+    _headline_panel(left, sentences, lang, (w * left_w, h * top_h))
     _kpi_panel(right, table, inp.compare, lang)
     grid = bottom.subfigures(2, 3)
     for sub, name in zip(grid.flat, _charts_for(inp)):
         _draw_chart(name, inp, lang, sub)
-    add_source_line(fig, source_info(inp, lang), lang, size=10)
+    add_source_line(fig, source_info(inp, lang), lang, size=10 if paper == "16:9" else 7, at=(mx, my))
     return fig
 
 
-def page_scale() -> float:
-    """Font scale of the page: six charts share one screen, so their type is smaller than stand-alone."""
-    return _PAGE_SCALE
+def page_scale(paper: str = "16:9") -> float:
+    """Font scale of the page: six charts share one page, so their type is smaller than stand-alone."""
+    return _PAGE_SCALE[check_paper(paper)]

@@ -36,22 +36,28 @@ def _budget(scenario: Scenario, draws: int, seed: int, results: Any) -> Any:
 def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str | os.PathLike[str] | None = None, *,
            out: str | os.PathLike[str] | None = None, lang: str = "zh", replications: int | None = None,
            seed: int | None = None, workers: int = 1, draws: int = DEFAULT_DRAWS, progress: bool = False,
-           day: dt.date | None = None) -> Brief:
+           day: dt.date | None = None, paper: str = "16:9") -> Brief:
     """One-page meeting brief of ``baseline`` (a scenario folder or ``Scenario``), optionally against ``compare``.
 
     Simulates each scenario ``replications`` times (default: the baseline's setting) with ``seed``
     (default: the baseline's seed) for both, costs the sites, computes the budget of the scenario
     being decided (the proposal if given) with ``draws`` Monte Carlo draws, and writes the brief to
-    ``out`` (.pdf, .png, .html or .svg) if given. Returns the :class:`Brief`.
+    ``out`` (.pdf, .png, .html or .svg) if given, on ``paper`` ("16:9" for the projector, "a4" for
+    A4 landscape printing). ``out`` is checked before any simulation. Returns the :class:`Brief`.
     """
+    from ..files import check_output_target
     from ..fiscal import site_costs
     from ..i18n import check_lang
     from ..sim import simulate
     from .brief import FORMATS, BriefFormatError
+    from .page import check_paper
 
     check_lang(lang)
+    check_paper(paper)
     if out is not None and Path(out).suffix.lower() not in FORMATS:
         raise BriefFormatError(str(out))  # before minutes of simulation, not after
+    if out is not None:
+        check_output_target(out, "file")
     base = _scenario(baseline)
     prop = _scenario(compare) if compare is not None else None
     seed = int(base.spec.seed if seed is None else seed)
@@ -65,7 +71,7 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
         proposal=prop, proposal_results=prop_res, proposal_cost=site_costs(prop) if prop is not None else None,
         day=day,
     )
-    brief = make_brief(inputs, lang)
+    brief = make_brief(inputs, lang, paper=paper)
     if out is not None:
         brief.save(out)
     return brief

@@ -4,8 +4,7 @@ target lines, month axes, and atomic saving inside the house style."""
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import FuncFormatter
 
+from ..files import atomic_write, check_output_target
 from .style import SCREEN_SIZE, TARGET_COLOUR, SourceInfo, add_source_line, house_style, new_figure
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "month_axis",
     "percent_axis",
     "save_figure",
-    "atomic_write",
 ]
 
 
@@ -127,12 +126,12 @@ def month_axis(ax: Axes, lang: str) -> None:
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str], *, lang: str = "zh", dpi: float | None = None) -> Path:
-    """Save ``fig`` atomically (temp file in the same folder, then ``os.replace``) in the house style.
+    """Save ``fig`` atomically (:func:`vetsim.files.atomic_write`) in the house style.
 
     The format follows the suffix (.png, .pdf, .svg). By default PNGs are at least 1920 px wide;
     PDFs embed fonts as TrueType/CID (text stays text).
     """
-    out = Path(path)
+    out = check_output_target(path, "file")
     fmt = out.suffix.lower().lstrip(".") or "png"
     if dpi is None:
         dpi = max(150.0, 1920.0 / fig.get_figwidth()) if fmt == "png" else 150.0
@@ -143,25 +142,6 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, lang: str = "zh", 
             fig.savefig(fh, format=fmt, dpi=dpi, metadata=_metadata(fmt))
 
     return atomic_write(out, write)
-
-
-def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
-    """Call ``write`` on a temp file in the target folder, then ``os.replace`` it onto ``path``.
-
-    Readers never see a half-written file; the file gets ordinary permissions (0644), not the
-    private ones (0600) of a temp file.
-    """
-    out = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.chmod(tmp, 0o644)  # fixed, not via os.umask(): that would briefly change it for every thread
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
 
 
 def _metadata(fmt: str) -> dict[str, Any] | None:

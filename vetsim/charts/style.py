@@ -173,6 +173,7 @@ class SourceInfo:
         return ("；" if zh else "; ").join(parts)
 
 
-def add_source_line(fig: Figure | SubFigure, source: SourceInfo, lang: str = "zh", *, size: float = 11) -> None:
-    """Write the source line at the bottom-left corner of ``fig`` (in the footer strip)."""
-    fig.text(0.01, 0.012, source.text(lang), ha="left", va="bottom", fontsize=size, color="#4D4D4D")
+def add_source_line(fig: Figure | SubFigure, source: SourceInfo, lang: str = "zh", *, size: float = 11,
+                    at: tuple[float, float] = (0.01, 0.012)) -> None:
+    """Write the source line at the bottom-left corner of ``fig`` (in the footer strip; ``at`` in figure fractions)."""
+    fig.text(at[0], at[1], source.text(lang), ha="left", va="bottom", fontsize=size, color="#4D4D4D")

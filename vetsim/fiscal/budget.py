@@ -164,6 +164,12 @@ class Budget:
 
         return write_budget(self, path, lang)
 
+    def to_csv(self, path: Any, lang: str = "zh") -> Any:
+        """Write the tidy table with labels in ``lang`` as CSV atomically (see ``excel.write_budget_csv``)."""
+        from .excel import write_budget_csv
+
+        return write_budget_csv(self, path, lang)
+
 
 def budget(scenario: "Scenario", draws: int = 0, seed: int | None = None, caseload: Any = None) -> Budget:
     """Yearly fiscal burden of ``scenario`` by line and tier.

@@ -38,19 +38,23 @@ def format_budget(b: Any, lang: str = "zh") -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..files import check_output_target, display_path
     from ..scenario import load_scenario
     from .budget import budget
 
+    targets = [(t, w) for t, w in ((args.xlsx, "to_excel"), (args.csv, "to_csv")) if t]
+    for target, _ in targets:
+        check_output_target(target, "file")  # before the draws, not after
     sc = load_scenario(args.path)
     b = budget(sc, draws=args.draws, seed=args.seed)
     print(format_budget(b, args.lang))
-    if args.xlsx:
+    for target, writer in targets:
         try:
-            path = b.to_excel(args.xlsx, lang=args.lang)
+            path = getattr(b, writer)(target, lang=args.lang)
         except OSError as exc:
-            raise FiscalError(f"无法写入 Excel 文件 {args.xlsx}：{exc}",
-                                      f"cannot write the Excel file {args.xlsx}: {exc}") from exc
-        print(("已写入 " if args.lang == "zh" else "written: ") + str(path))
+            raise FiscalError(f"无法写入文件 {display_path(target)}：{exc.strerror or exc}",
+                              f"cannot write the file {display_path(target)}: {exc.strerror or exc}") from exc
+        print(("已写入 " if args.lang == "zh" else "written: ") + display_path(path))
     return 0
 
 
@@ -60,5 +64,6 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--draws", type=int, default=0, help="Monte Carlo draws (default 0: exact values)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's seed)")
     p.add_argument("--xlsx", default=None, help="also write an Excel workbook to this file")
+    p.add_argument("--csv", default=None, help="also write the tidy table as CSV (UTF-8) to this file")
     add_common(p)
     p.set_defaults(handler=_run)

@@ -1,13 +1,12 @@
 """Excel workbook of a ``Budget`` (openpyxl): one sheet per view, Chinese headers, number formats,
 the assumptions with their sources, and notes (seed, draws, scenario hash, rounding rule).
 
-Written atomically: a temporary file in the target folder, then ``os.replace``.
+Written atomically (:func:`vetsim.files.atomic_write`); text that Excel would run as a formula (a
+scenario name or label starting with ``=``, ``+``, ``-``, ``@``) is stored as plain text.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..files import atomic_write, check_output_target, excel_safe_cell, excel_safe_frame
 from ..i18n import check_lang
 from ..i18n import LEVEL_LABELS as LEVEL_COLUMNS
 from .flows import LINES
@@ -26,7 +26,7 @@ from .money import ROUNDING_RULE, to_cents
 if TYPE_CHECKING:
     from .budget import Budget
 
-__all__ = ["write_budget", "MONEY_FORMAT"]
+__all__ = ["write_budget", "write_budget_csv", "budget_csv_frame", "MONEY_FORMAT"]
 
 MONEY_FORMAT = "#,##0.00"
 _HEAD = Font(bold=True)
@@ -39,8 +39,11 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, money: set[str], headers:
     ws.append(headers)
     for c in ws[1]:
         c.font, c.fill, c.alignment = _HEAD, _FILL, Alignment(wrap_text=True, vertical="center")
+        excel_safe_cell(c)
     for row in df.itertuples(index=False):
         ws.append([v.item() if hasattr(v, "item") else v for v in row])
+        for c in ws[ws.max_row]:
+            excel_safe_cell(c)
     for j, col in enumerate(df.columns, start=1):
         letter = get_column_letter(j)
         if col in money:
@@ -112,7 +115,7 @@ def _notes(b: "Budget", lang: str) -> pd.DataFrame:
 def write_budget(b: "Budget", path: Any, lang: str = "zh") -> Path:
     """Write the workbook of ``b`` to ``path`` atomically; sheet names and headers in ``lang``."""
     check_lang(lang)
-    path = Path(path)
+    path = check_output_target(path, "file")
     wb = Workbook()
     wb.remove(wb.active)
     for key, df, money, headers in _views(b, lang):
@@ -120,13 +123,22 @@ def write_budget(b: "Budget", path: Any, lang: str = "zh") -> Path:
     n = _notes(b, lang)
     _sheet(wb, flabel(SHEET_LABELS, "notes", lang), n, set(),
            [flabel(COLUMN_LABELS, "item", lang), flabel(COLUMN_LABELS, "text", lang)])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, wb.save)
+    return path
+
+
+def budget_csv_frame(b: "Budget", lang: str = "zh") -> pd.DataFrame:
+    """The tidy budget table with labels in ``lang``, formula-safe: what every budget CSV holds."""
+    df = b.table.copy()
+    df["line"] = [flabel(LINE_LABELS, v, lang) for v in df["line"]]
+    df["tier"] = [flabel(TIER_LABELS, v, lang) for v in df["tier"]]
+    return excel_safe_frame(df.rename(columns={c: flabel(COLUMN_LABELS, c, lang) for c in df.columns}))
+
+
+def write_budget_csv(b: "Budget", path: Any, lang: str = "zh") -> Path:
+    """Write :func:`budget_csv_frame` to ``path`` atomically (UTF-8 with BOM, so Excel reads the Chinese)."""
+    check_lang(lang)
+    path = check_output_target(path, "file")
+    data = budget_csv_frame(b, lang).to_csv(index=False).encode("utf-8-sig")
+    atomic_write(path, lambda fh: fh.write(data))
     return path

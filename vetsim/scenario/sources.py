@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from ..files import display_path
 
 __all__ = ["RawScenario", "RawRow", "read_raw", "decode_csv_bytes"]
 
@@ -189,7 +190,7 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
     folder = Path(folder)
     problems: list[Problem] = []
     if not folder.is_dir():
-        problems.append(_problem(str(folder), "找不到情景文件夹", "scenario folder not found"))
+        problems.append(_problem(display_path(folder), "找不到情景文件夹", "scenario folder not found"))
         return RawScenario(folder, {}, [], {}, problems)
     yaml_path = folder / "scenario.yaml"
     data = _load_yaml(yaml_path, problems)
@@ -203,8 +204,10 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
             return RawScenario(folder, {}, [], {}, problems)
         base_dir = (folder / str(base_ref)).resolve()
         if not (base_dir / "scenario.yaml").is_file():
-            problems.append(_problem(label, f"叠加方案的基础情景不存在：{base_dir}",
-                                     f"the overlay's base scenario does not exist: {base_dir}", "base", "base"))
+            shown = repr(str(base_ref)[:120])  # as written in the file: never an absolute path it did not hold
+            problems.append(_problem(label, f"叠加方案的基础情景不存在：{shown}（相对于本情景文件夹）",
+                                     f"the overlay's base scenario does not exist: {shown} (relative to this scenario's folder)",
+                                     "base", "base"))
             return RawScenario(folder, {}, [], {}, problems)
         base = read_raw(base_dir, tables, _depth + 1)
         problems.extend(base.problems)

@@ -51,10 +51,13 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..files import check_output_target, display_path
     from ..scenario import load_scenario
     from .runner import simulate
 
     zh = args.lang == "zh"
+    if args.out:
+        check_output_target(args.out, "folder", args.force)  # before minutes of simulation, not after
     sc = load_scenario(args.path)
     res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=True)
     m = res.meta
@@ -70,8 +73,8 @@ def _run(args: argparse.Namespace) -> int:
               "by rule, without make-up workdays.")
     print(format_kpis(res.summary, args.lang))
     if args.out:
-        out = res.to_parquet(Path(args.out))
-        print(f"结果已写入 {out}" if zh else f"Results written to {out}")
+        out = res.to_parquet(Path(args.out), force=args.force)
+        print(f"结果已写入 {display_path(out)}" if zh else f"Results written to {display_path(out)}")
     return 0
 
 
@@ -109,6 +112,7 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
     p.add_argument("--seed", type=int, default=None, help="random seed (default: scenario)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--out", default=None, help="folder for the Parquet results")
+    p.add_argument("--force", action="store_true", help="write into --out even if it is a non-empty folder vetsim did not create")
     add_common(p)
     p.set_defaults(handler=_run)
     c = subparsers.add_parser("calibrate", help="compare the simulation with the figures in calibration.csv (校准)")

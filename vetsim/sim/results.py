@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..files import atomic_folder, verify_manifest
 from ..kpis import KPIS
 from ..stats import t_quantile
 
@@ -48,21 +47,6 @@ def summarise(per_rep: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["metric", "level", "case_type"], key=lambda s: s.map(keys[s.name]))
     cols = ["metric", "level", "case_type", "mean", "ci_low", "ci_high", "replications", "unit", "label_zh", "label_en"]
     return out[cols].reset_index(drop=True)
-
-
-def _atomic(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,28 +88,37 @@ class Results:
             raise KeyError(f"no value for {metric!r} at level {level!r}, case type {case_type!r}")
         return float(hit["mean"].iloc[0])
 
-    def to_parquet(self, folder: str | Path) -> Path:
-        """Write every frame as ``<name>.parquet`` and ``meta.json`` into ``folder``, each file atomically."""
+    def to_parquet(self, folder: str | Path, force: bool = False) -> Path:
+        """Write every frame as ``<name>.parquet`` and ``meta.json`` into ``folder`` as a whole.
+
+        The folder is filled as a temp sibling and renamed into place with a manifest
+        (:func:`vetsim.files.atomic_folder`): an interrupted write leaves the old folder or none,
+        never new frames beside an old ``meta.json``. ``folder`` must not be a scenario or a
+        non-empty folder vetsim did not write (unless ``force``); its parent must exist.
+        """
         out = Path(folder)
-        out.mkdir(parents=True, exist_ok=True)
         frames = {name: getattr(self, name) for name in FRAMES}
         if self.per_replication is not None:
             frames["per_replication"] = self.per_replication
         if self.work is not None:
             frames["work"] = self.work
-        for name, df in frames.items():
-            _atomic(out / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
         text = json.dumps(self.meta, ensure_ascii=False, indent=2, default=str)
-        _atomic(out / "meta.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        with atomic_folder(out, "results", force=force,
+                           meta={"scenario_hash": self.meta.get("scenario_hash"), "seed": self.meta.get("seed")}) as tmp:
+            for name, df in frames.items():
+                df.to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / "meta.json").write_text(text, encoding="utf-8")
         return out
 
     @classmethod
     def from_parquet(cls, folder: str | Path) -> "Results":
-        """Read back what :meth:`to_parquet` wrote."""
+        """Read back what :meth:`to_parquet` wrote; a folder whose manifest does not match is refused."""
         src = Path(folder)
+        listed = verify_manifest(src, "results", (*(f"{n}.parquet" for n in FRAMES), "meta.json"))["files"]
         frames = {name: pd.read_parquet(src / f"{name}.parquet") for name in FRAMES}
         per = src / "per_replication.parquet"
         work = src / "work.parquet"
         meta = json.loads((src / "meta.json").read_text(encoding="utf-8"))
-        return cls(**frames, meta=meta, per_replication=pd.read_parquet(per) if per.exists() else None,
-                   work=pd.read_parquet(work) if work.exists() else None)
+        per_rep = pd.read_parquet(per) if "per_replication.parquet" in listed else None
+        return cls(**frames, meta=meta, per_replication=per_rep,
+                   work=pd.read_parquet(work) if "work.parquet" in listed else None)

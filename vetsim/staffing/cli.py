@@ -26,6 +26,7 @@ _COLS = {
 
 
 def _handler(args: argparse.Namespace) -> int:
+    from ..files import check_output_target, display_path
     from ..scenario import load_scenario
     from .simcheck import optimize_confirmed
     from .solver import optimal_staff
@@ -34,6 +35,8 @@ def _handler(args: argparse.Namespace) -> int:
     lang = args.lang
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):
         raise StaffArgumentError("预算和编制总数必须大于 0", "budget and headcount must be greater than 0")
+    if args.out:
+        check_output_target(args.out, "folder", args.force)  # before the optimisation, not after
     sc = load_scenario(args.path)
     conf = None
     with warnings.catch_warnings():
@@ -64,8 +67,8 @@ def _handler(args: argparse.Namespace) -> int:
                   + ("every site meets the targets" if not fails else f"{len(fails)} sites fail: {', '.join(fails)}")
                   + f" ({rounds} round(s))")
     if args.out:
-        out = plan.save(args.out)
-        print(("方案已保存：" if lang == "zh" else "Plan saved: ") + str(out))
+        out = plan.save(args.out, force=args.force)
+        print(("方案已保存：" if lang == "zh" else "Plan saved: ") + display_path(out))
     return 0 if conf is None or conf.all_hold else 1
 
 
@@ -77,6 +80,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
                        help="total yearly site cost (staff + overhead) to stay within")
     limit.add_argument("--headcount", type=int, default=None, metavar="N", help="total posts to stay within")
     p.add_argument("--out", default=None, metavar="DIR", help="save the plan as a scenario overlay folder")
+    p.add_argument("--force", action="store_true", help="write into --out even if it is a non-empty folder vetsim did not create")
     p.add_argument("--no-confirm", action="store_true", help="skip the confirmation by simulation")
     p.add_argument("--replications", type=int, default=None, help="replications per confirmation round")
     p.add_argument("--workers", type=int, default=1, help="worker processes for the simulation")

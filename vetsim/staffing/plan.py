@@ -11,7 +11,6 @@ import csv
 import dataclasses
 import io
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,13 @@ import yaml
 
 from .. import __version__
 from ..errors import VetsimError
+from ..files import atomic_folder, check_output_target, excel_safe_frame
 from ..scenario import Scenario
 from ..work.demand import derive_demand
 from .kpis import evaluate_arrays
 from .solver import Allocation, StaffTargets, _shared_load, staff_targets
 
-__all__ = ["Plan", "build_plan", "PlanSaveError"]
+__all__ = ["Plan", "build_plan", "PlanSaveError", "plan_csv"]
 
 
 class PlanSaveError(VetsimError):
@@ -82,54 +82,58 @@ class Plan:
                 f"yearly site cost {t['cost_before']:,.0f} -> {t['cost_after']:,.0f} yuan; "
                 f"{n_ok}/{n} sites meet the targets (analytic estimate); {len(self.changed())} sites change.")
 
-    def save(self, folder: str | Path, lang: str = "zh") -> Path:
-        """Write the plan as an overlay folder (scenario.yaml + sites.csv patch + plan.csv), atomically per file."""
-        out = Path(folder).resolve()
+    def save(self, folder: str | Path, lang: str = "zh", force: bool = False) -> Path:
+        """Write the plan as an overlay folder (scenario.yaml + sites.csv patch + plan.csv) as a whole.
+
+        The folder is written by :func:`vetsim.files.atomic_folder`: a scenario folder (the base or
+        any other) is never overwritten, a non-empty folder vetsim did not write only with ``force``.
+        """
+        out = Path(folder)
         if self.base.path is None:
             raise PlanSaveError("基础情景没有文件夹路径，无法保存叠加方案", "the base scenario has no folder, so no overlay can refer to it")
         base_dir = Path(self.base.path).resolve()
-        if out == base_dir:
+        check_output_target(out, "folder", force)
+        if out.resolve() == base_dir:
             raise PlanSaveError("不能把方案保存到基础情景的文件夹中", "the plan cannot be saved into its base scenario's folder")
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise PlanSaveError(f"无法创建文件夹 {out}：{exc}", f"cannot create folder {out}: {exc}") from exc
         name = self.base.spec.name
         doc = {
-            "base": os.path.relpath(base_dir, out),
+            "base": os.path.relpath(base_dir, out.resolve()),  # the temp folder is a sibling: same relative path
             "name": {"zh": f"{name.zh}（人员优化方案）", "en": f"{name.en} (staffing plan)"},
             "description": {"zh": self.summary("zh"), "en": self.summary("en")},
         }
         header = ("# 由 vetsim staff 生成的人员方案（叠加在基础情景之上）/ staffing plan written by vetsim staff\n"
                   f"# vetsim {__version__}; base scenario hash {self.base.hash()[:12]}\n")
-        sites_csv = out / "sites.csv"
-        if self.changes:
-            buf = io.StringIO()
-            w = csv.writer(buf, lineterminator="\n")
-            w.writerow(["site_id", "funded_staff", "parttime_staff"])
-            for sid in sorted(self.changes):
-                w.writerow([sid, self.changes[sid]["funded_staff"], self.changes[sid]["parttime_staff"]])
-            _atomic_write(sites_csv, buf.getvalue())
-        elif sites_csv.exists():
-            sites_csv.unlink()
-        _atomic_write(out / "plan.csv", self.table.to_csv(index=False))
-        _atomic_write(out / "scenario.yaml", header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+        with atomic_folder(out, "plan", force=force, meta={"base_scenario_hash": self.base.hash()}) as tmp:
+            if self.changes:
+                buf = io.StringIO()
+                w = csv.writer(buf, lineterminator="\n")
+                w.writerow(["site_id", "funded_staff", "parttime_staff"])
+                for sid in sorted(self.changes):
+                    w.writerow([sid, self.changes[sid]["funded_staff"], self.changes[sid]["parttime_staff"]])
+                (tmp / "sites.csv").write_text(buf.getvalue(), encoding="utf-8")
+            (tmp / "plan.csv").write_text(plan_csv(self.table), encoding="utf-8")
+            (tmp / "scenario.yaml").write_text(header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
+                                               encoding="utf-8")
         return out
 
 
+# plan.csv columns rounded for people: yuan to the cent, shares and utilisation to 4 decimals, minutes to 2
+_CSV_DECIMALS = {"cost_before_yuan": 2, "cost_after_yuan": 2, "service_level_before": 4, "service_level_after": 4,
+                 "utilisation_before": 4, "utilisation_after": 4, "mean_wait_before_min": 2, "mean_wait_after_min": 2}
+
+
+def plan_csv(table: pd.DataFrame) -> str:
+    """``plan.csv`` text: rounded (no ``1.17e-09``), never in scientific notation, formula-safe text."""
+    df = excel_safe_frame(table.round(_CSV_DECIMALS))
+    return df.to_csv(index=False, lineterminator="\n", float_format=_short)
+
+
+def _short(x: float) -> str:
+    text = f"{x:.4f}".rstrip("0").rstrip(".") if "." in f"{x:.4f}" else f"{x:.4f}"
+    return "0" if text == "-0" else text
+
+
 _MODE_ZH = {"min_cost": "达标最低成本", "budget": "预算内最优", "headcount": "编制总数内最优"}
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def build_plan(base: Scenario, alloc: Allocation, meta: dict[str, Any] | None = None) -> Plan:

@@ -9,7 +9,6 @@ in Chinese exactly as ``vetsim validate`` would.
 from __future__ import annotations
 
 import dataclasses
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..files import atomic_write_bytes, check_output_target
 from ..fiscal import RANGE_DRAWS
 from ..scenario import Scenario, ScenarioSpec, validate_scenario
 from ..scenario.fiscal_spec import GOV_TIERS
@@ -190,12 +190,9 @@ class BudgetExplorer(App):
 
     def csv_table(self) -> pd.DataFrame:
         """The tidy budget table with labels in the app's language (what the CSV download holds)."""
-        from ..fiscal.labels import COLUMN_LABELS, LINE_LABELS, TIER_LABELS, flabel
+        from ..fiscal.excel import budget_csv_frame
 
-        df = self.budget.table.copy()
-        df["line"] = [flabel(LINE_LABELS, v, self.lang) for v in df["line"]]
-        df["tier"] = [flabel(TIER_LABELS, v, self.lang) for v in df["tier"]]
-        return df.rename(columns={c: flabel(COLUMN_LABELS, c, self.lang) for c in df.columns})
+        return budget_csv_frame(self.budget, self.lang)
 
     def _excel_bytes(self) -> bytes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -207,10 +204,5 @@ class BudgetExplorer(App):
         """Write the Excel and CSV files into ``folder`` atomically (for scripts; the app shows links)."""
         out = {}
         for name, data in (("budget.xlsx", self.xlsx_bytes), ("budget.csv", self.csv_bytes)):
-            target = Path(folder) / name
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{name}.")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-            out[name] = target
+            out[name] = atomic_write_bytes(check_output_target(Path(folder) / name, "file"), data)
         return out

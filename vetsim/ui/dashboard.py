@@ -9,7 +9,6 @@ them out and never recomputes the model.
 from __future__ import annotations
 
 import html
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..files import atomic_write_bytes, check_output_target
 from ..scenario import Scenario
 from .common import CSS, App, download_link, env_int, figure_png, kpi_card
 from .fields import FieldSpec, build_widget, read_field
@@ -188,16 +188,13 @@ class MeetingDashboard(App):
         """The one-page brief (``vetsim.report``) as PNG or PDF bytes, shown as a download link;
         also written to ``path`` (atomically) if given."""
         fmt = read_field(EXPORT_FIELD, fmt)
+        target = check_output_target(path, "file") if path is not None else None  # before the work
         if self.brief is None:
             self.run()
         with tempfile.TemporaryDirectory() as tmp:
             data = self.brief.save(Path(tmp) / f"brief.{fmt}").read_bytes()
-        if path is not None:
-            target = Path(path)
-            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp_name, target)
+        if target is not None:
+            atomic_write_bytes(target, data)
         self.exports[fmt] = data
         self.export_links.value = "".join(
             download_link(d, f"brief.{f}", _MIME[f], self.t(f"下载简报 {f.upper()}", f"Download brief {f.upper()}"))

@@ -1,16 +1,15 @@
 """Save an edited staffing as a new overlay folder (``scenario.yaml`` with ``base:`` and ``site_updates``).
 
 Why an overlay: a proposal should say only what changes, so that a reader sees the decision and the
-base scenario stays the single source of every other number. The folder is written atomically: a
-temporary folder next to the target is filled, loaded back and checked, then renamed into place.
+base scenario stays the single source of every other number. The folder is written as a whole by
+:func:`vetsim.files.atomic_folder`: a temporary folder next to the target is filled, loaded back and
+checked, then renamed into place; a scenario folder that vetsim did not save is never replaced.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import VetsimError
+from ..files import atomic_folder, check_output_target
 from ..scenario import Scenario, load_scenario
 
 __all__ = ["save_overlay", "overlay_updates", "OverlayError", "FOLDER_PATTERN"]
@@ -57,7 +57,9 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     """Write ``folder`` as an overlay of ``base`` with ``changes``; return the folder.
 
     The written overlay is loaded back before it is moved into place, and its sites must equal the
-    edited sites, so a saved proposal always opens and always means what the user saw.
+    edited sites, so a saved proposal always opens and always means what the user saw. With
+    ``overwrite`` an earlier proposal saved by vetsim (unchanged since) is replaced; any other
+    scenario folder never is.
     """
     folder = Path(folder)
     if not re.fullmatch(FOLDER_PATTERN, folder.name):
@@ -70,11 +72,11 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
         raise OverlayError("人员配置与基础情景相同，没有需要保存的修改", "staffing equals the base; nothing to save")
     if folder.exists() and not overwrite:
         raise OverlayError(f"文件夹 {folder.name} 已存在；请换一个名称", f"folder {folder.name} exists; choose another name")
-    parent = folder.parent
-    parent.mkdir(parents=True, exist_ok=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)  # the app's own proposals folder
+    check_output_target(folder, "folder")
     edited = base.with_site_changes(changes)
     doc = {
-        "base": os.path.relpath(base.path, folder.resolve()),  # resolved from the overlay folder
+        "base": os.path.relpath(base.path, folder.resolve()),  # resolved from the overlay folder (a sibling of the temp one)
         "name": {"zh": name_zh or f"{base.name('zh')}（方案：{folder.name}）",
                  "en": name_en or f"{base.name('en')} (proposal: {folder.name})"},
         "site_updates": overlay_updates(base, changes),
@@ -82,20 +84,9 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     text = ("# Staffing proposal saved from the vetsim staffing explorer (人员配置方案，由工作台保存).\n"
             "# Only what changes is written here; everything else comes from the base scenario.\n"
             + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
-    try:
+    with atomic_folder(folder, "overlay", meta={"base_scenario_hash": base.hash()}) as tmp:
         (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
         check = load_scenario(tmp)
         if check.sites != edited.sites:
             raise OverlayError("保存的方案与编辑结果不一致，未保存", "the saved overlay differs from the edit; not saved")
-        if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=parent))
-            os.replace(folder, old / folder.name)
-            os.replace(tmp, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, folder)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return folder
