@@ -11,7 +11,7 @@ from ..errors import Problem, ScenarioError
 from .limits import limit
 from .checks import cross_check, size_problems
 from .fiscal_spec import check_fiscal
-from .model import Scenario
+from .model import Scenario, canonical_rows
 from .problems import from_validation_error, show_key
 from .rows import CORE_TABLES, TABLES, SiteRow
 from .sources import RawRow, RawScenario, read_raw
@@ -171,7 +171,8 @@ def load_scenario(path: str | Path) -> Scenario:
         site_ids = {r.cells.get("site_id", "") for r in raw.tables.get("sites.csv", [])}
         problems += _all_checks(spec, tables, _locator(kept), frozenset(incomplete), site_ids)
         raise ScenarioError(_capped(problems))
-    extra = tuple((name, rows) for name, rows in tables.items() if name not in CORE_TABLES)
+    # fiscal tables in canonical row order (Monte Carlo draws follow row order; see canonical_rows)
+    extra = tuple((name, canonical_rows(name, rows)) for name, rows in tables.items() if name not in CORE_TABLES)
     scenario = Scenario(spec, tables["sites.csv"], tables["caseload.csv"], tables["backlog.csv"],  # type: ignore[arg-type]
                         extra, folder.resolve())
     problems = _all_checks(spec, tables, _locator(kept))

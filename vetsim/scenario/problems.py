@@ -94,6 +94,7 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     "less_than": ("应小于 {lt}，实际为 {input}", "must be < {lt}, got {input}"),
     "literal_error": ("只允许 {expected}，实际为 {input}", "allowed: {expected}; got {input}"),
     "string_too_short": ("不能为空", "must not be empty"),
+    "string_too_long": ("最多 {max_length} 个字符", "must be at most {max_length} characters long"),
     "too_short": ("至少需要 {min_length} 项", "needs at least {min_length} item(s)"),
     "string_pattern_mismatch": (
         "只能包含字母、数字、下划线和连字符，实际为 {input}",

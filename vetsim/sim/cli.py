@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,8 +49,13 @@ def _run(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from .runner import simulate
 
+    from ..scenario.advice import format_warnings, scenario_warnings
+
     zh = args.lang == "zh"
     sc = load_scenario(args.path)
+    warned = format_warnings(scenario_warnings(sc), args.lang)
+    if warned:
+        print(warned, file=sys.stderr)
     res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=True)
     m = res.meta
     head = (f"情景：{m['scenario_name']['zh']}  重复 {m['replications']} 次  随机种子 {m['seed']}  "
