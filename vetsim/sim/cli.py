@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import cliargs
+
 __all__ = ["register", "format_kpis"]
 
 _LEVELS = {"all": ("全县", "All levels"), "county_center": ("县级服务中心", "County center"),
@@ -79,9 +81,9 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
     """Add ``simulate`` to the ``vetsim`` command line."""
     p = subparsers.add_parser("simulate", help="simulate the caseload flow (仿真业务流转)")
     p.add_argument("path", help="scenario folder")
-    p.add_argument("--replications", type=int, default=None, help="number of replications (default: scenario)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: scenario)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--replications", type=cliargs.replications, default=None, help="number of replications (default: scenario)")
+    p.add_argument("--seed", type=cliargs.seed, default=None, help="random seed (default: scenario)")
+    p.add_argument("--workers", type=cliargs.workers, default=1, help="worker processes (default 1)")
     p.add_argument("--out", default=None, help="folder for the Parquet results")
     add_common(p)
     p.set_defaults(handler=_run)
