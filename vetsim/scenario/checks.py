@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..errors import Problem
-from .limits import limit, limit_message
+from .limits import limit, limit_message, simulated_cases, yearly_cases
 from .rows import BacklogRow, CaseloadRow, SiteRow
 from .spec import LEVELS, ScenarioSpec
 
@@ -164,11 +164,11 @@ def size_problems(spec: ScenarioSpec, tables: dict[str, tuple[Any, ...]], locate
         if n > limit(lim):
             out.append(Problem(name, "", "", *limit_message(lim, n)))
     caseload = tables.get("caseload.csv", ())
-    yearly = sum(r.yearly_volume for r in caseload) + sum(r.open_cases for r in tables.get("backlog.csv", ()))
+    yearly = yearly_cases(caseload, tables.get("backlog.csv", ()))
     if yearly > limit("yearly_cases"):
         out.append(Problem(*locate("caseload.csv", 0, "yearly_volume"), *limit_message("yearly_cases", yearly)))
     sim = spec.simulation
-    simulated = sim.replications * yearly * sim.days / 365
+    simulated = simulated_cases(sim.days, yearly, sim.replications)
     if yearly <= limit("yearly_cases") and simulated > limit("simulated_cases"):
         out.append(Problem("scenario.yaml", "simulation.replications", "simulation.replications",
                            *limit_message("simulated_cases", simulated)))

@@ -14,10 +14,12 @@ memory of an ordinary office PC.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import VetsimError
 
-__all__ = ["Limit", "LIMITS", "LimitError", "check_limit", "limit"]
+__all__ = ["Limit", "LIMITS", "LimitError", "check_limit", "check_simulation_size", "limit", "limit_message",
+           "simulated_cases", "yearly_cases"]
 
 
 class LimitError(VetsimError, ValueError):
@@ -80,3 +82,20 @@ def limit_message(name: str, value: float, where_zh: str = "", where_en: str = "
     return (f"{pre_zh}{lim.what_zh}为 {_fmt(value)}，超过上限 {_fmt(lim.value)}（见 README“输入上限”）",
             f"{pre_en}{lim.what_en} is {_fmt(value)}, above the maximum of {_fmt(lim.value)} "
             "(see README, 'Limits')")
+
+
+def yearly_cases(caseload: Any, backlog: Any) -> float:
+    """New cases a year (all caseload rows) plus the cases open at the start (backlog rows)."""
+    return sum(r.yearly_volume for r in caseload) + sum(r.open_cases for r in backlog)
+
+
+def simulated_cases(days: int, yearly: float, replications: int) -> float:
+    """Cases a simulation of ``days`` days handles over all replications."""
+    return replications * yearly * days / 365
+
+
+def check_simulation_size(scenario: Any, replications: int) -> None:
+    """Refuse, before the run, more replications or simulated cases than the documented maxima."""
+    check_limit("replications", replications)
+    yearly = yearly_cases(scenario.caseload, scenario.backlog)
+    check_limit("simulated_cases", simulated_cases(scenario.spec.simulation.days, yearly, replications))
