@@ -49,7 +49,7 @@ LIMITS: dict[str, Limit] = {
     "yearly_cases": Limit(2_000_000, "每年案件总量（caseload.csv 各行 yearly_volume 之和）",
                           "cases a year (sum of yearly_volume in caseload.csv)"),
     "replications": Limit(10_000, "仿真重复次数", "simulation replications"),
-    "simulated_cases": Limit(5_000_000, "仿真案件总数（重复次数 × 仿真期内案件数）",
+    "simulated_cases": Limit(10_000_000, "仿真案件总数（重复次数 × 仿真期内案件数）",
                              "simulated cases (replications x cases in the simulated period)"),
     "draws": Limit(100_000, "蒙特卡洛抽样次数", "Monte Carlo draws"),
     "draw_cells": Limit(20_000_000, "蒙特卡洛抽样规模（抽样次数 × （申请人数 + 待筛查人数））",

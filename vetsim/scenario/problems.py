@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import reprlib
 import types
 import typing
@@ -64,6 +65,8 @@ def _show(value: Any, width: int = 60) -> str:
     ``repr()`` of a whole value is never taken: a YAML alias bomb is a small graph whose full
     text is exponentially long; ``reprlib`` stops after a few items and levels.
     """
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
     try:
         text = _REPR.repr(value)
     except Exception:  # noqa: BLE001 - e.g. an int beyond Python's digit limit

@@ -141,9 +141,10 @@ def _check_nodes(root: yaml.Node, label: str) -> list[Problem]:
                 stack.append((k, False))
     expanded = size[id(root)]
     if expanded - len(size) > cap:
-        zh, en = limit_message("yaml_alias_nodes", expanded - len(size))
-        problems.append(_problem(label, f"YAML 别名（&/*）展开过多，可能是恶意文件；{zh}",
-                                 f"YAML aliases (&/*) expand too much (a hostile file?); {en}"))
+        problems.append(_problem(label, f"YAML 别名（&/*）展开后新增的节点超过上限 {cap:,}，可能是恶意文件；"
+                                        "请直接写出内容，少用别名（见 README“输入上限”）",
+                                 f"YAML aliases (&/*) add more than {cap:,} nodes when expanded (a hostile file?); "
+                                 "write the content out and use fewer aliases (see README, 'Limits')"))
     return problems
 
 
