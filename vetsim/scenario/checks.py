@@ -153,6 +153,8 @@ def cross_check(spec: ScenarioSpec | None, sites: tuple[SiteRow, ...], caseload:
         return out
     out += _check_caseload(spec, caseload, locate, "caseload.csv" not in incomplete)
     ids = {s.site_id for s in sites} | (all_site_ids or set())
+    if "sites.csv" in incomplete and not ids:  # sites.csv could not be read at all: nothing to check against
+        return out
     return out + _check_backlog(spec, backlog, ids, locate)
 
 
