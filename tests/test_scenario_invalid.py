@@ -35,11 +35,32 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "missing_file": ("missing_file/sites.csv", "", "找不到必需的文件", "required file not found"),
     "bad_overlay_update": ("bad_overlay_update/scenario.yaml", "site_updates[0]", "未知或不可修改的字段",
                            "allowed: away_share, funded_staff"),
+    # issue 11, item 6: gaps that used to pass validation or crash later
+    "negative_cost": ("negative_cost/scenario.yaml", "costs", "年成本应在 0 到", "between 0 and"),
+    "huge_cost": ("huge_cost/scenario.yaml", "costs", "年成本应在 0 到", "got 1e+308"),
+    "wait_target_negative": ("wait_target_negative/scenario.yaml", "targets", "等待时间目标", "wait_minutes must be > 0"),
+    "service_level_seven": ("service_level_seven/scenario.yaml", "targets", "service_level=7", "between 0 and 1"),
+    "deadline_overflow": ("deadline_overflow/caseload.csv", "第2行 deadline_working_days 列", "应不大于 3660",
+                          "<= 3660"),
+    "duplicate_yaml_key": ("duplicate_yaml_key/scenario.yaml", "第 4 行", "'horizon_years' 在同一映射中重复出现",
+                           "appears twice"),
+    "invisible_name": ("invisible_name/scenario.yaml", "name.zh", "不可见字符", "invisible characters"),
+    "start_date_far": ("start_date_far/scenario.yaml", "simulation.start_date", "应不大于 2100-12-31",
+                       "got 9999-12-01"),
+    "base_cycle": ("inner/scenario.yaml", "base", "base 链形成循环", "the base chain loops"),
+    "semicolon_csv": ("semicolon_csv/sites.csv", "第1行", "分号", "semicolons"),
+    "alias_bomb": ("alias_bomb/scenario.yaml", "", "YAML 别名", "aliases"),
 }
+# fixtures that load but draw a warning (issue 11, item 6): fixture -> words of the Chinese warning
+WARNED: dict[str, str] = {
+    "never_arrives": "案件永远不会到达",
+    "one_minute_a_day": "利用率估计超过 100%",
+}
+OTHER = ["several_errors", "cross_row_errors", "type_error_flood"]
 
 
 def test_every_fixture_has_an_expectation():
-    assert sorted(p.name for p in INVALID.iterdir() if p.is_dir()) == sorted([*EXPECTED, "several_errors"])
+    assert sorted(p.name for p in INVALID.iterdir() if p.is_dir()) == sorted([*EXPECTED, *WARNED, *OTHER])
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -64,7 +85,7 @@ def test_all_errors_of_a_scenario_are_reported_at_once():
                       ("several_errors/sites.csv", "row 2, column online_share")}
 
 
-@pytest.mark.parametrize("name", sorted([*EXPECTED, "several_errors"]))
+@pytest.mark.parametrize("name", sorted([*EXPECTED, *OTHER]))
 def test_cli_validate_reports_without_traceback(name, capsys):
     assert main(["validate", str(INVALID / name)]) == 2
     err = capsys.readouterr().err
@@ -82,3 +103,37 @@ def test_console_script_exit_codes(sample_path):
     missing = subprocess.run([sys.executable, "-m", "vetsim.cli", "validate", "no/such/folder"],
                              capture_output=True, text=True)
     assert missing.returncode == 2 and "找不到情景文件夹" in missing.stderr
+
+
+def test_cross_row_checks_run_despite_type_errors_in_other_rows():
+    """Guards issue 11 item 6: an unknown parent was hidden until a type error elsewhere was fixed."""
+    with pytest.raises(vetsim.ScenarioError) as info:
+        vetsim.load_scenario(INVALID / "cross_row_errors")
+    places = {(p.file, p.where_en) for p in info.value.problems}
+    assert places == {("cross_row_errors/sites.csv", "row 2, column funded_staff"),
+                      ("cross_row_errors/sites.csv", "row 3, column parent_id")}, places
+
+
+def test_same_error_on_many_rows_is_one_message():
+    """Guards issue 11 item 6: one message per column problem, not one per row (a flood)."""
+    with pytest.raises(vetsim.ScenarioError) as info:
+        vetsim.load_scenario(INVALID / "type_error_flood")
+    (p,) = info.value.problems
+    assert "15" in p.where_zh and "funded_staff" in p.where_zh and "应为整数" in p.message_zh
+
+
+@pytest.mark.parametrize("name", sorted(WARNED))
+def test_impossible_scenarios_load_with_a_warning(name, capsys):
+    """Guards issue 11 item 6: no case can arrive / utilisation of 500%: loaded, but the user is warned."""
+    from vetsim.scenario.advice import scenario_warnings
+
+    warnings = scenario_warnings(vetsim.load_scenario(INVALID / name))
+    assert any(WARNED[name] in w.message_zh for w in warnings), warnings
+    assert main(["validate", str(INVALID / name)]) == 0
+    assert WARNED[name] in capsys.readouterr().err
+
+
+def test_sample_scenario_draws_no_warning(sample):
+    from vetsim.scenario.advice import scenario_warnings
+
+    assert scenario_warnings(sample) == []

@@ -6,27 +6,9 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from .. import cliargs
+
 __all__ = ["register"]
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数 / must be a positive integer: {text!r}")
-    return n
-
-
-def _seed(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"应为非负整数 / must be a non-negative integer: {text!r}")
-    return n
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -55,10 +37,10 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("baseline", help="baseline scenario folder")
     p.add_argument("--compare", metavar="PROPOSAL", help="proposal scenario folder to compare with")
     p.add_argument("--out", default="brief.pdf", help="output file: .pdf, .png, .html or .svg (default brief.pdf)")
-    p.add_argument("--replications", type=_positive, help="simulation replications (default: the scenario's)")
-    p.add_argument("--seed", type=_seed, help="random seed for both scenarios (default: the baseline's)")
-    p.add_argument("--workers", type=_positive, default=1, help="worker processes for the simulation")
-    p.add_argument("--draws", type=_seed, default=DEFAULT_DRAWS,
+    p.add_argument("--replications", type=cliargs.replications, help="simulation replications (default: the scenario's)")
+    p.add_argument("--seed", type=cliargs.seed, help="random seed for both scenarios (default: the baseline's)")
+    p.add_argument("--workers", type=cliargs.workers, default=1, help="worker processes for the simulation")
+    p.add_argument("--draws", type=cliargs.draws, default=DEFAULT_DRAWS,
                    help=f"Monte Carlo draws of the budget range (default {DEFAULT_DRAWS}; 0 = exact, no range)")
     p.add_argument("--paper", choices=("16:9", "a4"), default="16:9",
                    help="page: 16:9 for the projector (default) or a4 (A4 landscape, for printing)")

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from .. import cliargs
 from .errors import FiscalError
 
 __all__ = ["register", "format_budget"]
@@ -61,8 +62,8 @@ def _run(args: argparse.Namespace) -> int:
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     p = subparsers.add_parser("budget", help="yearly fiscal burden by level of government (财政负担测算)")
     p.add_argument("path", help="scenario folder")
-    p.add_argument("--draws", type=int, default=0, help="Monte Carlo draws (default 0: exact values)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's seed)")
+    p.add_argument("--draws", type=cliargs.draws, default=0, help="Monte Carlo draws (default 0: exact values)")
+    p.add_argument("--seed", type=cliargs.seed, default=None, help="random seed (default: the scenario's seed)")
     p.add_argument("--xlsx", default=None, help="also write an Excel workbook to this file")
     p.add_argument("--csv", default=None, help="also write the tidy table as CSV (UTF-8) to this file")
     add_common(p)

@@ -20,10 +20,11 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..scenario.fiscal_spec import REGION_TIERS, SIContinuation, parse_month
+from ..scenario.limits import check_limit
 from .draws import Draws
 from .flows import Flow
 
-__all__ = ["SIPeople", "MonthGrid", "month_grid", "si_flows", "STATUS"]
+__all__ = ["SIPeople", "MonthGrid", "month_grid", "si_flows", "check_draw_size", "STATUS"]
 
 STATUS = ("eligible", "ineligible", "pending")
 
@@ -171,6 +172,19 @@ def _cohort_first_month(cohort: Any, monte_carlo: bool) -> int:
     return parse_month(cohort.interrupted_to, end=True) - max(1, int(round(12 * longest))) + 1
 
 
+def check_draw_size(n_draws: int, n_people: int, cohort: Any) -> None:
+    """Refuse, before any array is allocated, a Monte Carlo run larger than the documented limits.
+
+    Memory grows with draws x (applicants + cohort people): a few arrays of that many float64.
+    """
+    check_limit("draws", n_draws)
+    heads = 0.0
+    if cohort is not None and n_draws:
+        c = cohort.count
+        heads = max(c.value, c.dist.high) if c.dist is not None else c.value
+    check_limit("draw_cells", n_draws * (n_people + max(heads, 0.0)))
+
+
 def si_flows(si: SIContinuation, params: dict[str, Any], people: SIPeople, years: np.ndarray,
              draws: Draws, region_tier: str) -> tuple[list[Flow], dict[str, Any]]:
     """Yearly flows of the continuation line, and facts for the report (liabilities, unpaid after the horizon).
@@ -180,6 +194,7 @@ def si_flows(si: SIContinuation, params: dict[str, Any], people: SIPeople, years
     """
     rng = draws.rng("si_continuation")
     n, nt = draws.n, len(REGION_TIERS)
+    check_draw_size(n if rng is not None else 0, len(people), si.cohort)
     growth = draws.of(si.wage_growth, rng)
     p_pass = draws.of(si.pending_pass_rate, rng)
     cohort = si.cohort

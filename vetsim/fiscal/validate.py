@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from ..errors import Problem
+from ..scenario.limits import limit
 from ..scenario.fiscal_spec import (
     SHARE_TOLERANCE, SI_PARAMETERS, ApplicantRow, PensionGroupRow, TierShareRow, parse_month,
 )
@@ -107,6 +108,54 @@ def _check_applicants(spec: Any, rows: tuple[ApplicantRow, ...], locate: Locate)
     return out, first
 
 
+def _span(q: Any) -> tuple[float, float]:
+    """Lowest and highest value a quantity can take (its value, or its distribution's range)."""
+    d = getattr(q, "dist", None)
+    return (min(q.value, d.low), max(q.value, d.high)) if d is not None else (q.value, q.value)
+
+
+def _range_problem(key: str, q: Any, lo: float, hi: float, what_zh: str, what_en: str) -> list[Problem]:
+    a, b = _span(q)
+    if lo <= a and b <= hi:
+        return []
+    return [_y(key, f"{what_zh}应在 {lo:,.6g} 到 {hi:,.6g} 之间（含分布范围），实际为 {a:.6g} 到 {b:.6g}",
+               f"{what_en} must lie between {lo:,.6g} and {hi:,.6g} (distribution included), got {a:.6g} to {b:.6g}")]
+
+
+def _magnitude_problems(spec: Any, groups: tuple[PensionGroupRow, ...], locate: Locate) -> list[Problem]:
+    """Amounts, counts and rates within sensible bounds, so that no total can overflow to ``inf``."""
+    f = spec.fiscal
+    money, people = limit("money_yuan"), limit("applicants")
+    out: list[Problem] = []
+    for name, p in f.parameters.items():
+        lo, hi = (0.0, money) if p.unit in MONEY_UNITS else (0.0, 10.0) if p.unit in RATE_UNITS else (-money, money)
+        bad = [v for v in p.values.values() if not lo <= v <= hi][:3]
+        if bad:
+            out.append(_y(f"fiscal.parameters.{name}.values", f"取值应在 {lo:,.6g} 到 {hi:,.6g} 之间，实际有 {bad}",
+                          f"values must lie between {lo:,.6g} and {hi:,.6g}, got {bad}"))
+    for name, line in f.aid.items():
+        key = f"fiscal.aid.{name}"
+        out += _range_problem(f"{key}.cases_per_year", line.cases_per_year, 0, people, "每年案件数", "cases a year")
+        out += _range_problem(f"{key}.amount_per_case", line.amount_per_case, 0, money, "每件金额（元）",
+                              "amount per case (yuan)")
+    si = f.si_continuation
+    for key, q in (("fiscal.site_costs.growth", f.site_costs.growth), ("fiscal.pensions.rise_after_last", f.pensions.rise_after_last),
+                   ("fiscal.si_continuation.wage_growth", si.wage_growth)):
+        out += _range_problem(key, q, -1, 1, "年增长率", "the yearly growth rate")
+    if si.payment.yearly_cap is not None and si.payment.yearly_cap.value > money:
+        out += _range_problem("fiscal.si_continuation.payment.yearly_cap", si.payment.yearly_cap, 0, money,
+                              "每年支付上限（元）", "the yearly cap (yuan)")
+    if si.cohort is not None:
+        out += _range_problem("fiscal.si_continuation.cohort.count", si.cohort.count, 0, people, "人数", "the count")
+        out += _range_problem("fiscal.si_continuation.cohort.years_in_arrears", si.cohort.years_in_arrears, 0, 60,
+                              "欠缴年限", "years in arrears")
+    for i, g in enumerate(groups):
+        if g.count > limit("table_rows") * 100:
+            out.append(_p(locate("pension_groups.csv", i, "count"), f"人数 {g.count:.6g} 过大；最多 {limit('table_rows') * 100:,.0f}",
+                          f"count {g.count:.6g} is too large; at most {limit('table_rows') * 100:,.0f}"))
+    return out
+
+
 def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate) -> list[Problem]:
     """All fiscal problems that involve more than one row, key or file."""
     f = spec.fiscal
@@ -114,7 +163,7 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
     applicants: tuple[ApplicantRow, ...] = tables.get("si_applicants.csv", ())  # type: ignore[assignment]
     groups: tuple[PensionGroupRow, ...] = tables.get("pension_groups.csv", ())  # type: ignore[assignment]
     base = spec.base_year
-    out = _check_shares(shares, locate)
+    out = _check_shares(shares, locate) + _magnitude_problems(spec, groups, locate)
     yloc = lambda key: (_Y, key, key)  # noqa: E731
     # funding keys used by the lines must have shares for the region tiers involved
     si = f.si_continuation
@@ -139,7 +188,7 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
                       f"placements {sorted(overlap)} cannot be both eligible and ineligible"))
     if si.cohort is not None:
         c = si.cohort
-        longest = round(12 * (c.years_in_arrears.dist.high if c.years_in_arrears.dist else c.years_in_arrears.value))
+        longest = round(12 * min(_span(c.years_in_arrears)[1], 60))  # larger values are reported above
         start = parse_month(c.interrupted_to, end=True) - max(longest, 1) + 1
         first_month = start if first_month is None else min(first_month, start)
         if c.count.value < 0 or (c.count.dist and c.count.dist.low < 0):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from ..errors import Problem
+from .limits import limit, limit_message, simulated_cases, yearly_cases
 from .rows import BacklogRow, CaseloadRow, SiteRow
 from .spec import LEVELS, ScenarioSpec
 
-__all__ = ["cross_check", "Locate"]
+__all__ = ["cross_check", "size_problems", "Locate"]
 
 # (table file name, row index, column or None) -> (file, where_zh, where_en)
 Locate = Callable[[str, int, str | None], tuple[str, str, str]]
@@ -22,7 +23,8 @@ def _p(loc: tuple[str, str, str], zh: str, en: str) -> Problem:
     return Problem(loc[0], loc[1], loc[2], zh, en)
 
 
-def _check_sites(sites: tuple[SiteRow, ...], locate: Locate) -> list[Problem]:
+def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = True,
+                 all_ids: set[str] | None = None) -> list[Problem]:
     out: list[Problem] = []
     seen: dict[str, int] = {}
     for i, s in enumerate(sites):
@@ -33,8 +35,9 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate) -> list[Problem]:
         else:
             seen[s.site_id] = i
     ids = {s.site_id: s for s in sites}
+    known = set(ids) | (all_ids or set())  # ids of rows that failed their own checks still exist
     for i, s in enumerate(sites):
-        if s.parent_id is not None and s.parent_id not in ids:
+        if s.parent_id is not None and s.parent_id not in known:
             out.append(_p(locate("sites.csv", i, "parent_id"),
                           f"上级站点 {s.parent_id!r} 不存在；parent_id 必须是已有站点的 site_id",
                           f"parent {s.parent_id!r} does not exist; parent_id must be the site_id of another site"))
@@ -54,7 +57,7 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate) -> list[Problem]:
                 break
             chain.append(node.site_id)
     centers = [i for i, s in enumerate(sites) if s.level == "county_center"]
-    if len(centers) != 1:
+    if len(centers) > 1 or (complete and not centers):
         loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
         out.append(_p(loc, f"必须恰好有 1 个县级服务中心（county_center），实际 {len(centers)} 个",
                       f"there must be exactly 1 county_center, found {len(centers)}"))
@@ -73,7 +76,8 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate) -> list[Problem]:
     return out
 
 
-def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: Locate) -> list[Problem]:
+def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: Locate,
+                    complete: bool = True) -> list[Problem]:
     out: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
     for i, r in enumerate(rows):
@@ -96,6 +100,8 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
                           "合作部门（partner）层级的 resolved_here_share 必须为 1",
                           "resolved_here_share must be 1 at the partner level"))
+    if not complete:  # the missing row may be one that failed its own checks
+        return out
     for i, r in enumerate(rows):
         nxt = _NEXT_LEVEL[r.level]
         if r.resolved_here_share < 1 and nxt is not None and (r.case_type, nxt) not in seen:
@@ -140,9 +146,40 @@ def _check_backlog(spec: ScenarioSpec, rows: tuple[BacklogRow, ...], site_ids: s
     return out
 
 
-def cross_check(spec: ScenarioSpec, sites: tuple[SiteRow, ...], caseload: tuple[CaseloadRow, ...],
-                backlog: tuple[BacklogRow, ...], locate: Locate) -> list[Problem]:
-    """All problems that involve more than one row or file."""
+def cross_check(spec: ScenarioSpec | None, sites: tuple[SiteRow, ...], caseload: tuple[CaseloadRow, ...],
+                backlog: tuple[BacklogRow, ...], locate: Locate, incomplete: frozenset[str] = frozenset(),
+                all_site_ids: set[str] | None = None) -> list[Problem]:
+    """All problems that involve more than one row or file.
+
+    ``incomplete``: tables some rows of which failed their own checks (then the checks that need
+    the whole table are skipped); ``all_site_ids``: every site_id written in sites.csv, valid or not.
+    ``spec`` is ``None`` when scenario.yaml itself is invalid: only the site tree is checked.
+    """
     assert set(_NEXT_LEVEL) == set(LEVELS)
-    return (_check_sites(sites, locate) + _check_caseload(spec, caseload, locate)
-            + _check_backlog(spec, backlog, {s.site_id for s in sites}, locate))
+    out = _check_sites(sites, locate, "sites.csv" not in incomplete, all_site_ids)
+    if spec is None:
+        return out
+    out += _check_caseload(spec, caseload, locate, "caseload.csv" not in incomplete)
+    ids = {s.site_id for s in sites} | (all_site_ids or set())
+    if "sites.csv" in incomplete and not ids:  # sites.csv could not be read at all: nothing to check against
+        return out
+    return out + _check_backlog(spec, backlog, ids, locate)
+
+
+def size_problems(spec: ScenarioSpec, tables: dict[str, tuple[Any, ...]], locate: Locate) -> list[Problem]:
+    """Documented maxima (``limits.LIMITS``) of the whole scenario: sites, applicants, cases, simulated cases."""
+    out: list[Problem] = []
+    for name, lim in (("sites.csv", "sites"), ("si_applicants.csv", "applicants")):
+        n = len(tables.get(name, ()))
+        if n > limit(lim):
+            out.append(Problem(name, "", "", *limit_message(lim, n)))
+    caseload = tables.get("caseload.csv", ())
+    yearly = yearly_cases(caseload, tables.get("backlog.csv", ()))
+    if yearly > limit("yearly_cases"):
+        out.append(Problem(*locate("caseload.csv", 0, "yearly_volume"), *limit_message("yearly_cases", yearly)))
+    sim = spec.simulation
+    simulated = simulated_cases(sim.days, yearly, sim.replications)
+    if yearly <= limit("yearly_cases") and simulated > limit("simulated_cases"):
+        out.append(Problem("scenario.yaml", "simulation.replications", "simulation.replications",
+                           *limit_message("simulated_cases", simulated)))
+    return out

@@ -15,7 +15,17 @@ from .params import Frozen
 from .rows import TABLES, BacklogRow, CaseloadRow, SiteRow
 from .spec import SITE_LEVELS, ScenarioSpec
 
-__all__ = ["Scenario"]
+__all__ = ["Scenario", "canonical_rows"]
+
+
+def canonical_rows(name: str, rows: tuple[Frozen, ...]) -> tuple[Frozen, ...]:
+    """Rows of table ``name`` sorted by its key columns: the order :meth:`Scenario.hash` ignores.
+
+    Fiscal tables are kept in this order on load, so that the Monte Carlo draws (one random number
+    per row, in row order) do not depend on the order of the rows in the file: same hash, same numbers.
+    """
+    keys = TABLES[name][1]
+    return tuple(sorted(rows, key=lambda r: tuple(str(getattr(r, k)) for k in keys)))
 
 
 @dataclass(frozen=True)
@@ -42,9 +52,8 @@ class Scenario:
     def canonical(self) -> dict[str, Any]:
         """Content as plain JSON types, rows sorted by their key columns: the input of :meth:`hash`."""
         out: dict[str, Any] = {"spec": self.spec.model_dump(mode="json")}
-        for name, (_model, keys, _required) in TABLES.items():
-            rows = [r.model_dump(mode="json") for r in self.table(name)]
-            out[name] = sorted(rows, key=lambda d: tuple(str(d.get(k)) for k in keys))
+        for name in TABLES:
+            out[name] = [r.model_dump(mode="json") for r in canonical_rows(name, self.table(name))]
         return out
 
     def hash(self) -> str:

@@ -7,13 +7,14 @@ Every number carries its unit, a Chinese and an English label, and its source
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_right
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-__all__ = ["Frozen", "Quantity", "DatedParam", "Labelled", "invalid"]
+__all__ = ["Frozen", "Quantity", "DatedParam", "Labelled", "invalid", "VisibleText", "MAX_LABEL_CHARS"]
 
 
 def invalid(zh: str, en: str) -> PydanticCustomError:
@@ -21,6 +22,19 @@ def invalid(zh: str, en: str) -> PydanticCustomError:
     return PydanticCustomError("vetsim_invalid", "{en}", {"zh": zh, "en": en})
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+MAX_LABEL_CHARS = 200
+# white space, zero-width and other format characters that print as nothing
+_INVISIBLE = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufe00-\ufe0f]+")
+
+
+def _visible(v: str) -> str:
+    if not _INVISIBLE.sub("", v):
+        raise invalid("只有空白或不可见字符；请填写可见的文字", "holds only blank or invisible characters; write visible text")
+    return v
+
+
+# a name or label people read: not empty, not only invisible characters, at most MAX_LABEL_CHARS long
+VisibleText = Annotated[str, Field(min_length=1, max_length=MAX_LABEL_CHARS), AfterValidator(_visible)]
 
 
 class Frozen(BaseModel):
@@ -30,8 +44,8 @@ class Frozen(BaseModel):
 
 
 class Labelled(Frozen):
-    label_zh: NonEmpty
-    label_en: NonEmpty
+    label_zh: VisibleText
+    label_en: VisibleText
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import reprlib
 import types
 import typing
 from typing import Any, Callable
@@ -10,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
 
-__all__ = ["from_validation_error", "allowed_fields"]
+__all__ = ["from_validation_error", "allowed_fields", "show_key"]
 
 
 def _unwrap(tp: Any) -> Any:
@@ -52,9 +54,30 @@ def allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return []
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 60, 60
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
+
+
+def _show(value: Any, width: int = 60) -> str:
+    """A short text for a value in a message: bounded work and length, whatever ``value`` holds.
+
+    ``repr()`` of a whole value is never taken: a YAML alias bomb is a small graph whose full
+    text is exponentially long; ``reprlib`` stops after a few items and levels.
+    """
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # noqa: BLE001 - e.g. an int beyond Python's digit limit
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def show_key(key: Any) -> str:
+    """A mapping key or path part for a message, cut to 40 characters."""
+    text = str(key) if isinstance(key, (str, int)) and not isinstance(key, bool) else _show(key, 40)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 _TEMPLATES: dict[str, tuple[str, str]] = {
@@ -74,6 +97,7 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     "less_than": ("应小于 {lt}，实际为 {input}", "must be < {lt}, got {input}"),
     "literal_error": ("只允许 {expected}，实际为 {input}", "allowed: {expected}; got {input}"),
     "string_too_short": ("不能为空", "must not be empty"),
+    "string_too_long": ("最多 {max_length} 个字符", "must be at most {max_length} characters long"),
     "too_short": ("至少需要 {min_length} 项", "needs at least {min_length} item(s)"),
     "string_pattern_mismatch": (
         "只能包含字母、数字、下划线和连字符，实际为 {input}",
@@ -104,18 +128,19 @@ def from_validation_error(
         loc = tuple(e["loc"])
         kind = e["type"]
         ctx = {k: v for k, v in (e.get("ctx") or {}).items()}
-        fmt = {"input": _show(e.get("input")), **{k: str(v) for k, v in ctx.items()}}
+        fmt = {"input": _show(e.get("input")), **{k: _show(v, 200) if not isinstance(v, str) else v[:200]
+                                                  for k, v in ctx.items()}}
         if kind == "vetsim_invalid":
             zh, en = str(ctx["zh"]), str(ctx["en"])
         elif kind == "extra_forbidden":
             allowed = allowed_fields(model, loc)
-            zh = f"未知字段 {loc[-1]!r}；允许的字段：{', '.join(allowed)}"
-            en = f"unknown key {loc[-1]!r}; allowed keys: {', '.join(allowed)}"
+            zh = f"未知字段 {show_key(loc[-1])!r}；允许的字段：{', '.join(allowed)}"
+            en = f"unknown key {show_key(loc[-1])!r}; allowed keys: {', '.join(allowed)}"
         elif kind in _TEMPLATES:
             tzh, ten = _TEMPLATES[kind]
             zh, en = tzh.format(**fmt), ten.format(**fmt)
         else:
-            reason = str(ctx.get("error", e["msg"]))
+            reason = str(ctx.get("error", e["msg"]))[:300]
             zh, en = f"取值无效：{reason}", f"invalid value: {reason}"
         file, where_zh, where_en = locate(loc)
         problems.append(Problem(file, where_zh, where_en, zh, en))

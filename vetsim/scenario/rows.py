@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from .params import Frozen, invalid
+from .limits import limit
+from .params import Frozen, VisibleText, invalid
 from .fiscal_spec import FISCAL_TABLES
 from .work_spec import WORK_TABLES
 from .spec import Level, SiteLevel
@@ -17,6 +18,7 @@ __all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TAB
 MONTHS: tuple[str, ...] = tuple(f"m{m:02d}" for m in range(1, 13))
 _DAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _ID = r"^[A-Za-z0-9_\-]+$"
+MAX_STAFF_PER_SITE = 1_000
 
 
 def _blank_to_none(v: object) -> object:
@@ -84,12 +86,12 @@ class SiteRow(Frozen):
     """One site of the network (sites.csv)."""
 
     site_id: str = Field(pattern=_ID)
-    name_zh: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
+    name_zh: VisibleText
+    name_en: VisibleText
     level: SiteLevel
     parent_id: Annotated[str | None, Opt] = None
-    funded_staff: int = Field(ge=0)
-    parttime_staff: int = Field(ge=0)
+    funded_staff: int = Field(ge=0, le=MAX_STAFF_PER_SITE)
+    parttime_staff: int = Field(ge=0, le=MAX_STAFF_PER_SITE)
     open_days: tuple[int, ...]
     open_hours: tuple[tuple[int, int], ...]
     online_share: float = Field(ge=0, le=1)
@@ -121,11 +123,11 @@ class CaseloadRow(Frozen):
     case_type: str = Field(min_length=1)
     level: Level
     yearly_volume: float = Field(ge=0)
-    counter_minutes: float = Field(ge=0)
-    backoffice_hours: float = Field(ge=0)
+    counter_minutes: float = Field(ge=0, le=24 * 60)
+    backoffice_hours: float = Field(ge=0, le=10_000)
     resolved_here_share: float = Field(ge=0, le=1)
-    referral_delay_days: float = Field(ge=0)
-    deadline_working_days: int = Field(gt=0)
+    referral_delay_days: float = Field(ge=0, le=3660)
+    deadline_working_days: int = Field(gt=0, le=int(limit("working_days")))
     m01: float = Field(ge=0)
     m02: float = Field(ge=0)
     m03: float = Field(ge=0)

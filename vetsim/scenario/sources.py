@@ -15,8 +15,9 @@ import yaml
 
 from ..errors import Problem
 from ..files import display_path
+from .limits import limit, limit_message
 
-__all__ = ["RawScenario", "RawRow", "read_raw", "decode_csv_bytes"]
+__all__ = ["RawScenario", "RawRow", "read_raw", "decode_csv_bytes", "row_limit", "REPLACE_KEY"]
 
 OVERLAY_KEYS = ("base", "site_updates")
 # libyaml's safe loader when available (10x faster), else the pure-Python one; both construct plain data only
@@ -81,13 +82,103 @@ def _problem(file: str, zh: str, en: str, where_zh: str = "", where_en: str = ""
     return Problem(file, where_zh, where_en, zh, en)
 
 
+def _yaml_line(node: Any) -> tuple[str, str]:
+    mark = getattr(node, "start_mark", None)
+    return (f"第 {mark.line + 1} 行", f"line {mark.line + 1}") if mark else ("", "")
+
+
+def _check_nodes(root: yaml.Node, label: str) -> list[Problem]:
+    """Refuse alias bombs, recursive aliases and duplicate keys in a composed YAML document.
+
+    Walks the node graph without recursion. Aliases make the graph a DAG whose expanded size can
+    grow exponentially with the file (the "billion laughs"); the expanded size is computed with
+    memoisation, so the check itself is linear in the file.
+    """
+    problems: list[Problem] = []
+    size: dict[int, int] = {}
+    cap = int(limit("yaml_alias_nodes"))
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        nid = id(node)
+        kids: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            kids = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            kids = list(node.value)
+        if done:
+            on_path.discard(nid)
+            size[nid] = min(1 + sum(size[id(k)] for k in kids), 10 * cap + len(size) + 1)
+            continue
+        if nid in size:
+            continue
+        if nid in on_path:
+            zh, en = _yaml_line(node)
+            return [_problem(label, "YAML 别名（*）引用了包含它自己的内容（循环引用），不允许",
+                             "a YAML alias (*) refers to content that contains it (a loop); not allowed", zh, en)]
+        on_path.add(nid)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], yaml.Node] = {}
+            for key, _value in node.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                    continue
+                k = (key.tag, key.value)
+                if k in seen and len(problems) < 20:
+                    zh, en = _yaml_line(key)
+                    first = _yaml_line(seen[k])
+                    shown = key.value if len(key.value) <= 40 else key.value[:37] + "..."
+                    problems.append(_problem(label, f"键 {shown!r} 在同一映射中重复出现（首次在{first[0]}）；每个键只能写一次",
+                                             f"key {shown!r} appears twice in the same mapping (first at {first[1]}); "
+                                             "each key may appear only once", zh, en))
+                seen.setdefault(k, key)
+        for k in kids:
+            if id(k) in on_path:
+                zh, en = _yaml_line(k)
+                return [_problem(label, "YAML 别名（*）引用了包含它自己的内容（循环引用），不允许",
+                                 "a YAML alias (*) refers to content that contains it (a loop); not allowed", zh, en)]
+            if id(k) not in size:
+                stack.append((k, False))
+    expanded = size[id(root)]
+    if expanded - len(size) > cap:
+        problems.append(_problem(label, f"YAML 别名（&/*）展开后新增的节点超过上限 {cap:,}，可能是恶意文件；"
+                                        "请直接写出内容，少用别名（见 README“输入上限”）",
+                                 f"YAML aliases (&/*) add more than {cap:,} nodes when expanded (a hostile file?); "
+                                 "write the content out and use fewer aliases (see README, 'Limits')"))
+    return problems
+
+
+def _parse_yaml(text: str, label: str, problems: list[Problem]) -> Any:
+    """Compose, check (aliases, duplicate keys), then construct plain data; ``None`` after a problem."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        found = _check_nodes(node, label)
+        if found:
+            problems.extend(found)
+            return _INVALID
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+_INVALID = object()
+
+
 def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     label = _label(path)
     if not path.is_file():
         problems.append(_problem(label, "找不到文件", "file not found"))
         return None
+    nbytes = path.stat().st_size
+    if nbytes > limit("yaml_bytes"):
+        problems.append(_problem(label, *limit_message("yaml_bytes", nbytes)))
+        return None
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_SafeLoader)  # safe: no object construction
+        data = _parse_yaml(path.read_text(encoding="utf-8-sig"), label, problems)  # safe: no object construction
     except UnicodeDecodeError:
         problems.append(_problem(label, "文件不是 UTF-8 编码", "file is not UTF-8 encoded"))
         return None
@@ -101,8 +192,14 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
         mark = getattr(exc, "problem_mark", None)
         line = f"第 {mark.line + 1} 行" if mark else ""
         line_en = f"line {mark.line + 1}" if mark else ""
-        problems.append(_problem(label, f"YAML 格式错误：{getattr(exc, 'problem', exc)}",
-                                 f"YAML syntax error: {getattr(exc, 'problem', exc)}", line, line_en))
+        reason = str(getattr(exc, "problem", None) or exc)[:200]
+        problems.append(_problem(label, f"YAML 格式错误：{reason}", f"YAML syntax error: {reason}", line, line_en))
+        return None
+    except (RecursionError, ValueError, OverflowError) as exc:  # pure-Python loader: nesting, bad dates
+        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+        problems.append(_problem(label, f"YAML 内容无法读取：{reason}", f"cannot read the YAML content: {reason}"))
+        return None
+    if data is _INVALID:
         return None
     if data is None:
         problems.append(_problem(label, "文件为空", "file is empty"))
@@ -113,16 +210,50 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     return data
 
 
+REPLACE_KEY = "replace"
+
+
 def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``top`` merged onto ``base`` mapping by mapping; a mapping in ``top`` holding ``replace: true``
+    replaces the base's mapping as a whole (e.g. a dated ``values:`` map) instead of adding to it."""
     out = dict(base)
     for k, v in top.items():
-        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        if isinstance(v, dict) and isinstance(v.get(REPLACE_KEY), bool):
+            marker = v[REPLACE_KEY]
+            v = {kk: vv for kk, vv in v.items() if kk != REPLACE_KEY}
+            if marker:
+                out[k] = _deep_merge({}, v)
+                continue
+        out[k] = _deep_merge(out[k] if isinstance(out.get(k), dict) else {}, v) if isinstance(v, dict) else v
     return out
 
 
-def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem]) -> list[RawRow] | None:
-    """Rows of one CSV file; a key (e.g. site_id) repeated within the file is an error."""
+_ROW_LIMITS = {"sites.csv": "sites", "si_applicants.csv": "applicants"}
+
+
+def row_limit(name: str) -> str:
+    """The name of the limit (in ``LIMITS``) on the number of rows of table ``name``."""
+    return _ROW_LIMITS.get(name, "table_rows")
+
+
+def _many_rows(label: str, what_zh: str, what_en: str, rows: list[int]) -> Problem:
+    """One problem for the same fault on many rows (instead of one line per row)."""
+    shown = "、".join(str(r) for r in rows[:5]) + ("…" if len(rows) > 5 else "")
+    shown_en = ", ".join(str(r) for r in rows[:5]) + ("..." if len(rows) > 5 else "")
+    return _problem(label, f"{what_zh}（共 {len(rows)} 行）", f"{what_en} ({len(rows)} rows)",
+                    f"第{shown}行", f"rows {shown_en}")
+
+
+def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], required: bool = True) -> list[RawRow] | None:
+    """Rows of one CSV file; a key (e.g. site_id) repeated within the file is an error.
+
+    A header without rows is an empty table for an optional table, an error for a required one.
+    """
     label = _label(path)
+    nbytes = path.stat().st_size
+    if nbytes > limit("csv_bytes"):
+        problems.append(_problem(label, *limit_message("csv_bytes", nbytes)))
+        return None
     try:
         text = decode_csv_bytes(path.read_bytes())
     except UnicodeDecodeError:
@@ -132,38 +263,63 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem]) -> lis
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        problems.append(_problem(label, f"CSV 格式错误：{exc}", f"CSV format error: {exc}"))
+        problems.append(_problem(label, f"CSV 格式错误：{str(exc)[:200]}", f"CSV format error: {str(exc)[:200]}"))
         return None
+    del text
     header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
         problems.append(_problem(label, "文件为空", "file is empty"))
         return None
     header = [h.strip() for h in rows[header_at]]
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sep_zh, sep_en = ("分号", "semicolons") if ";" in header[0] else ("制表符", "tabs")
+        problems.append(_problem(label, f"列之间应以英文逗号分隔，此文件似乎使用{sep_zh}；请在 Excel 中另存为“CSV（逗号分隔）”",
+                                 f"columns must be separated by commas; this file seems to use {sep_en}. "
+                                 "Save it from Excel as 'CSV (comma delimited)'", "第1行", "line 1"))
+        return None
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        problems.append(_problem(label, f"表头列名重复：{dupes}", f"duplicate column names: {dupes}", "第1行", "line 1"))
+        shown = [d[:40] for d in dupes[:10]]
+        problems.append(_problem(label, f"表头列名重复：{shown}", f"duplicate column names: {shown}", "第1行", "line 1"))
+        return None
+    limit_name = row_limit(path.name)
+    if len(rows) - header_at - 1 > limit(limit_name):
+        problems.append(_problem(label, *limit_message(limit_name, len(rows) - header_at - 1)))
         return None
     out: list[RawRow] = []
     seen: dict[tuple[str, ...], int] = {}
+    too_long: list[int] = []
+    dup_rows: list[tuple[int, str, str]] = []
     for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         if not any(c.strip() for c in row):
             continue
         if len(row) > len(header):
-            problems.append(_problem(label, f"该行有 {len(row)} 列，多于表头的 {len(header)} 列",
-                                     f"row has {len(row)} cells, more than the {len(header)} columns of the header",
-                                     f"第{i}行", f"row {i}"))
+            too_long.append(i)
             continue
         cells = {h: (row[j].strip() if j < len(row) else "") for j, h in enumerate(header) if h}
         key = tuple(cells.get(k, "") for k in keys)
         if all(key) and key in seen:
-            shown = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
-            problems.append(_problem(label, f"{shown} 重复（与第{seen[key]}行相同）；每个编号只能出现一次",
-                                     f"duplicate {shown} (same as row {seen[key]}); each key may appear only once",
-                                     f"第{i}行", f"row {i}"))
+            shown = ", ".join(f"{k}={v[:40]}" for k, v in zip(keys, key))
+            dup_rows.append((i, shown, str(seen[key])))
             continue
         seen[key] = i
-        out.append(RawRow(cells, {h: (label, f"第{i}行", f"row {i}") for h in cells}))
-    if not out:
+        where = (label, f"第{i}行", f"row {i}")
+        out.append(RawRow(cells, {h: where for h in cells}))
+    if too_long:
+        what = (f"该行的列数多于表头的 {len(header)} 列", f"row has more cells than the {len(header)} columns of the header")
+        problems.append(_many_rows(label, *what, too_long) if len(too_long) > 3 else
+                        _problem(label, what[0], what[1], f"第{'、'.join(map(str, too_long))}行",
+                                 f"row {', '.join(map(str, too_long))}"))
+    if len(dup_rows) > 3:
+        problems.append(_many_rows(label, f"编号重复（{', '.join(k for _i, k, _f in dup_rows[:3])} …）；每个编号只能出现一次",
+                                   f"duplicate keys ({'; '.join(k for _i, k, _f in dup_rows[:3])} ...); each key may appear only once",
+                                   [i for i, _k, _f in dup_rows]))
+    else:
+        for i, shown, first in dup_rows:
+            problems.append(_problem(label, f"{shown} 重复（与第{first}行相同）；每个编号只能出现一次",
+                                     f"duplicate {shown} (same as row {first}); each key may appear only once",
+                                     f"第{i}行", f"row {i}"))
+    if not out and required and not too_long and not dup_rows:
         problems.append(_problem(label, "文件只有表头，没有数据行", "file has a header but no data rows"))
         return None
     return out
@@ -185,11 +341,50 @@ def _patch_rows(base: list[RawRow], patch: list[RawRow], keys: tuple[str, ...]) 
     return out
 
 
-def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]], _depth: int = 0) -> RawScenario:
-    """Read a scenario folder and, recursively, the base it overlays."""
+def _base_folder(folder: Path, base_ref: Any, label: str, seen: frozenset[Path],
+                 problems: list[Problem]) -> Path | None:
+    """The resolved folder named by ``base:``, or ``None`` after recording why it cannot be used."""
+    if not isinstance(base_ref, str) or not base_ref.strip():
+        problems.append(_problem(label, "base 应为基础情景文件夹的相对路径（文字），例如 ../sample_county",
+                                 "base must be the relative path of the base scenario folder (text), e.g. ../sample_county",
+                                 "base", "base"))
+        return None
+    if len(seen) >= limit("overlay_depth"):
+        zh, en = limit_message("overlay_depth", len(seen) + 1)
+        problems.append(_problem(label, zh, en, "base", "base"))
+        return None
+    try:
+        base_dir = (folder / base_ref).resolve(strict=False)
+        exists = (base_dir / "scenario.yaml").is_file()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL byte
+        problems.append(_problem(label, f"无法解析基础情景路径 {base_ref[:80]!r}（可能是符号链接循环）",
+                                 f"cannot resolve the base path {base_ref[:80]!r} (a symlink loop?)", "base", "base"))
+        return None
+    if base_dir in seen:
+        problems.append(_problem(label, f"base 链形成循环：{base_ref[:80]!r} 又指回链上已有的情景",
+                                 f"the base chain loops: {base_ref[:80]!r} points back to a scenario already in the chain",
+                                 "base", "base"))
+        return None
+    if not exists:
+        shown = repr(base_ref[:120])  # as written in the file: never an absolute path it did not hold
+        problems.append(_problem(label, f"叠加方案的基础情景不存在：{shown}（相对于本情景文件夹）",
+                                 f"the overlay's base scenario does not exist: {shown} (relative to this scenario's folder)",
+                                 "base", "base"))
+        return None
+    return base_dir
+
+
+def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
+             _seen: frozenset[Path] = frozenset()) -> RawScenario:
+    """Read a scenario folder and, recursively, the base it overlays (at most ``overlay_depth`` levels)."""
     folder = Path(folder)
     problems: list[Problem] = []
-    if not folder.is_dir():
+    try:
+        is_dir = folder.is_dir()
+        here = folder.resolve()
+    except (OSError, RuntimeError, ValueError):
+        is_dir, here = False, folder
+    if not is_dir:
         problems.append(_problem(display_path(folder), "找不到情景文件夹", "scenario folder not found"))
         return RawScenario(folder, {}, [], {}, problems)
     yaml_path = folder / "scenario.yaml"
@@ -199,31 +394,25 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
     label = _label(yaml_path)
     base_ref = data.get("base")
     if base_ref is not None:
-        if _depth > 8:
-            problems.append(_problem(label, "base 链过深（可能循环引用）", "base chain too deep (a loop?)", "base", "base"))
+        base_dir = _base_folder(folder, base_ref, label, _seen | {here}, problems)
+        if base_dir is None:
             return RawScenario(folder, {}, [], {}, problems)
-        base_dir = (folder / str(base_ref)).resolve()
-        if not (base_dir / "scenario.yaml").is_file():
-            shown = repr(str(base_ref)[:120])  # as written in the file: never an absolute path it did not hold
-            problems.append(_problem(label, f"叠加方案的基础情景不存在：{shown}（相对于本情景文件夹）",
-                                     f"the overlay's base scenario does not exist: {shown} (relative to this scenario's folder)",
-                                     "base", "base"))
-            return RawScenario(folder, {}, [], {}, problems)
-        base = read_raw(base_dir, tables, _depth + 1)
+        base = read_raw(base_dir, tables, _seen | {here})
         problems.extend(base.problems)
         own = {k: v for k, v in data.items() if k not in OVERLAY_KEYS}
         merged = _deep_merge(base.yaml_data, own)
         merged_tables = base.tables
-        merged_updates = list(base.yaml_data.get("site_updates", [])) + list(data.get("site_updates") or [])
+        updates = data.get("site_updates") or []
+        merged_updates = list(base.yaml_data.get("site_updates", [])) + (updates if isinstance(updates, list) else [updates])
         if merged_updates:
             merged["site_updates"] = merged_updates
         yaml_files = [(label, data), *base.yaml_files]
     else:
-        merged, merged_tables, yaml_files = dict(data), {}, [(label, data)]
+        merged, merged_tables, yaml_files = _deep_merge({}, data), {}, [(label, data)]
     for name, (_model, keys, required) in tables.items():
         path = folder / name
         if path.is_file():
-            rows = _read_csv(path, keys, problems)
+            rows = _read_csv(path, keys, problems, required=required)
             if rows is None:
                 continue
             merged_tables[name] = _patch_rows(merged_tables[name], rows, keys) if name in merged_tables else rows

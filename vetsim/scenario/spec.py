@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .fiscal_spec import Fiscal
-from .params import Frozen, Labelled, Quantity, invalid
+from .limits import limit
+from .params import Frozen, Labelled, Quantity, VisibleText, invalid
 from .staffing_spec import StaffingSettings
 from .work_spec import Presence, WorkPolicy
 
@@ -35,8 +36,8 @@ Share = float
 
 
 class Names(Frozen):
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+    zh: VisibleText
+    en: VisibleText
 
 
 class DateTarget(Labelled):
@@ -57,6 +58,20 @@ class Targets(Frozen):
     wasted_trip_share: Quantity | None = None
     duty_coverage: Quantity | None = None
     campaign_on_time: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> "Targets":
+        if not 0 < self.wait_minutes.value <= 24 * 60:
+            raise invalid(f"wait_minutes（等待时间目标）应在 0 到 1440 分钟之间（不含 0），实际为 {self.wait_minutes.value:g}",
+                          f"wait_minutes must be > 0 and <= 1440 minutes, got {self.wait_minutes.value:g}")
+        bad = [n for n in ("service_level", "max_utilisation", "one_trip_rate", "on_time_share")
+               if not 0 <= getattr(self, n).value <= 1]
+        if bad or self.max_utilisation.value == 0:
+            names = bad or ["max_utilisation"]
+            shown = ", ".join(f"{n}={getattr(self, n).value:g}" for n in names)
+            raise invalid(f"比例目标应在 0 到 1 之间（max_utilisation 应大于 0）：{shown}",
+                          f"share targets must lie between 0 and 1 (max_utilisation above 0): {shown}")
+        return self
 
 
 class CaseType(Labelled):
@@ -99,9 +114,9 @@ class Simulation(Frozen):
     listed weigh 1. A month's volume is spread over the site's open days with these weights.
     """
 
-    start_date: dt.date
+    start_date: dt.date = Field(ge=dt.date(1990, 1, 1), le=dt.date(2100, 12, 31))
     days: int = Field(gt=0, le=3660)
-    replications: int = Field(gt=0, le=10000)
+    replications: int = Field(gt=0, le=int(limit("replications")))
     service_time_cv: Quantity
     patience_minutes: Quantity
     return_delay_days: Quantity
@@ -114,14 +129,14 @@ class Simulation(Frozen):
 
     @model_validator(mode="after")
     def _profile(self) -> "Simulation":
-        wbad = [d for d, w in (self.weekday_profile or {}).items() if not 1 <= d <= 7 or w < 0]
+        wbad = [d for d, w in (self.weekday_profile or {}).items() if not 1 <= d <= 7 or w < 0][:5]
         if wbad:
             raise invalid(f"weekday_profile：星期应为 1-7（周一=1），权重应不小于 0，实际为 {wbad}",
                           f"weekday_profile: days must be 1-7 (Monday=1) with weights >= 0, got {wbad}")
         if self.service_time_cv.value <= 0 or self.patience_minutes.value <= 0 or self.return_delay_days.value < 0:
             raise invalid("service_time_cv、patience_minutes 应大于 0，return_delay_days 应不小于 0",
                           "service_time_cv and patience_minutes must be > 0, return_delay_days >= 0")
-        bad = [h for h, w in self.hour_profile.items() if not 0 <= h <= 23 or w < 0]
+        bad = [h for h, w in self.hour_profile.items() if not 0 <= h <= 23 or w < 0][:5]
         if bad:
             raise invalid(f"hour_profile：小时应为 0-23，权重应不小于 0，实际为 {bad}",
                           f"hour_profile: hours must be 0-23 with weights >= 0, got {bad}")
@@ -144,6 +159,11 @@ class Costs(Frozen):
             if missing:
                 raise invalid(f"{name}：缺少层级 {sorted(missing)}；必须包含 {list(SITE_LEVELS)}",
                               f"{name}: missing levels {sorted(missing)}; all of {list(SITE_LEVELS)} are required")
+            top = limit("money_yuan")
+            for level, q in getattr(self, name).items():
+                if not 0 <= q.value <= top:
+                    raise invalid(f"{name}.{level}：年成本应在 0 到 {top:,.0f} 元之间，实际为 {q.value:g}",
+                                  f"{name}.{level}: the yearly cost must lie between 0 and {top:,.0f} yuan, got {q.value:g}")
         return self
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+
+from .. import cliargs
 
 __all__ = ["register", "format_kpis"]
 
@@ -55,10 +58,15 @@ def _run(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from .runner import simulate
 
+    from ..scenario.advice import format_warnings, scenario_warnings
+
     zh = args.lang == "zh"
     if args.out:
         check_output_target(args.out, "folder", args.force)  # before minutes of simulation, not after
     sc = load_scenario(args.path)
+    warned = format_warnings(scenario_warnings(sc), args.lang)
+    if warned:
+        print(warned, file=sys.stderr)
     res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=True)
     m = res.meta
     head = (f"情景：{m['scenario_name']['zh']}  重复 {m['replications']} 次  随机种子 {m['seed']}  "
@@ -108,9 +116,9 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
     """Add ``simulate`` to the ``vetsim`` command line."""
     p = subparsers.add_parser("simulate", help="simulate the caseload flow (仿真业务流转)")
     p.add_argument("path", help="scenario folder")
-    p.add_argument("--replications", type=int, default=None, help="number of replications (default: scenario)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: scenario)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--replications", type=cliargs.replications, default=None, help="number of replications (default: scenario)")
+    p.add_argument("--seed", type=cliargs.seed, default=None, help="random seed (default: scenario)")
+    p.add_argument("--workers", type=cliargs.workers, default=1, help="worker processes (default 1)")
     p.add_argument("--out", default=None, help="folder for the Parquet results")
     p.add_argument("--force", action="store_true", help="write into --out even if it is a non-empty folder vetsim did not create")
     add_common(p)

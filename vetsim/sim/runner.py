@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import VetsimError
 from ..scenario import Scenario
+from ..scenario.limits import check_simulation_size
 from .engine import Engine
 from ..work.network import Network, compile_network
 from .records import replication_frames, replication_metrics
@@ -72,6 +73,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     """
     _check(replications, seed, workers)
     n = int(replications if replications is not None else scenario.spec.simulation.replications)
+    check_simulation_size(scenario, n)
     seed = int(seed if seed is not None else scenario.spec.seed)
     seqs = np.random.SeedSequence(seed).spawn(n)
     key = scenario.hash()

@@ -6,6 +6,7 @@ import argparse
 import warnings
 from typing import Any, Callable
 
+from .. import cliargs
 from ..errors import VetsimError
 
 __all__ = ["register", "StaffArgumentError"]
@@ -76,14 +77,14 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p = subparsers.add_parser("staff", help="cheapest staffing that meets the targets (人员配置优化)")
     p.add_argument("path", help="scenario folder")
     limit = p.add_mutually_exclusive_group()
-    limit.add_argument("--budget", type=float, default=None, metavar="YUAN",
+    limit.add_argument("--budget", type=cliargs.money, default=None, metavar="YUAN",
                        help="total yearly site cost (staff + overhead) to stay within")
-    limit.add_argument("--headcount", type=int, default=None, metavar="N", help="total posts to stay within")
+    limit.add_argument("--headcount", type=cliargs.positive_int, default=None, metavar="N", help="total posts to stay within")
     p.add_argument("--out", default=None, metavar="DIR", help="save the plan as a scenario overlay folder")
     p.add_argument("--force", action="store_true", help="write into --out even if it is a non-empty folder vetsim did not create")
     p.add_argument("--no-confirm", action="store_true", help="skip the confirmation by simulation")
-    p.add_argument("--replications", type=int, default=None, help="replications per confirmation round")
-    p.add_argument("--workers", type=int, default=1, help="worker processes for the simulation")
-    p.add_argument("--max-rounds", type=int, default=4, help="simulate-and-tighten rounds at most")
+    p.add_argument("--replications", type=cliargs.replications, default=None, help="replications per confirmation round")
+    p.add_argument("--workers", type=cliargs.workers, default=1, help="worker processes for the simulation")
+    p.add_argument("--max-rounds", type=cliargs.rounds, default=4, help="simulate-and-tighten rounds at most")
     add_common(p)
     p.set_defaults(handler=_handler)
