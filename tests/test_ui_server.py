@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from vetsim.ui.voila import is_loopback, start_voila, voila_command, wait_ready
+from vetsim.ui.voila import is_loopback, start_voila, stop_voila, voila_command, wait_ready
 
 NOTEBOOK = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": [],
                        "source": ["print('仪表板 ok')"]}],
@@ -26,18 +23,6 @@ NOTEBOOK = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c1",
                          "language_info": {"name": "python"}},
             "nbformat": 4, "nbformat_minor": 5}
 CULL_IDLE = 2
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(wait)
-            return
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            continue
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +36,7 @@ def server(tmp_path_factory):
         wait_ready(url, timeout=60, proc=proc)
         yield int(url.rstrip("/").rsplit(":", 1)[1]), log
     finally:
-        _stop(proc)
+        stop_voila(proc)
 
 
 def _get(port: int, host: str) -> tuple[int, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -22,12 +23,17 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["voila_command", "free_port", "start_voila", "wait_ready", "main", "is_loopback",
-           "CULL_IDLE_S", "CULL_INTERVAL_S", "MAX_KERNELS"]
+__all__ = ["voila_command", "free_port", "start_voila", "stop_voila", "wait_ready", "main", "is_loopback",
+           "CULL_IDLE_S", "CULL_INTERVAL_S", "MAX_KERNELS", "POOL_SIZE", "CHROMIUM", "CHROMIUM_ARGS"]
 
 CULL_IDLE_S = 900  # a kernel idle this long (its page closed) is shut down
 CULL_INTERVAL_S = 60  # how often the culler looks
 MAX_KERNELS = 8  # page views served at once (~265 MB each with the dashboard)
+POOL_SIZE = 1  # kernels kept ready with the notebook already run, so a page view shows at once
+# Debian's Chromium, driven headless by the browser tests and benchmarks (never `playwright install`)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync")
 
 
 def is_loopback(host: str) -> bool:
@@ -40,9 +46,10 @@ def is_loopback(host: str) -> bool:
 
 def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 8866, *,
                   cull_idle: int = CULL_IDLE_S, cull_interval: int = CULL_INTERVAL_S,
-                  max_kernels: int = MAX_KERNELS) -> list[str]:
+                  max_kernels: int = MAX_KERNELS, pool_size: int = POOL_SIZE) -> list[str]:
     """The command line that serves ``notebook`` (sources stripped, no browser, no tracebacks),
-    with idle kernels culled after ``cull_idle`` s and at most ``max_kernels`` page views at once."""
+    with idle kernels culled after ``cull_idle`` s, at most ``max_kernels`` page views at once and
+    ``pool_size`` kernels preheated (Voilà runs the notebook in them before anyone asks)."""
     cmd = [sys.executable, "-m", "vetsim.ui.voila_app", str(notebook), "--no-browser", f"--Voila.ip={host}",
            f"--port={port}", "--strip_sources=True", "--show_tracebacks=False",
            "--Voila.root_dir=" + str(Path(notebook).parent),
@@ -50,6 +57,10 @@ def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 886
            f"--MappingKernelManager.cull_interval={int(cull_interval)}",
            "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel during a meeting
            f"--VetsimVoila.max_kernels={int(max_kernels)}"]
+    # front-end extensions a dashboard does not use (code highlighting, JupyterLab's preview button): less to load
+    cmd.append('--VoilaConfiguration.extension_denylist=["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]')
+    if pool_size > 0:
+        cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
     if not is_loopback(host):  # served to the network on purpose: names other than loopback are expected
         cmd.append("--VetsimVoila.allow_remote=True")
     return cmd
@@ -67,13 +78,28 @@ def start_voila(notebook: str | Path, host: str = "127.0.0.1", port: int | None 
                 **options: int) -> tuple[subprocess.Popen[bytes], str]:
     """Start Voilà as a child process in its own process group; return it and the page URL.
 
-    ``options`` go to :func:`voila_command` (``cull_idle``, ``cull_interval``, ``max_kernels``)."""
+    ``options`` go to :func:`voila_command` (``cull_idle``, ``cull_interval``, ``max_kernels``, ``pool_size``)."""
     notebook = Path(notebook).resolve()
     port = port or free_port(host)
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(voila_command(notebook, host, port, **options), stdout=out, stderr=subprocess.STDOUT,
                             env={**os.environ, **(env or {})}, cwd=Path(notebook).parent, start_new_session=True)
     return proc, f"http://{host}:{port}/"
+
+
+def stop_voila(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server from :func:`start_voila` and its kernels (its own process group), politely first."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(wait)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def wait_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:

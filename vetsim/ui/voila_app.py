@@ -9,8 +9,9 @@ page on another site could reach the dashboard through DNS rebinding. This subcl
   ``allow_remote_access=False`` and ``local_hostnames``): other names get 403;
 * culls kernels idle longer than ``cull_idle_timeout`` (jupyter_server's ``MappingKernelManager``
   culler; a kernel whose page is still open is kept unless ``cull_connected``);
-* refuses a new page view while ``max_kernels`` kernels are alive, with a Chinese (and English)
-  message and HTTP 503, instead of starting one more kernel.
+* refuses a new page view while ``max_kernels`` kernels serve pages, with a Chinese (and English)
+  message and HTTP 503, instead of starting one more kernel (preheated kernels waiting in Voilà's
+  pool, ``--pool_size``, are not counted: they make the next page appear at once).
 
 Started as ``python -m vetsim.ui.voila_app NOTEBOOK [voila options]`` by :mod:`vetsim.ui.voila`.
 """
@@ -42,7 +43,9 @@ class _CappedVoilaHandler(TornadoVoilaHandler):
         await super().prepare(*args, **kwargs)
         if self._finished or self.max_kernels <= 0:
             return
-        n = len(self.kernel_manager.list_kernel_ids())
+        km = self.kernel_manager
+        pooled = sum(len(p) for p in getattr(km, "_pools", {}).values())  # preheated, not yet serving a page
+        n = len(km.list_kernel_ids()) - pooled
         if n >= self.max_kernels:
             zh, en = (m.format(n=n) for m in BUSY_MESSAGE)
             self.log.warning("refusing a page view: %d kernels alive (max %d)", n, self.max_kernels)
