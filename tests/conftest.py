@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Simulation results the tests cache (vetsim.cache) go to a scratch folder, never the user's cache.
+os.environ.setdefault("VETSIM_CACHE", tempfile.mkdtemp(prefix="vetsim-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_county"

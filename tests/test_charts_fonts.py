@@ -85,3 +85,73 @@ def test_house_style_changes_no_global_state() -> None:
         assert rc["font.family"][0] == find_cjk_font().family
     after = dict(matplotlib.rcParams)
     assert {k for k in before if before[k] != after[k]} == set()
+
+
+# ---- a matplotlib font cache built before the Chinese fonts were installed (issue 11, item 13) ----------
+
+_STALE_RUN = r"""
+import io, json, warnings
+from matplotlib import font_manager
+stale = not any("CJK" in f.name for f in font_manager.fontManager.ttflist)
+from matplotlib.figure import Figure
+from vetsim.charts import find_cjk_font, house_style
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    with house_style("zh"):
+        fig = Figure(figsize=(4, 1))
+        fig.text(0.05, 0.4, "乡镇站平均等待 42.0 分钟，最多跑一次比例 91%")
+        fig.savefig(io.BytesIO(), format="png", dpi=40)
+print(json.dumps({"stale": stale, "family": find_cjk_font().family,
+                  "glyph_warnings": [str(w.message) for w in caught if "Glyph" in str(w.message)]}))
+"""
+
+
+def _is_cjk_entry(entry: dict) -> bool:
+    name = str(entry.get("name", "")).lower()
+    return any(h in name for h in ("cjk", "han sans", "hei", "song", "wenquanyi", "fallback", "unicode", " sc"))
+
+
+def test_a_font_cache_older_than_the_fonts_is_rescanned(tmp_path) -> None:
+    """Guards issue 11 item 13: with matplotlib's font list cached before fonts-noto-cjk was installed,
+    charts said "install fonts-noto-cjk" (installed) and drew empty boxes. The stale cache is built in a
+    temporary MPLCONFIGDIR; a fresh process must still find Noto Sans CJK SC and draw without glyph warnings."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path / f"fontlist-v{font_manager.FontManager.__version__}.json"
+    font_manager.json_dump(font_manager.fontManager, cache)
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["ttflist"] = [e for e in data["ttflist"] if not _is_cjk_entry(e)]
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "VETSIM_CJK_FONT"}
+    env["MPLCONFIGDIR"] = str(tmp_path)
+    proc = subprocess.run([sys.executable, "-c", _STALE_RUN], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["stale"], "the test cache was not stale: matplotlib ignored it"
+    assert out["glyph_warnings"] == []
+    assert out["family"] == "Noto Sans CJK SC"
+    refreshed = json.loads(cache.read_text(encoding="utf-8"))
+    assert any(e["name"] == "Noto Sans CJK SC" for e in refreshed["ttflist"]), "the refreshed list was not saved"
+
+
+def _noto_collection() -> str:
+    for f in font_manager.fontManager.ttflist:
+        if f.name == "Noto Sans CJK SC" and f.fname.lower().endswith(".ttc"):
+            return f.fname
+    pytest.fail("Noto Sans CJK (fonts-noto-cjk, a .ttc) is not installed: run `make system`")
+
+
+def test_override_with_a_font_collection_chooses_the_simplified_chinese_face() -> None:
+    """Guards issue 11 item 13: VETSIM_CJK_FONT=NotoSansCJK-Regular.ttc chose its first face, the Japanese one."""
+    assert find_cjk_font(override=_noto_collection()).family == "Noto Sans CJK SC"
+
+
+def test_simplified_chinese_faces_rank_first() -> None:
+    from vetsim.charts.fonts import _sc_rank
+
+    names = ["Noto Sans CJK JP", "Noto Sans Mono CJK SC", "Some Hei", "Noto Sans CJK SC", "Source Han Sans TC"]
+    assert sorted(names, key=_sc_rank) == ["Noto Sans CJK SC", "Noto Sans Mono CJK SC", "Some Hei",
+                                           "Noto Sans CJK JP", "Source Han Sans TC"]

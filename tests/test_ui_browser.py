@@ -7,41 +7,19 @@ Never runs ``playwright install``: it launches the system Chromium (``/usr/bin/c
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from vetsim.ui.voila import start_voila, wait_ready
+from vetsim.ui.voila import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila, wait_ready
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_dashboard.ipynb"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 KPI = ".kpi-util_township .v"  # township staff utilisation card: moves with township staff
 ERROR_TEXT = ("Traceback", "程序内部错误", "输入有误", "情景数据有", "Internal error", "Error:")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop Voilà and its kernels (its own process group), politely first."""
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +35,14 @@ def voila_url(tmp_path_factory):
     except (TimeoutError, RuntimeError) as exc:
         pytest.fail(f"{exc}\n--- voila log ---\n{log.read_text(errors='replace')[-3000:]}")
     finally:
-        _stop(proc)
+        stop_voila(proc)
 
 
 def test_dashboard_change_staff_run_and_see_the_kpi_change(voila_url, tmp_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.goto(voila_url, timeout=180_000, wait_until="domcontentloaded")

@@ -86,3 +86,26 @@ def test_export_format_is_checked(dash):
     dash.runner.run(dash.export, "docx")
     assert "导出格式" in dash.error and "PNG" in dash.error
     assert_no_traceback(dash)
+
+
+def test_reopening_reads_cached_results_and_a_first_run_reports_progress_in_chinese(dash, monkeypatch):
+    """Guards issue 11 item 14: every dashboard load simulated both scenarios again (18-26 s to the KPI
+    cards), and a first run showed only "Executing 1 of 2". A new dashboard (a new page view) of the same
+    scenarios must not simulate; a run that does simulate says what it is doing in Chinese."""
+    import vetsim.sim
+
+    def no_simulation(*_a, **_k):
+        raise AssertionError("simulated again although the same run is cached")
+
+    monkeypatch.setattr(vetsim.sim, "simulate", no_simulation)
+    again = MeetingDashboard(dash.data_dir, baseline="sample_county", proposal="proposal_more_staff",
+                             replications=1, budget_draws=20)
+    assert again.error == "" and again.cards.value == dash.cards.value
+    monkeypatch.undo()
+    seen: list[str] = []
+    again.sim.progress_text.observe(lambda ch: seen.append(ch["new"]), names="value")
+    again.inputs["replications"].value = 2
+    again.run_button.click()
+    assert again.error == ""
+    assert any("正在模拟" in t and "1/2" in t for t in seen), seen
+    assert "模拟完成" in again.sim.progress_text.value

@@ -48,7 +48,7 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
     from ..files import check_output_target
     from ..fiscal import site_costs
     from ..i18n import check_lang
-    from ..sim import simulate
+    from ..cache import simulate_cached
     from .brief import FORMATS, BriefFormatError
     from .page import check_paper
 
@@ -62,8 +62,9 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
     prop = _scenario(compare) if compare is not None else None
     seed = int(base.spec.seed if seed is None else seed)
     reps = int(replications if replications is not None else base.spec.simulation.replications)
-    base_res = simulate(base, replications=reps, seed=seed, workers=workers, progress=progress)
-    prop_res = simulate(prop, replications=reps, seed=seed, workers=workers, progress=progress) if prop else None
+    # a run done before (same scenario, seed, replications and code) is read from the results cache
+    base_res = simulate_cached(base, replications=reps, seed=seed, workers=workers, progress=progress)
+    prop_res = simulate_cached(prop, replications=reps, seed=seed, workers=workers, progress=progress) if prop else None
     decided, decided_res = (prop, prop_res) if prop is not None else (base, base_res)
     inputs = BriefInputs(
         baseline=base, baseline_results=base_res, baseline_cost=site_costs(base),

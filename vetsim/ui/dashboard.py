@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,16 @@ CARD_KEYS: tuple[str, ...] = ("wait_township", "wait_county", "one_trip", "util_
 EXPORT_FIELD = FieldSpec("format", "choice", "导出格式", "Export format",
                          options=(("png", "PNG", "PNG"), ("pdf", "PDF", "PDF")))
 _MIME = {"png": "image/png", "pdf": "application/pdf"}
+
+
+def _in_kernel() -> bool:
+    """True inside a running IPython kernel (where widget updates from a thread reach the page)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 class MeetingDashboard(App):
@@ -103,9 +114,19 @@ class MeetingDashboard(App):
         ], layout=widgets.Layout(width="100%"))
         self._show_title()
         if auto_run:
-            self.runner.run(self.run)
+            self._auto_run()
         else:
             self.cards.value = f"<p>{self.t('点击“运行模拟”查看结果。', 'Click “Run simulation” to see results.')}</p>"
+
+    def _auto_run(self) -> None:
+        """Fill the dashboard when it opens. In a kernel (Voilà, Jupyter) this runs in a thread, so the
+        page appears at once and shows the progress of a first run; elsewhere (tests, scripts) inline."""
+        if not _in_kernel():
+            self.runner.run(self.run)
+            return
+        self.cards.value = f"<p class='vetsim-loading'>{html.escape(self.t('正在计算指标，请稍候…', 'Computing…'))}</p>"
+        self._loader = threading.Thread(target=self.runner.run, args=(self.run,), name="vetsim-dashboard", daemon=True)
+        self._loader.start()
 
     # ---- settings ---------------------------------------------------------------------------------
     def _default_reps(self) -> int:

@@ -1,12 +1,15 @@
 """Running the simulation from an app: replications with a progress bar, results against the baseline.
 
 Why a separate module: the staffing explorer and the meeting dashboard both run "baseline vs
-proposal" the same way (same seed, so compared scenarios share random numbers), and both cache the
-baseline run, which only changes when the base scenario or the run settings change.
+proposal" the same way (same seed, so compared scenarios share random numbers). Runs come from
+:func:`vetsim.cache.simulate_cached` (kept on disk, shared with ``vetsim report`` and other
+sessions), so reopening a dashboard reads its results instead of simulating again; a first run shows
+its progress in words ("正在模拟方案：第 3/20 次") rather than a bare spinner.
 """
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -82,7 +85,7 @@ class ProgressExecutor(Executor):
 
 
 class SimRunner:
-    """Runs ``vetsim.simulate`` with a progress bar and caches runs by (scenario hash, replications, seed)."""
+    """Runs the simulation with a progress bar; runs are cached on disk (:mod:`vetsim.cache`) and in memory."""
 
     def __init__(self, lang: str = "zh", workers: int = 1):
         self.lang = lang
@@ -93,38 +96,53 @@ class SimRunner:
         self.widget = widgets.HBox([self.progress, self.progress_text])
         self._cache: dict[tuple[str, int, int], Any] = {}
 
-    def _tick(self, done: int, total: int) -> None:
+    def _tick(self, done: int, total: int, label: str = "") -> None:
         self.progress.max = max(int(total), 1)
         self.progress.value = min(int(done), self.progress.max)
-        self.progress_text.value = f"{done}/{total}"
+        if done >= total:
+            text = f"{label}模拟完成（{total} 次）" if self.lang == "zh" else f"{label} simulated ({total} runs)"
+        elif self.lang == "zh":
+            text = f"正在模拟{label}：第 {done + 1}/{total} 次（首次运行较慢，结果会缓存，下次直接读取）"
+        else:
+            text = f"Simulating {label}: run {done + 1} of {total} (first run is slow; results are cached)"
+        self.progress_text.value = f"<span class='vetsim-progress'>{html.escape(text)}</span>"
 
     def run(self, scenario: Scenario, replications: int, seed: int, label: str = "") -> Any:
-        """``Results`` of ``scenario`` (cached); the progress bar counts replications."""
-        from ..sim import simulate
+        """``Results`` of ``scenario`` (from the cache if this run was done before); the bar counts replications."""
+        from ..cache import cached_results, simulate_cached
 
         key = (scenario.hash(), int(replications), int(seed))
         if key in self._cache:
             return self._cache[key]
+        hit = cached_results(scenario, int(replications), int(seed))
+        if hit is not None:
+            self._remember(key, hit)
+            self.progress_text.value = html.escape(f"{label}：已读取缓存结果" if self.lang == "zh"
+                                                   else f"{label}: cached results")
+            return hit
         self.progress.layout.visibility = "visible"
         self.progress.bar_style = "info"
         self.progress.description = label
-        self._tick(0, replications)
+        self._tick(0, replications, label)
         inner = None
         if self.workers > 1 and replications > 1:
             from concurrent.futures import ProcessPoolExecutor
 
             inner = ProcessPoolExecutor(max_workers=min(self.workers, replications))
-        executor = ProgressExecutor(lambda done: self._tick(done, replications), inner)
+        executor = ProgressExecutor(lambda done: self._tick(done, replications, label), inner)
         try:
-            results = simulate(scenario, replications=int(replications), seed=int(seed), executor=executor)
+            results = simulate_cached(scenario, replications=int(replications), seed=int(seed), executor=executor)
         finally:
             executor.shutdown(cancel_futures=True)
-        self._tick(replications, replications)
+        self._tick(replications, replications, label)
         self.progress.bar_style = "success"
+        self._remember(key, results)
+        return results
+
+    def _remember(self, key: tuple[str, int, int], results: Any) -> None:
         if len(self._cache) > 8:
             self._cache.pop(next(iter(self._cache)))
         self._cache[key] = results
-        return results
 
 
 def compare_table(baseline: Any, proposal: Any, lang: str = "zh",

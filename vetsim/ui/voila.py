@@ -3,13 +3,17 @@
 Used by ``make dashboard`` (``python -m vetsim.ui.voila notebooks/03_dashboard.ipynb``) and by the
 browser test, so that both start the server the same way. Voilà hides code cells by default
 (``strip_sources``); we pass it explicitly, never show tracebacks to the page, and bind to
-127.0.0.1 only, because the dashboard runs code on the machine that serves it.
+127.0.0.1 only, because the dashboard runs code on the machine that serves it. The server is
+:class:`vetsim.ui.voila_app.VetsimVoila`: Voilà plus a Host-header check, idle-kernel culling and a
+cap on live kernels (each page view costs a Python kernel).
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -19,13 +23,47 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["voila_command", "free_port", "start_voila", "wait_ready", "main"]
+__all__ = ["voila_command", "free_port", "start_voila", "stop_voila", "wait_ready", "main", "is_loopback",
+           "CULL_IDLE_S", "CULL_INTERVAL_S", "MAX_KERNELS", "POOL_SIZE", "CHROMIUM", "CHROMIUM_ARGS"]
+
+CULL_IDLE_S = 900  # a kernel idle this long (its page closed) is shut down
+CULL_INTERVAL_S = 60  # how often the culler looks
+MAX_KERNELS = 8  # page views served at once (~265 MB each with the dashboard)
+POOL_SIZE = 1  # kernels kept ready with the notebook already run, so a page view shows at once
+# Debian's Chromium, driven headless by the browser tests and benchmarks (never `playwright install`)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync")
 
 
-def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 8866) -> list[str]:
-    """The command line that serves ``notebook`` (sources stripped, no browser, no tracebacks)."""
-    return [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--Voila.ip={host}", f"--port={port}",
-            "--strip_sources=True", "--show_tracebacks=False", "--Voila.root_dir=" + str(Path(notebook).parent)]
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.1, ::1, localhost: addresses only this machine can reach."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() in ("localhost", "localhost.localdomain")
+
+
+def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 8866, *,
+                  cull_idle: int = CULL_IDLE_S, cull_interval: int = CULL_INTERVAL_S,
+                  max_kernels: int = MAX_KERNELS, pool_size: int = POOL_SIZE) -> list[str]:
+    """The command line that serves ``notebook`` (sources stripped, no browser, no tracebacks),
+    with idle kernels culled after ``cull_idle`` s, at most ``max_kernels`` page views at once and
+    ``pool_size`` kernels preheated (Voilà runs the notebook in them before anyone asks)."""
+    cmd = [sys.executable, "-m", "vetsim.ui.voila_app", str(notebook), "--no-browser", f"--Voila.ip={host}",
+           f"--port={port}", "--strip_sources=True", "--show_tracebacks=False",
+           "--Voila.root_dir=" + str(Path(notebook).parent),
+           f"--MappingKernelManager.cull_idle_timeout={int(cull_idle)}",
+           f"--MappingKernelManager.cull_interval={int(cull_interval)}",
+           "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel during a meeting
+           f"--VetsimVoila.max_kernels={int(max_kernels)}"]
+    # front-end extensions a dashboard does not use (code highlighting, JupyterLab's preview button): less to load
+    cmd.append('--VoilaConfiguration.extension_denylist=["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]')
+    if pool_size > 0:
+        cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
+    if not is_loopback(host):  # served to the network on purpose: names other than loopback are expected
+        cmd.append("--VetsimVoila.allow_remote=True")
+    return cmd
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -36,14 +74,32 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def start_voila(notebook: str | Path, host: str = "127.0.0.1", port: int | None = None,
-                env: Mapping[str, str] | None = None, log: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start Voilà as a child process in its own process group; return it and the page URL."""
+                env: Mapping[str, str] | None = None, log: Path | None = None,
+                **options: int) -> tuple[subprocess.Popen[bytes], str]:
+    """Start Voilà as a child process in its own process group; return it and the page URL.
+
+    ``options`` go to :func:`voila_command` (``cull_idle``, ``cull_interval``, ``max_kernels``, ``pool_size``)."""
     notebook = Path(notebook).resolve()
     port = port or free_port(host)
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(voila_command(notebook, host, port), stdout=out, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(voila_command(notebook, host, port, **options), stdout=out, stderr=subprocess.STDOUT,
                             env={**os.environ, **(env or {})}, cwd=Path(notebook).parent, start_new_session=True)
     return proc, f"http://{host}:{port}/"
+
+
+def stop_voila(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server from :func:`start_voila` and its kernels (its own process group), politely first."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(wait)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def wait_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:
@@ -74,10 +130,15 @@ def wait_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m vetsim.ui.voila NOTEBOOK [--host H] [--port P]``: print the URL, then serve until Ctrl-C."""
-    parser = argparse.ArgumentParser(description="serve a vetsim notebook with Voilà (code hidden)")
+    parser = argparse.ArgumentParser(description="用 Voilà 提供 vetsim 笔记本网页（隐藏代码） / serve a vetsim "
+                                                 "notebook with Voilà (code hidden)")
     parser.add_argument("notebook")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8866, help="端口 / port (default 8866)")
+    parser.add_argument("--cull-idle", type=int, default=CULL_IDLE_S,
+                        help=f"空闲多少秒后关闭内核 / seconds before an idle kernel is shut down ({CULL_IDLE_S})")
+    parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS,
+                        help=f"同时打开的页面上限 / most page views at once ({MAX_KERNELS})")
     args = parser.parse_args(argv)
     nb = Path(args.notebook)
     if not nb.is_file():
@@ -85,8 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     url = f"http://{args.host}:{args.port}/"
     print(f"会议仪表板 / meeting dashboard: {url}  (Ctrl-C 停止 / to stop)", flush=True)
+    if not is_loopback(args.host):
+        print(f"注意：{args.host} 不是本机回环地址，网络上的其他计算机也能打开仪表板并在本机运行代码。 / "
+              f"Note: {args.host} is not a loopback address; other computers can open the dashboard.", flush=True)
+    cmd = voila_command(nb.resolve(), args.host, args.port, cull_idle=args.cull_idle, max_kernels=args.max_kernels)
     try:
-        return subprocess.call(voila_command(nb.resolve(), args.host, args.port), cwd=nb.resolve().parent)
+        return subprocess.call(cmd, cwd=nb.resolve().parent)
     except KeyboardInterrupt:
         return 130
 
