@@ -1,4 +1,5 @@
-"""``vetsim staff PATH [--budget YUAN | --headcount N] [--out DIR]``: the cheapest staffing that meets the targets."""
+"""``vetsim staff PATH [--budget YUAN | --headcount N] [--may-cut-funded] [--out DIR]``: the cheapest staffing
+that meets the targets, what it assumed about approved posts, and which constraint binds where."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ _COLS = {
     "cost_after_yuan": ("年成本(后,元)", "cost after (yuan)"),
     "service_level_after": ("目标内接待率(后)", "served in time (after)"),
     "utilisation_after": ("利用率(后)", "utilisation (after)"),
+    "wisn_ratio_after": ("WISN比值(后)", "WISN ratio (after)"),
+    "binding": ("约束", "binding"),
 }
 
 
@@ -29,28 +32,38 @@ def _handler(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from .simcheck import optimize_confirmed
     from .solver import optimal_staff
+    from ..i18n import LEVEL_LABELS
     from .plan import build_plan
+    from .solver import BINDING_TEXT
 
     lang = args.lang
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):
         raise StaffArgumentError("预算和编制总数必须大于 0", "budget and headcount must be greater than 0")
     sc = load_scenario(args.path)
+    cut = True if args.may_cut_funded else None  # None: the scenario's staffing.may_cut_funded_posts (default no)
     conf = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if args.no_confirm:
-            plan = build_plan(sc, optimal_staff(sc, args.budget, args.headcount))
+            plan = build_plan(sc, optimal_staff(sc, args.budget, args.headcount, may_cut_funded=cut))
         else:
             plan, conf = optimize_confirmed(sc, args.budget, args.headcount, replications=args.replications,
-                                            workers=args.workers, max_rounds=args.max_rounds)
+                                            workers=args.workers, max_rounds=args.max_rounds, may_cut_funded=cut)
+    col = 0 if lang == "zh" else 1
     print(plan.summary(lang))
+    for line in plan.assumptions(lang):
+        print(line)
+    print(("各层级站点的约束条件（决定所需人数的因素）：" if lang == "zh" else "What binds, sites per level:"))
+    print(plan.binding_counts(lang).to_string())
     changed = plan.changed()
     if len(changed):
-        col = 0 if lang == "zh" else 1
         view = changed[list(_COLS)].copy()
+        view["level"] = view["level"].map(lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col])
+        view["binding"] = view["binding"].map(lambda b: BINDING_TEXT.get(b, (b, b))[col])
         view["cost_after_yuan"] = view["cost_after_yuan"].map(lambda x: f"{x:,.0f}")
         for c in ("service_level_after", "utilisation_after"):
             view[c] = view[c].map(lambda x: f"{x:.1%}")
+        view["wisn_ratio_after"] = view["wisn_ratio_after"].map(lambda x: "-" if x != x else f"{x:.2f}")
         print(view.rename(columns={k: v[col] for k, v in _COLS.items()}).to_string(index=False))
     if conf is not None:
         fails = conf.failing_sites()
@@ -80,6 +93,8 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--no-confirm", action="store_true", help="skip the confirmation by simulation")
     p.add_argument("--replications", type=int, default=None, help="replications per confirmation round")
     p.add_argument("--workers", type=int, default=1, help="worker processes for the simulation")
+    p.add_argument("--may-cut-funded", action="store_true",
+                   help="allow fewer funded posts (编制) than today or part-time instead (default: never)")
     p.add_argument("--max-rounds", type=int, default=4, help="simulate-and-tighten rounds at most")
     add_common(p)
     p.set_defaults(handler=_handler)

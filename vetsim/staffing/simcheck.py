@@ -4,7 +4,8 @@ Why: the Erlang estimates assume steady hourly queues and a smooth casework load
 has the calendar, multi-day casework, return visits and referrals. A plan is accepted only when,
 at every site, the 95% confidence interval over replications is on the right side of each target:
 service level (share of visits served within the wait target) lower bound >= target, and
-utilisation (counter + back office over staffed opening time) upper bound <= the cap.
+utilisation (counter, casework, duties, campaigns and cover over the staff time present less other
+township work -- the estimate's definition) upper bound <= the cap.
 """
 
 from __future__ import annotations
@@ -52,10 +53,16 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
                         "ok": ok})
           .groupby(["site_id", "replication"], sort=True)["ok"].mean().rename("value").reset_index())
     sd = results.site_days
-    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"]
-            + (sd["busy_duties_min"] if "busy_duties_min" in sd else 0.0)).to_numpy(dtype=float)
+    def col(name: str) -> Any:
+        return sd[name] if name in sd else 0.0
+
+    # as the estimate: veterans' work (counter, casework, duties, campaigns, cover) over the time present
+    # less other township work (presence, vetsim.work)
+    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"] + col("busy_duties_min") + col("busy_campaign_min")
+            + col("cover_min")).to_numpy(dtype=float)
+    avail = (sd["available_min"] - col("other_work_min")).to_numpy(dtype=float)
     ut = (pd.DataFrame({"replication": sd["replication"].to_numpy(), "site_id": sd["site_id"].astype(str).to_numpy(),
-                        "busy": busy, "avail": sd["available_min"].to_numpy(dtype=float)})
+                        "busy": busy, "avail": avail})
           .groupby(["site_id", "replication"], sort=True)[["busy", "avail"]].sum().reset_index())
     ut["value"] = np.where(ut["avail"] > 0, ut["busy"] / ut["avail"].where(ut["avail"] > 0, 1.0),
                            np.where(ut["busy"] > 0, np.inf, 0.0))
@@ -110,7 +117,8 @@ def confirm(plan: Plan, replications: int | None = None, seed: int | None = None
 
 def optimize_confirmed(scenario: Scenario, budget_yuan: float | None = None, headcount: int | None = None,
                        replications: int | None = None, seed: int | None = None, workers: int = 1,
-                       max_rounds: int = 4, executor: Any = None) -> tuple[Plan, Confirmation]:
+                       max_rounds: int = 4, executor: Any = None,
+                       may_cut_funded: bool | None = None) -> tuple[Plan, Confirmation]:
     """Optimize, simulate, add one post at each failing site, and repeat (at most ``max_rounds`` simulations).
 
     With a budget or headcount the plan cannot grow, so it is simulated once and reported as is.
@@ -120,7 +128,7 @@ def optimize_confirmed(scenario: Scenario, budget_yuan: float | None = None, hea
     conf: Confirmation | None = None
     plan: Plan | None = None
     for round_no in range(1, max_rounds + 1):
-        alloc = optimal_staff(scenario, budget_yuan, headcount, extra_staff=extra)
+        alloc = optimal_staff(scenario, budget_yuan, headcount, extra_staff=extra, may_cut_funded=may_cut_funded)
         plan = build_plan(scenario, alloc, {"round": round_no, "extra_staff": dict(extra), "history": list(history)})
         conf = confirm(plan, replications, seed, workers, executor)
         failing = conf.failing_sites()
