@@ -5,7 +5,7 @@ Public calls:
   reliable + bilingual reason); cached demand, for the UI's sliders;
 - ``erlang_b / erlang_c / erlang_a`` vectorized formulas; ``derive_demand`` (from ``vetsim.work``)
   the one model of work per site: counter visits, casework, duties, campaigns, cover, presence;
-- ``wisn(demand, staff, cap)`` / ``wisn_table(scenario)`` workload-based need (WHO WISN): available
+- ``wisn_estimate(demand, staff, cap)`` / ``wisn_table(scenario)`` workload-based need (WHO WISN): available
   working time, workload per component, required posts, WISN ratio and pressure per site;
 - ``requirement(scenario)`` least staff per site for the targets and which constraint binds
   (counter / workload / floor); ``optimal_staff`` posts per site;
@@ -30,7 +30,7 @@ _EXPORTS: dict[str, str] = {
     "evaluate": ".kpis", "evaluate_arrays": ".kpis", "FLAG_TEXT": ".kpis", "estimate": ".kpis",
     "StaffingSettings": "..scenario.staffing_spec", "SharedStaff": "..scenario.staffing_spec",
     "PolicySwitch": "..scenario.staffing_spec",
-    "wisn": ".wisn", "wisn_table": ".wisn", "WISN_COLUMNS": ".wisn",
+    "wisn_estimate": ".wisn", "wisn_table": ".wisn", "WISN_COLUMNS": ".wisn",
     "requirement": ".solver", "optimal_staff": ".solver", "staff_targets": ".solver", "BINDING_TEXT": ".solver",
     "StaffTargets": ".solver", "Allocation": ".solver", "StaffingInfeasible": ".solver",
     "Plan": ".plan", "build_plan": ".plan", "PlanSaveError": ".plan",

@@ -25,7 +25,7 @@ from ..scenario import Scenario
 from ..work.demand import derive_demand
 from .kpis import evaluate_arrays
 from .solver import BINDING_TEXT, Allocation, StaffTargets, staff_targets
-from .wisn import wisn
+from .wisn import wisn_estimate
 
 __all__ = ["Plan", "build_plan", "PlanSaveError"]
 
@@ -176,8 +176,8 @@ def build_plan(base: Scenario, alloc: Allocation, meta: dict[str, Any] | None = 
     staff_b, staff_a = before_f + before_p + cov, alloc.funded + alloc.parttime + cov
     kb = evaluate_arrays(d, staff_b, targets.wait_minutes)
     ka = evaluate_arrays(d, staff_a, targets.wait_minutes)
-    wb = wisn(d, staff_b, targets.max_utilisation)
-    wa = wisn(d, staff_a, targets.max_utilisation)
+    wb = wisn_estimate(d, staff_b, targets.max_utilisation)
+    wa = wisn_estimate(d, staff_a, targets.max_utilisation)
     cb = site_costs(base).set_index("site_id").loc[list(alloc.site_ids)]
     ca = site_costs(after_sc).set_index("site_id").loc[list(alloc.site_ids)]
 

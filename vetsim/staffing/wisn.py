@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 __all__ = ["CATEGORY_ALLOWANCE_FACTOR", "INDIVIDUAL_ALLOWANCE_POSTS", "WISN_COLUMNS", "STATUS_TEXT",
-           "component_hours", "required_posts", "posts_for_workload", "wisn", "wisn_table", "staff_in_post", "labelled"]
+           "component_hours", "required_posts", "posts_for_workload", "wisn_estimate", "wisn_table", "labelled"]
 
 # step 4: the away and other-duties shares are already out of AWT; no individual allowances in the data
 CATEGORY_ALLOWANCE_FACTOR = 1.0
@@ -98,13 +98,7 @@ def posts_for_workload(d: Demand, max_utilisation: float) -> NDArray[np.float64]
     return np.where(np.isfinite(need), np.ceil(need - 1e-9), np.inf)
 
 
-def staff_in_post(scenario: "Scenario", d: Demand, staff: ArrayLike | None = None) -> NDArray[np.int64]:
-    """Posts per site (scenario's, or ``staff`` in site order) plus the visiting worker at a covered village."""
-    base = np.array([s.staff for s in scenario.sites], dtype=np.int64) if staff is None else np.asarray(staff, np.int64)
-    return base + d.covered.astype(np.int64)
-
-
-def wisn(d: Demand, staff: ArrayLike, max_utilisation: float) -> pd.DataFrame:
+def wisn_estimate(d: Demand, staff: ArrayLike, max_utilisation: float) -> pd.DataFrame:
     """Tidy WISN table per site for ``staff`` in post (site order, visiting workers included); codes as columns.
 
     Columns: see :data:`WISN_COLUMNS` (``status`` holds a code of :data:`STATUS_TEXT`).
@@ -147,7 +141,7 @@ def wisn_table(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang
     if unknown:
         raise KeyError(f"unknown site ids: {unknown}")
     counts = np.array([(staff or {}).get(s, now[s]) for s in d.site_ids], dtype=np.int64)
-    table = wisn(d, counts + d.covered.astype(np.int64), staff_targets(scenario).max_utilisation)
+    table = wisn_estimate(d, counts + d.covered.astype(np.int64), staff_targets(scenario).max_utilisation)
     return labelled(table, lang) if labels else table
 
 

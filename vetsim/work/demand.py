@@ -6,8 +6,8 @@ how yearly volumes become arrivals at each site, so the derivation lives in :fun
 Shared with the simulation (``vetsim.work.network.compile_network``): the working calendar, the
 opening days, and the expected new cases per site, case type and day (yearly volume split by
 ``veterans``, monthly seasonality, weekday profile). Derived here, following the engine's rules:
-- channel drawn once where the case starts: phone with ``hotline_share``, online with
-  ``site.online_share`` of the rest, else walk-in; phone/online cases never visit a counter, their
+- channel drawn once where the case starts: phone with ``hotline_share``, letter with ``letter_share``, online with
+  ``site.online_share`` of the rest, else walk-in; phone/letter/online cases never visit a counter, their
   counter minutes become desk (casework) time;
 - a walk-in case visits the counter of every level on its path whose row has counter minutes > 0;
   missing documents (rate m, checked once at the first counter) bring it back once: 1 + m visits;
@@ -191,7 +191,7 @@ def _derive(scenario: Scenario, key: str) -> Demand:
         ct = cts[c]
         ctype = spec.case_types[ct]
         origin = sites[s0]
-        walk_share = (1.0 - ctype.hotline_share) * (1.0 - origin.online_share)
+        walk_share = (1.0 - ctype.hotline_share - ctype.letter_share) * (1.0 - origin.online_share)  # as the engine draws it
         site, delay, first, cases = origin, 0.0, True, monthly
         while site is not None:
             row = rows.get((ct, site.level))
