@@ -130,6 +130,10 @@ def test_funded_posts_are_policy(sc, plan, plan_cut, capsys) -> None:
     assert main(["staff", str(SAMPLE), "--no-confirm", "--may-cut-funded", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "may be cut" in out and "workload (WISN" in out
+    # what binds on the sample county: the funded floor at the center (10 kept), the workload at every township
+    tb = plan.table.set_index("site_id")
+    assert tb.loc["C01", "binding"] == "floor" and (tb.loc[tb["level"] == "township", "binding"] == "workload").all()
+    assert tc.loc["C01", "binding"] == "workload"
 
 
 def test_same_inputs_same_plan(sc, plan) -> None:
