@@ -6,6 +6,9 @@ for many candidate staff counts at once; both need the whole county in milliseco
 Model per site: during opening hours all ``staff`` serve the counter first (M/M/c+M per month x
 hour cell, exponential patience from ``simulation.patience_minutes``); casework, duties, campaigns
 and shared village cover fill the remaining time. Yearly KPIs are visit-weighted over the cells.
+Presence: each post is away on a day with the site's away share; on a day all are away a closed
+station serves nobody, so the service level is scaled by (1 - away**staff) (exact for one post; with
+more posts the days some are away are not modelled in the queue -- small at low load).
 Utilisation = (counter hours actually served + casework + duties + campaigns + cover hours) /
 (staff x hours a post gives to this work: opening hours x presence, ``Demand.post_hours_year``).
 ``staff`` counts the servers at the site, a visiting worker at a covered village included.
@@ -96,7 +99,9 @@ def evaluate_arrays(d: Demand, staff: ArrayLike, wait_minutes: float, model: str
 
     tot = site_sum(vis * np.ones((1, k)))
     safe = np.where(tot > 0, tot, 1.0)
-    sl = np.where(tot > 0, site_sum(vis * r["service_level"]) / safe, 1.0)
+    # a visitor who comes on a day nobody is present (every post away, station closed) is not served
+    unstaffed = d.unstaffed_share(cs)
+    sl = np.where(tot > 0, site_sum(vis * r["service_level"]) / safe * (1.0 - unstaffed), 1.0)
     with np.errstate(invalid="ignore"):
         wait = np.where(tot > 0, site_sum(vis * r["mean_wait"]) / safe, 0.0)
     pw = np.where(tot > 0, site_sum(vis * r["p_wait"]) / safe, 0.0)

@@ -52,7 +52,8 @@ class Demand:
     ``open_min[s, h]`` minutes open within clock hour h on an open day; ``case_hours[s]`` longest
     mean casework per case (hours); ``duty_h``, ``campaign_h``, ``cover_h`` [s, m] staff-hours of
     duties, campaigns and shared village cover (not in ``casework_h``); ``present_share[s]`` share
-    of a post's opening time available for this work; ``covered[s]`` a village opened by a shared worker.
+    of a post's opening time available for this work; ``covered[s]`` a village opened by a shared worker;
+    ``away[s]`` share of days a post is away, ``closed_when_away[s]`` the station closes with nobody present.
     """
 
     site_ids: tuple[str, ...]
@@ -71,6 +72,20 @@ class Demand:
     cover_h: NDArray[np.float64] = None  # type: ignore[assignment]
     present_share: NDArray[np.float64] = None  # type: ignore[assignment]
     covered: NDArray[np.bool_] = None  # type: ignore[assignment]
+    away: NDArray[np.float64] = None  # type: ignore[assignment]  # share of days each post is away (independently)
+    closed_when_away: NDArray[np.bool_] = None  # type: ignore[assignment]  # nobody present: station closed
+
+    def unstaffed_share(self, staff: "NDArray[np.int64]") -> NDArray[np.float64]:
+        """Share of open days a site with ``staff`` posts ([S] or [S, K]) has nobody at the counter.
+
+        Each post is away on a day with the site's ``away`` share independently (as the engine draws
+        it), so all c posts are away with away**c; with ``closed_when_away`` off a stand-in keeps the
+        counter open (0). No posts: always unstaffed.
+        """
+        c = np.asarray(staff)
+        a = self.away if c.ndim == 1 else self.away[:, None]
+        closed = self.closed_when_away if c.ndim == 1 else self.closed_when_away[:, None]
+        return np.where(closed, np.where(c > 0, a ** np.maximum(c, 1), 1.0), np.where(c > 0, 0.0, 1.0))
 
     @property
     def counter_h(self) -> NDArray[np.float64]:
@@ -238,7 +253,8 @@ def _derive(scenario: Scenario, key: str) -> Demand:
     return Demand(tuple(s.site_id for s in sites), tuple(s.level for s in sites), visits, mean,
                   np.maximum(scv, 0.0), case_h, open_days, open_min, longest,
                   float(sim.patience_minutes.value) if sim.abandonment else float("inf"), key,
-                  duty_h, campaign_h, cover_h, present_share, covered)
+                  duty_h, campaign_h, cover_h, present_share, covered, np.asarray(net.away, dtype=float),
+                  np.asarray(net.closed_when_away, dtype=bool))
 
 
 def _package_hours(net, start: dt.date) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
