@@ -66,20 +66,24 @@ def _handler(args: argparse.Namespace) -> int:
         view["wisn_ratio_after"] = view["wisn_ratio_after"].map(lambda x: "-" if x != x else f"{x:.2f}")
         print(view.rename(columns={k: v[col] for k, v in _COLS.items()}).to_string(index=False))
     if conf is not None:
-        fails = conf.failing_sites()
+        fails, unsure = conf.failing_sites(), conf.uncertain_sites()
         rounds = len(plan.meta.get("history", []))
         if lang == "zh":
             print(f"仿真确认（{conf.meta.get('replications')} 次重复，95% 置信）："
-                  + ("所有站点均达到目标" if not fails else f"{len(fails)} 个站点未达标：{', '.join(fails)}")
+                  + ("所有站点均达到目标" if not fails and not unsure else
+                     f"{len(fails)} 个站点未达标" + (f"：{', '.join(fails)}" if fails else ""))
+                  + (f"；{len(unsure)} 个站点来访太少，无法在 95% 置信下判定（可增加重复次数）" if unsure else "")
                   + f"（共 {rounds} 轮）")
         else:
             print(f"Simulation check ({conf.meta.get('replications')} replications, 95% confidence): "
-                  + ("every site meets the targets" if not fails else f"{len(fails)} sites fail: {', '.join(fails)}")
+                  + ("every site meets the targets" if not fails and not unsure else
+                     f"{len(fails)} sites fail" + (f": {', '.join(fails)}" if fails else ""))
+                  + (f"; {len(unsure)} sites have too few visits to tell at 95% (add replications)" if unsure else "")
                   + f" ({rounds} round(s))")
     if args.out:
         out = plan.save(args.out)
         print(("方案已保存：" if lang == "zh" else "Plan saved: ") + str(out))
-    return 0 if conf is None or conf.all_hold else 1
+    return 0 if conf is None or not conf.failing_sites() else 1
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:

@@ -45,7 +45,10 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
     """Per site and target: mean over replications, 95% CI, and whether the target holds.
 
     Long table: site_id, level, target ('service_level' or 'utilisation'), goal, mean, ci_low,
-    ci_high, replications, holds. A site without visits has no service-level row.
+    ci_high, replications, holds (CI on the right side), verdict: 'holds', 'fails' (CI wholly on the
+    wrong side: missed with 95% confidence) or 'uncertain' (the CI straddles the goal: at a village
+    with a dozen visits a year, too few visits for 95% either way). A site without visits has no
+    service-level row.
     """
     v = results.visits
     ok = v["served"].to_numpy(dtype=bool) & (v["wait_min"].to_numpy(dtype=float) <= targets.wait_minutes)
@@ -80,9 +83,11 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
                 half = 0.0 if np.all(vals == vals[0]) else math.inf
             lo, hi = m - half, m + half
             holds = lo >= goal - 1e-12 if name == "service_level" else hi <= goal + 1e-12
-            rows.append((sid, levels.get(sid, ""), name, goal, m, lo, hi, len(vals), bool(holds)))
+            fails = hi < goal - 1e-12 if name == "service_level" else lo > goal + 1e-12
+            verdict = "holds" if holds else ("fails" if fails else "uncertain")
+            rows.append((sid, levels.get(sid, ""), name, goal, m, lo, hi, len(vals), bool(holds), verdict))
     return pd.DataFrame(rows, columns=["site_id", "level", "target", "goal", "mean", "ci_low", "ci_high",
-                                       "replications", "holds"])
+                                       "replications", "holds", "verdict"])
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,15 @@ class Confirmation:
         return bool(self.table["holds"].all())
 
     def failing_sites(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.table.loc[~self.table["holds"], "site_id"])))
+        """Sites missing a target with 95% confidence (tables without a verdict: every target not holding)."""
+        t = self.table
+        bad = t["verdict"] == "fails" if "verdict" in t else ~t["holds"]
+        return tuple(sorted(set(t.loc[bad, "site_id"])))
+
+    def uncertain_sites(self) -> tuple[str, ...]:
+        """Sites where the simulation cannot tell at 95% (more replications would decide)."""
+        t = self.table
+        return tuple(sorted(set(t.loc[t["verdict"] == "uncertain", "site_id"]))) if "verdict" in t else ()
 
 
 def confirm(plan: Plan, replications: int | None = None, seed: int | None = None, workers: int = 1,
@@ -121,6 +134,9 @@ def optimize_confirmed(scenario: Scenario, budget_yuan: float | None = None, hea
                        may_cut_funded: bool | None = None) -> tuple[Plan, Confirmation]:
     """Optimize, simulate, add one post at each failing site, and repeat (at most ``max_rounds`` simulations).
 
+    A site whose confidence interval straddles a target is not given a post (noise, not a shortfall);
+    ``plan.meta["uncertain_sites"]`` lists them and ``confirmed`` stays False while any remain.
+
     With a budget or headcount the plan cannot grow, so it is simulated once and reported as is.
     """
     extra: dict[str, int] = {}
@@ -140,4 +156,5 @@ def optimize_confirmed(scenario: Scenario, budget_yuan: float | None = None, hea
     assert plan is not None and conf is not None
     plan.meta["history"] = history
     plan.meta["confirmed"] = conf.all_hold
+    plan.meta["uncertain_sites"] = list(conf.uncertain_sites())
     return plan, conf
