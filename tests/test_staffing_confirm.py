@@ -56,6 +56,12 @@ def test_confidence_bounds_by_hand() -> None:
     t2 = StaffTargets(wait_minutes=30.0, service_level=0.5, max_utilisation=0.6)
     tb2 = site_targets_from_results(_fake_results(), t2).set_index(["site_id", "target"])
     assert tb2.loc[("A", "service_level"), "holds"] and not tb2.loc[("A", "utilisation"), "holds"]
+    # verdicts: straddling the goal is 'uncertain' (no post added for noise); wholly on the wrong side 'fails'
+    assert a["verdict"] == "uncertain" and tb2.loc[("A", "service_level"), "verdict"] == "holds"
+    t3 = StaffTargets(wait_minutes=30.0, service_level=0.99, max_utilisation=0.1)
+    tb3 = site_targets_from_results(_fake_results(), t3).set_index(["site_id", "target"])
+    assert tb3.loc[("A", "utilisation"), "verdict"] == "fails"  # 0.4 - 0.248 > 0.1
+    assert tb3.loc[("A", "service_level"), "verdict"] == "uncertain"  # 0.9 + 0.248 > 0.99
 
 
 def test_sample_county_plan_holds_in_simulation() -> None:
@@ -65,9 +71,18 @@ def test_sample_county_plan_holds_in_simulation() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         conf = confirm(plan, replications=5, seed=7)
-    failing = conf.table[~conf.table["holds"]]
-    assert conf.all_hold, failing.to_string()
+    failing = conf.table[conf.table["verdict"] == "fails"]
+    assert not conf.failing_sites(), failing.to_string()
     assert set(conf.table["site_id"]) >= {"C01", "T01", "T01V01"}
+    # where visits are many, every target holds at 95%; at villages (a dozen visits a year, closed on days
+    # both posts are away) the per-site interval is wide, but the level's mean meets the target as estimated
+    t = conf.table
+    big = t[t["level"] != "village"]
+    assert big["holds"].all(), big[~big["holds"]].to_string()
+    assert (t.loc[t["target"] == "utilisation", "holds"]).all()
+    vil = t[(t["level"] == "village") & (t["target"] == "service_level")]
+    est_vil = plan.table.loc[plan.table["level"] == "village", "service_level_after"].mean()
+    assert vil["mean"].mean() >= 0.8 and abs(vil["mean"].mean() - est_vil) < 0.02
     # the analytic estimate is close to the simulated utilisation at the busiest site
     u = conf.table.set_index(["site_id", "target"]).loc[("C01", "utilisation"), "mean"]
     est = plan.table.set_index("site_id").loc["C01", "utilisation_after"]

@@ -12,9 +12,9 @@ import pytest
 from vetsim import load_scenario
 from vetsim.cli import main
 from vetsim.fiscal import site_costs
-from vetsim.staffing import (StaffingInfeasible, StaffingSettings, build_plan, derive_demand, estimate,
-                             evaluate_arrays, optimal_staff, optimize, requirement)
-from vetsim.scenario.staffing_spec import SharedStaff
+from vetsim.staffing import (Allocation, StaffingInfeasible, StaffingSettings, build_plan, derive_demand, estimate,
+                             evaluate_arrays, optimal_staff, optimize, requirement, wisn_estimate)
+from vetsim.scenario.staffing_spec import PolicySwitch, SharedStaff
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_county"
@@ -28,6 +28,11 @@ def sc():
 @pytest.fixture(scope="module")
 def plan(sc):
     return optimize(sc)
+
+
+@pytest.fixture(scope="module")
+def plan_cut(sc):
+    return optimize(sc, may_cut_funded=True)
 
 
 def test_village_visits_by_hand(sc) -> None:
@@ -44,12 +49,14 @@ def test_village_visits_by_hand(sc) -> None:
 
 
 def test_county_center_visits_by_hand(sc) -> None:
-    """County-center counter visits: own walk-ins plus walk-in referrals from townships for rows with counter time."""
+    """County-center counter visits: own walk-ins plus walk-in referrals from townships for rows with counter time.
+
+    Guards the letter channel: a petition sent by letter (``letter_share``) never visits a counter."""
     d = derive_demand(sc)
     i = d.site_ids.index("C01")
     online_c, online_t = 0.15, 0.10
     own = (700 * 0.75 * (1 - online_c) * 1.0 + 150 * 1.0 * (1 - online_c) * 1.15
-           + 300 * (1 - online_c) * 1.0 + 60 * 0.7 * (1 - online_c) * 1.0)
+           + 300 * (1 - online_c) * 1.0 + 60 * (1 - 0.27 - 0.23) * (1 - online_c) * 1.0)  # petitions: hotline, letters
     # referred walk-ins from townships that visit the center's counter (counter minutes > 0 there):
     # consultation (25 min at the center), employment (30), pension (20); hardship/relief/si have 0 minutes
     from_t = (2500 * 0.75 * (1 - online_t) * (1 - 0.9) + 300 * 0.9 * (1 - online_t) * (1 - 0.5)
@@ -65,20 +72,29 @@ def test_demand_ignores_staff_and_is_cached(sc) -> None:
     assert d1 is d2
 
 
-def test_plan_meets_targets_and_every_funded_post_is_needed(sc, plan) -> None:
+def _needed(sc, plan) -> None:
+    """Every post above the funded floor is needed: one fewer breaks the service level (Erlang) or the
+    workload under the utilisation cap (WISN)."""
     d = derive_demand(sc)
     t = plan.targets
     staff = (plan.table["funded_after"] + plan.table["parttime_after"]).to_numpy()
     k = evaluate_arrays(d, staff, t.wait_minutes)
     assert np.all(k.service_level >= t.service_level) and np.all(k.utilisation <= t.max_utilisation)
-    funded_sites = plan.table.index[plan.table["funded_after"] > 0]
-    assert len(funded_sites) > 0
-    for i in funded_sites:
+    req = requirement(sc, d, plan.meta["may_cut_funded"])
+    above = np.flatnonzero(staff > req["floor_funded"].to_numpy())
+    assert len(above) > 0
+    for i in above:
         fewer = staff.copy()
         fewer[i] -= 1
         k2 = evaluate_arrays(d, fewer, t.wait_minutes)
-        broken = (k2.service_level[i] < t.service_level) or (k2.utilisation[i] > t.max_utilisation)
-        assert broken, f"removing a funded post at {d.site_ids[i]} breaks no target"
+        short = wisn_estimate(d, fewer, t.max_utilisation)["required_at_cap"].to_numpy()[i] > fewer[i]
+        broken = (k2.service_level[i] < t.service_level) or short
+        assert broken, f"removing a post at {d.site_ids[i]} breaks no target"
+
+
+def test_plan_meets_targets_and_every_post_above_the_floor_is_needed(sc, plan, plan_cut) -> None:
+    _needed(sc, plan)
+    _needed(sc, plan_cut)
 
 
 def test_plan_respects_rules_and_costs_come_from_fiscal(sc, plan) -> None:
@@ -87,8 +103,37 @@ def test_plan_respects_rules_and_costs_come_from_fiscal(sc, plan) -> None:
     assert tb.loc["C01", "funded_after"] >= 1
     costs = site_costs(plan.scenario())
     assert plan.totals["cost_after"] == pytest.approx(costs["total_yuan"].sum())
-    # least cost: the part-time posts are cheaper at every level, so no funded post above the floor
-    assert (tb["funded_after"] == tb["level"].map({"village": 0, "township": 1, "county_center": 1})).all()
+    # least cost: part-time posts are cheaper at every level, so no funded post above today's (kept by policy)
+    assert (tb["funded_after"] == tb["funded_before"]).all()
+
+
+def test_funded_posts_are_policy(sc, plan, plan_cut, capsys) -> None:
+    """Guards item 7 of issue 10: by default no funded post (编制) is cut or replaced by part-time staff;
+    cutting needs an explicit setting (argument, CLI flag or staffing.may_cut_funded_posts) and the plan says so."""
+    tb = plan.table.set_index("site_id")
+    assert (tb["funded_after"] >= tb["funded_before"]).all() and plan.meta["may_cut_funded"] is False
+    assert "编制" in plan.assumptions("zh")[0] and "never below today's" in plan.assumptions("en")[0]
+    # allowed: the county center's 10 funded posts go down to the rule's floor of 1, the rest part-time
+    tc = plan_cut.table.set_index("site_id")
+    assert tc.loc["C01", "funded_after"] == 1 and tc.loc["C01", "funded_before"] == 10
+    assert plan_cut.meta["may_cut_funded"] is True and "may be cut" in plan_cut.assumptions("en")[0]
+    assert plan_cut.totals["cost_after"] < plan.totals["cost_after"]
+    # the same through the data: staffing.may_cut_funded_posts
+    switch = PolicySwitch(value=True, label_zh="允许核减在编岗位", label_en="Funded posts may be cut", source="test")
+    spec = sc.spec.model_copy(update={"staffing": sc.spec.staffing.model_copy(update={"may_cut_funded_posts": switch})})
+    via_data = optimize(dataclasses.replace(sc, spec=spec))
+    assert via_data.changes == plan_cut.changes
+    # the CLI says what it assumed, and which constraint binds where (Chinese level names)
+    assert main(["staff", str(SAMPLE), "--no-confirm"]) == 0
+    out = capsys.readouterr().out
+    assert "在编岗位（编制）为既定政策" in out and "乡镇（街道）服务站" in out and "工作量（WISN" in out
+    assert main(["staff", str(SAMPLE), "--no-confirm", "--may-cut-funded", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "may be cut" in out and "workload (WISN" in out
+    # what binds on the sample county: the funded floor at the center (10 kept), the workload at every township
+    tb = plan.table.set_index("site_id")
+    assert tb.loc["C01", "binding"] == "floor" and (tb.loc[tb["level"] == "township", "binding"] == "workload").all()
+    assert tc.loc["C01", "binding"] == "workload"
 
 
 def test_same_inputs_same_plan(sc, plan) -> None:
@@ -109,16 +154,20 @@ def test_save_overlay_and_reload(sc, plan, tmp_path) -> None:
 
 
 def test_budget_and_headcount_limits(sc, plan) -> None:
-    a = optimal_staff(sc, headcount=230)
-    assert int(a.funded.sum() + a.parttime.sum()) <= 230
+    # least headcount: the funded posts kept (county center 10, 15 townships 1 each) + 1 at each of 200 villages
+    least = 10 + 15 + 200
+    a = optimal_staff(sc, headcount=least + 20)
+    assert int(a.funded.sum() + a.parttime.sum()) <= least + 20
     # below the least-cost requirement some target is missed, but no site is left without staff (只挂牌、不配人)
-    for limit in (216, 240):
+    for limit in (least, least + 30):
         tight = optimal_staff(sc, headcount=limit)
         assert int(tight.funded.sum() + tight.parttime.sum()) <= limit
         assert ((tight.funded + tight.parttime) >= 1).all()
+        assert (tight.funded >= np.array([sc.site(s).funded_staff for s in tight.site_ids])).all()
     with pytest.raises(StaffingInfeasible) as err:
-        optimal_staff(sc, headcount=215)  # 216 sites with work: one post each is the least
+        optimal_staff(sc, headcount=least - 1)
     assert "至少 1 人" in err.value.user_message("zh") and "one post at every site" in err.value.user_message("en")
+    assert int(optimal_staff(sc, headcount=216, may_cut_funded=True).funded.sum()) == 16  # floors only
     budget = plan.totals["cost_after"] - 100_000
     p = build_plan(sc, optimal_staff(sc, budget_yuan=budget))
     assert p.totals["cost_after"] <= budget + 1e-6
@@ -182,8 +231,28 @@ def test_shared_cover_in_plan_and_simulation_view(sc) -> None:
     assert net.staff[net.site_ids.index("T03V01")] == 1
     assert net.staff[net.site_ids.index("T03")] == p.scenario().site("T03").staff
     assert tb.loc["T03V01", "meets_after"] and tb.loc["T03", "meets_after"]
-    assert tb.loc["T03", "utilisation_after"] > plan_util_without_cover(sc)
+    # the cover is the village's opening time, carried by T03 in its workload (one home: Demand.cover_h)
+    d0, d1 = derive_demand(sc), derive_demand(shared)
+    t3, v1 = d0.site_ids.index("T03"), d0.site_ids.index("T03V01")
+    assert d1.cover_h[t3].sum() == pytest.approx(d0.open_hours_year[v1])
+    base_req = optimize(sc).table.set_index("site_id").loc["T03", "required_posts"]
+    assert tb.loc["T03", "required_posts"] == pytest.approx(base_req + d0.open_hours_year[v1] / d0.post_hours_year[t3])
 
 
-def plan_util_without_cover(sc) -> float:
-    return optimize(sc).table.set_index("site_id").loc["T03", "utilisation_after"]
+def test_before_and_after_computed_the_same_way(sc) -> None:
+    """Guards issue 10: the plan's "before" columns ignored the shared cover the "after" columns had.
+    A plan that changes nothing must show identical before and after columns, with cover on."""
+    rule = SharedStaff(worker_site="T03", villages=("T03V01",), label_zh="兼管", label_en="covers", source="test")
+    spec = sc.spec.model_copy(update={"staffing": sc.spec.staffing.model_copy(update={"shared_staff": (rule,)})})
+    shared = dataclasses.replace(sc, spec=spec)
+    ids = tuple(s.site_id for s in shared.sites)
+    same = Allocation(ids, np.array([s.funded_staff for s in shared.sites]),
+                      np.array([s.parttime_staff for s in shared.sites]), "min_cost", np.ones(len(ids), bool))
+    tb = build_plan(shared, same).table
+    for name in ("service_level", "mean_wait", "utilisation", "meets", "wisn_ratio"):
+        before = [c for c in tb.columns if c.startswith(name) and "before" in c][0]
+        after = before.replace("before", "after")
+        assert np.allclose(tb[before].astype(float), tb[after].astype(float), equal_nan=True), name
+    # the covered village has its visiting worker: served, not "visitors but no staff"
+    row = tb.set_index("site_id").loc["T03V01"]
+    assert row["service_level_before"] > 0.8

@@ -14,6 +14,12 @@ Example::
       shared_staff:
         - {worker_site: T03, villages: [T03V01, T03V02], label_zh: ..., label_en: ..., source: assumption}
 
+``may_cut_funded_posts`` (approved posts are policy, 编制): by default (absent or ``value: false``)
+the optimizer never plans fewer funded posts at a site than it has today, nor replaces them with
+part-time staff; ``value: true`` (with its source, e.g. the approving document) allows both::
+
+      may_cut_funded_posts: {value: false, label_zh: 是否允许核减在编岗位, label_en: ..., source: "S: ..."}
+
 ``shared_staff``: one worker of ``worker_site`` covers the listed village stations on their open
 days: the villages need no own post for their first server, and the worker site carries the
 villages' opening hours as extra work. The simulation applies the same rule
@@ -27,7 +33,7 @@ from pydantic import Field, model_validator
 
 from ..scenario.params import Frozen, Labelled, Quantity, invalid
 
-__all__ = ["StaffingSettings", "SharedStaff"]
+__all__ = ["StaffingSettings", "SharedStaff", "PolicySwitch"]
 
 
 class SharedStaff(Labelled):
@@ -38,12 +44,20 @@ class SharedStaff(Labelled):
     source: str = Field(min_length=1)
 
 
+class PolicySwitch(Labelled):
+    """A yes/no policy choice with its labels and source (who decided it, or ``assumption``)."""
+
+    value: bool
+    source: str = Field(min_length=1)
+
+
 class StaffingSettings(Frozen):
     """Staffing rules per site level (posts per site); every number with unit, labels and source."""
 
     min_funded_posts: dict[str, Quantity] = Field(default_factory=dict)
     max_posts: dict[str, Quantity] = Field(default_factory=dict)
     shared_staff: tuple[SharedStaff, ...] = ()
+    may_cut_funded_posts: PolicySwitch | None = None
 
     @model_validator(mode="after")
     def _check(self) -> "StaffingSettings":
@@ -66,6 +80,11 @@ class StaffingSettings(Frozen):
     def covered_villages(self) -> dict[str, str]:
         """Village site id -> the site whose worker covers it."""
         return {v: rule.worker_site for rule in self.shared_staff for v in rule.villages}
+
+    @property
+    def may_cut_funded(self) -> bool:
+        """Whether the optimizer may plan fewer funded posts than today (default: no)."""
+        return bool(self.may_cut_funded_posts.value) if self.may_cut_funded_posts is not None else False
 
     def floor(self, level: str) -> int:
         q = self.min_funded_posts.get(level)

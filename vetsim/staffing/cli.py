@@ -1,4 +1,5 @@
-"""``vetsim staff PATH [--budget YUAN | --headcount N] [--out DIR]``: the cheapest staffing that meets the targets."""
+"""``vetsim staff PATH [--budget YUAN | --headcount N] [--may-cut-funded] [--out DIR]``: the cheapest staffing
+that meets the targets, what it assumed about approved posts, and which constraint binds where."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ _COLS = {
     "cost_after_yuan": ("年成本(后,元)", "cost after (yuan)"),
     "service_level_after": ("目标内接待率(后)", "served in time (after)"),
     "utilisation_after": ("利用率(后)", "utilisation (after)"),
+    "wisn_ratio_after": ("WISN比值(后)", "WISN ratio (after)"),
+    "binding": ("约束", "binding"),
 }
 
 
@@ -31,7 +34,9 @@ def _handler(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from .simcheck import optimize_confirmed
     from .solver import optimal_staff
+    from ..i18n import LEVEL_LABELS
     from .plan import build_plan
+    from .solver import BINDING_TEXT
 
     lang = args.lang
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):
@@ -39,38 +44,50 @@ def _handler(args: argparse.Namespace) -> int:
     if args.out:
         check_output_target(args.out, "folder", args.force)  # before the optimisation, not after
     sc = load_scenario(args.path)
+    cut = True if args.may_cut_funded else None  # None: the scenario's staffing.may_cut_funded_posts (default no)
     conf = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if args.no_confirm:
-            plan = build_plan(sc, optimal_staff(sc, args.budget, args.headcount))
+            plan = build_plan(sc, optimal_staff(sc, args.budget, args.headcount, may_cut_funded=cut))
         else:
             plan, conf = optimize_confirmed(sc, args.budget, args.headcount, replications=args.replications,
-                                            workers=args.workers, max_rounds=args.max_rounds)
+                                            workers=args.workers, max_rounds=args.max_rounds, may_cut_funded=cut)
+    col = 0 if lang == "zh" else 1
     print(plan.summary(lang))
+    for line in plan.assumptions(lang):
+        print(line)
+    print(("各层级站点的约束条件（决定所需人数的因素）：" if lang == "zh" else "What binds, sites per level:"))
+    print(plan.binding_counts(lang).to_string())
     changed = plan.changed()
     if len(changed):
-        col = 0 if lang == "zh" else 1
         view = changed[list(_COLS)].copy()
+        view["level"] = view["level"].map(lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col])
+        view["binding"] = view["binding"].map(lambda b: BINDING_TEXT.get(b, (b, b))[col])
         view["cost_after_yuan"] = view["cost_after_yuan"].map(lambda x: f"{x:,.0f}")
         for c in ("service_level_after", "utilisation_after"):
             view[c] = view[c].map(lambda x: f"{x:.1%}")
+        view["wisn_ratio_after"] = view["wisn_ratio_after"].map(lambda x: "-" if x != x else f"{x:.2f}")
         print(view.rename(columns={k: v[col] for k, v in _COLS.items()}).to_string(index=False))
     if conf is not None:
-        fails = conf.failing_sites()
+        fails, unsure = conf.failing_sites(), conf.uncertain_sites()
         rounds = len(plan.meta.get("history", []))
         if lang == "zh":
             print(f"仿真确认（{conf.meta.get('replications')} 次重复，95% 置信）："
-                  + ("所有站点均达到目标" if not fails else f"{len(fails)} 个站点未达标：{', '.join(fails)}")
+                  + ("所有站点均达到目标" if not fails and not unsure else
+                     f"{len(fails)} 个站点未达标" + (f"：{', '.join(fails)}" if fails else ""))
+                  + (f"；{len(unsure)} 个站点来访太少，无法在 95% 置信下判定（可增加重复次数）" if unsure else "")
                   + f"（共 {rounds} 轮）")
         else:
             print(f"Simulation check ({conf.meta.get('replications')} replications, 95% confidence): "
-                  + ("every site meets the targets" if not fails else f"{len(fails)} sites fail: {', '.join(fails)}")
+                  + ("every site meets the targets" if not fails and not unsure else
+                     f"{len(fails)} sites fail" + (f": {', '.join(fails)}" if fails else ""))
+                  + (f"; {len(unsure)} sites have too few visits to tell at 95% (add replications)" if unsure else "")
                   + f" ({rounds} round(s))")
     if args.out:
         out = plan.save(args.out, force=args.force)
         print(("方案已保存：" if lang == "zh" else "Plan saved: ") + display_path(out))
-    return 0 if conf is None or conf.all_hold else 1
+    return 0 if conf is None or not conf.failing_sites() else 1
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -85,6 +102,8 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--no-confirm", action="store_true", help="skip the confirmation by simulation")
     p.add_argument("--replications", type=cliargs.replications, default=None, help="replications per confirmation round")
     p.add_argument("--workers", type=cliargs.workers, default=1, help="worker processes for the simulation")
+    p.add_argument("--may-cut-funded", action="store_true",
+                   help="allow fewer funded posts (编制) than today or part-time instead (default: never)")
     p.add_argument("--max-rounds", type=cliargs.rounds, default=4, help="simulate-and-tighten rounds at most")
     add_common(p)
     p.set_defaults(handler=_handler)

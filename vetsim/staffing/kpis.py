@@ -4,9 +4,14 @@ Why: the staffing explorer calls :func:`evaluate` on every slider change, and th
 for many candidate staff counts at once; both need the whole county in milliseconds.
 
 Model per site: during opening hours all ``staff`` serve the counter first (M/M/c+M per month x
-hour cell, exponential patience from ``simulation.patience_minutes``); back-office casework fills
-the remaining time. Yearly KPIs are visit-weighted over the cells. Utilisation = (counter hours
-actually served + casework hours) / (staff x opening hours in the window).
+hour cell, exponential patience from ``simulation.patience_minutes``); casework, duties, campaigns
+and shared village cover fill the remaining time. Yearly KPIs are visit-weighted over the cells.
+Presence: each post is away on a day with the site's away share; on a day all are away a closed
+station serves nobody, so the service level is scaled by (1 - away**staff) (exact for one post; with
+more posts the days some are away are not modelled in the queue -- small at low load).
+Utilisation = (counter hours actually served + casework + duties + campaigns + cover hours) /
+(staff x hours a post gives to this work: opening hours x presence, ``Demand.post_hours_year``).
+``staff`` counts the servers at the site, a visiting worker at a covered village included.
 """
 
 from __future__ import annotations
@@ -94,14 +99,17 @@ def evaluate_arrays(d: Demand, staff: ArrayLike, wait_minutes: float, model: str
 
     tot = site_sum(vis * np.ones((1, k)))
     safe = np.where(tot > 0, tot, 1.0)
-    sl = np.where(tot > 0, site_sum(vis * r["service_level"]) / safe, 1.0)
+    # a visitor who comes on a day nobody is present (every post away, station closed) is not served
+    unstaffed = d.unstaffed_share(cs)
+    sl = np.where(tot > 0, site_sum(vis * r["service_level"]) / safe * (1.0 - unstaffed), 1.0)
     with np.errstate(invalid="ignore"):
         wait = np.where(tot > 0, site_sum(vis * r["mean_wait"]) / safe, 0.0)
     pw = np.where(tot > 0, site_sum(vis * r["p_wait"]) / safe, 0.0)
     pab = np.where(tot > 0, site_sum(vis * r["p_abandon"]) / safe, 0.0)
     counter_h = site_sum(vis * (1.0 - r["p_abandon"]) * svc[:, None]) / 60.0
-    work_h = counter_h + d.casework_h.sum(axis=1)[:, None]
-    cap = cs * d.open_hours_year[:, None]
+    desk_h = (d.casework_h + d.duty_h + d.campaign_h + d.cover_h).sum(axis=1)
+    work_h = counter_h + desk_h[:, None]
+    cap = cs * d.post_hours_year[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(cap > 0, work_h / np.where(cap > 0, cap, 1.0), np.where(work_h > 0, np.inf, 0.0))
     occ = np.zeros((n, k))
@@ -169,4 +177,5 @@ def estimate(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: 
     counts = np.array([(staff or {}).get(s, now[s]) for s in d.site_ids], dtype=np.int64)
     if np.any(counts < 0):
         raise ValueError("staff counts must be >= 0")
-    return evaluate(d, counts, float(scenario.spec.targets.wait_minutes.value), lang)
+    # a village opened by a shared worker has that worker as a server (the simulation does the same)
+    return evaluate(d, counts + d.covered.astype(np.int64), float(scenario.spec.targets.wait_minutes.value), lang)

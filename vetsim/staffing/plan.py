@@ -8,7 +8,6 @@ patch holding only the changed staff columns; ``vetsim.load_scenario`` reads it 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import os
 from dataclasses import dataclass, field
@@ -25,7 +24,8 @@ from ..files import atomic_folder, check_output_target, excel_safe_frame
 from ..scenario import Scenario
 from ..work.demand import derive_demand
 from .kpis import evaluate_arrays
-from .solver import Allocation, StaffTargets, _shared_load, staff_targets
+from .solver import BINDING_TEXT, Allocation, StaffTargets, staff_targets
+from .wisn import wisn_estimate
 
 __all__ = ["Plan", "build_plan", "PlanSaveError", "plan_csv"]
 
@@ -40,8 +40,11 @@ class Plan:
 
     ``table``: one row per site -- site_id, level, funded/parttime before and after, change,
     cost before/after (yuan/year, from :func:`vetsim.fiscal.site_costs`), service level, mean wait
-    and utilisation before/after (analytic estimate), meets_targets before/after.
-    ``totals``: cost and headcount before/after. ``meta``: mode, limits, seed, hashes, version, rounds.
+    and utilisation before/after (analytic estimate), meets_targets before/after, required_posts
+    (WISN, after), wisn_ratio before/after (posts in post / required), binding (which constraint sets
+    the requirement: counter / workload / floor / ceiling / none, see ``BINDING_TEXT``).
+    ``totals``: cost and headcount before/after. ``meta``: mode, limits, seed, hashes, version, rounds,
+    ``may_cut_funded`` (the policy assumed on approved posts; :meth:`assumptions` says it in words).
     """
 
     base: Scenario
@@ -66,6 +69,28 @@ class Plan:
     def changed(self) -> pd.DataFrame:
         """Only the sites whose staff changes."""
         return self.table[self.table["change"] != 0].reset_index(drop=True)
+
+    def assumptions(self, lang: str = "zh") -> list[str]:
+        """What the plan assumed, in words: the policy on approved (funded) posts."""
+        if self.meta.get("may_cut_funded"):
+            zh = "假设：允许核减在编岗位或以兼职/编外人员替代（需有批准依据）。"
+            en = "Assumed: funded posts (编制) may be cut or replaced by part-time staff (needs an approval)."
+        else:
+            zh = "假设：在编岗位（编制）为既定政策，不低于现有人数，也不以兼职替代；如需核减请在 staffing.may_cut_funded_posts 中明确设置。"
+            en = ("Assumed: funded posts (编制) are policy: never below today's and never replaced by part-time staff; "
+                  "set staffing.may_cut_funded_posts to allow cuts.")
+        return [zh if lang == "zh" else en]
+
+    def binding_counts(self, lang: str = "zh") -> pd.DataFrame:
+        """Sites per level and binding constraint (rows: level names in ``lang``; columns: constraint names)."""
+        from ..i18n import LEVEL_LABELS
+
+        col = 0 if lang == "zh" else 1
+        t = pd.crosstab(self.table["level"], self.table["binding"])
+        t = t.rename(index=lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col],
+                     columns=lambda b: BINDING_TEXT.get(b, (b, b))[col])
+        t.index.name, t.columns.name = None, None
+        return t
 
     def summary(self, lang: str = "zh") -> str:
         """A few lines for the CLI and the notebook."""
@@ -99,7 +124,8 @@ class Plan:
         doc = {
             "base": os.path.relpath(base_dir, out.resolve()),  # the temp folder is a sibling: same relative path
             "name": {"zh": f"{name.zh}（人员优化方案）", "en": f"{name.en} (staffing plan)"},
-            "description": {"zh": self.summary("zh"), "en": self.summary("en")},
+            "description": {"zh": " ".join([self.summary("zh"), *self.assumptions("zh")]),
+                            "en": " ".join([self.summary("en"), *self.assumptions("en")])},
         }
         header = ("# 由 vetsim staff 生成的人员方案（叠加在基础情景之上）/ staffing plan written by vetsim staff\n"
                   f"# vetsim {__version__}; base scenario hash {self.base.hash()[:12]}\n")
@@ -148,14 +174,14 @@ def build_plan(base: Scenario, alloc: Allocation, meta: dict[str, Any] | None = 
                for s, f, p, bf, bp in zip(alloc.site_ids, alloc.funded, alloc.parttime, before_f, before_p)
                if f != bf or p != bp}
     after_sc = base.with_site_changes(changes) if changes else base
-    extra_h, covered = _shared_load(base, d)  # shared cover: a visitor at the village, hours away at the worker site
-    kb = evaluate_arrays(d, before_f + before_p, targets.wait_minutes)
-    ka = evaluate_arrays(d, alloc.funded + alloc.parttime + covered, targets.wait_minutes)
-    cap_a = (alloc.funded + alloc.parttime + covered) * d.open_hours_year
-    with np.errstate(divide="ignore", invalid="ignore"):
-        util_a = np.where(cap_a > 0, (ka.work_hours + extra_h) / np.where(cap_a > 0, cap_a, 1.0),
-                          np.where(ka.work_hours + extra_h > 0, np.inf, 0.0))
-    ka = dataclasses.replace(ka, utilisation=util_a)
+    # both columns from the one model of work: shared cover (the visiting worker at a covered village,
+    # the cover hours at the worker site), presence, duties and campaigns
+    cov = d.covered.astype(np.int64)
+    staff_b, staff_a = before_f + before_p + cov, alloc.funded + alloc.parttime + cov
+    kb = evaluate_arrays(d, staff_b, targets.wait_minutes)
+    ka = evaluate_arrays(d, staff_a, targets.wait_minutes)
+    wb = wisn_estimate(d, staff_b, targets.max_utilisation)
+    wa = wisn_estimate(d, staff_a, targets.max_utilisation)
     cb = site_costs(base).set_index("site_id").loc[list(alloc.site_ids)]
     ca = site_costs(after_sc).set_index("site_id").loc[list(alloc.site_ids)]
 
@@ -172,6 +198,9 @@ def build_plan(base: Scenario, alloc: Allocation, meta: dict[str, Any] | None = 
         "mean_wait_before_min": kb.mean_wait, "mean_wait_after_min": ka.mean_wait,
         "utilisation_before": kb.utilisation, "utilisation_after": ka.utilisation,
         "meets_before": meets(kb), "meets_after": meets(ka),
+        "required_posts": wa["required_posts"].to_numpy(),
+        "wisn_ratio_before": wb["wisn_ratio"].to_numpy(), "wisn_ratio_after": wa["wisn_ratio"].to_numpy(),
+        "binding": list(alloc.binding) if alloc.binding else ["none"] * len(alloc.site_ids),
     })
     totals = {
         "funded_before": float(before_f.sum()), "funded_after": float(alloc.funded.sum()),
@@ -179,5 +208,6 @@ def build_plan(base: Scenario, alloc: Allocation, meta: dict[str, Any] | None = 
         "cost_before": float(cb["total_yuan"].sum()), "cost_after": float(ca["total_yuan"].sum()),
         "staff_cost_before": float(cb["staff_cost_yuan"].sum()), "staff_cost_after": float(ca["staff_cost_yuan"].sum()),
     }
-    info = {"mode": alloc.mode, "scenario_hash": base.hash(), "vetsim_version": __version__, **(meta or {})}
+    info = {"mode": alloc.mode, "scenario_hash": base.hash(), "vetsim_version": __version__,
+            "may_cut_funded": alloc.may_cut_funded, **(meta or {})}
     return Plan(base, changes, table, totals, targets, info)

@@ -4,7 +4,8 @@ Why: the Erlang estimates assume steady hourly queues and a smooth casework load
 has the calendar, multi-day casework, return visits and referrals. A plan is accepted only when,
 at every site, the 95% confidence interval over replications is on the right side of each target:
 service level (share of visits served within the wait target) lower bound >= target, and
-utilisation (counter + back office over staffed opening time) upper bound <= the cap.
+utilisation (counter, casework, duties, campaigns and cover over the staff time present less other
+township work -- the estimate's definition) upper bound <= the cap.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
     """Per site and target: mean over replications, 95% CI, and whether the target holds.
 
     Long table: site_id, level, target ('service_level' or 'utilisation'), goal, mean, ci_low,
-    ci_high, replications, holds. A site without visits has no service-level row.
+    ci_high, replications, holds (CI on the right side), verdict: 'holds', 'fails' (CI wholly on the
+    wrong side: missed with 95% confidence) or 'uncertain' (the CI straddles the goal: at a village
+    with a dozen visits a year, too few visits for 95% either way). A site without visits has no
+    service-level row.
     """
     v = results.visits
     ok = v["served"].to_numpy(dtype=bool) & (v["wait_min"].to_numpy(dtype=float) <= targets.wait_minutes)
@@ -52,10 +56,16 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
                         "ok": ok})
           .groupby(["site_id", "replication"], sort=True)["ok"].mean().rename("value").reset_index())
     sd = results.site_days
-    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"]
-            + (sd["busy_duties_min"] if "busy_duties_min" in sd else 0.0)).to_numpy(dtype=float)
+    def col(name: str) -> Any:
+        return sd[name] if name in sd else 0.0
+
+    # as the estimate: veterans' work (counter, casework, duties, campaigns, cover) over the time present
+    # less other township work (presence, vetsim.work)
+    busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"] + col("busy_duties_min") + col("busy_campaign_min")
+            + col("cover_min")).to_numpy(dtype=float)
+    avail = (sd["available_min"] - col("other_work_min")).to_numpy(dtype=float)
     ut = (pd.DataFrame({"replication": sd["replication"].to_numpy(), "site_id": sd["site_id"].astype(str).to_numpy(),
-                        "busy": busy, "avail": sd["available_min"].to_numpy(dtype=float)})
+                        "busy": busy, "avail": avail})
           .groupby(["site_id", "replication"], sort=True)[["busy", "avail"]].sum().reset_index())
     ut["value"] = np.where(ut["avail"] > 0, ut["busy"] / ut["avail"].where(ut["avail"] > 0, 1.0),
                            np.where(ut["busy"] > 0, np.inf, 0.0))
@@ -73,9 +83,11 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
                 half = 0.0 if np.all(vals == vals[0]) else math.inf
             lo, hi = m - half, m + half
             holds = lo >= goal - 1e-12 if name == "service_level" else hi <= goal + 1e-12
-            rows.append((sid, levels.get(sid, ""), name, goal, m, lo, hi, len(vals), bool(holds)))
+            fails = hi < goal - 1e-12 if name == "service_level" else lo > goal + 1e-12
+            verdict = "holds" if holds else ("fails" if fails else "uncertain")
+            rows.append((sid, levels.get(sid, ""), name, goal, m, lo, hi, len(vals), bool(holds), verdict))
     return pd.DataFrame(rows, columns=["site_id", "level", "target", "goal", "mean", "ci_low", "ci_high",
-                                       "replications", "holds"])
+                                       "replications", "holds", "verdict"])
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,15 @@ class Confirmation:
         return bool(self.table["holds"].all())
 
     def failing_sites(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.table.loc[~self.table["holds"], "site_id"])))
+        """Sites missing a target with 95% confidence (tables without a verdict: every target not holding)."""
+        t = self.table
+        bad = t["verdict"] == "fails" if "verdict" in t else ~t["holds"]
+        return tuple(sorted(set(t.loc[bad, "site_id"])))
+
+    def uncertain_sites(self) -> tuple[str, ...]:
+        """Sites where the simulation cannot tell at 95% (more replications would decide)."""
+        t = self.table
+        return tuple(sorted(set(t.loc[t["verdict"] == "uncertain", "site_id"]))) if "verdict" in t else ()
 
 
 def confirm(plan: Plan, replications: int | None = None, seed: int | None = None, workers: int = 1,
@@ -110,8 +130,12 @@ def confirm(plan: Plan, replications: int | None = None, seed: int | None = None
 
 def optimize_confirmed(scenario: Scenario, budget_yuan: float | None = None, headcount: int | None = None,
                        replications: int | None = None, seed: int | None = None, workers: int = 1,
-                       max_rounds: int = 4, executor: Any = None) -> tuple[Plan, Confirmation]:
+                       max_rounds: int = 4, executor: Any = None,
+                       may_cut_funded: bool | None = None) -> tuple[Plan, Confirmation]:
     """Optimize, simulate, add one post at each failing site, and repeat (at most ``max_rounds`` simulations).
+
+    A site whose confidence interval straddles a target is not given a post (noise, not a shortfall);
+    ``plan.meta["uncertain_sites"]`` lists them and ``confirmed`` stays False while any remain.
 
     With a budget or headcount the plan cannot grow, so it is simulated once and reported as is.
     """
@@ -120,7 +144,7 @@ def optimize_confirmed(scenario: Scenario, budget_yuan: float | None = None, hea
     conf: Confirmation | None = None
     plan: Plan | None = None
     for round_no in range(1, max_rounds + 1):
-        alloc = optimal_staff(scenario, budget_yuan, headcount, extra_staff=extra)
+        alloc = optimal_staff(scenario, budget_yuan, headcount, extra_staff=extra, may_cut_funded=may_cut_funded)
         plan = build_plan(scenario, alloc, {"round": round_no, "extra_staff": dict(extra), "history": list(history)})
         conf = confirm(plan, replications, seed, workers, executor)
         failing = conf.failing_sites()
@@ -132,4 +156,5 @@ def optimize_confirmed(scenario: Scenario, budget_yuan: float | None = None, hea
     assert plan is not None and conf is not None
     plan.meta["history"] = history
     plan.meta["confirmed"] = conf.all_hold
+    plan.meta["uncertain_sites"] = list(conf.uncertain_sites())
     return plan, conf

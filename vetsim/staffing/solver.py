@@ -3,6 +3,11 @@
 Why separable: counter visits and casework at a site are served by that site's own staff, so the
 least staff that meets the targets can be found site by site (all sites and candidate counts in one
 vectorized call), and the cheapest post mix follows from the per-level post costs in ``data/``.
+Two needs per site, both read off the one model of work (:func:`vetsim.work.derive_demand`): the
+counter at peak hours (Erlang A, share served within the wait target) and the yearly workload
+(WISN, :mod:`vetsim.staffing.wisn`: counter, casework, duties, campaigns and shared cover within
+the posts' available time under the utilisation cap); the larger one binds, unless the funded-post
+floor (编制: the rule's minimum, and today's funded posts unless cutting them is allowed) is higher.
 With a fixed headcount or budget, posts go one at a time to the site where they add the most
 KPI per yuan (greedy on the per-site gain curves), ties broken by site order, so the answer is
 deterministic.
@@ -19,10 +24,12 @@ from numpy.typing import NDArray
 from ..errors import VetsimError
 from ..scenario import Scenario
 from ..work.demand import Demand, derive_demand
-from .kpis import evaluate_arrays
 from ..scenario.staffing_spec import StaffingSettings
+from .kpis import evaluate_arrays
+from .wisn import posts_for_workload
 
-__all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "StaffingInfeasible", "Allocation"]
+__all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "StaffingInfeasible", "Allocation",
+           "BINDING_TEXT"]
 
 
 class StaffingInfeasible(VetsimError):
@@ -47,81 +54,94 @@ def _settings(scenario: Scenario) -> StaffingSettings:
     return scenario.spec.staffing or StaffingSettings()
 
 
-def _shared_load(scenario: Scenario, d: Demand) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Extra work hours carried by worker sites for shared village cover, and which villages are covered."""
-    extra = np.zeros(len(d.site_ids))
-    covered = np.zeros(len(d.site_ids), dtype=bool)
-    idx = {s: i for i, s in enumerate(d.site_ids)}
-    for rule in _settings(scenario).shared_staff:
-        if rule.worker_site not in idx or any(v not in idx for v in rule.villages):
-            raise StaffingInfeasible(f"staffing.shared_staff：站点 {rule.worker_site} 或 {list(rule.villages)} 不存在",
-                                     f"staffing.shared_staff: site {rule.worker_site} or {list(rule.villages)} unknown")
-        for v in rule.villages:
-            covered[idx[v]] = True
-            extra[idx[rule.worker_site]] += d.open_hours_year[idx[v]]
-    return extra, covered
+BINDING_TEXT: dict[str, tuple[str, str]] = {
+    "counter": ("窗口接待（高峰时段排队，Erlang）", "counter (peak-hour queue, Erlang)"),
+    "workload": ("工作量（WISN，含利用率上限）", "workload (WISN, with the utilisation cap)"),
+    "floor": ("编制下限（在编岗位不减）", "funded-post floor (编制)"),
+    "ceiling": ("人数上限（目标无法满足）", "post ceiling (targets not met)"),
+    "none": ("无约束（无工作量）", "none (no work)"),
+}
 
 
-def _curves(d: Demand, targets: StaffTargets, extra_h: NDArray[np.float64], k: int,
-            start: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Staff counts start..start+k-1 per site with their service level, utilisation and work hours."""
-    cand = start[:, None] + np.arange(k)[None, :]
-    kp = evaluate_arrays(d, cand, targets.wait_minutes)
-    cap = cand * d.open_hours_year[:, None]
-    work = kp.work_hours + extra_h[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        util = np.where(cap > 0, work / np.where(cap > 0, cap, 1.0), np.where(work > 0, np.inf, 0.0))
-    return cand, kp.service_level, util, work
-
-
-def requirement(scenario: Scenario, demand: Demand | None = None) -> pd.DataFrame:
-    """Least staff per site that meets the targets (service level and utilisation), by the Erlang A estimate.
-
-    Columns: site_id, level, staff_now, min_staff (for the targets alone), floor_funded (rule),
-    ceiling (rule or NA), required (max of min_staff and the floor, capped by the ceiling),
-    feasible (targets met at ``required``), shared_cover (village covered by a shared worker).
-    """
-    d = demand or derive_demand(scenario)
-    targets = staff_targets(scenario)
-    rules = _settings(scenario)
-    extra, covered = _shared_load(scenario, d)
+def _counter_need(d: Demand, targets: StaffTargets, covered: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Least servers per site (visiting worker included) that serve the target share in time (Erlang A)."""
     n = len(d.site_ids)
     need = np.full(n, -1, dtype=np.int64)
-    # a strict lower bound: the casework (and shared cover) alone must fit under the utilisation cap
-    fixed_h = d.casework_h.sum(axis=1) + extra
-    lb = np.floor(fixed_h / np.maximum(targets.max_utilisation * d.open_hours_year, 1e-9)).astype(np.int64)
-    start = np.maximum(lb - 1, 0)
+    start = np.zeros(n, dtype=np.int64)
     window = 4
     for _ in range(50):
         todo = need < 0
         if not todo.any():
             break
-        cand, sl, util, _ = _curves(d, targets, extra, window, start)
-        ok = (sl >= targets.service_level - 1e-12) & (util <= targets.max_utilisation + 1e-12)
+        cand = start[:, None] + np.arange(window)[None, :]
+        sl = evaluate_arrays(d, cand, targets.wait_minutes).service_level
+        ok = sl >= targets.service_level - 1e-12
         first = np.where(ok.any(axis=1), ok.argmax(axis=1), -1)
         hit = todo & (first >= 0)
         need[hit] = cand[hit, first[hit]]
         start = np.where(todo & ~hit, start + window, start)
-    if (need < 0).any():
-        bad = [d.site_ids[i] for i in np.flatnonzero(need < 0)]
-        raise StaffingInfeasible(f"以下站点在任何人数下都达不到目标（可能全年不开放却有后台工作）：{', '.join(bad)}",
-                                 f"no staff count meets the targets at these sites (closed all year but with casework?): "
-                                 f"{', '.join(bad)}")
+    return need
+
+
+def _curves(d: Demand, targets: StaffTargets, k: int,
+            start: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Own posts start..start+k-1 per site with service level, utilisation and work hours (visiting worker added)."""
+    cand = start[:, None] + np.arange(k)[None, :]
+    kp = evaluate_arrays(d, cand + d.covered[:, None].astype(np.int64), targets.wait_minutes)
+    return cand, kp.service_level, kp.utilisation, kp.work_hours
+
+
+def _may_cut(scenario: Scenario, may_cut_funded: bool | None) -> bool:
+    return _settings(scenario).may_cut_funded if may_cut_funded is None else bool(may_cut_funded)
+
+
+def requirement(scenario: Scenario, demand: Demand | None = None, may_cut_funded: bool | None = None) -> pd.DataFrame:
+    """Least posts per site for the targets: the counter by Erlang A, the workload by WISN, the funded floor.
+
+    Columns: site_id, level, staff_now, funded_now, counter_need (own posts for the service level),
+    workload_need (own posts holding the yearly workload under the utilisation cap, WISN),
+    min_staff (the larger), floor_funded (rule; and today's funded posts unless ``may_cut_funded``),
+    ceiling (rule or NA), required, feasible (targets met at ``required``), shared_cover (village
+    covered by a shared worker), binding (which of counter / workload / floor / ceiling / none sets
+    ``required``; on a tie the demand reason is named). ``may_cut_funded`` None: from the scenario.
+    """
+    d = demand or derive_demand(scenario)
+    targets = staff_targets(scenario)
+    rules = _settings(scenario)
+    covered = d.covered
+    cov = covered.astype(np.int64)
+    counter = _counter_need(d, targets, covered)
+    work = posts_for_workload(d, targets.max_utilisation)
+    bad = (counter < 0) | ~np.isfinite(work)
+    if bad.any():
+        names = [d.site_ids[i] for i in np.flatnonzero(bad)]
+        raise StaffingInfeasible(f"以下站点在任何人数下都达不到目标（可能全年不开放却有工作量）：{', '.join(names)}",
+                                 f"no staff count meets the targets at these sites (closed all year but with work?): "
+                                 f"{', '.join(names)}")
     # a covered village's first server is the visiting worker
-    own_need = np.where(covered, np.maximum(need - 1, 0), need)
+    counter_own = np.maximum(counter - cov, 0)
+    work_own = np.maximum(work.astype(np.int64) - cov, 0)
+    own_need = np.maximum(counter_own, work_own)
+    now = {s.site_id: s for s in scenario.sites}
+    funded_now = np.array([now[s].funded_staff for s in d.site_ids], dtype=np.int64)
     floors = np.array([rules.floor(lv) for lv in d.levels], dtype=np.int64)
+    if not _may_cut(scenario, may_cut_funded):
+        floors = np.maximum(floors, funded_now)
     ceils = [rules.ceiling(lv) for lv in d.levels]
-    required = np.maximum(own_need, floors)
-    feasible = np.ones(n, dtype=bool)
-    for i, c in enumerate(ceils):
-        if c is not None and required[i] > c:
-            required[i], feasible[i] = c, False
-    now = {s.site_id: s.staff for s in scenario.sites}
+    ceil_arr = np.array([c if c is not None else np.iinfo(np.int64).max for c in ceils], dtype=np.int64)
+    demand_need = np.minimum(own_need, ceil_arr)
+    required = np.maximum(demand_need, floors)
+    feasible = own_need <= ceil_arr
+    binding = np.where(floors > demand_need, "floor",
+                       np.where(~feasible, "ceiling",
+                                np.where(own_need == 0, np.where(floors > 0, "floor", "none"),
+                                         np.where(counter_own >= work_own, "counter", "workload"))))
     return pd.DataFrame({
-        "site_id": list(d.site_ids), "level": list(d.levels), "staff_now": [now[s] for s in d.site_ids],
+        "site_id": list(d.site_ids), "level": list(d.levels), "staff_now": [now[s].staff for s in d.site_ids],
+        "funded_now": funded_now, "counter_need": counter_own, "workload_need": work_own,
         "min_staff": own_need, "floor_funded": floors,
         "ceiling": pd.array([c if c is not None else pd.NA for c in ceils], dtype="Int64"),
-        "required": required, "feasible": feasible, "shared_cover": covered,
+        "required": required, "feasible": feasible, "shared_cover": covered, "binding": binding.astype(object),
     })
 
 
@@ -134,6 +154,8 @@ class Allocation:
     parttime: NDArray[np.int64]
     mode: str
     feasible: NDArray[np.bool_]
+    binding: tuple[str, ...] = ()  # per site: which constraint sets the requirement (see BINDING_TEXT)
+    may_cut_funded: bool = False  # whether funded posts below today's were allowed
 
 
 def _mix(level: str, total: int, floor: int, scenario: Scenario) -> tuple[int, int]:
@@ -146,8 +168,13 @@ def _mix(level: str, total: int, floor: int, scenario: Scenario) -> tuple[int, i
 
 
 def optimal_staff(scenario: Scenario, budget_yuan: float | None = None, headcount: int | None = None,
-                  demand: Demand | None = None, extra_staff: dict[str, int] | None = None) -> Allocation:
+                  demand: Demand | None = None, extra_staff: dict[str, int] | None = None,
+                  may_cut_funded: bool | None = None) -> Allocation:
     """Posts per site: least cost meeting the targets, or the best KPIs within a budget or headcount.
+
+    Approved posts are policy: unless ``may_cut_funded`` (None: the scenario's
+    ``staffing.may_cut_funded_posts``, default no) no site gets fewer funded posts than today,
+    and none is replaced by part-time staff.
 
     ``extra_staff`` adds posts on top of the requirement at given sites (used when the simulation
     shows a target failing there). Budget is total yearly site cost in yuan (staff + overhead),
@@ -156,7 +183,9 @@ def optimal_staff(scenario: Scenario, budget_yuan: float | None = None, headcoun
     if budget_yuan is not None and headcount is not None:
         raise StaffingInfeasible("预算与编制总数只能指定一个", "give either a budget or a headcount, not both")
     d = demand or derive_demand(scenario)
-    req = requirement(scenario, d)
+    cut = _may_cut(scenario, may_cut_funded)
+    req = requirement(scenario, d, cut)
+    binding = tuple(req["binding"])
     extra = extra_staff or {}
     total = req["required"].to_numpy().copy()
     for i, sid in enumerate(d.site_ids):
@@ -167,8 +196,9 @@ def optimal_staff(scenario: Scenario, budget_yuan: float | None = None, headcoun
     if budget_yuan is None and headcount is None:
         mix = [_mix(lv, int(t), int(fl), scenario) for lv, t, fl in zip(d.levels, total, req["floor_funded"])]
         return Allocation(d.site_ids, np.array([m[0] for m in mix]), np.array([m[1] for m in mix]), "min_cost",
-                          req["feasible"].to_numpy())
-    return _greedy(scenario, d, req, budget_yuan, headcount)
+                          req["feasible"].to_numpy(), binding, cut)
+    g = _greedy(scenario, d, req, budget_yuan, headcount)
+    return Allocation(g.site_ids, g.funded, g.parttime, g.mode, g.feasible, binding, cut)
 
 
 def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | None,
@@ -185,9 +215,9 @@ def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | No
     costs = scenario.spec.costs
     floors = req["floor_funded"].to_numpy()
     n = len(d.site_ids)
-    extra, covered = _shared_load(scenario, d)
+    covered = d.covered
     k_max = int(max(req["required"].max(), 1)) + 4
-    cand, sl, util, work = _curves(d, targets, extra, k_max + 1, np.zeros(n, dtype=np.int64))
+    cand, sl, util, work = _curves(d, targets, k_max + 1, np.zeros(n, dtype=np.int64))
     vis = d.visits.sum(axis=(1, 2))
     wtot = work[:, -1:]  # work hours with ample staff
     fit = np.where(util > 0, np.minimum(1.0, targets.max_utilisation / np.where(util > 0, util, 1.0)), 1.0)
@@ -199,7 +229,7 @@ def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | No
     cheap = np.minimum(unit_f, unit_p) if budget is not None else np.ones(n)
     ceil = req["ceiling"].to_numpy(dtype=float, na_value=np.inf)
     needs_post = ((vis > 0) | (wtot[:, 0] > 0)) & ~covered
-    staff = np.minimum(np.maximum(floors, needs_post.astype(np.int64)), ceil).astype(np.int64)
+    staff = np.maximum(np.minimum(np.maximum(floors, needs_post.astype(np.int64)), ceil), floors).astype(np.int64)
     spent = float((floors * (unit_f if budget is not None else 1.0)).sum() + ((staff - floors) * cheap).sum())
     if spent > limit + 1e-9:
         raise StaffingInfeasible(

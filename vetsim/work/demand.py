@@ -6,8 +6,8 @@ how yearly volumes become arrivals at each site, so the derivation lives in :fun
 Shared with the simulation (``vetsim.work.network.compile_network``): the working calendar, the
 opening days, and the expected new cases per site, case type and day (yearly volume split by
 ``veterans``, monthly seasonality, weekday profile). Derived here, following the engine's rules:
-- channel drawn once where the case starts: phone with ``hotline_share``, online with
-  ``site.online_share`` of the rest, else walk-in; phone/online cases never visit a counter, their
+- channel drawn once where the case starts: phone with ``hotline_share``, letter with ``letter_share``, online with
+  ``site.online_share`` of the rest, else walk-in; phone/letter/online cases never visit a counter, their
   counter minutes become desk (casework) time;
 - a walk-in case visits the counter of every level on its path whose row has counter minutes > 0;
   missing documents (rate m, checked once at the first counter) bring it back once: 1 + m visits;
@@ -52,7 +52,8 @@ class Demand:
     ``open_min[s, h]`` minutes open within clock hour h on an open day; ``case_hours[s]`` longest
     mean casework per case (hours); ``duty_h``, ``campaign_h``, ``cover_h`` [s, m] staff-hours of
     duties, campaigns and shared village cover (not in ``casework_h``); ``present_share[s]`` share
-    of a post's opening time available for this work; ``covered[s]`` a village opened by a shared worker.
+    of a post's opening time available for this work; ``covered[s]`` a village opened by a shared worker;
+    ``away[s]`` share of days a post is away, ``closed_when_away[s]`` the station closes with nobody present.
     """
 
     site_ids: tuple[str, ...]
@@ -71,6 +72,20 @@ class Demand:
     cover_h: NDArray[np.float64] = None  # type: ignore[assignment]
     present_share: NDArray[np.float64] = None  # type: ignore[assignment]
     covered: NDArray[np.bool_] = None  # type: ignore[assignment]
+    away: NDArray[np.float64] = None  # type: ignore[assignment]  # share of days each post is away (independently)
+    closed_when_away: NDArray[np.bool_] = None  # type: ignore[assignment]  # nobody present: station closed
+
+    def unstaffed_share(self, staff: "NDArray[np.int64]") -> NDArray[np.float64]:
+        """Share of open days a site with ``staff`` posts ([S] or [S, K]) has nobody at the counter.
+
+        Each post is away on a day with the site's ``away`` share independently (as the engine draws
+        it), so all c posts are away with away**c; with ``closed_when_away`` off a stand-in keeps the
+        counter open (0). No posts: always unstaffed.
+        """
+        c = np.asarray(staff)
+        a = self.away if c.ndim == 1 else self.away[:, None]
+        closed = self.closed_when_away if c.ndim == 1 else self.closed_when_away[:, None]
+        return np.where(closed, np.where(c > 0, a ** np.maximum(c, 1), 1.0), np.where(c > 0, 0.0, 1.0))
 
     @property
     def counter_h(self) -> NDArray[np.float64]:
@@ -191,7 +206,7 @@ def _derive(scenario: Scenario, key: str) -> Demand:
         ct = cts[c]
         ctype = spec.case_types[ct]
         origin = sites[s0]
-        walk_share = (1.0 - ctype.hotline_share) * (1.0 - origin.online_share)
+        walk_share = (1.0 - ctype.hotline_share - ctype.letter_share) * (1.0 - origin.online_share)  # as the engine draws it
         site, delay, first, cases = origin, 0.0, True, monthly
         while site is not None:
             row = rows.get((ct, site.level))
@@ -238,7 +253,8 @@ def _derive(scenario: Scenario, key: str) -> Demand:
     return Demand(tuple(s.site_id for s in sites), tuple(s.level for s in sites), visits, mean,
                   np.maximum(scv, 0.0), case_h, open_days, open_min, longest,
                   float(sim.patience_minutes.value) if sim.abandonment else float("inf"), key,
-                  duty_h, campaign_h, cover_h, present_share, covered)
+                  duty_h, campaign_h, cover_h, present_share, covered, np.asarray(net.away, dtype=float),
+                  np.asarray(net.closed_when_away, dtype=bool))
 
 
 def _package_hours(net, start: dt.date) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -1,0 +1,154 @@
+"""Workload-based staffing need per site in the manner of WHO WISN (2010; domain brief §6).
+
+Why beside Erlang: at most stations the counter queue is not what binds; staff time is. The WISN
+method sizes posts from the yearly workload instead of a queue at peak hours. Its steps, read off
+the one model of work (:class:`vetsim.work.Demand`, nothing re-derived here):
+
+1. **Available working time (AWT)** of one post a year: the site's opening hours in the window x
+   presence, (1 - away share) x (1 - other-duties share) = ``Demand.post_hours_year``.
+2. **Activity standards and workload components** (hours a year): counter visits x mean minutes a
+   visit (the counter's activity standard), casework (hours per case by type and level,
+   ``caseload.csv``), recurring duties and campaigns (hours per veteran or case, ``duties.csv`` /
+   ``campaigns.csv``), shared village cover (the covered villages' opening time).
+3. **Standard workload** of one post: AWT / activity standard (counter: visits a post can serve a year).
+4. **Allowances.** Category allowance (work every post does that is not counted by volume --
+   meetings, training, outreach, other township work): here it is the away and other-duties shares,
+   already taken out of AWT in step 1, so the category allowance factor is 1 (never counted twice).
+   Individual allowances (e.g. a head's management time) are not in the data: 0 posts.
+5. **Required posts** = workload / AWT x CAF + IAF (the WISN figure). The optimizer adds the
+   utilisation cap (slack for day-to-day variation): posts for the workload = ceil(workload / (AWT x cap)).
+6. **WISN ratio** = staff in post / required posts (below 1: more work than time, pressure);
+   **workload pressure** = required / staff in post = share of the posts' time the workload needs.
+
+Staff in post at a village opened by a shared worker (``staffing.shared_staff``) counts the visiting
+worker, as the simulation does; the worker site carries the villages' opening time as cover.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from ..i18n import LEVEL_LABELS
+from ..work.demand import Demand
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+
+__all__ = ["CATEGORY_ALLOWANCE_FACTOR", "INDIVIDUAL_ALLOWANCE_POSTS", "WISN_COLUMNS", "STATUS_TEXT",
+           "component_hours", "required_posts", "posts_for_workload", "wisn_estimate", "wisn_table", "labelled"]
+
+# step 4: the away and other-duties shares are already out of AWT; no individual allowances in the data
+CATEGORY_ALLOWANCE_FACTOR = 1.0
+INDIVIDUAL_ALLOWANCE_POSTS = 0.0
+
+COMPONENTS = ("counter_h", "casework_h", "duty_h", "campaign_h", "cover_h")
+
+# column code -> (zh, en)
+WISN_COLUMNS: dict[str, tuple[str, str]] = {
+    "site_id": ("站点", "site"),
+    "level": ("层级", "level"),
+    "staff": ("在岗人数", "staff in post"),
+    "awt_h": ("每岗年可用工作时间(小时)", "available working time per post (h/year)"),
+    "counter_visits": ("窗口来访(人次/年)", "counter visits (per year)"),
+    "counter_min_per_visit": ("接待时间标准(分钟/人次)", "activity standard: minutes per visit"),
+    "visits_per_post": ("每岗年标准接待量(人次)", "standard workload: visits per post a year"),
+    "counter_h": ("窗口接待(小时/年)", "counter (h/year)"),
+    "casework_h": ("后台办件(小时/年)", "casework (h/year)"),
+    "duty_h": ("常规工作(小时/年)", "recurring duties (h/year)"),
+    "campaign_h": ("专项工作(小时/年)", "campaigns (h/year)"),
+    "cover_h": ("代管村站(小时/年)", "shared village cover (h/year)"),
+    "workload_h": ("工作量合计(小时/年)", "workload (h/year)"),
+    "category_allowance": ("类别宽放系数", "category allowance factor"),
+    "required_posts": ("需要人数(WISN)", "required posts (WISN)"),
+    "required_at_cap": ("需要人数(含利用率上限)", "required posts at the utilisation cap"),
+    "wisn_ratio": ("WISN比值(在岗/需要)", "WISN ratio (in post / required)"),
+    "pressure": ("工作量压力(需要/在岗)", "workload pressure (required / in post)"),
+    "status": ("状态", "status"),
+}
+
+STATUS_TEXT: dict[str, tuple[str, str]] = {
+    "shortage": ("人手不足（工作量超过可用时间）", "understaffed (workload above the time available)"),
+    "tight": ("偏紧（低于利用率上限所需人数）", "tight (fewer posts than the utilisation cap needs)"),
+    "adequate": ("充足", "adequate"),
+    "no_work": ("无工作量", "no workload"),
+}
+
+
+def component_hours(d: Demand) -> dict[str, NDArray[np.float64]]:
+    """Yearly hours per site of each workload component (counter, casework, duties, campaigns, cover)."""
+    return {"counter_h": d.counter_h.sum(axis=1), "casework_h": d.casework_h.sum(axis=1),
+            "duty_h": d.duty_h.sum(axis=1), "campaign_h": d.campaign_h.sum(axis=1), "cover_h": d.cover_h.sum(axis=1)}
+
+
+def required_posts(d: Demand) -> NDArray[np.float64]:
+    """WISN required posts per site: workload / AWT x category allowance + individual allowance (inf: work, no time)."""
+    awt, work = d.post_hours_year, d.workload_h
+    with np.errstate(divide="ignore", invalid="ignore"):
+        base = np.where(awt > 0, work / np.where(awt > 0, awt, 1.0), np.where(work > 0, np.inf, 0.0))
+    return base * CATEGORY_ALLOWANCE_FACTOR + np.where(work > 0, INDIVIDUAL_ALLOWANCE_POSTS, 0.0)
+
+
+def posts_for_workload(d: Demand, max_utilisation: float) -> NDArray[np.float64]:
+    """Least whole posts whose time holds the workload under the utilisation cap (inf: work but no time)."""
+    need = required_posts(d) / max_utilisation
+    return np.where(np.isfinite(need), np.ceil(need - 1e-9), np.inf)
+
+
+def wisn_estimate(d: Demand, staff: ArrayLike, max_utilisation: float) -> pd.DataFrame:
+    """Tidy WISN table per site for ``staff`` in post (site order, visiting workers included); codes as columns.
+
+    Columns: see :data:`WISN_COLUMNS` (``status`` holds a code of :data:`STATUS_TEXT`).
+    """
+    c = np.asarray(staff, dtype=float)
+    comp = component_hours(d)
+    awt = d.post_hours_year
+    req = required_posts(d)
+    work = d.workload_h
+    visits = d.visits.sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_visit = np.where(visits > 0, comp["counter_h"] * 60.0 / np.where(visits > 0, visits, 1.0), 0.0)
+        per_post = np.where(per_visit > 0, awt * 60.0 / np.where(per_visit > 0, per_visit, 1.0), np.nan)
+        ratio = np.where(req > 0, c / np.where(req > 0, req, 1.0), np.nan)
+        pressure = np.where(c > 0, req / np.where(c > 0, c, 1.0), np.where(req > 0, np.inf, 0.0))
+    at_cap = posts_for_workload(d, max_utilisation)
+    status = np.where(work <= 0, "no_work", np.where(ratio < 1, "shortage", np.where(c < at_cap, "tight", "adequate")))
+    return pd.DataFrame({
+        "site_id": list(d.site_ids), "level": list(d.levels), "staff": c.astype(np.int64), "awt_h": awt,
+        "counter_visits": visits, "counter_min_per_visit": per_visit, "visits_per_post": per_post,
+        **comp, "workload_h": work, "category_allowance": CATEGORY_ALLOWANCE_FACTOR,
+        "required_posts": req, "required_at_cap": at_cap, "wisn_ratio": ratio, "pressure": pressure,
+        "status": status,
+    })
+
+
+def wisn_table(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: str = "zh",
+               labels: bool = False) -> pd.DataFrame:
+    """WISN per site for the scenario's staff (or ``staff`` {site_id: posts} on top of it).
+
+    ``labels=True``: column names, levels and status in ``lang`` (zh or en) for people to read;
+    otherwise codes (for code and tests).
+    """
+    from ..work.demand import derive_demand
+    from .solver import staff_targets
+
+    d = derive_demand(scenario)
+    now = {s.site_id: s.staff for s in scenario.sites}
+    unknown = sorted(set(staff or {}) - set(now))
+    if unknown:
+        raise KeyError(f"unknown site ids: {unknown}")
+    counts = np.array([(staff or {}).get(s, now[s]) for s in d.site_ids], dtype=np.int64)
+    table = wisn_estimate(d, counts + d.covered.astype(np.int64), staff_targets(scenario).max_utilisation)
+    return labelled(table, lang) if labels else table
+
+
+def labelled(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The WISN table with column names, level names and status texts in ``lang``."""
+    col = 0 if lang == "zh" else 1
+    out = table.copy()
+    out["level"] = out["level"].map(lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col])
+    out["status"] = out["status"].map(lambda s: STATUS_TEXT[s][col])
+    return out.rename(columns={k: v[col] for k, v in WISN_COLUMNS.items()})
