@@ -54,7 +54,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
 # fixtures that load but draw a warning (issue 11, item 6): fixture -> words of the Chinese warning
 WARNED: dict[str, str] = {
     "never_arrives": "案件永远不会到达",
-    "one_minute_a_day": "利用率估计超过 100%",
+    "one_minute_a_day": "窗口负荷估计超过 100%",
 }
 OTHER = ["several_errors", "cross_row_errors", "type_error_flood"]
 

@@ -75,7 +75,10 @@ def _extensions() -> list[Callable[..., None]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # usage errors (exit 2, message printed) and --help (exit 0) as return codes
+        return int(exc.code or 0) if isinstance(exc.code, int) or exc.code is None else 2
     lang = getattr(args, "lang", "zh")
     try:
         return int(args.handler(args) or 0)

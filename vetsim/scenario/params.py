@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-__all__ = ["Frozen", "Quantity", "DatedParam", "Labelled", "invalid", "VisibleText", "MAX_LABEL_CHARS"]
+__all__ = ["Frozen", "Quantity", "DatedParam", "Labelled", "invalid", "VisibleText", "VisibleLongText", "MAX_LABEL_CHARS", "MAX_TEXT_CHARS"]
 
 
 def invalid(zh: str, en: str) -> PydanticCustomError:
@@ -35,6 +35,9 @@ def _visible(v: str) -> str:
 
 # a name or label people read: not empty, not only invisible characters, at most MAX_LABEL_CHARS long
 VisibleText = Annotated[str, Field(min_length=1, max_length=MAX_LABEL_CHARS), AfterValidator(_visible)]
+MAX_TEXT_CHARS = 4000
+# a description people read (e.g. a saved plan's assumptions): longer, same rules otherwise
+VisibleLongText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS), AfterValidator(_visible)]
 
 
 class Frozen(BaseModel):

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from .fiscal_spec import Fiscal
 from .limits import limit
-from .params import Frozen, Labelled, Quantity, VisibleText, invalid
+from .params import Frozen, Labelled, Quantity, VisibleLongText, VisibleText, invalid
 from .staffing_spec import StaffingSettings
 from .work_spec import Presence, WorkPolicy
 
@@ -38,6 +38,11 @@ Share = float
 class Names(Frozen):
     zh: VisibleText
     en: VisibleText
+
+
+class Description(Frozen):
+    zh: VisibleLongText
+    en: VisibleLongText
 
 
 class DateTarget(Labelled):
@@ -171,7 +176,7 @@ class ScenarioSpec(Frozen):
     """Everything in ``scenario.yaml`` after overlays are merged."""
 
     name: Names
-    description: Names | None = None
+    description: Description | None = None
     base_year: int = Field(ge=2000, le=2100)
     horizon_years: int = Field(ge=1, le=30)
     seed: int = Field(ge=0)

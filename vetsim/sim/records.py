@@ -172,7 +172,8 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
     backlog = np.asarray(eng.snap, dtype=np.int64).T if eng.snap else np.zeros(shape, dtype=np.int64)
     if backlog.shape[1] < nd:
         backlog = np.pad(backlog, ((0, 0), (0, nd - backlog.shape[1])), mode="edge")
-    keep = net.open_mask[:, :nd] | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0) | (busy_p > 0)
+    keep = (net.open_mask[:, :nd] | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0) | (busy_p > 0)
+            | (rec["casework_in"] > 0))  # e.g. the cases open at the start arrive on a holiday
     si, di = np.nonzero(keep)
     start = net.cal.start
     with np.errstate(invalid="ignore", divide="ignore"):
