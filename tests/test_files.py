@@ -255,3 +255,16 @@ def test_budget_writes_csv_and_excel(sample_path, tmp_path, capsys) -> None:
     assert (tmp_path / "b.csv").read_text(encoding="utf-8-sig").startswith("年度,")
     assert (tmp_path / "b.xlsx").stat().st_size > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.csv", "b.xlsx"]
+
+
+def test_force_into_a_foreign_folder_drops_only_vetsim_files(res, tmp_path) -> None:
+    """With --force, a foreign folder keeps its own files; a manifest cannot make vetsim delete outside it."""
+    out = tmp_path / "mixed"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("keep", encoding="utf-8")
+    (out / MANIFEST).write_text('{"files": {"../outside.txt": {}, "..": {}, "old.parquet": {}}}', encoding="utf-8")
+    (out / "old.parquet").write_bytes(b"stale")
+    res.to_parquet(out, force=True)
+    assert (out / "notes.txt").exists() and (tmp_path / "outside.txt").exists() and not (out / "old.parquet").exists()
+    Results.from_parquet(out)

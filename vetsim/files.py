@@ -339,9 +339,11 @@ def _merge_into(tmp: Path, target: Path, kind: str, meta: dict[str, Any] | None)
     new_names = {p.name for p in tmp.iterdir()}
     for p in sorted(tmp.iterdir()):
         os.replace(p, target / p.name)
-    for name in (old or {}).get("files", {}):
-        if name not in new_names and re.fullmatch(r"[^/\\]+", name):
-            (target / name).unlink(missing_ok=True)
+    for name in (old or {}).get("files", {}):  # what an earlier vetsim run wrote there and this one did not
+        stale = target / str(name)
+        if (name not in new_names and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", str(name))
+                and stale.is_file() and not stale.is_symlink()):
+            stale.unlink()
     listing = _listing(target)
     doc_files = {n: listing[n] for n in new_names if n in listing}
     from . import __version__
