@@ -109,12 +109,13 @@ def test_own_output_is_replaced_but_a_hand_edited_one_is_a_scenario(data, tmp_pa
     assert (out / "scenario.yaml").read_text(encoding="utf-8").endswith("# edited by hand\n")
 
 
-def test_file_outputs_never_go_into_a_scenario_folder(data, no_work) -> None:
+def test_outputs_never_go_into_a_scenario_folder(data, no_work) -> None:
     for args in (["budget", str(data / "sample_county"), "--xlsx", str(data / "sample_county" / "sites.csv")],
                  ["budget", str(data / "sample_county"), "--csv", str(data / "sample_county" / "b.csv")],
-                 ["report", str(data / "sample_county"), "--out", str(data / "sample_county" / "brief.pdf")]):
+                 ["report", str(data / "sample_county"), "--out", str(data / "sample_county" / "brief.pdf")],
+                 ["simulate", str(data / "sample_county"), "--out", str(data / "sample_county" / "sim")]):
         assert main(args) == 2
-    assert not (data / "sample_county" / "b.csv").exists()
+    assert not (data / "sample_county" / "b.csv").exists() and not (data / "sample_county" / "sim").exists()
 
 
 # ---------------------------------------------------------------- item 3: checked before the run

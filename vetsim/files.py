@@ -231,13 +231,13 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputPathError(f"无法写入 {shown}：没有文件夹 {display_path(parent)} 的写权限",
                               f"cannot write {shown}: no permission to write in folder {display_path(parent)}")
+    if _is_scenario(parent) and not _untouched(parent):
+        raise OutputPathError(f"不能写入情景文件夹 {display_path(parent)}：情景数据不会被覆盖或混入输出；请换一个位置",
+                              f"will not write into the scenario folder {display_path(parent)}: scenario data is never "
+                              "overwritten or mixed with outputs; choose another place")
     if kind == "file":
         if p.is_dir():
             raise OutputPathError(f"无法写入文件 {shown}：同名文件夹已存在", f"cannot write file {shown}: a folder of that name exists")
-        if _is_scenario(parent) and not _untouched(parent):
-            raise OutputPathError(f"不能写入情景文件夹 {display_path(parent)}：情景数据不会被覆盖或混入输出；请换一个位置",
-                                  f"will not write into the scenario folder {display_path(parent)}: scenario data is never "
-                                  "overwritten or mixed with outputs; choose another place")
         if p.exists() and not p.is_file():
             raise OutputPathError(f"无法写入文件 {shown}：该路径不是普通文件", f"cannot write file {shown}: it is not a regular file")
         return p
