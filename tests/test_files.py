@@ -109,12 +109,13 @@ def test_own_output_is_replaced_but_a_hand_edited_one_is_a_scenario(data, tmp_pa
     assert (out / "scenario.yaml").read_text(encoding="utf-8").endswith("# edited by hand\n")
 
 
-def test_file_outputs_never_go_into_a_scenario_folder(data, no_work) -> None:
+def test_outputs_never_go_into_a_scenario_folder(data, no_work) -> None:
     for args in (["budget", str(data / "sample_county"), "--xlsx", str(data / "sample_county" / "sites.csv")],
                  ["budget", str(data / "sample_county"), "--csv", str(data / "sample_county" / "b.csv")],
-                 ["report", str(data / "sample_county"), "--out", str(data / "sample_county" / "brief.pdf")]):
+                 ["report", str(data / "sample_county"), "--out", str(data / "sample_county" / "brief.pdf")],
+                 ["simulate", str(data / "sample_county"), "--out", str(data / "sample_county" / "sim")]):
         assert main(args) == 2
-    assert not (data / "sample_county" / "b.csv").exists()
+    assert not (data / "sample_county" / "b.csv").exists() and not (data / "sample_county" / "sim").exists()
 
 
 # ---------------------------------------------------------------- item 3: checked before the run
@@ -162,11 +163,11 @@ def test_interrupted_results_write_leaves_the_old_folder(res, tmp_path, monkeypa
     def dies_midway(self, *a, **k):
         calls["n"] += 1
         if calls["n"] == 3:
-            raise KeyboardInterrupt  # Ctrl-C in the middle of the write
+            raise OSError(28, "No space left on device")  # the disk fills in the middle of the write
         return real(self, *a, **k)
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", dies_midway)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(OSError, match="No space"):
         res.to_parquet(out)
     monkeypatch.undo()
     assert _digest(out) == before and [p.name for p in tmp_path.iterdir()] == ["run"]
@@ -255,3 +256,16 @@ def test_budget_writes_csv_and_excel(sample_path, tmp_path, capsys) -> None:
     assert (tmp_path / "b.csv").read_text(encoding="utf-8-sig").startswith("年度,")
     assert (tmp_path / "b.xlsx").stat().st_size > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.csv", "b.xlsx"]
+
+
+def test_force_into_a_foreign_folder_drops_only_vetsim_files(res, tmp_path) -> None:
+    """With --force, a foreign folder keeps its own files; a manifest cannot make vetsim delete outside it."""
+    out = tmp_path / "mixed"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("keep", encoding="utf-8")
+    (out / MANIFEST).write_text('{"files": {"../outside.txt": {}, "..": {}, "old.parquet": {}}}', encoding="utf-8")
+    (out / "old.parquet").write_bytes(b"stale")
+    res.to_parquet(out, force=True)
+    assert (out / "notes.txt").exists() and (tmp_path / "outside.txt").exists() and not (out / "old.parquet").exists()
+    Results.from_parquet(out)

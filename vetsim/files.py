@@ -231,13 +231,13 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputPathError(f"无法写入 {shown}：没有文件夹 {display_path(parent)} 的写权限",
                               f"cannot write {shown}: no permission to write in folder {display_path(parent)}")
+    if _is_scenario(parent) and not _untouched(parent):
+        raise OutputPathError(f"不能写入情景文件夹 {display_path(parent)}：情景数据不会被覆盖或混入输出；请换一个位置",
+                              f"will not write into the scenario folder {display_path(parent)}: scenario data is never "
+                              "overwritten or mixed with outputs; choose another place")
     if kind == "file":
         if p.is_dir():
             raise OutputPathError(f"无法写入文件 {shown}：同名文件夹已存在", f"cannot write file {shown}: a folder of that name exists")
-        if _is_scenario(parent) and not _untouched(parent):
-            raise OutputPathError(f"不能写入情景文件夹 {display_path(parent)}：情景数据不会被覆盖或混入输出；请换一个位置",
-                                  f"will not write into the scenario folder {display_path(parent)}: scenario data is never "
-                                  "overwritten or mixed with outputs; choose another place")
         if p.exists() and not p.is_file():
             raise OutputPathError(f"无法写入文件 {shown}：该路径不是普通文件", f"cannot write file {shown}: it is not a regular file")
         return p
@@ -339,9 +339,11 @@ def _merge_into(tmp: Path, target: Path, kind: str, meta: dict[str, Any] | None)
     new_names = {p.name for p in tmp.iterdir()}
     for p in sorted(tmp.iterdir()):
         os.replace(p, target / p.name)
-    for name in (old or {}).get("files", {}):
-        if name not in new_names and re.fullmatch(r"[^/\\]+", name):
-            (target / name).unlink(missing_ok=True)
+    for name in (old or {}).get("files", {}):  # what an earlier vetsim run wrote there and this one did not
+        stale = target / str(name)
+        if (name not in new_names and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", str(name))
+                and stale.is_file() and not stale.is_symlink()):
+            stale.unlink()
     listing = _listing(target)
     doc_files = {n: listing[n] for n in new_names if n in listing}
     from . import __version__
