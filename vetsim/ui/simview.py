@@ -19,33 +19,27 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..i18n import LEVEL_LABELS
+from ..kpis import KPIS
 from ..scenario import Scenario
 from .common import frame_html
 
 __all__ = ["SimRunner", "ProgressExecutor", "compare_table", "KEY_METRICS", "metric_label"]
 
 # Metrics the apps put side by side (those present in the Results are shown, in this order).
-KEY_METRICS: tuple[str, ...] = ("wait_mean_min", "wait_p90_min", "service_level", "one_trip_rate", "utilisation",
-                                "on_time_share", "backlog_end", "petition_backlog_end")
-
-_METRIC_LABELS: dict[str, tuple[str, str]] = {
-    "wait_mean_min": ("平均等待（分钟）", "Mean wait (min)"),
-    "wait_p90_min": ("90% 分位等待（分钟）", "90th-pct wait (min)"),
-    "one_trip_rate": ("最多跑一次比例", "One-trip rate"),
-    "utilisation": ("人员利用率", "Staff utilisation"),
-    "on_time_share": ("按时办结比例", "Resolved on time"),
-}
+KEY_METRICS: tuple[str, ...] = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate",
+                                "on_time_share", "finish_rate", "duty_coverage", "campaign_on_time", "utilisation",
+                                "workload_pressure", "backlog_end", "petition_backlog_end", "petition_target_met")
 
 
 def metric_label(summary_row: pd.Series | dict[str, Any], lang: str = "zh") -> str:
-    """A metric's label: the Results' own label columns if present, else ours, else its name."""
+    """A metric's label: the Results' own label columns if present, else the KPI table's, else its name."""
     col = "label_zh" if lang == "zh" else "label_en"
     value = summary_row.get(col) if hasattr(summary_row, "get") else None
     if isinstance(value, str) and value:
         return value
     name = str(summary_row["metric"])
-    pair = _METRIC_LABELS.get(name)
-    return pair[0 if lang == "zh" else 1] if pair else name
+    k = KPIS.get(name)
+    return k.label(lang) if k else name
 
 
 class ProgressExecutor(Executor):
