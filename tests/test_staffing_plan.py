@@ -221,14 +221,16 @@ def test_shared_cover_in_plan_and_simulation_view(sc) -> None:
     shared = dataclasses.replace(sc, spec=spec)
     p = optimize(shared)
     tb = p.table.set_index("site_id")
-    assert tb.loc["T03V01", "parttime_after"] == 0  # no own post: the township worker opens it
-    assert p.scenario().site("T03V01").staff == 0
+    # the township worker is the village's first server: one own post fewer than without the cover
+    alone = optimize(sc).table.set_index("site_id").loc["T03V01", "parttime_after"]
+    assert tb.loc["T03V01", "parttime_after"] == alone - 1
+    assert p.scenario().site("T03V01").staff == alone - 1
     # the simulation honours the rule itself: the visiting worker serves the village
     from vetsim.work.network import compile_network
 
     net = compile_network(p.simulation_scenario())
     assert p.simulation_scenario() == p.scenario()
-    assert net.staff[net.site_ids.index("T03V01")] == 1
+    assert net.staff[net.site_ids.index("T03V01")] == alone
     assert net.staff[net.site_ids.index("T03")] == p.scenario().site("T03").staff
     assert tb.loc["T03V01", "meets_after"] and tb.loc["T03", "meets_after"]
     # the cover is the village's opening time, carried by T03 in its workload (one home: Demand.cover_h)
@@ -256,3 +258,25 @@ def test_before_and_after_computed_the_same_way(sc) -> None:
     # the covered village has its visiting worker: served, not "visitors but no staff"
     row = tb.set_index("site_id").loc["T03V01"]
     assert row["service_level_before"] > 0.8
+
+
+def test_may_cut_funded_posts_in_data(tmp_path) -> None:
+    """The policy switch lives in scenario.yaml with its source; a bad value is a clear error naming the field."""
+    import shutil
+
+    from vetsim.errors import VetsimError
+
+    folder = tmp_path / "county"
+    shutil.copytree(SAMPLE, folder)
+    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    line = ("  may_cut_funded_posts: {value: %s, label_zh: 允许核减在编岗位, label_en: Funded posts may be cut, "
+            "source: \"test: approval\"}\n")
+    (folder / "scenario.yaml").write_text(text.replace("staffing:\n", "staffing:\n" + line % "true", 1), encoding="utf-8")
+    sc = load_scenario(folder)
+    assert sc.spec.staffing.may_cut_funded
+    assert requirement(sc).set_index("site_id").loc["C01", "floor_funded"] == 1
+    (folder / "scenario.yaml").write_text(text.replace("staffing:\n", "staffing:\n" + line % "perhaps", 1),
+                                          encoding="utf-8")
+    with pytest.raises(VetsimError) as err:
+        load_scenario(folder)
+    assert "may_cut_funded_posts" in err.value.user_message("en")

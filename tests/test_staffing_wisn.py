@@ -2,10 +2,10 @@
 
 The county (weekdays calendar, 2027: 261 working days):
 - township T: 2 posts (1 funded), open 09:00-12:00 + 13:00-17:00 = 7 h a day -> 1,827 h a year;
-  presence away 0.2, other duties 0.25 -> AWT = 1,827 x 0.8 x 0.75 = 1,096.2 h per post;
+  presence away 0.1, other duties 0.25 -> AWT = 1,827 x 0.9 x 0.75 = 1,233.225 h per post;
   1,000 walk-in cases x 12 min = 200 h counter, x 0.5 h = 500 h casework; a duty of 1.5 h for half
   of its 200 veterans = 150 h; a campaign of 120 h; it opens village V (3 h a day) = 783 h cover.
-  Workload 1,753 h; required posts 1,753 / 1,096.2 = 1.5992; WISN ratio 2 / 1.5992 = 1.2506.
+  Workload 1,753 h; required posts 1,753 / 1,233.225 = 1.4215; WISN ratio 2 / 1.4215 = 1.4070.
 - village V: no own post, opened by T's worker (staff in post 1); 100 cases x 15 min = 25 h;
   AWT 783 h (no presence rule for villages) -> required 0.031928.
 - village W: 2 funded posts, 10 cases x 15 min = 2.5 h; open 3 h a day -> AWT 783 h.
@@ -50,7 +50,7 @@ def county():
     # village volume split by veterans: V 100 cases, W 10
     sites_rows = tuple(s.model_copy(update={"veterans": {"V": 100, "W": 10}.get(s.site_id, s.veterans)})
                        for s in sc.sites)
-    presence = Presence(township=LevelPresence(away_share=_q(0.2), other_duties_share=_q(0.25)))
+    presence = Presence(township=LevelPresence(away_share=_q(0.1), other_duties_share=_q(0.25)))
     staffing = StaffingSettings(shared_staff=(SharedStaff(worker_site="T", villages=("V",), label_zh="兼管",
                                                           label_en="covers", source="test"),))
     duty = DutyRow(duty="visit", level="township", label_zh="走访", label_en="visits", basis="veteran", hours=1.5,
@@ -65,17 +65,17 @@ def county():
 def test_wisn_by_hand(county) -> None:
     w = wisn_table(county).set_index("site_id")
     t = w.loc["T"]
-    assert t["awt_h"] == pytest.approx(1096.2)
+    assert t["awt_h"] == pytest.approx(1233.225)
     assert t["counter_h"] == pytest.approx(200.0, rel=1e-4) and t["casework_h"] == pytest.approx(500.0, rel=1e-4)
     assert t["duty_h"] == pytest.approx(150.0) and t["campaign_h"] == pytest.approx(120.0)
     assert t["cover_h"] == pytest.approx(783.0)
     assert t["workload_h"] == pytest.approx(1753.0, rel=1e-4)
     assert t["category_allowance"] == 1.0
-    assert t["required_posts"] == pytest.approx(1753.0 / 1096.2, rel=1e-4)
-    assert t["wisn_ratio"] == pytest.approx(2 / (1753.0 / 1096.2), rel=1e-4)
-    assert t["pressure"] == pytest.approx(1753.0 / 1096.2 / 2, rel=1e-4)
-    assert t["required_at_cap"] == 2 and t["status"] == "adequate"  # 1.5992 / 0.85 = 1.88 -> 2 posts
-    assert t["counter_min_per_visit"] == pytest.approx(12.0) and t["visits_per_post"] == pytest.approx(1096.2 * 5)
+    assert t["required_posts"] == pytest.approx(1753.0 / 1233.225, rel=1e-4)
+    assert t["wisn_ratio"] == pytest.approx(2 / (1753.0 / 1233.225), rel=1e-4)
+    assert t["pressure"] == pytest.approx(1753.0 / 1233.225 / 2, rel=1e-4)
+    assert t["required_at_cap"] == 2 and t["status"] == "adequate"  # 1.4215 / 0.85 = 1.67 -> 2 posts
+    assert t["counter_min_per_visit"] == pytest.approx(12.0) and t["visits_per_post"] == pytest.approx(1233.225 * 5)
     v = w.loc["V"]
     assert v["staff"] == 1 and v["awt_h"] == pytest.approx(783.0)  # the visiting worker
     assert v["required_posts"] == pytest.approx(25.0 / 783.0, rel=1e-4)
@@ -84,7 +84,7 @@ def test_wisn_by_hand(county) -> None:
     assert c["wisn_ratio"] == pytest.approx(3 / (20000 * 20 / 60 / 1827), rel=1e-4) and c["status"] == "shortage"
     # a township with one post: below 1 is pressure
     one = wisn_table(county, {"T": 1}).set_index("site_id").loc["T"]
-    assert one["wisn_ratio"] == pytest.approx(1096.2 / 1753.0, rel=1e-4) and one["status"] == "shortage"
+    assert one["wisn_ratio"] == pytest.approx(1233.225 / 1753.0, rel=1e-4) and one["status"] == "shortage"
 
 
 def test_wisn_labels_in_both_languages(county) -> None:
@@ -100,6 +100,7 @@ def test_binding_constraint_per_site(county) -> None:
     """Which constraint sets the requirement: workload at T, the counter at C, the funded floor at W."""
     d = derive_demand(county)
     r = requirement(county, d).set_index("site_id")
+    # one post away 10% of days: at most 90% served in time, above the 80% target -> the counter needs 1
     assert r.loc["T", "workload_need"] == 2 and r.loc["T", "counter_need"] == 1
     assert r.loc["T", "binding"] == "workload" and r.loc["T", "required"] == 2
     # C: the workload needs ceil(3.649 / 0.85) = 5 posts; the 5-minute wait target needs more (Erlang)
@@ -113,6 +114,11 @@ def test_binding_constraint_per_site(county) -> None:
     # W: two funded posts kept by policy though one post does the work; V: the visiting worker suffices
     assert r.loc["W", "binding"] == "floor" and r.loc["W", "required"] == 2 and r.loc["W", "counter_need"] == 1
     assert r.loc["V", "binding"] == "none" and r.loc["V", "required"] == 0
+    # presence binds the counter: away 25% of days, one post serves at most 75% of visitors -> 2 posts
+    away = dataclasses.replace(county, spec=county.spec.model_copy(update={"presence": Presence(
+        township=LevelPresence(away_share=_q(0.25), other_duties_share=_q(0.25)))}))
+    ra = requirement(away).set_index("site_id")
+    assert ra.loc["T", "counter_need"] == 2
     cut = requirement(county, d, may_cut_funded=True).set_index("site_id")
     assert cut.loc["W", "binding"] == "counter" and cut.loc["W", "required"] == 1
     # the allocation carries it to the plan table (plan on the sample county: tests/test_staffing_plan.py)

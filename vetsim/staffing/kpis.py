@@ -29,7 +29,7 @@ from .erlang import erlang_a, erlang_c
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["estimate", "evaluate", "evaluate_arrays", "Kpis", "FLAG_TEXT", "PERIOD_MIN"]
+__all__ = ["estimate", "evaluate", "evaluate_arrays", "servers_per_site", "Kpis", "FLAG_TEXT", "PERIOD_MIN"]
 
 PERIOD_MIN = 60.0  # the analytic periods are clock hours
 
@@ -170,6 +170,12 @@ def estimate(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: 
     from ..work.demand import derive_demand
 
     d = derive_demand(scenario)
+    return evaluate(d, servers_per_site(scenario, d, staff), float(scenario.spec.targets.wait_minutes.value), lang)
+
+
+def servers_per_site(scenario: "Scenario", d: Demand, staff: "dict[str, int] | None" = None) -> NDArray[np.int64]:
+    """Posts per site in demand order (the scenario's, or ``staff`` {site_id: posts} on top of it) plus the
+    visiting worker at a village opened by a shared worker (the simulation does the same)."""
     now = {s.site_id: s.staff for s in scenario.sites}
     unknown = sorted(set(staff or {}) - set(now))
     if unknown:
@@ -177,5 +183,4 @@ def estimate(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: 
     counts = np.array([(staff or {}).get(s, now[s]) for s in d.site_ids], dtype=np.int64)
     if np.any(counts < 0):
         raise ValueError("staff counts must be >= 0")
-    # a village opened by a shared worker has that worker as a server (the simulation does the same)
-    return evaluate(d, counts + d.covered.astype(np.int64), float(scenario.spec.targets.wait_minutes.value), lang)
+    return counts + d.covered.astype(np.int64)

@@ -55,7 +55,7 @@ def _settings(scenario: Scenario) -> StaffingSettings:
 
 
 BINDING_TEXT: dict[str, tuple[str, str]] = {
-    "counter": ("窗口接待（高峰时段排队，Erlang）", "counter (peak-hour queue, Erlang)"),
+    "counter": ("窗口接待（按时接待率，Erlang）", "counter (share served in time, Erlang)"),
     "workload": ("工作量（WISN，含利用率上限）", "workload (WISN, with the utilisation cap)"),
     "floor": ("编制下限（在编岗位不减）", "funded-post floor (编制)"),
     "ceiling": ("人数上限（目标无法满足）", "post ceiling (targets not met)"),

@@ -133,15 +133,11 @@ def wisn_table(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang
     otherwise codes (for code and tests).
     """
     from ..work.demand import derive_demand
+    from .kpis import servers_per_site
     from .solver import staff_targets
 
     d = derive_demand(scenario)
-    now = {s.site_id: s.staff for s in scenario.sites}
-    unknown = sorted(set(staff or {}) - set(now))
-    if unknown:
-        raise KeyError(f"unknown site ids: {unknown}")
-    counts = np.array([(staff or {}).get(s, now[s]) for s in d.site_ids], dtype=np.int64)
-    table = wisn_estimate(d, counts + d.covered.astype(np.int64), staff_targets(scenario).max_utilisation)
+    table = wisn_estimate(d, servers_per_site(scenario, d, staff), staff_targets(scenario).max_utilisation)
     return labelled(table, lang) if labels else table
 
 
