@@ -66,7 +66,7 @@ def test_small_alias_use_is_still_allowed(tmp_path):
 
 def test_recursive_alias_is_refused(tmp_path):
     _overlay(tmp_path / "loop", "name: &n {zh: x, en: [*n]}\n")
-    assert any("循环引用" in p.message_zh for p in _problems(tmp_path / "loop"))
+    assert any("包含它自己的内容" in p.message_zh for p in _problems(tmp_path / "loop"))
 
 
 def test_file_over_the_size_limit_is_refused(tmp_path):

@@ -36,7 +36,7 @@ class Limit:
 
 
 LIMITS: dict[str, Limit] = {
-    "yaml_bytes": Limit(1_000_000, "scenario.yaml 文件大小（字节）", "size of scenario.yaml (bytes)"),
+    "yaml_bytes": Limit(256_000, "scenario.yaml 文件大小（字节）", "size of scenario.yaml (bytes)"),
     "csv_bytes": Limit(20_000_000, "单个 CSV 文件大小（字节）", "size of one CSV file (bytes)"),
     "yaml_alias_nodes": Limit(10_000, "YAML 别名（&/*）展开后新增的节点数",
                               "nodes added by expanding YAML aliases (&/*)"),
