@@ -169,10 +169,16 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
         problems.append(_problem(label, *limit_message("yaml_bytes", nbytes)))
         return None
     try:
-        data = _parse_yaml(path.read_text(encoding="utf-8-sig"), label, problems)  # safe: no object construction
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         problems.append(_problem(label, "文件不是 UTF-8 编码", "file is not UTF-8 encoded"))
         return None
+    items = text.count(",") + text.count(":") + text.count("\n")  # an upper bound of the YAML nodes, cheaply
+    if items > limit("yaml_items"):
+        problems.append(_problem(label, *limit_message("yaml_items", items)))
+        return None
+    try:
+        data = _parse_yaml(text, label, problems)  # safe: no object construction
     except yaml.constructor.ConstructorError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(_problem(label, f"不允许使用 YAML 标签（{exc.problem}）；只能写普通的数字、文字、日期、列表和映射",
@@ -251,6 +257,10 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
         problems.append(_problem(label, "无法识别文件编码；请另存为 UTF-8 或 GBK 编码的 CSV",
                                  "cannot decode the file; save it as CSV in UTF-8 or GBK"))
         return None
+    limit_name = row_limit(path.name)
+    if text.count("\n") > limit(limit_name) + 10:  # cheap first look before parsing (quoted line breaks count too)
+        problems.append(_problem(label, *limit_message(limit_name, text.count("\n"))))
+        return None
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -273,7 +283,6 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
         shown = [d[:40] for d in dupes[:10]]
         problems.append(_problem(label, f"表头列名重复：{shown}", f"duplicate column names: {shown}", "第1行", "line 1"))
         return None
-    limit_name = row_limit(path.name)
     if len(rows) - header_at - 1 > limit(limit_name):
         problems.append(_problem(label, *limit_message(limit_name, len(rows) - header_at - 1)))
         return None
