@@ -199,6 +199,9 @@ csv_overlay("csv-level-unknown", "sites.csv", _site(level="province"))
 csv_overlay("csv-parent-unknown-and-type-error", "sites.csv",
             _site("X1", funded_staff="two") + _site("X2", parent_id="NOPE").split("\n", 1)[1])
 csv_overlay("csv-parent-cycle", "sites.csv", _site("T01", parent_id="X9", level="township") + _site("X9", parent_id="T01", level="township").split("\n", 1)[1])
+csv_overlay("csv-long-parent-cycle", "sites.csv",
+            lambda: _SITE_HEAD + "\n" + "".join(f"X{i},a,b,township,X{(i + 1) % 4900},0,1,Mon-Fri,08:00-12:00,0,5\n"
+                                                for i in range(4900)))
 csv_overlay("csv-two-centers", "sites.csv", _site("C02", level="county_center", parent_id=""))
 csv_overlay("csv-invisible-site-name", "sites.csv", _site(name_zh="\u200b"))
 csv_overlay("csv-formula-site-id", "sites.csv", _site(site_id="=HYPERLINK(1)"))
