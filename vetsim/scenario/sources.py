@@ -181,6 +181,11 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
         data = _parse_yaml(text, label, problems)  # safe: no object construction
     except yaml.constructor.ConstructorError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if "tag" not in str(exc.problem):  # e.g. "found unhashable key": a list or mapping used as a key
+            problems.append(_problem(label, f"YAML 内容无法读取：{str(exc.problem)[:200]}（键只能是文字或数字）",
+                                     f"cannot read the YAML content: {str(exc.problem)[:200]} (keys must be text or numbers)",
+                                     f"第 {mark.line + 1} 行" if mark else "", f"line {mark.line + 1}" if mark else ""))
+            return None
         problems.append(_problem(label, f"不允许使用 YAML 标签（{exc.problem}）；只能写普通的数字、文字、日期、列表和映射",
                                  f"YAML tags are not allowed ({exc.problem}); use plain numbers, text, dates, lists and mappings",
                                  f"第 {mark.line + 1} 行" if mark else "", f"line {mark.line + 1}" if mark else ""))
