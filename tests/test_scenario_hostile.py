@@ -40,7 +40,7 @@ def _problems(path: Path) -> list[vetsim.errors.Problem]:
 def test_show_does_not_repr_a_whole_value():
     """Guards item 4: ``_show`` took ``repr()`` of the whole value (exponential for an alias bomb)."""
     value: list = ["x"] * 10
-    for _ in range(30):  # 10**30 leaves if printed in full
+    for _ in range(6):  # 10**7 leaves if printed in full (the old repr took seconds and 50 MB)
         value = [value] * 10
     t = time.perf_counter()
     text = _show(value)
@@ -202,8 +202,6 @@ def test_table_rows_above_the_limit_are_refused(tmp_path, monkeypatch):
 ])
 def test_cli_numbers_are_checked_when_parsed(argv, words, capsys):
     """Guards item 6: ``--budget nan``, ``--max-rounds 0``, ``--seed -1`` ran on and failed deep inside."""
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    assert info.value.code == 2
+    assert main(argv) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err

@@ -75,7 +75,10 @@ def _extensions() -> list[Callable[..., None]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or an argument refused while parsing (message printed)
+        return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
     lang = getattr(args, "lang", "zh")
     try:
         return int(args.handler(args) or 0)
