@@ -72,7 +72,7 @@ def test_cli_budget(sample_path, tmp_path: Path, capsys) -> None:
 
 
 def test_cli_errors(sample_path, tmp_path: Path, capsys) -> None:
-    assert main(["budget", str(sample_path), "--draws", "-1"]) == 2
-    assert "应为不小于 0 的整数" in capsys.readouterr().err
+    assert main(["budget", str(sample_path), "--draws", "-1"]) == 2  # checked while parsing (vetsim.cliargs)
+    assert "应为 0 到 100,000 之间的整数" in capsys.readouterr().err
     assert main(["budget", str(tmp_path / "nowhere"), "--lang", "en"]) == 2
     assert "scenario folder not found" in capsys.readouterr().err

@@ -77,7 +77,7 @@ def test_baseline_only_brief(sample, tmp_path) -> None:
     base, _prop = fake_pair(sample, sample)
     brief = make_brief(BriefInputs(sample, base, site_costs(sample)), "en")  # no proposal, no budget
     assert brief.title == "Meeting brief: Sample County (baseline)"
-    assert "Mean wait at township stations is 42.0 minutes, missing the target (≤ 30)." in brief.headlines
+    assert "Township mean wait is 42.0 minutes, missing the target (≤ 30)." in brief.headlines
     svg = brief.save(tmp_path / "brief.svg").read_text(encoding="utf-8")
     assert "Township mean wait (min)" in svg and "42.0" in svg  # SVG keeps text as text
     titles = [ax.get_title(loc="left") for ax in brief.figure.axes]

@@ -65,7 +65,7 @@ def test_headlines_in_chinese_and_english(sample, proposal, pair, table) -> None
     en = kpi_table(pair[0], sample.spec.targets, lang="en", proposal=pair[1],
                    baseline_cost=site_costs(sample), proposal_cost=site_costs(proposal))
     lines = headlines(en, "en")
-    assert lines[0] == "Mean wait at township stations falls from 42.0 minutes to 12.0 minutes, meeting the target (≤ 30)."
+    assert lines[0] == "Township mean wait falls from 42.0 minutes to 12.0 minutes, meeting the target (≤ 30)."
     assert lines[-1].startswith("Yearly site cost rises from 5.63 million yuan/year to 6.98 million yuan/year")
 
 

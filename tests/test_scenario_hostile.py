@@ -40,7 +40,7 @@ def _problems(path: Path) -> list[vetsim.errors.Problem]:
 def test_show_does_not_repr_a_whole_value():
     """Guards item 4: ``_show`` took ``repr()`` of the whole value (exponential for an alias bomb)."""
     value: list = ["x"] * 10
-    for _ in range(30):  # 10**30 leaves if printed in full
+    for _ in range(6):  # 10**7 leaves if printed in full (the old repr took seconds and 50 MB)
         value = [value] * 10
     t = time.perf_counter()
     text = _show(value)
@@ -66,7 +66,7 @@ def test_small_alias_use_is_still_allowed(tmp_path):
 
 def test_recursive_alias_is_refused(tmp_path):
     _overlay(tmp_path / "loop", "name: &n {zh: x, en: [*n]}\n")
-    assert any("循环引用" in p.message_zh for p in _problems(tmp_path / "loop"))
+    assert any("包含它自己的内容" in p.message_zh for p in _problems(tmp_path / "loop"))
 
 
 def test_file_over_the_size_limit_is_refused(tmp_path):
@@ -202,8 +202,6 @@ def test_table_rows_above_the_limit_are_refused(tmp_path, monkeypatch):
 ])
 def test_cli_numbers_are_checked_when_parsed(argv, words, capsys):
     """Guards item 6: ``--budget nan``, ``--max-rounds 0``, ``--seed -1`` ran on and failed deep inside."""
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    assert info.value.code == 2
+    assert main(argv) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err

@@ -77,8 +77,8 @@ def _extensions() -> list[Callable[..., None]]:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-    except SystemExit as exc:  # usage errors (exit 2, message printed) and --help (exit 0) as return codes
-        return int(exc.code or 0) if isinstance(exc.code, int) or exc.code is None else 2
+    except SystemExit as exc:  # --help, --version, or an argument refused while parsing (message printed)
+        return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
     lang = getattr(args, "lang", "zh")
     try:
         return int(args.handler(args) or 0)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from .scenario.limits import LIMITS
 
-__all__ = ["positive_int", "seed", "draws", "replications", "rounds", "workers", "money", "whole_number"]
+__all__ = ["positive_int", "headcount", "seed", "draws", "replications", "rounds", "workers", "money", "whole_number"]
 
 MAX_SEED = 2**63 - 1
 MAX_ROUNDS = 50
@@ -44,6 +44,7 @@ def whole_number(low: int, high: int, zh: str, en: str) -> Callable[[str], int]:
 
 
 positive_int = whole_number(1, 10**9, "数值", "the value")
+headcount = whole_number(1, 10**6, "编制总数", "the headcount")
 seed = whole_number(0, MAX_SEED, "随机种子", "the seed")
 draws = whole_number(0, int(LIMITS["draws"].value), "蒙特卡洛抽样次数", "the number of draws")
 replications = whole_number(1, int(LIMITS["replications"].value), "重复次数", "replications")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -18,17 +19,9 @@ from .kpis import fmt_value
 
 __all__ = ["headlines"]
 
-_SUBJECT: dict[str, tuple[str, str]] = {
-    "wait_township": ("乡镇站平均等待", "Mean wait at township stations"),
-    "wait_county": ("县中心平均等待", "Mean wait at the county center"),
-    "wait_village": ("村站平均等待", "Mean wait at village stations"),
-    "service_level": ("目标时间内接待比例", "Share served within the target wait"),
-    "one_trip": ("最多跑一次比例", "One-trip rate"),
-    "on_time": ("按时办结比例", "Share resolved on time"),
-    "util_county": ("县中心人员利用率", "County-center staff utilisation"),
-    "util_township": ("乡镇站人员利用率", "Township staff utilisation"),
-    "backlog_end": ("年末在办案件", "Open cases at year end"),
-}
+def _subject(row: pd.Series) -> str:
+    """The KPI's name in a sentence: its table label without the unit in brackets (one wording, the table's)."""
+    return re.sub(r"\s*[（(][^）)]*[）)]$", "", str(row["label"]))
 
 
 def _num(v: Any) -> float:
@@ -99,14 +92,14 @@ def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
         verb = "rises" if delta > 0 else "falls"
         return score, (f"Yearly site cost {verb} from {fmt_value(b, kind, lang)} to {fmt_value(p, kind, lang)} "
                        f"({'+' if delta > 0 else ''}{pct:.1f}%)")
-    if key not in _SUBJECT:
+    if key == "site_cost":
         return None
     bv, pv = _num(b), _num(p)
     if math.isnan(bv) or math.isnan(pv):
         return None
     scale = abs(_num(row["target"])) if row["target"] is not None else max(abs(bv), 1e-9)
     score = abs(pv - bv) / max(scale, 1e-9)
-    subject = _SUBJECT[key][0 if lang == "zh" else 1]
+    subject = _subject(row)
     same = row["baseline_text"] == row["proposal_text"]
     if same:  # unchanged: worth a line only while it misses its target
         if row["proposal_ok"] is not False:
@@ -147,11 +140,11 @@ def _single_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
             return score, f"信访积案预计 {fmt_value(v, kind)} 清零，{rel}"
         rel = f"{abs(days)} days {'after' if days > 0 else 'before'} the target ({fmt_value(tgt, kind)})"
         return score, f"The petition backlog is expected to clear on {fmt_value(v, kind)}, {rel}"
-    if key not in _SUBJECT:
+    if key == "site_cost":
         return None
     target = _num(row["target"])
     score = abs(_num(v) - target) / max(abs(target), 1e-9) + (0 if ok else 1)
-    subject = _SUBJECT[key][0 if lang == "zh" else 1]
+    subject = _subject(row)
     if lang == "zh":
         return score, f"{subject}为 {_text(row, 'baseline', lang)}，{'达到' if ok else '未达到'}目标（{row['target_text']}）"
     return score, f"{subject} is {_text(row, 'baseline', lang)}, {'meeting' if ok else 'missing'} " \

@@ -54,8 +54,18 @@ def _check_shares(rows: tuple[TierShareRow, ...], locate: Locate) -> list[Proble
     return out
 
 
-def _need_shares(rows: tuple[TierShareRow, ...], key: str, tier: str, year: int, where: tuple[str, str, str]) -> list[Problem]:
-    if any(r.funding == key and r.region_tier == tier and r.from_year <= year for r in rows):
+def _first_years(rows: tuple[TierShareRow, ...]) -> dict[tuple[str, str], int]:
+    """Earliest ``from_year`` per (funding, region tier): one pass, so each later check is a lookup."""
+    first: dict[tuple[str, str], int] = {}
+    for r in rows:
+        key = (r.funding, r.region_tier)
+        first[key] = min(first.get(key, r.from_year), r.from_year)
+    return first
+
+
+def _need_shares(first: dict[tuple[str, str], int], key: str, tier: str, year: int,
+                 where: tuple[str, str, str]) -> list[Problem]:
+    if first.get((key, tier), year + 1) <= year:
         return []
     return [_p(where, f"tier_shares.csv 中缺少经费分担比例：funding={key}, region_tier={tier}，from_year 不晚于 {year}",
                f"tier_shares.csv has no shares for funding={key}, region_tier={tier} with from_year <= {year}")]
@@ -164,6 +174,7 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
     groups: tuple[PensionGroupRow, ...] = tables.get("pension_groups.csv", ())  # type: ignore[assignment]
     base = spec.base_year
     out = _check_shares(shares, locate) + _magnitude_problems(spec, groups, locate)
+    first = _first_years(shares)
     yloc = lambda key: (_Y, key, key)  # noqa: E731
     # funding keys used by the lines must have shares for the region tiers involved
     si = f.si_continuation
@@ -171,13 +182,13 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
     if si.cohort is not None and si.cohort.region_tier:
         si_tiers.add(si.cohort.region_tier)
     for tier in sorted(si_tiers):
-        out += _need_shares(shares, si.funding, tier, base, yloc("fiscal.si_continuation.funding"))
+        out += _need_shares(first, si.funding, tier, base, yloc("fiscal.si_continuation.funding"))
     for name, line in f.aid.items():
-        out += _need_shares(shares, line.funding, f.region_tier, base, yloc(f"fiscal.aid.{name}.funding"))
+        out += _need_shares(first, line.funding, f.region_tier, base, yloc(f"fiscal.aid.{name}.funding"))
         if line.case_type not in spec.case_types:
             out.append(_y(f"fiscal.aid.{name}.case_type", f"未知业务类型 {line.case_type!r}；允许：{', '.join(spec.case_types)}",
                           f"unknown case type {line.case_type!r}; allowed: {', '.join(spec.case_types)}"))
-    out += _need_shares(shares, f.site_costs.funding, f.region_tier, base, yloc("fiscal.site_costs.funding"))
+    out += _need_shares(first, f.site_costs.funding, f.region_tier, base, yloc("fiscal.site_costs.funding"))
     # social-insurance continuation: applicants and the dated parameters covering their months
     app_problems, first_month = _check_applicants(spec, applicants, locate)
     out += app_problems
@@ -220,5 +231,5 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
             if name is not None:
                 out += _check_param(f.parameters, name, tuple(MONEY_UNITS), dt.date(base, 1, 1),
                                     locate("pension_groups.csv", i, col))
-        out += _need_shares(shares, g.funding, f.region_tier, base, locate("pension_groups.csv", i, "funding"))
+        out += _need_shares(first, g.funding, f.region_tier, base, locate("pension_groups.csv", i, "funding"))
     return out

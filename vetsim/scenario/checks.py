@@ -41,21 +41,25 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
             out.append(_p(locate("sites.csv", i, "parent_id"),
                           f"上级站点 {s.parent_id!r} 不存在；parent_id 必须是已有站点的 site_id",
                           f"parent {s.parent_id!r} does not exist; parent_id must be the site_id of another site"))
-    # cycles: follow parents; a chain longer than the number of sites loops
+    # cycles: follow parents until a site already known to reach the top (linear in the number of sites)
     reported: set[str] = set()
+    settled: set[str] = set()
     for i, s in enumerate(sites):
-        chain, node = [s.site_id], s
-        while node.parent_id in ids and len(chain) <= len(ids):
+        chain, on_chain, node = [s.site_id], {s.site_id}, s
+        while node.parent_id in ids and node.site_id not in settled:
             node = ids[node.parent_id]
-            if node.site_id in chain:
+            if node.site_id in on_chain:
                 loop = chain[chain.index(node.site_id):] + [node.site_id]
                 if not reported & set(loop):
+                    shown = loop if len(loop) <= 12 else [*loop[:6], "…", *loop[-3:]]
                     out.append(_p(locate("sites.csv", i, "parent_id"),
-                                  f"上下级关系形成循环：{' → '.join(loop)}",
-                                  f"parent links form a cycle: {' -> '.join(loop)}"))
+                                  f"上下级关系形成循环：{' → '.join(shown)}",
+                                  f"parent links form a cycle: {' -> '.join(shown)}"))
                     reported.update(loop)
                 break
             chain.append(node.site_id)
+            on_chain.add(node.site_id)
+        settled.update(chain)
     centers = [i for i, s in enumerate(sites) if s.level == "county_center"]
     if len(centers) > 1 or (complete and not centers):
         loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
@@ -109,8 +113,9 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
                           f"有 {1 - r.resolved_here_share:.0%} 的案件需上转，但缺少 {r.case_type} 在 {nxt} 层级的行",
                           f"{1 - r.resolved_here_share:.0%} of cases are referred up, but there is no row "
                           f"for {r.case_type} at level {nxt}"))
+    with_rows = {r.case_type for r in rows}
     for ct_id, ct in spec.case_types.items():
-        if not any(r.case_type == ct_id for r in rows):
+        if ct_id not in with_rows:
             out.append(Problem("caseload.csv", "", "", f"业务类型 {ct_id} 没有任何数据行",
                                f"case type {ct_id} has no rows"))
         if (ct_id, "partner") in seen and ct.partner is None:

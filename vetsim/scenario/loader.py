@@ -12,7 +12,7 @@ from .limits import limit
 from .checks import cross_check, size_problems
 from .fiscal_spec import check_fiscal
 from .model import Scenario, canonical_rows
-from .problems import from_validation_error, show_key
+from .problems import _show, from_validation_error, show_key
 from .rows import CORE_TABLES, TABLES, SiteRow
 from .sources import RawRow, RawScenario, read_raw
 from .spec import ScenarioSpec
@@ -41,14 +41,18 @@ def _apply_site_updates(raw: RawScenario) -> list[Problem]:
                                     "each entry needs 'where' (a filter) and 'set' (new values)"))
             continue
         where = upd.get("where") or {}
-        bad = sorted((set(where) | set(upd["set"])) - allowed)
+        if not isinstance(where, dict):
+            problems.append(Problem(label, w, w, "where 应为“字段: 值”映射", "'where' must be a mapping of field: value"))
+            continue
+        bad = [show_key(b) for b in sorted((set(where) | set(upd["set"])) - allowed, key=str)[:5]]
         if bad or "site_id" in upd["set"]:
             problems.append(Problem(label, w, w, f"未知或不可修改的字段 {bad or ['site_id']}；允许：{', '.join(sorted(allowed - {'site_id'}))}",
                                     f"unknown or unchangeable fields {bad or ['site_id']}; allowed: {', '.join(sorted(allowed - {'site_id'}))}"))
             continue
         hits = [r for r in rows if all(r.cells.get(k, "") == str(v) for k, v in where.items())]
         if not hits:
-            problems.append(Problem(label, w, w, f"筛选条件 {where} 没有匹配任何站点", f"filter {where} matches no site"))
+            problems.append(Problem(label, w, w, f"筛选条件 {_show(where, 80)} 没有匹配任何站点",
+                                    f"filter {_show(where, 80)} matches no site"))
         for r in hits:
             for k, v in upd["set"].items():
                 r.cells[k] = "" if v is None else str(v)

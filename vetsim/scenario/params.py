@@ -27,7 +27,12 @@ MAX_LABEL_CHARS = 200
 _INVISIBLE = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufe00-\ufe0f]+")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _visible(v: str) -> str:
+    if _CONTROL.search(v):
+        raise invalid("含有控制字符（如 NUL）；请只写可见的文字", "contains control characters (e.g. NUL); write visible text only")
     if not _INVISIBLE.sub("", v):
         raise invalid("只有空白或不可见字符；请填写可见的文字", "holds only blank or invisible characters; write visible text")
     return v

@@ -80,6 +80,8 @@ def show_key(key: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+MAX_TRANSLATED = 100  # a flood (60,000 unknown keys) is cut here: the loader lists at most 100 problems anyway
+
 _TEMPLATES: dict[str, tuple[str, str]] = {
     "missing": ("缺少必填项", "required value is missing"),
     "int_parsing": ("应为整数，实际为 {input}", "must be a whole number, got {input}"),
@@ -124,7 +126,8 @@ def from_validation_error(
 ) -> list[Problem]:
     """Translate every error; ``locate(loc) -> (file, where_zh, where_en)`` names the place."""
     problems: list[Problem] = []
-    for e in err.errors(include_url=False):
+    errors = err.errors(include_url=False)
+    for e in errors[:MAX_TRANSLATED]:
         loc = tuple(e["loc"])
         kind = e["type"]
         ctx = {k: v for k, v in (e.get("ctx") or {}).items()}
@@ -144,4 +147,8 @@ def from_validation_error(
             zh, en = f"取值无效：{reason}", f"invalid value: {reason}"
         file, where_zh, where_en = locate(loc)
         problems.append(Problem(file, where_zh, where_en, zh, en))
+    if len(errors) > MAX_TRANSLATED:
+        more = len(errors) - MAX_TRANSLATED
+        problems.append(Problem(problems[-1].file, "", "", f"……另有 {more} 处同类错误未列出",
+                                f"... and {more} more problem(s) of this kind not listed"))
     return problems

@@ -55,8 +55,8 @@ class RawScenario:
             for key in loc:
                 if isinstance(node, dict) and key in node:
                     node = node[key]
-                elif isinstance(node, dict) and str(key) in {str(k) for k in node}:
-                    node = {str(k): v for k, v in node.items()}[str(key)]
+                elif isinstance(node, dict) and len(node) <= 1000 and str(key) in {str(k) for k in node}:
+                    node = {str(k): v for k, v in node.items()}[str(key)]  # e.g. an int key given as text
                 else:
                     ok = False
                     break
@@ -87,66 +87,58 @@ def _yaml_line(node: Any) -> tuple[str, str]:
     return (f"第 {mark.line + 1} 行", f"line {mark.line + 1}") if mark else ("", "")
 
 
-def _check_nodes(root: yaml.Node, label: str) -> list[Problem]:
+def _check_nodes(root: yaml.Node, label: str, budget: int) -> list[Problem]:
     """Refuse alias bombs, recursive aliases and duplicate keys in a composed YAML document.
 
-    Walks the node graph without recursion. Aliases make the graph a DAG whose expanded size can
-    grow exponentially with the file (the "billion laughs"); the expanded size is computed with
-    memoisation, so the check itself is linear in the file.
+    Aliases make the node graph a DAG (or, with a recursive alias, a cyclic graph) whose
+    expanded size can grow exponentially with the file: the "billion laughs". The walk visits
+    nodes as a consumer would (aliases expanded), without recursion, and stops after ``budget``
+    visits: a file without aliases has fewer nodes than characters, so ``budget`` = the length
+    of the text plus the ``yaml_alias_nodes`` limit bounds the work for any file.
     """
     problems: list[Problem] = []
-    size: dict[int, int] = {}
-    cap = int(limit("yaml_alias_nodes"))
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    checked: set[int] = set()
+    stack: list[yaml.Node] = [root]
+    visits = 0
     while stack:
-        node, done = stack.pop()
-        nid = id(node)
-        kids: list[yaml.Node] = []
+        node = stack.pop()
+        visits += 1
+        if visits > budget:
+            cap = int(limit("yaml_alias_nodes"))
+            return [_problem(label, f"YAML 别名（&/*）展开后新增的节点超过上限 {cap:,}（或别名引用了包含它自己的内容），"
+                                    "可能是恶意文件；请直接写出内容，少用别名（见 README“输入上限”）",
+                             f"YAML aliases (&/*) add more than {cap:,} nodes when expanded (or refer to content "
+                             "containing themselves): a hostile file? Write the content out and use fewer aliases "
+                             "(see README, 'Limits')")]
         if isinstance(node, yaml.MappingNode):
-            kids = [n for pair in node.value for n in pair]
+            if id(node) not in checked:
+                checked.add(id(node))
+                problems += _duplicate_keys(node, label)
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
-            kids = list(node.value)
-        if done:
-            on_path.discard(nid)
-            size[nid] = min(1 + sum(size[id(k)] for k in kids), 10 * cap + len(size) + 1)
+            stack.extend(node.value)
+    return problems[:20]
+
+
+def _duplicate_keys(node: yaml.MappingNode, label: str) -> list[Problem]:
+    out: list[Problem] = []
+    seen: dict[tuple[str, str], yaml.Node] = {}
+    for key, _value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
             continue
-        if nid in size:
-            continue
-        if nid in on_path:
-            zh, en = _yaml_line(node)
-            return [_problem(label, "YAML 别名（*）引用了包含它自己的内容（循环引用），不允许",
-                             "a YAML alias (*) refers to content that contains it (a loop); not allowed", zh, en)]
-        on_path.add(nid)
-        stack.append((node, True))
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[tuple[str, str], yaml.Node] = {}
-            for key, _value in node.value:
-                if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
-                    continue
-                k = (key.tag, key.value)
-                if k in seen and len(problems) < 20:
-                    zh, en = _yaml_line(key)
-                    first = _yaml_line(seen[k])
-                    shown = key.value if len(key.value) <= 40 else key.value[:37] + "..."
-                    problems.append(_problem(label, f"键 {shown!r} 在同一映射中重复出现（首次在{first[0]}）；每个键只能写一次",
-                                             f"key {shown!r} appears twice in the same mapping (first at {first[1]}); "
-                                             "each key may appear only once", zh, en))
-                seen.setdefault(k, key)
-        for k in kids:
-            if id(k) in on_path:
-                zh, en = _yaml_line(k)
-                return [_problem(label, "YAML 别名（*）引用了包含它自己的内容（循环引用），不允许",
-                                 "a YAML alias (*) refers to content that contains it (a loop); not allowed", zh, en)]
-            if id(k) not in size:
-                stack.append((k, False))
-    expanded = size[id(root)]
-    if expanded - len(size) > cap:
-        problems.append(_problem(label, f"YAML 别名（&/*）展开后新增的节点超过上限 {cap:,}，可能是恶意文件；"
-                                        "请直接写出内容，少用别名（见 README“输入上限”）",
-                                 f"YAML aliases (&/*) add more than {cap:,} nodes when expanded (a hostile file?); "
-                                 "write the content out and use fewer aliases (see README, 'Limits')"))
-    return problems
+        k = (key.tag, key.value)
+        if k in seen:
+            zh, en = _yaml_line(key)
+            first = _yaml_line(seen[k])
+            shown = key.value if len(key.value) <= 40 else key.value[:37] + "..."
+            out.append(_problem(label, f"键 {shown!r} 在同一映射中重复出现（首次在{first[0]}）；每个键只能写一次",
+                                f"key {shown!r} appears twice in the same mapping (first at {first[1]}); "
+                                "each key may appear only once", zh, en))
+        else:
+            seen[k] = key
+    return out
 
 
 def _parse_yaml(text: str, label: str, problems: list[Problem]) -> Any:
@@ -156,7 +148,7 @@ def _parse_yaml(text: str, label: str, problems: list[Problem]) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        found = _check_nodes(node, label)
+        found = _check_nodes(node, label, len(text) + int(limit("yaml_alias_nodes")))
         if found:
             problems.extend(found)
             return _INVALID
@@ -178,12 +170,23 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
         problems.append(_problem(label, *limit_message("yaml_bytes", nbytes)))
         return None
     try:
-        data = _parse_yaml(path.read_text(encoding="utf-8-sig"), label, problems)  # safe: no object construction
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         problems.append(_problem(label, "文件不是 UTF-8 编码", "file is not UTF-8 encoded"))
         return None
+    items = text.count(",") + text.count(":") + text.count("\n")  # an upper bound of the YAML nodes, cheaply
+    if items > limit("yaml_items"):
+        problems.append(_problem(label, *limit_message("yaml_items", items)))
+        return None
+    try:
+        data = _parse_yaml(text, label, problems)  # safe: no object construction
     except yaml.constructor.ConstructorError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if "tag" not in str(exc.problem):  # e.g. "found unhashable key": a list or mapping used as a key
+            problems.append(_problem(label, f"YAML 内容无法读取：{str(exc.problem)[:200]}（键只能是文字或数字）",
+                                     f"cannot read the YAML content: {str(exc.problem)[:200]} (keys must be text or numbers)",
+                                     f"第 {mark.line + 1} 行" if mark else "", f"line {mark.line + 1}" if mark else ""))
+            return None
         problems.append(_problem(label, f"不允许使用 YAML 标签（{exc.problem}）；只能写普通的数字、文字、日期、列表和映射",
                                  f"YAML tags are not allowed ({exc.problem}); use plain numbers, text, dates, lists and mappings",
                                  f"第 {mark.line + 1} 行" if mark else "", f"line {mark.line + 1}" if mark else ""))
@@ -260,6 +263,10 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
         problems.append(_problem(label, "无法识别文件编码；请另存为 UTF-8 或 GBK 编码的 CSV",
                                  "cannot decode the file; save it as CSV in UTF-8 or GBK"))
         return None
+    limit_name = row_limit(path.name)
+    if text.count("\n") > limit(limit_name) + 10:  # cheap first look before parsing (quoted line breaks count too)
+        problems.append(_problem(label, *limit_message(limit_name, text.count("\n"))))
+        return None
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -282,7 +289,6 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
         shown = [d[:40] for d in dupes[:10]]
         problems.append(_problem(label, f"表头列名重复：{shown}", f"duplicate column names: {shown}", "第1行", "line 1"))
         return None
-    limit_name = row_limit(path.name)
     if len(rows) - header_at - 1 > limit(limit_name):
         problems.append(_problem(label, *limit_message(limit_name, len(rows) - header_at - 1)))
         return None

@@ -96,7 +96,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     limit = p.add_mutually_exclusive_group()
     limit.add_argument("--budget", type=cliargs.money, default=None, metavar="YUAN",
                        help="total yearly site cost (staff + overhead) to stay within")
-    limit.add_argument("--headcount", type=cliargs.positive_int, default=None, metavar="N", help="total posts to stay within")
+    limit.add_argument("--headcount", type=cliargs.headcount, default=None, metavar="N", help="total posts to stay within")
     p.add_argument("--out", default=None, metavar="DIR", help="save the plan as a scenario overlay folder")
     p.add_argument("--force", action="store_true", help="write into --out even if it is a non-empty folder vetsim did not create")
     p.add_argument("--no-confirm", action="store_true", help="skip the confirmation by simulation")
