@@ -248,7 +248,10 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
                                 h_pad=0.02, w_pad=0.02)
     fig.suptitle(title_text(inp, lang), x=mx, y=1 - my, ha="left", va="top", fontsize=title_pt)
     top_h, left_w = 0.34, 0.45
-    top, bottom = fig.subfigures(2, 1, height_ratios=[top_h, 1 - top_h])
+    # subfigures fill the whole figure whatever the layout rect says: empty strips keep the title's line
+    # (with the top margin) and the source line's strip (with the bottom margin) free of panels
+    body = 1 - (my + head) - (my + footer)
+    _, top, bottom, _ = fig.subfigures(4, 1, height_ratios=[my + head, body * top_h, body * (1 - top_h), my + footer])
     left, right = top.subfigures(1, 2, width_ratios=[left_w, 1 - left_w])
     _headline_panel(left, sentences, lang, (w * left_w, h * top_h))
     _kpi_panel(right, table, inp.compare, lang)
