@@ -39,6 +39,7 @@ class DayWork:
         n = len(net.site_ids)
         self.bo_owed = np.zeros(n)  # casework minutes waiting per site (capped items count at most their daily cap)
         self.capped: list[list] = [[] for _ in range(n)]  # long-running items per site
+        self.capped_sites: set[int] = set()
         pk = net.packages
         self.pk_rem = pk.minutes.copy() if pk is not None else np.zeros(0)
         self.pk_released = np.zeros(len(self.pk_rem), dtype=bool)
@@ -46,7 +47,15 @@ class DayWork:
         self.pk_done_day = np.full(len(self.pk_rem), -1, dtype=np.int64)
         self.pk_release_on: dict[int, np.ndarray] = {}
         self.pk_due_on: dict[int, np.ndarray] = {}
+        # per kind (campaigns, duties): package indices, their sites, and where each site's run starts
+        self.pk_kinds = []
         if pk is not None and len(pk):
+            for kind, row, name in ((KIND_CAMPAIGN, 0, "campaigns"), (KIND_DUTY, 1, "duties")):
+                idx = np.flatnonzero(pk.kind == kind)
+                if len(idx):
+                    site = pk.site[idx]
+                    first = np.r_[True, site[1:] != site[:-1]]
+                    self.pk_kinds.append((row, name, idx, site, first))
             for d in np.unique(pk.release):
                 self.pk_release_on[int(d)] = np.flatnonzero(pk.release == d)
             for d in np.unique(pk.due):
@@ -75,6 +84,7 @@ class DayWork:
         self.bo_queue[s].append(item)
         if daily_cap < minutes:
             self.capped[s].append(item)
+            self.capped_sites.add(s)
         else:
             self.bo_owed[s] += minutes
 
@@ -83,9 +93,8 @@ class DayWork:
 
     def _casework_demand(self) -> np.ndarray:
         dem = self.bo_owed.copy()
-        for s, items in enumerate(self.capped):
-            if items:
-                dem[s] += sum(min(it[1], it[3]) for it in items)
+        for s in self.capped_sites:
+            dem[s] += sum(min(it[1], it[3]) for it in self.capped[s])
         return dem
 
     def _work_queue(self, s: int, d: int, cap: float) -> float:
@@ -110,6 +119,8 @@ class DayWork:
                 del q[i]
                 if lim != float("inf"):
                     self.capped[s].remove(item)
+                    if not self.capped[s]:
+                        self.capped_sites.discard(s)
                 self.done_today.append((item[0], s, max(t_done, item[2])))
             elif lim != float("inf"):
                 i += 1  # reached today's effort for this long-running case: the next case goes on
@@ -125,47 +136,40 @@ class DayWork:
             self.pk_released[self.pk_release_on[d]] = True
         is_open = net.open_mask[:, d]
         at_station = self.present[:, d] * self.open_min_arr * is_open
-        counter = np.where(np.asarray(self.busy_day) == d, np.asarray(self.busy_min), 0.0)
+        counter = np.where(np.asarray(self.busy_day) == d, self.busy_min, 0.0)
         other = np.minimum(at_station * self.other_arr, np.maximum(at_station - counter, 0.0))
         cover = np.minimum(self.cover_arr * is_open, np.maximum(at_station - counter - other, 0.0))
         free = np.maximum(at_station - counter - other - cover, 0.0)
         rec["other"][:, d] = other
         rec["cover"][:, d] = cover
-        pk = net.packages
-        owed = np.zeros((3, len(free)))
-        live = None
-        if pk is not None and len(pk):
-            live = np.where(self.pk_released, self.pk_rem, 0.0)
-            camp = pk.kind == KIND_CAMPAIGN
-            owed[0] = np.bincount(pk.site[camp], weights=live[camp], minlength=len(free))
-            owed[1] = np.bincount(pk.site[~camp], weights=live[~camp], minlength=len(free))
+        n = len(free)
+        owed = np.zeros((3, n))
+        live = []
+        for row, name, idx, site, first in self.pk_kinds:
+            rem = self.pk_rem[idx] * self.pk_released[idx]
+            if rem.any():
+                owed[row] = np.bincount(site, weights=rem, minlength=n)
+                live.append((row, name, idx, site, first, rem))
         owed[2] = self._casework_demand()
         alloc = allocate(free, owed, net.min_share, net.order)
         self.done_today = []
         for s in np.flatnonzero(alloc[2] > EPS).tolist():
             rec["casework"][s, d] = self._work_queue(s, d, float(alloc[2, s]))
-        if live is not None:
-            for kind, row, name in ((KIND_CAMPAIGN, 0, "campaigns"), (KIND_DUTY, 1, "duties")):
-                give = alloc[row]
-                if not (give > EPS).any():
-                    continue
-                sel = pk.kind == kind
-                idx = np.flatnonzero(sel)
-                rem = live[idx]
-                site = pk.site[idx]
-                # packages are sorted by (kind, site, due): cumulative owed within each site, earliest due first
-                cs = np.cumsum(rem)
-                first = np.r_[True, site[1:] != site[:-1]]
-                base = np.maximum.accumulate(np.where(first, cs - rem, 0.0))
-                before = cs - rem - base
-                take = np.clip(give[site] - before, 0.0, rem)
-                self.pk_rem[idx] -= take
-                rec[name][:, d] = np.bincount(site, weights=take, minlength=len(free))
-            newly = self.pk_released & (self.pk_rem <= 1e-6) & (self.pk_done_day < 0)
-            self.pk_done_day[newly] = d
+        for row, name, idx, site, first, rem in live:
+            give = alloc[row]
+            if not (give > EPS).any():
+                continue
+            # packages run by site, earliest due first: what is owed before each package within its site
+            cs = np.cumsum(rem)
+            base = np.maximum.accumulate(np.where(first, cs - rem, 0.0))
+            take = np.clip(give[site] - (cs - rem - base), 0.0, rem)
+            self.pk_rem[idx] -= take
+            rec[name][:, d] = np.bincount(site, weights=take, minlength=n)
+            done = idx[(take > 0) & (self.pk_rem[idx] <= 1e-6) & (self.pk_done_day[idx] < 0)]
+            self.pk_done_day[done] = d
         if d in self.pk_due_on:
             ids = self.pk_due_on[d]
-            self.pk_done_by_due[ids] = pk.minutes[ids] - self.pk_rem[ids]
+            self.pk_done_by_due[ids] = net.packages.minutes[ids] - self.pk_rem[ids]
         for case, s, t_done in self.done_today:
             self._decide(case, s, t_done)
         self.done_today = []
