@@ -125,7 +125,7 @@ def test_same_error_on_many_rows_is_one_message():
 @pytest.mark.parametrize("name", sorted(WARNED))
 def test_impossible_scenarios_load_with_a_warning(name, capsys):
     """Guards issue 11 item 6: no case can arrive / utilisation of 500%: loaded, but the user is warned."""
-    from vetsim.scenario.advice import scenario_warnings
+    from vetsim.work.advice import scenario_warnings
 
     warnings = scenario_warnings(vetsim.load_scenario(INVALID / name))
     assert any(WARNED[name] in w.message_zh for w in warnings), warnings
@@ -134,6 +134,6 @@ def test_impossible_scenarios_load_with_a_warning(name, capsys):
 
 
 def test_sample_scenario_draws_no_warning(sample):
-    from vetsim.scenario.advice import scenario_warnings
+    from vetsim.work.advice import scenario_warnings
 
     assert scenario_warnings(sample) == []

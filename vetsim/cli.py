@@ -18,7 +18,7 @@ Handler = Callable[[argparse.Namespace], int]
 def _validate(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
 
-    from .scenario.advice import format_warnings, scenario_warnings
+    from .work.advice import format_warnings, scenario_warnings
 
     sc = load_scenario(args.path)
     print(f"{label('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")

@@ -20,7 +20,7 @@ import numpy as np
 from ..scenario.fiscal_spec import AidLine, Pensions, SiteCostLine
 from .draws import Draws
 from .flows import Flow
-from .validate import MONEY_UNITS
+from ..scenario.fiscal_checks import MONEY_UNITS
 
 __all__ = ["pension_flows", "aid_flows", "site_cost_flows", "monthly_values", "caseload_counts"]
 

@@ -277,6 +277,6 @@ FISCAL_TABLES: dict[str, tuple[type[Frozen], tuple[str, ...], bool]] = {
 def check_fiscal(spec: Any, tables: dict[str, tuple[Frozen, ...]],
                  locate: Callable[[str, int, str | None], tuple[str, str, str]]) -> list[Problem]:
     """Cross-file checks of the fiscal inputs (shares summing to 1, references, dates, ...)."""
-    from ..fiscal.validate import fiscal_problems  # local: vetsim.fiscal imports the scenario package
+    from .fiscal_checks import fiscal_problems  # local: fiscal_checks imports this module
 
     return fiscal_problems(spec, tables, locate)

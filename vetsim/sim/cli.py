@@ -58,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..scenario import load_scenario
     from .runner import simulate
 
-    from ..scenario.advice import format_warnings, scenario_warnings
+    from ..work.advice import format_warnings, scenario_warnings
 
     zh = args.lang == "zh"
     if args.out:

@@ -1,5 +1,7 @@
 """Cross-file checks of the fiscal inputs, run when a scenario is loaded (via ``check_fiscal``).
 
+Part of the scenario layer (it reads only the schema), so loading a scenario imports no model.
+
 Each problem names its file, row or key, and what is allowed, in Chinese and English.
 """
 
@@ -9,8 +11,8 @@ import datetime as dt
 from typing import Any, Callable
 
 from ..errors import Problem
-from ..scenario.limits import limit
-from ..scenario.fiscal_spec import (
+from .limits import limit
+from .fiscal_spec import (
     SHARE_TOLERANCE, SI_PARAMETERS, ApplicantRow, PensionGroupRow, TierShareRow, parse_month,
 )
 
