@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..cli import add_scenario_arg, bi
+
 __all__ = ["register", "format_kpis"]
 
 _LEVELS = {"all": ("全县", "All levels"), "county_center": ("县级服务中心", "County center"),
@@ -71,11 +73,17 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``simulate`` to the ``vetsim`` command line."""
-    p = subparsers.add_parser("simulate", help="simulate the caseload flow (仿真业务流转)")
-    p.add_argument("path", help="scenario folder")
-    p.add_argument("--replications", type=int, default=None, help="number of replications (default: scenario)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: scenario)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    p.add_argument("--out", default=None, help="folder for the Parquet results")
+    p = subparsers.add_parser("simulate", help=bi("仿真业务流转（等待、办结、积案）", "simulate the caseload flow"),
+                              description=bi("按情景仿真各站点的业务流转，输出各层级关键指标的均值和 95% 置信区间。",
+                                             "Simulate the caseload flow of a scenario; prints the key indicators "
+                                             "per level with 95% confidence intervals."))
+    add_scenario_arg(p)
+    p.add_argument("--replications", type=int, default=None,
+                   help=bi("重复模拟次数（默认取情景设置）", "number of replications (default: the scenario's)"))
+    p.add_argument("--seed", type=int, default=None,
+                   help=bi("随机种子（默认取情景设置）", "random seed (default: the scenario's)"))
+    p.add_argument("--workers", type=int, default=1, help=bi("并行进程数（默认 1）", "worker processes (default 1)"))
+    p.add_argument("--out", default=None,
+                   help=bi("保存 Parquet 结果的文件夹", "folder for the Parquet results"))
     add_common(p)
     p.set_defaults(handler=_run)
