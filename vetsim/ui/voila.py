@@ -58,7 +58,8 @@ def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 886
            "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel during a meeting
            f"--VetsimVoila.max_kernels={int(max_kernels)}"]
     # front-end extensions a dashboard does not use (code highlighting, JupyterLab's preview button): less to load
-    cmd.append('--VoilaConfiguration.extension_denylist=["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]')
+    cmd.append("--VoilaConfiguration.extension_denylist="
+               '["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]')
     if pool_size > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
     if not is_loopback(host):  # served to the network on purpose: names other than loopback are expected
