@@ -163,6 +163,9 @@ class MeetingDashboard(App):
     # ---- actions ----------------------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
         """Simulate baseline and proposal (same seed), then refresh KPI cards, headlines and charts."""
+        loader = getattr(self, "_loader", None)
+        if loader is not None and loader is not threading.current_thread() and loader.is_alive():
+            loader.join()  # the opening run first: one run at a time, its results never overwrite a newer one
         from ..fiscal import budget, site_costs
         from ..brief import BriefInputs, make_brief
         from ..brief.page import chart_figures
