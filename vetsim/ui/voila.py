@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS,
                         help=bi(f"同时打开的页面上限（默认 {MAX_KERNELS}）",
                                 f"most page views at once (default {MAX_KERNELS})"))
+    parser.add_argument("--lang", choices=("zh", "en"), default=lang,
+                        help=bi("本命令提示信息的语言（仪表板本身为中文）", "language of these messages"))
     args = parser.parse_args(argv)
     nb = Path(args.notebook)
     if not nb.is_file():
