@@ -88,7 +88,7 @@ def test_export_format_is_checked(dash):
     assert_no_traceback(dash)
 
 
-def test_reopening_reads_cached_results_and_a_first_run_reports_progress_in_chinese(dash, monkeypatch):
+def test_reopening_reads_cached_results_and_a_first_run_reports_progress_in_chinese(dash, monkeypatch, tmp_path):
     """Guards issue 11 item 14: every dashboard load simulated both scenarios again (18-26 s to the KPI
     cards), and a first run showed only "Executing 1 of 2". A new dashboard (a new page view) of the same
     scenarios must not simulate; a run that does simulate says what it is doing in Chinese."""
@@ -107,6 +107,7 @@ def test_reopening_reads_cached_results_and_a_first_run_reports_progress_in_chin
     again = open_dashboard()
     assert again.error == "" and again.cards.value == first.cards.value
     monkeypatch.undo()
+    monkeypatch.setenv("VETSIM_CACHE", str(tmp_path / "fresh"))  # a first run, whatever other tests cached
     seen: list[str] = []
     again.sim.progress_text.observe(lambda ch: seen.append(ch["new"]), names="value")
     again.inputs["replications"].value = 2
