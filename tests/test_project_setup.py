@@ -38,11 +38,12 @@ def test_design_card_packages_are_declared():
 
 
 def test_readme_opens_with_the_two_commands_and_ci_calls_the_test_one():
+    """The test command comes first (issue 11 item 18: a new user checks the machine before serving)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```bash\n(.*?)```", readme, re.S)
     assert block, "README needs a bash block with the set-up commands"
     commands = [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
-    assert commands == ["make dashboard", "make test"]
+    assert commands == ["make test", "make dashboard"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")

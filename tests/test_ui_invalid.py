@@ -115,3 +115,35 @@ def test_apps_that_cannot_start_show_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("VETSIM_DATA", str(tmp_path / "missing"))
     panel = StaffingExplorer.create()
     assert "data" in panel.error or "找不到" in panel.error
+
+
+@pytest.mark.parametrize("make", ["staffing", "dashboard"])
+@pytest.mark.parametrize("where", ["level", "row"])
+def test_running_with_an_invalid_staff_box_refuses_and_keeps_the_message(data_dir, make, where):
+    """Guards issue 11 item 16: with −1 in a staff box the message was shown, but clicking run cleared it
+    and simulated with the previous value while the box still showed −1."""
+    if make == "staffing":
+        app = StaffingExplorer(data_dir, "sample_county", replications=1)
+        run, save = app.run_button.click, app.save_button.click
+    else:
+        app = MeetingDashboard(data_dir, "sample_county", "proposal_more_staff", replications=1, auto_run=False)
+        run, save = app.run_button.click, None
+    app.editor.site_level.value = "township"
+    box = (app.editor.level_inputs[("township", "funded_staff")] if where == "level"
+           else app.editor.row_inputs[0]["funded_staff"])
+    good = box.value
+    box.value = -1
+    assert_chinese_error(app)
+    first = app.error
+    run()
+    assert app.results is None, "ran although a staff box holds an invalid value"
+    assert app.error and "在编人员" in app.error and "-1" in app.error, (first, app.error)
+    assert box.value == -1
+    if save is not None:
+        app.save_input.value = "never_saved"
+        save()
+        assert app.saved is None and "在编人员" in app.error
+        assert not (data_dir / "never_saved").exists()
+    box.value = good
+    assert not app.error
+    app.editor.scenario()  # valid again: no error

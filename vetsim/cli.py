@@ -1,18 +1,159 @@
-"""Command line: ``vetsim validate|show|...``. Errors reach the user as messages, never tracebacks."""
+"""Command line: ``vetsim validate|show|simulate|staff|budget|report``, Chinese first, English on request.
+
+Errors reach the user as messages, never tracebacks. Everything the command line prints is in
+the user's language: Chinese by default, English with ``--lang en`` (anywhere on the line) or when
+the locale is English (``LC_ALL``/``LC_MESSAGES``/``LANG`` starting with ``en``). That includes
+argparse's own words (usage, section titles, ``-h``) and its error messages, which
+:class:`VetsimArgumentParser` translates; the subcommand modules only supply their texts in both
+languages with :func:`bi`.
+
+Exit codes (also in the README): 0 success; 1 the command ran but its result falls short (``staff``:
+the plan failed its simulation check); 2 the input was refused (bad arguments, invalid scenario,
+file problems), with a message; 3 internal error (a bug: please report it); 130 interrupted (Ctrl-C).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, NoReturn
 
 from . import __version__
 from .errors import VetsimError
 from .i18n import LANGS, label
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "bi", "Bilingual", "VetsimArgumentParser", "detect_lang", "parser_lang",
+           "add_scenario_arg", "translate_error",
+           "EXIT_OK", "EXIT_FALLS_SHORT", "EXIT_REFUSED", "EXIT_INTERNAL", "EXIT_INTERRUPTED"]
+
+EXIT_OK, EXIT_FALLS_SHORT, EXIT_REFUSED, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+class Bilingual(str):
+    """A text in Chinese and English (a ``str``: the Chinese); the parser shows the one of its language."""
+
+    zh: str
+    en: str
+
+    def __new__(cls, zh: str, en: str) -> "Bilingual":
+        obj = super().__new__(cls, zh)
+        obj.zh, obj.en = zh, en
+        return obj
+
+    def pick(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def bi(zh: str, en: str) -> Bilingual:
+    """A help text or description in both languages, for ``add_argument(help=...)`` and ``add_parser``."""
+    return Bilingual(zh, en)
+
+
+def _pick(text: Any, lang: str) -> Any:
+    return text.pick(lang) if isinstance(text, Bilingual) else text
+
+
+def detect_lang(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> str:
+    """The language of this command line: ``--lang X`` / ``--lang=X`` if given, else English when the
+    locale is English, else Chinese."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, a in enumerate(args):
+        value = a.split("=", 1)[1] if a.startswith("--lang=") else args[i + 1] if a == "--lang" and i + 1 < len(args) \
+            else None
+        if value in LANGS:
+            return value
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(var):
+            return "en" if env[var].lower().startswith("en") else "zh"
+    return "zh"
+
+
+# argparse's own messages (Python 3.9-3.13 wording) and their Chinese
+_WORDS = {"usage: ": "用法：", "positional arguments": "位置参数", "options": "选项", "optional arguments": "选项"}
+_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", "无效的选择：{0}（可选：{1}）"),
+    (r"invalid int value: (.*)", "应为整数，实际为 {0}"),
+    (r"invalid float value: (.*)", "应为数字，实际为 {0}"),
+    (r"invalid \S+ value: (.*)", "无效的值：{0}"),
+    (r"expected one argument", "需要给出一个值"),
+    (r"expected at most one argument", "最多只能给出一个值"),
+    (r"expected at least one argument", "至少需要给出一个值"),
+    (r"expected (\d+) arguments?", "需要给出 {0} 个值"),
+    (r"not allowed with argument (.*)", "不能与参数 {0} 同时使用"),
+    (r"ignored explicit argument (.*)", "此参数不接受值：{0}"),
+    (r"one of the arguments (.*) is required", "必须给出以下参数之一：{0}"),
+    (r"ambiguous option: (.*) could match (.*)", "选项有歧义：{0} 可能是 {1}"),
+)
+
+
+def translate_error(message: str, lang: str) -> str:
+    """argparse's error ``message`` in ``lang`` (Chinese translated; nested "argument X: ..." too)."""
+    if lang != "zh":
+        return message
+    m = re.fullmatch(r"argument (.+?): (.*)", message, flags=re.S)
+    if m:
+        return f"参数 {m.group(1)}：{translate_error(m.group(2), lang)}"
+    for pattern, zh in _ERRORS:
+        m = re.fullmatch(pattern, message, flags=re.S)
+        if m:
+            return zh.format(*m.groups())
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with texts picked in the parser's language."""
+
+    lang = "zh"
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        return _pick(action.help, self.lang) or ""
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(_pick(text, self.lang))
+
+    def start_section(self, heading: str | None) -> None:
+        heading = _pick(heading, self.lang)
+        super().start_section(_WORDS.get(heading, heading) if self.lang == "zh" and heading else heading)
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        if prefix is None and self.lang == "zh":
+            prefix = _WORDS["usage: "]
+        super().add_usage(usage, actions, groups, prefix)
+
+
+class VetsimArgumentParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` speaking ``lang``: translated help, section titles and error messages.
+
+    Errors print the usage line and ``vetsim: 错误：…`` (or ``error: …``) and exit with code 2.
+    """
+
+    def __init__(self, *args: Any, lang: str = "zh", **kwargs: Any):
+        self.lang = lang
+        kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", type("Formatter", (_Formatter,), {"lang": lang}))
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help=bi("显示此帮助信息并退出", "show this help message and exit"))
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("parser_class", partial(VetsimArgumentParser, lang=self.lang))
+        return super().add_subparsers(**kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        text = translate_error(message, self.lang)
+        hint = f"（运行 {self.prog} -h 查看帮助）" if self.lang == "zh" else f" (run {self.prog} -h for help)"
+        sep = "：错误：" if self.lang == "zh" else ": error: "
+        self.exit(EXIT_REFUSED, f"{self.prog}{sep}{text}{hint}\n")
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -36,25 +177,58 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=LANGS, default="zh", help="output language (default zh)")
-    p.add_argument("--debug", action="store_true", help="show full tracebacks for internal errors")
+def parser_lang(parser: argparse.ArgumentParser) -> str:
+    """The language a (sub)parser speaks ('zh' unless it is an English :class:`VetsimArgumentParser`)."""
+    return getattr(parser, "lang", "zh")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="vetsim", description="vetsim: county veterans-affairs planning workbench")
-    parser.add_argument("--version", action="version", version=f"vetsim {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate", help="check a scenario folder")
-    p.add_argument("path")
-    _add_common(p)
+def add_scenario_arg(parser: argparse.ArgumentParser) -> None:
+    """The scenario folder argument every scenario command takes (``path``), described in both languages."""
+    parser.add_argument("path", metavar=bi("情景", "SCENARIO").pick(parser_lang(parser)),
+                        help=bi("情景文件夹（含 scenario.yaml 和各数据表，例如 data/sample_county）",
+                                "scenario folder (scenario.yaml and its tables, e.g. data/sample_county)"))
+
+
+def _add_common(p: argparse.ArgumentParser, lang: str = "zh") -> None:
+    p.add_argument("--lang", choices=LANGS, default=lang,
+                   help=bi("输出语言：zh 中文（默认）或 en 英文", "output language: zh Chinese (default) or en English"))
+    p.add_argument("--debug", action="store_true",
+                   help=bi("内部错误时显示完整的调用栈（供维护人员排查）", "show full tracebacks for internal errors"))
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The ``vetsim`` parser in ``lang`` (default: :func:`detect_lang` of this process's arguments)."""
+    lang = lang or detect_lang()
+    parser = VetsimArgumentParser(
+        prog="vetsim", lang=lang,
+        description=bi("vetsim：县级退役军人服务保障体系规划与仿真工具。各命令的用法：vetsim 命令 -h",
+                       "vetsim: county veterans-affairs planning workbench. Help on a command: vetsim COMMAND -h"),
+        epilog=bi("退出码：0 成功；1 已运行但结果未达标（如 staff 方案未通过仿真确认）；2 输入被拒绝（参数、情景或文件有误）；"
+                  "3 程序内部错误；130 被中断。",
+                  "Exit codes: 0 success; 1 ran, but the result falls short (e.g. a staff plan failing its simulation "
+                  "check); 2 input refused (arguments, scenario or files); 3 internal error; 130 interrupted."))
+    parser.add_argument("--version", action="version", version=f"vetsim {__version__}",
+                        help=bi("显示版本号并退出", "show the version and exit"))
+    parser.add_argument("--lang", choices=LANGS, default=lang, help=bi("界面语言（默认中文）", "language (default zh)"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar=bi("命令", "COMMAND").pick(lang),
+                                help=bi("要执行的命令（见下）", "the command to run (below)"))
+    common = partial(_add_common, lang=lang)
+    p = sub.add_parser("validate", help=bi("检查情景数据是否完整、合理", "check a scenario folder"),
+                       description=bi("检查情景文件夹：一次列出所有问题（文件、行、字段及允许的取值）。",
+                                      "Check a scenario folder; every problem is listed at once (file, row, field "
+                                      "and what is allowed)."))
+    add_scenario_arg(p)
+    common(p)
     p.set_defaults(handler=_validate)
-    p = sub.add_parser("show", help="print a scenario summary")
-    p.add_argument("path")
-    _add_common(p)
+    p = sub.add_parser("show", help=bi("显示情景概况（站点、人员、业务量）", "print a scenario summary"),
+                       description=bi("显示情景概况：各层级站点数、人员、服务人数和年业务量。",
+                                      "Print a scenario summary: sites, staff, veterans served and yearly caseload "
+                                      "per level."))
+    add_scenario_arg(p)
+    common(p)
     p.set_defaults(handler=_show)
     for register in _extensions():
-        register(sub, _add_common)
+        register(sub, common)
     return parser
 
 
@@ -75,24 +249,28 @@ def _extensions() -> list[Callable[..., None]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = detect_lang(argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(lang).parse_args(argv)
     except SystemExit as exc:  # --help, --version, or an argument refused while parsing (message printed)
         return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
-    lang = getattr(args, "lang", "zh")
+    lang = getattr(args, "lang", lang)
     try:
         return int(args.handler(args) or 0)
     except VetsimError as exc:
         print(exc.user_message(lang), file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if getattr(args, "debug", False):
             raise
         print(f"{label('error.internal', lang)}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 3
+        return EXIT_INTERNAL
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # ``python -m vetsim.cli``: run the imported module, so that there is one ``Bilingual``
+    from vetsim.cli import main as _main
+
+    sys.exit(_main())

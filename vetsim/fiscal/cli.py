@@ -10,6 +10,8 @@ import pandas as pd
 from .. import cliargs
 from .errors import FiscalError
 
+from ..cli import add_scenario_arg, bi
+
 __all__ = ["register", "format_budget"]
 
 
@@ -60,11 +62,18 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = subparsers.add_parser("budget", help="yearly fiscal burden by level of government (财政负担测算)")
-    p.add_argument("path", help="scenario folder")
-    p.add_argument("--draws", type=cliargs.draws, default=0, help="Monte Carlo draws (default 0: exact values)")
-    p.add_argument("--seed", type=cliargs.seed, default=None, help="random seed (default: the scenario's seed)")
-    p.add_argument("--xlsx", default=None, help="also write an Excel workbook to this file")
-    p.add_argument("--csv", default=None, help="also write the tidy table as CSV (UTF-8) to this file")
+    p = subparsers.add_parser("budget", help=bi("财政负担测算：各级财政每年负担", "yearly fiscal burden by level of government"),
+                              description=bi("按年份和财政层级测算经费负担（元）；可做蒙特卡洛区间并导出 Excel。",
+                                             "Yearly fiscal burden by level of government (yuan); optionally a "
+                                             "Monte Carlo range and an Excel workbook."))
+    add_scenario_arg(p)
+    p.add_argument("--draws", type=cliargs.draws, default=0,
+                   help=bi("蒙特卡洛抽样次数（默认 0：精确值）", "Monte Carlo draws (default 0: exact values)"))
+    p.add_argument("--seed", type=cliargs.seed, default=None,
+                   help=bi("随机种子（默认取情景设置）", "random seed (default: the scenario's seed)"))
+    p.add_argument("--xlsx", default=None,
+                   help=bi("同时把结果写入此 Excel 文件", "also write an Excel workbook to this file"))
+    p.add_argument("--csv", default=None,
+                   help=bi("同时把整理好的表格写入此 CSV 文件（UTF-8）", "also write the tidy table as CSV (UTF-8) to this file"))
     add_common(p)
     p.set_defaults(handler=_run)

@@ -10,6 +10,8 @@ from typing import Any, Callable
 from .. import cliargs
 from ..errors import VetsimError
 
+from ..cli import add_scenario_arg, bi, parser_lang as _lang
+
 __all__ = ["register", "StaffArgumentError"]
 
 
@@ -91,19 +93,32 @@ def _handler(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = subparsers.add_parser("staff", help="cheapest staffing that meets the targets (人员配置优化)")
-    p.add_argument("path", help="scenario folder")
+    p = subparsers.add_parser("staff", help=bi("人员配置优化：达到服务目标的最低成本配置",
+                                               "cheapest staffing that meets the targets"),
+                              description=bi("求达到等待和办结目标的最低成本人员配置，并用仿真确认。"
+                                             "退出码 1 表示方案未通过仿真确认（有站点未达标）。",
+                                             "Find the cheapest staffing that meets the targets and confirm it by "
+                                             "simulation. Exit code 1: the plan failed the check (some sites "
+                                             "miss the targets)."))
+    add_scenario_arg(p)
     limit = p.add_mutually_exclusive_group()
-    limit.add_argument("--budget", type=cliargs.money, default=None, metavar="YUAN",
-                       help="total yearly site cost (staff + overhead) to stay within")
-    limit.add_argument("--headcount", type=cliargs.headcount, default=None, metavar="N", help="total posts to stay within")
-    p.add_argument("--out", default=None, metavar="DIR", help="save the plan as a scenario overlay folder")
-    p.add_argument("--force", action="store_true", help="write into --out even if it is a non-empty folder vetsim did not create")
-    p.add_argument("--no-confirm", action="store_true", help="skip the confirmation by simulation")
-    p.add_argument("--replications", type=cliargs.replications, default=None, help="replications per confirmation round")
-    p.add_argument("--workers", type=cliargs.workers, default=1, help="worker processes for the simulation")
+    limit.add_argument("--budget", type=cliargs.money, default=None, metavar=bi("元", "YUAN").pick(_lang(p)),
+                       help=bi("每年站点总成本上限（人员 + 运行经费，元）",
+                               "total yearly site cost (staff + overhead) to stay within"))
+    limit.add_argument("--headcount", type=cliargs.headcount, default=None, metavar="N",
+                       help=bi("总编制（岗位数）上限", "total posts to stay within"))
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help=bi("把方案保存为情景覆盖文件夹", "save the plan as a scenario overlay folder"))
+    p.add_argument("--force", action="store_true",
+                   help=bi("即使 --out 是非 vetsim 创建的非空文件夹也写入", "write into --out even if it is a non-empty folder vetsim did not create"))
+    p.add_argument("--no-confirm", action="store_true", help=bi("不做仿真确认", "skip the confirmation by simulation"))
+    p.add_argument("--replications", type=cliargs.replications, default=None,
+                   help=bi("每轮确认的重复模拟次数", "replications per confirmation round"))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi("仿真并行进程数", "worker processes for the simulation"))
     p.add_argument("--may-cut-funded", action="store_true",
-                   help="allow fewer funded posts (编制) than today or part-time instead (default: never)")
-    p.add_argument("--max-rounds", type=cliargs.rounds, default=4, help="simulate-and-tighten rounds at most")
+                   help=bi("允许核减在编岗位（编制）或以编外人员替代（默认：不允许）",
+                           "allow fewer funded posts (编制) than today or part-time instead (default: never)"))
+    p.add_argument("--max-rounds", type=cliargs.rounds, default=4,
+                   help=bi("“仿真—加人”最多轮数", "simulate-and-tighten rounds at most"))
     add_common(p)
     p.set_defaults(handler=_handler)

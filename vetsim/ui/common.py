@@ -16,7 +16,8 @@ from ..errors import VetsimError
 from ..i18n import check_lang
 from .safe import SafeRunner
 
-__all__ = ["App", "ErrorPanel", "figure_png", "frame_html", "download_link", "kpi_card", "CSS", "env_int"]
+__all__ = ["App", "ErrorPanel", "figure_png", "frame_html", "download_link", "kpi_card", "CSS", "env_int",
+           "strict_mode"]
 
 CSS = """<style>
 .vetsim-table {border-collapse:collapse;font-size:14px;margin:4px 0}
@@ -34,6 +35,11 @@ CSS = """<style>
 
 
 ENV_STRICT = "VETSIM_UI_STRICT"  # CI: an app that starts with an error fails the notebook run
+
+
+def strict_mode() -> bool:
+    """True when ``$VETSIM_UI_STRICT`` is set (notebooks run in CI): start-up errors must fail the run."""
+    return os.environ.get(ENV_STRICT, "") not in ("", "0")
 
 
 def env_int(name: str, default: int) -> int:
@@ -74,7 +80,7 @@ class App:
 
         With ``$VETSIM_UI_STRICT`` set (the notebook runs in CI), a start-up error raises instead.
         """
-        strict = os.environ.get(ENV_STRICT, "") not in ("", "0")
+        strict = strict_mode()
         try:
             app = cls(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown as a message, logged with details

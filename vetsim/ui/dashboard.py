@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..files import atomic_write_bytes, check_output_target
 from ..scenario import Scenario
-from .common import CSS, App, download_link, env_int, figure_png, kpi_card
+from .common import CSS, App, download_link, env_int, figure_png, kpi_card, strict_mode
 from .fields import FieldSpec, build_widget, read_field
 from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
 from .simview import SimRunner
@@ -120,8 +120,9 @@ class MeetingDashboard(App):
 
     def _auto_run(self) -> None:
         """Fill the dashboard when it opens. In a kernel (Voilà, Jupyter) this runs in a thread, so the
-        page appears at once and shows the progress of a first run; elsewhere (tests, scripts) inline."""
-        if not _in_kernel():
+        page appears at once and shows the progress of a first run; elsewhere (tests, scripts) and with
+        ``$VETSIM_UI_STRICT`` (notebooks run in CI, where a failure must fail the run) inline."""
+        if not _in_kernel() or strict_mode():
             self.runner.run(self.run)
             return
         self.cards.value = f"<p class='vetsim-loading'>{html.escape(self.t('正在计算指标，请稍候…', 'Computing…'))}</p>"
@@ -162,6 +163,9 @@ class MeetingDashboard(App):
     # ---- actions ----------------------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
         """Simulate baseline and proposal (same seed), then refresh KPI cards, headlines and charts."""
+        loader = getattr(self, "_loader", None)
+        if loader is not None and loader is not threading.current_thread() and loader.is_alive():
+            loader.join()  # the opening run first: one run at a time, its results never overwrite a newer one
         from ..fiscal import budget, site_costs
         from ..brief import BriefInputs, make_brief
         from ..brief.page import chart_figures

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from ..i18n import LEVEL_LABELS
 from ..scenario import SITE_LEVELS, Scenario
-from .fields import FieldSpec, read_field
+from .fields import FieldSpec, InputError, read_field
 
 __all__ = ["StaffEditor", "STAFF_FIELDS", "STAFF_COLUMNS"]
 
@@ -41,7 +41,9 @@ class StaffEditor:
 
     ``on_change()`` is called after every accepted edit; invalid input raises ``InputError`` from
     the widget callback, which the app's ``SafeRunner`` turns into a message (the value is not
-    applied). ``changes()`` gives only the sites that differ from the base.
+    applied). While a box holds an invalid value, :meth:`check` and :meth:`scenario` raise that
+    error again, so a run or a save refuses instead of using the previous value behind the box's
+    back. ``changes()`` gives only the sites that differ from the base.
     """
 
     def __init__(self, base: Scenario, lang: str = "zh", page_size: int = 15,
@@ -52,6 +54,7 @@ class StaffEditor:
         self.on_change = on_change
         self._wrap = wrap
         self._syncing = False
+        self._invalid: dict[int, InputError] = {}  # id(box) -> the error of the value it shows
         self.levels = levels
         lv = 0 if lang == "zh" else 1
         # per-level form: one row per level, "set every site at this level"
@@ -105,6 +108,7 @@ class StaffEditor:
     def reset(self, base: Scenario) -> None:
         """Start over from ``base`` (e.g. after choosing another scenario)."""
         self.base = base
+        self._invalid.clear()
         self.values: dict[str, dict[str, int]] = {
             s.site_id: {"funded_staff": s.funded_staff, "parttime_staff": s.parttime_staff} for s in base.sites}
         self._by_level = {lvl: [s.site_id for s in base.sites_at(lvl)] for lvl in self.levels}
@@ -120,8 +124,15 @@ class StaffEditor:
                 out[s.site_id] = diff
         return out
 
+    def check(self) -> None:
+        """Raise ``InputError`` (every invalid box at once) if a box shows a value that was not accepted."""
+        if self._invalid:
+            raise InputError([p for err in self._invalid.values() for p in err.problems])
+
     def scenario(self) -> Scenario:
-        """The base scenario with the edited staffing (revalidated; ``ScenarioError`` if inconsistent)."""
+        """The base scenario with the edited staffing (revalidated; ``ScenarioError`` if inconsistent);
+        ``InputError`` while a box holds an invalid value."""
+        self.check()
         changes = self.changes()
         return self.base.with_site_changes(changes) if changes else self.base
 
@@ -147,16 +158,27 @@ class StaffEditor:
         """Set one site's ``column`` (checked like a typed value)."""
         self._apply({site_id: read_field(STAFF_FIELDS[column], value)}, column)
 
+    def _read(self, box: widgets.IntText, column: str, raw: Any) -> int:
+        """The checked value of a box; an invalid one is remembered until the box shows a valid value."""
+        try:
+            value = read_field(STAFF_FIELDS[column], raw)
+        except InputError as err:
+            self._invalid[id(box)] = err
+            raise
+        self._invalid.pop(id(box), None)
+        return int(value)
+
     def _set_level(self, level: str, column: str, raw: Any) -> None:
         if self._syncing:
             return
-        value = read_field(STAFF_FIELDS[column], raw)
+        value = self._read(self.level_inputs[(level, column)], column, raw)
         self._apply({sid: value for sid in self._by_level[level]}, column)
 
     def _set_site_row(self, row: int, column: str, raw: Any) -> None:
         if self._syncing or self._row_sites[row] is None:
             return
-        self._apply({self._row_sites[row]: read_field(STAFF_FIELDS[column], raw)}, column)  # type: ignore[dict-item]
+        value = self._read(self.row_inputs[row][column], column, raw)
+        self._apply({self._row_sites[row]: value}, column)  # type: ignore[dict-item]
 
     def _apply(self, new: dict[str, int], column: str) -> None:
         if all(self.values[sid][column] == v for sid, v in new.items()):
@@ -175,6 +197,7 @@ class StaffEditor:
                 ids = self._by_level.get(level, [])
                 if ids:
                     box.value = Counter(self.values[s][col] for s in ids).most_common(1)[0][0]
+                    self._invalid.pop(id(box), None)  # shows an accepted value again
                 box.disabled = not ids
         finally:
             self._syncing = False
@@ -211,10 +234,13 @@ class StaffEditor:
                 visible = sid is not None
                 self.site_rows[i + 1].layout.display = None if visible else "none"
                 if sid is None:
+                    for box in self.row_inputs[i].values():  # a hidden row edits nothing
+                        self._invalid.pop(id(box), None)
                     continue
                 site = self.base.site(sid)
                 self.row_labels[i].value = f"{sid} {site.name_zh if lv == 0 else site.name_en}"
                 for col, box in self.row_inputs[i].items():
                     box.value = self.values[sid][col]
+                    self._invalid.pop(id(box), None)
         finally:
             self._syncing = False

@@ -155,6 +155,7 @@ class StaffingExplorer(App):
         if folder is not None:
             self.save_input.value = folder
         name = read_field(SAVE_FIELD, self.save_input.value)
+        self.editor.check()  # never save the previous value of a box that shows an invalid one
         self.saved = save_overlay(self.base, self.editor.changes(), self.data_dir / name)
         self.save_html.value = self.t(f"已保存：{self.saved}", f"Saved: {self.saved}")
         self.picker.refresh()

@@ -10,7 +10,6 @@ cap on live kernels (each page view costs a Python kernel).
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import os
 import signal
@@ -58,7 +57,8 @@ def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 886
            "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel during a meeting
            f"--VetsimVoila.max_kernels={int(max_kernels)}"]
     # front-end extensions a dashboard does not use (code highlighting, JupyterLab's preview button): less to load
-    cmd.append('--VoilaConfiguration.extension_denylist=["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]')
+    cmd.append("--VoilaConfiguration.extension_denylist="
+               '["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]')
     if pool_size > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
     if not is_loopback(host):  # served to the network on purpose: names other than loopback are expected
@@ -130,19 +130,30 @@ def wait_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m vetsim.ui.voila NOTEBOOK [--host H] [--port P]``: print the URL, then serve until Ctrl-C."""
-    parser = argparse.ArgumentParser(description="用 Voilà 提供 vetsim 笔记本网页（隐藏代码） / serve a vetsim "
-                                                 "notebook with Voilà (code hidden)")
-    parser.add_argument("notebook")
-    parser.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8866, help="端口 / port (default 8866)")
+    from ..cli import VetsimArgumentParser, bi, detect_lang
+
+    lang = detect_lang(argv)
+    parser = VetsimArgumentParser(prog="python -m vetsim.ui.voila", lang=lang,
+                                  description=bi("用 Voilà 提供 vetsim 笔记本网页（隐藏代码），只监听本机。",
+                                                 "Serve a vetsim notebook with Voilà (code hidden), on this machine."))
+    parser.add_argument("notebook", help=bi("笔记本文件，例如 notebooks/03_dashboard.ipynb",
+                                            "notebook file, e.g. notebooks/03_dashboard.ipynb"))
+    parser.add_argument("--host", default="127.0.0.1",
+                        help=bi("监听地址（默认 127.0.0.1，仅本机）",
+                                "address to listen on (default 127.0.0.1: this machine)"))
+    parser.add_argument("--port", type=int, default=8866, help=bi("端口（默认 8866）", "port (default 8866)"))
     parser.add_argument("--cull-idle", type=int, default=CULL_IDLE_S,
-                        help=f"空闲多少秒后关闭内核 / seconds before an idle kernel is shut down ({CULL_IDLE_S})")
+                        help=bi(f"页面关闭后内核空闲多少秒即关闭（默认 {CULL_IDLE_S}）",
+                                f"seconds before an idle kernel is shut down (default {CULL_IDLE_S})"))
     parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS,
-                        help=f"同时打开的页面上限 / most page views at once ({MAX_KERNELS})")
+                        help=bi(f"同时打开的页面上限（默认 {MAX_KERNELS}）",
+                                f"most page views at once (default {MAX_KERNELS})"))
+    parser.add_argument("--lang", choices=("zh", "en"), default=lang,
+                        help=bi("本命令提示信息的语言（仪表板本身为中文）", "language of these messages"))
     args = parser.parse_args(argv)
     nb = Path(args.notebook)
     if not nb.is_file():
-        print(f"找不到笔记本 / notebook not found: {nb}", file=sys.stderr)
+        print(f"找不到笔记本：{nb}" if lang == "zh" else f"notebook not found: {nb}", file=sys.stderr)
         return 2
     url = f"http://{args.host}:{args.port}/"
     print(f"会议仪表板 / meeting dashboard: {url}  (Ctrl-C 停止 / to stop)", flush=True)

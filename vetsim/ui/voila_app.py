@@ -34,6 +34,20 @@ BUSY_MESSAGE = ("当前打开的仪表板页面过多（{n} 个），服务器�
                 "Close pages you do not use and reload in a while.")
 
 
+def _pooled_kernel_ids(km: Any) -> set[str]:
+    """Kernels waiting, ready, in Voilà's preheated pool (not serving a page). Reads Voilà's pool
+    (``_pools``: notebook -> futures of ``{"kernel_id": ...}``); without a pool, none."""
+    out: set[str] = set()
+    for futures in getattr(km, "_pools", {}).values():
+        for fut in futures:
+            try:
+                if fut.done() and not fut.cancelled() and fut.exception() is None:
+                    out.add(str(fut.result()["kernel_id"]))
+            except (AttributeError, KeyError, TypeError):
+                continue
+    return out
+
+
 class _CappedVoilaHandler(TornadoVoilaHandler):
     """Voilà's page handler, refusing to start a kernel beyond the server's cap."""
 
@@ -44,8 +58,7 @@ class _CappedVoilaHandler(TornadoVoilaHandler):
         if self._finished or self.max_kernels <= 0:
             return
         km = self.kernel_manager
-        pooled = sum(len(p) for p in getattr(km, "_pools", {}).values())  # preheated, not yet serving a page
-        n = len(km.list_kernel_ids()) - pooled
+        n = len(set(km.list_kernel_ids()) - _pooled_kernel_ids(km))
         if n >= self.max_kernels:
             zh, en = (m.format(n=n) for m in BUSY_MESSAGE)
             self.log.warning("refusing a page view: %d kernels alive (max %d)", n, self.max_kernels)
