@@ -20,7 +20,7 @@ from ..kpis import KPIS, meets, target_value
 
 __all__ = ["KpiSpec", "BRIEF_KPIS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
 
-Kind = Literal["minutes", "share", "date", "count", "money"]
+Kind = Literal["minutes", "share", "date", "count", "days", "money"]
 Direction = Literal["max", "min", None]  # "max": the value must stay at or below the target
 
 
@@ -64,6 +64,7 @@ BRIEF_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("on_time", "按时办结比例", "Resolved on time", "share", "on_time_share"),
     KpiSpec("finish_rate", "办结率", "Share of cases finished", "share", "finish_rate"),
     KpiSpec("overdue_open", "超期在办案件（件）", "Open past their limit (cases)", "count", "overdue_open"),
+    KpiSpec("days_in_process", "平均办理工作日", "Mean working days in process", "days", "resolution_working_days_mean"),
     KpiSpec("duty_township", "乡镇站常态工作按期完成率", "Township duties done on time", "share", "duty_coverage", "township"),
     KpiSpec("duty_village", "村站常态工作按期完成率", "Village duties done on time", "share", "duty_coverage", "village"),
     KpiSpec("campaign", "专项任务按期完成率", "Campaign work done by the deadline", "share", "campaign_on_time"),
@@ -90,7 +91,7 @@ def fmt_value(value: Any, kind: Kind, lang: str = "zh") -> str:
         return f"{value * 100:.1f}%"
     if kind == "date":
         return value.isoformat() if isinstance(value, dt.date) else str(value)
-    if kind == "count":
+    if kind in ("count", "days"):
         return f"{value:.1f}"
     if kind == "money":
         v = value / MONEY_DIVISOR[lang]

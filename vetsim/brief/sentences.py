@@ -33,6 +33,8 @@ def _unit(kind: str, lang: str) -> str:
         return " 分钟" if lang == "zh" else " minutes"
     if kind == "count":
         return " 件" if lang == "zh" else " cases"
+    if kind == "days":
+        return " 个工作日" if lang == "zh" else " working days"
     return ""
 
 
@@ -165,6 +167,9 @@ def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str
             flips = compare and None not in (row["baseline_ok"], row["proposal_ok"]) \
                 and row["baseline_ok"] != row["proposal_ok"]
             scored.append((out[0] + (1.0 if flips else 0.0), -order, row["key"], out[1]))
+    keys = {x[2] for x in scored}
+    # utilisation is capped at 100% and tells the same story as the workload pressure: say the pressure
+    scored = [x for x in scored if not (x[2] == "util_township" and "pressure_township" in keys)]
     cost = [x for x in scored if x[2] == "site_cost"] if compare else []
     rest = sorted((x for x in scored if x not in cost), reverse=True)
     chosen = rest[: max(limit - len(cost), 0)] + cost[:1]

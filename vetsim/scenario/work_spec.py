@@ -117,7 +117,25 @@ def _mmdd(v: object) -> object:
     return text
 
 
-class DutyRow(Frozen):
+class _WorkRow(Frozen):
+    """Fields a duty and a campaign share: level, labels, how the hours are counted, source."""
+
+    level: Literal["village", "township", "county_center"]
+    label_zh: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    basis: Literal["veteran", "site"]
+    hours: float = Field(ge=0, le=100000)
+    share_of_veterans: Annotated[float | None, Opt] = Field(default=None, ge=0, le=1)
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _veteran_share(self) -> "_WorkRow":
+        if self.basis == "veteran" and self.share_of_veterans is None:
+            raise invalid("basis=veteran 需要填写 share_of_veterans（0-1）", "basis=veteran needs share_of_veterans (0-1)")
+        return self
+
+
+class DutyRow(_WorkRow):
     """A recurring duty of one level (duties.csv).
 
     ``basis``: ``veteran`` -- ``hours`` per veteran concerned (``share_of_veterans`` x the site's
@@ -127,16 +145,9 @@ class DutyRow(Frozen):
     """
 
     duty: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
-    level: Literal["village", "township", "county_center"]
-    label_zh: str = Field(min_length=1)
-    label_en: str = Field(min_length=1)
-    basis: Literal["veteran", "site"]
-    hours: float = Field(ge=0, le=10000)
-    share_of_veterans: Annotated[float | None, Opt] = Field(default=None, ge=0, le=1)
     period: Literal["year", "month"]
     start: Annotated[str | None, Opt, BeforeValidator(_mmdd)] = None
     due: Annotated[str | None, Opt, BeforeValidator(_mmdd)] = None
-    source: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> "DutyRow":
@@ -149,13 +160,10 @@ class DutyRow(Frozen):
         if self.period == "month" and (self.start is not None or self.due is not None):
             raise invalid("period=month 的职责每月 1 日起、月末到期；start 和 due 请留空",
                           "a duty with period=month runs from the 1st to the month's end; leave start and due blank")
-        if self.basis == "veteran" and self.share_of_veterans is None:
-            raise invalid("basis=veteran 的职责需要填写 share_of_veterans（0-1）",
-                          "a duty with basis=veteran needs share_of_veterans (0-1)")
         return self
 
 
-class CampaignRow(Frozen):
+class CampaignRow(_WorkRow):
     """A campaign with a deadline set from above (campaigns.csv), e.g. screening every veteran (摸底排查).
 
     ``basis`` as for duties: ``veteran`` -- ``hours`` per veteran concerned at each site of
@@ -163,15 +171,8 @@ class CampaignRow(Frozen):
     """
 
     campaign: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
-    level: Literal["village", "township", "county_center"]
-    label_zh: str = Field(min_length=1)
-    label_en: str = Field(min_length=1)
-    basis: Literal["veteran", "site"]
-    hours: float = Field(ge=0, le=100000)
-    share_of_veterans: Annotated[float | None, Opt] = Field(default=None, ge=0, le=1)
     start: dt.date
     deadline: dt.date
-    source: str = Field(min_length=1)
 
     @field_validator("start", "deadline", mode="before")
     @classmethod
@@ -182,9 +183,6 @@ class CampaignRow(Frozen):
     def _consistent(self) -> "CampaignRow":
         if self.deadline < self.start:
             raise invalid(f"deadline {self.deadline} 早于 start {self.start}", f"deadline {self.deadline} is before start {self.start}")
-        if self.basis == "veteran" and self.share_of_veterans is None:
-            raise invalid("basis=veteran 的专项工作需要填写 share_of_veterans（0-1）",
-                          "a campaign with basis=veteran needs share_of_veterans (0-1)")
         return self
 
 
