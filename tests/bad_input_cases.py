@@ -247,7 +247,7 @@ csv_overlay("csv-pension-count-huge", "pension_groups.csv",
 _add(Case("warn-never-arrives", {"scenario.yaml": "base: {sample}\nsimulation: {weekday_profile: {7: 0}}\n"
                                  "site_updates: [{where: {}, set: {open_days: Sun}}]\n"}, warn="案件永远不会到达"))
 _add(Case("warn-one-minute", {"scenario.yaml": "base: {sample}\n"
-                              "site_updates: [{where: {}, set: {open_hours: '08:00-08:01'}}]\n"}, warn="利用率估计超过 100%"))
+                              "site_updates: [{where: {}, set: {open_hours: '08:00-08:01'}}]\n"}, warn="窗口负荷估计超过 100%"))
 
 # ---- command-line arguments --------------------------------------------------------------------------
 cli("cli-staff-budget-nan", "staff", "{sample}", "--budget", "nan")

@@ -21,7 +21,9 @@ import yaml
 import vetsim
 from vetsim.files import FORMULA_PREFIXES, excel_safe, excel_safe_frame
 
-PAYLOADS = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(1)", "=1+1", "\t=2", "\r=3", "-2+3"]
+# a scenario can no longer hold tab or CR in a label (refused on load as control characters), so the
+# hostile scenario uses the visible formula starts; excel_safe itself is tested with tab and CR too
+PAYLOADS = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(1)", "=1+1", "-2+3"]
 TEXT_KEYS = {"zh", "en", "label_zh", "label_en", "source"}
 TEXT_COLUMNS = {"name_zh", "name_en", "label_zh", "label_en", "source"}
 

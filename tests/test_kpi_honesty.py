@@ -69,3 +69,28 @@ def test_failed_targets_are_red_in_the_brief(runs, bad) -> None:
         assert table.loc[key, "proposal_ok"] is False or table.loc[key, "proposal_ok"] == False, key  # noqa: E712
     if bad == "unstaffed":
         assert table.loc["wait_township", "proposal_ok"] == False  # noqa: E712 -- nobody there: not met
+
+
+@pytest.mark.parametrize("bad", ["unstaffed", "halved"])
+def test_headlines_and_dashboard_cards_say_red_too(runs, bad) -> None:
+    """The headline sentences and the meeting dashboard's cards restate the same judgement (one KPI table)."""
+    import re
+    import types
+
+    from vetsim.brief.sentences import headlines
+    from vetsim.ui.dashboard import CARD_KEYS, MeetingDashboard
+
+    sc, res = runs
+    table = kpi_table(res["baseline"], sc.spec.targets, proposal=res[bad])
+    missed = table[table["proposal_ok"] == False]  # noqa: E712
+    for line in headlines(table, "zh", limit=len(table)):
+        for label in missed["label"]:
+            subject = re.sub(r"[（(][^）)]*[）)]$", "", label)
+            if line.startswith(subject) and "目标" in line:
+                assert "未达到目标" in line, line
+    fake = types.SimpleNamespace(t=lambda zh, en: zh)
+    cards = MeetingDashboard._cards_html(fake, table)
+    for key in CARD_KEYS:
+        row = table.set_index("key").loc[key] if key in set(table["key"]) else None
+        if row is not None and row["proposal_ok"] is False:
+            assert re.search(rf'kpi-{key}"><div class="t">[^<]*</div><div class="v bad">', cards), key

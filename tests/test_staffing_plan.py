@@ -214,7 +214,7 @@ def test_cli_staff_without_simulation(tmp_path, capsys) -> None:
     text = capsys.readouterr().out
     assert "Staffing plan" in text and (out / "scenario.yaml").is_file() and (out / "sites.csv").is_file()
     assert main(["staff", str(SAMPLE), "--no-confirm", "--headcount", "0"]) == 2  # refused when parsed
-    assert "1 到 1,000,000,000" in capsys.readouterr().err
+    assert "1 到 1,000,000 之间的整数" in capsys.readouterr().err
     assert main(["staff", str(SAMPLE), "--no-confirm", "--headcount", "5"]) == 2  # below the funded floors
     assert "编制" in capsys.readouterr().err
 

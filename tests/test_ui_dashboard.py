@@ -40,10 +40,11 @@ def test_cards_show_the_report_kpis(dash):
     want = kpi_table(dash.baseline_results, dash.baseline.spec.targets, lang="zh", proposal=dash.results,
                      baseline_cost=dash.brief_inputs.baseline_cost, proposal_cost=dash.brief_inputs.proposal_cost)
     rows = {r["key"]: r for r in want.to_dict("records")}
-    assert _card(dash, "util_township") == rows["util_township"]["proposal_text"]
+    assert _card(dash, "pressure_township") == rows["pressure_township"]["proposal_text"]
+    assert _card(dash, "duty_township") == rows["duty_township"]["proposal_text"]
     assert _card(dash, "site_cost") == rows["site_cost"]["proposal_text"]
     assert f"基线 {rows['site_cost']['baseline_text']}" in dash.cards.value
-    assert "乡镇站人员利用率" in dash.cards.value
+    assert "乡镇站工作负荷压力" in dash.cards.value and "来访无人接待比例" in dash.cards.value
 
 
 def test_the_brief_charts_are_shown_large(dash):
@@ -59,12 +60,11 @@ def test_changing_proposal_staff_and_running_changes_the_kpis(dash):
     dash.editor.level_inputs[("township", "funded_staff")].value = 1  # proposal: 2 -> 1 funded (+1 part-time)
     dash.run_button.click()
     assert dash.error == ""
-    util_after = dash.results.kpi("utilisation", "township")
     # same arrivals and work owed (common random numbers): 3 -> 2 staff present per township raises the
     # pressure of that work by 3/2 (the other-township-work share of present time stays on top)
     load_after = dash.results.kpi("workload_pressure", "township") - other
     assert load_after / load_before == pytest.approx(1.5, rel=0.05)
-    assert _card(dash, "util_township") == f"{util_after * 100:.1f}%"
+    assert _card(dash, "pressure_township") == f"{(load_after + other) * 100:.1f}%"
     n_town = len(dash.baseline.sites_at("township"))
     funded = dash.baseline.spec.costs.funded_post["township"].value
     assert cost_before - dash.kpis.set_index("key").loc["site_cost", "proposal"] == pytest.approx(n_town * funded)

@@ -117,7 +117,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--workers", type=cliargs.workers, default=1, help=bi("仿真并行进程数", "worker processes for the simulation"))
     p.add_argument("--may-cut-funded", action="store_true",
                    help=bi("允许核减在编岗位（编制）或以编外人员替代（默认：不允许）",
-                           "allow fewer funded posts (编制) than today or part-time instead (default: never)"))
+                           "allow fewer funded (approved) posts than today, or part-time staff instead (default: never)"))
     p.add_argument("--max-rounds", type=cliargs.rounds, default=4,
                    help=bi("“仿真—加人”最多轮数", "simulate-and-tighten rounds at most"))
     add_common(p)

@@ -34,8 +34,8 @@ DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
               width="270px"),
 )
 # KPI cards shown large (keys of vetsim.brief's KPI table), in this order
-CARD_KEYS: tuple[str, ...] = ("wait_township", "wait_county", "one_trip", "util_township", "util_county",
-                              "on_time", "petition_zero", "site_cost")
+CARD_KEYS: tuple[str, ...] = ("wait_township", "wasted_trip", "one_trip", "on_time", "duty_township",
+                              "pressure_township", "petition_chance", "site_cost")
 EXPORT_FIELD = FieldSpec("format", "choice", "导出格式", "Export format",
                          options=(("png", "PNG", "PNG"), ("pdf", "PDF", "PDF")))
 _MIME = {"png": "image/png", "pdf": "application/pdf"}
