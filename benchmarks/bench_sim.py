@@ -4,7 +4,7 @@ Prints, measured in this run on this machine:
 1. one county-year replication of the sample county: wall time (target < 1 s) and services/second;
 2. the stress network (300 villages -> 15 townships -> 1 center, exponential times, no calendar,
    ~200,000 counter services a year): vetsim services/second against a minimal plain-SimPy model
-   of the same network (Resource + one process per veteran); ratio target >= 0.5;
+   of the same network (Resource + one process per veteran); ratio target >= 0.8 (issue 10);
 3. peak memory of one stress replication, in a fresh subprocess (tracemalloc peak and the rise
    in max RSS over the imports); target < 200 MB.
 Runs alternate between the two models and the best of several is reported, because the machine
@@ -136,7 +136,7 @@ def main() -> None:
           f"ratio {max(ours_cpu) / max(plain_cpu):.2f}")
     print(f"stress network (300 villages -> 15 townships -> 1 center): vetsim {best_v:,.0f} services/s "
           f"(full simulate(), results frames included) vs plain SimPy {best_p:,.0f} services/s: "
-          f"ratio {ratio:.2f}; target >= 0.5 -> {'OK' if ratio >= 0.5 else 'MISSED'}")
+          f"ratio {ratio:.2f}; target >= 0.8 -> {'OK' if ratio >= 0.8 else 'MISSED'}")
     mem = memory_probe()
     print(f"stress network memory (one replication, fresh process): tracemalloc peak "
           f"{mem['tracemalloc_peak_mb']:.0f} MB, max RSS {mem['maxrss_mb']:.0f} MB "

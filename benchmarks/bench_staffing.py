@@ -1,7 +1,8 @@
 """Staffing benchmark: how fast are the analytic estimates, the requirement and the optimizer on the sample county?
 
 Run: ``.venv/bin/python benchmarks/bench_staffing.py``. Prints best-of-N wall times and the ratio to
-the issue's limits (all sites x 24 hourly periods < 20 ms; a UI call well under 300 ms).
+the issues' limits (all sites x 24 hourly periods < 20 ms; the instant estimate of the whole county
+< 50 ms after the first call, issue 10).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main() -> None:
     print(f"Erlang A, all sites x 24 hours                 {t_a * 1e3:8.2f} ms   limit 20 ms -> {t_a / 0.020:5.2f} of limit")
     print(f"Erlang C, all sites x 24 hours                 {t_c * 1e3:8.2f} ms   limit 20 ms -> {t_c / 0.020:5.2f} of limit")
     print(f"year estimate, sites x 12 months x 24 hours    {t_year * 1e3:8.2f} ms")
-    print(f"UI call estimate(scenario, staff)              {t_ui * 1e3:8.2f} ms   limit 300 ms -> {t_ui / 0.300:5.2f} of limit")
+    print(f"UI call estimate(scenario, staff)              {t_ui * 1e3:8.2f} ms   limit 50 ms -> {t_ui / 0.050:5.2f} of limit")
     print(f"requirement per site (all candidates)          {t_req * 1e3:8.1f} ms")
     print(f"optimize (least-cost plan incl. costs, table)  {t_opt * 1e3:8.1f} ms")
 
