@@ -150,6 +150,12 @@ def test_run_compares_with_the_baseline_on_common_random_numbers(app):
     village = cmp[(cmp["metric"] == "utilisation") & (cmp["level"] == "村（社区）服务站")].iloc[0]
     assert village["proposal"] == pytest.approx(village["baseline"])
     assert "基线" in app.results_html.value and len(app.results_image.value) > 1000
+    # where duties fall behind, by site: the worst pair named with the site's and the duty's Chinese names
+    worst = app.results.work_by_site("duty").iloc[0]
+    names = {s.site_id: s.name_zh for s in app.base.sites}
+    duty = {r.duty: r.label_zh for r in app.base.table("duties.csv")}
+    assert "常态工作落后最多的站点" in app.results_html.value
+    assert names[str(worst["site_id"])] in app.results_html.value and duty[str(worst["item"])] in app.results_html.value
     assert app.sim.progress.value == app.sim.progress.max == 1
     assert_no_traceback(app)
 

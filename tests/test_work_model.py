@@ -173,3 +173,19 @@ def test_presence_schema_refuses_a_share_of_one() -> None:
         LevelPresence.model_validate({"away_share": _q(1.0)})
     with pytest.raises(Exception, match="order"):
         WorkPolicy.model_validate({"order": ["duties", "casework"]})
+
+
+def test_coverage_by_site_says_what_is_dropped_where() -> None:
+    """Two stations owe the same 30-hour duty; one has a post for 60 min a day, the other for 120: by the due
+    day (20 open days) the first has done 1,200 of 1,800 minutes, the second all of it."""
+    sc = synthetic_scenario(
+        [{"site_id": "C", "level": "county_center", "funded_staff": 1},
+         {"site_id": "A", "level": "township", "parent_id": "C", "funded_staff": 1, "open_hours": "08:30-09:30"},
+         {"site_id": "B", "level": "township", "parent_id": "C", "funded_staff": 2, "open_hours": "08:30-09:30"}],
+        [{"case_type": "c", "level": "township", "yearly_volume": 0}],
+        simulation={"calendar": "weekdays", "start_date": MONDAY, "days": 28})
+    duty = _duty(level="township", hours=30.0, start="01-04", due="01-31")
+    sc = dataclasses.replace(sc, extra_tables=(("duties.csv", (duty,)), ("campaigns.csv", ())))
+    table = simulate(sc, replications=2, seed=1).work_by_site().set_index("site_id")
+    assert table.loc["A", "coverage"] == pytest.approx(2 / 3) and table.loc["B", "coverage"] == pytest.approx(1.0)
+    assert table.loc["A", "owed_h"] == pytest.approx(30.0) and table.index[0] == "A"  # worst first

@@ -88,6 +88,23 @@ class Results:
             raise KeyError(f"no value for {metric!r} at level {level!r}, case type {case_type!r}")
         return float(hit["mean"].iloc[0])
 
+    def work_by_site(self, kind: str = "duty") -> pd.DataFrame:
+        """Duties (``kind="duty"``) or campaigns per site and item: hours owed and done by the due date a year
+        (mean over replications), and the share done on time -- where work is dropped, and what.
+
+        Only periods due inside the simulated window count; sorted with the worst coverage first.
+        """
+        cols = ["site_id", "level", "item", "owed_h", "done_by_due_h", "coverage"]
+        w = self.work
+        if w is None or w.empty:
+            return pd.DataFrame(columns=cols)
+        w = w[(w["kind"] == kind) & w["done_by_due_min"].notna()]
+        n = int(self.meta.get("replications") or w["replication"].nunique() or 1)
+        g = w.groupby(["site_id", "level", "item"], observed=True)[["owed_min", "done_by_due_min"]].sum() / (60.0 * n)
+        out = g.rename(columns={"owed_min": "owed_h", "done_by_due_min": "done_by_due_h"}).reset_index()
+        out["coverage"] = out["done_by_due_h"] / out["owed_h"]
+        return out.sort_values(["coverage", "site_id"], kind="stable").reset_index(drop=True)[cols]
+
     def to_parquet(self, folder: str | Path, force: bool = False) -> Path:
         """Write every frame as ``<name>.parquet`` and ``meta.json`` into ``folder`` as a whole.
 

@@ -23,7 +23,7 @@ from ..kpis import KPIS
 from ..scenario import Scenario
 from .common import frame_html
 
-__all__ = ["SimRunner", "ProgressExecutor", "compare_table", "KEY_METRICS", "metric_label"]
+__all__ = ["SimRunner", "ProgressExecutor", "compare_table", "KEY_METRICS", "metric_label", "dropped_work_html"]
 
 # Metrics the apps put side by side (those present in the Results are shown, in this order).
 KEY_METRICS: tuple[str, ...] = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate",
@@ -200,6 +200,28 @@ def _ci(lo: Any, hi: Any, unit: str = "") -> str:
     if math.isnan(lo_f) or math.isnan(hi_f):
         return ""
     return f"[{fmt_unit(lo_f, unit)}, {fmt_unit(hi_f, unit)}]"
+
+
+def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: int = 10) -> str:
+    """Where duties fall behind: the ``top`` site x duty pairs with the lowest share done by the due date."""
+    lv = 0 if lang == "zh" else 1
+    table = results.work_by_site("duty")
+    table = table[table["coverage"] < 0.995].head(top)
+    if table.empty:
+        return f"<p>{('各站点常态工作均按期完成。', 'Every site did its duties on time.')[lv]}</p>"
+    labels = {r.duty: (r.label_zh, r.label_en)[lv] for r in scenario.table("duties.csv")}
+    names = {s.site_id: (s.name_zh, s.name_en)[lv] for s in scenario.sites}
+    shown = pd.DataFrame({
+        ("站点", "Site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
+        ("层级", "Level")[lv]: [LEVEL_LABELS.get(str(x), (str(x), str(x)))[lv] for x in table["level"]],
+        ("工作", "Duty")[lv]: [labels.get(str(x), str(x)) for x in table["item"]],
+        ("应做（小时/年）", "Owed (h/year)")[lv]: [f"{v:,.0f}" for v in table["owed_h"]],
+        ("按期完成（小时）", "Done on time (h)")[lv]: [f"{v:,.0f}" for v in table["done_by_due_h"]],
+        ("按期完成率", "Done on time")[lv]: [f"{v:.0%}" for v in table["coverage"]],
+    })
+    head = ("常态工作落后最多的站点（方案，按期完成率最低的前 {n} 项）",
+            "Where duties fall behind most (proposal, the {n} lowest shares done on time)")[lv].format(n=len(shown))
+    return f"<h4>{head}</h4>" + frame_html(shown)
 
 
 def compare_html(table: pd.DataFrame, lang: str = "zh") -> str:

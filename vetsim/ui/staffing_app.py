@@ -19,7 +19,7 @@ from .estimate_view import InstantEstimate, summary_html
 from .fields import FieldSpec, build_widget, read_field, read_fields
 from .overlay import FOLDER_PATTERN, save_overlay
 from .scenarios import ScenarioPicker, find_data_dir
-from .simview import SimRunner, compare_html, compare_table
+from .simview import SimRunner, compare_html, compare_table, dropped_work_html
 from .staff import StaffEditor
 
 __all__ = ["StaffingExplorer", "SIM_FIELDS", "SAVE_FIELD", "ENV_REPLICATIONS"]
@@ -139,7 +139,8 @@ class StaffingExplorer(App):
         finally:
             self.run_button.disabled = False
         self.comparison = compare_table(self.baseline_results, self.results, self.lang)
-        self.results_html.value = compare_html(self.comparison, self.lang)
+        self.results_html.value = (compare_html(self.comparison, self.lang)
+                                   + dropped_work_html(self.results, proposal, self.lang))
         self.results_image.value = self._chart()
         self.results_image.layout.display = None
         return self.comparison
