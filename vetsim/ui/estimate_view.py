@@ -16,7 +16,7 @@ from ..i18n import LEVEL_LABELS
 from ..scenario import SITE_LEVELS, Scenario
 from .common import frame_html
 
-__all__ = ["InstantEstimate", "level_summary"]
+__all__ = ["InstantEstimate", "level_summary", "summary_html", "wisn_html"]
 
 
 class InstantEstimate:
@@ -34,6 +34,13 @@ class InstantEstimate:
 
         staff = {sid: v["funded_staff"] + v["parttime_staff"] for sid, v in values.items()}
         return estimate(self.base, staff, lang=self.lang)
+
+    def wisn(self, values: dict[str, dict[str, int]]) -> pd.DataFrame:
+        """WISN per site (workload need, WISN ratio) for the same staffing, codes as columns."""
+        from ..staffing import wisn_table
+
+        staff = {sid: v["funded_staff"] + v["parttime_staff"] for sid, v in values.items()}
+        return wisn_table(self.base, staff)
 
 
 def level_summary(est: pd.DataFrame, max_util: float, lang: str = "zh") -> pd.DataFrame:
@@ -65,6 +72,26 @@ _COLS = {
     "util_max": ("最高利用率", "Max utilisation"), "overloaded": ("超负荷站点", "Overloaded sites"),
     "unreliable": ("估计不可靠站点", "Sites: estimate unreliable"),
 }
+
+
+def wisn_html(wisn: pd.DataFrame, lang: str = "zh") -> str:
+    """Per level: posts in post, posts the workload needs (WISN), and the sites short of staff (WISN ratio < 1)."""
+    lv = 0 if lang == "zh" else 1
+    rows = []
+    for level in reversed(SITE_LEVELS):
+        part = wisn[wisn["level"] == level]
+        if part.empty:
+            continue
+        short = part[part["wisn_ratio"] < 1.0].sort_values("wisn_ratio")
+        rows.append({("层级", "Level")[lv]: LEVEL_LABELS[level][lv],
+                     ("在岗人数", "Posts")[lv]: f"{part['staff'].sum():,.0f}",
+                     ("工作量所需人数（WISN）", "Posts the workload needs (WISN)")[lv]: f"{part['required_posts'].sum():,.1f}",
+                     ("人手不足站点（WISN 比值 < 1）", "Sites short of staff (WISN ratio < 1)")[lv]:
+                         f"{len(short)}" + (f"（{'、'.join(short['site_id'].astype(str).head(5))}…）" if len(short) > 5 else
+                                            (f"（{'、'.join(short['site_id'].astype(str))}）" if len(short) else ""))})
+    head = ("<b>工作量测算（WISN：在岗人数 ÷ 工作量所需人数）</b>",
+            "<b>Workload need (WISN: staff in post ÷ staff the workload needs)</b>")[lv]
+    return head + frame_html(pd.DataFrame(rows))
 
 
 def summary_html(est: pd.DataFrame, max_util: float, lang: str = "zh", worst: int = 5) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..scenario import Scenario
 from .common import CSS, App, env_int, figure_png
-from .estimate_view import InstantEstimate, summary_html
+from .estimate_view import InstantEstimate, summary_html, wisn_html
 from .fields import FieldSpec, build_widget, read_field, read_fields
 from .overlay import FOLDER_PATTERN, save_overlay
 from .scenarios import ScenarioPicker, find_data_dir
@@ -124,7 +124,8 @@ class StaffingExplorer(App):
     def refresh_estimate(self) -> pd.DataFrame:
         """Recompute the instant estimate for the current staffing and show it."""
         self.estimate = self.estimator.table(self.editor.values)
-        self.estimate_html.value = summary_html(self.estimate, self.estimator.max_util, self.lang)
+        self.estimate_html.value = (summary_html(self.estimate, self.estimator.max_util, self.lang)
+                                    + wisn_html(self.estimator.wisn(self.editor.values), self.lang))
         return self.estimate
 
     def run_simulation(self) -> pd.DataFrame:
