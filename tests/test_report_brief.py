@@ -132,14 +132,15 @@ def _check_pdf_text(out: Path, base, prop) -> None:
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     for label in ("乡镇站平均等待（分钟）", "县中心平均等待（分钟）", "最多跑一次比例", "按时办结比例",
-                  "乡镇站人员利用率", "信访积案清零日期", "站点年度经费"):
+                  "乡镇站工作负荷压力", "信访积案清零日期", "站点年度经费"):
         assert label in text
     # the numbers, formatted here from the Results themselves (not from the brief's table)
     expected = [f"{base.kpi('wait_mean_min', 'township'):.1f}", f"{prop.kpi('wait_mean_min', 'township'):.1f}",
                 f"{base.kpi('wait_mean_min', 'county_center'):.1f}",
                 f"{100 * base.kpi('one_trip_rate'):.1f}%", f"{100 * prop.kpi('one_trip_rate'):.1f}%",
-                f"{100 * base.kpi('on_time_share'):.1f}%", f"{100 * prop.kpi('utilisation', 'township'):.1f}%",
-                f"{100 * base.kpi('utilisation', 'township'):.1f}%"]
+                f"{100 * base.kpi('on_time_share'):.1f}%",
+                f"{100 * prop.kpi('workload_pressure', 'township'):.1f}%",
+                f"{100 * base.kpi('workload_pressure', 'township'):.1f}%"]
     for number in expected:
         assert number in text, number
     assert "563.0 万元/年" in text and "698.0 万元/年" in text  # site costs, by hand in test_report_kpis

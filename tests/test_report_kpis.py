@@ -84,7 +84,7 @@ def test_backlog_not_cleared_in_every_run_is_said(sample, pair) -> None:
     summary.loc[row, "replications"] = 1  # only 1 of the 2 replications cleared it
     partial = type(base)(summary, base.site_days, base.cases, base.meta)
     t = kpi_table(partial, sample.spec.targets, lang="zh").set_index("key")
-    assert t.loc["petition_zero", "baseline_text"] == "2027-05-31（1/2 次模拟清零）"
+    assert t.loc["petition_zero", "baseline_text"] == "2027-05-31（1/2 次清零）"
     assert t.loc["petition_zero", "baseline_ok"] is False  # the date alone would have met the target
     never = summary[~row].copy()
     never.loc[never["metric"] == "petition_backlog_end", ["mean", "ci_low", "ci_high"]] = 3.0

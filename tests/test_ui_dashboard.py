@@ -81,7 +81,7 @@ def test_export_png_and_pdf(dash, tmp_path):
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    assert "乡镇站人员利用率" in text
+    assert "乡镇站工作负荷压力" in text
     assert 'download="brief.png"' in dash.export_links.value and 'download="brief.pdf"' in dash.export_links.value
 
 

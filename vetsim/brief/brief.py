@@ -113,7 +113,7 @@ class Brief:
         )
 
 
-def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 4, paper: str = "16:9") -> Brief:
+def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 5, paper: str = "16:9") -> Brief:
     """Build the brief from computed results (no simulation here): KPI table, then headlines;
     ``paper`` is "16:9" (projector, default) or "a4" (A4 landscape for printing)."""
     table = kpi_table(inputs.baseline_results, inputs.baseline.spec.targets, lang=lang,

@@ -18,7 +18,7 @@ from ..charts.data import Estimate, day_to_date, has_kpi, kpi
 from ..charts.labels import MONEY_DIVISOR, money_unit
 from ..kpis import KPIS, meets, target_value
 
-__all__ = ["KpiSpec", "BRIEF_KPIS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
+__all__ = ["KpiSpec", "BRIEF_KPIS", "PAGE_KEYS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
 
 Kind = Literal["minutes", "share", "date", "count", "days", "money"]
 Direction = Literal["max", "min", None]  # "max": the value must stay at or below the target
@@ -77,6 +77,12 @@ BRIEF_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("site_cost", "站点年度经费", "Yearly site cost", "money"),
 )
 
+# the rows the one-page brief shows (the dashboard and the full table keep every row): what a leader
+# reads first, one row per question
+PAGE_KEYS: tuple[str, ...] = ("wait_township", "wait_county", "service_level", "wasted_trip", "one_trip", "on_time",
+                              "finish_rate", "days_in_process", "duty_township", "campaign", "pressure_township",
+                              "util_county", "petition_zero", "petition_chance", "site_cost")
+
 KPI_COLUMNS = ["key", "label", "target", "target_text", "direction", "kind",
                "baseline", "baseline_text", "baseline_ok", "proposal", "proposal_text", "proposal_ok"]
 
@@ -126,8 +132,8 @@ def _zero_day(spec: KpiSpec, results: Any, lang: str) -> tuple[Any, str | None, 
         return None, None, None
     day = day_to_date(results, est.mean)
     if total and est.replications and est.replications < total:
-        note = (f"{fmt_value(day, 'date')}（{est.replications}/{total} 次模拟清零）" if lang == "zh"
-                else f"{fmt_value(day, 'date')} ({est.replications}/{total} runs cleared)")
+        note = (f"{fmt_value(day, 'date')}（{est.replications}/{total} 次清零）" if lang == "zh"
+                else f"{fmt_value(day, 'date')} ({est.replications}/{total} cleared)")
         return day, note, False
     return day, None, None
 

@@ -18,6 +18,7 @@ from matplotlib.font_manager import FontProperties
 from .. import charts
 from ..charts.labels import t
 from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, add_source_line, house_style
+from .kpis import PAGE_KEYS
 
 __all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "page_scale", "page_size",
            "check_paper", "title_text", "source_info"]
@@ -205,6 +206,7 @@ def _kpi_panel(sub: SubFigure, table: pd.DataFrame, compare: bool, lang: str) ->
         return text if ok is None else f"{text} {'✓' if ok else '✗'}"
 
     body, colours = [], []
+    table = table[table["key"].isin(PAGE_KEYS)]
     for _, r in table.iterrows():
         row = [r["label"], r["target_text"], cell(r["baseline_text"], r["baseline_ok"])]
         fill = ["white", "white", _fill(r["baseline_ok"])]
@@ -241,7 +243,7 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
     mx, my = _MARGIN_IN / w, _MARGIN_IN / h
     footer = 0.3 / h  # the source line's strip
     title_pt = FontProperties(size="xx-large").get_size_in_points()
-    head = title_pt * 1.8 / 72 / h  # the title's line and the gap below it
+    head = title_pt * 1.1 / 72 / h  # the title's line and the gap below it
     fig = Figure(figsize=(w, h), layout="constrained")
     # the title is placed by hand inside the margin, the panels are laid out below it
     fig.get_layout_engine().set(rect=(mx, my + footer, 1 - 2 * mx, 1 - 2 * my - footer - head),  # type: ignore[union-attr]

@@ -153,6 +153,30 @@ def _single_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
                   f"the target ({row['target_text']})"
 
 
+def _chance_sentence(table: pd.DataFrame, lang: str, compare: bool) -> tuple[float, str] | None:
+    """"The petition backlog is cleared by <target> in N% of the runs": ranked high while that is not sure."""
+    rows = table.set_index("key")
+    if "petition_chance" not in rows.index or "petition_zero" not in rows.index:
+        return None
+    c, z = rows.loc["petition_chance"], rows.loc["petition_zero"]
+    b, p = _num(c["baseline"]), _num(c["proposal"]) if compare else math.nan
+    if math.isnan(b) or z["target"] is None:
+        return None
+    when = fmt_value(z["target"], "date")
+    worst = min(b, p) if compare and not math.isnan(p) else b
+    score = 2.0 * (1.0 - worst)  # a backlog that may well miss its date is news; a sure one is not
+    if lang == "zh":
+        if compare and not math.isnan(p):
+            same = c["baseline_text"] == c["proposal_text"]
+            tail = f"，方案{'同为' if same else '为'} {c['proposal_text']}"
+            return score, f"信访积案在目标日期（{when}）前清零的把握：基线 {c['baseline_text']}{tail}"
+        return score, f"信访积案在目标日期（{when}）前清零的把握为 {c['baseline_text']}"
+    if compare and not math.isnan(p):
+        return score, (f"Chance the petition backlog is cleared by the target date ({when}): baseline "
+                       f"{c['baseline_text']}, proposal {c['proposal_text']}")
+    return score, f"Chance the petition backlog is cleared by the target date ({when}): {c['baseline_text']}"
+
+
 def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str]:
     """The ``limit`` most telling sentences about the KPI table (baseline vs proposal if it has one).
 
@@ -168,6 +192,10 @@ def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str
                 and row["baseline_ok"] != row["proposal_ok"]
             scored.append((out[0] + (1.0 if flips else 0.0), -order, row["key"], out[1]))
     keys = {x[2] for x in scored}
+    chance = _chance_sentence(table, lang, compare)
+    if chance is not None:  # the chance to clear the backlog on time says more than a mean clearing date
+        scored = [x for x in scored if x[2] != "petition_zero"] + [(chance[0], 0, "petition_chance", chance[1])]
+        keys = {x[2] for x in scored}
     # utilisation is capped at 100% and tells the same story as the workload pressure: say the pressure
     scored = [x for x in scored if not (x[2] == "util_township" and "pressure_township" in keys)]
     cost = [x for x in scored if x[2] == "site_cost"] if compare else []
