@@ -189,3 +189,15 @@ def test_coverage_by_site_says_what_is_dropped_where() -> None:
     table = simulate(sc, replications=2, seed=1).work_by_site().set_index("site_id")
     assert table.loc["A", "coverage"] == pytest.approx(2 / 3) and table.loc["B", "coverage"] == pytest.approx(1.0)
     assert table.loc["A", "owed_h"] == pytest.approx(30.0) and table.index[0] == "A"  # worst first
+
+
+def test_simulate_prints_duties_and_campaigns(capsys) -> None:
+    """`vetsim simulate` says, per level and duty, what was done by the due date, and each campaign's finish
+    against its deadline (in Chinese by default)."""
+    from vetsim.cli import main
+
+    assert main(["simulate", str(SAMPLE), "--replications", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "常态工作按期完成率（按层级和工作）" in out and "乡镇（街道）服务站 · 优抚对象年审" in out
+    assert "专项任务完成日期" in out and "退役军人信息核查专项: 完成于 2027-" in out and "期限 2027-06-30" in out
+    assert "（第几天）（第几天）" not in out

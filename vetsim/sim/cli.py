@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ import pandas as pd
 from .. import cliargs
 from ..cli import add_scenario_arg, bi
 
-__all__ = ["register", "format_kpis"]
+__all__ = ["register", "format_kpis", "format_work"]
 
 _LEVELS = {"all": ("全县", "All levels"), "county_center": ("县级服务中心", "County center"),
            "township": ("乡镇（街道）服务站", "Township stations"), "village": ("村（社区）服务站", "Village stations"),
@@ -54,6 +55,39 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
+def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
+    """Duties done by their due date per level and duty, and each campaign's completion day against its deadline."""
+    zh = lang == "zh"
+    lines = []
+    duties = {r.duty: (r.label_zh if zh else r.label_en) for r in scenario.table("duties.csv")}
+    cov = summary[(summary["metric"] == "duty_coverage") & (summary["case_type"] != "all") & (summary["level"] != "all")]
+    if not cov.empty:
+        lines.append("常态工作按期完成率（按层级和工作）" if zh else "Duties done by their due date (by level and duty)")
+        for _, r in cov.iterrows():
+            name = _LEVELS.get(r["level"], (r["level"], r["level"]))[0 if zh else 1]
+            ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], 'share')} – {_fmt(r['ci_high'], 'share')})"
+            lines.append(f"  {name} · {duties.get(r['case_type'], r['case_type'])}: {_fmt(r['mean'], 'share')}{ci}")
+    start = scenario.spec.simulation.start_date
+    camp: list[str] = []
+    for c in scenario.table("campaigns.csv"):
+        rows = summary[(summary["metric"] == "campaign_done_day") & (summary["case_type"] == c.campaign)]
+        if rows.empty:
+            continue
+        r = rows.iloc[0]
+        label = c.label_zh if zh else c.label_en
+        if pd.isna(r["mean"]):
+            camp.append(f"  {label}: " + ("期内未完成" if zh else "not finished in the window"))
+            continue
+        day = (start + dt.timedelta(days=float(r["mean"]))).isoformat()
+        ci = "" if pd.isna(r["ci_low"]) else (f"（95% 区间第 {r['ci_low']:.0f}–{r['ci_high']:.0f} 天）" if zh
+                                              else f" (95% CI day {r['ci_low']:.0f}–{r['ci_high']:.0f})")
+        camp.append(f"  {label}: 完成于 {day}{ci}，期限 {c.deadline}" if zh
+                    else f"  {label}: finished on {day}{ci}, deadline {c.deadline}")
+    if camp:
+        lines += ["专项任务完成日期（各站点全部完成）" if zh else "Campaigns: day finished at every site", *camp]
+    return "\n".join(lines)
+
+
 def _run(args: argparse.Namespace) -> int:
     from ..files import check_output_target, display_path
     from ..scenario import load_scenario
@@ -81,6 +115,7 @@ def _run(args: argparse.Namespace) -> int:
               f"Note: the official holiday schedule for {years} is not yet known; holidays are estimated "
               "by rule, without make-up workdays.")
     print(format_kpis(res.summary, args.lang))
+    print(format_work(res.summary, sc, args.lang))
     if args.out:
         out = res.to_parquet(Path(args.out), force=args.force)
         print(f"结果已写入 {display_path(out)}" if zh else f"Results written to {display_path(out)}")
