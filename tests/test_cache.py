@@ -98,3 +98,31 @@ def test_never_inside_a_scenario_folder(sample, monkeypatch, tmp_path) -> None:
 def test_invalid_replications_are_not_cached_or_rounded(sample, counted) -> None:
     simulate_cached(sample, 1.5, 7)  # simulate() itself says what is allowed; the cache does not round
     assert counted == [(sample.hash(), 1.5, 7)]
+
+
+def test_a_run_being_simulated_elsewhere_is_waited_for(sample, counted, real_results) -> None:
+    """A preheated dashboard kernel waits for the run another page is simulating (so the next page is served
+    with its KPI cards); with nothing cached and nothing being computed it does not wait at all."""
+    import threading
+    import time
+
+    from vetsim.cache import wait_for_cached
+
+    t0 = time.monotonic()
+    assert wait_for_cached(sample, 1, 7, timeout=30) is None and time.monotonic() - t0 < 1.0
+    started, release = threading.Event(), threading.Event()
+
+    def slow(scenario, replications=None, seed=None, **_kw):
+        started.set()
+        release.wait(10)
+        return real_results
+
+    vetsim.sim.simulate = slow  # restored by the counted fixture's monkeypatch
+    worker = threading.Thread(target=simulate_cached, args=(sample, 1, 7))
+    worker.start()
+    assert started.wait(10)
+    threading.Timer(0.5, release.set).start()
+    got = wait_for_cached(sample, 1, 7, timeout=30, poll=0.05)
+    worker.join(10)
+    assert got is not None and len(got.cases) == len(real_results.cases)
+    assert not list((cache_dir() / "results").rglob(".*.computing"))  # the marker is gone once stored

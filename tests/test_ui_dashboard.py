@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from vetsim.brief import kpi_table
 from vetsim.ui import MeetingDashboard
+from vetsim.ui.dashboard import HIDE_PREVIEW
 
 from .ui_support import assert_no_traceback, make_data_dir
 
@@ -118,3 +119,18 @@ def test_reopening_reads_cached_results_and_a_first_run_reports_progress_in_chin
     assert again.error == ""
     assert any("正在模拟" in t and "1/2" in t for t in seen), seen
     assert "模拟完成" in again.sim.progress_text.value
+
+
+def test_preview_shows_the_cards_as_static_html(dash, monkeypatch):
+    """Issue 11 item 14: a repeated page view shows the KPI cards before the page's scripts have drawn the
+    widgets: the same cards as plain HTML (revealed at once), hidden again by the live dashboard's style."""
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
+    dash.preview()
+    assert len(shown) == 1
+    page = shown[0]
+    assert "#rendered_cells{display:block!important}" in page and "vetsim-static" in page
+    assert 'static-kpi-pressure_township' in page and 'class="vetsim-card kpi-' not in page  # no twin of a live card
+    for key in ("wasted_trip", "one_trip", "site_cost"):
+        assert f"static-kpi-{key}" in page
+    assert HIDE_PREVIEW in dash.widget.children[0].value  # the live dashboard hides the preview when drawn

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .scenario import Scenario
     from .sim import Results
 
-__all__ = ["ENV_CACHE", "MAX_ENTRIES", "CacheLocationError", "cache_dir", "cache_key", "source_fingerprint",
+__all__ = ["wait_for_cached", "ENV_CACHE", "MAX_ENTRIES", "CacheLocationError", "cache_dir", "cache_key", "source_fingerprint",
            "simulate_cached", "cached_results", "clear_cache"]
 
 ENV_CACHE = "VETSIM_CACHE"
@@ -166,10 +166,48 @@ def simulate_cached(scenario: "Scenario", replications: int | None = None, seed:
         hit = cached_results(scenario, n, s)
         if hit is not None:
             return hit
-    results = simulate(scenario, replications=n, seed=s, workers=workers, executor=executor, progress=progress)
-    if use_cache:
-        _store(scenario, n, s, results)
+    marker = _computing_marker(scenario, n, s) if use_cache else None
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(str(os.getpid()), encoding="utf-8")
+        except OSError:
+            marker = None  # an unwritable cache only costs the cache
+    try:
+        results = simulate(scenario, replications=n, seed=s, workers=workers, executor=executor, progress=progress)
+        if use_cache:
+            _store(scenario, n, s, results)
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
     return results
+
+
+def _computing_marker(scenario: "Scenario", replications: int, seed: int) -> Path:
+    """A file that says: this run is being simulated right now (by some process)."""
+    return _folder(scenario) / f".{cache_key(scenario, replications, seed)}.computing"
+
+
+def wait_for_cached(scenario: "Scenario", replications: int, seed: int, timeout: float = 900.0,
+                    poll: float = 0.5) -> "Results | None":
+    """The cached run, waiting (at most ``timeout`` s) while another process is still simulating it.
+
+    ``None`` at once when it is neither cached nor being computed (or its marker is older than the
+    timeout: a process that died). Used by a preheated dashboard kernel, which nobody waits for.
+    """
+    deadline = time.monotonic() + timeout
+    marker = _computing_marker(scenario, replications, seed)
+    while True:
+        hit = cached_results(scenario, replications, seed)
+        if hit is not None:
+            return hit
+        try:
+            fresh = time.time() - marker.stat().st_mtime < timeout
+        except OSError:
+            fresh = False
+        if not fresh or time.monotonic() > deadline:
+            return None
+        time.sleep(poll)
 
 
 def clear_cache() -> int:

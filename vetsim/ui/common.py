@@ -69,6 +69,12 @@ class App:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
+    def preview(self) -> None:
+        """Nothing to preview: the message is in the widget."""
+
+    def preview(self) -> None:
+        """Display what the app can already show as plain HTML (nothing by default); see MeetingDashboard."""
+
     @property
     def error(self) -> str:
         """The message shown in the status line after the last action ('' if it succeeded)."""
@@ -144,3 +150,6 @@ class ErrorPanel:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+    def preview(self) -> None:
+        """Nothing to preview: the message is in the widget."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import tempfile
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -33,12 +34,20 @@ DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("replications", "int", "重复模拟次数", "Replications", min=1, max=1000, unit_zh="次", unit_en="runs",
               width="270px"),
 )
+# drawn with the live dashboard: the static preview of its cards (see MeetingDashboard.preview) goes away
+HIDE_PREVIEW = "<style>.vetsim-static{display:none}</style>"
+
 # KPI cards shown large (keys of vetsim.brief's KPI table), in this order
 CARD_KEYS: tuple[str, ...] = ("wait_township", "wasted_trip", "one_trip", "on_time", "duty_township",
                               "pressure_township", "petition_chance", "site_cost")
 EXPORT_FIELD = FieldSpec("format", "choice", "导出格式", "Export format",
                          options=(("png", "PNG", "PNG"), ("pdf", "PDF", "PDF")))
 _MIME = {"png": "image/png", "pdf": "application/pdf"}
+
+
+def _preheated() -> bool:
+    """True in a kernel Voilà runs ahead of any page request (its pool; ``VOILA_PREHEAT`` set by Voilà)."""
+    return os.environ.get("VOILA_PREHEAT") == "True"
 
 
 def _in_kernel() -> bool:
@@ -106,7 +115,7 @@ class MeetingDashboard(App):
         grid = [widgets.HBox([self.images[a], self.images[b]])
                 for a, b in (("waits", "one_trip"), ("backlog", "utilisation"), ("staff_cost", "budget"))]
         self.widget = widgets.VBox([
-            widgets.HTML(CSS), self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
+            widgets.HTML(CSS + HIDE_PREVIEW), self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
             self.runner.status, self.cards, self.headline_html, staff_acc,
             widgets.HBox([*self.inputs.values(), self.run_button, self.sim.widget],
                          layout=widgets.Layout(padding="0 0 0 6px")),
@@ -122,12 +131,43 @@ class MeetingDashboard(App):
         """Fill the dashboard when it opens. In a kernel (Voilà, Jupyter) this runs in a thread, so the
         page appears at once and shows the progress of a first run; elsewhere (tests, scripts) and with
         ``$VETSIM_UI_STRICT`` (notebooks run in CI, where a failure must fail the run) inline."""
-        if not _in_kernel() or strict_mode():
+        if not _in_kernel() or strict_mode() or self._all_cached(wait=_preheated()):
+            # runs already on disk fill the page at once; a preheated kernel (nobody waits for it) first waits
+            # for a run another page is simulating, so the next page is served with its cards
             self.runner.run(self.run)
             return
         self.cards.value = f"<p class='vetsim-loading'>{html.escape(self.t('正在计算指标，请稍候…', 'Computing…'))}</p>"
         self._loader = threading.Thread(target=self.runner.run, args=(self.run,), name="vetsim-dashboard", daemon=True)
         self._loader.start()
+
+    def _all_cached(self, wait: bool = False) -> bool:
+        """Both opening runs are in the results cache (the page can be filled without simulating); with
+        ``wait``, a run that another process is simulating right now is waited for."""
+        from ..cache import cached_results, wait_for_cached
+
+        reps, seed = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value), self.baseline.spec.seed
+        look = wait_for_cached if wait else cached_results
+        try:
+            return all(look(sc, reps, seed) is not None for sc in (self.baseline, self.proposal))
+        except Exception:  # noqa: BLE001 - a cache that cannot be read only means: simulate
+            return False
+
+    def preview(self) -> None:
+        """Display the KPI cards as plain HTML, for the moment before the page's widgets are drawn.
+
+        Why: Voilà sends the executed notebook at once but draws widgets only after its scripts have
+        loaded (seconds on a meeting-room laptop). The cards, when already computed (a repeated view,
+        results from the cache), are shown as static HTML in the page itself; they disappear when the
+        live dashboard (the same cards, interactive) is drawn. Nothing is shown while a first run is
+        still being simulated: the live page then shows its progress.
+        """
+        from IPython.display import HTML, display
+
+        if getattr(self, "kpis", None) is None:
+            return
+        reveal = "<style>#rendered_cells{display:block!important}</style>"  # Voilà hides outputs until widgets load
+        cards = self._cards_html(self.kpis).replace('class="vetsim-card kpi-', 'class="vetsim-card static-kpi-')
+        display(HTML(f"{reveal}{CSS}<div class='vetsim-static'>{self.title.value}{cards}</div>"))
 
     # ---- settings ---------------------------------------------------------------------------------
     def _default_reps(self) -> int:
