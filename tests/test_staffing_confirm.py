@@ -12,7 +12,8 @@ import pytest
 
 from vetsim import load_scenario
 from vetsim.staffing import StaffTargets, confirm, optimize
-from vetsim.staffing.simcheck import site_targets_from_results, t_quantile_975
+from vetsim.staffing.simcheck import site_targets_from_results
+from vetsim.stats import t_quantile
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_county"
 
@@ -20,7 +21,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_county"
 def test_t_quantiles_against_tables() -> None:
     # Student-t 97.5% quantiles from standard tables
     for dof, q in [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622), (11, 2.2010), (19, 2.0930), (120, 1.9799)]:
-        assert t_quantile_975(dof) == pytest.approx(q, abs=2e-4)
+        assert t_quantile(0.975, dof) == pytest.approx(q, abs=2e-4)
 
 
 def _fake_results() -> SimpleNamespace:

@@ -18,28 +18,11 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
+from ..stats import t_quantile
 from .solver import StaffTargets, optimal_staff
 from .plan import Plan, build_plan
 
-__all__ = ["Confirmation", "confirm", "site_targets_from_results", "optimize_confirmed", "t_quantile_975"]
-
-Z975 = 1.959963984540054  # standard normal 97.5% quantile
-# Student-t 97.5% quantiles (statistical tables), where the series expansion is not accurate enough
-_T975 = {1: 12.706204736, 2: 4.302652730, 3: 3.182446305, 4: 2.776445105, 5: 2.570581836, 6: 2.446911851,
-         7: 2.364624252, 8: 2.306004135, 9: 2.262157163, 10: 2.228138852}
-
-
-def t_quantile_975(dof: int) -> float:
-    """Student-t 97.5% quantile: exact table values up to 10 degrees of freedom, else the Cornish-Fisher
-    expansion around the normal quantile (error < 2e-4 for dof > 10)."""
-    if dof <= 0:
-        return math.inf
-    if dof in _T975:
-        return _T975[dof]
-    z, v = Z975, float(dof)
-    return (z + (z ** 3 + z) / (4 * v) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * v ** 2)
-            + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * v ** 3))
-
+__all__ = ["Confirmation", "confirm", "site_targets_from_results", "optimize_confirmed"]
 
 def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFrame:
     """Per site and target: mean over replications, 95% CI, and whether the target holds.
@@ -78,7 +61,7 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
             if name == "utilisation" and len(vals) < n_rep:
                 vals = np.concatenate([vals, np.zeros(n_rep - len(vals))])  # days without records: idle
             m = float(vals.mean())
-            half = t_quantile_975(len(vals) - 1) * float(vals.std(ddof=1)) / math.sqrt(len(vals)) if len(vals) > 1 else math.inf
+            half = t_quantile(0.975, len(vals) - 1) * float(vals.std(ddof=1)) / math.sqrt(len(vals)) if len(vals) > 1 else math.inf
             if not np.isfinite(half):
                 half = 0.0 if np.all(vals == vals[0]) else math.inf
             lo, hi = m - half, m + half
