@@ -76,3 +76,19 @@ def test_cli_errors(sample_path, tmp_path: Path, capsys) -> None:
     assert "应为 0 到 100,000 之间的整数" in capsys.readouterr().err
     assert main(["budget", str(tmp_path / "nowhere"), "--lang", "en"]) == 2
     assert "scenario folder not found" in capsys.readouterr().err
+
+
+def test_cli_shows_money_in_wan_yuan(sample_path, capsys) -> None:
+    """Issue 11 item 17: the terminal shows 万元 (million yuan in English) with two (three) decimals, and says
+    that the files keep yuan to the cent; the numbers are the budget's own, divided."""
+    import vetsim
+    from vetsim.cli import main
+
+    assert main(["budget", str(sample_path)]) == 0
+    out = capsys.readouterr().out
+    assert "单位：万元（Excel/CSV 中为精确到分的元）" in out
+    total = vetsim.budget(vetsim.load_scenario(sample_path)).totals(("year",)).set_index("year")["value"]
+    first = total.index.min()
+    assert f"{total.loc[first] / 1e4:,.2f}" in out
+    assert main(["budget", str(sample_path), "--lang", "en"]) == 0
+    assert f"{total.loc[first] / 1e6:,.3f}" in capsys.readouterr().out

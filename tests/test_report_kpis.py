@@ -121,3 +121,26 @@ def test_unchanged_cost_is_said_as_unchanged(sample, pair) -> None:
         table = kpi_table(pair[0], sample.spec.targets, lang=lang, proposal=pair[1],
                           baseline_cost=costs, proposal_cost=costs)
         assert headlines(table, lang)[-1] == expected
+
+
+def _row(**kw):
+    base = {"key": "x", "label": "年末在办案件（件）", "target": None, "target_text": "—", "direction": None,
+            "kind": "count", "baseline": 80.8, "baseline_text": "80.8", "baseline_ok": None, "proposal": 75.0,
+            "proposal_text": "75.0", "proposal_ok": None, "baseline_ci": None, "proposal_ci": None}
+    return {**base, **kw}
+
+
+def test_headlines_speak_of_whole_cases_and_say_when_a_change_is_within_the_ci() -> None:
+    """Issue 11 item 17: no fractional cases in a sentence; a change inside the 95% intervals is said to be."""
+    import pandas as pd
+
+    from vetsim.brief.kpis import KPI_COLUMNS
+    from vetsim.brief.sentences import headlines
+
+    apart = pd.DataFrame([_row(baseline_ci=(79.0, 82.0), proposal_ci=(74.0, 76.0))], columns=KPI_COLUMNS)
+    assert headlines(apart) == ["年末在办案件从 81 件降至 75 件。"]
+    close = pd.DataFrame([_row(baseline_ci=(70.0, 90.0), proposal_ci=(66.0, 84.0))], columns=KPI_COLUMNS)
+    assert headlines(close) == ["年末在办案件从 81 件降至 75 件（变化在 95% 置信区间内）。"]
+    en = pd.DataFrame([_row(label="Open cases at the end (cases)", baseline_ci=(70.0, 90.0), proposal_ci=(66.0, 84.0))],
+                      columns=KPI_COLUMNS)
+    assert headlines(en, "en") == ["Open cases at the end falls from 81 cases to 75 cases (within the 95% confidence interval)."]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "label", "check_lang", "LEVEL_LABELS"]
+__all__ = ["LANGS", "label", "check_lang", "LEVEL_LABELS", "MONEY_DIVISOR", "money_unit"]
 
 LANGS = ("zh", "en")
 
@@ -47,3 +47,14 @@ def label(key: str, lang: str = "zh") -> str:
     """The user-facing label for ``key`` in ``lang`` ('zh' or 'en')."""
     zh, en = _LABELS[key]
     return zh if check_lang(lang) == "zh" else en
+
+
+# money shown to people: 万元 in Chinese, million yuan in English (files keep yuan to the cent)
+MONEY_DIVISOR: dict[str, float] = {"zh": 1e4, "en": 1e6}
+
+
+def money_unit(lang: str = "zh", per_year: bool = False) -> str:
+    """The money unit of charts, the brief and the CLI: 万元 / million yuan (optionally per year)."""
+    if check_lang(lang) == "zh":
+        return "万元/年" if per_year else "万元"
+    return "million yuan/year" if per_year else "million yuan"

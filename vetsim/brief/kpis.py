@@ -84,7 +84,8 @@ PAGE_KEYS: tuple[str, ...] = ("wait_township", "wait_county", "service_level", "
                               "util_county", "petition_zero", "petition_chance", "site_cost")
 
 KPI_COLUMNS = ["key", "label", "target", "target_text", "direction", "kind",
-               "baseline", "baseline_text", "baseline_ok", "proposal", "proposal_text", "proposal_ok"]
+               "baseline", "baseline_text", "baseline_ok", "proposal", "proposal_text", "proposal_ok",
+               "baseline_ci", "proposal_ci"]
 
 
 def fmt_value(value: Any, kind: Kind, lang: str = "zh") -> str:
@@ -170,14 +171,16 @@ def kpi_table(baseline: Any, targets: Any, *, lang: str = "zh", proposal: Any | 
         seen = False
         for which, res, cost in (("baseline", baseline, baseline_cost), ("proposal", proposal, proposal_cost)):
             if res is None:
-                cells[which] = (None, "", None)
+                cells[which] = (None, "", None, None)
                 continue
             value, note, missed = (_zero_day(spec, res, lang) if spec.kind == "date"
                                    else (kpi_value(spec, res, cost), None, None))
             present = spec.kind != "money" and has_kpi(res, spec.metric, spec.level, spec.case_type)
             seen = seen or present or spec.kind == "money"
             ok = False if missed is False else _meets(spec, value, target, present)
-            cells[which] = (value, note or fmt_value(value, spec.kind, lang), ok)
+            est = kpi(res, spec.metric, spec.level, spec.case_type) if spec.kind not in ("money", "date") else None
+            ci = (est.lo, est.hi) if est is not None and not (math.isnan(est.lo) or math.isnan(est.hi)) else None
+            cells[which] = (value, note or fmt_value(value, spec.kind, lang), ok, ci)
         if not seen and all(v[0] is None and v[1] in ("", "—") for v in cells.values()):
             continue
         rows.append({
@@ -187,5 +190,6 @@ def kpi_table(baseline: Any, targets: Any, *, lang: str = "zh", proposal: Any | 
             "baseline_ok": cells["baseline"][2],
             "proposal": cells["proposal"][0], "proposal_text": cells["proposal"][1],
             "proposal_ok": cells["proposal"][2],
+            "baseline_ci": cells["baseline"][3], "proposal_ci": cells["proposal"][3],
         })
     return pd.DataFrame(rows, columns=KPI_COLUMNS)

@@ -39,7 +39,17 @@ def _unit(kind: str, lang: str) -> str:
 
 
 def _text(row: pd.Series, which: str, lang: str) -> str:
+    if row["kind"] == "count" and row[which] is not None and not math.isnan(_num(row[which])):
+        return f"{_num(row[which]):,.0f}{_unit('count', lang)}"  # a sentence speaks of whole cases
     return f"{row[which + '_text']}{_unit(row['kind'], lang)}"
+
+
+def _within_ci(row: pd.Series, lang: str) -> str:
+    """A clause when the two runs' 95% intervals overlap: the change may be chance, and the page says so."""
+    b, p = row.get("baseline_ci"), row.get("proposal_ci")
+    if not b or not p or b[0] > p[1] or p[0] > b[1]:
+        return ""
+    return "（变化在 95% 置信区间内）" if lang == "zh" else " (within the 95% confidence interval)"
 
 
 def _target_clause(row: pd.Series, lang: str) -> str:
@@ -113,12 +123,12 @@ def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
         verb = "降至" if pv < bv else "升至"
         gap = "" if _unit(kind, lang) else " "
         return score, f"{subject}从 {_text(row, 'baseline', lang)}{gap}{verb} {_text(row, 'proposal', lang)}" \
-            + _target_clause(row, lang)
+            + _within_ci(row, lang) + _target_clause(row, lang)
     if same:
         return score, f"{subject} stays at {_text(row, 'proposal', lang)}" + _target_clause(row, lang)
     verb = "falls" if pv < bv else "rises"
     return score, f"{subject} {verb} from {_text(row, 'baseline', lang)} to {_text(row, 'proposal', lang)}" \
-        + _target_clause(row, lang)
+        + _within_ci(row, lang) + _target_clause(row, lang)
 
 
 def _single_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:

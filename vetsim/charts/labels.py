@@ -6,7 +6,7 @@ Labels that come with the data (case types, partners, site names, metric labels 
 
 from __future__ import annotations
 
-from ..i18n import check_lang
+from ..i18n import MONEY_DIVISOR, check_lang, money_unit  # re-exported: the money unit of charts
 
 __all__ = ["t", "level_short", "tier_label", "line_label", "money_unit", "MONEY_DIVISOR"]
 
@@ -58,8 +58,6 @@ _LEVEL_SHORT: dict[str, tuple[str, str]] = {
     "partner": ("合作部门", "Partners"),
     "all": ("全县", "County-wide"),
 }
-# Money on charts: 万元 (10,000 yuan) in Chinese, million yuan in English.
-MONEY_DIVISOR: dict[str, float] = {"zh": 1e4, "en": 1e6}
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -90,8 +88,3 @@ def line_label(line: str, lang: str = "zh") -> str:
     return _pick(LINE_LABELS[line], lang) if line in LINE_LABELS else line
 
 
-def money_unit(lang: str = "zh", per_year: bool = False) -> str:
-    """The money unit used on axes: 万元 / million yuan (optionally per year)."""
-    if check_lang(lang) == "zh":
-        return "万元/年" if per_year else "万元"
-    return "million yuan/year" if per_year else "million yuan"

@@ -8,6 +8,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .. import cliargs
+from ..i18n import MONEY_DIVISOR, money_unit
 from .errors import FiscalError
 
 from ..cli import add_scenario_arg, bi
@@ -16,26 +17,28 @@ __all__ = ["register", "format_budget"]
 
 
 def format_budget(b: Any, lang: str = "zh") -> str:
-    """Header lines and the year x tier table (yuan, two decimals)."""
+    """Header lines and the year x tier table in 万元 (million yuan in English); the Excel and CSV files keep
+    yuan to the cent."""
     zh = lang == "zh"
+    div, unit = MONEY_DIVISOR[lang], money_unit(lang)
     m = b.meta
     name = m["scenario_name"] if zh else m["scenario_name_en"]
     kind = ("精确计算" if m["draws"] == 0 else f"蒙特卡洛 {m['draws']} 次（均值），种子 {m['seed']}") if zh else \
         ("exact" if m["draws"] == 0 else f"Monte Carlo, {m['draws']} draws (mean), seed {m['seed']}")
     head = [f"{'财政负担测算' if zh else 'Fiscal burden'}：{name}" if zh else f"Fiscal burden: {name}",
-            f"单位：元；{kind}；情景指纹 {m['scenario_hash'][:12]}" if zh
-            else f"yuan; {kind}; scenario hash {m['scenario_hash'][:12]}"]
-    with pd.option_context("display.width", 200, "display.max_columns", 20,
-                           "display.float_format", "{:,.2f}".format):
-        body = b.wide(lang).to_string()
+            f"单位：{unit}（Excel/CSV 中为精确到分的元）；{kind}；情景指纹 {m['scenario_hash'][:12]}" if zh
+            else f"{unit} (yuan to the cent in Excel/CSV); {kind}; scenario hash {m['scenario_hash'][:12]}"]
+    fmt = "{:,.2f}".format if zh else "{:,.3f}".format
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", fmt):
+        body = (b.wide(lang) / div).to_string()
     lines = head + [body]
     if m["draws"] > 0:
         from .labels import COLUMN_LABELS, flabel
 
-        r = b.totals(("year",)).set_index("year")[["p10", "p50", "p90"]]
-        r.columns = [flabel(COLUMN_LABELS, c, lang) for c in r.columns]
+        r = b.totals(("year",)).set_index("year")[["p10", "p50", "p90"]] / div
+        r.columns = ["P10", "P50", "P90"]  # in the table's unit (万元 / million yuan), said in the header
         r.index.name = flabel(COLUMN_LABELS, "year", lang)
-        with pd.option_context("display.float_format", "{:,.2f}".format):
+        with pd.option_context("display.float_format", fmt):
             lines += ["", "政府合计区间" if zh else "Government total range", r.to_string()]
     return "\n".join(lines)
 
