@@ -93,3 +93,11 @@ def test_english_locale_end_to_end(tmp_path) -> None:
     proc = subprocess.run([sys.executable, "-m", "vetsim.cli", "show"], capture_output=True, text=True, env=env,
                           timeout=60)
     assert proc.returncode == 2 and "the following arguments are required" in proc.stderr
+
+
+def test_refused_numbers_in_one_language(capsys) -> None:
+    """Issue 11 item 15: a number refused while parsing was shown in Chinese and English at once."""
+    code, text = _run(capsys, "staff", "data/sample_county", "--headcount", "abc")
+    assert code == 2 and "编制总数应为" in text and "the headcount" not in text
+    code, text = _run(capsys, "staff", "data/sample_county", "--headcount", "abc", "--lang", "en")
+    assert code == 2 and "the headcount must be a whole number" in text and "编制" not in text

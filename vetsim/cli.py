@@ -97,6 +97,12 @@ _ERRORS: tuple[tuple[str, str], ...] = (
 
 def translate_error(message: str, lang: str) -> str:
     """argparse's error ``message`` in ``lang`` (Chinese translated; nested "argument X: ..." too)."""
+    from .cliargs import LANG_SEP
+
+    if LANG_SEP in message:  # a vetsim refusal in both languages: keep the one asked for
+        head, _, tail = message.partition(LANG_SEP)
+        prefix, sep, zh = head.rpartition(": ")
+        message = head if lang == "zh" else f"{prefix}{sep}{tail}"
     if lang != "zh":
         return message
     m = re.fullmatch(r"argument (.+?): (.*)", message, flags=re.S)

@@ -17,12 +17,13 @@ from .scenario.limits import LIMITS
 __all__ = ["positive_int", "headcount", "seed", "draws", "replications", "rounds", "workers", "money", "whole_number"]
 
 MAX_SEED = 2**63 - 1
+LANG_SEP = " ‖ "  # between the Chinese and the English text of a refusal; the parser shows one of them
 MAX_ROUNDS = 50
 
 
 def _fail(text: str, zh: str, en: str) -> argparse.ArgumentTypeError:
     shown = text if len(text) <= 40 else text[:37] + "..."
-    return argparse.ArgumentTypeError(f"{zh}，实际为 {shown!r} / {en}, got {shown!r}")
+    return argparse.ArgumentTypeError(f"{zh}，实际为 {shown!r}{LANG_SEP}{en}, got {shown!r}")
 
 
 def whole_number(low: int, high: int, zh: str, en: str) -> Callable[[str], int]:
