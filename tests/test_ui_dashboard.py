@@ -129,7 +129,7 @@ def test_preview_shows_the_cards_as_static_html(dash, monkeypatch):
     dash.preview()
     assert len(shown) == 1
     page = shown[0]
-    assert "#rendered_cells{display:block!important}" in page and "vetsim-static" in page
+    assert "#rendered_cells{display:block!important}#loading{display:none!important}" in page and "vetsim-static" in page
     assert 'static-kpi-pressure_township' in page and 'class="vetsim-card kpi-' not in page  # no twin of a live card
     for key in ("wasted_trip", "one_trip", "site_cost"):
         assert f"static-kpi-{key}" in page

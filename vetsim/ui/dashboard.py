@@ -165,7 +165,8 @@ class MeetingDashboard(App):
 
         if getattr(self, "kpis", None) is None:
             return
-        reveal = "<style>#rendered_cells{display:block!important}</style>"  # Voilà hides outputs until widgets load
+        # Voilà hides the outputs behind a spinner until the widgets are drawn: show them, not the spinner
+        reveal = "<style>#rendered_cells{display:block!important}#loading{display:none!important}</style>"
         cards = self._cards_html(self.kpis).replace('class="vetsim-card kpi-', 'class="vetsim-card static-kpi-')
         display(HTML(f"{reveal}{CSS}<div class='vetsim-static'>{self.title.value}{cards}</div>"))
 

@@ -43,6 +43,10 @@ def is_loopback(host: str) -> bool:
         return host.lower() in ("localhost", "localhost.localdomain")
 
 
+TEMPLATE = "vetsim"
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "voila_template"
+
+
 def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 8866, *,
                   cull_idle: int = CULL_IDLE_S, cull_interval: int = CULL_INTERVAL_S,
                   max_kernels: int = MAX_KERNELS, pool_size: int = POOL_SIZE) -> list[str]:
@@ -59,6 +63,7 @@ def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 886
     # front-end extensions a dashboard does not use (code highlighting, JupyterLab's preview button): less to load
     cmd.append("--VoilaConfiguration.extension_denylist="
                '["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]')
+    cmd.append(f"--template={TEMPLATE}")  # lab, with the dashboard's static preview written as HTML
     if pool_size > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
     if not is_loopback(host):  # served to the network on purpose: names other than loopback are expected
@@ -82,8 +87,11 @@ def start_voila(notebook: str | Path, host: str = "127.0.0.1", port: int | None 
     notebook = Path(notebook).resolve()
     port = port or free_port(host)
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    full_env = {**os.environ, **(env or {})}
+    # vetsim's page template (voila_template/voila/templates/vetsim) is found through JUPYTER_PATH
+    full_env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), full_env.get("JUPYTER_PATH", "")) if p)
     proc = subprocess.Popen(voila_command(notebook, host, port, **options), stdout=out, stderr=subprocess.STDOUT,
-                            env={**os.environ, **(env or {})}, cwd=Path(notebook).parent, start_new_session=True)
+                            env=full_env, cwd=Path(notebook).parent, start_new_session=True)
     return proc, f"http://{host}:{port}/"
 
 
