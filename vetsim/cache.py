@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .scenario import Scenario
     from .sim import Results
 
-__all__ = ["wait_for_cached", "ENV_CACHE", "MAX_ENTRIES", "CacheLocationError", "cache_dir", "cache_key", "source_fingerprint",
+__all__ = ["wait_for_cached", "has_cached", "ENV_CACHE", "MAX_ENTRIES", "CacheLocationError", "cache_dir", "cache_key", "source_fingerprint",
            "simulate_cached", "cached_results", "clear_cache"]
 
 ENV_CACHE = "VETSIM_CACHE"
@@ -96,6 +96,11 @@ def _folder(scenario: "Scenario") -> Path:
                 f"结果缓存目录 {ENV_CACHE}={folder} 位于情景文件夹 {home} 之内；请改为其他文件夹。",
                 f"The results cache {ENV_CACHE}={folder} is inside the scenario folder {home}; choose another folder.")
     return folder / "results"
+
+
+def has_cached(scenario: "Scenario", replications: int, seed: int) -> bool:
+    """Whether this run is in the cache (a complete entry), without reading it."""
+    return (_folder(scenario) / cache_key(scenario, replications, seed) / _DONE).is_file()
 
 
 def cached_results(scenario: "Scenario", replications: int, seed: int) -> "Results | None":

@@ -36,6 +36,7 @@ class Kpi:
     formula_zh: str
     formula_en: str
     target: str | None = None
+    capped: bool = False  # judged as a ceiling against its target although lower is not better in itself
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -76,7 +77,7 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
        "来访当天在该站办结的案件 ÷ 该层级来访人次", "cases resolved at the site on the day of the visit / visits at that level"),
     _K("utilisation", "share", None, "人员利用率", "Staff utilisation",
        "已用工时 ÷ 在岗工时（在岗人数 × 开放时长）", "staff time used / staff time present (staff present x opening time)",
-       "max_utilisation"),
+       "max_utilisation", capped=True),
     _K("workload_pressure", "share", "lower", "工作负荷压力", "Workload pressure",
        "应做工作（窗口、案件、常态工作、专项、代岗）÷ 在岗工时；大于 1 表示做不完",
        "work due (counter, casework, duties, campaigns, cover) / staff time present; above 1: it cannot all be done",
@@ -133,7 +134,7 @@ def meets(metric: str, value: Any, target: Any, *, known: bool = True) -> bool |
     k = KPIS.get(metric)
     if k is None or target is None:
         return None
-    direction = k.direction or ("lower" if k.id == "utilisation" else None)
+    direction = "lower" if k.capped else k.direction
     if direction is None:
         return None
     if value is None or (isinstance(value, float) and math.isnan(value)):

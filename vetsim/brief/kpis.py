@@ -48,7 +48,7 @@ class KpiSpec:
         k = KPIS.get(self.metric)
         if k is None or k.target is None:
             return None
-        return "min" if k.direction == "higher" else "max"
+        return "max" if k.capped or k.direction == "lower" else "min"
 
     def target(self, targets: Any) -> Any:
         return target_value(self.metric, targets) if self.metric else None

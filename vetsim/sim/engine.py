@@ -9,12 +9,18 @@ Model (minutes since 00:00 of the start date):
   veteran comes back ``return_delay_days`` working days later (another trip). Reneging is
   evaluated lazily when a server reaches the veteran, which is exact for FCFS queues. A site with
   no staff at all (只挂牌、不配人) turns walk-ins away; they go on to the parent site.
+* **Staff present** (see ``_presence_draws``): each post is away on a day with the site's
+  ``away`` share; with nobody present the site is closed (a walk-in finds nobody: a wasted trip,
+  waiting until closing time) unless a stand-in keeps the counter open.
 * **Back office** (后台办理, see ``backoffice``): after the counter (or straight away for
-  hotline/online cases, whose counter minutes become desk time), a case needs ``backoffice_hours``
-  of staff effort at the site, worked FIFO. Policy ``counter_first``: each open day, staff x
-  opening minutes go first to the counter, then to the site's recurring duties (``duty_min``, incl.
-  shared village cover; what does not fit is dropped, not carried over), and the rest to casework;
-  a case whose effort is covered that day is done at that day's closing time.
+  hotline/letter/online cases, whose counter minutes become desk time), a case needs
+  ``backoffice_hours`` of staff effort at the site. Each open day (``backoffice._end_of_day``) the time
+  present goes first to the counter, then to shared cover and other township work, and the rest is
+  shared between campaigns, duties and casework by the scenario's ``work_policy``
+  (:func:`vetsim.work.policy.allocate`); casework is worked FIFO, duties and campaigns
+  earliest-due-first, and work not done stays owed. A case whose effort is covered that day is done
+  at that day's closing time; a long-running backlog case (积案) gets at most its daily effort, then
+  its partner decides, not before its earliest day.
 * **Flow**: at the first counter service, documents are missing with the case type's rate; the
   veteran returns with them later (another trip; online/hotline cases just lose the delay). After
   the back office, the case is resolved here with ``resolved_here_share``, else referred to the

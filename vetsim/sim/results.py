@@ -56,18 +56,15 @@ class Results:
     ``summary`` levels: visit metrics by the site's level; case metrics (arrived, finished, open,
     one-trip rate, on-time share, resolution time) by the level where the case started;
     ``backlog_end`` by the level where the open case now is (``partner`` included).
-    Definitions: waits cover every counter visit, including veterans who left (their wait until
-    leaving); ``service_level`` = share of visits served within ``targets.wait_minutes``;
-    ``one_trip_rate`` = share of finished new cases with at most one trip (phone/online = 0 trips);
-    ``on_time_share`` = finished cases (backlog included) within the deadline of the level that
-    resolved them, counted in working days after the arrival day; ``utilisation`` = (counter +
-    back-office + recurring-duty minutes) / (staff x opening minutes); ``petition_backlog_*`` follow the petitions
-    open at the start (信访积案); ``petition_backlog_zero_day`` = first day index (0 = start date)
-    at whose end none is open.
-    ``visits`` also has ``arrive_min`` (minutes from the start date 00:00) and ``service_min``;
-    ``site_days`` also has ``day`` (index from the start date), ``busy_duties_min`` (recurring duties
-    and shared village cover done that day, see ``vetsim.staffing.duties``) and ``duties_missed_min``
-    (duties that did not fit after the counter), and keeps a site's open days and any day with activity.
+    Definitions: every KPI once in :mod:`vetsim.kpis` (formula, unit, direction); rates count every
+    case of the window, open ones included. ``petition_backlog_*`` follow the petitions open at the
+    start (信访积案).
+    ``visits`` also has ``arrive_min`` (minutes from the start date 00:00), ``service_min`` and
+    ``found_nobody``; ``site_days`` also has ``day`` (index from the start date), ``staff_present``,
+    the minutes of each kind of work done (``busy_counter_min``, ``busy_backoffice_min``,
+    ``busy_duties_min``, ``busy_campaign_min``, ``other_work_min``, ``cover_min``) and the casework that
+    arrived (``casework_in_min``), and keeps a site's open days and any day with activity. ``work``:
+    duties and campaigns per site and period, owed and done by the due day (see ``work_by_site``).
     """
 
     cases: pd.DataFrame

@@ -143,12 +143,13 @@ class MeetingDashboard(App):
     def _all_cached(self, wait: bool = False) -> bool:
         """Both opening runs are in the results cache (the page can be filled without simulating); with
         ``wait``, a run that another process is simulating right now is waited for."""
-        from ..cache import cached_results, wait_for_cached
+        from ..cache import has_cached, wait_for_cached
 
         reps, seed = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value), self.baseline.spec.seed
-        look = wait_for_cached if wait else cached_results
         try:
-            return all(look(sc, reps, seed) is not None for sc in (self.baseline, self.proposal))
+            if wait:
+                return all(wait_for_cached(sc, reps, seed) is not None for sc in (self.baseline, self.proposal))
+            return all(has_cached(sc, reps, seed) for sc in (self.baseline, self.proposal))  # read once, by run()
         except Exception:  # noqa: BLE001 - a cache that cannot be read only means: simulate
             return False
 
