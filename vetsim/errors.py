@@ -21,6 +21,13 @@ class VetsimError(Exception):
     def user_message(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
 
+    @classmethod
+    def of(cls, key: str, /, **fields: object) -> "VetsimError":
+        """The error whose texts are catalogue entry ``key`` (:mod:`vetsim.wording`) with ``fields`` filled."""
+        from .wording import both
+
+        return cls(*both(key, **fields))
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -1,0 +1,75 @@
+"""One catalogue of the words users see, Chinese first with English: ``tr(key, lang, **fields)``.
+
+Why: a term shown by the CLI, a chart, the brief and the dashboard must read the same everywhere, in
+both languages, and a translator must find every text in one place. The catalogue is data: the YAML
+files in this folder (one per topic: ``common.yaml``, ``ledger.yaml`` ...), merged on first use. Each
+entry is ``key: {zh: ..., en: ...}``; texts may hold ``str.format`` fields (``{n}``, ``{site}``) that
+``tr`` fills. A key defined twice, an entry missing a language, or a field left unfilled is an error
+(``tests/test_wording.py`` checks every file), so a gap cannot ship silently.
+
+Use ``tr("level.township", lang)`` for one text, ``both("ledger.bad_date", row=3)`` for the
+``(zh, en)`` pair that :class:`vetsim.errors.VetsimError` takes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+__all__ = ["LANGS", "check_lang", "tr", "both", "has", "catalogue", "CatalogueError"]
+
+LANGS = ("zh", "en")
+_DIR = Path(__file__).resolve().parent
+
+
+class CatalogueError(RuntimeError):
+    """The bundled catalogue itself is broken (a developer error, caught by the test suite)."""
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if it is a supported language, else ``ValueError`` naming the allowed ones."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}")
+    return lang
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every entry of every ``*.yaml`` file in this folder: ``{key: {"zh": ..., "en": ...}}``."""
+    out: dict[str, dict[str, str]] = {}
+    where: dict[str, str] = {}
+    for path in sorted(_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise CatalogueError(f"{path.name}: expected a mapping of key -> {{zh, en}}")
+        for key, entry in data.items():
+            if key in out:
+                raise CatalogueError(f"{path.name}: key {key!r} already defined in {where[key]}")
+            if not isinstance(entry, dict) or set(entry) != set(LANGS):
+                raise CatalogueError(f"{path.name}: {key!r} needs exactly the languages {LANGS}, got {entry!r}")
+            if not all(isinstance(entry[lang], str) and entry[lang].strip() for lang in LANGS):
+                raise CatalogueError(f"{path.name}: {key!r} has an empty or non-text entry")
+            out[str(key)] = {lang: entry[lang] for lang in LANGS}
+            where[str(key)] = path.name
+    return out
+
+
+def has(key: str) -> bool:
+    """Whether ``key`` is in the catalogue."""
+    return key in catalogue()
+
+
+def tr(key: str, lang: str = "zh", /, **fields: object) -> str:
+    """The text of ``key`` in ``lang`` ('zh' or 'en'), with ``{field}`` placeholders filled from ``fields``."""
+    try:
+        text = catalogue()[key][check_lang(lang)]
+    except KeyError:
+        raise CatalogueError(f"no wording for key {key!r}") from None
+    return text.format(**fields) if fields else text
+
+
+def both(key: str, /, **fields: object) -> tuple[str, str]:
+    """``(zh, en)`` texts of ``key``: the pair a :class:`~vetsim.errors.VetsimError` is raised with."""
+    return tr(key, "zh", **fields), tr(key, "en", **fields)
