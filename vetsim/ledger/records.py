@@ -1,0 +1,153 @@
+"""The record schema of imported ledgers: the one home of the columns, dtypes and allowed values.
+
+Why one module: the import (``vetsim.ledger.reader``/``importer``), the synthetic ledgers
+(``vetsim.ledger.synthetic``), the calibration and the back-test all exchange the same clean,
+pseudonymised records. Each kind is one pandas DataFrame (written as Parquet):
+
+* ``visits`` (来访接待登记台账), ``petitions`` (信访事项台账) and ``cases`` (station case/service
+  records) are *events*: one row per matter received, with ``EVENT_COLUMNS``;
+* ``register`` (信息采集, the veterans' register per village) is one row per person, with
+  ``REGISTER_COLUMNS``.
+
+No column holds a name, an ID number, a phone number or an address: ``person`` is a keyed
+pseudonym (16 hex characters, or "" when the row gave nothing to derive one from), ``birth_band``
+and ``sex`` are what planning needs of the person. ``validate_records(df, kind)`` checks columns,
+dtypes and allowed values and raises :class:`RecordSchemaError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import VetsimError
+
+__all__ = [
+    "KINDS", "EVENT_KINDS", "CHANNELS", "CHANNELS_BY_KIND", "SEXES", "LEVELS", "EVENT_COLUMNS",
+    "REGISTER_COLUMNS", "PERSON_PATTERN", "BIRTH_BAND_PATTERN", "RecordSchemaError", "columns", "empty_records",
+    "record_id", "birth_band", "validate_records",
+]
+
+KINDS: tuple[str, ...] = ("visits", "petitions", "cases", "register")
+EVENT_KINDS: tuple[str, ...] = ("visits", "petitions", "cases")
+CHANNELS: tuple[str, ...] = ("visit", "phone", "letter", "online", "hotline")
+CHANNELS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "visits": ("visit", "phone", "letter", "online"),
+    "cases": ("visit", "phone", "letter", "online"),
+    "petitions": ("visit", "phone", "letter", "online", "hotline"),
+}
+SEXES: tuple[str, ...] = ("男", "女", "")
+LEVELS: tuple[str, ...] = ("village", "township", "county_center", "partner")
+PERSON_PATTERN = re.compile(r"(?:[0-9a-f]{16})?")
+BIRTH_BAND_PATTERN = re.compile(r"(?:\d{4}-\d{4})?")
+
+# column -> dtype kind: "str" text (object or pandas string), "datetime" datetime64[ns], "bool", "int" int64
+EVENT_COLUMNS: dict[str, str] = {
+    "record_id": "str", "kind": "str", "date": "datetime", "site_id": "str", "level": "str",
+    "case_type": "str", "channel": "str", "on_spot": "bool", "resolved_date": "datetime",
+    "referred_to": "str", "person": "str", "birth_band": "str", "sex": "str",
+    "source_file": "str", "source_sheet": "str", "source_row": "int",
+}
+REGISTER_COLUMNS: dict[str, str] = {
+    "record_id": "str", "kind": "str", "site_id": "str", "level": "str", "person": "str",
+    "birth_band": "str", "sex": "str", "group": "str",
+    "source_file": "str", "source_sheet": "str", "source_row": "int",
+}
+
+
+class RecordSchemaError(VetsimError, ValueError):
+    """A records frame that does not follow the schema (every problem listed)."""
+
+
+def columns(kind: str) -> dict[str, str]:
+    """The columns of ``kind`` in order, with their dtype kind ("str", "datetime", "bool", "int")."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown record kind {kind!r}; allowed: {', '.join(KINDS)}")
+    return REGISTER_COLUMNS if kind == "register" else EVENT_COLUMNS
+
+
+_EMPTY = {"str": object, "datetime": "datetime64[ns]", "bool": bool, "int": np.int64}
+
+
+def empty_records(kind: str) -> pd.DataFrame:
+    """A frame of ``kind`` with no rows and the schema's columns and dtypes."""
+    return pd.DataFrame({c: pd.Series([], dtype=_EMPTY[t]) for c, t in columns(kind).items()})
+
+
+def record_id(source_file: str, sheet: str, row: int) -> str:
+    """A stable id of one spreadsheet row: SHA-256 of file name, sheet and row (16 hex characters).
+
+    Only the file's *name* (not its folder) enters, so moving the file does not change the ids; no
+    cell value enters, so the id carries no personal data.
+    """
+    return hashlib.sha256(f"{source_file}\x1f{sheet}\x1f{int(row)}".encode()).hexdigest()[:16]
+
+
+def birth_band(year: int | None, width: int = 10) -> str:
+    """The decade band of a birth year, e.g. 1957 -> "1950-1959"; "" when unknown."""
+    if year is None:
+        return ""
+    start = (int(year) // width) * width
+    return f"{start}-{start + width - 1}"
+
+
+def _dtype_ok(series: pd.Series, want: str) -> bool:
+    dt = series.dtype
+    if want == "str":
+        return dt == object or pd.api.types.is_string_dtype(dt)
+    if want == "datetime":
+        return str(dt) == "datetime64[ns]"
+    if want == "bool":
+        return pd.api.types.is_bool_dtype(dt)
+    return pd.api.types.is_integer_dtype(dt)
+
+
+def _bad_values(series: pd.Series, allowed: Any) -> list[str]:
+    vals = pd.unique(series.astype(object))
+    return sorted(str(v) for v in vals if (v not in allowed if not isinstance(allowed, re.Pattern)
+                                           else not (isinstance(v, str) and allowed.fullmatch(v))))[:5]
+
+
+def validate_records(df: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Check ``df`` against the schema of ``kind``; return it unchanged, or raise :class:`RecordSchemaError`.
+
+    Checked: every column present (extra columns refused too), dtypes, ``kind`` values, allowed
+    channels and sexes, pseudonym and birth-band formats, no missing ``date``, ``resolved_date`` not
+    before ``date``, ``source_row`` at least 1, ``record_id`` unique.
+    """
+    cols = columns(kind)
+    problems: list[str] = []
+    missing = [c for c in cols if c not in df.columns]
+    extra = [c for c in df.columns if c not in cols]
+    if missing:
+        problems.append(f"missing columns: {', '.join(missing)}")
+    if extra:
+        problems.append(f"unknown columns: {', '.join(map(str, extra))}")
+    for c, want in cols.items():
+        if c in df.columns and not _dtype_ok(df[c], want):
+            problems.append(f"column {c}: dtype {df[c].dtype}, expected {want}")
+    if not problems and len(df):
+        checks: list[tuple[str, Any]] = [("kind", {kind}), ("sex", set(SEXES)), ("person", PERSON_PATTERN),
+                                         ("birth_band", BIRTH_BAND_PATTERN), ("level", set(LEVELS))]
+        if kind != "register":
+            checks.append(("channel", set(CHANNELS_BY_KIND[kind])))
+        for c, allowed in checks:
+            bad = _bad_values(df[c], allowed)
+            if bad:
+                problems.append(f"column {c}: values not allowed: {', '.join(bad)}")
+        if kind != "register":
+            if df["date"].isna().any():
+                problems.append("column date: missing values")
+            if (df["resolved_date"] < df["date"]).any():
+                problems.append("column resolved_date: before date")
+        if (df["source_row"] < 1).any():
+            problems.append("column source_row: values below 1")
+        if df["record_id"].duplicated().any():
+            problems.append("column record_id: duplicate ids")
+    if problems:
+        raise RecordSchemaError.of("ledger.schema_invalid", kind=kind, detail="; ".join(problems))
+    return df

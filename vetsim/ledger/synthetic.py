@@ -1,0 +1,366 @@
+"""Synthetic ledgers: clean records rendered as the messy spreadsheets a bureau really keeps.
+
+Why: the import must be tested against truth, and real ledgers hold personal data that cannot be
+committed. ``render_ledger(records, scenario, kind, seed, path)`` writes clean records as an .xlsx
+(several sheets, title row, two-row header with merged cells, subtotal and blank rows, every date
+form, full-width digits and spaces, site-name variants, free-word case types) or a .csv, with fake
+personal data (names, valid-checksum ID numbers consistent with the record's birth band and sex,
+phone numbers, addresses), and corrupts a few rows on purpose (invalid ID check digit, unknown site,
+impossible date). It returns where each record went and which rows are bad, so a test can check
+that the import gives every usable row back and names each bad one. ``synthetic_records`` draws
+simple clean records for such tests and the import benchmark (the calibration draws its own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..files import atomic_write, excel_safe
+from ..scenario import Scenario
+from .lookup import Lookups
+from .mapping import load_mapping, norm
+from .personal import check_digit
+from .records import CHANNELS_BY_KIND, birth_band, columns, record_id, validate_records
+from .values import to_excel_serial
+
+__all__ = ["MESSINESS", "RenderedLedger", "render_ledger", "synthetic_records", "fake_id"]
+
+MESSINESS: frozenset[str] = frozenset({"title", "sheets", "merged_header", "subtotals", "blank_rows", "date_formats",
+                                       "full_width", "site_names", "case_words", "value_words"})
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌玉兰海波宁浩凯鹏飞鑫宇晨辉"
+_REGION = "361127"  # a made-up county code: six digits, as the first part of an ID number
+_FW = str.maketrans("0123456789 ", "０１２３４５６７８９\u3000")
+_KIND_WORDS = {"visits": ("来访接待登记台账", "来访日期", "来访方式", "来访事由"),
+               "petitions": ("信访事项台账", "信访日期", "信访形式", "信访事项类别"),
+               "cases": ("业务办理服务台账", "办理日期", "受理方式", "服务事项"),
+               "register": ("退役军人信息采集登记表", "", "", "")}
+
+
+@dataclass
+class RenderedLedger:
+    """What :func:`render_ledger` wrote: where each record went, the bad rows, the fake personal data."""
+
+    path: Path
+    rows: pd.DataFrame  # one row per input record: index (position in records), sheet, row, record_id
+    bad_rows: pd.DataFrame  # sheet, row, reason, index, rejected (bool: the import must refuse the row)
+    personal: dict[str, list[str]] = field(default_factory=dict)  # names, ids, phones, addresses written
+
+
+def fake_id(rng: np.random.Generator, born: dt.date, sex: str) -> str:
+    """A valid-checksum 18-digit ID number for someone born on ``born`` of ``sex`` ("男"/"女"/"")."""
+    seq = int(rng.integers(0, 500)) * 2 + (1 if sex == "男" else 0 if sex == "女" else int(rng.integers(0, 2)))
+    body = f"{_REGION}{born:%Y%m%d}{seq:03d}"
+    return body + check_digit(body)
+
+
+def _born(rng: np.random.Generator, band: str) -> dt.date:
+    lo, hi = (int(x) for x in band.split("-")) if band else (1950, 1999)
+    return dt.date(int(rng.integers(lo, hi + 1)), 1, 1) + dt.timedelta(days=int(rng.integers(0, 365)))
+
+
+def synthetic_records(scenario: Scenario, kind: str, n: int, seed: int, start: dt.date = dt.date(2025, 1, 1),
+                      days: int = 365, persons: int | None = None) -> pd.DataFrame:
+    """``n`` clean records of ``kind``: sites and case types in proportion to the scenario's caseload,
+    dates uniform over ``days`` from ``start``, a pool of ``persons`` (default n/2) who come back."""
+    rng = np.random.default_rng(seed)
+    pool = max(1, persons or n // 2)
+    person = np.array([f"{i:016x}" for i in rng.integers(0, 2 ** 60, pool)])
+    bands = np.array([birth_band(int(y)) for y in rng.integers(1945, 2003, pool)])
+    sexes = np.where(rng.random(pool) < 0.9, "男", "女")
+    who = rng.integers(0, pool, n)
+    by_level = {lv: [s for s in scenario.sites if s.level == lv] for lv in ("village", "township", "county_center")}
+    out: dict[str, Any] = {"person": person[who], "birth_band": bands[who], "sex": sexes[who],
+                           "source_file": np.full(n, "synthetic"), "source_sheet": np.full(n, ""),
+                           "source_row": np.arange(1, n + 1, dtype=np.int64), "kind": np.full(n, kind)}
+    if kind == "register":
+        sites = by_level["village"] or by_level["township"]
+        w = np.array([max(s.veterans, 1) for s in sites], float)
+        pick = rng.choice(len(sites), n, p=w / w.sum())
+        groups = [getattr(r, "group_id") for r in scenario.table("pension_groups.csv")] \
+            if any(name == "pension_groups.csv" for name, _ in scenario.extra_tables) else []
+        out.update(site_id=[sites[i].site_id for i in pick], level=[sites[i].level for i in pick],
+                   group=[groups[i] if groups and rng.random() < 0.3 else "" for i in rng.integers(0, max(1, len(groups)), n)])
+    else:
+        spec = scenario.spec
+        petition = [c for c, t in spec.case_types.items() if t.is_petition]
+        rows = [r for r in scenario.caseload if r.yearly_volume > 0 and by_level.get(r.level)
+                and ((r.case_type in petition) == (kind == "petitions"))]
+        w = np.array([r.yearly_volume for r in rows], float)
+        pick = rng.choice(len(rows), n, p=w / w.sum())
+        site_ids, levels = [], []
+        for i in pick:
+            ss = by_level[rows[i].level]
+            s = ss[int(rng.integers(0, len(ss)))]
+            site_ids.append(s.site_id)
+            levels.append(s.level)
+        date = np.datetime64(start) + rng.integers(0, days, n).astype("timedelta64[D]")
+        on_spot = rng.random(n) < 0.6
+        wait = rng.integers(1, 40, n).astype("timedelta64[D]")
+        resolved = np.where(on_spot, date, date + wait).astype("datetime64[ns]")
+        resolved[(~on_spot) & (rng.random(n) < 0.15)] = np.datetime64("NaT")
+        partners = [spec.case_types[rows[i].case_type].partner or "" for i in pick]
+        referred = [p if (not s and p and rng.random() < 0.3) else "" for p, s in zip(partners, on_spot)]
+        chans = CHANNELS_BY_KIND[kind]
+        cw = np.array([6, 2, 1, 1, 2][: len(chans)], float)
+        out.update(date=date.astype("datetime64[ns]"), site_id=site_ids, level=levels,
+                   case_type=[rows[i].case_type for i in pick], channel=np.array(chans)[rng.choice(len(chans), n, p=cw / cw.sum())],
+                   on_spot=on_spot, resolved_date=resolved, referred_to=referred)
+    df = pd.DataFrame({c: out[c] for c in columns(kind) if c != "record_id"})
+    df.insert(0, "record_id", [record_id("synthetic", "", r) for r in df["source_row"]])
+    for c, t in columns(kind).items():
+        if t == "str":
+            df[c] = df[c].astype(object)
+    return validate_records(df.reset_index(drop=True), kind)
+
+
+# ---------------------------------------------------------------------------------------- words
+
+def _verified(words: dict[str, list[str]], find: Any) -> dict[str, list[str]]:
+    """Keep of each id's words those the import maps back to that id (so the round trip is exact)."""
+    return {k: sorted({w for w in ws if w and find(norm(w)) == k}) or [k] for k, ws in words.items()}
+
+
+def _vocabulary(scenario: Scenario, kind: str) -> dict[str, dict[str, list[str]]]:
+    mp = load_mapping()
+    lk = Lookups.of(scenario, mp)
+    sec = lk.sites
+    sites: dict[str, list[str]] = {}
+    for s in scenario.sites:
+        full = s.name_zh
+        stripped = full
+        for suf in mp.section("sites")["suffixes"]:
+            if stripped.endswith(suf) and len(stripped) > len(suf):
+                stripped = stripped[: -len(suf)]
+                break
+        core = stripped
+        for suf in mp.section("sites")["core_suffixes"]:
+            if core.endswith(suf) and len(core) > len(suf):
+                core = core[: -len(suf)]
+                break
+        sites[s.site_id] = [full, stripped, stripped + "服务站", core, stripped[:1] + " " + stripped[1:]]
+    spec = scenario.spec
+    cts = {c: [t.label_zh, *mp.section("case_types").get(c, []), f"办理{t.label_zh}事宜", f"{t.label_zh}相关问题"]
+           for c, t in spec.case_types.items()}
+    chans = {c: list(ws) for c, ws in mp.section("channels").items() if c in CHANNELS_BY_KIND.get(kind, ())}
+    fix = "phone" if kind != "petitions" else None
+
+    def chan(t: str) -> str | None:
+        found = lk.channels.find(t)[0]
+        return fix if found == "hotline" and fix else found
+
+    return {
+        "sites": _verified(sites, sec.find),
+        "case_types": _verified(cts, lambda t: lk.case_types.find(t)[0]),
+        "channels": _verified(chans, chan),
+        "on_spot": _verified({"yes": mp.section("on_spot")["yes"], "no": mp.section("on_spot")["no"]},
+                             lambda t: lk.on_spot.find(t)[0]),
+        "partners": _verified({p: [x.label_zh, *mp.section("partners").get(p, [])] for p, x in spec.partners.items()},
+                              lambda t: lk.partners.find(t)[0]),
+        "groups": _verified({g: ws for g, ws in mp.section("groups").items()}, lambda t: lk.groups.find(t)[0]),
+    }
+
+
+def _date_text(rng: np.random.Generator, day: dt.date, mess: set[str], xlsx: bool) -> Any:
+    if "date_formats" not in mess:
+        return day.isoformat()
+    form = int(rng.integers(0, 6 if xlsx else 5))
+    text = [day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}年{day.month}月{day.day}日",
+            f"{day.year}.{day.month}.{day.day}", str(to_excel_serial(day))][form] if form < 5 else None
+    if form == 5:  # a real date cell, or the serial number as a number
+        return dt.datetime(day.year, day.month, day.day) if rng.random() < 0.5 else to_excel_serial(day)
+    if "full_width" in mess and rng.random() < 0.15:
+        text = text.translate(_FW)
+    return text
+
+
+# ---------------------------------------------------------------------------------------- render
+
+def _header(kind: str, merged: bool) -> tuple[list[Any], list[Any] | None]:
+    _, date_h, chan_h, case_h = _KIND_WORDS[kind]
+    if kind == "register":
+        lower = ["序号", "姓名", "性别", "身份证号", "出生日期", "联系电话", "家庭住址", "所在村（社区）", "人员类别", "备注"]
+        upper = ["序号", "基本信息", None, None, None, "联系方式", None, "所在村（社区）", "人员类别", "备注"]
+        under = [None, "姓名", "性别", "身份证号", "出生日期", "联系电话", "家庭住址", None, None, None]
+    else:
+        who = "信访人信息" if kind == "petitions" else "来访人信息"
+        lower = ["序号", date_h, "姓名", "性别", "身份证号", "联系电话", "家庭住址", "接待单位", case_h, chan_h,
+                 "是否当场办结", "办结日期", "转办单位", "备注"]
+        upper = ["序号", date_h, who, None, None, None, None, "接待单位", case_h, chan_h, "办理情况", None, None, "备注"]
+        under = [None, None, "姓名", "性别", "身份证号", "联系电话", "家庭住址", None, None, None,
+                 "是否当场办结", "办结日期", "转办单位", None]
+    return (upper, under) if merged else (lower, None)
+
+
+def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: int, path: str | Path,
+                  messiness: frozenset[str] | set[str] = MESSINESS, bad_rows: bool = True) -> RenderedLedger:
+    """Write ``records`` (clean, of ``kind``) as a messy ledger at ``path`` (.xlsx or .csv); see the module doc."""
+    validate_records(records, kind)
+    p = Path(path)
+    xlsx = p.suffix.lower() == ".xlsx"
+    mess = set(messiness)
+    rng = np.random.default_rng(seed)
+    vocab = _vocabulary(scenario, kind)
+    n = len(records)
+    events = kind != "register"
+    # fake people: one per distinct pseudonym (records of one person share name, ID, phone, address)
+    people: dict[str, tuple[str, str, str, str, dt.date]] = {}
+    townships = [s.name_zh for s in scenario.sites if s.level == "township"] or ["城关镇"]
+    for who, band, sex in zip(records["person"], records["birth_band"], records["sex"]):
+        if who and who not in people:
+            born = _born(rng, band)
+            name = _SURNAMES[int(rng.integers(0, len(_SURNAMES)))] + "".join(
+                _GIVEN[int(i)] for i in rng.integers(0, len(_GIVEN), int(rng.integers(1, 3))))
+            phone = "1" + str(int(rng.integers(3, 10))) + f"{int(rng.integers(0, 10 ** 9)):09d}"
+            addr = f"{townships[int(rng.integers(0, len(townships)))]}{_SURNAMES[int(rng.integers(0, 20))]}家村{int(rng.integers(1, 99))}号"
+            people[who] = (name, fake_id(rng, born, sex), phone, addr, born)
+    # bad rows: distinct records, a few of each reason
+    k = max(1, min(3, n // 50)) if bad_rows and n >= 3 else 0
+    reasons = ["invalid_id", "unknown_site"] + (["bad_date"] if events else [])
+    chosen = rng.choice(n, min(n, k * len(reasons)), replace=False) if k else np.array([], int)
+    bad_of = {int(i): reasons[j // k] for j, i in enumerate(chosen)} if k else {}
+    # sheets
+    order = np.argsort(records["date"].to_numpy(), kind="stable") if events else np.arange(n)
+    parts = 3 if ("sheets" in mess and xlsx and n >= 30) else 1
+    chunks = np.array_split(order, parts)
+    title = f"{scenario.county_center.name_zh}{_KIND_WORDS[kind][0]}" if events else _KIND_WORDS[kind][0]
+    year = int(pd.Timestamp(records["date"].min()).year) if events and n else 2025
+    upper, under = _header(kind, "merged_header" in mess)
+    width = len(upper)
+    placed: list[tuple[int, str, int]] = []
+    bad_out: list[tuple[str, int, str, int, bool]] = []
+    sheets: list[tuple[str, list[list[Any]], list[str]]] = []
+    rec = {c: records[c].to_numpy() for c in records.columns}
+    for si, chunk in enumerate(chunks):
+        sheet = f"第{si + 1}部分" if parts > 1 else ("Sheet1" if xlsx else "")
+        out: list[list[Any]] = []
+        merges: list[str] = []
+        if "title" in mess:
+            out.append([f"{title}（{year}年）"] + [None] * (width - 1))
+            merges.append(f"A1:{_col(width)}1")
+        out.append(list(upper))
+        if under is not None:
+            out.append(list(under))
+            top = len(out) - 1
+            merges += _header_merges(upper, under, top)
+        month = None
+        count = 0
+        for seq, i in enumerate(chunk, start=1):
+            i = int(i)
+            if events and "subtotals" in mess:
+                m = pd.Timestamp(rec["date"][i]).month
+                if month is not None and m != month:
+                    out.append(["小计", None, f"{count}件"] + [None] * (width - 3))
+                    count = 0
+                month = m
+            if "blank_rows" in mess and rng.random() < 0.01:
+                out.append([None] * width)
+            row = _row(rng, rec, i, seq, kind, vocab, people, mess, xlsx, bad_of.get(i))
+            out.append(row)
+            count += 1
+            placed.append((i, sheet, len(out)))
+            if i in bad_of:
+                bad_out.append((sheet, len(out), bad_of[i], i, bad_of[i] != "invalid_id"))
+        if "subtotals" in mess:
+            out.append(["小计" if events else "合计", None, f"{count}件"] + [None] * (width - 3))
+            out.append(["合计", None, f"{len(chunk)}件"] + [None] * (width - 3))
+        sheets.append((sheet, out, merges))
+    if xlsx:
+        _write_xlsx(p, sheets, extra_empty="sheets" in mess)
+    else:
+        _write_csv(p, sheets[0][1])
+    rows = pd.DataFrame(placed, columns=["index", "sheet", "row"]).sort_values("index").reset_index(drop=True)
+    rows["record_id"] = [record_id(p.name, s, r) for s, r in zip(rows["sheet"], rows["row"])]
+    bad = pd.DataFrame(bad_out, columns=["sheet", "row", "reason", "index", "rejected"])
+    personal = {"names": sorted({v[0] for v in people.values()}), "ids": sorted({v[1] for v in people.values()}),
+                "phones": sorted({v[2] for v in people.values()}), "addresses": sorted({v[3] for v in people.values()})}
+    return RenderedLedger(p, rows, bad, personal)
+
+
+def _col(j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(j)
+
+
+def _header_merges(upper: list[Any], under: list[Any], top: int) -> list[str]:
+    """Merged ranges of a two-row header: a group cell over its empty neighbours, a lone cell over two rows."""
+    out, j = [], 0
+    while j < len(upper):
+        if upper[j] is not None and under[j] is None:
+            out.append(f"{_col(j + 1)}{top}:{_col(j + 1)}{top + 1}")
+            j += 1
+            continue
+        end = j
+        while end + 1 < len(upper) and upper[end + 1] is None and under[end + 1] is not None:
+            end += 1
+        if end > j:
+            out.append(f"{_col(j + 1)}{top}:{_col(end + 1)}{top}")
+        j = end + 1
+    return out
+
+
+def _pick(rng: np.random.Generator, words: list[str], mess: set[str], flag: str) -> str:
+    return words[int(rng.integers(0, len(words)))] if flag in mess else words[0]
+
+
+def _row(rng: np.random.Generator, rec: dict[str, np.ndarray], i: int, seq: int, kind: str,
+         vocab: dict[str, dict[str, list[str]]], people: dict[str, Any], mess: set[str], xlsx: bool,
+         bad: str | None) -> list[Any]:
+    who = rec["person"][i]
+    name, idn, phone, addr, born = people.get(who, (_SURNAMES[seq % 40] + "某", "", "", "", None))
+    if bad == "invalid_id" and idn:
+        idn = idn[:17] + ("0" if idn[17] != "0" else "1")
+    if "full_width" in mess and idn and rng.random() < 0.1:
+        idn = idn.translate(_FW)
+    site = _pick(rng, vocab["sites"][rec["site_id"][i]], mess, "site_names")
+    if bad == "unknown_site":
+        site = "幸福镇退役军人服务站"
+    sex = rec["sex"][i]
+    if kind == "register":
+        g = rec["group"][i]
+        group = _pick(rng, vocab["groups"].get(g, [g]), mess, "value_words") if g else "普通退役士兵"
+        birth = _date_text(rng, born, mess, xlsx) if born else None
+        return [seq, name, sex, idn, birth, phone, addr, site, group, None]
+    day = pd.Timestamp(rec["date"][i]).date()
+    date = "2025-02-30" if bad == "bad_date" else _date_text(rng, day, mess, xlsx)
+    case = _pick(rng, vocab["case_types"][rec["case_type"][i]], mess, "case_words")
+    chan = _pick(rng, vocab["channels"].get(rec["channel"][i], [rec["channel"][i]]), mess, "value_words")
+    spot = _pick(rng, vocab["on_spot"]["yes" if rec["on_spot"][i] else "no"], mess, "value_words")
+    res = rec["resolved_date"][i]
+    resolved = None if pd.isna(res) else _date_text(rng, pd.Timestamp(res).date(), mess, xlsx)
+    ref = rec["referred_to"][i]
+    referred = _pick(rng, vocab["partners"].get(ref, [ref]), mess, "value_words") if ref else None
+    return [seq, date, name, sex, idn, phone, addr, site, case, chan, spot, resolved, referred, None]
+
+
+def _write_xlsx(path: Path, sheets: list[tuple[str, list[list[Any]], list[str]]], extra_empty: bool) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    for name, rows, merges in sheets:
+        ws = wb.create_sheet(name)
+        for m in merges:
+            ws.merged_cells.add(m)
+        for row in rows:
+            ws.append([excel_safe(v) for v in row])
+    if extra_empty:
+        wb.create_sheet("Sheet9")
+    atomic_write(path, wb.save)
+
+
+def _write_csv(path: Path, rows: list[list[Any]]) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    for row in rows:
+        w.writerow(["" if v is None else excel_safe(v) for v in row])
+    atomic_write(path, lambda fh: fh.write(buf.getvalue().encode("utf-8-sig")))
