@@ -176,11 +176,12 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
         for r, cells in chain((x for x in first if x[0] >= layout.data_start), sheet.rows):
             n_read += 1
             rows.add(r, cells)
+        frame = rows.frame()
         problems += rows.problems
         rejected.update(rows.rejected)
         findings.update(rows.findings)
         info.update(read=n_read, used=rows.used, rejected=rows.rejected_rows, blank=rows.blank, subtotal=rows.subtotal)
-        frames.setdefault(k, []).append(rows.frame())
+        frames.setdefault(k, []).append(frame)
     if not frames:
         raise LedgerImportError(file, problems or [_sheet_problem(file, "", "no_header")])
     records = {k: validate_records(pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0], k)

@@ -17,8 +17,8 @@ year band and the sex) and drops the rest while reading; nothing personal leaves
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
+import operator
 import os
 import secrets
 from pathlib import Path
@@ -40,7 +40,7 @@ class LedgerKeyError(VetsimError):
 
 def check_digit(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits."""
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def _birth(digits8: str) -> dt.date | None:
@@ -119,4 +119,4 @@ def load_key(path: Path | None = None, forbidden: tuple[Path, ...] = ()) -> byte
 
 def pseudonym(key: bytes, what: str) -> str:
     """16 hex characters of HMAC-SHA256(key, what): ``what`` is "id:<ID>" or "nb:<name>|<birth date>"."""
-    return hmac.new(key, what.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+    return hmac.digest(key, what.encode("utf-8"), "sha256").hex()[:16]

@@ -1,15 +1,19 @@
-"""One sheet's data rows -> clean records: each row read once, its personal cells used and dropped.
+"""One sheet's data rows -> clean records, column by column; personal cells used once and dropped.
 
-Why streaming: a row's name, ID number and phone number must not outlive the row. Each row is turned
-at once into what the records keep (dates, site, case type, channel, on-the-spot, referral, a
-pseudonym, birth band, sex); every value that cannot be used becomes a :class:`LedgerProblem` naming
-file, sheet, row and column (cell values masked), and the row is rejected or kept with a finding.
-Distinct cell texts are looked up once (:class:`~vetsim.ledger.lookup.Lookups` caches).
+Why by column: a ledger of 100,000 rows holds a few hundred distinct dates, sites and case-type
+words, so each column is factorised and each *distinct* value read once (a date parsed, a site
+looked up, an ID number checked and turned into a pseudonym); rows then take their answers by
+index. Blank, subtotal and repeated header rows are counted as the rows stream in. Every value
+that cannot be used becomes a :class:`LedgerProblem` naming file, sheet, row and column (cell values
+masked), and the row is rejected or kept with a finding. The personal columns (name, ID number,
+birth date; phone and address are never even collected) live only until :meth:`SheetRows.frame`
+has derived the pseudonym, birth band and sex from them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -34,6 +38,9 @@ _DEFAULT_CHANNEL = "visit"
 _SEXES = {"男": "男", "女": "女", "M": "男", "F": "女", "MALE": "男", "FEMALE": "女"}
 _YEAR = re.compile(r"(19|20)\d{2}")
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_EVENT_FIELDS = frozenset({"date", "site", "case_type", "channel", "on_spot", "resolved_date", "referred_to",
+                           "id_number", "name", "birth_date", "sex"})
+_REGISTER_FIELDS = frozenset({"site", "group", "id_number", "name", "birth_date", "sex"})
 
 
 @dataclass(frozen=True)
@@ -73,226 +80,237 @@ def problem(file: str, sheet: str, row: int, column: str, reason: str, rejected:
 
 
 class SheetRows:
-    """Collects the records of one sheet of one kind, row by row."""
+    """Collects the rows of one sheet of one kind, then turns them into records (:meth:`frame`)."""
 
     def __init__(self, file: str, sheet: str, kind: str, layout: Layout, lookups: Lookups,
                  key: Callable[[], bytes], defaults: dict[str, str]):
         self.file, self.sheet, self.kind, self.layout, self.lk = file, sheet, kind, layout, lookups
         self.key, self.defaults = key, defaults
-        self.cols = {f: j for f, j in layout.columns.items() if f != "ignore"}
+        wanted = _EVENT_FIELDS if kind != "register" else _REGISTER_FIELDS
+        self.items = [(f, j) for f, j in layout.columns.items() if f in wanted]
+        self.raw: dict[str, list[Any]] = {}
+        self.cells: list[tuple[Any, ...]] = []
+        self.row_no: list[int] = []
+        self.width = max((j for _, j in self.items), default=0) + 1
+        getter = operator.itemgetter(*(j for _, j in self.items)) if self.items else (lambda row: ())
+        self.pick = getter if len(self.items) != 1 else (lambda row: (row[self.items[0][1]],))
+        self.sub_first = frozenset(w[:1] for w in lookups.subtotal)
         self.events = kind != "register"
-        self.out: dict[str, list[Any]] = {c: [] for c in columns(kind)}
         self.problems: list[LedgerProblem] = []
         self.rejected: Counter[str] = Counter()
         self.findings: Counter[str] = Counter()
         self.blank = self.subtotal = self.used = self.rejected_rows = 0
         self.cell_cap = ledger_limit("cell_chars")
-        self.date_cache: dict[Any, dt.date | None] = {}
+        head = layout.header_key
+        self.head_first = next((h for h in head if h), None)
 
-    # ------------------------------------------------------------------ helpers
-    def _col(self, field: str) -> str:
-        j = self.cols.get(field)
-        return self.layout.names.get(j, field) if j is not None else field
-
-    def _flag(self, row: int, field: str, reason: str, rejected: bool, value: Any = None, **fields: Any) -> None:
-        self.problems.append(problem(self.file, self.sheet, row, self._col(field), reason, rejected, value, **fields))
-        if not rejected:  # rejections are counted per row in add()
-            self.findings[reason] += 1
-
-    def _date(self, value: Any) -> dt.date | None:
-        try:
-            return self.date_cache[value]
-        except KeyError:
-            d = self.date_cache[value] = parse_date(value)
-            return d
-        except TypeError:  # unhashable: never from openpyxl or csv
-            return parse_date(value)
-
+    # ------------------------------------------------------------------ streaming
     def _skip(self, row: tuple[Any, ...]) -> bool:
-        filled = [c for c in row if not is_blank(c)]
-        if not filled:
+        """Blank rows, subtotal rows (合计/小计 in one of the first filled cells) and a repeated header."""
+        seen = 0
+        first = None
+        for c in row:
+            if c is None or c == "" or (type(c) is str and not c.strip()):
+                continue
+            if seen == 0:
+                first = c
+            seen += 1
+            if type(c) is str and c.lstrip()[:1] in self.sub_first:
+                t = c.replace(" ", "").replace("\u3000", "")
+                if t.startswith(self.lk.subtotal):
+                    self.subtotal += 1
+                    return True
+            if seen == 3:
+                break
+        if seen == 0:
             self.blank += 1
             return True
-        heads = [norm(c) for c in filled[:3] if isinstance(c, str)]
-        if any(h.startswith(w) for h in heads for w in self.lk.subtotal):
-            self.subtotal += 1
-            return True
-        if self.layout.header_key and tuple(norm(c) if not is_blank(c) else "" for c in row) == self.layout.header_key:
+        head = self.layout.header_key
+        if self.head_first and type(first) is str and norm(first) == self.head_first \
+                and tuple(norm(c) if not is_blank(c) else "" for c in row[: len(head)]) == head:
             self.subtotal += 1  # the header repeated on a printed page
             return True
         return False
 
-    # ------------------------------------------------------------------ one row
     def add(self, r: int, row: tuple[Any, ...]) -> None:
-        """Read data row number ``r``."""
+        """Take data row number ``r``: only the cells of the fields used are kept (phone, address never)."""
         if self._skip(row):
             return
-        for j, c in enumerate(row):
-            if isinstance(c, str) and len(c) > self.cell_cap:
-                self.problems.append(problem(self.file, self.sheet, r, self.layout.names.get(j, str(j + 1)),
-                                             "cell_too_long", True, max=self.cell_cap))
-                self.rejected["cell_too_long"] += 1
-                self.rejected_rows += 1
-                return
-        v = {f: (row[j] if j < len(row) else None) for f, j in self.cols.items()}
-        reasons: list[str] = []
-        site = self._site(r, v, reasons)
-        if self.events:
-            date = self._event_date(r, v.get("date"), reasons)
-            case_type = self._case_type(r, v, reasons)
-        if reasons:
-            for reason in reasons:
-                self.rejected[reason] += 1
-            self.rejected_rows += 1
-            return
-        person, band, sex = self._person(r, v)
-        o = self.out
-        o["record_id"].append(record_id(self.file, self.sheet, r))
-        o["site_id"].append(site)
-        o["level"].append(self.lk.levels[site])
-        o["person"].append(person)
-        o["birth_band"].append(band)
-        o["sex"].append(sex)
-        o["source_row"].append(r)
-        if self.events:
-            o["date"].append(date.toordinal())
-            o["case_type"].append(case_type)
-            o["channel"].append(self._channel(r, v.get("channel")))
-            o["on_spot"].append(self._on_spot(r, v.get("on_spot")))
-            o["resolved_date"].append(self._resolved(r, v.get("resolved_date"), date))
-            o["referred_to"].append(self._referral(r, v.get("referred_to")))
-        else:
-            g = v.get("group")
-            o["group"].append("" if is_blank(g) else (self.lk.cached("groups", self.lk.groups, norm(g))[0] or ""))
-        self.used += 1
+        if len(row) < self.width:
+            row = tuple(row) + (None,) * (self.width - len(row))
+        self.row_no.append(r)
+        self.cells.append(self.pick(row))
 
-    def _site(self, r: int, v: dict[str, Any], reasons: list[str]) -> str:
-        raw = v.get("site")
-        if is_blank(raw):
-            if "site" in self.defaults:
-                return self.defaults["site"]
-            self._flag(r, "site", "missing_site", True)
-            reasons.append("missing_site")
-            return ""
-        found = self.lk.sites.find(norm(raw))
-        if found is None or found == AMBIGUOUS:
-            reason = "unknown_site" if found is None else "ambiguous_site"
-            self._flag(r, "site", reason, True, raw)
-            reasons.append(reason)
-            return ""
-        return found
+    # ------------------------------------------------------------------ by distinct value
+    def _col(self, field: str) -> str:
+        j = self.layout.columns.get(field)
+        return self.layout.names.get(j, field) if j is not None else field
 
-    def _event_date(self, r: int, raw: Any, reasons: list[str]) -> dt.date:
-        if is_blank(raw):
-            reason = "missing_date"
-        else:
-            d = self._date(raw)
-            if d is not None and DATE_YEARS[0] <= d.year <= DATE_YEARS[1]:
-                return d
-            reason = "bad_date" if d is None else "date_range"
-        self._flag(r, "date", reason, True, first=DATE_YEARS[0], last=DATE_YEARS[1])
-        reasons.append(reason)
-        return dt.date.min
+    def _distinct(self, field: str, read: Callable[[Any], tuple[Any, str | None]], blank: tuple[Any, str | None]
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """(value per row, reason per row or None): ``read`` answers each distinct non-blank cell once."""
+        vals = self.raw.get(field)
+        n = len(self.row_no)
+        if vals is None:
+            return np.full(n, blank[0], dtype=object), np.full(n, blank[1], dtype=object)
+        codes, uniq = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=True)
+        answers = [blank if is_blank(u) else ((None, "cell_too_long") if type(u) is str and len(u) > self.cell_cap
+                                              else read(u)) for u in uniq] + [blank]
+        codes = np.where(codes < 0, len(answers) - 1, codes)
+        value = np.empty(len(answers), dtype=object)
+        reason = np.empty(len(answers), dtype=object)
+        for i, (v, why) in enumerate(answers):
+            value[i], reason[i] = v, why
+        return value[codes], reason[codes]
 
-    def _case_type(self, r: int, v: dict[str, Any], reasons: list[str]) -> str:
-        raw = v.get("case_type")
-        if is_blank(raw):
-            if "case_type" in self.defaults:
-                return self.defaults["case_type"]
-            reason, raw = "missing_case_type", None
-        else:
-            found, _ = self.lk.cached("case_types", self.lk.case_types, norm(raw))
-            if found:
-                return found
-            reason = "unknown_case_type"
-        self._flag(r, "case_type", reason, True, raw)
-        reasons.append(reason)
-        return ""
+    def _lex(self, name: str, lex: Any, fix: Callable[[str | None], str | None] = lambda x: x
+             ) -> Callable[[Any], tuple[Any, str | None]]:
+        def read(u: Any) -> tuple[Any, str | None]:
+            found, _ = self.lk.cached(name, lex, norm(u))
+            return fix(found), None
+        return read
 
-    def _channel(self, r: int, raw: Any) -> str:
-        default = self.defaults.get("channel", _DEFAULT_CHANNEL)
-        if is_blank(raw):
-            return default
-        found, _ = self.lk.cached("channels", self.lk.channels, norm(raw))
-        if found == "hotline" and self.kind != "petitions":
-            found = "phone"
+    def _site(self, u: Any) -> tuple[Any, str | None]:
+        found = self.lk.sites.find(norm(u))
         if found is None:
-            self._flag(r, "channel", "unknown_channel", False, raw, default=default)
-            return default
-        return found
+            return None, "unknown_site"
+        return (None, "ambiguous_site") if found == AMBIGUOUS else (found, None)
 
-    def _on_spot(self, r: int, raw: Any) -> bool:
-        if is_blank(raw):
-            return False
-        found, _ = self.lk.cached("on_spot", self.lk.on_spot, norm(raw))
-        if found is None:
-            self._flag(r, "on_spot", "unknown_on_spot", False)
-        return found == "yes"
+    @staticmethod
+    def _date(u: Any) -> tuple[Any, str | None]:
+        d = parse_date(u)
+        if d is None:
+            return None, "bad_date"
+        if not DATE_YEARS[0] <= d.year <= DATE_YEARS[1]:
+            return None, "date_range"
+        return d.toordinal(), None
 
-    def _resolved(self, r: int, raw: Any, date: dt.date) -> int | None:
-        if is_blank(raw):
-            return None
-        d = self._date(raw)
-        if d is None or d < date or d.year > DATE_YEARS[1]:
-            self._flag(r, "resolved_date", "bad_resolved_date", False)
-            return None
-        return d.toordinal()
+    def _person_of(self, u: Any) -> tuple[Any, str | None]:
+        text = str(int(u)) if isinstance(u, (int, float)) and not isinstance(u, bool) and float(u).is_integer() \
+            else norm(u)
+        id18, old = normalise_id(text)
+        if id18 is None:
+            return None, "invalid_id"
+        year, sex = id_facts(id18)
+        return (pseudonym(self.key(), "id:" + id18), birth_band(year), sex), ("old_id" if old else None)
 
-    def _referral(self, r: int, raw: Any) -> str:
-        if is_blank(raw):
-            return ""
-        found, _ = self.lk.cached("partners", self.lk.partners, norm(raw))
-        if found is None:
-            self._flag(r, "referred_to", "unknown_referral", False, raw)
-            return ""
-        return found
+    def _note(self, idx: np.ndarray, field: str, reason: str, rejected: bool, show: bool, **fields: Any) -> None:
+        raw = self.raw.get(field)
+        for i in idx:
+            value = raw[i] if show and raw is not None else None
+            self.problems.append(problem(self.file, self.sheet, self.row_no[i], self._col(field), reason, rejected,
+                                         value, **fields))
+        (self.rejected if rejected else self.findings)[reason] += len(idx)
 
-    def _person(self, r: int, v: dict[str, Any]) -> tuple[str, str, str]:
-        """(pseudonym, birth band, sex) from the ID number, else name + birth date; nothing personal kept."""
-        raw_id = v.get("id_number")
-        if not is_blank(raw_id):
-            text = str(int(raw_id)) if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) \
-                and float(raw_id).is_integer() else norm(raw_id)
-            id18, old = normalise_id(text)
-            if id18 is not None:
-                if old:
-                    self._flag(r, "id_number", "old_id", False)
-                year, sex = id_facts(id18)
-                return pseudonym(self.key(), "id:" + id18), birth_band(year), sex
-            self._flag(r, "id_number", "invalid_id", False)
-        raw_birth = v.get("birth_date")
-        born = None if is_blank(raw_birth) else parse_date(raw_birth)
-        year = born.year if born else None
-        if year is None and isinstance(raw_birth, str):
-            m = _YEAR.search(norm(raw_birth))
-            year = int(m.group()) if m else None
-        raw_sex = v.get("sex")
-        sex = "" if is_blank(raw_sex) else _SEXES.get(norm(raw_sex), "")
-        name = v.get("name")
-        person = "" if is_blank(name) or born is None else pseudonym(self.key(), f"nb:{norm(name)}|{born.isoformat()}")
-        return person, birth_band(year), sex
+    def _check(self, field: str, reason: np.ndarray, reject: np.ndarray, rejected: bool, show: bool = False,
+               **fields: Any) -> None:
+        has = np.array([r is not None for r in reason], dtype=bool)
+        for why in sorted({r for r in reason[has]}):
+            idx = np.flatnonzero(reason == why)
+            self._note(idx, field, why, rejected or why == "cell_too_long", show and why != "cell_too_long",
+                       first=DATE_YEARS[0], last=DATE_YEARS[1], max=self.cell_cap,
+                       default=self.defaults.get("channel", _DEFAULT_CHANNEL), **fields)
+            if rejected or why == "cell_too_long":
+                reject[idx] = True
 
     # ------------------------------------------------------------------ the frame
     def frame(self) -> pd.DataFrame:
-        """The records of this sheet, in the schema of its kind."""
-        o = self.out
-        n = len(o["record_id"])
-        o["kind"] = [self.kind] * n
-        o["source_file"] = [self.file] * n
-        o["source_sheet"] = [self.sheet] * n
+        """The records of this sheet (schema of its kind); problems and counts are filled in on the way."""
+        n = len(self.row_no)
+        cols = list(zip(*self.cells)) if self.cells else [()] * len(self.items)
+        self.raw = {f: list(c) for (f, _), c in zip(self.items, cols)}
+        self.cells.clear()
+        del cols
+        reject = np.zeros(n, dtype=bool)
+        missing_site = (self.defaults["site"], None) if "site" in self.defaults else (None, "missing_site")
+        site, why = self._distinct("site", self._site, missing_site)
+        self._check("site", why, reject, True, show=True)
         data: dict[str, Any] = {}
+        if self.events:
+            date, why = self._distinct("date", self._date, (None, "missing_date"))
+            self._check("date", why, reject, True)
+            blank_ct = (self.defaults["case_type"], None) if "case_type" in self.defaults else (None, "missing_case_type")
+            ct, why = self._distinct("case_type", self._lex("case_types", self.lk.case_types), blank_ct)
+            why = np.where((ct == None) & (why == None), "unknown_case_type", why)  # noqa: E711 - elementwise
+            self._check("case_type", why, reject, True, show=True)
+        keep = np.flatnonzero(~reject)
+        self.rejected_rows = int(reject.sum())
+        self._keep(keep)
+        site = site[keep]
+        if self.events:
+            data.update(self._event_columns(date[keep].astype(np.int64), ct[keep]))
+        else:
+            grp, _ = self._distinct("group", self._lex("groups", self.lk.groups, lambda g: g or ""), ("", None))
+            data["group"] = grp
+        person, band, sex = self._persons()
+        m = len(keep)
+        data.update(record_id=[record_id(self.file, self.sheet, r) for r in self.row_no], kind=[self.kind] * m,
+                    site_id=site, level=[self.lk.levels[s] for s in site], person=person, birth_band=band, sex=sex,
+                    source_file=[self.file] * m, source_sheet=[self.sheet] * m, source_row=self.row_no)
+        self.used = m
+        self.problems.sort(key=lambda p: p.row)
+        out = {}
         for c, t in columns(self.kind).items():
-            vals = o[c]
-            if t == "datetime":
-                missing = np.array([x is None for x in vals], dtype=bool)
-                arr = np.array([_EPOCH_ORDINAL if x is None else x for x in vals], dtype=np.int64) - _EPOCH_ORDINAL
-                days = arr.astype("datetime64[D]").astype("datetime64[ns]")
-                days[missing] = np.datetime64("NaT")
-                data[c] = pd.Series(days, dtype="datetime64[ns]")
-            elif t == "bool":
-                data[c] = pd.Series(np.array(vals, dtype=bool))
-            elif t == "int":
-                data[c] = pd.Series(np.array(vals, dtype=np.int64))
-            else:
-                data[c] = pd.Series(vals, dtype=object)
-        return pd.DataFrame(data)
+            v = data[c]
+            out[c] = (pd.Series(np.asarray(v, dtype=bool)) if t == "bool" else
+                      pd.Series(np.asarray(v, dtype=np.int64)) if t == "int" else
+                      v if t == "datetime" else pd.Series(list(v), dtype=object))
+        self.raw.clear()
+        return pd.DataFrame(out)
+
+    def _keep(self, keep: np.ndarray) -> None:
+        """Drop the rejected rows from the collected cells."""
+        self.row_no = [self.row_no[i] for i in keep]
+        for f in self.raw:
+            col = self.raw[f]
+            self.raw[f] = [col[i] for i in keep]
+
+    def _event_columns(self, date: np.ndarray, ct: np.ndarray) -> dict[str, Any]:
+        n = len(date)
+        default = self.defaults.get("channel", _DEFAULT_CHANNEL)
+        fix = (lambda c: c) if self.kind == "petitions" else (lambda c: "phone" if c == "hotline" else c)
+        chan, _ = self._distinct("channel", self._lex("channels", self.lk.channels, fix), (default, None))
+        self._check("channel", np.where(chan == None, "unknown_channel", None), np.zeros(n, bool), False, show=True)  # noqa: E711
+        chan = np.where(chan == None, default, chan)  # noqa: E711
+        spot, _ = self._distinct("on_spot", self._lex("on_spot", self.lk.on_spot), ("no", None))
+        self._check("on_spot", np.where(spot == None, "unknown_on_spot", None), np.zeros(n, bool), False)  # noqa: E711
+        res, why = self._distinct("resolved_date", self._date, (None, None))
+        res = np.array([-1 if v is None else v for v in res], dtype=np.int64)
+        why = np.where(((res >= 0) & (res < date)) | (why != None), "bad_resolved_date", None)  # noqa: E711
+        self._check("resolved_date", why, np.zeros(n, bool), False)
+        res[why != None] = -1  # noqa: E711
+        ref, _ = self._distinct("referred_to", self._lex("partners", self.lk.partners), ("", None))
+        self._check("referred_to", np.where(ref == None, "unknown_referral", None), np.zeros(n, bool), False, show=True)  # noqa: E711
+        ref = np.where(ref == None, "", ref)  # noqa: E711
+        return {"date": _days(date), "case_type": ct, "channel": chan, "on_spot": spot == "yes",
+                "resolved_date": _days(res), "referred_to": ref}
+
+    def _persons(self) -> tuple[list[str], list[str], list[str]]:
+        """Pseudonym, birth band and sex per kept row: from the ID number, else name + birth date."""
+        n = len(self.row_no)
+        ids, why = self._distinct("id_number", self._person_of, (None, None))
+        self._check("id_number", why, np.zeros(n, bool), False)
+        person, band, sex = [""] * n, [""] * n, [""] * n
+        names, births, sexes = self.raw.get("name"), self.raw.get("birth_date"), self.raw.get("sex")
+        for i in range(n):
+            if ids[i] is not None:
+                person[i], band[i], sex[i] = ids[i]
+                continue
+            born = None if births is None or is_blank(births[i]) else parse_date(births[i])
+            year = born.year if born else None
+            if year is None and births is not None and isinstance(births[i], str):
+                m = _YEAR.search(norm(births[i]))
+                year = int(m.group()) if m else None
+            band[i] = birth_band(year)
+            sex[i] = "" if sexes is None or is_blank(sexes[i]) else _SEXES.get(norm(sexes[i]), "")
+            if names is not None and not is_blank(names[i]) and born is not None:
+                person[i] = pseudonym(self.key(), f"nb:{norm(names[i])}|{born.isoformat()}")
+        return person, band, sex
+
+
+def _days(ordinals: np.ndarray) -> pd.Series:
+    """datetime64[ns] from proleptic ordinals (negative: NaT)."""
+    arr = np.asarray(ordinals, dtype=np.int64)
+    out = (arr - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[ns]")
+    out[arr < 0] = np.datetime64("NaT")
+    return pd.Series(out, dtype="datetime64[ns]")

@@ -25,7 +25,9 @@ _MAX_SERIAL = 2_958_465  # 9999-12-31
 
 def is_blank(value: Any) -> bool:
     """An empty cell: None, or text of white space only (full-width spaces included)."""
-    return value is None or (isinstance(value, str) and not value.strip() and not value.replace("\u3000", "").strip())
+    if value is None or value == "":
+        return True
+    return type(value) is str and not value.strip()  # str.strip() also removes full-width spaces (U+3000)
 
 
 def _serial(days: float) -> dt.date | None:
