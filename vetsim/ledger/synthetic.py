@@ -211,7 +211,7 @@ def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: in
     events = kind != "register"
     # fake people: one per distinct pseudonym (records of one person share name, ID, phone, address)
     people: dict[str, tuple[str, str, str, str, dt.date]] = {}
-    townships = [s.name_zh for s in scenario.sites if s.level == "township"] or ["城关镇"]
+    townships = [s.name_zh.replace("退役军人服务站", "") for s in scenario.sites if s.level == "township"] or ["城关镇"]
     for who, band, sex in zip(records["person"], records["birth_band"], records["sex"]):
         if who and who not in people:
             born = _born(rng, band)

@@ -1,0 +1,54 @@
+"""``vetsim ledger import FILE --scenario S --out DIR [--kind K] [--mapping MAP.yaml] [--lang en]``.
+
+Prints the import summary (rows read, used, rejected by reason, the first problems) in the user's
+language and writes the records and the full problem list as one output folder. Exit code 0 when
+the file was imported (rejected rows are listed in the summary and problems.csv, not an error), 2
+when nothing could be imported or the input was refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, Callable
+
+from ..cli import bi
+from ..wording import both, tr
+from .records import KINDS
+
+__all__ = ["register"]
+
+
+def _b(key: str) -> Any:
+    return bi(*both(key))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..files import check_output_target, display_path
+    from .importer import import_ledger, write_import
+    from .mapping import load_mapping
+
+    check_output_target(args.out, "folder", args.force)  # before reading the file, not after
+    mapping = load_mapping(args.mapping)
+    result = import_ledger(args.file, args.scenario, kind=args.kind, mapping=mapping, out=args.out)
+    print(result.text(args.lang))
+    out = write_import(result, args.out, force=args.force, lang=args.lang)
+    print(tr("ledger.summary.written", args.lang, path=display_path(out)))
+    return 0
+
+
+def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add ``ledger import`` to the ``vetsim`` command line."""
+    group = subparsers.add_parser("ledger", help=_b("ledger.cli.group"), description=_b("ledger.cli.group_desc"))
+    lang = getattr(group, "lang", "zh")
+    sub = group.add_subparsers(dest="ledger_command", required=True, metavar=bi("操作", "ACTION").pick(lang),
+                               help=_b("ledger.cli.action"))
+    p = sub.add_parser("import", help=_b("ledger.cli.import"), description=_b("ledger.cli.import_desc"))
+    p.add_argument("file", metavar=bi("文件", "FILE").pick(lang), help=_b("ledger.cli.file"))
+    p.add_argument("--scenario", required=True, metavar=bi("情景", "SCENARIO").pick(lang),
+                   help=_b("ledger.cli.scenario"))
+    p.add_argument("--out", required=True, metavar=bi("文件夹", "DIR").pick(lang), help=_b("ledger.cli.out"))
+    p.add_argument("--kind", choices=KINDS, default=None, help=_b("ledger.cli.kind"))
+    p.add_argument("--mapping", default=None, metavar="MAP.yaml", help=_b("ledger.cli.mapping"))
+    p.add_argument("--force", action="store_true", help=_b("ledger.cli.force"))
+    add_common(p)
+    p.set_defaults(handler=_run)
