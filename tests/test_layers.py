@@ -21,6 +21,7 @@ ALLOWED = {
     "sim": {"scenario", "work"},
     "staffing": {"scenario", "work", "fiscal"},
     "fiscal": {"scenario"},
+    "ledger": {"scenario"},
     "charts": {"scenario", "work", "sim", "staffing", "fiscal"},
     "brief": {"scenario", "work", "sim", "staffing", "fiscal", "charts", "cache"},
 }
