@@ -14,8 +14,8 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def test_the_three_notebooks_exist():
-    assert [p.name for p in NOTEBOOKS] == ["01_staffing.ipynb", "02_budget.ipynb", "03_dashboard.ipynb"]
+def test_the_four_notebooks_exist():
+    assert [p.name for p in NOTEBOOKS] == ["01_staffing.ipynb", "02_budget.ipynb", "03_dashboard.ipynb", "04_ledger.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,4 +1,5 @@
-"""Widget apps for notebooks and the Voilà dashboard: staffing explorer, budget explorer, meeting dashboard.
+"""Widget apps for notebooks and the Voilà dashboard: staffing explorer, budget explorer, meeting dashboard,
+ledger import.
 
 Apps are classes that hold their widgets and their current result; callbacks call the model and
 lay out what comes back. Inputs are declared as data (``FieldSpec``), and every callback runs
@@ -9,6 +10,7 @@ from .budget_app import BUDGET_FIELDS, BudgetExplorer, fiscal_variant
 from .common import App, ErrorPanel
 from .dashboard import CARD_KEYS, DASHBOARD_FIELDS, MeetingDashboard
 from .fields import FieldSpec, InputError, build_widget, read_field, read_fields
+from .ledger_app import LedgerImporter
 from .overlay import OverlayError, save_overlay
 from .safe import SafeRunner, message_for
 from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
@@ -19,6 +21,7 @@ __all__ = [
     "StaffingExplorer",
     "BudgetExplorer",
     "MeetingDashboard",
+    "LedgerImporter",
     "DASHBOARD_FIELDS",
     "CARD_KEYS",
     "App",
