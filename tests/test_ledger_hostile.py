@@ -109,3 +109,11 @@ def test_formulas_are_not_evaluated(sample, tmp_path):
     path = _xlsx(tmp_path / "f.xlsx", [["来访日期", "接待单位", "来访事由"], ["=TODAY()", "城东", "=A1"]])
     res = import_ledger(path, sample, kind="visits")
     assert res.frame().empty and {p.reason for p in res.problems} == {"missing_date", "missing_case_type"}
+
+
+def test_readme_lists_the_ledger_limits():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, lim in ledger_limits.LEDGER_LIMITS.items():
+        assert f"| `{name}` | {lim.value:,.0f} | {lim.what_zh} / {lim.what_en} |" in readme, name
