@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from tests.ledger_support import ledger_key, rendered  # noqa: F401
+from tests.ledger_support import ledger_key  # noqa: F401 - autouse fixture: the key in a scratch folder
 from vetsim.cli import main
 from vetsim.errors import VetsimError
 from vetsim.ledger import import_ledger

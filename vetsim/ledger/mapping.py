@@ -124,8 +124,10 @@ def _read_yaml(path: Path) -> Any:
     problems: list[Any] = []
     try:
         data = _parse_yaml(path.read_text(encoding="utf-8-sig"), shown, problems)
-    except (UnicodeDecodeError, Exception) as exc:  # noqa: BLE001 - yaml errors of any kind become one message
-        raise MappingError.of("ledger.mapping_yaml", file=shown, detail=type(exc).__name__) from None
+    except Exception as exc:  # noqa: BLE001 - undecodable text and YAML errors of any kind become one message
+        mark = getattr(exc, "problem_mark", None)
+        detail = f"{type(exc).__name__}" + (f" (line {mark.line + 1}, column {mark.column + 1})" if mark else "")
+        raise MappingError.of("ledger.mapping_yaml", file=shown, detail=detail) from None
     if data is _INVALID:
         zh = "\n".join(p.text("zh") for p in problems)
         en = "\n".join(p.text("en") for p in problems)
