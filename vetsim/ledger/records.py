@@ -9,6 +9,15 @@ pseudonymised records. Each kind is one pandas DataFrame (written as Parquet):
 * ``register`` (信息采集, the veterans' register per village) is one row per person, with
   ``REGISTER_COLUMNS``.
 
+How the import fills the event columns: ``date`` is the day the matter was received; ``site_id``
+the receiving site (a ledger without a site column takes the site its title names; a petition
+ledger without one, the county center); ``case_type`` a case type id of the scenario (a petition
+ledger without a case-type column gives the scenario's petition type, ``is_petition``);
+``channel`` is ``visit`` when the ledger has no channel column or leaves the cell empty, and a
+``hotline`` word in a visits or cases ledger counts as ``phone``; ``on_spot`` is False for an empty
+cell; ``resolved_date`` is NaT while open (or when the ledger's date is unreadable or before
+``date``: a finding); ``referred_to`` a partner id of the scenario or "".
+
 No column holds a name, an ID number, a phone number or an address: ``person`` is a keyed
 pseudonym (16 hex characters, or "" when the row gave nothing to derive one from), ``birth_band``
 and ``sex`` are what planning needs of the person. ``validate_records(df, kind)`` checks columns,
