@@ -18,7 +18,7 @@ __all__ = ["LEDGER_LIMITS", "ledger_limit", "check_ledger_limit", "DATE_YEARS", 
 
 LEDGER_LIMITS: dict[str, Limit] = {
     "file_bytes": Limit(100_000_000, tr("ledger.limit.file_bytes", "zh"), tr("ledger.limit.file_bytes", "en")),
-    "unzipped_bytes": Limit(400_000_000, tr("ledger.limit.unzipped_bytes", "zh"),
+    "unzipped_bytes": Limit(200_000_000, tr("ledger.limit.unzipped_bytes", "zh"),
                             tr("ledger.limit.unzipped_bytes", "en")),
     "sheets": Limit(100, tr("ledger.limit.sheets", "zh"), tr("ledger.limit.sheets", "en")),
     "rows": Limit(1_000_000, tr("ledger.limit.rows", "zh"), tr("ledger.limit.rows", "en")),
