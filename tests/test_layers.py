@@ -23,6 +23,8 @@ ALLOWED = {
     "fiscal": {"scenario"},
     "charts": {"scenario", "work", "sim", "staffing", "fiscal"},
     "brief": {"scenario", "work", "sim", "staffing", "fiscal", "charts", "cache"},
+    "ledgerfit": {"scenario", "work"},
+    "backtest": {"scenario", "work", "sim", "charts", "ledgerfit", "cache"},
 }
 EXCEPTIONS = {("staffing/simcheck.py", "sim")}
 
