@@ -3,7 +3,7 @@
 * :func:`validate`: the fitted overlay simulated over the ledgers' own window (same start date, same
   months), each replication's cases turned into records and measured like the observed ones; per
   level x case type the observed value beside the simulated mean and its 95% interval
-  (:func:`vetsim.stats.t_interval`) and the 2.5-97.5% range of the replications.
+  (:func:`vetsim.stats.t_interval`) and the 95% prediction interval of one more run (Student t).
 * :func:`backtest`: fit on the first ``fit_months`` months, predict every later month's matters per
   level x case type, and count the observed months inside the 90% prediction interval. The
   prediction is the model's arrival process (Poisson counts of yearly volume x monthly share) with
@@ -22,7 +22,7 @@ import pandas as pd
 from ..ledgerfit.fit import fit_ledger, period_of
 from ..ledgerfit.matters import matters
 from ..scenario import Scenario
-from ..stats import t_interval
+from ..stats import t_interval, t_quantile
 from .draw import records_from_results, simulate_years
 from .measures import measures, month_labels
 
@@ -49,7 +49,9 @@ def validate(records: Mapping[str, pd.DataFrame], fitted: Scenario, replications
         x = g["value"].to_numpy(float)
         mean, lo, hi = t_interval(x)
         ok = x[~np.isnan(x)]
-        r_lo, r_hi = (np.quantile(ok, 0.025), np.quantile(ok, 0.975)) if len(ok) else (np.nan, np.nan)
+        # 95% prediction interval of one more run (one more year of records): mean +- t s sqrt(1 + 1/n)
+        half = t_quantile(0.975, len(ok) - 1) * ok.std(ddof=1) * np.sqrt(1 + 1 / len(ok)) if len(ok) > 1 else np.nan
+        r_lo, r_hi = max(mean - half, 0.0), mean + half
         rows.append((*key, mean, lo, hi, r_lo, r_hi))
     s = pd.DataFrame(rows, columns=[*keys, "simulated", "ci_low", "ci_high", "range_low", "range_high"])
     out = obs.merge(s, on=keys, how="outer")

@@ -60,9 +60,10 @@ def overlay_tables(fit: LedgerFit, base: Scenario) -> tuple[list[list[str]], dic
         n = int(vol["n"]) if vol is not None else 0
         est, se = (float(vol["estimate"]), float(vol["se"])) if vol is not None else (0.0, 1.0 / fit.years)
         pat = _pattern(monthly[(r.level, r.case_type)]) if (r.level, r.case_type) in monthly else list(r.seasonality)
-        share, share_se = (f"{float(res['estimate']):.4f}", f"{float(res['se']):.4f}") if res is not None and res["n"] > 0 else ("", "")
+        has = res is not None and res["n"] > 0
+        share, share_se = (f"{float(res['estimate']):.4f}", f"{float(res['se']):.4f}") if has else (f"{r.resolved_here_share:g}", "")
         zh, en = both("calibration.source_row", label=fit.label, n=f"{n:,}", se=f"{se:,.1f}",
-                      share=(f"{float(res['estimate']):.3f} ± {float(res['se']):.3f}" if res is not None else "-"))
+                      share=(f"{float(res['estimate']):.3f} ± {float(res['se']):.3f}" if has else "-"))
         load.append([r.case_type, r.level, f"{est:.2f}", f"{se:.2f}", *(f"{v:.6f}" for v in pat),
                      share, share_se, f"{zh} / {en}"])
     cts: dict = {}
