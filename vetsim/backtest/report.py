@@ -47,13 +47,18 @@ class CalibrationReport:
     backtest: Backtest | None
     replications: int
     lang: str = "zh"
-    _figs: dict[str, Figure] = field(default_factory=dict, repr=False)
+    _figs: dict[str, dict[str, Figure]] = field(default_factory=dict, repr=False)  # per language, drawn once
 
     def source(self, lang: str) -> str:
         return tr("calibration.report_source", lang, label=self.fit.label, reps=self.replications)
 
     def figures(self, lang: str | None = None) -> dict[str, Figure]:
         lang = check_lang(lang or self.lang)
+        if lang not in self._figs:
+            self._figs[lang] = self._draw(lang)
+        return self._figs[lang]
+
+    def _draw(self, lang: str) -> dict[str, Figure]:
         src = self.source(lang)
         figs: dict[str, Figure] = {}
         for lv in ("village", "township", "county_center"):
