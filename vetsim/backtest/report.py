@@ -100,10 +100,23 @@ class CalibrationReport:
             tr("calibration.col_ci_high", lang): c["ci_high"].round(3),
         })
 
+    def backtest_table(self, lang: str) -> pd.DataFrame:
+        """The back-test's monthly predictions with labels in ``lang``."""
+        b = self.backtest.table if self.backtest is not None else pd.DataFrame(
+            columns=["level", "case_type", "month", "observed", "predicted", "low", "high", "inside"])
+        return pd.DataFrame({
+            tr("level", lang): [level_label(v, lang) for v in b["level"]],
+            tr("case_type", lang): [ct_label(self.scenario, v, lang) for v in b["case_type"]],
+            tr("calibration.col_month", lang): b["month"], tr("calibration.observed", lang): b["observed"],
+            tr("calibration.col_predicted", lang): b["predicted"].round(2),
+            tr("calibration.col_pi_low", lang): b["low"], tr("calibration.col_pi_high", lang): b["high"],
+            tr("calibration.col_inside", lang): [tr("calibration.yes" if v else "calibration.no", lang) for v in b["inside"]]})
+
     def fit_table(self, lang: str) -> pd.DataFrame:
         t = self.fit.table
         return pd.DataFrame({
-            tr("calibration.col_parameter", lang): t["parameter"], tr("level", lang): t["level"],
+            tr("calibration.col_parameter", lang): [tr(f"calibration.param.{p}", lang) for p in t["parameter"]],
+            tr("level", lang): [level_label(v, lang) if v else "" for v in t["level"]],
             tr("calibration.col_site", lang): t["site_id"], tr("case_type", lang): t["case_type"],
             tr("calibration.col_what", lang): t["what"], tr("calibration.col_estimate", lang): t["estimate"].round(4),
             tr("calibration.col_se", lang): t["se"].round(4), "n": t["n"], tr("calibration.col_source", lang): t["source"]})
@@ -161,39 +174,28 @@ class CalibrationReport:
             excel_safe_frame(self.measures_table(lang)).to_excel(xw, sheet_name=tr("calibration.sheet_measures", lang), index=False)
             excel_safe_frame(self.fit_table(lang)).to_excel(xw, sheet_name=tr("calibration.sheet_fit", lang), index=False)
             if self.backtest is not None:
-                excel_safe_frame(self.backtest.table).to_excel(xw, sheet_name=tr("calibration.sheet_backtest", lang), index=False)
+                excel_safe_frame(self.backtest_table(lang)).to_excel(xw, sheet_name=tr("calibration.sheet_backtest", lang), index=False)
         fh.write(buf.getvalue())
 
 
 _HTML = """<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
  body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
         margin: 1.5em auto; max-width: 1400px; color: #111; font-size: 17px; }}
- h1 {{ font-size: 1.6em; }}
- ul {{ line-height: 1.6; }}
- table {{ border-collapse: collapse; width: 100%; font-size: .9em; }}
+ h1 {{ font-size: 1.6em; }} ul {{ line-height: 1.6; }} figure {{ margin: 0; }} img {{ width: 100%; height: auto; }}
+ table {{ border-collapse: collapse; width: 100%; font-size: .9em; }} thead th {{ background: #e8e8e8; }}
  th, td {{ border: 1px solid #bbb; padding: .3em .5em; text-align: right; }}
- thead th {{ background: #e8e8e8; }}
  .charts {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(620px, 1fr)); gap: 1em; margin: 1.5em 0; }}
- figure {{ margin: 0; }}
- img {{ width: 100%; height: auto; }}
  footer {{ margin-top: 1em; color: #555; font-size: .85em; }}
-</style>
-</head>
+</style></head>
 <body>
 <h1>{title}</h1>
 <ul>{points}</ul>
-<div class="charts">
-{charts}
-</div>
+<div class="charts">{charts}</div>
 <h2>{heading}</h2>
 {table}
 <footer>{source}</footer>
-</body>
-</html>
+</body></html>
 """
