@@ -48,7 +48,7 @@ def volume_figure(compare: pd.DataFrame, scenario: Scenario, level: str, lang: s
         axes = fig.subplots(2, 3, squeeze=False).ravel()
         for ax, ct in zip(axes, cts):
             g = v[v["case_type"] == ct].sort_values("month")
-            x = pd.to_datetime(g["month"] + "-01")
+            x = _month_axis(ax, list(g["month"]), lang)
             ax.fill_between(x, g["range_low"], g["range_high"], color=BASELINE_COLOUR, alpha=0.15, lw=0,
                             label=tr("calibration.sim_range", lang))
             ax.fill_between(x, g["ci_low"], g["ci_high"], color=BASELINE_COLOUR, alpha=0.35, lw=0,
@@ -58,7 +58,6 @@ def volume_figure(compare: pd.DataFrame, scenario: Scenario, level: str, lang: s
             ax.set_title(ct_label(scenario, ct, lang), fontsize="medium")
             ax.set_ylim(bottom=0)
             ax.tick_params(axis="x", labelrotation=45, labelsize="small")
-            ax.xaxis.set_major_formatter(_month_formatter(lang))
         for ax in axes[len(cts):]:
             ax.set_visible(False)
         axes[0].legend(loc="upper left", fontsize="x-small")
@@ -67,15 +66,15 @@ def volume_figure(compare: pd.DataFrame, scenario: Scenario, level: str, lang: s
     return fig
 
 
-def _month_formatter(lang: str):
-    import matplotlib.dates as mdates
-    from matplotlib.ticker import FuncFormatter
-
-    def fmt(v: float, _pos: int) -> str:
-        d = mdates.num2date(v)
-        return (f"{d.year % 100:02d}年{d.month}月" if lang == "zh" else d.strftime("%b %y"))
-
-    return FuncFormatter(fmt)
+def _month_axis(ax, months: list[str], lang: str) -> np.ndarray:
+    """Positions 0..n-1 for 'YYYY-MM' months, quarterly tick labels ('27年4月' / 'Apr 27'); plain
+    numbers instead of a date axis (its automatic locator is slow)."""
+    x = np.arange(len(months))
+    ticks = [i for i, m in enumerate(months) if int(m[5:]) in (1, 4, 7, 10)]
+    names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    ax.set_xticks(ticks, [f"{m[2:4]}年{int(m[5:])}月" if lang == "zh" else f"{names[int(m[5:]) - 1]} {m[2:4]}"
+                          for m in (months[i] for i in ticks)])
+    return x
 
 
 def shares_figure(compare: pd.DataFrame, scenario: Scenario, measure: str, lang: str, source: str) -> Figure:
@@ -118,14 +117,13 @@ def backtest_figure(table: pd.DataFrame, scenario: Scenario, coverage: float, fi
             cts = list(g.groupby("case_type")["observed"].sum().sort_values(ascending=False).index[:4])
             for i, ct in enumerate(cts):
                 h = g[g["case_type"] == ct].sort_values("month")
-                x = pd.to_datetime(h["month"] + "-01")
+                x = _month_axis(ax, list(h["month"]), lang)
                 colour = list(OKABE_ITO.values())[1 + i]
                 ax.fill_between(x, h["low"], h["high"], color=colour, alpha=0.25, lw=0)
                 ax.plot(x, h["observed"], "o-", color=colour, lw=1.2, label=ct_label(scenario, ct, lang))
             ax.set_title(level_label(lv, lang), fontsize="medium")
             ax.set_ylim(bottom=0)
             ax.tick_params(axis="x", labelrotation=45, labelsize="small")
-            ax.xaxis.set_major_formatter(_month_formatter(lang))
             ax.legend(loc="upper left", fontsize="x-small")
         fig.suptitle(tr("calibration.chart_backtest", lang, coverage=f"{coverage:.0%}", fit_end=fit_end.isoformat()))
         add_source_line(fig, _source(scenario, lang, source), lang, size=9)
