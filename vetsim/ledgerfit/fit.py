@@ -104,6 +104,7 @@ def fit_ledger(records: Mapping[str, pd.DataFrame], scenario: Scenario, start: d
     if end is not None:
         m = m[m["date"] < pd.Timestamp(end)]
     _check(m, scenario)
+    m = m.assign(level=m["site_id"].map({s.site_id: s.level for s in scenario.sites}))  # the scenario's level of each site
     p0, p1 = period_of(m)
     start, end = start or p0, end or p1
     years = (end - start).days / 365.0

@@ -55,8 +55,14 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
             problems.append(both("calibration.records_too_many", file=path.name, most=f"{MAX_RECORDS:,}"))
             continue
         if kind != "register":
-            df["date"] = pd.to_datetime(df["date"])
-            df["resolved_date"] = pd.to_datetime(df["resolved_date"])
+            for col, required in (("date", True), ("resolved_date", False)):
+                text = df[col]
+                parsed = pd.to_datetime(text, errors="coerce")
+                bad = parsed.isna() & (text.notna() & (text.astype(str).str.strip() != "") if not required else True)
+                if bad.any():
+                    rows = ", ".join(str(r) for r in df.loc[bad, "source_row"].head(5))
+                    problems.append(both("calibration.records_dates", file=path.name, column=col, n=int(bad.sum()), rows=rows))
+                df[col] = parsed
             df["on_spot"] = df["on_spot"].astype(str).str.lower().isin(["true", "1"]) if df["on_spot"].dtype != bool else df["on_spot"]
         out[kind] = df[list(cols)]
     if problems:
