@@ -24,6 +24,8 @@ ALLOWED = {
     "ledger": {"scenario"},
     "charts": {"scenario", "work", "sim", "staffing", "fiscal"},
     "brief": {"scenario", "work", "sim", "staffing", "fiscal", "charts", "cache"},
+    "ledgerfit": {"scenario", "work", "ledger"},
+    "backtest": {"scenario", "work", "sim", "charts", "ledger", "ledgerfit", "cache"},
 }
 EXCEPTIONS = {("staffing/simcheck.py", "sim")}
 

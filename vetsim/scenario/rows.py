@@ -141,6 +141,10 @@ class CaseloadRow(Frozen):
     m11: float = Field(ge=0)
     m12: float = Field(ge=0)
     source: str = Field(min_length=1)
+    # uncertainty of a fitted number (e.g. from the bureau's ledgers, ``vetsim calibrate --ledger``): its
+    # standard error; the simulation draws the number per replication when given (see ``sim.streams``)
+    yearly_volume_se: Annotated[float | None, Opt] = Field(default=None, ge=0)  # cases/year
+    resolved_here_share_se: Annotated[float | None, Opt] = Field(default=None, ge=0, le=0.5)  # share
 
     @property
     def seasonality(self) -> tuple[float, ...]:

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import cliargs
 from ..cli import add_scenario_arg, bi
 
-__all__ = ["register", "format_kpis", "format_work"]
+__all__ = ["register", "format_kpis", "format_work", "yearbook_calibration"]
 
 _LEVELS = {"all": ("全县", "All levels"), "county_center": ("县级服务中心", "County center"),
            "township": ("乡镇（街道）服务站", "Township stations"), "village": ("村（社区）服务站", "Village stations"),
@@ -122,7 +122,9 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _calibrate(args: argparse.Namespace) -> int:
+def yearbook_calibration(args: argparse.Namespace) -> int:
+    """``vetsim calibrate SCENARIO`` without ``--ledger``: the yearbook figures of calibration.csv
+    beside the simulation (the command itself is registered by ``vetsim.backtest.cli``)."""
     from ..scenario import load_scenario
     from .calibration import calibration_table
     from .runner import simulate
@@ -149,7 +151,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add ``simulate`` to the ``vetsim`` command line."""
+    """Add ``simulate`` to the ``vetsim`` command line (``calibrate`` comes from ``vetsim.backtest.cli``)."""
     p = subparsers.add_parser("simulate", help=bi("仿真业务流转（等待、办结、积案）", "simulate the caseload flow"),
                               description=bi("按情景仿真各站点的业务流转，输出各层级关键指标的均值和 95% 置信区间。",
                                              "Simulate the caseload flow of a scenario; prints the key indicators "
@@ -166,15 +168,3 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
                    help=bi("即使 --out 是非 vetsim 创建的非空文件夹也写入", "write into --out even if it is a non-empty folder vetsim did not create"))
     add_common(p)
     p.set_defaults(handler=_run)
-    c = subparsers.add_parser("calibrate", help=bi("校准：仿真结果与年鉴等已知数字对照", "compare the simulation with known figures"),
-                              description=bi("按情景的 calibration.csv，把年鉴等已知数字与仿真均值、95% 置信区间和偏差并列；"
-                                             "有数字超出容差时退出码为 1。",
-                                             "Simulate and print each figure of the scenario's calibration.csv beside the "
-                                             "simulated mean, its 95% CI and the distance; exit 1 if one is outside its tolerance."))
-    add_scenario_arg(c)
-    c.add_argument("--replications", type=cliargs.replications, default=10,
-                   help=bi("重复模拟次数（默认 10）", "number of replications (default 10)"))
-    c.add_argument("--seed", type=cliargs.seed, default=None, help=bi("随机种子（默认取情景设置）", "random seed (default: the scenario's)"))
-    c.add_argument("--workers", type=cliargs.workers, default=1, help=bi("并行进程数（默认 1）", "worker processes (default 1)"))
-    add_common(c)
-    c.set_defaults(handler=_calibrate)

@@ -17,7 +17,7 @@ from .engine import Engine
 from ..work.network import Network, compile_network
 from .records import replication_frames, replication_metrics
 from .results import Results, summarise
-from .streams import draw_streams
+from .streams import draw_streams, vary_parameters
 
 __all__ = ["simulate", "run_replication", "SimulationError"]
 
@@ -41,7 +41,7 @@ def _network(scenario: Scenario, key: str | None = None) -> Network:
 def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: int,
                     scenario_hash: str | None = None) -> dict[str, Any]:
     """One replication: frames and KPI values. Top-level and picklable, so any executor can run it."""
-    net = _network(scenario, scenario_hash)
+    net = vary_parameters(_network(scenario, scenario_hash), seed_seq)
     arrivals, backlog = draw_streams(net, seed_seq)
     eng = Engine(net, arrivals, backlog, seed_seq).run()
     frames = replication_frames(net, eng, rep)

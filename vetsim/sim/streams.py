@@ -8,6 +8,7 @@ service-time and patience multipliers) at every site they share, whatever their 
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ import numpy as np
 from ..work.calendar import MINUTES_PER_DAY
 from ..work.network import Network
 
-__all__ = ["Stream", "draw_streams", "keyed_rng", "VISIT_DRAWS", "N_DRAWS"]
+__all__ = ["Stream", "draw_streams", "keyed_rng", "vary_parameters", "VISIT_DRAWS", "N_DRAWS"]
 
 # per-case pre-drawn visit randomness; further visits of the same case use the overflow stream
 VISIT_DRAWS = 4
@@ -86,3 +87,37 @@ def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[S
             st.daily_cap, st.decider, st.not_before = cap, decider, not_before
         backlog.append(st)
     return arrivals, backlog
+
+
+def vary_parameters(net: Network, seed_seq: np.random.SeedSequence) -> Network:
+    """The network with its fitted numbers drawn for one replication (parameter uncertainty).
+
+    Only caseload rows with a standard error (``yearly_volume_se``, ``resolved_here_share_se``, e.g.
+    fitted from the bureau's ledgers) vary: the yearly volume by a gamma factor with mean 1 and CV
+    se / volume (all sites of the level alike), the share resolved at the level by a beta draw with the
+    row's mean and SE. Keyed by case type and level, so a baseline and a proposal share the draws.
+    Without standard errors the network is returned unchanged.
+    """
+    if net.volume_se is None and net.resolved_se is None:
+        return net
+    factor = np.ones_like(net.resolved)
+    resolved = net.resolved.copy()
+    for c, ct in enumerate(net.case_types):
+        for lv in range(resolved.shape[1]):
+            vse = net.volume_se[c, lv] if net.volume_se is not None else np.nan
+            rse = net.resolved_se[c, lv] if net.resolved_se is not None else np.nan
+            if np.isnan(vse) and np.isnan(rse):
+                continue
+            rng = keyed_rng(seed_seq, "parameters", ct, str(lv))
+            vol = net.volume[c, lv] if net.volume is not None else np.nan
+            if vse > 0 and vol > 0:
+                cv2 = (vse / vol) ** 2
+                factor[c, lv] = rng.gamma(1.0 / cv2, cv2)
+            p = resolved[c, lv]
+            if rse > 0 and 0 < p < 1:
+                kappa = p * (1 - p) / rse**2 - 1.0
+                resolved[c, lv] = rng.beta(p * kappa, (1 - p) * kappa) if kappa > 0 else p
+    level = np.asarray(net.level)
+    streams = tuple((s, c, lam * factor[c, level[s]]) if factor[c, level[s]] != 1.0 else (s, c, lam)
+                    for s, c, lam in net.streams)
+    return dataclasses.replace(net, streams=streams, resolved=resolved)

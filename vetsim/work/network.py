@@ -101,6 +101,10 @@ class Network:
     packages: Packages | None = field(default=None, repr=False)  # duties and campaigns owed
     min_share: np.ndarray = field(default=None, repr=False)  # work policy: minimum share per kind
     order: tuple[int, ...] = (0, 1, 2)  # work policy: priority order of the kinds
+    # standard errors of fitted numbers [ct, level] (caseload.csv *_se columns; NaN: known exactly)
+    volume_se: np.ndarray | None = field(default=None, repr=False)  # cases/year
+    volume: np.ndarray | None = field(default=None, repr=False)  # the yearly volume they refer to
+    resolved_se: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def presence_on(self) -> bool:
@@ -201,9 +205,15 @@ def compile_network(scenario: Scenario) -> Network:
     shape = (len(cts), len(LEVEL_NAMES))
     exists = np.zeros(shape, dtype=bool)
     arrs = {k: np.zeros(shape) for k in ("counter", "bo", "res", "delay", "deadline")}
+    unc = {k: np.full(shape, np.nan) for k in ("vol_se", "vol", "res_se")}
     for r in scenario.caseload:
         c, lv = ct_idx[r.case_type], lvl_idx[r.level]
         exists[c, lv] = True
+        unc["vol"][c, lv] = r.yearly_volume
+        if r.yearly_volume_se is not None:
+            unc["vol_se"][c, lv] = r.yearly_volume_se
+        if r.resolved_here_share_se is not None:
+            unc["res_se"][c, lv] = r.resolved_here_share_se
         arrs["counter"][c, lv] = r.counter_minutes
         arrs["bo"][c, lv] = r.backoffice_hours * 60.0
         arrs["res"][c, lv] = r.resolved_here_share
@@ -280,6 +290,8 @@ def compile_network(scenario: Scenario) -> Network:
         cover_min=tuple(float(x) for x in cover),
         away=away, other=other, closed_when_away=closed,
         packages=work_packages(scenario, start, days), min_share=min_share, order=order,
+        **({"volume_se": unc["vol_se"], "volume": unc["vol"], "resolved_se": unc["res_se"]}
+           if not (np.isnan(unc["vol_se"]).all() and np.isnan(unc["res_se"]).all()) else {}),
     )
 
 

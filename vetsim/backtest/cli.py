@@ -1,0 +1,66 @@
+"""``vetsim calibrate SCENARIO [--ledger DIR --out data/NAME [--report FILE.html|pdf|xlsx]]``.
+
+Without ``--ledger``: the yearbook figures of the scenario's calibration.csv beside the simulation
+(``vetsim.sim.cli.yearbook_calibration``, unchanged). With ``--ledger``: fit the scenario on the
+bureau's imported records, write the overlay, simulate it against the records, back-test, report.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from .. import cliargs
+from ..cli import add_scenario_arg, bi
+from ..wording import both, tr
+
+__all__ = ["register"]
+
+
+def _h(key: str):
+    return bi(*both(key))
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.ledger is None:
+        if args.out or args.report:
+            from ..errors import VetsimError
+
+            raise VetsimError(*both("calibration.cli.needs_ledger"))
+        from ..sim.cli import yearbook_calibration
+
+        if args.replications is None:
+            args.replications = 10
+        return yearbook_calibration(args)
+    from ..errors import VetsimError
+    from ..files import display_path
+    from ..ledgerfit.records_io import read_records
+    from .run import calibrate_on_ledger
+
+    if not args.out:
+        raise VetsimError(*both("calibration.cli.needs_out"))
+    records = read_records(args.ledger)
+    rep = calibrate_on_ledger(args.path, records, args.out, report=args.report,
+                              replications=args.replications or 5, seed=args.seed or 0, lang=args.lang, force=args.force)
+    lang = args.lang
+    for line in rep.summary_lines(lang):
+        print(line)
+    print(tr("calibration.cli.written", lang, path=display_path(args.out)))
+    if args.report:
+        print(tr("calibration.cli.report_written", lang, path=display_path(args.report)))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add ``calibrate`` to the ``vetsim`` command line."""
+    c = subparsers.add_parser("calibrate", help=_h("calibration.cli.help"), description=_h("calibration.cli.description"))
+    add_scenario_arg(c)
+    c.add_argument("--ledger", default=None, metavar="DIR", help=_h("calibration.cli.ledger"))
+    c.add_argument("--out", default=None, metavar="DIR", help=_h("calibration.cli.out"))
+    c.add_argument("--report", default=None, metavar="FILE", help=_h("calibration.cli.report"))
+    c.add_argument("--replications", type=cliargs.replications, default=None, help=_h("calibration.cli.replications"))
+    c.add_argument("--seed", type=cliargs.seed, default=None, help=bi("随机种子（默认取情景设置）", "random seed (default: the scenario's)"))
+    c.add_argument("--workers", type=cliargs.workers, default=1, help=bi("并行进程数（默认 1）", "worker processes (default 1)"))
+    c.add_argument("--force", action="store_true", help=_h("calibration.cli.force"))
+    add_common(c)
+    c.set_defaults(handler=_run)

@@ -1,0 +1,114 @@
+"""Observed vs simulated, and the back-test of a ledger fit (issue 12, item 4).
+
+* :func:`validate`: the fitted overlay simulated over the ledgers' own window (same start date, same
+  months), each replication's cases turned into records and measured like the observed ones; per
+  level x case type the observed value beside the simulated mean and its 95% interval
+  (:func:`vetsim.stats.t_interval`) and the 95% prediction interval of one more run (Student t).
+* :func:`backtest`: fit on the first ``fit_months`` months, predict every later month's matters per
+  level x case type, and count the observed months inside the 90% prediction interval. The
+  prediction is the model's arrival process (Poisson counts of yearly volume x monthly share) with
+  the fit's uncertainty: yearly rate ~ Gamma(n + 1/2, years) and pattern ~ Dirichlet(counts + 1/2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..ledgerfit.fit import fit_ledger, period_of
+from ..ledgerfit.matters import matters
+from ..scenario import Scenario
+from ..stats import t_interval, t_quantile
+from .draw import records_from_results, simulate_years
+from .measures import measures, month_labels
+
+__all__ = ["validate", "backtest", "Backtest", "COMPARE_COLUMNS"]
+
+COMPARE_COLUMNS = ["level", "case_type", "measure", "month", "observed", "simulated", "ci_low", "ci_high",
+                   "range_low", "range_high", "inside_range"]
+
+
+def validate(records: Mapping[str, pd.DataFrame], fitted: Scenario, replications: int = 5, seed: int = 0,
+             start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """Observed vs simulated measures (``COMPARE_COLUMNS``) over the ledgers' window."""
+    if start is None or end is None:
+        p0, p1 = period_of(matters(records))
+        start, end = start or p0, end or p1
+    years = (end - start).days / 365.0
+    long, res = simulate_years(fitted, years, seed, replications=replications, start=start)
+    obs = measures(records, start, end).rename(columns={"value": "observed"})
+    sims = [measures(records_from_results(long, res, r, seed), start, end).assign(rep=r) for r in range(replications)]
+    sim = pd.concat(sims, ignore_index=True)
+    keys = ["level", "case_type", "measure", "month"]
+    rows = []
+    for key, g in sim.groupby(keys, sort=False):
+        x = g["value"].to_numpy(float)
+        mean, lo, hi = t_interval(x)
+        ok = x[~np.isnan(x)]
+        # 95% prediction interval of one more run (one more year of records): mean +- t s sqrt(1 + 1/n)
+        half = t_quantile(0.975, len(ok) - 1) * ok.std(ddof=1) * np.sqrt(1 + 1 / len(ok)) if len(ok) > 1 else np.nan
+        r_lo, r_hi = max(mean - half, 0.0), mean + half
+        rows.append((*key, mean, lo, hi, r_lo, r_hi))
+    s = pd.DataFrame(rows, columns=[*keys, "simulated", "ci_low", "ci_high", "range_low", "range_high"])
+    out = obs.merge(s, on=keys, how="outer")
+    out["inside_range"] = (out["observed"] >= out["range_low"]) & (out["observed"] <= out["range_high"])
+    return out[COMPARE_COLUMNS]
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Monthly predictions of the later months and how many observed values fell inside."""
+
+    table: pd.DataFrame  # level, case_type, month, observed, predicted, low, high, inside
+    fit_start: dt.date
+    fit_end: dt.date
+    level: float
+
+    @property
+    def coverage(self) -> float:
+        return float(self.table["inside"].mean()) if len(self.table) else float("nan")
+
+    @property
+    def n(self) -> int:
+        return len(self.table)
+
+
+def _add_months(d: dt.date, n: int) -> dt.date:
+    k = d.month - 1 + n
+    return dt.date(d.year + k // 12, k % 12 + 1, 1)
+
+
+def backtest(records: Mapping[str, pd.DataFrame], scenario: Scenario, fit_months: int = 12, level: float = 0.9,
+             draws: int = 4000, seed: int = 0) -> Backtest:
+    """Fit on the first ``fit_months`` months of the records, predict the rest month by month."""
+    m = matters(records)
+    start, end = period_of(m)
+    fit_end = _add_months(start, fit_months)
+    fit = fit_ledger(records, scenario, start, fit_end)
+    later = month_labels(fit_end, end)
+    m = m[(m["date"] >= pd.Timestamp(fit_end)) & (m["date"] < pd.Timestamp(end))]
+    obs = m.assign(month=m["date"].dt.strftime("%Y-%m")).groupby(["level", "case_type", "month"]).size()
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 4]))
+    a = (1 - level) / 2
+    rows = []
+    vols = fit.level_volumes()
+    for _, row in fit.monthly.iterrows():
+        lv, ct = row["level"], row["case_type"]
+        v = vols[(vols["level"] == lv) & (vols["case_type"] == ct)].iloc[0]
+        n = float(v["n"])
+        pattern_counts = np.array([row[f"m{i + 1:02d}"] for i in range(12)]) * n
+        rate = rng.gamma(n + 0.5, 1.0 / fit.years, draws)
+        pat = rng.dirichlet(pattern_counts + 0.5, draws)
+        for mo in later:
+            k = int(mo[5:]) - 1
+            y = rng.poisson(rate * pat[:, k])
+            lo, hi = np.quantile(y, [a, 1 - a])
+            o = float(obs.get((lv, ct, mo), 0))
+            rows.append((lv, ct, mo, o, float(np.mean(rate * pat[:, k])), float(lo), float(hi), bool(lo <= o <= hi)))
+    table = pd.DataFrame(rows, columns=["level", "case_type", "month", "observed", "predicted", "low", "high", "inside"])
+    return Backtest(table, start, fit_end, level)
+

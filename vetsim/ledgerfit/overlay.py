@@ -1,0 +1,121 @@
+"""Write a ledger fit as an overlay scenario folder (``base:`` + the fitted changes), never over a scenario.
+
+What goes where (the scenario schema's places for these numbers):
+
+* ``caseload.csv`` rows (case type x level present in the base): ``yearly_volume`` with
+  ``yearly_volume_se``, ``m01..m12`` (the level's pattern), ``resolved_here_share`` with
+  ``resolved_here_share_se`` (only where the ledger shows decisions), and ``source`` saying
+  "台账 2027, n = ..." with the standard errors;
+* ``scenario.yaml`` ``case_types.<ct>``: ``hotline_share`` and ``letter_share`` with their source and SE;
+* ``sites.csv`` rows: ``online_share`` per site (beta-binomial, shrunk toward the level);
+* ``ledger_fit.csv``: every fitted number (also per site: volumes, patterns, on-the-spot shares,
+  referrals, time to resolution, trips) with ``n``, ``se`` and source. The scenario has no place for
+  per-site volumes (a level's volume is split by ``veterans``), so those stay in this table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import yaml
+
+from .. import __version__
+from ..errors import VetsimError
+from ..files import atomic_folder, check_output_target, excel_safe_frame
+from ..scenario import Scenario
+from ..scenario.rows import MONTHS
+from ..wording import both, tr
+from .fit import LedgerFit
+
+__all__ = ["write_overlay", "overlay_tables", "OverlayError"]
+
+_DEC = 6
+
+
+class OverlayError(VetsimError, ValueError):
+    """The overlay cannot be written (no base folder, the base itself as target)."""
+
+
+def _pattern(row) -> list[float]:
+    vals = [round(float(row[m]), _DEC) for m in MONTHS]
+    vals[-1] = round(1.0 - sum(vals[:-1]), _DEC)  # sums to 1 exactly as written
+    return vals
+
+
+def overlay_tables(fit: LedgerFit, base: Scenario) -> tuple[list[list[str]], dict, list[list[str]]]:
+    """(caseload.csv rows incl. header, scenario.yaml case_types changes, sites.csv rows incl. header)."""
+    head = ["case_type", "level", "yearly_volume", "yearly_volume_se", *MONTHS, "resolved_here_share",
+            "resolved_here_share_se", "source"]
+    load = [head]
+    monthly = {(r["level"], r["case_type"]): r for _, r in fit.monthly.iterrows()}
+    fitted_types = set(fit.monthly["case_type"])
+    for r in base.caseload:
+        if r.level == "partner" or r.case_type not in fitted_types:
+            continue
+        vol = fit.get("yearly_volume", r.level, r.case_type)
+        res = fit.get("resolved_here_share", r.level, r.case_type)
+        n = int(vol["n"]) if vol is not None else 0
+        est, se = (float(vol["estimate"]), float(vol["se"])) if vol is not None else (0.0, 1.0 / fit.years)
+        pat = _pattern(monthly[(r.level, r.case_type)]) if (r.level, r.case_type) in monthly else list(r.seasonality)
+        has = res is not None and res["n"] > 0
+        share, share_se = (f"{float(res['estimate']):.4f}", f"{float(res['se']):.4f}") if has else (f"{r.resolved_here_share:g}", "")
+        zh, en = both("calibration.source_row", label=fit.label, n=f"{n:,}", se=f"{se:,.1f}",
+                      share=(f"{float(res['estimate']):.3f} ± {float(res['se']):.3f}" if has else "-"))
+        load.append([r.case_type, r.level, f"{est:.2f}", f"{se:.2f}", *(f"{v:.6f}" for v in pat),
+                     share, share_se, f"{zh} / {en}"])
+    cts: dict = {}
+    for ct in sorted(fitted_types | set(fit.table.loc[fit.table["parameter"] == "hotline_share", "case_type"])):
+        h, l = fit.get("hotline_share", "", ct), fit.get("letter_share", "", ct)
+        if h is None or l is None:
+            continue
+        zh, en = both("calibration.source_channels", label=fit.label, n=f"{int(h['n']):,}",
+                      hotline=f"{h['estimate']:.3f} ± {h['se']:.3f}", letter=f"{l['estimate']:.3f} ± {l['se']:.3f}")
+        cts[ct] = {"hotline_share": round(float(h["estimate"]), 4), "letter_share": round(float(l["estimate"]), 4),
+                   "source": f"{zh} / {en}"}
+    sites = [["site_id", "online_share"]]
+    t = fit.table
+    online = t[(t["parameter"] == "online_share") & (t["site_id"] != "")]
+    for _, r in online.sort_values("site_id").iterrows():
+        sites.append([r["site_id"], f"{float(r['estimate']):.4f}"])
+    return load, cts, sites
+
+
+def _csv(rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str], force: bool = False) -> Path:
+    """Write ``fit`` as an overlay of ``base`` into ``folder`` (atomically, as a whole); return the folder."""
+    out = Path(folder)
+    if base.path is None:
+        raise OverlayError(*both("calibration.no_base_folder"))
+    base_dir = Path(base.path).resolve()
+    check_output_target(out, "folder", force)
+    if out.resolve() == base_dir:
+        raise OverlayError(*both("calibration.overlay_is_base"))
+    load, cts, sites = overlay_tables(fit, base)
+    name = base.spec.name
+    doc: dict = {
+        "base": os.path.relpath(base_dir, out.resolve()),
+        "name": {"zh": tr("calibration.overlay_name", "zh", name=name.zh, label=fit.label),
+                 "en": tr("calibration.overlay_name", "en", name=name.en, label=fit.label)},
+        "description": {"zh": tr("calibration.overlay_description", "zh", label=fit.label),
+                        "en": tr("calibration.overlay_description", "en", label=fit.label)},
+    }
+    if cts:
+        doc["case_types"] = cts
+    header = ("# 由 vetsim calibrate --ledger 按台账拟合的叠加情景 / overlay fitted from the ledgers by vetsim calibrate --ledger\n"
+              f"# vetsim {__version__}; base scenario hash {base.hash()[:12]}; ledger {fit.label}\n")
+    table = excel_safe_frame(fit.table.round({"estimate": 6, "se": 6}))
+    with atomic_folder(out, "ledger_fit", force=force, meta={"base_scenario_hash": base.hash(), "ledger": fit.label}) as tmp:
+        (tmp / "caseload.csv").write_text(_csv(load), encoding="utf-8")
+        if len(sites) > 1:
+            (tmp / "sites.csv").write_text(_csv(sites), encoding="utf-8")
+        (tmp / "ledger_fit.csv").write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+        (tmp / "scenario.yaml").write_text(header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out

@@ -1,0 +1,80 @@
+"""Read and write a folder of clean ledger records: one ``<kind>.parquet`` (or ``.csv``) per kind.
+
+Why here: ``vetsim calibrate --ledger DIR`` reads the import's output folder. The import
+(``vetsim.ledger``) writes it; this reader accepts Parquet or CSV per kind, checks the schema's
+columns and says which file lacks which, and never reads more than ``MAX_RECORDS`` rows per kind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import VetsimError
+from ..files import atomic_folder
+from ..wording import both
+from .schema import KINDS, MATTER_COLUMNS, REGISTER_COLUMNS
+
+__all__ = ["read_records", "write_records", "RecordsError", "MAX_RECORDS"]
+
+MAX_RECORDS = 2_000_000
+
+
+class RecordsError(VetsimError, ValueError):
+    """The records folder is missing, empty or has files without the schema's columns."""
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path, dtype={"person": str, "referred_to": str, "birth_band": str, "sex": str,
+                                    "record_id": str, "site_id": str, "case_type": str, "channel": str},
+                       keep_default_na=False, na_values={"resolved_date": [""], "date": [""]}, nrows=MAX_RECORDS + 1)
+
+
+def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+    """The records by kind from ``folder`` (kinds without a file are left out); all problems at once."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise RecordsError(*both("calibration.records_missing", path=str(folder)))
+    out: dict[str, pd.DataFrame] = {}
+    problems: list[tuple[str, str]] = []
+    for kind in KINDS:
+        path = next((p for p in (root / f"{kind}.parquet", root / f"{kind}.csv") if p.is_file()), None)
+        if path is None:
+            continue
+        df = _read(path)
+        cols = REGISTER_COLUMNS if kind == "register" else MATTER_COLUMNS
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            problems.append(both("calibration.records_columns", file=path.name, columns=", ".join(missing)))
+            continue
+        if len(df) > MAX_RECORDS:
+            problems.append(both("calibration.records_too_many", file=path.name, most=f"{MAX_RECORDS:,}"))
+            continue
+        if kind != "register":
+            for col, required in (("date", True), ("resolved_date", False)):
+                text = df[col]
+                parsed = pd.to_datetime(text, errors="coerce")
+                bad = parsed.isna() & (text.notna() & (text.astype(str).str.strip() != "") if not required else True)
+                if bad.any():
+                    rows = ", ".join(str(r) for r in df.loc[bad, "source_row"].head(5))
+                    problems.append(both("calibration.records_dates", file=path.name, column=col, n=int(bad.sum()), rows=rows))
+                df[col] = parsed
+            df["on_spot"] = df["on_spot"].astype(str).str.lower().isin(["true", "1"]) if df["on_spot"].dtype != bool else df["on_spot"]
+        out[kind] = df[list(cols)]
+    if problems:
+        raise RecordsError("；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
+    if not any(k in out for k in KINDS if k != "register"):
+        raise RecordsError(*both("calibration.records_none", path=root.name))
+    return out
+
+
+def write_records(records: dict[str, pd.DataFrame], folder: str | os.PathLike[str], force: bool = False) -> Path:
+    """Write ``records`` as ``<kind>.parquet`` files into ``folder`` (as a whole, with a manifest)."""
+    with atomic_folder(folder, "ledger_records", force=force) as tmp:
+        for kind, df in records.items():
+            df.to_parquet(tmp / f"{kind}.parquet", index=False)
+    return Path(folder)
