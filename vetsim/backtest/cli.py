@@ -1,4 +1,4 @@
-"""``vetsim calibrate SCENARIO [--ledger DIR --out data/NAME [--report FILE.html|pdf|xlsx]]``.
+"""``vetsim calibrate SCENARIO [--ledger DIR [DIR ...] --out data/NAME [--report FILE.html|pdf|xlsx]]``.
 
 Without ``--ledger``: the yearbook figures of the scenario's calibration.csv beside the simulation
 (``vetsim.sim.cli.yearbook_calibration``, unchanged). With ``--ledger``: fit the scenario on the
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
     """Add ``calibrate`` to the ``vetsim`` command line."""
     c = subparsers.add_parser("calibrate", help=_h("calibration.cli.help"), description=_h("calibration.cli.description"))
     add_scenario_arg(c)
-    c.add_argument("--ledger", default=None, metavar="DIR", help=_h("calibration.cli.ledger"))
+    c.add_argument("--ledger", default=None, nargs="+", metavar="DIR", help=_h("calibration.cli.ledger"))
     c.add_argument("--out", default=None, metavar="DIR", help=_h("calibration.cli.out"))
     c.add_argument("--report", default=None, metavar="FILE", help=_h("calibration.cli.report"))
     c.add_argument("--replications", type=cliargs.replications, default=None, help=_h("calibration.cli.replications"))

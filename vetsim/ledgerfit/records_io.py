@@ -8,12 +8,13 @@ columns and says which file lacks which, and never reads more than ``MAX_RECORDS
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import VetsimError
-from ..files import atomic_folder
+from ..files import atomic_folder, display_path
 from ..wording import both
 from .schema import KINDS, MATTER_COLUMNS, REGISTER_COLUMNS
 
@@ -34,11 +35,25 @@ def _read(path: Path) -> pd.DataFrame:
                        keep_default_na=False, na_values={"resolved_date": [""], "date": [""]}, nrows=MAX_RECORDS + 1)
 
 
-def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
-    """The records by kind from ``folder`` (kinds without a file are left out); all problems at once."""
-    root = Path(folder)
+def read_records(folder: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> dict[str, pd.DataFrame]:
+    """The records by kind from ``folder`` (kinds without a file are left out); all problems at once.
+
+    Several folders (one import per ledger file: visits, petitions, cases, register) are read together:
+    the records of one kind are joined; ``record_id`` (file, sheet, row) keeps them apart.
+    """
+    folders = [folder] if isinstance(folder, (str, os.PathLike)) else list(folder)
+    parts = [_read_folder(Path(f)) for f in folders]
+    kinds = [k for k in KINDS if any(k in p for p in parts)]
+    out = {k: pd.concat([p[k] for p in parts if k in p], ignore_index=True) if len(parts) > 1 else parts[0][k]
+           for k in kinds}
+    if not any(k in out for k in KINDS if k != "register"):
+        raise RecordsError(*both("calibration.records_none", path=", ".join(Path(f).name for f in folders)))
+    return out
+
+
+def _read_folder(root: Path) -> dict[str, pd.DataFrame]:
     if not root.is_dir():
-        raise RecordsError(*both("calibration.records_missing", path=str(folder)))
+        raise RecordsError(*both("calibration.records_missing", path=display_path(root)))
     out: dict[str, pd.DataFrame] = {}
     problems: list[tuple[str, str]] = []
     for kind in KINDS:
@@ -67,8 +82,6 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
         out[kind] = df[list(cols)]
     if problems:
         raise RecordsError("；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
-    if not any(k in out for k in KINDS if k != "register"):
-        raise RecordsError(*both("calibration.records_none", path=root.name))
     return out
 
 
