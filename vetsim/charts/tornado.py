@@ -29,8 +29,12 @@ def _num(v: float, unit: str) -> str:
     return f"{v:,.1f}" if unit in ("money", "minute", "percent") else f"{v:,.3f}"
 
 
+def _short(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
 def _range(low: float, high: float, lang: str) -> str:
-    return tr("sens.range", lang, low=f"{low:,.4g}", high=f"{high:,.4g}")
+    return tr("sens.range", lang, low=_short(low), high=_short(high))
 
 
 def tornado_chart(tornado: Any, output: str = "budget_total", *, lang: str = "zh", top: int = 8,
@@ -60,6 +64,8 @@ def tornado_chart(tornado: Any, output: str = "budget_total", *, lang: str = "zh
         ax.axvline(base, color="#222222", linewidth=1.6, label=tr("sens.base", lang, value=_num(base, o.unit)))
         for yi, a, b in zip(y, lo, hi):
             for v in (a, b):
+                if np.isclose(v, base, rtol=0, atol=1e-9 * max(1.0, abs(base))):
+                    continue  # no bar: the output does not move this way
                 right = v >= base
                 ax.annotate(_num(v, o.unit), (v, yi), xytext=(5 if right else -5, 0), textcoords="offset points",
                             ha="left" if right else "right", va="center", fontsize="x-small")

@@ -18,7 +18,7 @@ from ..cli import add_scenario_arg, bi
 from ..wording import both, tr
 from .globalsa import DEFAULT_SAMPLES, MAX_SAMPLES, METHODS, SensitivityError
 from .outputs import OUTPUTS
-from .tornado import SIM_DAYS, SIM_REPLICATIONS
+from .tornado import SIM_REPLICATIONS
 
 __all__ = ["register", "CHART_SUFFIXES", "TABLE_SUFFIXES"]
 
@@ -44,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
                 replications=args.replications, seed=args.seed)
     print(f"{tr('sens.title', lang)} — {scenario.name(lang)}")
     if not args.fiscal_only:
-        print(tr("sens.sim_note", lang, reps=args.replications, days=args.days))
+        print(tr("sens.sim_note", lang, reps=args.replications, days=a.tornado.meta["days"]))
     for line in summary_lines(a, lang):
         print(line)
     if args.out is not None:
@@ -68,15 +68,15 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p = subparsers.add_parser("sensitivity", help=_h("sens.help.command"), description=_h("sens.help.description"))
     add_scenario_arg(p)
     p.add_argument("--method", choices=METHODS, default="morris", help=_h("sens.help.method"))
-    p.add_argument("--samples", type=cliargs.whole_number(2, MAX_SAMPLES, "样本规模", "the sample size"), default=None,
+    p.add_argument("--samples", type=cliargs.whole_number(2, MAX_SAMPLES, *both("sens.arg.samples")), default=None,
                    help=_h("sens.help.samples", n=f"morris {DEFAULT_SAMPLES['morris']}, sobol {DEFAULT_SAMPLES['sobol']}"))
     p.add_argument("--out", default=None, help=_h("sens.help.out"))
     p.add_argument("--output", choices=tuple(OUTPUTS), default="budget_total",
                    help=_h("sens.help.output", allowed=", ".join(OUTPUTS)))
     p.add_argument("--fiscal-only", action="store_true", help=_h("sens.help.fiscal_only"))
-    p.add_argument("--days", type=cliargs.whole_number(7, MAX_DAYS, "仿真天数", "the simulated days"), default=SIM_DAYS,
-                   help=_h("sens.help.days", n=SIM_DAYS))
-    p.add_argument("--replications", type=cliargs.whole_number(1, MAX_REPLICATIONS, "重复次数", "replications"),
+    p.add_argument("--days", type=cliargs.whole_number(7, MAX_DAYS, *both("sens.arg.days")), default=None,
+                   help=_h("sens.help.days"))
+    p.add_argument("--replications", type=cliargs.whole_number(1, MAX_REPLICATIONS, *both("sens.arg.replications")),
                    default=SIM_REPLICATIONS, help=_h("sens.help.replications", n=SIM_REPLICATIONS))
     p.add_argument("--seed", type=cliargs.seed, default=None, help=_h("sens.help.seed"))
     add_common(p)

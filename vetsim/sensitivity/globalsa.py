@@ -32,7 +32,7 @@ __all__ = ["sobol_indices", "morris_indices", "global_ranking", "GlobalRanking",
 
 Method = Literal["morris", "sobol"]
 METHODS: tuple[str, ...] = ("morris", "sobol")
-DEFAULT_SAMPLES = {"morris": 20, "sobol": 64}  # Morris trajectories, Sobol base N (a power of 2)
+DEFAULT_SAMPLES = {"morris": 10, "sobol": 32}  # Morris trajectories, Sobol base N (a power of 2)
 MAX_SAMPLES = 4096
 GLOBAL_COLUMNS = ("output", "key", "label_zh", "label_en", "index", "conf", "rank")
 Func = Callable[[np.ndarray], np.ndarray]

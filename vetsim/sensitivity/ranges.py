@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
+from pydantic import BaseModel
 
 from ..scenario.fiscal_spec import Dist, Uncertain
 from ..scenario.sensitivity_spec import number_at, overlay_at
@@ -75,7 +76,7 @@ def _uncertain(node: Any, path: str) -> list[tuple[str, Uncertain]]:
     if isinstance(node, Uncertain):
         return [(path, node)] if node.dist is not None and node.dist.low < node.dist.high else []
     out: list[tuple[str, Uncertain]] = []
-    if hasattr(node, "model_fields"):
+    if isinstance(node, BaseModel):
         for name in type(node).model_fields:
             out += _uncertain(getattr(node, name), f"{path}.{name}" if path else name)
     elif isinstance(node, Mapping):

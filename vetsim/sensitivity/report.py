@@ -21,7 +21,7 @@ from ..wording import tr
 from .globalsa import GlobalRanking, Method, global_ranking
 from .outputs import FISCAL_OUTPUTS, OUTPUTS
 from .ranges import assumptions, assumptions_frame
-from .tornado import SIM_DAYS, SIM_REPLICATIONS, Tornado, tornado
+from .tornado import SIM_REPLICATIONS, Tornado, tornado
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -39,7 +39,7 @@ class Analysis:
 
 
 def analyse(scenario: "Scenario", *, method: Method = "morris", samples: int | None = None, service: bool = True,
-            days: int = SIM_DAYS, replications: int = SIM_REPLICATIONS, seed: int | None = None) -> Analysis:
+            days: int | None = None, replications: int = SIM_REPLICATIONS, seed: int | None = None) -> Analysis:
     """The tornado (budget, and the service KPIs with ``service``) and the global ranking of the fiscal model."""
     t = tornado(scenario, service=service, days=days, replications=replications, seed=seed)
     return Analysis(t, global_ranking(scenario, method, samples, seed), scenario)

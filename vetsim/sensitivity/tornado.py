@@ -22,12 +22,11 @@ from .ranges import Assumption, assumptions, variant
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["Tornado", "tornado", "TORNADO_COLUMNS", "SIM_DAYS", "SIM_REPLICATIONS"]
+__all__ = ["Tornado", "tornado", "TORNADO_COLUMNS", "SIM_REPLICATIONS"]
 
 TORNADO_COLUMNS = ("output", "key", "label_zh", "label_en", "unit", "low", "mid", "high", "base", "at_low",
                    "at_high", "swing", "rank")
-SIM_DAYS = 120        # days simulated per service arm in the CLI (tests ask for fewer)
-SIM_REPLICATIONS = 2  # replications per service arm in the CLI
+SIM_REPLICATIONS = 2  # replications per service arm in the CLI (tests ask for 1 and fewer days)
 
 
 @dataclass(frozen=True)
@@ -60,18 +59,18 @@ def _arms(base: "Scenario", items: Sequence[Assumption], run: Callable[["Scenari
     return rows
 
 
-def tornado(scenario: "Scenario", *, service: bool = True, days: int = SIM_DAYS, replications: int = SIM_REPLICATIONS,
+def tornado(scenario: "Scenario", *, service: bool = True, days: int | None = None, replications: int = SIM_REPLICATIONS,
             seed: int | None = None, keys: Sequence[str] | None = None) -> Tornado:
     """The tornado of ``scenario``'s assumptions (or of ``keys`` only) on the budget and, with ``service``, on the KPIs.
 
-    Service arms simulate ``days`` days ``replications`` times, all with ``seed`` (default: the
-    scenario's): common random numbers across the arms.
+    Service arms simulate ``days`` days (default: the scenario's ``simulation.days``) ``replications``
+    times, all with ``seed`` (default: the scenario's): common random numbers across the arms.
     """
     items = [a for a in assumptions(scenario) if keys is None or a.key in keys]
     seed = int(scenario.spec.seed if seed is None else seed)
     rows = _arms(scenario, [a for a in items if a.model == "fiscal"], fiscal_outputs, FISCAL_OUTPUTS)
     if service:
-        short = short_run(scenario, days)
+        short = short_run(scenario, days) if days is not None else scenario
         rows += _arms(short, [a for a in items if a.model == "service"],
                       lambda s: service_outputs(s, replications, seed), SERVICE_OUTPUTS)
     table = pd.DataFrame(rows, columns=list(TORNADO_COLUMNS[:-2]))
@@ -79,6 +78,7 @@ def tornado(scenario: "Scenario", *, service: bool = True, days: int = SIM_DAYS,
     table["rank"] = table.groupby("output")["swing"].rank(ascending=False, method="first").astype(int) \
         if not table.empty else pd.Series(dtype=int)
     table = table.sort_values(["output", "rank"], key=lambda c: c.map(list(OUTPUTS).index) if c.name == "output" else c)
+    days = int(scenario.spec.simulation.days if days is None else days)
     meta = {"seed": seed, "scenario_hash": scenario.hash(), "days": days if service else None,
             "replications": replications if service else None, "assumptions": len(items),
             "scenario_name": scenario.name("zh"), "scenario_name_en": scenario.name("en")}
