@@ -9,6 +9,7 @@ or million yuan/year (English), shares in percent.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,14 @@ def _num(v: float, unit: str) -> str:
 
 def _short(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def _wrapped(text: str, lang: str, width: int = 26) -> str:
+    """A long assumption label on lines of about ``width`` letters (Chinese: half as many characters)."""
+    if lang == "zh":
+        n = width // 2
+        return "\n".join(text[i:i + n] for i in range(0, len(text), n))
+    return textwrap.fill(text, width, break_on_hyphens=False)
 
 
 def _range(low: float, high: float, lang: str) -> str:
@@ -69,7 +78,8 @@ def tornado_chart(tornado: Any, output: str = "budget_total", *, lang: str = "zh
                 right = v >= base
                 ax.annotate(_num(v, o.unit), (v, yi), xytext=(5 if right else -5, 0), textcoords="offset points",
                             ha="left" if right else "right", va="center", fontsize="x-small")
-        labels = [f"{r.label_zh if lang == 'zh' else r.label_en}\n({_range(r.low, r.high, lang)})" for r in shown.itertuples()]
+        labels = [f"{_wrapped(r.label_zh if lang == 'zh' else r.label_en, lang)}\n({_range(r.low, r.high, lang)})"
+                  for r in shown.itertuples()]
         ax.set_yticks(y, labels, fontsize="x-small")
         ax.invert_yaxis()
         ax.margins(x=0.18)
