@@ -42,9 +42,10 @@ def sensitivity_page(t: Tornado, lang: str = "zh", outputs: list[str] | None = N
         fig.suptitle(tr("sens.section", lang), x=0.01, ha="left", fontsize="x-large", fontweight="bold")
         subs = fig.subfigures(1, len(outputs)) if len(outputs) > 1 else [fig.subfigures(1, 1)]
         for sub, output in zip(subs, outputs):
-            tornado_chart(t, output, lang=lang, top=6, fig=sub)
-        note = tr("sens.sim_note", lang, reps=t.meta["replications"], days=t.meta["days"]) if len(outputs) > 1 else ""
-        add_source_line(fig, SourceInfo.from_meta(t.meta, lang=lang, extra=note), lang, size=9)
+            note = "" if output == "budget_total" else tr("sens.sim_short", lang, reps=t.meta["replications"],
+                                                          days=t.meta["days"])
+            tornado_chart(t, output, lang=lang, top=6, fig=sub, note=note)
+        add_source_line(fig, SourceInfo.from_meta(t.meta, lang=lang), lang, size=9)
     return fig
 
 

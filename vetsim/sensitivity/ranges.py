@@ -28,7 +28,7 @@ from ..wording import tr
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["Assumption", "assumptions", "assumptions_frame", "quantile", "variant", "FISCAL_PREFIXES"]
+__all__ = ["Assumption", "assumptions", "assumptions_frame", "quantile", "variant", "range_text", "FISCAL_PREFIXES"]
 
 Model = Literal["fiscal", "service"]
 FISCAL_PREFIXES: tuple[str, ...] = ("fiscal.", "costs.")
@@ -52,6 +52,16 @@ class Assumption:
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
+
+
+def short_number(x: float) -> str:
+    """A range end as people read it: 90,000 (no exponent), 0.0678, 388.8."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def range_text(low: float, high: float, lang: str = "zh") -> str:
+    """"P10 ～ P90" of an assumption, e.g. 80,000 ～ 110,000."""
+    return tr("sens.range", lang, low=short_number(low), high=short_number(high))
 
 
 def quantile(d: Dist, p: float) -> float:

@@ -20,7 +20,7 @@ from ..files import atomic_write_bytes, excel_safe_frame
 from ..wording import tr
 from .globalsa import GlobalRanking, Method, global_ranking
 from .outputs import FISCAL_OUTPUTS, OUTPUTS
-from .ranges import assumptions, assumptions_frame
+from .ranges import assumptions, assumptions_frame, range_text
 from .tornado import SIM_REPLICATIONS, Tornado, tornado
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def summary_lines(a: Analysis, lang: str = "zh", top: int = 5) -> list[str]:
                         else f"{o.label(lang)} ({o.unit_label(lang)})"))
         lines.append("  " + tr("sens.base", lang, value=f"{rows['base'].iloc[0] * k:,.4g}"))
         for r in rows.itertuples():
-            lines.append(f"  {r.rank}. {_label(r, lang)} [{r.low:,.4g} … {r.high:,.4g}]: "
+            lines.append(f"  {r.rank}. {_label(r, lang)} [{range_text(r.low, r.high, lang)}]: "
                          f"{r.at_low * k:,.4g} → {r.at_high * k:,.4g}  ({tr('sens.col.swing', lang)} {r.swing * k:,.3g})")
     m = a.ranking.meta
     method = tr(f"sens.method.{m['method']}", lang, n=m["samples"])
@@ -89,8 +89,9 @@ def joined_table(a: Analysis, lang: str = "zh") -> pd.DataFrame:
         columns={"index": "global_index", "conf": "global_conf", "rank": "global_rank"})
     t = a.tornado.table.merge(g, on=["output", "key"], how="left")
     t.insert(1, "assumption", t["label_zh"] if lang == "zh" else t["label_en"])
+    t["output_unit"] = [tr(f"sens.table_unit.{OUTPUTS[o].unit}", lang) for o in t["output"]]  # values as the model gives them
     t["output"] = [OUTPUTS[o].label(lang) for o in t["output"]]
-    cols = {"output": "sens.col.output", "assumption": "sens.col.assumption", "key": "sens.col.key",
+    cols = {"output": "sens.col.output", "output_unit": "sens.col.output_unit", "assumption": "sens.col.assumption", "key": "sens.col.key",
             "unit": "sens.col.unit", "low": "sens.col.low", "mid": "sens.col.mid", "high": "sens.col.high",
             "base": "sens.col.base", "at_low": "sens.col.at_low", "at_high": "sens.col.at_high",
             "swing": "sens.col.swing", "rank": "sens.col.rank", "global_index": "sens.col.index",
