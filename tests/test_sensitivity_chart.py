@@ -107,3 +107,27 @@ def test_cli_help(capsys, lang) -> None:
     code = main(["sensitivity", "--help", "--lang", lang])
     text = capsys.readouterr().out
     assert code == 0 and ("龙卷风" in text if lang == "zh" else "tornado" in text and "morris" in text)
+
+
+def test_tables_and_summary_in_both_languages(small, sample, tmp_path) -> None:
+    import pandas as pd
+
+    from vetsim.sensitivity import GlobalRanking
+    from vetsim.sensitivity.report import Analysis, save_tables, summary_lines, top_agree
+
+    g = small.table[["output", "key", "label_zh", "label_en", "swing", "rank"]].rename(columns={"swing": "index"})
+    ranking = GlobalRanking(g.assign(conf=0.0)[["output", "key", "label_zh", "label_en", "index", "conf", "rank"]],
+                            {"method": "morris", "samples": 4})
+    a = Analysis(small, ranking, sample)
+    assert top_agree(a, "budget_total") and top_agree(a, "budget_county")
+    zh = "\n".join(summary_lines(a, "zh"))
+    assert "前 3 位假设与龙卷风图一致：是" in zh and "抚恤补助标准年增幅" in zh and "万元/年" in zh
+    assert "Top 3 agree with the tornado: yes" in "\n".join(summary_lines(a, "en"))
+    csv = pd.read_csv(save_tables(a, tmp_path / "t.csv", "en"), encoding="utf-8-sig")
+    assert {"Output", "Output unit", "Assumption", "P10", "P90", "Swing", "Global index"} <= set(csv.columns)
+    assert set(csv["Output unit"]) == {"yuan/year"}
+    book = pd.read_excel(save_tables(a, tmp_path / "t.xlsx", "zh"), sheet_name=None)
+    assert set(book) == {"tornado", "assumptions"} and "摆幅" in book["tornado"].columns
+    from vetsim.sensitivity import assumptions
+
+    assert len(book["assumptions"]) == len(assumptions(sample)) and "来源" in book["assumptions"].columns
