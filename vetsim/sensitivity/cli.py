@@ -16,7 +16,7 @@ from typing import Any
 from .. import cliargs
 from ..cli import add_scenario_arg, bi
 from ..wording import both, tr
-from .globalsa import DEFAULT_SAMPLES, MAX_SAMPLES, METHODS, SensitivityError
+from .globalsa import DEFAULT_SAMPLES, MAX_MODEL_SAMPLES, METHODS, SensitivityError
 from .outputs import OUTPUTS
 from .tornado import SIM_REPLICATIONS
 
@@ -68,7 +68,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p = subparsers.add_parser("sensitivity", help=_h("sens.help.command"), description=_h("sens.help.description"))
     add_scenario_arg(p)
     p.add_argument("--method", choices=METHODS, default="morris", help=_h("sens.help.method"))
-    p.add_argument("--samples", type=cliargs.whole_number(2, MAX_SAMPLES, *both("sens.arg.samples")), default=None,
+    p.add_argument("--samples", type=cliargs.whole_number(2, MAX_MODEL_SAMPLES, *both("sens.arg.samples")), default=None,
                    help=_h("sens.help.samples", n=f"morris {DEFAULT_SAMPLES['morris']}, sobol {DEFAULT_SAMPLES['sobol']}"))
     p.add_argument("--out", default=None, help=_h("sens.help.out"))
     p.add_argument("--output", choices=tuple(OUTPUTS), default="budget_total",

@@ -28,12 +28,13 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 __all__ = ["sobol_indices", "morris_indices", "global_ranking", "GlobalRanking", "SensitivityError",
-           "METHODS", "DEFAULT_SAMPLES", "MAX_SAMPLES", "GLOBAL_COLUMNS"]
+           "METHODS", "DEFAULT_SAMPLES", "MAX_SAMPLES", "MAX_MODEL_SAMPLES", "GLOBAL_COLUMNS"]
 
 Method = Literal["morris", "sobol"]
 METHODS: tuple[str, ...] = ("morris", "sobol")
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 32}  # Morris trajectories, Sobol base N (a power of 2)
-MAX_SAMPLES = 4096
+MAX_SAMPLES = 2**16      # base size a wrapper accepts (a vectorised function is cheap)
+MAX_MODEL_SAMPLES = 256  # on the fiscal model: each sample is a scenario variant and an exact budget (~0.1-0.4 s)
 GLOBAL_COLUMNS = ("output", "key", "label_zh", "label_en", "index", "conf", "rank")
 Func = Callable[[np.ndarray], np.ndarray]
 
@@ -123,6 +124,8 @@ def global_ranking(scenario: "Scenario", method: Method = "morris", samples: int
     if not items:
         raise SensitivityError(*both("sens.error.no_assumptions"))
     n = int(DEFAULT_SAMPLES[method] if samples is None else samples)
+    if n > MAX_MODEL_SAMPLES:
+        raise SensitivityError(*both("sens.error.too_many", what=method, n=n, limit=MAX_MODEL_SAMPLES))
     seed = int(scenario.spec.seed if seed is None else seed) % (2**32)
     keys = [a.key for a in items]
 
