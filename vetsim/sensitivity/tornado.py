@@ -49,6 +49,8 @@ class Tornado:
 def _arms(base: "Scenario", items: Sequence[Assumption], run: Callable[["Scenario"], dict[str, float]],
           outputs: Sequence[str]) -> list[dict[str, Any]]:
     """Rows for ``items``: the model ``run`` at all-middle, then with each assumption at its P10 and P90."""
+    if not items:
+        return []  # nothing of this model is questioned: the model is not run
     mid = run(base)
     rows: list[dict[str, Any]] = []
     for a in items:
