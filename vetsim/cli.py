@@ -240,7 +240,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 # Modules that contribute subcommands; each defines ``register(subparsers, add_common)``.
 _EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.staffing.cli", "vetsim.fiscal.cli", "vetsim.brief.cli",
-                      "vetsim.ledger.cli", "vetsim.backtest.cli")
+                      "vetsim.ledger.cli", "vetsim.backtest.cli", "vetsim.sensitivity.cli")
 
 
 def _extensions() -> list[Callable[..., None]]:

@@ -14,6 +14,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     **{name: ("vetsim.brief.kpis", name) for name in ("BRIEF_KPIS", "KpiSpec", "fmt_value", "kpi_table", "kpi_value")},
     **{name: ("vetsim.brief.page", name) for name in ("BriefInputs", "chart_figures")},
     "report": ("vetsim.brief.run", "report"),
+    **{name: ("vetsim.brief.sensitivity", name) for name in ("sensitivity_page", "sensitivity_section")},
 }
 
 __all__ = list(_EXPORTS)

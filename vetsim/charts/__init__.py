@@ -10,6 +10,7 @@ from .fonts import FontMissingError, cjk_font, find_cjk_font, font_family
 from .frame import save_figure
 from .network import backlog_burndown, staff_and_cost, utilisation_heatmap
 from .service import one_trip_by_level, resolution_vs_deadline, waits_by_level
+from .tornado import tornado_chart
 from .style import OKABE_ITO, SourceInfo, add_source_line, house_style, new_figure
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "staff_and_cost",
     "budget_by_tier",
     "budget_by_line",
+    "tornado_chart",
     "save_figure",
     "house_style",
     "new_figure",

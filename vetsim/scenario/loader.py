@@ -8,16 +8,18 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
+from ..wording import both
 from .limits import limit
 from .checks import cross_check, size_problems
 from .fiscal_spec import check_fiscal
 from .model import Scenario, canonical_rows
 from .problems import _show, from_validation_error, show_key
 from .rows import CORE_TABLES, TABLES, SiteRow
-from .sources import RawRow, RawScenario, read_raw
+from .sensitivity_spec import sensitivity_problems
+from .sources import OVERLAY_KEYS, RawRow, RawScenario, _deep_merge, read_raw
 from .spec import ScenarioSpec
 
-__all__ = ["load_scenario", "validate_scenario"]
+__all__ = ["load_scenario", "validate_scenario", "apply_overlay"]
 
 
 def _yaml_where(loc: tuple[Any, ...]) -> tuple[str, str]:
@@ -121,6 +123,7 @@ def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ..
         problems += size_problems(spec, tables, locate)
         if not incomplete & {"tier_shares.csv", "pension_groups.csv"}:
             problems += check_fiscal(spec, {k: v for k, v in tables.items() if k not in CORE_TABLES}, locate)
+        problems += sensitivity_problems(spec, tables.get("sensitivity.csv", ()), locate)  # type: ignore[arg-type]
     return problems
 
 
@@ -183,3 +186,37 @@ def load_scenario(path: str | Path) -> Scenario:
     if problems:
         raise ScenarioError(_capped(problems))
     return scenario
+
+
+def apply_overlay(scenario: Scenario, overlay: dict[str, Any]) -> Scenario:
+    """``scenario`` with an overlay document applied in memory (see :meth:`Scenario.with_changes`).
+
+    The document means what the same mapping in an overlay folder's ``scenario.yaml`` means: its
+    settings are merged onto the scenario's by the loader's merge (``replace: true`` replaces a whole
+    mapping) and its ``site_updates`` are matched and checked by the loader's rule, then applied with
+    :meth:`Scenario.with_site_changes`; the result is validated like a loaded scenario, all problems
+    at once (``ScenarioError``).
+    """
+    label = "overlay"
+    if "base" in overlay:
+        raise ScenarioError([Problem(label, "base", "base", *both("sens.overlay.base"))])
+    # site rows as text cells, only to match the 'where' filters as the loader does on CSV text
+    rows = [RawRow({k: "" if v is None else str(v) for k, v in s.model_dump().items()},
+                   {c: ("scenario", s.site_id, s.site_id) for c in SiteRow.model_fields}) for s in scenario.sites]
+    raw = RawScenario(scenario.path or Path("."), {"site_updates": overlay.get("site_updates") or []},
+                      [(label, dict(overlay))], {"sites.csv": rows})
+    problems = _apply_site_updates(raw) if "site_updates" in overlay else []
+    changes = {r.cells["site_id"]: {k: r.cells[k] for k, o in r.origin.items() if o[0] == label} for r in rows}
+    spec: ScenarioSpec | None = scenario.spec
+    own = {k: v for k, v in overlay.items() if k not in OVERLAY_KEYS}
+    if own:
+        try:
+            spec = ScenarioSpec.model_validate(_deep_merge(scenario.spec.model_dump(mode="json"), own))
+        except ValidationError as err:
+            spec = None
+            problems += from_validation_error(err, ScenarioSpec, lambda loc: (label, *_yaml_where(loc)))
+    if problems or spec is None:
+        raise ScenarioError(_capped(problems))
+    merged = Scenario(spec, scenario.sites, scenario.caseload, scenario.backlog, scenario.extra_tables, scenario.path)
+    changes = {sid: ch for sid, ch in changes.items() if ch}
+    return merged.with_site_changes(changes) if changes else validate_scenario(merged)

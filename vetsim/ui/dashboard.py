@@ -23,6 +23,7 @@ from ..scenario import Scenario
 from .common import CSS, App, download_link, env_int, figure_png, kpi_card, strict_mode
 from .fields import FieldSpec, build_widget, read_field
 from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
+from .sensitivity_view import SensitivityPanel
 from .simview import SimRunner
 from .staff import StaffEditor
 from .budget_app import DEFAULT_DRAWS, ENV_DRAWS
@@ -112,6 +113,8 @@ class MeetingDashboard(App):
         staff_acc.set_title(0, self.t("方案人员配置（每站人数）", "Proposal staffing (people per site)"))
         staff_acc.selected_index = 0
         self.title = widgets.HTML()
+        # optional: which assumption matters most for the scenario being decided (run on request)
+        self.sensitivity = SensitivityPanel(lang, lambda: self.proposal, self.runner.wrap)
         grid = [widgets.HBox([self.images[a], self.images[b]])
                 for a, b in (("waits", "one_trip"), ("backlog", "utilisation"), ("staff_cost", "budget"))]
         self.widget = widgets.VBox([
@@ -119,7 +122,7 @@ class MeetingDashboard(App):
             self.runner.status, self.cards, self.headline_html, staff_acc,
             widgets.HBox([*self.inputs.values(), self.run_button, self.sim.widget],
                          layout=widgets.Layout(padding="0 0 0 6px")),
-            *grid, widgets.HBox([*self.export_buttons.values()]), self.export_links,
+            *grid, self.sensitivity.widget, widgets.HBox([*self.export_buttons.values()]), self.export_links,
         ], layout=widgets.Layout(width="100%"))
         self._show_title()
         if auto_run:

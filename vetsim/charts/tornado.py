@@ -1,0 +1,92 @@
+"""Tornado chart: which assumption matters most (哪个假设最重要) for one output, in the house style.
+
+It takes a :class:`vetsim.sensitivity.Tornado` (or its table) and never reruns a model. One bar per
+assumption, longest swing on top: from the output at the middle of every assumption (the vertical
+line) to the output with this assumption at its P10 (blue) and at its P90 (orange); each bar's end
+carries its value and the label says the assumption's P10-P90 range. Money in 万元/year (Chinese)
+or million yuan/year (English), shares in percent.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure, SubFigure
+
+from ..sensitivity.outputs import OUTPUTS
+from ..sensitivity.ranges import range_text
+from ..wording import tr
+from .frame import chart_frame
+from .style import BASELINE_COLOUR, PROPOSAL_COLOUR
+
+__all__ = ["tornado_chart"]
+
+LOW_COLOUR, HIGH_COLOUR = BASELINE_COLOUR, PROPOSAL_COLOUR
+
+
+def _num(v: float, unit: str) -> str:
+    return f"{v:,.1f}" if unit in ("money", "minute", "percent") else f"{v:,.3f}"
+
+
+def _wrapped(text: str, lang: str, width: int = 26) -> str:
+    """A long assumption label on lines of about ``width`` letters (Chinese: half as many characters)."""
+    if lang == "zh":
+        n = width // 2
+        return "\n".join(text[i:i + n] for i in range(0, len(text), n))
+    return textwrap.fill(text, width, break_on_hyphens=False)
+
+
+def tornado_chart(tornado: Any, output: str = "budget_total", *, lang: str = "zh", top: int = 8,
+                  fig: Figure | SubFigure | None = None, note: str = "") -> Figure | SubFigure:
+    """The tornado of ``output`` (a key of ``vetsim.sensitivity.OUTPUTS``): the ``top`` assumptions by swing.
+
+    Stand-alone its title asks "which assumption matters most"; as a panel (``fig`` given, under a
+    page title that asks it) the title names the output only, with ``note`` on a second line.
+    """
+    table: pd.DataFrame = tornado.table if hasattr(tornado, "table") else tornado
+    meta = getattr(tornado, "meta", {}) or {}
+    o = OUTPUTS[output]
+    rows = table[table["output"] == output].sort_values("swing", ascending=False, kind="stable")
+    moving = rows[rows["swing"] > 0]
+    shown = moving.head(top)
+    k = o.scale(lang)
+    with chart_frame(fig, lang, meta) as f:
+        ax = f.add_subplot()
+        sep = "：" if lang == "zh" else ": "
+        title = o.label(lang) if fig is not None else f"{tr('sens.title', lang)}{sep}{o.label(lang)}"
+        # room between the title and the axes for the legend (one row above the bars)
+        ax.set_title(f"{title}\n{note}" if note else title, fontsize="medium" if fig is not None else None,
+                     pad=26 if not moving.empty else 6)
+        ax.set_xlabel(tr("sens.axis", lang, output=o.label(lang), unit=o.unit_label(lang)))
+        if shown.empty:
+            ax.text(0.5, 0.5, tr("sens.no_effect", lang), ha="center", va="center", transform=ax.transAxes)
+            ax.set_yticks([])
+            return f
+        base = float(shown["base"].iloc[0]) * k
+        y = np.arange(len(shown))
+        lo = shown["at_low"].to_numpy(float) * k
+        hi = shown["at_high"].to_numpy(float) * k
+        ax.barh(y, lo - base, left=base, color=LOW_COLOUR, height=0.6, label=tr("sens.at_low", lang))
+        ax.barh(y, hi - base, left=base, color=HIGH_COLOUR, height=0.6, label=tr("sens.at_high", lang))
+        ax.axvline(base, color="#222222", linewidth=1.6, label=tr("sens.base", lang, value=_num(base, o.unit)))
+        tiny = 0.003 * float(np.max(np.abs(np.r_[lo, hi] - base)))
+        for yi, a, b in zip(y, lo, hi):
+            for v in (a, b):
+                if abs(v - base) <= tiny:
+                    continue  # no visible bar this way: no number to crowd the other one
+                right = v >= base
+                ax.annotate(_num(v, o.unit), (v, yi), xytext=(5 if right else -5, 0), textcoords="offset points",
+                            ha="left" if right else "right", va="center", fontsize="x-small")
+        labels = [f"{_wrapped(r.label_zh if lang == 'zh' else r.label_en, lang)}\n({range_text(r.low, r.high, lang)})"
+                  for r in shown.itertuples()]
+        ax.set_yticks(y, labels, fontsize="x-small")
+        ax.invert_yaxis()
+        ax.margins(x=0.25)
+        if len(moving) > len(shown):
+            ax.text(1.0, -0.1, tr("sens.more", lang, n=len(moving) - len(shown)), transform=ax.transAxes,
+                    ha="right", va="top", fontsize="x-small", color="#4D4D4D")
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize="x-small", frameon=False)
+    return f

@@ -1,0 +1,127 @@
+"""The assumptions of a scenario and their ranges (P10, middle, P90), read from the scenario itself.
+
+Two sources, both data the planner edits: every ``Uncertain`` input with a distribution (the fiscal
+model's Monte Carlo inputs; P10 and P90 are the distribution's quantiles, the middle is the value an
+exact run uses) and the rows of the optional ``sensitivity.csv`` (ranges for numbers without a
+distribution; a row there wins over a distribution of the same number). Each assumption belongs to
+the model it feeds: ``fiscal`` (``fiscal.*`` and unit ``costs.*``) or ``service`` (everything else:
+presence, patience, partners ...), so a tornado runs only the model an assumption can move.
+
+Variants are made through the overlay mechanism (:meth:`vetsim.scenario.Scenario.with_changes`):
+one overlay document per arm, validated like an overlay folder.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel
+
+from ..scenario.fiscal_spec import Dist, Uncertain
+from ..scenario.sensitivity_spec import number_at, overlay_at
+from ..wording import tr
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+
+__all__ = ["Assumption", "assumptions", "assumptions_frame", "quantile", "variant", "range_text", "FISCAL_PREFIXES"]
+
+Model = Literal["fiscal", "service"]
+FISCAL_PREFIXES: tuple[str, ...] = ("fiscal.", "costs.")
+P_LOW, P_HIGH = 0.1, 0.9
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One questioned number: where it is (``key``), its P10 / middle / P90, unit, labels, source, model."""
+
+    key: str
+    low: float
+    mid: float
+    high: float
+    unit: str
+    label_zh: str
+    label_en: str
+    source: str
+    origin: str  # "distribution (triangular)" or "sensitivity.csv", in English; shown translated
+    model: Model
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+def short_number(x: float) -> str:
+    """A range end as people read it: 90,000 (no exponent), 0.0678, 388.8."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def range_text(low: float, high: float, lang: str = "zh") -> str:
+    """"P10 ～ P90" of an assumption, e.g. 80,000 ～ 110,000."""
+    return tr("sens.range", lang, low=short_number(low), high=short_number(high))
+
+
+def quantile(d: Dist, p: float) -> float:
+    """The ``p`` quantile of a triangular or uniform distribution (inverse of its CDF)."""
+    a, b = d.low, d.high
+    if b == a:
+        return float(a)
+    if d.kind == "uniform":
+        return a + p * (b - a)
+    c = float(d.mode)  # type: ignore[arg-type]
+    if p <= (c - a) / (b - a):
+        return a + math.sqrt(p * (b - a) * (c - a))
+    return b - math.sqrt((1 - p) * (b - a) * (b - c))
+
+
+def _model(key: str) -> Model:
+    return "fiscal" if key.startswith(FISCAL_PREFIXES) else "service"
+
+
+def _uncertain(node: Any, path: str) -> list[tuple[str, Uncertain]]:
+    """Every ``Uncertain`` with a distribution under ``node`` (a settings model, mapping or value), with its path."""
+    if isinstance(node, Uncertain):
+        return [(path, node)] if node.dist is not None and node.dist.low < node.dist.high else []
+    out: list[tuple[str, Uncertain]] = []
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            out += _uncertain(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, Mapping):
+        for k, v in node.items():
+            out += _uncertain(v, f"{path}.{k}" if path else str(k))
+    return out
+
+
+def assumptions(scenario: "Scenario", model: Model | None = None) -> list[Assumption]:
+    """The scenario's assumptions with ranges (distributions first, then sensitivity.csv), optionally of one model."""
+    found: dict[str, Assumption] = {}
+    for key, u in _uncertain(scenario.spec, ""):
+        d = u.dist
+        assert d is not None
+        found[key] = Assumption(key, quantile(d, P_LOW), float(u.value), quantile(d, P_HIGH), u.unit, u.label_zh,
+                                u.label_en, u.source, f"distribution ({d.kind})", _model(key))
+    for r in scenario.table("sensitivity.csv"):
+        found[r.key] = Assumption(r.key, r.low, number_at(scenario.spec, r.key), r.high, r.unit, r.label_zh,
+                                  r.label_en, r.source, "sensitivity.csv", _model(r.key))
+    return [a for a in found.values() if model is None or a.model == model]
+
+
+def assumptions_frame(items: list[Assumption], lang: str = "zh") -> pd.DataFrame:
+    """The assumptions as a table with translated headers (for the Excel/CSV output and the notebook)."""
+    df = pd.DataFrame([asdict(a) for a in items])
+    if df.empty:
+        return df
+    df["assumption"] = [a.label(lang) for a in items]
+    df["origin"] = [tr("sens.origin.table", lang) if a.origin == "sensitivity.csv"
+                    else tr("sens.origin.distribution", lang, kind=a.origin.split("(")[-1].rstrip(")")) for a in items]
+    cols = {"assumption": "sens.col.assumption", "key": "sens.col.key", "unit": "sens.col.unit", "low": "sens.col.low",
+            "mid": "sens.col.mid", "high": "sens.col.high", "source": "sens.col.source"}
+    return df[list(cols)].rename(columns={c: tr(k, lang) for c, k in cols.items()})
+
+
+def variant(scenario: "Scenario", values: Mapping[str, float]) -> "Scenario":
+    """``scenario`` with the numbers at the given keys set to the given values (one overlay document)."""
+    return scenario.with_changes(overlay_at(scenario.spec, values)) if values else scenario
