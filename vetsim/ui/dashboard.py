@@ -208,8 +208,7 @@ class MeetingDashboard(App):
         loader = getattr(self, "_loader", None)
         if loader is not None and loader is not threading.current_thread() and loader.is_alive():
             loader.join()  # the opening run first: one run at a time, its results never overwrite a newer one
-        from ..fiscal import budget, site_costs
-        from ..brief import BriefInputs, make_brief
+        from ..brief import build_brief
         from ..brief.page import chart_figures
 
         reps = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value)
@@ -221,10 +220,11 @@ class MeetingDashboard(App):
             self.results = self.sim.run(proposal, reps, seed, self.t("方案", "Proposal"))
         finally:
             self.run_button.disabled = False
-        self.budget = budget(proposal, draws=self.budget_draws, seed=proposal.spec.seed)
-        self.brief_inputs = BriefInputs(self.baseline, self.baseline_results, site_costs(self.baseline), self.budget,
-                                   proposal, self.results, site_costs(proposal))
-        self.brief = make_brief(self.brief_inputs, self.lang)
+        # the one brief builder of `vetsim report`: same costs, same budget (with the simulated caseload)
+        self.brief = build_brief(self.baseline, self.baseline_results, proposal, self.results, lang=self.lang,
+                                 seed=seed, draws=self.budget_draws)
+        self.brief_inputs = self.brief.inputs
+        self.budget = self.brief_inputs.budget
         self.kpis = self.brief.kpis
         self.cards.value = self._cards_html(self.kpis)
         self.headline_html.value = "<ul style='font-size:16px;margin:4px 0'>" + "".join(
