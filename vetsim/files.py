@@ -20,6 +20,7 @@ kept in one place cannot drift:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MANIFEST", "OutputPathError", "OutputFolderError", "atomic_write", "atomic_write_bytes", "atomic_write_text",
-    "atomic_folder", "check_output_target", "read_manifest", "verify_manifest", "display_path", "file_mode",
+    "written_bytes", "atomic_folder", "check_output_target", "read_manifest", "verify_manifest", "display_path", "file_mode",
     "excel_safe", "excel_safe_frame", "excel_safe_cell", "FORMULA_PREFIXES",
 ]
 
@@ -130,6 +131,14 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically; newlines are written as given (no translation)."""
     return atomic_write_bytes(path, text.encode(encoding))
+
+
+def written_bytes(write: Callable[[IO[bytes]], Any]) -> bytes:
+    """What ``write(fh)`` writes, as bytes in memory: the same writer gives a file (:func:`atomic_write`)
+    or a download (the apps), without a temp folder in between."""
+    buf = io.BytesIO()
+    write(buf)
+    return buf.getvalue()
 
 
 # ---------------------------------------------------------------------------------------- manifest

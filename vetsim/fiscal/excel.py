@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..files import atomic_write, check_output_target, excel_safe_cell, excel_safe_frame
+from ..files import (atomic_write, atomic_write_bytes, check_output_target, excel_safe_cell, excel_safe_frame,
+                     written_bytes)
 from ..i18n import check_lang
 from ..i18n import LEVEL_LABELS as LEVEL_COLUMNS
 from .flows import LINES
@@ -26,7 +27,8 @@ from .money import ROUNDING_RULE, to_cents
 if TYPE_CHECKING:
     from .budget import Budget
 
-__all__ = ["write_budget", "write_budget_csv", "budget_csv_frame", "MONEY_FORMAT"]
+__all__ = ["write_budget", "budget_xlsx_bytes", "write_budget_csv", "budget_csv_bytes", "budget_csv_frame",
+           "MONEY_FORMAT"]
 
 MONEY_FORMAT = "#,##0.00"
 _HEAD = Font(bold=True)
@@ -116,6 +118,16 @@ def write_budget(b: "Budget", path: Any, lang: str = "zh") -> Path:
     """Write the workbook of ``b`` to ``path`` atomically; sheet names and headers in ``lang``."""
     check_lang(lang)
     path = check_output_target(path, "file")
+    atomic_write(path, _workbook(b, lang).save)
+    return path
+
+
+def budget_xlsx_bytes(b: "Budget", lang: str = "zh") -> bytes:
+    """The workbook of :func:`write_budget` as bytes (the apps' download link)."""
+    return written_bytes(_workbook(b, check_lang(lang)).save)
+
+
+def _workbook(b: "Budget", lang: str) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for key, df, money, headers in _views(b, lang):
@@ -123,8 +135,7 @@ def write_budget(b: "Budget", path: Any, lang: str = "zh") -> Path:
     n = _notes(b, lang)
     _sheet(wb, flabel(SHEET_LABELS, "notes", lang), n, set(),
            [flabel(COLUMN_LABELS, "item", lang), flabel(COLUMN_LABELS, "text", lang)])
-    atomic_write(path, wb.save)
-    return path
+    return wb
 
 
 def budget_csv_frame(b: "Budget", lang: str = "zh") -> pd.DataFrame:
@@ -139,6 +150,10 @@ def write_budget_csv(b: "Budget", path: Any, lang: str = "zh") -> Path:
     """Write :func:`budget_csv_frame` to ``path`` atomically (UTF-8 with BOM, so Excel reads the Chinese)."""
     check_lang(lang)
     path = check_output_target(path, "file")
-    data = budget_csv_frame(b, lang).to_csv(index=False).encode("utf-8-sig")
-    atomic_write(path, lambda fh: fh.write(data))
+    atomic_write_bytes(path, budget_csv_bytes(b, lang))
     return path
+
+
+def budget_csv_bytes(b: "Budget", lang: str = "zh") -> bytes:
+    """:func:`budget_csv_frame` as CSV bytes, UTF-8 with BOM (so Excel reads the Chinese)."""
+    return budget_csv_frame(b, check_lang(lang)).to_csv(index=False).encode("utf-8-sig")

@@ -9,7 +9,6 @@ in Chinese exactly as ``vetsim validate`` would.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import pandas as pd
 
 from ..files import atomic_write_bytes, check_output_target
 from ..fiscal import RANGE_DRAWS
+from ..fiscal.excel import budget_csv_bytes, budget_xlsx_bytes
 from ..scenario import Scenario, ScenarioSpec, validate_scenario
 from ..scenario.fiscal_spec import GOV_TIERS
 from .common import CSS, App, download_link, env_int, figure_png, frame_html
@@ -178,8 +178,8 @@ class BudgetExplorer(App):
         self.image.layout.display = None
         wide = self.budget.wide(self.lang)
         self.table_html.value = frame_html(wide.reset_index(), {c: "{:,.0f}" for c in wide.columns})
-        self.csv_bytes = self.csv_table().to_csv(index=False).encode("utf-8-sig")
-        self.xlsx_bytes = self._excel_bytes()
+        self.csv_bytes = budget_csv_bytes(self.budget, self.lang)
+        self.xlsx_bytes = budget_xlsx_bytes(self.budget, self.lang)
         stem = f"budget_{Path(str(self.base.path or 'scenario')).name}"
         self.links.value = (download_link(self.xlsx_bytes, f"{stem}.xlsx",
                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -193,12 +193,6 @@ class BudgetExplorer(App):
         from ..fiscal.excel import budget_csv_frame
 
         return budget_csv_frame(self.budget, self.lang)
-
-    def _excel_bytes(self) -> bytes:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "budget.xlsx"
-            self.budget.to_excel(path, lang=self.lang)
-            return path.read_bytes() if path.exists() else b""
 
     def save_downloads(self, folder: str | Path) -> dict[str, Path]:
         """Write the Excel and CSV files into ``folder`` atomically (for scripts; the app shows links)."""

@@ -9,7 +9,6 @@ them out and never recomputes the model.
 from __future__ import annotations
 
 import html
-import tempfile
 import os
 import threading
 from pathlib import Path
@@ -258,8 +257,7 @@ class MeetingDashboard(App):
         target = check_output_target(path, "file") if path is not None else None  # before the work
         if self.brief is None:
             self.run()
-        with tempfile.TemporaryDirectory() as tmp:
-            data = self.brief.save(Path(tmp) / f"brief.{fmt}").read_bytes()
+        data = self.brief.to_bytes(fmt)
         if target is not None:
             atomic_write_bytes(target, data)
         self.exports[fmt] = data
