@@ -1,4 +1,4 @@
-"""No KPI may look better when service gets worse (domain brief §6; vetsim.kpis).
+"""No KPI may look better when service gets worse (docs/DOMAIN.md §4; vetsim.kpis).
 
 The sample county is run as it is, with every township station unstaffed, and with every site's
 staff halved (same seed). Every KPI that has a better direction must not improve, at any level,

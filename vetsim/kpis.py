@@ -4,7 +4,7 @@ Why one table: the simulation's summary, the CLI, the brief, the dashboard cards
 all speak of the same KPIs; each reads its name, unit, direction and target from here, so a KPI
 cannot mean one thing on the dashboard and another in the brief.
 
-Honesty rules, built into the formulas (domain brief §6: "a KPI that counts only finished cases
+Honesty rules, built into the formulas (docs/DOMAIN.md §4: "a KPI that counts only finished cases
 improves when work stops"): every rate counts every case in its window, open ones included; a case
 still open past its deadline counts as late; a case still open after the veteran came counts against
 the one-trip rate; a visit that finds the station closed counts against the service level.

@@ -1,4 +1,4 @@
-"""Schema of where staff time goes (domain brief §6): presence, the daily time policy, duties, campaigns.
+"""Schema of where staff time goes (docs/DOMAIN.md §4): presence, the daily time policy, duties, campaigns.
 
 Why in the scenario: each of these is a number or a policy choice a planner edits and questions
 (how much time a township cadre spends away from the station, what gets done first on a busy

@@ -1,4 +1,4 @@
-"""Workload-based staffing need per site in the manner of WHO WISN (2010; domain brief §6).
+"""Workload-based staffing need per site in the manner of WHO WISN (2010; docs/DOMAIN.md §4).
 
 Why beside Erlang: at most stations the counter queue is not what binds; staff time is. The WISN
 method sizes posts from the yearly workload instead of a queue at peak hours. Its steps, read off
