@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..charts.data import Estimate, day_to_date, has_kpi, kpi
-from ..charts.labels import MONEY_DIVISOR, money_unit
+from .. import formats
 from ..kpis import KPIS, meets, target_value
 
 __all__ = ["KpiSpec", "BRIEF_KPIS", "PAGE_KEYS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
@@ -90,19 +90,16 @@ KPI_COLUMNS = ["key", "label", "target", "target_text", "direction", "kind",
 
 def fmt_value(value: Any, kind: Kind, lang: str = "zh") -> str:
     """How a KPI value is written everywhere on the brief (table, headlines)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if kind == "minutes":
-        return f"{value:.1f}"
+    if formats.is_missing(value):
+        return formats.MISSING
+    if kind in ("minutes", "count", "days"):
+        return formats.number(value, lang, 1, group=False)
     if kind == "share":
-        return f"{value * 100:.1f}%"
+        return formats.share(value, lang, 1)
     if kind == "date":
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-    if kind in ("count", "days"):
-        return f"{value:.1f}"
+        return formats.date(value, lang) if isinstance(value, dt.date) else str(value)
     if kind == "money":
-        v = value / MONEY_DIVISOR[lang]
-        return f"{v:,.1f} {money_unit(lang, True)}" if lang == "zh" else f"{v:,.2f} {money_unit(lang, True)}"
+        return formats.money(value, lang, per_year=True)
     raise ValueError(f"unknown KPI kind {kind!r}")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formats
 from ..charts.labels import MONEY_DIVISOR
 from .kpis import fmt_value
 
@@ -40,7 +41,7 @@ def _unit(kind: str, lang: str) -> str:
 
 def _text(row: pd.Series, which: str, lang: str) -> str:
     if row["kind"] == "count" and row[which] is not None and not math.isnan(_num(row[which])):
-        return f"{_num(row[which]):,.0f}{_unit('count', lang)}"  # a sentence speaks of whole cases
+        return f"{formats.count(_num(row[which]), lang)}{_unit('count', lang)}"  # a sentence speaks of whole cases
     return f"{row[which + '_text']}{_unit(row['kind'], lang)}"
 
 

@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import FuncFormatter
 
+from .. import formats
 from ..files import atomic_write, check_output_target, written_bytes
 from .style import SCREEN_SIZE, TARGET_COLOUR, SourceInfo, add_source_line, house_style, new_figure
 
@@ -119,9 +120,7 @@ def month_axis(ax: Axes, lang: str) -> None:
 
     def fmt(v: float, _pos: int) -> str:
         d = mdates.num2date(v)
-        if lang == "zh":
-            return f"{d.year}年\n{d.month}月" if d.month == 1 else f"{d.month}月"
-        return d.strftime("%b\n%Y") if d.month == 1 else d.strftime("%b")
+        return formats.month(d, lang, with_year=d.month == 1, sep="\n")
 
     ax.xaxis.set_major_formatter(FuncFormatter(fmt))
 

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .. import cliargs
+from .. import cliargs, formats
 from ..i18n import MONEY_DIVISOR, money_unit
 from .errors import FiscalError
 
@@ -28,7 +28,10 @@ def format_budget(b: Any, lang: str = "zh") -> str:
     head = [f"{'财政负担测算' if zh else 'Fiscal burden'}：{name}" if zh else f"Fiscal burden: {name}",
             f"单位：{unit}（Excel/CSV 中为精确到分的元）；{kind}；情景指纹 {m['scenario_hash'][:12]}" if zh
             else f"{unit} (yuan to the cent in Excel/CSV); {kind}; scenario hash {m['scenario_hash'][:12]}"]
-    fmt = "{:,.2f}".format if zh else "{:,.3f}".format
+    digits = 2 if zh else 3  # 0.01 万元 = 100 yuan; 0.001 million yuan = 1,000 yuan
+
+    def fmt(x: float) -> str:
+        return formats.number(x, lang, digits, missing="NaN")
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", fmt):
         body = (b.wide(lang) / div).to_string()
     lines = head + [body]

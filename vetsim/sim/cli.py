@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import cliargs
+from .. import cliargs, formats
 from ..cli import add_scenario_arg, bi
 
 __all__ = ["register", "format_kpis", "format_work"]
@@ -28,12 +28,12 @@ _UNITS = {"minute": ("（分钟）", " (minutes)"), "case": ("（件）", " (cas
           "working day": ("（工作日）", " (working days)")}
 
 
-def _fmt(value: float, unit: str) -> str:
+def _fmt(value: float, unit: str, lang: str = "zh") -> str:
     if pd.isna(value):
-        return "—"
+        return formats.MISSING
     if unit == "share":
-        return f"{value:.1%}"
-    return f"{value:,.0f}" if unit in ("case", "day") else f"{value:,.1f}"
+        return formats.share(value, lang)
+    return formats.count(value, lang) if unit in ("case", "day") else formats.number(value, lang, 1)
 
 
 def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
@@ -140,7 +140,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     miss = 0
     for r in table.itertuples():
         share = r.figure < 1
-        f = (lambda v: "—" if pd.isna(v) else (f"{v:.1%}" if share else f"{v:,.1f}"))
+        f = (lambda v: formats.share(v, args.lang) if share else formats.number(v, args.lang, 1))
         mark = ("符合" if zh else "within") if r.within else ("超出" if zh else "outside")
         miss += not r.within
         print(f"  {r.label_zh if zh else r.label_en}: {f(r.figure)} | {f(r.simulated)} ({f(r.ci_low)} – {f(r.ci_high)}) "

@@ -7,7 +7,7 @@ import argparse
 import warnings
 from typing import Any, Callable
 
-from .. import cliargs
+from .. import cliargs, formats
 from ..errors import VetsimError
 
 from ..cli import add_scenario_arg, bi, parser_lang as _lang
@@ -66,9 +66,9 @@ def _handler(args: argparse.Namespace) -> int:
         view = changed[list(_COLS)].copy()
         view["level"] = view["level"].map(lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col])
         view["binding"] = view["binding"].map(lambda b: BINDING_TEXT.get(b, (b, b))[col])
-        view["cost_after_yuan"] = view["cost_after_yuan"].map(lambda x: f"{x:,.0f}")
+        view["cost_after_yuan"] = view["cost_after_yuan"].map(lambda x: formats.count(x, lang))
         for c in ("service_level_after", "utilisation_after"):
-            view[c] = view[c].map(lambda x: f"{x:.1%}")
+            view[c] = view[c].map(lambda x: formats.share(x, lang))
         view["wisn_ratio_after"] = view["wisn_ratio_after"].map(lambda x: "-" if x != x else f"{x:.2f}")
         print(view.rename(columns={k: v[col] for k, v in _COLS.items()}).to_string(index=False))
     if conf is not None:

@@ -12,6 +12,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from .. import formats
 from ..i18n import LEVEL_LABELS
 from ..scenario import SITE_LEVELS, Scenario
 from .common import frame_html
@@ -84,8 +85,8 @@ def wisn_html(wisn: pd.DataFrame, lang: str = "zh") -> str:
             continue
         short = part[part["wisn_ratio"] < 1.0].sort_values("wisn_ratio")
         rows.append({("层级", "Level")[lv]: LEVEL_LABELS[level][lv],
-                     ("在岗人数", "Posts")[lv]: f"{part['staff'].sum():,.0f}",
-                     ("工作量所需人数（WISN）", "Posts the workload needs (WISN)")[lv]: f"{part['required_posts'].sum():,.1f}",
+                     ("在岗人数", "Posts")[lv]: formats.count(part['staff'].sum(), lang),
+                     ("工作量所需人数（WISN）", "Posts the workload needs (WISN)")[lv]: formats.number(part['required_posts'].sum(), lang, 1),
                      ("人手不足站点（WISN 比值 < 1）", "Sites short of staff (WISN ratio < 1)")[lv]:
                          f"{len(short)}" + (f"（{'、'.join(short['site_id'].astype(str).head(5))}…）" if len(short) > 5 else
                                             (f"（{'、'.join(short['site_id'].astype(str))}）" if len(short) else ""))})
@@ -109,7 +110,7 @@ def summary_html(est: pd.DataFrame, max_util: float, lang: str = "zh", worst: in
     top = est.sort_values("utilisation", ascending=False).head(worst)
     items = []
     for r in top.itertuples():
-        util = "∞" if not np.isfinite(r.utilisation) else f"{r.utilisation:.0%}"
+        util = "∞" if not np.isfinite(r.utilisation) else formats.share(r.utilisation, lang, 0)
         flag = f' <span class="vetsim-flag">⚠ {html.escape(r.reason)}</span>' if r.reason else ""
         items.append(f"<li>{html.escape(str(r.site_id))}：{'利用率' if lv == 0 else 'utilisation'} {util}，"
                      f"{'等待' if lv == 0 else 'wait'} {r.mean_wait_min:.1f} {'分钟' if lv == 0 else 'min'}{flag}</li>")

@@ -18,7 +18,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from .. import formats
 from ..i18n import LEVEL_LABELS
+from ..wording import tr
 from ..kpis import KPIS
 from ..scenario import Scenario
 from .common import frame_html
@@ -185,14 +187,13 @@ def fmt_unit(v: float, unit: str, change: bool = False, lang: str = "zh") -> str
         return ""
     if math.isinf(v):
         return "∞"
-    sign = "+" if change and v > 0 else ""
     if unit == "share":
         if change:
-            return f"{sign}{v * 100:.1f} 个百分点" if lang == "zh" else f"{sign}{v * 100:.1f} pp"
-        return f"{v * 100:.1f}%"
+            return tr("ui.percent_points", lang, value=formats.number(v * 100, lang, 1, signed=True))
+        return formats.share(v, lang)
     if unit == "case":
-        return f"{sign}{v:,.1f}" if abs(v - round(v)) > 1e-9 else f"{sign}{v:,.0f}"
-    return f"{sign}{v:,.2f}" if abs(v) < 1 else f"{sign}{v:,.1f}"
+        return formats.number(v, lang, 1 if abs(v - round(v)) > 1e-9 else 0, signed=change)
+    return formats.number(v, lang, 2 if abs(v) < 1 else 1, signed=change)
 
 
 def _ci(lo: Any, hi: Any, unit: str = "") -> str:
@@ -215,9 +216,9 @@ def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: i
         ("站点", "Site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
         ("层级", "Level")[lv]: [LEVEL_LABELS.get(str(x), (str(x), str(x)))[lv] for x in table["level"]],
         ("工作", "Duty")[lv]: [labels.get(str(x), str(x)) for x in table["item"]],
-        ("应做（小时/年）", "Owed (h/year)")[lv]: [f"{v:,.0f}" for v in table["owed_h"]],
-        ("按期完成（小时）", "Done on time (h)")[lv]: [f"{v:,.0f}" for v in table["done_by_due_h"]],
-        ("按期完成率", "Done on time")[lv]: [f"{v:.0%}" for v in table["coverage"]],
+        ("应做（小时/年）", "Owed (h/year)")[lv]: [formats.count(v, lang) for v in table["owed_h"]],
+        ("按期完成（小时）", "Done on time (h)")[lv]: [formats.count(v, lang) for v in table["done_by_due_h"]],
+        ("按期完成率", "Done on time")[lv]: [formats.share(v, lang, 0) for v in table["coverage"]],
     })
     head = ("常态工作落后最多的站点（方案，按期完成率最低的前 {n} 项）",
             "Where duties fall behind most (proposal, the {n} lowest shares done on time)")[lv].format(n=len(shown))
