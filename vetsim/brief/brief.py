@@ -24,6 +24,7 @@ from ..errors import VetsimError
 from .sentences import headlines
 from .kpis import kpi_table
 from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale, source_info, title_text
+from ..wording import tr
 
 __all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI"]
 
@@ -40,10 +41,7 @@ class BriefFormatError(VetsimError, ValueError):
         super().__init__(self.user_message("zh"), self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        allowed = "、".join(FORMATS) if lang == "zh" else ", ".join(FORMATS)
-        if lang == "zh":
-            return f"无法输出简报文件 {self.path}：文件扩展名应为 {allowed} 之一"
-        return f"Cannot write the brief as {self.path}: the file name must end in one of {allowed}"
+        return tr("brief.bad_format", lang, path=self.path, allowed=tr("list.sep", lang).join(FORMATS))
 
 
 @dataclass
@@ -105,8 +103,8 @@ class Brief:
         return _HTML.format(
             lang="zh-CN" if zh else "en",
             title=html.escape(self.title),
-            points="要点" if zh else "Key points",
-            indicators="关键指标" if zh else "Key indicators",
+            points=tr("brief.key_points", lang),
+            indicators=tr("brief.key_indicators", lang),
             headlines="".join(f"<li>{html.escape(s)}</li>" for s in self.headlines),
             table=_html_table(self.kpis, self.inputs.compare, lang),
             charts="\n".join(imgs),
@@ -125,10 +123,9 @@ def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 5,
 
 
 def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:
-    zh = lang == "zh"
-    head = ["指标", "目标", "基线"] if zh else ["Indicator", "Target", "Baseline"]
+    head = [tr(k, lang) for k in ("brief.col.indicator", "brief.col.target", "brief.col.baseline")]
     if compare:
-        head.append("方案" if zh else "Proposal")
+        head.append(tr("brief.proposal", lang))
 
     def td(text: str, ok: object) -> str:
         if ok is None:
