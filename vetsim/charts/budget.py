@@ -17,6 +17,7 @@ from .. import formats
 from .frame import chart_frame
 from .labels import MONEY_DIVISOR, line_label, money_unit, t, tier_label
 from .style import LINE_COLOURS, TIER_COLOURS
+from ..wording import tr
 
 __all__ = ["GOVERNMENT_TIERS", "budget_by_tier", "budget_by_line", "government_total"]
 
@@ -70,7 +71,7 @@ def _band(ax: Any, totals: pd.DataFrame, div: float, lang: str) -> None:
 def _axes_labels(ax: Any, lang: str, title: str, totals: pd.DataFrame, div: float) -> None:
     ax.set_xlabel(t("year", lang))
     unit = money_unit(lang)
-    ax.set_ylabel(f"金额（{unit}）" if lang == "zh" else f"Amount ({unit})")
+    ax.set_ylabel(tr("charts.amount", lang, unit=unit))
     ax.set_title(title)
     top = float(np.nanmax(np.fmax(totals["value"].to_numpy(float), totals["p90"].to_numpy(float)), initial=0.0))
     ax.set_ylim(0, max(top / div, 1e-9) * 1.35)  # head room for the legend above the stacks
