@@ -23,6 +23,7 @@ from .flows import LINES
 from .labels import (COLUMN_LABELS, LINE_LABELS, REGION_LABELS, SECTION_LABELS, SHEET_LABELS, STATUS_LABELS,
                      TIER_LABELS, flabel)
 from .money import ROUNDING_RULE, to_cents
+from ..wording import tr
 
 if TYPE_CHECKING:
     from .budget import Budget
@@ -97,18 +98,16 @@ def _notes(b: "Budget", lang: str) -> pd.DataFrame:
     zh = lang == "zh"
     m = b.meta
     items = [
-        ("情景" if zh else "Scenario", m["scenario_name"] if zh else m["scenario_name_en"]),
-        ("情景指纹" if zh else "Scenario hash", m["scenario_hash"]),
-        ("vetsim 版本" if zh else "vetsim version", m["vetsim_version"]),
-        ("随机种子" if zh else "Seed", m["seed"]),
-        ("模拟次数（0 为精确计算）" if zh else "Draws (0 = exact)", m["draws"]),
-        ("金额取值" if zh else "Amounts", ("精确值" if m["draws"] == 0 else "蒙特卡洛均值，另列 P10/P50/P90") if zh
+        (tr("scenario", lang), m["scenario_name"] if zh else m["scenario_name_en"]),
+        (tr("hash", lang), m["scenario_hash"]),
+        (tr("fiscal.vetsim_version", lang), m["vetsim_version"]),
+        (tr("seed", lang), m["seed"]),
+        (tr("fiscal.draws_0_exact", lang), m["draws"]),
+        (tr("fiscal.amounts", lang), ("精确值" if m["draws"] == 0 else "蒙特卡洛均值，另列 P10/P50/P90") if zh
          else ("exact" if m["draws"] == 0 else "Monte Carlo mean, with P10/P50/P90")),
-        ("承担主体" if zh else "Tiers", "中央、省、市、县四级为政府财政，合计为政府合计；个人缴费单列，不计入政府合计" if zh
-         else "central, province, city and county are government finance; the individual tier is shown apart, "
-              "outside government totals"),
-        ("舍入规则" if zh else "Rounding", ROUNDING_RULE[lang]),
-        ("社保补缴：规划期后仍未支付（元）" if zh else "SI back-payments unpaid after the horizon (yuan)",
+        (tr("fiscal.tiers", lang), tr("fiscal.central_province_city_and_county", lang)),
+        (tr("fiscal.rounding", lang), ROUNDING_RULE[lang]),
+        (tr("fiscal.si_back_payments_unpaid_after", lang),
          float(to_cents(b.facts["si_unpaid_after_horizon"]))),
     ]
     return pd.DataFrame(items, columns=["item", "value"])
