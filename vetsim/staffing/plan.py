@@ -26,6 +26,7 @@ from ..work.demand import derive_demand
 from .kpis import evaluate_arrays
 from .solver import BINDING_TEXT, Allocation, StaffTargets, staff_targets
 from .wisn import wisn_estimate
+from ..wording import both
 
 __all__ = ["Plan", "build_plan", "PlanSaveError", "plan_csv"]
 
@@ -115,11 +116,11 @@ class Plan:
         """
         out = Path(folder)
         if self.base.path is None:
-            raise PlanSaveError("基础情景没有文件夹路径，无法保存叠加方案", "the base scenario has no folder, so no overlay can refer to it")
+            raise PlanSaveError(*both("staffing.the_base_scenario_has_no"))
         base_dir = Path(self.base.path).resolve()
         check_output_target(out, "folder", force)
         if out.resolve() == base_dir:
-            raise PlanSaveError("不能把方案保存到基础情景的文件夹中", "the plan cannot be saved into its base scenario's folder")
+            raise PlanSaveError(*both("staffing.the_plan_cannot_be_saved"))
         name = self.base.spec.name
         doc = {
             "base": os.path.relpath(base_dir, out.resolve()),  # the temp folder is a sibling: same relative path
