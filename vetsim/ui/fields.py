@@ -17,6 +17,7 @@ from typing import Any, Literal
 import ipywidgets as widgets
 
 from ..errors import Problem, VetsimError
+from ..wording import both, tr
 
 __all__ = ["FieldSpec", "InputError", "build_widget", "read_field", "read_fields", "field_label"]
 
@@ -31,8 +32,8 @@ class InputError(VetsimError, ValueError):
         super().__init__(self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        head = "输入有误，请修改：" if lang == "zh" else "Please correct the input:"
-        sep = "：" if lang == "zh" else ": "
+        head = tr("ui.please_correct_the_input", lang)
+        sep = tr("punct.colon", lang)
         lines = [(p.where_zh if lang == "zh" else p.where_en) + sep + (p.message_zh if lang == "zh" else p.message_en)
                  for p in self.problems]
         return "\n".join([head, *("  - " + line for line in lines)])
@@ -72,7 +73,7 @@ def field_label(spec: FieldSpec, lang: str = "zh") -> str:
     unit = spec.unit_zh if lang == "zh" else spec.unit_en
     if not unit:
         return spec.label(lang)
-    return f"{spec.label(lang)}（{unit}）" if lang == "zh" else f"{spec.label(lang)} ({unit})"
+    return tr("ui.punct_2", lang, spec_label_lang=spec.label(lang), unit=unit)
 
 
 def build_widget(spec: FieldSpec, lang: str = "zh", value: Any = None) -> widgets.ValueWidget:
@@ -105,16 +106,16 @@ def _range_text(spec: FieldSpec, lang: str) -> tuple[str, str]:
     lo, hi = spec.min, spec.max
     fmt = (lambda x: str(int(x))) if spec.kind in ("int", "int_slider") else (lambda x: f"{x:g}")
     if lo is not None and hi is not None:
-        return f" {fmt(lo)} 到 {fmt(hi)} 之间", f"between {fmt(lo)} and {fmt(hi)}"
+        return both("ui.between_and", fmt_lo=fmt(lo), fmt_hi=fmt(hi))
     if lo is not None:
-        return f"不小于 {fmt(lo)} ", f"at least {fmt(lo)}"
+        return both("ui.at_least", fmt_lo=fmt(lo))
     if hi is not None:
-        return f"不大于 {fmt(hi)} ", f"at most {fmt(hi)}"
+        return both("ui.at_most", fmt_hi=fmt(hi))
     return "", ""
 
 
 def _problem(spec: FieldSpec, zh: str, en: str) -> Problem:
-    return Problem("", f"「{spec.label_zh}」", f"'{spec.label_en}'", zh, en)
+    return Problem("", *both("ui.punct_4", label_zh=spec.label_zh, label_en=spec.label_en), zh, en)
 
 
 def read_field(spec: FieldSpec, raw: Any) -> Any:
@@ -128,24 +129,23 @@ def read_field(spec: FieldSpec, raw: Any) -> Any:
         try:
             num = float(raw)
         except (TypeError, ValueError):
-            raise InputError([_problem(spec, f"{want_zh}，实际为 {shown}", f"{want_en}, got {shown}")]) from None
+            raise InputError([_problem(spec, *both("ui.got", want_zh=want_zh, shown=shown, want_en=want_en))]) from None
         if isinstance(raw, bool) or not math.isfinite(num) or (is_int and num != int(num)):
-            raise InputError([_problem(spec, f"{want_zh}，实际为 {shown}", f"{want_en}, got {shown}")])
+            raise InputError([_problem(spec, *both("ui.got", want_zh=want_zh, shown=shown, want_en=want_en))])
         if (spec.min is not None and num < spec.min) or (spec.max is not None and num > spec.max):
-            raise InputError([_problem(spec, f"{want_zh}，实际为 {shown}", f"{want_en}, got {shown}")])
+            raise InputError([_problem(spec, *both("ui.got", want_zh=want_zh, shown=shown, want_en=want_en))])
         return int(num) if is_int else num
     if spec.kind == "choice":
         allowed = [v for v, _zh, _en in spec.options]
         if raw not in allowed:
             zh = "、".join(z for _v, z, _e in spec.options)
             en = ", ".join(e for _v, _z, e in spec.options)
-            raise InputError([_problem(spec, f"只能选择：{zh}；实际为 {shown}", f"choose one of: {en}; got {shown}")])
+            raise InputError([_problem(spec, *both("ui.choose_one_of_got", zh=zh, shown=shown, en=en))])
         return raw
     if spec.kind == "text":
         text = str(raw if raw is not None else "").strip()
         if spec.pattern and not re.fullmatch(spec.pattern, text):
-            raise InputError([_problem(spec, f"{spec.hint_zh or '格式不正确'}；实际为 {shown}",
-                                       f"{spec.hint_en or 'invalid format'}; got {shown}")])
+            raise InputError([_problem(spec, *both("ui.got_2", spec_hint_zh_or=spec.hint_zh or '格式不正确', shown=shown, spec_hint_en_or_inva=spec.hint_en or 'invalid format'))])
         return text
     raise ValueError(f"unknown field kind {spec.kind!r}")
 

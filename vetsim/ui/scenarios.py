@@ -11,6 +11,7 @@ import yaml
 
 from ..errors import VetsimError
 from ..scenario import Scenario, load_scenario
+from ..wording import tr
 
 __all__ = ["find_data_dir", "list_scenarios", "ScenarioPicker", "DataDirError"]
 
@@ -90,7 +91,7 @@ class ScenarioPicker:
         initial = str(self.resolve(value)) if value is not None else (opts[0][1] if opts else None)
         if initial is not None and initial not in [v for _n, v in opts]:
             opts.append((Path(initial).name, initial))
-        desc = description or ("情景" if lang == "zh" else "Scenario")
+        desc = description or (tr("scenario", lang))
         self.widget = widgets.Dropdown(options=opts, value=initial, description=desc,
                                        style={"description_width": "initial"}, layout=widgets.Layout(width="480px"))
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import formats
 from ..i18n import LEVEL_LABELS
-from ..wording import tr
+from ..wording import both, tr
 from ..kpis import KPIS
 from ..scenario import Scenario
 from .common import frame_html
@@ -96,7 +96,7 @@ class SimRunner:
         self.progress.max = max(int(total), 1)
         self.progress.value = min(int(done), self.progress.max)
         if done >= total:
-            text = f"{label}模拟完成（{total} 次）" if self.lang == "zh" else f"{label} simulated ({total} runs)"
+            text = tr("ui.simulated_runs", self.lang, label=label, total=total)
         elif self.lang == "zh":
             text = f"正在模拟{label}：第 {done + 1}/{total} 次（首次运行较慢，结果会缓存，下次直接读取）"
         else:
@@ -113,8 +113,7 @@ class SimRunner:
         hit = cached_results(scenario, int(replications), int(seed))
         if hit is not None:
             self._remember(key, hit)
-            self.progress_text.value = html.escape(f"{label}：已读取缓存结果" if self.lang == "zh"
-                                                   else f"{label}: cached results")
+            self.progress_text.value = html.escape(tr("ui.cached_results", self.lang, label=label))
             return hit
         self.progress.layout.visibility = "visible"
         self.progress.bar_style = "info"
@@ -209,28 +208,27 @@ def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: i
     table = results.work_by_site("duty")
     table = table[table["coverage"] < 0.995].head(top)
     if table.empty:
-        return f"<p>{('各站点常态工作均按期完成。', 'Every site did its duties on time.')[lv]}</p>"
+        return f"<p>{both('ui.every_site_did_its_duties')[lv]}</p>"
     labels = {r.duty: (r.label_zh, r.label_en)[lv] for r in scenario.table("duties.csv")}
     names = {s.site_id: (s.name_zh, s.name_en)[lv] for s in scenario.sites}
     shown = pd.DataFrame({
-        ("站点", "Site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
-        ("层级", "Level")[lv]: [LEVEL_LABELS.get(str(x), (str(x), str(x)))[lv] for x in table["level"]],
-        ("工作", "Duty")[lv]: [labels.get(str(x), str(x)) for x in table["item"]],
-        ("应做（小时/年）", "Owed (h/year)")[lv]: [formats.count(v, lang) for v in table["owed_h"]],
-        ("按期完成（小时）", "Done on time (h)")[lv]: [formats.count(v, lang) for v in table["done_by_due_h"]],
-        ("按期完成率", "Done on time")[lv]: [formats.share(v, lang, 0) for v in table["coverage"]],
+        both("ui.site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
+        both("level")[lv]: [LEVEL_LABELS.get(str(x), (str(x), str(x)))[lv] for x in table["level"]],
+        both("ui.duty")[lv]: [labels.get(str(x), str(x)) for x in table["item"]],
+        both("ui.owed_h_year")[lv]: [formats.count(v, lang) for v in table["owed_h"]],
+        both("ui.done_on_time_h")[lv]: [formats.count(v, lang) for v in table["done_by_due_h"]],
+        both("ui.done_on_time")[lv]: [formats.share(v, lang, 0) for v in table["coverage"]],
     })
-    head = ("常态工作落后最多的站点（方案，按期完成率最低的前 {n} 项）",
-            "Where duties fall behind most (proposal, the {n} lowest shares done on time)")[lv].format(n=len(shown))
+    head = both("ui.where_duties_fall_behind_most")[lv].format(n=len(shown))
     return f"<h4>{head}</h4>" + frame_html(shown)
 
 
 def compare_html(table: pd.DataFrame, lang: str = "zh") -> str:
     """The comparison as an HTML table, each number formatted by its unit (shares in %)."""
     lv = 0 if lang == "zh" else 1
-    names = {"label": ("指标", "Metric"), "level": ("层级", "Level"), "baseline": ("基线", "Baseline"),
-             "baseline_ci": ("基线 95% 区间", "Baseline 95% CI"), "proposal": ("方案", "Proposal"),
-             "proposal_ci": ("方案 95% 区间", "Proposal 95% CI"), "change": ("变化", "Change")}
+    names = {"label": both("ui.names.label"), "level": both("level"), "baseline": both("charts.t.baseline"),
+             "baseline_ci": both("ui.names.baseline_ci"), "proposal": both("brief.proposal"),
+             "proposal_ci": both("ui.names.proposal_ci"), "change": both("ui.names.change")}
     shown = table.copy()
     for col in ("baseline", "proposal", "change"):
         shown[col] = [fmt_unit(v, u, col == "change", lang) for v, u in zip(table[col], table["unit"])]
