@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from .errors import VetsimError
 from .files import atomic_write_text
+from .wording import both
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -94,8 +95,7 @@ def _folder(scenario: "Scenario") -> Path:
         home = Path(home).resolve()
         if folder == home or home in folder.parents:
             raise CacheLocationError(
-                f"结果缓存目录 {ENV_CACHE}={folder} 位于情景文件夹 {home} 之内；请改为其他文件夹。",
-                f"The results cache {ENV_CACHE}={folder} is inside the scenario folder {home}; choose another folder.")
+                *both("cache.the_results_cache_is_inside", ENV_CACHE=ENV_CACHE, folder=folder, home=home))
     return folder / "results"
 
 
