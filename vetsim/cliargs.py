@@ -24,7 +24,8 @@ MAX_ROUNDS = 50
 
 def _fail(text: str, zh: str, en: str) -> argparse.ArgumentTypeError:
     shown = text if len(text) <= 40 else text[:37] + "..."
-    return argparse.ArgumentTypeError(f"{zh}，实际为 {shown!r}{LANG_SEP}{en}, got {shown!r}")
+    got_zh, got_en = both("cli.got", what_zh=zh, what_en=en, shown=repr(shown))
+    return argparse.ArgumentTypeError(f"{got_zh}{LANG_SEP}{got_en}")
 
 
 def whole_number(low: int, high: int, zh: str, en: str) -> Callable[[str], int]:

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from .. import formats
 from ..scenario.spec import SITE_LEVELS
 from .data import day_to_date, monthly_utilisation, open_per_day, petition_types
 from .frame import Series, chart_frame, month_axis
@@ -51,7 +52,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
                       [level_short("county_center", lang) if levels.get(s) == "county_center"
                        else _short_site(names.get(s, s), lang) for s in site_order])
         ax.set_xticks(range(len(months)),
-                      [f"{pd.Timestamp(m).month}月" if lang == "zh" else pd.Timestamp(m).strftime("%b") for m in months])
+                      [formats.month(pd.Timestamp(m).date(), lang) for m in months])
         ax.tick_params(axis="y", labelsize="small")
         ax.set_xlabel(t("month", lang))
         ax.grid(False)

@@ -24,9 +24,9 @@ def format_budget(b: Any, lang: str = "zh") -> str:
     div, unit = MONEY_DIVISOR[lang], money_unit(lang)
     m = b.meta
     name = m["scenario_name"] if zh else m["scenario_name_en"]
-    kind = ("精确计算" if m["draws"] == 0 else f"蒙特卡洛 {m['draws']} 次（均值），种子 {m['seed']}") if zh else \
-        ("exact" if m["draws"] == 0 else f"Monte Carlo, {m['draws']} draws (mean), seed {m['seed']}")
-    head = [tr("fiscal.fiscal_burden", lang, if_zh_else_fi=tr("fiscal.fiscal_burden_2", lang), name=name),
+    kind = tr("fiscal.exact_computation", lang) if m["draws"] == 0 else \
+        tr("fiscal.monte_carlo_mean", lang, draws=m["draws"], seed=m["seed"])
+    head = [tr("fiscal.fiscal_burden", lang, name=name),
             tr("fiscal.yuan_to_the_cent_in", lang, unit=unit, kind=kind, m_scenario_hash_12=m["scenario_hash"][:12])]
     digits = 2 if zh else 3  # 0.01 万元 = 100 yuan; 0.001 million yuan = 1,000 yuan
 

@@ -88,7 +88,7 @@ def _views(b: "Budget", lang: str) -> list[tuple[str, pd.DataFrame, set[str], li
     a = b.assumptions()
     a = a.drop(columns=["label_en"] if lang == "zh" else ["label_zh"]).rename(columns={"label_zh": "label", "label_en": "label"})
     a["section"] = [flabel(SECTION_LABELS, x, lang) for x in a["section"]]
-    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    yes, no = tr("yes", lang), tr("no", lang)
     a["is_assumption"] = [yes if x else no for x in a["is_assumption"]]
     views.append(("assumptions", a, set(), [col("text" if c == "value" else c) for c in a.columns]))
     return views
@@ -103,8 +103,7 @@ def _notes(b: "Budget", lang: str) -> pd.DataFrame:
         (tr("fiscal.vetsim_version", lang), m["vetsim_version"]),
         (tr("seed", lang), m["seed"]),
         (tr("fiscal.draws_0_exact", lang), m["draws"]),
-        (tr("fiscal.amounts", lang), ("精确值" if m["draws"] == 0 else "蒙特卡洛均值，另列 P10/P50/P90") if zh
-         else ("exact" if m["draws"] == 0 else "Monte Carlo mean, with P10/P50/P90")),
+        (tr("fiscal.amounts", lang), tr("fiscal.exact" if m["draws"] == 0 else "fiscal.monte_carlo_mean_with_bands", lang)),
         (tr("fiscal.tiers", lang), tr("fiscal.central_province_city_and_county", lang)),
         (tr("fiscal.rounding", lang), ROUNDING_RULE[lang]),
         (tr("fiscal.si_back_payments_unpaid_after", lang),

@@ -75,18 +75,12 @@ def _handler(args: argparse.Namespace) -> int:
     if conf is not None:
         fails, unsure = conf.failing_sites(), conf.uncertain_sites()
         rounds = len(plan.meta.get("history", []))
-        if lang == "zh":
-            print(f"仿真确认（{conf.meta.get('replications')} 次重复，95% 置信）："
-                  + ("所有站点均达到目标" if not fails and not unsure else
-                     f"{len(fails)} 个站点未达标" + (f"：{', '.join(fails)}" if fails else ""))
-                  + (f"；{len(unsure)} 个站点来访太少，无法在 95% 置信下判定（可增加重复次数）" if unsure else "")
-                  + f"（共 {rounds} 轮）")
-        else:
-            print(f"Simulation check ({conf.meta.get('replications')} replications, 95% confidence): "
-                  + ("every site meets the targets" if not fails and not unsure else
-                     f"{len(fails)} sites fail" + (f": {', '.join(fails)}" if fails else ""))
-                  + (f"; {len(unsure)} sites have too few visits to tell at 95% (add replications)" if unsure else "")
-                  + f" ({rounds} round(s))")
+        verdict = tr("staffing.check_all_meet", lang) if not fails and not unsure else \
+            tr("staffing.check_sites_fail", lang, n=len(fails)) + \
+            (tr("punct.colon", lang) + ", ".join(fails) if fails else "")
+        print(tr("staffing.check_head", lang, replications=conf.meta.get("replications")) + verdict
+              + (tr("staffing.check_unsure", lang, n=len(unsure)) if unsure else "")
+              + tr("staffing.check_rounds", lang, rounds=rounds))
     if args.out:
         out = plan.save(args.out, force=args.force)
         print((tr("staffing.plan_saved", lang)) + display_path(out))

@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..work.demand import Demand
 from .erlang import erlang_a, erlang_c
-from ..wording import both
+from ..wording import both, tr
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -148,8 +148,7 @@ def evaluate(d: Demand, staff: ArrayLike, wait_minutes: float, lang: str = "zh",
     """
     k = evaluate_arrays(d, staff, wait_minutes, model)
     col = 0 if lang == "zh" else 1
-    reasons = ["；".join(FLAG_TEXT[f][col] for f in fl) if lang == "zh" else "; ".join(FLAG_TEXT[f][col] for f in fl)
-               for fl in k.flags]
+    reasons = [tr("punct.semicolon", lang).join(FLAG_TEXT[f][col] for f in fl) for fl in k.flags]
     return pd.DataFrame({
         "site_id": list(d.site_ids), "level": list(d.levels), "staff": k.staff, "visits": k.visits,
         "service_level": k.service_level, "mean_wait_min": k.mean_wait, "p_wait": k.p_wait,

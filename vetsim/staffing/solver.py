@@ -58,7 +58,7 @@ def _settings(scenario: Scenario) -> StaffingSettings:
 BINDING_TEXT: dict[str, tuple[str, str]] = {
     "counter": both("staffing.binding_text.counter"),
     "workload": both("staffing.binding_text.workload"),
-    "floor": ("编制下限（在编岗位不减）", "funded-post floor (编制)"),
+    "floor": both("staffing.binding_text.floor"),
     "ceiling": both("staffing.binding_text.ceiling"),
     "none": both("staffing.binding_text.none"),
 }

@@ -21,7 +21,7 @@ from ..fiscal.excel import budget_csv_bytes, budget_xlsx_bytes
 from ..scenario import Scenario, ScenarioSpec, validate_scenario
 from ..scenario.fiscal_spec import GOV_TIERS
 from .common import CSS, App, download_link, env_int, figure_png, frame_html
-from .fields import FieldSpec, build_widget, read_fields
+from .fields import FieldSpec, build_widget, read_fields, unit
 from .scenarios import ScenarioPicker, find_data_dir
 from ..wording import both, tr
 
@@ -32,9 +32,9 @@ DEFAULT_DRAWS = RANGE_DRAWS  # Monte Carlo draws the form starts with
 
 BUDGET_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("eligible_count", "float", *both("ui.si_continuation_people_to_verify"), min=0, max=1e6,
-              unit_zh="人", unit_en="people", width="330px"),
+              **unit("unit.people"), width="330px"),
     FieldSpec("years_in_arrears", "float", *both("ui.years_in_arrears"), min=0, max=45, step=0.5,
-              unit_zh="年", unit_en="years", width="330px"),
+              **unit("unit.years"), width="330px"),
     FieldSpec("base_share", "float", *both("ui.contribution_base_average_wage"), min=0, max=3,
               step=0.05, width="330px"),
     FieldSpec("central", "float", *both("ui.central_share"), min=0, max=1, step=0.05, width="200px"),

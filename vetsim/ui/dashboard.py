@@ -20,7 +20,7 @@ import pandas as pd
 from ..files import atomic_write_bytes, check_output_target
 from ..scenario import Scenario
 from .common import CSS, App, download_link, env_int, figure_png, kpi_card, strict_mode
-from .fields import FieldSpec, build_widget, read_field
+from .fields import FieldSpec, build_widget, read_field, unit
 from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
 from .simview import SimRunner
 from .staff import StaffEditor
@@ -31,7 +31,7 @@ from ..wording import both, tr
 __all__ = ["MeetingDashboard", "DASHBOARD_FIELDS", "CARD_KEYS"]
 
 DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("replications", "int", *both("ui.replications"), min=1, max=1000, unit_zh="次", unit_en="runs",
+    FieldSpec("replications", "int", *both("ui.replications"), min=1, max=1000, **unit("unit.runs"),
               width="270px"),
 )
 # drawn with the live dashboard: the static preview of its cards (see MeetingDashboard.preview) goes away
@@ -176,9 +176,10 @@ class MeetingDashboard(App):
         return self._replications or env_int(ENV_REPLICATIONS, self.baseline.spec.simulation.replications)
 
     def _show_title(self) -> None:
-        self.title.value = (f"<h3 style='margin:4px 0'>{html.escape(tr('charts.t.baseline', self.lang))}："
-                            f"{html.escape(self.baseline.name(self.lang))} ⇄ {html.escape(tr('brief.proposal', self.lang))}："
-                            f"{html.escape(self.proposal_base.name(self.lang))}</h3>")
+        colon = tr("punct.colon", self.lang)
+        self.title.value = (f"<h3 style='margin:4px 0'>{html.escape(tr('charts.t.baseline', self.lang))}{colon}"
+                            f"{html.escape(self.baseline.name(self.lang))} ⇄ {html.escape(tr('brief.proposal', self.lang))}"
+                            f"{colon}{html.escape(self.proposal_base.name(self.lang))}</h3>")
 
     def _choose_baseline(self) -> None:
         self.baseline = self.base_picker.load()

@@ -89,8 +89,8 @@ def wisn_html(wisn: pd.DataFrame, lang: str = "zh") -> str:
                      both("ui.posts")[lv]: formats.count(part['staff'].sum(), lang),
                      both("ui.posts_the_workload_needs_wisn")[lv]: formats.number(part['required_posts'].sum(), lang, 1),
                      both("ui.sites_short_of_staff_wisn")[lv]:
-                         f"{len(short)}" + (f"（{'、'.join(short['site_id'].astype(str).head(5))}…）" if len(short) > 5 else
-                                            (f"（{'、'.join(short['site_id'].astype(str))}）" if len(short) else ""))})
+                         str(len(short)) + (tr("ui.in_brackets", lang, text=tr("list.sep", lang).join(
+                             short["site_id"].astype(str).head(5)) + ("…" if len(short) > 5 else "")) if len(short) else "")})
     head = both("ui.b_workload_need_wisn_staff")[lv]
     return head + frame_html(pd.DataFrame(rows))
 
@@ -112,8 +112,9 @@ def summary_html(est: pd.DataFrame, max_util: float, lang: str = "zh", worst: in
     for r in top.itertuples():
         util = "∞" if not np.isfinite(r.utilisation) else formats.share(r.utilisation, lang, 0)
         flag = f' <span class="vetsim-flag">⚠ {html.escape(r.reason)}</span>' if r.reason else ""
-        items.append(f"<li>{html.escape(str(r.site_id))}：{'利用率' if lv == 0 else 'utilisation'} {util}，"
-                     f"{'等待' if lv == 0 else 'wait'} {r.mean_wait_min:.1f} {'分钟' if lv == 0 else 'min'}{flag}</li>")
+        line = tr("ui.busy_site", lang, site=html.escape(str(r.site_id)), util=util,
+                  wait=formats.number(r.mean_wait_min, lang, 1, group=False))
+        items.append(f"<li>{line}{flag}</li>")
     title = tr("ui.busiest_sites", lang)
-    out.append(f"<div>{title}：<ul style='margin:2px 0'>{''.join(items)}</ul></div>")
+    out.append(f"<div>{title}{tr('punct.colon', lang)}<ul style='margin:2px 0'>{''.join(items)}</ul></div>")
     return "".join(out)

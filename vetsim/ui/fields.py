@@ -68,6 +68,18 @@ class FieldSpec:
         return self.label_zh if lang == "zh" else self.label_en
 
 
+def unit(key: str) -> dict[str, str]:
+    """``unit_zh``/``unit_en`` of a :class:`FieldSpec` from the wording catalogue entry ``key``."""
+    zh, en = both(key)
+    return {"unit_zh": zh, "unit_en": en}
+
+
+def hint(key: str) -> dict[str, str]:
+    """``hint_zh``/``hint_en`` of a :class:`FieldSpec` from the wording catalogue entry ``key``."""
+    zh, en = both(key)
+    return {"hint_zh": zh, "hint_en": en}
+
+
 def field_label(spec: FieldSpec, lang: str = "zh") -> str:
     """Label with its unit, e.g. '缴费基数比例（比例）'."""
     unit = spec.unit_zh if lang == "zh" else spec.unit_en
@@ -124,28 +136,29 @@ def read_field(spec: FieldSpec, raw: Any) -> Any:
     if spec.kind in ("int", "int_slider", "float", "float_slider"):
         is_int = spec.kind in ("int", "int_slider")
         rzh, ren = _range_text(spec, "zh")
-        want_zh = f"应为{rzh}的{'整数' if is_int else '数字'}"
-        want_en = f"must be a {'whole number' if is_int else 'number'} {ren}".rstrip()
+        want_zh, want_en = both("ui.want_whole_number" if is_int else "ui.want_number", range_zh=rzh, range_en=ren)
+        bad = _problem(spec, *both("cli.got", what_zh=want_zh, what_en=want_en.rstrip(), shown=shown))
         try:
             num = float(raw)
         except (TypeError, ValueError):
-            raise InputError([_problem(spec, *both("ui.got", want_zh=want_zh, shown=shown, want_en=want_en))]) from None
+            raise InputError([bad]) from None
         if isinstance(raw, bool) or not math.isfinite(num) or (is_int and num != int(num)):
-            raise InputError([_problem(spec, *both("ui.got", want_zh=want_zh, shown=shown, want_en=want_en))])
+            raise InputError([bad])
         if (spec.min is not None and num < spec.min) or (spec.max is not None and num > spec.max):
-            raise InputError([_problem(spec, *both("ui.got", want_zh=want_zh, shown=shown, want_en=want_en))])
+            raise InputError([bad])
         return int(num) if is_int else num
     if spec.kind == "choice":
         allowed = [v for v, _zh, _en in spec.options]
         if raw not in allowed:
-            zh = "、".join(z for _v, z, _e in spec.options)
-            en = ", ".join(e for _v, _z, e in spec.options)
+            zh = tr("list.sep", "zh").join(z for _v, z, _e in spec.options)
+            en = tr("list.sep", "en").join(e for _v, _z, e in spec.options)
             raise InputError([_problem(spec, *both("ui.choose_one_of_got", zh=zh, shown=shown, en=en))])
         return raw
     if spec.kind == "text":
         text = str(raw if raw is not None else "").strip()
         if spec.pattern and not re.fullmatch(spec.pattern, text):
-            raise InputError([_problem(spec, *both("ui.got_2", spec_hint_zh_or=spec.hint_zh or '格式不正确', shown=shown, spec_hint_en_or_inva=spec.hint_en or 'invalid format'))])
+            raise InputError([_problem(spec, *both("ui.got_2", hint_zh=spec.hint_zh or tr("ui.invalid_format", "zh"), shown=shown,
+                                                       hint_en=spec.hint_en or tr("ui.invalid_format", "en")))])
         return text
     raise ValueError(f"unknown field kind {spec.kind!r}")
 

@@ -19,7 +19,7 @@ import yaml
 from ..errors import VetsimError
 from ..files import atomic_folder, check_output_target
 from ..scenario import Scenario, load_scenario
-from ..wording import both
+from ..wording import both, tr
 
 __all__ = ["save_overlay", "overlay_updates", "OverlayError", "FOLDER_PATTERN"]
 
@@ -76,8 +76,8 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     edited = base.with_site_changes(changes)
     doc = {
         "base": os.path.relpath(base.path, folder.resolve()),  # resolved from the overlay folder (a sibling of the temp one)
-        "name": {"zh": name_zh or f"{base.name('zh')}（方案：{folder.name}）",
-                 "en": name_en or f"{base.name('en')} (proposal: {folder.name})"},
+        "name": {"zh": name_zh or tr("ui.overlay_name", "zh", base=base.name("zh"), folder=folder.name),
+                 "en": name_en or tr("ui.overlay_name", "en", base=base.name("en"), folder=folder.name)},
         "site_updates": overlay_updates(base, changes),
     }
     text = ("# Staffing proposal saved from the vetsim staffing explorer (人员配置方案，由工作台保存).\n"

@@ -26,11 +26,7 @@ class DataDirError(VetsimError):
         super().__init__(self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        if lang == "zh":
-            return (f"在 {self.where} 及其上级目录中找不到情景数据文件夹 data/；"
-                    f"请在仓库目录中打开笔记本，或设置环境变量 {ENV_DATA_DIR}。")
-        return (f"no scenario folder data/ found in {self.where} or its parents; open the notebook inside "
-                f"the repository or set {ENV_DATA_DIR}.")
+        return tr("ui.no_data_folder", lang, where=self.where, env=ENV_DATA_DIR)
 
 
 def find_data_dir(start: str | Path | None = None) -> Path:

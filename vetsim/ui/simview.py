@@ -97,10 +97,8 @@ class SimRunner:
         self.progress.value = min(int(done), self.progress.max)
         if done >= total:
             text = tr("ui.simulated_runs", self.lang, label=label, total=total)
-        elif self.lang == "zh":
-            text = f"正在模拟{label}：第 {done + 1}/{total} 次（首次运行较慢，结果会缓存，下次直接读取）"
         else:
-            text = f"Simulating {label}: run {done + 1} of {total} (first run is slow; results are cached)"
+            text = tr("ui.simulating_run", self.lang, label=label, run=done + 1, total=total)
         self.progress_text.value = f"<span class='vetsim-progress'>{html.escape(text)}</span>"
 
     def run(self, scenario: Scenario, replications: int, seed: int, label: str = "") -> Any:
@@ -159,7 +157,7 @@ def compare_table(baseline: Any, proposal: Any, lang: str = "zh",
     rows = []
     for r in merged.sort_values(["order", "level"]).to_dict("records"):
         level = r["level"]
-        lvl = "全县" if lv == 0 else "County-wide"
+        lvl = tr("charts.level_short.all", lang)
         if isinstance(level, str) and level in LEVEL_LABELS:
             lvl = LEVEL_LABELS[level][lv]
         label_row = {"metric": r["metric"], "label_zh": r.get("label_zh_b") or r.get("label_zh_p"),

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from ..i18n import LEVEL_LABELS
 from ..scenario import SITE_LEVELS, Scenario
-from .fields import FieldSpec, InputError, read_field
+from .fields import FieldSpec, InputError, read_field, unit
 from ..wording import both, tr
 
 __all__ = ["StaffEditor", "STAFF_FIELDS", "STAFF_COLUMNS"]
@@ -25,9 +25,9 @@ STAFF_COLUMNS = ("funded_staff", "parttime_staff")
 # What the form accepts per site (a sanity bound for typing errors, not a planning number).
 STAFF_FIELDS: dict[str, FieldSpec] = {
     "funded_staff": FieldSpec("funded_staff", "int", *both("funded_staff"), min=0, max=200,
-                              unit_zh="人", unit_en="people", width="150px"),
+                              **unit("unit.people"), width="150px"),
     "parttime_staff": FieldSpec("parttime_staff", "int", *both("parttime_staff"), min=0, max=200,
-                                unit_zh="人", unit_en="people", width="150px"),
+                                **unit("unit.people"), width="150px"),
 }
 
 _LEVEL_ORDER = tuple(reversed(SITE_LEVELS))  # county_center, township, village
@@ -224,8 +224,7 @@ class StaffEditor:
         ids = self._by_level.get(self.site_level.value, [])
         start = (self.page.value - 1) * self.page_size
         lv = 0 if self.lang == "zh" else 1
-        self.page_info.value = (f"共 {len(ids)} 个站点，{self._pages()} 页" if lv == 0
-                                else f"{len(ids)} sites, {self._pages()} page(s)")
+        self.page_info.value = tr("ui.sites_pages", self.lang, n=len(ids), pages=self._pages())
         self._syncing = True
         try:
             for i in range(self.page_size):

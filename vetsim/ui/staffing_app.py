@@ -16,7 +16,7 @@ import pandas as pd
 from ..scenario import Scenario
 from .common import CSS, App, env_int, figure_png
 from .estimate_view import InstantEstimate, summary_html, wisn_html
-from .fields import FieldSpec, build_widget, read_field, read_fields
+from .fields import FieldSpec, build_widget, hint, read_field, read_fields, unit
 from .overlay import FOLDER_PATTERN, save_overlay
 from .scenarios import ScenarioPicker, find_data_dir
 from .simview import SimRunner, compare_html, compare_table, dropped_work_html
@@ -28,13 +28,12 @@ __all__ = ["StaffingExplorer", "SIM_FIELDS", "SAVE_FIELD", "ENV_REPLICATIONS"]
 ENV_REPLICATIONS = "VETSIM_UI_REPLICATIONS"  # e.g. 2 in tests and the browser test
 
 SIM_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("replications", "int", *both("ui.replications"), min=1, max=1000, unit_zh="次", unit_en="runs",
+    FieldSpec("replications", "int", *both("ui.replications"), min=1, max=1000, **unit("unit.runs"),
               width="270px"),
     FieldSpec("seed", "int", *both("seed"), min=0, max=2**32 - 1, width="260px"),
 )
 SAVE_FIELD = FieldSpec("folder", "text", *both("ui.proposal_folder_name"), pattern=FOLDER_PATTERN,
-                       hint_zh="只能使用中文、字母、数字、下划线和连字符，最多 64 个字符",
-                       hint_en="use letters, digits, Chinese, '_' or '-', at most 64 characters", width="380px")
+                       **hint("ui.folder_name_hint"), width="380px")
 
 
 class StaffingExplorer(App):
