@@ -47,7 +47,7 @@ def whole_number(low: int, high: int, zh: str, en: str) -> Callable[[str], int]:
 positive_int = whole_number(1, 10**9, *both("cli.the_value"))
 headcount = whole_number(1, 10**6, *both("cli.the_headcount"))
 seed = whole_number(0, MAX_SEED, *both("cli.the_seed"))
-draws = whole_number(0, int(LIMITS["draws"].value), *both("cli.the_number_of_draws"))
+draws = whole_number(0, int(LIMITS["draws"].value), *both("scenario.limits.monte_carlo_draws"))
 replications = whole_number(1, int(LIMITS["replications"].value), *both("cli.replications"))
 rounds = whole_number(1, MAX_ROUNDS, *both("cli.rounds"))
 workers = whole_number(1, 256, *both("cli.workers"))

@@ -98,7 +98,7 @@ def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure |
     if inp.compare:
         ax = f.axes[0]
         title = ax.get_title(loc="left")
-        ax.set_title(tr("brief.punct", lang, title=title, t_proposal_lang=t("proposal", lang)),
+        ax.set_title(tr("brief.title_with_note", lang, title=title, note=t("proposal", lang)),
                      loc="left")
     return f
 

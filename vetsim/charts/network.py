@@ -72,7 +72,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
         label = t("utilisation", lang)
         if limit is not None:
             bar.ax.axhline(limit * 100, color=TARGET_COLOUR, linewidth=3)
-            label += tr("charts.red_frame", lang, t_overloaded_lang=t("overloaded", lang), limit=limit)
+            label += tr("charts.red_frame", lang, overloaded=t("overloaded", lang), limit=limit)
         bar.set_label(label)
         ax.set_title(t("title.utilisation", lang))
     return f
@@ -158,9 +158,9 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
             v = s.values.reindex(levels).fillna(0)
             pos = x - 0.4 + width * (i + 0.5)
             funded, part = v["funded_staff"].to_numpy(float), v["parttime_staff"].to_numpy(float)
-            ax_staff.bar(pos, funded, width * 0.92, color=s.colour, label=tr("charts.punct", lang, label=s.label, t_funded_staff_lang=t("funded_staff", lang)))
+            ax_staff.bar(pos, funded, width * 0.92, color=s.colour, label=tr("charts.legend_pair", lang, label=s.label, what=t("funded_staff", lang)))
             ax_staff.bar(pos, part, width * 0.92, bottom=funded, color=s.colour, alpha=0.45, hatch="//",
-                         edgecolor="white", label=tr("charts.punct_2", lang, label=s.label, t_parttime_staff_lan=t("parttime_staff", lang)))
+                         edgecolor="white", label=tr("charts.legend_pair", lang, label=s.label, what=t("parttime_staff", lang)))
             for p, a, b in zip(pos, funded, part):
                 ax_staff.annotate(f"{a:.0f}+{b:.0f}", (p, a + b), xytext=(0, 3), textcoords="offset points",
                                   ha="center", va="bottom", fontsize="x-small")
@@ -176,6 +176,6 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
         ax_staff.set_title(t("title.staff", lang))
         handles, labels = ax_staff.get_legend_handles_labels()
         f.legend(handles, labels, loc="outside upper center", ncols=4, fontsize="small")
-        ax_cost.set_ylabel(tr("charts.punct_3", lang, t_site_cost_lang=t("site_cost", lang), money_unit_lang_true=money_unit(lang, True)))
+        ax_cost.set_ylabel(tr("charts.axis_with_unit", lang, label=t("site_cost", lang), unit=money_unit(lang, True)))
         ax_cost.set_title(t("title.cost", lang))
     return f

@@ -68,7 +68,7 @@ def waits_by_level(results: Any, compare: Any | None = None, *, scenario: Any | 
                    fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
     """Mean counter wait (minutes) by site level, with 95% CI whiskers and the waiting-time target."""
     target = scenario.spec.targets.wait_minutes.value if scenario is not None else None
-    text = (tr("charts.min", lang, t_target_lang=t("target", lang), target=target)) \
+    text = (tr("charts.target_minutes", lang, target_label=t("target", lang), target=target)) \
         if target is not None else ""
     return _level_chart(results, compare, "wait_mean_min", lang=lang, scale=1.0, fmt="{:.1f}",
                         ylabel=t("wait_mean_min", lang), title=t("title.waits", lang), target=target,

@@ -85,7 +85,7 @@ def field_label(spec: FieldSpec, lang: str = "zh") -> str:
     unit = spec.unit_zh if lang == "zh" else spec.unit_en
     if not unit:
         return spec.label(lang)
-    return tr("ui.punct_2", lang, spec_label_lang=spec.label(lang), unit=unit)
+    return tr("ui.label_with_unit", lang, label=spec.label(lang), unit=unit)
 
 
 def build_widget(spec: FieldSpec, lang: str = "zh", value: Any = None) -> widgets.ValueWidget:
@@ -127,7 +127,7 @@ def _range_text(spec: FieldSpec, lang: str) -> tuple[str, str]:
 
 
 def _problem(spec: FieldSpec, zh: str, en: str) -> Problem:
-    return Problem("", *both("ui.punct_4", label_zh=spec.label_zh, label_en=spec.label_en), zh, en)
+    return Problem("", *both("ui.quoted_label", label_zh=spec.label_zh, label_en=spec.label_en), zh, en)
 
 
 def read_field(spec: FieldSpec, raw: Any) -> Any:

@@ -68,7 +68,7 @@ def message_for(exc: BaseException, lang: str = "zh") -> str:
             exc, BaseModel, lambda loc: ("", ".".join(map(str, loc)), ".".join(map(str, loc))))
         head = tr("ui.please_correct_the_input", lang)
         return "\n".join([head, *("  - " + p.text(lang) for p in problems)])
-    return tr("ui.punct_3", lang, label_error_internal=label('error.internal', lang), name=type(exc).__name__)
+    return tr("ui.error_with_name", lang, error=label('error.internal', lang), name=type(exc).__name__)
 
 
 class SafeRunner:
