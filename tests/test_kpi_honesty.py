@@ -1,4 +1,4 @@
-"""No KPI may look better when service gets worse (domain brief §6; vetsim.kpis).
+"""No KPI may look better when service gets worse (docs/DOMAIN.md §4; vetsim.kpis).
 
 The sample county is run as it is, with every township station unstaffed, and with every site's
 staff halved (same seed). Every KPI that has a better direction must not improve, at any level,
@@ -88,7 +88,7 @@ def test_headlines_and_dashboard_cards_say_red_too(runs, bad) -> None:
             subject = re.sub(r"[（(][^）)]*[）)]$", "", label)
             if line.startswith(subject) and "目标" in line:
                 assert "未达到目标" in line, line
-    fake = types.SimpleNamespace(t=lambda zh, en: zh)
+    fake = types.SimpleNamespace(t=lambda zh, en: zh, lang="zh")
     cards = MeetingDashboard._cards_html(fake, table)
     for key in CARD_KEYS:
         row = table.set_index("key").loc[key] if key in set(table["key"]) else None

@@ -31,3 +31,132 @@ def test_tr_fills_fields_and_refuses_unknown() -> None:
         tr("no.such.key", "zh")
     with pytest.raises(ValueError):
         tr("level.township", "fr")
+
+
+# ---------------------------------------------------------------- one home for every user-facing text (issue 14)
+
+import ast  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+PKG = Path(__file__).resolve().parents[1] / "vetsim"
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+# Chinese terms with two English renderings on purpose (a genuine short and long form, or two senses)
+TWO_RENDERINGS = {
+    "项目": "two columns of the budget workbook: an item of the notes sheet and a budget line",
+    "抚恤补助": "the Excel section heading (Pensions) and the budget line (Pensions and subsidies)",
+}
+
+# Chinese text that may stay in code, with the reason; "module": count of literals allowed (a ratchet:
+# lower it when a module is migrated, never raise it)
+LITERALS_ALLOWED: dict[str, tuple[int, str]] = {
+    "cli.py": (20, "argparse's own messages and their Chinese: the English side is argparse's"),
+    "brief/sentences.py": (1, "a regular expression over full-width brackets"),
+    "brief/page.py": (1, "typesetting rule: punctuation that must not begin a line"),
+    "charts/fonts.py": (1, "glyph sample a Chinese font must cover"),
+    "charts/network.py": (2, "suffixes of site names in the data"),
+    "sim/runner.py": (1, "progress bar label in both languages at once (no language at that layer)"),
+    "sim/synthetic.py": (3, "labels of synthetic test scenarios (scenario data, not user text)"),
+    "work/calendar.py": (1, "the Chinese term (调休) inside an English warning for logs"),
+    "ui/voila.py": (4, "console lines of the server, printed in both languages at once"),
+    "ui/voila_app.py": (1, "the server's busy page, served before any language is known"),
+    "ui/overlay.py": (1, "bilingual comment written at the top of a saved overlay"),
+    "staffing/plan.py": (1, "bilingual comment written at the top of a saved plan"),
+    "fiscal/assumptions.py": (6, "cell values of the assumptions table written in both languages at once"),
+    # site levels: the level registry (issue 14, item 1) owns these tables
+    "i18n.py": (6, "LEVEL_LABELS and money units: moved by the level registry"),
+    "charts/labels.py": (4, "per-level short labels: moved by the level registry"),
+}
+PENDING: tuple[str, ...] = ()  # module folders not migrated yet (none left)
+
+
+def _code_literals(path: Path) -> list[tuple[int, str]]:
+    """CJK string literals of ``path`` that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.body
+            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    return sorted((n.lineno, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            and id(n) not in docs and CJK.search(n.value))
+
+
+def _lang_choices(path: Path) -> list[int]:
+    """Lines where code chooses between a Chinese and an English literal by the language."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def lit(n: ast.AST) -> bool:
+        return isinstance(n, ast.JoinedStr) or isinstance(n, ast.Constant) and isinstance(n.value, str)
+
+    def by_lang(test: ast.AST) -> bool:
+        src = ast.unparse(test)
+        return bool(re.fullmatch(r"(not )?(\w+\.)?(lang|zh|lv)( [!=]= ['\"](zh|en)['\"]| == 0)?", src))
+
+    out = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.IfExp) and by_lang(n.test) and lit(n.body) and lit(n.orelse):
+            if CJK.search(ast.unparse(n.body) + ast.unparse(n.orelse)):
+                out.append(n.lineno)
+    return out
+
+
+def test_one_chinese_term_has_one_english_rendering() -> None:
+    seen: dict[str, dict[str, str]] = {}
+    for key, entry in catalogue().items():
+        en = re.sub(r"^the ", "", entry["en"].strip().lower())  # "the seed" in a sentence is "Seed" in a header
+        seen.setdefault(entry["zh"].strip(), {}).setdefault(en, key)
+    drift = {zh: ens for zh, ens in seen.items() if len(ens) > 1 and zh not in TWO_RENDERINGS}
+    assert drift == {}, "one Chinese term, several English ones (use one key): " + repr(drift)
+
+
+def test_no_zh_en_literal_pairs_in_code() -> None:
+    """User-facing text lives in vetsim/wording/*.yaml: code holds keys, not Chinese literals."""
+    over, choices = [], []
+    for path in sorted(PKG.rglob("*.py")):
+        rel = path.relative_to(PKG).as_posix()
+        if rel.startswith("wording/"):
+            continue
+        choices += [f"{rel}:{line}" for line in _lang_choices(path)]
+        if PENDING and rel.startswith(PENDING):
+            continue
+        found = _code_literals(path)
+        allowed = LITERALS_ALLOWED.get(rel, (0, ""))[0]
+        if len(found) > allowed:
+            over.append(f"{rel}: {len(found)} Chinese literals (allowed {allowed}), e.g. line {found[0][0]}: {found[0][1][:30]!r}")
+    assert over == [], "move these texts into the wording catalogue:\n" + "\n".join(over)
+    assert [c for c in choices if not (PENDING and c.startswith(PENDING))] == [], "zh/en literal pairs chosen in code"
+
+
+def test_the_literal_scan_can_fail(tmp_path) -> None:
+    p = tmp_path / "m.py"
+    p.write_text('"""模块说明."""\nx = "中文" if lang == "zh" else "Chinese"\ny = "你好"\n', encoding="utf-8")
+    assert [line for line, _t in _code_literals(p)] == [2, 3]
+    assert _lang_choices(p) == [2]
+
+
+def test_every_call_fills_the_fields_of_its_text() -> None:
+    """``tr("key", lang, n=3)`` in code: the key exists and every field of both texts is given."""
+    import string
+
+    cat = catalogue()
+    bad = []
+    for path in sorted(PKG.rglob("*.py")):
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(n.func, "id", getattr(n.func, "attr", "")) if isinstance(n, ast.Call) else ""
+            if name not in ("tr", "both", "of") or not n.args or not isinstance(n.args[0], ast.Constant):
+                continue
+            key = n.args[0].value
+            if not isinstance(key, str) or (name == "of" and "." not in key):
+                continue
+            where = f"{path.relative_to(PKG)}:{n.lineno} {key}"
+            if key not in cat:
+                bad.append(f"{where}: no such key")
+                continue
+            if any(k.arg is None for k in n.keywords):
+                continue  # **fields: not checked here
+            given = {k.arg for k in n.keywords}
+            for lang in ("zh", "en"):
+                need = {f.split(".")[0].split("[")[0] for _t, f, _s, _c in string.Formatter().parse(cat[key][lang]) if f}
+                if need - given:
+                    bad.append(f"{where} ({lang}): missing {sorted(need - given)}")
+    assert bad == []

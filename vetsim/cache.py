@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import VetsimError
+from .files import atomic_write_text
+from .wording import both
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -93,8 +95,7 @@ def _folder(scenario: "Scenario") -> Path:
         home = Path(home).resolve()
         if folder == home or home in folder.parents:
             raise CacheLocationError(
-                f"结果缓存目录 {ENV_CACHE}={folder} 位于情景文件夹 {home} 之内；请改为其他文件夹。",
-                f"The results cache {ENV_CACHE}={folder} is inside the scenario folder {home}; choose another folder.")
+                *both("cache.the_results_cache_is_inside", ENV_CACHE=ENV_CACHE, folder=folder, home=home))
     return folder / "results"
 
 
@@ -134,8 +135,8 @@ def _store(scenario: "Scenario", replications: int, seed: int, results: "Results
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=root))
         results.to_parquet(tmp / "r")
-        (tmp / "r" / _DONE).write_text(json.dumps({"created": time.time()}), encoding="utf-8")
-        try:
+        atomic_write_text(tmp / "r" / _DONE, json.dumps({"created": time.time()}))
+        try:  # the folder was written by files.atomic_folder; publishing it: the first process to finish wins
             os.replace(tmp / "r", entry)
         except OSError:  # another process stored the same run first
             pass
@@ -175,7 +176,7 @@ def simulate_cached(scenario: "Scenario", replications: int | None = None, seed:
     if marker is not None:
         try:
             marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(str(os.getpid()), encoding="utf-8")
+            atomic_write_text(marker, str(os.getpid()))
         except OSError:
             marker = None  # an unwritable cache only costs the cache
     try:

@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 from . import __version__
 from .errors import VetsimError
 from .i18n import LANGS, label
+from .wording import both, tr
 
 __all__ = ["main", "build_parser", "bi", "Bilingual", "VetsimArgumentParser", "detect_lang", "parser_lang",
            "add_scenario_arg", "translate_error",
@@ -148,7 +149,7 @@ class VetsimArgumentParser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", type("Formatter", (_Formatter,), {"lang": lang}))
         super().__init__(*args, **kwargs)
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                          help=bi("显示此帮助信息并退出", "show this help message and exit"))
+                          help=bi(*both("cli.show_this_help_message_and")))
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         kwargs.setdefault("parser_class", partial(VetsimArgumentParser, lang=self.lang))
@@ -157,8 +158,8 @@ class VetsimArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         text = translate_error(message, self.lang)
-        hint = f"（运行 {self.prog} -h 查看帮助）" if self.lang == "zh" else f" (run {self.prog} -h for help)"
-        sep = "：错误：" if self.lang == "zh" else ": error: "
+        hint = tr("cli.run_h_for_help", self.lang, prog=self.prog)
+        sep = tr("cli.error", self.lang)
         self.exit(EXIT_REFUSED, f"{self.prog}{sep}{text}{hint}\n")
 
 
@@ -190,16 +191,15 @@ def parser_lang(parser: argparse.ArgumentParser) -> str:
 
 def add_scenario_arg(parser: argparse.ArgumentParser) -> None:
     """The scenario folder argument every scenario command takes (``path``), described in both languages."""
-    parser.add_argument("path", metavar=bi("情景", "SCENARIO").pick(parser_lang(parser)),
-                        help=bi("情景文件夹（含 scenario.yaml 和各数据表，例如 data/sample_county）",
-                                "scenario folder (scenario.yaml and its tables, e.g. data/sample_county)"))
+    parser.add_argument("path", metavar=bi(*both("cli.scenario")).pick(parser_lang(parser)),
+                        help=bi(*both("cli.scenario_folder_scenario_yaml_and")))
 
 
 def _add_common(p: argparse.ArgumentParser, lang: str = "zh") -> None:
     p.add_argument("--lang", choices=LANGS, default=lang,
-                   help=bi("输出语言：zh 中文（默认）或 en 英文", "output language: zh Chinese (default) or en English"))
+                   help=bi(*both("cli.output_language_zh_chinese_default")))
     p.add_argument("--debug", action="store_true",
-                   help=bi("内部错误时显示完整的调用栈（供维护人员排查）", "show full tracebacks for internal errors"))
+                   help=bi(*both("cli.show_full_tracebacks_for_internal")))
 
 
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
@@ -207,29 +207,21 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     lang = lang or detect_lang()
     parser = VetsimArgumentParser(
         prog="vetsim", lang=lang,
-        description=bi("vetsim：县级退役军人服务保障体系规划与仿真工具。各命令的用法：vetsim 命令 -h",
-                       "vetsim: county veterans-affairs planning workbench. Help on a command: vetsim COMMAND -h"),
-        epilog=bi("退出码：0 成功；1 已运行但结果未达标（如 staff 方案未通过仿真确认）；2 输入被拒绝（参数、情景或文件有误）；"
-                  "3 程序内部错误；130 被中断。",
-                  "Exit codes: 0 success; 1 ran, but the result falls short (e.g. a staff plan failing its simulation "
-                  "check); 2 input refused (arguments, scenario or files); 3 internal error; 130 interrupted."))
+        description=bi(*both("cli.vetsim_county_veterans_affairs_planning")),
+        epilog=bi(*both("cli.exit_codes_0_success_1")))
     parser.add_argument("--version", action="version", version=f"vetsim {__version__}",
-                        help=bi("显示版本号并退出", "show the version and exit"))
-    parser.add_argument("--lang", choices=LANGS, default=lang, help=bi("界面语言（默认中文）", "language (default zh)"))
-    sub = parser.add_subparsers(dest="command", required=True, metavar=bi("命令", "COMMAND").pick(lang),
-                                help=bi("要执行的命令（见下）", "the command to run (below)"))
+                        help=bi(*both("cli.show_the_version_and_exit")))
+    parser.add_argument("--lang", choices=LANGS, default=lang, help=bi(*both("cli.language_default_zh")))
+    sub = parser.add_subparsers(dest="command", required=True, metavar=bi(*both("cli.command")).pick(lang),
+                                help=bi(*both("cli.the_command_to_run_below")))
     common = partial(_add_common, lang=lang)
-    p = sub.add_parser("validate", help=bi("检查情景数据是否完整、合理", "check a scenario folder"),
-                       description=bi("检查情景文件夹：一次列出所有问题（文件、行、字段及允许的取值）。",
-                                      "Check a scenario folder; every problem is listed at once (file, row, field "
-                                      "and what is allowed)."))
+    p = sub.add_parser("validate", help=bi(*both("cli.check_a_scenario_folder")),
+                       description=bi(*both("cli.check_a_scenario_folder_every")))
     add_scenario_arg(p)
     common(p)
     p.set_defaults(handler=_validate)
-    p = sub.add_parser("show", help=bi("显示情景概况（站点、人员、业务量）", "print a scenario summary"),
-                       description=bi("显示情景概况：各层级站点数、人员、服务人数和年业务量。",
-                                      "Print a scenario summary: sites, staff, veterans served and yearly caseload "
-                                      "per level."))
+    p = sub.add_parser("show", help=bi(*both("cli.print_a_scenario_summary")),
+                       description=bi(*both("cli.print_a_scenario_summary_sites")))
     add_scenario_arg(p)
     common(p)
     p.set_defaults(handler=_show)

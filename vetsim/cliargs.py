@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 
 from .scenario.limits import LIMITS
+from .wording import both
 
 __all__ = ["positive_int", "headcount", "seed", "draws", "replications", "rounds", "workers", "money", "whole_number"]
 
@@ -23,7 +24,8 @@ MAX_ROUNDS = 50
 
 def _fail(text: str, zh: str, en: str) -> argparse.ArgumentTypeError:
     shown = text if len(text) <= 40 else text[:37] + "..."
-    return argparse.ArgumentTypeError(f"{zh}，实际为 {shown!r}{LANG_SEP}{en}, got {shown!r}")
+    got_zh, got_en = both("cli.got", what_zh=zh, what_en=en, shown=repr(shown))
+    return argparse.ArgumentTypeError(f"{got_zh}{LANG_SEP}{got_en}")
 
 
 def whole_number(low: int, high: int, zh: str, en: str) -> Callable[[str], int]:
@@ -33,24 +35,22 @@ def whole_number(low: int, high: int, zh: str, en: str) -> Callable[[str], int]:
         try:
             n = int(text.strip())
         except (ValueError, AttributeError):
-            raise _fail(text, f"{zh}应为 {low} 到 {high:,} 之间的整数",
-                        f"{en} must be a whole number from {low} to {high:,}") from None
+            raise _fail(text, *both("cli.must_be_a_whole_number", zh=zh, low=low, high=high, en=en)) from None
         if not low <= n <= high:
-            raise _fail(text, f"{zh}应为 {low} 到 {high:,} 之间的整数",
-                        f"{en} must be a whole number from {low} to {high:,}")
+            raise _fail(text, *both("cli.must_be_a_whole_number", zh=zh, low=low, high=high, en=en))
         return n
 
     parse.__name__ = en.replace(" ", "_")  # argparse names the type in some messages
     return parse
 
 
-positive_int = whole_number(1, 10**9, "数值", "the value")
-headcount = whole_number(1, 10**6, "编制总数", "the headcount")
-seed = whole_number(0, MAX_SEED, "随机种子", "the seed")
-draws = whole_number(0, int(LIMITS["draws"].value), "蒙特卡洛抽样次数", "the number of draws")
-replications = whole_number(1, int(LIMITS["replications"].value), "重复次数", "replications")
-rounds = whole_number(1, MAX_ROUNDS, "轮数", "rounds")
-workers = whole_number(1, 256, "并行进程数", "workers")
+positive_int = whole_number(1, 10**9, *both("cli.the_value"))
+headcount = whole_number(1, 10**6, *both("cli.the_headcount"))
+seed = whole_number(0, MAX_SEED, *both("cli.the_seed"))
+draws = whole_number(0, int(LIMITS["draws"].value), *both("scenario.limits.monte_carlo_draws"))
+replications = whole_number(1, int(LIMITS["replications"].value), *both("cli.replications"))
+rounds = whole_number(1, MAX_ROUNDS, *both("cli.rounds"))
+workers = whole_number(1, 256, *both("cli.workers"))
 
 
 def money(text: str) -> float:
@@ -61,6 +61,5 @@ def money(text: str) -> float:
     except (ValueError, AttributeError):
         x = math.nan
     if not math.isfinite(x) or not 0 < x <= top:
-        raise _fail(text, f"金额应为大于 0、不超过 {top:,.0f} 的数字（元）",
-                    f"the amount must be a number above 0 and at most {top:,.0f} (yuan)")
+        raise _fail(text, *both("cli.the_amount_must_be_a", top=top))
     return x

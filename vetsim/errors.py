@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from .wording import tr
 
 __all__ = ["Problem", "ScenarioError", "VetsimError"]
 
@@ -42,7 +43,7 @@ class Problem:
     def text(self, lang: str = "zh") -> str:
         where = self.where_zh if lang == "zh" else self.where_en
         msg = self.message_zh if lang == "zh" else self.message_en
-        sep = "：" if lang == "zh" else ": "
+        sep = tr("punct.colon", lang)
         return f"{self.file}{' ' + where if where else ''}{sep}{msg}"
 
 
@@ -55,8 +56,6 @@ class ScenarioError(VetsimError, ValueError):
 
     def user_message(self, lang: str = "zh") -> str:
         head = (
-            f"情景数据有 {len(self.problems)} 处错误："
-            if lang == "zh"
-            else f"The scenario has {len(self.problems)} problem(s):"
+            tr("errors.the_scenario_has_problem_s", lang, len_self_problems=len(self.problems))
         )
         return "\n".join([head, *("  - " + p.text(lang) for p in self.problems)])

@@ -20,6 +20,7 @@ kept in one place cannot drift:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -31,13 +32,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import VetsimError
+from .wording import both
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "MANIFEST", "OutputPathError", "OutputFolderError", "atomic_write", "atomic_write_bytes", "atomic_write_text",
-    "atomic_folder", "check_output_target", "read_manifest", "verify_manifest", "display_path", "file_mode",
+    "written_bytes", "atomic_folder", "check_output_target", "read_manifest", "verify_manifest", "display_path", "file_mode",
     "excel_safe", "excel_safe_frame", "excel_safe_cell", "FORMULA_PREFIXES",
 ]
 
@@ -132,6 +134,14 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "
     return atomic_write_bytes(path, text.encode(encoding))
 
 
+def written_bytes(write: Callable[[IO[bytes]], Any]) -> bytes:
+    """What ``write(fh)`` writes, as bytes in memory: the same writer gives a file (:func:`atomic_write`)
+    or a download (the apps), without a temp folder in between."""
+    buf = io.BytesIO()
+    write(buf)
+    return buf.getvalue()
+
+
 # ---------------------------------------------------------------------------------------- manifest
 
 def _sha256(path: Path) -> str:
@@ -185,19 +195,15 @@ def verify_manifest(folder: str | os.PathLike[str], kind: str, required: tuple[s
     m = read_manifest(src)
     if m is None or m.get("kind") != kind:
         raise OutputFolderError(
-            f"文件夹 {shown} 不是完整的 vetsim 输出（缺少或不符的 {MANIFEST}）：可能写入中断或由其他程序生成；请重新运行",
-            f"folder {shown} is not a complete vetsim output (missing or wrong {MANIFEST}): the write may have "
-            "been interrupted or another program made it; run again")
+            *both("files.folder_is_not_a_complete", shown=shown, MANIFEST=MANIFEST))
     for name in required:
         if name not in m["files"]:
-            raise OutputFolderError(f"文件夹 {shown} 的清单中缺少 {name}；请重新运行",
-                                    f"the manifest of folder {shown} does not list {name}; run again")
+            raise OutputFolderError(*both("files.the_manifest_of_folder_does", shown=shown, name=name))
     for name, info in m["files"].items():
         p = src / name
         if not p.is_file() or p.stat().st_size != info.get("size") or _sha256(p) != info.get("sha256"):
             raise OutputFolderError(
-                f"文件夹 {shown} 中的 {name} 与清单不符（缺失或被修改）；请重新运行",
-                f"{name} in folder {shown} does not match the manifest (missing or changed); run again")
+                *both("files.in_folder_does_not_match", shown=shown, name=name))
     return m
 
 
@@ -221,42 +227,33 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
     shown = display_path(p)
     parent = p.parent
     if p.name in ("", ".", ".."):
-        raise OutputPathError(f"输出路径 {shown} 无效：请给出一个文件或文件夹名", f"invalid output path {shown}: give a file or folder name")
+        raise OutputPathError(*both("files.invalid_output_path_give_a", shown=shown))
     if not parent.is_dir():
         ps = display_path(parent)
         if parent.exists():
-            raise OutputPathError(f"无法写入 {shown}：{ps} 不是文件夹", f"cannot write {shown}: {ps} is not a folder")
-        raise OutputPathError(f"无法写入 {shown}：上级文件夹 {ps} 不存在；请先创建（mkdir -p {ps}）",
-                              f"cannot write {shown}: the parent folder {ps} does not exist; create it first (mkdir -p {ps})")
+            raise OutputPathError(*both("files.cannot_write_is_not_a", shown=shown, ps=ps))
+        raise OutputPathError(*both("files.cannot_write_the_parent_folder", shown=shown, ps=ps))
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputPathError(f"无法写入 {shown}：没有文件夹 {display_path(parent)} 的写权限",
-                              f"cannot write {shown}: no permission to write in folder {display_path(parent)}")
+        raise OutputPathError(*both("files.cannot_write_no_permission_to", shown=shown, display_path_parent=display_path(parent)))
     if _is_scenario(parent) and not _untouched(parent):
-        raise OutputPathError(f"不能写入情景文件夹 {display_path(parent)}：情景数据不会被覆盖或混入输出；请换一个位置",
-                              f"will not write into the scenario folder {display_path(parent)}: scenario data is never "
-                              "overwritten or mixed with outputs; choose another place")
+        raise OutputPathError(*both("files.will_not_write_into_the", display_path_parent=display_path(parent)))
     if kind == "file":
         if p.is_dir():
-            raise OutputPathError(f"无法写入文件 {shown}：同名文件夹已存在", f"cannot write file {shown}: a folder of that name exists")
+            raise OutputPathError(*both("files.cannot_write_file_a_folder", shown=shown))
         if p.exists() and not p.is_file():
-            raise OutputPathError(f"无法写入文件 {shown}：该路径不是普通文件", f"cannot write file {shown}: it is not a regular file")
+            raise OutputPathError(*both("files.cannot_write_file_it_is", shown=shown))
         return p
     if p.is_symlink():
-        raise OutputPathError(f"不能写入 {shown}：它是符号链接；请给出真实的文件夹路径",
-                              f"will not write {shown}: it is a symbolic link; give the real folder")
+        raise OutputPathError(*both("files.will_not_write_it_is", shown=shown))
     if p.exists() and not p.is_dir():
-        raise OutputPathError(f"无法写入文件夹 {shown}：同名文件已存在", f"cannot write folder {shown}: a file of that name exists")
+        raise OutputPathError(*both("files.cannot_write_folder_a_file", shown=shown))
     if p.is_dir():
         if _untouched(p):
             return p
         if _is_scenario(p):
-            raise OutputPathError(f"不能写入情景文件夹 {shown}：情景从不被覆盖（--force 也不行）；请换一个新文件夹",
-                                  f"will not write into the scenario folder {shown}: a scenario is never overwritten "
-                                  "(not even with --force); choose a new folder")
+            raise OutputPathError(*both("files.will_not_write_into_the_2", shown=shown))
         if any(p.iterdir()) and not force:
-            raise OutputPathError(f"文件夹 {shown} 已存在且不是 vetsim 生成的输出；请换一个新文件夹，或加 --force 写入其中",
-                                  f"folder {shown} exists and is not a vetsim output; choose a new folder, or add --force "
-                                  "to write into it")
+            raise OutputPathError(*both("files.folder_exists_and_is_not", shown=shown))
     return p
 
 

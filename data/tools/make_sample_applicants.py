@@ -1,6 +1,6 @@
 """Regenerate data/sample_county/si_applicants.csv: fictional applicants for social-insurance continuation.
 
-700 screened applicants (domain brief §5.1: ~1,000 per county, derived from 2.853 million back-paid
+700 screened applicants (docs/DOMAIN.md §6.1: ~1,000 per county, derived from 2.853 million back-paid
 nationally; 300 more are modelled as a not-yet-screened cohort in scenario.yaml). All assumptions:
 discharged 2000-2012; interruption starts 1-6 years after discharge and lasts 3-12 years, ending
 no later than 2019-06; status 60% eligible, 10% ineligible, 30% pending; 8% self-employed or

@@ -1,7 +1,7 @@
 """Regenerate data/sample_county/caseload.csv from the readable table below.
 
 Monthly shares are written from relative weights so that each row sums to exactly 1.
-Sources: "S:" marks a public figure (see ../shared/domain.md §6), "assumption" our own estimate.
+Sources: "S:" marks a public figure (see docs/DOMAIN.md, Sources), "assumption" our own estimate.
 Run: python data/tools/make_sample_caseload.py
 """
 

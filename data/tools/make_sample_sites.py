@@ -1,7 +1,7 @@
 """Regenerate data/sample_county/sites.csv: a fictional but realistic county network.
 
 1 county service center, 15 township stations, 200 village/community stations. Names are
-invented (no real place is meant); counts follow ../shared/domain.md (Ganzhou: 3,995 village
+invented (no real place is meant); counts follow docs/DOMAIN.md (Ganzhou: 3,995 village
 stations / 20 counties ~ 200; 14-15 townships per county). Veterans per county ~ 9,900
 (Ganzhou 198,000 veterans / 20 counties, S); split across villages is an assumption.
 Run: python data/tools/make_sample_sites.py  (deterministic, seed fixed below)

@@ -1,8 +1,8 @@
 """One-page meeting briefs (会议简报): baseline vs proposal, KPI table against targets, headlines, charts.
 
 ``report(baseline, compare=None, out="brief.pdf")`` runs everything (also as ``vetsim.report``);
-``make_brief(BriefInputs(...))`` builds a brief from results computed elsewhere (e.g. the
-dashboard). CLI: ``vetsim report``. Names are imported on first use, so that registering the
+``build_brief(baseline, results, proposal, proposal_results)`` builds it from results computed
+elsewhere (the dashboard), with the same costs and budget as ``report``. CLI: ``vetsim report``. Names are imported on first use, so that registering the
 ``vetsim report`` command does not load matplotlib.
 """
 
@@ -13,7 +13,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "headlines": ("vetsim.brief.sentences", "headlines"),
     **{name: ("vetsim.brief.kpis", name) for name in ("BRIEF_KPIS", "KpiSpec", "fmt_value", "kpi_table", "kpi_value")},
     **{name: ("vetsim.brief.page", name) for name in ("BriefInputs", "chart_figures")},
-    "report": ("vetsim.brief.run", "report"),
+    **{name: ("vetsim.brief.run", name) for name in ("report", "build_brief")},
     **{name: ("vetsim.brief.sensitivity", name) for name in ("sensitivity_page", "sensitivity_section")},
 }
 

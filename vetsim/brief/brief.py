@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,13 +17,14 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..charts.frame import save_figure
-from ..files import atomic_write_text, check_output_target
+from ..charts.frame import figure_bytes
+from ..files import atomic_write_bytes, check_output_target
 from ..charts.style import BAD_FILL, GOOD_FILL, house_style
 from ..errors import VetsimError
 from .sentences import headlines
 from .kpis import kpi_table
 from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale, source_info, title_text
+from ..wording import tr
 
 __all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI"]
 
@@ -41,10 +41,7 @@ class BriefFormatError(VetsimError, ValueError):
         super().__init__(self.user_message("zh"), self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        allowed = "、".join(FORMATS) if lang == "zh" else ", ".join(FORMATS)
-        if lang == "zh":
-            return f"无法输出简报文件 {self.path}：文件扩展名应为 {allowed} 之一"
-        return f"Cannot write the brief as {self.path}: the file name must end in one of {allowed}"
+        return tr("brief.bad_format", lang, path=self.path, allowed=tr("list.sep", lang).join(FORMATS))
 
 
 @dataclass
@@ -77,14 +74,20 @@ class Brief:
         suffix = out.suffix.lower()
         if suffix not in FORMATS:
             raise BriefFormatError(str(path))
-        if suffix == ".html":
-            _write_text(out, self.to_html())
-        else:
-            dpi = (PAGE_PNG_DPI if self.paper == "16:9" else 300) if suffix == ".png" else 100
-            with house_style(self.lang, scale=page_scale(self.paper)):
-                save_figure(self.figure, out, lang="", dpi=dpi)
+        data = self.to_bytes(suffix.lstrip("."))  # drawn first: a failed drawing leaves no file
+        atomic_write_bytes(check_output_target(out, "file"), data)
         self.path = out
         return out
+
+    def to_bytes(self, fmt: str = "pdf") -> bytes:
+        """The brief as the bytes of a ``.fmt`` file (pdf, png, html, svg): what :meth:`save` writes."""
+        if f".{fmt}" not in FORMATS:
+            raise BriefFormatError(f"brief.{fmt}")
+        if fmt == "html":
+            return self.to_html().encode("utf-8")
+        dpi = (PAGE_PNG_DPI if self.paper == "16:9" else 300) if fmt == "png" else 100
+        with house_style(self.lang, scale=page_scale(self.paper)):
+            return figure_bytes(self.figure, fmt, lang="", dpi=dpi)
 
     def to_html(self) -> str:
         """The brief as one self-contained HTML page (charts embedded as base64 PNG)."""
@@ -93,18 +96,15 @@ class Brief:
         figs = chart_figures(self.inputs, lang)
         imgs = []
         for name, fig in figs.items():
-            buf = io.BytesIO()
-            with house_style(lang):
-                fig.savefig(buf, format="png", dpi=_CHART_PNG_DPI, metadata={"Software": "vetsim"})
             title = fig.axes[0].get_title(loc="left") if fig.axes else name
-            data = base64.b64encode(buf.getvalue()).decode("ascii")
+            data = base64.b64encode(figure_bytes(fig, "png", lang=lang, dpi=_CHART_PNG_DPI)).decode("ascii")
             imgs.append(f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
                         f"</figure>")
         return _HTML.format(
             lang="zh-CN" if zh else "en",
             title=html.escape(self.title),
-            points="要点" if zh else "Key points",
-            indicators="关键指标" if zh else "Key indicators",
+            points=tr("brief.key_points", lang),
+            indicators=tr("brief.key_indicators", lang),
             headlines="".join(f"<li>{html.escape(s)}</li>" for s in self.headlines),
             table=_html_table(self.kpis, self.inputs.compare, lang),
             charts="\n".join(imgs),
@@ -123,10 +123,9 @@ def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 5,
 
 
 def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:
-    zh = lang == "zh"
-    head = ["指标", "目标", "基线"] if zh else ["Indicator", "Target", "Baseline"]
+    head = [tr(k, lang) for k in ("brief.col.indicator", "brief.col.target", "brief.col.baseline")]
     if compare:
-        head.append("方案" if zh else "Proposal")
+        head.append(tr("brief.proposal", lang))
 
     def td(text: str, ok: object) -> str:
         if ok is None:
@@ -143,10 +142,6 @@ def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     thead = "<tr>" + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head) + "</tr>"
     return f"<table><thead>{thead}</thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _write_text(path: Path, text: str) -> None:
-    atomic_write_text(check_output_target(path, "file"), text)
 
 
 _HTML = """<!doctype html>

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import cliargs
 from ..cli import bi, parser_lang as _lang
+from ..wording import both, tr
 
 __all__ = ["register"]
 
@@ -23,7 +24,7 @@ def _run(args: argparse.Namespace) -> int:
     print(brief.title)
     for line in brief.headlines:
         print(f"  - {line}")
-    print(("简报已保存：" if zh else "Brief written to ") + display_path(brief.path))
+    print((tr("brief.brief_written_to", args.lang)) + display_path(brief.path))
     return 0
 
 
@@ -32,30 +33,24 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     from ..fiscal import RANGE_DRAWS as DEFAULT_DRAWS
 
     p = subparsers.add_parser(
-        "report", help=bi("一页会议简报（PDF/PNG/HTML）：基线，或基线与方案对比",
-                          "one-page meeting brief (PDF/PNG/HTML): baseline, or baseline vs proposal"),
-        description=bi("用同一随机种子仿真情景，生成一页简报：指标与目标对照表、要点句和图表。"
-                       "仿真结果会缓存，再次生成同一简报时直接读取。",
-                       "Simulate the scenario(s) with the same seed and write a one-page brief: KPI table against "
-                       "the targets, headline sentences and charts. Results are cached for the next run."))
+        "report", help=bi(*both("brief.one_page_meeting_brief_pdf")),
+        description=bi(*both("brief.simulate_the_scenario_s_with")))
     lang = _lang(p)
-    p.add_argument("baseline", metavar=bi("基线情景", "BASELINE").pick(lang),
-                   help=bi("基线情景文件夹", "baseline scenario folder"))
-    p.add_argument("--compare", metavar=bi("方案情景", "PROPOSAL").pick(lang),
-                   help=bi("要对比的方案情景文件夹", "proposal scenario folder to compare with"))
+    p.add_argument("baseline", metavar=bi(*both("brief.baseline")).pick(lang),
+                   help=bi(*both("brief.baseline_scenario_folder")))
+    p.add_argument("--compare", metavar=bi(*both("brief.proposal_2")).pick(lang),
+                   help=bi(*both("brief.proposal_scenario_folder_to_compare")))
     p.add_argument("--out", default="brief.pdf",
-                   help=bi("输出文件：.pdf、.png、.html 或 .svg（默认 brief.pdf）",
-                           "output file: .pdf, .png, .html or .svg (default brief.pdf)"))
+                   help=bi(*both("brief.output_file_pdf_png_html")))
     p.add_argument("--replications", type=cliargs.replications,
-                   help=bi("重复模拟次数（默认取情景设置）", "simulation replications (default: the scenario's)"))
+                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
     p.add_argument("--seed", type=cliargs.seed,
-                   help=bi("两个情景共用的随机种子（默认取基线设置）", "random seed for both scenarios (default: the baseline's)"))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi("仿真并行进程数", "worker processes for the simulation"))
+                   help=bi(*both("brief.random_seed_for_both_scenarios")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.worker_processes_for_the_simulation")))
     p.add_argument("--draws", type=cliargs.draws, default=DEFAULT_DRAWS,
-                   help=bi(f"预算区间的蒙特卡洛抽样次数（默认 {DEFAULT_DRAWS}；0 为精确值，不给区间）",
-                           f"Monte Carlo draws of the budget range (default {DEFAULT_DRAWS}; 0 = exact, no range)"))
+                   help=bi(*both("brief.monte_carlo_draws_of_the", DEFAULT_DRAWS=DEFAULT_DRAWS)))
     p.add_argument("--paper", choices=("16:9", "a4"), default="16:9",
-                   help=bi("版面：16:9 供投影（默认），a4 为 A4 横向供打印", "page: 16:9 for the projector (default) or a4 (A4 landscape, for printing)"))
-    p.add_argument("--quiet", action="store_true", help=bi("不显示进度条", "no progress bar"))
+                   help=bi(*both("brief.page_16_9_for_the")))
+    p.add_argument("--quiet", action="store_true", help=bi(*both("brief.no_progress_bar")))
     add_common(p)
     p.set_defaults(handler=_run)

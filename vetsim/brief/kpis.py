@@ -15,8 +15,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..charts.data import Estimate, day_to_date, has_kpi, kpi
-from ..charts.labels import MONEY_DIVISOR, money_unit
+from .. import formats
 from ..kpis import KPIS, meets, target_value
+from ..wording import both, tr
 
 __all__ = ["KpiSpec", "BRIEF_KPIS", "PAGE_KEYS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
 
@@ -55,26 +56,26 @@ class KpiSpec:
 
 
 BRIEF_KPIS: tuple[KpiSpec, ...] = (
-    KpiSpec("wait_township", "乡镇站平均等待（分钟）", "Township mean wait (min)", "minutes", "wait_mean_min", "township"),
-    KpiSpec("wait_county", "县中心平均等待（分钟）", "County-center mean wait (min)", "minutes", "wait_mean_min", "county_center"),
-    KpiSpec("wait_village", "村站平均等待（分钟）", "Village mean wait (min)", "minutes", "wait_mean_min", "village"),
-    KpiSpec("service_level", "目标时间内接待比例", "Served within the target wait", "share", "service_level"),
-    KpiSpec("wasted_trip", "来访无人接待比例", "Visits that found nobody", "share", "wasted_trip_share"),
-    KpiSpec("one_trip", "最多跑一次比例", "One-trip rate", "share", "one_trip_rate"),
-    KpiSpec("on_time", "按时办结比例", "Resolved on time", "share", "on_time_share"),
-    KpiSpec("finish_rate", "办结率", "Share of cases finished", "share", "finish_rate"),
-    KpiSpec("overdue_open", "超期在办案件（件）", "Open past their limit (cases)", "count", "overdue_open"),
-    KpiSpec("days_in_process", "平均办理工作日", "Mean working days in process", "days", "resolution_working_days_mean"),
-    KpiSpec("duty_township", "乡镇站常态工作按期完成率", "Township duties done on time", "share", "duty_coverage", "township"),
-    KpiSpec("duty_village", "村站常态工作按期完成率", "Village duties done on time", "share", "duty_coverage", "village"),
-    KpiSpec("campaign", "专项任务按期完成率", "Campaign work done by the deadline", "share", "campaign_on_time"),
-    KpiSpec("pressure_township", "乡镇站工作负荷压力", "Township workload pressure", "share", "workload_pressure", "township"),
-    KpiSpec("util_county", "县中心人员利用率", "County-center staff utilisation", "share", "utilisation", "county_center"),
-    KpiSpec("util_township", "乡镇站人员利用率", "Township staff utilisation", "share", "utilisation", "township"),
-    KpiSpec("petition_zero", "信访积案清零日期", "Petition backlog cleared on", "date", "petition_backlog_zero_day"),
-    KpiSpec("petition_chance", "积案按期清零概率", "Chance the backlog is cleared on time", "share", "petition_target_met"),
-    KpiSpec("backlog_end", "年末在办案件（件）", "Open cases at the end (cases)", "count", "backlog_end"),
-    KpiSpec("site_cost", "站点年度经费", "Yearly site cost", "money"),
+    KpiSpec("wait_township", *both("brief.kpi.wait_township"), "minutes", "wait_mean_min", "township"),
+    KpiSpec("wait_county", *both("brief.kpi.wait_county"), "minutes", "wait_mean_min", "county_center"),
+    KpiSpec("wait_village", *both("brief.kpi.wait_village"), "minutes", "wait_mean_min", "village"),
+    KpiSpec("service_level", *both("kpi.service_level"), "share", "service_level"),
+    KpiSpec("wasted_trip", *both("kpi.wasted_trip_share"), "share", "wasted_trip_share"),
+    KpiSpec("one_trip", *both("kpi.one_trip_rate"), "share", "one_trip_rate"),
+    KpiSpec("on_time", *both("kpi.on_time_share"), "share", "on_time_share"),
+    KpiSpec("finish_rate", *both("kpi.finish_rate"), "share", "finish_rate"),
+    KpiSpec("overdue_open", *both("brief.kpi.overdue_open"), "count", "overdue_open"),
+    KpiSpec("days_in_process", *both("kpi.resolution_working_days_mean"), "days", "resolution_working_days_mean"),
+    KpiSpec("duty_township", *both("brief.kpi.duty_township"), "share", "duty_coverage", "township"),
+    KpiSpec("duty_village", *both("brief.kpi.duty_village"), "share", "duty_coverage", "village"),
+    KpiSpec("campaign", *both("kpi.campaign_on_time"), "share", "campaign_on_time"),
+    KpiSpec("pressure_township", *both("brief.kpi.pressure_township"), "share", "workload_pressure", "township"),
+    KpiSpec("util_county", *both("brief.kpi.util_county"), "share", "utilisation", "county_center"),
+    KpiSpec("util_township", *both("brief.kpi.util_township"), "share", "utilisation", "township"),
+    KpiSpec("petition_zero", *both("brief.kpi.petition_zero"), "date", "petition_backlog_zero_day"),
+    KpiSpec("petition_chance", *both("brief.kpi.petition_chance"), "share", "petition_target_met"),
+    KpiSpec("backlog_end", *both("brief.kpi.backlog_end"), "count", "backlog_end"),
+    KpiSpec("site_cost", *both("brief.kpi.site_cost"), "money"),
 )
 
 # the rows the one-page brief shows (the dashboard and the full table keep every row): what a leader
@@ -90,19 +91,16 @@ KPI_COLUMNS = ["key", "label", "target", "target_text", "direction", "kind",
 
 def fmt_value(value: Any, kind: Kind, lang: str = "zh") -> str:
     """How a KPI value is written everywhere on the brief (table, headlines)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if kind == "minutes":
-        return f"{value:.1f}"
+    if formats.is_missing(value):
+        return formats.MISSING
+    if kind in ("minutes", "count", "days"):
+        return formats.number(value, lang, 1, group=False)
     if kind == "share":
-        return f"{value * 100:.1f}%"
+        return formats.share(value, lang, 1)
     if kind == "date":
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-    if kind in ("count", "days"):
-        return f"{value:.1f}"
+        return formats.date(value, lang) if isinstance(value, dt.date) else str(value)
     if kind == "money":
-        v = value / MONEY_DIVISOR[lang]
-        return f"{v:,.1f} {money_unit(lang, True)}" if lang == "zh" else f"{v:,.2f} {money_unit(lang, True)}"
+        return formats.money(value, lang, per_year=True)
     raise ValueError(f"unknown KPI kind {kind!r}")
 
 
@@ -129,12 +127,11 @@ def _zero_day(spec: KpiSpec, results: Any, lang: str) -> tuple[Any, str | None, 
     left = kpi(results, "petition_backlog_end")
     if est is None:
         if left is not None and left.mean > 0:
-            return None, ("年内未清零" if lang == "zh" else "not cleared"), False
+            return None, (tr("brief.not_cleared", lang)), False
         return None, None, None
     day = day_to_date(results, est.mean)
     if total and est.replications and est.replications < total:
-        note = (f"{fmt_value(day, 'date')}（{est.replications}/{total} 次清零）" if lang == "zh"
-                else f"{fmt_value(day, 'date')} ({est.replications}/{total} cleared)")
+        note = (tr("brief.cleared", lang, fmt_value_day_date=fmt_value(day, "date"), replications=est.replications, total=total))
         return day, note, False
     return day, None, None
 
@@ -149,7 +146,7 @@ def _meets(spec: KpiSpec, value: Any, target: Any, present: bool) -> bool | None
 def _target_text(spec: KpiSpec, target: Any, lang: str) -> str:
     if target is None:
         return "—"
-    sign = ("≤ " if spec.direction == "max" else "≥ ") if spec.kind != "date" else ("不晚于 " if lang == "zh" else "by ")
+    sign = ("≤ " if spec.direction == "max" else "≥ ") if spec.kind != "date" else (tr("brief.by", lang))
     if spec.kind == "minutes":
         return f"{sign}{target:.0f}"
     if spec.kind == "share":

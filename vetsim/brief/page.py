@@ -19,6 +19,7 @@ from .. import charts
 from ..charts.labels import t
 from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, add_source_line, house_style
 from .kpis import PAGE_KEYS
+from ..wording import tr
 
 __all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "page_scale", "page_size",
            "check_paper", "title_text", "source_info"]
@@ -37,7 +38,8 @@ def check_paper(paper: str) -> str:
     if paper not in PAPERS:
         from ..errors import VetsimError
 
-        raise VetsimError(f"纸张应为 {' 或 '.join(PAPERS)}，而不是 {paper!r}", f"paper must be {' or '.join(PAPERS)}, not {paper!r}")
+        raise VetsimError(*(tr("brief.paper_must_be_not", lang, papers=tr("list.or", lang).join(PAPERS), paper=paper)
+                            for lang in ("zh", "en")))
     return paper
 
 
@@ -96,7 +98,7 @@ def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure |
     if inp.compare:
         ax = f.axes[0]
         title = ax.get_title(loc="left")
-        ax.set_title(f"{title}（{t('proposal', lang)}）" if lang == "zh" else f"{title} ({t('proposal', lang)})",
+        ax.set_title(tr("brief.title_with_note", lang, title=title, note=t("proposal", lang)),
                      loc="left")
     return f
 
@@ -118,9 +120,9 @@ def title_text(inp: BriefInputs, lang: str) -> str:
     """The page title: 会议简报：基线 对比 方案."""
     base = inp.baseline.name(lang)
     if not inp.compare:
-        return f"会议简报：{base}" if lang == "zh" else f"Meeting brief: {base}"
+        return tr("brief.meeting_brief", lang, base=base)
     prop = inp.proposal.name(lang) if inp.proposal is not None else t("proposal", lang)
-    return f"会议简报：{base} 对比 {prop}" if lang == "zh" else f"Meeting brief: {base} vs {prop}"
+    return tr("brief.meeting_brief_vs", lang, base=base, prop=prop)
 
 
 def source_info(inp: BriefInputs, lang: str) -> SourceInfo:
@@ -129,25 +131,20 @@ def source_info(inp: BriefInputs, lang: str) -> SourceInfo:
     extra = []
     reps = meta.get("replications")
     if reps:
-        extra.append(f"模拟重复 {reps} 次" if lang == "zh" else f"{reps} replications")
+        extra.append(tr("brief.replications", lang, reps=reps))
     if inp.compare:
         pm = inp.proposal_results.meta
         pname = inp.proposal.name(lang) if inp.proposal is not None else ""
         same = pm.get("seed") == meta.get("seed")
-        if lang == "zh":
-            extra.append(f"方案：{pname}（指纹 {str(pm.get('scenario_hash', ''))[:12]}）")
-            if same:
-                extra.append("两情景使用相同随机数")
-        else:
-            extra.append(f"proposal: {pname} (hash {str(pm.get('scenario_hash', ''))[:12]})")
-            if same:
-                extra.append("both runs share random numbers")
+        extra.append(tr("brief.source_proposal", lang, name=pname, hash=str(pm.get("scenario_hash", ""))[:12]))
+        if same:
+            extra.append(tr("brief.source_same_random_numbers", lang))
     if inp.budget is not None:
         draws = getattr(inp.budget, "meta", {}).get("draws")
         if draws:
-            extra.append(f"预算抽样 {draws} 次" if lang == "zh" else f"budget draws {draws}")
+            extra.append(tr("brief.budget_draws", lang, draws=draws))
     info = SourceInfo.from_meta({**meta, "scenario_name": inp.baseline.name(lang)}, lang=lang,
-                                extra=("；" if lang == "zh" else "; ").join(extra))
+                                extra=(tr("punct.semicolon", lang)).join(extra))
     return SourceInfo(info.scenario_name, info.seed, info.vetsim_version, info.scenario_hash, inp.day, info.extra)
 
 
@@ -179,7 +176,7 @@ def _headline_panel(sub: SubFigure, sentences: list[str], lang: str, size_in: tu
     """The headline sentences as a bulleted list, wrapped to the panel width."""
     ax = sub.add_subplot()
     ax.set_axis_off()
-    ax.set_title("要点" if lang == "zh" else "Key points", loc="left")
+    ax.set_title(tr("brief.key_points", lang), loc="left")
     pt = rcParams["font.size"] * 1.6
     width_em = size_in[0] * 72 / pt - 2.5
     line_h = pt * 1.45 / 72 / (size_in[1] * 0.85)  # one line in axes fraction
@@ -197,10 +194,9 @@ def _kpi_panel(sub: SubFigure, table: pd.DataFrame, compare: bool, lang: str) ->
     """The KPI table; each value cell is filled by whether it meets its target and marked ✓/✗ too."""
     ax = sub.add_subplot()
     ax.set_axis_off()
-    zh = lang == "zh"
-    head = ["指标", "目标", "基线"] if zh else ["Indicator", "Target", "Baseline"]
+    head = [tr(k, lang) for k in ("brief.col.indicator", "brief.col.target", "brief.col.baseline")]
     if compare:
-        head.append("方案" if zh else "Proposal")
+        head.append(tr("brief.proposal", lang))
 
     def cell(text: str, ok: Any) -> str:
         return text if ok is None else f"{text} {'✓' if ok else '✗'}"
@@ -227,9 +223,8 @@ def _kpi_panel(sub: SubFigure, table: pd.DataFrame, compare: bool, lang: str) ->
         if j == 0 and i > 0:
             c.get_text().set_ha("left")
             c.PAD = 0.03
-    note = ("✓ 达到目标  ✗ 未达到目标（目标见情景设置）" if zh
-            else "✓ meets the target  ✗ misses the target (targets from the scenario)")
-    ax.set_title(("关键指标" if zh else "Key indicators") + "   " + note, loc="left")
+    note = (tr("brief.meets_the_target_misses_the", lang))
+    ax.set_title((tr("brief.key_indicators", lang)) + "   " + note, loc="left")
 
 
 def _fill(ok: Any) -> str:

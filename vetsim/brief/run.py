@@ -2,6 +2,10 @@
 
 Baseline and proposal are simulated with the same seed, so they share their random numbers
 (common random numbers): the differences on the page come from the proposal, not from luck.
+:func:`build_brief` is the one place where a brief's numbers are put together from simulation
+results (site costs, the budget of the decided scenario with its simulated caseload, the KPI table):
+``vetsim report``, ``vetsim.report`` and the dashboard's export all go through it, so the same
+inputs give the same figures whichever door the meeting came in by.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from ..scenario import Scenario, load_scenario
 from .brief import Brief, make_brief
 from .page import BriefInputs
 
-__all__ = ["report", "DEFAULT_DRAWS"]
+__all__ = ["report", "build_brief", "DEFAULT_DRAWS"]
 
 DEFAULT_DRAWS = RANGE_DRAWS  # Monte Carlo draws of the budget band on the brief
 
@@ -33,6 +37,28 @@ def _budget(scenario: Scenario, draws: int, seed: int, results: Any) -> Any:
     return budget(scenario, draws=draws, seed=seed, caseload=results)
 
 
+def build_brief(baseline: Scenario, baseline_results: Any, proposal: Scenario | None = None,
+                proposal_results: Any = None, *, lang: str = "zh", seed: int | None = None,
+                draws: int = DEFAULT_DRAWS, paper: str = "16:9", day: dt.date | None = None) -> Brief:
+    """The brief of simulation results already computed (no simulation here): site costs of both
+    scenarios, the budget of the scenario being decided (the proposal if given) with ``draws`` Monte
+    Carlo draws from ``seed`` (default: the seed of the simulation) and its simulated caseload, then
+    the KPI table and headlines (:func:`~vetsim.brief.brief.make_brief`)."""
+    from ..fiscal import site_costs
+
+    if (proposal is None) != (proposal_results is None):
+        raise ValueError("give the proposal together with its results, or neither")
+    decided, decided_res = (proposal, proposal_results) if proposal is not None else (baseline, baseline_results)
+    seed = int(baseline_results.meta["seed"] if seed is None else seed)
+    inputs = BriefInputs(
+        baseline=baseline, baseline_results=baseline_results, baseline_cost=site_costs(baseline),
+        budget=_budget(decided, draws, seed, decided_res),
+        proposal=proposal, proposal_results=proposal_results,
+        proposal_cost=site_costs(proposal) if proposal is not None else None, day=day,
+    )
+    return make_brief(inputs, lang, paper=paper)
+
+
 def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str | os.PathLike[str] | None = None, *,
            out: str | os.PathLike[str] | None = None, lang: str = "zh", replications: int | None = None,
            seed: int | None = None, workers: int = 1, draws: int = DEFAULT_DRAWS, progress: bool = False,
@@ -46,7 +72,6 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
     A4 landscape printing). ``out`` is checked before any simulation. Returns the :class:`Brief`.
     """
     from ..files import check_output_target
-    from ..fiscal import site_costs
     from ..i18n import check_lang
     from ..cache import simulate_cached
     from .brief import FORMATS, BriefFormatError
@@ -65,14 +90,7 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
     # a run done before (same scenario, seed, replications and code) is read from the results cache
     base_res = simulate_cached(base, replications=reps, seed=seed, workers=workers, progress=progress)
     prop_res = simulate_cached(prop, replications=reps, seed=seed, workers=workers, progress=progress) if prop else None
-    decided, decided_res = (prop, prop_res) if prop is not None else (base, base_res)
-    inputs = BriefInputs(
-        baseline=base, baseline_results=base_res, baseline_cost=site_costs(base),
-        budget=_budget(decided, draws, seed, decided_res),
-        proposal=prop, proposal_results=prop_res, proposal_cost=site_costs(prop) if prop is not None else None,
-        day=day,
-    )
-    brief = make_brief(inputs, lang, paper=paper)
+    brief = build_brief(base, base_res, prop, prop_res, lang=lang, seed=seed, draws=draws, paper=paper, day=day)
     if out is not None:
         brief.save(out)
     return brief

@@ -14,8 +14,10 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formats
 from ..charts.labels import MONEY_DIVISOR
 from .kpis import fmt_value
+from ..wording import tr
 
 __all__ = ["headlines"]
 
@@ -30,17 +32,17 @@ def _num(v: Any) -> float:
 
 def _unit(kind: str, lang: str) -> str:
     if kind == "minutes":
-        return " 分钟" if lang == "zh" else " minutes"
+        return tr("brief.minutes", lang)
     if kind == "count":
-        return " 件" if lang == "zh" else " cases"
+        return tr("brief.cases", lang)
     if kind == "days":
-        return " 个工作日" if lang == "zh" else " working days"
+        return tr("brief.working_days", lang)
     return ""
 
 
 def _text(row: pd.Series, which: str, lang: str) -> str:
     if row["kind"] == "count" and row[which] is not None and not math.isnan(_num(row[which])):
-        return f"{_num(row[which]):,.0f}{_unit('count', lang)}"  # a sentence speaks of whole cases
+        return f"{formats.count(_num(row[which]), lang)}{_unit('count', lang)}"  # a sentence speaks of whole cases
     return f"{row[which + '_text']}{_unit(row['kind'], lang)}"
 
 
@@ -49,28 +51,22 @@ def _within_ci(row: pd.Series, lang: str) -> str:
     b, p = row.get("baseline_ci"), row.get("proposal_ci")
     if not b or not p or b[0] > p[1] or p[0] > b[1]:
         return ""
-    return "（变化在 95% 置信区间内）" if lang == "zh" else " (within the 95% confidence interval)"
+    return tr("brief.within_the_95_confidence_interval", lang)
 
 
 def _target_clause(row: pd.Series, lang: str) -> str:
     ok = row["proposal_ok"] if row["proposal"] is not None else row["baseline_ok"]
     if ok is None or row["target"] is None:
         return ""
-    tt = row["target_text"]
-    if lang == "zh":
-        return f"，{'达到' if ok else '未达到'}目标（{tt}）"
-    return f", {'meeting' if ok else 'missing'} the target ({tt})"
+    return tr("brief.s.meets_target" if ok else "brief.s.misses_target", lang, target=row["target_text"])
 
 
 def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
     key, kind = row["key"], row["kind"]
     b, p = row["baseline"], row["proposal"]
     if kind == "date" and (b is None) != (p is None):  # one of them never clears the backlog
-        if lang == "zh":
-            return 2.0, f"信访积案清零：基线 {row['baseline_text']}，方案 {row['proposal_text']}" \
-                + _target_clause(row, lang)
-        return 2.0, f"Petition backlog: baseline {row['baseline_text']}, proposal {row['proposal_text']}" \
-            + _target_clause(row, lang)
+        return 2.0, tr("brief.s.backlog_pair", lang, baseline=row["baseline_text"],
+                       proposal=row["proposal_text"]) + _target_clause(row, lang)
     if b is None or p is None:
         return None
     if kind == "date":
@@ -78,16 +74,11 @@ def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
         if change == 0 and row["proposal_ok"] is not False:
             return None
         score = abs(change) / 30.0 if change else 0.5
-        if lang == "zh":
-            if change == 0:
-                s = f"信访积案清零日期仍为 {fmt_value(p, kind)}"
-            else:
-                verb = "提前到" if change < 0 else "推迟到"
-                s = f"信访积案清零日期从 {fmt_value(b, kind)} {verb} {fmt_value(p, kind)}"
-        elif change:
-            s = f"The petition backlog clears on {fmt_value(p, kind)} instead of {fmt_value(b, kind)}"
+        if change == 0:
+            s = tr("brief.s.backlog_still_clears", lang, day=fmt_value(p, kind))
         else:
-            s = f"The petition backlog still clears on {fmt_value(p, kind)}"
+            s = tr("brief.s.backlog_clears_earlier" if change < 0 else "brief.s.backlog_clears_later", lang,
+                   before=fmt_value(b, kind), day=fmt_value(p, kind))
         return score, s + _target_clause(row, lang)
     if kind == "money":
         div = MONEY_DIVISOR[lang]
@@ -96,14 +87,10 @@ def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
         score = abs(pct) / 10 if not math.isnan(pct) else 0.0
         if fmt_value(b, kind, lang) == fmt_value(p, kind, lang):
             same = fmt_value(p, kind, lang)
-            return score, f"站点年度经费不变（{same}）" if lang == "zh" else f"Yearly site cost is unchanged ({same})"
-        if lang == "zh":
-            verb = "增加" if delta > 0 else "减少"
-            return score, (f"站点年度经费从 {fmt_value(b, kind, lang)}{verb}至 {fmt_value(p, kind, lang)}"
-                           f"（{'+' if delta > 0 else ''}{pct:.1f}%）")
-        verb = "rises" if delta > 0 else "falls"
-        return score, (f"Yearly site cost {verb} from {fmt_value(b, kind, lang)} to {fmt_value(p, kind, lang)} "
-                       f"({'+' if delta > 0 else ''}{pct:.1f}%)")
+            return score, tr("brief.yearly_site_cost_is_unchanged", lang, same=same)
+        return score, tr("brief.s.cost_rises" if delta > 0 else "brief.s.cost_falls", lang,
+                         before=fmt_value(b, kind, lang), after=fmt_value(p, kind, lang),
+                         change=formats.number(pct, lang, 1, signed=True, group=False))
     if key == "site_cost":
         return None
     bv, pv = _num(b), _num(p)
@@ -117,50 +104,36 @@ def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
         if row["proposal_ok"] is not False:
             return None
         score = 0.5
-    if lang == "zh":
-        if same:
-            return score, f"{subject}保持 {_text(row, 'proposal', lang)}" + _target_clause(row, lang)
-        verb = "降至" if pv < bv else "升至"
-        gap = "" if _unit(kind, lang) else " "
-        return score, f"{subject}从 {_text(row, 'baseline', lang)}{gap}{verb} {_text(row, 'proposal', lang)}" \
-            + _within_ci(row, lang) + _target_clause(row, lang)
     if same:
-        return score, f"{subject} stays at {_text(row, 'proposal', lang)}" + _target_clause(row, lang)
-    verb = "falls" if pv < bv else "rises"
-    return score, f"{subject} {verb} from {_text(row, 'baseline', lang)} to {_text(row, 'proposal', lang)}" \
-        + _within_ci(row, lang) + _target_clause(row, lang)
+        return score, tr("brief.s.stays", lang, subject=subject, value=_text(row, "proposal", lang)) \
+            + _target_clause(row, lang)
+    gap = "" if _unit(kind, lang) else " "  # Chinese: a space between a bare number and the verb
+    return score, tr("brief.s.falls" if pv < bv else "brief.s.rises", lang, subject=subject,
+                     before=_text(row, "baseline", lang) + (gap if lang == "zh" else ""),
+                     after=_text(row, "proposal", lang)) + _within_ci(row, lang) + _target_clause(row, lang)
 
 
 def _single_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
     key, kind, v, ok = row["key"], row["kind"], row["baseline"], row["baseline_ok"]
     if kind == "date" and v is None and ok is False:
-        if lang == "zh":
-            return 3.0, f"信访积案{row['baseline_text']}，未达到目标（{row['target_text']}）"
-        return 3.0, f"The petition backlog is {row['baseline_text']}, missing the target ({row['target_text']})"
+        return 3.0, tr("brief.s.backlog_state_missed", lang, state=row["baseline_text"], target=row["target_text"])
     if v is None or ok is None:
         return None
     if kind == "date" and row["baseline_text"] != fmt_value(v, kind):  # not every run cleared it
-        if lang == "zh":
-            return 2.5, f"信访积案清零：{row['baseline_text']}，未达到目标（{row['target_text']}）"
-        return 2.5, f"Petition backlog: {row['baseline_text']}, missing the target ({row['target_text']})"
+        return 2.5, tr("brief.s.backlog_partly_missed", lang, state=row["baseline_text"], target=row["target_text"])
     if kind == "date":
         tgt: dt.date = row["target"]
         days = (v - tgt).days
         score = abs(days) / 30.0 + (0 if ok else 1)
-        if lang == "zh":
-            rel = f"比目标（{fmt_value(tgt, kind)}）{'晚' if days > 0 else '早'} {abs(days)} 天"
-            return score, f"信访积案预计 {fmt_value(v, kind)} 清零，{rel}"
-        rel = f"{abs(days)} days {'after' if days > 0 else 'before'} the target ({fmt_value(tgt, kind)})"
-        return score, f"The petition backlog is expected to clear on {fmt_value(v, kind)}, {rel}"
+        return score, tr("brief.s.backlog_expected_late" if days > 0 else "brief.s.backlog_expected_early", lang,
+                         day=fmt_value(v, kind), target=fmt_value(tgt, kind), days=abs(days))
     if key == "site_cost":
         return None
     target = _num(row["target"])
     score = abs(_num(v) - target) / max(abs(target), 1e-9) + (0 if ok else 1)
     subject = _subject(row)
-    if lang == "zh":
-        return score, f"{subject}为 {_text(row, 'baseline', lang)}，{'达到' if ok else '未达到'}目标（{row['target_text']}）"
-    return score, f"{subject} is {_text(row, 'baseline', lang)}, {'meeting' if ok else 'missing'} " \
-                  f"the target ({row['target_text']})"
+    return score, tr("brief.s.is_meeting" if ok else "brief.s.is_missing", lang, subject=subject,
+                     value=_text(row, "baseline", lang), target=row["target_text"])
 
 
 def _chance_sentence(table: pd.DataFrame, lang: str, compare: bool) -> tuple[float, str] | None:
@@ -175,16 +148,11 @@ def _chance_sentence(table: pd.DataFrame, lang: str, compare: bool) -> tuple[flo
     when = fmt_value(z["target"], "date")
     worst = min(b, p) if compare and not math.isnan(p) else b
     score = 2.0 * (1.0 - worst)  # a backlog that may well miss its date is news; a sure one is not
-    if lang == "zh":
-        if compare and not math.isnan(p):
-            same = c["baseline_text"] == c["proposal_text"]
-            tail = f"，方案{'同为' if same else '为'} {c['proposal_text']}"
-            return score, f"信访积案在目标日期（{when}）前清零的把握：基线 {c['baseline_text']}{tail}"
-        return score, f"信访积案在目标日期（{when}）前清零的把握为 {c['baseline_text']}"
     if compare and not math.isnan(p):
-        return score, (f"Chance the petition backlog is cleared by the target date ({when}): baseline "
-                       f"{c['baseline_text']}, proposal {c['proposal_text']}")
-    return score, f"Chance the petition backlog is cleared by the target date ({when}): {c['baseline_text']}"
+        same = c["baseline_text"] == c["proposal_text"]
+        return score, tr("brief.s.chance_pair_same" if same else "brief.s.chance_pair", lang, when=when,
+                         baseline=c["baseline_text"], proposal=c["proposal_text"])
+    return score, tr("brief.s.chance", lang, when=when, baseline=c["baseline_text"])
 
 
 def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str]:
@@ -211,5 +179,5 @@ def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str
     cost = [x for x in scored if x[2] == "site_cost"] if compare else []
     rest = sorted((x for x in scored if x not in cost), reverse=True)
     chosen = rest[: max(limit - len(cost), 0)] + cost[:1]
-    end = "。" if lang == "zh" else "."
+    end = tr("punct.full_stop", lang)
     return [x[3] + end for x in chosen[:limit]]

@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure, SubFigure
 
+from .. import formats
 from .frame import chart_frame
 from .labels import MONEY_DIVISOR, line_label, money_unit, t, tier_label
 from .style import LINE_COLOURS, TIER_COLOURS
+from ..wording import tr
 
 __all__ = ["GOVERNMENT_TIERS", "budget_by_tier", "budget_by_line", "government_total"]
 
@@ -59,7 +61,7 @@ def _band(ax: Any, totals: pd.DataFrame, div: float, lang: str) -> None:
     lo, hi = totals["p10"].to_numpy(float) / div, totals["p90"].to_numpy(float) / div
     top = np.where(np.isnan(hi), val, np.fmax(hi, val))
     for y, v, tp in zip(years, val, top):
-        ax.annotate(f"{v:,.0f}" if lang == "zh" else f"{v:,.2f}", (y, tp), xytext=(0, 4),
+        ax.annotate(formats.number(v, lang, 0 if lang == "zh" else 2), (y, tp), xytext=(0, 4),
                     textcoords="offset points", ha="center", va="bottom", fontsize="x-small", fontweight="bold")
     if totals["p10"].notna().any():
         ax.errorbar(years, val, yerr=np.vstack([np.maximum(val - lo, 0), np.maximum(hi - val, 0)]),
@@ -69,7 +71,7 @@ def _band(ax: Any, totals: pd.DataFrame, div: float, lang: str) -> None:
 def _axes_labels(ax: Any, lang: str, title: str, totals: pd.DataFrame, div: float) -> None:
     ax.set_xlabel(t("year", lang))
     unit = money_unit(lang)
-    ax.set_ylabel(f"金额（{unit}）" if lang == "zh" else f"Amount ({unit})")
+    ax.set_ylabel(tr("charts.amount", lang, unit=unit))
     ax.set_title(title)
     top = float(np.nanmax(np.fmax(totals["value"].to_numpy(float), totals["p90"].to_numpy(float)), initial=0.0))
     ax.set_ylim(0, max(top / div, 1e-9) * 1.35)  # head room for the legend above the stacks

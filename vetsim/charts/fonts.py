@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import VetsimError
+from ..wording import tr
 
 __all__ = [
     "CJK_CANDIDATES",
@@ -72,20 +73,7 @@ class FontMissingError(VetsimError, RuntimeError):
         super().__init__(self.user_message("zh"), self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        if lang == "zh":
-            text = (
-                "找不到可显示中文的字体，无法绘制图表。请安装中文字体后重试："
-                "Debian/Ubuntu 运行 `sudo apt-get install fonts-noto-cjk`（或 `make system`）；"
-                "Windows 自带“微软雅黑”；macOS 自带“苹方”。"
-                "也可设置环境变量 VETSIM_CJK_FONT 为字体名称或字体文件路径。"
-            )
-        else:
-            text = (
-                "No font with Chinese glyphs was found, so charts cannot be drawn. Install one and retry: "
-                "on Debian/Ubuntu run `sudo apt-get install fonts-noto-cjk` (or `make system`); "
-                "Windows ships Microsoft YaHei, macOS ships PingFang SC. "
-                "You can also set VETSIM_CJK_FONT to a font family name or a font file path."
-            )
+        text = tr("charts.no_font_with_chinese_glyphs", lang)
         return f"{text} ({self.detail})" if self.detail else text
 
 

@@ -4,7 +4,7 @@ target lines, month axes, and atomic saving inside the house style."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import FuncFormatter
 
-from ..files import atomic_write, check_output_target
+from .. import formats
+from ..files import atomic_write, check_output_target, written_bytes
 from .style import SCREEN_SIZE, TARGET_COLOUR, SourceInfo, add_source_line, house_style, new_figure
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "month_axis",
     "percent_axis",
     "save_figure",
+    "figure_bytes",
 ]
 
 
@@ -118,9 +120,7 @@ def month_axis(ax: Axes, lang: str) -> None:
 
     def fmt(v: float, _pos: int) -> str:
         d = mdates.num2date(v)
-        if lang == "zh":
-            return f"{d.year}年\n{d.month}月" if d.month == 1 else f"{d.month}月"
-        return d.strftime("%b\n%Y") if d.month == 1 else d.strftime("%b")
+        return formats.month(d, lang, with_year=d.month == 1, sep="\n")
 
     ax.xaxis.set_major_formatter(FuncFormatter(fmt))
 
@@ -132,7 +132,15 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, lang: str = "zh", 
     PDFs embed fonts as TrueType/CID (text stays text).
     """
     out = check_output_target(path, "file")
-    fmt = out.suffix.lower().lstrip(".") or "png"
+    return atomic_write(out, _writer(fig, out.suffix.lower().lstrip(".") or "png", lang, dpi))
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", *, lang: str = "zh", dpi: float | None = None) -> bytes:
+    """What :func:`save_figure` would write for a ``.fmt`` file, as bytes (downloads, embedded images)."""
+    return written_bytes(_writer(fig, fmt, lang, dpi))
+
+
+def _writer(fig: Figure, fmt: str, lang: str, dpi: float | None) -> Callable[[IO[bytes]], None]:
     if dpi is None:
         dpi = max(150.0, 1920.0 / fig.get_figwidth()) if fmt == "png" else 150.0
     style = house_style(lang) if lang else nullcontext()
@@ -141,7 +149,7 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, lang: str = "zh", 
         with style:
             fig.savefig(fh, format=fmt, dpi=dpi, metadata=_metadata(fmt))
 
-    return atomic_write(out, write)
+    return write
 
 
 def _metadata(fmt: str) -> dict[str, Any] | None:

@@ -7,48 +7,49 @@ Labels that come with the data (case types, partners, site names, metric labels 
 from __future__ import annotations
 
 from ..i18n import MONEY_DIVISOR, check_lang, money_unit  # re-exported: the money unit of charts
+from ..wording import both
 
 __all__ = ["t", "level_short", "tier_label", "line_label", "money_unit", "MONEY_DIVISOR"]
 
 _T: dict[str, tuple[str, str]] = {
     # series
-    "baseline": ("基线", "Baseline"),
-    "proposal": ("方案", "Proposal"),
-    "target": ("目标", "Target"),
-    "deadline": ("办结时限", "Deadline"),
-    "ci95": ("95% 置信区间", "95% confidence interval"),
-    "p10_p90": ("P10–P90 区间", "P10–P90 range"),
-    "total": ("合计", "Total"),
-    "month": ("月份", "Month"),
-    "date": ("日期", "Date"),
-    "year": ("年度", "Year"),
+    "baseline": both("charts.t.baseline"),
+    "proposal": both("brief.proposal"),
+    "target": both("charts.t.target"),
+    "deadline": both("charts.t.deadline"),
+    "ci95": both("charts.t.ci95"),
+    "p10_p90": both("charts.t.p10_p90"),
+    "total": both("total"),
+    "month": both("charts.t.month"),
+    "date": both("charts.t.date"),
+    "year": both("charts.t.year"),
     # axes (always with units)
-    "wait_mean_min": ("平均等待时间（分钟）", "Mean wait (minutes)"),
-    "wait_p90_min": ("90% 分位等待时间（分钟）", "90th-percentile wait (minutes)"),
-    "one_trip_rate": ("最多跑一次比例（%）", "One-trip rate (%)"),
-    "utilisation": ("人员利用率（%）", "Staff utilisation (%)"),
-    "open_cases": ("在办案件（件）", "Open cases (cases)"),
-    "petition_backlog": ("信访积案（件）", "Petition backlog (cases)"),
-    "working_days": ("办结用时（工作日）", "Time to resolution (working days)"),
-    "staff": ("人员（人）", "Staff (people)"),
-    "funded_staff": ("在编人员", "Funded staff"),
-    "parttime_staff": ("兼职/编外人员", "Part-time staff"),
-    "site_cost": ("年度站点经费", "Yearly site cost"),
+    "wait_mean_min": both("charts.t.wait_mean_min"),
+    "wait_p90_min": both("charts.t.wait_p90_min"),
+    "one_trip_rate": both("charts.t.one_trip_rate"),
+    "utilisation": both("charts.t.utilisation"),
+    "open_cases": both("charts.t.open_cases"),
+    "petition_backlog": both("charts.t.petition_backlog"),
+    "working_days": both("charts.t.working_days"),
+    "staff": both("charts.t.staff"),
+    "funded_staff": both("funded_staff"),
+    "parttime_staff": both("parttime_staff"),
+    "site_cost": both("charts.t.site_cost"),
     # chart titles
-    "title.waits": ("各层级平均等待时间", "Mean counter wait by level"),
-    "title.one_trip": ("最多跑一次比例", "One-trip rate by level"),
-    "title.utilisation": ("人员利用率（按站点、月份）", "Staff utilisation by site and month"),
-    "title.petition_backlog": ("信访积案化解进度", "Petition backlog burn-down"),
-    "title.open_cases": ("全县在办案件", "Open cases, whole county"),
-    "title.resolution": ("办结用时与时限", "Time to resolution against the deadline"),
-    "title.staff": ("各层级人员", "Staff by level"),
-    "title.cost": ("各层级年度经费", "Yearly cost by level"),
-    "title.budget_tier": ("各级财政负担（按年度）", "Budget by year and level of government"),
-    "title.budget_line": ("各项经费（按年度）", "Budget by year and line"),
-    "zero_by": ("清零目标", "Target: cleared by"),
-    "overloaded": ("超过上限", "over the limit"),
-    "villages_mean": ("村（社区）站平均", "Village stations (mean)"),
-    "on_time": ("按时办结", "on time"),
+    "title.waits": both("charts.t.title_waits"),
+    "title.one_trip": both("kpi.one_trip_rate"),
+    "title.utilisation": both("charts.t.title_utilisation"),
+    "title.petition_backlog": both("charts.t.title_petition_backlog"),
+    "title.open_cases": both("charts.t.title_open_cases"),
+    "title.resolution": both("charts.t.title_resolution"),
+    "title.staff": both("charts.t.title_staff"),
+    "title.cost": both("charts.t.title_cost"),
+    "title.budget_tier": both("charts.t.title_budget_tier"),
+    "title.budget_line": both("charts.t.title_budget_line"),
+    "zero_by": both("charts.t.zero_by"),
+    "overloaded": both("charts.t.overloaded"),
+    "villages_mean": both("charts.t.villages_mean"),
+    "on_time": both("charts.t.on_time"),
 }
 
 _LEVEL_SHORT: dict[str, tuple[str, str]] = {
@@ -56,7 +57,7 @@ _LEVEL_SHORT: dict[str, tuple[str, str]] = {
     "township": ("乡镇站", "Township"),
     "county_center": ("县中心", "County center"),
     "partner": ("合作部门", "Partners"),
-    "all": ("全县", "County-wide"),
+    "all": both("charts.level_short.all"),
 }
 
 

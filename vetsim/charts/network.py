@@ -14,12 +14,14 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from .. import formats
 from ..scenario.spec import SITE_LEVELS
 from .data import day_to_date, monthly_utilisation, open_per_day, petition_types
 from .frame import Series, chart_frame, month_axis
 from .labels import MONEY_DIVISOR, level_short, money_unit, t
 from .service import scenario_series
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
+from ..wording import tr
 
 __all__ = ["utilisation_heatmap", "backlog_burndown", "staff_and_cost"]
 
@@ -50,7 +52,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
                       [level_short("county_center", lang) if levels.get(s) == "county_center"
                        else _short_site(names.get(s, s), lang) for s in site_order])
         ax.set_xticks(range(len(months)),
-                      [f"{pd.Timestamp(m).month}月" if lang == "zh" else pd.Timestamp(m).strftime("%b") for m in months])
+                      [formats.month(pd.Timestamp(m).date(), lang) for m in months])
         ax.tick_params(axis="y", labelsize="small")
         ax.set_xlabel(t("month", lang))
         ax.grid(False)
@@ -70,8 +72,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
         label = t("utilisation", lang)
         if limit is not None:
             bar.ax.axhline(limit * 100, color=TARGET_COLOUR, linewidth=3)
-            label += f"\n红框：{t('overloaded', lang)} {limit:.0%}" if lang == "zh" \
-                else f"\nred frame: {t('overloaded', lang)} {limit:.0%}"
+            label += tr("charts.red_frame", lang, overloaded=t("overloaded", lang), limit=limit)
         bar.set_label(label)
         ax.set_title(t("title.utilisation", lang))
     return f
@@ -157,11 +158,9 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
             v = s.values.reindex(levels).fillna(0)
             pos = x - 0.4 + width * (i + 0.5)
             funded, part = v["funded_staff"].to_numpy(float), v["parttime_staff"].to_numpy(float)
-            ax_staff.bar(pos, funded, width * 0.92, color=s.colour, label=f"{s.label}：{t('funded_staff', lang)}"
-                         if lang == "zh" else f"{s.label}: {t('funded_staff', lang)}")
+            ax_staff.bar(pos, funded, width * 0.92, color=s.colour, label=tr("charts.legend_pair", lang, label=s.label, what=t("funded_staff", lang)))
             ax_staff.bar(pos, part, width * 0.92, bottom=funded, color=s.colour, alpha=0.45, hatch="//",
-                         edgecolor="white", label=f"{s.label}：{t('parttime_staff', lang)}"
-                         if lang == "zh" else f"{s.label}: {t('parttime_staff', lang)}")
+                         edgecolor="white", label=tr("charts.legend_pair", lang, label=s.label, what=t("parttime_staff", lang)))
             for p, a, b in zip(pos, funded, part):
                 ax_staff.annotate(f"{a:.0f}+{b:.0f}", (p, a + b), xytext=(0, 3), textcoords="offset points",
                                   ha="center", va="bottom", fontsize="x-small")
@@ -177,7 +176,6 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
         ax_staff.set_title(t("title.staff", lang))
         handles, labels = ax_staff.get_legend_handles_labels()
         f.legend(handles, labels, loc="outside upper center", ncols=4, fontsize="small")
-        ax_cost.set_ylabel(f"{t('site_cost', lang)}（{money_unit(lang, True)}）" if lang == "zh"
-                           else f"{t('site_cost', lang)} ({money_unit(lang, True)})")
+        ax_cost.set_ylabel(tr("charts.axis_with_unit", lang, label=t("site_cost", lang), unit=money_unit(lang, True)))
         ax_cost.set_title(t("title.cost", lang))
     return f

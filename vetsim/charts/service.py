@@ -19,6 +19,7 @@ from .data import by_case_type, by_level
 from .frame import Series, chart_frame, grouped_bars, percent_axis, target_hline
 from .labels import level_short, t
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
+from ..wording import tr
 
 __all__ = ["waits_by_level", "one_trip_by_level", "resolution_vs_deadline", "scenario_series"]
 
@@ -67,7 +68,7 @@ def waits_by_level(results: Any, compare: Any | None = None, *, scenario: Any | 
                    fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
     """Mean counter wait (minutes) by site level, with 95% CI whiskers and the waiting-time target."""
     target = scenario.spec.targets.wait_minutes.value if scenario is not None else None
-    text = (f"{t('target', lang)} {target:.0f} 分钟" if lang == "zh" else f"{t('target', lang)} {target:.0f} min") \
+    text = (tr("charts.target_minutes", lang, target_label=t("target", lang), target=target)) \
         if target is not None else ""
     return _level_chart(results, compare, "wait_mean_min", lang=lang, scale=1.0, fmt="{:.1f}",
                         ylabel=t("wait_mean_min", lang), title=t("title.waits", lang), target=target,

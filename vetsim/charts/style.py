@@ -19,6 +19,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure, SubFigure
 
 from .fonts import font_family
+from ..wording import tr
 
 __all__ = [
     "OKABE_ITO",
@@ -159,18 +160,18 @@ class SourceInfo:
         day = (self.date or dt.date.today()).isoformat()
         zh = lang == "zh"
         parts = [
-            ("数据来源：vetsim 模拟" if zh else "Source: vetsim model")
+            (tr("charts.source_vetsim_model", lang))
             + (f" {self.vetsim_version}" if self.vetsim_version else ""),
-            ("情景：" if zh else "scenario: ") + self.scenario_name,
+            (tr("charts.scenario", lang)) + self.scenario_name,
         ]
         if self.seed is not None:
-            parts.append(("随机种子 " if zh else "seed ") + str(self.seed))
+            parts.append((tr("charts.seed", lang)) + str(self.seed))
         if self.scenario_hash:
-            parts.append(("情景指纹 " if zh else "hash ") + self.scenario_hash[:12])
-        parts.append(("生成日期 " if zh else "made ") + day)
+            parts.append((tr("charts.hash", lang)) + self.scenario_hash[:12])
+        parts.append((tr("charts.made", lang)) + day)
         if self.extra:
             parts.append(self.extra)
-        return ("；" if zh else "; ").join(parts)
+        return (tr("punct.semicolon", lang)).join(parts)
 
 
 def add_source_line(fig: Figure | SubFigure, source: SourceInfo, lang: str = "zh", *, size: float = 11,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..wording import both
 from ..scenario.fiscal_spec import Uncertain
 
 if TYPE_CHECKING:
@@ -50,8 +51,8 @@ def assumptions_frame(scenario: "Scenario") -> pd.DataFrame:
     if si.payment.yearly_cap is not None:
         rows.append(_row("si_continuation", "payment.yearly_cap", si.payment.yearly_cap))
     else:
-        rows.append({"section": "si_continuation", "key": "payment.years", "label_zh": "补缴分期年数",
-                     "label_en": "Years over which back-payments are spread", "value": str(si.payment.years),
+        rows.append({"section": "si_continuation", "key": "payment.years",
+                     **dict(zip(("label_zh", "label_en"), both("fiscal.payment_years"))), "value": str(si.payment.years),
                      "unit": "year", "source": si.payment.source,
                      "is_assumption": si.payment.source.strip().lower().startswith("assumption")})
     for key, lab in si.eligible_placements.items():

@@ -22,6 +22,7 @@ from .money import allocate_cents, to_cents
 from .pensions import aid_flows, caseload_counts, pension_flows, site_cost_flows
 from .si import SIPeople, people_detail, si_flows
 from .sites import site_costs_by_level
+from ..wording import both
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -183,11 +184,9 @@ def budget(scenario: "Scenario", draws: int = 0, seed: int | None = None, caselo
     from .assumptions import assumptions_frame
 
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
-        raise FiscalError(f"--draws（模拟次数）应为不小于 0 的整数，实际为 {draws!r}",
-                          f"draws must be a whole number >= 0, got {draws!r}")
+        raise FiscalError(*both("fiscal.draws_must_be_a_whole", draws=draws))
     if caseload is not None and not hasattr(caseload, "cases"):
-        raise FiscalError("caseload 应为业务模拟结果（Results），需包含 cases 表",
-                          "caseload must be simulation Results with a 'cases' table")
+        raise FiscalError(*both("fiscal.caseload_must_be_simulation_results"))
     spec = scenario.spec
     f = spec.fiscal
     seed = spec.seed if seed is None else int(seed)

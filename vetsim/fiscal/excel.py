@@ -15,18 +15,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..files import atomic_write, check_output_target, excel_safe_cell, excel_safe_frame
+from ..files import (atomic_write, atomic_write_bytes, check_output_target, excel_safe_cell, excel_safe_frame,
+                     written_bytes)
 from ..i18n import check_lang
 from ..i18n import LEVEL_LABELS as LEVEL_COLUMNS
 from .flows import LINES
 from .labels import (COLUMN_LABELS, LINE_LABELS, REGION_LABELS, SECTION_LABELS, SHEET_LABELS, STATUS_LABELS,
                      TIER_LABELS, flabel)
 from .money import ROUNDING_RULE, to_cents
+from ..wording import tr
 
 if TYPE_CHECKING:
     from .budget import Budget
 
-__all__ = ["write_budget", "write_budget_csv", "budget_csv_frame", "MONEY_FORMAT"]
+__all__ = ["write_budget", "budget_xlsx_bytes", "write_budget_csv", "budget_csv_bytes", "budget_csv_frame",
+           "MONEY_FORMAT"]
 
 MONEY_FORMAT = "#,##0.00"
 _HEAD = Font(bold=True)
@@ -85,7 +88,7 @@ def _views(b: "Budget", lang: str) -> list[tuple[str, pd.DataFrame, set[str], li
     a = b.assumptions()
     a = a.drop(columns=["label_en"] if lang == "zh" else ["label_zh"]).rename(columns={"label_zh": "label", "label_en": "label"})
     a["section"] = [flabel(SECTION_LABELS, x, lang) for x in a["section"]]
-    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    yes, no = tr("yes", lang), tr("no", lang)
     a["is_assumption"] = [yes if x else no for x in a["is_assumption"]]
     views.append(("assumptions", a, set(), [col("text" if c == "value" else c) for c in a.columns]))
     return views
@@ -95,18 +98,15 @@ def _notes(b: "Budget", lang: str) -> pd.DataFrame:
     zh = lang == "zh"
     m = b.meta
     items = [
-        ("情景" if zh else "Scenario", m["scenario_name"] if zh else m["scenario_name_en"]),
-        ("情景指纹" if zh else "Scenario hash", m["scenario_hash"]),
-        ("vetsim 版本" if zh else "vetsim version", m["vetsim_version"]),
-        ("随机种子" if zh else "Seed", m["seed"]),
-        ("模拟次数（0 为精确计算）" if zh else "Draws (0 = exact)", m["draws"]),
-        ("金额取值" if zh else "Amounts", ("精确值" if m["draws"] == 0 else "蒙特卡洛均值，另列 P10/P50/P90") if zh
-         else ("exact" if m["draws"] == 0 else "Monte Carlo mean, with P10/P50/P90")),
-        ("承担主体" if zh else "Tiers", "中央、省、市、县四级为政府财政，合计为政府合计；个人缴费单列，不计入政府合计" if zh
-         else "central, province, city and county are government finance; the individual tier is shown apart, "
-              "outside government totals"),
-        ("舍入规则" if zh else "Rounding", ROUNDING_RULE[lang]),
-        ("社保补缴：规划期后仍未支付（元）" if zh else "SI back-payments unpaid after the horizon (yuan)",
+        (tr("scenario", lang), m["scenario_name"] if zh else m["scenario_name_en"]),
+        (tr("hash", lang), m["scenario_hash"]),
+        (tr("fiscal.vetsim_version", lang), m["vetsim_version"]),
+        (tr("seed", lang), m["seed"]),
+        (tr("fiscal.draws_0_exact", lang), m["draws"]),
+        (tr("fiscal.amounts", lang), tr("fiscal.exact" if m["draws"] == 0 else "fiscal.monte_carlo_mean_with_bands", lang)),
+        (tr("fiscal.tiers", lang), tr("fiscal.central_province_city_and_county", lang)),
+        (tr("fiscal.rounding", lang), ROUNDING_RULE[lang]),
+        (tr("fiscal.si_back_payments_unpaid_after", lang),
          float(to_cents(b.facts["si_unpaid_after_horizon"]))),
     ]
     return pd.DataFrame(items, columns=["item", "value"])
@@ -116,6 +116,16 @@ def write_budget(b: "Budget", path: Any, lang: str = "zh") -> Path:
     """Write the workbook of ``b`` to ``path`` atomically; sheet names and headers in ``lang``."""
     check_lang(lang)
     path = check_output_target(path, "file")
+    atomic_write(path, _workbook(b, lang).save)
+    return path
+
+
+def budget_xlsx_bytes(b: "Budget", lang: str = "zh") -> bytes:
+    """The workbook of :func:`write_budget` as bytes (the apps' download link)."""
+    return written_bytes(_workbook(b, check_lang(lang)).save)
+
+
+def _workbook(b: "Budget", lang: str) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for key, df, money, headers in _views(b, lang):
@@ -123,8 +133,7 @@ def write_budget(b: "Budget", path: Any, lang: str = "zh") -> Path:
     n = _notes(b, lang)
     _sheet(wb, flabel(SHEET_LABELS, "notes", lang), n, set(),
            [flabel(COLUMN_LABELS, "item", lang), flabel(COLUMN_LABELS, "text", lang)])
-    atomic_write(path, wb.save)
-    return path
+    return wb
 
 
 def budget_csv_frame(b: "Budget", lang: str = "zh") -> pd.DataFrame:
@@ -139,6 +148,10 @@ def write_budget_csv(b: "Budget", path: Any, lang: str = "zh") -> Path:
     """Write :func:`budget_csv_frame` to ``path`` atomically (UTF-8 with BOM, so Excel reads the Chinese)."""
     check_lang(lang)
     path = check_output_target(path, "file")
-    data = budget_csv_frame(b, lang).to_csv(index=False).encode("utf-8-sig")
-    atomic_write(path, lambda fh: fh.write(data))
+    atomic_write_bytes(path, budget_csv_bytes(b, lang))
     return path
+
+
+def budget_csv_bytes(b: "Budget", lang: str = "zh") -> bytes:
+    """:func:`budget_csv_frame` as CSV bytes, UTF-8 with BOM (so Excel reads the Chinese)."""
+    return budget_csv_frame(b, check_lang(lang)).to_csv(index=False).encode("utf-8-sig")

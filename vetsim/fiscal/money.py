@@ -11,18 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..wording import LANGS, tr
+
 __all__ = ["to_cents", "allocate_cents", "ROUNDING_RULE"]
 
-ROUNDING_RULE = {
-    "zh": "全部计算以元为单位、不做中间舍入；仅在发布结果时四舍五入到分。同一年度同一项目的中央、省、市、县四级金额"
-          "先各自向下取整到分，差额按余数从大到小逐分补足，保证四级之和恰好等于该项目政府合计（四舍五入到分）。"
-          "P10/P50/P90 分位数各自四舍五入到分，分位数之间不可相加。",
-    "en": "All computations are in yuan without intermediate rounding; published figures are rounded half up to "
-          "the cent. For each year and line the central, province, city and county amounts are first rounded "
-          "down to the cent and the missing cents go to the largest remainders, so the four tiers add up exactly "
-          "to the line's government total rounded to the cent. P10/P50/P90 are each rounded half up; quantiles "
-          "do not add up.",
-}
+ROUNDING_RULE = {lang: tr("fiscal.rounding_rule", lang) for lang in LANGS}
 
 
 def _cents_down(x: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Social-insurance continuation (社保接续): back-payments of interrupted pension and medical contributions.
 
-Rule (domain brief §5.1), per interrupted month ``m`` of a person (inclusive months, YYYY-MM):
+Rule (docs/DOMAIN.md §6.1), per interrupted month ``m`` of a person (inclusive months, YYYY-MM):
   base_m        = si_base_share(m) x local_average_wage(year of m) / 12          (yuan/month)
   government_m  = base_m x (si_unit_pension_rate(m) + si_unit_medical_rate(m))   (the unit part)
   individual_m  = base_m x (si_individual_pension_rate(m) + si_individual_medical_rate(m))

@@ -8,6 +8,7 @@ from ..errors import Problem
 from .limits import limit, limit_message, simulated_cases, yearly_cases
 from .rows import BacklogRow, CaseloadRow, SiteRow
 from .spec import LEVELS, ScenarioSpec
+from ..wording import both, tr
 
 __all__ = ["cross_check", "size_problems", "Locate"]
 
@@ -30,8 +31,7 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
     for i, s in enumerate(sites):
         if s.site_id in seen:
             out.append(_p(locate("sites.csv", i, "site_id"),
-                          f"站点编号 {s.site_id!r} 重复（与第 {seen[s.site_id] + 1} 个站点相同）；编号必须唯一",
-                          f"duplicate site_id {s.site_id!r} (same as site #{seen[s.site_id] + 1}); ids must be unique"))
+                          *both("scenario.duplicate_site_id_same_as", site_id=s.site_id, seen_s_site_id_1=seen[s.site_id] + 1)))
         else:
             seen[s.site_id] = i
     ids = {s.site_id: s for s in sites}
@@ -39,8 +39,7 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
     for i, s in enumerate(sites):
         if s.parent_id is not None and s.parent_id not in known:
             out.append(_p(locate("sites.csv", i, "parent_id"),
-                          f"上级站点 {s.parent_id!r} 不存在；parent_id 必须是已有站点的 site_id",
-                          f"parent {s.parent_id!r} does not exist; parent_id must be the site_id of another site"))
+                          *both("scenario.parent_does_not_exist_parent", parent_id=s.parent_id)))
     # cycles: follow parents until a site already known to reach the top (linear in the number of sites)
     reported: set[str] = set()
     settled: set[str] = set()
@@ -53,8 +52,7 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
                 if not reported & set(loop):
                     shown = loop if len(loop) <= 12 else [*loop[:6], "…", *loop[-3:]]
                     out.append(_p(locate("sites.csv", i, "parent_id"),
-                                  f"上下级关系形成循环：{' → '.join(shown)}",
-                                  f"parent links form a cycle: {' -> '.join(shown)}"))
+                                  *both("scenario.parent_links_form_a_cycle", join_shown=' → '.join(shown), join_shown2=' -> '.join(shown))))
                     reported.update(loop)
                 break
             chain.append(node.site_id)
@@ -63,20 +61,17 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
     centers = [i for i, s in enumerate(sites) if s.level == "county_center"]
     if len(centers) > 1 or (complete and not centers):
         loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
-        out.append(_p(loc, f"必须恰好有 1 个县级服务中心（county_center），实际 {len(centers)} 个",
-                      f"there must be exactly 1 county_center, found {len(centers)}"))
+        out.append(_p(loc, *both("scenario.there_must_be_exactly_1", len_centers=len(centers))))
     for i, s in enumerate(sites):
         want = _PARENT_LEVEL[s.level]
         if s.parent_id in ids and s.site_id not in reported:
             got = ids[s.parent_id].level
             if want is None or got != want:
                 out.append(_p(locate("sites.csv", i, "parent_id"),
-                              f"{s.level} 的上级应为 {want or '（无）'}，实际为 {got}",
-                              f"the parent of a {s.level} must be {want or '(none)'}, got {got}"))
+                              *both("scenario.the_parent_of_a_must", level=s.level, want_or=want or tr("none", "zh"), got=got, want_or_none=want or tr("none", "en"))))
         elif s.parent_id is None and want is not None:
             out.append(_p(locate("sites.csv", i, "parent_id"),
-                          f"{s.level} 必须填写上级站点 parent_id（{want}）",
-                          f"a {s.level} needs a parent_id (a {want})"))
+                          *both("scenario.a_needs_a_parent_id", level=s.level, want=want)))
     return out
 
 
@@ -88,44 +83,35 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
         key = (r.case_type, r.level)
         if key in seen:
             out.append(_p(locate("caseload.csv", i, "level"),
-                          f"业务类型 {r.case_type} 在层级 {r.level} 重复出现；每个（业务类型, 层级）只能一行",
-                          f"case type {r.case_type} at level {r.level} appears twice; one row per (case_type, level)"))
+                          *both("scenario.case_type_at_level_appears", case_type=r.case_type, level=r.level)))
         seen.setdefault(key, i)
         if r.case_type not in spec.case_types:
             out.append(_p(locate("caseload.csv", i, "case_type"),
-                          f"未知业务类型 {r.case_type!r}；允许：{', '.join(spec.case_types)}",
-                          f"unknown case type {r.case_type!r}; allowed: {', '.join(spec.case_types)}"))
+                          *both("scenario.unknown_case_type_allowed", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
         total = sum(r.seasonality)
         if abs(total - 1) > SHARE_TOLERANCE:
             out.append(_p(locate("caseload.csv", i, "m01"),
-                          f"m01..m12 月度占比之和应为 1，实际为 {total:.4f}",
-                          f"monthly shares m01..m12 must sum to 1, got {total:.4f}"))
+                          *both("scenario.monthly_shares_m01_m12_must", total=total)))
         if r.level == "partner" and r.resolved_here_share != 1:
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
-                          "合作部门（partner）层级的 resolved_here_share 必须为 1",
-                          "resolved_here_share must be 1 at the partner level"))
+                          *both("scenario.resolved_here_share_must_be")))
     if not complete:  # the missing row may be one that failed its own checks
         return out
     for i, r in enumerate(rows):
         nxt = _NEXT_LEVEL[r.level]
         if r.resolved_here_share < 1 and nxt is not None and (r.case_type, nxt) not in seen:
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
-                          f"有 {1 - r.resolved_here_share:.0%} 的案件需上转，但缺少 {r.case_type} 在 {nxt} 层级的行",
-                          f"{1 - r.resolved_here_share:.0%} of cases are referred up, but there is no row "
-                          f"for {r.case_type} at level {nxt}"))
+                          *both("scenario.of_cases_are_referred_up", v_1_r_resolved_here_sh=1 - r.resolved_here_share, case_type=r.case_type, nxt=nxt)))
     with_rows = {r.case_type for r in rows}
     for ct_id, ct in spec.case_types.items():
         if ct_id not in with_rows:
-            out.append(Problem("caseload.csv", "", "", f"业务类型 {ct_id} 没有任何数据行",
-                               f"case type {ct_id} has no rows"))
+            out.append(Problem("caseload.csv", "", "", *both("scenario.case_type_has_no_rows", ct_id=ct_id)))
         if (ct_id, "partner") in seen and ct.partner is None:
             out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
-                               "该业务类型有合作部门层级的行，必须指定 partner",
-                               "this case type has a partner-level row, so it needs a partner"))
+                               *both("scenario.this_case_type_has_a")))
         if ct.partner is not None and ct.partner not in spec.partners:
             out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
-                               f"合作部门 {ct.partner!r} 未在 partners 中定义；允许：{', '.join(spec.partners)}",
-                               f"partner {ct.partner!r} is not defined in partners; allowed: {', '.join(spec.partners)}"))
+                               *both("scenario.partner_is_not_defined_in", partner=ct.partner, join_spec_partners=', '.join(spec.partners))))
     return out
 
 
@@ -135,19 +121,15 @@ def _check_backlog(spec: ScenarioSpec, rows: tuple[BacklogRow, ...], site_ids: s
     for i, r in enumerate(rows):
         if r.case_type not in spec.case_types:
             out.append(_p(locate("backlog.csv", i, "case_type"),
-                          f"未知业务类型 {r.case_type!r}；允许：{', '.join(spec.case_types)}",
-                          f"unknown case type {r.case_type!r}; allowed: {', '.join(spec.case_types)}"))
+                          *both("scenario.unknown_case_type_allowed", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
         if r.site_id not in site_ids:
-            out.append(_p(locate("backlog.csv", i, "site_id"), f"站点 {r.site_id!r} 不存在",
-                          f"site {r.site_id!r} does not exist"))
+            out.append(_p(locate("backlog.csv", i, "site_id"), *both("scenario.site_does_not_exist", site_id=r.site_id)))
         if r.partner is not None and r.partner not in spec.partners:
             out.append(_p(locate("backlog.csv", i, "partner"),
-                          f"合作部门 {r.partner!r} 未在 partners 中定义；允许：{', '.join(spec.partners)}",
-                          f"partner {r.partner!r} is not defined in partners; allowed: {', '.join(spec.partners)}"))
+                          *both("scenario.partner_is_not_defined_in", partner=r.partner, join_spec_partners=', '.join(spec.partners))))
         if (r.hours_per_week is not None or r.partner is not None) and r.effort_hours is None:
             out.append(_p(locate("backlog.csv", i, "effort_hours"),
-                          "填写了 hours_per_week 或 partner 时，effort_hours（每件剩余协调工时）也必须填写",
-                          "effort_hours (remaining coordination effort per case) is required with hours_per_week or partner"))
+                          *both("scenario.effort_hours_remaining_coordination_effort")))
     return out
 
 

@@ -15,6 +15,7 @@ from .limits import limit
 from .fiscal_spec import (
     SHARE_TOLERANCE, SI_PARAMETERS, ApplicantRow, PensionGroupRow, TierShareRow, parse_month,
 )
+from ..wording import both, tr
 
 __all__ = ["fiscal_problems", "RATE_UNITS", "MONEY_UNITS"]
 
@@ -43,15 +44,11 @@ def _check_shares(rows: tuple[TierShareRow, ...], locate: Locate) -> list[Proble
         total = sum(r.shares)
         if abs(total - 1) > SHARE_TOLERANCE:
             out.append(_p(locate("tier_shares.csv", i, "central"),
-                          f"{r.funding}/{r.region_tier} 的中央、省、市、县分担比例之和应为 1，实际为 {total:.6g}"
-                          f"（{r.central}+{r.province}+{r.city}+{r.county}）",
-                          f"the central, province, city and county shares of {r.funding}/{r.region_tier} must sum "
-                          f"to 1, got {total:.6g} ({r.central}+{r.province}+{r.city}+{r.county})"))
+                          *both("scenario.the_central_province_city_and", funding=r.funding, region_tier=r.region_tier, total=total, central=r.central, province=r.province, city=r.city, county=r.county)))
         key = (r.funding, r.region_tier, r.from_year)
         if key in seen:
             out.append(_p(locate("tier_shares.csv", i, "from_year"),
-                          f"{key} 重复（与第 {seen[key] + 1} 条相同）；每个（funding, region_tier, from_year）只能一行",
-                          f"{key} appears twice (same as record {seen[key] + 1}); one row per (funding, region_tier, from_year)"))
+                          *both("scenario.appears_twice_same_as_record", key=key, seen_key_1=seen[key] + 1)))
         seen.setdefault(key, i)
     return out
 
@@ -69,25 +66,21 @@ def _need_shares(first: dict[tuple[str, str], int], key: str, tier: str, year: i
                  where: tuple[str, str, str]) -> list[Problem]:
     if first.get((key, tier), year + 1) <= year:
         return []
-    return [_p(where, f"tier_shares.csv 中缺少经费分担比例：funding={key}, region_tier={tier}，from_year 不晚于 {year}",
-               f"tier_shares.csv has no shares for funding={key}, region_tier={tier} with from_year <= {year}")]
+    return [_p(where, *both("scenario.tier_shares_csv_has_no", key=key, tier=tier, year=year))]
 
 
 def _check_param(params: dict[str, Any], name: str, units: tuple[str, ...], first: dt.date,
                  where: tuple[str, str, str]) -> list[Problem]:
     p = params.get(name)
     if p is None:
-        return [_p(where, f"fiscal.parameters 中没有参数 {name!r}；已有：{', '.join(params) or '（无）'}",
-                   f"fiscal.parameters has no parameter {name!r}; defined: {', '.join(params) or '(none)'}")]
+        return [_p(where, *both("scenario.fiscal_parameters_has_no_parameter", name=name, join_params_or=', '.join(params) or tr("none", "zh"), join_params_or_none=', '.join(params) or tr("none", "en")))]
     out = []
     key = f"fiscal.parameters.{name}"
     if p.unit not in units:
-        out.append(_y(f"{key}.unit", f"单位应为 {' 或 '.join(units)}，实际为 {p.unit!r}",
-                      f"unit must be {' or '.join(units)}, got {p.unit!r}"))
+        out.append(_y(f"{key}.unit", *both("scenario.unit_must_be_got", join_units=tr("list.or", "zh").join(units), unit=p.unit, or_join_units=tr("list.or", "en").join(units))))
     start = next(iter(p.values))
     if start > first:
-        out.append(_y(f"{key}.values", f"需要 {first} 起的取值，但最早的取值从 {start} 开始",
-                      f"a value is needed from {first}, but the first value starts {start}"))
+        out.append(_y(f"{key}.values", *both("scenario.a_value_is_needed_from", first=first, start=start)))
     return out
 
 
@@ -100,22 +93,18 @@ def _check_applicants(spec: Any, rows: tuple[ApplicantRow, ...], locate: Locate)
     for i, r in enumerate(rows):
         if r.person_id in seen:
             out.append(_p(locate("si_applicants.csv", i, "person_id"),
-                          f"人员编号 {r.person_id!r} 重复（与第 {seen[r.person_id] + 1} 条相同）",
-                          f"person_id {r.person_id!r} appears twice (same as record {seen[r.person_id] + 1})"))
+                          *both("scenario.person_id_appears_twice_same", person_id=r.person_id, seen_r_person_id_1=seen[r.person_id] + 1)))
         seen.setdefault(r.person_id, i)
         if r.placement not in known:
             out.append(_p(locate("si_applicants.csv", i, "placement"),
-                          f"未知安置方式 {r.placement!r}；允许：{', '.join(known)}",
-                          f"unknown placement {r.placement!r}; allowed: {', '.join(known)}"))
+                          *both("scenario.unknown_placement_allowed", placement=r.placement, join_known=', '.join(known))))
         a, b = r.months
         if b < a:
             out.append(_p(locate("si_applicants.csv", i, "interrupted_to"),
-                          f"中断截止月 {r.interrupted_to} 早于起始月 {r.interrupted_from}",
-                          f"interruption ends ({r.interrupted_to}) before it starts ({r.interrupted_from})"))
+                          *both("scenario.interruption_ends_before_it_starts", interrupted_to=r.interrupted_to, interrupted_from=r.interrupted_from)))
         if a < r.discharge_year * 12:
             out.append(_p(locate("si_applicants.csv", i, "interrupted_from"),
-                          f"中断起始月 {r.interrupted_from} 早于退役年份 {r.discharge_year}",
-                          f"interruption starts ({r.interrupted_from}) before the discharge year {r.discharge_year}"))
+                          *both("scenario.interruption_starts_before_the_discharge", interrupted_from=r.interrupted_from, discharge_year=r.discharge_year)))
         first = a if first is None else min(first, a)
     return out, first
 
@@ -130,8 +119,7 @@ def _range_problem(key: str, q: Any, lo: float, hi: float, what_zh: str, what_en
     a, b = _span(q)
     if lo <= a and b <= hi:
         return []
-    return [_y(key, f"{what_zh}应在 {lo:,.6g} 到 {hi:,.6g} 之间（含分布范围），实际为 {a:.6g} 到 {b:.6g}",
-               f"{what_en} must lie between {lo:,.6g} and {hi:,.6g} (distribution included), got {a:.6g} to {b:.6g}")]
+    return [_y(key, *both("scenario.must_lie_between_and_distribution", what_zh=what_zh, lo=lo, hi=hi, a=a, b=b, what_en=what_en))]
 
 
 def _magnitude_problems(spec: Any, groups: tuple[PensionGroupRow, ...], locate: Locate) -> list[Problem]:
@@ -143,28 +131,25 @@ def _magnitude_problems(spec: Any, groups: tuple[PensionGroupRow, ...], locate: 
         lo, hi = (0.0, money) if p.unit in MONEY_UNITS else (0.0, 10.0) if p.unit in RATE_UNITS else (-money, money)
         bad = [v for v in p.values.values() if not lo <= v <= hi][:3]
         if bad:
-            out.append(_y(f"fiscal.parameters.{name}.values", f"取值应在 {lo:,.6g} 到 {hi:,.6g} 之间，实际有 {bad}",
-                          f"values must lie between {lo:,.6g} and {hi:,.6g}, got {bad}"))
+            out.append(_y(f"fiscal.parameters.{name}.values", *both("scenario.values_must_lie_between_and", lo=lo, hi=hi, bad=bad)))
     for name, line in f.aid.items():
         key = f"fiscal.aid.{name}"
-        out += _range_problem(f"{key}.cases_per_year", line.cases_per_year, 0, people, "每年案件数", "cases a year")
-        out += _range_problem(f"{key}.amount_per_case", line.amount_per_case, 0, money, "每件金额（元）",
-                              "amount per case (yuan)")
+        out += _range_problem(f"{key}.cases_per_year", line.cases_per_year, 0, people, *both("scenario.cases_a_year"))
+        out += _range_problem(f"{key}.amount_per_case", line.amount_per_case, 0, money, *both("scenario.amount_per_case_yuan"))
     si = f.si_continuation
     for key, q in (("fiscal.site_costs.growth", f.site_costs.growth), ("fiscal.pensions.rise_after_last", f.pensions.rise_after_last),
                    ("fiscal.si_continuation.wage_growth", si.wage_growth)):
-        out += _range_problem(key, q, -1, 1, "年增长率", "the yearly growth rate")
+        out += _range_problem(key, q, -1, 1, *both("scenario.the_yearly_growth_rate"))
     if si.payment.yearly_cap is not None and si.payment.yearly_cap.value > money:
         out += _range_problem("fiscal.si_continuation.payment.yearly_cap", si.payment.yearly_cap, 0, money,
-                              "每年支付上限（元）", "the yearly cap (yuan)")
+                              *both("scenario.the_yearly_cap_yuan"))
     if si.cohort is not None:
-        out += _range_problem("fiscal.si_continuation.cohort.count", si.cohort.count, 0, people, "人数", "the count")
+        out += _range_problem("fiscal.si_continuation.cohort.count", si.cohort.count, 0, people, *both("scenario.the_count"))
         out += _range_problem("fiscal.si_continuation.cohort.years_in_arrears", si.cohort.years_in_arrears, 0, 60,
-                              "欠缴年限", "years in arrears")
+                              *both("scenario.years_in_arrears"))
     for i, g in enumerate(groups):
         if g.count > limit("table_rows") * 100:
-            out.append(_p(locate("pension_groups.csv", i, "count"), f"人数 {g.count:.6g} 过大；最多 {limit('table_rows') * 100:,.0f}",
-                          f"count {g.count:.6g} is too large; at most {limit('table_rows') * 100:,.0f}"))
+            out.append(_p(locate("pension_groups.csv", i, "count"), *both("scenario.count_is_too_large_at", count=g.count, limit_table_rows_100=limit('table_rows') * 100)))
     return out
 
 
@@ -188,8 +173,7 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
     for name, line in f.aid.items():
         out += _need_shares(first, line.funding, f.region_tier, base, yloc(f"fiscal.aid.{name}.funding"))
         if line.case_type not in spec.case_types:
-            out.append(_y(f"fiscal.aid.{name}.case_type", f"未知业务类型 {line.case_type!r}；允许：{', '.join(spec.case_types)}",
-                          f"unknown case type {line.case_type!r}; allowed: {', '.join(spec.case_types)}"))
+            out.append(_y(f"fiscal.aid.{name}.case_type", *both("scenario.unknown_case_type_allowed", case_type=line.case_type, join_spec_case_types=', '.join(spec.case_types))))
     out += _need_shares(first, f.site_costs.funding, f.region_tier, base, yloc("fiscal.site_costs.funding"))
     # social-insurance continuation: applicants and the dated parameters covering their months
     app_problems, first_month = _check_applicants(spec, applicants, locate)
@@ -197,22 +181,19 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
     overlap = set(si.eligible_placements) & set(si.ineligible_placements)
     if overlap:
         out.append(_y("fiscal.si_continuation.ineligible_placements",
-                      f"安置方式 {sorted(overlap)} 不能同时列为符合和不符合条件",
-                      f"placements {sorted(overlap)} cannot be both eligible and ineligible"))
+                      *both("scenario.placements_cannot_be_both_eligible", sorted_overlap=sorted(overlap))))
     if si.cohort is not None:
         c = si.cohort
         longest = round(12 * min(_span(c.years_in_arrears)[1], 60))  # larger values are reported above
         start = parse_month(c.interrupted_to, end=True) - max(longest, 1) + 1
         first_month = start if first_month is None else min(first_month, start)
         if c.count.value < 0 or (c.count.dist and c.count.dist.low < 0):
-            out.append(_y("fiscal.si_continuation.cohort.count", "人数不能为负", "the count must not be negative"))
+            out.append(_y("fiscal.si_continuation.cohort.count", *both("scenario.the_count_must_not_be")))
         if c.years_in_arrears.value <= 0 or (c.years_in_arrears.dist and c.years_in_arrears.dist.low <= 0):
-            out.append(_y("fiscal.si_continuation.cohort.years_in_arrears", "欠缴年限应大于 0",
-                          "years in arrears must be > 0"))
+            out.append(_y("fiscal.si_continuation.cohort.years_in_arrears", *both("scenario.years_in_arrears_must_be")))
     rate = si.pending_pass_rate
     if not 0 <= rate.value <= 1 or (rate.dist and not 0 <= rate.dist.low <= rate.dist.high <= 1):
-        out.append(_y("fiscal.si_continuation.pending_pass_rate", "核实通过率应在 0 到 1 之间",
-                      "the verification pass rate must lie between 0 and 1"))
+        out.append(_y("fiscal.si_continuation.pending_pass_rate", *both("scenario.the_verification_pass_rate_must")))
     if first_month is not None:
         first_day = dt.date(first_month // 12, first_month % 12 + 1, 1)
         for name in SI_PARAMETERS:
@@ -225,8 +206,7 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
     seen: dict[str, int] = {}
     for i, g in enumerate(groups):
         if g.group_id in seen:
-            out.append(_p(locate("pension_groups.csv", i, "group_id"), f"群体编号 {g.group_id!r} 重复",
-                          f"group_id {g.group_id!r} appears twice"))
+            out.append(_p(locate("pension_groups.csv", i, "group_id"), *both("scenario.group_id_appears_twice", group_id=g.group_id)))
         seen.setdefault(g.group_id, i)
         for col in ("standard", "central_subsidy"):
             name = getattr(g, col)

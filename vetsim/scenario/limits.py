@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import VetsimError
+from ..wording import both, tr
 
 __all__ = ["Limit", "LIMITS", "LimitError", "check_limit", "check_simulation_size", "limit", "limit_message",
            "simulated_cases", "yearly_cases"]
@@ -36,28 +37,22 @@ class Limit:
 
 
 LIMITS: dict[str, Limit] = {
-    "yaml_bytes": Limit(256_000, "scenario.yaml 文件大小（字节）", "size of scenario.yaml (bytes)"),
-    "csv_bytes": Limit(20_000_000, "单个 CSV 文件大小（字节）", "size of one CSV file (bytes)"),
-    "yaml_items": Limit(40_000, "scenario.yaml 的条目数（按逗号、冒号和换行计）",
-                        "entries of scenario.yaml (counted as commas, colons and line breaks)"),
-    "yaml_alias_nodes": Limit(10_000, "YAML 别名（&/*）展开后新增的节点数",
-                              "nodes added by expanding YAML aliases (&/*)"),
-    "overlay_depth": Limit(16, "叠加方案 base 链的层数", "levels of overlays in a base: chain"),
-    "problems_shown": Limit(100, "一次列出的错误条数", "problems listed at once"),
-    "sites": Limit(5_000, "站点数（sites.csv 行数）", "sites (rows of sites.csv)"),
-    "applicants": Limit(200_000, "社保接续申请人数（si_applicants.csv 行数）",
-                        "social-insurance applicants (rows of si_applicants.csv)"),
-    "table_rows": Limit(200_000, "单个 CSV 表的行数", "rows of one CSV table"),
-    "yearly_cases": Limit(2_000_000, "每年案件总量（caseload.csv 各行 yearly_volume 之和）",
-                          "cases a year (sum of yearly_volume in caseload.csv)"),
-    "replications": Limit(10_000, "仿真重复次数", "simulation replications"),
-    "simulated_cases": Limit(10_000_000, "仿真案件总数（重复次数 × 仿真期内案件数）",
-                             "simulated cases (replications x cases in the simulated period)"),
-    "draws": Limit(100_000, "蒙特卡洛抽样次数", "Monte Carlo draws"),
-    "draw_cells": Limit(20_000_000, "蒙特卡洛抽样规模（抽样次数 × （申请人数 + 待筛查人数））",
-                        "Monte Carlo size (draws x (applicants + cohort people))"),
-    "money_yuan": Limit(1e12, "单项金额（元）", "a single amount of money (yuan)"),
-    "working_days": Limit(3_660, "期限（工作日）", "a deadline (working days)"),
+    "yaml_bytes": Limit(256_000, *both("scenario.limits.size_of_scenario_yaml_bytes")),
+    "csv_bytes": Limit(20_000_000, *both("scenario.limits.size_of_one_csv_file")),
+    "yaml_items": Limit(40_000, *both("scenario.limits.entries_of_scenario_yaml_counted")),
+    "yaml_alias_nodes": Limit(10_000, *both("scenario.limits.nodes_added_by_expanding_yaml")),
+    "overlay_depth": Limit(16, *both("scenario.limits.levels_of_overlays_in_a")),
+    "problems_shown": Limit(100, *both("scenario.limits.problems_listed_at_once")),
+    "sites": Limit(5_000, *both("scenario.limits.sites_rows_of_sites_csv")),
+    "applicants": Limit(200_000, *both("scenario.limits.social_insurance_applicants_rows_of")),
+    "table_rows": Limit(200_000, *both("scenario.limits.rows_of_one_csv_table")),
+    "yearly_cases": Limit(2_000_000, *both("scenario.limits.cases_a_year_sum_of")),
+    "replications": Limit(10_000, *both("scenario.limits.simulation_replications")),
+    "simulated_cases": Limit(10_000_000, *both("scenario.limits.simulated_cases_replications_x_cases")),
+    "draws": Limit(100_000, *both("scenario.limits.monte_carlo_draws")),
+    "draw_cells": Limit(20_000_000, *both("scenario.limits.monte_carlo_size_draws_x")),
+    "money_yuan": Limit(1e12, *both("scenario.limits.a_single_amount_of_money")),
+    "working_days": Limit(3_660, *both("scenario.limits.a_deadline_working_days")),
 }
 
 
@@ -80,10 +75,9 @@ def check_limit(name: str, value: float, where_zh: str = "", where_en: str = "")
 def limit_message(name: str, value: float, where_zh: str = "", where_en: str = "") -> tuple[str, str]:
     """Chinese and English text saying that ``value`` exceeds the limit ``name``."""
     lim = LIMITS[name]
-    pre_zh, pre_en = (f"{where_zh}：" if where_zh else ""), (f"{where_en}: " if where_en else "")
-    return (f"{pre_zh}{lim.what_zh}为 {_fmt(value)}，超过上限 {_fmt(lim.value)}（见 README“输入上限”）",
-            f"{pre_en}{lim.what_en} is {_fmt(value)}, above the maximum of {_fmt(lim.value)} "
-            "(see README, 'Limits')")
+    pre_zh = where_zh + tr("punct.colon", "zh") if where_zh else ""
+    pre_en = where_en + tr("punct.colon", "en") if where_en else ""
+    return both("scenario.is_above_the_maximum_of", pre_zh=pre_zh, what_zh=lim.what_zh, fmt_value=_fmt(value), fmt_lim_value=_fmt(lim.value), pre_en=pre_en, what_en=lim.what_en)
 
 
 def yearly_cases(caseload: Any, backlog: Any) -> float:

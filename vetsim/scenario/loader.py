@@ -18,6 +18,7 @@ from .rows import CORE_TABLES, TABLES, SiteRow
 from .sensitivity_spec import sensitivity_problems
 from .sources import OVERLAY_KEYS, RawRow, RawScenario, _deep_merge, read_raw
 from .spec import ScenarioSpec
+from ..wording import both, tr
 
 __all__ = ["load_scenario", "validate_scenario", "apply_overlay"]
 
@@ -34,27 +35,24 @@ def _apply_site_updates(raw: RawScenario) -> list[Problem]:
     label = raw.yaml_origin(("site_updates",))
     problems: list[Problem] = []
     if not isinstance(updates, list):
-        return [Problem(label, "site_updates", "site_updates", "应为列表", "must be a list")]
+        return [Problem(label, "site_updates", "site_updates", *both("scenario.must_be_a_list"))]
     allowed = set(SiteRow.model_fields)
     for n, upd in enumerate(updates):
         w = f"site_updates[{n}]"
         if not isinstance(upd, dict) or set(upd) - {"where", "set"} or not isinstance(upd.get("set"), dict):
-            problems.append(Problem(label, w, w, "每条应包含 where（筛选条件）和 set（新值）",
-                                    "each entry needs 'where' (a filter) and 'set' (new values)"))
+            problems.append(Problem(label, w, w, *both("scenario.each_entry_needs_where_a")))
             continue
         where = upd.get("where") or {}
         if not isinstance(where, dict):
-            problems.append(Problem(label, w, w, "where 应为“字段: 值”映射", "'where' must be a mapping of field: value"))
+            problems.append(Problem(label, w, w, *both("scenario.where_must_be_a_mapping")))
             continue
         bad = [show_key(b) for b in sorted((set(where) | set(upd["set"])) - allowed, key=str)[:5]]
         if bad or "site_id" in upd["set"]:
-            problems.append(Problem(label, w, w, f"未知或不可修改的字段 {bad or ['site_id']}；允许：{', '.join(sorted(allowed - {'site_id'}))}",
-                                    f"unknown or unchangeable fields {bad or ['site_id']}; allowed: {', '.join(sorted(allowed - {'site_id'}))}"))
+            problems.append(Problem(label, w, w, *both("scenario.unknown_or_unchangeable_fields_allowed", bad_or_site_id=bad or ['site_id'], join_sorted_allowed=', '.join(sorted(allowed - {'site_id'})))))
             continue
         hits = [r for r in rows if all(r.cells.get(k, "") == str(v) for k, v in where.items())]
         if not hits:
-            problems.append(Problem(label, w, w, f"筛选条件 {_show(where, 80)} 没有匹配任何站点",
-                                    f"filter {_show(where, 80)} matches no site"))
+            problems.append(Problem(label, w, w, *both("scenario.filter_matches_no_site", show_where_80=_show(where, 80))))
         for r in hits:
             for k, v in upd["set"].items():
                 r.cells[k] = "" if v is None else str(v)
@@ -87,11 +85,10 @@ def _validate_rows(raw: RawScenario, name: str) -> tuple[list[BaseModel], list[R
             continue
         first = items[0][1]
         rows = [w.removeprefix("row ") for w, _p in items]
-        shown = "、".join(rows[:5]) + ("…" if len(rows) > 5 else "")
+        shown = tr("list.sep", "zh").join(rows[:5]) + ("…" if len(rows) > 5 else "")
         shown_en = ", ".join(rows[:5]) + ("..." if len(rows) > 5 else "")
-        problems.append(Problem(file, f"第{shown}行（共 {len(items)} 行） {col} 列", f"rows {shown_en} ({len(items)} rows), column {col}",
-                                f"{first.message_zh}（各行同样问题，此为第一行）",
-                                f"{first.message_en} (the same problem on each of these rows; this is the first)"))
+        problems.append(Problem(file, *both("scenario.rows_rows_column", shown=shown, len_items=len(items), col=col, shown_en=shown_en),
+                                *both("scenario.the_same_problem_on_each", message_zh=first.message_zh, message_en=first.message_en)))
     return out, kept, problems
 
 
@@ -99,7 +96,7 @@ def _row_locate(row: RawRow):
     def locate(loc: tuple[Any, ...]) -> tuple[str, str, str]:
         col = show_key(loc[0]) if loc else None
         file, wzh, wen = row.where(col)
-        return (file, f"{wzh} {col} 列", f"{wen}, column {col}") if col else (file, wzh, wen)
+        return (file, *both("scenario.where_column", where_zh=wzh, where_en=wen, col=col)) if col else (file, wzh, wen)
     return locate
 
 
@@ -108,8 +105,9 @@ def _locator(rows_by_table: dict[str, list[RawRow]] | None):
         rows = (rows_by_table or {}).get(table, [])
         if index < len(rows):
             file, wzh, wen = rows[index].where(column)
-            return (file, f"{wzh} {column} 列", f"{wen}, column {column}") if column else (file, wzh, wen)
-        return (table, f"第{index + 1}条记录", f"record {index + 1}")
+            return (file, *both("scenario.where_column", where_zh=wzh, where_en=wen, col=column)) if column \
+                else (file, wzh, wen)
+        return (table, *both("scenario.record_n", n=index + 1))
     return locate
 
 
@@ -142,8 +140,7 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     if len(problems) <= n:
         return problems
     more = len(problems) - n
-    return [*problems[:n], Problem("", "", "", f"……另有 {more} 处错误未列出；请先修改以上错误",
-                                   f"... and {more} more problem(s) not listed; fix the ones above first")]
+    return [*problems[:n], Problem("", "", "", *both("scenario.and_more_problem_s_not", more=more))]
 
 
 def load_scenario(path: str | Path) -> Scenario:

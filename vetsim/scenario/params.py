@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
+from ..wording import both
 
 __all__ = ["Frozen", "Quantity", "DatedParam", "Labelled", "invalid", "VisibleText", "VisibleLongText", "MAX_LABEL_CHARS", "MAX_TEXT_CHARS"]
 
@@ -32,9 +33,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def _visible(v: str) -> str:
     if _CONTROL.search(v):
-        raise invalid("含有控制字符（如 NUL）；请只写可见的文字", "contains control characters (e.g. NUL); write visible text only")
+        raise invalid(*both("scenario.contains_control_characters_e_g"))
     if not _INVISIBLE.sub("", v):
-        raise invalid("只有空白或不可见字符；请填写可见的文字", "holds only blank or invisible characters; write visible text")
+        raise invalid(*both("scenario.holds_only_blank_or_invisible"))
     return v
 
 

@@ -11,6 +11,7 @@ from typing import Any, Callable
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
+from ..wording import both
 
 __all__ = ["from_validation_error", "allowed_fields", "show_key"]
 
@@ -83,39 +84,33 @@ def show_key(key: Any) -> str:
 MAX_TRANSLATED = 100  # a flood (60,000 unknown keys) is cut here: the loader lists at most 100 problems anyway
 
 _TEMPLATES: dict[str, tuple[str, str]] = {
-    "missing": ("缺少必填项", "required value is missing"),
-    "int_parsing": ("应为整数，实际为 {input}", "must be a whole number, got {input}"),
-    "int_type": ("应为整数，实际为 {input}", "must be a whole number, got {input}"),
-    "int_from_float": ("应为整数，实际为 {input}", "must be a whole number, got {input}"),
-    "float_parsing": ("应为数字，实际为 {input}", "must be a number, got {input}"),
-    "float_type": ("应为数字，实际为 {input}", "must be a number, got {input}"),
-    "finite_number": ("应为有限数字，实际为 {input}", "must be a finite number, got {input}"),
-    "bool_parsing": ("应为 true 或 false，实际为 {input}", "must be true or false, got {input}"),
-    "bool_type": ("应为 true 或 false，实际为 {input}", "must be true or false, got {input}"),
-    "string_type": ("应为文字，实际为 {input}", "must be text, got {input}"),
-    "greater_than_equal": ("应不小于 {ge}，实际为 {input}", "must be >= {ge}, got {input}"),
-    "greater_than": ("应大于 {gt}，实际为 {input}", "must be > {gt}, got {input}"),
-    "less_than_equal": ("应不大于 {le}，实际为 {input}", "must be <= {le}, got {input}"),
-    "less_than": ("应小于 {lt}，实际为 {input}", "must be < {lt}, got {input}"),
-    "literal_error": ("只允许 {expected}，实际为 {input}", "allowed: {expected}; got {input}"),
-    "string_too_short": ("不能为空", "must not be empty"),
-    "string_too_long": ("最多 {max_length} 个字符", "must be at most {max_length} characters long"),
-    "too_short": ("至少需要 {min_length} 项", "needs at least {min_length} item(s)"),
-    "string_pattern_mismatch": (
-        "只能包含字母、数字、下划线和连字符，实际为 {input}",
-        "may contain only letters, digits, '_' and '-'; got {input}",
-    ),
-    "date_parsing": ("应为日期，格式 YYYY-MM-DD，实际为 {input}", "must be a date YYYY-MM-DD, got {input}"),
-    "date_from_datetime_parsing": (
-        "应为日期，格式 YYYY-MM-DD，实际为 {input}",
-        "must be a date YYYY-MM-DD, got {input}",
-    ),
-    "date_type": ("应为日期，格式 YYYY-MM-DD，实际为 {input}", "must be a date YYYY-MM-DD, got {input}"),
-    "dict_type": ("应为“键: 值”形式的映射", "must be a mapping of key: value"),
-    "model_type": ("应为“键: 值”形式的映射", "must be a mapping of key: value"),
-    "model_attributes_type": ("应为“键: 值”形式的映射", "must be a mapping of key: value"),
-    "tuple_type": ("应为列表", "must be a list"),
-    "list_type": ("应为列表", "must be a list"),
+    "missing": both("scenario.templates.missing"),
+    "int_parsing": both("scenario.templates.int_parsing"),
+    "int_type": both("scenario.templates.int_parsing"),
+    "int_from_float": both("scenario.templates.int_parsing"),
+    "float_parsing": both("scenario.templates.float_parsing"),
+    "float_type": both("scenario.templates.float_parsing"),
+    "finite_number": both("scenario.templates.finite_number"),
+    "bool_parsing": both("scenario.templates.bool_parsing"),
+    "bool_type": both("scenario.templates.bool_parsing"),
+    "string_type": both("scenario.templates.string_type"),
+    "greater_than_equal": both("scenario.templates.greater_than_equal"),
+    "greater_than": both("scenario.templates.greater_than"),
+    "less_than_equal": both("scenario.templates.less_than_equal"),
+    "less_than": both("scenario.templates.less_than"),
+    "literal_error": both("scenario.templates.literal_error"),
+    "string_too_short": both("scenario.templates.string_too_short"),
+    "string_too_long": both("scenario.templates.string_too_long"),
+    "too_short": both("scenario.templates.too_short"),
+    "string_pattern_mismatch": both("scenario.templates.string_pattern_mismatch"),
+    "date_parsing": both("scenario.templates.date_parsing"),
+    "date_from_datetime_parsing": both("scenario.templates.date_parsing"),
+    "date_type": both("scenario.templates.date_parsing"),
+    "dict_type": both("scenario.templates.dict_type"),
+    "model_type": both("scenario.templates.dict_type"),
+    "model_attributes_type": both("scenario.templates.dict_type"),
+    "tuple_type": both("scenario.must_be_a_list"),
+    "list_type": both("scenario.must_be_a_list"),
 }
 
 
@@ -137,18 +132,16 @@ def from_validation_error(
             zh, en = str(ctx["zh"]), str(ctx["en"])
         elif kind == "extra_forbidden":
             allowed = allowed_fields(model, loc)
-            zh = f"未知字段 {show_key(loc[-1])!r}；允许的字段：{', '.join(allowed)}"
-            en = f"unknown key {show_key(loc[-1])!r}; allowed keys: {', '.join(allowed)}"
+            zh, en = both("scenario.unknown_key", key=repr(show_key(loc[-1])), allowed=", ".join(allowed))
         elif kind in _TEMPLATES:
             tzh, ten = _TEMPLATES[kind]
             zh, en = tzh.format(**fmt), ten.format(**fmt)
         else:
             reason = str(ctx.get("error", e["msg"]))[:300]
-            zh, en = f"取值无效：{reason}", f"invalid value: {reason}"
+            zh, en = both("scenario.invalid_value", reason=reason)
         file, where_zh, where_en = locate(loc)
         problems.append(Problem(file, where_zh, where_en, zh, en))
     if len(errors) > MAX_TRANSLATED:
         more = len(errors) - MAX_TRANSLATED
-        problems.append(Problem(problems[-1].file, "", "", f"……另有 {more} 处同类错误未列出",
-                                f"... and {more} more problem(s) of this kind not listed"))
+        problems.append(Problem(problems[-1].file, "", "", *both("scenario.and_more_problem_s_of", more=more)))
     return problems

@@ -13,6 +13,7 @@ from .fiscal_spec import FISCAL_TABLES
 from .work_spec import WORK_TABLES
 from .sensitivity_spec import SENSITIVITY_TABLES
 from .spec import Level, SiteLevel
+from ..wording import both
 
 __all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours"]
 
@@ -38,7 +39,7 @@ def parse_days(text: str) -> tuple[int, ...]:
             continue
         ends = [p.strip() for p in part.split("-")]
         if len(ends) > 2:
-            raise invalid(f"无法识别日期范围 {part!r}", f"cannot read day range {part!r}")
+            raise invalid(*both("scenario.cannot_read_day_range", part=part))
         nums = []
         for e in ends:
             if e[:3] in _DAY_NAMES:
@@ -46,14 +47,13 @@ def parse_days(text: str) -> tuple[int, ...]:
             elif e.isdigit() and 1 <= int(e) <= 7:
                 nums.append(int(e) - 1)
             else:
-                raise invalid(f"无法识别的星期 {e!r}；请用 Mon..Sun 或 1..7，例如 'Mon-Fri' 或 'Tue,Thu'",
-                              f"unknown day {e!r}; use Mon..Sun or 1..7, e.g. 'Mon-Fri' or 'Tue,Thu'")
+                raise invalid(*both("scenario.unknown_day_use_mon_sun", e=e))
         lo, hi = nums[0], nums[-1]
         if hi < lo:
-            raise invalid(f"日期范围 {part!r} 起止颠倒", f"day range {part!r} runs backwards")
+            raise invalid(*both("scenario.day_range_runs_backwards", part=part))
         out.update(range(lo, hi + 1))
     if not out:
-        raise invalid("未填写开放日，例如 'Mon-Fri'", "no opening days given; e.g. 'Mon-Fri'")
+        raise invalid(*both("scenario.no_opening_days_given_e"))
     return tuple(sorted(out))
 
 
@@ -66,20 +66,18 @@ def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
             continue
         m = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", part)
         if not m:
-            raise invalid(f"无法识别开放时间 {part!r}；格式为 HH:MM-HH:MM，例如 '08:30-12:00;14:00-17:30'",
-                          f"cannot read opening hours {part!r}; use HH:MM-HH:MM, e.g. '08:30-12:00;14:00-17:30'")
+            raise invalid(*both("scenario.cannot_read_opening_hours_use", part=part))
         h1, m1, h2, m2 = map(int, m.groups())
         a, b = h1 * 60 + m1, h2 * 60 + m2
         if not (0 <= a < b <= 24 * 60) or m1 > 59 or m2 > 59:
-            raise invalid(f"开放时间 {part!r} 应为同一天内有效且非空的时段（00:00-24:00）",
-                          f"opening hours {part!r} must be a valid, non-empty span within one day (00:00-24:00)")
+            raise invalid(*both("scenario.opening_hours_must_be_a", part=part))
         spans.append((a, b))
     spans.sort()
     for (a1, b1), (a2, _) in zip(spans, spans[1:]):
         if a2 < b1:
-            raise invalid(f"开放时间段重叠：{text!r}", f"opening hours overlap in {text!r}")
+            raise invalid(*both("scenario.opening_hours_overlap_in", text=text))
     if not spans:
-        raise invalid("未填写开放时间，例如 '08:30-12:00;14:00-17:30'", "no opening hours given; e.g. '08:30-12:00;14:00-17:30'")
+        raise invalid(*both("scenario.no_opening_hours_given_e"))
     return tuple(spans)
 
 

@@ -16,6 +16,7 @@ import yaml
 from ..errors import Problem
 from ..files import display_path
 from .limits import limit, limit_message
+from ..wording import both, tr
 
 __all__ = ["RawScenario", "RawRow", "read_raw", "decode_csv_bytes", "row_limit", "REPLACE_KEY"]
 
@@ -84,7 +85,7 @@ def _problem(file: str, zh: str, en: str, where_zh: str = "", where_en: str = ""
 
 def _yaml_line(node: Any) -> tuple[str, str]:
     mark = getattr(node, "start_mark", None)
-    return (f"第 {mark.line + 1} 行", f"line {mark.line + 1}") if mark else ("", "")
+    return both("scenario.line", mark_line_1=mark.line + 1) if mark else ("", "")
 
 
 def _check_nodes(root: yaml.Node, label: str, budget: int) -> list[Problem]:
@@ -105,11 +106,7 @@ def _check_nodes(root: yaml.Node, label: str, budget: int) -> list[Problem]:
         visits += 1
         if visits > budget:
             cap = int(limit("yaml_alias_nodes"))
-            return [_problem(label, f"YAML 别名（&/*）展开后新增的节点超过上限 {cap:,}（或别名引用了包含它自己的内容），"
-                                    "可能是恶意文件；请直接写出内容，少用别名（见 README“输入上限”）",
-                             f"YAML aliases (&/*) add more than {cap:,} nodes when expanded (or refer to content "
-                             "containing themselves): a hostile file? Write the content out and use fewer aliases "
-                             "(see README, 'Limits')")]
+            return [_problem(label, *both("scenario.yaml_aliases_add_more_than", cap=cap))]
         if isinstance(node, yaml.MappingNode):
             if id(node) not in checked:
                 checked.add(id(node))
@@ -133,9 +130,7 @@ def _duplicate_keys(node: yaml.MappingNode, label: str) -> list[Problem]:
             zh, en = _yaml_line(key)
             first = _yaml_line(seen[k])
             shown = key.value if len(key.value) <= 40 else key.value[:37] + "..."
-            out.append(_problem(label, f"键 {shown!r} 在同一映射中重复出现（首次在{first[0]}）；每个键只能写一次",
-                                f"key {shown!r} appears twice in the same mapping (first at {first[1]}); "
-                                "each key may appear only once", zh, en))
+            out.append(_problem(label, *both("scenario.key_appears_twice_in_the", shown=shown, first_0=first[0], first_1=first[1]), zh, en))
         else:
             seen[k] = key
     return out
@@ -163,7 +158,7 @@ _INVALID = object()
 def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     label = _label(path)
     if not path.is_file():
-        problems.append(_problem(label, "找不到文件", "file not found"))
+        problems.append(_problem(label, *both("scenario.file_not_found")))
         return None
     nbytes = path.stat().st_size
     if nbytes > limit("yaml_bytes"):
@@ -172,7 +167,7 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        problems.append(_problem(label, "文件不是 UTF-8 编码", "file is not UTF-8 encoded"))
+        problems.append(_problem(label, *both("scenario.file_is_not_utf_8")))
         return None
     items = text.count(",") + text.count(":") + text.count("\n")  # an upper bound of the YAML nodes, cheaply
     if items > limit("yaml_items"):
@@ -183,32 +178,29 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     except yaml.constructor.ConstructorError as exc:
         mark = getattr(exc, "problem_mark", None)
         if "tag" not in str(exc.problem):  # e.g. "found unhashable key": a list or mapping used as a key
-            problems.append(_problem(label, f"YAML 内容无法读取：{str(exc.problem)[:200]}（键只能是文字或数字）",
-                                     f"cannot read the YAML content: {str(exc.problem)[:200]} (keys must be text or numbers)",
-                                     f"第 {mark.line + 1} 行" if mark else "", f"line {mark.line + 1}" if mark else ""))
+            problems.append(_problem(label, *both("scenario.cannot_read_the_yaml_content", str_exc_problem_200=str(exc.problem)[:200]),
+                                     *(both("scenario.line_n", n=mark.line + 1) if mark else ("", ""))))
             return None
-        problems.append(_problem(label, f"不允许使用 YAML 标签（{exc.problem}）；只能写普通的数字、文字、日期、列表和映射",
-                                 f"YAML tags are not allowed ({exc.problem}); use plain numbers, text, dates, lists and mappings",
-                                 f"第 {mark.line + 1} 行" if mark else "", f"line {mark.line + 1}" if mark else ""))
+        problems.append(_problem(label, *both("scenario.yaml_tags_are_not_allowed", problem=exc.problem),
+                                 *(both("scenario.line_n", n=mark.line + 1) if mark else ("", ""))))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f"第 {mark.line + 1} 行" if mark else ""
-        line_en = f"line {mark.line + 1}" if mark else ""
+        line, line_en = both("scenario.line_n", n=mark.line + 1) if mark else ("", "")
         reason = str(getattr(exc, "problem", None) or exc)[:200]
-        problems.append(_problem(label, f"YAML 格式错误：{reason}", f"YAML syntax error: {reason}", line, line_en))
+        problems.append(_problem(label, *both("scenario.yaml_syntax_error", reason=reason), line, line_en))
         return None
     except (RecursionError, ValueError, OverflowError) as exc:  # pure-Python loader: nesting, bad dates
         reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-        problems.append(_problem(label, f"YAML 内容无法读取：{reason}", f"cannot read the YAML content: {reason}"))
+        problems.append(_problem(label, *both("scenario.cannot_read_the_yaml_content_2", reason=reason)))
         return None
     if data is _INVALID:
         return None
     if data is None:
-        problems.append(_problem(label, "文件为空", "file is empty"))
+        problems.append(_problem(label, *both("scenario.file_is_empty")))
         return None
     if not isinstance(data, dict):
-        problems.append(_problem(label, "顶层应为“键: 值”映射", "top level must be a mapping of key: value"))
+        problems.append(_problem(label, *both("scenario.top_level_must_be_a")))
         return None
     return data
 
@@ -241,10 +233,10 @@ def row_limit(name: str) -> str:
 
 def _many_rows(label: str, what_zh: str, what_en: str, rows: list[int]) -> Problem:
     """One problem for the same fault on many rows (instead of one line per row)."""
-    shown = "、".join(str(r) for r in rows[:5]) + ("…" if len(rows) > 5 else "")
+    shown = tr("list.sep", "zh").join(str(r) for r in rows[:5]) + ("…" if len(rows) > 5 else "")
     shown_en = ", ".join(str(r) for r in rows[:5]) + ("..." if len(rows) > 5 else "")
-    return _problem(label, f"{what_zh}（共 {len(rows)} 行）", f"{what_en} ({len(rows)} rows)",
-                    f"第{shown}行", f"rows {shown_en}")
+    return _problem(label, *both("scenario.rows", what_zh=what_zh, len_rows=len(rows), what_en=what_en),
+                    *both("scenario.rows_2", shown=shown, shown_en=shown_en))
 
 
 def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], required: bool = True) -> list[RawRow] | None:
@@ -260,8 +252,7 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     try:
         text = decode_csv_bytes(path.read_bytes())
     except UnicodeDecodeError:
-        problems.append(_problem(label, "无法识别文件编码；请另存为 UTF-8 或 GBK 编码的 CSV",
-                                 "cannot decode the file; save it as CSV in UTF-8 or GBK"))
+        problems.append(_problem(label, *both("scenario.cannot_decode_the_file_save")))
         return None
     limit_name = row_limit(path.name)
     if text.count("\n") > limit(limit_name) + 10:  # cheap first look before parsing (quoted line breaks count too)
@@ -270,24 +261,22 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        problems.append(_problem(label, f"CSV 格式错误：{str(exc)[:200]}", f"CSV format error: {str(exc)[:200]}"))
+        problems.append(_problem(label, *both("scenario.csv_format_error", str_exc_200=str(exc)[:200])))
         return None
     del text
     header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
-        problems.append(_problem(label, "文件为空", "file is empty"))
+        problems.append(_problem(label, *both("scenario.file_is_empty")))
         return None
     header = [h.strip() for h in rows[header_at]]
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        sep_zh, sep_en = ("分号", "semicolons") if ";" in header[0] else ("制表符", "tabs")
-        problems.append(_problem(label, f"列之间应以英文逗号分隔，此文件似乎使用{sep_zh}；请在 Excel 中另存为“CSV（逗号分隔）”",
-                                 f"columns must be separated by commas; this file seems to use {sep_en}. "
-                                 "Save it from Excel as 'CSV (comma delimited)'", "第1行", "line 1"))
+        sep_zh, sep_en = both("scenario.semicolons") if ";" in header[0] else both("scenario.tabs")
+        problems.append(_problem(label, *both("scenario.columns_must_be_separated_by", sep_zh=sep_zh, sep_en=sep_en), *both("scenario.line_1")))
         return None
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         shown = [d[:40] for d in dupes[:10]]
-        problems.append(_problem(label, f"表头列名重复：{shown}", f"duplicate column names: {shown}", "第1行", "line 1"))
+        problems.append(_problem(label, *both("scenario.duplicate_column_names", shown=shown), *both("scenario.line_1")))
         return None
     if len(rows) - header_at - 1 > limit(limit_name):
         problems.append(_problem(label, *limit_message(limit_name, len(rows) - header_at - 1)))
@@ -309,24 +298,21 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
             dup_rows.append((i, shown, str(seen[key])))
             continue
         seen[key] = i
-        where = (label, f"第{i}行", f"row {i}")
+        where = (label, *both("scenario.row_n", n=i))
         out.append(RawRow(cells, {h: where for h in cells}))
     if too_long:
-        what = (f"该行的列数多于表头的 {len(header)} 列", f"row has more cells than the {len(header)} columns of the header")
+        what = both("scenario.row_has_more_cells_than", len_header=len(header))
         problems.append(_many_rows(label, *what, too_long) if len(too_long) > 3 else
-                        _problem(label, what[0], what[1], f"第{'、'.join(map(str, too_long))}行",
-                                 f"row {', '.join(map(str, too_long))}"))
+                        _problem(label, what[0], what[1], *both("scenario.row", join_map_str_too_lon=tr("list.sep", "zh").join(map(str, too_long)), join_map_str_too_lon2=', '.join(map(str, too_long)))))
     if len(dup_rows) > 3:
-        problems.append(_many_rows(label, f"编号重复（{', '.join(k for _i, k, _f in dup_rows[:3])} …）；每个编号只能出现一次",
-                                   f"duplicate keys ({'; '.join(k for _i, k, _f in dup_rows[:3])} ...); each key may appear only once",
+        problems.append(_many_rows(label, *both("scenario.duplicate_keys_each_key_may", join_k_for__i_k__f_i=', '.join((k for _i, k, _f in dup_rows[:3])), join_k_for__i_k__f_i2='; '.join((k for _i, k, _f in dup_rows[:3]))),
                                    [i for i, _k, _f in dup_rows]))
     else:
         for i, shown, first in dup_rows:
-            problems.append(_problem(label, f"{shown} 重复（与第{first}行相同）；每个编号只能出现一次",
-                                     f"duplicate {shown} (same as row {first}); each key may appear only once",
-                                     f"第{i}行", f"row {i}"))
+            problems.append(_problem(label, *both("scenario.duplicate_same_as_row_each", shown=shown, first=first),
+                                     *both("scenario.row_2", i=i)))
     if not out and required and not too_long and not dup_rows:
-        problems.append(_problem(label, "文件只有表头，没有数据行", "file has a header but no data rows"))
+        problems.append(_problem(label, *both("scenario.file_has_a_header_but")))
         return None
     return out
 
@@ -351,8 +337,7 @@ def _base_folder(folder: Path, base_ref: Any, label: str, seen: frozenset[Path],
                  problems: list[Problem]) -> Path | None:
     """The resolved folder named by ``base:``, or ``None`` after recording why it cannot be used."""
     if not isinstance(base_ref, str) or not base_ref.strip():
-        problems.append(_problem(label, "base 应为基础情景文件夹的相对路径（文字），例如 ../sample_county",
-                                 "base must be the relative path of the base scenario folder (text), e.g. ../sample_county",
+        problems.append(_problem(label, *both("scenario.base_must_be_the_relative"),
                                  "base", "base"))
         return None
     if len(seen) >= limit("overlay_depth"):
@@ -363,18 +348,15 @@ def _base_folder(folder: Path, base_ref: Any, label: str, seen: frozenset[Path],
         base_dir = (folder / base_ref).resolve(strict=False)
         exists = (base_dir / "scenario.yaml").is_file()
     except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL byte
-        problems.append(_problem(label, f"无法解析基础情景路径 {base_ref[:80]!r}（可能是符号链接循环）",
-                                 f"cannot resolve the base path {base_ref[:80]!r} (a symlink loop?)", "base", "base"))
+        problems.append(_problem(label, *both("scenario.cannot_resolve_the_base_path", base_ref_80=base_ref[:80]), "base", "base"))
         return None
     if base_dir in seen:
-        problems.append(_problem(label, f"base 链形成循环：{base_ref[:80]!r} 又指回链上已有的情景",
-                                 f"the base chain loops: {base_ref[:80]!r} points back to a scenario already in the chain",
+        problems.append(_problem(label, *both("scenario.the_base_chain_loops_points", base_ref_80=base_ref[:80]),
                                  "base", "base"))
         return None
     if not exists:
         shown = repr(base_ref[:120])  # as written in the file: never an absolute path it did not hold
-        problems.append(_problem(label, f"叠加方案的基础情景不存在：{shown}（相对于本情景文件夹）",
-                                 f"the overlay's base scenario does not exist: {shown} (relative to this scenario's folder)",
+        problems.append(_problem(label, *both("scenario.the_overlay_s_base_scenario", shown=shown),
                                  "base", "base"))
         return None
     return base_dir
@@ -391,7 +373,7 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
     except (OSError, RuntimeError, ValueError):
         is_dir, here = False, folder
     if not is_dir:
-        problems.append(_problem(display_path(folder), "找不到情景文件夹", "scenario folder not found"))
+        problems.append(_problem(display_path(folder), *both("scenario.scenario_folder_not_found")))
         return RawScenario(folder, {}, [], {}, problems)
     yaml_path = folder / "scenario.yaml"
     data = _load_yaml(yaml_path, problems)
@@ -423,5 +405,5 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
                 continue
             merged_tables[name] = _patch_rows(merged_tables[name], rows, keys) if name in merged_tables else rows
         elif required and base_ref is None:
-            problems.append(_problem(_label(path), "找不到必需的文件", "required file not found"))
+            problems.append(_problem(_label(path), *both("scenario.required_file_not_found")))
     return RawScenario(folder, merged, yaml_files, merged_tables, problems)

@@ -12,6 +12,7 @@ from .limits import limit
 from .params import Frozen, Labelled, Quantity, VisibleLongText, VisibleText, invalid
 from .staffing_spec import StaffingSettings
 from .work_spec import Presence, WorkPolicy
+from ..wording import both
 
 __all__ = [
     "LEVELS",
@@ -67,15 +68,13 @@ class Targets(Frozen):
     @model_validator(mode="after")
     def _ranges(self) -> "Targets":
         if not 0 < self.wait_minutes.value <= 24 * 60:
-            raise invalid(f"wait_minutes（等待时间目标）应在 0 到 1440 分钟之间（不含 0），实际为 {self.wait_minutes.value:g}",
-                          f"wait_minutes must be > 0 and <= 1440 minutes, got {self.wait_minutes.value:g}")
+            raise invalid(*both("scenario.wait_minutes_must_be_0", value=self.wait_minutes.value))
         bad = [n for n in ("service_level", "max_utilisation", "one_trip_rate", "on_time_share")
                if not 0 <= getattr(self, n).value <= 1]
         if bad or self.max_utilisation.value == 0:
             names = bad or ["max_utilisation"]
             shown = ", ".join(f"{n}={getattr(self, n).value:g}" for n in names)
-            raise invalid(f"比例目标应在 0 到 1 之间（max_utilisation 应大于 0）：{shown}",
-                          f"share targets must lie between 0 and 1 (max_utilisation above 0): {shown}")
+            raise invalid(*both("scenario.share_targets_must_lie_between", shown=shown))
         return self
 
 
@@ -92,7 +91,7 @@ class CaseType(Labelled):
     @model_validator(mode="after")
     def _channels(self) -> "CaseType":
         if self.hotline_share + self.letter_share > 1 + 1e-9:
-            raise invalid("hotline_share + letter_share 不能超过 1", "hotline_share + letter_share must not exceed 1")
+            raise invalid(*both("scenario.hotline_share_letter_share_must"))
         return self
 
 
@@ -136,17 +135,14 @@ class Simulation(Frozen):
     def _profile(self) -> "Simulation":
         wbad = [d for d, w in (self.weekday_profile or {}).items() if not 1 <= d <= 7 or w < 0][:5]
         if wbad:
-            raise invalid(f"weekday_profile：星期应为 1-7（周一=1），权重应不小于 0，实际为 {wbad}",
-                          f"weekday_profile: days must be 1-7 (Monday=1) with weights >= 0, got {wbad}")
+            raise invalid(*both("scenario.weekday_profile_days_must_be", wbad=wbad))
         if self.service_time_cv.value <= 0 or self.patience_minutes.value <= 0 or self.return_delay_days.value < 0:
-            raise invalid("service_time_cv、patience_minutes 应大于 0，return_delay_days 应不小于 0",
-                          "service_time_cv and patience_minutes must be > 0, return_delay_days >= 0")
+            raise invalid(*both("scenario.service_time_cv_and_patience"))
         bad = [h for h, w in self.hour_profile.items() if not 0 <= h <= 23 or w < 0][:5]
         if bad:
-            raise invalid(f"hour_profile：小时应为 0-23，权重应不小于 0，实际为 {bad}",
-                          f"hour_profile: hours must be 0-23 with weights >= 0, got {bad}")
+            raise invalid(*both("scenario.hour_profile_hours_must_be", bad=bad))
         if sum(self.hour_profile.values()) <= 0:
-            raise invalid("hour_profile：至少一个小时的权重应大于 0", "hour_profile: at least one hour needs a positive weight")
+            raise invalid(*both("scenario.hour_profile_at_least_one"))
         return self
 
 
@@ -162,13 +158,11 @@ class Costs(Frozen):
         for name in ("funded_post", "parttime_post", "site_overhead"):
             missing = set(SITE_LEVELS) - set(getattr(self, name))
             if missing:
-                raise invalid(f"{name}：缺少层级 {sorted(missing)}；必须包含 {list(SITE_LEVELS)}",
-                              f"{name}: missing levels {sorted(missing)}; all of {list(SITE_LEVELS)} are required")
+                raise invalid(*both("scenario.missing_levels_all_of_are", name=name, sorted_missing=sorted(missing), list_site_levels=list(SITE_LEVELS)))
             top = limit("money_yuan")
             for level, q in getattr(self, name).items():
                 if not 0 <= q.value <= top:
-                    raise invalid(f"{name}.{level}：年成本应在 0 到 {top:,.0f} 元之间，实际为 {q.value:g}",
-                                  f"{name}.{level}: the yearly cost must lie between 0 and {top:,.0f} yuan, got {q.value:g}")
+                    raise invalid(*both("scenario.the_yearly_cost_must_lie", name=name, level=level, top=top, value=q.value))
         return self
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from ..scenario.params import Frozen, Labelled, Quantity, invalid
+from ..wording import both
 
 __all__ = ["StaffingSettings", "SharedStaff", "PolicySwitch"]
 
@@ -66,15 +67,14 @@ class StaffingSettings(Frozen):
             table = getattr(self, name)
             bad = sorted(set(table) - levels)
             if bad:
-                raise invalid(f"staffing.{name}：未知层级 {bad}；允许 {sorted(levels)}",
-                              f"staffing.{name}: unknown levels {bad}; allowed {sorted(levels)}")
+                raise invalid(*both("scenario.staffing_unknown_levels_allowed", name=name, bad=bad, sorted_levels=sorted(levels)))
             neg = [k for k, q in table.items() if q.value < 0 or q.value != int(q.value)]
             if neg:
-                raise invalid(f"staffing.{name}：{neg} 应为非负整数", f"staffing.{name}: {neg} must be whole numbers >= 0")
+                raise invalid(*both("scenario.staffing_must_be_whole_numbers", name=name, neg=neg))
         for lv, q in self.max_posts.items():
             lo = self.min_funded_posts.get(lv)
             if lo is not None and lo.value > q.value:
-                raise invalid(f"staffing：{lv} 的最少在编人数大于最多人数", f"staffing: min_funded_posts of {lv} exceeds max_posts")
+                raise invalid(*both("scenario.staffing_min_funded_posts_of", lv=lv))
         return self
 
     def covered_villages(self) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Schema of where staff time goes (domain brief §6): presence, the daily time policy, duties, campaigns.
+"""Schema of where staff time goes (docs/DOMAIN.md §4): presence, the daily time policy, duties, campaigns.
 
 Why in the scenario: each of these is a number or a policy choice a planner edits and questions
 (how much time a township cadre spends away from the station, what gets done first on a busy
@@ -29,6 +29,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from .params import Frozen, Quantity, invalid
+from ..wording import both
 
 __all__ = ["LevelPresence", "Presence", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow"]
 
@@ -54,8 +55,7 @@ class LevelPresence(Frozen):
         for name in ("away_share", "other_duties_share"):
             q = getattr(self, name)
             if q is not None and not 0 <= q.value < 1:
-                raise invalid(f"presence.{name}：应在 0 到 1 之间（不含 1），实际为 {q.value}",
-                              f"presence.{name}: must be in [0, 1), got {q.value}")
+                raise invalid(*both("scenario.presence_must_be_in_0", name=name, value=q.value))
         return self
 
 
@@ -84,15 +84,12 @@ class WorkPolicy(Frozen):
     @model_validator(mode="after")
     def _check(self) -> "WorkPolicy":
         if sorted(self.order) != sorted(WORK_KINDS):
-            raise invalid(f"work_policy.order：应列出 {list(WORK_KINDS)} 各一次，实际为 {list(self.order)}",
-                          f"work_policy.order: must list each of {list(WORK_KINDS)} once, got {list(self.order)}")
+            raise invalid(*both("scenario.work_policy_order_must_list", list_work_kinds=list(WORK_KINDS), list_self_order=list(self.order)))
         bad = {k: q.value for k, q in self.min_share.items() if not 0 <= q.value <= 1}
         if bad:
-            raise invalid(f"work_policy.min_share：应在 0 到 1 之间，实际为 {bad}",
-                          f"work_policy.min_share: must be between 0 and 1, got {bad}")
+            raise invalid(*both("scenario.work_policy_min_share_must", bad=bad))
         if sum(q.value for q in self.min_share.values()) > 1 + 1e-9:
-            raise invalid("work_policy.min_share：各项最低份额之和不能超过 1",
-                          "work_policy.min_share: the minimum shares must add up to at most 1")
+            raise invalid(*both("scenario.work_policy_min_share_the"))
         return self
 
     def share(self, kind: str) -> float:
@@ -109,11 +106,11 @@ def _mmdd(v: object) -> object:
     text = str(v).strip()
     m = _MMDD.match(text)
     if not m:
-        raise invalid(f"日期 {text!r} 应写作 MM-DD，例如 03-31", f"date {text!r} must be MM-DD, e.g. 03-31")
+        raise invalid(*both("scenario.date_must_be_mm_dd", text=text))
     try:
         dt.date(2024, int(m.group(1)), int(m.group(2)))  # a leap year accepts 02-29
     except ValueError:
-        raise invalid(f"日期 {text!r} 不存在", f"date {text!r} does not exist") from None
+        raise invalid(*both("scenario.date_does_not_exist", text=text)) from None
     return text
 
 
@@ -131,7 +128,7 @@ class _WorkRow(Frozen):
     @model_validator(mode="after")
     def _veteran_share(self) -> "_WorkRow":
         if self.basis == "veteran" and self.share_of_veterans is None:
-            raise invalid("basis=veteran 需要填写 share_of_veterans（0-1）", "basis=veteran needs share_of_veterans (0-1)")
+            raise invalid(*both("scenario.basis_veteran_needs_share_of"))
         return self
 
 
@@ -152,14 +149,11 @@ class DutyRow(_WorkRow):
     @model_validator(mode="after")
     def _consistent(self) -> "DutyRow":
         if self.period == "year" and (self.start is None or self.due is None):
-            raise invalid("period=year 的职责需要填写 start 和 due（MM-DD）",
-                          "a duty with period=year needs start and due (MM-DD)")
+            raise invalid(*both("scenario.a_duty_with_period_year"))
         if self.period == "year" and self.due < self.start:  # type: ignore[operator]
-            raise invalid(f"due {self.due} 早于 start {self.start}（同一年内）",
-                          f"due {self.due} is before start {self.start} (within one year)")
+            raise invalid(*both("scenario.due_is_before_start_within", due=self.due, start=self.start))
         if self.period == "month" and (self.start is not None or self.due is not None):
-            raise invalid("period=month 的职责每月 1 日起、月末到期；start 和 due 请留空",
-                          "a duty with period=month runs from the 1st to the month's end; leave start and due blank")
+            raise invalid(*both("scenario.a_duty_with_period_month"))
         return self
 
 
@@ -182,7 +176,7 @@ class CampaignRow(_WorkRow):
     @model_validator(mode="after")
     def _consistent(self) -> "CampaignRow":
         if self.deadline < self.start:
-            raise invalid(f"deadline {self.deadline} 早于 start {self.start}", f"deadline {self.deadline} is before start {self.start}")
+            raise invalid(*both("scenario.deadline_is_before_start", deadline=self.deadline, start=self.start))
         return self
 
 

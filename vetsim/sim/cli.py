@@ -10,30 +10,31 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import cliargs
+from .. import cliargs, formats
 from ..cli import add_scenario_arg, bi
+from ..i18n import LEVEL_LABELS
+from ..wording import both, tr
 
 __all__ = ["register", "format_kpis", "format_work", "yearbook_calibration"]
 
-_LEVELS = {"all": ("全县", "All levels"), "county_center": ("县级服务中心", "County center"),
-           "township": ("乡镇（街道）服务站", "Township stations"), "village": ("村（社区）服务站", "Village stations"),
-           "partner": ("合作部门", "Partner departments")}
+# site levels in the words of vetsim.i18n (one English rendering: "County service center", not "County center")
+_LEVELS = {"all": both("charts.level_short.all"), **LEVEL_LABELS}
 _KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
          "finish_rate", "overdue_open", "resolution_working_days_mean", "utilisation", "workload_pressure",
          "duty_coverage", "campaign_on_time", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
          "petition_backlog_zero_day", "petition_target_met")
 
 
-_UNITS = {"minute": ("（分钟）", " (minutes)"), "case": ("（件）", " (cases)"), "day": ("（第几天）", " (day index)"),
-          "working day": ("（工作日）", " (working days)")}
+_UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "day": both("sim.units.day"),
+          "working day": both("sim.units.working_day")}
 
 
-def _fmt(value: float, unit: str) -> str:
+def _fmt(value: float, unit: str, lang: str = "zh") -> str:
     if pd.isna(value):
-        return "—"
+        return formats.MISSING
     if unit == "share":
-        return f"{value:.1%}"
-    return f"{value:,.0f}" if unit in ("case", "day") else f"{value:,.1f}"
+        return formats.share(value, lang)
+    return formats.count(value, lang) if unit in ("case", "day") else formats.number(value, lang, 1)
 
 
 def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
@@ -62,7 +63,7 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
     duties = {r.duty: (r.label_zh if zh else r.label_en) for r in scenario.table("duties.csv")}
     cov = summary[(summary["metric"] == "duty_coverage") & (summary["case_type"] != "all") & (summary["level"] != "all")]
     if not cov.empty:
-        lines.append("常态工作按期完成率（按层级和工作）" if zh else "Duties done by their due date (by level and duty)")
+        lines.append(tr("sim.duties_done_by_their_due", lang))
         for _, r in cov.iterrows():
             name = _LEVELS.get(r["level"], (r["level"], r["level"]))[0 if zh else 1]
             ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], 'share')} – {_fmt(r['ci_high'], 'share')})"
@@ -76,15 +77,13 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
         r = rows.iloc[0]
         label = c.label_zh if zh else c.label_en
         if pd.isna(r["mean"]):
-            camp.append(f"  {label}: " + ("期内未完成" if zh else "not finished in the window"))
+            camp.append(f"  {label}: " + (tr("sim.not_finished_in_the_window", lang)))
             continue
         day = (start + dt.timedelta(days=float(r["mean"]))).isoformat()
-        ci = "" if pd.isna(r["ci_low"]) else (f"（95% 区间第 {r['ci_low']:.0f}–{r['ci_high']:.0f} 天）" if zh
-                                              else f" (95% CI day {r['ci_low']:.0f}–{r['ci_high']:.0f})")
-        camp.append(f"  {label}: 完成于 {day}{ci}，期限 {c.deadline}" if zh
-                    else f"  {label}: finished on {day}{ci}, deadline {c.deadline}")
+        ci = "" if pd.isna(r["ci_low"]) else (tr("sim.95_ci_day", lang, ci_low=r["ci_low"], ci_high=r["ci_high"]))
+        camp.append(tr("sim.finished_on_deadline", lang, label=label, day=day, ci=ci, deadline=c.deadline))
     if camp:
-        lines += ["专项任务完成日期（各站点全部完成）" if zh else "Campaigns: day finished at every site", *camp]
+        lines += [tr("sim.campaigns_day_finished_at_every", lang), *camp]
     return "\n".join(lines)
 
 
@@ -104,21 +103,16 @@ def _run(args: argparse.Namespace) -> int:
         print(warned, file=sys.stderr)
     res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=True)
     m = res.meta
-    head = (f"情景：{m['scenario_name']['zh']}  重复 {m['replications']} 次  随机种子 {m['seed']}  "
-            f"情景指纹 {m['scenario_hash'][:12]}" if zh else
-            f"Scenario: {m['scenario_name']['en']}  replications {m['replications']}  seed {m['seed']}  "
-            f"hash {m['scenario_hash'][:12]}")
+    head = (tr("sim.scenario_replications_seed_hash", args.lang, zh=m["scenario_name"]["zh"], replications=m["replications"], seed=m["seed"], m_scenario_hash_12=m["scenario_hash"][:12], en=m["scenario_name"]["en"]))
     print(head)
     if m.get("calendar_estimated_years"):
         years = ", ".join(str(y) for y in m["calendar_estimated_years"])
-        print(f"注意：{years} 年的官方放假安排尚未收录，节假日按法定规则估算，未含调休上班日。" if zh else
-              f"Note: the official holiday schedule for {years} is not yet known; holidays are estimated "
-              "by rule, without make-up workdays.")
+        print(tr("sim.note_the_official_holiday_schedule", args.lang, years=years))
     print(format_kpis(res.summary, args.lang))
     print(format_work(res.summary, sc, args.lang))
     if args.out:
         out = res.to_parquet(Path(args.out), force=args.force)
-        print(f"结果已写入 {display_path(out)}" if zh else f"Results written to {display_path(out)}")
+        print(tr("sim.results_written_to", args.lang, display_path_out=display_path(out)))
     return 0
 
 
@@ -133,17 +127,16 @@ def yearbook_calibration(args: argparse.Namespace) -> int:
     sc = load_scenario(args.path)
     rows = sc.table("calibration.csv")
     if not rows:
-        print("该情景没有 calibration.csv（校准数据），无法校准。" if zh else
-              "The scenario has no calibration.csv (calibration figures).")
+        print(tr("sim.the_scenario_has_no_calibration", args.lang))
         return 2
     res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=True)
     table = calibration_table(res, rows)
-    print("校准：年鉴数字与仿真均值（95% 置信区间）" if zh else "Calibration: yearbook figures and simulated means (95% CI)")
+    print(tr("sim.calibration_yearbook_figures_and_simulated", args.lang))
     miss = 0
     for r in table.itertuples():
         share = r.figure < 1
-        f = (lambda v: "—" if pd.isna(v) else (f"{v:.1%}" if share else f"{v:,.1f}"))
-        mark = ("符合" if zh else "within") if r.within else ("超出" if zh else "outside")
+        f = (lambda v: formats.share(v, args.lang) if share else formats.number(v, args.lang, 1))
+        mark = (tr("sim.within", args.lang)) if r.within else (tr("sim.outside", args.lang))
         miss += not r.within
         print(f"  {r.label_zh if zh else r.label_en}: {f(r.figure)} | {f(r.simulated)} ({f(r.ci_low)} – {f(r.ci_high)}) "
               f"| {r.distance:+.1%} ({mark} ±{r.tolerance:.0%})")
@@ -152,19 +145,17 @@ def yearbook_calibration(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``simulate`` to the ``vetsim`` command line (``calibrate`` comes from ``vetsim.backtest.cli``)."""
-    p = subparsers.add_parser("simulate", help=bi("仿真业务流转（等待、办结、积案）", "simulate the caseload flow"),
-                              description=bi("按情景仿真各站点的业务流转，输出各层级关键指标的均值和 95% 置信区间。",
-                                             "Simulate the caseload flow of a scenario; prints the key indicators "
-                                             "per level with 95% confidence intervals."))
+    p = subparsers.add_parser("simulate", help=bi(*both("sim.simulate_the_caseload_flow")),
+                              description=bi(*both("sim.simulate_the_caseload_flow_of")))
     add_scenario_arg(p)
     p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi("重复模拟次数（默认取情景设置）", "number of replications (default: the scenario's)"))
+                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
     p.add_argument("--seed", type=cliargs.seed, default=None,
-                   help=bi("随机种子（默认取情景设置）", "random seed (default: the scenario's)"))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi("并行进程数（默认 1）", "worker processes (default 1)"))
+                   help=bi(*both("sim.random_seed_default_the_scenario")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.worker_processes_default_1")))
     p.add_argument("--out", default=None,
-                   help=bi("保存 Parquet 结果的文件夹", "folder for the Parquet results"))
+                   help=bi(*both("sim.folder_for_the_parquet_results")))
     p.add_argument("--force", action="store_true",
-                   help=bi("即使 --out 是非 vetsim 创建的非空文件夹也写入", "write into --out even if it is a non-empty folder vetsim did not create"))
+                   help=bi(*both("staffing.write_into_out_even_if")))
     add_common(p)
     p.set_defaults(handler=_run)

@@ -18,6 +18,7 @@ from ..work.network import Network, compile_network
 from .records import replication_frames, replication_metrics
 from .results import Results, summarise
 from .streams import draw_streams, vary_parameters
+from ..wording import both
 
 __all__ = ["simulate", "run_replication", "SimulationError"]
 
@@ -54,11 +55,11 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: i
 
 def _check(n: int | None, seed: int | None, workers: int) -> None:
     if n is not None and (not isinstance(n, (int, np.integer)) or n < 1):
-        raise SimulationError(f"重复次数应为正整数，实际为 {n!r}", f"replications must be a positive integer, got {n!r}")
+        raise SimulationError(*both("sim.replications_must_be_a_positive", n=n))
     if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise SimulationError(f"随机种子应为非负整数，实际为 {seed!r}", f"seed must be a non-negative integer, got {seed!r}")
+        raise SimulationError(*both("sim.seed_must_be_a_non", seed=seed))
     if not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise SimulationError(f"并行进程数应为正整数，实际为 {workers!r}", f"workers must be a positive integer, got {workers!r}")
+        raise SimulationError(*both("sim.workers_must_be_a_positive", workers=workers))
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,

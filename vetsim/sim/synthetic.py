@@ -15,6 +15,7 @@ from ..scenario import BacklogRow, CaseloadRow, Scenario, SiteRow
 from ..scenario.checks import cross_check
 from ..scenario.rows import MONTHS
 from ..scenario.spec import CaseType, Costs, Names, Partner, ScenarioSpec, Simulation, Targets
+from ..wording import both
 
 __all__ = ["synthetic_scenario", "star_network", "flat_seasonality"]
 
@@ -66,7 +67,7 @@ def synthetic_scenario(sites: list[dict[str, Any]], caseload: list[dict[str, Any
         costs=Costs.model_validate({"funded_post": lv, "parttime_post": lv, "site_overhead": lv}), fiscal=None)
     back = tuple(BacklogRow.model_validate({"source": "synthetic", **b}) for b in (backlog or []))
     problems = cross_check(spec, site_rows, load_rows, back,
-                           lambda table, i, col: (table, f"第{i + 1}行", f"row {i + 1}"))
+                           lambda table, i, col: (table, *both("scenario.row_n", n=i + 1)))
     if problems:
         raise ScenarioError(problems)
     return Scenario(spec, site_rows, load_rows, back)

@@ -7,10 +7,11 @@ import argparse
 import warnings
 from typing import Any, Callable
 
-from .. import cliargs
+from .. import cliargs, formats
 from ..errors import VetsimError
 
 from ..cli import add_scenario_arg, bi, parser_lang as _lang
+from ..wording import both, tr
 
 __all__ = ["register", "StaffArgumentError"]
 
@@ -20,14 +21,14 @@ class StaffArgumentError(VetsimError):
 
 
 _COLS = {
-    "site_id": ("站点", "site"), "level": ("层级", "level"),
-    "funded_before": ("在编(前)", "funded before"), "funded_after": ("在编(后)", "funded after"),
-    "parttime_before": ("兼职(前)", "part-time before"), "parttime_after": ("兼职(后)", "part-time after"),
-    "cost_after_yuan": ("年成本(后,元)", "cost after (yuan)"),
-    "service_level_after": ("目标内接待率(后)", "served in time (after)"),
-    "utilisation_after": ("利用率(后)", "utilisation (after)"),
-    "wisn_ratio_after": ("WISN比值(后)", "WISN ratio (after)"),
-    "binding": ("约束", "binding"),
+    "site_id": both("staffing.cols.site_id"), "level": both("staffing.cols.level"),
+    "funded_before": both("staffing.cols.funded_before"), "funded_after": both("staffing.cols.funded_after"),
+    "parttime_before": both("staffing.cols.parttime_before"), "parttime_after": both("staffing.cols.parttime_after"),
+    "cost_after_yuan": both("staffing.cols.cost_after_yuan"),
+    "service_level_after": both("staffing.cols.service_level_after"),
+    "utilisation_after": both("staffing.cols.utilisation_after"),
+    "wisn_ratio_after": both("staffing.cols.wisn_ratio_after"),
+    "binding": both("staffing.cols.binding"),
 }
 
 
@@ -42,7 +43,7 @@ def _handler(args: argparse.Namespace) -> int:
 
     lang = args.lang
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):
-        raise StaffArgumentError("预算和编制总数必须大于 0", "budget and headcount must be greater than 0")
+        raise StaffArgumentError(*both("staffing.budget_and_headcount_must_be"))
     if args.out:
         check_output_target(args.out, "folder", args.force)  # before the optimisation, not after
     sc = load_scenario(args.path)
@@ -59,66 +60,53 @@ def _handler(args: argparse.Namespace) -> int:
     print(plan.summary(lang))
     for line in plan.assumptions(lang):
         print(line)
-    print(("各层级站点的约束条件（决定所需人数的因素）：" if lang == "zh" else "What binds, sites per level:"))
+    print((tr("staffing.what_binds_sites_per_level", lang)))
     print(plan.binding_counts(lang).to_string())
     changed = plan.changed()
     if len(changed):
         view = changed[list(_COLS)].copy()
         view["level"] = view["level"].map(lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col])
         view["binding"] = view["binding"].map(lambda b: BINDING_TEXT.get(b, (b, b))[col])
-        view["cost_after_yuan"] = view["cost_after_yuan"].map(lambda x: f"{x:,.0f}")
+        view["cost_after_yuan"] = view["cost_after_yuan"].map(lambda x: formats.count(x, lang))
         for c in ("service_level_after", "utilisation_after"):
-            view[c] = view[c].map(lambda x: f"{x:.1%}")
+            view[c] = view[c].map(lambda x: formats.share(x, lang))
         view["wisn_ratio_after"] = view["wisn_ratio_after"].map(lambda x: "-" if x != x else f"{x:.2f}")
         print(view.rename(columns={k: v[col] for k, v in _COLS.items()}).to_string(index=False))
     if conf is not None:
         fails, unsure = conf.failing_sites(), conf.uncertain_sites()
         rounds = len(plan.meta.get("history", []))
-        if lang == "zh":
-            print(f"仿真确认（{conf.meta.get('replications')} 次重复，95% 置信）："
-                  + ("所有站点均达到目标" if not fails and not unsure else
-                     f"{len(fails)} 个站点未达标" + (f"：{', '.join(fails)}" if fails else ""))
-                  + (f"；{len(unsure)} 个站点来访太少，无法在 95% 置信下判定（可增加重复次数）" if unsure else "")
-                  + f"（共 {rounds} 轮）")
-        else:
-            print(f"Simulation check ({conf.meta.get('replications')} replications, 95% confidence): "
-                  + ("every site meets the targets" if not fails and not unsure else
-                     f"{len(fails)} sites fail" + (f": {', '.join(fails)}" if fails else ""))
-                  + (f"; {len(unsure)} sites have too few visits to tell at 95% (add replications)" if unsure else "")
-                  + f" ({rounds} round(s))")
+        verdict = tr("staffing.check_all_meet", lang) if not fails and not unsure else \
+            tr("staffing.check_sites_fail", lang, n=len(fails)) + \
+            (tr("punct.colon", lang) + ", ".join(fails) if fails else "")
+        print(tr("staffing.check_head", lang, replications=conf.meta.get("replications")) + verdict
+              + (tr("staffing.check_unsure", lang, n=len(unsure)) if unsure else "")
+              + tr("staffing.check_rounds", lang, rounds=rounds))
     if args.out:
         out = plan.save(args.out, force=args.force)
-        print(("方案已保存：" if lang == "zh" else "Plan saved: ") + display_path(out))
+        print((tr("staffing.plan_saved", lang)) + display_path(out))
     return 0 if conf is None or not conf.failing_sites() else 1
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = subparsers.add_parser("staff", help=bi("人员配置优化：达到服务目标的最低成本配置",
-                                               "cheapest staffing that meets the targets"),
-                              description=bi("求达到等待和办结目标的最低成本人员配置，并用仿真确认。"
-                                             "退出码 1 表示方案未通过仿真确认（有站点未达标）。",
-                                             "Find the cheapest staffing that meets the targets and confirm it by "
-                                             "simulation. Exit code 1: the plan failed the check (some sites "
-                                             "miss the targets)."))
+    p = subparsers.add_parser("staff", help=bi(*both("staffing.cheapest_staffing_that_meets_the")),
+                              description=bi(*both("staffing.find_the_cheapest_staffing_that")))
     add_scenario_arg(p)
     limit = p.add_mutually_exclusive_group()
-    limit.add_argument("--budget", type=cliargs.money, default=None, metavar=bi("元", "YUAN").pick(_lang(p)),
-                       help=bi("每年站点总成本上限（人员 + 运行经费，元）",
-                               "total yearly site cost (staff + overhead) to stay within"))
+    limit.add_argument("--budget", type=cliargs.money, default=None, metavar=bi(*both("staffing.yuan")).pick(_lang(p)),
+                       help=bi(*both("staffing.total_yearly_site_cost_staff")))
     limit.add_argument("--headcount", type=cliargs.headcount, default=None, metavar="N",
-                       help=bi("总编制（岗位数）上限", "total posts to stay within"))
+                       help=bi(*both("staffing.total_posts_to_stay_within")))
     p.add_argument("--out", default=None, metavar="DIR",
-                   help=bi("把方案保存为情景覆盖文件夹", "save the plan as a scenario overlay folder"))
+                   help=bi(*both("staffing.save_the_plan_as_a")))
     p.add_argument("--force", action="store_true",
-                   help=bi("即使 --out 是非 vetsim 创建的非空文件夹也写入", "write into --out even if it is a non-empty folder vetsim did not create"))
-    p.add_argument("--no-confirm", action="store_true", help=bi("不做仿真确认", "skip the confirmation by simulation"))
+                   help=bi(*both("staffing.write_into_out_even_if")))
+    p.add_argument("--no-confirm", action="store_true", help=bi(*both("staffing.skip_the_confirmation_by_simulation")))
     p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi("每轮确认的重复模拟次数", "replications per confirmation round"))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi("仿真并行进程数", "worker processes for the simulation"))
+                   help=bi(*both("staffing.replications_per_confirmation_round")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.worker_processes_for_the_simulation")))
     p.add_argument("--may-cut-funded", action="store_true",
-                   help=bi("允许核减在编岗位（编制）或以编外人员替代（默认：不允许）",
-                           "allow fewer funded (approved) posts than today, or part-time staff instead (default: never)"))
+                   help=bi(*both("staffing.allow_fewer_funded_approved_posts")))
     p.add_argument("--max-rounds", type=cliargs.rounds, default=4,
-                   help=bi("“仿真—加人”最多轮数", "simulate-and-tighten rounds at most"))
+                   help=bi(*both("staffing.simulate_and_tighten_rounds_at")))
     add_common(p)
     p.set_defaults(handler=_handler)

@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..work.demand import Demand
 from .erlang import erlang_a, erlang_c
+from ..wording import both, tr
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -35,15 +36,11 @@ PERIOD_MIN = 60.0  # the analytic periods are clock hours
 
 # reason code -> (zh, en); shown by the UI next to an estimate that should be checked by simulation
 FLAG_TEXT: dict[str, tuple[str, str]] = {
-    "near_capacity": ("接近满负荷（利用率接近 1），公式估计不可靠，请运行仿真",
-                      "close to capacity (utilisation near 1): estimate unreliable, run the simulation"),
-    "unsteady": ("时段内负荷变化快于排队达到稳态所需时间，估计不可靠，请运行仿真",
-                 "load changes faster than the queue settles within the hour: estimate unreliable, run the simulation"),
-    "long_visits": ("单次接待时长接近或超过 1 小时时段，估计不可靠，请运行仿真",
-                    "visits last about as long as the one-hour period: estimate unreliable, run the simulation"),
-    "multi_day_cases": ("后台案件持续多日，按滞后负荷近似，积压情况请以仿真为准",
-                        "casework lasts several days and is approximated by a lagged load: check backlog by simulation"),
-    "no_staff": ("有来访但无人员，无法接待", "visitors arrive but the site has no staff"),
+    "near_capacity": both("staffing.flag_text.near_capacity"),
+    "unsteady": both("staffing.flag_text.unsteady"),
+    "long_visits": both("staffing.flag_text.long_visits"),
+    "multi_day_cases": both("staffing.flag_text.multi_day_cases"),
+    "no_staff": both("staffing.flag_text.no_staff"),
 }
 
 
@@ -151,8 +148,7 @@ def evaluate(d: Demand, staff: ArrayLike, wait_minutes: float, lang: str = "zh",
     """
     k = evaluate_arrays(d, staff, wait_minutes, model)
     col = 0 if lang == "zh" else 1
-    reasons = ["；".join(FLAG_TEXT[f][col] for f in fl) if lang == "zh" else "; ".join(FLAG_TEXT[f][col] for f in fl)
-               for fl in k.flags]
+    reasons = [tr("punct.semicolon", lang).join(FLAG_TEXT[f][col] for f in fl) for fl in k.flags]
     return pd.DataFrame({
         "site_id": list(d.site_ids), "level": list(d.levels), "staff": k.staff, "visits": k.visits,
         "service_level": k.service_level, "mean_wait_min": k.mean_wait, "p_wait": k.p_wait,

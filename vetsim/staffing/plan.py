@@ -26,6 +26,8 @@ from ..work.demand import derive_demand
 from .kpis import evaluate_arrays
 from .solver import BINDING_TEXT, Allocation, StaffTargets, staff_targets
 from .wisn import wisn_estimate
+from .. import formats
+from ..wording import both, has, tr
 
 __all__ = ["Plan", "build_plan", "PlanSaveError", "plan_csv"]
 
@@ -72,14 +74,7 @@ class Plan:
 
     def assumptions(self, lang: str = "zh") -> list[str]:
         """What the plan assumed, in words: the policy on approved (funded) posts."""
-        if self.meta.get("may_cut_funded"):
-            zh = "假设：允许核减在编岗位或以兼职/编外人员替代（需有批准依据）。"
-            en = "Assumed: funded posts (编制) may be cut or replaced by part-time staff (needs an approval)."
-        else:
-            zh = "假设：在编岗位（编制）为既定政策，不低于现有人数，也不以兼职替代；如需核减请在 staffing.may_cut_funded_posts 中明确设置。"
-            en = ("Assumed: funded posts (编制) are policy: never below today's and never replaced by part-time staff; "
-                  "set staffing.may_cut_funded_posts to allow cuts.")
-        return [zh if lang == "zh" else en]
+        return [tr("staffing.assume_may_cut" if self.meta.get("may_cut_funded") else "staffing.assume_funded_policy", lang)]
 
     def binding_counts(self, lang: str = "zh") -> pd.DataFrame:
         """Sites per level and binding constraint (rows: level names in ``lang``; columns: constraint names)."""
@@ -97,15 +92,12 @@ class Plan:
         t = self.totals
         n_ok = int(self.table["meets_after"].sum())
         n = len(self.table)
-        if lang == "zh":
-            return (f"人员方案（{_MODE_ZH.get(self.meta.get('mode', ''), '')}）：在编 {t['funded_before']:.0f} → {t['funded_after']:.0f}，"
-                    f"兼职/编外 {t['parttime_before']:.0f} → {t['parttime_after']:.0f}；"
-                    f"站点年运行成本 {t['cost_before']:,.0f} → {t['cost_after']:,.0f} 元；"
-                    f"{n_ok}/{n} 个站点达到目标（公式估计）；{len(self.changed())} 个站点有调整。")
-        return (f"Staffing plan ({self.meta.get('mode', '')}): funded {t['funded_before']:.0f} -> {t['funded_after']:.0f}, "
-                f"part-time {t['parttime_before']:.0f} -> {t['parttime_after']:.0f}; "
-                f"yearly site cost {t['cost_before']:,.0f} -> {t['cost_after']:,.0f} yuan; "
-                f"{n_ok}/{n} sites meet the targets (analytic estimate); {len(self.changed())} sites change.")
+        mode = str(self.meta.get("mode", ""))
+        return tr("staffing.summary", lang, mode=tr(f"staffing.mode.{mode}", lang) if has(f"staffing.mode.{mode}") else mode,
+                  **{k: formats.number(t[k], lang, 0, group=False) for k in ("funded_before", "funded_after",
+                                                                              "parttime_before", "parttime_after")},
+                  cost_before=formats.count(t["cost_before"], lang), cost_after=formats.count(t["cost_after"], lang),
+                  n_ok=n_ok, n=n, changed=len(self.changed()))
 
     def save(self, folder: str | Path, lang: str = "zh", force: bool = False) -> Path:
         """Write the plan as an overlay folder (scenario.yaml + sites.csv patch + plan.csv) as a whole.
@@ -115,15 +107,15 @@ class Plan:
         """
         out = Path(folder)
         if self.base.path is None:
-            raise PlanSaveError("基础情景没有文件夹路径，无法保存叠加方案", "the base scenario has no folder, so no overlay can refer to it")
+            raise PlanSaveError(*both("staffing.the_base_scenario_has_no"))
         base_dir = Path(self.base.path).resolve()
         check_output_target(out, "folder", force)
         if out.resolve() == base_dir:
-            raise PlanSaveError("不能把方案保存到基础情景的文件夹中", "the plan cannot be saved into its base scenario's folder")
+            raise PlanSaveError(*both("staffing.the_plan_cannot_be_saved"))
         name = self.base.spec.name
         doc = {
             "base": os.path.relpath(base_dir, out.resolve()),  # the temp folder is a sibling: same relative path
-            "name": {"zh": f"{name.zh}（人员优化方案）", "en": f"{name.en} (staffing plan)"},
+            "name": {"zh": tr("staffing.plan_name", "zh", name=name.zh), "en": tr("staffing.plan_name", "en", name=name.en)},
             "description": {"zh": " ".join([self.summary("zh"), *self.assumptions("zh")]),
                             "en": " ".join([self.summary("en"), *self.assumptions("en")])},
         }
@@ -159,7 +151,6 @@ def _short(x: float) -> str:
     return "0" if text == "-0" else text
 
 
-_MODE_ZH = {"min_cost": "达标最低成本", "budget": "预算内最优", "headcount": "编制总数内最优"}
 
 
 def build_plan(base: Scenario, alloc: Allocation, meta: dict[str, Any] | None = None) -> Plan:

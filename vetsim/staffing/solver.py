@@ -27,6 +27,7 @@ from ..work.demand import Demand, derive_demand
 from ..scenario.staffing_spec import StaffingSettings
 from .kpis import evaluate_arrays
 from .wisn import posts_for_workload
+from ..wording import both
 
 __all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "StaffingInfeasible", "Allocation",
            "BINDING_TEXT"]
@@ -55,11 +56,11 @@ def _settings(scenario: Scenario) -> StaffingSettings:
 
 
 BINDING_TEXT: dict[str, tuple[str, str]] = {
-    "counter": ("窗口接待（按时接待率，Erlang）", "counter (share served in time, Erlang)"),
-    "workload": ("工作量（WISN，含利用率上限）", "workload (WISN, with the utilisation cap)"),
-    "floor": ("编制下限（在编岗位不减）", "funded-post floor (编制)"),
-    "ceiling": ("人数上限（目标无法满足）", "post ceiling (targets not met)"),
-    "none": ("无约束（无工作量）", "none (no work)"),
+    "counter": both("staffing.binding_text.counter"),
+    "workload": both("staffing.binding_text.workload"),
+    "floor": both("staffing.binding_text.floor"),
+    "ceiling": both("staffing.binding_text.ceiling"),
+    "none": both("staffing.binding_text.none"),
 }
 
 
@@ -115,9 +116,7 @@ def requirement(scenario: Scenario, demand: Demand | None = None, may_cut_funded
     bad = (counter < 0) | ~np.isfinite(work)
     if bad.any():
         names = [d.site_ids[i] for i in np.flatnonzero(bad)]
-        raise StaffingInfeasible(f"以下站点在任何人数下都达不到目标（可能全年不开放却有工作量）：{', '.join(names)}",
-                                 f"no staff count meets the targets at these sites (closed all year but with work?): "
-                                 f"{', '.join(names)}")
+        raise StaffingInfeasible(*both("staffing.no_staff_count_meets_the", join_names=', '.join(names)))
     # a covered village's first server is the visiting worker
     counter_own = np.maximum(counter - cov, 0)
     work_own = np.maximum(work.astype(np.int64) - cov, 0)
@@ -181,7 +180,7 @@ def optimal_staff(scenario: Scenario, budget_yuan: float | None = None, headcoun
     as :func:`vetsim.fiscal.site_costs` computes it.
     """
     if budget_yuan is not None and headcount is not None:
-        raise StaffingInfeasible("预算与编制总数只能指定一个", "give either a budget or a headcount, not both")
+        raise StaffingInfeasible(*both("staffing.give_either_a_budget_or"))
     d = demand or derive_demand(scenario)
     cut = _may_cut(scenario, may_cut_funded)
     req = requirement(scenario, d, cut)
@@ -233,10 +232,7 @@ def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | No
     spent = float((floors * (unit_f if budget is not None else 1.0)).sum() + ((staff - floors) * cheap).sum())
     if spent > limit + 1e-9:
         raise StaffingInfeasible(
-            f"预算/编制不足以满足各站最少在编人数并为每个有业务的站点配备至少 1 人"
-            f"（需要 {spent:,.0f}，可用 {limit:,.0f}）",
-            f"the budget/headcount cannot cover the minimum funded posts and one post at every site with work "
-            f"(needs {spent:,.0f}, has {limit:,.0f})")
+            *both("staffing.the_budget_headcount_cannot_cover", spent=spent, limit=limit))
     while True:
         nxt = np.minimum(staff + 1, k_max)
         gain = score[np.arange(n), nxt] - score[np.arange(n), staff]

@@ -1,4 +1,4 @@
-"""Workload-based staffing need per site in the manner of WHO WISN (2010; domain brief §6).
+"""Workload-based staffing need per site in the manner of WHO WISN (2010; docs/DOMAIN.md §4).
 
 Why beside Erlang: at most stations the counter queue is not what binds; staff time is. The WISN
 method sizes posts from the yearly workload instead of a queue at peak hours. Its steps, read off
@@ -34,6 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..i18n import LEVEL_LABELS
 from ..work.demand import Demand
+from ..wording import both
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -49,32 +50,32 @@ COMPONENTS = ("counter_h", "casework_h", "duty_h", "campaign_h", "cover_h")
 
 # column code -> (zh, en)
 WISN_COLUMNS: dict[str, tuple[str, str]] = {
-    "site_id": ("站点", "site"),
-    "level": ("层级", "level"),
-    "staff": ("在岗人数", "staff in post"),
-    "awt_h": ("每岗年可用工作时间(小时)", "available working time per post (h/year)"),
-    "counter_visits": ("窗口来访(人次/年)", "counter visits (per year)"),
-    "counter_min_per_visit": ("接待时间标准(分钟/人次)", "activity standard: minutes per visit"),
-    "visits_per_post": ("每岗年标准接待量(人次)", "standard workload: visits per post a year"),
-    "counter_h": ("窗口接待(小时/年)", "counter (h/year)"),
-    "casework_h": ("后台办件(小时/年)", "casework (h/year)"),
-    "duty_h": ("常规工作(小时/年)", "recurring duties (h/year)"),
-    "campaign_h": ("专项工作(小时/年)", "campaigns (h/year)"),
-    "cover_h": ("代管村站(小时/年)", "shared village cover (h/year)"),
-    "workload_h": ("工作量合计(小时/年)", "workload (h/year)"),
-    "category_allowance": ("类别宽放系数", "category allowance factor"),
-    "required_posts": ("需要人数(WISN)", "required posts (WISN)"),
-    "required_at_cap": ("需要人数(含利用率上限)", "required posts at the utilisation cap"),
-    "wisn_ratio": ("WISN比值(在岗/需要)", "WISN ratio (in post / required)"),
-    "pressure": ("工作量压力(需要/在岗)", "workload pressure (required / in post)"),
-    "status": ("状态", "status"),
+    "site_id": both("staffing.cols.site_id"),
+    "level": both("staffing.cols.level"),
+    "staff": both("staffing.wisn_columns.staff"),
+    "awt_h": both("staffing.wisn_columns.awt_h"),
+    "counter_visits": both("staffing.wisn_columns.counter_visits"),
+    "counter_min_per_visit": both("staffing.wisn_columns.counter_min_per_visit"),
+    "visits_per_post": both("staffing.wisn_columns.visits_per_post"),
+    "counter_h": both("staffing.wisn_columns.counter_h"),
+    "casework_h": both("staffing.wisn_columns.casework_h"),
+    "duty_h": both("staffing.wisn_columns.duty_h"),
+    "campaign_h": both("staffing.wisn_columns.campaign_h"),
+    "cover_h": both("staffing.wisn_columns.cover_h"),
+    "workload_h": both("staffing.wisn_columns.workload_h"),
+    "category_allowance": both("staffing.wisn_columns.category_allowance"),
+    "required_posts": both("staffing.wisn_columns.required_posts"),
+    "required_at_cap": both("staffing.wisn_columns.required_at_cap"),
+    "wisn_ratio": both("staffing.wisn_columns.wisn_ratio"),
+    "pressure": both("staffing.wisn_columns.pressure"),
+    "status": both("staffing.wisn_columns.status"),
 }
 
 STATUS_TEXT: dict[str, tuple[str, str]] = {
-    "shortage": ("人手不足（工作量超过可用时间）", "understaffed (workload above the time available)"),
-    "tight": ("偏紧（低于利用率上限所需人数）", "tight (fewer posts than the utilisation cap needs)"),
-    "adequate": ("充足", "adequate"),
-    "no_work": ("无工作量", "no workload"),
+    "shortage": both("staffing.status_text.shortage"),
+    "tight": both("staffing.status_text.tight"),
+    "adequate": both("staffing.status_text.adequate"),
+    "no_work": both("staffing.status_text.no_work"),
 }
 
 

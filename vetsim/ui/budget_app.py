@@ -9,7 +9,6 @@ in Chinese exactly as ``vetsim validate`` would.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,13 @@ import pandas as pd
 
 from ..files import atomic_write_bytes, check_output_target
 from ..fiscal import RANGE_DRAWS
+from ..fiscal.excel import budget_csv_bytes, budget_xlsx_bytes
 from ..scenario import Scenario, ScenarioSpec, validate_scenario
 from ..scenario.fiscal_spec import GOV_TIERS
 from .common import CSS, App, download_link, env_int, figure_png, frame_html
-from .fields import FieldSpec, build_widget, read_fields
+from .fields import FieldSpec, build_widget, read_fields, unit
 from .scenarios import ScenarioPicker, find_data_dir
+from ..wording import both, tr
 
 __all__ = ["BudgetExplorer", "BUDGET_FIELDS", "fiscal_variant", "ENV_DRAWS", "DEFAULT_DRAWS"]
 
@@ -30,19 +31,19 @@ ENV_DRAWS = "VETSIM_UI_DRAWS"  # e.g. 20 in tests
 DEFAULT_DRAWS = RANGE_DRAWS  # Monte Carlo draws the form starts with
 
 BUDGET_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("eligible_count", "float", "社保接续待核实人数", "SI continuation: people to verify", min=0, max=1e6,
-              unit_zh="人", unit_en="people", width="330px"),
-    FieldSpec("years_in_arrears", "float", "平均欠缴年限", "Years in arrears", min=0, max=45, step=0.5,
-              unit_zh="年", unit_en="years", width="330px"),
-    FieldSpec("base_share", "float", "缴费基数占社平工资比例", "Contribution base / average wage", min=0, max=3,
+    FieldSpec("eligible_count", "float", *both("ui.si_continuation_people_to_verify"), min=0, max=1e6,
+              **unit("unit.people"), width="330px"),
+    FieldSpec("years_in_arrears", "float", *both("ui.years_in_arrears"), min=0, max=45, step=0.5,
+              **unit("unit.years"), width="330px"),
+    FieldSpec("base_share", "float", *both("ui.contribution_base_average_wage"), min=0, max=3,
               step=0.05, width="330px"),
-    FieldSpec("central", "float", "中央分担比例", "Central share", min=0, max=1, step=0.05, width="200px"),
-    FieldSpec("province", "float", "省级分担比例", "Province share", min=0, max=1, step=0.05, width="200px"),
-    FieldSpec("city", "float", "市级分担比例", "City share", min=0, max=1, step=0.05, width="200px"),
-    FieldSpec("county", "float", "县级分担比例", "County share", min=0, max=1, step=0.05, width="200px"),
-    FieldSpec("yearly_rise", "float", "抚恤补助标准年增幅", "Yearly rise of pension standards", min=-0.5, max=1,
+    FieldSpec("central", "float", *both("ui.central_share"), min=0, max=1, step=0.05, width="200px"),
+    FieldSpec("province", "float", *both("ui.province_share"), min=0, max=1, step=0.05, width="200px"),
+    FieldSpec("city", "float", *both("ui.city_share"), min=0, max=1, step=0.05, width="200px"),
+    FieldSpec("county", "float", *both("ui.county_share"), min=0, max=1, step=0.05, width="200px"),
+    FieldSpec("yearly_rise", "float", *both("ui.yearly_rise_of_pension_standards"), min=-0.5, max=1,
               step=0.01, width="330px"),
-    FieldSpec("draws", "int", "蒙特卡洛抽样次数（0 = 精确值）", "Monte Carlo draws (0 = exact)", min=0, max=20000,
+    FieldSpec("draws", "int", *both("ui.monte_carlo_draws_0_exact"), min=0, max=20000,
               width="330px"),
 )
 
@@ -119,7 +120,7 @@ class BudgetExplorer(App):
         self._draws = draws
         self.inputs = {s.name: build_widget(s, lang) for s in BUDGET_FIELDS}
         self._fill_defaults()
-        self.button = widgets.Button(description="计算" if lang == "zh" else "Compute", button_style="primary",
+        self.button = widgets.Button(description=tr("ui.compute", lang), button_style="primary",
                                      icon="calculator")
         self.button.on_click(self.runner.wrap(lambda _b: self.compute()))
         self.picker.observe(self.runner.wrap(lambda _ch: self.choose(self.picker.path)))
@@ -127,7 +128,7 @@ class BudgetExplorer(App):
         self.table_html = widgets.HTML()
         self.links = widgets.HTML()
         i = self.inputs
-        tiers = self.t("各级财政分担比例（社保接续，合计须为 1）", "Tier shares (SI continuation, must sum to 1)")
+        tiers = tr("ui.tier_shares_si_continuation_must", self.lang)
         self.widget = widgets.VBox([
             widgets.HTML(CSS), self.picker.widget, self.runner.status,
             widgets.HBox([i["eligible_count"], i["years_in_arrears"]]),
@@ -178,14 +179,14 @@ class BudgetExplorer(App):
         self.image.layout.display = None
         wide = self.budget.wide(self.lang)
         self.table_html.value = frame_html(wide.reset_index(), {c: "{:,.0f}" for c in wide.columns})
-        self.csv_bytes = self.csv_table().to_csv(index=False).encode("utf-8-sig")
-        self.xlsx_bytes = self._excel_bytes()
+        self.csv_bytes = budget_csv_bytes(self.budget, self.lang)
+        self.xlsx_bytes = budget_xlsx_bytes(self.budget, self.lang)
         stem = f"budget_{Path(str(self.base.path or 'scenario')).name}"
         self.links.value = (download_link(self.xlsx_bytes, f"{stem}.xlsx",
                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                          self.t("下载 Excel", "Download Excel"))
+                                          tr("ui.download_excel", self.lang))
                             + download_link(self.csv_bytes, f"{stem}.csv", "text/csv",
-                                            self.t("下载 CSV", "Download CSV")))
+                                            tr("ui.download_csv", self.lang)))
         return self.budget
 
     def csv_table(self) -> pd.DataFrame:
@@ -193,12 +194,6 @@ class BudgetExplorer(App):
         from ..fiscal.excel import budget_csv_frame
 
         return budget_csv_frame(self.budget, self.lang)
-
-    def _excel_bytes(self) -> bytes:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "budget.xlsx"
-            self.budget.to_excel(path, lang=self.lang)
-            return path.read_bytes() if path.exists() else b""
 
     def save_downloads(self, folder: str | Path) -> dict[str, Path]:
         """Write the Excel and CSV files into ``folder`` atomically (for scripts; the app shows links)."""

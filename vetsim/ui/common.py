@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import os
 from typing import Any
 
@@ -13,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..errors import VetsimError
+from ..files import written_bytes
 from ..i18n import check_lang
 from .safe import SafeRunner
 
@@ -100,9 +100,7 @@ class App:
 
 def figure_png(fig: Figure, dpi: float = 96) -> bytes:
     """PNG bytes of a matplotlib ``Figure`` (no pyplot state involved)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return written_bytes(lambda fh: fig.savefig(fh, format="png", dpi=dpi))
 
 
 def frame_html(df: pd.DataFrame, formats: dict[str, str] | None = None, index: bool = False) -> str:

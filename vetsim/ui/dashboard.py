@@ -9,7 +9,6 @@ them out and never recomputes the model.
 from __future__ import annotations
 
 import html
-import tempfile
 import os
 import threading
 from pathlib import Path
@@ -21,18 +20,19 @@ import pandas as pd
 from ..files import atomic_write_bytes, check_output_target
 from ..scenario import Scenario
 from .common import CSS, App, download_link, env_int, figure_png, kpi_card, strict_mode
-from .fields import FieldSpec, build_widget, read_field
+from .fields import FieldSpec, build_widget, read_field, unit
 from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
 from .sensitivity_view import SensitivityPanel
 from .simview import SimRunner
 from .staff import StaffEditor
 from .budget_app import DEFAULT_DRAWS, ENV_DRAWS
 from .staffing_app import ENV_REPLICATIONS
+from ..wording import both, tr
 
 __all__ = ["MeetingDashboard", "DASHBOARD_FIELDS", "CARD_KEYS"]
 
 DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("replications", "int", "重复模拟次数", "Replications", min=1, max=1000, unit_zh="次", unit_en="runs",
+    FieldSpec("replications", "int", *both("ui.replications"), min=1, max=1000, **unit("unit.runs"),
               width="270px"),
 )
 # drawn with the live dashboard: the static preview of its cards (see MeetingDashboard.preview) goes away
@@ -41,7 +41,7 @@ HIDE_PREVIEW = "<style>.vetsim-static{display:none}</style>"
 # KPI cards shown large (keys of vetsim.brief's KPI table), in this order
 CARD_KEYS: tuple[str, ...] = ("wait_township", "wasted_trip", "one_trip", "on_time", "duty_township",
                               "pressure_township", "petition_chance", "site_cost")
-EXPORT_FIELD = FieldSpec("format", "choice", "导出格式", "Export format",
+EXPORT_FIELD = FieldSpec("format", "choice", *both("ui.export_format"),
                          options=(("png", "PNG", "PNG"), ("pdf", "PDF", "PDF")))
 _MIME = {"png": "image/png", "pdf": "application/pdf"}
 
@@ -75,10 +75,10 @@ class MeetingDashboard(App):
         self.data_dir = Path(data_dir) if data_dir is not None else find_data_dir()
         listed = [p for _n, p in list_scenarios(self.data_dir, lang)]
         self.base_picker = ScenarioPicker(self.data_dir, lang, value=baseline or (listed[0] if listed else None),
-                                          description=self.t("基线", "Baseline"))
+                                          description=tr("charts.t.baseline", self.lang))
         default_prop = proposal or (listed[1] if len(listed) > 1 else listed[0] if listed else None)
         self.prop_picker = ScenarioPicker(self.data_dir, lang, value=default_prop,
-                                          description=self.t("方案", "Proposal"))
+                                          description=tr("brief.proposal", self.lang))
         self.baseline: Scenario = self.base_picker.load()
         self.proposal_base: Scenario = self.prop_picker.load()
         self.budget_draws = budget_draws if budget_draws is not None else env_int(ENV_DRAWS, DEFAULT_DRAWS)
@@ -94,7 +94,7 @@ class MeetingDashboard(App):
         self.editor = StaffEditor(self.proposal_base, lang, wrap=self.runner.wrap, on_change=self._staff_changed)
         self.inputs = {s.name: build_widget(s, lang, self._default_reps()) for s in DASHBOARD_FIELDS}
         self.sim = SimRunner(lang, workers)
-        self.run_button = widgets.Button(description=self.t("运行模拟", "Run simulation"), button_style="primary",
+        self.run_button = widgets.Button(description=tr("ui.run_simulation", self.lang), button_style="primary",
                                          icon="play", layout=widgets.Layout(width="160px"))
         self.run_button.add_class("vetsim-run")
         self.run_button.on_click(self.runner.wrap(lambda _b: self.run()))
@@ -102,7 +102,7 @@ class MeetingDashboard(App):
         self.headline_html = widgets.HTML()
         self.images = {name: widgets.Image(format="png", layout=widgets.Layout(width="49%", display="none"))
                        for name in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget")}
-        self.export_buttons = {fmt: widgets.Button(description=self.t(f"导出 {fmt.upper()}", f"Export {fmt.upper()}"),
+        self.export_buttons = {fmt: widgets.Button(description=tr("ui.export", self.lang, fmt_upper=fmt.upper()),
                                                    icon="download") for fmt in ("png", "pdf")}
         for fmt, b in self.export_buttons.items():
             b.on_click(self.runner.wrap(lambda _b, fmt=fmt: self.export(fmt)))
@@ -110,7 +110,7 @@ class MeetingDashboard(App):
         self.base_picker.observe(self.runner.wrap(lambda _ch: self._choose_baseline()))
         self.prop_picker.observe(self.runner.wrap(lambda _ch: self._choose_proposal()))
         staff_acc = widgets.Accordion(children=[widgets.VBox([self.editor.level_form, self.editor.site_table])])
-        staff_acc.set_title(0, self.t("方案人员配置（每站人数）", "Proposal staffing (people per site)"))
+        staff_acc.set_title(0, tr("ui.proposal_staffing_people_per_site", self.lang))
         staff_acc.selected_index = 0
         self.title = widgets.HTML()
         # optional: which assumption matters most for the scenario being decided (run on request)
@@ -128,7 +128,7 @@ class MeetingDashboard(App):
         if auto_run:
             self._auto_run()
         else:
-            self.cards.value = f"<p>{self.t('点击“运行模拟”查看结果。', 'Click “Run simulation” to see results.')}</p>"
+            self.cards.value = f"<p>{tr('ui.click_run_simulation_to_see', self.lang)}</p>"
 
     def _auto_run(self) -> None:
         """Fill the dashboard when it opens. In a kernel (Voilà, Jupyter) this runs in a thread, so the
@@ -139,7 +139,7 @@ class MeetingDashboard(App):
             # for a run another page is simulating, so the next page is served with its cards
             self.runner.run(self.run)
             return
-        self.cards.value = f"<p class='vetsim-loading'>{html.escape(self.t('正在计算指标，请稍候…', 'Computing…'))}</p>"
+        self.cards.value = f"<p class='vetsim-loading'>{html.escape(tr('ui.computing', self.lang))}</p>"
         self._loader = threading.Thread(target=self.runner.run, args=(self.run,), name="vetsim-dashboard", daemon=True)
         self._loader.start()
 
@@ -179,9 +179,10 @@ class MeetingDashboard(App):
         return self._replications or env_int(ENV_REPLICATIONS, self.baseline.spec.simulation.replications)
 
     def _show_title(self) -> None:
-        self.title.value = (f"<h3 style='margin:4px 0'>{html.escape(self.t('基线', 'Baseline'))}："
-                            f"{html.escape(self.baseline.name(self.lang))} ⇄ {html.escape(self.t('方案', 'Proposal'))}："
-                            f"{html.escape(self.proposal_base.name(self.lang))}</h3>")
+        colon = tr("punct.colon", self.lang)
+        self.title.value = (f"<h3 style='margin:4px 0'>{html.escape(tr('charts.t.baseline', self.lang))}{colon}"
+                            f"{html.escape(self.baseline.name(self.lang))} ⇄ {html.escape(tr('brief.proposal', self.lang))}"
+                            f"{colon}{html.escape(self.proposal_base.name(self.lang))}</h3>")
 
     def _choose_baseline(self) -> None:
         self.baseline = self.base_picker.load()
@@ -211,8 +212,7 @@ class MeetingDashboard(App):
         loader = getattr(self, "_loader", None)
         if loader is not None and loader is not threading.current_thread() and loader.is_alive():
             loader.join()  # the opening run first: one run at a time, its results never overwrite a newer one
-        from ..fiscal import budget, site_costs
-        from ..brief import BriefInputs, make_brief
+        from ..brief import build_brief
         from ..brief.page import chart_figures
 
         reps = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value)
@@ -220,14 +220,15 @@ class MeetingDashboard(App):
         seed = self.baseline.spec.seed
         self.run_button.disabled = True
         try:
-            self.baseline_results = self.sim.run(self.baseline, reps, seed, self.t("基线", "Baseline"))
-            self.results = self.sim.run(proposal, reps, seed, self.t("方案", "Proposal"))
+            self.baseline_results = self.sim.run(self.baseline, reps, seed, tr("charts.t.baseline", self.lang))
+            self.results = self.sim.run(proposal, reps, seed, tr("brief.proposal", self.lang))
         finally:
             self.run_button.disabled = False
-        self.budget = budget(proposal, draws=self.budget_draws, seed=proposal.spec.seed)
-        self.brief_inputs = BriefInputs(self.baseline, self.baseline_results, site_costs(self.baseline), self.budget,
-                                   proposal, self.results, site_costs(proposal))
-        self.brief = make_brief(self.brief_inputs, self.lang)
+        # the one brief builder of `vetsim report`: same costs, same budget (with the simulated caseload)
+        self.brief = build_brief(self.baseline, self.baseline_results, proposal, self.results, lang=self.lang,
+                                 seed=seed, draws=self.budget_draws)
+        self.brief_inputs = self.brief.inputs
+        self.budget = self.brief_inputs.budget
         self.kpis = self.brief.kpis
         self.cards.value = self._cards_html(self.kpis)
         self.headline_html.value = "<ul style='font-size:16px;margin:4px 0'>" + "".join(
@@ -248,8 +249,7 @@ class MeetingDashboard(App):
             r = rows.get(key)
             if r is None:
                 continue
-            base = self.t(f"基线 {r['baseline_text']} · 目标 {r['target_text']}",
-                          f"baseline {r['baseline_text']} · target {r['target_text']}")
+            base = tr("ui.baseline_target", self.lang, baseline_text=r['baseline_text'], target_text=r['target_text'])
             ok = r["proposal_ok"] if r["proposal_ok"] is not None else None
             cards.append(kpi_card(r["label"], r["proposal_text"], base, ok, cls=f"kpi-{key}"))
         return f'<div class="vetsim-cards">{"".join(cards)}</div>'
@@ -261,12 +261,11 @@ class MeetingDashboard(App):
         target = check_output_target(path, "file") if path is not None else None  # before the work
         if self.brief is None:
             self.run()
-        with tempfile.TemporaryDirectory() as tmp:
-            data = self.brief.save(Path(tmp) / f"brief.{fmt}").read_bytes()
+        data = self.brief.to_bytes(fmt)
         if target is not None:
             atomic_write_bytes(target, data)
         self.exports[fmt] = data
         self.export_links.value = "".join(
-            download_link(d, f"brief.{f}", _MIME[f], self.t(f"下载简报 {f.upper()}", f"Download brief {f.upper()}"))
+            download_link(d, f"brief.{f}", _MIME[f], tr("ui.download_brief", self.lang, f_upper=f.upper()))
             for f, d in self.exports.items())
         return data

@@ -12,9 +12,11 @@ import html
 import numpy as np
 import pandas as pd
 
+from .. import formats
 from ..i18n import LEVEL_LABELS
 from ..scenario import SITE_LEVELS, Scenario
 from .common import frame_html
+from ..wording import both, tr
 
 __all__ = ["InstantEstimate", "level_summary", "summary_html", "wisn_html"]
 
@@ -66,11 +68,11 @@ def level_summary(est: pd.DataFrame, max_util: float, lang: str = "zh") -> pd.Da
 
 
 _COLS = {
-    "level": ("层级", "Level"), "sites": ("站点数", "Sites"), "staff": ("人员", "Staff"),
-    "visits": ("年来访（人次）", "Visits/year"), "wait": ("平均等待（分钟）", "Mean wait (min)"),
-    "service_level": ("目标时间内接待", "Served within target"), "util_mean": ("平均利用率", "Mean utilisation"),
-    "util_max": ("最高利用率", "Max utilisation"), "overloaded": ("超负荷站点", "Overloaded sites"),
-    "unreliable": ("估计不可靠站点", "Sites: estimate unreliable"),
+    "level": both("level"), "sites": both("sites"), "staff": both("ui.cols.staff"),
+    "visits": both("ui.cols.visits"), "wait": both("ui.cols.wait"),
+    "service_level": both("ui.cols.service_level"), "util_mean": both("ui.cols.util_mean"),
+    "util_max": both("ui.cols.util_max"), "overloaded": both("ui.cols.overloaded"),
+    "unreliable": both("ui.cols.unreliable"),
 }
 
 
@@ -83,14 +85,13 @@ def wisn_html(wisn: pd.DataFrame, lang: str = "zh") -> str:
         if part.empty:
             continue
         short = part[part["wisn_ratio"] < 1.0].sort_values("wisn_ratio")
-        rows.append({("层级", "Level")[lv]: LEVEL_LABELS[level][lv],
-                     ("在岗人数", "Posts")[lv]: f"{part['staff'].sum():,.0f}",
-                     ("工作量所需人数（WISN）", "Posts the workload needs (WISN)")[lv]: f"{part['required_posts'].sum():,.1f}",
-                     ("人手不足站点（WISN 比值 < 1）", "Sites short of staff (WISN ratio < 1)")[lv]:
-                         f"{len(short)}" + (f"（{'、'.join(short['site_id'].astype(str).head(5))}…）" if len(short) > 5 else
-                                            (f"（{'、'.join(short['site_id'].astype(str))}）" if len(short) else ""))})
-    head = ("<b>工作量测算（WISN：在岗人数 ÷ 工作量所需人数）</b>",
-            "<b>Workload need (WISN: staff in post ÷ staff the workload needs)</b>")[lv]
+        rows.append({both("level")[lv]: LEVEL_LABELS[level][lv],
+                     both("ui.posts")[lv]: formats.count(part['staff'].sum(), lang),
+                     both("ui.posts_the_workload_needs_wisn")[lv]: formats.number(part['required_posts'].sum(), lang, 1),
+                     both("ui.sites_short_of_staff_wisn")[lv]:
+                         str(len(short)) + (tr("ui.in_brackets", lang, text=tr("list.sep", lang).join(
+                             short["site_id"].astype(str).head(5)) + ("…" if len(short) > 5 else "")) if len(short) else "")})
+    head = both("ui.b_workload_need_wisn_staff")[lv]
     return head + frame_html(pd.DataFrame(rows))
 
 
@@ -103,16 +104,17 @@ def summary_html(est: pd.DataFrame, max_util: float, lang: str = "zh", worst: in
     shown = summ.copy()
     for col in ("wait",):
         shown[col] = [v if np.isfinite(v) else np.nan for v in shown[col]]
-    head = "<b>即时估算（排队公式）</b>" if lang == "zh" else "<b>Instant estimate (queueing formulas)</b>"
+    head = tr("ui.b_instant_estimate_queueing_formulas", lang)
     out = [head, frame_html(shown.rename(columns={k: v[lv] for k, v in _COLS.items()}),
                             {_COLS[k][lv]: f for k, f in fmts.items()})]
     top = est.sort_values("utilisation", ascending=False).head(worst)
     items = []
     for r in top.itertuples():
-        util = "∞" if not np.isfinite(r.utilisation) else f"{r.utilisation:.0%}"
+        util = "∞" if not np.isfinite(r.utilisation) else formats.share(r.utilisation, lang, 0)
         flag = f' <span class="vetsim-flag">⚠ {html.escape(r.reason)}</span>' if r.reason else ""
-        items.append(f"<li>{html.escape(str(r.site_id))}：{'利用率' if lv == 0 else 'utilisation'} {util}，"
-                     f"{'等待' if lv == 0 else 'wait'} {r.mean_wait_min:.1f} {'分钟' if lv == 0 else 'min'}{flag}</li>")
-    title = "利用率最高的站点" if lang == "zh" else "Busiest sites"
-    out.append(f"<div>{title}：<ul style='margin:2px 0'>{''.join(items)}</ul></div>")
+        line = tr("ui.busy_site", lang, site=html.escape(str(r.site_id)), util=util,
+                  wait=formats.number(r.mean_wait_min, lang, 1, group=False))
+        items.append(f"<li>{line}{flag}</li>")
+    title = tr("ui.busiest_sites", lang)
+    out.append(f"<div>{title}{tr('punct.colon', lang)}<ul style='margin:2px 0'>{''.join(items)}</ul></div>")
     return "".join(out)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import ipywidgets as widgets
 
 from ..errors import Problem, VetsimError
+from ..wording import both, tr
 
 __all__ = ["FieldSpec", "InputError", "build_widget", "read_field", "read_fields", "field_label"]
 
@@ -31,8 +32,8 @@ class InputError(VetsimError, ValueError):
         super().__init__(self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        head = "输入有误，请修改：" if lang == "zh" else "Please correct the input:"
-        sep = "：" if lang == "zh" else ": "
+        head = tr("ui.please_correct_the_input", lang)
+        sep = tr("punct.colon", lang)
         lines = [(p.where_zh if lang == "zh" else p.where_en) + sep + (p.message_zh if lang == "zh" else p.message_en)
                  for p in self.problems]
         return "\n".join([head, *("  - " + line for line in lines)])
@@ -67,12 +68,24 @@ class FieldSpec:
         return self.label_zh if lang == "zh" else self.label_en
 
 
+def unit(key: str) -> dict[str, str]:
+    """``unit_zh``/``unit_en`` of a :class:`FieldSpec` from the wording catalogue entry ``key``."""
+    zh, en = both(key)
+    return {"unit_zh": zh, "unit_en": en}
+
+
+def hint(key: str) -> dict[str, str]:
+    """``hint_zh``/``hint_en`` of a :class:`FieldSpec` from the wording catalogue entry ``key``."""
+    zh, en = both(key)
+    return {"hint_zh": zh, "hint_en": en}
+
+
 def field_label(spec: FieldSpec, lang: str = "zh") -> str:
     """Label with its unit, e.g. '缴费基数比例（比例）'."""
     unit = spec.unit_zh if lang == "zh" else spec.unit_en
     if not unit:
         return spec.label(lang)
-    return f"{spec.label(lang)}（{unit}）" if lang == "zh" else f"{spec.label(lang)} ({unit})"
+    return tr("ui.label_with_unit", lang, label=spec.label(lang), unit=unit)
 
 
 def build_widget(spec: FieldSpec, lang: str = "zh", value: Any = None) -> widgets.ValueWidget:
@@ -105,16 +118,16 @@ def _range_text(spec: FieldSpec, lang: str) -> tuple[str, str]:
     lo, hi = spec.min, spec.max
     fmt = (lambda x: str(int(x))) if spec.kind in ("int", "int_slider") else (lambda x: f"{x:g}")
     if lo is not None and hi is not None:
-        return f" {fmt(lo)} 到 {fmt(hi)} 之间", f"between {fmt(lo)} and {fmt(hi)}"
+        return both("ui.between_and", fmt_lo=fmt(lo), fmt_hi=fmt(hi))
     if lo is not None:
-        return f"不小于 {fmt(lo)} ", f"at least {fmt(lo)}"
+        return both("ui.at_least", fmt_lo=fmt(lo))
     if hi is not None:
-        return f"不大于 {fmt(hi)} ", f"at most {fmt(hi)}"
+        return both("ui.at_most", fmt_hi=fmt(hi))
     return "", ""
 
 
 def _problem(spec: FieldSpec, zh: str, en: str) -> Problem:
-    return Problem("", f"「{spec.label_zh}」", f"'{spec.label_en}'", zh, en)
+    return Problem("", *both("ui.quoted_label", label_zh=spec.label_zh, label_en=spec.label_en), zh, en)
 
 
 def read_field(spec: FieldSpec, raw: Any) -> Any:
@@ -123,29 +136,29 @@ def read_field(spec: FieldSpec, raw: Any) -> Any:
     if spec.kind in ("int", "int_slider", "float", "float_slider"):
         is_int = spec.kind in ("int", "int_slider")
         rzh, ren = _range_text(spec, "zh")
-        want_zh = f"应为{rzh}的{'整数' if is_int else '数字'}"
-        want_en = f"must be a {'whole number' if is_int else 'number'} {ren}".rstrip()
+        want_zh, want_en = both("ui.want_whole_number" if is_int else "ui.want_number", range_zh=rzh, range_en=ren)
+        bad = _problem(spec, *both("cli.got", what_zh=want_zh, what_en=want_en.rstrip(), shown=shown))
         try:
             num = float(raw)
         except (TypeError, ValueError):
-            raise InputError([_problem(spec, f"{want_zh}，实际为 {shown}", f"{want_en}, got {shown}")]) from None
+            raise InputError([bad]) from None
         if isinstance(raw, bool) or not math.isfinite(num) or (is_int and num != int(num)):
-            raise InputError([_problem(spec, f"{want_zh}，实际为 {shown}", f"{want_en}, got {shown}")])
+            raise InputError([bad])
         if (spec.min is not None and num < spec.min) or (spec.max is not None and num > spec.max):
-            raise InputError([_problem(spec, f"{want_zh}，实际为 {shown}", f"{want_en}, got {shown}")])
+            raise InputError([bad])
         return int(num) if is_int else num
     if spec.kind == "choice":
         allowed = [v for v, _zh, _en in spec.options]
         if raw not in allowed:
-            zh = "、".join(z for _v, z, _e in spec.options)
-            en = ", ".join(e for _v, _z, e in spec.options)
-            raise InputError([_problem(spec, f"只能选择：{zh}；实际为 {shown}", f"choose one of: {en}; got {shown}")])
+            zh = tr("list.sep", "zh").join(z for _v, z, _e in spec.options)
+            en = tr("list.sep", "en").join(e for _v, _z, e in spec.options)
+            raise InputError([_problem(spec, *both("ui.choose_one_of_got", zh=zh, shown=shown, en=en))])
         return raw
     if spec.kind == "text":
         text = str(raw if raw is not None else "").strip()
         if spec.pattern and not re.fullmatch(spec.pattern, text):
-            raise InputError([_problem(spec, f"{spec.hint_zh or '格式不正确'}；实际为 {shown}",
-                                       f"{spec.hint_en or 'invalid format'}; got {shown}")])
+            raise InputError([_problem(spec, *both("ui.got_2", hint_zh=spec.hint_zh or tr("ui.invalid_format", "zh"), shown=shown,
+                                                       hint_en=spec.hint_en or tr("ui.invalid_format", "en")))])
         return text
     raise ValueError(f"unknown field kind {spec.kind!r}")
 

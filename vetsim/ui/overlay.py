@@ -19,6 +19,7 @@ import yaml
 from ..errors import VetsimError
 from ..files import atomic_folder, check_output_target
 from ..scenario import Scenario, load_scenario
+from ..wording import both, tr
 
 __all__ = ["save_overlay", "overlay_updates", "OverlayError", "FOLDER_PATTERN"]
 
@@ -63,22 +64,20 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     """
     folder = Path(folder)
     if not re.fullmatch(FOLDER_PATTERN, folder.name):
-        raise OverlayError(f"方案文件夹名“{folder.name}”无效：只能使用中文、字母、数字、下划线和连字符（最多 64 个字符）",
-                           f"invalid folder name {folder.name!r}: use letters, digits, Chinese, '_' or '-' (max 64)")
+        raise OverlayError(*both("ui.invalid_folder_name_use_letters", name=folder.name))
     if base.path is None:
-        raise OverlayError("基础情景没有对应的文件夹，无法保存为叠加方案",
-                           "the base scenario has no folder, so no overlay can refer to it")
+        raise OverlayError(*both("ui.the_base_scenario_has_no"))
     if not changes:
-        raise OverlayError("人员配置与基础情景相同，没有需要保存的修改", "staffing equals the base; nothing to save")
+        raise OverlayError(*both("ui.staffing_equals_the_base_nothing"))
     if folder.exists() and not overwrite:
-        raise OverlayError(f"文件夹 {folder.name} 已存在；请换一个名称", f"folder {folder.name} exists; choose another name")
+        raise OverlayError(*both("ui.folder_exists_choose_another_name", name=folder.name))
     folder.parent.mkdir(parents=True, exist_ok=True)  # the app's own proposals folder
     check_output_target(folder, "folder")
     edited = base.with_site_changes(changes)
     doc = {
         "base": os.path.relpath(base.path, folder.resolve()),  # resolved from the overlay folder (a sibling of the temp one)
-        "name": {"zh": name_zh or f"{base.name('zh')}（方案：{folder.name}）",
-                 "en": name_en or f"{base.name('en')} (proposal: {folder.name})"},
+        "name": {"zh": name_zh or tr("ui.overlay_name", "zh", base=base.name("zh"), folder=folder.name),
+                 "en": name_en or tr("ui.overlay_name", "en", base=base.name("en"), folder=folder.name)},
         "site_updates": overlay_updates(base, changes),
     }
     text = ("# Staffing proposal saved from the vetsim staffing explorer (人员配置方案，由工作台保存).\n"
@@ -88,5 +87,5 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
         (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
         check = load_scenario(tmp)
         if check.sites != edited.sites:
-            raise OverlayError("保存的方案与编辑结果不一致，未保存", "the saved overlay differs from the edit; not saved")
+            raise OverlayError(*both("ui.the_saved_overlay_differs_from"))
     return folder

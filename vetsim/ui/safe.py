@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, VetsimError
 from ..i18n import label
+from ..wording import tr
 
 __all__ = ["SafeRunner", "message_for", "LOG", "log_path"]
 
@@ -65,10 +66,9 @@ def message_for(exc: BaseException, lang: str = "zh") -> str:
 
         problems: list[Problem] = from_validation_error(
             exc, BaseModel, lambda loc: ("", ".".join(map(str, loc)), ".".join(map(str, loc))))
-        head = "输入有误，请修改：" if lang == "zh" else "Please correct the input:"
+        head = tr("ui.please_correct_the_input", lang)
         return "\n".join([head, *("  - " + p.text(lang) for p in problems)])
-    return f"{label('error.internal', lang)}（{type(exc).__name__}）" if lang == "zh" else \
-        f"{label('error.internal', lang)} ({type(exc).__name__})"
+    return tr("ui.error_with_name", lang, error=label('error.internal', lang), name=type(exc).__name__)
 
 
 class SafeRunner:

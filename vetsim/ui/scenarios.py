@@ -11,6 +11,7 @@ import yaml
 
 from ..errors import VetsimError
 from ..scenario import Scenario, load_scenario
+from ..wording import tr
 
 __all__ = ["find_data_dir", "list_scenarios", "ScenarioPicker", "DataDirError"]
 
@@ -25,11 +26,7 @@ class DataDirError(VetsimError):
         super().__init__(self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        if lang == "zh":
-            return (f"在 {self.where} 及其上级目录中找不到情景数据文件夹 data/；"
-                    f"请在仓库目录中打开笔记本，或设置环境变量 {ENV_DATA_DIR}。")
-        return (f"no scenario folder data/ found in {self.where} or its parents; open the notebook inside "
-                f"the repository or set {ENV_DATA_DIR}.")
+        return tr("ui.no_data_folder", lang, where=self.where, env=ENV_DATA_DIR)
 
 
 def find_data_dir(start: str | Path | None = None) -> Path:
@@ -90,7 +87,7 @@ class ScenarioPicker:
         initial = str(self.resolve(value)) if value is not None else (opts[0][1] if opts else None)
         if initial is not None and initial not in [v for _n, v in opts]:
             opts.append((Path(initial).name, initial))
-        desc = description or ("情景" if lang == "zh" else "Scenario")
+        desc = description or (tr("scenario", lang))
         self.widget = widgets.Dropdown(options=opts, value=initial, description=desc,
                                        style={"description_width": "initial"}, layout=widgets.Layout(width="480px"))
 

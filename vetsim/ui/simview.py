@@ -18,7 +18,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from .. import formats
 from ..i18n import LEVEL_LABELS
+from ..wording import both, tr
 from ..kpis import KPIS
 from ..scenario import Scenario
 from .common import frame_html
@@ -94,11 +96,9 @@ class SimRunner:
         self.progress.max = max(int(total), 1)
         self.progress.value = min(int(done), self.progress.max)
         if done >= total:
-            text = f"{label}模拟完成（{total} 次）" if self.lang == "zh" else f"{label} simulated ({total} runs)"
-        elif self.lang == "zh":
-            text = f"正在模拟{label}：第 {done + 1}/{total} 次（首次运行较慢，结果会缓存，下次直接读取）"
+            text = tr("ui.simulated_runs", self.lang, label=label, total=total)
         else:
-            text = f"Simulating {label}: run {done + 1} of {total} (first run is slow; results are cached)"
+            text = tr("ui.simulating_run", self.lang, label=label, run=done + 1, total=total)
         self.progress_text.value = f"<span class='vetsim-progress'>{html.escape(text)}</span>"
 
     def run(self, scenario: Scenario, replications: int, seed: int, label: str = "") -> Any:
@@ -111,8 +111,7 @@ class SimRunner:
         hit = cached_results(scenario, int(replications), int(seed))
         if hit is not None:
             self._remember(key, hit)
-            self.progress_text.value = html.escape(f"{label}：已读取缓存结果" if self.lang == "zh"
-                                                   else f"{label}: cached results")
+            self.progress_text.value = html.escape(tr("ui.cached_results", self.lang, label=label))
             return hit
         self.progress.layout.visibility = "visible"
         self.progress.bar_style = "info"
@@ -158,7 +157,7 @@ def compare_table(baseline: Any, proposal: Any, lang: str = "zh",
     rows = []
     for r in merged.sort_values(["order", "level"]).to_dict("records"):
         level = r["level"]
-        lvl = "全县" if lv == 0 else "County-wide"
+        lvl = tr("charts.level_short.all", lang)
         if isinstance(level, str) and level in LEVEL_LABELS:
             lvl = LEVEL_LABELS[level][lv]
         label_row = {"metric": r["metric"], "label_zh": r.get("label_zh_b") or r.get("label_zh_p"),
@@ -185,14 +184,13 @@ def fmt_unit(v: float, unit: str, change: bool = False, lang: str = "zh") -> str
         return ""
     if math.isinf(v):
         return "∞"
-    sign = "+" if change and v > 0 else ""
     if unit == "share":
         if change:
-            return f"{sign}{v * 100:.1f} 个百分点" if lang == "zh" else f"{sign}{v * 100:.1f} pp"
-        return f"{v * 100:.1f}%"
+            return tr("ui.percent_points", lang, value=formats.number(v * 100, lang, 1, signed=True))
+        return formats.share(v, lang)
     if unit == "case":
-        return f"{sign}{v:,.1f}" if abs(v - round(v)) > 1e-9 else f"{sign}{v:,.0f}"
-    return f"{sign}{v:,.2f}" if abs(v) < 1 else f"{sign}{v:,.1f}"
+        return formats.number(v, lang, 1 if abs(v - round(v)) > 1e-9 else 0, signed=change)
+    return formats.number(v, lang, 2 if abs(v) < 1 else 1, signed=change)
 
 
 def _ci(lo: Any, hi: Any, unit: str = "") -> str:
@@ -208,28 +206,27 @@ def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: i
     table = results.work_by_site("duty")
     table = table[table["coverage"] < 0.995].head(top)
     if table.empty:
-        return f"<p>{('各站点常态工作均按期完成。', 'Every site did its duties on time.')[lv]}</p>"
+        return f"<p>{both('ui.every_site_did_its_duties')[lv]}</p>"
     labels = {r.duty: (r.label_zh, r.label_en)[lv] for r in scenario.table("duties.csv")}
     names = {s.site_id: (s.name_zh, s.name_en)[lv] for s in scenario.sites}
     shown = pd.DataFrame({
-        ("站点", "Site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
-        ("层级", "Level")[lv]: [LEVEL_LABELS.get(str(x), (str(x), str(x)))[lv] for x in table["level"]],
-        ("工作", "Duty")[lv]: [labels.get(str(x), str(x)) for x in table["item"]],
-        ("应做（小时/年）", "Owed (h/year)")[lv]: [f"{v:,.0f}" for v in table["owed_h"]],
-        ("按期完成（小时）", "Done on time (h)")[lv]: [f"{v:,.0f}" for v in table["done_by_due_h"]],
-        ("按期完成率", "Done on time")[lv]: [f"{v:.0%}" for v in table["coverage"]],
+        both("ui.site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
+        both("level")[lv]: [LEVEL_LABELS.get(str(x), (str(x), str(x)))[lv] for x in table["level"]],
+        both("ui.duty")[lv]: [labels.get(str(x), str(x)) for x in table["item"]],
+        both("ui.owed_h_year")[lv]: [formats.count(v, lang) for v in table["owed_h"]],
+        both("ui.done_on_time_h")[lv]: [formats.count(v, lang) for v in table["done_by_due_h"]],
+        both("ui.done_on_time")[lv]: [formats.share(v, lang, 0) for v in table["coverage"]],
     })
-    head = ("常态工作落后最多的站点（方案，按期完成率最低的前 {n} 项）",
-            "Where duties fall behind most (proposal, the {n} lowest shares done on time)")[lv].format(n=len(shown))
+    head = both("ui.where_duties_fall_behind_most")[lv].format(n=len(shown))
     return f"<h4>{head}</h4>" + frame_html(shown)
 
 
 def compare_html(table: pd.DataFrame, lang: str = "zh") -> str:
     """The comparison as an HTML table, each number formatted by its unit (shares in %)."""
     lv = 0 if lang == "zh" else 1
-    names = {"label": ("指标", "Metric"), "level": ("层级", "Level"), "baseline": ("基线", "Baseline"),
-             "baseline_ci": ("基线 95% 区间", "Baseline 95% CI"), "proposal": ("方案", "Proposal"),
-             "proposal_ci": ("方案 95% 区间", "Proposal 95% CI"), "change": ("变化", "Change")}
+    names = {"label": both("ui.names.label"), "level": both("level"), "baseline": both("charts.t.baseline"),
+             "baseline_ci": both("ui.names.baseline_ci"), "proposal": both("brief.proposal"),
+             "proposal_ci": both("ui.names.proposal_ci"), "change": both("ui.names.change")}
     shown = table.copy()
     for col in ("baseline", "proposal", "change"):
         shown[col] = [fmt_unit(v, u, col == "change", lang) for v, u in zip(table[col], table["unit"])]

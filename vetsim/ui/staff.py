@@ -15,7 +15,8 @@ import ipywidgets as widgets
 
 from ..i18n import LEVEL_LABELS
 from ..scenario import SITE_LEVELS, Scenario
-from .fields import FieldSpec, InputError, read_field
+from .fields import FieldSpec, InputError, read_field, unit
+from ..wording import both, tr
 
 __all__ = ["StaffEditor", "STAFF_FIELDS", "STAFF_COLUMNS"]
 
@@ -23,10 +24,10 @@ STAFF_COLUMNS = ("funded_staff", "parttime_staff")
 
 # What the form accepts per site (a sanity bound for typing errors, not a planning number).
 STAFF_FIELDS: dict[str, FieldSpec] = {
-    "funded_staff": FieldSpec("funded_staff", "int", "在编人员", "Funded staff", min=0, max=200,
-                              unit_zh="人", unit_en="people", width="150px"),
-    "parttime_staff": FieldSpec("parttime_staff", "int", "兼职/编外人员", "Part-time staff", min=0, max=200,
-                                unit_zh="人", unit_en="people", width="150px"),
+    "funded_staff": FieldSpec("funded_staff", "int", *both("funded_staff"), min=0, max=200,
+                              **unit("unit.people"), width="150px"),
+    "parttime_staff": FieldSpec("parttime_staff", "int", *both("parttime_staff"), min=0, max=200,
+                                **unit("unit.people"), width="150px"),
 }
 
 _LEVEL_ORDER = tuple(reversed(SITE_LEVELS))  # county_center, township, village
@@ -59,7 +60,7 @@ class StaffEditor:
         lv = 0 if lang == "zh" else 1
         # per-level form: one row per level, "set every site at this level"
         self.level_inputs: dict[tuple[str, str], widgets.IntText] = {}
-        rows = [widgets.HBox([widgets.HTML(f"<b>{'层级' if lang == 'zh' else 'Level'}</b>",
+        rows = [widgets.HBox([widgets.HTML(f"<b>{tr('level', lang)}</b>",
                                            layout=widgets.Layout(width="220px")),
                               *(widgets.HTML(f"<b>{STAFF_FIELDS[c].label(lang)}</b>",
                                              layout=widgets.Layout(width="120px")) for c in STAFF_COLUMNS)])]
@@ -72,14 +73,13 @@ class StaffEditor:
                             names="value")
                 self.level_inputs[(level, col)] = box
                 boxes.append(box)
-            rows.append(widgets.HBox([widgets.HTML(f"{LEVEL_LABELS[level][lv]}（每站）" if lang == "zh"
-                                                   else f"{LEVEL_LABELS[level][lv]} (each)",
+            rows.append(widgets.HBox([widgets.HTML(tr("ui.each", lang, level_labels_level_l=LEVEL_LABELS[level][lv]),
                                                    layout=widgets.Layout(width="220px")), *boxes]))
         self.level_form = widgets.VBox(rows)
         # per-site table: level filter, pager, rows
         self.site_level = widgets.Dropdown(options=[(LEVEL_LABELS[l][lv], l) for l in levels], value=levels[0],
-                                           description="层级" if lang == "zh" else "Level")
-        self.page = widgets.IntText(value=1, description="页" if lang == "zh" else "Page",
+                                           description=tr("level", lang))
+        self.page = widgets.IntText(value=1, description=tr("ui.page", lang),
                                     layout=widgets.Layout(width="140px"), continuous_update=False)
         self.page_info = widgets.HTML()
         self.site_level.observe(self._wrap(lambda ch: self._goto(1)), names="value")
@@ -87,7 +87,7 @@ class StaffEditor:
         self.row_labels = [widgets.HTML(layout=widgets.Layout(width="320px")) for _ in range(page_size)]
         self.row_inputs: list[dict[str, widgets.IntText]] = []
         self._row_sites: list[str | None] = [None] * page_size
-        table = [widgets.HBox([widgets.HTML(f"<b>{'站点' if lang == 'zh' else 'Site'}</b>",
+        table = [widgets.HBox([widgets.HTML(f"<b>{tr('ui.site', lang)}</b>",
                                             layout=widgets.Layout(width="320px")),
                                *(widgets.HTML(f"<b>{STAFF_FIELDS[c].label(lang)}</b>",
                                               layout=widgets.Layout(width="120px")) for c in STAFF_COLUMNS)])]
@@ -209,7 +209,7 @@ class StaffEditor:
     def _page_changed(self, raw: Any) -> None:
         if self._syncing:
             return
-        spec = FieldSpec("page", "int", "页码", "Page", min=1, max=self._pages())
+        spec = FieldSpec("page", "int", *both("ui.page_2"), min=1, max=self._pages())
         self._goto(read_field(spec, raw))
 
     def _goto(self, page: int) -> None:
@@ -224,8 +224,7 @@ class StaffEditor:
         ids = self._by_level.get(self.site_level.value, [])
         start = (self.page.value - 1) * self.page_size
         lv = 0 if self.lang == "zh" else 1
-        self.page_info.value = (f"共 {len(ids)} 个站点，{self._pages()} 页" if lv == 0
-                                else f"{len(ids)} sites, {self._pages()} page(s)")
+        self.page_info.value = tr("ui.sites_pages", self.lang, n=len(ids), pages=self._pages())
         self._syncing = True
         try:
             for i in range(self.page_size):

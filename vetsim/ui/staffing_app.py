@@ -16,24 +16,24 @@ import pandas as pd
 from ..scenario import Scenario
 from .common import CSS, App, env_int, figure_png
 from .estimate_view import InstantEstimate, summary_html, wisn_html
-from .fields import FieldSpec, build_widget, read_field, read_fields
+from .fields import FieldSpec, build_widget, hint, read_field, read_fields, unit
 from .overlay import FOLDER_PATTERN, save_overlay
 from .scenarios import ScenarioPicker, find_data_dir
 from .simview import SimRunner, compare_html, compare_table, dropped_work_html
 from .staff import StaffEditor
+from ..wording import both, tr
 
 __all__ = ["StaffingExplorer", "SIM_FIELDS", "SAVE_FIELD", "ENV_REPLICATIONS"]
 
 ENV_REPLICATIONS = "VETSIM_UI_REPLICATIONS"  # e.g. 2 in tests and the browser test
 
 SIM_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("replications", "int", "重复模拟次数", "Replications", min=1, max=1000, unit_zh="次", unit_en="runs",
+    FieldSpec("replications", "int", *both("ui.replications"), min=1, max=1000, **unit("unit.runs"),
               width="270px"),
-    FieldSpec("seed", "int", "随机种子", "Seed", min=0, max=2**32 - 1, width="260px"),
+    FieldSpec("seed", "int", *both("seed"), min=0, max=2**32 - 1, width="260px"),
 )
-SAVE_FIELD = FieldSpec("folder", "text", "方案文件夹名", "Proposal folder name", pattern=FOLDER_PATTERN,
-                       hint_zh="只能使用中文、字母、数字、下划线和连字符，最多 64 个字符",
-                       hint_en="use letters, digits, Chinese, '_' or '-', at most 64 characters", width="380px")
+SAVE_FIELD = FieldSpec("folder", "text", *both("ui.proposal_folder_name"), pattern=FOLDER_PATTERN,
+                       **hint("ui.folder_name_hint"), width="380px")
 
 
 class StaffingExplorer(App):
@@ -60,29 +60,29 @@ class StaffingExplorer(App):
         self.estimate_html = widgets.HTML()
         self.sim = SimRunner(lang, workers)
         self.inputs = {s.name: build_widget(s, lang, self._default(s.name)) for s in SIM_FIELDS}
-        self.run_button = widgets.Button(description="运行模拟" if lang == "zh" else "Run simulation",
+        self.run_button = widgets.Button(description=tr("ui.run_simulation", lang),
                                          button_style="primary", icon="play")
         self.run_button.on_click(self.runner.wrap(lambda _b: self.run_simulation()))
         self.results_html = widgets.HTML()
         self.results_image = widgets.Image(format="png", layout=widgets.Layout(max_width="1100px", display="none"))
         self.save_input = build_widget(SAVE_FIELD, lang, "")
-        self.save_button = widgets.Button(description="另存为方案" if lang == "zh" else "Save as proposal",
+        self.save_button = widgets.Button(description=tr("ui.save_as_proposal", lang),
                                           icon="save")
         self.save_button.on_click(self.runner.wrap(lambda _b: self.save()))
         self.save_html = widgets.HTML()
         self.picker.observe(self.runner.wrap(lambda _ch: self.choose(self.picker.path)))
         site_acc = widgets.Accordion(children=[self.editor.site_table])
-        site_acc.set_title(0, self.t("按站点修改（表格）", "Per site (table)"))
+        site_acc.set_title(0, tr("ui.per_site_table", self.lang))
         site_acc.selected_index = None
         self.widget = widgets.VBox([
             widgets.HTML(CSS), self.picker.widget, self.runner.status,
-            widgets.HTML(f"<h3>{self.t('人员配置', 'Staffing')}</h3>"), self.editor.level_form, site_acc,
+            widgets.HTML(f"<h3>{tr('ui.staffing', self.lang)}</h3>"), self.editor.level_form, site_acc,
             self.estimate_html,
-            widgets.HTML(f"<h3>{self.t('模拟（与基线比较）', 'Simulation (against the baseline)')}</h3>"),
+            widgets.HTML(f"<h3>{tr('ui.simulation_against_the_baseline', self.lang)}</h3>"),
             widgets.HBox([*self.inputs.values(), self.run_button], layout=widgets.Layout(padding="0 0 0 6px")),
             self.sim.widget,
             self.results_html, self.results_image,
-            widgets.HTML(f"<h3>{self.t('保存方案', 'Save the proposal')}</h3>"),
+            widgets.HTML(f"<h3>{tr('ui.save_the_proposal', self.lang)}</h3>"),
             widgets.HBox([self.save_input, self.save_button]), self.save_html,
         ])
         self.runner.run(self.refresh_estimate)
@@ -135,8 +135,8 @@ class StaffingExplorer(App):
         self.run_button.disabled = True
         try:
             self.baseline_results = self.sim.run(self.base, opts["replications"], opts["seed"],
-                                                 self.t("基线", "Baseline"))
-            self.results = self.sim.run(proposal, opts["replications"], opts["seed"], self.t("方案", "Proposal"))
+                                                 tr("charts.t.baseline", self.lang))
+            self.results = self.sim.run(proposal, opts["replications"], opts["seed"], tr("brief.proposal", self.lang))
         finally:
             self.run_button.disabled = False
         self.comparison = compare_table(self.baseline_results, self.results, self.lang)
@@ -159,6 +159,6 @@ class StaffingExplorer(App):
         name = read_field(SAVE_FIELD, self.save_input.value)
         self.editor.check()  # never save the previous value of a box that shows an invalid one
         self.saved = save_overlay(self.base, self.editor.changes(), self.data_dir / name)
-        self.save_html.value = self.t(f"已保存：{self.saved}", f"Saved: {self.saved}")
+        self.save_html.value = tr("ui.saved", self.lang, saved=self.saved)
         self.picker.refresh()
         return self.saved

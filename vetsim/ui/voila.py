@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
+from ..wording import both, tr
 
 __all__ = ["voila_command", "free_port", "start_voila", "stop_voila", "wait_ready", "main", "is_loopback",
            "CULL_IDLE_S", "CULL_INTERVAL_S", "MAX_KERNELS", "POOL_SIZE", "CHROMIUM", "CHROMIUM_ARGS"]
@@ -142,26 +143,21 @@ def main(argv: list[str] | None = None) -> int:
 
     lang = detect_lang(argv)
     parser = VetsimArgumentParser(prog="python -m vetsim.ui.voila", lang=lang,
-                                  description=bi("用 Voilà 提供 vetsim 笔记本网页（隐藏代码），只监听本机。",
-                                                 "Serve a vetsim notebook with Voilà (code hidden), on this machine."))
-    parser.add_argument("notebook", help=bi("笔记本文件，例如 notebooks/03_dashboard.ipynb",
-                                            "notebook file, e.g. notebooks/03_dashboard.ipynb"))
+                                  description=bi(*both("ui.serve_a_vetsim_notebook_with")))
+    parser.add_argument("notebook", help=bi(*both("ui.notebook_file_e_g_notebooks")))
     parser.add_argument("--host", default="127.0.0.1",
-                        help=bi("监听地址（默认 127.0.0.1，仅本机）",
-                                "address to listen on (default 127.0.0.1: this machine)"))
-    parser.add_argument("--port", type=int, default=8866, help=bi("端口（默认 8866）", "port (default 8866)"))
+                        help=bi(*both("ui.address_to_listen_on_default")))
+    parser.add_argument("--port", type=int, default=8866, help=bi(*both("ui.port_default_8866")))
     parser.add_argument("--cull-idle", type=int, default=CULL_IDLE_S,
-                        help=bi(f"页面关闭后内核空闲多少秒即关闭（默认 {CULL_IDLE_S}）",
-                                f"seconds before an idle kernel is shut down (default {CULL_IDLE_S})"))
+                        help=bi(*both("ui.seconds_before_an_idle_kernel", CULL_IDLE_S=CULL_IDLE_S)))
     parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS,
-                        help=bi(f"同时打开的页面上限（默认 {MAX_KERNELS}）",
-                                f"most page views at once (default {MAX_KERNELS})"))
+                        help=bi(*both("ui.most_page_views_at_once", MAX_KERNELS=MAX_KERNELS)))
     parser.add_argument("--lang", choices=("zh", "en"), default=lang,
-                        help=bi("本命令提示信息的语言（仪表板本身为中文）", "language of these messages"))
+                        help=bi(*both("ui.language_of_these_messages")))
     args = parser.parse_args(argv)
     nb = Path(args.notebook)
     if not nb.is_file():
-        print(f"找不到笔记本：{nb}" if lang == "zh" else f"notebook not found: {nb}", file=sys.stderr)
+        print(tr("ui.notebook_not_found", lang, nb=nb), file=sys.stderr)
         return 2
     url = f"http://{args.host}:{args.port}/"
     print(f"会议仪表板 / meeting dashboard: {url}  (Ctrl-C 停止 / to stop)", flush=True)

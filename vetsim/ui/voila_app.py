@@ -25,13 +25,12 @@ from typing import Any
 from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
+from ..wording import both
 
 __all__ = ["VetsimVoila", "LOOPBACK_NAMES", "BUSY_MESSAGE", "main"]
 
 LOOPBACK_NAMES: tuple[str, ...] = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
-BUSY_MESSAGE = ("当前打开的仪表板页面过多（{n} 个），服务器已达上限。请关闭不用的页面，稍后刷新重试。",
-                "Too many dashboard pages are open ({n}); the server is at its limit. "
-                "Close pages you do not use and reload in a while.")
+BUSY_MESSAGE = both("ui.too_many_dashboard_pages_are")
 
 
 def _pooled_kernel_ids(km: Any) -> set[str]:

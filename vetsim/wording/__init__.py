@@ -3,8 +3,8 @@
 Why: a term shown by the CLI, a chart, the brief and the dashboard must read the same everywhere, in
 both languages, and a translator must find every text in one place. The catalogue is data: the YAML
 files in this folder (one per topic: ``common.yaml``, ``ledger.yaml`` ...), merged on first use. Each
-entry is ``key: {zh: ..., en: ...}``; texts may hold ``str.format`` fields (``{n}``, ``{site}``) that
-``tr`` fills. A key defined twice, an entry missing a language, or a field left unfilled is an error
+entry is ``key: {zh: ..., en: ...}``; texts are ``str.format`` templates: fields (``{n}``, ``{site}``)
+that ``tr`` fills, and a literal brace written ``{{`` / ``}}``. A key defined twice, an entry missing a language, or a field left unfilled is an error
 (``tests/test_wording.py`` checks every file), so a gap cannot ship silently.
 
 Use ``tr("level.township", lang)`` for one text, ``both("ledger.bad_date", row=3)`` for the
@@ -22,6 +22,7 @@ __all__ = ["LANGS", "check_lang", "tr", "both", "has", "catalogue", "CatalogueEr
 
 LANGS = ("zh", "en")
 _DIR = Path(__file__).resolve().parent
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the CLI starts faster
 
 
 class CatalogueError(RuntimeError):
@@ -41,7 +42,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     where: dict[str, str] = {}
     for path in sorted(_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         if not isinstance(data, dict):
             raise CatalogueError(f"{path.name}: expected a mapping of key -> {{zh, en}}")
         for key, entry in data.items():
@@ -67,7 +68,7 @@ def tr(key: str, lang: str = "zh", /, **fields: object) -> str:
         text = catalogue()[key][check_lang(lang)]
     except KeyError:
         raise CatalogueError(f"no wording for key {key!r}") from None
-    return text.format(**fields) if fields else text
+    return text.format(**fields)  # always: a literal brace is written {{ }} in the catalogue
 
 
 def both(key: str, /, **fields: object) -> tuple[str, str]:

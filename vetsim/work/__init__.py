@@ -1,4 +1,4 @@
-"""Where staff time goes (domain brief §6): one model of work under the simulation and the estimate.
+"""Where staff time goes (docs/DOMAIN.md §4): one model of work under the simulation and the estimate.
 
 From a ``Scenario`` this layer derives, per site and day, the staff time at the station (posts x
 opening time, less time away) and every kind of work with its priority and due date: counter

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import Problem
 from .demand import derive_demand
+from ..wording import both, tr
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -29,11 +30,7 @@ def scenario_warnings(scenario: "Scenario") -> list[Problem]:
     d = derive_demand(scenario)
     if volume > 0 and float(d.visits.sum()) == 0.0:
         out.append(Problem("sites.csv", "open_days", "open_days",
-                           f"每年 {volume:,.0f} 件业务，但没有任何站点在有来访的日子开放，案件永远不会到达；"
-                           "请检查 sites.csv 的 open_days、open_hours 和 scenario.yaml 的 simulation.weekday_profile、calendar",
-                           f"{volume:,.0f} cases a year, but no site is open on a day that receives visitors, so no "
-                           "case can ever arrive; check open_days and open_hours in sites.csv and "
-                           "simulation.weekday_profile and calendar in scenario.yaml"))
+                           *both("work.cases_a_year_but_no", volume=volume)))
     # the counter alone beyond the staff at the busiest hour: visitors cannot all be served (e.g. open one
     # minute a day). Work beyond staff time (duties, casework) is not a warning: the KPIs and `vetsim staff` show it.
     staff = np.array([s.staff for s in scenario.sites], dtype=float)
@@ -46,11 +43,7 @@ def scenario_warnings(scenario: "Scenario") -> list[Problem]:
         site, share = d.site_ids[top], peak[top]
         shown = f"{share:.0%}" if np.isfinite(share) else "∞"
         out.append(Problem("sites.csv", "open_hours", "open_hours",
-                           f"{len(over)} 个站点高峰时段的窗口负荷估计超过 100%（最高：{site}，{shown}），"
-                           "现有人员和开放时间无法接待所有来访；请检查 open_hours 和人员数",
-                           f"{len(over)} site(s) have an estimated counter load above 100% at peak hours (highest: "
-                           f"{site}, {shown}); the staff and opening hours cannot serve all visitors; "
-                           "check open_hours and staff numbers"))
+                           *both("work.site_s_have_an_estimated", len_over=len(over), site=site, shown=shown)))
     return out
 
 
@@ -58,5 +51,5 @@ def format_warnings(problems: list[Problem], lang: str = "zh") -> str:
     """Warning lines for the console (empty text when there are none)."""
     if not problems:
         return ""
-    head = f"注意（{len(problems)} 条警告）：" if lang == "zh" else f"Warning ({len(problems)}):"
+    head = tr("work.warning", lang, len_problems=len(problems))
     return "\n".join([head, *("  - " + p.text(lang) for p in problems)])

@@ -21,6 +21,7 @@ from ..scenario.spec import SITE_LEVELS
 from .calendar import MINUTES_PER_DAY, WorkCalendar
 from .packages import Packages, work_packages
 from .policy import policy_arrays
+from ..wording import both
 
 __all__ = ["Network", "compile_network", "LEVEL_NAMES", "CHANNELS", "NetworkError"]
 
@@ -322,7 +323,7 @@ def _shared_cover(scenario: Scenario, idx: dict[str, int], open_min: np.ndarray,
     for rule in rules:
         unknown = [x for x in (rule.worker_site, *rule.villages) if x not in idx]
         if unknown:
-            raise NetworkError(f"staffing.shared_staff：站点 {unknown} 不存在", f"staffing.shared_staff: unknown sites {unknown}")
+            raise NetworkError(*both("work.staffing_shared_staff_unknown_sites", unknown=unknown))
         w = idx[rule.worker_site]
         for v in rule.villages:
             staff[idx[v]] += 1
