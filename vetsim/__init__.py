@@ -20,8 +20,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "budget": ("vetsim.fiscal", "budget"),
     "Budget": ("vetsim.fiscal", "Budget"),
     "estimate_staffing": ("vetsim.staffing", "estimate"),
-    "optimize_staffing": ("vetsim.staffing", "optimize"),
-    "confirm": ("vetsim.staffing", "confirm"),
+    "optimize_staffing": ("vetsim.plans", "optimize"),
+    "confirm": ("vetsim.plans", "confirm"),
     "Plan": ("vetsim.staffing", "Plan"),
     "report": ("vetsim.brief", "report"),
 }

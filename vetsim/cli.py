@@ -18,6 +18,7 @@ import argparse
 import os
 import re
 import sys
+from importlib import import_module
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, NoReturn
@@ -239,19 +240,12 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 
 # Modules that contribute subcommands; each defines ``register(subparsers, add_common)``.
-_EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.staffing.cli", "vetsim.fiscal.cli", "vetsim.brief.cli")
+_EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.plans.cli", "vetsim.fiscal.cli", "vetsim.brief.cli")
 
 
 def _extensions() -> list[Callable[..., None]]:
-    """The ``register`` functions of the subcommand modules that exist in this version."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    found = []
-    for name in _EXTENSION_MODULES:
-        if find_spec(name.rsplit(".", 1)[0]) is not None and find_spec(name) is not None:
-            found.append(import_module(name).register)
-    return found
+    """The ``register`` functions of the subcommand modules (imported here, when the parser is built)."""
+    return [import_module(name).register for name in _EXTENSION_MODULES]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

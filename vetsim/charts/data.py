@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.spec import SITE_LEVELS
+from ..stats import t_half_width
 
 __all__ = [
     "has_kpi",
@@ -177,9 +178,7 @@ def open_per_day(cases: pd.DataFrame, days: int, replications: int) -> pd.DataFr
         counts = np.cumsum(diff, axis=1)[:, :days]
     mean = counts.mean(axis=0)
     if reps > 1:  # Student-t interval, as in Results.summary
-        from ..sim.results import t_quantile
-
-        half = t_quantile(0.975, reps - 1) * counts.std(axis=0, ddof=1) / np.sqrt(reps)
+        half = t_half_width(counts.std(axis=0, ddof=1), reps)
     else:
         half = np.full(days, np.nan)
     return pd.DataFrame({"day": np.arange(days), "mean": mean, "ci_low": mean - half, "ci_high": mean + half})

@@ -7,15 +7,14 @@ from typing import Any, Callable
 from ..errors import Problem
 from .limits import limit, limit_message, simulated_cases, yearly_cases
 from .rows import BacklogRow, CaseloadRow, SiteRow
-from .spec import LEVELS, ScenarioSpec
+from .levels import DEFAULT_LEVELS, Levels
+from .spec import ScenarioSpec
 
-__all__ = ["cross_check", "size_problems", "Locate"]
+__all__ = ["cross_check", "size_problems", "level_problems", "Locate"]
 
 # (table file name, row index, column or None) -> (file, where_zh, where_en)
 Locate = Callable[[str, int, str | None], tuple[str, str, str]]
 
-_PARENT_LEVEL = {"village": "township", "township": "county_center", "county_center": None}
-_NEXT_LEVEL = {"village": "township", "township": "county_center", "county_center": "partner", "partner": None}
 SHARE_TOLERANCE = 1e-3
 
 
@@ -23,8 +22,23 @@ def _p(loc: tuple[str, str, str], zh: str, en: str) -> Problem:
     return Problem(loc[0], loc[1], loc[2], zh, en)
 
 
+def level_problems(levels: Levels, tables: dict[str, tuple[Any, ...]], locate: Locate) -> list[Problem]:
+    """Every ``level`` cell that is no level of the scenario's registry (sites and work tables: a site
+    level; caseload: any level, the partner level included)."""
+    out: list[Problem] = []
+    for name, allowed in (("sites.csv", levels.site_ids), ("caseload.csv", levels.ids),
+                          ("duties.csv", levels.site_ids), ("campaigns.csv", levels.site_ids),
+                          ("calibration.csv", levels.site_ids)):
+        for i, r in enumerate(tables.get(name, ())):
+            lv = getattr(r, "level", None)
+            if lv is not None and lv not in allowed:
+                out.append(_p(locate(name, i, "level"), f"未知层级 {lv!r}；允许：{', '.join(allowed)}",
+                              f"unknown level {lv!r}; allowed: {', '.join(allowed)}"))
+    return out
+
+
 def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = True,
-                 all_ids: set[str] | None = None) -> list[Problem]:
+                 all_ids: set[str] | None = None, levels: Levels = DEFAULT_LEVELS) -> list[Problem]:
     out: list[Problem] = []
     seen: dict[str, int] = {}
     for i, s in enumerate(sites):
@@ -60,13 +74,17 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
             chain.append(node.site_id)
             on_chain.add(node.site_id)
         settled.update(chain)
-    centers = [i for i, s in enumerate(sites) if s.level == "county_center"]
-    if len(centers) > 1 or (complete and not centers):
-        loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
-        out.append(_p(loc, f"必须恰好有 1 个县级服务中心（county_center），实际 {len(centers)} 个",
-                      f"there must be exactly 1 county_center, found {len(centers)}"))
+    for lv in (d for d in levels.defs if d.single):
+        centers = [i for i, s in enumerate(sites) if s.level == lv.id]
+        if len(centers) > 1 or (complete and not centers):
+            loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
+            out.append(_p(loc, f"必须恰好有 1 个{lv.zh}（{lv.id}），实际 {len(centers)} 个",
+                          f"there must be exactly 1 {lv.id}, found {len(centers)}"))
     for i, s in enumerate(sites):
-        want = _PARENT_LEVEL[s.level]
+        if s.level not in levels.site_ids:
+            continue  # reported by level_problems
+        want = levels.parent[s.level]
+        want = want if want in levels.site_ids else None  # the top site level has no parent site
         if s.parent_id in ids and s.site_id not in reported:
             got = ids[s.parent_id].level
             if want is None or got != want:
@@ -83,6 +101,8 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
 def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: Locate,
                     complete: bool = True) -> list[Problem]:
     out: list[Problem] = []
+    levels = spec.level_registry
+    partner = levels.partner
     seen: dict[tuple[str, str], int] = {}
     for i, r in enumerate(rows):
         key = (r.case_type, r.level)
@@ -100,14 +120,19 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
             out.append(_p(locate("caseload.csv", i, "m01"),
                           f"m01..m12 月度占比之和应为 1，实际为 {total:.4f}",
                           f"monthly shares m01..m12 must sum to 1, got {total:.4f}"))
-        if r.level == "partner" and r.resolved_here_share != 1:
+        if r.level == partner and r.resolved_here_share != 1:
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
-                          "合作部门（partner）层级的 resolved_here_share 必须为 1",
+                          f"合作部门（{partner}）层级的 resolved_here_share 必须为 1",
                           "resolved_here_share must be 1 at the partner level"))
+        lv_def = levels.by_id.get(r.level)
+        if lv_def is not None and not lv_def.counter and r.counter_minutes > 0:
+            out.append(_p(locate("caseload.csv", i, "counter_minutes"),
+                          f"层级 {r.level} 没有接待窗口，counter_minutes 必须为 0",
+                          f"level {r.level} has no counter, so counter_minutes must be 0"))
     if not complete:  # the missing row may be one that failed its own checks
         return out
     for i, r in enumerate(rows):
-        nxt = _NEXT_LEVEL[r.level]
+        nxt = levels.parent.get(r.level)
         if r.resolved_here_share < 1 and nxt is not None and (r.case_type, nxt) not in seen:
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
                           f"有 {1 - r.resolved_here_share:.0%} 的案件需上转，但缺少 {r.case_type} 在 {nxt} 层级的行",
@@ -118,7 +143,7 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
         if ct_id not in with_rows:
             out.append(Problem("caseload.csv", "", "", f"业务类型 {ct_id} 没有任何数据行",
                                f"case type {ct_id} has no rows"))
-        if (ct_id, "partner") in seen and ct.partner is None:
+        if (ct_id, partner) in seen and ct.partner is None:
             out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
                                "该业务类型有合作部门层级的行，必须指定 partner",
                                "this case type has a partner-level row, so it needs a partner"))
@@ -160,8 +185,9 @@ def cross_check(spec: ScenarioSpec | None, sites: tuple[SiteRow, ...], caseload:
     the whole table are skipped); ``all_site_ids``: every site_id written in sites.csv, valid or not.
     ``spec`` is ``None`` when scenario.yaml itself is invalid: only the site tree is checked.
     """
-    assert set(_NEXT_LEVEL) == set(LEVELS)
-    out = _check_sites(sites, locate, "sites.csv" not in incomplete, all_site_ids)
+    levels = spec.level_registry if spec is not None else DEFAULT_LEVELS
+    out = level_problems(levels, {"sites.csv": sites, "caseload.csv": caseload}, locate)
+    out += _check_sites(sites, locate, "sites.csv" not in incomplete, all_site_ids, levels)
     if spec is None:
         return out
     out += _check_caseload(spec, caseload, locate, "caseload.csv" not in incomplete)

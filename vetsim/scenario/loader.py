@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
 from .limits import limit
-from .checks import cross_check, size_problems
+from .checks import cross_check, level_problems, size_problems
 from .fiscal_spec import check_fiscal
 from .model import Scenario, canonical_rows
 from .problems import _show, from_validation_error, show_key
@@ -118,6 +118,8 @@ def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ..
     problems = cross_check(spec, tables["sites.csv"], tables["caseload.csv"], tables["backlog.csv"],  # type: ignore[arg-type]
                            locate, incomplete, site_ids)
     if spec is not None:
+        work = {k: v for k, v in tables.items() if k in ("duties.csv", "campaigns.csv", "calibration.csv")}
+        problems += level_problems(spec.level_registry, work, locate)
         problems += size_problems(spec, tables, locate)
         if not incomplete & {"tier_shares.csv", "pension_groups.csv"}:
             problems += check_fiscal(spec, {k: v for k, v in tables.items() if k not in CORE_TABLES}, locate)

@@ -61,13 +61,8 @@ class StaffingSettings(Frozen):
 
     @model_validator(mode="after")
     def _check(self) -> "StaffingSettings":
-        levels = {"village", "township", "county_center"}
-        for name in ("min_funded_posts", "max_posts"):
+        for name in ("min_funded_posts", "max_posts"):  # the level keys are checked by ScenarioSpec (its registry)
             table = getattr(self, name)
-            bad = sorted(set(table) - levels)
-            if bad:
-                raise invalid(f"staffing.{name}：未知层级 {bad}；允许 {sorted(levels)}",
-                              f"staffing.{name}: unknown levels {bad}; allowed {sorted(levels)}")
             neg = [k for k, q in table.items() if q.value < 0 or q.value != int(q.value)]
             if neg:
                 raise invalid(f"staffing.{name}：{neg} 应为非负整数", f"staffing.{name}: {neg} must be whole numbers >= 0")

@@ -23,6 +23,7 @@ from ..errors import VetsimError
 from ..files import atomic_folder, check_output_target, excel_safe_frame
 from ..scenario import Scenario
 from ..work.demand import derive_demand
+from ..work.costs import site_costs
 from .kpis import evaluate_arrays
 from .solver import BINDING_TEXT, Allocation, StaffTargets, staff_targets
 from .wisn import wisn_estimate
@@ -57,14 +58,6 @@ class Plan:
     def scenario(self) -> Scenario:
         """The base scenario with the plan's staff counts (validated)."""
         return self.base.with_site_changes(self.changes) if self.changes else self.base
-
-    def simulation_scenario(self) -> Scenario:
-        """What the simulator should see: the plan itself (kept for callers of the old API).
-
-        ``compile_network`` honours ``staffing.shared_staff`` (a covered village gets the visiting
-        worker as a server, the worker site carries the hours away), so no staff are added here.
-        """
-        return self.scenario()
 
     def changed(self) -> pd.DataFrame:
         """Only the sites whose staff changes."""
@@ -163,9 +156,7 @@ _MODE_ZH = {"min_cost": "达标最低成本", "budget": "预算内最优", "head
 
 
 def build_plan(base: Scenario, alloc: Allocation, meta: dict[str, Any] | None = None) -> Plan:
-    """Table, totals and overlay changes of ``alloc`` against ``base`` (costs from vetsim.fiscal)."""
-    from ..fiscal import site_costs
-
+    """Table, totals and overlay changes of ``alloc`` against ``base`` (costs from vetsim.work.site_costs)."""
     d = derive_demand(base)
     targets = staff_targets(base)
     before_f = np.array([base.site(s).funded_staff for s in alloc.site_ids])

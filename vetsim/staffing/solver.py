@@ -25,6 +25,7 @@ from ..errors import VetsimError
 from ..scenario import Scenario
 from ..work.demand import Demand, derive_demand
 from ..scenario.staffing_spec import StaffingSettings
+from ..work.costs import site_costs
 from .kpis import evaluate_arrays
 from .wisn import posts_for_workload
 
@@ -209,8 +210,6 @@ def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | No
     any site gets a second one (五有: 有人员; a plaque without staff, 只挂牌、不配人, is never a plan),
     even though a small village weighs little in the county-wide score.
     """
-    from ..fiscal import site_costs
-
     targets = staff_targets(scenario)
     costs = scenario.spec.costs
     floors = req["floor_funded"].to_numpy()

@@ -7,6 +7,10 @@ entry is ``key: {zh: ..., en: ...}``; texts may hold ``str.format`` fields (``{n
 ``tr`` fills. A key defined twice, an entry missing a language, or a field left unfilled is an error
 (``tests/test_wording.py`` checks every file), so a gap cannot ship silently.
 
+Site-level labels are not written here: their one home is the level registry
+(``vetsim/scenario/levels.yaml``), which this catalogue serves as ``level.<id>`` (long) and
+``level.<id>.short`` keys.
+
 Use ``tr("level.township", lang)`` for one text, ``both("ledger.bad_date", row=3)`` for the
 ``(zh, en)`` pair that :class:`vetsim.errors.VetsimError` takes.
 """
@@ -22,6 +26,7 @@ __all__ = ["LANGS", "check_lang", "tr", "both", "has", "catalogue", "CatalogueEr
 
 LANGS = ("zh", "en")
 _DIR = Path(__file__).resolve().parent
+_LEVELS_FILE = _DIR.parent / "scenario" / "levels.yaml"  # read as data (this module imports no vetsim package)
 
 
 class CatalogueError(RuntimeError):
@@ -53,6 +58,12 @@ def catalogue() -> dict[str, dict[str, str]]:
                 raise CatalogueError(f"{path.name}: {key!r} has an empty or non-text entry")
             out[str(key)] = {lang: entry[lang] for lang in LANGS}
             where[str(key)] = path.name
+    for lv in yaml.safe_load(_LEVELS_FILE.read_text(encoding="utf-8"))["levels"]:
+        for key, zh, en in ((f"level.{lv['id']}", lv["zh"], lv["en"]),
+                            (f"level.{lv['id']}.short", lv["zh_short"], lv["en_short"])):
+            if key in out:
+                raise CatalogueError(f"{where[key]}: key {key!r} belongs to the level registry ({_LEVELS_FILE.name})")
+            out[key] = {"zh": zh, "en": en}
     return out
 
 

@@ -116,9 +116,6 @@ class WorkCalendar:
         return cls(start, first_day, n, mode, workday, makeup, weekday, cum, tuple(estimated))
 
     # -- day arithmetic (day indices relative to start) ----------------------------------------
-    def is_workday(self, day: int) -> bool:
-        return bool(self.workday[day - self.first_day])
-
     def working_days_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Working days in (a, b] for day-index arrays: 0 if finished on the arrival day."""
         return self.cum_work[b - self.first_day] - self.cum_work[a - self.first_day]

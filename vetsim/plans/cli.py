@@ -34,11 +34,10 @@ _COLS = {
 def _handler(args: argparse.Namespace) -> int:
     from ..files import check_output_target, display_path
     from ..scenario import load_scenario
-    from .simcheck import optimize_confirmed
-    from .solver import optimal_staff
     from ..i18n import LEVEL_LABELS
-    from .plan import build_plan
-    from .solver import BINDING_TEXT
+    from ..staffing.plan import build_plan
+    from ..staffing.solver import BINDING_TEXT, optimal_staff
+    from .simcheck import optimize_confirmed
 
     lang = args.lang
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):

@@ -1,7 +1,8 @@
 """Yearly running cost of every site of the network (站点运行经费): the one place site cost is computed.
 
-Why here: the staffing optimizer, the charts and the budget all need the same figure, so a staffing
-proposal shows exactly the cost that finance will see. Unit costs come from ``scenario.spec.costs``
+Why here, in the shared work layer: the staffing optimizer, the charts and the budget all need the
+same figure, so a staffing proposal shows exactly the cost that finance will see; two model packages
+(staffing, fiscal) read it, and a model package imports no other model package. Unit costs come from ``scenario.spec.costs``
 (yuan per post or per site per year, with labels and sources in scenario.yaml); no number lives here.
 """
 
