@@ -7,7 +7,7 @@ Main calls: ``load_scenario``, ``simulate``, ``estimate_staffing`` / ``optimize_
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from ._lazy import lazy_attributes
 from .errors import Problem, ScenarioError, VetsimError

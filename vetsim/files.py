@@ -277,7 +277,7 @@ def _fsync_path(path: Path) -> None:
 
 
 def _write_manifest(folder: Path, kind: str, extra: dict[str, Any] | None) -> None:
-    from . import __version__
+    from ._version import __version__  # lazy: only writers of manifests need it
 
     doc = {"kind": kind, "vetsim_version": __version__, **(extra or {}), "files": _listing(folder)}
     atomic_write_text(folder / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -346,7 +346,7 @@ def _merge_into(tmp: Path, target: Path, kind: str, meta: dict[str, Any] | None)
             stale.unlink()
     listing = _listing(target)
     doc_files = {n: listing[n] for n in new_names if n in listing}
-    from . import __version__
+    from ._version import __version__  # lazy: only writers of manifests need it
 
     doc = {"kind": kind, "vetsim_version": __version__, **(meta or {}), "files": doc_files}
     atomic_write_text(target / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")

@@ -9,13 +9,12 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
 from .limits import limit
-from .checks import cross_check, level_problems, size_problems
-from .fiscal_spec import check_fiscal
 from .model import Scenario, canonical_rows
 from .problems import _show, from_validation_error, show_key
 from .rows import CORE_TABLES, TABLES, SiteRow
 from .sources import RawRow, RawScenario, read_raw
 from .spec import ScenarioSpec
+from .validate import _all_checks, _capped, _locator, validate_scenario
 
 __all__ = ["load_scenario", "validate_scenario"]
 
@@ -99,50 +98,6 @@ def _row_locate(row: RawRow):
         file, wzh, wen = row.where(col)
         return (file, f"{wzh} {col} 列", f"{wen}, column {col}") if col else (file, wzh, wen)
     return locate
-
-
-def _locator(rows_by_table: dict[str, list[RawRow]] | None):
-    def locate(table: str, index: int, column: str | None) -> tuple[str, str, str]:
-        rows = (rows_by_table or {}).get(table, [])
-        if index < len(rows):
-            file, wzh, wen = rows[index].where(column)
-            return (file, f"{wzh} {column} 列", f"{wen}, column {column}") if column else (file, wzh, wen)
-        return (table, f"第{index + 1}条记录", f"record {index + 1}")
-    return locate
-
-
-def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ...]], locate: Any,
-                incomplete: frozenset[str] = frozenset(), site_ids: set[str] | None = None) -> list[Problem]:
-    """Cross-file checks; with ``incomplete`` tables (rows that failed their own checks) the checks
-    that need a whole table are skipped, the others still run so every problem is reported at once."""
-    problems = cross_check(spec, tables["sites.csv"], tables["caseload.csv"], tables["backlog.csv"],  # type: ignore[arg-type]
-                           locate, incomplete, site_ids)
-    if spec is not None:
-        work = {k: v for k, v in tables.items() if k in ("duties.csv", "campaigns.csv", "calibration.csv")}
-        problems += level_problems(spec.level_registry, work, locate)
-        problems += size_problems(spec, tables, locate)
-        if not incomplete & {"tier_shares.csv", "pension_groups.csv"}:
-            problems += check_fiscal(spec, {k: v for k, v in tables.items() if k not in CORE_TABLES}, locate)
-    return problems
-
-
-def validate_scenario(scenario: Scenario, raw: RawScenario | None = None) -> Scenario:
-    """Run the cross-file checks; return the scenario or raise ``ScenarioError``."""
-    tables = {name: scenario.table(name) for name in TABLES}
-    problems = _all_checks(scenario.spec, tables, _locator(raw.tables if raw else None))
-    if problems:
-        raise ScenarioError(_capped(problems))
-    return scenario
-
-
-def _capped(problems: list[Problem]) -> list[Problem]:
-    """At most ``problems_shown`` problems, and one line saying how many more there are."""
-    n = int(limit("problems_shown"))
-    if len(problems) <= n:
-        return problems
-    more = len(problems) - n
-    return [*problems[:n], Problem("", "", "", f"……另有 {more} 处错误未列出；请先修改以上错误",
-                                   f"... and {more} more problem(s) not listed; fix the ones above first")]
 
 
 def load_scenario(path: str | Path) -> Scenario:

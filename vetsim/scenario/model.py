@@ -15,6 +15,7 @@ from .params import Frozen
 from .rows import TABLES, BacklogRow, CaseloadRow, SiteRow
 from .levels import Levels
 from .spec import ScenarioSpec
+from .validate import validate_scenario
 
 __all__ = ["Scenario", "canonical_rows"]
 
@@ -112,8 +113,6 @@ class Scenario:
     # ---- variants -------------------------------------------------------------------------
     def with_site_changes(self, changes: dict[str, dict[str, Any]]) -> "Scenario":
         """A copy with some site fields changed, e.g. ``{"T01": {"funded_staff": 2}}``; revalidated."""
-        from .loader import validate_scenario  # local: loader imports this module
-
         unknown = sorted(set(changes) - set(self.site_index))
         if unknown:
             raise KeyError(f"unknown site ids: {unknown}")

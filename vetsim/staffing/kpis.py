@@ -29,7 +29,23 @@ from .erlang import erlang_a, erlang_c
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["estimate", "evaluate", "evaluate_arrays", "servers_per_site", "Kpis", "FLAG_TEXT", "PERIOD_MIN"]
+__all__ = ["estimate", "evaluate", "evaluate_arrays", "servers_per_site", "Kpis", "FLAG_TEXT", "PERIOD_MIN", "StaffTargets",
+           "staff_targets"]
+
+
+@dataclass(frozen=True)
+class StaffTargets:
+    """The targets staffing answers for: share served within ``wait_minutes``, and utilisation cap."""
+
+    wait_minutes: float
+    service_level: float
+    max_utilisation: float
+
+
+def staff_targets(scenario: Scenario) -> StaffTargets:
+    t = scenario.spec.targets
+    return StaffTargets(float(t.wait_minutes.value), float(t.service_level.value), float(t.max_utilisation.value))
+
 
 PERIOD_MIN = 60.0  # the analytic periods are clock hours
 

@@ -26,7 +26,7 @@ from ..scenario import Scenario
 from ..work.demand import Demand, derive_demand
 from ..scenario.staffing_spec import StaffingSettings
 from ..work.costs import site_costs
-from .kpis import evaluate_arrays
+from .kpis import StaffTargets, evaluate_arrays, staff_targets  # re-exported: vetsim.staffing.solver.StaffTargets
 from .wisn import posts_for_workload
 
 __all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "StaffingInfeasible", "Allocation",
@@ -35,20 +35,6 @@ __all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "Sta
 
 class StaffingInfeasible(VetsimError):
     """The targets cannot be met within the staffing rules, or the budget is below the fixed floors."""
-
-
-@dataclass(frozen=True)
-class StaffTargets:
-    """The targets staffing answers for: share served within ``wait_minutes``, and utilisation cap."""
-
-    wait_minutes: float
-    service_level: float
-    max_utilisation: float
-
-
-def staff_targets(scenario: Scenario) -> StaffTargets:
-    t = scenario.spec.targets
-    return StaffTargets(float(t.wait_minutes.value), float(t.service_level.value), float(t.max_utilisation.value))
 
 
 def _settings(scenario: Scenario) -> StaffingSettings:

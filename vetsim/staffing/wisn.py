@@ -134,7 +134,7 @@ def wisn_table(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang
     """
     from ..work.demand import derive_demand
     from .kpis import servers_per_site
-    from .solver import staff_targets
+    from .kpis import staff_targets
 
     d = derive_demand(scenario)
     table = wisn_estimate(d, servers_per_site(scenario, d, staff), staff_targets(scenario).max_utilisation)
