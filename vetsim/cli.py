@@ -98,7 +98,7 @@ _ERRORS: tuple[tuple[str, str], ...] = (
 
 def translate_error(message: str, lang: str) -> str:
     """argparse's error ``message`` in ``lang`` (Chinese translated; nested "argument X: ..." too)."""
-    from .cliargs import LANG_SEP
+    from .cliargs import LANG_SEP  # lazy: start-up of `vetsim --help` and of the other commands
 
     if LANG_SEP in message:  # a vetsim refusal in both languages: keep the one asked for
         head, _, tail = message.partition(LANG_SEP)
@@ -164,9 +164,9 @@ class VetsimArgumentParser(argparse.ArgumentParser):
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .scenario import load_scenario
+    from .scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
 
-    from .work.advice import format_warnings, scenario_warnings
+    from .work.advice import format_warnings, scenario_warnings  # lazy: start-up of `vetsim --help` and of the other commands
 
     sc = load_scenario(args.path)
     print(f"{label('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
@@ -177,8 +177,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from .scenario import load_scenario
-    from .show import format_summary
+    from .scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from .show import format_summary  # lazy: start-up of `vetsim --help` and of the other commands
 
     print(format_summary(load_scenario(args.path), args.lang))
     return 0

@@ -33,7 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 from .errors import VetsimError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # lazy: writers of plain files do not load pandas
 
 __all__ = [
     "MANIFEST", "OutputPathError", "OutputFolderError", "atomic_write", "atomic_write_bytes", "atomic_write_text",
@@ -366,7 +366,7 @@ def excel_safe(value: Any) -> Any:
 
 def excel_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells and column names are :func:`excel_safe` (for CSV writers)."""
-    import pandas as pd
+    import pandas as pd  # lazy: writers of plain files do not load pandas
 
     out = df.copy()
     for col in out.columns:

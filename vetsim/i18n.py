@@ -13,7 +13,7 @@ def __getattr__(name: str) -> dict[str, tuple[str, str]]:
     prefer ``scenario.levels.label(id, lang)``, which also knows levels the scenario declares itself."""
     if name == "LEVEL_LABELS":
         return {key[len("level."):]: (entry["zh"], entry["en"]) for key, entry in catalogue().items()
-                if key.startswith("level.") and not key.endswith(".short")}
+                if key.startswith("level.") and not key.endswith(".short") and key != "level.all"}
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -99,8 +99,8 @@ class Levels:
         return tuple(reversed(self.site_ids if sites_only else self.ids))
 
     def label(self, level: str, lang: str = "zh", short: bool = False) -> str:
-        """The level's label; an id that is no level (e.g. ``all``) is returned as given."""
-        lv = self.by_id.get(level)
+        """The level's label (``all``: the county-wide rows); any other id that is no level is returned as given."""
+        lv = self.by_id.get(level) or (_ALL if level == ALL_LEVELS_ID else None)
         return lv.label(lang, short) if lv is not None else level
 
     def labels(self, lang: str = "zh", short: bool = False, sites_only: bool = False) -> dict[str, str]:
@@ -108,12 +108,21 @@ class Levels:
         return {i: self.label(i, lang, short) for i in (self.site_ids if sites_only else self.ids)}
 
 
-def _load_default() -> Levels:
-    data = yaml.safe_load(LEVELS_FILE.read_text(encoding="utf-8"))
-    return Levels(tuple(LevelDef(**d) for d in data["levels"]))
+class _AllLevels(Frozen):
+    zh: VisibleText
+    en: VisibleText
+    zh_short: VisibleText
+    en_short: VisibleText
+
+    def label(self, lang: str = "zh", short: bool = False) -> str:
+        if short:
+            return self.zh_short if lang == "zh" else self.en_short
+        return self.zh if lang == "zh" else self.en
 
 
-DEFAULT_LEVELS: Levels = _load_default()
+_DATA = yaml.safe_load(LEVELS_FILE.read_text(encoding="utf-8"))
+_ALL = _AllLevels(**_DATA["all_levels"])
+DEFAULT_LEVELS: Levels = Levels(tuple(LevelDef(**d) for d in _DATA["levels"]))
 
 
 def level_label(level: str, lang: str = "zh", short: bool = False, levels: Levels | None = None) -> str:

@@ -12,12 +12,10 @@ import pandas as pd
 
 from .. import cliargs
 from ..cli import add_scenario_arg, bi
+from ..scenario.levels import level_label
 
 __all__ = ["register", "format_kpis", "format_work"]
 
-_LEVELS = {"all": ("全县", "All levels"), "county_center": ("县级服务中心", "County center"),
-           "township": ("乡镇（街道）服务站", "Township stations"), "village": ("村（社区）服务站", "Village stations"),
-           "partner": ("合作部门", "Partner departments")}
 _KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
          "finish_rate", "overdue_open", "resolution_working_days_mean", "utilisation", "workload_pressure",
          "duty_coverage", "campaign_on_time", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
@@ -49,7 +47,7 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
         unit = _UNITS.get(first["unit"], ("", ""))[0 if zh else 1]
         lines.append(f"{first['label_zh'] if zh else first['label_en']}{unit}")
         for _, r in rows.iterrows():
-            name = _LEVELS.get(r["level"], (r["level"], r["level"]))[0 if zh else 1]
+            name = level_label(str(r["level"]), lang)
             ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], r['unit'])} – {_fmt(r['ci_high'], r['unit'])})"
             lines.append(f"  {name}: {_fmt(r['mean'], r['unit'])}{ci}")
     return "\n".join(lines)
@@ -64,7 +62,7 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
     if not cov.empty:
         lines.append("常态工作按期完成率（按层级和工作）" if zh else "Duties done by their due date (by level and duty)")
         for _, r in cov.iterrows():
-            name = _LEVELS.get(r["level"], (r["level"], r["level"]))[0 if zh else 1]
+            name = level_label(str(r["level"]), lang)
             ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], 'share')} – {_fmt(r['ci_high'], 'share')})"
             lines.append(f"  {name} · {duties.get(r['case_type'], r['case_type'])}: {_fmt(r['mean'], 'share')}{ci}")
     start = scenario.spec.simulation.start_date
@@ -89,11 +87,11 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path
-    from ..scenario import load_scenario
-    from .runner import simulate
+    from ..files import check_output_target, display_path  # lazy: start-up of `vetsim --help` and of the other commands
+    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from .runner import simulate  # lazy: start-up of `vetsim --help` and of the other commands
 
-    from ..work.advice import format_warnings, scenario_warnings
+    from ..work.advice import format_warnings, scenario_warnings  # lazy: start-up of `vetsim --help` and of the other commands
 
     zh = args.lang == "zh"
     if args.out:
@@ -123,9 +121,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from ..scenario import load_scenario
-    from .calibration import calibration_table
-    from .runner import simulate
+    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from .calibration import calibration_table  # lazy: start-up of `vetsim --help` and of the other commands
+    from .runner import simulate  # lazy: start-up of `vetsim --help` and of the other commands
 
     zh = args.lang == "zh"
     sc = load_scenario(args.path)

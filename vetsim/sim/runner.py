@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._version import __version__
 from ..errors import VetsimError
 from ..scenario import Scenario
 from ..scenario.limits import check_simulation_size
@@ -79,7 +80,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     key = scenario.hash()
     bar = None
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # lazy: only with a progress bar
 
         bar = tqdm(total=n, desc="仿真 / simulating", unit="rep")
     parts: list[dict[str, Any] | None] = [None] * n
@@ -93,7 +94,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
                 if bar is not None:
                     bar.update(1)
         else:
-            from concurrent.futures import as_completed
+            from concurrent.futures import as_completed  # lazy: only with worker processes
 
             futures = {executor.submit(run_replication, scenario, sq, i, key): i for i, sq in enumerate(seqs)}
             for fut in as_completed(futures):
@@ -118,8 +119,6 @@ def _concat(parts: list[dict[str, Any]], name: str) -> pd.DataFrame:
 
 
 def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int, key: str) -> Results:
-    from .. import __version__
-
     per_rep = _concat(parts, "metrics")
     sim = scenario.spec.simulation
     net = _network(scenario, key)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from ..work.demand import Demand
+from ..work.demand import Demand, derive_demand
 from .erlang import erlang_a, erlang_c
 
 if TYPE_CHECKING:
@@ -183,8 +183,6 @@ def estimate(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: 
     For the UI: the demand is derived once per scenario content (staff counts excluded) and cached,
     so each call on a slider move costs only the vectorized Erlang evaluation.
     """
-    from ..work.demand import derive_demand
-
     d = derive_demand(scenario)
     return evaluate(d, servers_per_site(scenario, d, staff), float(scenario.spec.targets.wait_minutes.value), lang)
 

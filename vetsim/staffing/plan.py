@@ -76,11 +76,9 @@ class Plan:
 
     def binding_counts(self, lang: str = "zh") -> pd.DataFrame:
         """Sites per level and binding constraint (rows: level names in ``lang``; columns: constraint names)."""
-        from ..i18n import LEVEL_LABELS
-
         col = 0 if lang == "zh" else 1
         t = pd.crosstab(self.table["level"], self.table["binding"])
-        t = t.rename(index=lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col],
+        t = t.rename(index=lambda lv: self.base.levels.label(lv, lang),
                      columns=lambda b: BINDING_TEXT.get(b, (b, b))[col])
         t.index.name, t.columns.name = None, None
         return t

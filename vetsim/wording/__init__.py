@@ -58,7 +58,8 @@ def catalogue() -> dict[str, dict[str, str]]:
                 raise CatalogueError(f"{path.name}: {key!r} has an empty or non-text entry")
             out[str(key)] = {lang: entry[lang] for lang in LANGS}
             where[str(key)] = path.name
-    for lv in yaml.safe_load(_LEVELS_FILE.read_text(encoding="utf-8"))["levels"]:
+    registry = yaml.safe_load(_LEVELS_FILE.read_text(encoding="utf-8"))
+    for lv in [*registry["levels"], {"id": "all", **registry["all_levels"]}]:
         for key, zh, en in ((f"level.{lv['id']}", lv["zh"], lv["en"]),
                             (f"level.{lv['id']}.short", lv["zh_short"], lv["en_short"])):
             if key in out:
