@@ -11,7 +11,6 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats as _sps
 
 __all__ = ["t_quantile", "t_half_width", "t_interval"]
 
@@ -21,7 +20,9 @@ def t_quantile(p: float, df: int) -> float:
     """Student-t quantile ``p`` with ``df`` degrees of freedom (NaN for ``df < 1``)."""
     if df < 1:
         return math.nan
-    return float(_sps.t.ppf(p, df))
+    from scipy.stats import t  # lazy: scipy.stats takes ~1 s to import; commands that print no interval skip it
+
+    return float(t.ppf(p, df))
 
 
 def t_half_width(sd, n, level: float = 0.95):
@@ -29,10 +30,12 @@ def t_half_width(sd, n, level: float = 0.95):
 
     ``sd`` and ``n`` may be numbers or arrays (broadcast); NaN where ``n < 2``.
     """
+    from scipy.stats import t  # lazy: as in t_quantile
+
     n_arr = np.asarray(n, dtype=float)
     sd_arr = np.asarray(sd, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        q = np.where(n_arr >= 2, _sps.t.ppf(0.5 + level / 2, np.maximum(n_arr - 1, 1)), np.nan)
+        q = np.where(n_arr >= 2, t.ppf(0.5 + level / 2, np.maximum(n_arr - 1, 1)), np.nan)
         half = q * sd_arr / np.sqrt(np.maximum(n_arr, 1))
     return float(half) if np.ndim(half) == 0 else half
 
