@@ -91,10 +91,17 @@ def has_kpi(results: Any, metric: str, level: str | None = None, case_type: str 
     return not _select(results.summary, metric, level, case_type).empty
 
 
-def by_level(results: Any, metric: str, levels: Sequence[str] = SITE_LEVELS) -> pd.DataFrame:
-    """Rows (level, mean, ci_low, ci_high) of ``metric`` over every case type, for the levels present."""
+def site_levels(results: Any) -> tuple[str, ...]:
+    """The site levels of the scenario the results came from (bottom to top); the bundled ones for
+    results saved before ``meta["site_levels"]`` existed."""
+    return tuple(getattr(results, "meta", {}).get("site_levels") or SITE_LEVELS)
+
+
+def by_level(results: Any, metric: str, levels: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rows (level, mean, ci_low, ci_high) of ``metric`` over every case type, for the levels present
+    (default: the results' site levels)."""
     out = []
-    for lv in levels:
+    for lv in (site_levels(results) if levels is None else levels):
         est = kpi(results, metric, lv)
         if est is not None:
             out.append((lv, est.mean, est.lo, est.hi))

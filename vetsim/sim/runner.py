@@ -131,6 +131,7 @@ def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int,
         "start_date": sim.start_date.isoformat(),
         "days": sim.days,
         "calendar": sim.calendar,
+        "site_levels": list(net.site_level_names),  # the scenario's site levels, bottom to top (charts, tables)
         "calendar_estimated_years": [y for y in net.cal.estimated_years
                                      if sim.start_date.year <= y <= (sim.start_date + dt.timedelta(sim.days - 1)).year],
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
