@@ -19,9 +19,9 @@ def _cal(start: dt.date, days: int, mode: str = "official", first: int = 0) -> W
 
 def test_official_2026_schedule_with_makeup_days():
     cal = _cal(dt.date(2026, 1, 1), 60)
-    assert not cal.is_workday(0)  # 2026-01-01 New Year's Day
-    assert not cal.is_workday(1)  # 2026-01-02 (Friday) day off, made up on Sunday 2026-01-04
-    assert cal.is_workday(3) and cal.makeup[3]  # Sunday 2026-01-04 is a make-up workday (调休)
+    assert not cal.workday[0]  # 2026-01-01 New Year's Day
+    assert not cal.workday[1]  # 2026-01-02 (Friday) day off, made up on Sunday 2026-01-04
+    assert cal.workday[3] and cal.makeup[3]  # Sunday 2026-01-04 is a make-up workday (调休)
     assert cal.estimated_years == ()
 
 

@@ -13,7 +13,8 @@ import vetsim
 from vetsim.cli import main
 from vetsim.errors import VetsimError
 from vetsim.sim import Results, SimulationError, simulate, star_network
-from vetsim.sim.results import summarise, t_quantile
+from vetsim.sim.results import summarise
+from vetsim.stats import t_quantile
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from vetsim import load_scenario
-from vetsim.staffing import StaffTargets, confirm, optimize
-from vetsim.staffing.simcheck import site_targets_from_results
+from vetsim.plans import confirm, optimize
+from vetsim.plans.simcheck import site_targets_from_results
+from vetsim.staffing import StaffTargets
 from vetsim.stats import t_quantile
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_county"
@@ -96,7 +97,7 @@ def test_sample_county_plan_holds_in_simulation() -> None:
 
 def test_tightening_loop_adds_posts_where_the_simulation_fails(monkeypatch) -> None:
     """optimize(confirm=True): a site failing in simulation gets one more post per round, bounded rounds."""
-    import vetsim.staffing.simcheck as simcheck
+    import vetsim.plans.simcheck as simcheck
 
     sc = load_scenario(SAMPLE)
     n0 = _analytic_t05(sc)
@@ -130,7 +131,7 @@ def _analytic_t05(sc) -> int:
 
 def test_cli_staff_reports_the_simulation_check(tmp_path, capsys, monkeypatch) -> None:
     """The CLI path with confirmation (simulation replaced by a stub that fails T05 once)."""
-    import vetsim.staffing.simcheck as simcheck
+    import vetsim.plans.simcheck as simcheck
     from vetsim.cli import main
 
     n0 = _analytic_t05(load_scenario(SAMPLE))

@@ -232,8 +232,7 @@ def test_shared_cover_in_plan_and_simulation_view(sc) -> None:
     # the simulation honours the rule itself: the visiting worker serves the village
     from vetsim.work.network import compile_network
 
-    net = compile_network(p.simulation_scenario())
-    assert p.simulation_scenario() == p.scenario()
+    net = compile_network(p.scenario())
     assert net.staff[net.site_ids.index("T03V01")] == alone
     assert net.staff[net.site_ids.index("T03")] == p.scenario().site("T03").staff
     assert tb.loc["T03V01", "meets_after"] and tb.loc["T03", "meets_after"]

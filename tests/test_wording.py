@@ -19,7 +19,11 @@ def test_every_entry_has_zh_and_en_and_no_key_twice() -> None:
             seen[key] = path.name
             assert set(entry) == {"zh", "en"}, (path.name, key)
             assert entry["zh"].strip() and entry["en"].strip(), (path.name, key)
-    assert len(catalogue()) == len(seen) > 0
+    # plus the level registry's labels (vetsim/scenario/levels.yaml): level.<id> and level.<id>.short
+    registry = yaml.safe_load(wording._LEVELS_FILE.read_text(encoding="utf-8"))
+    level_keys = {f"level.{lv['id']}{end}" for lv in [*registry["levels"], {"id": "all"}] for end in ("", ".short")}
+    assert not level_keys & set(seen), "level labels belong to the level registry"
+    assert set(catalogue()) == set(seen) | level_keys and len(seen) > 0
 
 
 def test_tr_fills_fields_and_refuses_unknown() -> None:

@@ -7,7 +7,7 @@ Main calls: ``load_scenario``, ``simulate``, ``estimate_staffing`` / ``optimize_
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from ._lazy import lazy_attributes
 from .errors import Problem, ScenarioError, VetsimError
@@ -20,8 +20,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "budget": ("vetsim.fiscal", "budget"),
     "Budget": ("vetsim.fiscal", "Budget"),
     "estimate_staffing": ("vetsim.staffing", "estimate"),
-    "optimize_staffing": ("vetsim.staffing", "optimize"),
-    "confirm": ("vetsim.staffing", "confirm"),
+    "optimize_staffing": ("vetsim.plans", "optimize"),
+    "confirm": ("vetsim.plans", "confirm"),
     "Plan": ("vetsim.staffing", "Plan"),
     "report": ("vetsim.brief", "report"),
 }

@@ -29,13 +29,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._version import __version__
 from .errors import VetsimError
 from .files import atomic_write_text
 from .wording import both
 
 if TYPE_CHECKING:
     from .scenario import Scenario
-    from .sim import Results
+    from .sim import Results  # lazy: checking the cache loads no SimPy (dashboard start-up)
 
 __all__ = ["wait_for_cached", "has_cached", "ENV_CACHE", "MAX_ENTRIES", "CacheLocationError", "cache_dir", "cache_key", "source_fingerprint",
            "simulate_cached", "cached_results", "clear_cache"]
@@ -79,9 +80,8 @@ def _fingerprint(root: Path) -> str:
 
 def cache_key(scenario: "Scenario", replications: int, seed: int) -> str:
     """The entry name of a run: scenario hash, seed, replications, vetsim version and source fingerprint."""
-    import numpy
+    import numpy  # lazy: only to hash the inputs
 
-    from . import __version__
 
     parts = {"scenario": scenario.hash(), "seed": int(seed), "replications": int(replications),
              "vetsim": __version__, "source": source_fingerprint(), "numpy": numpy.__version__}
@@ -106,7 +106,7 @@ def has_cached(scenario: "Scenario", replications: int, seed: int) -> bool:
 
 def cached_results(scenario: "Scenario", replications: int, seed: int) -> "Results | None":
     """The cached ``Results`` of this run, or ``None`` if there is none (or it cannot be read)."""
-    from .sim import Results
+    from .sim import Results  # lazy: checking the cache loads no SimPy (dashboard start-up)
 
     entry = _folder(scenario) / cache_key(scenario, replications, seed)
     if not (entry / _DONE).is_file():
@@ -162,7 +162,7 @@ def simulate_cached(scenario: "Scenario", replications: int | None = None, seed:
                     use_cache: bool = True) -> "Results":
     """:func:`vetsim.sim.simulate`, but a run done before with the same scenario, seed, replications
     and code is read from the cache (:func:`cache_dir`) instead of simulated again."""
-    from .sim import simulate
+    from .sim import simulate  # lazy: checking the cache loads no SimPy (dashboard start-up)
 
     n = replications if replications is not None else scenario.spec.simulation.replications
     s = seed if seed is not None else scenario.spec.seed

@@ -18,6 +18,7 @@ import argparse
 import os
 import re
 import sys
+from importlib import import_module
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, NoReturn
@@ -98,7 +99,7 @@ _ERRORS: tuple[tuple[str, str], ...] = (
 
 def translate_error(message: str, lang: str) -> str:
     """argparse's error ``message`` in ``lang`` (Chinese translated; nested "argument X: ..." too)."""
-    from .cliargs import LANG_SEP
+    from .cliargs import LANG_SEP  # lazy: start-up of `vetsim --help` and of the other commands
 
     if LANG_SEP in message:  # a vetsim refusal in both languages: keep the one asked for
         head, _, tail = message.partition(LANG_SEP)
@@ -164,9 +165,9 @@ class VetsimArgumentParser(argparse.ArgumentParser):
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .scenario import load_scenario
+    from .scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
 
-    from .work.advice import format_warnings, scenario_warnings
+    from .work.advice import format_warnings, scenario_warnings  # lazy: start-up of `vetsim --help` and of the other commands
 
     sc = load_scenario(args.path)
     print(f"{label('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
@@ -177,8 +178,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from .scenario import load_scenario
-    from .show import format_summary
+    from .scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from .show import format_summary  # lazy: start-up of `vetsim --help` and of the other commands
 
     print(format_summary(load_scenario(args.path), args.lang))
     return 0
@@ -231,20 +232,13 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 
 # Modules that contribute subcommands; each defines ``register(subparsers, add_common)``.
-_EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.staffing.cli", "vetsim.fiscal.cli", "vetsim.brief.cli",
-                      "vetsim.ledger.cli", "vetsim.backtest.cli", "vetsim.sensitivity.cli")
+_EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.plans.cli", "vetsim.fiscal.cli", "vetsim.brief.cli",
+                      "vetsim.ledger.cli", "vetsim.backtest.cli", "vetsim.brief.sensitivity_cli")
 
 
 def _extensions() -> list[Callable[..., None]]:
-    """The ``register`` functions of the subcommand modules that exist in this version."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    found = []
-    for name in _EXTENSION_MODULES:
-        if find_spec(name.rsplit(".", 1)[0]) is not None and find_spec(name) is not None:
-            found.append(import_module(name).register)
-    return found
+    """The ``register`` functions of the subcommand modules (imported here, when the parser is built)."""
+    return [import_module(name).register for name in _EXTENSION_MODULES]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from .wording import tr
 
+from .wording import both
+
 __all__ = ["Problem", "ScenarioError", "VetsimError"]
 
 
@@ -25,8 +27,6 @@ class VetsimError(Exception):
     @classmethod
     def of(cls, key: str, /, **fields: object) -> "VetsimError":
         """The error whose texts are catalogue entry ``key`` (:mod:`vetsim.wording`) with ``fields`` filled."""
-        from .wording import both
-
         return cls(*both(key, **fields))
 
 

@@ -35,7 +35,7 @@ from .errors import VetsimError
 from .wording import both
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # lazy: writers of plain files do not load pandas
 
 __all__ = [
     "MANIFEST", "OutputPathError", "OutputFolderError", "atomic_write", "atomic_write_bytes", "atomic_write_text",
@@ -274,7 +274,7 @@ def _fsync_path(path: Path) -> None:
 
 
 def _write_manifest(folder: Path, kind: str, extra: dict[str, Any] | None) -> None:
-    from . import __version__
+    from ._version import __version__  # lazy: only writers of manifests need it
 
     doc = {"kind": kind, "vetsim_version": __version__, **(extra or {}), "files": _listing(folder)}
     atomic_write_text(folder / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -343,7 +343,7 @@ def _merge_into(tmp: Path, target: Path, kind: str, meta: dict[str, Any] | None)
             stale.unlink()
     listing = _listing(target)
     doc_files = {n: listing[n] for n in new_names if n in listing}
-    from . import __version__
+    from ._version import __version__  # lazy: only writers of manifests need it
 
     doc = {"kind": kind, "vetsim_version": __version__, **(meta or {}), "files": doc_files}
     atomic_write_text(target / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -363,7 +363,7 @@ def excel_safe(value: Any) -> Any:
 
 def excel_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells and column names are :func:`excel_safe` (for CSV writers)."""
-    import pandas as pd
+    import pandas as pd  # lazy: writers of plain files do not load pandas
 
     out = df.copy()
     for col in out.columns:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from .wording import LANGS, check_lang, tr
+from .wording import LANGS, catalogue, check_lang, tr
 
 __all__ = ["LANGS", "label", "check_lang", "LEVEL_LABELS", "MONEY_DIVISOR", "money_unit"]
 
-LEVEL_LABELS: dict[str, tuple[str, str]] = {
-    "county_center": ("县级服务中心", "County service center"),
-    "township": ("乡镇（街道）服务站", "Township stations"),
-    "village": ("村（社区）服务站", "Village stations"),
-    "partner": ("合作部门", "Partner departments"),
-}
+def __getattr__(name: str) -> dict[str, tuple[str, str]]:
+    """``LEVEL_LABELS``: level id -> (zh, en) long labels of the bundled level registry
+    (vetsim/scenario/levels.yaml, served by the wording catalogue as ``level.<id>``); a view, not a
+    copy, built on first use so that importing this module reads no file. With a scenario at hand
+    prefer ``scenario.levels.label(id, lang)``, which also knows levels the scenario declares itself."""
+    if name == "LEVEL_LABELS":
+        return {key[len("level."):]: (entry["zh"], entry["en"]) for key, entry in catalogue().items()
+                if key.startswith("level.") and not key.endswith(".short") and key != "level.all"}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def label(key: str, lang: str = "zh") -> str:

@@ -4,32 +4,32 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .i18n import LEVEL_LABELS, label
-from .scenario import SITE_LEVELS, Scenario
+from .i18n import label
+from .scenario import Scenario
 
 __all__ = ["summary_tables", "format_summary"]
 
 
 def summary_tables(scenario: Scenario, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """The summary as DataFrames with labelled columns: network by level, and yearly volume by case type."""
-    lv = 0 if lang == "zh" else 1
+    levels = scenario.levels
     sites = scenario.sites_frame()
     net = (
         sites.groupby("level", observed=False)
         .agg(sites=("site_id", "size"), funded_staff=("funded_staff", "sum"),
              parttime_staff=("parttime_staff", "sum"), staff=("staff", "sum"))
-        .reindex(list(SITE_LEVELS)[::-1])
+        .reindex(list(levels.top_down()))
     )
     net.loc["total"] = net.sum()
-    net.index = [LEVEL_LABELS[i][lv] if i in LEVEL_LABELS else label("total", lang) for i in net.index]
+    net.index = [levels.label(i, lang) if i != "total" else label("total", lang) for i in net.index]
     net.columns = [label(c, lang) for c in net.columns]
     vol = scenario.caseload_frame().pivot_table(index="case_type", columns="level", values="yearly_volume",
                                                 aggfunc="sum", fill_value=0)
-    vol = vol.reindex(columns=[lvl for lvl in SITE_LEVELS[::-1] if lvl in vol.columns])
+    vol = vol.reindex(columns=[lvl for lvl in levels.top_down() if lvl in vol.columns])
     vol[label("total", lang)] = vol.sum(axis=1)
     vol = vol.reindex(list(scenario.spec.case_types))
     vol.index = [scenario.spec.case_types[c].label(lang) for c in vol.index]
-    vol.columns = [LEVEL_LABELS[c][lv] if c in LEVEL_LABELS else c for c in vol.columns]
+    vol.columns = [levels.label(c, lang) for c in vol.columns]
     vol.loc[label("total", lang)] = vol.sum()
     return {"network": net.astype(int), "caseload": vol.round(0).astype(int)}
 

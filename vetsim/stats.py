@@ -1,7 +1,8 @@
 """Statistics shared by every model and report: Student-t quantiles and confidence intervals.
 
 One home, so that the simulation summary, the calibration table and the staffing confirmation
-give the same interval for the same numbers.
+give the same interval for the same numbers. The quantiles come from ``scipy.stats.t`` (no
+hand-written approximations that can disagree in the 4th digit).
 """
 
 from __future__ import annotations
@@ -11,42 +12,32 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["t_quantile", "t_interval"]
+__all__ = ["t_quantile", "t_half_width", "t_interval"]
 
 
 @lru_cache(maxsize=256)
 def t_quantile(p: float, df: int) -> float:
-    """Student-t quantile for integer ``df`` (exact CDF as a finite trigonometric sum, then bisection)."""
+    """Student-t quantile ``p`` with ``df`` degrees of freedom (NaN for ``df < 1``)."""
     if df < 1:
         return math.nan
+    from scipy.stats import t  # lazy: scipy.stats takes ~1 s to import; commands that print no interval skip it
 
-    def two_sided(t: float) -> float:  # P(|T| <= t), Abramowitz & Stegun 26.7.3-4
-        th = math.atan(t / math.sqrt(df))
-        c2, s = math.cos(th) ** 2, math.sin(th)
-        if df % 2 == 1:
-            term, acc = math.cos(th), 0.0
-            if df > 1:
-                acc = term
-                for k in range(3, df - 1, 2):
-                    term *= c2 * (k - 1) / k
-                    acc += term
-            return 2 / math.pi * (th + s * acc)
-        term, acc = 1.0, 1.0
-        for k in range(2, df, 2):
-            term *= c2 * (k - 1) / k
-            acc += term
-        return s * acc
+    return float(t.ppf(p, df))
 
-    target = 2 * p - 1 if p >= 0.5 else 1 - 2 * p
-    lo, hi = 0.0, 1.0
-    while two_sided(hi) < target:
-        hi *= 2
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if two_sided(mid) < target else (lo, mid)
-    q = (lo + hi) / 2
-    return q if p >= 0.5 else -q
 
+def t_half_width(sd, n, level: float = 0.95):
+    """Half width of the Student-t interval for a mean: ``t(0.5 + level/2, n-1) * sd / sqrt(n)``.
+
+    ``sd`` and ``n`` may be numbers or arrays (broadcast); NaN where ``n < 2``.
+    """
+    from scipy.stats import t  # lazy: as in t_quantile
+
+    n_arr = np.asarray(n, dtype=float)
+    sd_arr = np.asarray(sd, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = np.where(n_arr >= 2, t.ppf(0.5 + level / 2, np.maximum(n_arr - 1, 1)), np.nan)
+        half = q * sd_arr / np.sqrt(np.maximum(n_arr, 1))
+    return float(half) if np.ndim(half) == 0 else half
 
 
 def t_interval(values, level: float = 0.95) -> tuple[float, float, float]:
@@ -58,5 +49,5 @@ def t_interval(values, level: float = 0.95) -> tuple[float, float, float]:
     mean = float(x.mean())
     if len(x) < 2:
         return mean, math.nan, math.nan
-    half = t_quantile(0.5 + level / 2, len(x) - 1) * float(x.std(ddof=1)) / math.sqrt(len(x))
+    half = t_half_width(float(x.std(ddof=1)), len(x), level)
     return mean, mean - half, mean + half

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.spec import SITE_LEVELS
+from ..stats import t_half_width
 
 __all__ = [
     "has_kpi",
@@ -90,10 +91,17 @@ def has_kpi(results: Any, metric: str, level: str | None = None, case_type: str 
     return not _select(results.summary, metric, level, case_type).empty
 
 
-def by_level(results: Any, metric: str, levels: Sequence[str] = SITE_LEVELS) -> pd.DataFrame:
-    """Rows (level, mean, ci_low, ci_high) of ``metric`` over every case type, for the levels present."""
+def site_levels(results: Any) -> tuple[str, ...]:
+    """The site levels of the scenario the results came from (bottom to top); the bundled ones for
+    results saved before ``meta["site_levels"]`` existed."""
+    return tuple(getattr(results, "meta", {}).get("site_levels") or SITE_LEVELS)
+
+
+def by_level(results: Any, metric: str, levels: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rows (level, mean, ci_low, ci_high) of ``metric`` over every case type, for the levels present
+    (default: the results' site levels)."""
     out = []
-    for lv in levels:
+    for lv in (site_levels(results) if levels is None else levels):
         est = kpi(results, metric, lv)
         if est is not None:
             out.append((lv, est.mean, est.lo, est.hi))
@@ -177,9 +185,7 @@ def open_per_day(cases: pd.DataFrame, days: int, replications: int) -> pd.DataFr
         counts = np.cumsum(diff, axis=1)[:, :days]
     mean = counts.mean(axis=0)
     if reps > 1:  # Student-t interval, as in Results.summary
-        from ..sim.results import t_quantile
-
-        half = t_quantile(0.975, reps - 1) * counts.std(axis=0, ddof=1) / np.sqrt(reps)
+        half = t_half_width(counts.std(axis=0, ddof=1), reps)
     else:
         half = np.full(days, np.nan)
     return pd.DataFrame({"day": np.arange(days), "mean": mean, "ci_low": mean - half, "ci_high": mean + half})

@@ -87,7 +87,7 @@ class CjkFont:
 
 def _covers(path: str, index: int, sample: str) -> bool:
     """True if the font face at ``path`` (face ``index`` of a collection) has every glyph of ``sample``."""
-    from matplotlib.ft2font import FT2Font
+    from matplotlib.ft2font import FT2Font  # lazy: matplotlib loads only when a chart is drawn
 
     try:
         face = FT2Font(path, face_index=index) if index else FT2Font(path)
@@ -98,7 +98,7 @@ def _covers(path: str, index: int, sample: str) -> bool:
 
 def _register(path: str) -> None:
     """Make a font file known to matplotlib (every face of a collection), once."""
-    from matplotlib import font_manager
+    from matplotlib import font_manager  # lazy: matplotlib loads only when a chart is drawn
 
     real = os.path.realpath(path)
     if not any(os.path.realpath(f.fname) == real for f in font_manager.fontManager.ttflist):
@@ -118,7 +118,7 @@ def _sc_rank(name: str) -> tuple[int, bool]:
 
 def _face_of_file(path: str, sample: str) -> CjkFont | None:
     """The best face of a font file (Simplified Chinese first, for a ``.ttc``) covering ``sample``."""
-    from matplotlib.ft2font import FT2Font
+    from matplotlib.ft2font import FT2Font  # lazy: matplotlib loads only when a chart is drawn
 
     try:
         first = FT2Font(path)
@@ -146,8 +146,8 @@ def rescan_system_fonts() -> int:
     if _rescanned:
         return 0
     _rescanned = True
-    import matplotlib
-    from matplotlib import font_manager
+    import matplotlib  # lazy: matplotlib loads only when a chart is drawn
+    from matplotlib import font_manager  # lazy: matplotlib loads only when a chart is drawn
 
     known = {os.path.realpath(f.fname) for f in font_manager.fontManager.ttflist}
     added = 0
@@ -182,7 +182,7 @@ def find_cjk_font(
     accepted. If matplotlib's list has none (its cache predates the fonts), the system fonts are
     rescanned once (:func:`rescan_system_fonts`). Raises :class:`FontMissingError`.
     """
-    from matplotlib import font_manager
+    from matplotlib import font_manager  # lazy: matplotlib loads only when a chart is drawn
 
     if override is None:
         override = os.environ.get("VETSIM_CJK_FONT") or None

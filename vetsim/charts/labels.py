@@ -7,6 +7,8 @@ Labels that come with the data (case types, partners, site names, metric labels 
 from __future__ import annotations
 
 from ..i18n import MONEY_DIVISOR, check_lang, money_unit  # re-exported: the money unit of charts
+from ..fiscal.labels import LINE_LABELS, TIER_LABELS
+from ..scenario.levels import level_label
 from ..wording import both
 
 __all__ = ["t", "level_short", "tier_label", "line_label", "money_unit", "MONEY_DIVISOR"]
@@ -52,14 +54,6 @@ _T: dict[str, tuple[str, str]] = {
     "on_time": both("charts.t.on_time"),
 }
 
-_LEVEL_SHORT: dict[str, tuple[str, str]] = {
-    "village": ("村站", "Village"),
-    "township": ("乡镇站", "Township"),
-    "county_center": ("县中心", "County center"),
-    "partner": ("合作部门", "Partners"),
-    "all": both("charts.level_short.all"),
-}
-
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if check_lang(lang) == "zh" else pair[1]
@@ -71,21 +65,18 @@ def t(key: str, lang: str = "zh") -> str:
 
 
 def level_short(level: str, lang: str = "zh") -> str:
-    """Short name of a level for axes and headlines (乡镇站, 县中心, ...); unknown levels pass through."""
-    return _pick(_LEVEL_SHORT[level], lang) if level in _LEVEL_SHORT else level
+    """Short name of a level for axes and headlines (乡镇站, 县中心, ...), from the level registry;
+    unknown levels pass through."""
+    return level_label(level, check_lang(lang), short=True)
 
 
 def tier_label(tier: str, lang: str = "zh") -> str:
     """Label of a level of government (the fiscal model's wording, as in its Excel workbook)."""
-    from ..fiscal.labels import TIER_LABELS
-
     return _pick(TIER_LABELS[tier], lang) if tier in TIER_LABELS else tier
 
 
 def line_label(line: str, lang: str = "zh") -> str:
     """Label of a budget line (the fiscal model's wording, as in its Excel workbook)."""
-    from ..fiscal.labels import LINE_LABELS
-
     return _pick(LINE_LABELS[line], lang) if line in LINE_LABELS else line
 
 

@@ -15,6 +15,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from .. import formats
+from ..scenario.levels import DEFAULT_LEVELS
 from ..scenario.spec import SITE_LEVELS
 from .data import day_to_date, monthly_utilisation, open_per_day, petition_types
 from .frame import Series, chart_frame, month_axis
@@ -25,7 +26,7 @@ from ..wording import tr
 
 __all__ = ["utilisation_heatmap", "backlog_burndown", "staff_and_cost"]
 
-_LEVEL_ORDER = {"county_center": 0, "township": 1, "village": 2}
+_LEVEL_ORDER = {lv: i for i, lv in enumerate(DEFAULT_LEVELS.top_down())}  # county center first
 
 
 def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str = "zh",
@@ -49,7 +50,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
         img = ax.imshow(grid, aspect="auto", cmap="cividis", norm=Normalize(0, 100), interpolation="nearest")
         levels = dict(zip(util["site_id"], util["level"]))
         ax.set_yticks(range(len(site_order)),
-                      [level_short("county_center", lang) if levels.get(s) == "county_center"
+                      [level_short(DEFAULT_LEVELS.center, lang) if levels.get(s) == DEFAULT_LEVELS.center
                        else _short_site(names.get(s, s), lang) for s in site_order])
         ax.set_xticks(range(len(months)),
                       [formats.month(pd.Timestamp(m).date(), lang) for m in months])

@@ -8,6 +8,7 @@ stand-alone figure with a source line is returned.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure, SubFigure
 
 from ..scenario.spec import SITE_LEVELS
-from .data import by_case_type, by_level
+from .data import by_case_type, by_level, site_levels
 from .frame import Series, chart_frame, grouped_bars, percent_axis, target_hline
 from .labels import level_short, t
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
@@ -32,15 +33,15 @@ def scenario_series(results: Any, compare: Any | None, lang: str, frame: Any) ->
     return out
 
 
-def _levels_present(series: list[Series]) -> list[str]:
+def _levels_present(series: list[Series], order: Sequence[str] = SITE_LEVELS) -> list[str]:
     present = set().union(*(set(s.values.index) for s in series))
-    return [lv for lv in (*SITE_LEVELS, "all") if lv in present]
+    return [lv for lv in (*order, "all") if lv in present]
 
 
 def _level_chart(results: Any, compare: Any | None, metric: str, *, lang: str, scale: float, fmt: str,
                  ylabel: str, title: str, target: float | None, target_text: str,
                  fig: Figure | SubFigure | None, with_overall: bool, scenario: Any | None) -> Figure | SubFigure:
-    levels = (*SITE_LEVELS, "all") if with_overall else SITE_LEVELS
+    levels = (*site_levels(results), "all") if with_overall else site_levels(results)
 
     def frame(r: Any) -> pd.DataFrame:
         return by_level(r, metric, levels).set_index("level")
@@ -48,7 +49,7 @@ def _level_chart(results: Any, compare: Any | None, metric: str, *, lang: str, s
     with chart_frame(fig, lang, results.meta, scenario=scenario) as f:
         ax = f.add_subplot()
         series = scenario_series(results, compare, lang, frame)
-        cats = _levels_present(series)
+        cats = _levels_present(series, site_levels(results))
         grouped_bars(ax, cats, series, scale=scale, fmt=fmt)
         ax.set_xticks(range(len(cats)), [level_short(c, lang) for c in cats])
         ax.set_ylabel(ylabel)

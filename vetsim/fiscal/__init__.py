@@ -11,7 +11,7 @@ from .errors import FiscalError
 from .flows import LINES
 from .labels import LINE_LABELS, TIER_LABELS
 from .money import ROUNDING_RULE
-from .sites import SITE_COST_COLUMNS, site_costs, site_costs_by_level
+from ..work.costs import SITE_COST_COLUMNS, site_costs, site_costs_by_level  # re-exported: vetsim.fiscal.site_costs
 
 __all__ = [
     "budget", "Budget", "FiscalError", "TABLE_COLUMNS", "TOTAL", "LINES", "LINE_LABELS", "TIER_LABELS", "ROUNDING_RULE",

@@ -21,7 +21,7 @@ from .flows import LINES, Flow
 from .money import allocate_cents, to_cents
 from .pensions import aid_flows, caseload_counts, pension_flows, site_cost_flows
 from .si import SIPeople, people_detail, si_flows
-from .sites import site_costs_by_level
+from ..work.costs import site_costs_by_level
 from ..wording import both
 
 if TYPE_CHECKING:

@@ -4,6 +4,7 @@ from .loader import load_scenario, validate_scenario
 from .model import Scenario
 from .params import DatedParam, Quantity
 from .rows import BacklogRow, CaseloadRow, SiteRow, parse_days, parse_hours
+from .levels import DEFAULT_LEVELS, Levels, level_label
 from .spec import LEVELS, SITE_LEVELS, ScenarioSpec
 
 __all__ = [
@@ -20,4 +21,7 @@ __all__ = [
     "parse_hours",
     "LEVELS",
     "SITE_LEVELS",
+    "Levels",
+    "DEFAULT_LEVELS",
+    "level_label",
 ]

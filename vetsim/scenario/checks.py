@@ -7,16 +7,15 @@ from typing import Any, Callable
 from ..errors import Problem
 from .limits import limit, limit_message, simulated_cases, yearly_cases
 from .rows import BacklogRow, CaseloadRow, SiteRow
-from .spec import LEVELS, ScenarioSpec
+from .levels import DEFAULT_LEVELS, Levels
+from .spec import ScenarioSpec
 from ..wording import both, tr
 
-__all__ = ["cross_check", "size_problems", "Locate"]
+__all__ = ["cross_check", "size_problems", "level_problems", "Locate"]
 
 # (table file name, row index, column or None) -> (file, where_zh, where_en)
 Locate = Callable[[str, int, str | None], tuple[str, str, str]]
 
-_PARENT_LEVEL = {"village": "township", "township": "county_center", "county_center": None}
-_NEXT_LEVEL = {"village": "township", "township": "county_center", "county_center": "partner", "partner": None}
 SHARE_TOLERANCE = 1e-3
 
 
@@ -24,8 +23,23 @@ def _p(loc: tuple[str, str, str], zh: str, en: str) -> Problem:
     return Problem(loc[0], loc[1], loc[2], zh, en)
 
 
+def level_problems(levels: Levels, tables: dict[str, tuple[Any, ...]], locate: Locate) -> list[Problem]:
+    """Every ``level`` cell that is no level of the scenario's registry (sites and work tables: a site
+    level; caseload: any level, the partner level included)."""
+    out: list[Problem] = []
+    for name, allowed in (("sites.csv", levels.site_ids), ("caseload.csv", levels.ids),
+                          ("duties.csv", levels.site_ids), ("campaigns.csv", levels.site_ids),
+                          ("calibration.csv", levels.site_ids)):
+        for i, r in enumerate(tables.get(name, ())):
+            lv = getattr(r, "level", None)
+            if lv is not None and lv not in allowed:
+                out.append(_p(locate(name, i, "level"), f"未知层级 {lv!r}；允许：{', '.join(allowed)}",
+                              f"unknown level {lv!r}; allowed: {', '.join(allowed)}"))
+    return out
+
+
 def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = True,
-                 all_ids: set[str] | None = None) -> list[Problem]:
+                 all_ids: set[str] | None = None, levels: Levels = DEFAULT_LEVELS) -> list[Problem]:
     out: list[Problem] = []
     seen: dict[str, int] = {}
     for i, s in enumerate(sites):
@@ -58,12 +72,16 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
             chain.append(node.site_id)
             on_chain.add(node.site_id)
         settled.update(chain)
-    centers = [i for i, s in enumerate(sites) if s.level == "county_center"]
-    if len(centers) > 1 or (complete and not centers):
-        loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
-        out.append(_p(loc, *both("scenario.there_must_be_exactly_1", len_centers=len(centers))))
+    for lv in (d for d in levels.defs if d.single):
+        centers = [i for i, s in enumerate(sites) if s.level == lv.id]
+        if len(centers) > 1 or (complete and not centers):
+            loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
+            out.append(_p(loc, *both("levels.exactly_one", zh_label=lv.zh, level=lv.id, n=len(centers))))
     for i, s in enumerate(sites):
-        want = _PARENT_LEVEL[s.level]
+        if s.level not in levels.site_ids:
+            continue  # reported by level_problems
+        want = levels.parent[s.level]
+        want = want if want in levels.site_ids else None  # the top site level has no parent site
         if s.parent_id in ids and s.site_id not in reported:
             got = ids[s.parent_id].level
             if want is None or got != want:
@@ -78,6 +96,8 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
 def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: Locate,
                     complete: bool = True) -> list[Problem]:
     out: list[Problem] = []
+    levels = spec.level_registry
+    partner = levels.partner
     seen: dict[tuple[str, str], int] = {}
     for i, r in enumerate(rows):
         key = (r.case_type, r.level)
@@ -92,13 +112,17 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
         if abs(total - 1) > SHARE_TOLERANCE:
             out.append(_p(locate("caseload.csv", i, "m01"),
                           *both("scenario.monthly_shares_m01_m12_must", total=total)))
-        if r.level == "partner" and r.resolved_here_share != 1:
+        if r.level == partner and r.resolved_here_share != 1:
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
                           *both("scenario.resolved_here_share_must_be")))
+        lv_def = levels.by_id.get(r.level)
+        if lv_def is not None and not lv_def.counter and r.counter_minutes > 0:
+            out.append(_p(locate("caseload.csv", i, "counter_minutes"),
+                          *both("levels.no_counter", level=r.level)))
     if not complete:  # the missing row may be one that failed its own checks
         return out
     for i, r in enumerate(rows):
-        nxt = _NEXT_LEVEL[r.level]
+        nxt = levels.parent.get(r.level)
         if r.resolved_here_share < 1 and nxt is not None and (r.case_type, nxt) not in seen:
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
                           *both("scenario.of_cases_are_referred_up", v_1_r_resolved_here_sh=1 - r.resolved_here_share, case_type=r.case_type, nxt=nxt)))
@@ -106,7 +130,7 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
     for ct_id, ct in spec.case_types.items():
         if ct_id not in with_rows:
             out.append(Problem("caseload.csv", "", "", *both("scenario.case_type_has_no_rows", ct_id=ct_id)))
-        if (ct_id, "partner") in seen and ct.partner is None:
+        if (ct_id, partner) in seen and ct.partner is None:
             out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
                                *both("scenario.this_case_type_has_a")))
         if ct.partner is not None and ct.partner not in spec.partners:
@@ -142,8 +166,9 @@ def cross_check(spec: ScenarioSpec | None, sites: tuple[SiteRow, ...], caseload:
     the whole table are skipped); ``all_site_ids``: every site_id written in sites.csv, valid or not.
     ``spec`` is ``None`` when scenario.yaml itself is invalid: only the site tree is checked.
     """
-    assert set(_NEXT_LEVEL) == set(LEVELS)
-    out = _check_sites(sites, locate, "sites.csv" not in incomplete, all_site_ids)
+    levels = spec.level_registry if spec is not None else DEFAULT_LEVELS
+    out = level_problems(levels, {"sites.csv": sites, "caseload.csv": caseload}, locate)
+    out += _check_sites(sites, locate, "sites.csv" not in incomplete, all_site_ids, levels)
     if spec is None:
         return out
     out += _check_caseload(spec, caseload, locate, "caseload.csv" not in incomplete)

@@ -17,7 +17,7 @@ from .fiscal_spec import (
 )
 from ..wording import both, tr
 
-__all__ = ["fiscal_problems", "RATE_UNITS", "MONEY_UNITS"]
+__all__ = ["fiscal_problems", "check_fiscal", "RATE_UNITS", "MONEY_UNITS"]
 
 Locate = Callable[[str, int, str | None], tuple[str, str, str]]
 RATE_UNITS = ("share",)
@@ -215,3 +215,7 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
                                     locate("pension_groups.csv", i, col))
         out += _need_shares(first, g.funding, f.region_tier, base, locate("pension_groups.csv", i, "funding"))
     return out
+
+
+# the name the scenario loader calls (vetsim.scenario.validate)
+check_fiscal = fiscal_problems

@@ -1,7 +1,7 @@
 """Schema of the fiscal part of a scenario: the ``fiscal:`` section of scenario.yaml and fiscal tables.
 
 Owned by the fiscal model (vetsim.fiscal). ``FISCAL_TABLES`` lists extra CSV files of a scenario
-folder (validated row by row with the models below); ``check_fiscal`` runs the cross-file checks
+folder (validated row by row with the models below); ``fiscal_checks.check_fiscal`` runs the cross-file checks
 (tier shares summing to 1, references to parameters and funding keys, interruption dates).
 Every number carries unit, labels and source; ``Uncertain`` numbers may add a distribution that
 Monte Carlo runs draw from (the plain ``value`` is used for exact runs).
@@ -19,7 +19,7 @@ from ..errors import Problem
 from .params import DatedParam, Frozen, Labelled, Quantity
 
 __all__ = [
-    "Fiscal", "FISCAL_TABLES", "check_fiscal", "Dist", "Uncertain", "Payment", "Cohort",
+    "Fiscal", "FISCAL_TABLES", "Dist", "Uncertain", "Payment", "Cohort",
     "SIContinuation", "Pensions", "AidLine", "SiteCostLine", "ApplicantRow", "PensionGroupRow",
     "TierShareRow", "TIERS", "GOV_TIERS", "REGION_TIERS", "SI_PARAMETERS", "parse_month",
 ]
@@ -274,9 +274,4 @@ FISCAL_TABLES: dict[str, tuple[type[Frozen], tuple[str, ...], bool]] = {
 }
 
 
-def check_fiscal(spec: Any, tables: dict[str, tuple[Frozen, ...]],
-                 locate: Callable[[str, int, str | None], tuple[str, str, str]]) -> list[Problem]:
-    """Cross-file checks of the fiscal inputs (shares summing to 1, references, dates, ...)."""
-    from .fiscal_checks import fiscal_problems  # local: fiscal_checks imports this module
 
-    return fiscal_problems(spec, tables, locate)

@@ -8,17 +8,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
-from ..wording import both
 from .limits import limit
-from .checks import cross_check, size_problems
-from .fiscal_spec import check_fiscal
 from .model import Scenario, canonical_rows
 from .problems import _show, from_validation_error, show_key
 from .rows import CORE_TABLES, TABLES, SiteRow
-from .sensitivity_spec import sensitivity_problems
 from .sources import OVERLAY_KEYS, RawRow, RawScenario, _deep_merge, read_raw
 from .spec import ScenarioSpec
 from ..wording import both, tr
+from .validate import _all_checks, _capped, _locator, validate_scenario
 
 __all__ = ["load_scenario", "validate_scenario", "apply_overlay"]
 
@@ -98,49 +95,6 @@ def _row_locate(row: RawRow):
         file, wzh, wen = row.where(col)
         return (file, *both("scenario.where_column", where_zh=wzh, where_en=wen, col=col)) if col else (file, wzh, wen)
     return locate
-
-
-def _locator(rows_by_table: dict[str, list[RawRow]] | None):
-    def locate(table: str, index: int, column: str | None) -> tuple[str, str, str]:
-        rows = (rows_by_table or {}).get(table, [])
-        if index < len(rows):
-            file, wzh, wen = rows[index].where(column)
-            return (file, *both("scenario.where_column", where_zh=wzh, where_en=wen, col=column)) if column \
-                else (file, wzh, wen)
-        return (table, *both("scenario.record_n", n=index + 1))
-    return locate
-
-
-def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ...]], locate: Any,
-                incomplete: frozenset[str] = frozenset(), site_ids: set[str] | None = None) -> list[Problem]:
-    """Cross-file checks; with ``incomplete`` tables (rows that failed their own checks) the checks
-    that need a whole table are skipped, the others still run so every problem is reported at once."""
-    problems = cross_check(spec, tables["sites.csv"], tables["caseload.csv"], tables["backlog.csv"],  # type: ignore[arg-type]
-                           locate, incomplete, site_ids)
-    if spec is not None:
-        problems += size_problems(spec, tables, locate)
-        if not incomplete & {"tier_shares.csv", "pension_groups.csv"}:
-            problems += check_fiscal(spec, {k: v for k, v in tables.items() if k not in CORE_TABLES}, locate)
-        problems += sensitivity_problems(spec, tables.get("sensitivity.csv", ()), locate)  # type: ignore[arg-type]
-    return problems
-
-
-def validate_scenario(scenario: Scenario, raw: RawScenario | None = None) -> Scenario:
-    """Run the cross-file checks; return the scenario or raise ``ScenarioError``."""
-    tables = {name: scenario.table(name) for name in TABLES}
-    problems = _all_checks(scenario.spec, tables, _locator(raw.tables if raw else None))
-    if problems:
-        raise ScenarioError(_capped(problems))
-    return scenario
-
-
-def _capped(problems: list[Problem]) -> list[Problem]:
-    """At most ``problems_shown`` problems, and one line saying how many more there are."""
-    n = int(limit("problems_shown"))
-    if len(problems) <= n:
-        return problems
-    more = len(problems) - n
-    return [*problems[:n], Problem("", "", "", *both("scenario.and_more_problem_s_not", more=more))]
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -13,7 +13,9 @@ import pandas as pd
 
 from .params import Frozen
 from .rows import TABLES, BacklogRow, CaseloadRow, SiteRow
-from .spec import SITE_LEVELS, ScenarioSpec
+from .levels import Levels
+from .spec import ScenarioSpec
+from .validate import validate_scenario
 
 __all__ = ["Scenario", "canonical_rows"]
 
@@ -82,8 +84,13 @@ class Scenario:
         return tuple(s for s in self.sites if s.level == level)
 
     @property
+    def levels(self) -> Levels:
+        """The scenario's level registry (its own ``levels:`` or the bundled one): ids, parents, labels."""
+        return self.spec.level_registry
+
+    @property
     def county_center(self) -> SiteRow:
-        return self.sites_at("county_center")[0]
+        return self.sites_at(self.levels.center)[0]
 
     def caseload_row(self, case_type: str, level: str) -> CaseloadRow | None:
         return next((r for r in self.caseload if r.case_type == case_type and r.level == level), None)
@@ -93,7 +100,7 @@ class Scenario:
         df = pd.DataFrame([r.model_dump() for r in self.sites])
         df["staff"] = df["funded_staff"] + df["parttime_staff"]
         df["open_minutes_per_day"] = [s.open_minutes_per_day for s in self.sites]
-        df["level"] = pd.Categorical(df["level"], categories=list(SITE_LEVELS))
+        df["level"] = pd.Categorical(df["level"], categories=list(self.levels.site_ids))
         return df
 
     def caseload_frame(self) -> pd.DataFrame:
@@ -113,8 +120,6 @@ class Scenario:
 
     def with_site_changes(self, changes: dict[str, dict[str, Any]]) -> "Scenario":
         """A copy with some site fields changed, e.g. ``{"T01": {"funded_staff": 2}}``; revalidated."""
-        from .loader import validate_scenario  # local: loader imports this module
-
         unknown = sorted(set(changes) - set(self.site_index))
         if unknown:
             raise KeyError(f"unknown site ids: {unknown}")

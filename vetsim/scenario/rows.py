@@ -12,7 +12,7 @@ from .params import Frozen, VisibleText, invalid
 from .fiscal_spec import FISCAL_TABLES
 from .work_spec import WORK_TABLES
 from .sensitivity_spec import SENSITIVITY_TABLES
-from .spec import Level, SiteLevel
+from .spec import LevelId
 from ..wording import both
 
 __all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours"]
@@ -87,7 +87,7 @@ class SiteRow(Frozen):
     site_id: str = Field(pattern=_ID)
     name_zh: VisibleText
     name_en: VisibleText
-    level: SiteLevel
+    level: LevelId  # a site level of the scenario (checks.level_problems)
     parent_id: Annotated[str | None, Opt] = None
     funded_staff: int = Field(ge=0, le=MAX_STAFF_PER_SITE)
     parttime_staff: int = Field(ge=0, le=MAX_STAFF_PER_SITE)
@@ -120,7 +120,7 @@ class CaseloadRow(Frozen):
     """Volumes and work per case type and level (caseload.csv)."""
 
     case_type: str = Field(min_length=1)
-    level: Level
+    level: LevelId  # a level of the scenario (checks.level_problems)
     yearly_volume: float = Field(ge=0)
     counter_minutes: float = Field(ge=0, le=24 * 60)
     backoffice_hours: float = Field(ge=0, le=10_000)

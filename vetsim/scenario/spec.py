@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from functools import lru_cache
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from .fiscal_spec import Fiscal
+from .levels import DEFAULT_LEVELS, LevelDef, Levels, check_levels
 from .limits import limit
 from .params import Frozen, Labelled, Quantity, VisibleLongText, VisibleText, invalid
 from .staffing_spec import StaffingSettings
@@ -17,8 +19,7 @@ from ..wording import both
 __all__ = [
     "LEVELS",
     "SITE_LEVELS",
-    "Level",
-    "SiteLevel",
+    "LevelId",
     "Names",
     "DateTarget",
     "Targets",
@@ -29,10 +30,13 @@ __all__ = [
     "ScenarioSpec",
 ]
 
-SITE_LEVELS: tuple[str, ...] = ("village", "township", "county_center")
-LEVELS: tuple[str, ...] = (*SITE_LEVELS, "partner")
-SiteLevel = Literal["village", "township", "county_center"]
-Level = Literal["village", "township", "county_center", "partner"]
+# the bundled registry's levels (vetsim/scenario/levels.yaml), for code without a scenario at hand;
+# with a scenario use ``scenario.levels`` (a scenario may declare its own ``levels:``)
+SITE_LEVELS: tuple[str, ...] = DEFAULT_LEVELS.site_ids
+LEVELS: tuple[str, ...] = DEFAULT_LEVELS.ids
+# a level id as written in a table or section; whether it is a level of the scenario is checked
+# against the scenario's registry (checks.level_problems), not by a Literal fixed in code
+LevelId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Share = float
 
 
@@ -111,8 +115,6 @@ class Simulation(Frozen):
     effects at all; for checks against queueing theory).
     ``service_time_distribution``: ``gamma`` with mean ``counter_minutes`` and CV ``service_time_cv``,
     or ``exponential`` (CV 1; ``service_time_cv`` is then ignored).
-    ``counter_policy``: ``counter_first`` = during opening hours staff serve the counter whenever
-    someone waits; only the staff time left over in the day goes to back-office casework.
     ``abandonment``: whether veterans leave the queue after their patience runs out.
     ``weekday_profile``: relative arrival weight per weekday (1 = Monday .. 7 = Sunday); days not
     listed weigh 1. A month's volume is spread over the site's open days with these weights.
@@ -127,7 +129,6 @@ class Simulation(Frozen):
     hour_profile: dict[int, float] = Field(min_length=1)
     calendar: Literal["official", "weekdays", "continuous"] = "official"
     service_time_distribution: Literal["gamma", "exponential"] = "gamma"
-    counter_policy: Literal["counter_first"] = "counter_first"
     abandonment: bool = True
     weekday_profile: dict[int, float] | None = None
 
@@ -149,16 +150,13 @@ class Simulation(Frozen):
 class Costs(Frozen):
     """Yearly staff and site costs by site level (yuan per year)."""
 
-    funded_post: dict[SiteLevel, Quantity]
-    parttime_post: dict[SiteLevel, Quantity]
-    site_overhead: dict[SiteLevel, Quantity]
+    funded_post: dict[LevelId, Quantity]
+    parttime_post: dict[LevelId, Quantity]
+    site_overhead: dict[LevelId, Quantity]
 
     @model_validator(mode="after")
-    def _all_levels(self) -> "Costs":
+    def _ranges(self) -> "Costs":
         for name in ("funded_post", "parttime_post", "site_overhead"):
-            missing = set(SITE_LEVELS) - set(getattr(self, name))
-            if missing:
-                raise invalid(*both("scenario.missing_levels_all_of_are", name=name, sorted_missing=sorted(missing), list_site_levels=list(SITE_LEVELS)))
             top = limit("money_yuan")
             for level, q in getattr(self, name).items():
                 if not 0 <= q.value <= top:
@@ -183,3 +181,36 @@ class ScenarioSpec(Frozen):
     staffing: StaffingSettings | None = None
     presence: Presence | None = None
     work_policy: WorkPolicy = WorkPolicy()
+    levels: tuple[LevelDef, ...] | None = None  # None: the bundled registry (vetsim/scenario/levels.yaml)
+
+    @model_validator(mode="after")
+    def _per_level_sections(self) -> "ScenarioSpec":
+        if self.levels is not None:
+            check_levels(self.levels)
+        sites = set(self.level_registry.site_ids)
+        allowed = sorted(sites)
+        for name in ("funded_post", "parttime_post", "site_overhead"):
+            given = set(getattr(self.costs, name))
+            if given != sites:
+                raise invalid(f"costs.{name}：层级应为 {allowed}，缺少 {sorted(sites - given)}，未知 {sorted(given - sites)}",
+                              f"costs.{name}: the levels must be {allowed}; missing {sorted(sites - given)}, "
+                              f"unknown {sorted(given - sites)}")
+        sections = {"presence": set(self.presence.levels()) if self.presence else set()}
+        if self.staffing is not None:
+            sections["staffing.min_funded_posts"] = set(self.staffing.min_funded_posts)
+            sections["staffing.max_posts"] = set(self.staffing.max_posts)
+        for name, given in sections.items():
+            if given - sites:
+                raise invalid(f"{name}：未知层级 {sorted(given - sites)}；允许 {allowed}",
+                              f"{name}: unknown levels {sorted(given - sites)}; allowed {allowed}")
+        return self
+
+    @property
+    def level_registry(self) -> Levels:
+        """The scenario's levels: its own ``levels:`` section, else the bundled registry."""
+        return _registry(self.levels)
+
+
+@lru_cache(maxsize=32)
+def _registry(defs: tuple[LevelDef, ...] | None) -> Levels:
+    return DEFAULT_LEVELS if defs is None else Levels(defs)

@@ -62,12 +62,8 @@ class StaffingSettings(Frozen):
 
     @model_validator(mode="after")
     def _check(self) -> "StaffingSettings":
-        levels = {"village", "township", "county_center"}
-        for name in ("min_funded_posts", "max_posts"):
+        for name in ("min_funded_posts", "max_posts"):  # the level keys are checked by ScenarioSpec (its registry)
             table = getattr(self, name)
-            bad = sorted(set(table) - levels)
-            if bad:
-                raise invalid(*both("scenario.staffing_unknown_levels_allowed", name=name, bad=bad, sorted_levels=sorted(levels)))
             neg = [k for k, q in table.items() if q.value < 0 or q.value != int(q.value)]
             if neg:
                 raise invalid(*both("scenario.staffing_must_be_whole_numbers", name=name, neg=neg))

@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .params import Frozen, Quantity, invalid
 from ..wording import both
@@ -41,6 +41,8 @@ def _blank_to_none(v: object) -> object:
 
 
 Opt = BeforeValidator(_blank_to_none)
+# a level id; whether it is a site level of the scenario is checked against its registry (checks.level_problems)
+_LevelId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 
 
 class LevelPresence(Frozen):
@@ -60,14 +62,20 @@ class LevelPresence(Frozen):
 
 
 class Presence(Frozen):
-    """The ``presence:`` section: per level; a level not given is always fully present."""
+    """The ``presence:`` section: ``level id -> LevelPresence``; a level not given is always fully present.
 
-    village: LevelPresence | None = None
-    township: LevelPresence | None = None
-    county_center: LevelPresence | None = None
+    The keys are the scenario's site levels (checked by ``ScenarioSpec`` against its registry), so
+    the section follows the level registry instead of naming levels here.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+    __pydantic_extra__: dict[str, LevelPresence] = Field(init=False)
 
     def level(self, name: str) -> LevelPresence | None:
-        return getattr(self, name, None) if name in ("village", "township", "county_center") else None
+        return (self.__pydantic_extra__ or {}).get(name)
+
+    def levels(self) -> tuple[str, ...]:
+        return tuple(self.__pydantic_extra__ or {})
 
 
 class WorkPolicy(Frozen):
@@ -117,7 +125,7 @@ def _mmdd(v: object) -> object:
 class _WorkRow(Frozen):
     """Fields a duty and a campaign share: level, labels, how the hours are counted, source."""
 
-    level: Literal["village", "township", "county_center"]
+    level: _LevelId  # a site level of the scenario (checks.level_problems)
     label_zh: str = Field(min_length=1)
     label_en: str = Field(min_length=1)
     basis: Literal["veteran", "site"]
@@ -193,7 +201,7 @@ class CalibrationRow(Frozen):
     label_zh: str = Field(min_length=1)
     label_en: str = Field(min_length=1)
     measure: Literal["visits", "on_spot_share", "cases"]
-    level: Annotated[Literal["village", "township", "county_center"] | None, Opt] = None
+    level: Annotated[_LevelId | None, Opt] = None  # a site level of the scenario (checks.level_problems)
     case_type: Annotated[str | None, Opt] = None
     channel: Annotated[Literal["walk_in", "hotline", "online", "letter"] | None, Opt] = None
     value: float = Field(gt=0)

@@ -12,13 +12,11 @@ import pandas as pd
 
 from .. import cliargs, formats
 from ..cli import add_scenario_arg, bi
-from ..i18n import LEVEL_LABELS
+from ..scenario.levels import level_label
 from ..wording import both, tr
 
 __all__ = ["register", "format_kpis", "format_work", "yearbook_calibration"]
 
-# site levels in the words of vetsim.i18n (one English rendering: "County service center", not "County center")
-_LEVELS = {"all": both("charts.level_short.all"), **LEVEL_LABELS}
 _KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
          "finish_rate", "overdue_open", "resolution_working_days_mean", "utilisation", "workload_pressure",
          "duty_coverage", "campaign_on_time", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
@@ -50,7 +48,7 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
         unit = _UNITS.get(first["unit"], ("", ""))[0 if zh else 1]
         lines.append(f"{first['label_zh'] if zh else first['label_en']}{unit}")
         for _, r in rows.iterrows():
-            name = _LEVELS.get(r["level"], (r["level"], r["level"]))[0 if zh else 1]
+            name = level_label(str(r["level"]), lang)
             ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], r['unit'])} – {_fmt(r['ci_high'], r['unit'])})"
             lines.append(f"  {name}: {_fmt(r['mean'], r['unit'])}{ci}")
     return "\n".join(lines)
@@ -65,7 +63,7 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
     if not cov.empty:
         lines.append(tr("sim.duties_done_by_their_due", lang))
         for _, r in cov.iterrows():
-            name = _LEVELS.get(r["level"], (r["level"], r["level"]))[0 if zh else 1]
+            name = level_label(str(r["level"]), lang)
             ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], 'share')} – {_fmt(r['ci_high'], 'share')})"
             lines.append(f"  {name} · {duties.get(r['case_type'], r['case_type'])}: {_fmt(r['mean'], 'share')}{ci}")
     start = scenario.spec.simulation.start_date
@@ -88,11 +86,11 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path
-    from ..scenario import load_scenario
-    from .runner import simulate
+    from ..files import check_output_target, display_path  # lazy: start-up of `vetsim --help` and of the other commands
+    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from .runner import simulate  # lazy: start-up of `vetsim --help` and of the other commands
 
-    from ..work.advice import format_warnings, scenario_warnings
+    from ..work.advice import format_warnings, scenario_warnings  # lazy: start-up of `vetsim --help` and of the other commands
 
     zh = args.lang == "zh"
     if args.out:
@@ -119,9 +117,9 @@ def _run(args: argparse.Namespace) -> int:
 def yearbook_calibration(args: argparse.Namespace) -> int:
     """``vetsim calibrate SCENARIO`` without ``--ledger``: the yearbook figures of calibration.csv
     beside the simulation (the command itself is registered by ``vetsim.backtest.cli``)."""
-    from ..scenario import load_scenario
-    from .calibration import calibration_table
-    from .runner import simulate
+    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from .calibration import calibration_table  # lazy: start-up of `vetsim --help` and of the other commands
+    from .runner import simulate  # lazy: start-up of `vetsim --help` and of the other commands
 
     zh = args.lang == "zh"
     sc = load_scenario(args.path)

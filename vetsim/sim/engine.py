@@ -58,7 +58,6 @@ from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHE
 __all__ = ["Case", "Engine", "VISIT_LEFT", "VISIT_SERVED", "VISIT_NOBODY"]
 
 DAY = MINUTES_PER_DAY
-PARTNER_LEVEL = 3
 VISIT_LEFT, VISIT_SERVED, VISIT_NOBODY = 0, 1, 2  # visit outcomes: left unserved, served, found nobody
 
 
@@ -104,10 +103,13 @@ class Engine(DayWork):
         self.visits = array("d")  # flat records: site, ct, t0, t_start_or_leave, service_min, outcome (VISIT_*)
         self.snap: list[list[int]] = []
         self.pet_snap: list[int] = []
-        self.overflow = keyed_rng(seed_seq, "overflow")
+        self.seed_seq = seed_seq
+        self._overflow: dict[int, np.random.Generator] = {}  # per site, made on first use (rare: visits past VISIT_DRAWS)
         self.arrivals, self.backlog = arrivals, backlog
         # hot-path tables as Python lists (numpy scalar indexing costs more than the model itself)
         self.level, self.parent, self.staff = list(net.level), list(net.parent), list(net.staff)
+        # levels from the scenario's registry: where an unresolved case goes, and the partner level
+        self.up, self.partner_lv = list(net.level_parent), net.partner_level
         self.bo, self.cmin, self.res = net.bo_min.tolist(), net.counter_min.tolist(), net.resolved.tolist()
         self.exists, self.delay = net.row_exists.tolist(), net.ref_delay.tolist()
         self.open_mask, self.next_open = net.open_mask.tolist(), net.next_open.tolist()
@@ -136,6 +138,14 @@ class Engine(DayWork):
             if a <= m < b:
                 return True
         return False
+
+    def _over(self, s: int) -> np.random.Generator:
+        """Random numbers of visits past the pre-drawn ones at site ``s`` (keyed by the site id, so the
+        visits at one site never shift the numbers of another)."""
+        o = self._overflow.get(s)
+        if o is None:
+            o = self._overflow[s] = keyed_rng(self.seed_seq, "overflow", self.net.site_ids[s])
+        return o
 
     def _at(self, t: float, fn, payload) -> None:
         """Call ``fn(event)`` at time ``t`` (now if ``t`` has passed); nothing beyond the horizon."""
@@ -237,7 +247,7 @@ class Engine(DayWork):
         self.open_cases[s] += 1
 
     def _leave(self, case: Case) -> None:
-        if case.level < PARTNER_LEVEL:
+        if case.level != self.partner_lv:
             self.open_cases[case.site] -= 1
 
     def _finish(self, case: Case, t: float) -> None:
@@ -256,7 +266,7 @@ class Engine(DayWork):
         """Back office done at site ``s`` at time ``t``: resolve, or refer upward."""
         ct = case.ct
         lv = self.level[s]
-        nxt = lv + 1
+        nxt = self.up[lv]
         if case.not_before or case.decider >= 0:  # long-running backlog case: a partner decides, not before its day
             self._long_decision(case, t)
             return
@@ -268,9 +278,9 @@ class Engine(DayWork):
         day = int(t // DAY)
         target = self._add_wd(day, self.delay[ct][lv])
         self._leave(case)
-        if nxt == PARTNER_LEVEL:
+        if nxt == self.partner_lv:
             net = self.net
-            case.level = PARTNER_LEVEL
+            case.level = nxt
             case.path.append(-1 - net.partner_of[ct])
             done_day = self._add_wd(target, net.partner_days[ct])
             self._at(max(done_day * DAY + 17 * 60, t), self._ev_finish, case)
@@ -291,7 +301,7 @@ class Engine(DayWork):
         day = int(t // DAY)
         if case.decider >= 0:
             self._leave(case)
-            case.level = PARTNER_LEVEL
+            case.level = self.partner_lv
             case.path.append(-1 - case.decider)
             day = self._add_wd(day, net.partner_days_of[case.decider])
         done = max(day, case.not_before) * DAY + 17 * 60
@@ -309,7 +319,7 @@ class Engine(DayWork):
         if day >= net.days:
             return
         k = case.k
-        u = case.d[WHEN + k] if k < VISIT_DRAWS else self.overflow.random()
+        u = case.d[WHEN + k] if k < VISIT_DRAWS else self._over(s).random()
         d = self.next_open[s][day]
         if d >= net.days:
             return
@@ -336,7 +346,7 @@ class Engine(DayWork):
         if k < VISIT_DRAWS:
             svc, pat = case.d[SVC + k], case.d[PAT + k]
         else:
-            o, net = self.overflow, self.net
+            o, net = self._over(s), self.net
             svc = o.standard_exponential() if net.exponential else o.gamma(1 / net.svc_cv**2, net.svc_cv**2)
             pat = o.standard_exponential()
         svc *= self.cmin[case.ct][self.level[s]]

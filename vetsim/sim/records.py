@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..work.calendar import MINUTES_PER_DAY
-from ..work.network import CHANNELS, LEVEL_NAMES, Network
+from ..work.network import CHANNELS, Network
 from ..work.packages import KIND_CAMPAIGN
 from .engine import VISIT_NOBODY, VISIT_SERVED, Engine
 
@@ -54,9 +54,9 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.Data
         "case_id": np.arange(n, dtype=np.int64),
         "case_type": _cat(ct, net.case_types),
         "origin_site": _cat(origin, net.site_ids),
-        "origin_level": _cat(np.asarray(net.level)[origin] if n else origin, LEVEL_NAMES),
+        "origin_level": _cat(np.asarray(net.level)[origin] if n else origin, net.level_names),
         "final_site": _cat(final_code, site_names),
-        "final_level": _cat(flevel, LEVEL_NAMES),
+        "final_level": _cat(flevel, net.level_names),
         "path": [_path_text(net, c.path) for c in cases],
         "channel": _cat(np.fromiter((c.channel for c in cases), np.int64, n), CHANNELS),
         "from_backlog": np.fromiter((c.backlog for c in cases), bool, n),
@@ -87,7 +87,7 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.Data
     visit_df = pd.DataFrame({
         "replication": np.full(len(v), rep, dtype=np.int32),
         "site_id": _cat(vs_i, net.site_ids),
-        "level": _cat(level_arr[vs_i], LEVEL_NAMES),
+        "level": _cat(level_arr[vs_i], net.level_names),
         "case_type": _cat(vct, net.case_types),
         "day": vday,
         "wait_min": wait,
@@ -109,7 +109,7 @@ def _work_frame(net: Network, eng: Engine, rep: int) -> pd.DataFrame:
     n = len(pk) if pk is not None else 0
     if n == 0:
         return pd.DataFrame({"replication": np.zeros(0, np.int32), "site_id": pd.Categorical([], categories=list(net.site_ids)),
-                             "level": pd.Categorical([], categories=list(LEVEL_NAMES)), "item": pd.Categorical([]),
+                             "level": pd.Categorical([], categories=list(net.level_names)), "item": pd.Categorical([]),
                              "kind": pd.Categorical([], categories=["duty", "campaign"]), "release_day": np.zeros(0, np.int64),
                              "due_day": np.zeros(0, np.int64), "owed_min": np.zeros(0), "done_by_due_min": np.zeros(0),
                              "done_min": np.zeros(0), "done_day": np.zeros(0)})
@@ -118,7 +118,7 @@ def _work_frame(net: Network, eng: Engine, rep: int) -> pd.DataFrame:
     return pd.DataFrame({
         "replication": np.full(n, rep, dtype=np.int32),
         "site_id": _cat(pk.site, net.site_ids),
-        "level": _cat(np.asarray(net.level)[pk.site], LEVEL_NAMES),
+        "level": _cat(np.asarray(net.level)[pk.site], net.level_names),
         "item": _cat(pk.item, pk.names),
         "kind": _cat((pk.kind == KIND_CAMPAIGN).astype(np.int64), ("duty", "campaign")),
         "release_day": pk.release,
@@ -183,7 +183,7 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
     return pd.DataFrame({
         "replication": np.full(len(si), rep, dtype=np.int32),
         "site_id": _cat(si, net.site_ids),
-        "level": _cat(np.asarray(net.level)[si], LEVEL_NAMES),
+        "level": _cat(np.asarray(net.level)[si], net.level_names),
         "date": pd.to_datetime(np.datetime64(start) + di.astype("timedelta64[D]")),
         "day": di,
         "arrivals": arrivals[si, di].astype(np.int32),
@@ -235,7 +235,7 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
     served = vis["served"].to_numpy()
     nobody = vis["found_nobody"].to_numpy()
     for lv, ct, m in _groups(vis["level"].cat.codes.to_numpy(), vis["case_type"].cat.codes.to_numpy(),
-                             LEVEL_NAMES[:3], net.case_types):
+                             net.site_level_names, net.case_types):
         if not m.any():
             continue
         w = wait[m]  # a visit that found nobody waited until closing time: it was not served that day
@@ -251,7 +251,7 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
     overdue = cases["overdue_open"].to_numpy()
     spot = cases["on_spot"].to_numpy()
     ct_codes = cases["case_type"].cat.codes.to_numpy()
-    for lv, ct, m in _groups(cases["origin_level"].cat.codes.to_numpy(), ct_codes, LEVEL_NAMES[:3], net.case_types):
+    for lv, ct, m in _groups(cases["origin_level"].cat.codes.to_numpy(), ct_codes, net.site_level_names, net.case_types):
         nf = m & fin
         trip_base = (m & new & fin) | (m & new & ~fin & (trips >= 1))
         late_base = nf | (m & overdue)
@@ -266,12 +266,12 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
                   if trip_base.any() else np.nan),
                  ("on_time_share", lv, ct, float(ontime[late_base].mean()) if late_base.any() else np.nan),
                  ("resolution_working_days_mean", lv, ct, float(age[m].mean()) if m.any() else np.nan)]
-    for lv, ct, m in _groups(cases["final_level"].cat.codes.to_numpy(), ct_codes, LEVEL_NAMES, net.case_types):
+    for lv, ct, m in _groups(cases["final_level"].cat.codes.to_numpy(), ct_codes, net.level_names, net.case_types):
         rows.append(("backlog_end", lv, ct, float((m & ~fin).sum())))
     # on the spot: per counter visit of the level where the case was resolved on the spot
     vis_lv = vis["level"].cat.codes.to_numpy()
     final_lv = cases["final_level"].cat.codes.to_numpy()
-    for li, lname in enumerate(LEVEL_NAMES[:3]):
+    for li, lname in enumerate(net.site_level_names):
         nv = int((vis_lv == li).sum())
         if nv:
             rows.append(("on_spot_share", lname, "all", float((spot & (final_lv == li)).sum() / nv)))
@@ -281,7 +281,7 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
     due = (sd["busy_counter_min"] + sd["casework_in_min"] + sd["other_work_min"] + sd["cover_min"]).to_numpy()
     sd_lv = sd["level"].cat.codes.to_numpy()
     owed_lv = work.groupby("level", observed=True)["owed_min"].sum() if len(work) else pd.Series(dtype=float)
-    for lv, ct, m in _groups(sd_lv, np.zeros(len(sd), int), LEVEL_NAMES[:3], (), False):
+    for lv, ct, m in _groups(sd_lv, np.zeros(len(sd), int), net.site_level_names, (), False):
         a = avail[m].sum()
         rows.append(("utilisation", lv, ct, float(busy[m].sum() / a) if a > 0 else np.nan))
         owed = float(owed_lv.sum() if lv == "all" else owed_lv.get(lv, 0.0))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,9 +12,9 @@ import pandas as pd
 
 from ..files import atomic_folder, verify_manifest
 from ..kpis import KPIS
-from ..stats import t_quantile
+from ..stats import t_half_width
 
-__all__ = ["Results", "METRICS", "summarise", "t_quantile"]
+__all__ = ["Results", "METRICS", "summarise"]
 
 # metric -> (unit, Chinese label, English label): a view of the one KPI table, vetsim.kpis
 METRICS: dict[str, tuple[str, str, str]] = {k.id: (k.unit, k.zh, k.en) for k in KPIS.values()}
@@ -33,15 +32,15 @@ def summarise(per_rep: pd.DataFrame) -> pd.DataFrame:
     """
     g = per_rep.groupby(["metric", "level", "case_type"], sort=False)["value"]  # NaN values are skipped
     out = g.agg(mean="mean", sd="std", replications="count").reset_index()
-    half = np.array([t_quantile(0.975, int(n) - 1) if n > 1 else math.nan for n in out["replications"]])
-    half = half * out["sd"].to_numpy() / np.sqrt(out["replications"].to_numpy())
+    half = t_half_width(out["sd"].to_numpy(), out["replications"].to_numpy())
     out["unit"] = [METRICS[m][0] for m in out["metric"]]
     out["ci_low"] = np.maximum(out["mean"] - half, 0.0)
     out["ci_high"] = np.where(out["unit"] == "share", np.minimum(out["mean"] + half, 1.0), out["mean"] + half)
     out["label_zh"] = [METRICS[m][1] for m in out["metric"]]
     out["label_en"] = [METRICS[m][2] for m in out["metric"]]
     order = {m: i for i, m in enumerate(METRICS)}
-    lv_order = {lv: i for i, lv in enumerate(("all", "village", "township", "county_center", "partner"))}
+    # "all" first, then the levels in the order the replication tables list them (the registry's, bottom to top)
+    lv_order = {lv: i for i, lv in enumerate(dict.fromkeys(["all", *per_rep["level"].astype(str)]))}
     ct_order = {c: i for i, c in enumerate(dict.fromkeys(per_rep["case_type"]))}
     keys = {"metric": order, "level": lv_order, "case_type": ct_order}
     out = out.sort_values(["metric", "level", "case_type"], key=lambda s: s.map(keys[s.name]))

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._version import __version__
 from ..errors import VetsimError
 from ..scenario import Scenario
 from ..scenario.limits import check_simulation_size
@@ -80,7 +81,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     key = scenario.hash()
     bar = None
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # lazy: only with a progress bar
 
         bar = tqdm(total=n, desc="仿真 / simulating", unit="rep")
     parts: list[dict[str, Any] | None] = [None] * n
@@ -94,7 +95,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
                 if bar is not None:
                     bar.update(1)
         else:
-            from concurrent.futures import as_completed
+            from concurrent.futures import as_completed  # lazy: only with worker processes
 
             futures = {executor.submit(run_replication, scenario, sq, i, key): i for i, sq in enumerate(seqs)}
             for fut in as_completed(futures):
@@ -119,8 +120,6 @@ def _concat(parts: list[dict[str, Any]], name: str) -> pd.DataFrame:
 
 
 def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int, key: str) -> Results:
-    from .. import __version__
-
     per_rep = _concat(parts, "metrics")
     sim = scenario.spec.simulation
     net = _network(scenario, key)
@@ -133,6 +132,7 @@ def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int,
         "start_date": sim.start_date.isoformat(),
         "days": sim.days,
         "calendar": sim.calendar,
+        "site_levels": list(net.site_level_names),  # the scenario's site levels, bottom to top (charts, tables)
         "calendar_estimated_years": [y for y in net.cal.estimated_years
                                      if sim.start_date.year <= y <= (sim.start_date + dt.timedelta(sim.days - 1)).year],
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -4,6 +4,12 @@ Common random numbers: every stream is keyed by (replication seed, purpose, site
 not by its position in a list, so a baseline and a proposal run with the same seed draw the same
 arrivals and the same per-case randomness (channel, missing documents, referral decisions,
 service-time and patience multipliers) at every site they share, whatever their staffing.
+
+The resolve-here uniform of a case at a level is keyed by the level's *id*, not by a column
+position: each case draws one 64-bit key, and its uniform at level ``L`` is a SplitMix64 hash of
+(key, crc32(L)). Adding or removing a level therefore changes no draw of the other levels (the
+five-level test in tests/test_levels.py checks the results bit for bit). The hash runs once over
+all cases of a replication (vectorised), so the cost does not grow with the number of streams.
 """
 
 from __future__ import annotations
@@ -17,15 +23,17 @@ import numpy as np
 from ..work.calendar import MINUTES_PER_DAY
 from ..work.network import Network
 
-__all__ = ["Stream", "draw_streams", "keyed_rng", "vary_parameters", "VISIT_DRAWS", "N_DRAWS"]
+__all__ = ["Stream", "draw_streams", "keyed_rng", "level_uniforms", "vary_parameters", "VISIT_DRAWS", "N_FIXED"]
 
 # per-case pre-drawn visit randomness; further visits of the same case use the overflow stream
 VISIT_DRAWS = 4
-# columns of Stream.draws: uniforms for channel, missing documents, resolved-here at village /
-# township / county center; then per visit k: service multiplier, patience multiplier, time-of-day uniform
-U_CHANNEL, U_MISSING, U_RESOLVE = 0, 1, 2
-SVC, PAT, WHEN = 5, 5 + VISIT_DRAWS, 5 + 2 * VISIT_DRAWS
-N_DRAWS = 5 + 3 * VISIT_DRAWS
+# columns of Stream.draws: uniforms for channel and missing documents; per visit k: service
+# multiplier, patience multiplier, time-of-day uniform; then one resolved-here uniform per level of
+# the network (column U_RESOLVE + level index, the value keyed by the level id: level_uniforms)
+U_CHANNEL, U_MISSING = 0, 1
+SVC, PAT, WHEN = 2, 2 + VISIT_DRAWS, 2 + 2 * VISIT_DRAWS
+U_RESOLVE = N_FIXED = 2 + 3 * VISIT_DRAWS
+_M1, _M2, _GOLD = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), 0x9E3779B97F4A7C15
 
 
 def keyed_rng(seed_seq: np.random.SeedSequence, *key: str) -> np.random.Generator:
@@ -41,7 +49,7 @@ class Stream:
     site: int
     ct: int
     times: np.ndarray
-    draws: np.ndarray  # [n, N_DRAWS]: see the column constants above
+    draws: np.ndarray  # [n, N_FIXED + levels]: see the column constants above
     age_days: np.ndarray | None = None  # backlog cases only: days open before the start
     effort: np.ndarray | None = None  # long-running backlog cases: coordination effort (minutes) per case
     daily_cap: float = float("inf")  # ... most effort minutes a working day
@@ -49,8 +57,21 @@ class Stream:
     not_before: int = 0  # ... first day a resolution is possible
 
 
-def _case_draws(rng: np.random.Generator, n: int, net: Network) -> np.ndarray:
-    u = rng.random((n, 5))
+def level_uniforms(keys: np.ndarray, level_id: str) -> np.ndarray:
+    """Uniforms in [0, 1) for ``level_id`` from per-case 64-bit ``keys`` (SplitMix64 finaliser of
+    key xor a level word): the same key and level id give the same number, whatever other levels exist."""
+    word = np.uint64((zlib.crc32(level_id.encode("utf-8")) * _GOLD) % 2**64)
+    with np.errstate(over="ignore"):
+        z = keys ^ word
+        z = (z ^ (z >> np.uint64(30))) * _M1
+        z = (z ^ (z >> np.uint64(27))) * _M2
+        z ^= z >> np.uint64(31)
+    return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+
+
+def _case_draws(rng: np.random.Generator, n: int, net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed columns (channel, missing, per-visit service/patience/time) and one key per case."""
+    u = rng.random((n, 2))
     if net.exponential:
         svc = rng.standard_exponential((n, VISIT_DRAWS))
     else:
@@ -58,13 +79,31 @@ def _case_draws(rng: np.random.Generator, n: int, net: Network) -> np.ndarray:
         svc = rng.standard_gamma(shape, (n, VISIT_DRAWS)) / shape
     pat = rng.standard_exponential((n, VISIT_DRAWS))
     when = rng.random((n, VISIT_DRAWS))
-    return np.hstack([u, svc, pat, when])
+    keys = rng.integers(0, 2**64, size=n, dtype=np.uint64, endpoint=False)
+    return np.hstack([u, svc, pat, when]), keys
+
+
+def _attach_resolve(streams: list[Stream], parts: list[tuple[np.ndarray, np.ndarray]], net: Network) -> None:
+    """Give every stream its draws: the fixed columns plus one resolved-here column per level (by id)."""
+    if not streams:
+        return
+    fixed = np.concatenate([p[0] for p in parts])
+    keys = np.concatenate([p[1] for p in parts])
+    full = np.empty((len(keys), N_FIXED + len(net.level_names)))
+    full[:, :N_FIXED] = fixed
+    for i, name in enumerate(net.level_names):
+        full[:, U_RESOLVE + i] = level_uniforms(keys, name)
+    start = 0
+    for st, (f, _) in zip(streams, parts):
+        st.draws = full[start:start + len(f)]
+        start += len(f)
 
 
 def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[Stream], list[Stream]]:
     """Arrival streams (non-homogeneous Poisson: Poisson count per day, times by the hour profile)
     and backlog streams for one replication."""
     arrivals: list[Stream] = []
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
     day0 = np.arange(net.days, dtype=float) * MINUTES_PER_DAY
     for site, ct, lam in net.streams:
         rng = keyed_rng(seed_seq, "arrivals", net.site_ids[site], net.case_types[ct])
@@ -75,17 +114,22 @@ def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[S
         minute = net.times_in_day(site, rng.random(n))
         times = np.repeat(day0, counts) + minute
         times.sort(kind="stable")
-        arrivals.append(Stream(site, ct, times, _case_draws(rng, n, net)))
+        arrivals.append(Stream(site, ct, times, None))  # draws attached below, with the level columns
+        parts.append(_case_draws(rng, n, net))
+    _attach_resolve(arrivals, parts, net)
     backlog: list[Stream] = []
+    parts = []
     for site, ct, n, mean_age, effort, cv, cap, decider, not_before in net.backlog:
         rng = keyed_rng(seed_seq, "backlog", net.site_ids[site], net.case_types[ct])
         age = np.minimum(rng.exponential(mean_age, n) if mean_age > 0 else np.zeros(n), 12 * mean_age)
-        st = Stream(site, ct, np.zeros(n), _case_draws(rng, n, net), age_days=age)
+        st = Stream(site, ct, np.zeros(n), None, age_days=age)
+        parts.append(_case_draws(rng, n, net))
         if effort > 0:  # hard cases differ: effort gamma-distributed around the mean with the row's CV
             erng = keyed_rng(seed_seq, "backlog_effort", net.site_ids[site], net.case_types[ct])
             st.effort = effort * (erng.gamma(1 / cv**2, cv**2, n) if cv > 0 else np.ones(n))
             st.daily_cap, st.decider, st.not_before = cap, decider, not_before
         backlog.append(st)
+    _attach_resolve(backlog, parts, net)
     return arrivals, backlog
 
 

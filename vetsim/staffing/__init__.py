@@ -1,4 +1,5 @@
-"""Staffing: Erlang C/A estimates, requirements per site, a cost optimizer and its confirmation by simulation.
+"""Staffing: Erlang C/A estimates, requirements per site and a cost optimizer (its confirmation by
+simulation is one layer up, in ``vetsim.plans``).
 
 Public calls:
 - ``estimate(scenario, staff=None, lang)`` -> per-site table (service level, mean wait, utilisation,
@@ -9,14 +10,13 @@ Public calls:
   working time, workload per component, required posts, WISN ratio and pressure per site;
 - ``requirement(scenario)`` least staff per site for the targets and which constraint binds
   (counter / workload / floor); ``optimal_staff`` posts per site;
-- ``optimize(scenario, budget_yuan=None, headcount=None, confirm=False, may_cut_funded=None)`` ->
+- ``optimize(scenario, budget_yuan=None, headcount=None, may_cut_funded=None)`` ->
   ``Plan`` (table, totals, assumptions, ``scenario()``, ``save(folder)`` as an overlay);
-  ``confirm(plan)`` -> ``Confirmation`` (per-site targets at 95% confidence from the simulation);
+  ``vetsim.plans.optimize(..., confirm=True)`` / ``vetsim.plans.confirm(plan)`` add the simulation;
 - ``StaffingSettings``: the optional ``staffing:`` section of scenario.yaml (floors, ceilings,
   shared cover, ``may_cut_funded_posts``).
 
-Imports are lazy (PEP 562) because ``vetsim.scenario.spec`` imports ``vetsim.staffing.settings``
-while the scenario package is still initialising; the heavy modules need the finished package.
+Imports are lazy (PEP 562): ``import vetsim.staffing`` stays light (no pandas-heavy modules) until a name is used.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _EXPORTS: dict[str, str] = {
     "requirement": ".solver", "optimal_staff": ".solver", "staff_targets": ".solver", "BINDING_TEXT": ".solver",
     "StaffTargets": ".solver", "Allocation": ".solver", "StaffingInfeasible": ".solver",
     "Plan": ".plan", "build_plan": ".plan", "PlanSaveError": ".plan",
-    "confirm": ".simcheck", "Confirmation": ".simcheck", "optimize_confirmed": ".simcheck", "optimize": ".api",
+    "optimize": ".api",
 }
 
 __all__ = list(_EXPORTS)

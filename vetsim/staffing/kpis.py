@@ -23,14 +23,30 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from ..work.demand import Demand
+from ..work.demand import Demand, derive_demand
 from .erlang import erlang_a, erlang_c
 from ..wording import both, tr
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["estimate", "evaluate", "evaluate_arrays", "servers_per_site", "Kpis", "FLAG_TEXT", "PERIOD_MIN"]
+__all__ = ["estimate", "evaluate", "evaluate_arrays", "servers_per_site", "Kpis", "FLAG_TEXT", "PERIOD_MIN", "StaffTargets",
+           "staff_targets"]
+
+
+@dataclass(frozen=True)
+class StaffTargets:
+    """The targets staffing answers for: share served within ``wait_minutes``, and utilisation cap."""
+
+    wait_minutes: float
+    service_level: float
+    max_utilisation: float
+
+
+def staff_targets(scenario: Scenario) -> StaffTargets:
+    t = scenario.spec.targets
+    return StaffTargets(float(t.wait_minutes.value), float(t.service_level.value), float(t.max_utilisation.value))
+
 
 PERIOD_MIN = 60.0  # the analytic periods are clock hours
 
@@ -163,8 +179,6 @@ def estimate(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: 
     For the UI: the demand is derived once per scenario content (staff counts excluded) and cached,
     so each call on a slider move costs only the vectorized Erlang evaluation.
     """
-    from ..work.demand import derive_demand
-
     d = derive_demand(scenario)
     return evaluate(d, servers_per_site(scenario, d, staff), float(scenario.spec.targets.wait_minutes.value), lang)
 

@@ -23,6 +23,7 @@ from ..errors import VetsimError
 from ..files import atomic_folder, check_output_target, excel_safe_frame
 from ..scenario import Scenario
 from ..work.demand import derive_demand
+from ..work.costs import site_costs
 from .kpis import evaluate_arrays
 from .solver import BINDING_TEXT, Allocation, StaffTargets, staff_targets
 from .wisn import wisn_estimate
@@ -60,14 +61,6 @@ class Plan:
         """The base scenario with the plan's staff counts (validated)."""
         return self.base.with_site_changes(self.changes) if self.changes else self.base
 
-    def simulation_scenario(self) -> Scenario:
-        """What the simulator should see: the plan itself (kept for callers of the old API).
-
-        ``compile_network`` honours ``staffing.shared_staff`` (a covered village gets the visiting
-        worker as a server, the worker site carries the hours away), so no staff are added here.
-        """
-        return self.scenario()
-
     def changed(self) -> pd.DataFrame:
         """Only the sites whose staff changes."""
         return self.table[self.table["change"] != 0].reset_index(drop=True)
@@ -78,11 +71,9 @@ class Plan:
 
     def binding_counts(self, lang: str = "zh") -> pd.DataFrame:
         """Sites per level and binding constraint (rows: level names in ``lang``; columns: constraint names)."""
-        from ..i18n import LEVEL_LABELS
-
         col = 0 if lang == "zh" else 1
         t = pd.crosstab(self.table["level"], self.table["binding"])
-        t = t.rename(index=lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col],
+        t = t.rename(index=lambda lv: self.base.levels.label(lv, lang),
                      columns=lambda b: BINDING_TEXT.get(b, (b, b))[col])
         t.index.name, t.columns.name = None, None
         return t
@@ -154,9 +145,7 @@ def _short(x: float) -> str:
 
 
 def build_plan(base: Scenario, alloc: Allocation, meta: dict[str, Any] | None = None) -> Plan:
-    """Table, totals and overlay changes of ``alloc`` against ``base`` (costs from vetsim.fiscal)."""
-    from ..fiscal import site_costs
-
+    """Table, totals and overlay changes of ``alloc`` against ``base`` (costs from vetsim.work.site_costs)."""
     d = derive_demand(base)
     targets = staff_targets(base)
     before_f = np.array([base.site(s).funded_staff for s in alloc.site_ids])

@@ -25,7 +25,8 @@ from ..errors import VetsimError
 from ..scenario import Scenario
 from ..work.demand import Demand, derive_demand
 from ..scenario.staffing_spec import StaffingSettings
-from .kpis import evaluate_arrays
+from ..work.costs import site_costs
+from .kpis import StaffTargets, evaluate_arrays, staff_targets  # re-exported: vetsim.staffing.solver.StaffTargets
 from .wisn import posts_for_workload
 from ..wording import both
 
@@ -35,20 +36,6 @@ __all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "Sta
 
 class StaffingInfeasible(VetsimError):
     """The targets cannot be met within the staffing rules, or the budget is below the fixed floors."""
-
-
-@dataclass(frozen=True)
-class StaffTargets:
-    """The targets staffing answers for: share served within ``wait_minutes``, and utilisation cap."""
-
-    wait_minutes: float
-    service_level: float
-    max_utilisation: float
-
-
-def staff_targets(scenario: Scenario) -> StaffTargets:
-    t = scenario.spec.targets
-    return StaffTargets(float(t.wait_minutes.value), float(t.service_level.value), float(t.max_utilisation.value))
 
 
 def _settings(scenario: Scenario) -> StaffingSettings:
@@ -208,8 +195,6 @@ def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | No
     any site gets a second one (五有: 有人员; a plaque without staff, 只挂牌、不配人, is never a plan),
     even though a small village weighs little in the county-wide score.
     """
-    from ..fiscal import site_costs
-
     targets = staff_targets(scenario)
     costs = scenario.spec.costs
     floors = req["floor_funded"].to_numpy()

@@ -33,8 +33,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from ..i18n import LEVEL_LABELS
-from ..work.demand import Demand
+from ..work.demand import Demand, derive_demand
 from ..wording import both
+from .kpis import servers_per_site, staff_targets
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -133,9 +134,6 @@ def wisn_table(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang
     ``labels=True``: column names, levels and status in ``lang`` (zh or en) for people to read;
     otherwise codes (for code and tests).
     """
-    from ..work.demand import derive_demand
-    from .kpis import servers_per_site
-    from .solver import staff_targets
 
     d = derive_demand(scenario)
     table = wisn_estimate(d, servers_per_site(scenario, d, staff), staff_targets(scenario).max_utilisation)

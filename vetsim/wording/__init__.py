@@ -7,6 +7,10 @@ entry is ``key: {zh: ..., en: ...}``; texts are ``str.format`` templates: fields
 that ``tr`` fills, and a literal brace written ``{{`` / ``}}``. A key defined twice, an entry missing a language, or a field left unfilled is an error
 (``tests/test_wording.py`` checks every file), so a gap cannot ship silently.
 
+Site-level labels are not written here: their one home is the level registry
+(``vetsim/scenario/levels.yaml``), which this catalogue serves as ``level.<id>`` (long) and
+``level.<id>.short`` keys.
+
 Use ``tr("level.township", lang)`` for one text, ``both("ledger.bad_date", row=3)`` for the
 ``(zh, en)`` pair that :class:`vetsim.errors.VetsimError` takes.
 """
@@ -23,6 +27,7 @@ __all__ = ["LANGS", "check_lang", "tr", "both", "has", "catalogue", "CatalogueEr
 LANGS = ("zh", "en")
 _DIR = Path(__file__).resolve().parent
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the CLI starts faster
+_LEVELS_FILE = _DIR.parent / "scenario" / "levels.yaml"  # read as data (this module imports no vetsim package)
 
 
 class CatalogueError(RuntimeError):
@@ -54,6 +59,13 @@ def catalogue() -> dict[str, dict[str, str]]:
                 raise CatalogueError(f"{path.name}: {key!r} has an empty or non-text entry")
             out[str(key)] = {lang: entry[lang] for lang in LANGS}
             where[str(key)] = path.name
+    registry = yaml.safe_load(_LEVELS_FILE.read_text(encoding="utf-8"))
+    for lv in [*registry["levels"], {"id": "all", **registry["all_levels"]}]:
+        for key, zh, en in ((f"level.{lv['id']}", lv["zh"], lv["en"]),
+                            (f"level.{lv['id']}.short", lv["zh_short"], lv["en_short"])):
+            if key in out:
+                raise CatalogueError(f"{where[key]}: key {key!r} belongs to the level registry ({_LEVELS_FILE.name})")
+            out[key] = {"zh": zh, "en": en}
     return out
 
 

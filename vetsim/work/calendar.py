@@ -35,7 +35,7 @@ class CalendarEstimateWarning(UserWarning):
 @lru_cache(maxsize=1)
 def _official_tables() -> tuple[dict, dict, int, int]:
     """chinese_calendar's holiday and make-up workday tables and the years they cover (read once)."""
-    import chinese_calendar
+    import chinese_calendar  # lazy: holiday tables load only for the official calendar
 
     hol, work = dict(chinese_calendar.holidays), dict(chinese_calendar.workdays)
     return hol, work, min(hol).year, max(hol).year
@@ -53,7 +53,7 @@ def year_schedule(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], bo
         off = frozenset(d for d in hol if d.year == year and d.weekday() < 5 and d not in work)
         makeup = frozenset(d for d in work if d.year == year and d.weekday() >= 5)
         return off, makeup, True
-    import holidays
+    import holidays  # lazy: holiday tables load only for the official calendar
 
     cn = holidays.country_holidays("CN", years=year, categories=("public",))
     off = frozenset(d for d in cn if d.weekday() < 5 and d.year == year)
@@ -116,9 +116,6 @@ class WorkCalendar:
         return cls(start, first_day, n, mode, workday, makeup, weekday, cum, tuple(estimated))
 
     # -- day arithmetic (day indices relative to start) ----------------------------------------
-    def is_workday(self, day: int) -> bool:
-        return bool(self.workday[day - self.first_day])
-
     def working_days_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Working days in (a, b] for day-index arrays: 0 if finished on the arrival day."""
         return self.cum_work[b - self.first_day] - self.cum_work[a - self.first_day]

@@ -28,6 +28,8 @@ Not modelled here: return visits after an abandoned wait (small when targets are
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 
@@ -139,8 +141,6 @@ def _shift(profile: NDArray[np.float64], days: float) -> NDArray[np.float64]:
 
 def _demand_key(scenario: Scenario) -> str:
     """Hash of everything but the staff counts: staffing changes do not change demand."""
-    import hashlib
-    import json
 
     data = scenario.canonical()
     for row in data["sites.csv"]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import VetsimError
 from ..scenario import Scenario
-from ..scenario.spec import SITE_LEVELS
+from ..scenario.levels import DEFAULT_LEVELS
 from .calendar import MINUTES_PER_DAY, WorkCalendar
 from .packages import Packages, work_packages
 from .policy import policy_arrays
@@ -25,7 +25,8 @@ from ..wording import both
 
 __all__ = ["Network", "compile_network", "LEVEL_NAMES", "CHANNELS", "NetworkError"]
 
-LEVEL_NAMES: tuple[str, ...] = (*SITE_LEVELS, "partner")
+# the bundled registry's levels; a compiled network carries its scenario's own (``Network.level_names``)
+LEVEL_NAMES: tuple[str, ...] = DEFAULT_LEVELS.ids
 CHANNELS: tuple[str, ...] = ("walk_in", "hotline", "online", "letter")
 
 
@@ -54,7 +55,7 @@ class Network:
     cal: WorkCalendar
     continuous: bool
     site_ids: tuple[str, ...]
-    level: tuple[int, ...]
+    level: tuple[int, ...]  # per site: index into level_names
     parent: tuple[int, ...]
     staff: tuple[int, ...]  # servers per site, incl. a shared worker who opens a covered village
     spans: tuple[tuple[tuple[int, int], ...], ...]
@@ -67,7 +68,13 @@ class Network:
     seg_cum: tuple[tuple[float, ...], ...] = field(repr=False)  # cumulative weight share at segment ends
     case_types: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
-    row_exists: np.ndarray = field(default=None, repr=False)  # [ct, level 0..3]
+    # the scenario's levels (registry order, bottom to top); per level the index of its parent level
+    # (-1 at the top) and of the partner level; per-level arrays below are indexed the same way
+    level_names: tuple[str, ...] = DEFAULT_LEVELS.ids
+    level_parent: tuple[int, ...] = DEFAULT_LEVELS.parent_index
+    partner_level: int = DEFAULT_LEVELS.index[DEFAULT_LEVELS.partner]
+    site_level_names: tuple[str, ...] = DEFAULT_LEVELS.site_ids
+    row_exists: np.ndarray = field(default=None, repr=False)  # [ct, level]
     counter_min: np.ndarray = field(default=None, repr=False)
     bo_min: np.ndarray = field(default=None, repr=False)
     resolved: np.ndarray = field(default=None, repr=False)
@@ -173,7 +180,8 @@ def compile_network(scenario: Scenario) -> Network:
 
     sites = scenario.sites
     idx = {s.site_id: i for i, s in enumerate(sites)}
-    lvl_idx = {name: i for i, name in enumerate(LEVEL_NAMES)}
+    levels = scenario.levels
+    lvl_idx = levels.index
     # opening pattern per site over the calendar range
     n_cal = cal.n_days
     wd, mk, work = cal.weekday, cal.makeup, cal.workday
@@ -203,7 +211,7 @@ def compile_network(scenario: Scenario) -> Network:
     cts = tuple(spec.case_types)
     ct_idx = {c: i for i, c in enumerate(cts)}
     partners = tuple(spec.partners)
-    shape = (len(cts), len(LEVEL_NAMES))
+    shape = (len(cts), len(levels.ids))
     exists = np.zeros(shape, dtype=bool)
     arrs = {k: np.zeros(shape) for k in ("counter", "bo", "res", "delay", "deadline")}
     unc = {k: np.full(shape, np.nan) for k in ("vol_se", "vol", "res_se")}
@@ -235,7 +243,7 @@ def compile_network(scenario: Scenario) -> Network:
     horizon = slice(off - m0, off - m0 + days)
     streams = []
     for r in scenario.caseload:
-        if r.level == "partner" or r.yearly_volume <= 0:
+        if r.level == levels.partner or r.yearly_volume <= 0:
             continue
         at_level = [i for i, s in enumerate(sites) if s.level == r.level]
         vets = np.array([sites[i].veterans for i in at_level], dtype=float)
@@ -262,6 +270,8 @@ def compile_network(scenario: Scenario) -> Network:
         days=days, cal=cal, continuous=continuous,
         site_ids=tuple(s.site_id for s in sites),
         level=tuple(lvl_idx[s.level] for s in sites),
+        level_names=levels.ids, level_parent=levels.parent_index, partner_level=lvl_idx[levels.partner],
+        site_level_names=levels.site_ids,
         parent=tuple(idx[s.parent_id] if s.parent_id else -1 for s in sites),
         staff=staff,
         spans=spans,

@@ -1,8 +1,10 @@
 """Yearly running cost of every site of the network (站点运行经费): the one place site cost is computed.
 
-Why here: the staffing optimizer, the charts and the budget all need the same figure, so a staffing
-proposal shows exactly the cost that finance will see. Unit costs come from ``scenario.spec.costs``
-(yuan per post or per site per year, with labels and sources in scenario.yaml); no number lives here.
+Why here, in the shared work layer: the staffing optimizer, the charts and the budget all need the
+same figure, so a staffing proposal shows exactly the cost that finance will see; two model packages
+(staffing, fiscal) read it, and a model package imports no other model package. Unit costs come
+from ``scenario.spec.costs`` (yuan per post or per site per year, with labels and sources in
+scenario.yaml); no number lives here.
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-
-from ..scenario.spec import SITE_LEVELS
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -30,7 +30,7 @@ def site_costs(scenario: "Scenario") -> pd.DataFrame:
     ``staff_cost_yuan = funded_staff x costs.funded_post[level] + parttime_staff x costs.parttime_post[level]``,
     ``overhead_yuan = costs.site_overhead[level]`` (every site pays it, staffed or not),
     ``total_yuan = staff_cost_yuan + overhead_yuan``. Columns: ``SITE_COST_COLUMNS``; ``level`` is
-    categorical in the order village, township, county_center. Values are exact (no rounding).
+    categorical in the order of the scenario's site levels (village, township, county_center). Values are exact (no rounding).
     """
     costs = scenario.spec.costs
     funded = {lv: q.value for lv, q in costs.funded_post.items()}
@@ -42,14 +42,14 @@ def site_costs(scenario: "Scenario") -> pd.DataFrame:
         rows.append((s.site_id, s.level, s.funded_staff, s.parttime_staff,
                      float(staff), float(over[s.level]), float(staff + over[s.level])))
     df = pd.DataFrame(rows, columns=list(SITE_COST_COLUMNS))
-    df["level"] = pd.Categorical(df["level"], categories=list(SITE_LEVELS))
+    df["level"] = pd.Categorical(df["level"], categories=list(scenario.levels.site_ids))
     return df
 
 
 def site_costs_by_level(scenario: "Scenario") -> pd.DataFrame:
     """Per-level sums of :func:`site_costs`: level, sites, funded_staff, parttime_staff and the yuan columns.
 
-    Every level of ``SITE_LEVELS`` appears (with zeros when the scenario has no site there).
+    Every site level of the scenario appears (with zeros when the scenario has no site there).
     """
     df = site_costs(scenario)
     out = (df.groupby("level", observed=False)

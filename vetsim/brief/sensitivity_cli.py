@@ -16,9 +16,9 @@ from typing import Any
 from .. import cliargs
 from ..cli import add_scenario_arg, bi
 from ..wording import both, tr
-from .globalsa import DEFAULT_SAMPLES, MAX_MODEL_SAMPLES, METHODS, SensitivityError
-from .outputs import OUTPUTS
-from .tornado import SIM_REPLICATIONS
+from ..sensitivity.globalsa import DEFAULT_SAMPLES, MAX_MODEL_SAMPLES, METHODS, SensitivityError
+from ..sensitivity.outputs import OUTPUTS
+from ..sensitivity.tornado import SIM_REPLICATIONS
 
 __all__ = ["register", "CHART_SUFFIXES", "TABLE_SUFFIXES"]
 
@@ -31,7 +31,7 @@ MAX_REPLICATIONS = 20
 def _run(args: argparse.Namespace) -> int:
     from ..files import check_output_target, display_path
     from ..scenario import load_scenario
-    from .report import analyse, save_tables, summary_lines
+    from ..sensitivity.report import analyse, save_tables, summary_lines
 
     start = time.perf_counter()
     lang = args.lang

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
-from ..stats import t_quantile
-from .solver import StaffTargets, optimal_staff
-from .plan import Plan, build_plan
+from ..sim import simulate
+from ..staffing.plan import Plan, build_plan
+from ..staffing.solver import StaffTargets, optimal_staff
+from ..stats import t_half_width
 
 __all__ = ["Confirmation", "confirm", "site_targets_from_results", "optimize_confirmed"]
 
@@ -61,7 +62,7 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
             if name == "utilisation" and len(vals) < n_rep:
                 vals = np.concatenate([vals, np.zeros(n_rep - len(vals))])  # days without records: idle
             m = float(vals.mean())
-            half = t_quantile(0.975, len(vals) - 1) * float(vals.std(ddof=1)) / math.sqrt(len(vals)) if len(vals) > 1 else math.inf
+            half = t_half_width(float(vals.std(ddof=1)), len(vals)) if len(vals) > 1 else math.inf
             if not np.isfinite(half):
                 half = 0.0 if np.all(vals == vals[0]) else math.inf
             lo, hi = m - half, m + half
@@ -101,8 +102,6 @@ def confirm(plan: Plan, replications: int | None = None, seed: int | None = None
             executor: Any = None) -> Confirmation:
     """Simulate the plan (``plan.scenario()``; the simulation honours shared cover itself) and test every
     site's targets at 95% confidence."""
-    from ..sim import simulate
-
     sc = plan.scenario()
     res = simulate(sc, replications=replications, seed=seed, workers=workers, executor=executor)
     table = site_targets_from_results(res, plan.targets)

@@ -33,13 +33,12 @@ _COLS = {
 
 
 def _handler(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path
-    from ..scenario import load_scenario
-    from .simcheck import optimize_confirmed
-    from .solver import optimal_staff
-    from ..i18n import LEVEL_LABELS
-    from .plan import build_plan
-    from .solver import BINDING_TEXT
+    from ..files import check_output_target, display_path  # lazy: start-up of `vetsim --help` and of the other commands
+    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from ..i18n import LEVEL_LABELS  # lazy: start-up of `vetsim --help` and of the other commands
+    from ..staffing.plan import build_plan  # lazy: start-up of `vetsim --help` and of the other commands
+    from ..staffing.solver import BINDING_TEXT, optimal_staff  # lazy: start-up of `vetsim --help` and of the other commands
+    from .simcheck import optimize_confirmed  # lazy: start-up of `vetsim --help` and of the other commands
 
     lang = args.lang
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):

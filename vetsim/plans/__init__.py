@@ -1,0 +1,16 @@
+"""Staffing plans checked by simulation: the layer above the models that combines two of them.
+
+``vetsim.staffing`` finds the cheapest staffing from the estimate (Erlang, WISN); ``vetsim.sim``
+simulates a scenario. Confirming a plan needs both, and a model package imports no other model
+package (tests/test_layers.py, the import-linter contract), so the confirmation lives here:
+- ``confirm(plan)`` -> ``Confirmation`` (per-site targets at 95% confidence from the simulation);
+- ``optimize(scenario, ..., confirm=False)`` -> ``Plan`` (``vetsim.optimize_staffing``);
+- ``optimize_confirmed``, ``site_targets_from_results``; the ``vetsim staff`` command (``cli``).
+"""
+
+from __future__ import annotations
+
+from .api import optimize
+from .simcheck import Confirmation, confirm, optimize_confirmed, site_targets_from_results
+
+__all__ = ["optimize", "confirm", "Confirmation", "optimize_confirmed", "site_targets_from_results"]
