@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from vetsim.errors import ScenarioError
-from vetsim.scenario import load_scenario
+from vetsim.scenario import apply_overlay, load_scenario
 from vetsim.scenario.fiscal_spec import Dist
 from vetsim.sensitivity import (assumptions, global_ranking, morris_indices, quantile, sobol_indices, tornado,
                                 variant)
@@ -44,9 +44,9 @@ def test_assumptions_come_from_distributions_and_the_table(sample) -> None:
 
 # ---- variants through the overlay mechanism ----------------------------------------------------
 def test_with_changes_means_what_an_overlay_folder_means(sample, proposal) -> None:
-    edited = sample.with_changes({"site_updates": [{"where": {"level": "township"}, "set": {"funded_staff": 2}}]})
+    edited = apply_overlay(sample, {"site_updates": [{"where": {"level": "township"}, "set": {"funded_staff": 2}}]})
     assert edited.sites == proposal.sites
-    assert sample.with_changes({}).hash() == sample.hash()
+    assert apply_overlay(sample, {}).hash() == sample.hash()
     v = variant(sample, {"presence.township.away_share": 0.3, "fiscal.si_continuation.payment.years": 4.6})
     assert v.spec.presence.township.away_share.value == 0.3
     assert v.spec.presence.township.away_share.label_zh == sample.spec.presence.township.away_share.label_zh
@@ -56,12 +56,12 @@ def test_with_changes_means_what_an_overlay_folder_means(sample, proposal) -> No
 
 def test_an_invalid_overlay_is_refused_with_every_problem(sample) -> None:
     with pytest.raises(ScenarioError) as err:
-        sample.with_changes({"presence": {"township": {"away_share": {"value": 1.5}}},
+        apply_overlay(sample, {"presence": {"township": {"away_share": {"value": 1.5}}},
                              "site_updates": [{"where": {"level": "nowhere"}, "set": {"funded_staff": 2}}]})
     text = err.value.user_message("en")
     assert "away_share" in text and "matches no site" in text
     with pytest.raises(ScenarioError):
-        sample.with_changes({"base": "../sample_county"})
+        apply_overlay(sample, {"base": "../sample_county"})
 
 
 def _overlay_with_table(tmp_path: Path, sample_path: Path, csv: str) -> Path:
@@ -182,7 +182,7 @@ def test_no_ranges_is_a_clear_error(sample) -> None:
             for part in a.key.split("."):
                 at = at.setdefault(part, {})
             at["dist"] = None
-    bare = replace(sample.with_changes(doc), extra_tables=tuple(
+    bare = replace(apply_overlay(sample, doc), extra_tables=tuple(
         (name, rows) for name, rows in sample.extra_tables if name != "sensitivity.csv"))
     assert assumptions(bare) == []
     with pytest.raises(SensitivityError) as err:

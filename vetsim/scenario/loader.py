@@ -140,7 +140,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def apply_overlay(scenario: Scenario, overlay: dict[str, Any]) -> Scenario:
-    """``scenario`` with an overlay document applied in memory (see :meth:`Scenario.with_changes`).
+    """``scenario`` with an overlay document applied in memory (see an overlay folder).
 
     The document means what the same mapping in an overlay folder's ``scenario.yaml`` means: its
     settings are merged onto the scenario's by the loader's merge (``replace: true`` replaces a whole

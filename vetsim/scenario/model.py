@@ -110,14 +110,7 @@ class Scenario:
         cols = list(BacklogRow.model_fields)
         return pd.DataFrame([r.model_dump() for r in self.backlog], columns=cols)
 
-    # ---- variants -------------------------------------------------------------------------
-    def with_changes(self, overlay: dict[str, Any]) -> "Scenario":
-        """A revalidated copy with an overlay document applied, as if saved as an overlay folder of this one:
-        e.g. ``{"presence": {"township": {"away_share": {"value": 0.3}}}, "site_updates": [...]}``."""
-        from .loader import apply_overlay  # local: loader imports this module
-
-        return apply_overlay(self, overlay)
-
+    # ---- variants (an overlay document in memory: vetsim.scenario.apply_overlay) ----------------
     def with_site_changes(self, changes: dict[str, dict[str, Any]]) -> "Scenario":
         """A copy with some site fields changed, e.g. ``{"T01": {"funded_staff": 2}}``; revalidated."""
         unknown = sorted(set(changes) - set(self.site_index))

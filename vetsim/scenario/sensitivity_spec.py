@@ -10,7 +10,7 @@ A row names a number of ``scenario.yaml`` by its dotted path (``key``, e.g.
 ``presence.township.away_share``): a ``Quantity``/``Uncertain`` (its ``value`` is varied) or a plain
 number (e.g. ``case_types.petition.hotline_share``). ``low`` and ``high`` are its P10 and P90; the
 scenario's own value is the middle and must lie between them. Each variant is made through an
-overlay document (:meth:`vetsim.scenario.Scenario.with_changes`), so it is validated like a saved
+overlay document (:func:`vetsim.scenario.apply_overlay`), so it is validated like a saved
 overlay: a range that leaves the allowed values of the number is refused when the variant is built.
 """
 
@@ -86,7 +86,7 @@ def _whole(node: Any) -> bool:
 
 
 def overlay_at(spec: Any, values: Mapping[str, float]) -> dict[str, Any]:
-    """The overlay document (input of ``Scenario.with_changes``) that sets the number at each dotted key to its value."""
+    """The overlay document (input of ``apply_overlay``) that sets the number at each dotted key to its value."""
     data = spec.model_dump(mode="python")
     doc: dict[str, Any] = {}
     for key, value in values.items():

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ..i18n import MONEY_DIVISOR, money_unit
+from ..scenario import apply_overlay
 from ..wording import tr
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def fiscal_outputs(scenario: "Scenario") -> dict[str, float]:
 
 def short_run(scenario: "Scenario", days: int) -> "Scenario":
     """The scenario simulated over ``days`` days only (an overlay of ``simulation.days``)."""
-    return scenario.with_changes({"simulation": {"days": int(days)}})
+    return apply_overlay(scenario, {"simulation": {"days": int(days)}})
 
 
 def service_outputs(scenario: "Scenario", replications: int, seed: int) -> dict[str, float]:

@@ -7,7 +7,7 @@ distribution; a row there wins over a distribution of the same number). Each ass
 the model it feeds: ``fiscal`` (``fiscal.*`` and unit ``costs.*``) or ``service`` (everything else:
 presence, patience, partners ...), so a tornado runs only the model an assumption can move.
 
-Variants are made through the overlay mechanism (:meth:`vetsim.scenario.Scenario.with_changes`):
+Variants are made through the overlay mechanism (:func:`vetsim.scenario.apply_overlay`):
 one overlay document per arm, validated like an overlay folder.
 """
 
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 from pydantic import BaseModel
 
+from ..scenario import apply_overlay
 from ..scenario.fiscal_spec import Dist, Uncertain
 from ..scenario.sensitivity_spec import number_at, overlay_at
 from ..wording import tr
@@ -124,4 +125,4 @@ def assumptions_frame(items: list[Assumption], lang: str = "zh") -> pd.DataFrame
 
 def variant(scenario: "Scenario", values: Mapping[str, float]) -> "Scenario":
     """``scenario`` with the numbers at the given keys set to the given values (one overlay document)."""
-    return scenario.with_changes(overlay_at(scenario.spec, values)) if values else scenario
+    return apply_overlay(scenario, overlay_at(scenario.spec, values)) if values else scenario
