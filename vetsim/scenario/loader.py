@@ -17,7 +17,7 @@ from .rows import CORE_TABLES, TABLES, SiteRow
 from .sources import RawRow, RawScenario, read_raw
 from .spec import ScenarioSpec
 
-__all__ = ["load_scenario", "validate_scenario"]
+__all__ = ["load_scenario", "validate_scenario", "load_raw", "apply_row_updates"]
 
 
 def _yaml_where(loc: tuple[Any, ...]) -> tuple[str, str]:
@@ -28,14 +28,24 @@ def _yaml_where(loc: tuple[Any, ...]) -> tuple[str, str]:
 def _apply_site_updates(raw: RawScenario) -> list[Problem]:
     """``site_updates: [{where: {level: township}, set: {funded_staff: 2}}]`` from overlays."""
     updates = raw.yaml_data.pop("site_updates", None) or []
-    rows: list[RawRow] = raw.tables.get("sites.csv", [])
-    label = raw.yaml_origin(("site_updates",))
+    return apply_row_updates(raw, "sites.csv", updates, raw.yaml_origin(("site_updates",)), "site_updates")
+
+
+def apply_row_updates(raw: RawScenario, table: str, updates: Any, label: str, name: str) -> list[Problem]:
+    """Set fields of the rows of ``table`` that match a filter: ``[{where: {...}, set: {...}}, ...]``.
+
+    The overlay mechanism for rows (``site_updates`` of ``scenario.yaml``; regions and experiments use it
+    for any table). The key column(s) of the table cannot be changed; a filter matching no row is a problem.
+    """
+    model, keys, _required = TABLES[table]
+    rows: list[RawRow] = raw.tables.get(table, [])
     problems: list[Problem] = []
     if not isinstance(updates, list):
-        return [Problem(label, "site_updates", "site_updates", "应为列表", "must be a list")]
-    allowed = set(SiteRow.model_fields)
+        return [Problem(label, name, name, "应为列表", "must be a list")]
+    allowed = set(model.model_fields)
+    fixed = set(keys) if table != "sites.csv" else {"site_id"}
     for n, upd in enumerate(updates):
-        w = f"site_updates[{n}]"
+        w = f"{name}[{n}]"
         if not isinstance(upd, dict) or set(upd) - {"where", "set"} or not isinstance(upd.get("set"), dict):
             problems.append(Problem(label, w, w, "每条应包含 where（筛选条件）和 set（新值）",
                                     "each entry needs 'where' (a filter) and 'set' (new values)"))
@@ -45,14 +55,16 @@ def _apply_site_updates(raw: RawScenario) -> list[Problem]:
             problems.append(Problem(label, w, w, "where 应为“字段: 值”映射", "'where' must be a mapping of field: value"))
             continue
         bad = [show_key(b) for b in sorted((set(where) | set(upd["set"])) - allowed, key=str)[:5]]
-        if bad or "site_id" in upd["set"]:
-            problems.append(Problem(label, w, w, f"未知或不可修改的字段 {bad or ['site_id']}；允许：{', '.join(sorted(allowed - {'site_id'}))}",
-                                    f"unknown or unchangeable fields {bad or ['site_id']}; allowed: {', '.join(sorted(allowed - {'site_id'}))}"))
+        if bad or fixed & set(upd["set"]):
+            bad = bad or sorted(fixed & set(upd["set"]))
+            ok = ", ".join(sorted(allowed - fixed))
+            problems.append(Problem(label, w, w, f"{table} 中未知或不可修改的字段 {bad}；允许：{ok}",
+                                    f"unknown or unchangeable fields of {table} {bad}; allowed: {ok}"))
             continue
         hits = [r for r in rows if all(r.cells.get(k, "") == str(v) for k, v in where.items())]
         if not hits:
-            problems.append(Problem(label, w, w, f"筛选条件 {_show(where, 80)} 没有匹配任何站点",
-                                    f"filter {_show(where, 80)} matches no site"))
+            problems.append(Problem(label, w, w, f"筛选条件 {_show(where, 80)} 没有匹配 {table} 的任何一行",
+                                    f"filter {_show(where, 80)} matches no row of {table}"))
         for r in hits:
             for k, v in upd["set"].items():
                 r.cells[k] = "" if v is None else str(v)
@@ -151,7 +163,11 @@ def load_scenario(path: str | Path) -> Scenario:
     type error in one row does not hide an unknown parent in another.
     """
     folder = Path(path)
-    raw = read_raw(folder, TABLES)
+    return load_raw(read_raw(folder, TABLES), folder)
+
+
+def load_raw(raw: RawScenario, folder: Path) -> Scenario:
+    """Validate a scenario already read (and perhaps changed by a region or an experiment); see :func:`load_scenario`."""
     problems = list(raw.problems)
     if problems and not raw.yaml_data:
         raise ScenarioError(_capped(problems))
