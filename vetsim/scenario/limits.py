@@ -58,6 +58,9 @@ LIMITS: dict[str, Limit] = {
                         "Monte Carlo size (draws x (applicants + cohort people))"),
     "money_yuan": Limit(1e12, "单项金额（元）", "a single amount of money (yuan)"),
     "working_days": Limit(3_660, "期限（工作日）", "a deadline (working days)"),
+    "counties": Limit(500, "区域内的县数", "counties in a region"),
+    "experiment_cells": Limit(1_000_000, "试验的仿真单元数（县 × 方案 × 重复次数）",
+                              "simulation cells of an experiment (counties x variants x replications)"),
 }
 
 

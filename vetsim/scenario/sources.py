@@ -17,7 +17,7 @@ from ..errors import Problem
 from ..files import display_path
 from .limits import limit, limit_message
 
-__all__ = ["RawScenario", "RawRow", "read_raw", "merge_overlay", "decode_csv_bytes", "row_limit", "REPLACE_KEY"]
+__all__ = ["RawScenario", "RawRow", "read_raw", "merge_overlay", "read_yaml", "read_csv_rows", "patch_rows", "decode_csv_bytes", "row_limit", "REPLACE_KEY"]
 
 OVERLAY_KEYS = ("base", "site_updates")
 # libyaml's safe loader when available (10x faster), else the pure-Python one; both construct plain data only
@@ -431,3 +431,10 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
         elif required and base_ref is None:
             problems.append(_problem(_label(path), "找不到必需的文件", "required file not found"))
     return RawScenario(folder, merged, yaml_files, merged_tables, problems)
+
+
+# Public names for the readers, for files that sit beside scenarios (a region's region.yaml and tables,
+# an experiment.yaml): the same limits, encodings and file/row locations as the scenario files.
+read_yaml = _load_yaml
+read_csv_rows = _read_csv
+patch_rows = _patch_rows
