@@ -24,7 +24,7 @@ from pydantic import Field, ValidationError
 from ..errors import Problem, ScenarioError
 from ..scenario import Scenario
 from ..scenario.limits import limit, limit_message
-from ..scenario.loader import load_raw, load_scenario
+from ..scenario.loader import load_raw
 from ..scenario.params import Frozen, Quantity
 from ..scenario.problems import from_validation_error
 from ..scenario.rows import TABLES
@@ -65,6 +65,7 @@ class County:
 
     id: str
     scenario: Scenario
+    raw: RawScenario | None = field(default=None, repr=False, compare=False)  # unvalidated, for overlays on top
 
     def name(self, lang: str = "zh") -> str:
         return self.scenario.name(lang)
@@ -156,7 +157,7 @@ def _county_problem(cid: str, p: Problem) -> Problem:
     return Problem(p.file, f"[{cid}] {p.where_zh}".strip(), f"[{cid}] {p.where_en}".strip(), p.message_zh, p.message_en)
 
 
-def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str]) -> list[County]:
+def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str], only: set[str] | None) -> list[County]:
     folder = reader.folder
     label = _label(folder / spec.file)
     base_dir = (folder / spec.base).resolve()
@@ -198,6 +199,8 @@ def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str]) -> list[
                                            "unique in the region"))
             continue
         seen.add(cid)
+        if only is not None and cid not in only:
+            continue
         raw = reader.base(base_dir)
         changes = {k: _cell_value(v) for k, v in r.cells.items() if k not in _FIXED_COLUMNS and v != ""}
         data = dotted_overlay(changes)
@@ -222,14 +225,18 @@ def _valid_id(cid: str) -> bool:
 
 def _load(reader: _Reader, cid: str, raw: RawScenario, folder: Path) -> list[County]:
     try:
-        return [County(cid, load_raw(raw, folder))]
+        return [County(cid, load_raw(copy.deepcopy(raw), folder), raw)]
     except ScenarioError as err:
         reader.problems += [_county_problem(cid, p) for p in err.problems]
         return []
 
 
-def load_region(path: str | Path) -> Region:
-    """Load and validate the region folder at ``path``; ``ScenarioError`` lists every problem of every county."""
+def load_region(path: str | Path, only: set[str] | None = None) -> Region:
+    """Load and validate the region folder at ``path``; ``ScenarioError`` lists every problem of every county.
+
+    ``only``: build just these counties (the region's files are still checked whole), e.g. for an experiment
+    on a few counties of a province.
+    """
     folder = Path(path)
     reader = _Reader(folder)
     label = _label(folder / "region.yaml")
@@ -253,12 +260,11 @@ def load_region(path: str | Path) -> Region:
                                            f"county id {ref.id!r} is repeated"))
             continue
         seen.add(ref.id)
-        try:
-            counties.append(County(ref.id, load_scenario(folder / ref.folder)))
-        except ScenarioError as err:
-            reader.problems += [_county_problem(ref.id, p) for p in err.problems]
+        if only is not None and ref.id not in only:
+            continue
+        counties += _load(reader, ref.id, read_raw(folder / ref.folder, TABLES), folder / ref.folder)
     if spec.county_table is not None:
-        counties += _table_counties(reader, spec.county_table, seen)
+        counties += _table_counties(reader, spec.county_table, seen, only)
     if len(counties) > limit("counties"):
         reader.problems.append(Problem(label, "", "", *limit_message("counties", len(counties))))
     if reader.problems:
