@@ -37,7 +37,7 @@ from ..scenario.spec import Names
 from .cells import OUTPUTS, Group
 from .load import County, dotted_overlay, load_region
 
-__all__ = ["Change", "ExperimentSpec", "Experiment", "Variant", "load_experiment", "apply_changes"]
+__all__ = ["Change", "ExperimentSpec", "Experiment", "Variant", "load_experiment", "apply_changes", "with_changes"]
 
 _KEY = r"^[A-Za-z_][A-Za-z0-9_]{0,39}$"
 
@@ -156,6 +156,20 @@ def apply_changes(raw: RawScenario, changes: tuple[tuple[str, Change], ...], lab
         if c.table is not None:
             problems += apply_row_updates(raw, c.table, [{"where": dict(c.where), "set": {c.field: c.value}}], label, loc)
     return raw, problems
+
+
+def with_changes(county: County, changes: tuple[tuple[str, Change], ...], label: str):
+    """The county's scenario with ``changes`` (validated); ``ScenarioError`` names county and change."""
+    if not changes or county.raw is None:
+        return county.scenario
+    raw, found = apply_changes(county.raw, changes, label)
+    try:
+        if found:
+            raise ScenarioError(found)
+        return load_raw(raw, county.scenario.path or Path("."))
+    except ScenarioError as err:
+        raise ScenarioError([Problem(p.file, f"[{county.id}] {p.where_zh}", f"[{county.id}] {p.where_en}",
+                                     p.message_zh, p.message_en) for p in err.problems]) from None
 
 
 def _variants(spec: ExperimentSpec) -> list[VariantPlan]:
