@@ -71,14 +71,14 @@ def _read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _write(name: str, cols: list[str], rows: list[dict[str, object]]) -> None:
-    with (OUT / name).open("w", encoding="utf-8", newline="") as fh:
+def _write(out: Path, name: str, cols: list[str], rows: list[dict[str, object]]) -> None:
+    with (out / name).open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     rng = np.random.default_rng(SEED)
     size = rng.lognormal(0.0, 0.35, N_COUNTIES)  # counties differ in size (A)
     townships = _split(N_TOWNSHIPS, size, 8)
@@ -136,13 +136,13 @@ def main() -> None:
         for r in _read("backlog.csv"):
             backlog.append({"county_id": cid, "case_type": r["case_type"], "site_id": r["site_id"],
                             "open_cases": max(1, round(int(r["open_cases"]) * scale))})
-    OUT.mkdir(exist_ok=True)
-    _write("counties.csv", list(counties[0]), counties)
-    _write("county_sites.csv", SITE_COLS, sites)
-    _write("county_caseload.csv", list(caseload[0]), caseload)
-    _write("county_backlog.csv", list(backlog[0]), backlog)
+    out.mkdir(exist_ok=True)
+    _write(out, "counties.csv", list(counties[0]), counties)
+    _write(out, "county_sites.csv", SITE_COLS, sites)
+    _write(out, "county_caseload.csv", list(caseload[0]), caseload)
+    _write(out, "county_backlog.csv", list(backlog[0]), backlog)
     levels = [sum(1 for s in sites if s["level"] == lv) for lv in ("county_center", "township", "village")]
-    print(f"wrote {OUT}: {N_COUNTIES} counties, sites per level {levels}, "
+    print(f"wrote {out}: {N_COUNTIES} counties, sites per level {levels}, "
           f"{sum(veterans)} veterans, townships per county {min(townships)}-{max(townships)}")
 
 
