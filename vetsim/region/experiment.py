@@ -17,14 +17,15 @@ validated when the file is loaded: every problem (file, key, county and variant)
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from ..errors import Problem, ScenarioError
 from ..scenario.limits import limit, limit_message
@@ -42,14 +43,24 @@ __all__ = ["Change", "ExperimentSpec", "Experiment", "Variant", "load_experiment
 _KEY = r"^[A-Za-z_][A-Za-z0-9_]{0,39}$"
 
 
+def _scalar(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool, dt.date)):
+        return value
+    raise invalid(f"应为一个数字、文字、日期或 true/false，实际为 {type(value).__name__}",
+                  f"must be one number, text, date or true/false, got {type(value).__name__}")
+
+
+Scalar = Annotated[Any, AfterValidator(_scalar)]
+
+
 class Change(Frozen):
     """One change: a dotted key of scenario.yaml (``path``), or a ``field`` of the ``table`` rows matching ``where``."""
 
     path: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$", max_length=200)
     table: str | None = None
-    where: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    where: dict[str, Scalar] = Field(default_factory=dict)
     field: str | None = Field(default=None, max_length=60)
-    value: str | int | float | bool | None = None
+    value: Scalar = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Change":
@@ -74,7 +85,7 @@ class Variant(Frozen):
 
 class Axis(Frozen):
     change: Change
-    values: tuple[str | int | float | bool, ...] = Field(min_length=1, max_length=1000)
+    values: tuple[Scalar, ...] = Field(min_length=1, max_length=1000)
 
     @model_validator(mode="after")
     def _no_value(self) -> "Axis":
