@@ -23,6 +23,7 @@ ALLOWED = {
     "fiscal": {"scenario"},
     "charts": {"scenario", "work", "sim", "staffing", "fiscal"},
     "brief": {"scenario", "work", "sim", "staffing", "fiscal", "charts", "cache"},
+    "region": {"scenario", "work", "sim", "staffing", "fiscal"},
 }
 EXCEPTIONS = {("staffing/simcheck.py", "sim")}
 

@@ -169,18 +169,29 @@ def apply_changes(raw: RawScenario, changes: tuple[tuple[str, Change], ...], lab
     return raw, problems
 
 
-def with_changes(county: County, changes: tuple[tuple[str, Change], ...], label: str):
-    """The county's scenario with ``changes`` (validated); ``ScenarioError`` names county and change."""
+def _build(county: County, changes: tuple[tuple[str, Change], ...], label: str) -> tuple[Any, list[Problem]]:
+    """The county's scenario with ``changes`` (or None) and every problem found, named with the county."""
     if not changes or county.raw is None:
-        return county.scenario
+        return county.scenario, []
     raw, found = apply_changes(county.raw, changes, label)
     try:
-        if found:
-            raise ScenarioError(found)
-        return load_raw(raw, county.scenario.path or Path("."))
+        sc = load_raw(raw, county.scenario.path or Path("."))
     except ScenarioError as err:
-        raise ScenarioError([Problem(p.file, f"[{county.id}] {p.where_zh}", f"[{county.id}] {p.where_en}",
-                                     p.message_zh, p.message_en) for p in err.problems]) from None
+        found += err.problems
+        sc = None
+    return (None if found else sc), found
+
+
+def _named(problems: list[Problem], who: str) -> list[Problem]:
+    return [Problem(p.file, f"[{who}] {p.where_zh}", f"[{who}] {p.where_en}", p.message_zh, p.message_en) for p in problems]
+
+
+def with_changes(county: County, changes: tuple[tuple[str, Change], ...], label: str):
+    """The county's scenario with ``changes`` (validated); ``ScenarioError`` names county and change."""
+    sc, found = _build(county, changes, label)
+    if found:
+        raise ScenarioError(_named(found, county.id))
+    return sc
 
 
 def _variants(spec: ExperimentSpec) -> list[VariantPlan]:
@@ -242,14 +253,9 @@ def load_experiment(path: str | Path) -> Experiment:
     scenarios: dict[tuple[str, str], Any] = {}
     for c in counties:
         for v in variants:
-            raw, found = apply_changes(c.raw, v.changes, label) if c.raw is not None else (None, [])
-            try:
-                if found:
-                    raise ScenarioError(found)
-                scenarios[(c.id, v.id)] = load_raw(raw, c.scenario.path or folder) if v.changes else c.scenario
-            except ScenarioError as err:
-                problems += [Problem(p.file, f"[{c.id} · {v.name}] {p.where_zh}", f"[{c.id} · {v.name}] {p.where_en}",
-                                     p.message_zh, p.message_en) for p in err.problems]
+            sc, found = _build(c, v.changes, label)
+            problems += _named(found, f"{c.id} · {v.name}")
+            scenarios[(c.id, v.id)] = sc
         if len(problems) > limit("problems_shown"):
             break
     if problems:
