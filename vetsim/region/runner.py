@@ -93,11 +93,11 @@ def _client(scheduler: str, workers: int) -> tuple[Any, Any]:
 def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, out: Path | None = None,
                scheduler: str = LOCAL, workers: int = 2,
                sink: Callable[[Group, int, dict[str, pd.DataFrame]], None] | None = None,
-               progress: bool = True) -> RunStats:
+               progress: bool = True, client: Any = None) -> RunStats:
     """Run every cell of ``groups`` not yet finished in ``out`` (all of them without ``out``).
 
     ``scheduler``: ``"local"`` (a LocalCluster of ``workers`` processes), ``"serial"`` (this process) or a
-    Dask scheduler address. Each finished cell goes to ``out`` (atomic Parquet files) and/or ``sink``.
+    Dask scheduler address; or a ``client`` of a running Dask cluster (kept open). Each finished cell goes to ``out`` (atomic Parquet files) and/or ``sink``.
     ``out`` must have been prepared with :func:`prepare_out`.
     """
     stats = RunStats()
@@ -135,13 +135,15 @@ def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, 
         else:
             from dask.distributed import as_completed
 
-            client, cluster = _client(scheduler, workers)
+            own = client is None
+            client, cluster = _client(scheduler, workers) if own else (client, None)
             try:
                 futures = {client.submit(run_group, g, seed, wanted, hashes[id(g)], pure=False): g for g in todo}
                 for fut in as_completed(futures):
                     finish(futures[fut], fut.result())
             finally:
-                client.close()
+                if own:
+                    client.close()
                 if cluster is not None:
                     cluster.close()
     finally:
