@@ -132,3 +132,9 @@ def test_allocate_cli_confirms_in_simulation(capsys, tmp_path):
     assert main(["region", "simulate", str(folder), "--replications", "2", "--days", "15", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Region total" in out and "One-trip rate" in out
+
+
+@pytest.mark.parametrize("argv", [["region", "-h"], ["region", "simulate", "-h"], ["experiment", "-h", "--lang", "en"]])
+def test_help_prints(argv, capsys):
+    assert main(argv) == 0
+    assert "95%" in capsys.readouterr().out or "experiment" in " ".join(argv)

@@ -123,12 +123,13 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
     """Add ``region`` (validate, simulate, allocate) and ``experiment`` to the ``vetsim`` command line."""
     p = subparsers.add_parser("region", help=bi("城市/省级区域：校验、仿真、分配新增编制", "a city or province: validate, simulate, allocate posts"),
                               description=bi("区域文件夹（region.yaml：县情景文件夹列表和/或县表）。", "A region folder (region.yaml: county scenario folders and/or a county table)."))
-    sub = p.add_subparsers(dest="region_command", required=True, metavar=bi("子命令", "SUBCOMMAND").pick(getattr(p, "lang", "zh")))
+    sub = p.add_subparsers(dest="region_command", required=True, metavar=bi("子命令", "SUBCOMMAND").pick(getattr(p, "lang", "zh")),
+                           help=bi("validate 校验、simulate 仿真、allocate 分配编制", "validate, simulate or allocate"))
     specs = (("validate", bi("校验区域并列出各县概况", "check a region and print each county's network"), _validate, None),
              ("simulate", bi("仿真区域内各县并汇总（各县及全区域，95% 区间）", "simulate every county (per county and in total, 95% CI)"), _simulate, 5),
              ("allocate", bi("在各县之间分配新增在编岗位，并用仿真确认", "allocate extra funded posts across counties, confirmed by simulation"), _allocate, 3))
     for name, text, handler, reps in specs:
-        q = sub.add_parser(name, help=text, description=text)
+        q = sub.add_parser(name, help=bi(text.zh.replace("%", "%%"), text.en.replace("%", "%%")), description=text)
         q.add_argument("path", metavar=bi("区域", "REGION").pick(getattr(q, "lang", "zh")),
                        help=bi("区域文件夹（含 region.yaml，例如 data/sample_city）", "region folder (with region.yaml, e.g. data/sample_city)"))
         if reps is not None:
