@@ -169,3 +169,12 @@ def test_experiment_cli(tmp_path, capsys):
     assert "0 cells computed, 2 already finished" in capsys.readouterr().out
     assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(ROOT / "data" / "sample_county")]) == 2
     assert "情景" in capsys.readouterr().err
+
+
+def test_experiment_on_scenario_folders(tmp_path):
+    f = _write(tmp_path, f"scenarios: [{ROOT / 'data' / 'sample_county'}, {ROOT / 'data' / 'proposal_more_staff'}]\n"
+                         "changes: [{path: simulation.days, value: 5}]\nreplications: 1\nseed: 3\n")
+    e = load_experiment(f)
+    assert [c.id for c in e.counties] == ["sample_county", "proposal_more_staff"]
+    assert e.scenarios[("proposal_more_staff", "v000")].site("T01").funded_staff == 2
+    assert e.scenarios[("sample_county", "v000")].spec.simulation.days == 5

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -116,7 +117,7 @@ class ExperimentSpec(Frozen):
         names = [v.name for v in self.variants]
         if len(set(names)) < len(names):
             raise invalid("方案名称（variants 的 name）重复", "variant names (variants: name) are repeated")
-        bad = [k for k in self.grid if not __import__("re").fullmatch(_KEY, k)]
+        bad = [k for k in self.grid if not re.fullmatch(_KEY, k)]
         if bad:
             raise invalid(f"网格轴名称 {bad[:3]} 无效：只能含字母、数字和下划线", f"grid axis names {bad[:3]} are invalid: letters, digits, '_'")
         return self
@@ -233,8 +234,11 @@ def load_experiment(path: str | Path) -> Experiment:
         counties = []
         for i, p in enumerate(spec.scenarios):
             raw = read_raw(folder / p, TABLES)
+            cid = re.sub(r"[^A-Za-z0-9_-]", "_", Path(p).name)[:40] or f"s{i}"
+            if cid in {c.id for c in counties}:
+                cid = f"{cid}_{i}"  # two folders of the same name: the county id (and results folder) must differ
             try:
-                counties.append(County(Path(p).name or f"s{i}", load_raw(copy.deepcopy(raw), folder / p), raw))
+                counties.append(County(cid, load_raw(copy.deepcopy(raw), folder / p), raw))
             except ScenarioError as err:
                 problems += err.problems
     if spec.counties:
