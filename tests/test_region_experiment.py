@@ -178,3 +178,45 @@ def test_experiment_on_scenario_folders(tmp_path):
     assert [c.id for c in e.counties] == ["sample_county", "proposal_more_staff"]
     assert e.scenarios[("proposal_more_staff", "v000")].site("T01").funded_staff == 2
     assert e.scenarios[("sample_county", "v000")].spec.simulation.days == 5
+
+
+def test_interrupted_run_resumes_with_the_missing_cells(exp, serial, tmp_path):
+    """A crash of the client after 5 cells (here: an exception from the sink): the re-run does the other 11."""
+    out = tmp_path / "crash"
+    prepare_out(out, exp.plan())
+    done = []
+
+    def crash(g, rep, frames):
+        done.append((g.county, g.variant, rep))
+        if len(done) == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, scheduler=SERIAL, sink=crash, progress=False)
+    assert len(list((out / "metrics").rglob("*.parquet"))) == 5
+    stats = run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, scheduler=SERIAL, progress=False)
+    assert (stats.computed, stats.skipped) == (11, 5)
+    assert _digest(out) == _digest(serial)
+
+
+def test_a_lost_worker_is_replaced_and_the_results_do_not_change(exp, serial, tmp_path):
+    """One of two worker processes is killed after the first finished cell; Dask reruns its work elsewhere."""
+    distributed = pytest.importorskip("distributed")
+    import os
+
+    out = tmp_path / "lost"
+    prepare_out(out, exp.plan())
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as cluster, distributed.Client(cluster) as client:
+        victim = sorted(client.scheduler_info()["workers"])[0]
+        killed = []
+
+        def kill(g, rep, frames):
+            if not killed:
+                killed.append(victim)
+                client.run(os._exit, 1, workers=[victim], wait=False)
+
+        stats = run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, client=client, sink=kill,
+                           progress=False)
+    assert killed and stats.computed == 16
+    assert _digest(out) == _digest(serial)
