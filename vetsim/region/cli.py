@@ -95,7 +95,11 @@ def _experiment(args: argparse.Namespace) -> int:
     from .experiment import load_experiment
     from .runner import prepare_out, run_groups
 
+    from ..files import check_output_target
+
     out = Path(args.out)
+    if not (out / "experiment.json").is_file():
+        check_output_target(out, "folder", args.force)  # before a minute of loading, not after
     exp = load_experiment(args.file)
     prepare_out(out, exp.plan(), args.force)  # before any work: refused targets cost nothing
     n = len(exp.counties) * len(exp.variants) * exp.spec.replications
