@@ -208,13 +208,16 @@ def test_a_lost_worker_is_replaced_and_the_results_do_not_change(exp, serial, tm
     prepare_out(out, exp.plan())
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=50) as cluster, distributed.Client(cluster) as client:
+        import signal
+
         victim = sorted(client.scheduler_info()["workers"])[0]
+        pid = client.run(os.getpid, workers=[victim])[victim]
         killed = []
 
         def kill(g, rep, frames):
             if not killed:
                 killed.append(victim)
-                client.run(os._exit, 1, workers=[victim], wait=False)
+                os.kill(pid, signal.SIGKILL)
 
         stats = run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, client=client, sink=kill,
                            progress=False)
