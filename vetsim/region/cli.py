@@ -6,33 +6,13 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
-
 from .. import cliargs
 from ..cli import bi
 from ..wording import tr
 
-__all__ = ["register", "simulate_counties"]
+__all__ = ["register"]
 
 _days = cliargs.whole_number(1, 3660, "仿真天数", "days")
-
-
-def simulate_counties(scenarios: list[tuple[str, str, str, object]], replications: int, seed: int,
-                      scheduler: str, workers: int) -> pd.DataFrame:
-    """Per-replication KPI values of (county, variant id, variant name, scenario) cells, with county and variant."""
-    from .cells import Group
-    from .runner import run_groups
-
-    parts: list[pd.DataFrame] = []
-
-    def sink(g: Group, rep: int, frames: dict[str, pd.DataFrame]) -> None:
-        m = frames["metrics"].copy()
-        m["county"], m["variant"] = g.county, g.variant
-        parts.append(m)
-
-    groups = [Group(c, v, n, sc, tuple(range(replications))) for c, v, n, sc in scenarios]  # type: ignore[arg-type]
-    run_groups(groups, seed, ("metrics",), scheduler=scheduler, workers=workers, sink=sink)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def _scheduler(args: argparse.Namespace) -> str:
@@ -62,6 +42,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from .runner import simulate_counties
     from .summary import format_kpis, format_network, kpi_table
 
     region, scenarios = _region(args)

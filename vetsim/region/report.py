@@ -9,6 +9,7 @@ from ..kpis import KPIS
 from ..wording import tr
 from .allocate import Allocation
 from .load import Region
+from .runner import simulate_counties
 from .summary import TOTAL, kpi_table
 
 __all__ = ["confirm_allocation", "format_allocation", "CONFIRM_KPIS"]
@@ -23,8 +24,6 @@ def confirm_allocation(region: Region, alloc: Allocation, scenarios: dict[str, o
 
     Counties that get no post are simulated once: with the same seeds their "after" is their "before".
     """
-    from .cli import simulate_counties
-
     cells = [(c, "v000", "before", sc) for c, sc in scenarios.items()]
     cells += [(c, "v001", "after", scenarios[c].with_site_changes(ch)) for c, ch in alloc.changes.items()]  # type: ignore[attr-defined]
     m = simulate_counties(cells, replications, seed, scheduler, workers)

@@ -29,7 +29,7 @@ from ..errors import VetsimError
 from ..files import atomic_write_bytes, atomic_write_text, check_output_target, display_path
 from .cells import Group, run_group
 
-__all__ = ["RunStats", "run_groups", "prepare_out", "cell_path", "read_results", "ExperimentRunError", "LOCAL", "SERIAL"]
+__all__ = ["RunStats", "run_groups", "simulate_counties", "prepare_out", "cell_path", "read_results", "ExperimentRunError", "LOCAL", "SERIAL"]
 
 LOCAL = "local"
 SERIAL = "serial"
@@ -150,6 +150,21 @@ def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, 
         if bar is not None:
             bar.close()
     return stats
+
+
+def simulate_counties(scenarios: list[tuple[str, str, str, object]], replications: int, seed: int,
+                      scheduler: str, workers: int) -> pd.DataFrame:
+    """Per-replication KPI values of (county, variant id, variant name, scenario) cells, with county and variant."""
+    parts: list[pd.DataFrame] = []
+
+    def sink(g: Group, rep: int, frames: dict[str, pd.DataFrame]) -> None:
+        m = frames["metrics"].copy()
+        m["county"], m["variant"] = g.county, g.variant
+        parts.append(m)
+
+    groups = [Group(c, v, n, sc, tuple(range(replications))) for c, v, n, sc in scenarios]  # type: ignore[arg-type]
+    run_groups(groups, seed, ("metrics",), scheduler=scheduler, workers=workers, sink=sink)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def read_results(out: str | Path, output: str = "metrics") -> pd.DataFrame:
