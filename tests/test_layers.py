@@ -27,6 +27,7 @@ ALLOWED = {
     "ledgerfit": {"scenario", "work", "ledger"},
     "plans": {"scenario", "work", *MODELS},
     "sensitivity": {"scenario", "work", *MODELS},
+    "region": {"scenario", "work", *MODELS},
     "charts": {"scenario", "work", *MODELS, "plans", "cache", "sensitivity"},
     "backtest": {"scenario", "work", "sim", "charts", "ledger", "ledgerfit", "cache"},
     "brief": {"scenario", "work", *MODELS, "plans", "charts", "cache", "sensitivity"},

@@ -53,6 +53,8 @@ LIMITS: dict[str, Limit] = {
     "draw_cells": Limit(20_000_000, *both("scenario.limits.monte_carlo_size_draws_x")),
     "money_yuan": Limit(1e12, *both("scenario.limits.a_single_amount_of_money")),
     "working_days": Limit(3_660, *both("scenario.limits.a_deadline_working_days")),
+    "counties": Limit(500, *both("scenario.limits.counties")),
+    "experiment_cells": Limit(1_000_000, *both("scenario.limits.experiment_cells")),
 }
 
 

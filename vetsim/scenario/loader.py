@@ -17,7 +17,7 @@ from .spec import ScenarioSpec
 from ..wording import both, tr
 from .validate import _all_checks, _capped, _locator, validate_scenario
 
-__all__ = ["load_scenario", "validate_scenario", "apply_overlay"]
+__all__ = ["load_scenario", "validate_scenario", "apply_overlay", "load_raw", "apply_row_updates"]
 
 
 def _yaml_where(loc: tuple[Any, ...]) -> tuple[str, str]:
@@ -28,14 +28,24 @@ def _yaml_where(loc: tuple[Any, ...]) -> tuple[str, str]:
 def _apply_site_updates(raw: RawScenario) -> list[Problem]:
     """``site_updates: [{where: {level: township}, set: {funded_staff: 2}}]`` from overlays."""
     updates = raw.yaml_data.pop("site_updates", None) or []
-    rows: list[RawRow] = raw.tables.get("sites.csv", [])
-    label = raw.yaml_origin(("site_updates",))
+    return apply_row_updates(raw, "sites.csv", updates, raw.yaml_origin(("site_updates",)), "site_updates")
+
+
+def apply_row_updates(raw: RawScenario, table: str, updates: Any, label: str, name: str) -> list[Problem]:
+    """Set fields of the rows of ``table`` that match a filter: ``[{where: {...}, set: {...}}, ...]``.
+
+    The overlay mechanism for rows (``site_updates`` of ``scenario.yaml``; regions and experiments use it
+    for any table). The key column(s) of the table cannot be changed; a filter matching no row is a problem.
+    """
+    model, keys, _required = TABLES[table]
+    rows: list[RawRow] = raw.tables.get(table, [])
     problems: list[Problem] = []
     if not isinstance(updates, list):
-        return [Problem(label, "site_updates", "site_updates", *both("scenario.must_be_a_list"))]
-    allowed = set(SiteRow.model_fields)
+        return [Problem(label, name, name, *both("scenario.must_be_a_list"))]
+    allowed = set(model.model_fields)
+    fixed = set(keys) if table != "sites.csv" else {"site_id"}
     for n, upd in enumerate(updates):
-        w = f"site_updates[{n}]"
+        w = f"{name}[{n}]"
         if not isinstance(upd, dict) or set(upd) - {"where", "set"} or not isinstance(upd.get("set"), dict):
             problems.append(Problem(label, w, w, *both("scenario.each_entry_needs_where_a")))
             continue
@@ -44,12 +54,14 @@ def _apply_site_updates(raw: RawScenario) -> list[Problem]:
             problems.append(Problem(label, w, w, *both("scenario.where_must_be_a_mapping")))
             continue
         bad = [show_key(b) for b in sorted((set(where) | set(upd["set"])) - allowed, key=str)[:5]]
-        if bad or "site_id" in upd["set"]:
-            problems.append(Problem(label, w, w, *both("scenario.unknown_or_unchangeable_fields_allowed", bad_or_site_id=bad or ['site_id'], join_sorted_allowed=', '.join(sorted(allowed - {'site_id'})))))
+        if bad or fixed & set(upd["set"]):
+            bad = bad or sorted(fixed & set(upd["set"]))
+            ok = ", ".join(sorted(allowed - fixed))
+            problems.append(Problem(label, w, w, *both("scenario.unknown_or_unchangeable_fields_allowed", table=table, bad=bad, ok=ok)))
             continue
         hits = [r for r in rows if all(r.cells.get(k, "") == str(v) for k, v in where.items())]
         if not hits:
-            problems.append(Problem(label, w, w, *both("scenario.filter_matches_no_site", show_where_80=_show(where, 80))))
+            problems.append(Problem(label, w, w, *both("scenario.filter_matches_no_site", where=_show(where, 80), table=table)))
         for r in hits:
             for k, v in upd["set"].items():
                 r.cells[k] = "" if v is None else str(v)
@@ -105,7 +117,11 @@ def load_scenario(path: str | Path) -> Scenario:
     type error in one row does not hide an unknown parent in another.
     """
     folder = Path(path)
-    raw = read_raw(folder, TABLES)
+    return load_raw(read_raw(folder, TABLES), folder)
+
+
+def load_raw(raw: RawScenario, folder: Path) -> Scenario:
+    """Validate a scenario already read (and perhaps changed by a region or an experiment); see :func:`load_scenario`."""
     problems = list(raw.problems)
     if problems and not raw.yaml_data:
         raise ScenarioError(_capped(problems))

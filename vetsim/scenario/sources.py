@@ -18,7 +18,7 @@ from ..files import display_path
 from .limits import limit, limit_message
 from ..wording import both, tr
 
-__all__ = ["RawScenario", "RawRow", "read_raw", "decode_csv_bytes", "row_limit", "REPLACE_KEY"]
+__all__ = ["RawScenario", "RawRow", "read_raw", "merge_overlay", "read_yaml", "read_csv_rows", "patch_rows", "decode_csv_bytes", "row_limit", "REPLACE_KEY"]
 
 OVERLAY_KEYS = ("base", "site_updates")
 # libyaml's safe loader when available (10x faster), else the pure-Python one; both construct plain data only
@@ -362,6 +362,19 @@ def _base_folder(folder: Path, base_ref: Any, label: str, seen: frozenset[Path],
     return base_dir
 
 
+def merge_overlay(base: RawScenario, data: dict[str, Any], label: str) -> RawScenario:
+    """``data`` (an overlay's mapping: changed keys and ``site_updates``; ``base:`` ignored) merged onto
+    ``base``; ``label`` names where ``data`` came from in later messages. The tables are ``base``'s own
+    (not copied): pass a copy when ``base`` is used again."""
+    own = {k: v for k, v in data.items() if k not in OVERLAY_KEYS}
+    merged = _deep_merge(base.yaml_data, own)
+    updates = data.get("site_updates") or []
+    merged_updates = list(base.yaml_data.get("site_updates", [])) + (updates if isinstance(updates, list) else [updates])
+    if merged_updates:
+        merged["site_updates"] = merged_updates
+    return RawScenario(base.folder, merged, [(label, data), *base.yaml_files], base.tables, list(base.problems))
+
+
 def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
              _seen: frozenset[Path] = frozenset()) -> RawScenario:
     """Read a scenario folder and, recursively, the base it overlays (at most ``overlay_depth`` levels)."""
@@ -385,16 +398,9 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
         base_dir = _base_folder(folder, base_ref, label, _seen | {here}, problems)
         if base_dir is None:
             return RawScenario(folder, {}, [], {}, problems)
-        base = read_raw(base_dir, tables, _seen | {here})
+        base = merge_overlay(read_raw(base_dir, tables, _seen | {here}), data, label)
         problems.extend(base.problems)
-        own = {k: v for k, v in data.items() if k not in OVERLAY_KEYS}
-        merged = _deep_merge(base.yaml_data, own)
-        merged_tables = base.tables
-        updates = data.get("site_updates") or []
-        merged_updates = list(base.yaml_data.get("site_updates", [])) + (updates if isinstance(updates, list) else [updates])
-        if merged_updates:
-            merged["site_updates"] = merged_updates
-        yaml_files = [(label, data), *base.yaml_files]
+        merged, merged_tables, yaml_files = base.yaml_data, base.tables, base.yaml_files
     else:
         merged, merged_tables, yaml_files = _deep_merge({}, data), {}, [(label, data)]
     for name, (_model, keys, required) in tables.items():
@@ -407,3 +413,10 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
         elif required and base_ref is None:
             problems.append(_problem(_label(path), *both("scenario.required_file_not_found")))
     return RawScenario(folder, merged, yaml_files, merged_tables, problems)
+
+
+# Public names for the readers, for files that sit beside scenarios (a region's region.yaml and tables,
+# an experiment.yaml): the same limits, encodings and file/row locations as the scenario files.
+read_yaml = _load_yaml
+read_csv_rows = _read_csv
+patch_rows = _patch_rows
