@@ -22,7 +22,8 @@ ALLOWED = {
     "staffing": {"scenario", "work", "fiscal"},
     "fiscal": {"scenario"},
     "charts": {"scenario", "work", "sim", "staffing", "fiscal"},
-    "brief": {"scenario", "work", "sim", "staffing", "fiscal", "charts", "cache"},
+    "brief": {"scenario", "work", "sim", "staffing", "fiscal", "charts", "cache", "tasks"},
+    "tasks": {"scenario", "work", "sim", "cache"},  # reads Results; at the layer of the brief, no model imports it
 }
 EXCEPTIONS = {("staffing/simcheck.py", "sim")}
 

@@ -239,7 +239,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 
 # Modules that contribute subcommands; each defines ``register(subparsers, add_common)``.
-_EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.staffing.cli", "vetsim.fiscal.cli", "vetsim.brief.cli")
+_EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.staffing.cli", "vetsim.fiscal.cli", "vetsim.brief.cli", "vetsim.tasks.cli")
 
 
 def _extensions() -> list[Callable[..., None]]:

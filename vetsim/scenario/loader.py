@@ -11,6 +11,8 @@ from ..errors import Problem, ScenarioError
 from .limits import limit
 from .checks import cross_check, size_problems
 from .fiscal_spec import check_fiscal
+from .task_checks import task_problems
+from .task_spec import TASK_TABLES
 from .model import Scenario, canonical_rows
 from .problems import _show, from_validation_error, show_key
 from .rows import CORE_TABLES, TABLES, SiteRow
@@ -121,6 +123,7 @@ def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ..
         problems += size_problems(spec, tables, locate)
         if not incomplete & {"tier_shares.csv", "pension_groups.csv"}:
             problems += check_fiscal(spec, {k: v for k, v in tables.items() if k not in CORE_TABLES}, locate)
+    problems += task_problems(spec, tables, locate, incomplete)
     return problems
 
 
@@ -176,7 +179,9 @@ def load_scenario(path: str | Path) -> Scenario:
         problems += _all_checks(spec, tables, _locator(kept), frozenset(incomplete), site_ids)
         raise ScenarioError(_capped(problems))
     # fiscal tables in canonical row order (Monte Carlo draws follow row order; see canonical_rows)
-    extra = tuple((name, canonical_rows(name, rows)) for name, rows in tables.items() if name not in CORE_TABLES)
+    # (the key tasks keep the bureau's order: it is the 序号 of the progress table)
+    extra = tuple((name, rows if name in TASK_TABLES else canonical_rows(name, rows))
+                  for name, rows in tables.items() if name not in CORE_TABLES)
     scenario = Scenario(spec, tables["sites.csv"], tables["caseload.csv"], tables["backlog.csv"],  # type: ignore[arg-type]
                         extra, folder.resolve())
     problems = _all_checks(spec, tables, _locator(kept))

@@ -11,6 +11,7 @@ from .limits import limit
 from .params import Frozen, VisibleText, invalid
 from .fiscal_spec import FISCAL_TABLES
 from .work_spec import WORK_TABLES
+from .task_spec import TASK_TABLES
 from .spec import Level, SiteLevel
 
 __all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours"]
@@ -173,4 +174,4 @@ CORE_TABLES: dict[str, tuple[type[Frozen], tuple[str, ...], bool]] = {
     "caseload.csv": (CaseloadRow, ("case_type", "level"), True),
     "backlog.csv": (BacklogRow, ("case_type", "site_id"), False),
 }
-TABLES = {**CORE_TABLES, **FISCAL_TABLES, **WORK_TABLES}
+TABLES = {**CORE_TABLES, **FISCAL_TABLES, **WORK_TABLES, **TASK_TABLES}

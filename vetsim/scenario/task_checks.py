@@ -1,0 +1,101 @@
+"""Cross-file checks of the key-task table (``tasks.csv``) and its status thresholds (``task_status.csv``).
+
+Part of the scenario layer: it reads the schema and the KPI table (a leaf), never a model. Each
+problem names file, row and column and says what is allowed, in Chinese and English. Checked:
+every ``ref`` names something that exists (a KPI, a campaign, a duty, a case type with a backlog),
+a KPI task's target is in that KPI's unit and the KPI has a direction, a task the model judges
+ends inside the simulated window, ids are unique, and the thresholds are complete and ordered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from ..errors import Problem
+from ..kpis import KPIS
+from .task_spec import STATUS_KEYS, TaskRow, TaskStatusRow
+
+__all__ = ["task_problems", "MODEL_MEASURES"]
+
+Locate = Callable[[str, int, str | None], tuple[str, str, str]]
+MODEL_MEASURES = ("kpi", "campaign", "duty", "backlog")
+_T = "tasks.csv"
+
+
+def _p(loc: tuple[str, str, str], zh: str, en: str) -> Problem:
+    return Problem(loc[0], loc[1], loc[2], zh, en)
+
+
+def _one(t: TaskRow, i: int, spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate,
+         window: tuple[dt.date, dt.date] | None) -> list[Problem]:
+    out: list[Problem] = []
+    where = lambda col: locate(_T, i, col)  # noqa: E731
+    if t.measure == "kpi":
+        k = KPIS.get(t.ref or "")
+        if k is None:
+            shown = ", ".join(x.id for x in KPIS.values() if x.direction or x.capped)
+            out.append(_p(where("ref"), f"未知的指标 {t.ref!r}；可用的指标：{shown}", f"unknown KPI {t.ref!r}; known: {shown}"))
+        elif k.direction is None and not k.capped:
+            out.append(_p(where("ref"), f"指标 {t.ref} 没有好坏方向（只是计数），不能作为任务目标",
+                          f"KPI {t.ref} has no better direction (a plain count); it cannot be a task's target"))
+        elif t.unit != k.unit:
+            out.append(_p(where("unit"), f"指标 {t.ref} 的单位是 {k.unit}，目标单位 {t.unit!r} 不符",
+                          f"KPI {t.ref} is in {k.unit}; the target's unit {t.unit!r} does not match"))
+    elif t.measure in ("campaign", "duty"):
+        table, col = ("campaigns.csv", "campaign") if t.measure == "campaign" else ("duties.csv", "duty")
+        known = {getattr(r, col) for r in tables.get(table, ())}
+        if t.ref not in known:
+            out.append(_p(where("ref"), f"{table} 中没有 {col}={t.ref!r}；已有：{', '.join(sorted(known)) or '（无）'}",
+                          f"no {col}={t.ref!r} in {table}; known: {', '.join(sorted(known)) or '(none)'}"))
+    elif t.measure == "backlog":
+        cts = {r.case_type for r in tables.get("backlog.csv", ())}
+        if t.case_type not in cts:
+            out.append(_p(where("ref"), f"backlog.csv 中没有业务类型 {t.case_type!r} 的期初积案；已有：{', '.join(sorted(cts)) or '（无）'}",
+                          f"backlog.csv has no open cases of case type {t.case_type!r}; known: {', '.join(sorted(cts)) or '(none)'}"))
+    if t.measure in MODEL_MEASURES and window is not None and not window[0] <= t.deadline <= window[1]:
+        out.append(_p(where("deadline"), f"完成时限 {t.deadline} 不在模拟期（{window[0]} 至 {window[1]}）内，模型无法判断；"
+                                         "请改期限或延长 simulation.days",
+                      f"deadline {t.deadline} lies outside the simulated window ({window[0]} to {window[1]}); the model "
+                      "cannot judge it: change the deadline or lengthen simulation.days"))
+    return out
+
+
+def _thresholds(rows: tuple[TaskStatusRow, ...], locate: Locate) -> list[Problem]:
+    have = {r.key: (i, r) for i, r in enumerate(rows)}
+    missing = [k for k in STATUS_KEYS if k not in have]
+    if missing:
+        return [Problem("task_status.csv", "", "", f"缺少状态阈值 {missing}；需要 {', '.join(STATUS_KEYS)} 各一行",
+                        f"missing status thresholds {missing}; one row each of {', '.join(STATUS_KEYS)} is needed")]
+    out = []
+    for hi, lo in (("on_track_share", "at_risk_share"), ("on_track_progress", "at_risk_progress")):
+        if have[lo][1].value > have[hi][1].value:
+            out.append(_p(locate("task_status.csv", have[lo][0], "value"),
+                          f"{lo}（{have[lo][1].value:g}）不能高于 {hi}（{have[hi][1].value:g}）",
+                          f"{lo} ({have[lo][1].value:g}) cannot exceed {hi} ({have[hi][1].value:g})"))
+    return out
+
+
+def task_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate,
+                  incomplete: frozenset[str] = frozenset()) -> list[Problem]:
+    """Problems of ``tasks.csv`` against the other tables and of ``task_status.csv`` (empty if all is well)."""
+    tasks: tuple[TaskRow, ...] = tables.get(_T, ())  # type: ignore[assignment]
+    out: list[Problem] = []
+    window = None
+    if spec is not None:
+        start = spec.simulation.start_date
+        window = (start, start + dt.timedelta(days=int(spec.simulation.days) - 1))
+    seen: dict[str, int] = {}
+    for i, t in enumerate(tasks):
+        if t.task in seen:
+            out.append(_p(locate(_T, i, "task"), f"任务编号 {t.task!r} 重复；编号必须唯一", f"duplicate task id {t.task!r}; ids must be unique"))
+        seen.setdefault(t.task, i)
+        if not incomplete & {"campaigns.csv", "duties.csv", "backlog.csv"}:
+            out += _one(t, i, spec, tables, locate, window)
+    status = tables.get("task_status.csv", ())
+    if (tasks or _T in incomplete) and not status and "task_status.csv" not in incomplete:
+        out.append(Problem("task_status.csv", "", "", "有重点工作表（tasks.csv）时需要状态阈值表 task_status.csv",
+                           "a key-task table (tasks.csv) needs the status thresholds in task_status.csv"))
+    elif status and "task_status.csv" not in incomplete:
+        out += _thresholds(status, locate)  # type: ignore[arg-type]
+    return out
