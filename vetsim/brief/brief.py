@@ -29,6 +29,7 @@ from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale
 __all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI"]
 
 FORMATS = (".pdf", ".png", ".html", ".svg")
+TASK_PAGE_SUFFIX = "-tasks"  # PNG/SVG: the task page goes to <name>-tasks.png
 PAGE_PNG_DPI = 128  # 20 in x 128 dpi = 2560 px wide (projectors need >= 1920)
 _CHART_PNG_DPI = 100  # charts in the HTML brief: 12.8 in x 100 dpi = 1280 px (2 per row on screen)
 
@@ -67,6 +68,16 @@ class Brief:
         with house_style(self.lang, scale=page_scale(self.paper)):
             return draw_page(self.inputs, self.kpis, self.headlines, self.lang, self.paper)
 
+    @cached_property
+    def task_figure(self) -> Figure | None:
+        """The second page, the key-task progress table (None when the brief has no tasks)."""
+        if self.inputs.tasks is None:
+            return None
+        from .taskpage import draw_task_page
+
+        with house_style(self.lang, scale=page_scale(self.paper)):
+            return draw_task_page(self.inputs, self.lang, self.paper)
+
     @property
     def title(self) -> str:
         return title_text(self.inputs, self.lang)
@@ -79,10 +90,19 @@ class Brief:
             raise BriefFormatError(str(path))
         if suffix == ".html":
             _write_text(out, self.to_html())
-        else:
-            dpi = (PAGE_PNG_DPI if self.paper == "16:9" else 300) if suffix == ".png" else 100
-            with house_style(self.lang, scale=page_scale(self.paper)):
+            self.path = out
+            return out
+        dpi = (PAGE_PNG_DPI if self.paper == "16:9" else 300) if suffix == ".png" else 100
+        second = out.with_name(f"{out.stem}{TASK_PAGE_SUFFIX}{out.suffix}") if self.inputs.tasks is not None else None
+        if second is not None and suffix != ".pdf":
+            check_output_target(second, "file")  # both files checked before either is written
+        with house_style(self.lang, scale=page_scale(self.paper)):
+            if second is not None and suffix == ".pdf":
+                _save_pdf_pages(out, [self.figure, self.task_figure])  # the task page is page 2
+            else:
                 save_figure(self.figure, out, lang="", dpi=dpi)
+                if second is not None:  # PNG/SVG hold one page: the task page is a second file
+                    save_figure(self.task_figure, second, lang="", dpi=dpi)
         self.path = out
         return out
 
@@ -109,8 +129,15 @@ class Brief:
             table=_html_table(self.kpis, self.inputs.compare, lang),
             charts="\n".join(imgs),
             source=html.escape(source_info(self.inputs, lang).text(lang)),
-            good=GOOD_FILL, bad=BAD_FILL,
+            good=GOOD_FILL, bad=BAD_FILL, tasks=self._tasks_html(),
         )
+
+    def _tasks_html(self) -> str:
+        if self.inputs.tasks is None:
+            return ""
+        from .taskpage import task_page_html
+
+        return task_page_html(self.inputs, self.lang)
 
 
 def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 5, paper: str = "16:9") -> Brief:
@@ -145,6 +172,20 @@ def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:
     return f"<table><thead>{thead}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _save_pdf_pages(path: Path, figures: list[Figure]) -> Path:
+    """Several figures as the pages of one PDF, written atomically (fonts embedded as with one page)."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from ..files import atomic_write
+
+    def write(fh) -> None:
+        with PdfPages(fh, metadata={"Creator": "vetsim", "Producer": "vetsim", "CreationDate": None, "ModDate": None}) as pdf:
+            for f in figures:
+                pdf.savefig(f)
+
+    return atomic_write(check_output_target(path, "file"), write)
+
+
 def _write_text(path: Path, text: str) -> None:
     atomic_write_text(check_output_target(path, "file"), text)
 
@@ -172,6 +213,8 @@ _HTML = """<!doctype html>
  figure {{ margin: 0; }}
  img {{ width: 100%; height: auto; }}
  footer {{ margin-top: 1em; color: #555; font-size: .85em; }}
+ .tasks-page {{ break-before: page; margin-top: 2em; }}
+ table.tasks td {{ font-size: .9em; }}
 </style>
 </head>
 <body>
@@ -184,6 +227,7 @@ _HTML = """<!doctype html>
 {charts}
 </div>
 <footer>{source}</footer>
+{tasks}
 </body>
 </html>
 """

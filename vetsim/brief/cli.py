@@ -18,13 +18,30 @@ def _run(args: argparse.Namespace) -> int:
 
     brief = report(args.baseline, args.compare, out=args.out, lang=args.lang, replications=args.replications,
                    seed=args.seed, workers=args.workers, draws=args.draws, progress=not args.quiet,
-                   paper=args.paper)
+                   paper=args.paper, tasks=args.tasks, as_of=args.as_of, history=args.history)
     zh = args.lang == "zh"
     print(brief.title)
     for line in brief.headlines:
         print(f"  - {line}")
     print(("简报已保存：" if zh else "Brief written to ") + display_path(brief.path))
+    if args.tasks:
+        from ..tasks.text import all_headlines
+        from ..wording import tr
+
+        for line in all_headlines(brief.inputs.tasks, brief.inputs.proposal_tasks, args.lang):
+            print(f"  - {line}")
+        if brief.path is not None and brief.path.suffix.lower() in (".png", ".svg"):
+            from .brief import TASK_PAGE_SUFFIX
+
+            second = brief.path.with_name(f"{brief.path.stem}{TASK_PAGE_SUFFIX}{brief.path.suffix}")
+            print(tr("tasks.cli.second_page", args.lang, path=display_path(second)))
     return 0
+
+
+def _date(text: str) -> Any:
+    from ..tasks.cli import parse_date
+
+    return parse_date(text)
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -56,6 +73,12 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
                            f"Monte Carlo draws of the budget range (default {DEFAULT_DRAWS}; 0 = exact, no range)"))
     p.add_argument("--paper", choices=("16:9", "a4"), default="16:9",
                    help=bi("版面：16:9 供投影（默认），a4 为 A4 横向供打印", "page: 16:9 for the projector (default) or a4 (A4 landscape, for printing)"))
+    p.add_argument("--tasks", action="store_true",
+                   help=bi("加第二页：重点工作推进表（PDF 第 2 页；PNG/SVG 另存为 名称-tasks）",
+                           "add a second page, the key-task progress table (page 2 of a PDF; PNG/SVG: a second file NAME-tasks)"))
+    p.add_argument("--as-of", type=_date, default=None,
+                   help=bi("推进表的截至日期 YYYY-MM-DD（默认：表中最近的填报日期）", "as-of date of the task table (default: the latest report date)"))
+    p.add_argument("--history", help=bi("推进表快照文件夹（用于显示变化 ↑ ↓ →）", "snapshot folder of the task table (for the change ↑ ↓ →)"))
     p.add_argument("--quiet", action="store_true", help=bi("不显示进度条", "no progress bar"))
     add_common(p)
     p.set_defaults(handler=_run)

@@ -65,6 +65,8 @@ def _target_clause(row: pd.Series, lang: str) -> str:
 def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
     key, kind = row["key"], row["kind"]
     b, p = row["baseline"], row["proposal"]
+    if kind == "date":  # a date never reached may come back from the table's frame as NaN, not None
+        b, p = (None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in (b, p))
     if kind == "date" and (b is None) != (p is None):  # one of them never clears the backlog
         if lang == "zh":
             return 2.0, f"信访积案清零：基线 {row['baseline_text']}，方案 {row['proposal_text']}" \

@@ -21,6 +21,8 @@ __all__ = ["task_problems", "MODEL_MEASURES"]
 Locate = Callable[[str, int, str | None], tuple[str, str, str]]
 MODEL_MEASURES = ("kpi", "campaign", "duty", "backlog")
 _T = "tasks.csv"
+# KPIs a task cannot be tied to: kept per campaign only (a campaign task uses measure=campaign)
+NOT_TASK_KPIS = frozenset({"campaign_done_day"})
 
 
 def _p(loc: tuple[str, str, str], zh: str, en: str) -> Problem:
@@ -32,9 +34,9 @@ def _one(t: TaskRow, i: int, spec: Any, tables: dict[str, tuple[Any, ...]], loca
     out: list[Problem] = []
     where = lambda col: locate(_T, i, col)  # noqa: E731
     if t.measure == "kpi":
-        k = KPIS.get(t.ref or "")
+        k = KPIS.get(t.ref or "") if t.ref not in NOT_TASK_KPIS else None
         if k is None:
-            shown = ", ".join(x.id for x in KPIS.values() if x.direction or x.capped)
+            shown = ", ".join(x.id for x in KPIS.values() if (x.direction or x.capped) and x.id not in NOT_TASK_KPIS)
             out.append(_p(where("ref"), f"未知的指标 {t.ref!r}；可用的指标：{shown}", f"unknown KPI {t.ref!r}; known: {shown}"))
         elif k.direction is None and not k.capped:
             out.append(_p(where("ref"), f"指标 {t.ref} 没有好坏方向（只是计数），不能作为任务目标",

@@ -12,10 +12,11 @@ from .. import cliargs
 from ..cli import add_scenario_arg, bi, parser_lang
 from ..wording import both, tr
 
-__all__ = ["register", "format_board"]
+__all__ = ["register", "format_board", "parse_date"]
 
 
-def _date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
+    """``type=`` of an as-of date: YYYY-MM-DD, refused in both languages."""
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
@@ -33,7 +34,7 @@ def _pad(text: str, width: int) -> str:
 
 def format_board(board: Any, lang: str = "zh", proposal: Any = None) -> str:
     """The board as terminal text: one line per task (worst first), the reasons below it, then the headlines."""
-    from .text import board_frame, chance_text, head, headlines, status_text
+    from .text import all_headlines, board_frame, chance_text, head, status_text
 
     frame = board_frame(board, lang)
     cols = ["seq", "status", "change", "task", "owner_unit", "deadline", "target", "actual", "chance", "expected"]
@@ -59,7 +60,7 @@ def format_board(board: Any, lang: str = "zh", proposal: Any = None) -> str:
             lines.append(f"      {head('why', lang)}：{why}" if lang == "zh" else f"      {head('why', lang)}: {why}")
     if board.meta.get("since"):
         lines.append(tr("tasks.cli.since", lang, date=board.meta["since"]))
-    said = headlines(proposal if proposal is not None else board, lang)
+    said = all_headlines(board, proposal, lang)
     if said:
         lines.append(tr("tasks.cli.points", lang))
         lines += [f"  - {s}" for s in said]
@@ -101,7 +102,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
                        "progress reported. Late and at-risk tasks come first."))
     lang = parser_lang(p)
     add_scenario_arg(p)
-    p.add_argument("--as-of", type=_date, default=None,
+    p.add_argument("--as-of", type=parse_date, default=None,
                    help=bi("截至日期 YYYY-MM-DD（默认：表中最近的填报日期，没有则为今天）",
                            "as-of date YYYY-MM-DD (default: the latest report date in the table, else today)"))
     p.add_argument("--compare", metavar=bi("方案情景", "PROPOSAL").pick(lang),

@@ -2,7 +2,7 @@
 
 Layout (domain brief §8): a dated title row, a source row, then one row per task with Chinese headers
 (序号, 重点工作, 具体任务, 责任单位, 责任人, 完成时限, 推进情况 ...), the status cell filled by its
-colour, worst status first. Every task column is written as entered (ids and codes included), so the
+colour, in the bureau's order (序号). Every task column is written as entered (ids and codes included), so the
 file read back (:func:`read_tasks_excel`, or as ``tasks.xlsx`` in a scenario folder) gives the same
 tasks; the computed columns (推进情况, 按期达成概率 ...) are dropped on reading.
 
@@ -78,7 +78,7 @@ def write_tasks_excel(board: TaskBoard, path: str | os.PathLike[str], lang: str 
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         c.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
     status_col = EXCEL_COLUMNS.index("status") + 1
-    for r in board.rows:
+    for r in sorted(board.rows, key=lambda r: r.seq):  # the bureau's order (序号), as circulated
         ws.append([_cell_value(r, c, lang) for c in EXCEL_COLUMNS])
         for j, c in enumerate(ws[ws.max_row], start=1):
             excel_safe_cell(c)

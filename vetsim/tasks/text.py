@@ -17,7 +17,8 @@ from ..wording import has, tr
 from .status import TaskBoard, TaskStatus
 
 __all__ = ["fmt_value", "status_text", "why_text", "chance_text", "expected_text", "board_frame", "headlines",
-           "COLUMNS", "STATUS_FILL", "head", "as_of_text"]
+           "COLUMNS", "STATUS_FILL", "head", "as_of_text",
+           "proposal_headlines", "all_headlines"]
 
 # status -> fill colour (the house's green / amber / red, light enough for black text)
 STATUS_FILL = {"done": "#C6EFCE", "on_track": "#DDEBF7", "at_risk": "#FFEB9C", "late": "#FFC7CE"}
@@ -38,8 +39,10 @@ def fmt_value(v: Any, unit: str, lang: str = "zh") -> str:
     return f"{v:,.0f}{sep}{word}" if float(v).is_integer() else f"{v:,.1f}{sep}{word}"
 
 
-def status_text(status: str, lang: str = "zh") -> str:
-    return tr(f"tasks.status.{status}", lang)
+def status_text(status: str, lang: str = "zh", *, in_sentence: bool = False) -> str:
+    """The status word (已完成 / Done ...); ``in_sentence``: English in lower case, as inside a sentence."""
+    text = tr(f"tasks.status.{status}", lang)
+    return text.lower() if in_sentence and lang == "en" else text
 
 
 def chance_text(r: TaskStatus, lang: str = "zh") -> str:
@@ -125,9 +128,29 @@ def headlines(board: TaskBoard, lang: str = "zh") -> list[str]:
             continue
         t = r.task
         key = "tasks.headline.model" if r.projection is not None and r.task.measure != "kpi" else "tasks.headline.plain"
-        out.append(tr(key, lang, task=t.label(lang), unit=t.owner_unit, status=status_text(r.status, lang),
+        out.append(tr(key, lang, task=t.label(lang), unit=t.owner_unit, status=status_text(r.status, lang, in_sentence=True),
                       why=why_text(r, lang), expected=expected_text(r, lang), deadline=t.deadline))
     return out
+
+
+def proposal_headlines(board: TaskBoard, proposal: TaskBoard | None, lang: str = "zh") -> list[str]:
+    """One sentence per task whose status differs under the proposal (worse first), with the reason under it."""
+    if proposal is None:
+        return []
+    base = {r.task.task: r for r in board.rows}
+    out = []
+    for r in proposal.rows:  # the proposal's order: worst first
+        b = base.get(r.task.task)
+        if b is None or b.status == r.status:
+            continue
+        out.append(tr("tasks.headline.proposal", lang, task=r.task.label(lang), before=status_text(b.status, lang, in_sentence=True),
+                      after=status_text(r.status, lang, in_sentence=True), why=why_text(r, lang)))
+    return out
+
+
+def all_headlines(board: TaskBoard, proposal: TaskBoard | None = None, lang: str = "zh") -> list[str]:
+    """The baseline's tasks late or at risk, then the tasks whose status the proposal changes."""
+    return headlines(board, lang) + proposal_headlines(board, proposal, lang)
 
 
 def as_of_text(board: TaskBoard, lang: str = "zh") -> str:
