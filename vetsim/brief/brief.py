@@ -24,6 +24,7 @@ from ..charts.style import BAD_FILL, GOOD_FILL, house_style
 from ..errors import VetsimError
 from .sentences import headlines
 from .kpis import kpi_table
+from .taskpage import TASK_TABLE_CSS
 from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale, source_info, title_text
 
 __all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI"]
@@ -129,7 +130,7 @@ class Brief:
             table=_html_table(self.kpis, self.inputs.compare, lang),
             charts="\n".join(imgs),
             source=html.escape(source_info(self.inputs, lang).text(lang)),
-            good=GOOD_FILL, bad=BAD_FILL, tasks=self._tasks_html(),
+            good=GOOD_FILL, bad=BAD_FILL, tasks=self._tasks_html(), task_css=TASK_TABLE_CSS,
         )
 
     def _tasks_html(self) -> str:
@@ -215,6 +216,7 @@ _HTML = """<!doctype html>
  footer {{ margin-top: 1em; color: #555; font-size: .85em; }}
  .tasks-page {{ break-before: page; margin-top: 2em; }}
  table.tasks td {{ font-size: .9em; }}
+ {task_css}
 </style>
 </head>
 <body>

@@ -19,7 +19,11 @@ from ..tasks.text import STATUS_FILL, all_headlines, board_frame, chance_text, h
 from ..wording import tr
 from .page import _MARGIN_IN, _wrap, page_size, source_info
 
-__all__ = ["draw_task_page", "task_page_html", "TASK_PAGE_COLUMNS"]
+__all__ = ["draw_task_page", "task_page_html", "TASK_PAGE_COLUMNS", "TASK_TABLE_CSS"]
+
+# the task table's cells: short ones on one line, the task's name left-aligned (the brief and the dashboard)
+TASK_TABLE_CSS = ("table.tasks td.c-seq, table.tasks td.c-status, table.tasks td.c-change, table.tasks td.c-deadline "
+                  "{ white-space: nowrap; } table.tasks td.c-task { text-align: left; }")
 
 TASK_PAGE_COLUMNS: tuple[str, ...] = ("seq", "status", "change", "task", "owner_unit", "owner_person", "deadline", "target",
                                       "actual", "chance", "expected")
@@ -109,9 +113,10 @@ def task_page_html(inp: Any, lang: str = "zh") -> str:
     summary = "  ".join(f"{status_text(s, lang)} {counts[s]}" for s in ("late", "at_risk", "on_track", "done"))
     thead = "<tr>" + "".join(f'<th scope="col">{html.escape(x)}</th>' for x in heads) + "</tr>"
     rows = []
+    keys = [*TASK_PAGE_COLUMNS, "proposal"]
     for row, fill in zip(body, fills):
-        cells = "".join(f'<td style="background:{f}">{html.escape(c)}</td>' if f != "white" else f"<td>{html.escape(c)}</td>"
-                        for c, f in zip(row, fill))
+        cells = "".join(f'<td class="c-{k}"' + (f' style="background:{f}"' if f != "white" else "") + f">{html.escape(c)}</td>"
+                        for k, c, f in zip(keys, row, fill))
         rows.append(f"<tr>{cells}</tr>")
     title = tr("tasks.title", lang, name=board.name(lang), date=board.as_of.isoformat())
     compare = f"<p>{html.escape(tr('tasks.cli.compare', lang, name=proposal.label[0 if lang == 'zh' else 1]))}</p>" \
