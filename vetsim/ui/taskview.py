@@ -26,8 +26,7 @@ TASK_CSS = """<style>
 .vetsim-tasks table.tasks td {padding:3px 6px;border:1px solid #bbb;text-align:center}
 .vetsim-tasks h1 {font-size:20px;margin:6px 0}
 .vetsim-tasks li {font-size:15px;line-height:1.5}
-%s
-</style>""" % TASK_TABLE_CSS
+</style>""".replace("</style>", TASK_TABLE_CSS + "\n</style>")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
