@@ -13,7 +13,7 @@ from .._lazy import lazy_attributes
 _EXPORTS: dict[str, tuple[str, str]] = {
     **{name: ("vetsim.tasks.status", name) for name in ("STATUSES", "TaskStatus", "TaskBoard", "task_board", "thresholds",
                                                           "TasksError")},
-    **{name: ("vetsim.tasks.project", name) for name in ("Projection", "project")},
+    **{name: ("vetsim.tasks.projection", name) for name in ("Projection", "project")},
     **{name: ("vetsim.tasks.five", name) for name in ("five_haves", "five_haves_share")},
     **{name: ("vetsim.tasks.history", name) for name in ("save_snapshot", "load_snapshots", "changes_since_last",
                                                            "default_history_dir")},

@@ -28,7 +28,7 @@ from ..scenario import Scenario
 from ..scenario.task_spec import TaskRow
 from ..wording import both
 from .five import five_haves, five_haves_share
-from .project import Projection, project
+from .projection import Projection, project
 
 __all__ = ["STATUSES", "TaskStatus", "TaskBoard", "task_board", "thresholds", "TasksError"]
 
