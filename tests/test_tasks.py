@@ -341,3 +341,44 @@ def _umask() -> int:
     old = os.umask(0)
     os.umask(old)
     return old
+
+
+# ---- the brief's second page ------------------------------------------------------------------------------
+
+@pytest.mark.filterwarnings("error:Glyph:UserWarning")
+def test_brief_pdf_has_the_task_table_as_page_two(sample, proposal, tmp_path):
+    import sys
+
+    import pypdf
+
+    from vetsim.brief import BriefInputs, make_brief
+    from vetsim.fiscal import site_costs
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from charts_fakes import fake_budget, fake_pair
+
+    base, prop = fake_pair(sample, proposal)
+    tasks = [t for t in sample.table("tasks.csv") if t.measure in ("manual", "five_haves")]
+    board = task_board(_with_tasks(sample, tasks), None, dt.date(2027, 6, 30))
+    inputs = BriefInputs(sample, base, site_costs(sample), fake_budget(proposal), proposal, prop, site_costs(proposal),
+                         tasks=board)
+    brief = make_brief(inputs, "zh")
+    reader = pypdf.PdfReader(brief.save(tmp_path / "brief.pdf"))
+    assert len(reader.pages) == 2
+    text = reader.pages[1].extract_text()
+    for word in ("重点工作推进表（截至 2027-06-30）", "推进情况", "退役军人技能培训", "滞后", "已完成", "责任单位"):
+        assert word in text, word
+    assert [p.name for p in sorted(tmp_path.iterdir())] == ["brief.pdf"]
+    brief.save(tmp_path / "brief.png")  # one page per PNG: the task page is a second file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief-tasks.png", "brief.pdf", "brief.png"]
+
+
+def test_a_broken_tasks_xlsx_is_a_clear_error(sample_path, tmp_path):
+    folder = tmp_path / "xl"
+    shutil.copytree(sample_path, folder)
+    (folder / "tasks.csv").unlink()
+    (folder / "tasks.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(ScenarioError) as exc:
+        vetsim.load_scenario(folder)
+    assert [p.file for p in exc.value.problems] == ["xl/tasks.xlsx"]
+    assert "cannot read the Excel file" in exc.value.problems[0].message_en
