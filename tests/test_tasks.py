@@ -382,3 +382,20 @@ def test_a_broken_tasks_xlsx_is_a_clear_error(sample_path, tmp_path):
         vetsim.load_scenario(folder)
     assert [p.file for p in exc.value.problems] == ["xl/tasks.xlsx"]
     assert "cannot read the Excel file" in exc.value.problems[0].message_en
+
+
+def test_a_zip_bomb_tasks_xlsx_is_refused_before_unpacking(sample_path, tmp_path, monkeypatch):
+    import zipfile
+
+    from vetsim.scenario import limits
+
+    folder = tmp_path / "xl"
+    shutil.copytree(sample_path, folder)
+    (folder / "tasks.csv").unlink()
+    with zipfile.ZipFile(folder / "tasks.xlsx", "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", b"<a>" + b" " * 3_000_000 + b"</a>")  # 3 MB of blanks, a few kB packed
+    monkeypatch.setitem(limits.LIMITS, "csv_bytes", limits.Limit(100_000, "x", "x"))
+    assert (folder / "tasks.xlsx").stat().st_size < 100_000
+    with pytest.raises(ScenarioError) as exc:
+        vetsim.load_scenario(folder)
+    assert "too large once unpacked" in exc.value.problems[0].message_en

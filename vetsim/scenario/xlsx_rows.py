@@ -7,8 +7,8 @@ to column names); columns a reader was told to ``ignore`` (computed status colum
 are dropped. Cells become text exactly as a CSV cell would be (dates as ``YYYY-MM-DD``, whole
 numbers without ``.0``), and each keeps its sheet and row for error messages.
 
-Bounded: the file size is checked against the CSV limit, the rows against the table's row limit,
-and the workbook is read in read-only (streaming) mode.
+Bounded: the file size is checked against the CSV limit, its unpacked size against five times that
+(a zip bomb), the rows against the table's row limit, and the workbook is read in read-only (streaming) mode.
 """
 
 from __future__ import annotations
@@ -37,6 +37,20 @@ def cell_text(v: Any) -> str:
     return str(v).strip()
 
 
+UNPACK_FACTOR = 5  # an .xlsx may hold at most this many times the CSV size limit once unzipped
+
+
+def _unpacked_bytes(path: Path) -> int | None:
+    """Total size of the members of the .xlsx (a zip) once unpacked; None if it is not a zip (openpyxl says why)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Problem], *,
                    max_bytes: float, max_rows: float, headers: dict[str, str] | None = None,
                    ignore: set[str] | frozenset[str] = frozenset(),
@@ -51,6 +65,11 @@ def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Pro
     if path.stat().st_size > max_bytes:
         problems.append(Problem(label, "", "", f"文件过大（{path.stat().st_size:,} 字节，上限 {int(max_bytes):,}）",
                                 f"file too large ({path.stat().st_size:,} bytes, at most {int(max_bytes):,})"))
+        return None
+    unpacked = _unpacked_bytes(path)
+    if unpacked is not None and unpacked > max_bytes * UNPACK_FACTOR:  # a zip bomb: small file, huge XML inside
+        problems.append(Problem(label, "", "", f"解压后内容过大（{unpacked:,} 字节，上限 {int(max_bytes * UNPACK_FACTOR):,}）",
+                                f"too large once unpacked ({unpacked:,} bytes, at most {int(max_bytes * UNPACK_FACTOR):,})"))
         return None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
