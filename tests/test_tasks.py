@@ -78,7 +78,7 @@ def test_invalid_task_rows_are_all_reported_with_file_row_and_column(sample_path
         "k3,服务,Service,单位不符,Wrong unit,中心,主任,2027-01-01,2027-12-31,kpi,wait_mean_min,township,0.3,share,,,,assumption",
         "k4,服务,Service,积案单位,Backlog unit,科,科长,2027-01-01,2027-09-30,backlog,petition,,0.5,share,,,,assumption",
         "k5,服务,Service,无此专项,No campaign,科,科长,2027-01-01,2027-09-30,campaign,nope,,1,share,,,,assumption",
-        "k6,服务,Service,模拟期外,Outside,科,科长,2027-01-01,2028-06-30,backlog,petition,,0,case,,,,assumption",
+        "k6,服务,Service,无此业务,No case type,科,科长,2027-01-01,2027-06-30,backlog,parking,,0,case,,,,assumption",
     ]
     with open(folder / "tasks.csv", "a", encoding="utf-8") as fh:
         fh.write("\n".join(bad) + "\n")
@@ -93,7 +93,7 @@ def test_invalid_task_rows_are_all_reported_with_file_row_and_column(sample_path
     assert any(w == "row 17, column unit" and "KPI wait_mean_min is in minute" in m for w, m in found)
     assert any(w == "row 18, column unit" for w, _m in found)
     assert any(w == "row 19, column ref" for w, _m in found)
-    assert any(w == "row 20, column deadline" and "outside the simulated window" in m for w, m in found)
+    assert any(w == "row 20, column ref" and "unknown case type 'parking'" in m for w, m in found)
     zh = exc.value.user_message("zh")
     assert "第15行 ref 列" in zh and "未知的指标" in zh
 
@@ -191,6 +191,14 @@ def test_status_from_reported_progress(sample, current, status):
     board = task_board(_with_tasks(sample, [t]), None, dt.date(2027, 8, 1))
     # progress / elapsed: 120/225/0.502 = 1.06 >= 0.9; 100/225/0.502 = 0.89 in [0.7, 0.9); 60/225/0.502 = 0.53 < 0.7
     assert [r.status for r in board.rows] == [status]
+
+
+def test_deadline_outside_the_simulated_window_is_not_judged_by_the_model(sample):
+    t = _task(sample, "petition_backlog", target=0, deadline=dt.date(2028, 3, 31), current=None, current_date=None)
+    board = task_board(_with_tasks(sample, [t]), _backlog_results([[1, 2, 3, 4]] * 5), dt.date(2027, 6, 30))
+    row = board.rows[0]
+    assert row.projection is None and row.status == "at_risk"  # started, nothing reported, the runs cannot say
+    assert row.why[0][0] == "tasks.why.outside_window"
 
 
 def test_unreported_task_and_model_task_without_results(sample):

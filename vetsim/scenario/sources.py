@@ -331,16 +331,6 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     return out
 
 
-def _read_sheet(path: Path, model: Any, problems: list[Problem]) -> list[RawRow] | None:
-    """Rows of a table given as an Excel sheet (``model.sheet_headers()``: Chinese headers, ignored columns)."""
-    from .xlsx_rows import read_xlsx_rows
-
-    headers, ignore = model.sheet_headers()
-    return read_xlsx_rows(path, _label(path), set(model.model_fields), problems, max_bytes=limit("csv_bytes"),
-                          max_rows=limit(row_limit(path.with_suffix(".csv").name)), headers=headers, ignore=ignore,
-                          make_row=lambda cells, where: RawRow(cells, {h: where for h in cells}))
-
-
 def _patch_rows(base: list[RawRow], patch: list[RawRow], keys: tuple[str, ...]) -> list[RawRow]:
     """Overlay rows replace the given cells of base rows with the same key; new keys are appended."""
     index = {tuple(r.cells.get(k, "") for k in keys): r for r in base}
@@ -433,7 +423,9 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
                 continue
             merged_tables[name] = _patch_rows(merged_tables[name], rows, keys) if name in merged_tables else rows
         elif (sheet := path.with_suffix(".xlsx")).is_file() and hasattr(_model, "sheet_headers"):
-            rows = _read_sheet(sheet, _model, problems)  # an Excel sheet in the same shape (e.g. tasks.xlsx)
+            from .xlsx_rows import read_sheet  # an Excel sheet in the same shape (e.g. tasks.xlsx)
+
+            rows = read_sheet(sheet, _label(sheet), _model, problems)
             if rows is not None:
                 merged_tables[name] = _patch_rows(merged_tables[name], rows, keys) if name in merged_tables else rows
         elif required and base_ref is None:

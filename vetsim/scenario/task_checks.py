@@ -2,14 +2,14 @@
 
 Part of the scenario layer: it reads the schema and the KPI table (a leaf), never a model. Each
 problem names file, row and column and says what is allowed, in Chinese and English. Checked:
-every ``ref`` names something that exists (a KPI, a campaign, a duty, a case type with a backlog),
-a KPI task's target is in that KPI's unit and the KPI has a direction, a task the model judges
-ends inside the simulated window, ids are unique, and the thresholds are complete and ordered.
+every ``ref`` names something that exists (a KPI, a campaign, a duty, a case type), a KPI task's
+target is in that KPI's unit and the KPI has a direction, ids are unique, and the thresholds are
+complete and ordered. (A deadline outside the simulated window is said when the task is judged,
+not refused here: a short test run of the same scenario stays valid.)
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Callable
 
 from ..errors import Problem
@@ -29,8 +29,7 @@ def _p(loc: tuple[str, str, str], zh: str, en: str) -> Problem:
     return Problem(loc[0], loc[1], loc[2], zh, en)
 
 
-def _one(t: TaskRow, i: int, spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate,
-         window: tuple[dt.date, dt.date] | None) -> list[Problem]:
+def _one(t: TaskRow, i: int, spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate) -> list[Problem]:
     out: list[Problem] = []
     where = lambda col: locate(_T, i, col)  # noqa: E731
     if t.measure == "kpi":
@@ -50,16 +49,10 @@ def _one(t: TaskRow, i: int, spec: Any, tables: dict[str, tuple[Any, ...]], loca
         if t.ref not in known:
             out.append(_p(where("ref"), f"{table} 中没有 {col}={t.ref!r}；已有：{', '.join(sorted(known)) or '（无）'}",
                           f"no {col}={t.ref!r} in {table}; known: {', '.join(sorted(known)) or '(none)'}"))
-    elif t.measure == "backlog":
-        cts = {r.case_type for r in tables.get("backlog.csv", ())}
-        if t.case_type not in cts:
-            out.append(_p(where("ref"), f"backlog.csv 中没有业务类型 {t.case_type!r} 的期初积案；已有：{', '.join(sorted(cts)) or '（无）'}",
-                          f"backlog.csv has no open cases of case type {t.case_type!r}; known: {', '.join(sorted(cts)) or '(none)'}"))
-    if t.measure in MODEL_MEASURES and window is not None and not window[0] <= t.deadline <= window[1]:
-        out.append(_p(where("deadline"), f"完成时限 {t.deadline} 不在模拟期（{window[0]} 至 {window[1]}）内，模型无法判断；"
-                                         "请改期限或延长 simulation.days",
-                      f"deadline {t.deadline} lies outside the simulated window ({window[0]} to {window[1]}); the model "
-                      "cannot judge it: change the deadline or lengthen simulation.days"))
+    elif t.measure == "backlog" and spec is not None and t.case_type not in spec.case_types:
+        cts = ", ".join(spec.case_types)
+        out.append(_p(where("ref"), f"未知的业务类型 {t.case_type!r}；scenario.yaml 的 case_types 有：{cts}",
+                      f"unknown case type {t.case_type!r}; the case_types of scenario.yaml are: {cts}"))
     return out
 
 
@@ -83,17 +76,13 @@ def task_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate,
     """Problems of ``tasks.csv`` against the other tables and of ``task_status.csv`` (empty if all is well)."""
     tasks: tuple[TaskRow, ...] = tables.get(_T, ())  # type: ignore[assignment]
     out: list[Problem] = []
-    window = None
-    if spec is not None:
-        start = spec.simulation.start_date
-        window = (start, start + dt.timedelta(days=int(spec.simulation.days) - 1))
     seen: dict[str, int] = {}
     for i, t in enumerate(tasks):
         if t.task in seen:
             out.append(_p(locate(_T, i, "task"), f"任务编号 {t.task!r} 重复；编号必须唯一", f"duplicate task id {t.task!r}; ids must be unique"))
         seen.setdefault(t.task, i)
         if not incomplete & {"campaigns.csv", "duties.csv", "backlog.csv"}:
-            out += _one(t, i, spec, tables, locate, window)
+            out += _one(t, i, spec, tables, locate)
     status = tables.get("task_status.csv", ())
     if (tasks or _T in incomplete) and not status and "task_status.csv" not in incomplete:
         out.append(Problem("task_status.csv", "", "", "有重点工作表（tasks.csv）时需要状态阈值表 task_status.csv",

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from ..errors import Problem
 
-__all__ = ["read_xlsx_rows", "cell_text"]
+__all__ = ["read_xlsx_rows", "read_sheet", "cell_text"]
 
 
 def cell_text(v: Any) -> str:
@@ -112,3 +112,15 @@ def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Pro
         return out
     finally:
         wb.close()
+
+
+def read_sheet(path: Path, label: str, model: Any, problems: list[Problem]) -> list[Any] | None:
+    """The rows of a scenario table given as an Excel sheet (``model.sheet_headers()``: Chinese headers, columns
+    to drop), as the CSV reader's ``RawRow`` objects, bounded by the CSV size and the table's row limit."""
+    from .limits import limit
+    from .sources import RawRow, row_limit
+
+    headers, ignore = model.sheet_headers()
+    return read_xlsx_rows(path, label, set(model.model_fields), problems, max_bytes=limit("csv_bytes"),
+                          max_rows=limit(row_limit(path.with_suffix(".csv").name)), headers=headers, ignore=ignore,
+                          make_row=lambda cells, where: RawRow(cells, {h: where for h in cells}))

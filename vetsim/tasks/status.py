@@ -12,7 +12,8 @@ The rule, with its thresholds from ``task_status.csv`` (data, with unit and sour
   ``at_risk_progress``: 有风险, else 滞后; a task with both a projection and a report gets the worse of the two;
 * a five-haves check: 已完成 when the scenario's sites meet it, else 有风险 before the deadline, 滞后 after;
 * a reported task without a report once started: 有风险 (nobody knows); before its start: 正常推进;
-  past its deadline and not done: 滞后.
+  past its deadline and not done: 滞后. The same for a model-tied task whose deadline lies outside the
+  simulated window (the runs cannot say; the reason says so).
 """
 
 from __future__ import annotations
@@ -128,6 +129,12 @@ def _status(t: TaskRow, seq: int, scenario: Scenario, results: Any, as_of: dt.da
         proj = project(t, results, scenario.spec.simulation.start_date)
     elif t.measure in ("kpi", "campaign", "duty", "backlog"):
         raise TasksError(*both("tasks.err.no_results", task=t.task))
+    sim = scenario.spec.simulation
+    end = sim.start_date + dt.timedelta(days=int(sim.days) - 1)
+    if proj is not None and t.measure != "kpi" and not sim.start_date <= t.deadline <= end:
+        # the runs say nothing of a deadline outside the simulated window: not judged by the model
+        why.append(("tasks.why.outside_window", {"first": sim.start_date, "last": end}))
+        proj = None
     if proj is not None:
         statuses.append(_from_share(proj.met_share, th, past))
         why.append(("tasks.why.model_past" if past else "tasks.why.model", {}))
@@ -136,7 +143,7 @@ def _status(t: TaskRow, seq: int, scenario: Scenario, results: Any, as_of: dt.da
         ratio = math.inf if due <= 0 else done / due
         statuses.append("late" if past else _from_progress(ratio, th))
         why.append(("tasks.why.progress", {"done": done, "due": due, "date": t.current_date}))
-    elif t.measure == "manual":
+    elif t.measure == "manual" or not statuses:
         if past:
             statuses.append("late")
             why.append(("tasks.why.past_deadline", {}))
