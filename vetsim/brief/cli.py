@@ -76,7 +76,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--tasks", action="store_true",
                    help=bi("加第二页：重点工作推进表（PDF 第 2 页；PNG/SVG 另存为 名称-tasks）",
                            "add a second page, the key-task progress table (page 2 of a PDF; PNG/SVG: a second file NAME-tasks)"))
-    p.add_argument("--as-of", type=_date, default=None,
+    p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                    help=bi("推进表的截至日期 YYYY-MM-DD（默认：表中最近的填报日期）", "as-of date of the task table (default: the latest report date)"))
     p.add_argument("--history", help=bi("推进表快照文件夹（用于显示变化 ↑ ↓ →）", "snapshot folder of the task table (for the change ↑ ↓ →)"))
     p.add_argument("--quiet", action="store_true", help=bi("不显示进度条", "no progress bar"))

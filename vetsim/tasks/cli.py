@@ -102,7 +102,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
                        "progress reported. Late and at-risk tasks come first."))
     lang = parser_lang(p)
     add_scenario_arg(p)
-    p.add_argument("--as-of", type=parse_date, default=None,
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="YYYY-MM-DD",
                    help=bi("截至日期 YYYY-MM-DD（默认：表中最近的填报日期，没有则为今天）",
                            "as-of date YYYY-MM-DD (default: the latest report date in the table, else today)"))
     p.add_argument("--compare", metavar=bi("方案情景", "PROPOSAL").pick(lang),
