@@ -78,3 +78,32 @@ def test_dashboard_change_staff_run_and_see_the_kpi_change(voila_url, tmp_path):
             assert "MeetingDashboard" not in text and "import" not in text  # code cells hidden
         finally:
             browser.close()
+
+
+def test_dashboard_task_tab_renders_with_every_glyph(voila_url, tmp_path):
+    """The second tab, the key-task progress table (重点工作推进表): rows coloured by status, no missing glyphs."""
+    import sys
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from glyphs import missing_glyphs
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(voila_url, timeout=180_000, wait_until="domcontentloaded")
+            page.locator(KPI).wait_for(timeout=180_000)  # the overview tab is open first, with its cards
+            page.get_by_text("重点工作推进表", exact=True).first.click()
+            table = page.locator(".vetsim-tasks table.tasks")
+            table.wait_for(timeout=60_000)
+            assert table.locator("tbody tr").count() == 13  # the sample county's tasks
+            assert table.locator("thead th").nth(1).inner_text() == "推进情况"
+            page.screenshot(path=str(tmp_path / "dashboard_tasks.png"), full_page=True)
+            text = page.inner_text("body")
+            for marker in ERROR_TEXT:
+                assert marker not in text, f"error text {marker!r} on the page"
+            assert missing_glyphs(page, ".vetsim-tasks") == []
+        finally:
+            browser.close()

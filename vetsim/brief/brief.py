@@ -8,6 +8,7 @@ that can be e-mailed. Every file is written atomically.
 from __future__ import annotations
 
 import base64
+import io
 import html
 import os
 from dataclasses import dataclass, field
@@ -23,12 +24,14 @@ from ..charts.style import BAD_FILL, GOOD_FILL, house_style
 from ..errors import VetsimError
 from .sentences import headlines
 from .kpis import kpi_table
+from .taskpage import TASK_TABLE_CSS
 from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale, source_info, title_text
 from ..wording import tr
 
 __all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI"]
 
 FORMATS = (".pdf", ".png", ".html", ".svg")
+TASK_PAGE_SUFFIX = "-tasks"  # PNG/SVG: the task page goes to <name>-tasks.png
 PAGE_PNG_DPI = 128  # 20 in x 128 dpi = 2560 px wide (projectors need >= 1920)
 _CHART_PNG_DPI = 100  # charts in the HTML brief: 12.8 in x 100 dpi = 1280 px (2 per row on screen)
 
@@ -64,6 +67,16 @@ class Brief:
         with house_style(self.lang, scale=page_scale(self.paper)):
             return draw_page(self.inputs, self.kpis, self.headlines, self.lang, self.paper)
 
+    @cached_property
+    def task_figure(self) -> Figure | None:
+        """The second page, the key-task progress table (None when the brief has no tasks)."""
+        if self.inputs.tasks is None:
+            return None
+        from .taskpage import draw_task_page
+
+        with house_style(self.lang, scale=page_scale(self.paper)):
+            return draw_task_page(self.inputs, self.lang, self.paper)
+
     @property
     def title(self) -> str:
         return title_text(self.inputs, self.lang)
@@ -74,8 +87,18 @@ class Brief:
         suffix = out.suffix.lower()
         if suffix not in FORMATS:
             raise BriefFormatError(str(path))
-        data = self.to_bytes(suffix.lstrip("."))  # drawn first: a failed drawing leaves no file
-        atomic_write_bytes(check_output_target(out, "file"), data)
+        fmt = suffix.lstrip(".")
+        data = self.to_bytes(fmt)  # drawn first: a failed drawing leaves no file
+        # PNG/SVG hold one page: the task page (when asked for) is a second file, checked before either is written
+        second = out.with_name(f"{out.stem}{TASK_PAGE_SUFFIX}{out.suffix}") \
+            if self.inputs.tasks is not None and fmt in ("png", "svg") else None
+        extra = self.task_page_bytes(fmt) if second is not None else None
+        target = check_output_target(out, "file")
+        if second is not None:
+            check_output_target(second, "file")
+        atomic_write_bytes(target, data)
+        if second is not None and extra is not None:
+            atomic_write_bytes(second, extra)
         self.path = out
         return out
 
@@ -87,7 +110,15 @@ class Brief:
             return self.to_html().encode("utf-8")
         dpi = (PAGE_PNG_DPI if self.paper == "16:9" else 300) if fmt == "png" else 100
         with house_style(self.lang, scale=page_scale(self.paper)):
+            if fmt == "pdf" and self.inputs.tasks is not None:  # the task page is page 2
+                return _pdf_pages_bytes([self.figure, self.task_figure])
             return figure_bytes(self.figure, fmt, lang="", dpi=dpi)
+
+    def task_page_bytes(self, fmt: str = "png") -> bytes:
+        """The task page alone (PNG/SVG briefs save it as a second file ``NAME-tasks``)."""
+        dpi = (PAGE_PNG_DPI if self.paper == "16:9" else 300) if fmt == "png" else 100
+        with house_style(self.lang, scale=page_scale(self.paper)):
+            return figure_bytes(self.task_figure, fmt, lang="", dpi=dpi)
 
     def to_html(self) -> str:
         """The brief as one self-contained HTML page (charts embedded as base64 PNG)."""
@@ -109,8 +140,15 @@ class Brief:
             table=_html_table(self.kpis, self.inputs.compare, lang),
             charts="\n".join(imgs),
             source=html.escape(source_info(self.inputs, lang).text(lang)),
-            good=GOOD_FILL, bad=BAD_FILL,
+            good=GOOD_FILL, bad=BAD_FILL, tasks=self._tasks_html(), task_css=TASK_TABLE_CSS,
         )
+
+    def _tasks_html(self) -> str:
+        if self.inputs.tasks is None:
+            return ""
+        from .taskpage import task_page_html
+
+        return task_page_html(self.inputs, self.lang)
 
 
 def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 5, paper: str = "16:9") -> Brief:
@@ -144,6 +182,17 @@ def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:
     return f"<table><thead>{thead}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _pdf_pages_bytes(figures: list[Figure]) -> bytes:
+    """Several figures as the pages of one PDF, in memory (fonts embedded as with one page)."""
+    from matplotlib.backends.backend_pdf import PdfPages  # lazy: only a brief with a task page needs it
+
+    buf = io.BytesIO()
+    with PdfPages(buf, metadata={"Creator": "vetsim", "Producer": "vetsim", "CreationDate": None, "ModDate": None}) as pdf:
+        for f in figures:
+            pdf.savefig(f)
+    return buf.getvalue()
+
+
 _HTML = """<!doctype html>
 <html lang="{lang}">
 <head>
@@ -167,6 +216,9 @@ _HTML = """<!doctype html>
  figure {{ margin: 0; }}
  img {{ width: 100%; height: auto; }}
  footer {{ margin-top: 1em; color: #555; font-size: .85em; }}
+ .tasks-page {{ break-before: page; margin-top: 2em; }}
+ table.tasks td {{ font-size: .9em; }}
+ {task_css}
 </style>
 </head>
 <body>
@@ -179,6 +231,7 @@ _HTML = """<!doctype html>
 {charts}
 </div>
 <footer>{source}</footer>
+{tasks}
 </body>
 </html>
 """

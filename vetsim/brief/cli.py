@@ -19,13 +19,29 @@ def _run(args: argparse.Namespace) -> int:
 
     brief = report(args.baseline, args.compare, out=args.out, lang=args.lang, replications=args.replications,
                    seed=args.seed, workers=args.workers, draws=args.draws, progress=not args.quiet,
-                   paper=args.paper)
+                   paper=args.paper, tasks=args.tasks, as_of=args.as_of, history=args.history)
     zh = args.lang == "zh"
     print(brief.title)
     for line in brief.headlines:
         print(f"  - {line}")
     print((tr("brief.brief_written_to", args.lang)) + display_path(brief.path))
+    if args.tasks:
+        from ..tasks.text import all_headlines  # lazy: only a brief with a task page needs it
+
+        for line in all_headlines(brief.inputs.tasks, brief.inputs.proposal_tasks, args.lang):
+            print(f"  - {line}")
+        if brief.path is not None and brief.path.suffix.lower() in (".png", ".svg"):
+            from .brief import TASK_PAGE_SUFFIX  # lazy: start-up of `vetsim --help`
+
+            second = brief.path.with_name(f"{brief.path.stem}{TASK_PAGE_SUFFIX}{brief.path.suffix}")
+            print(tr("tasks.cli.second_page", args.lang, path=display_path(second)))
     return 0
+
+
+def _date(text: str) -> Any:
+    from ..tasks.cli import parse_date
+
+    return parse_date(text)
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -51,6 +67,9 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
                    help=bi(*both("brief.monte_carlo_draws_of_the", DEFAULT_DRAWS=DEFAULT_DRAWS)))
     p.add_argument("--paper", choices=("16:9", "a4"), default="16:9",
                    help=bi(*both("brief.page_16_9_for_the")))
+    p.add_argument("--tasks", action="store_true", help=bi(*both("tasks.brief_cli.tasks")))
+    p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help=bi(*both("tasks.brief_cli.as_of")))
+    p.add_argument("--history", help=bi(*both("tasks.brief_cli.history")))
     p.add_argument("--quiet", action="store_true", help=bi(*both("brief.no_progress_bar")))
     add_common(p)
     p.set_defaults(handler=_run)

@@ -60,6 +60,8 @@ class BriefInputs:
     proposal_results: Any | None = None
     proposal_cost: pd.DataFrame | None = None
     day: dt.date | None = None  # the date printed on the page (today by default)
+    tasks: Any | None = None  # TaskBoard of the baseline: the second page (重点工作推进表), if given
+    proposal_tasks: Any | None = None  # TaskBoard of the same tasks under the proposal
 
     @property
     def compare(self) -> bool:

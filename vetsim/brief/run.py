@@ -37,24 +37,40 @@ def _budget(scenario: Scenario, draws: int, seed: int, results: Any) -> Any:
     return budget(scenario, draws=draws, seed=seed, caseload=results)
 
 
+def _task_boards(base: Scenario, base_res: Any, prop: Scenario | None, prop_res: Any, as_of: dt.date | None,
+                 history: Any) -> tuple[Any, Any]:
+    """The baseline's progress table (with the change since its last snapshot) and the proposal's."""
+    from ..tasks import board_for, task_board  # lazy: only a brief with a task page needs them
+    from ..tasks.run import needs_results  # lazy: as above
+
+    b = board_for(base, base_res, as_of, history=history)
+    p = task_board(prop, prop_res if needs_results(prop) else None, b.as_of, label=(prop.name("zh"), prop.name("en"))) \
+        if prop is not None else None
+    return b, p
+
+
 def build_brief(baseline: Scenario, baseline_results: Any, proposal: Scenario | None = None,
                 proposal_results: Any = None, *, lang: str = "zh", seed: int | None = None,
-                draws: int = DEFAULT_DRAWS, paper: str = "16:9", day: dt.date | None = None) -> Brief:
+                draws: int = DEFAULT_DRAWS, paper: str = "16:9", day: dt.date | None = None,
+                tasks: bool = False, as_of: dt.date | None = None, history: Any = None) -> Brief:
     """The brief of simulation results already computed (no simulation here): site costs of both
     scenarios, the budget of the scenario being decided (the proposal if given) with ``draws`` Monte
     Carlo draws from ``seed`` (default: the seed of the simulation) and its simulated caseload, then
-    the KPI table and headlines (:func:`~vetsim.brief.brief.make_brief`)."""
+    the KPI table and headlines (:func:`~vetsim.brief.brief.make_brief`); with ``tasks`` a second page,
+    the key-task progress table as of ``as_of`` (change since the last snapshot in ``history``)."""
     from ..fiscal import site_costs
 
     if (proposal is None) != (proposal_results is None):
         raise ValueError("give the proposal together with its results, or neither")
     decided, decided_res = (proposal, proposal_results) if proposal is not None else (baseline, baseline_results)
     seed = int(baseline_results.meta["seed"] if seed is None else seed)
+    boards = _task_boards(baseline, baseline_results, proposal, proposal_results, as_of, history) if tasks else (None, None)
     inputs = BriefInputs(
         baseline=baseline, baseline_results=baseline_results, baseline_cost=site_costs(baseline),
         budget=_budget(decided, draws, seed, decided_res),
         proposal=proposal, proposal_results=proposal_results,
         proposal_cost=site_costs(proposal) if proposal is not None else None, day=day,
+        tasks=boards[0], proposal_tasks=boards[1],
     )
     return make_brief(inputs, lang, paper=paper)
 
@@ -62,7 +78,8 @@ def build_brief(baseline: Scenario, baseline_results: Any, proposal: Scenario | 
 def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str | os.PathLike[str] | None = None, *,
            out: str | os.PathLike[str] | None = None, lang: str = "zh", replications: int | None = None,
            seed: int | None = None, workers: int = 1, draws: int = DEFAULT_DRAWS, progress: bool = False,
-           day: dt.date | None = None, paper: str = "16:9") -> Brief:
+           day: dt.date | None = None, paper: str = "16:9", tasks: bool = False, as_of: dt.date | None = None,
+           history: str | os.PathLike[str] | None = None) -> Brief:
     """One-page meeting brief of ``baseline`` (a scenario folder or ``Scenario``), optionally against ``compare``.
 
     Simulates each scenario ``replications`` times (default: the baseline's setting) with ``seed``
@@ -70,6 +87,10 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
     being decided (the proposal if given) with ``draws`` Monte Carlo draws, and writes the brief to
     ``out`` (.pdf, .png, .html or .svg) if given, on ``paper`` ("16:9" for the projector, "a4" for
     A4 landscape printing). ``out`` is checked before any simulation. Returns the :class:`Brief`.
+
+    ``tasks``: add the second page, the key-task progress table of the baseline as of ``as_of`` (and each
+    task's status under the proposal), judged on the same runs; the change since the last snapshot in
+    ``history`` (default folder: :func:`vetsim.tasks.default_history_dir`).
     """
     from ..files import check_output_target
     from ..i18n import check_lang
@@ -85,12 +106,18 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
         check_output_target(out, "file")
     base = _scenario(baseline)
     prop = _scenario(compare) if compare is not None else None
+    if tasks and not base.table("tasks.csv"):  # before minutes of simulation, not after
+        from ..tasks import TasksError
+        from ..wording import both
+
+        raise TasksError(*both("tasks.err.no_tasks"))
     seed = int(base.spec.seed if seed is None else seed)
     reps = int(replications if replications is not None else base.spec.simulation.replications)
     # a run done before (same scenario, seed, replications and code) is read from the results cache
     base_res = simulate_cached(base, replications=reps, seed=seed, workers=workers, progress=progress)
     prop_res = simulate_cached(prop, replications=reps, seed=seed, workers=workers, progress=progress) if prop else None
-    brief = build_brief(base, base_res, prop, prop_res, lang=lang, seed=seed, draws=draws, paper=paper, day=day)
+    brief = build_brief(base, base_res, prop, prop_res, lang=lang, seed=seed, draws=draws, paper=paper, day=day,
+                        tasks=tasks, as_of=as_of, history=history)
     if out is not None:
         brief.save(out)
     return brief

@@ -64,6 +64,8 @@ def _target_clause(row: pd.Series, lang: str) -> str:
 def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
     key, kind = row["key"], row["kind"]
     b, p = row["baseline"], row["proposal"]
+    if kind == "date":  # a date never reached may come back from the table's frame as NaN, not None
+        b, p = (None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in (b, p))
     if kind == "date" and (b is None) != (p is None):  # one of them never clears the backlog
         return 2.0, tr("brief.s.backlog_pair", lang, baseline=row["baseline_text"],
                        proposal=row["proposal_text"]) + _target_clause(row, lang)

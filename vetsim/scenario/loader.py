@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
 from .limits import limit
+from .task_spec import TASK_TABLES
 from .model import Scenario, canonical_rows
 from .problems import _show, from_validation_error, show_key
 from .rows import CORE_TABLES, TABLES, SiteRow
@@ -146,7 +147,9 @@ def load_raw(raw: RawScenario, folder: Path) -> Scenario:
         problems += _all_checks(spec, tables, _locator(kept), frozenset(incomplete), site_ids)
         raise ScenarioError(_capped(problems))
     # fiscal tables in canonical row order (Monte Carlo draws follow row order; see canonical_rows)
-    extra = tuple((name, canonical_rows(name, rows)) for name, rows in tables.items() if name not in CORE_TABLES)
+    # (the key tasks keep the bureau's order: it is the 序号 of the progress table)
+    extra = tuple((name, rows if name in TASK_TABLES else canonical_rows(name, rows))
+                  for name, rows in tables.items() if name not in CORE_TABLES)
     scenario = Scenario(spec, tables["sites.csv"], tables["caseload.csv"], tables["backlog.csv"],  # type: ignore[arg-type]
                         extra, folder.resolve())
     problems = _all_checks(spec, tables, _locator(kept))

@@ -15,6 +15,7 @@ from .params import Frozen
 from .rows import TABLES, BacklogRow, CaseloadRow, SiteRow
 from .levels import Levels
 from .spec import ScenarioSpec
+from .task_spec import TASK_TABLES
 from .validate import validate_scenario
 
 __all__ = ["Scenario", "canonical_rows"]
@@ -52,9 +53,12 @@ class Scenario:
         return core[name] if name in core else dict(self.extra_tables).get(name, ())
 
     def canonical(self) -> dict[str, Any]:
-        """Content as plain JSON types, rows sorted by their key columns: the input of :meth:`hash`."""
+        """Content as plain JSON types, rows sorted by their key columns: the input of :meth:`hash` (the key-task
+        tables, ``tasks.csv`` and ``task_status.csv``, are left out: no model reads them)."""
         out: dict[str, Any] = {"spec": self.spec.model_dump(mode="json")}
         for name in TABLES:
+            if name in TASK_TABLES:  # the progress table is read by no model: editing it keeps results valid
+                continue
             out[name] = [r.model_dump(mode="json") for r in canonical_rows(name, self.table(name))]
         return out
 

@@ -12,6 +12,7 @@ from .params import Frozen, VisibleText, invalid
 from .fiscal_spec import FISCAL_TABLES
 from .work_spec import WORK_TABLES
 from .sensitivity_spec import SENSITIVITY_TABLES
+from .task_spec import TASK_TABLES
 from .spec import LevelId
 from ..wording import both
 
@@ -176,4 +177,4 @@ CORE_TABLES: dict[str, tuple[type[Frozen], tuple[str, ...], bool]] = {
     "caseload.csv": (CaseloadRow, ("case_type", "level"), True),
     "backlog.csv": (BacklogRow, ("case_type", "site_id"), False),
 }
-TABLES = {**CORE_TABLES, **FISCAL_TABLES, **WORK_TABLES, **SENSITIVITY_TABLES}
+TABLES = {**CORE_TABLES, **FISCAL_TABLES, **WORK_TABLES, **SENSITIVITY_TABLES, **TASK_TABLES}

@@ -410,8 +410,16 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
             if rows is None:
                 continue
             merged_tables[name] = _patch_rows(merged_tables[name], rows, keys) if name in merged_tables else rows
+        elif (sheet := path.with_suffix(".xlsx")).is_file() and hasattr(_model, "sheet_headers"):
+            from .xlsx_rows import read_sheet  # an Excel sheet in the same shape (e.g. tasks.xlsx)
+
+            rows = read_sheet(sheet, _label(sheet), _model, problems)
+            if rows is not None:
+                merged_tables[name] = _patch_rows(merged_tables[name], rows, keys) if name in merged_tables else rows
         elif required and base_ref is None:
             problems.append(_problem(_label(path), *both("scenario.required_file_not_found")))
+        if path.is_file() and path.with_suffix(".xlsx").is_file() and hasattr(_model, "sheet_headers"):
+            problems.append(_problem(_label(path), *both("scenario.csv_and_xlsx_both", csv=path.name, xlsx=path.with_suffix(".xlsx").name)))
     return RawScenario(folder, merged, yaml_files, merged_tables, problems)
 
 

@@ -18,6 +18,7 @@ from .fiscal_checks import check_fiscal
 from .limits import limit
 from .rows import CORE_TABLES, TABLES
 from .sensitivity_spec import sensitivity_problems
+from .task_checks import task_problems
 from .spec import ScenarioSpec
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ..
         if not incomplete & {"tier_shares.csv", "pension_groups.csv"}:
             problems += check_fiscal(spec, {k: v for k, v in tables.items() if k not in CORE_TABLES}, locate)
         problems += sensitivity_problems(spec, tables.get("sensitivity.csv", ()), locate)  # type: ignore[arg-type]
+    problems += task_problems(spec, tables, locate, incomplete)
     return problems
 
 

@@ -1,4 +1,5 @@
-"""Meeting dashboard (会议仪表板): baseline vs proposal on one screen, the brief's charts large, KPI cards.
+"""Meeting dashboard (会议仪表板): baseline vs proposal on one screen, the brief's charts large, KPI cards,
+and a second tab with the key-task progress table (重点工作推进表, :class:`~vetsim.ui.taskview.TaskView`).
 
 Built for Voilà (no code visible): the leader picks a baseline and a proposal, may change the
 proposal's staff per level or site, clicks "运行模拟", and exports the one-page brief as PNG or PDF.
@@ -27,6 +28,7 @@ from .simview import SimRunner
 from .staff import StaffEditor
 from .budget_app import DEFAULT_DRAWS, ENV_DRAWS
 from .staffing_app import ENV_REPLICATIONS
+from .taskview import TaskView
 from ..wording import both, tr
 
 __all__ = ["MeetingDashboard", "DASHBOARD_FIELDS", "CARD_KEYS"]
@@ -117,12 +119,20 @@ class MeetingDashboard(App):
         self.sensitivity = SensitivityPanel(lang, lambda: self.proposal, self.runner.wrap)
         grid = [widgets.HBox([self.images[a], self.images[b]])
                 for a, b in (("waits", "one_trip"), ("backlog", "utilisation"), ("staff_cost", "budget"))]
-        self.widget = widgets.VBox([
-            widgets.HTML(CSS + HIDE_PREVIEW), self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
-            self.runner.status, self.cards, self.headline_html, staff_acc,
+        overview = widgets.VBox([
+            self.cards, self.headline_html, staff_acc,
             widgets.HBox([*self.inputs.values(), self.run_button, self.sim.widget],
                          layout=widgets.Layout(padding="0 0 0 6px")),
             *grid, self.sensitivity.widget, widgets.HBox([*self.export_buttons.values()]), self.export_links,
+        ], layout=widgets.Layout(width="100%"))
+        self.task_view = TaskView(lang, self.runner.wrap)
+        self.tabs = widgets.Tab(children=[overview, self.task_view.widget])
+        self.tabs.set_title(0, self.t("指标与图表", "Indicators and charts"))
+        self.tabs.set_title(1, tr("tasks.sheet", lang))
+        self.tabs.add_class("vetsim-tabs")
+        self.widget = widgets.VBox([
+            widgets.HTML(CSS + HIDE_PREVIEW), self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
+            self.runner.status, self.tabs,
         ], layout=widgets.Layout(width="100%"))
         self._show_title()
         if auto_run:
@@ -233,6 +243,7 @@ class MeetingDashboard(App):
         self.cards.value = self._cards_html(self.kpis)
         self.headline_html.value = "<ul style='font-size:16px;margin:4px 0'>" + "".join(
             f"<li>{html.escape(s)}</li>" for s in self.brief.headlines) + "</ul>"
+        self.task_view.show(self.baseline, self.baseline_results, proposal, self.results)
         self.figures = chart_figures(self.brief_inputs, self.lang)
         for name, img in self.images.items():
             fig = self.figures.get(name)

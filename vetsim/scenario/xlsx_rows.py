@@ -1,0 +1,126 @@
+"""Read a scenario table from an Excel sheet in the same shape as its CSV (e.g. ``tasks.xlsx``).
+
+Why: the bureau keeps its progress table (推进表) in Excel and circulates it as Excel; asking for a
+CSV copy each time invites stale copies. The sheet may have a title row above the header (the
+usual 推进表 layout) and may use the Chinese headers of vetsim's own export (``headers`` maps them
+to column names); columns a reader was told to ``ignore`` (computed status columns of an export)
+are dropped. Cells become text exactly as a CSV cell would be (dates as ``YYYY-MM-DD``, whole
+numbers without ``.0``), and each keeps its sheet and row for error messages.
+
+Bounded: the file size is checked against the CSV limit, its unpacked size against five times that
+(a zip bomb), the rows against the table's row limit, and the workbook is read in read-only (streaming) mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import Problem
+
+__all__ = ["read_xlsx_rows", "read_sheet", "cell_text"]
+
+
+def cell_text(v: Any) -> str:
+    """A cell value as the text a CSV cell would hold."""
+    if v is None:
+        return ""
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v).strip()
+
+
+UNPACK_FACTOR = 5  # an .xlsx may hold at most this many times the CSV size limit once unzipped
+
+
+def _unpacked_bytes(path: Path) -> int | None:
+    """Total size of the members of the .xlsx (a zip) once unpacked; None if it is not a zip (openpyxl says why)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
+def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Problem], *,
+                   max_bytes: float, max_rows: float, headers: dict[str, str] | None = None,
+                   ignore: set[str] | frozenset[str] = frozenset(),
+                   make_row: Callable[[dict[str, str], tuple[str, str, str]], Any]) -> list[Any] | None:
+    """Rows of the first sheet of ``path``: ``make_row(cells, (file, where_zh, where_en))`` for each data row.
+
+    The header is the first row naming at least one of ``columns`` (or a key of ``headers``); rows above
+    it (a title) are skipped. Returns ``None`` after appending a problem when the file cannot be used.
+    """
+    from openpyxl import load_workbook
+
+    if path.stat().st_size > max_bytes:
+        problems.append(Problem(label, "", "", f"文件过大（{path.stat().st_size:,} 字节，上限 {int(max_bytes):,}）",
+                                f"file too large ({path.stat().st_size:,} bytes, at most {int(max_bytes):,})"))
+        return None
+    unpacked = _unpacked_bytes(path)
+    if unpacked is not None and unpacked > max_bytes * UNPACK_FACTOR:  # a zip bomb: small file, huge XML inside
+        problems.append(Problem(label, "", "", f"解压后内容过大（{unpacked:,} 字节，上限 {int(max_bytes * UNPACK_FACTOR):,}）",
+                                f"too large once unpacked ({unpacked:,} bytes, at most {int(max_bytes * UNPACK_FACTOR):,})"))
+        return None
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same user error
+        problems.append(Problem(label, "", "", f"无法读取 Excel 文件（{type(exc).__name__}）；请另存为 .xlsx",
+                                f"cannot read the Excel file ({type(exc).__name__}); save it as .xlsx"))
+        return None
+    try:
+        ws = wb.worksheets[0]
+        sheet = ws.title
+        names = headers or {}
+        header: list[str] | None = None
+        out: list[Any] = []
+        for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if i > max_rows + 20:
+                problems.append(Problem(label, f"工作表“{sheet}”", f"sheet {sheet!r}",
+                                        f"行数超过上限 {int(max_rows):,}", f"more than {int(max_rows):,} rows"))
+                return None
+            texts = [cell_text(v) for v in values]
+            if header is None:
+                mapped = [names.get(t, t) for t in texts]
+                if any(m in columns for m in mapped):
+                    header = mapped
+                    unknown = [t for t, m in zip(texts, mapped) if t and m not in columns and t not in ignore]
+                    if unknown:
+                        problems.append(Problem(label, f"工作表“{sheet}”第{i}行", f"sheet {sheet!r}, row {i}",
+                                                f"未知的列 {unknown[:5]}；允许的列：{', '.join(sorted(columns))}",
+                                                f"unknown columns {unknown[:5]}; allowed: {', '.join(sorted(columns))}"))
+                        return None
+                continue
+            if not any(texts):
+                continue
+            cells = {h: (texts[j] if j < len(texts) else "") for j, h in enumerate(header) if h in columns}
+            out.append(make_row(cells, (label, f"工作表“{sheet}”第{i}行", f"sheet {sheet!r}, row {i}")))
+        if header is None:
+            problems.append(Problem(label, f"工作表“{sheet}”", f"sheet {sheet!r}",
+                                    f"找不到表头；表头应包含这些列：{', '.join(sorted(columns))}",
+                                    f"no header row found; it must name these columns: {', '.join(sorted(columns))}"))
+            return None
+        return out
+    finally:
+        wb.close()
+
+
+def read_sheet(path: Path, label: str, model: Any, problems: list[Problem]) -> list[Any] | None:
+    """The rows of a scenario table given as an Excel sheet (``model.sheet_headers()``: Chinese headers, columns
+    to drop), as the CSV reader's ``RawRow`` objects, bounded by the CSV size and the table's row limit."""
+    from .limits import limit
+    from .sources import RawRow, row_limit
+
+    headers, ignore = model.sheet_headers()
+    return read_xlsx_rows(path, label, set(model.model_fields), problems, max_bytes=limit("csv_bytes"),
+                          max_rows=limit(row_limit(path.with_suffix(".csv").name)), headers=headers, ignore=ignore,
+                          make_row=lambda cells, where: RawRow(cells, {h: where for h in cells}))
