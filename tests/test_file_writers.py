@@ -36,6 +36,8 @@ ALLOWED = {
     ("vetsim/fiscal/cli.py", "to_csv"): "dispatch by name to Budget.to_excel / to_csv (files.atomic_write)",
     ("vetsim/sim/cli.py", "to_parquet"): "Results.to_parquet, written with files.atomic_folder",
     ("vetsim/cache.py", "to_parquet"): "Results.to_parquet, written with files.atomic_folder",
+    ("vetsim/backtest/report.py", "savefig"): "PdfPages over the file handle of files.atomic_write (multi-page PDF report)",
+    ("vetsim/brief/brief.py", "savefig"): "PdfPages into an in-memory buffer (two-page brief); Brief.save writes it atomically",
 }
 # these names are vetsim's own writers that go through files.py
 OWN = {("vetsim/fiscal/budget.py", "to_excel"), ("vetsim/fiscal/budget.py", "to_csv")}
@@ -66,8 +68,9 @@ def _writes(path: Path) -> list[tuple[int, str]]:
             continue  # to_csv() returns the text: nothing is written
         elif name in {"to_csv", "to_json"} and not node.args and all(k.arg != "path_or_buf" for k in node.keywords):
             continue
-        elif name == "savefig" and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in {"fh", "buf"}:
-            continue  # into a file handle of files.atomic_write / files.written_bytes
+        elif name in {"savefig", "to_parquet", "to_excel"} and node.args and isinstance(node.args[0], ast.Name) \
+                and node.args[0].id in {"fh", "buf", "xw"}:
+            continue  # into a file handle (or an ExcelWriter over it) of files.atomic_write / files.written_bytes
         elif name in WRITERS:
             found.append((node.lineno, name))
     return found

@@ -68,7 +68,7 @@ def test_report_renders_without_missing_glyphs(short_report, lang, tmp_path) -> 
     assert ("台账校准与回测报告" if lang == "zh" else "calibration on the ledgers") in html
     assert html.count("<img") >= 5
     short_report.save(tmp_path / "r.xlsx", lang)
-    sheets = pd.read_excel(tmp_path / "r.xlsx", sheet_name=None)
+    sheets = pd.read_excel(tmp_path / "r.xlsx", sheet_name=None, engine="openpyxl")
     assert len(sheets) == 4 and all(len(s) for s in sheets.values())
 
 

@@ -29,7 +29,7 @@ def _texts(folder) -> str:
             if p.suffix == ".parquet":
                 out.append(pd.read_parquet(p).astype(str).to_csv(index=False))
             if p.suffix == ".xlsx":
-                for sheet in pd.read_excel(p, sheet_name=None, header=None).values():
+                for sheet in pd.read_excel(p, sheet_name=None, header=None, engine="openpyxl").values():
                     out.append(sheet.astype(str).to_csv(index=False))
     return "\n".join(out)
 
@@ -70,6 +70,6 @@ def test_messy_ledgers_to_fitted_scenario_without_personal_data(sample, sample_p
     assert len(secrets) > 100
     blob = "\n".join([printed.out, printed.err, _texts(tmp_path / "imported"), _texts(fitted),
                       report.read_bytes().decode("utf-8", errors="replace")])
-    blob += "\n".join(df.astype(str).to_csv(index=False) for df in pd.read_excel(report, sheet_name=None, header=None).values())
+    blob += "\n".join(df.astype(str).to_csv(index=False) for df in pd.read_excel(report, sheet_name=None, header=None, engine="openpyxl").values())
     leaked = [s for s in secrets if s in blob]
     assert not leaked, f"{len(leaked)} personal values found downstream of the import"

@@ -59,7 +59,7 @@ def test_an_invalid_overlay_is_refused_with_every_problem(sample) -> None:
         apply_overlay(sample, {"presence": {"township": {"away_share": {"value": 1.5}}},
                              "site_updates": [{"where": {"level": "nowhere"}, "set": {"funded_staff": 2}}]})
     text = err.value.user_message("en")
-    assert "away_share" in text and "matches no site" in text
+    assert "away_share" in text and "matches no row" in text
     with pytest.raises(ScenarioError):
         apply_overlay(sample, {"base": "../sample_county"})
 

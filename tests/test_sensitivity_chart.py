@@ -126,7 +126,7 @@ def test_tables_and_summary_in_both_languages(small, sample, tmp_path) -> None:
     csv = pd.read_csv(save_tables(a, tmp_path / "t.csv", "en"), encoding="utf-8-sig")
     assert {"Output", "Output unit", "Assumption", "P10", "P90", "Swing", "Global index"} <= set(csv.columns)
     assert set(csv["Output unit"]) == {"yuan/year"}
-    book = pd.read_excel(save_tables(a, tmp_path / "t.xlsx", "zh"), sheet_name=None)
+    book = pd.read_excel(save_tables(a, tmp_path / "t.xlsx", "zh"), sheet_name=None, engine="openpyxl")
     assert set(book) == {"tornado", "assumptions"} and "摆幅" in book["tornado"].columns
     from vetsim.sensitivity import assumptions
 

@@ -28,6 +28,4 @@ MONEY_DIVISOR: dict[str, float] = {"zh": 1e4, "en": 1e6}
 
 def money_unit(lang: str = "zh", per_year: bool = False) -> str:
     """The money unit of charts, the brief and the CLI: 万元 / million yuan (optionally per year)."""
-    if check_lang(lang) == "zh":
-        return "万元/年" if per_year else "万元"
-    return "million yuan/year" if per_year else "million yuan"
+    return tr("money.unit_per_year" if per_year else "money.unit", lang)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import VetsimError
-from ..ledgerfit.schema import MATTER_COLUMNS, REGISTER_COLUMNS, MATTER_KINDS
+from ..ledgerfit.schema import MATTER_COLUMNS, REGISTER_COLUMNS, MATTER_KINDS, SEXES
 from ..scenario import Scenario
 from ..sim import Results, simulate
 from ..wording import both
@@ -77,7 +77,7 @@ def records_from_results(scenario: Scenario, res: Results, replication: int = 0,
     person = _hex_ids(rng, n)
     decade = rng.choice(np.arange(1940, 2010, 10), size=n, p=_DECADE_P)
     band = np.array([f"{d}-{d + 9}" for d in decade], dtype=object)
-    sex = np.where(rng.random(n) < 0.93, "男", "女").astype(object)
+    sex = np.where(rng.random(n) < 0.93, SEXES[0], SEXES[1]).astype(object)
     # one row per trip for walk-ins in the visitor ledger, else one row per matter
     trips = c["trips"].to_numpy(np.int64)
     reps = np.where(kind == "visits", np.maximum(trips, 1), 1)

@@ -72,7 +72,7 @@ def _month_axis(ax, months: list[str], lang: str) -> np.ndarray:
     x = np.arange(len(months))
     ticks = [i for i, m in enumerate(months) if int(m[5:]) in (1, 4, 7, 10)]
     names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    ax.set_xticks(ticks, [f"{m[2:4]}年{int(m[5:])}月" if lang == "zh" else f"{names[int(m[5:]) - 1]} {m[2:4]}"
+    ax.set_xticks(ticks, [tr("calibration.month_tick", lang, yy=m[2:4], month=int(m[5:]), name=names[int(m[5:]) - 1])
                           for m in (months[i] for i in ticks)])
     return x
 

@@ -55,8 +55,7 @@ def tornado_chart(tornado: Any, output: str = "budget_total", *, lang: str = "zh
     k = o.scale(lang)
     with chart_frame(fig, lang, meta) as f:
         ax = f.add_subplot()
-        sep = "：" if lang == "zh" else ": "
-        title = o.label(lang) if fig is not None else f"{tr('sens.title', lang)}{sep}{o.label(lang)}"
+        title = o.label(lang) if fig is not None else tr("sens.title_output", lang, output=o.label(lang))
         # room between the title and the axes for the legend (one row above the bars)
         ax.set_title(f"{title}\n{note}" if note else title, fontsize="medium" if fig is not None else None,
                      pad=26 if not moving.empty else 6)

@@ -40,13 +40,13 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     """Add ``ledger import`` to the ``vetsim`` command line."""
     group = subparsers.add_parser("ledger", help=_b("ledger.cli.group"), description=_b("ledger.cli.group_desc"))
     lang = getattr(group, "lang", "zh")
-    sub = group.add_subparsers(dest="ledger_command", required=True, metavar=bi("操作", "ACTION").pick(lang),
+    sub = group.add_subparsers(dest="ledger_command", required=True, metavar=_b("ledger.cli.metavar_action").pick(lang),
                                help=_b("ledger.cli.action"))
     p = sub.add_parser("import", help=_b("ledger.cli.import"), description=_b("ledger.cli.import_desc"))
-    p.add_argument("file", metavar=bi("文件", "FILE").pick(lang), help=_b("ledger.cli.file"))
-    p.add_argument("--scenario", required=True, metavar=bi("情景", "SCENARIO").pick(lang),
+    p.add_argument("file", metavar=_b("ledger.cli.metavar_file").pick(lang), help=_b("ledger.cli.file"))
+    p.add_argument("--scenario", required=True, metavar=_b("ledger.cli.metavar_scenario").pick(lang),
                    help=_b("ledger.cli.scenario"))
-    p.add_argument("--out", required=True, metavar=bi("文件夹", "DIR").pick(lang), help=_b("ledger.cli.out"))
+    p.add_argument("--out", required=True, metavar=_b("ledger.cli.metavar_dir").pick(lang), help=_b("ledger.cli.out"))
     p.add_argument("--kind", choices=KINDS, default=None, help=_b("ledger.cli.kind"))
     p.add_argument("--mapping", default=None, metavar="MAP.yaml", help=_b("ledger.cli.mapping"))
     p.add_argument("--force", action="store_true", help=_b("ledger.cli.force"))

@@ -110,12 +110,14 @@ def _sheet_defaults(kind: str, layout: Any, lookups: Lookups) -> dict[str, str]:
 
 
 def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str | None = None,
-                  mapping: Mapping | str | Path | None = None, *, out: str | Path | None = None) -> ImportResult:
+                  mapping: Mapping | str | Path | None = None, *, out: str | Path | None = None,
+                  data: bytes | None = None) -> ImportResult:
     """Import the ledger at ``path`` (.xlsx, every sheet, or .csv) against ``scenario``.
 
     ``kind`` (visits, petitions, cases, register) applies to every sheet; without it each sheet's
     kind comes from its title, sheet name or headers. ``mapping`` is a user mapping file laid over
     the default. ``out`` (the output folder, when known) is checked not to hold the pseudonym key.
+    ``data``: the file's content held in memory (an upload); ``path`` then only names it.
     Raises :class:`LedgerImportError` when no sheet can be used, a ``VetsimError`` for an unreadable
     file; otherwise every problem is in the result.
     """
@@ -140,7 +142,7 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
     sheets: list[dict[str, Any]] = []
     rejected: Counter[str] = Counter()
     findings: Counter[str] = Counter()
-    for sheet in read_sheets(p, display_path(p)):
+    for sheet in read_sheets(p, display_path(p) if data is None else p.name, data):
         first = list(islice(sheet.rows, HEADER_SCAN))
         layout = find_layout(first, sheet.name, matcher)
         k = kind or (detect_kind(layout, mp) if layout else None)
@@ -155,7 +157,7 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
             defaults = _sheet_defaults(k, layout, lookups)
             for f in mp.kind(k)["required"]:
                 if f not in layout.columns and f not in defaults:
-                    syn = "、".join(mp.section("fields").get(f, [])[:4])
+                    syn = tr("list.sep", "zh").join(mp.section("fields").get(f, [])[:4])  # Chinese header names
                     fatal.append(_sheet_problem(file, sheet.name, "missing_field", field=f, names=syn))
         if fatal:
             rest = [r for r in chain(first, sheet.rows) if any(not is_blank(c) for c in r[1])]

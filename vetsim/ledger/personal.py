@@ -69,7 +69,9 @@ def normalise_id(text: str) -> tuple[str | None, bool]:
 
 def id_facts(id18: str) -> tuple[int, str]:
     """(birth year, sex "男"/"女") of a valid 18-character ID (17th digit odd: male)."""
-    return int(id18[6:10]), ("男" if int(id18[16]) % 2 else "女")
+    from .records import SEXES  # the schema's values: male, female
+
+    return int(id18[6:10]), (SEXES[0] if int(id18[16]) % 2 else SEXES[1])
 
 
 def key_path() -> Path:

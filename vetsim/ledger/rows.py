@@ -29,13 +29,14 @@ from .limits import DATE_YEARS, ledger_limit
 from .lookup import AMBIGUOUS, Lookups
 from .mapping import norm
 from .personal import id_facts, normalise_id, pseudonym
-from .records import birth_band, columns, record_id
+from .records import SEXES, birth_band, columns, record_id
 from .values import is_blank, mask, parse_date
 
 __all__ = ["LedgerProblem", "SheetRows", "problem"]
 
 _DEFAULT_CHANNEL = "visit"
-_SEXES = {"男": "男", "女": "女", "M": "男", "F": "女", "MALE": "男", "FEMALE": "女"}
+_MALE, _FEMALE = SEXES[0], SEXES[1]  # the schema's values
+_SEXES = {_MALE: _MALE, _FEMALE: _FEMALE, "M": _MALE, "F": _FEMALE, "MALE": _MALE, "FEMALE": _FEMALE}
 _YEAR = re.compile(r"(19|20)\d{2}")
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _EVENT_FIELDS = frozenset({"date", "site", "case_type", "channel", "on_spot", "resolved_date", "referred_to",
@@ -64,7 +65,7 @@ class LedgerProblem:
         return at + (tr("ledger.where_col", lang, column=self.column) if self.column else "")
 
     def text(self, lang: str = "zh") -> str:
-        sep = "：" if lang == "zh" else ": "
+        sep = tr("punct.colon", lang)
         where = self.where(lang)
         return f"{self.file}{' ' + where if where else ''}{sep}{self.zh if lang == 'zh' else self.en}"
 

@@ -21,26 +21,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..files import atomic_write, excel_safe
+import yaml
+
+from ..files import atomic_write_bytes, excel_safe, written_bytes
 from ..scenario import Scenario
 from .lookup import Lookups
 from .mapping import load_mapping, norm
 from .personal import check_digit
-from .records import CHANNELS_BY_KIND, birth_band, columns, record_id, validate_records
+from .records import CHANNELS_BY_KIND, SEXES, birth_band, columns, record_id, validate_records
 from .values import to_excel_serial
 
 __all__ = ["MESSINESS", "RenderedLedger", "render_ledger", "synthetic_records", "fake_id"]
 
 MESSINESS: frozenset[str] = frozenset({"title", "sheets", "merged_header", "subtotals", "blank_rows", "date_formats",
                                        "full_width", "site_names", "case_words", "value_words"})
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌玉兰海波宁浩凯鹏飞鑫宇晨辉"
+# the Chinese words of a messy ledger (fake names, header words, cell values): data, kept in YAML
+_W: dict[str, Any] = yaml.safe_load((Path(__file__).resolve().parent / "synthetic_words.yaml").read_text(encoding="utf-8"))
+_SURNAMES: str = _W["surnames"]
+_GIVEN: str = _W["given"]
 _REGION = "361127"  # a made-up county code: six digits, as the first part of an ID number
-_FW = str.maketrans("0123456789 ", "０１２３４５６７８９\u3000")
-_KIND_WORDS = {"visits": ("来访接待登记台账", "来访日期", "来访方式", "来访事由"),
-               "petitions": ("信访事项台账", "信访日期", "信访形式", "信访事项类别"),
-               "cases": ("业务办理服务台账", "办理日期", "受理方式", "服务事项"),
-               "register": ("退役军人信息采集登记表", "", "", "")}
+_FW = str.maketrans("0123456789 ", _W["full_width"])
+_KIND_WORDS: dict[str, tuple[str, str, str, str]] = {k: tuple(v) for k, v in _W["kind_words"].items()}
+_H: dict[str, str] = _W["header"]
+_MALE, _FEMALE = SEXES[0], SEXES[1]
 
 
 @dataclass
@@ -51,11 +54,12 @@ class RenderedLedger:
     rows: pd.DataFrame  # one row per input record: index (position in records), sheet, row, record_id
     bad_rows: pd.DataFrame  # sheet, row, reason, index, rejected (bool: the import must refuse the row)
     personal: dict[str, list[str]] = field(default_factory=dict)  # names, ids, phones, addresses written
+    data: bytes = b""  # the file's bytes, when rendered in memory (nothing written)
 
 
 def fake_id(rng: np.random.Generator, born: dt.date, sex: str) -> str:
     """A valid-checksum 18-digit ID number for someone born on ``born`` of ``sex`` ("男"/"女"/"")."""
-    seq = int(rng.integers(0, 500)) * 2 + (1 if sex == "男" else 0 if sex == "女" else int(rng.integers(0, 2)))
+    seq = int(rng.integers(0, 500)) * 2 + (1 if sex == _MALE else 0 if sex == _FEMALE else int(rng.integers(0, 2)))
     body = f"{_REGION}{born:%Y%m%d}{seq:03d}"
     return body + check_digit(body)
 
@@ -73,7 +77,7 @@ def synthetic_records(scenario: Scenario, kind: str, n: int, seed: int, start: d
     pool = max(1, persons or n // 2)
     person = np.array([f"{i:016x}" for i in rng.integers(0, 2 ** 60, pool)])
     bands = np.array([birth_band(int(y)) for y in rng.integers(1945, 2003, pool)])
-    sexes = np.where(rng.random(pool) < 0.9, "男", "女")
+    sexes = np.where(rng.random(pool) < 0.9, _MALE, _FEMALE)
     who = rng.integers(0, pool, n)
     by_level = {lv: [s for s in scenario.sites if s.level == lv] for lv in ("village", "township", "county_center")}
     out: dict[str, Any] = {"person": person[who], "birth_band": bands[who], "sex": sexes[who],
@@ -144,9 +148,9 @@ def _vocabulary(scenario: Scenario, kind: str) -> dict[str, dict[str, list[str]]
             if core.endswith(suf) and len(core) > len(suf):
                 core = core[: -len(suf)]
                 break
-        sites[s.site_id] = [full, stripped, stripped + "服务站", core, stripped[:1] + " " + stripped[1:]]
+        sites[s.site_id] = [full, stripped, _W["site_variant"].format(name=stripped), core, stripped[:1] + " " + stripped[1:]]
     spec = scenario.spec
-    cts = {c: [t.label_zh, *mp.section("case_types").get(c, []), f"办理{t.label_zh}事宜", f"{t.label_zh}相关问题"]
+    cts = {c: [t.label_zh, *mp.section("case_types").get(c, []), *(w.format(label=t.label_zh) for w in _W["case_variants"])]
            for c, t in spec.case_types.items()}
     chans = {c: list(ws) for c, ws in mp.section("channels").items() if c in CHANNELS_BY_KIND.get(kind, ())}
     fix = "phone" if kind != "petitions" else None
@@ -171,7 +175,7 @@ def _date_text(rng: np.random.Generator, day: dt.date, mess: set[str], xlsx: boo
     if "date_formats" not in mess:
         return day.isoformat()
     form = int(rng.integers(0, 6 if xlsx else 5))
-    text = [day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}年{day.month}月{day.day}日",
+    text = [day.isoformat(), f"{day.year}/{day.month}/{day.day}", _W["date_cn"].format(y=day.year, m=day.month, d=day.day),
             f"{day.year}.{day.month}.{day.day}", str(to_excel_serial(day))][form] if form < 5 else None
     if form == 5:  # a real date cell, or the serial number as a number
         return dt.datetime(day.year, day.month, day.day) if rng.random() < 0.5 else to_excel_serial(day)
@@ -184,23 +188,27 @@ def _date_text(rng: np.random.Generator, day: dt.date, mess: set[str], xlsx: boo
 
 def _header(kind: str, merged: bool) -> tuple[list[Any], list[Any] | None]:
     _, date_h, chan_h, case_h = _KIND_WORDS[kind]
+    h = _H
     if kind == "register":
-        lower = ["序号", "姓名", "性别", "身份证号", "出生日期", "联系电话", "家庭住址", "所在村（社区）", "人员类别", "备注"]
-        upper = ["序号", "基本信息", None, None, None, "联系方式", None, "所在村（社区）", "人员类别", "备注"]
-        under = [None, "姓名", "性别", "身份证号", "出生日期", "联系电话", "家庭住址", None, None, None]
+        lower = [h["seq"], h["name"], h["sex"], h["id"], h["birth"], h["phone"], h["address"], h["village"], h["group"], h["note"]]
+        upper = [h["seq"], h["basic"], None, None, None, h["contact"], None, h["village"], h["group"], h["note"]]
+        under = [None, h["name"], h["sex"], h["id"], h["birth"], h["phone"], h["address"], None, None, None]
     else:
-        who = "信访人信息" if kind == "petitions" else "来访人信息"
-        lower = ["序号", date_h, "姓名", "性别", "身份证号", "联系电话", "家庭住址", "接待单位", case_h, chan_h,
-                 "是否当场办结", "办结日期", "转办单位", "备注"]
-        upper = ["序号", date_h, who, None, None, None, None, "接待单位", case_h, chan_h, "办理情况", None, None, "备注"]
-        under = [None, None, "姓名", "性别", "身份证号", "联系电话", "家庭住址", None, None, None,
-                 "是否当场办结", "办结日期", "转办单位", None]
+        who = h["who_petitions"] if kind == "petitions" else h["who_visits"]
+        lower = [h["seq"], date_h, h["name"], h["sex"], h["id"], h["phone"], h["address"], h["office"], case_h, chan_h,
+                 h["on_spot"], h["resolved"], h["referral"], h["note"]]
+        upper = [h["seq"], date_h, who, None, None, None, None, h["office"], case_h, chan_h, h["handling"], None, None, h["note"]]
+        under = [None, None, h["name"], h["sex"], h["id"], h["phone"], h["address"], None, None, None,
+                 h["on_spot"], h["resolved"], h["referral"], None]
     return (upper, under) if merged else (lower, None)
 
 
 def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: int, path: str | Path,
-                  messiness: frozenset[str] | set[str] = MESSINESS, bad_rows: bool = True) -> RenderedLedger:
-    """Write ``records`` (clean, of ``kind``) as a messy ledger at ``path`` (.xlsx or .csv); see the module doc."""
+                  messiness: frozenset[str] | set[str] = MESSINESS, bad_rows: bool = True,
+                  in_memory: bool = False) -> RenderedLedger:
+    """Write ``records`` (clean, of ``kind``) as a messy ledger at ``path`` (.xlsx or .csv); see the module doc.
+
+    ``in_memory``: write nothing; the file's bytes are in ``.data`` (``path`` only names it)."""
     validate_records(records, kind)
     p = Path(path)
     xlsx = p.suffix.lower() == ".xlsx"
@@ -211,14 +219,16 @@ def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: in
     events = kind != "register"
     # fake people: one per distinct pseudonym (records of one person share name, ID, phone, address)
     people: dict[str, tuple[str, str, str, str, dt.date]] = {}
-    townships = [s.name_zh.replace("退役军人服务站", "") for s in scenario.sites if s.level == "township"] or ["城关镇"]
+    townships = [s.name_zh.replace(_W["station_suffix"], "") for s in scenario.sites if s.level == "township"] \
+        or [_W["default_township"]]
     for who, band, sex in zip(records["person"], records["birth_band"], records["sex"]):
         if who and who not in people:
             born = _born(rng, band)
             name = _SURNAMES[int(rng.integers(0, len(_SURNAMES)))] + "".join(
                 _GIVEN[int(i)] for i in rng.integers(0, len(_GIVEN), int(rng.integers(1, 3))))
             phone = "1" + str(int(rng.integers(3, 10))) + f"{int(rng.integers(0, 10 ** 9)):09d}"
-            addr = f"{townships[int(rng.integers(0, len(townships)))]}{_SURNAMES[int(rng.integers(0, 20))]}家村{int(rng.integers(1, 99))}号"
+            town = townships[int(rng.integers(0, len(townships)))]
+            addr = _W["address"].format(town=town, surname=_SURNAMES[int(rng.integers(0, 20))], n=int(rng.integers(1, 99)))
             people[who] = (name, fake_id(rng, born, sex), phone, addr, born)
     # bad rows: distinct records, a few of each reason
     k = max(1, min(3, n // 50)) if bad_rows and n >= 3 else 0
@@ -238,11 +248,11 @@ def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: in
     sheets: list[tuple[str, list[list[Any]], list[str]]] = []
     rec = {c: records[c].to_numpy() for c in records.columns}
     for si, chunk in enumerate(chunks):
-        sheet = f"第{si + 1}部分" if parts > 1 else ("Sheet1" if xlsx else "")
+        sheet = _W["sheet"].format(n=si + 1) if parts > 1 else ("Sheet1" if xlsx else "")
         out: list[list[Any]] = []
         merges: list[str] = []
         if "title" in mess:
-            out.append([f"{title}（{year}年）"] + [None] * (width - 1))
+            out.append([_W["title"].format(title=title, year=year)] + [None] * (width - 1))
             merges.append(f"A1:{_col(width)}1")
         out.append(list(upper))
         if under is not None:
@@ -256,7 +266,7 @@ def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: in
             if events and "subtotals" in mess:
                 m = pd.Timestamp(rec["date"][i]).month
                 if month is not None and m != month:
-                    out.append(["小计", None, f"{count}件"] + [None] * (width - 3))
+                    out.append([_W["subtotal"], None, _W["count"].format(n=count)] + [None] * (width - 3))
                     count = 0
                 month = m
             if "blank_rows" in mess and rng.random() < 0.01:
@@ -268,19 +278,18 @@ def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: in
             if i in bad_of:
                 bad_out.append((sheet, len(out), bad_of[i], i, bad_of[i] != "invalid_id"))
         if "subtotals" in mess:
-            out.append(["小计" if events else "合计", None, f"{count}件"] + [None] * (width - 3))
-            out.append(["合计", None, f"{len(chunk)}件"] + [None] * (width - 3))
+            out.append([_W["subtotal"] if events else _W["total"], None, _W["count"].format(n=count)] + [None] * (width - 3))
+            out.append([_W["total"], None, _W["count"].format(n=len(chunk))] + [None] * (width - 3))
         sheets.append((sheet, out, merges))
-    if xlsx:
-        _write_xlsx(p, sheets, extra_empty="sheets" in mess)
-    else:
-        _write_csv(p, sheets[0][1])
+    data = _xlsx_bytes(sheets, extra_empty="sheets" in mess) if xlsx else _csv_bytes(sheets[0][1])
+    if not in_memory:
+        atomic_write_bytes(p, data)
     rows = pd.DataFrame(placed, columns=["index", "sheet", "row"]).sort_values("index").reset_index(drop=True)
     rows["record_id"] = [record_id(p.name, s, r) for s, r in zip(rows["sheet"], rows["row"])]
     bad = pd.DataFrame(bad_out, columns=["sheet", "row", "reason", "index", "rejected"])
     personal = {"names": sorted({v[0] for v in people.values()}), "ids": sorted({v[1] for v in people.values()}),
                 "phones": sorted({v[2] for v in people.values()}), "addresses": sorted({v[3] for v in people.values()})}
-    return RenderedLedger(p, rows, bad, personal)
+    return RenderedLedger(p, rows, bad, personal, data if in_memory else b"")
 
 
 def _col(j: int) -> str:
@@ -314,18 +323,18 @@ def _row(rng: np.random.Generator, rec: dict[str, np.ndarray], i: int, seq: int,
          vocab: dict[str, dict[str, list[str]]], people: dict[str, Any], mess: set[str], xlsx: bool,
          bad: str | None) -> list[Any]:
     who = rec["person"][i]
-    name, idn, phone, addr, born = people.get(who, (_SURNAMES[seq % 40] + "某", "", "", "", None))
+    name, idn, phone, addr, born = people.get(who, (_W["unnamed"].format(surname=_SURNAMES[seq % 40]), "", "", "", None))
     if bad == "invalid_id" and idn:
         idn = idn[:17] + ("0" if idn[17] != "0" else "1")
     if "full_width" in mess and idn and rng.random() < 0.1:
         idn = idn.translate(_FW)
     site = _pick(rng, vocab["sites"][rec["site_id"][i]], mess, "site_names")
     if bad == "unknown_site":
-        site = "幸福镇退役军人服务站"
+        site = _W["unknown_site"]
     sex = rec["sex"][i]
     if kind == "register":
         g = rec["group"][i]
-        group = _pick(rng, vocab["groups"].get(g, [g]), mess, "value_words") if g else "普通退役士兵"
+        group = _pick(rng, vocab["groups"].get(g, [g]), mess, "value_words") if g else _W["default_group"]
         birth = _date_text(rng, born, mess, xlsx) if born else None
         return [seq, name, sex, idn, birth, phone, addr, site, group, None]
     day = pd.Timestamp(rec["date"][i]).date()
@@ -340,7 +349,7 @@ def _row(rng: np.random.Generator, rec: dict[str, np.ndarray], i: int, seq: int,
     return [seq, date, name, sex, idn, phone, addr, site, case, chan, spot, resolved, referred, None]
 
 
-def _write_xlsx(path: Path, sheets: list[tuple[str, list[list[Any]], list[str]]], extra_empty: bool) -> None:
+def _xlsx_bytes(sheets: list[tuple[str, list[list[Any]], list[str]]], extra_empty: bool) -> bytes:
     import openpyxl
 
     wb = openpyxl.Workbook(write_only=True)
@@ -352,10 +361,10 @@ def _write_xlsx(path: Path, sheets: list[tuple[str, list[list[Any]], list[str]]]
             ws.append([excel_safe(v) for v in row])
     if extra_empty:
         wb.create_sheet("Sheet9")
-    atomic_write(path, wb.save)
+    return written_bytes(wb.save)
 
 
-def _write_csv(path: Path, rows: list[list[Any]]) -> None:
+def _csv_bytes(rows: list[list[Any]]) -> bytes:
     import csv
     import io
 
@@ -363,4 +372,4 @@ def _write_csv(path: Path, rows: list[list[Any]]) -> None:
     w = csv.writer(buf, lineterminator="\r\n")
     for row in rows:
         w.writerow(["" if v is None else excel_safe(v) for v in row])
-    atomic_write(path, lambda fh: fh.write(buf.getvalue().encode("utf-8-sig")))
+    return buf.getvalue().encode("utf-8-sig")

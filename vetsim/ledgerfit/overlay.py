@@ -109,8 +109,8 @@ def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str]
     }
     if cts:
         doc["case_types"] = cts
-    header = ("# 由 vetsim calibrate --ledger 按台账拟合的叠加情景 / overlay fitted from the ledgers by vetsim calibrate --ledger\n"
-              f"# vetsim {__version__}; base scenario hash {base.hash()[:12]}; ledger {fit.label}\n")
+    header = ("# {} / {}\n".format(*both("calibration.overlay_header"))
+              + f"# vetsim {__version__}; base scenario hash {base.hash()[:12]}; ledger {fit.label}\n")
     table = excel_safe_frame(fit.table.round({"estimate": 6, "se": 6}))
     with atomic_folder(out, "ledger_fit", force=force, meta={"base_scenario_hash": base.hash(), "ledger": fit.label}) as tmp:
         (tmp / "caseload.csv").write_text(_csv(load), encoding="utf-8")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import VetsimError
 from ..files import atomic_folder, display_path
-from ..wording import both
+from ..wording import both, tr
 from .schema import KINDS, MATTER_COLUMNS, REGISTER_COLUMNS
 
 __all__ = ["read_records", "write_records", "RecordsError", "MAX_RECORDS"]
@@ -81,7 +81,8 @@ def _read_folder(root: Path) -> dict[str, pd.DataFrame]:
             df["on_spot"] = df["on_spot"].astype(str).str.lower().isin(["true", "1"]) if df["on_spot"].dtype != bool else df["on_spot"]
         out[kind] = df[list(cols)]
     if problems:
-        raise RecordsError("；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
+        raise RecordsError(tr("punct.semicolon", "zh").join(p[0] for p in problems),
+                           tr("punct.semicolon", "en").join(p[1] for p in problems))
     return out
 
 

@@ -7,10 +7,10 @@ its parts the way it uses them: *matters* are the rows of the visit, petition an
 
 from __future__ import annotations
 
-from ..ledger.records import EVENT_COLUMNS, EVENT_KINDS, KINDS
+from ..ledger.records import EVENT_COLUMNS, EVENT_KINDS, KINDS, SEXES
 from ..ledger.records import REGISTER_COLUMNS as _REGISTER_DTYPES
 
-__all__ = ["KINDS", "MATTER_KINDS", "MATTER_COLUMNS", "REGISTER_COLUMNS"]
+__all__ = ["KINDS", "MATTER_KINDS", "MATTER_COLUMNS", "REGISTER_COLUMNS", "SEXES"]
 
 MATTER_KINDS: tuple[str, ...] = EVENT_KINDS
 MATTER_COLUMNS: tuple[str, ...] = tuple(EVENT_COLUMNS)

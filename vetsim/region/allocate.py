@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import VetsimError
+from ..wording import both
 from ..staffing import wisn_table
 from .load import Region
 
@@ -57,9 +58,9 @@ def _excess(work: np.ndarray, awt: np.ndarray, cap: float, staff: np.ndarray) ->
 def allocate(region: Region, posts: int | None = None, budget_yuan: float | None = None) -> Allocation:
     """Greedy marginal allocation of ``posts`` extra funded posts, or of ``budget_yuan`` a year, across counties."""
     if (posts is None) == (budget_yuan is None):
-        raise AllocationError("请给出新增编制数（--posts）或年度预算（--budget）之一", "give either posts (--posts) or a budget (--budget)")
+        raise AllocationError(*both("allocate.error.posts_or_budget"))
     if (posts is not None and posts < 0) or (budget_yuan is not None and not budget_yuan >= 0):
-        raise AllocationError("新增编制数和预算不能为负", "posts and budget must not be negative")
+        raise AllocationError(*both("allocate.error.negative"))
     frames = []
     for c in region.counties:
         sc = c.scenario

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from .. import cliargs
 from ..cli import bi
-from ..wording import tr
+from ..wording import both, tr
 
 __all__ = ["register"]
 
-_days = cliargs.whole_number(1, 3660, "仿真天数", "days")
+_days = cliargs.whole_number(1, 3660, *both("sens.arg.days"))
 
 
 def _scheduler(args: argparse.Namespace) -> str:
@@ -94,50 +94,45 @@ def _experiment(args: argparse.Namespace) -> int:
 
 
 def _run_options(p: argparse.ArgumentParser, default_reps: int) -> None:
-    p.add_argument("--replications", type=cliargs.whole_number(0, 10_000, "重复次数", "replications"), default=default_reps,
-                   help=bi(f"每县重复模拟次数（默认 {default_reps}）", f"replications per county (default {default_reps})"))
-    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi("随机种子（默认取 region.yaml）", "seed (default: region.yaml's)"))
-    p.add_argument("--days", type=_days, default=None, help=bi("仿真天数（默认取各县情景）", "days simulated (default: each county's)"))
+    p.add_argument("--replications", type=cliargs.whole_number(0, 10_000, *both("cli.replications")), default=default_reps,
+                   help=bi(*both("region.help.replications", n=default_reps)))
+    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi(*both("region.help.seed")))
+    p.add_argument("--days", type=_days, default=None, help=bi(*both("region.help.days")))
     p.add_argument("--workers", type=cliargs.workers, default=1,
-                   help=bi("本机 Dask 工作进程数（默认 1：在本进程内运行）", "local Dask worker processes (default 1: in this process)"))
+                   help=bi(*both("region.help.workers")))
     p.add_argument("--scheduler", default=None,
-                   help=bi("Dask 调度器地址（如 tcp://10.0.0.5:8786）、local 或 serial", "a Dask scheduler address (e.g. tcp://10.0.0.5:8786), local or serial"))
+                   help=bi(*both("region.help.scheduler")))
 
 
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``region`` (validate, simulate, allocate) and ``experiment`` to the ``vetsim`` command line."""
-    p = subparsers.add_parser("region", help=bi("城市/省级区域：校验、仿真、分配新增编制", "a city or province: validate, simulate, allocate posts"),
-                              description=bi("区域文件夹（region.yaml：县情景文件夹列表和/或县表）。", "A region folder (region.yaml: county scenario folders and/or a county table)."))
-    sub = p.add_subparsers(dest="region_command", required=True, metavar=bi("子命令", "SUBCOMMAND").pick(getattr(p, "lang", "zh")),
-                           help=bi("validate 校验、simulate 仿真、allocate 分配编制", "validate, simulate or allocate"))
-    specs = (("validate", bi("校验区域并列出各县概况", "check a region and print each county's network"), _validate, None),
-             ("simulate", bi("仿真区域内各县并汇总（各县及全区域，95% 区间）", "simulate every county (per county and in total, 95% CI)"), _simulate, 5),
-             ("allocate", bi("在各县之间分配新增在编岗位，并用仿真确认", "allocate extra funded posts across counties, confirmed by simulation"), _allocate, 3))
+    p = subparsers.add_parser("region", help=bi(*both("region.help.command")),
+                              description=bi(*both("region.help.description")))
+    sub = p.add_subparsers(dest="region_command", required=True, metavar=bi(*both("region.metavar.subcommand")).pick(getattr(p, "lang", "zh")),
+                           help=bi(*both("region.help.subcommands")))
+    specs = (("validate", bi(*both("region.help.validate")), _validate, None),
+             ("simulate", bi(*both("region.help.simulate")), _simulate, 5),
+             ("allocate", bi(*both("region.help.allocate")), _allocate, 3))
     for name, text, handler, reps in specs:
         q = sub.add_parser(name, help=bi(text.zh.replace("%", "%%"), text.en.replace("%", "%%")), description=text)
-        q.add_argument("path", metavar=bi("区域", "REGION").pick(getattr(q, "lang", "zh")),
-                       help=bi("区域文件夹（含 region.yaml，例如 data/sample_city）", "region folder (with region.yaml, e.g. data/sample_city)"))
+        q.add_argument("path", metavar=bi(*both("region.metavar.region")).pick(getattr(q, "lang", "zh")),
+                       help=bi(*both("region.help.path")))
         if reps is not None:
             _run_options(q, reps)
         if name == "allocate":
             g = q.add_mutually_exclusive_group(required=True)
-            g.add_argument("--posts", type=cliargs.whole_number(0, 100_000, "新增编制数", "posts"),
-                           help=bi("新增在编岗位数", "extra funded posts"))
-            g.add_argument("--budget", type=cliargs.money, help=bi("每年新增人员经费（元），按各层级在编岗位年成本折算",
-                                                                    "extra staff budget a year (yuan), at each level's cost per funded post"))
+            g.add_argument("--posts", type=cliargs.whole_number(0, 100_000, *both("region.arg.posts")),
+                           help=bi(*both("region.help.posts")))
+            g.add_argument("--budget", type=cliargs.money, help=bi(*both("region.help.budget")))
         add_common(q)
         q.set_defaults(handler=handler)
-    e = subparsers.add_parser("experiment", help=bi("按 experiment.yaml 批量仿真（Dask 集群）", "run an experiment.yaml (on a Dask cluster)"),
-                              description=bi("每个县 × 方案 × 重复为一个仿真单元，在 Dask 上运行，结果写成分区 Parquet 数据集；"
-                                             "再次运行同一命令只补算未完成的单元。",
-                                             "Every county x variant x replication is a cell run on Dask; results go to a partitioned "
-                                             "Parquet dataset; running the same command again computes only the missing cells."))
-    e.add_argument("file", metavar=bi("试验文件", "FILE").pick(getattr(e, "lang", "zh")), help=bi("experiment.yaml", "experiment.yaml"))
+    e = subparsers.add_parser("experiment", help=bi(*both("experiment.help.command")),
+                              description=bi(*both("experiment.help.description")))
+    e.add_argument("file", metavar=bi(*both("experiment.metavar.file")).pick(getattr(e, "lang", "zh")), help=bi(*both("experiment.cli.file_help")))
     e.add_argument("--scheduler", default="local",
-                   help=bi("Dask 调度器地址、local（本机 LocalCluster，默认）或 serial（本进程）",
-                           "a Dask scheduler address, local (a LocalCluster here, default) or serial (this process)"))
-    e.add_argument("--workers", type=cliargs.workers, default=2, help=bi("local 时的工作进程数（默认 2）", "worker processes with local (default 2)"))
-    e.add_argument("--out", required=True, help=bi("结果文件夹（新建，或同一试验的已有结果以续算）", "results folder (new, or this experiment's, to resume)"))
-    e.add_argument("--force", action="store_true", help=bi("即使 --out 是非 vetsim 创建的非空文件夹也写入", "write into --out even if it is a non-empty folder vetsim did not create"))
+                   help=bi(*both("experiment.help.scheduler")))
+    e.add_argument("--workers", type=cliargs.workers, default=2, help=bi(*both("experiment.help.workers")))
+    e.add_argument("--out", required=True, help=bi(*both("experiment.help.out")))
+    e.add_argument("--force", action="store_true", help=bi(*both("experiment.help.force")))
     add_common(e)
     e.set_defaults(handler=_experiment)

@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from ..errors import Problem, ScenarioError
+from ..wording import both
 from ..scenario.limits import limit, limit_message
 from ..scenario.loader import apply_row_updates, load_raw
 from ..scenario.params import Frozen, invalid
@@ -47,8 +48,7 @@ _KEY = r"^[A-Za-z_][A-Za-z0-9_]{0,39}$"
 def _scalar(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool, dt.date)):
         return value
-    raise invalid(f"应为一个数字、文字、日期或 true/false，实际为 {type(value).__name__}",
-                  f"must be one number, text, date or true/false, got {type(value).__name__}")
+    raise invalid(*both("experiment.error.not_scalar", kind=type(value).__name__))
 
 
 Scalar = Annotated[Any, AfterValidator(_scalar)]
@@ -66,16 +66,13 @@ class Change(Frozen):
     @model_validator(mode="after")
     def _one_kind(self) -> "Change":
         if (self.path is None) == (self.table is None):
-            raise invalid("每项修改应给出 path（scenario.yaml 的键）或 table（数据表）之一",
-                          "each change needs either path (a key of scenario.yaml) or table (a data table)")
+            raise invalid(*both("experiment.error.path_or_table"))
         if self.table is not None and self.table not in TABLES:
-            raise invalid(f"未知的数据表 {self.table!r}；允许：{', '.join(TABLES)}",
-                          f"unknown table {self.table!r}; allowed: {', '.join(TABLES)}")
+            raise invalid(*both("experiment.error.unknown_table", table=repr(self.table), allowed=', '.join(TABLES)))
         if self.table is not None and not self.field:
-            raise invalid("修改数据表时应给出 field（要修改的列）", "a table change needs field (the column to change)")
+            raise invalid(*both("experiment.error.no_field"))
         if self.path is not None and (self.where or self.field):
-            raise invalid("修改 scenario.yaml 的键（path）时不能给出 where 或 field",
-                          "a change of a scenario.yaml key (path) takes no where or field")
+            raise invalid(*both("experiment.error.path_with_where"))
         return self
 
 
@@ -91,7 +88,7 @@ class Axis(Frozen):
     @model_validator(mode="after")
     def _no_value(self) -> "Axis":
         if "value" in self.change.model_fields_set:
-            raise invalid("网格轴的 change 不写 value：取值写在 values 中", "a grid axis's change has no value: list them in values")
+            raise invalid(*both("experiment.error.axis_value"))
         return self
 
 
@@ -112,14 +109,13 @@ class ExperimentSpec(Frozen):
     @model_validator(mode="after")
     def _source(self) -> "ExperimentSpec":
         if (self.region is None) == (not self.scenarios):
-            raise invalid("应给出 region（区域文件夹）或 scenarios（情景文件夹列表）之一",
-                          "give either region (a region folder) or scenarios (a list of scenario folders)")
+            raise invalid(*both("experiment.error.region_or_scenarios"))
         names = [v.name for v in self.variants]
         if len(set(names)) < len(names):
-            raise invalid("方案名称（variants 的 name）重复", "variant names (variants: name) are repeated")
+            raise invalid(*both("experiment.error.repeated_variant"))
         bad = [k for k in self.grid if not re.fullmatch(_KEY, k)]
         if bad:
-            raise invalid(f"网格轴名称 {bad[:3]} 无效：只能含字母、数字和下划线", f"grid axis names {bad[:3]} are invalid: letters, digits, '_'")
+            raise invalid(*both("experiment.error.bad_axis", names=bad[:3]))
         return self
 
 
@@ -245,8 +241,7 @@ def load_experiment(path: str | Path) -> Experiment:
         known = {c.id for c in counties}
         unknown = [c for c in spec.counties if c not in known]
         if unknown:
-            problems.append(Problem(label, "counties", "counties", f"区域中没有这些县：{unknown[:5]}；已有：{', '.join(sorted(known))[:200]}",
-                                    f"the region has no counties {unknown[:5]}; it has: {', '.join(sorted(known))[:200]}"))
+            problems.append(Problem(label, "counties", "counties", *both("experiment.error.unknown_counties", unknown=unknown[:5], known=', '.join(sorted(known))[:200])))
         counties = [c for c in counties if c.id in spec.counties]
     variants = _variants(spec)
     n_cells = len(counties) * len(variants) * spec.replications

@@ -22,6 +22,7 @@ import yaml
 from pydantic import Field, ValidationError
 
 from ..errors import Problem, ScenarioError
+from ..wording import both
 from ..scenario import Scenario
 from ..scenario.limits import limit, limit_message
 from ..scenario.loader import load_raw
@@ -137,7 +138,7 @@ class _Reader:
         path = self.folder / name
         label = _label(path)
         if not path.is_file():
-            self.problems.append(Problem(label, "", "", "找不到文件", "file not found"))
+            self.problems.append(Problem(label, "", "", *both("scenario.file_not_found")))
             return None
         rows = read_csv_rows(path, ("county_id", *keys), self.problems)
         if rows is None:
@@ -147,7 +148,7 @@ class _Reader:
             cid = r.cells.pop("county_id", "")
             where = r.origin.pop("county_id", next(iter(r.origin.values())))
             if not cid:
-                self.problems.append(Problem(label, where[1], where[2], "缺少 county_id（县编号）", "county_id is missing"))
+                self.problems.append(Problem(label, where[1], where[2], *both("region.error.no_county_id")))
                 continue
             out.setdefault(cid, []).append(r)
         return out
@@ -163,11 +164,10 @@ def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str], only: se
     base_dir = (folder / spec.base).resolve()
     if not (base_dir / "scenario.yaml").is_file():
         reader.problems.append(Problem(_label(folder / "region.yaml"), "county_table.base", "county_table.base",
-                                       f"基础情景不存在：{spec.base!r}（相对于区域文件夹）",
-                                       f"the base scenario does not exist: {spec.base!r} (relative to the region folder)"))
+                                       *both("region.error.no_base", base=repr(spec.base))))
         return []
     if not (folder / spec.file).is_file():
-        reader.problems.append(Problem(label, "", "", "找不到文件", "file not found"))
+        reader.problems.append(Problem(label, "", "", *both("scenario.file_not_found")))
         return []
     rows = read_csv_rows(folder / spec.file, ("county_id",), reader.problems) or []
     if len(rows) > limit("counties"):
@@ -177,8 +177,7 @@ def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str], only: se
     for table, file in spec.tables.items():
         if table not in TABLES:
             reader.problems.append(Problem(_label(folder / "region.yaml"), f"county_table.tables.{table}",
-                                           f"county_table.tables.{table}", f"未知的情景表 {table!r}；允许：{', '.join(TABLES)}",
-                                           f"unknown scenario table {table!r}; allowed: {', '.join(TABLES)}"))
+                                           f"county_table.tables.{table}", *both("region.error.unknown_table", table=repr(table), allowed=', '.join(TABLES))))
             continue
         got = reader.county_rows(file, TABLES[table][1])
         if got is not None:
@@ -187,16 +186,13 @@ def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str], only: se
     for table, by_county in extra.items():
         for cid in sorted(set(by_county) - ids):
             f, wzh, wen = by_county[cid][0].where()
-            reader.problems.append(Problem(f, wzh, wen, f"县编号 {cid!r} 不在 {spec.file} 中",
-                                           f"county_id {cid!r} is not in {spec.file}"))
+            reader.problems.append(Problem(f, wzh, wen, *both("region.error.id_not_in_table", cid=repr(cid), file=spec.file)))
     out = []
     for r in rows:
         cid = r.cells.get("county_id", "")
         f, wzh, wen = r.where("county_id")
         if not cid or not _valid_id(cid) or cid in seen:
-            reader.problems.append(Problem(f, wzh, wen, f"县编号 {cid[:40]!r} 无效或重复：只能含字母、数字、_ 和 -，且在区域内唯一",
-                                           f"county_id {cid[:40]!r} is invalid or repeated: letters, digits, '_' and '-', "
-                                           "unique in the region"))
+            reader.problems.append(Problem(f, wzh, wen, *both("region.error.bad_id", cid=repr(cid[:40]))))
             continue
         seen.add(cid)
         if only is not None and cid not in only:
@@ -241,7 +237,7 @@ def load_region(path: str | Path, only: set[str] | None = None) -> Region:
     reader = _Reader(folder)
     label = _label(folder / "region.yaml")
     if not folder.is_dir():
-        raise ScenarioError([Problem(str(folder), "", "", "找不到区域文件夹", "region folder not found")])
+        raise ScenarioError([Problem(str(folder), "", "", *both("region.error.no_folder"))])
     data = read_yaml(folder / "region.yaml", reader.problems)
     if data is None:
         raise ScenarioError(reader.problems)
@@ -250,14 +246,12 @@ def load_region(path: str | Path, only: set[str] | None = None) -> Region:
     except ValidationError as err:
         raise ScenarioError(from_validation_error(err, RegionSpec, lambda loc: (label, *([".".join(map(str, loc))] * 2))))
     if not spec.counties and spec.county_table is None:
-        raise ScenarioError([Problem(label, "counties", "counties", "区域没有县：请给出 counties（县情景文件夹列表）或 county_table（县表）",
-                                     "the region has no counties: give counties (scenario folders) or county_table (a table)")])
+        raise ScenarioError([Problem(label, "counties", "counties", *both("region.error.no_counties"))])
     counties: list[County] = []
     seen: set[str] = set()
     for i, ref in enumerate(spec.counties):
         if ref.id in seen:
-            reader.problems.append(Problem(label, f"counties[{i}]", f"counties[{i}]", f"县编号 {ref.id!r} 重复",
-                                           f"county id {ref.id!r} is repeated"))
+            reader.problems.append(Problem(label, f"counties[{i}]", f"counties[{i}]", *both("region.error.repeated_id", cid=repr(ref.id))))
             continue
         seen.add(ref.id)
         if only is not None and ref.id not in only:
@@ -270,7 +264,7 @@ def load_region(path: str | Path, only: set[str] | None = None) -> Region:
     if reader.problems:
         n = int(limit("problems_shown"))
         more = len(reader.problems) - n
-        shown = reader.problems[:n] + ([Problem("", "", "", f"……另有 {more} 处错误未列出", f"... and {more} more not listed")]
+        shown = reader.problems[:n] + ([Problem("", "", "", *both("region.error.more", more=more))]
                                        if more > 0 else [])
         raise ScenarioError(shown)
     return Region(spec, tuple(counties), folder.resolve())

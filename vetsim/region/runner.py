@@ -16,7 +16,6 @@ scheduler or the number of workers: each cell's seed is keyed by county and repl
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,7 +25,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import VetsimError
-from ..files import atomic_write_bytes, atomic_write_text, check_output_target, display_path
+from ..files import atomic_write, atomic_write_text, check_output_target, display_path
+from ..wording import both
 from .cells import Group, run_group
 
 __all__ = ["RunStats", "run_groups", "simulate_counties", "prepare_out", "cell_path", "read_results", "ExperimentRunError", "LOCAL", "SERIAL"]
@@ -52,10 +52,9 @@ def cell_path(out: Path, output: str, county: str, variant: str, rep: int) -> Pa
     return out / output / f"county={county}" / f"variant={variant}" / f"rep={rep:05d}.parquet"
 
 
-def _parquet(df: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    df.to_parquet(buf, index=False)
-    return buf.getvalue()
+def _write_parquet(path: Path, df: pd.DataFrame) -> None:
+    """One cell's frame as a Parquet file, written atomically through :func:`vetsim.files.atomic_write`."""
+    atomic_write(path, lambda fh: df.to_parquet(fh, index=False))
 
 
 def prepare_out(out: Path, plan: dict[str, Any], force: bool = False) -> None:
@@ -112,7 +111,7 @@ def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, 
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=sum(len(g.reps) for g in todo), desc="仿真单元 / cells", unit="cell")
+        bar = tqdm(total=sum(len(g.reps) for g in todo), desc=" / ".join(both("region.progress.cells")), unit="cell")
 
     def finish(g: Group, parts: list[tuple[int, dict[str, pd.DataFrame]]]) -> None:
         for rep, frames in parts:
@@ -120,7 +119,7 @@ def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, 
                 for name in wanted:
                     path = cell_path(out, name, g.county, g.variant, rep)
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    atomic_write_bytes(path, _parquet(frames[name]))
+                    _write_parquet(path, frames[name])
             if sink is not None:
                 sink(g, rep, frames)
             stats.computed += 1

@@ -48,8 +48,7 @@ def format_network(region: Region, lang: str = "zh") -> str:
     """The network table as text, with a total line and the city-level centers (not simulated)."""
     df = network_table(region)
     head = [tr("region.col.county", lang), *(tr(f"region.col.{c}", lang) for c in _NET_COLS),
-            f"{tr('region.col.site_cost', lang)}（{money_unit(lang, True)}）" if lang == "zh"
-            else f"{tr('region.col.site_cost', lang)} ({money_unit(lang, True)})"]
+            tr("charts.axis_with_unit", lang, label=tr("region.col.site_cost", lang), unit=money_unit(lang, True))]
     lines = [tr("region.network_title", lang, name=region.name(lang), n=len(df)), "\t".join(head)]
     div = MONEY_DIVISOR[lang]
     for r in df.itertuples():

@@ -33,8 +33,7 @@ def level_problems(levels: Levels, tables: dict[str, tuple[Any, ...]], locate: L
         for i, r in enumerate(tables.get(name, ())):
             lv = getattr(r, "level", None)
             if lv is not None and lv not in allowed:
-                out.append(_p(locate(name, i, "level"), f"未知层级 {lv!r}；允许：{', '.join(allowed)}",
-                              f"unknown level {lv!r}; allowed: {', '.join(allowed)}"))
+                out.append(_p(locate(name, i, "level"), *both("levels.unknown", level=repr(lv), allowed=", ".join(allowed))))
     return out
 
 

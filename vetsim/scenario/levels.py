@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import Field, model_validator
 
+from ..wording import both
 from .params import Frozen, VisibleText, invalid
 
 __all__ = ["LevelDef", "Levels", "DEFAULT_LEVELS", "LEVELS_FILE", "level_label", "check_levels", "ALL_LEVELS_ID"]
@@ -49,20 +50,16 @@ def check_levels(defs: tuple[LevelDef, ...]) -> None:
     ids = [lv.id for lv in defs]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup or ALL_LEVELS_ID in ids:
-        raise invalid(f"levels：层级编号重复或使用了保留字 'all'：{dup or ['all']}",
-                      f"levels: duplicate or reserved ('all') level ids: {dup or ['all']}")
+        raise invalid(*both("levels.duplicate_ids", ids=dup or ['all']))
     for pos, lv in enumerate(defs):
         if lv.parent is not None and lv.parent not in ids[pos + 1:]:
-            raise invalid(f"levels：{lv.id} 的上级 {lv.parent!r} 必须是列在它之后的层级（自下而上排列）",
-                          f"levels: the parent {lv.parent!r} of {lv.id} must be a level listed after it (bottom to top)")
+            raise invalid(*both("levels.parent_after", level=lv.id, parent=repr(lv.parent)))
     tops = [lv for lv in defs if lv.parent is None]
     partners = [lv for lv in defs if lv.kind == "partner"]
     if len(tops) != 1 or len(partners) != 1 or tops[0] is not partners[0]:
-        raise invalid("levels：必须恰好有一个最高层级，且它是合作部门层级（kind: partner）",
-                      "levels: there must be exactly one top level, and it is the partner level (kind: partner)")
+        raise invalid(*both("levels.one_top_partner"))
     if sum(1 for lv in defs if lv.single and lv.parent == partners[0].id) != 1:
-        raise invalid("levels：直属合作部门的层级中须恰有一个 single: true（县级服务中心）",
-                      "levels: exactly one level right below the partner level must be single: true (the county center)")
+        raise invalid(*both("levels.one_single"))
 
 
 class Levels:

@@ -231,6 +231,17 @@ def row_limit(name: str) -> str:
     return _ROW_LIMITS.get(name, "table_rows")
 
 
+def _read_sheet(path: Path, label: str, model: Any, problems: list[Problem]) -> list[RawRow] | None:
+    """The rows of a scenario table given as an Excel sheet (``model.sheet_headers()``: Chinese headers, columns
+    to drop), as :class:`RawRow` objects, bounded by the CSV size and the table's row limit."""
+    from .xlsx_rows import read_xlsx_rows  # openpyxl is loaded only when a sheet is read
+
+    headers, ignore = model.sheet_headers()
+    return read_xlsx_rows(path, label, set(model.model_fields), problems, max_bytes=limit("csv_bytes"),
+                          max_rows=limit(row_limit(path.with_suffix(".csv").name)), headers=headers, ignore=ignore,
+                          make_row=lambda cells, where: RawRow(cells, {h: where for h in cells}))
+
+
 def _many_rows(label: str, what_zh: str, what_en: str, rows: list[int]) -> Problem:
     """One problem for the same fault on many rows (instead of one line per row)."""
     shown = tr("list.sep", "zh").join(str(r) for r in rows[:5]) + ("…" if len(rows) > 5 else "")
@@ -411,9 +422,7 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
                 continue
             merged_tables[name] = _patch_rows(merged_tables[name], rows, keys) if name in merged_tables else rows
         elif (sheet := path.with_suffix(".xlsx")).is_file() and hasattr(_model, "sheet_headers"):
-            from .xlsx_rows import read_sheet  # an Excel sheet in the same shape (e.g. tasks.xlsx)
-
-            rows = read_sheet(sheet, _label(sheet), _model, problems)
+            rows = _read_sheet(sheet, _label(sheet), _model, problems)  # an Excel sheet in the same shape (e.g. tasks.xlsx)
             if rows is not None:
                 merged_tables[name] = _patch_rows(merged_tables[name], rows, keys) if name in merged_tables else rows
         elif required and base_ref is None:

@@ -192,17 +192,15 @@ class ScenarioSpec(Frozen):
         for name in ("funded_post", "parttime_post", "site_overhead"):
             given = set(getattr(self.costs, name))
             if given != sites:
-                raise invalid(f"costs.{name}：层级应为 {allowed}，缺少 {sorted(sites - given)}，未知 {sorted(given - sites)}",
-                              f"costs.{name}: the levels must be {allowed}; missing {sorted(sites - given)}, "
-                              f"unknown {sorted(given - sites)}")
+                raise invalid(*both("levels.costs_levels", name=name, allowed=allowed, missing=sorted(sites - given),
+                                   unknown=sorted(given - sites)))
         sections = {"presence": set(self.presence.levels()) if self.presence else set()}
         if self.staffing is not None:
             sections["staffing.min_funded_posts"] = set(self.staffing.min_funded_posts)
             sections["staffing.max_posts"] = set(self.staffing.max_posts)
         for name, given in sections.items():
             if given - sites:
-                raise invalid(f"{name}：未知层级 {sorted(given - sites)}；允许 {allowed}",
-                              f"{name}: unknown levels {sorted(given - sites)}; allowed {allowed}")
+                raise invalid(*both("levels.section_unknown", name=name, unknown=sorted(given - sites), allowed=allowed))
         return self
 
     @property

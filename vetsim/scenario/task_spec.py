@@ -28,6 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
+from ..wording import both
 from .params import Frozen, VisibleLongText, VisibleText, invalid
 
 __all__ = ["TaskRow", "TaskStatusRow", "TASK_TABLES", "MEASURES", "FIVE_HAVES", "MEASURE_UNITS",
@@ -79,7 +80,7 @@ class TaskRow(Frozen):
     def _after_start(cls, v: dt.date, info: ValidationInfo) -> dt.date:
         start = info.data.get("start")
         if start is not None and v < start:
-            raise invalid(f"完成时限 {v} 早于开始日期 start {start}", f"deadline {v} is before start {start}")
+            raise invalid(*both("tasks.spec.deadline_before_start", deadline=v, start=start))
         return v
 
     @field_validator("ref")
@@ -87,10 +88,9 @@ class TaskRow(Frozen):
     def _ref(cls, v: str | None, info: ValidationInfo) -> str | None:
         measure = info.data.get("measure")
         if measure in ("kpi", "campaign", "duty") and v is None:
-            raise invalid(f"measure={measure} 需要在 ref 列写明对应的编号", f"measure={measure} needs its id in ref")
+            raise invalid(*both("tasks.spec.ref_needed", measure=measure))
         if measure == "five_haves" and v is not None and v not in ("all", *FIVE_HAVES):
-            raise invalid(f"五有检查的 ref 应为 all 或 {', '.join(FIVE_HAVES)} 之一，而不是 {v!r}",
-                          f"a five-haves check's ref must be all or one of {', '.join(FIVE_HAVES)}, not {v!r}")
+            raise invalid(*both("tasks.spec.five_ref", elements=", ".join(FIVE_HAVES), ref=v))
         return v
 
     @field_validator("unit")
@@ -100,19 +100,16 @@ class TaskRow(Frozen):
         measure, target = info.data.get("measure"), info.data.get("target")
         want = MEASURE_UNITS.get(str(measure))
         if want is not None and v != want:
-            raise invalid(f"measure={measure} 的目标单位应为 {want}，而不是 {v!r}",
-                          f"the target of measure={measure} must be in {want}, not {v!r}")
+            raise invalid(*both("tasks.spec.unit", measure=measure, want=want, unit=v))
         if v == "share" and target is not None and target > 1:
-            raise invalid(f"单位为 share 的目标应在 0 到 1 之间，实际为 {target:g}",
-                          f"a target in share must lie between 0 and 1, got {target:g}")
+            raise invalid(*both("tasks.spec.share_range", target=target))
         return v
 
     @field_validator("current_date")
     @classmethod
     def _current_pair(cls, v: dt.date | None, info: ValidationInfo) -> dt.date | None:
         if (info.data.get("current") is None) != (v is None) and "current" in info.data:
-            raise invalid("current（当前值）与 current_date（当前值日期）应同时填写或同时留空",
-                          "current and current_date go together: fill in both or neither")
+            raise invalid(*both("tasks.spec.current_pair"))
         return v
 
     @classmethod
@@ -162,7 +159,7 @@ class TaskStatusRow(Frozen):
     def _unit_of_key(self) -> "TaskStatusRow":
         want = "share" if self.key.endswith("_share") else "ratio"
         if self.unit != want:
-            raise invalid(f"{self.key} 的单位应为 {want}，而不是 {self.unit}", f"the unit of {self.key} must be {want}, not {self.unit}")
+            raise invalid(*both("tasks.spec.status_unit", key=self.key, want=want, unit=self.unit))
         return self
 
 

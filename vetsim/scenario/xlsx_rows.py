@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import Problem
+from ..wording import both
 
-__all__ = ["read_xlsx_rows", "read_sheet", "cell_text"]
+__all__ = ["read_xlsx_rows", "cell_text"]
 
 
 def cell_text(v: Any) -> str:
@@ -63,19 +64,17 @@ def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Pro
     from openpyxl import load_workbook
 
     if path.stat().st_size > max_bytes:
-        problems.append(Problem(label, "", "", f"文件过大（{path.stat().st_size:,} 字节，上限 {int(max_bytes):,}）",
-                                f"file too large ({path.stat().st_size:,} bytes, at most {int(max_bytes):,})"))
+        problems.append(Problem(label, "", "", *both("tasks.xlsx.too_large", size=path.stat().st_size, limit=int(max_bytes))))
         return None
     unpacked = _unpacked_bytes(path)
     if unpacked is not None and unpacked > max_bytes * UNPACK_FACTOR:  # a zip bomb: small file, huge XML inside
-        problems.append(Problem(label, "", "", f"解压后内容过大（{unpacked:,} 字节，上限 {int(max_bytes * UNPACK_FACTOR):,}）",
-                                f"too large once unpacked ({unpacked:,} bytes, at most {int(max_bytes * UNPACK_FACTOR):,})"))
+        problems.append(Problem(label, "", "", *both("tasks.xlsx.unpacked_too_large", size=unpacked,
+                                                     limit=int(max_bytes * UNPACK_FACTOR))))
         return None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same user error
-        problems.append(Problem(label, "", "", f"无法读取 Excel 文件（{type(exc).__name__}）；请另存为 .xlsx",
-                                f"cannot read the Excel file ({type(exc).__name__}); save it as .xlsx"))
+        problems.append(Problem(label, "", "", *both("tasks.xlsx.unreadable", kind=type(exc).__name__)))
         return None
     try:
         ws = wb.worksheets[0]
@@ -85,8 +84,8 @@ def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Pro
         out: list[Any] = []
         for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
             if i > max_rows + 20:
-                problems.append(Problem(label, f"工作表“{sheet}”", f"sheet {sheet!r}",
-                                        f"行数超过上限 {int(max_rows):,}", f"more than {int(max_rows):,} rows"))
+                problems.append(Problem(label, *both("ledger.where_sheet", sheet=sheet),
+                                        *both("tasks.xlsx.too_many_rows", limit=int(max_rows))))
                 return None
             texts = [cell_text(v) for v in values]
             if header is None:
@@ -95,32 +94,20 @@ def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Pro
                     header = mapped
                     unknown = [t for t, m in zip(texts, mapped) if t and m not in columns and t not in ignore]
                     if unknown:
-                        problems.append(Problem(label, f"工作表“{sheet}”第{i}行", f"sheet {sheet!r}, row {i}",
-                                                f"未知的列 {unknown[:5]}；允许的列：{', '.join(sorted(columns))}",
-                                                f"unknown columns {unknown[:5]}; allowed: {', '.join(sorted(columns))}"))
+                        problems.append(Problem(label, *both("tasks.xlsx.where_row", sheet=sheet, row=i),
+                                                *both("tasks.xlsx.unknown_columns", unknown=unknown[:5],
+                                                      allowed=", ".join(sorted(columns)))))
                         return None
                 continue
             if not any(texts):
                 continue
             cells = {h: (texts[j] if j < len(texts) else "") for j, h in enumerate(header) if h in columns}
-            out.append(make_row(cells, (label, f"工作表“{sheet}”第{i}行", f"sheet {sheet!r}, row {i}")))
+            out.append(make_row(cells, (label, *both("tasks.xlsx.where_row", sheet=sheet, row=i))))
         if header is None:
-            problems.append(Problem(label, f"工作表“{sheet}”", f"sheet {sheet!r}",
-                                    f"找不到表头；表头应包含这些列：{', '.join(sorted(columns))}",
-                                    f"no header row found; it must name these columns: {', '.join(sorted(columns))}"))
+            problems.append(Problem(label, *both("ledger.where_sheet", sheet=sheet),
+                                    *both("tasks.xlsx.no_header", allowed=", ".join(sorted(columns)))))
             return None
         return out
     finally:
         wb.close()
 
-
-def read_sheet(path: Path, label: str, model: Any, problems: list[Problem]) -> list[Any] | None:
-    """The rows of a scenario table given as an Excel sheet (``model.sheet_headers()``: Chinese headers, columns
-    to drop), as the CSV reader's ``RawRow`` objects, bounded by the CSV size and the table's row limit."""
-    from .limits import limit
-    from .sources import RawRow, row_limit
-
-    headers, ignore = model.sheet_headers()
-    return read_xlsx_rows(path, label, set(model.model_fields), problems, max_bytes=limit("csv_bytes"),
-                          max_rows=limit(row_limit(path.with_suffix(".csv").name)), headers=headers, ignore=ignore,
-                          make_row=lambda cells, where: RawRow(cells, {h: where for h in cells}))

@@ -8,15 +8,14 @@ brief/dashboard can show (top assumptions per output, the global ranking, whethe
 
 from __future__ import annotations
 
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..files import atomic_write_bytes, excel_safe_frame
+from ..files import atomic_write, atomic_write_bytes, excel_safe_frame
 from ..wording import tr
 from .globalsa import GlobalRanking, Method, global_ranking
 from .outputs import FISCAL_OUTPUTS, OUTPUTS
@@ -64,8 +63,7 @@ def summary_lines(a: Analysis, lang: str = "zh", top: int = 5) -> list[str]:
             continue
         o = OUTPUTS[out]
         k = o.scale(lang)
-        lines.append(tr("sens.heading.tornado", lang, output=f"{o.label(lang)}（{o.unit_label(lang)}）" if lang == "zh"
-                        else f"{o.label(lang)} ({o.unit_label(lang)})"))
+        lines.append(tr("sens.heading.tornado", lang, output=tr("sens.axis", lang, output=o.label(lang), unit=o.unit_label(lang))))
         lines.append("  " + tr("sens.base", lang, value=f"{rows['base'].iloc[0] * k:,.4g}"))
         for r in rows.itertuples():
             lines.append(f"  {r.rank}. {_label(r, lang)} [{range_text(r.low, r.high, lang)}]: "
@@ -105,9 +103,11 @@ def save_tables(a: Analysis, path: str | os.PathLike[str], lang: str = "zh") -> 
     table = excel_safe_frame(joined_table(a, lang))
     if p.suffix.lower() == ".csv":
         return atomic_write_bytes(p, table.to_csv(index=False).encode("utf-8-sig"))
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        table.to_excel(xw, sheet_name="tornado", index=False)
-        excel_safe_frame(assumptions_frame(assumptions(a.scenario), lang)).to_excel(xw, sheet_name="assumptions",
-                                                                                    index=False)
-    return atomic_write_bytes(p, buf.getvalue())
+    sheet = excel_safe_frame(assumptions_frame(assumptions(a.scenario), lang))
+
+    def write(fh: IO[bytes]) -> None:
+        with pd.ExcelWriter(fh, engine="openpyxl") as xw:
+            table.to_excel(xw, sheet_name="tornado", index=False)
+            sheet.to_excel(xw, sheet_name="assumptions", index=False)
+
+    return atomic_write(p, write)

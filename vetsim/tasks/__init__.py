@@ -17,7 +17,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     **{name: ("vetsim.tasks.five", name) for name in ("five_haves", "five_haves_share")},
     **{name: ("vetsim.tasks.history", name) for name in ("save_snapshot", "load_snapshots", "changes_since_last",
                                                            "default_history_dir")},
-    **{name: ("vetsim.tasks.excel", name) for name in ("write_tasks_excel", "read_tasks_excel")},
+    **{name: ("vetsim.tasks.excel", name) for name in ("write_tasks_excel", "tasks_excel_bytes", "read_tasks_excel")},
     **{name: ("vetsim.tasks.text", name) for name in ("board_frame", "headlines", "fmt_value")},
     **{name: ("vetsim.tasks.run", name) for name in ("progress_boards", "board_for", "needs_results")},
 }

@@ -57,7 +57,7 @@ def format_board(board: Any, lang: str = "zh", proposal: Any = None) -> str:
     for row, why in zip(body, frame[why_col]):
         lines.append("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
         if why:
-            lines.append(f"      {head('why', lang)}：{why}" if lang == "zh" else f"      {head('why', lang)}: {why}")
+            lines.append("      " + tr("tasks.cli.why", lang, head=head("why", lang), why=why))
     if board.meta.get("since"):
         lines.append(tr("tasks.cli.since", lang, date=board.meta["since"]))
     said = all_headlines(board, proposal, lang)
@@ -91,33 +91,20 @@ def _run(args: argparse.Namespace) -> int:
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``vetsim tasks`` to the CLI."""
     p = subparsers.add_parser(
-        "tasks", help=bi("重点工作推进表：各项任务的推进情况（已完成/正常推进/有风险/滞后）",
-                         "key-task progress table: status of each task (done / on track / at risk / late)"),
-        description=bi("按情景的重点工作表（tasks.csv 或 tasks.xlsx）判断各项任务的推进情况：与模型关联的任务给出"
-                       "按期达成概率（模拟次数中按期达到目标的比例）和预计完成日期；五有检查按情景数据；其余按填报的进展。"
-                       "滞后和有风险的任务排在前面。",
-                       "Judge each task of the scenario's key-task table (tasks.csv or tasks.xlsx): tasks tied to "
-                       "the model get the share of simulation runs meeting the target by the deadline and the "
-                       "expected completion date; five-haves checks come from the scenario; the others from the "
-                       "progress reported. Late and at-risk tasks come first."))
+        "tasks", help=bi(*both("tasks.cli.help")), description=bi(*both("tasks.cli.description")))
     lang = parser_lang(p)
     add_scenario_arg(p)
     p.add_argument("--as-of", type=parse_date, default=None, metavar="YYYY-MM-DD",
-                   help=bi("截至日期 YYYY-MM-DD（默认：表中最近的填报日期，没有则为今天）",
-                           "as-of date YYYY-MM-DD (default: the latest report date in the table, else today)"))
-    p.add_argument("--compare", metavar=bi("方案情景", "PROPOSAL").pick(lang),
-                   help=bi("同时按此方案情景判断各项任务（相同随机种子）", "also judge the tasks under this proposal (same seed)"))
-    p.add_argument("--excel", metavar="OUT.xlsx", help=bi("导出 Excel 推进表（有方案时为方案的推进情况）",
-                                                          "write the table as an Excel 推进表 (the proposal's, if given)"))
+                   help=bi(*both("tasks.cli.as_of")))
+    p.add_argument("--compare", metavar=tr("brief.proposal_2", lang), help=bi(*both("tasks.cli.compare_help")))
+    p.add_argument("--excel", metavar="OUT.xlsx", help=bi(*both("tasks.cli.excel_help")))
     p.add_argument("--snapshot", action="store_true",
-                   help=bi("把本次结果存为带日期的快照，下次显示变化（↑ ↓ →）", "save this table as a dated snapshot; the next run shows the change (↑ ↓ →)"))
-    p.add_argument("--history", metavar=bi("文件夹", "DIR").pick(lang),
-                   help=bi("快照文件夹（默认 $VETSIM_TASK_HISTORY 或 ~/.local/share/vetsim/task_history/情景名；不能在情景文件夹内）",
-                           "snapshot folder (default $VETSIM_TASK_HISTORY or ~/.local/share/vetsim/task_history/<scenario>; never inside a scenario folder)"))
+                   help=bi(*both("tasks.cli.snapshot_help")))
+    p.add_argument("--history", metavar=tr("tasks.cli.history_metavar", lang), help=bi(*both("tasks.cli.history_help")))
     p.add_argument("--replications", type=cliargs.replications,
-                   help=bi("重复模拟次数（默认取情景设置）", "simulation replications (default: the scenario's)"))
-    p.add_argument("--seed", type=cliargs.seed, help=bi("随机种子（默认取情景设置）", "random seed (default: the scenario's)"))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi("仿真并行进程数", "worker processes for the simulation"))
-    p.add_argument("--quiet", action="store_true", help=bi("不显示进度条", "no progress bar"))
+                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
+    p.add_argument("--seed", type=cliargs.seed, help=bi(*both("sim.random_seed_default_the_scenario")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.worker_processes_for_the_simulation")))
+    p.add_argument("--quiet", action="store_true", help=bi(*both("brief.no_progress_bar")))
     add_common(p)
     p.set_defaults(handler=_run)

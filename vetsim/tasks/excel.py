@@ -21,13 +21,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..errors import Problem, ScenarioError
-from ..files import atomic_write, check_output_target, excel_safe_cell
+from ..files import atomic_write, check_output_target, excel_safe_cell, written_bytes
 from ..scenario.task_spec import TaskRow
-from ..wording import tr
+from ..wording import both, tr
 from .status import TaskBoard
 from .text import STATUS_FILL, chance_text, expected_text, status_text, why_text
 
-__all__ = ["write_tasks_excel", "read_tasks_excel", "EXCEL_COLUMNS"]
+__all__ = ["write_tasks_excel", "tasks_excel_bytes", "read_tasks_excel", "EXCEL_COLUMNS"]
 
 # the columns of the sheet, in order: computed ones (wording keys of EXPORT_ONLY) and task fields
 EXCEL_COLUMNS: tuple[str, ...] = (
@@ -59,6 +59,16 @@ def _cell_value(board_row, col: str, lang: str):
 def write_tasks_excel(board: TaskBoard, path: str | os.PathLike[str], lang: str = "zh") -> Path:
     """Write ``board`` as an .xlsx 推进表 at ``path`` (checked first; never into a scenario folder)."""
     out = check_output_target(path, "file")
+    return atomic_write(out, _workbook(board, lang).save)
+
+
+def tasks_excel_bytes(board: TaskBoard, lang: str = "zh") -> bytes:
+    """The same .xlsx 推进表 as :func:`write_tasks_excel`, in memory (a download of the dashboard)."""
+    return written_bytes(_workbook(board, lang).save)
+
+
+def _workbook(board: TaskBoard, lang: str) -> Workbook:
+    """The 推进表 as an openpyxl workbook (not yet saved)."""
     wb = Workbook()
     ws = wb.active
     ws.title = tr("tasks.sheet", lang)[:31]
@@ -94,7 +104,7 @@ def write_tasks_excel(board: TaskBoard, path: str | os.PathLike[str], lang: str 
     ws.freeze_panes = "D4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
-    return atomic_write(out, wb.save)
+    return wb
 
 
 def read_tasks_excel(path: str | os.PathLike[str]) -> tuple[TaskRow, ...]:
@@ -118,7 +128,7 @@ def read_tasks_excel(path: str | os.PathLike[str]) -> tuple[TaskRow, ...]:
             out.append(TaskRow.model_validate(cells))
         except ValidationError as err:
             problems += from_validation_error(err, TaskRow, lambda loc, f=file, z=wzh, e=wen: (
-                f, f"{z} {loc[0]} 列" if loc else z, f"{e}, column {loc[0]}" if loc else e))
+                f, *(both("tasks.excel.where_column", where_zh=z, where_en=e, column=loc[0]) if loc else (z, e))))
     if problems:
         raise ScenarioError(problems)
     return tuple(out)

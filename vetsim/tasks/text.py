@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..scenario.levels import level_label
 from ..wording import has, tr
 from .status import TaskBoard, TaskStatus
 
@@ -78,8 +79,16 @@ def _actual_text(r: TaskStatus, lang: str) -> str:
         p = r.projection
         return tr("tasks.actual.model", lang, value=fmt_value(p.value, t.unit, lang)) if p is not None else "—"
     text = fmt_value(r.actual, t.unit, lang)
-    return text if t.current_date is None or t.measure == "five_haves" else f"{text}（{t.current_date}）" \
-        if lang == "zh" else f"{text} ({t.current_date})"
+    return text if t.current_date is None or t.measure == "five_haves" else \
+        tr("tasks.actual.dated", lang, value=text, date=t.current_date)
+
+
+def _level_text(level: str | None, lang: str) -> str:
+    """The sites a five-haves task covers: all sites, or a level's label from the level registry."""
+    if not level or level == "all":
+        return tr("tasks.level.all", lang)
+    text = level_label(level, lang)
+    return text.lower() if lang == "en" else text  # inside a sentence: "of township stations"
 
 
 def why_text(r: TaskStatus, lang: str = "zh") -> str:
@@ -94,9 +103,9 @@ def why_text(r: TaskStatus, lang: str = "zh") -> str:
             f.update(done=f"{100 * f['done']:.0f}%", due=f"{100 * f['due']:.0f}%")
         if key == "tasks.why.five":
             f.update(value=fmt_value(f["value"], "share", lang), what=tr(f"tasks.five.{r.task.element}", lang),
-                     level=tr(f"tasks.level.{r.task.level or 'all'}", lang))
+                     level=_level_text(r.task.level, lang))
         parts.append(tr(key, lang, **f, start=r.task.start, deadline=r.task.deadline))
-    return ("；" if lang == "zh" else "; ").join(parts)
+    return tr("tasks.why.sep", lang).join(parts)
 
 
 def board_frame(board: TaskBoard, lang: str = "zh") -> pd.DataFrame:
@@ -117,7 +126,9 @@ def board_frame(board: TaskBoard, lang: str = "zh") -> pd.DataFrame:
 
 def head(column: str, lang: str = "zh") -> str:
     """The header of a shown column (``category`` and ``task`` name the text in ``lang``)."""
-    return tr(f"tasks.head.{column}" if column in ("category", "task") else f"tasks.col.{column}", lang)
+    if column == "task":  # the task text in ``lang``: the header of that column of the 推进表
+        return tr(f"tasks.col.task_{lang}", lang)
+    return tr("tasks.head.category" if column == "category" else f"tasks.col.{column}", lang)
 
 
 def headlines(board: TaskBoard, lang: str = "zh") -> list[str]:

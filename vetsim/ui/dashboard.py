@@ -127,7 +127,7 @@ class MeetingDashboard(App):
         ], layout=widgets.Layout(width="100%"))
         self.task_view = TaskView(lang, self.runner.wrap)
         self.tabs = widgets.Tab(children=[overview, self.task_view.widget])
-        self.tabs.set_title(0, self.t("指标与图表", "Indicators and charts"))
+        self.tabs.set_title(0, tr("tasks.ui.tab_overview", lang))
         self.tabs.set_title(1, tr("tasks.sheet", lang))
         self.tabs.add_class("vetsim-tabs")
         self.widget = widgets.VBox([

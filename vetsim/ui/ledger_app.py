@@ -4,21 +4,20 @@ Why an app: the bureau's staff import their spreadsheets without writing code. T
 file (uploaded, or a path on the serving machine), imports it against the chosen scenario with
 :func:`vetsim.ledger.import_ledger`, and shows the summary, the first problems (file, sheet, row,
 column; cell values masked) and download links for the records and the full problem list. An
-uploaded file is copied to a private temp folder only for the import and removed right after; the
-records shown and offered for download hold no personal data.
+uploaded file is imported from memory (it is never written to disk); the records shown and offered
+for download hold no personal data.
 """
 
 from __future__ import annotations
 
 import html
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..files import atomic_write_bytes, excel_safe_frame
+from ..files import excel_safe_frame
 from ..ledger.limits import check_ledger_limit
 from ..ledger.records import KINDS
 from ..wording import tr
@@ -59,9 +58,7 @@ class LedgerImporter(App):
             name = Path(str(item["name"])).name
             content = bytes(item["content"])
             check_ledger_limit("file_bytes", len(content), name)
-            with tempfile.TemporaryDirectory(prefix="vetsim-ledger-") as tmp:
-                path = atomic_write_bytes(Path(tmp) / name, content)
-                return self.import_path(path)
+            return self.import_path(Path(name), data=content)
         if self.path.value.strip():
             return self.import_path(Path(self.path.value.strip()).expanduser())
         self.runner.show_error(tr("ledger.ui.no_file", self.lang))
@@ -72,17 +69,17 @@ class LedgerImporter(App):
         from ..ledger import render_ledger, synthetic_records
 
         sc = self.picker.load()
-        with tempfile.TemporaryDirectory(prefix="vetsim-ledger-") as tmp:
-            recs = synthetic_records(sc, "visits", 200, seed=1)
-            r = render_ledger(recs, sc, "visits", 2, Path(tmp) / "示例来访接待登记台账.xlsx")
-            return self.import_path(r.path)
+        recs = synthetic_records(sc, "visits", 200, seed=1)
+        r = render_ledger(recs, sc, "visits", 2, tr("ledger.ui.sample_file", self.lang), in_memory=True)
+        return self.import_path(r.path, data=r.data)
 
-    def import_path(self, path: Path) -> Any:
-        """Import ``path`` against the chosen scenario and show the result."""
+    def import_path(self, path: Path, data: bytes | None = None) -> Any:
+        """Import ``path`` (or ``data``, a file held in memory that ``path`` names) against the chosen
+        scenario and show the result."""
         from ..ledger import import_ledger
 
         t = time.perf_counter()
-        res = import_ledger(path, self.picker.load(), kind=self.kind.value or None)
+        res = import_ledger(path, self.picker.load(), kind=self.kind.value or None, data=data)
         self.result = res
         s = res.summary
         self.runner.show_info(tr("ledger.ui.done", self.lang, used=s["rows_used"], rejected=s["rows_rejected"],

@@ -8,8 +8,6 @@ simulation) and the same HTML as the brief's task page (:func:`vetsim.brief.task
 from __future__ import annotations
 
 import html
-import tempfile
-from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as widgets
@@ -66,13 +64,12 @@ class TaskView:
 
     def export(self) -> bytes:
         """The baseline's 推进表 as .xlsx bytes, offered as a download link."""
-        from ..tasks import write_tasks_excel
+        from ..tasks import tasks_excel_bytes
 
         board = self.boards[0]
         if board is None:
             return b""
-        with tempfile.TemporaryDirectory() as tmp:
-            data = write_tasks_excel(board, Path(tmp) / "tasks.xlsx", self.lang).read_bytes()
+        data = tasks_excel_bytes(board, self.lang)  # rendered in memory (vetsim.files.written_bytes)
         name = f"{tr('tasks.sheet', self.lang)}-{board.as_of.isoformat()}.xlsx"
         self.link.value = download_link(data, name, _XLSX, tr("tasks.ui.download", self.lang))
         return data
