@@ -128,3 +128,27 @@ def test_debounce_collapses_a_burst_into_the_last_call():
     assert calls == [4]
     cb(9)  # no running loop (plain Python, tests): runs at once
     assert calls == [4, 9]
+
+
+def test_a_library_logging_config_does_not_silence_the_traceback_log(caplog):
+    """Guards the order-dependent CI failure: a library's ``logging.config.dictConfig`` (traitlets
+    applications call one) disables every existing logger, ``vetsim.ui`` included, and the details of an
+    unexpected error were lost. A SafeRunner re-enables its logger."""
+    import logging.config
+
+    loggers = [lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    before = {lg: lg.disabled for lg in loggers}
+    try:
+        logging.config.dictConfig({"version": 1, "disable_existing_loggers": True})
+        assert logging.getLogger("vetsim.ui").disabled
+        r = SafeRunner("zh", delay=0)
+
+        def boom():
+            raise ZeroDivisionError("secret detail")
+
+        with caplog.at_level(logging.ERROR, logger="vetsim.ui"):
+            r.run(boom)
+        assert any(rec.exc_info and "secret detail" in str(rec.exc_info[1]) for rec in caplog.records)
+    finally:
+        for lg, disabled in before.items():
+            lg.disabled = disabled

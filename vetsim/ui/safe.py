@@ -40,6 +40,9 @@ def log_path() -> Path:
 
 def _setup_log() -> None:
     """Send details (tracebacks) to the log file once, never to the page (no stderr fallback)."""
+    # a library's logging.config.dictConfig (traitlets applications use one) disables every logger that
+    # exists at that moment, ours included: the traceback of an unexpected error would then be lost
+    LOG.disabled = False
     if any(getattr(h, "_vetsim", False) for h in LOG.handlers):
         return
     try:
