@@ -26,14 +26,9 @@ LEVELS_FILE = Path(__file__).resolve().parent / "levels.yaml"
 ALL_LEVELS_ID = "all"  # the pseudo-level of county-wide rows in result tables (never a site level)
 
 
-class LevelDef(Frozen):
-    """One level of the network (one entry of ``levels.yaml`` or of a scenario's ``levels:``)."""
+class _Labels(Frozen):
+    """Long and short labels in both languages (a level's, or the county-wide rows' of result tables)."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)
-    parent: str | None
-    kind: Literal["site", "partner"] = "site"
-    counter: bool = True
-    single: bool = False
     zh: VisibleText
     en: VisibleText
     zh_short: VisibleText
@@ -43,6 +38,16 @@ class LevelDef(Frozen):
         if short:
             return self.zh_short if lang == "zh" else self.en_short
         return self.zh if lang == "zh" else self.en
+
+
+class LevelDef(_Labels):
+    """One level of the network (one entry of ``levels.yaml`` or of a scenario's ``levels:``)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)
+    parent: str | None
+    kind: Literal["site", "partner"] = "site"
+    counter: bool = True
+    single: bool = False
 
 
 def check_levels(defs: tuple[LevelDef, ...]) -> None:
@@ -105,17 +110,8 @@ class Levels:
         return {i: self.label(i, lang, short) for i in (self.site_ids if sites_only else self.ids)}
 
 
-class _AllLevels(Frozen):
-    zh: VisibleText
-    en: VisibleText
-    zh_short: VisibleText
-    en_short: VisibleText
-
-    def label(self, lang: str = "zh", short: bool = False) -> str:
-        if short:
-            return self.zh_short if lang == "zh" else self.en_short
-        return self.zh if lang == "zh" else self.en
-
+class _AllLevels(_Labels):
+    """The labels of the county-wide rows (``all``) of result tables."""
 
 _DATA = yaml.safe_load(LEVELS_FILE.read_text(encoding="utf-8"))
 _ALL = _AllLevels(**_DATA["all_levels"])
