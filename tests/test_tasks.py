@@ -407,3 +407,17 @@ def test_a_zip_bomb_tasks_xlsx_is_refused_before_unpacking(sample_path, tmp_path
     with pytest.raises(ScenarioError) as exc:
         vetsim.load_scenario(folder)
     assert "too large once unpacked" in exc.value.problems[0].message_en
+
+
+def test_a_task_level_must_be_a_level_of_the_scenario(sample_path, tmp_path):
+    """Guards the level registry (issue 14): a task's level is checked against the scenario's levels, not a
+    list written in the task schema, so a scenario with its own levels can name them and a typo is refused."""
+    folder = tmp_path / "bad"
+    shutil.copytree(sample_path, folder)
+    with open(folder / "tasks.csv", "a", encoding="utf-8") as fh:
+        fh.write("k9,服务,Service,省级层级,Province level,中心,主任,2027-01-01,2027-12-31,five_haves,all,province,1,share,,,,assumption\n")
+    with pytest.raises(ScenarioError) as exc:
+        vetsim.load_scenario(folder)
+    [p] = exc.value.problems
+    assert p.file.endswith("tasks.csv") and p.where_en == "row 15, column level"
+    assert "unknown level 'province'" in p.message_en and "township" in p.message_en

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from ..errors import Problem
 from ..kpis import KPIS
 from ..wording import both, tr
+from .levels import ALL_LEVELS_ID
 from .task_spec import STATUS_KEYS, TaskRow, TaskStatusRow
 
 __all__ = ["task_problems", "MODEL_MEASURES"]
@@ -49,7 +50,11 @@ def _one(t: TaskRow, i: int, spec: Any, tables: dict[str, tuple[Any, ...]], loca
             listed = ", ".join(sorted(known))
             out.append(_p(where("ref"), *both("tasks.check.unknown_ref", table=table, col=col, ref=t.ref,
                                               known_zh=listed or tr("none", "zh"), known_en=listed or tr("none", "en"))))
-    elif t.measure == "backlog" and spec is not None and t.case_type not in spec.case_types:
+    if t.level is not None and spec is not None:
+        allowed = (ALL_LEVELS_ID, *spec.level_registry.site_ids)
+        if t.level not in allowed:
+            out.append(_p(where("level"), *both("levels.unknown", level=repr(t.level), allowed=", ".join(allowed))))
+    if t.measure == "backlog" and spec is not None and t.case_type not in spec.case_types:
         cts = ", ".join(spec.case_types)
         out.append(_p(where("ref"), *both("tasks.check.unknown_case_type", ref=t.case_type, cts=cts)))
     return out

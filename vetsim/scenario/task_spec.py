@@ -30,6 +30,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 
 from ..wording import both
 from .params import Frozen, VisibleLongText, VisibleText, invalid
+from .spec import LevelId
 
 __all__ = ["TaskRow", "TaskStatusRow", "TASK_TABLES", "MEASURES", "FIVE_HAVES", "MEASURE_UNITS",
            "STATUS_KEYS", "TASK_COLUMNS", "EXPORT_ONLY"]
@@ -38,7 +39,7 @@ MEASURES: tuple[str, ...] = ("kpi", "campaign", "duty", "backlog", "five_haves",
 FIVE_HAVES: tuple[str, ...] = ("organisation", "post", "people", "funding", "guarantees")
 # the unit a target must be written in, per measure (kpi: the KPI's own unit; manual: any)
 MEASURE_UNITS: dict[str, str] = {"campaign": "share", "duty": "share", "backlog": "case", "five_haves": "share"}
-STATUS_KEYS: tuple[str, ...] = ("on_track_share", "at_risk_share", "on_track_progress", "at_risk_progress")
+STATUS_KEYS: tuple[str, ...] = ("on_track_share", "at_risk_share", "on_track_progress", "at_risk_progress", "move_share")
 
 
 def _blank_to_none(v: object) -> object:
@@ -67,7 +68,7 @@ class TaskRow(Frozen):
     deadline: _Date
     measure: Literal["kpi", "campaign", "duty", "backlog", "five_haves", "manual"]
     ref: Annotated[str | None, Opt] = Field(default=None, max_length=64)
-    level: Annotated[Literal["all", "village", "township", "county_center"] | None, Opt] = None
+    level: Annotated[LevelId | None, Opt] = None  # "all" or a site level of the scenario (task_checks)
     target: float = Field(ge=0, le=1e9)
     unit: VisibleText
     current: Annotated[float | None, Opt] = Field(default=None, ge=0, le=1e9)  # progress reported (manual or ledger)
@@ -146,9 +147,10 @@ class TaskStatusRow(Frozen):
     deadline in at least that share of the simulation runs is 正常推进 / 有风险 (below: 滞后).
     ``on_track_progress`` / ``at_risk_progress`` (unit ``ratio``): a reported task whose progress is at
     least that ratio of the progress due by now (time elapsed) is 正常推进 / 有风险 (below: 滞后).
+    ``move_share`` (unit ``share``): the least change of that share since the last snapshot shown as ↑ / ↓.
     """
 
-    key: Literal["on_track_share", "at_risk_share", "on_track_progress", "at_risk_progress"]
+    key: Literal["on_track_share", "at_risk_share", "on_track_progress", "at_risk_progress", "move_share"]
     value: float = Field(ge=0, le=1)
     unit: Literal["share", "ratio"]
     label_zh: VisibleText

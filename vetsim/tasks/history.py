@@ -8,7 +8,7 @@ second snapshot of the same date replaces the first.
 
 Change: against the latest snapshot dated before the table's date. ↑ the status improved (滞后 → 有风险
 → 正常推进 → 已完成), ↓ it worsened, → unchanged; with the same status, a projected chance that moved
-by at least :data:`MOVE` counts as ↑ or ↓. A task absent from the last snapshot has no arrow.
+by at least ``move_share`` (``task_status.csv``) counts as ↑ or ↓. A task absent from the last snapshot has no arrow.
 """
 
 from __future__ import annotations
@@ -26,10 +26,9 @@ from ..files import atomic_write_text, check_output_target
 from ..scenario import Scenario
 from .status import STATUSES, TaskBoard
 
-__all__ = ["default_history_dir", "save_snapshot", "load_snapshots", "changes_since_last", "ENV_HISTORY", "MOVE"]
+__all__ = ["default_history_dir", "save_snapshot", "load_snapshots", "changes_since_last", "ENV_HISTORY"]
 
 ENV_HISTORY = "VETSIM_TASK_HISTORY"
-MOVE = 0.05  # a change of the chance of meeting the deadline that counts as movement
 _NAME = re.compile(r"^tasks-(\d{4}-\d{2}-\d{2})\.json$")
 _MAX_SNAPSHOTS = 2000  # files read at most (oldest ignored): bounded work on a crowded folder
 _MAX_BYTES = 2_000_000
@@ -111,6 +110,7 @@ def changes_since_last(board: TaskBoard, folder: str | os.PathLike[str] | None) 
         if step == 0 and r.projection is not None and isinstance(old.get("chance"), (int, float)) \
                 and not math.isnan(r.projection.met_share):
             move = r.projection.met_share - float(old["chance"])
-            step = 1 if move >= MOVE else -1 if move <= -MOVE else 0
+            least = board.thresholds["move_share"]
+            step = 1 if move >= least else -1 if move <= -least else 0
         out[r.task.task] = "↑" if step > 0 else "↓" if step < 0 else "→"
     return out, day
