@@ -12,7 +12,7 @@ import pytest
 from vetsim.cli import main
 from vetsim.errors import ScenarioError, VetsimError
 from vetsim.region.experiment import load_experiment
-from vetsim.region.runner import SERIAL, prepare_out, read_results, run_groups
+from vetsim.region.runner import SERIAL, local_cluster, prepare_out, read_results, run_groups
 
 from .conftest import ROOT
 
@@ -206,8 +206,7 @@ def test_a_lost_worker_is_replaced_and_the_results_do_not_change(exp, serial, tm
 
     out = tmp_path / "lost"
     prepare_out(out, exp.plan())
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=50) as cluster, distributed.Client(cluster) as client:
+    with local_cluster(2) as client:
         import signal
 
         victim = sorted(client.scheduler_info()["workers"])[0]
@@ -222,4 +221,21 @@ def test_a_lost_worker_is_replaced_and_the_results_do_not_change(exp, serial, tm
         stats = run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, client=client, sink=kill,
                            progress=False)
     assert killed and stats.computed == 16
+    assert _digest(out) == _digest(serial)
+
+
+def test_results_leave_the_workers_as_they_are_written(exp, serial, tmp_path):
+    """A finished group's result is released once written: what a worker holds does not grow with the run."""
+    out = tmp_path / "released"
+    prepare_out(out, exp.plan())
+    held: list[int] = []
+    with local_cluster(1) as client:
+
+        def count(g, rep, frames):
+            held.append(sum(client.run(lambda dask_worker: len(dask_worker.data)).values()))
+
+        stats = run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, client=client, sink=count,
+                           progress=False)
+    assert stats.computed == 16 and stats.busy_seconds > 0
+    assert len(held) == 16 and max(held) <= 2, held  # the group being written, and at most the one just finished
     assert _digest(out) == _digest(serial)

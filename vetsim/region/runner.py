@@ -12,12 +12,22 @@ needs no file system shared with the workers:
 ``metrics`` is written last for a cell: a cell whose metrics file exists is finished and is skipped when
 the run is started again (after a crash, Ctrl-C or a lost client). Results do not depend on the
 scheduler or the number of workers: each cell's seed is keyed by county and replication.
+
+How the work is fed to the cluster (what keeps two workers busy, measured in ``benchmarks/bench_region.py``):
+the groups go largest first (longest-processing-time order, so that no long group is left for the end),
+a bounded window of them is in flight (the client and scheduler hold a few scenarios, not thousands),
+and each result is released as soon as it is written (a worker's memory does not grow with the run).
+The LocalCluster made here runs with Dask's statistical profiler off and its monitors polled less often
+(:data:`QUIET_LOCAL_CLUSTER`): with 2 workers on 2 cores those background threads took about a tenth of
+a core that the simulations need.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,11 +39,23 @@ from ..files import atomic_write, atomic_write_text, check_output_target, displa
 from ..wording import both
 from .cells import Group, run_group
 
-__all__ = ["RunStats", "run_groups", "simulate_counties", "prepare_out", "cell_path", "read_results", "ExperimentRunError", "LOCAL", "SERIAL"]
+__all__ = ["RunStats", "run_groups", "simulate_counties", "prepare_out", "cell_path", "read_results", "ExperimentRunError",
+           "LOCAL", "SERIAL", "QUIET_LOCAL_CLUSTER", "local_cluster"]
 
 LOCAL = "local"
 SERIAL = "serial"
 _PLAN = "experiment.json"
+
+#: Dask settings of the LocalCluster made here (not of a cluster the user runs): no statistical profiler
+#: (a 10 ms sampling thread in every worker; there is no Dask dashboard to show it), and the memory,
+#: event-loop and system monitors polled every second or so instead of every 20-500 ms.
+QUIET_LOCAL_CLUSTER: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+}
 
 
 class ExperimentRunError(VetsimError):
@@ -46,6 +68,7 @@ class RunStats:
 
     computed: int = 0
     skipped: int = 0
+    busy_seconds: float = 0.0  # wall time the groups took where they ran (summed over workers)
 
 
 def cell_path(out: Path, output: str, county: str, variant: str, rep: int) -> Path:
@@ -76,17 +99,50 @@ def prepare_out(out: Path, plan: dict[str, Any], force: bool = False) -> None:
     atomic_write_text(marker, json.dumps(plan, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def _client(scheduler: str, workers: int) -> tuple[Any, Any]:
+@contextlib.contextmanager
+def local_cluster(workers: int) -> Iterator[Any]:
+    """A Client of a new LocalCluster of ``workers`` processes (one thread each), closed on exit."""
+    import dask
     from dask.distributed import Client, LocalCluster
 
-    if scheduler == LOCAL:
+    with dask.config.set(QUIET_LOCAL_CLUSTER):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=50)
-        return Client(cluster), cluster
     try:
-        return Client(scheduler, timeout="20s"), None
+        with Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()
+
+
+@contextlib.contextmanager
+def _client(scheduler: str, workers: int) -> Iterator[Any]:
+    if scheduler == LOCAL:
+        with local_cluster(workers) as client:
+            yield client
+        return
+    from dask.distributed import Client
+
+    try:
+        client = Client(scheduler, timeout="20s")
     except (OSError, TimeoutError) as exc:
         raise ExperimentRunError.of("experiment.no_scheduler", address=scheduler, reason=str(exc)[:200]) from None
+    with client:
+        yield client
+
+
+def _cost(group: Group) -> float:
+    """A group's relative size, for the largest-first order: replications x days x yearly cases."""
+    volume = sum(r.yearly_volume for r in group.scenario.caseload)
+    return len(group.reps) * group.scenario.spec.simulation.days * (1.0 + volume)
+
+
+def _timed_group(group: Group, seed: int, outputs: tuple[str, ...], scenario_hash: str
+                 ) -> tuple[float, list[tuple[int, dict[str, pd.DataFrame]]]]:
+    """:func:`run_group` and the wall time it took where it ran (top level: it runs as a Dask task)."""
+    start = time.perf_counter()
+    parts = run_group(group, seed, outputs, scenario_hash)
+    return time.perf_counter() - start, parts
 
 
 def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, out: Path | None = None,
@@ -126,29 +182,50 @@ def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, 
             if bar is not None:
                 bar.update(1)
 
+    todo.sort(key=_cost, reverse=True)
     try:
         hashes = {id(g): g.scenario.hash() for g in todo}
         if scheduler == SERIAL or not todo:
             for g in todo:
-                finish(g, run_group(g, seed, wanted, hashes[id(g)]))
+                busy, parts = _timed_group(g, seed, wanted, hashes[id(g)])
+                stats.busy_seconds += busy
+                finish(g, parts)
         else:
-            from dask.distributed import as_completed
-
-            own = client is None
-            client, cluster = _client(scheduler, workers) if own else (client, None)
-            try:
-                futures = {client.submit(run_group, g, seed, wanted, hashes[id(g)], pure=False): g for g in todo}
-                for fut in as_completed(futures):
-                    finish(futures[fut], fut.result())
-            finally:
-                if own:
-                    client.close()
-                if cluster is not None:
-                    cluster.close()
+            with (contextlib.nullcontext(client) if client is not None else _client(scheduler, workers)) as c:
+                _feed(c, todo, seed, wanted, hashes, stats, finish)
     finally:
         if bar is not None:
             bar.close()
     return stats
+
+
+def _feed(client: Any, todo: list[Group], seed: int, wanted: tuple[str, ...], hashes: dict[int, str],
+          stats: RunStats, finish: Callable[[Group, list[tuple[int, dict[str, pd.DataFrame]]]], None]) -> None:
+    """Submit ``todo`` in order, a bounded window at a time; finish each result and let it go."""
+    from dask.distributed import as_completed
+
+    window = max(8, 3 * sum(client.nthreads().values()))
+    queue = iter(todo)
+    running: dict[Any, Group] = {}
+
+    def submit() -> Any:
+        g = next(queue, None)
+        if g is None:
+            return None
+        fut = client.submit(_timed_group, g, seed, wanted, hashes[id(g)], pure=False)
+        running[fut] = g
+        return fut
+
+    pending = as_completed([f for f in (submit() for _ in range(window)) if f is not None])
+    for fut in pending:
+        busy, parts = fut.result()
+        g = running.pop(fut)
+        fut.release()  # the worker may drop the result now: its memory does not grow with the run
+        stats.busy_seconds += busy
+        finish(g, parts)
+        nxt = submit()
+        if nxt is not None:
+            pending.add(nxt)
 
 
 def simulate_counties(scenarios: list[tuple[str, str, str, object]], replications: int, seed: int,
