@@ -142,3 +142,21 @@ def test_proposal_folder_is_an_overlay():
     text = (PROPOSAL / "scenario.yaml").read_text(encoding="utf-8")
     assert "base: ../sample_county" in text
     assert not (PROPOSAL / "sites.csv").exists()
+
+
+def test_a_copy_of_a_raw_scenario_can_be_changed_without_touching_the_original():
+    """Regions and experiments build every county x variant from one raw read through ``RawScenario.copy``."""
+    from vetsim.scenario.loader import apply_row_updates, load_raw
+    from vetsim.scenario.rows import TABLES
+    from vetsim.scenario.sources import read_raw
+
+    folder = ROOT / "data" / "sample_county"
+    raw = read_raw(folder, TABLES)
+    before = load_raw(raw.copy(), folder).hash()
+    changed = raw.copy()
+    changed.yaml_data["simulation"]["days"] = 30
+    assert apply_row_updates(changed, "sites.csv", [{"where": {"level": "township"}, "set": {"funded_staff": 3}}],
+                             "test", "updates") == []
+    other = load_raw(changed, folder)
+    assert other.spec.simulation.days == 30 and all(s.funded_staff == 3 for s in other.sites_at("township"))
+    assert load_raw(raw.copy(), folder).hash() == before == vetsim.load_scenario(folder).hash()

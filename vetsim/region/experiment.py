@@ -16,7 +16,6 @@ validated when the file is loaded: every problem (file, key, county and variant)
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import itertools
@@ -155,7 +154,7 @@ class Experiment:
 
 def apply_changes(raw: RawScenario, changes: tuple[tuple[str, Change], ...], label: str) -> tuple[RawScenario, list[Problem]]:
     """``changes`` applied to (a copy of) ``raw`` through the overlay mechanism; the problems found on the way."""
-    raw = copy.deepcopy(raw)
+    raw = raw.copy()
     yaml_changes = {c.path: c.value for _loc, c in changes if c.path is not None}
     if yaml_changes:
         raw = merge_overlay(raw, dotted_overlay(yaml_changes), label)
@@ -234,7 +233,7 @@ def load_experiment(path: str | Path) -> Experiment:
             if cid in {c.id for c in counties}:
                 cid = f"{cid}_{i}"  # two folders of the same name: the county id (and results folder) must differ
             try:
-                counties.append(County(cid, load_raw(copy.deepcopy(raw), folder / p), raw))
+                counties.append(County(cid, load_raw(raw.copy(), folder / p), raw))
             except ScenarioError as err:
                 problems += err.problems
     if spec.counties:

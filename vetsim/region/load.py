@@ -12,7 +12,6 @@ counties cost one table each, not 20 copies of a scenario, and every county is s
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,7 +130,7 @@ class _Reader:
     def base(self, path: Path) -> RawScenario:
         if path not in self._bases:
             self._bases[path] = read_raw(path, TABLES)
-        return copy.deepcopy(self._bases[path])
+        return self._bases[path].copy()
 
     def county_rows(self, name: str, keys: tuple[str, ...]) -> dict[str, list[RawRow]] | None:
         """Rows of the region table ``name`` grouped by their ``county_id`` (the column removed)."""
@@ -221,7 +220,7 @@ def _valid_id(cid: str) -> bool:
 
 def _load(reader: _Reader, cid: str, raw: RawScenario, folder: Path) -> list[County]:
     try:
-        return [County(cid, load_raw(copy.deepcopy(raw), folder), raw)]
+        return [County(cid, load_raw(raw.copy(), folder), raw)]
     except ScenarioError as err:
         reader.problems += [_county_problem(cid, p) for p in err.problems]
         return []
