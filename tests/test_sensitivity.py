@@ -96,6 +96,55 @@ def test_an_overlay_row_replaces_the_base_range(tmp_path, sample_path) -> None:
     assert (found["presence.township.away_share"].low, found["presence.township.away_share"].high) == (0.15, 0.25)
 
 
+# ---- a column of a scenario table (multipliers) ------------------------------------------------
+def test_a_table_column_is_varied_by_multiplying_its_rows(sample) -> None:
+    found = {a.key: a for a in assumptions(sample)}
+    vol = found["caseload.csv:yearly_volume"]
+    assert (vol.low, vol.mid, vol.high, vol.model) == (0.85, 1.0, 1.2, "service")
+    up = variant(sample, {"caseload.csv:yearly_volume": 1.2})
+    for old, new in zip(sample.caseload, up.caseload):
+        assert new.yearly_volume == pytest.approx(old.yearly_volume * 1.2)
+        assert new.model_copy(update={"yearly_volume": old.yearly_volume}) == old  # nothing else moved
+    assert variant(sample, {"caseload.csv:yearly_volume": 1.0}).hash() == sample.hash()
+    some = variant(sample, {"caseload.csv[case_type=petition]:yearly_volume": 2.0})
+    for old, new in zip(sample.caseload, some.caseload):
+        assert new.yearly_volume == pytest.approx(old.yearly_volume * (2.0 if old.case_type == "petition" else 1.0))
+    # a whole-number column is rounded
+    open_cases = variant(sample, {"backlog.csv:open_cases": 1.5})
+    assert [b.open_cases for b in open_cases.backlog] == [round(b.open_cases * 1.5) for b in sample.backlog]
+
+
+def test_a_multiplier_that_leaves_the_allowed_values_names_the_key(sample) -> None:
+    with pytest.raises(ScenarioError) as err:
+        variant(sample, {"caseload.csv:resolved_here_share": 2.0})  # a share beyond 1
+    assert "caseload.csv:resolved_here_share" in err.value.user_message("en")
+
+
+def test_bad_table_rows_of_sensitivity_csv_are_all_reported(tmp_path, sample_path) -> None:
+    folder = _overlay_with_table(tmp_path, sample_path,
+                                 "nowhere.csv:yearly_volume,0.8,1.2,ratio,甲,A,assumption\n"
+                                 "caseload.csv:volume,0.8,1.2,ratio,乙,B,assumption\n"
+                                 "caseload.csv[case_type=nothing]:yearly_volume,0.8,1.2,ratio,丙,C,assumption\n"
+                                 "caseload.csv:case_type,0.8,1.2,ratio,丁,D,assumption\n"
+                                 "caseload.csv:counter_minutes,1.1,1.3,ratio,戊,E,assumption\n"
+                                 "caseload.csv[case_type]:yearly_volume,0.8,1.2,ratio,己,F,assumption\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(folder)
+    text = err.value.user_message("en")
+    for part in ("nowhere.csv cannot take a range", "caseload.csv has no column volume", "matches no row of caseload.csv",
+                 "caseload.csv:case_type is not a numeric column", "0 <= low <= 1 <= high (got 1.1, 1.3)",
+                 "must be column=value pairs"):
+        assert part in text, part
+    assert "倍数" in err.value.user_message("zh")
+
+
+def test_more_volume_means_more_workload_pressure(sample) -> None:
+    """Monotonicity: the caseload range's P90 arm is under more pressure than its P10 arm (same seeds)."""
+    t = tornado(sample, days=60, replications=1, seed=7, keys=["caseload.csv:yearly_volume"])
+    row = t.of("workload_pressure").set_index("key").loc["caseload.csv:yearly_volume"]
+    assert row["at_low"] < row["base"] < row["at_high"]
+
+
 # ---- tornado -----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def fiscal_tornado(sample):

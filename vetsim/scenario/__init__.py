@@ -1,6 +1,6 @@
 """Scenario files: schema, loading with validation, and the immutable ``Scenario``."""
 
-from .loader import apply_overlay, load_scenario, validate_scenario
+from .loader import apply_overlay, load_scenario, scale_rows, validate_scenario
 from .model import Scenario
 from .params import DatedParam, Quantity
 from .rows import BacklogRow, CaseloadRow, SiteRow, parse_days, parse_hours
@@ -10,6 +10,7 @@ from .spec import LEVELS, SITE_LEVELS, ScenarioSpec
 __all__ = [
     "load_scenario",
     "apply_overlay",
+    "scale_rows",
     "validate_scenario",
     "Scenario",
     "ScenarioSpec",

@@ -13,12 +13,13 @@ from .task_spec import TASK_TABLES
 from .model import Scenario, canonical_rows
 from .problems import _show, from_validation_error, show_key
 from .rows import CORE_TABLES, TABLES, SiteRow
+from .sensitivity_spec import TableKey, row_matches
 from .sources import OVERLAY_KEYS, RawRow, RawScenario, _deep_merge, read_raw
 from .spec import ScenarioSpec
 from ..wording import both, tr
 from .validate import _all_checks, _capped, _locator, validate_scenario
 
-__all__ = ["load_scenario", "validate_scenario", "apply_overlay", "load_raw", "apply_row_updates"]
+__all__ = ["load_scenario", "validate_scenario", "apply_overlay", "scale_rows", "load_raw", "apply_row_updates"]
 
 
 def _yaml_where(loc: tuple[Any, ...]) -> tuple[str, str]:
@@ -190,3 +191,29 @@ def apply_overlay(scenario: Scenario, overlay: dict[str, Any]) -> Scenario:
     merged = Scenario(spec, scenario.sites, scenario.caseload, scenario.backlog, scenario.extra_tables, scenario.path)
     changes = {sid: ch for sid, ch in changes.items() if ch}
     return merged.with_site_changes(changes) if changes else validate_scenario(merged)
+
+
+def scale_rows(scenario: Scenario, key: TableKey, factor: float) -> Scenario:
+    """``scenario`` with column ``key.field`` of the ``key.table`` rows matching ``key.where`` multiplied by ``factor``.
+
+    A whole-number column is rounded. Each changed row is validated by its table's schema and the
+    scenario by the cross-file checks; a value that leaves the allowed range is a ``ScenarioError``
+    naming the key (e.g. a share multiplied beyond 1). This is how a ``sensitivity.csv`` row that names
+    a table column (``caseload.csv:yearly_volume``) makes its variants.
+    """
+    model = TABLES[key.table][0]
+    text = f"{key.table}:{key.field}"
+    rows = []
+    for row in scenario.table(key.table):
+        if row_matches(row, key.where):
+            value = getattr(row, key.field)
+            new = round(value * factor) if isinstance(value, int) else value * factor
+            try:
+                row = model.model_validate({**row.model_dump(), key.field: new})
+            except ValidationError as err:
+                msg = err.errors(include_url=False)[0]["msg"]
+                raise ScenarioError([Problem(key.table, text, text, *both("sens.table.scaled_invalid", key=text,
+                                                                          factor=f"{factor:g}", error=msg))]) from None
+        rows.append(row)
+    return validate_scenario(scenario.with_table(key.table, tuple(rows)))
+

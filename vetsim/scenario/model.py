@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -115,6 +116,15 @@ class Scenario:
         return pd.DataFrame([r.model_dump() for r in self.backlog], columns=cols)
 
     # ---- variants (an overlay document in memory: vetsim.scenario.apply_overlay) ----------------
+    def with_table(self, name: str, rows: tuple[Frozen, ...]) -> "Scenario":
+        """A copy with the rows of table ``name`` replaced (not revalidated: see :func:`vetsim.scenario.scale_rows`)."""
+        core = {"sites.csv": "sites", "caseload.csv": "caseload", "backlog.csv": "backlog"}
+        if name in core:
+            return dataclasses.replace(self, **{core[name]: rows})
+        extra = dict(self.extra_tables)
+        extra[name] = rows
+        return dataclasses.replace(self, extra_tables=tuple(extra.items()))
+
     def with_site_changes(self, changes: dict[str, dict[str, Any]]) -> "Scenario":
         """A copy with some site fields changed, e.g. ``{"T01": {"funded_staff": 2}}``; revalidated."""
         unknown = sorted(set(changes) - set(self.site_index))

@@ -51,7 +51,9 @@ def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ..
         problems += size_problems(spec, tables, locate)
         if not incomplete & {"tier_shares.csv", "pension_groups.csv"}:
             problems += check_fiscal(spec, {k: v for k, v in tables.items() if k not in CORE_TABLES}, locate)
-        problems += sensitivity_problems(spec, tables.get("sensitivity.csv", ()), locate)  # type: ignore[arg-type]
+        whole = {k: v for k, v in tables.items() if k not in incomplete}  # a table column's range needs its rows
+        problems += sensitivity_problems(spec, tables.get("sensitivity.csv", ()), locate, whole,  # type: ignore[arg-type]
+                                         {name: (m, keys) for name, (m, keys, _req) in TABLES.items()})
     problems += task_problems(spec, tables, locate, incomplete)
     return problems
 

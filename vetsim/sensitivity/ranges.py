@@ -8,7 +8,10 @@ the model it feeds: ``fiscal`` (``fiscal.*`` and unit ``costs.*``) or ``service`
 presence, patience, partners ...), so a tornado runs only the model an assumption can move.
 
 Variants are made through the overlay mechanism (:func:`vetsim.scenario.apply_overlay`):
-one overlay document per arm, validated like an overlay folder.
+one overlay document per arm, validated like an overlay folder. A row of ``sensitivity.csv`` that names
+a table column (``caseload.csv:yearly_volume``) has multipliers for its range (middle 1); its arms are
+made with :func:`vetsim.scenario.scale_rows`. A table column belongs to the model of its table (a fiscal
+table's to ``fiscal``, the caseload's to ``service``).
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from ..scenario import apply_overlay
-from ..scenario.fiscal_spec import Dist, Uncertain
-from ..scenario.sensitivity_spec import number_at, overlay_at
+from ..scenario import apply_overlay, scale_rows
+from ..scenario.fiscal_spec import FISCAL_TABLES, Dist, Uncertain
+from ..scenario.sensitivity_spec import number_at, overlay_at, table_key
 from ..wording import tr
 
 if TYPE_CHECKING:
@@ -79,6 +82,9 @@ def quantile(d: Dist, p: float) -> float:
 
 
 def _model(key: str) -> Model:
+    tkey = table_key(key)
+    if tkey is not None:
+        return "fiscal" if tkey.table in FISCAL_TABLES else "service"
     return "fiscal" if key.startswith(FISCAL_PREFIXES) else "service"
 
 
@@ -105,7 +111,8 @@ def assumptions(scenario: "Scenario", model: Model | None = None) -> list[Assump
         found[key] = Assumption(key, quantile(d, P_LOW), float(u.value), quantile(d, P_HIGH), u.unit, u.label_zh,
                                 u.label_en, u.source, f"distribution ({d.kind})", _model(key))
     for r in scenario.table("sensitivity.csv"):
-        found[r.key] = Assumption(r.key, r.low, number_at(scenario.spec, r.key), r.high, r.unit, r.label_zh,
+        mid = 1.0 if table_key(r.key) is not None else number_at(scenario.spec, r.key)  # a table column: multipliers
+        found[r.key] = Assumption(r.key, r.low, mid, r.high, r.unit, r.label_zh,
                                   r.label_en, r.source, "sensitivity.csv", _model(r.key))
     return [a for a in found.values() if model is None or a.model == model]
 
@@ -124,5 +131,12 @@ def assumptions_frame(items: list[Assumption], lang: str = "zh") -> pd.DataFrame
 
 
 def variant(scenario: "Scenario", values: Mapping[str, float]) -> "Scenario":
-    """``scenario`` with the numbers at the given keys set to the given values (one overlay document)."""
-    return apply_overlay(scenario, overlay_at(scenario.spec, values)) if values else scenario
+    """``scenario`` with the numbers at the given keys set to the given values (one overlay document for the
+    keys of scenario.yaml; a table column's value is the multiplier of its rows)."""
+    plain = {k: v for k, v in values.items() if table_key(k) is None}
+    out = apply_overlay(scenario, overlay_at(scenario.spec, plain)) if plain else scenario
+    for k, v in values.items():
+        tkey = table_key(k)
+        if tkey is not None:
+            out = scale_rows(out, tkey, v)
+    return out
