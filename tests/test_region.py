@@ -138,3 +138,50 @@ def test_allocate_cli_confirms_in_simulation(capsys, tmp_path):
 def test_help_prints(argv, capsys):
     assert main(argv) == 0
     assert "95%" in capsys.readouterr().out or "experiment" in " ".join(argv)
+
+
+def test_region_intervals_stay_within_what_each_kpi_can_take():
+    """Two replications give wide t-intervals; as for one county, they are cut to the KPI's range
+    (a chance between 0 and 1, no negative count) -- except workload pressure, which may exceed 1."""
+    import pandas as pd
+
+    from vetsim.kpis import cut_interval
+    from vetsim.region.summary import TOTAL, kpi_table
+
+    rows = []
+    for rep, (met, backlog, pressure) in enumerate([(0.0, 0, 1.5), (1.0, 140, 1.7)]):
+        for metric, value in (("petition_target_met", met), ("backlog_end", backlog), ("workload_pressure", pressure),
+                              ("cases_arrived", 100)):
+            rows.append({"county": "A", "metric": metric, "replication": rep, "value": value, "level": "all",
+                         "case_type": "all"})
+    t = kpi_table(pd.DataFrame(rows), ("petition_target_met", "backlog_end", "workload_pressure")).set_index(
+        ["county", "metric"])
+    assert (t.loc[("A", "petition_target_met"), "ci_low"], t.loc[("A", "petition_target_met"), "ci_high"]) == (0.0, 1.0)
+    assert t.loc[("A", "backlog_end"), "ci_low"] == 0.0 and t.loc[("A", "backlog_end"), "ci_high"] > 140
+    p = t.loc[("A", "workload_pressure")]
+    assert p["ci_low"] < 1.6 < p["ci_high"] and p["ci_high"] > 1.7  # not cut at 1: above 1 means work left undone
+    assert t.loc[(TOTAL, "petition_target_met"), "ci_high"] <= 1.0
+    assert cut_interval("one_trip_rate", -0.2, 1.3) == (0.0, 1.0)
+    assert cut_interval("wait_mean_min", -3.0, 250.0) == (0.0, 250.0)
+
+
+def test_no_output_goes_into_a_region_or_the_experiment_files_folder(tmp_path, capsys):
+    from vetsim.files import OutputPathError, check_output_target
+
+    for force in (False, True):
+        with pytest.raises(OutputPathError):
+            check_output_target(ROOT / "data" / "sample_city", "folder", force)
+    with pytest.raises(OutputPathError):
+        check_output_target(ROOT / "data" / "sample_city" / "summary.csv", "file")
+    exp = tmp_path / "experiment.yaml"
+    exp.write_text(f"region: {ROOT / 'data' / 'sample_city'}\ncounties: [X03]\nreplications: 1\nseed: 1\n", encoding="utf-8")
+    assert main(["experiment", str(exp), "--scheduler", "serial", "--out", str(tmp_path), "--force"]) == 2
+    assert "试验文件所在的文件夹" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["experiment.yaml"]
+
+
+def test_a_misspelt_county_lists_every_county_of_the_region():
+    with pytest.raises(ScenarioError) as err:
+        load_region(ROOT / "data" / "sample_city", {"X03", "X99"})
+    text = err.value.user_message("zh")
+    assert "X99" in text and "X01" in text and "X20" in text

@@ -239,3 +239,16 @@ def test_results_leave_the_workers_as_they_are_written(exp, serial, tmp_path):
     assert stats.computed == 16 and stats.busy_seconds > 0
     assert len(held) == 16 and max(held) <= 2, held  # the group being written, and at most the one just finished
     assert _digest(out) == _digest(serial)
+
+
+def test_a_bad_change_is_reported_once_with_the_counties_it_hits(tmp_path):
+    """One wrong value in a variant: one problem naming the counties and variants, not one per cell and row."""
+    bad = EXPERIMENT.replace("changes: [{path: presence.township.away_share.value, value: 0.3}]",
+                             "changes: [{table: sites.csv, where: {level: township}, field: parttime_staff, value: two}]")
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(_write(tmp_path, bad))
+    problems = [p for p in err.value.problems if "parttime_staff" in p.where_en + p.message_en]
+    assert len(problems) == 1, [p.where_en for p in problems]
+    assert "[all 2 counties · away_30·township_funded=1, away_30·township_funded=2]" in problems[0].where_en
+    assert "全部 2 个县" in problems[0].where_zh
+    assert "changes[0]" in problems[0].where_en and "row" not in problems[0].where_en.split("]")[-1]

@@ -237,3 +237,11 @@ def test_no_ranges_is_a_clear_error(sample) -> None:
     with pytest.raises(SensitivityError) as err:
         global_ranking(bare, "morris", samples=2)
     assert "sensitivity.csv" in err.value.user_message("zh")
+
+
+def test_a_multiplier_that_breaks_the_scenario_says_which_range_did_it(sample) -> None:
+    with pytest.raises(ScenarioError) as err:
+        variant(sample, {"caseload.csv:m01": 2.0})  # monthly shares no longer add up to 1
+    en, zh = err.value.user_message("en"), err.value.user_message("zh")
+    assert "caseload.csv:m01 in sensitivity.csv (times 2)" in en and "m12" in en
+    assert "乘以 2" in zh

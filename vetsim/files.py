@@ -10,7 +10,7 @@ kept in one place cannot drift:
   (``.vetsim-output.json``: kind, version, size and SHA-256 of every file) written last; readers check
   the manifest, so an interrupted write can never pass for a complete one;
 * before any work starts, :func:`check_output_target` refuses a target that would destroy something:
-  a scenario folder (never overwritten, not even with ``--force``), a non-empty folder vetsim did not
+  a scenario or region folder (never overwritten, not even with ``--force``), a non-empty folder vetsim did not
   write (unless ``--force``), a missing parent, an unwritable place, a file where a folder is wanted
   and the reverse;
 * text that a spreadsheet would run as a formula (starting with ``= + - @``, tab or CR) is neutralised
@@ -210,13 +210,14 @@ def verify_manifest(folder: str | os.PathLike[str], kind: str, required: tuple[s
 # ---------------------------------------------------------------------------------------- checks
 
 def _is_scenario(folder: Path) -> bool:
-    return (folder / "scenario.yaml").exists()
+    """An input folder: a scenario (``scenario.yaml``) or a region (``region.yaml``)."""
+    return (folder / "scenario.yaml").exists() or (folder / "region.yaml").exists()
 
 
 def check_output_target(path: str | os.PathLike[str], kind: str = "file", force: bool = False) -> Path:
     """Refuse, before any work, an output ``path`` that cannot or must not be written; return it.
 
-    ``kind`` is ``"file"`` or ``"folder"``. Refused always: a scenario folder (or a file inside one)
+    ``kind`` is ``"file"`` or ``"folder"``. Refused always: a scenario or region folder (or a file inside one)
     that vetsim did not write unchanged, a missing parent folder, an unwritable place, a folder where
     a file is wanted and the reverse, a symlink as output folder. Refused unless ``force``: a non-empty
     folder that is not an unchanged vetsim output. An existing file is replaced (atomically).

@@ -18,9 +18,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any, Literal
+
+import numpy as np
+
 from .wording import both
 
-__all__ = ["Kpi", "KPIS", "kpi_def", "meets", "target_value"]
+__all__ = ["Kpi", "KPIS", "kpi_def", "meets", "target_value", "cut_interval"]
 
 Direction = Literal["higher", "lower"] | None
 
@@ -38,9 +41,15 @@ class Kpi:
     formula_en: str
     target: str | None = None
     capped: bool = False  # judged as a ceiling against its target although lower is not better in itself
+    over_one: bool = False  # a ratio written as a share that can exceed 1 (work due over time present)
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The values the KPI can take: never below 0; a share at most 1 (unless ``over_one``)."""
+        return 0.0, (1.0 if self.unit == "share" and not self.over_one else math.inf)
 
 
 _K = Kpi
@@ -77,7 +86,7 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
        "max_utilisation", capped=True),
     _K("workload_pressure", "share", "lower", *both("kpi.workload_pressure"),
        *both("kpi.workload_pressure.formula"),
-       "max_utilisation"),
+       "max_utilisation", over_one=True),
     _K("duty_coverage", "share", "higher", *both("kpi.duty_coverage"),
        *both("kpi.duty_coverage.formula"), "duty_coverage"),
     _K("campaign_on_time", "share", "higher", *both("kpi.campaign_on_time"),
@@ -97,6 +106,16 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
     _K("petition_target_met", "share", "higher", *both("kpi.petition_target_met"),
        *both("kpi.petition_target_met.formula")),
 )}
+
+
+def cut_interval(metric: str, low, high):
+    """A confidence interval of ``metric`` cut to the values it can take (:attr:`Kpi.bounds`; numbers or arrays).
+
+    The one rule for every interval shown (a county's, a region's): a t-interval around a count near 0
+    would otherwise show "-1 cases", and one around a share near 1 "103%".
+    """
+    lo, hi = KPIS[metric].bounds if metric in KPIS else (0.0, math.inf)
+    return np.clip(low, lo, hi), np.clip(high, lo, hi)
 
 
 def kpi_def(metric: str) -> Kpi:

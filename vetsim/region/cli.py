@@ -77,8 +77,11 @@ def _experiment(args: argparse.Namespace) -> int:
     from .runner import prepare_out, run_groups
 
     from ..files import check_output_target
+    from .runner import ExperimentRunError
 
     out = Path(args.out)
+    if out.resolve() == Path(args.file).resolve().parent:  # the experiment file's own folder is input, not output
+        raise ExperimentRunError.of("experiment.out_is_input", folder=display_path(out))
     if not (out / "experiment.json").is_file():
         check_output_target(out, "folder", args.force)  # before a minute of loading, not after
     exp = load_experiment(args.file)

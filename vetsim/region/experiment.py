@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from ..errors import Problem, ScenarioError
-from ..wording import both
+from ..wording import both, tr
 from ..scenario.limits import limit, limit_message
 from ..scenario.loader import apply_row_updates, load_raw
 from ..scenario.params import Frozen, invalid
@@ -178,6 +178,15 @@ def _build(county: County, changes: tuple[tuple[str, Change], ...], label: str) 
     return (None if found else sc), found
 
 
+def _counties(ids: list[str], total: int, lang: str) -> str:
+    """The counties a problem was found in, short: one id, the first three and how many, or all of them."""
+    if len(ids) == 1:
+        return ids[0]
+    if len(ids) == total:
+        return tr("experiment.all_counties", lang, n=total)
+    return ", ".join(ids[:3]) + (f" … ({len(ids)})" if len(ids) > 3 else "")
+
+
 def _named(problems: list[Problem], who: str) -> list[Problem]:
     return [Problem(p.file, f"[{who}] {p.where_zh}", f"[{who}] {p.where_en}", p.message_zh, p.message_en) for p in problems]
 
@@ -249,13 +258,21 @@ def load_experiment(path: str | Path) -> Experiment:
     if problems:
         raise ScenarioError(problems[: int(limit("problems_shown"))])
     scenarios: dict[tuple[str, str], Any] = {}
+    # problem -> (counties, variants) where it was found: one line, not one per county x variant
+    where: dict[Problem, tuple[dict[str, None], dict[str, None]]] = {}
     for c in counties:
         for v in variants:
             sc, found = _build(c, v.changes, label)
-            problems += _named(found, f"{c.id} · {v.name}")
+            for prob in found:
+                ids, names = where.setdefault(prob, ({}, {}))
+                ids[c.id] = names[v.name] = None
             scenarios[(c.id, v.id)] = sc
-        if len(problems) > limit("problems_shown"):
+        if len(where) > limit("problems_shown"):
             break
+    for p, (ids, names) in where.items():
+        shown = ", ".join(list(names)[:3]) + (f" … ({len(names)})" if len(names) > 3 else "")
+        zh, en = (f"[{_counties(list(ids), len(counties), lang)} · {shown}]" for lang in ("zh", "en"))
+        problems.append(Problem(p.file, f"{zh} {p.where_zh}", f"{en} {p.where_en}", p.message_zh, p.message_en))
     if problems:
         raise ScenarioError(problems[: int(limit("problems_shown"))])
     return Experiment(spec, tuple(counties), tuple(variants), scenarios, file.resolve())

@@ -260,6 +260,9 @@ def load_region(path: str | Path, only: set[str] | None = None) -> Region:
         counties += _table_counties(reader, spec.county_table, seen, only)
     if len(counties) > limit("counties"):
         reader.problems.append(Problem(label, "", "", *limit_message("counties", len(counties))))
+    if only is not None and only - seen:  # a misspelt county: list every county the region has, not just those asked for
+        reader.problems.append(Problem(label, "counties", "counties", *both(
+            "experiment.error.unknown_counties", unknown=sorted(only - seen)[:5], known=", ".join(sorted(seen))[:300])))
     if reader.problems:
         n = int(limit("problems_shown"))
         more = len(reader.problems) - n

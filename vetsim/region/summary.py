@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..fiscal import site_costs
 from ..i18n import MONEY_DIVISOR, money_unit
-from ..kpis import KPIS
+from ..kpis import KPIS, cut_interval
 from ..stats import t_interval
 from ..wording import tr
 from .load import Region
@@ -97,6 +97,7 @@ def kpi_table(metrics: pd.DataFrame, kpis: tuple[str, ...] = REGION_KPIS) -> pd.
         if metric not in kpis:
             continue
         mean, lo, hi = t_interval(g["value"].to_numpy())
+        lo, hi = cut_interval(str(metric), lo, hi)  # as a county's own summary: no -585% or 154%
         rows.append({"county": county, "metric": metric, "mean": mean, "ci_low": lo, "ci_high": hi, "n": len(g)})
     return pd.DataFrame(rows)
 

@@ -91,6 +91,9 @@ def _validate_rows(raw: RawScenario, name: str) -> tuple[list[BaseModel], list[R
                 groups.setdefault((problem.file, col, e["type"]), []).append((row.where(col or None)[2], problem))
     problems: list[Problem] = []
     for (file, col, _kind), items in groups.items():
+        if len({w for w, _p in items}) == 1:  # one change (an overlay's or experiment's) set the cell of many rows
+            problems.append(items[0][1])
+            continue
         if len(items) <= 3:
             problems.extend(p for _w, p in items)
             continue
@@ -212,8 +215,12 @@ def scale_rows(scenario: Scenario, key: TableKey, factor: float) -> Scenario:
                 row = model.model_validate({**row.model_dump(), key.field: new})
             except ValidationError as err:
                 msg = err.errors(include_url=False)[0]["msg"]
-                raise ScenarioError([Problem(key.table, text, text, *both("sens.table.scaled_invalid", key=text,
-                                                                          factor=f"{factor:g}", error=msg))]) from None
+                raise ScenarioError([Problem("sensitivity.csv", text, text, *both("sens.table.scaled_invalid", key=text,
+                                                                                  factor=f"{factor:g}", error=msg))]) from None
         rows.append(row)
-    return validate_scenario(scenario.with_table(key.table, tuple(rows)))
+    try:
+        return validate_scenario(scenario.with_table(key.table, tuple(rows)))
+    except ScenarioError as err:  # e.g. monthly shares that no longer add up to 1: say which range did it
+        head = Problem("sensitivity.csv", text, text, *both("sens.table.scaled_breaks", key=text, factor=f"{factor:g}"))
+        raise ScenarioError(_capped([head, *err.problems])) from None
 

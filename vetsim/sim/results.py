@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..files import atomic_folder, verify_manifest
-from ..kpis import KPIS
+from ..kpis import KPIS, cut_interval
 from ..stats import t_half_width
 
 __all__ = ["Results", "METRICS", "summarise"]
@@ -27,15 +27,16 @@ def summarise(per_rep: pd.DataFrame) -> pd.DataFrame:
 
     Replications without a value (e.g. ``petition_backlog_zero_day`` when the backlog never
     reaches zero) are left out; ``replications`` says how many had one (0: the mean is NaN).
-    The interval is cut to the metric's range: no metric can be negative and a share cannot
-    exceed 1 (a t-interval around a count near 0 would otherwise show "-1 cases").
+    The interval is cut to the metric's range (:func:`vetsim.kpis.cut_interval`): no metric can be
+    negative and a share cannot exceed 1, except workload pressure (work due over time present).
     """
     g = per_rep.groupby(["metric", "level", "case_type"], sort=False)["value"]  # NaN values are skipped
     out = g.agg(mean="mean", sd="std", replications="count").reset_index()
     half = t_half_width(out["sd"].to_numpy(), out["replications"].to_numpy())
     out["unit"] = [METRICS[m][0] for m in out["metric"]]
-    out["ci_low"] = np.maximum(out["mean"] - half, 0.0)
-    out["ci_high"] = np.where(out["unit"] == "share", np.minimum(out["mean"] + half, 1.0), out["mean"] + half)
+    cut = [cut_interval(m, lo, hi) for m, lo, hi in zip(out["metric"], out["mean"] - half, out["mean"] + half)]
+    out["ci_low"] = [lo for lo, _hi in cut]
+    out["ci_high"] = [hi for _lo, hi in cut]
     out["label_zh"] = [METRICS[m][1] for m in out["metric"]]
     out["label_en"] = [METRICS[m][2] for m in out["metric"]]
     order = {m: i for i, m in enumerate(METRICS)}
