@@ -72,12 +72,9 @@ def _allocate(args: argparse.Namespace) -> int:
 
 
 def _experiment(args: argparse.Namespace) -> int:
-    from ..files import display_path
+    from ..files import check_output_target, display_path
     from .experiment import load_experiment
-    from .runner import prepare_out, run_groups
-
-    from ..files import check_output_target
-    from .runner import ExperimentRunError
+    from .runner import ExperimentRunError, prepare_out, run_groups
 
     out = Path(args.out)
     if out.resolve() == Path(args.file).resolve().parent:  # the experiment file's own folder is input, not output

@@ -178,13 +178,14 @@ def _build(county: County, changes: tuple[tuple[str, Change], ...], label: str) 
     return (None if found else sc), found
 
 
+def _short(names: list[str]) -> str:
+    """Names a problem was found in, short: the first three and how many there are."""
+    return ", ".join(names[:3]) + (f" … ({len(names)})" if len(names) > 3 else "")
+
+
 def _counties(ids: list[str], total: int, lang: str) -> str:
-    """The counties a problem was found in, short: one id, the first three and how many, or all of them."""
-    if len(ids) == 1:
-        return ids[0]
-    if len(ids) == total:
-        return tr("experiment.all_counties", lang, n=total)
-    return ", ".join(ids[:3]) + (f" … ({len(ids)})" if len(ids) > 3 else "")
+    """The counties a problem was found in: all of them in words, else :func:`_short`."""
+    return tr("experiment.all_counties", lang, n=total) if len(ids) == total > 1 else _short(ids)
 
 
 def _named(problems: list[Problem], who: str) -> list[Problem]:
@@ -270,8 +271,7 @@ def load_experiment(path: str | Path) -> Experiment:
         if len(where) > limit("problems_shown"):
             break
     for p, (ids, names) in where.items():
-        shown = ", ".join(list(names)[:3]) + (f" … ({len(names)})" if len(names) > 3 else "")
-        zh, en = (f"[{_counties(list(ids), len(counties), lang)} · {shown}]" for lang in ("zh", "en"))
+        zh, en = (f"[{_counties(list(ids), len(counties), lang)} · {_short(list(names))}]" for lang in ("zh", "en"))
         problems.append(Problem(p.file, f"{zh} {p.where_zh}", f"{en} {p.where_en}", p.message_zh, p.message_en))
     if problems:
         raise ScenarioError(problems[: int(limit("problems_shown"))])

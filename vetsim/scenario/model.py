@@ -133,4 +133,4 @@ class Scenario:
         sites = tuple(
             SiteRow.model_validate({**s.model_dump(), **changes.get(s.site_id, {})}) for s in self.sites
         )
-        return validate_scenario(Scenario(self.spec, sites, self.caseload, self.backlog, self.extra_tables, self.path))
+        return validate_scenario(self.with_table("sites.csv", sites))

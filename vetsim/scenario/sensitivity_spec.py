@@ -87,7 +87,7 @@ def table_key(key: str) -> TableKey | None:
     if m is None:
         return None
     where: list[tuple[str, str]] = []
-    for part in (m["where"] or "").split(";") if m["where"] else []:
+    for part in m["where"].split(";") if m["where"] else []:
         col, eq, value = part.partition("=")
         if not eq or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,59}", col.strip()):
             raise ValueError(key)
@@ -146,28 +146,28 @@ def overlay_at(spec: Any, values: Mapping[str, float]) -> dict[str, Any]:
 
 
 def _table_problems(r: SensitivityRow, key: TableKey, tables: Mapping[str, tuple[Any, ...]], models: Mapping[str, Any],
-                    where: tuple[str, str, str]) -> list[Problem]:
+                    at: tuple[str, str, str]) -> list[Problem]:
     """A table key names a table with a numeric column, a filter of its columns that matches rows, and a
     range of multipliers around 1."""
     if key.table not in models or key.table in SCALED_TABLES_EXCLUDED:
         allowed = ", ".join(t for t in models if t not in SCALED_TABLES_EXCLUDED)
-        return [Problem(*where, *both("sens.table.unknown_table", table=key.table, allowed=allowed))]
+        return [Problem(*at, *both("sens.table.unknown_table", table=key.table, allowed=allowed))]
     if key.table not in tables:
         return []  # the table's own rows have problems (reported with them): its filter cannot be checked
     model, keys = models[key.table]
     columns = set(model.model_fields)
     bad = [c for c, _v in key.where if c not in columns] + ([key.field] if key.field not in columns else [])
     if bad:
-        return [Problem(*where, *both("sens.table.unknown_column", table=key.table, bad=", ".join(bad),
+        return [Problem(*at, *both("sens.table.unknown_column", table=key.table, bad=", ".join(bad),
                                       allowed=", ".join(sorted(columns))))]
-    rows = [row for row in tables.get(key.table, ()) if row_matches(row, key.where)]
+    rows = [row for row in tables[key.table] if row_matches(row, key.where)]
     if not rows:
-        return [Problem(*where, *both("sens.table.no_rows", key=r.key, table=key.table))]
+        return [Problem(*at, *both("sens.table.no_rows", key=r.key, table=key.table))]
     values = [getattr(row, key.field) for row in rows]
     if key.field in keys or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return [Problem(*where, *both("sens.table.not_numeric_column", key=r.key))]
+        return [Problem(*at, *both("sens.table.not_numeric_column", key=r.key))]
     if not (0 <= r.low <= 1 <= r.high):
-        return [Problem(*where, *both("sens.table.factor_range", low=f"{r.low:g}", high=f"{r.high:g}"))]
+        return [Problem(*at, *both("sens.table.factor_range", low=f"{r.low:g}", high=f"{r.high:g}"))]
     return []
 
 

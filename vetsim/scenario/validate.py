@@ -39,6 +39,9 @@ def _locator(rows_by_table: "dict[str, list[RawRow]] | None"):
     return locate
 
 
+_TABLE_MODELS = {name: (model, keys) for name, (model, keys, _required) in TABLES.items()}
+
+
 def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ...]], locate: Any,
                 incomplete: frozenset[str] = frozenset(), site_ids: set[str] | None = None) -> list[Problem]:
     """Cross-file checks; with ``incomplete`` tables (rows that failed their own checks) the checks
@@ -53,7 +56,7 @@ def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ..
             problems += check_fiscal(spec, {k: v for k, v in tables.items() if k not in CORE_TABLES}, locate)
         whole = {k: v for k, v in tables.items() if k not in incomplete}  # a table column's range needs its rows
         problems += sensitivity_problems(spec, tables.get("sensitivity.csv", ()), locate, whole,  # type: ignore[arg-type]
-                                         {name: (m, keys) for name, (m, keys, _req) in TABLES.items()})
+                                         _TABLE_MODELS)
     problems += task_problems(spec, tables, locate, incomplete)
     return problems
 
