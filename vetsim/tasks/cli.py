@@ -76,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.excel:
         check_output_target(args.excel, "file")  # before the simulation
     run = progress_boards(args.path, args.compare, as_of=args.as_of, replications=args.replications, seed=args.seed,
-                          workers=args.workers, progress=not args.quiet, history=args.history, snapshot=args.snapshot)
+                          workers=args.workers, progress=not args.quiet and args.lang, history=args.history, snapshot=args.snapshot)
     print(format_board(run.baseline, args.lang, run.proposal))
     if args.excel:
         from .excel import write_tasks_excel
