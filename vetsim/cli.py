@@ -235,10 +235,11 @@ def _validate(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.path)
     print(f"{label('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
-    warned = format_warnings(scenario_warnings(sc), args.lang)
-    if warned:
-        print(warned, file=sys.stderr)
-    return 0
+    warnings = scenario_warnings(sc)
+    if warnings:
+        print(format_warnings(warnings, args.lang), file=sys.stderr)
+        return outcome(0, "cli.closing.valid_warned", args.lang, n=len(warnings))
+    return outcome(0, "cli.closing.valid", args.lang)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -317,8 +318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
     sys.stdout = MethodNotes(stdout, lang)
     try:
-        result = args.handler(args) or 0
-        code = int(result)
+        result = args.handler(args)
+        code = int(result or 0)  # an Outcome of 0 is falsy: its text is read from ``result`` below
         print(closing_line(code, lang, getattr(result, "text", None)))
         return code
     except VetsimError as exc:
