@@ -9,6 +9,7 @@ APT_PACKAGES := python3-venv python3-pip fonts-noto-cjk chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8866
+BENCH_ARGS ?=
 
 .PHONY: system venv dashboard test bench bench-readme clean
 
@@ -37,7 +38,7 @@ bench: venv  ## benchmarks (figures and ratios, not pass/fail)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 bench-readme: venv  ## the README's timing table: each command timed as written, machine and load printed
-	nice -n 5 $(PY) benchmarks/bench_readme.py --write-readme
+	nice -n 5 $(PY) benchmarks/bench_readme.py --write-readme $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

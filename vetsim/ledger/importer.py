@@ -77,7 +77,8 @@ class ImportResult:
     def text(self, lang: str = "zh", shown: int = 20) -> str:
         """The summary as printed by the command line, with the first ``shown`` problems."""
         s = self.summary
-        head = [tr(f"ledger.summary.col.{c}", lang) for c in ("sheet", "kind", "read", "used", "rejected", "blank", "subtotal")]
+        head = [tr(f"ledger.summary.col.{c}", lang) if c != "kind" else tr("ledger.ui.kind", lang)
+                for c in ("sheet", "kind", "read", "used", "rejected", "blank", "subtotal")]
         rows = [[sh["sheet"] or "CSV", tr(f"ledger.kind.{sh['kind']}", lang) if sh["kind"] else "-",
                  *(formats.count(sh[c], lang) for c in ("read", "used", "rejected", "blank", "subtotal"))]
                 for sh in s["sheets"]]
