@@ -175,6 +175,8 @@ def main() -> None:
     parser.add_argument("--write-readme", action="store_true", help="replace the table between the README's markers")
     parser.add_argument("--log", default=None, help="the commands' own output (default: a file in the temp folder)")
     args = parser.parse_args()
+    if args.write_readme and args.only:
+        parser.error("--write-readme writes the whole table: leave out --only")
     rows = [r for r in ROWS if args.only is None or r.name in args.only] + ([MAKE_TEST] if args.make_test else [])
     started = dt.datetime.now().astimezone()
     print(f"machine: {machine()}", flush=True)
@@ -202,7 +204,8 @@ def main() -> None:
     header = (f"Measured by `make bench-readme` (`benchmarks/bench_readme.py`) on {started:%Y-%m-%d}: {machine()}. "
               "Each command ran as written here, from a fresh process, in a clone layout with an empty results "
               "cache; CPU time counts the command and its worker processes. The machine was shared with other "
-              "jobs (load average beside each figure), so an ordinary office PC is usually faster.")
+              "jobs (load average beside each figure): with the load above the number of cores, wall time grows "
+              "with the load and CPU time hardly does, so an ordinary office PC is usually faster.")
     text = table(lines, header)
     print("\n" + text)
     if args.write_readme:

@@ -10,6 +10,9 @@ languages with :func:`bi`.
 Exit codes (also in the README): 0 success; 1 the command ran but its result falls short (``staff``:
 the plan failed its simulation check); 2 the input was refused (bad arguments, invalid scenario,
 file problems), with a message; 3 internal error (a bug: please report it); 130 interrupted (Ctrl-C).
+Every run ends with a closing line that says what its code means (``结果：…（退出码 N）``; a handler
+returns an :class:`Outcome` to say why), and a method the output names (Erlang, WISN, Morris, ...)
+is explained in one plain line the first time (:class:`MethodNotes`).
 """
 
 from __future__ import annotations
