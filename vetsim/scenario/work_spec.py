@@ -109,7 +109,8 @@ class WorkPolicy(Frozen):
     ``casework``; packages earliest due first within each) or by slack (``must``: must-do packages
     that can still meet their date; ``on_time``: other packages that can still meet their date;
     ``casework``; ``late``: packages past their date, or that can no longer meet it, and still worth
-    doing). Within ``must`` and ``on_time`` the package with the least slack goes first.
+    doing). Within ``on_time`` the package with the least slack goes first, within ``must`` and
+    ``late`` the earliest due.
     """
 
     order: tuple[_Tier, ...] = ("campaigns", "duties", "casework")
@@ -160,6 +161,8 @@ class LevelOvertime(Frozen):
     max_hours_per_week: Quantity
     cap_hours_per_week: Quantity
     use: Literal["must", "late"] = "must"
+    # working days before the date by which overtime plans to have the work done (a margin for days away)
+    plan_days_early: Quantity | None = None
     source: str = Field(default="assumption", min_length=1)
 
     @model_validator(mode="after")

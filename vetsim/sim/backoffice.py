@@ -66,6 +66,7 @@ class DayWork:
         self.fixed_arr = np.asarray(net.fixed_min or (0.0,) * n, dtype=float)
         self.ot_max = np.asarray(net.ot_max_min or (0.0,) * n, dtype=float) * np.asarray(net.staff, dtype=float)
         self.ot_late = np.asarray(net.ot_late or (False,) * n, dtype=bool)
+        self.ot_early = np.asarray(net.ot_early or (0.0,) * n, dtype=float)
         # open days per site before each day (for the time a site can still give until a due day)
         mask = net.open_mask[:, : net.days].astype(float)
         self.open_before = np.concatenate([np.zeros((n, 1)), np.cumsum(mask, axis=1)], axis=1)
@@ -184,7 +185,7 @@ class DayWork:
         if not ok.any():
             return np.zeros(len(live))
         s_ok, due_ok = site[ok], due[ok]
-        open_left = self._open_days(d, s_ok, due_ok)
+        open_left = np.maximum(self._open_days(d, s_ok, due_ok) - self.ot_early[s_ok], 1.0)
         future = np.nan_to_num(self.free_est[s_ok]) * self.pk_share * np.maximum(open_left - 1.0, 0.0)
         need = overtime_need(d, s_ok, due_ok, self.pk_rem[live[ok]], future, open_left, len(net.site_ids))
         budget = np.minimum(need, self.ot_max)

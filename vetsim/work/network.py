@@ -117,6 +117,7 @@ class Network:
     ot_max_min: tuple[float, ...] = ()
     ot_cap_h_week: tuple[float, ...] = ()
     ot_late: tuple[bool, ...] = ()
+    ot_early: tuple[float, ...] = ()  # open days before a due day by which overtime plans to finish
     # standard errors of fitted numbers [ct, level] (caseload.csv *_se columns; NaN: known exactly)
     volume_se: np.ndarray | None = field(default=None, repr=False)  # cases/year
     volume: np.ndarray | None = field(default=None, repr=False)  # the yearly volume they refer to
@@ -326,7 +327,7 @@ def _fixed_and_overtime(scenario: Scenario, open_mask: np.ndarray, away: tuple[f
     spec = scenario.spec
     days = open_mask.shape[1]
     weeks = days / 7.0
-    fixed, ot_max, ot_cap, ot_late = [], [], [], []
+    fixed, ot_max, ot_cap, ot_late, ot_early = [], [], [], [], []
     for i, s in enumerate(scenario.sites):
         n_open = float(open_mask[i].sum())
         present_days = n_open * (1.0 - away[i])
@@ -336,8 +337,9 @@ def _fixed_and_overtime(scenario: Scenario, open_mask: np.ndarray, away: tuple[f
         ot_max.append(ot.max_hours_per_week.value * 60.0 * weeks / n_open if ot is not None and n_open > 0 else 0.0)
         ot_cap.append(float(ot.cap_hours_per_week.value) if ot is not None else 0.0)
         ot_late.append(ot is not None and ot.use == "late")
+        ot_early.append(float(ot.plan_days_early.value) if ot is not None and ot.plan_days_early is not None else 0.0)
     return {"fixed_min": tuple(fixed), "ot_max_min": tuple(ot_max), "ot_cap_h_week": tuple(ot_cap),
-            "ot_late": tuple(ot_late)}
+            "ot_late": tuple(ot_late), "ot_early": tuple(ot_early)}
 
 
 def _presence(scenario: Scenario) -> tuple[tuple[float, ...], tuple[float, ...], tuple[bool, ...]]:

@@ -13,8 +13,8 @@ Two families of tiers (rows of the demand and allocation arrays):
   within a category, packages earliest due first, late or not;
 * by slack: ``must`` (row 0: must-do packages not yet past their date), ``on_time`` (row 1: other
   packages that can still meet their date), ``casework`` (row 2), ``late`` (row 3: packages past
-  their date that are still worth doing, or that can no longer meet it). Within ``must`` and
-  ``on_time`` the least slack goes first; within ``late`` the earliest due. A package past its
+  their date that are still worth doing, or that can no longer meet it). Within ``on_time`` the
+  least slack goes first; within ``must`` and ``late`` the earliest due. A package past its
   date that is not worth doing late (``late_value`` no) is dropped.
 
 Slack of a package (:func:`slack_tiers`): the time its site can still give to packages until the
@@ -108,8 +108,10 @@ def slack_tiers(today: int, site: NDArray[np.int64], due: NDArray[np.int64], rem
 
     ``capacity_to_due``: minutes the package's site can still give to packages from today through
     the package's due day. Slack = that capacity less the work owed by the due day (EDF order).
-    Must-do work not past its date: row 0 by slack; other work that can meet its date: row 1 by
-    slack; the rest if still worth doing (or not yet due): row 3 by due day; else dropped (-1).
+    Must-do work not past its date: row 0, earliest due first (with the cumulative slack test this
+    is the order that meets every date when any order can; least slack would put a later date that
+    inherits the earlier work's load first); other work that can meet its date: row 1, least slack
+    first; the rest if still worth doing (or not yet due): row 3 by due day; else dropped (-1).
     """
     row = np.full(len(site), DROPPED, dtype=np.int64)
     key = due.astype(float)
@@ -123,7 +125,7 @@ def slack_tiers(today: int, site: NDArray[np.int64], due: NDArray[np.int64], rem
     row[pending & must] = 0
     row[on_time & ~must] = 1
     row[(row == DROPPED) & (pending | late_value)] = ROW_LATE
-    key = np.where(row <= 1, slack, key)
+    key = np.where(row == 1, slack, key)
     return row, key
 
 
