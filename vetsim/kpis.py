@@ -108,6 +108,15 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
 )}
 
 
+# -- staff time under pressure (issue 23): overtime as finite surge capacity --------------------------
+KPIS.update({k.id: k for k in (
+    _K("overtime_h_per_post_month", "hour", "lower", *both("kpi.overtime_h_per_post_month"),
+       *both("kpi.overtime_h_per_post_month.formula")),
+    _K("overtime_weeks_over_cap", "week", "lower", *both("kpi.overtime_weeks_over_cap"),
+       *both("kpi.overtime_weeks_over_cap.formula")),
+)})
+
+
 def cut_interval(metric: str, low, high):
     """A confidence interval of ``metric`` cut to the values it can take (:attr:`Kpi.bounds`; numbers or arrays).
 

@@ -20,11 +20,11 @@ __all__ = ["register", "format_kpis", "format_work", "yearbook_calibration"]
 _KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
          "finish_rate", "overdue_open", "resolution_working_days_mean", "utilisation", "workload_pressure",
          "duty_coverage", "campaign_on_time", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
-         "petition_backlog_zero_day", "petition_target_met")
+         "petition_backlog_zero_day", "petition_target_met", "overtime_h_per_post_month", "overtime_weeks_over_cap")
 
 
 _UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "day": both("sim.units.day"),
-          "working day": both("sim.units.working_day")}
+          "working day": both("sim.units.working_day"), "hour": both("sim.units.hour"), "week": both("sim.units.week")}
 
 
 def _fmt(value: float, unit: str, lang: str = "zh") -> str:

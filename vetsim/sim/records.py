@@ -291,6 +291,7 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
         load = due[m].sum() + owed
         rows.append(("workload_pressure", lv, ct, float(load / a) if a > 0 else (np.inf if load > 0 else np.nan)))
     rows += _work_metrics(work)
+    rows += _overtime_metrics(net, sd)
     pet = frames["petition"]
     zero = np.flatnonzero(pet == 0)
     zero_day = float(zero[0]) if len(zero) else np.nan
@@ -301,6 +302,29 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
     out = pd.DataFrame(rows, columns=["metric", "level", "case_type", "value"])
     out.insert(0, "replication", rep)
     return out
+
+
+def _overtime_metrics(net: Network, sd: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    """Overtime hours per post a month, and weeks over the cap per site, per level and overall (none: 0)."""
+    rows: list[tuple[str, str, str, float]] = []
+    if not net.ot_cap_h_week or not any(net.ot_max_min):
+        return rows
+    ns, nd = len(net.site_ids), net.days
+    weeks = max(1, (nd + 6) // 7)
+    ot = np.zeros((ns, weeks))
+    np.add.at(ot, (sd["site_id"].cat.codes.to_numpy(), sd["day"].to_numpy() // 7), sd["overtime_min"].to_numpy() / 60.0)
+    posts = np.asarray(net.staff, dtype=float)
+    per_post = ot / np.maximum(posts, 1.0)[:, None]
+    over = (per_post > np.asarray(net.ot_cap_h_week)[:, None] + 1e-9).sum(axis=1)
+    months = nd / (365.0 / 12.0)
+    level = np.asarray(net.level)
+    for li, lname in [(None, "all"), *enumerate(net.level_names)]:
+        m = np.ones(ns, bool) if li is None else level == li
+        if not m.any() or posts[m].sum() <= 0:
+            continue
+        rows += [("overtime_h_per_post_month", lname, "all", float(ot[m].sum() / posts[m].sum() / months)),
+                 ("overtime_weeks_over_cap", lname, "all", float(over[m].mean()))]
+    return rows
 
 
 def _work_metrics(work: pd.DataFrame) -> list[tuple[str, str, str, float]]:
