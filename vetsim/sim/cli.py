@@ -141,6 +141,17 @@ def yearbook_calibration(args: argparse.Namespace) -> int:
     return 1 if miss else 0
 
 
+def _policies(args: argparse.Namespace) -> int:
+    """``vetsim policies SCENARIO``: every named work policy on the same random numbers, side by side."""
+    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from .policies import compare_policies, format_policies  # lazy, as above
+
+    sc = load_scenario(args.path)
+    table = compare_policies(sc, replications=args.replications, seed=args.seed, workers=args.workers)
+    print(format_policies(table, sc, args.lang))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``simulate`` to the ``vetsim`` command line (``calibrate`` comes from ``vetsim.backtest.cli``)."""
     p = subparsers.add_parser("simulate", help=bi(*both("sim.simulate_the_caseload_flow")),
@@ -157,3 +168,11 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
                    help=bi(*both("staffing.write_into_out_even_if")))
     add_common(p)
     p.set_defaults(handler=_run)
+    p = subparsers.add_parser("policies", help=bi(*both("sim.policies.help")), description=bi(*both("sim.policies.description")))
+    add_scenario_arg(p)
+    p.add_argument("--replications", type=cliargs.replications, default=None,
+                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
+    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi(*both("sim.random_seed_default_the_scenario")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.worker_processes_default_1")))
+    add_common(p)
+    p.set_defaults(handler=_policies)

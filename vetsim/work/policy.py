@@ -12,9 +12,9 @@ Two families of tiers (rows of the demand and allocation arrays):
 * by category (today's rule): ``campaigns`` (row 0), ``duties`` (row 1), ``casework`` (row 2);
   within a category, packages earliest due first, late or not;
 * by slack: ``must`` (row 0: must-do packages not yet past their date), ``on_time`` (row 1: other
-  packages that can still meet their date), ``casework`` (row 2), ``late`` (row 3: packages past
-  their date that are still worth doing, or that can no longer meet it). Within ``on_time`` the
-  least slack goes first; within ``must`` and ``late`` the earliest due. A package past its
+  packages not yet past their date: first those that can still meet it, least slack first, then
+  those that cannot), ``casework`` (row 2), ``late`` (row 3: packages past their date that are
+  still worth doing, earliest due first). Within ``must`` the earliest due goes first. A package past its
   date that is not worth doing late (``late_value`` no) is dropped.
 
 Slack of a package (:func:`slack_tiers`): the time its site can still give to packages until the
@@ -36,6 +36,7 @@ __all__ = ["allocate", "policy_arrays", "fill_in_order", "slack_tiers", "overtim
            "ROW_CASEWORK", "ROW_LATE", "DROPPED"]
 
 ROW_CASEWORK, ROW_LATE, DROPPED = 2, 3, -1
+_BEHIND = 1e12  # order key offset: work that can no longer meet its date comes after all that can
 _ROWS = {"campaigns": 0, "duties": 1, "casework": 2, "must": 0, "on_time": 1, "late": 3}
 
 
@@ -110,8 +111,9 @@ def slack_tiers(today: int, site: NDArray[np.int64], due: NDArray[np.int64], rem
     the package's due day. Slack = that capacity less the work owed by the due day (EDF order).
     Must-do work not past its date: row 0, earliest due first (with the cumulative slack test this
     is the order that meets every date when any order can; least slack would put a later date that
-    inherits the earlier work's load first); other work that can meet its date: row 1, least slack
-    first; the rest if still worth doing (or not yet due): row 3 by due day; else dropped (-1).
+    inherits the earlier work's load first); other work not past its date: row 1, first what can
+    still meet its date (least slack first), then what cannot (earliest due: part done by the date
+    still counts); work past its date: row 3 by due day if still worth doing, else dropped (-1).
     """
     row = np.full(len(site), DROPPED, dtype=np.int64)
     key = due.astype(float)
@@ -121,11 +123,11 @@ def slack_tiers(today: int, site: NDArray[np.int64], due: NDArray[np.int64], rem
     slack = np.full(len(site), -np.inf)
     if pending.any():
         slack[pending] = capacity_to_due[pending] - _cum_by_site_due(site[pending], due[pending], rem[pending])
-    on_time = pending & (slack >= 0)
     row[pending & must] = 0
-    row[on_time & ~must] = 1
-    row[(row == DROPPED) & (pending | late_value)] = ROW_LATE
-    key = np.where(row == 1, slack, key)
+    row[pending & ~must] = 1
+    row[~pending & late_value] = ROW_LATE
+    # within row 1: work that can still meet its date by least slack, then work that cannot (earliest due)
+    key = np.where(row == 1, np.where(slack >= 0, slack, _BEHIND + due), key)
     return row, key
 
 
