@@ -170,7 +170,7 @@ def _overtime_sentence(table: pd.DataFrame, lang: str, compare: bool) -> str | N
         for verb, sign in (("saves", 1.0), ("adds", -1.0)):
             moved = [tr("brief.s.overtime_level", lang, level=_subject(r),
                         value=fmt_value(sign * (_num(r["baseline"]) - _num(r["proposal"])), "hours", lang))
-                     for _, r in rows.iterrows() if sign * (_num(r["baseline"]) - _num(r["proposal"])) > 0]
+                     for _, r in rows.iterrows() if sign * (_num(r["baseline"]) - _num(r["proposal"])) >= 0.05]
             if moved:
                 text += tr(f"brief.s.overtime_{verb}", lang, levels=sep.join(moved))
     return text
