@@ -4,12 +4,16 @@ Split from ``engine`` (which holds the model notes) to keep modules small; :clas
 mixin of :class:`vetsim.sim.engine.Engine` and uses its state and its ``_decide``.
 
 Each day, for all sites at once (numpy over sites): the time at the station is staff present x
-opening minutes; the counter minutes served that day, the shared village cover and the share spent
-on other township work come off first; the rest is split between campaigns, duties and casework
-by the scenario's work policy (:func:`vetsim.work.policy.allocate`, the same rule the estimate
-uses). Casework is worked FIFO per site (a long-running backlog case gets at most its daily
-effort and lets the next case through); duties and campaigns are worked earliest-due-first per
-site, and what is not done stays owed.
+opening minutes; the counter minutes served that day, the share spent on other township work, the
+shared village cover and fixed time (meetings, reports, training) come off first; the rest is split
+between tiers of work by the scenario's work policy (:func:`vetsim.work.policy.allocate`): by
+category (campaigns, duties, casework; packages earliest due first) or by slack (must-do work,
+work that can still meet its date by least slack, casework, late work still worth doing).
+Casework is worked FIFO per site (a long-running backlog case gets at most its daily effort and
+lets the next case through); what is not done stays owed. Then overtime (``overtime:``): where
+must-do work (or, with ``use: late``, any late work) would otherwise miss its date, the site works
+the least uniform overtime that meets every date, within its maximum (recorded apart from the
+time present, ``rec["overtime"]``).
 """
 
 from __future__ import annotations
@@ -60,6 +64,12 @@ class DayWork:
         shape = (n, net.days)
         self.rec = {k: np.zeros(shape) for k in ("casework", "duties", "campaigns", "other", "cover", "casework_in",
                                                  "fixed", "overtime")}
+        self._init_time()
+
+    def _init_time(self) -> None:
+        """Per-site time arrays: opening, other work, cover, fixed time, overtime, open days, the free-time estimate."""
+        net = self.net
+        n = len(net.site_ids)
         self.open_min_arr = np.asarray(net.open_min, dtype=float)
         self.other_arr = np.asarray(net.other, dtype=float)
         self.cover_arr = np.asarray(net.cover_min, dtype=float)
