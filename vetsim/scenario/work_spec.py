@@ -52,15 +52,15 @@ Opt = BeforeValidator(_blank_to_none)
 
 
 def _flag(default: bool):
-    """A yes/no cell: blank is ``default``; true/false, yes/no, 1/0, 是/否 are read as such."""
+    """A yes/no cell: blank is ``default``; true/false, yes/no, y/n, 1/0 are read as such."""
     def read(v: object) -> object:
         if v is None or (isinstance(v, str) and not v.strip()):
             return default
         if isinstance(v, str):
             t = v.strip().lower()
-            if t in ("true", "yes", "1", "是", "y"):
+            if t in ("true", "yes", "1", "y"):
                 return True
-            if t in ("false", "no", "0", "否", "n"):
+            if t in ("false", "no", "0", "n"):
                 return False
         return v
     return read
