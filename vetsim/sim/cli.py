@@ -21,11 +21,11 @@ __all__ = ["register", "format_kpis", "format_work", "format_calibration", "year
 _KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
          "finish_rate", "overdue_open", "resolution_working_days_mean", "utilisation", "workload_pressure",
          "duty_coverage", "campaign_on_time", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
-         "petition_backlog_zero_day", "petition_target_met")
+         "petition_backlog_zero_day", "petition_target_met", "overtime_h_per_post_month", "overtime_weeks_over_cap")
 
 
 _UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "day": both("sim.units.day"),
-          "working day": both("sim.units.working_day")}
+          "working day": both("sim.units.working_day"), "hour": both("sim.units.hour"), "week": both("sim.units.week")}
 
 
 def _fmt(value: float, unit: str, lang: str = "zh") -> str:
@@ -157,6 +157,17 @@ def format_calibration(table_: pd.DataFrame, lang: str = "zh") -> str:
     return table(head, rows, align=("left", "right", "right", "right", "right", "right", "left"))
 
 
+def _policies(args: argparse.Namespace) -> int:
+    """``vetsim policies SCENARIO``: every named work policy on the same random numbers, side by side."""
+    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from .policies import compare_policies, format_policies  # lazy, as above
+
+    sc = load_scenario(args.path)
+    table = compare_policies(sc, replications=args.replications, seed=args.seed, workers=args.workers)
+    print(format_policies(table, sc, args.lang))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``simulate`` to the ``vetsim`` command line (``calibrate`` comes from ``vetsim.backtest.cli``)."""
     p = subparsers.add_parser("simulate", help=bi(*both("sim.simulate_the_caseload_flow")),
@@ -173,3 +184,11 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
                    help=bi(*both("staffing.write_into_out_even_if")))
     add_common(p)
     p.set_defaults(handler=_run)
+    p = subparsers.add_parser("policies", help=bi(*both("sim.policies.help")), description=bi(*both("sim.policies.description")))
+    add_scenario_arg(p)
+    p.add_argument("--replications", type=cliargs.replications, default=None,
+                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
+    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi(*both("sim.random_seed_default_the_scenario")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.worker_processes_default_1")))
+    add_common(p)
+    p.set_defaults(handler=_policies)
