@@ -57,9 +57,9 @@ def _runs(reps: int = REPS) -> dict[str, pd.DataFrame]:
     return {k: v for k, v in out.items()}
 
 
-def _per_rep(res, metric: str, level: str) -> np.ndarray | None:
+def _per_rep(res, metric: str, level: str, item: str = "all") -> np.ndarray | None:
     pr = res.per_replication
-    m = pr[(pr["metric"] == metric) & (pr["level"] == level) & (pr["case_type"] == "all")]
+    m = pr[(pr["metric"] == metric) & (pr["level"] == level) & (pr["case_type"] == item)]
     if m.empty:
         return None
     n = int(res.meta["replications"])
@@ -69,43 +69,86 @@ def _per_rep(res, metric: str, level: str) -> np.ndarray | None:
     return v
 
 
-def paired_changes(base, stressed) -> pd.DataFrame:
-    """Per KPI and level: baseline mean, stressed mean, paired difference and its 95% half width, verdict."""
+def _direction(metric: str, volume: bool) -> str | None:
+    """The better direction under stress: utilisation is judged as a ceiling (more is worse under load);
+    the count of cases finished grows with the volume itself, so under a volume stress its share
+    (``finish_rate``) is judged instead."""
+    k = KPIS[metric]
+    if volume and metric == "cases_finished":
+        return None
+    return "lower" if k.capped else k.direction
+
+
+def paired_changes(base, stressed, volume: bool = False) -> pd.DataFrame:
+    """Per KPI and level: baseline mean, stressed mean, paired difference and its 95% half width, verdict.
+
+    ``improved``: the stressed value is better than the baseline beyond the 95% Student-t interval of
+    the paired differences (an infinite stressed value -- a level with no staff -- is worse than any
+    finite one). ``lost``: a KPI with a value at baseline has none under stress (it would print "—").
+    """
     rows = []
-    for metric, k in KPIS.items():
-        if k.direction is None:
+    for metric in KPIS:
+        direction = _direction(metric, volume)
+        if direction is None:
             continue
-        for level in LEVELS:
-            b = _per_rep(base, metric, level)
+        pr = base.per_replication
+        items = (sorted(set(pr.loc[pr["metric"] == metric, "case_type"])) if metric == "campaign_done_day"
+                 else ["all"])  # a campaign's finishing day exists per campaign only
+        for level, item in ((lv, it) for lv in LEVELS for it in items):
+            b = _per_rep(base, metric, level, item)
             if b is None or np.isnan(b).all():
                 continue
-            x = _per_rep(stressed, metric, level)
+            x = _per_rep(stressed, metric, level, item)
             lost = x is None or np.isnan(x).all()
             d = np.full(len(b), np.nan) if lost else x - b
+            if not lost:  # infinite (no staff): worse than any finite value, never better
+                worse_inf = np.isinf(x) & np.isfinite(b)
+                d = np.where(worse_inf, np.inf if direction == "lower" else -np.inf, d)
             ok = ~np.isnan(d) & np.isfinite(d)
             diff = float(d[ok].mean()) if ok.any() else math.nan
-            half = float(t_half_width(d[ok].std(ddof=1), ok.sum())) if ok.sum() > 1 else math.nan
-            better = -diff if k.direction == "lower" else diff
-            improved = bool(ok.sum() > 1 and better > (half if half > 0 else 1e-9))
-            rows.append({"metric": metric, "level": level, "baseline": float(np.nanmean(b)),
+            sd = float(d[ok].std(ddof=1)) if ok.sum() > 1 else math.nan
+            better = -diff if direction == "lower" else diff
+            any_inf = not lost and bool(np.isinf(d).any())  # some runs infinitely worse: never an improvement
+            rows.append({"metric": metric if item == "all" else f"{metric}:{item}", "level": level,
+                         "baseline": float(np.nanmean(b)),
                          "stressed": math.nan if lost else float(np.nanmean(np.where(np.isfinite(x), x, np.nan)))
                          if np.isfinite(x).any() else math.inf,
-                         "diff": diff, "half": half, "improved": improved, "lost": lost})
-    return pd.DataFrame(rows)
+                         "diff": diff, "sd": sd, "n": int(ok.sum()), "better": better, "any_inf": any_inf, "lost": lost})
+    out = pd.DataFrame(rows)
+    # 95% per KPI, and 95% simultaneous over every KPI and level of the stress (Bonferroni): with ~70
+    # comparisons, a KPI that truly does not move (visits finding nobody when only the volume grows)
+    # would cross its own 95% interval by chance in about one stress in two
+    k = max(int((out["sd"] > 0).sum()), 1)
+    out["half"] = t_half_width(out["sd"].to_numpy(), out["n"].to_numpy())
+    out["half_all"] = t_half_width(out["sd"].to_numpy(), out["n"].to_numpy(), level=1 - 0.05 / k)
+    for col, half in (("improved", "half"), ("improved_all", "half_all")):
+        h = out[half].fillna(0.0).clip(lower=1e-9)
+        out[col] = (out["n"] > 1) & (out["better"] > h) & ~out["any_inf"]
+    return out
+
+
+# the KPIs the issue measured improving under stress (20 paired runs): each is held to its own 95% interval
+WATCHED = (("resolution_working_days_mean", "county_center"), ("on_time_share", "county_center"),
+           ("utilisation", "all"), ("utilisation", "township"), ("wait_mean_min", "township"),
+           ("wait_mean_min", "all"), ("petition_backlog_zero_day", "all"))
 
 
 @pytest.mark.parametrize("stress", ["volume_x1.5", "volume_x2", "staff_halved", "townships_unstaffed"])
 def test_no_kpi_improves_beyond_its_interval(stress) -> None:
     runs = _runs()
-    table = paired_changes(runs["baseline"], runs[stress])
-    bad = table[table["improved"] | table["lost"]]
+    table = paired_changes(runs["baseline"], runs[stress], volume=stress.startswith("volume"))
+    bad = table[table["improved_all"] | table["lost"]]
     assert bad.empty, f"{stress}: KPIs that improved or vanished under stress:\n{bad.to_string()}"
+    watched = table.set_index(["metric", "level"]).reindex(list(WATCHED)).dropna(subset=["baseline"])
+    assert not watched["improved"].any(), f"{stress}: watched KPIs that improved:\n{watched.to_string()}"
+    done = table[table["metric"].str.startswith("campaign_done_day:")]  # a campaign finished in fewer runs is later
+    assert not done["improved"].any(), f"{stress}: campaigns that finished earlier:\n{done.to_string()}"
 
 
 if __name__ == "__main__":  # the figures of the README
     runs = _runs()
     pd.set_option("display.width", 200)
     for name in [k for k in runs if k != "baseline"]:
-        t = paired_changes(runs["baseline"], runs[name])
+        t = paired_changes(runs["baseline"], runs[name], volume=name.startswith("volume"))
         print(f"== {name} ({REPS} paired replications)")
         print(t.round(4).to_string())

@@ -89,7 +89,7 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
        *both("kpi.on_spot_share.formula")),
     _K("utilisation", "share", None, *both("kpi.utilisation"),
        *both("kpi.utilisation.formula"),
-       "max_utilisation", capped=True),
+       "max_utilisation", capped=True, over_one=True),  # work due at sites with no staff counts: may exceed 1
     _K("workload_pressure", "share", "lower", *both("kpi.workload_pressure"),
        *both("kpi.workload_pressure.formula"),
        "max_utilisation", over_one=True),

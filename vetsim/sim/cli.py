@@ -15,12 +15,13 @@ from ..cli import add_scenario_arg, bi
 from ..scenario.levels import level_label
 from ..wording import both, tr
 
-__all__ = ["register", "format_kpis", "format_work", "yearbook_calibration"]
+__all__ = ["register", "format_kpis", "format_work", "runs_note", "yearbook_calibration"]
 
 _KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
-         "finish_rate", "overdue_open", "resolution_working_days_mean", "utilisation", "workload_pressure",
-         "duty_coverage", "campaign_on_time", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
-         "petition_backlog_zero_day", "petition_target_met")
+         "on_time_share_backlog", "finish_rate", "overdue_open", "resolution_working_days_mean",
+         "resolution_working_days_backlog", "utilisation", "workload_pressure", "duty_coverage", "campaign_on_time",
+         "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end", "petition_backlog_zero_day",
+         "petition_target_met", "petition_backlog_not_resolvable")
 
 
 _UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "day": both("sim.units.day"),
@@ -30,6 +31,8 @@ _UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "d
 def _fmt(value: float, unit: str, lang: str = "zh") -> str:
     if pd.isna(value):
         return formats.MISSING
+    if value == float("inf"):  # a level with no staff time at all: red, never "—"
+        return tr("kpi.no_staff", lang)
     if unit == "share":
         return formats.share(value, lang)
     return formats.count(value, lang) if unit in ("case", "day") else formats.number(value, lang, 1)
@@ -50,8 +53,17 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
         for _, r in rows.iterrows():
             name = level_label(str(r["level"]), lang)
             ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], r['unit'])} – {_fmt(r['ci_high'], r['unit'])})"
-            lines.append(f"  {name}: {_fmt(r['mean'], r['unit'])}{ci}")
+            lines.append(f"  {name}: {_fmt(r['mean'], r['unit'])}{ci}{runs_note(r, lang)}")
     return "\n".join(lines)
+
+
+def runs_note(row, lang: str = "zh") -> str:
+    """", not reached in 19 of 20 runs (the figure is over the 1 run that did)" for a figure that exists only
+    in some runs (the day the backlog reached zero, a campaign's finishing day); "" when every run had it."""
+    n, runs = int(row.get("replications", 0) or 0), int(row.get("runs", 0) or 0)
+    if runs <= n:
+        return ""
+    return tr("sim.runs_note", lang, missing=runs - n, runs=runs, n=n)
 
 
 def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
@@ -79,7 +91,8 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
             continue
         day = (start + dt.timedelta(days=float(r["mean"]))).isoformat()
         ci = "" if pd.isna(r["ci_low"]) else (tr("sim.95_ci_day", lang, ci_low=r["ci_low"], ci_high=r["ci_high"]))
-        camp.append(tr("sim.finished_on_deadline", lang, label=label, day=day, ci=ci, deadline=c.deadline))
+        camp.append(tr("sim.finished_on_deadline", lang, label=label, day=day, ci=ci, deadline=c.deadline)
+                    + runs_note(r, lang))
     if camp:
         lines += [tr("sim.campaigns_day_finished_at_every", lang), *camp]
     return "\n".join(lines)

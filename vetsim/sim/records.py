@@ -230,9 +230,13 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
     For duty and campaign metrics ``case_type`` holds the duty or campaign id (or ``all``).
     """
     vis, cases, sd, work = frames["visits"], frames["cases"], frames["site_days"], frames["work"]
-    rows = _visit_metrics(net, vis)
+    # sites with no staff time in the whole window (只挂牌、不配人): their KPIs are red, never "—"
+    site_avail = np.bincount(sd["site_id"].cat.codes.to_numpy(), weights=sd["available_min"].to_numpy(),
+                             minlength=len(net.site_ids))
+    unstaffed = site_avail <= 0
+    rows = _visit_metrics(net, vis, unstaffed)
     rows += _case_metrics(net, cases, vis)
-    rows += _time_metrics(net, sd, work)
+    rows += _time_metrics(net, sd, work, unstaffed)
     rows += _work_metrics(work)
     rows += _petition_metrics(net, frames["petition"], cases, target_day)
     out = pd.DataFrame(rows, columns=["metric", "level", "case_type", "value"])
@@ -240,22 +244,26 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
     return out
 
 
-def _visit_metrics(net: Network, vis: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+def _visit_metrics(net: Network, vis: pd.DataFrame, unstaffed: np.ndarray) -> list[tuple[str, str, str, float]]:
     """Waiting apart from visits that found nobody: the wait counts the visits that found staff only
     (a visit that found nobody "waited" until closing time and would swamp the mean); those visits are
-    their own KPI, and the service level counts both."""
+    their own KPI, and the service level counts both. A veteran who came to a site with no staff at
+    all in the window is never served there: the wait of any group with such visits is infinite (red),
+    so that removing a station's staff cannot shorten the wait of its level or of the county."""
     rows: list[tuple[str, str, str, float]] = []
     target = net.wait_target
     wait = vis["wait_min"].to_numpy()
     served = vis["served"].to_numpy()
     nobody = vis["found_nobody"].to_numpy()
+    never = unstaffed[vis["site_id"].cat.codes.to_numpy()]
     for lv, ct, m in _groups(vis["level"].cat.codes.to_numpy(), vis["case_type"].cat.codes.to_numpy(),
                              net.site_level_names, net.case_types):
         if not m.any():
             continue
         w = wait[m & ~nobody]
-        rows += [("wait_mean_min", lv, ct, float(w.mean()) if len(w) else np.nan),
-                 ("wait_p90_min", lv, ct, float(np.quantile(w, 0.9)) if len(w) else np.nan),
+        inf = bool((m & never).any())
+        rows += [("wait_mean_min", lv, ct, np.inf if inf else float(w.mean()) if len(w) else np.nan),
+                 ("wait_p90_min", lv, ct, np.inf if inf else float(np.quantile(w, 0.9)) if len(w) else np.nan),
                  ("service_level", lv, ct, float(np.mean(served[m] & (wait[m] <= target)))),
                  ("wasted_trip_share", lv, ct, float(np.mean(nobody[m])))]
     return rows
@@ -307,7 +315,8 @@ def _mean(values: np.ndarray, mask: np.ndarray) -> float:
     return float(values[mask].mean()) if mask.any() else np.nan
 
 
-def _time_metrics(net: Network, sd: pd.DataFrame, work: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+def _time_metrics(net: Network, sd: pd.DataFrame, work: pd.DataFrame,
+                  unstaffed_site: np.ndarray) -> list[tuple[str, str, str, float]]:
     """Utilisation and workload pressure per level. A site with no staff time at all in the window
     (只挂牌、不配人) still has work due: it counts as time used in its level and county-wide, so a level
     without staff is infinitely loaded (red), and removing staff cannot lower the county's utilisation."""
@@ -320,17 +329,15 @@ def _time_metrics(net: Network, sd: pd.DataFrame, work: pd.DataFrame) -> list[tu
     owed_lv = work.groupby("level", observed=True)["owed_min"].sum() if len(work) else pd.Series(dtype=float)
     # work due at sites with no staff time in the whole window: time used that nobody had
     site = sd["site_id"].cat.codes.to_numpy()
-    n_sites = len(net.site_ids)
-    site_avail = np.bincount(site, weights=avail, minlength=n_sites)
     owed_site = (work.groupby("site_id", observed=False)["owed_min"].sum().reindex(list(net.site_ids), fill_value=0.0)
-                 .to_numpy() if len(work) else np.zeros(n_sites))
-    unstaffed = (site_avail <= 0)[site]
+                 .to_numpy() if len(work) else np.zeros(len(net.site_ids)))
+    unstaffed = unstaffed_site[site]
     for lv, ct, m in _groups(sd_lv, np.zeros(len(sd), int), net.site_level_names, (), False):
         a = avail[m].sum()
         owed = float(owed_lv.sum() if lv == "all" else owed_lv.get(lv, 0.0))
         load = due[m].sum() + owed
         lv_sites = np.unique(site[m])
-        unmet = due[m & unstaffed].sum() + owed_site[lv_sites[site_avail[lv_sites] <= 0]].sum()
+        unmet = due[m & unstaffed].sum() + owed_site[lv_sites[unstaffed_site[lv_sites]]].sum()
         used = busy[m].sum() + unmet
         rows.append(("utilisation", lv, ct, float(used / a) if a > 0 else (np.inf if used > 0 else np.nan)))
         rows.append(("workload_pressure", lv, ct, float(load / a) if a > 0 else (np.inf if load > 0 else np.nan)))
