@@ -33,8 +33,6 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_county"
 REPS = 10
 SEED = 23
 LEVELS = ("all", "village", "township", "county_center")
-# figures that exist only in the runs where something happened: a run where it did not counts as the window's end
-UNTIL_END = ("campaign_done_day", "petition_backlog_zero_day")
 
 
 def _stresses(sc):
@@ -64,8 +62,8 @@ def _per_rep(res, metric: str, level: str, item: str = "all") -> np.ndarray | No
         return None
     n = int(res.meta["replications"])
     v = m.set_index("replication")["value"].reindex(range(n)).to_numpy(dtype=float)
-    if metric in UNTIL_END:
-        v = np.where(np.isnan(v), float(res.meta.get("days") or 365), v)
+    if KPIS[metric].until_end:  # not reached in a run: counted as the window's last day, never left out
+        v = np.where(np.isnan(v), float(res.meta["days"]), v)
     return v
 
 
@@ -79,41 +77,47 @@ def _direction(metric: str, volume: bool) -> str | None:
     return "lower" if k.capped else k.direction
 
 
+def _items(res, metric: str) -> list[str]:
+    """Case types of a KPI: "all", or each campaign for a campaign's finishing day (it has no "all")."""
+    pr = res.per_replication
+    return sorted(set(pr.loc[pr["metric"] == metric, "case_type"])) if metric == "campaign_done_day" else ["all"]
+
+
+def _compare(b: np.ndarray, x: np.ndarray | None, direction: str) -> dict:
+    """Paired difference of one KPI: an infinite stressed value (no staff) is worse than any finite one."""
+    lost = x is None or np.isnan(x).all()
+    d = np.full(len(b), np.nan) if lost else x - b
+    if not lost:
+        d = np.where(np.isinf(x) & np.isfinite(b), np.inf if direction == "lower" else -np.inf, d)
+    ok = ~np.isnan(d) & np.isfinite(d)
+    diff = float(d[ok].mean()) if ok.any() else math.nan
+    finite = None if lost else x[np.isfinite(x)]
+    return {"baseline": float(np.nanmean(b)),
+            "stressed": math.nan if lost else (float(np.nanmean(finite)) if len(finite) else math.inf),
+            "diff": diff, "sd": float(d[ok].std(ddof=1)) if ok.sum() > 1 else math.nan, "n": int(ok.sum()),
+            "better": -diff if direction == "lower" else diff,
+            "any_inf": not lost and bool(np.isinf(d).any()), "lost": lost}
+
+
 def paired_changes(base, stressed, volume: bool = False) -> pd.DataFrame:
     """Per KPI and level: baseline mean, stressed mean, paired difference and its 95% half width, verdict.
 
     ``improved``: the stressed value is better than the baseline beyond the 95% Student-t interval of
-    the paired differences (an infinite stressed value -- a level with no staff -- is worse than any
-    finite one). ``lost``: a KPI with a value at baseline has none under stress (it would print "—").
+    the paired differences; ``improved_all``: beyond the simultaneous 95% interval of all the KPIs and
+    levels of the stress (Bonferroni). Runs infinitely worse (a level with no staff) are never an
+    improvement. ``lost``: a KPI with a value at baseline has none under stress (it would print "—").
     """
     rows = []
     for metric in KPIS:
         direction = _direction(metric, volume)
         if direction is None:
             continue
-        pr = base.per_replication
-        items = (sorted(set(pr.loc[pr["metric"] == metric, "case_type"])) if metric == "campaign_done_day"
-                 else ["all"])  # a campaign's finishing day exists per campaign only
-        for level, item in ((lv, it) for lv in LEVELS for it in items):
+        for level, item in ((lv, it) for lv in LEVELS for it in _items(base, metric)):
             b = _per_rep(base, metric, level, item)
             if b is None or np.isnan(b).all():
                 continue
-            x = _per_rep(stressed, metric, level, item)
-            lost = x is None or np.isnan(x).all()
-            d = np.full(len(b), np.nan) if lost else x - b
-            if not lost:  # infinite (no staff): worse than any finite value, never better
-                worse_inf = np.isinf(x) & np.isfinite(b)
-                d = np.where(worse_inf, np.inf if direction == "lower" else -np.inf, d)
-            ok = ~np.isnan(d) & np.isfinite(d)
-            diff = float(d[ok].mean()) if ok.any() else math.nan
-            sd = float(d[ok].std(ddof=1)) if ok.sum() > 1 else math.nan
-            better = -diff if direction == "lower" else diff
-            any_inf = not lost and bool(np.isinf(d).any())  # some runs infinitely worse: never an improvement
             rows.append({"metric": metric if item == "all" else f"{metric}:{item}", "level": level,
-                         "baseline": float(np.nanmean(b)),
-                         "stressed": math.nan if lost else float(np.nanmean(np.where(np.isfinite(x), x, np.nan)))
-                         if np.isfinite(x).any() else math.inf,
-                         "diff": diff, "sd": sd, "n": int(ok.sum()), "better": better, "any_inf": any_inf, "lost": lost})
+                         **_compare(b, _per_rep(stressed, metric, level, item), direction)})
     out = pd.DataFrame(rows)
     # 95% per KPI, and 95% simultaneous over every KPI and level of the stress (Bonferroni): with ~70
     # comparisons, a KPI that truly does not move (visits finding nobody when only the volume grows)

@@ -44,7 +44,7 @@ def _zero_days(res) -> np.ndarray:
     """The day the backlog reached zero in each run; a run that never cleared it counts as the window's end."""
     pr = res.per_replication
     z = pr[pr["metric"] == "petition_backlog_zero_day"].set_index("replication")["value"]
-    return z.reindex(range(REPS)).fillna(float(res.meta.get("days") or 365)).to_numpy()
+    return z.reindex(range(REPS)).fillna(float(res.meta["days"])).to_numpy()
 
 
 def test_the_sample_names_its_owner_and_unresolvable_share() -> None:

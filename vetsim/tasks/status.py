@@ -174,7 +174,11 @@ def _model_progress(t: TaskRow, proj: Projection | None, scenario: Scenario,
         return None if math.isnan(proj.value) else (min(max(proj.value / t.target, 0.0), 1.0), proj.value)
     if t.measure != "backlog" or getattr(results, "cases", None) is None:
         return None
-    c = results.cases
+    return _backlog_progress(t, when, scenario, results.cases)
+
+
+def _backlog_progress(t: TaskRow, when: dt.date, scenario: Scenario, c: Any) -> tuple[float, float] | None:
+    """Backlog cases still open on ``when`` (mean over runs) and the share of the way to the target."""
     part = c[c["from_backlog"].to_numpy() & (c["case_type"].astype(str) == t.case_type).to_numpy()]
     runs = int(c["replication"].nunique()) if len(c) else 0
     start = sum(b.open_cases for b in scenario.backlog if b.case_type == t.case_type)
