@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import cliargs, formats
 from ..cli import add_scenario_arg, bi
+from ..kpis import KPIS
 from ..scenario.levels import level_label
 from ..wording import both, tr
 
@@ -53,7 +54,7 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
         for _, r in rows.iterrows():
             name = level_label(str(r["level"]), lang)
             ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], r['unit'])} – {_fmt(r['ci_high'], r['unit'])})"
-            lines.append(f"  {name}: {_fmt(r['mean'], r['unit'])}{ci}{runs_note(r, lang)}")
+            lines.append(f"  {name}: {_fmt(r['mean'], r['unit'], lang)}{ci}{runs_note(r, lang)}")
     return "\n".join(lines)
 
 
@@ -61,7 +62,8 @@ def runs_note(row, lang: str = "zh") -> str:
     """", not reached in 19 of 20 runs (the figure is over the 1 run that did)" for a figure that exists only
     in some runs (the day the backlog reached zero, a campaign's finishing day); "" when every run had it."""
     n, runs = int(row.get("replications", 0) or 0), int(row.get("runs", 0) or 0)
-    if runs <= n:
+    k = KPIS.get(str(row.get("metric")))
+    if runs <= n or k is None or not k.until_end:
         return ""
     return tr("sim.runs_note", lang, missing=runs - n, runs=runs, n=n)
 
@@ -87,7 +89,8 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
         r = rows.iloc[0]
         label = c.label_zh if zh else c.label_en
         if pd.isna(r["mean"]):
-            camp.append(f"  {label}: " + (tr("sim.not_finished_in_the_window", lang)))
+            camp.append(f"  {label}: " + (tr("sim.not_finished_in_the_window", lang))
+                        + (tr("sim.in_no_run", lang, runs=int(r["runs"])) if "runs" in r else ""))
             continue
         day = (start + dt.timedelta(days=float(r["mean"]))).isoformat()
         ci = "" if pd.isna(r["ci_low"]) else (tr("sim.95_ci_day", lang, ci_low=r["ci_low"], ci_high=r["ci_high"]))

@@ -296,9 +296,10 @@ def _case_metrics(net: Network, cases: pd.DataFrame, vis: pd.DataFrame) -> list[
                  ("one_trip_rate", lv, ct, float((trips[trip_base & fin] <= 1).sum() / trip_base.sum())
                   if trip_base.any() else np.nan),
                  ("on_time_share", lv, ct, _mean(ontime, late_base & new)),
-                 ("on_time_share_backlog", lv, ct, _mean(ontime, late_base & ~new)),
-                 ("resolution_working_days_mean", lv, ct, _mean(age, m & new)),
-                 ("resolution_working_days_backlog", lv, ct, _mean(age, m & ~new))]
+                 ("resolution_working_days_mean", lv, ct, _mean(age, m & new))]
+        if (m & ~new).any():  # cases open at the start, where there are any
+            rows += [("on_time_share_backlog", lv, ct, _mean(ontime, late_base & ~new)),
+                     ("resolution_working_days_backlog", lv, ct, _mean(age, m & ~new))]
     for lv, ct, m in _groups(cases["final_level"].cat.codes.to_numpy(), ct_codes, net.level_names, net.case_types):
         rows.append(("backlog_end", lv, ct, float((m & ~fin).sum())))
     # on the spot: per counter visit of the level where the case was resolved on the spot
