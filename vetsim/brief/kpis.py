@@ -66,6 +66,9 @@ BRIEF_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("finish_rate", *both("kpi.finish_rate"), "share", "finish_rate"),
     KpiSpec("overdue_open", *both("brief.kpi.overdue_open"), "count", "overdue_open"),
     KpiSpec("days_in_process", *both("kpi.resolution_working_days_mean"), "days", "resolution_working_days_mean"),
+    KpiSpec("on_time_backlog", *both("kpi.on_time_share_backlog"), "share", "on_time_share_backlog"),
+    KpiSpec("days_in_process_backlog", *both("kpi.resolution_working_days_backlog"), "days",
+            "resolution_working_days_backlog"),
     KpiSpec("duty_township", *both("brief.kpi.duty_township"), "share", "duty_coverage", "township"),
     KpiSpec("duty_village", *both("brief.kpi.duty_village"), "share", "duty_coverage", "village"),
     KpiSpec("campaign", *both("kpi.campaign_on_time"), "share", "campaign_on_time"),
@@ -74,6 +77,8 @@ BRIEF_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("util_township", *both("brief.kpi.util_township"), "share", "utilisation", "township"),
     KpiSpec("petition_zero", *both("brief.kpi.petition_zero"), "date", "petition_backlog_zero_day"),
     KpiSpec("petition_chance", *both("brief.kpi.petition_chance"), "share", "petition_target_met"),
+    KpiSpec("petition_not_resolvable", *both("brief.kpi.petition_not_resolvable"), "count",
+            "petition_backlog_not_resolvable"),
     KpiSpec("backlog_end", *both("brief.kpi.backlog_end"), "count", "backlog_end"),
     KpiSpec("site_cost", *both("brief.kpi.site_cost"), "money"),
     # overtime per post a month (issue 23): what must-do work costs in evenings and weekends
@@ -97,6 +102,8 @@ def fmt_value(value: Any, kind: Kind, lang: str = "zh") -> str:
     """How a KPI value is written everywhere on the brief (table, headlines)."""
     if formats.is_missing(value):
         return formats.MISSING
+    if isinstance(value, float) and math.isinf(value):  # a level with no staff time at all: said, never "—"
+        return tr("kpi.no_staff", lang)
     if kind in ("minutes", "count", "days", "hours"):
         return formats.number(value, lang, 1, group=False)
     if kind == "share":

@@ -10,13 +10,14 @@ counties' random streams are independent (:mod:`vetsim.region.cells`), so the in
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import formats
 from ..fiscal import site_costs
 from ..i18n import MONEY_DIVISOR, money_unit
 from ..kpis import KPIS, cut_interval
-from ..stats import t_interval
+from ..stats import t_interval, wilson_interval
 from ..tables import table
 from ..wording import tr
 from .load import Region
@@ -96,7 +97,12 @@ def kpi_table(metrics: pd.DataFrame, kpis: tuple[str, ...] = REGION_KPIS) -> pd.
     for (county, metric), g in both.groupby(["county", "metric"], sort=False):
         if metric not in kpis:
             continue
-        mean, lo, hi = t_interval(g["value"].to_numpy())
+        x = g["value"].to_numpy(dtype=float)
+        mean, lo, hi = t_interval(x)
+        k = KPIS.get(str(metric))
+        if k is not None and k.binary and county != TOTAL:  # a chance over one county's runs: Wilson, as its summary
+            ok = x[~np.isnan(x)]
+            lo, hi = wilson_interval(ok.sum(), len(ok))
         lo, hi = cut_interval(str(metric), lo, hi)  # as a county's own summary: no -585% or 154%
         rows.append({"county": county, "metric": metric, "mean": mean, "ci_low": lo, "ci_high": hi, "n": len(g)})
     return pd.DataFrame(rows)

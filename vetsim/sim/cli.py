@@ -12,16 +12,19 @@ import pandas as pd
 
 from .. import cliargs, formats
 from ..cli import add_scenario_arg, bi, outcome
+from ..kpis import KPIS
 from ..scenario.levels import level_label
 from ..tables import table
 from ..wording import both, tr
 
-__all__ = ["register", "format_kpis", "format_work", "format_calibration", "yearbook_calibration"]
+__all__ = ["register", "format_kpis", "format_work", "format_calibration", "runs_note", "yearbook_calibration"]
 
 _KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
-         "finish_rate", "overdue_open", "resolution_working_days_mean", "utilisation", "workload_pressure",
-         "duty_coverage", "campaign_on_time", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
-         "petition_backlog_zero_day", "petition_target_met", "overtime_h_per_post_month", "overtime_weeks_over_cap")
+         "on_time_share_backlog", "finish_rate", "overdue_open", "resolution_working_days_mean",
+         "resolution_working_days_backlog", "utilisation", "workload_pressure", "duty_coverage", "campaign_on_time",
+         "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end", "petition_backlog_zero_day",
+         "petition_target_met", "petition_backlog_not_resolvable", "overtime_h_per_post_month",
+         "overtime_weeks_over_cap")
 
 
 _UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "day": both("sim.units.day"),
@@ -31,6 +34,8 @@ _UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "d
 def _fmt(value: float, unit: str, lang: str = "zh") -> str:
     if pd.isna(value):
         return formats.MISSING
+    if value == float("inf"):  # a level with no staff time at all: red, never "—"
+        return tr("kpi.no_staff", lang)
     if unit == "share":
         return formats.share(value, lang)
     return formats.count(value, lang) if unit in ("case", "day") else formats.number(value, lang, 1)
@@ -52,9 +57,19 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
             unit = _UNITS.get(r["unit"], ("", ""))[0 if zh else 1]
             name = f"{r['label_zh'] if zh else r['label_en']}{unit}" if i == 0 else ""
             rows.append([name, level_label(str(r["level"]), lang), _fmt(r["mean"], r["unit"], lang),
-                         _interval(r["ci_low"], r["ci_high"], r["unit"], lang)])
+                         _interval(r["ci_low"], r["ci_high"], r["unit"], lang) + runs_note(r, lang)])
     head = [tr("brief.col.indicator", lang), tr("level", lang), tr("sim.col.mean", lang), tr("charts.t.ci95", lang)]
     return table(head, rows, align=("left", "left", "right", "right"))
+
+
+def runs_note(row, lang: str = "zh") -> str:
+    """", not reached in 19 of 20 runs (the figure is over the 1 run that did)" for a figure that exists only
+    in some runs (the day the backlog reached zero, a campaign's finishing day); "" when every run had it."""
+    n, runs = int(row.get("replications", 0) or 0), int(row.get("runs", 0) or 0)
+    k = KPIS.get(str(row.get("metric")))
+    if runs <= n or k is None or not k.until_end:
+        return ""
+    return tr("sim.runs_note", lang, missing=runs - n, runs=runs, n=n)
 
 
 def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
@@ -77,11 +92,14 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
             continue
         r = rows.iloc[0]
         if pd.isna(r["mean"]):
-            day, ci = tr("sim.not_finished_in_the_window", lang), ""
+            day = tr("sim.not_finished_in_the_window", lang) + (
+                tr("sim.in_no_run", lang, runs=int(r["runs"])) if "runs" in r else "")
+            ci = ""
         else:
             day = formats.date(start + dt.timedelta(days=float(r["mean"])), lang)
             ci = "" if pd.isna(r["ci_low"]) else tr("sim.day_range", lang, low=formats.count(r["ci_low"], lang),
                                                      high=formats.count(r["ci_high"], lang))
+            ci += runs_note(r, lang)
         camp.append([c.label_zh if zh else c.label_en, day, ci, formats.date(c.deadline, lang)])
     if camp:
         head = [tr("tasks.measure.campaign", lang), tr("sim.col.finished", lang), tr("sim.col.finished_ci", lang),

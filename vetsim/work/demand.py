@@ -244,7 +244,7 @@ def _derive(scenario: Scenario, key: str) -> Demand:
         if row is not None and b.open_cases > 0:
             share = open_days[idx[site.site_id]] / max(open_days[idx[site.site_id]].sum(), 1.0)
             hours = b.effort_hours if b.effort_hours is not None else row.backoffice_hours  # long-running: its effort
-            case_h[idx[site.site_id]] += b.open_cases * hours * share
+            case_h[idx[b.owner_site or site.site_id]] += b.open_cases * hours * share  # 包案: the owner's time
     duty_h, campaign_h = _package_hours(net, sim.start_date)
     cover_h = np.asarray(net.cover_min, dtype=float)[:, None] * open_days / 60.0
     present_share = (1.0 - np.asarray(net.away, dtype=float)) * (1.0 - np.asarray(net.other, dtype=float))

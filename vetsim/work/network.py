@@ -91,8 +91,9 @@ class Network:
     # arrival streams: (site, case type, expected arrivals per day over 0..days-1)
     streams: tuple[tuple[int, int, np.ndarray], ...] = field(default=(), repr=False)
     # backlog: (site, case type, open cases, mean age in days, effort minutes per case or 0, CV of the
-    # effort, most effort minutes per working day or inf, deciding partner index or -1, earliest day or 0)
-    backlog: tuple[tuple[int, int, int, float, float, float, float, int, int], ...] = ()
+    # effort, most effort minutes per working day or inf, deciding partner index or -1, earliest day or 0,
+    # owner site whose staff time gives the coordination (包案), share not resolvable under current policy)
+    backlog: tuple[tuple[int, int, int, float, float, float, float, int, int, int, float], ...] = ()
     svc_cv: float = 1.0
     exponential: bool = True
     abandonment: bool = True
@@ -270,7 +271,8 @@ def compile_network(scenario: Scenario) -> Network:
                      (b.effort_hours or 0.0) * 60.0, float(b.effort_cv or 0.0),
                      b.hours_per_week * 60.0 / 5.0 if b.hours_per_week else math.inf,
                      partners.index(b.partner) if b.partner in partners else -1,
-                     int(b.earliest_days or 0))
+                     int(b.earliest_days or 0),
+                     idx[b.owner_site or b.site_id], float(b.unresolvable_share or 0.0))
                     for b in scenario.backlog if b.open_cases > 0)
     away, other, closed = _presence(scenario)
     min_share, order = policy_arrays(spec.work_policy)
