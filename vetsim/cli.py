@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .errors import VetsimError
+from .files import os_failure
 from .i18n import LANGS, label
 from .wording import both, tr
 
@@ -257,6 +258,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except OSError as exc:  # a place the user named that cannot be read or written: the path and the cause
+        if getattr(args, "debug", False):
+            raise
+        print(os_failure(exc, lang), file=sys.stderr)
+        return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if getattr(args, "debug", False):
             raise
