@@ -110,7 +110,12 @@ def _finalise_quietly(exc: BaseException) -> None:
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _unraisable: None
     try:
-        traceback.clear_frames(exc.__traceback__)
+        seen: set[int] = set()
+        e: BaseException | None = exc
+        while e is not None and id(e) not in seen:  # the exception and those it was raised while handling
+            seen.add(id(e))
+            traceback.clear_frames(e.__traceback__)
+            e = e.__context__ or e.__cause__
         gc.collect()
     finally:
         sys.unraisablehook = hook
