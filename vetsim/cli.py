@@ -18,13 +18,14 @@ import argparse
 import os
 import re
 import sys
+import warnings
 from importlib import import_module
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, NoReturn
 
 from . import __version__
-from .errors import VetsimError
+from .errors import Note, VetsimError
 from .files import os_failure
 from .i18n import LANGS, label
 from .wording import both, tr
@@ -251,6 +252,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or an argument refused while parsing (message printed)
         return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
     lang = getattr(args, "lang", lang)
+    shown = warnings.showwarning
+
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        if isinstance(message, Note):  # something done while reading (a title row skipped): one line, user's language
+            print(message.user_message(lang), file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
     try:
         return int(args.handler(args) or 0)
     except VetsimError as exc:
@@ -268,6 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{label('error.internal', lang)}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        warnings.showwarning = shown
 
 
 if __name__ == "__main__":  # ``python -m vetsim.cli``: run the imported module, so that there is one ``Bilingual``
