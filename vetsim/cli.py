@@ -9,7 +9,8 @@ languages with :func:`bi`.
 
 Exit codes (also in the README): 0 success; 1 the command ran but its result falls short (``staff``:
 the plan failed its simulation check); 2 the input was refused (bad arguments, invalid scenario,
-file problems), with a message; 3 internal error (a bug: please report it); 130 interrupted (Ctrl-C).
+file problems, an output that cannot be written: disk full, name too long, no permission), with a message;
+3 internal error (a bug: please report it); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations

@@ -294,8 +294,12 @@ def _many_rows(label: str, what_zh: str, what_en: str, rows: list[int]) -> Probl
                     *both("scenario.rows_2", shown=shown, shown_en=shown_en))
 
 
+_FIELD_CHARS = 131_072  # csv's own default: the longest cell a scenario table may hold
+
+
 def _csv_rows(text: str, label: str, problems: list[Problem]) -> list[list[str]] | None:
     """The rows of a CSV text, or ``None`` after a problem naming the line (in the user's words, not csv's)."""
+    csv.field_size_limit(_FIELD_CHARS)  # the same bound whatever read a CSV before (the ledger reader raises it)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[list[str]] = []
     try:
@@ -304,7 +308,7 @@ def _csv_rows(text: str, label: str, problems: list[Problem]) -> list[list[str]]
     except csv.Error as exc:
         where = both("scenario.row_n", n=reader.line_num)
         if "field larger" in str(exc):
-            problems.append(_problem(label, *both("scenario.csv_cell_too_long", max=f"{csv.field_size_limit():,}"), *where))
+            problems.append(_problem(label, *both("scenario.csv_cell_too_long", max=f"{_FIELD_CHARS:,}"), *where))
         else:
             problems.append(_problem(label, *both("scenario.csv_quote_error"), *where))
         return None
