@@ -148,9 +148,14 @@ def test_bad_input_gives_a_message(case: Case, corpus_root: Path) -> None:
     else:
         assert r["rc"] not in (0, None), f"accepted: {output}"
         assert HAN.search(r["stderr"]), f"no Chinese message: {r['stderr']}"
+    _check_wording(case, r["stderr"], output)
+
+
+def _check_wording(case: Case, stderr: str, output: str) -> None:
+    """What the message must name (``expect``), never show (``forbid``), and its language (``chinese_only``)."""
     for text in case.expect:
-        assert text in r["stderr"], f"{text!r} not named: {r['stderr']}"
+        assert text in stderr, f"{text!r} not named: {stderr}"
     leaked = [text for text in case.forbid if text in output]
     assert not leaked, f"{leaked} shown: {output}"
     if case.chinese_only:
-        assert english_fragment(r["stderr"]) is None, f"English in the message: {r['stderr']}"
+        assert english_fragment(stderr) is None, f"English in the message: {stderr}"

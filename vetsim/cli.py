@@ -245,6 +245,16 @@ def _extensions() -> list[Callable[..., None]]:
     return [import_module(name).register for name in _EXTENSION_MODULES]
 
 
+def _show_note(lang: str, other: Callable[..., None], message: Any, category: Any, filename: str, lineno: int,
+               file: Any = None, line: Any = None) -> None:
+    """``warnings.showwarning`` while a command runs: a :class:`Note` (something done while reading, e.g. a
+    title row skipped) is one line in the user's language; any other warning is shown as Python would."""
+    if isinstance(message, Note):
+        print(message.user_message(lang), file=sys.stderr)
+    else:
+        other(message, category, filename, lineno, file, line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = detect_lang(argv)
@@ -254,14 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
     lang = getattr(args, "lang", lang)
     shown = warnings.showwarning
-
-    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
-        if isinstance(message, Note):  # something done while reading (a title row skipped): one line, user's language
-            print(message.user_message(lang), file=sys.stderr)
-        else:
-            shown(message, category, filename, lineno, file, line)
-
-    warnings.showwarning = show
+    warnings.showwarning = partial(_show_note, lang, shown)
     try:
         return int(args.handler(args) or 0)
     except VetsimError as exc:

@@ -227,10 +227,7 @@ class SheetRows:
         self.raw = {f: list(c) for (f, _), c in zip(self.items, cols)}
         self.cells.clear()
         del cols
-        if self.scrubber is not None:  # the names and ID numbers met, to be removed from any text kept
-            for f in ("name", "id_number"):
-                vals = {v for v in self.raw.get(f, ()) if type(v) is str}
-                self.scrubber.learn(vals | {norm(v) for v in vals})
+        self._learn_personal()
         reject = np.zeros(n, dtype=bool)
         missing_site = (self.defaults["site"], None) if "site" in self.defaults else (None, "missing_site")
         site, why = self._distinct("site", self._site, missing_site)
@@ -267,6 +264,14 @@ class SheetRows:
                       v if t == "datetime" else pd.Series(list(v), dtype=object))
         self.raw.clear()
         return pd.DataFrame(out)
+
+    def _learn_personal(self) -> None:
+        """Tell the scrubber the names and ID numbers met, to be removed from any text kept or shown."""
+        if self.scrubber is None:
+            return
+        for f in ("name", "id_number"):
+            vals = {v for v in self.raw.get(f, ()) if type(v) is str}
+            self.scrubber.learn(vals | {norm(v) for v in vals})
 
     def _keep(self, keep: np.ndarray) -> None:
         """Drop the rejected rows from the collected cells."""

@@ -315,6 +315,28 @@ def _csv_rows(text: str, label: str, problems: list[Problem]) -> list[list[str]]
     return rows
 
 
+def _header(row: list[str], at: int, label: str, problems: list[Problem]) -> list[str] | None:
+    """The column names of header ``row`` (Excel's trailing empty columns dropped), or ``None`` after a
+    problem: another separator than the comma, a column without a name, a name used twice."""
+    header = [h.strip() for h in row]
+    while header and not header[-1]:  # Excel's trailing empty columns (",,,")
+        header.pop()
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sep_zh, sep_en = both("scenario.semicolons") if ";" in header[0] else both("scenario.tabs")
+        problems.append(_problem(label, *both("scenario.columns_must_be_separated_by", sep_zh=sep_zh, sep_en=sep_en), *both("scenario.line_1")))
+        return None
+    if "" in header:
+        problems.append(_problem(label, *both("scenario.header_blank_column", n=header.index("") + 1),
+                                 *both("scenario.row_n", n=at + 1)))
+        return None
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        shown = [d[:40] for d in dupes[:10]]
+        problems.append(_problem(label, *both("scenario.duplicate_column_names", shown=shown), *both("scenario.line_1")))
+        return None
+    return header
+
+
 def _skip_title(rows: list[list[str]], at: int, label: str) -> int:
     """The header row: ``at``, or the row after it when ``at`` holds one text only (a title Excel put above
     the header, e.g. "示例县站点表,,,,") and the next filled row has several; the skip is noted."""
@@ -355,21 +377,8 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
         problems.append(_problem(label, *both("scenario.file_is_empty")))
         return None
     header_at = _skip_title(rows, header_at, label)
-    header = [h.strip() for h in rows[header_at]]
-    while header and not header[-1]:  # Excel's trailing empty columns (",,,")
-        header.pop()
-    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        sep_zh, sep_en = both("scenario.semicolons") if ";" in header[0] else both("scenario.tabs")
-        problems.append(_problem(label, *both("scenario.columns_must_be_separated_by", sep_zh=sep_zh, sep_en=sep_en), *both("scenario.line_1")))
-        return None
-    if "" in header:
-        problems.append(_problem(label, *both("scenario.header_blank_column", n=header.index("") + 1),
-                                 *both("scenario.row_n", n=header_at + 1)))
-        return None
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        shown = [d[:40] for d in dupes[:10]]
-        problems.append(_problem(label, *both("scenario.duplicate_column_names", shown=shown), *both("scenario.line_1")))
+    header = _header(rows[header_at], header_at, label, problems)
+    if header is None:
         return None
     if len(rows) - header_at - 1 > limit(limit_name):
         problems.append(_problem(label, *limit_message(limit_name, len(rows) - header_at - 1)))
