@@ -141,3 +141,20 @@ def test_a_read_only_folder_and_a_file_as_folder(tmp_path, sample_path, capsys):
     blocker.write_text("x")
     assert main(["budget", str(sample_path), "--csv", str(blocker / "b.csv")]) == 2
     assert "不是文件夹" in capsys.readouterr().err
+
+
+def test_a_read_only_file_system_is_named(tmp_path, sample_path, capsys):
+    """A read-only mount (a write-protected USB stick): the cause said, nothing else tried."""
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        e = files.write_error(OSError(errno.EROFS, os.strerror(errno.EROFS)), mnt / "b.csv")
+        assert "只读" in e.user_message("zh")
+        return
+    try:
+        code = main(["budget", str(sample_path), "--csv", str(mnt / "b.csv")])
+        err = _check(capsys, code, "只读")
+        assert "ro" in err and os.listdir(mnt) == []
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)

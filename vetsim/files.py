@@ -209,6 +209,14 @@ def _open_temp(fd: int) -> IO[bytes]:
     return os.fdopen(fd, "wb")
 
 
+def _read_only(folder: Path) -> bool:
+    """Whether ``folder`` lies on a file system mounted read-only (a write-protected stick, a ro mount)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def _check_name(p: Path) -> None:
     """Refuse a file or folder name longer than the file system allows, before any work."""
     if len(os.fsencode(p.name)) > NAME_MAX_BYTES:
@@ -328,6 +336,9 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
         if parent.exists():
             raise OutputPathError(*both("files.cannot_write_is_not_a", shown=shown, ps=ps))
         raise OutputPathError(*both("files.cannot_write_the_parent_folder", shown=shown, ps=ps))
+    if _read_only(parent):
+        e = write_error(OSError(errno.EROFS, os.strerror(errno.EROFS)), p)
+        raise OutputPathError(e.zh, e.en)
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputPathError(*both("files.cannot_write_no_permission_to", shown=shown, display_path_parent=display_path(parent)))
     if _is_scenario(parent) and not _untouched(parent):

@@ -10,8 +10,13 @@ year band and the sex) and drops the rest while reading; nothing personal leaves
 * The pseudonym is HMAC-SHA256 of the normalised 18-digit ID with a local secret key (16 hex
   characters kept). Without the key a pseudonym cannot be turned back into an ID by trying all
   IDs (a plain hash could: there are only ~10^10 plausible IDs). The key is created on first use
-  (32 random bytes, mode 0600) at ``$VETSIM_KEY`` or ``~/.config/vetsim/ledger.key``, and refused
-  inside the project folder or the output folder, so it is never committed or shipped with outputs.
+  (32 random bytes, mode 0600, with a message saying where) at ``$VETSIM_KEY`` or
+  ``~/.config/vetsim/ledger.key``, and refused inside the project, any scenario folder, the output
+  folder or the ledger's folder (so it is never committed, shipped with outputs or mailed with the
+  ledger), and unless it is a regular file of a key's size (read without blocking, bounded).
+* File and sheet names are never kept (staff name them after the person): a file is named by its
+  keyed label (:func:`file_label`), a sheet by its place (:func:`sheet_label`); :class:`Scrubber`
+  removes ID and phone patterns and the names met from every text the import keeps or prints.
 """
 
 from __future__ import annotations
