@@ -129,7 +129,7 @@ def test_each_writer_with_a_name_of_300_bytes(writer, sample_path, ledger, tmp_p
 
 
 def test_other_causes_are_named_in_chinese(tmp_path):
-    for code, zh in [(errno.EROFS, "只读"), (errno.EACCES, "没有写入权限"), (errno.ENOTDIR, "不是文件夹"),
+    for code, zh in [(errno.EROFS, "只读"), (errno.EACCES, "没有访问权限"), (errno.ENOTDIR, "不是文件夹"),
                      (errno.ENAMETOOLONG, "文件名过长"), (errno.ENOSPC, "磁盘空间不足"), (errno.EXDEV, "EXDEV")]:
         e = files.write_error(OSError(code, os.strerror(code)), tmp_path / "x" / "y.csv")
         assert zh in e.user_message("zh") and "x" in e.user_message("zh") and os.strerror(code) not in e.user_message("zh")

@@ -95,3 +95,22 @@ def test_the_scan_removes_ids_phones_and_the_names_met():
     assert s.frame(df).to_dict("list") == {"person": ["1234567890123456"], "note": [f"tel {REDACTED}"]}
     assert s.tree({"file": ID, "n": 3, "sheets": [{"sheet": PHONE}]}) == {"file": REDACTED, "n": 3,
                                                                         "sheets": [{"sheet": REDACTED}]}
+
+
+def test_a_person_named_file_that_cannot_be_read_is_named_by_its_label(sample, sample_path, tmp_path, capsys,
+                                                                       monkeypatch):
+    path = tmp_path / "in" / PERSON_FILE.replace(".xlsx", ".csv")
+    path.parent.mkdir()
+    path.write_text("来访日期,接待单位,来访事由\n2025-01-02,城东,政策咨询\n", encoding="utf-8")
+    real = type(path).read_bytes
+
+    def denied(self):
+        if self.name == path.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(type(path), "read_bytes", denied)
+    assert main(["ledger", "import", str(path), "--scenario", str(sample_path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "没有访问权限" in err and file_label(load_key(), path.name) in err
+    assert not [s for s in SECRETS if s in err] and "Permission" not in err

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import VetsimError
+from ..files import os_cause
 from ..scenario.sources import decode_csv_bytes
 from ..scenario.limits import _fmt
 from ..wording import tr
@@ -216,5 +217,11 @@ def read_sheets(path: str | Path, shown: str, data: bytes | None = None) -> Iter
     if suffix not in (".xlsx", ".xlsm", ".xls", ".csv"):
         raise LedgerFileError.of("ledger.file_suffix", file=shown)
     check_ledger_limit("file_bytes", p.stat().st_size if data is None else len(data), shown)
+    if data is None:  # read once, here: a file the user cannot read is named by its label and the cause
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise LedgerFileError(*(tr("ledger.file_unreadable", lang, file=shown, cause=os_cause(exc, lang))
+                                    for lang in ("zh", "en"))) from None
     csv.field_size_limit(max(csv.field_size_limit(), ledger_limit("file_bytes")))
     return _csv_sheet(p, shown, data) if suffix == ".csv" else _excel_sheets(p, shown, data)
