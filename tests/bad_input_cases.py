@@ -9,6 +9,7 @@ that warning), without a traceback, within 10 s and 1 GB.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -24,6 +25,16 @@ class Case:
     argv: tuple[str, ...] = ("validate", "{dir}")
     field: tuple[str, str, Any] | None = None
     warn: str | None = None
+    # (issue 21/27) a case may also prepare its folder (links, FIFOs, sparse files), set environment
+    # variables ({dir}, {sample} filled in), want its exit code (default: any refusal), name texts the
+    # message must hold (``expect``) or never hold (``forbid``, in anything printed), and ask that the
+    # message hold no English fragment (``chinese_only``)
+    setup: Callable[[Any], None] | None = None
+    env: dict[str, str] = dataclasses.field(default_factory=dict)
+    rc: int | None = None
+    expect: tuple[str, ...] = ()
+    forbid: tuple[str, ...] = ()
+    chinese_only: bool = False
 
 
 CASES: list[Case] = []
@@ -291,3 +302,195 @@ widget("dashboard", "replications", 0, "1e9")
 widget("staff", "funded_staff", -1, 10**6)
 widget("staff", "parttime_staff", 0.5)
 widget("save", "folder", "", "../x", "a b", "x" * 100, "a/b", "\u200b")
+
+
+# ---- issue 21 / 27, second hostile-input round (branch i21-hostile) ----------------------------------------
+# ledgers with personal data in names, hostile workbooks, the pseudonym key, output names the file system
+# refuses; scenario refusals that name file, row or key in one Chinese sentence.
+import io as _io  # noqa: E402 - this block's own helpers
+import os as _os  # noqa: E402
+import zipfile as _zipfile  # noqa: E402
+
+_PERSON, _ID, _PHONE = "欧阳明辉", "360722197001010033", "13912345678"
+_LEDGER = "来访日期,接待单位,来访事由\n2025-01-02,城东,政策咨询\n2025-01-03,城东,优待证办理\n"
+_LONG = "长" * 100  # 300 bytes: above the 255 a file system allows in one name
+
+
+def _ledger(id: str, name: str, content: Content, *extra: str, **kw: Any) -> None:
+    """``vetsim ledger import`` of one file ``name`` in the case folder, output to ``{dir}/out``."""
+    _add(Case(id, {name: content}, argv=("ledger", "import", "{dir}/" + name, "--scenario", "{sample}",
+                                         "--out", "{dir}/out", *extra), **kw))
+
+
+def _xlsx_parts(sheet_xml: bytes, sst_xml: bytes | None, extra: dict[str, bytes] | None = None) -> bytes:
+    """A minimal .xlsx (one sheet, optional shared-text table) built part by part."""
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    buf = _io.BytesIO()
+    with _zipfile.ZipFile(buf, "w", _zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   b'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+        z.writestr("xl/workbook.xml", b'<?xml version="1.0"?><workbook ' + ns + b' xmlns:r="' + rel
+                   + b'"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", b'<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                   b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="' + rel
+                   + b'/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="' + rel
+                   + b'/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        if sst_xml is not None:
+            z.writestr("xl/sharedStrings.xml", sst_xml)
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _shared_string_bomb(rows: int = 199_000, chars: int = 1_900) -> bytes:
+    """199,000 rows pointing at one 1,900-character shared text: a small file, gigabytes once read."""
+    sst = ('<?xml version="1.0"?><sst uniqueCount="1"><si><t>' + "长" * chars + "</t></si></sst>").encode()
+    body = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c></row>' % (r, r) for r in range(1, rows + 1))
+    return _xlsx_parts(b'<?xml version="1.0"?><worksheet><sheetData>' + body + b"</sheetData></worksheet>", sst)
+
+
+def _sst_too_big() -> bytes:
+    sst = b'<?xml version="1.0"?><sst>' + b"<si><t>x</t></si>" * 3_200_000 + b"</sst>"  # 54 MB unpacked
+    return _xlsx_parts(b'<?xml version="1.0"?><worksheet><sheetData/></worksheet>', sst)
+
+
+def _zip_bomb() -> bytes:
+    return _xlsx_parts(b'<?xml version="1.0"?><worksheet><sheetData/></worksheet>', None,
+                       {"xl/media/zeros.bin": b"\0" * 260_000_000})
+
+
+def _encrypted() -> bytes:
+    """What Excel writes for a workbook with an opening password: an OLE compound file, not a zip."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4088 + "EncryptedPackage".encode("utf-16-le") * 8
+
+
+def _person_sheets() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = f"{_PERSON}07123X"
+    for row in _LEDGER.splitlines():
+        ws.append(row.split(","))
+    ws2 = wb.create_sheet(f"{_PERSON}{_PHONE}")
+    ws2.append(["来访日期", "接待单位", "来访事由", "姓名", "身份证号", "联系电话"])
+    ws2.append(["2025-01-04", "城东", "政策咨询", _PERSON, _ID, _PHONE])
+    buf = _io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+_SECRETS = (_PERSON, _ID, _PHONE, "07123X")
+_ledger("ledger-person-named-csv", f"{_PERSON}_{_ID}_{_PHONE}.csv", _LEDGER, rc=0, forbid=_SECRETS)
+_ledger("ledger-person-named-sheets", f"{_PERSON}_{_ID}_{_PHONE}.xlsx", _person_sheets, rc=0, forbid=_SECRETS)
+_ledger("ledger-person-named-unreadable", f"{_PERSON}_{_ID}_{_PHONE}.xlsx", b"not a workbook", forbid=_SECRETS,
+        chinese_only=True)
+_ledger("ledger-shared-string-bomb", "bomb.xlsx", _shared_string_bomb, expect=("总字符数", "超过上限"))
+_ledger("ledger-shared-strings-too-big", "sst.xlsx", _sst_too_big, expect=("共享文字表",))
+_ledger("ledger-zip-bomb", "zip.xlsx", _zip_bomb, expect=("解压后",))
+_ledger("ledger-encrypted", "locked.xlsx", _encrypted, expect=("密码",), chinese_only=True)
+_ledger("ledger-not-a-zip", "fake.xlsx", b"PK\x03\x04 broken", expect=("不是可读取的",), chinese_only=True)
+_ledger("ledger-duplicate-column-phrased", "dup.csv",
+        "来访日期,接待单位,来访事由,处理结果,是否当场办结\n2025-01-02,城东,政策咨询,是,是\n", rc=0)
+_add(Case("ledger-out-name-300-bytes", {"v.csv": _LEDGER},
+          argv=("ledger", "import", "{dir}/v.csv", "--scenario", "{sample}", "--out", "{dir}/" + _LONG),
+          expect=("文件名过长", "255")))
+
+
+def _fifo(name: str) -> Callable[[Any], None]:
+    return lambda d: _os.mkfifo(d / name, 0o600)
+
+
+def _link(name: str, target: str) -> Callable[[Any], None]:
+    return lambda d: _os.symlink(target, d / name)
+
+
+def _sparse(name: str, size: int) -> Callable[[Any], None]:
+    def make(d: Any) -> None:
+        with open(d / name, "wb") as fh:
+            fh.truncate(size)
+        _os.chmod(d / name, 0o600)
+    return make
+
+
+def _key_file(name: str, content: bytes, mode: int = 0o600) -> Callable[[Any], None]:
+    def make(d: Any) -> None:
+        (d / "keys").mkdir(exist_ok=True)
+        (d / "keys" / name).write_bytes(content)
+        _os.chmod(d / "keys" / name, mode)
+    return make
+
+
+def _key(id: str, key: str, setup: Callable[[Any], None] | None = None, files: dict[str, Content] | None = None,
+         expect: tuple[str, ...] = ("密钥文件",)) -> None:
+    """A ledger import whose ``VETSIM_KEY`` is ``key``: refused at once, with the key's place and why."""
+    _add(Case(id, {"in/v.csv": _LEDGER, **(files or {})},
+              argv=("ledger", "import", "{dir}/in/v.csv", "--scenario", "{sample}", "--out", "{dir}/out"),
+              setup=setup, env={"VETSIM_KEY": key}, expect=expect))
+
+
+_key("key-fifo", "{dir}/keys/k.fifo", lambda d: ((d / "keys").mkdir(), _os.mkfifo(d / "keys" / "k.fifo", 0o600)),
+     expect=("不是普通文件",))
+_key("key-sparse-3-gb", "{dir}/keys/big.key", lambda d: ((d / "keys").mkdir(), _sparse("keys/big.key", 3 << 30)(d)),
+     expect=("3221225472",))
+_key("key-device", "{dir}/keys/zero", lambda d: ((d / "keys").mkdir(), _os.symlink("/dev/zero", d / "keys" / "zero")),
+     expect=("不是普通文件",))
+_key("key-folder", "{dir}/keys", lambda d: (d / "keys").mkdir(), expect=("不是普通文件",))
+_key("key-empty", "{dir}/keys/k", _key_file("k", b""), expect=("0 字节",))
+_key("key-short", "{dir}/keys/k", _key_file("k", b"abc\n"), expect=("4 字节",))
+_key("key-not-hex", "{dir}/keys/k", _key_file("k", b"z" * 64 + b"\n"), expect=("内容无效",))
+_key("key-readable-by-others", "{dir}/keys/k", _key_file("k", b"0" * 64 + b"\n", 0o644), expect=("chmod 600",))
+_key("key-inside-scenario", "{dir}/scn/keys/ledger.key", files={"scn/scenario.yaml": "base: {sample}\n"},
+     expect=("情景",))
+_key("key-inside-scenario-link", "{dir}/link/ledger.key", _link("link", "scn"),
+     files={"scn/scenario.yaml": "base: {sample}\n"}, expect=("情景",))
+_key("key-beside-ledger", "{dir}/in/ledger.key", expect=("台账文件所在",))
+_key("key-inside-output", "{dir}/out/ledger.key", expect=("输出文件夹",))
+
+# scenario refusals that name the problem (issue 27, item 5)
+_SITE_ROW = "X1,新站,New,village,T01,0,1,Mon-Fri,08:30-12:00,0.1,50"
+_add(Case("csv-trailing-empty-columns", {"scenario.yaml": "base: {sample}\n",
+                                         "sites.csv": _SITE_HEAD + ",,,\n" + _SITE_ROW + ",,,\n"}, rc=0))
+_add(Case("csv-title-row-above-header", {"scenario.yaml": "base: {sample}\n",
+                                         "sites.csv": "示例县站点表" + "," * 10 + "\n" + _SITE_HEAD + "\n" + _SITE_ROW + "\n"},
+          warn="看作标题"))
+_add(Case("csv-blank-column-in-header", {"scenario.yaml": "base: {sample}\n",
+                                         "sites.csv": _SITE_HEAD.replace(",name_en", ",,name_en") + "\n"
+                                         + _SITE_ROW.replace(",New", ",,New") + "\n"},
+          expect=("没有列名", "第 3 列"), chinese_only=True))
+_add(Case("csv-cell-19-mb", {"scenario.yaml": "base: {sample}\n",
+                             "sites.csv": lambda: _SITE_HEAD + "\nX1," + "长" * 6_500_000 + ",New,village,T01,0,1,"
+                             "Mon-Fri,08:30-12:00,0.1,50\n"}, expect=("sites.csv", "第2行"),
+          chinese_only=True))
+_add(Case("csv-bidi-override-in-name", {"scenario.yaml": "base: {sample}\n",
+                                        "sites.csv": _SITE_HEAD + "\n" + _SITE_ROW.replace("新站", "新\u202e站") + "\n"},
+          expect=("U+202E", "name_zh"), chinese_only=True))
+_add(Case("csv-link-to-passwd", {"scenario.yaml": "base: {sample}\n"}, setup=_link("sites.csv", "/etc/passwd"),
+          expect=("sites.csv", "以外"), forbid=("root:", "/bin/", "nologin"), chinese_only=True))
+_add(Case("csv-link-to-dev-zero", {"scenario.yaml": "base: {sample}\n"}, setup=_link("caseload.csv", "/dev/zero"),
+          expect=("caseload.csv", "不是普通文件"), chinese_only=True))
+_add(Case("csv-fifo-table", {"scenario.yaml": "base: {sample}\n"}, setup=_fifo("sites.csv"),
+          expect=("sites.csv", "不是普通文件"), chinese_only=True))
+_add(Case("csv-xlsx-link-to-fifo", {"scenario.yaml": "base: {sample}\n"},
+          setup=lambda d: (_os.mkfifo(d.parent / f"{d.name}.fifo"), _os.symlink(d.parent / f"{d.name}.fifo", d / "tasks.xlsx")),
+          expect=("tasks.xlsx", "不是普通文件"), chinese_only=True))
+yaml_overlay("yaml-dated-key-feb-30", "fiscal: {parameters: {local_average_wage: {values: {2027-02-30: 100000}}}}\n",
+             expect=("2027-02-30", "values", "第 2 行"), chinese_only=True)
+yaml_overlay("yaml-start-date-feb-30", "simulation: {start_date: 2027-02-30}\n", expect=("start_date", "第 2 行"),
+             chinese_only=True)
+yaml_overlay("yaml-horizon-1e308", "horizon_years: 1e308\n", expect=("horizon_years",), chinese_only=True)
+yaml_overlay("yaml-bidi-in-name", 'name: {zh: "示例\\u202e县", en: "x"}\n', expect=("U+202E",), chinese_only=True)
+_add(Case("overlay-chain-of-50", {f"{'l/' * i}scenario.yaml": ("base: l\n" if i < 50 else "base: {sample}\n")
+                                  for i in range(51)}, expect=("有 1 处错误", "超过上限 16"), chinese_only=True))
+
+# output names a file system refuses, and a file where a folder is needed (issue 21, item 2)
+cli("cli-budget-xlsx-name-300-bytes", "budget", "{sample}", "--xlsx", "{dir}/" + _LONG + ".xlsx")
+cli("cli-budget-csv-name-300-bytes", "budget", "{sample}", "--csv", "{dir}/" + _LONG + ".csv")
+cli("cli-simulate-out-name-300-bytes", "simulate", "{sample}", "--out", "{dir}/" + _LONG)
+cli("cli-tasks-excel-name-300-bytes", "tasks", "{sample}", "--excel", "{dir}/" + _LONG + ".xlsx")
+cli("cli-report-out-name-300-bytes", "report", "{sample}", "--out", "{dir}/" + _LONG + ".pdf")
+cli("cli-staff-out-name-300-bytes", "staff", "{sample}", "--out", "{dir}/" + _LONG)
+_add(Case("cli-budget-csv-under-a-file", {"file": "x"}, argv=("budget", "{sample}", "--csv", "{dir}/file/b.csv"),
+          expect=("不是文件夹",)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import sys
 import time
@@ -60,6 +61,8 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
 
     out, err = io.StringIO(), io.StringIO()
     rc: Any = None
+    saved = {k: os.environ.get(k) for k in case.get("env", {})}
+    os.environ.update(case.get("env", {}))
     start = time.perf_counter()
     signal.alarm(CASE_SECONDS)
     try:
@@ -75,6 +78,11 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
                 rc = "exception"
     finally:
         signal.alarm(0)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     seconds = time.perf_counter() - start
     status = open("/proc/self/status", encoding="ascii").read()
     peak_kb = int(status.split("VmHWM:")[1].split()[0]) if "VmHWM:" in status else 0

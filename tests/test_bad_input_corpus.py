@@ -53,16 +53,20 @@ def _materialise(case: Case, root: Path) -> dict:
         path = case_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_text(content, case_dir))
+    case_dir.mkdir(parents=True, exist_ok=True)
+    if case.setup is not None:
+        case.setup(case_dir)
     if case.field is not None:
         return {"id": case.id, "field": list(case.field)}
-    argv = [a.replace("{sample}", str(SAMPLE)).replace("{dir}", str(case_dir)) for a in case.argv]
-    return {"id": case.id, "argv": argv}
+    fill = lambda a: a.replace("{sample}", str(SAMPLE)).replace("{dir}", str(case_dir))  # noqa: E731
+    return {"id": case.id, "argv": [fill(a) for a in case.argv], "env": {k: fill(v) for k, v in case.env.items()}}
 
 
 def _run_all(root: Path) -> dict[str, dict]:
     """Every case, split over ``PROCESSES`` workers started side by side; results by case id."""
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "MALLOC_ARENA_MAX": "2", "PYTHONPATH": str(ROOT)}
+           "MALLOC_ARENA_MAX": "2", "PYTHONPATH": str(ROOT),
+           "VETSIM_KEY": str(root / "key" / "ledger.key")}  # the ledger cases' key: a scratch one, never the user's
     procs = []
     for n in range(PROCESSES):
         jobs = [_materialise(c, root / "cases") for c in CASES[n::PROCESSES]]
@@ -108,7 +112,25 @@ def _results(root: Path) -> dict[str, dict]:
 
 def test_corpus_is_large_and_varied():
     kinds = {c.id.split("-")[0] for c in CASES}
-    assert len(CASES) >= 100 and {"yaml", "csv", "cli", "field", "overlay"} <= kinds
+    assert len(CASES) >= 200 and {"yaml", "csv", "cli", "field", "overlay", "ledger", "key"} <= kinds
+
+
+# an English fragment in a Chinese message: two English words in a row (a word holding a lower-case
+# letter: "CSV UTF-8" and key names such as horizon_years pass), or a Python error name
+ENGLISH = re.compile(r"\b[A-Za-z]*[a-z][A-Za-z]*\b[ ,:'()]+\b[A-Za-z]*[a-z][A-Za-z]*\b|\w+Error\b")
+PATHLIKE = re.compile(r"\S*[/\\.]\S*")
+
+
+def english_fragment(text: str) -> str | None:
+    """The first English fragment of ``text`` once paths and file names are left out, or None."""
+    m = ENGLISH.search(PATHLIKE.sub(" ", text))
+    return m.group() if m else None
+
+
+def test_the_english_check_can_fail():
+    assert english_fragment("sites.csv：CSV 格式错误：field larger than field limit (131072)") == "field larger"
+    assert english_fragment("YAML 内容无法读取：ValueError: day is out of range").startswith("ValueError")
+    assert english_fragment("d/scenario.yaml 第 2 行：“values”的日期“2027-02-30”不存在；另存为“CSV UTF-8”") is None
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -121,6 +143,19 @@ def test_bad_input_gives_a_message(case: Case, corpus_root: Path) -> None:
     assert r["peak_rss_mb"] < MEMORY_BYTES / 2**20
     if case.warn is not None:
         assert r["rc"] == 0 and case.warn in r["stderr"], output
+    elif case.rc is not None:
+        assert r["rc"] == case.rc, output
     else:
         assert r["rc"] not in (0, None), f"accepted: {output}"
         assert HAN.search(r["stderr"]), f"no Chinese message: {r['stderr']}"
+    _check_wording(case, r["stderr"], output)
+
+
+def _check_wording(case: Case, stderr: str, output: str) -> None:
+    """What the message must name (``expect``), never show (``forbid``), and its language (``chinese_only``)."""
+    for text in case.expect:
+        assert text in stderr, f"{text!r} not named: {stderr}"
+    leaked = [text for text in case.forbid if text in output]
+    assert not leaked, f"{leaked} shown: {output}"
+    if case.chinese_only:
+        assert english_fragment(stderr) is None, f"English in the message: {stderr}"

@@ -22,7 +22,7 @@ import pytest
 import vetsim
 from vetsim.cli import main
 from vetsim.errors import ScenarioError
-from vetsim.files import (MANIFEST, OutputFolderError, OutputPathError, atomic_write_bytes, check_output_target,
+from vetsim.files import (MANIFEST, OutputWriteError, OutputFolderError, OutputPathError, atomic_write_bytes, check_output_target,
                           display_path)
 from vetsim.sim import Results, simulate, star_network
 
@@ -167,8 +167,9 @@ def test_interrupted_results_write_leaves_the_old_folder(res, tmp_path, monkeypa
         return real(self, *a, **k)
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", dies_midway)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(OutputWriteError) as err:
         res.to_parquet(out)
+    assert "磁盘空间不足" in err.value.user_message("zh") and "the disk is full" in err.value.user_message("en")
     monkeypatch.undo()
     assert _digest(out) == before and [p.name for p in tmp_path.iterdir()] == ["run"]
     Results.from_parquet(out)

@@ -158,3 +158,15 @@ def test_totals_rejects_unknown_dimension(exact) -> None:
     parts = exact.table.query("tier != 'individual' and line != 'total'")
     assert everything["value"].iloc[0] == pytest.approx(parts["value"].sum())
     assert np.isfinite(everything[["p10", "p50", "p90"]].to_numpy()).all()
+
+
+def test_draws_in_blocks_give_the_same_budget(sample, monkeypatch):
+    """Monte Carlo memory is bounded by taking draws in blocks over the applicants (issue 21): the blocks
+    draw the same random numbers as one array, so the budget is identical to the cent."""
+    from vetsim.fiscal import si
+
+    whole = vetsim.budget(sample, draws=40, seed=5).table
+    monkeypatch.setattr(si, "CHUNK_CELLS", 3 * len(sample.table("si_applicants.csv")) + 1)  # blocks of 3 draws
+    blocks = vetsim.budget(sample, draws=40, seed=5).table
+    pd.testing.assert_frame_equal(whole, blocks)
+    assert whole["p90"].sum() > whole["p10"].sum()  # the draws do spread

@@ -43,7 +43,7 @@ def test_round_trip_gives_back_every_usable_row_and_names_each_bad_one(sample, t
     assert res.summary["rows_read"] == res.summary["rows_used"] + res.summary["rows_rejected"] + res.summary["rows_skipped"]
     assert not [p for p in res.problems if (p.sheet, p.row) not in set(zip(r.bad_rows.sheet, r.bad_rows.row))]
     # pseudonyms link the same person and only the same person (rows with a valid ID)
-    valid = ~exp.index.isin([record_id(r.path.name, s, w) for s, w in zip(r.bad_rows.sheet, r.bad_rows.row)])
+    valid = ~exp.index.isin([record_id(r.file, s, w) for s, w in zip(r.bad_rows.sheet, r.bad_rows.row)])
     pairs = pd.DataFrame({"truth": exp["person"][valid], "got": got["person"][valid]}).drop_duplicates()
     assert pairs["truth"].is_unique and pairs["got"].is_unique and (pairs["got"].str.len() == 16).all()
     assert (got["birth_band"][valid] == exp["birth_band"][valid]).all()

@@ -115,7 +115,8 @@ def test_a_key_readable_by_others_is_refused(ledger_key):
 
 
 def test_another_key_gives_other_pseudonyms(sample, tmp_path, monkeypatch):
-    _, r = rendered(sample, "visits", tmp_path / "v.csv", n=40)
+    (tmp_path / "ledgers").mkdir()
+    _, r = rendered(sample, "visits", tmp_path / "ledgers" / "v.csv", n=40)
     a = set(import_ledger(r.path, sample).frame()["person"]) - {""}  # "": rows with an invalid ID
     monkeypatch.setenv("VETSIM_KEY", str(tmp_path / "other" / "k"))
     b = set(import_ledger(r.path, sample).frame()["person"]) - {""}

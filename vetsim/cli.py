@@ -9,7 +9,8 @@ languages with :func:`bi`.
 
 Exit codes (also in the README): 0 success; 1 the command ran but its result falls short (``staff``:
 the plan failed its simulation check); 2 the input was refused (bad arguments, invalid scenario,
-file problems), with a message; 3 internal error (a bug: please report it); 130 interrupted (Ctrl-C).
+file problems, an output that cannot be written: disk full, name too long, no permission), with a message;
+3 internal error (a bug: please report it); 130 interrupted (Ctrl-C).
 Every run ends with a closing line that says what its code means (``结果：…（退出码 N）``; a handler
 returns an :class:`Outcome` to say why), and a method the output names (Erlang, WISN, Morris, ...)
 is explained in one plain line the first time (:class:`MethodNotes`).
@@ -21,13 +22,15 @@ import argparse
 import os
 import re
 import sys
+import warnings
 from importlib import import_module
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, NoReturn
 
 from . import __version__
-from .errors import VetsimError
+from .errors import Note, VetsimError
+from .files import os_failure
 from .i18n import LANGS, label
 from .wording import both, tr
 
@@ -310,6 +313,16 @@ def _extensions() -> list[Callable[..., None]]:
     return [import_module(name).register for name in _EXTENSION_MODULES]
 
 
+def _show_note(lang: str, other: Callable[..., None], message: Any, category: Any, filename: str, lineno: int,
+               file: Any = None, line: Any = None) -> None:
+    """``warnings.showwarning`` while a command runs: a :class:`Note` (something done while reading, e.g. a
+    title row skipped) is one line in the user's language; any other warning is shown as Python would."""
+    if isinstance(message, Note):
+        print(message.user_message(lang), file=sys.stderr)
+    else:
+        other(message, category, filename, lineno, file, line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = detect_lang(argv)
@@ -318,6 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or an argument refused while parsing (message printed)
         return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
     lang = getattr(args, "lang", lang)
+    shown = warnings.showwarning
+    warnings.showwarning = partial(_show_note, lang, shown)
     stdout = sys.stdout
     sys.stdout = MethodNotes(stdout, lang)
     try:
@@ -329,12 +344,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _failed(exc.user_message(lang), EXIT_REFUSED, lang)
     except KeyboardInterrupt:
         return _failed(None, EXIT_INTERRUPTED, lang)
+    except OSError as exc:  # a place the user named that cannot be read or written: the path and the cause
+        if getattr(args, "debug", False):
+            raise
+        return _failed(os_failure(exc, lang), EXIT_REFUSED, lang)
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if getattr(args, "debug", False):
             raise
         return _failed(f"{label('error.internal', lang)}: {type(exc).__name__}: {exc}", EXIT_INTERNAL, lang)
     finally:
         sys.stdout = stdout
+        warnings.showwarning = shown
 
 
 def _failed(message: str | None, code: int, lang: str) -> int:

@@ -7,7 +7,21 @@ from .wording import tr
 
 from .wording import both
 
-__all__ = ["Problem", "ScenarioError", "VetsimError"]
+__all__ = ["Note", "Problem", "ScenarioError", "VetsimError"]
+
+
+class Note(UserWarning):
+    """Something vetsim did for the user while reading (a title row skipped): said, not refused.
+
+    Raised with ``warnings.warn(Note(zh, en))``; the command line prints ``user_message(lang)``,
+    elsewhere Python shows the English text once."""
+
+    def __init__(self, zh: str, en: str | None = None):
+        self.zh, self.en = zh, (en if en is not None else zh)
+        super().__init__(self.en)
+
+    def user_message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 class VetsimError(Exception):

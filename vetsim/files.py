@@ -19,20 +19,24 @@ kept in one place cannot drift:
 
 from __future__ import annotations
 
+import errno
+import gc
 import hashlib
 import io
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import VetsimError
-from .wording import both
+from .wording import both, tr
 
 if TYPE_CHECKING:
     import pandas as pd  # lazy: writers of plain files do not load pandas
@@ -40,7 +44,8 @@ if TYPE_CHECKING:
 __all__ = [
     "MANIFEST", "OutputPathError", "OutputFolderError", "atomic_write", "atomic_write_bytes", "atomic_write_text",
     "written_bytes", "atomic_folder", "check_output_target", "read_manifest", "verify_manifest", "display_path", "file_mode",
-    "excel_safe", "excel_safe_frame", "excel_safe_cell", "FORMULA_PREFIXES",
+    "excel_safe", "excel_safe_frame", "excel_safe_cell", "FORMULA_PREFIXES", "OutputWriteError", "os_cause",
+    "write_error", "os_failure", "NAME_MAX_BYTES",
 ]
 
 MANIFEST = ".vetsim-output.json"
@@ -54,6 +59,72 @@ class OutputPathError(VetsimError):
 
 class OutputFolderError(VetsimError):
     """An output folder that is incomplete, changed by hand or not written by vetsim."""
+
+
+class OutputWriteError(VetsimError):
+    """Writing an output failed for a reason the user can fix (disk full, name too long, no permission,
+    read-only file system, a file where a folder should be); nothing half-written is left."""
+
+
+NAME_MAX_BYTES = 255  # the longest file name (in UTF-8 bytes) of ext4, XFS, tmpfs, NTFS: 85 Chinese characters
+_CAUSES = {errno.ENOSPC: "no_space", errno.EDQUOT: "no_space", errno.EFBIG: "too_big",
+           errno.ENAMETOOLONG: "name_too_long", errno.EACCES: "permission", errno.EPERM: "permission",
+           errno.EROFS: "read_only", errno.ENOTDIR: "not_folder", errno.EISDIR: "is_folder",
+           errno.ENOENT: "missing", errno.EIO: "io", errno.ELOOP: "loop", errno.EMFILE: "too_many_open",
+           errno.ENFILE: "too_many_open", errno.ENXIO: "no_device", errno.ETXTBSY: "busy", errno.EBUSY: "busy"}
+
+
+def os_cause(exc: OSError, lang: str = "zh") -> str:
+    """The cause of ``exc`` as a user reads it (磁盘空间不足, 文件名过长, ...), in ``lang``; an errno
+    vetsim does not name is given by its symbol (e.g. ``EXDEV``), never as Python's English text."""
+    code = exc.errno
+    if code is None:  # pyarrow and others raise OSError("... [Errno 28] No space left on device") without errno
+        m = re.search(r"\[Errno (\d+)\]", str(exc))
+        code = int(m.group(1)) if m else None
+    key = _CAUSES.get(code or 0)
+    if key is not None:
+        return tr(f"files.cause.{key}", lang)
+    return tr("files.cause.other", lang, code=errno.errorcode.get(code or 0, type(exc).__name__))
+
+
+def write_error(exc: OSError, path: str | os.PathLike[str]) -> OutputWriteError:
+    """The user's message for ``exc`` raised while writing ``path``: the path, its folder and the cause."""
+    p = Path(path)
+    shown, folder = display_path(p), display_path(p.parent)
+    return OutputWriteError(tr("files.write_failed", "zh", shown=shown, folder=folder, cause=os_cause(exc, "zh")),
+                            tr("files.write_failed", "en", shown=shown, folder=folder, cause=os_cause(exc, "en")))
+
+
+def os_failure(exc: OSError, lang: str = "zh") -> str:
+    """One sentence for an ``OSError`` no writer turned into a message: the path it names and the cause."""
+    path = exc.filename if isinstance(exc.filename, (str, bytes, os.PathLike)) else None
+    shown = display_path(os.fsdecode(path)) if path is not None else tr("files.some_place", lang)
+    return tr("files.os_failed", lang, shown=shown, cause=os_cause(exc, lang))
+
+
+def _finalise_quietly(exc: BaseException) -> None:
+    """Let go of what a failed writer left half-open (a ``zipfile.ZipFile`` of openpyxl) now, silently.
+
+    Without this, the half-written zip is closed later by ``ZipFile.__del__``, which writes to the
+    closed or full file and prints "Exception ignored in ..." with a traceback the user never asked for."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        seen: set[int] = set()
+        e: BaseException | None = exc
+        while e is not None and id(e) not in seen:  # the exception and those it was raised while handling
+            seen.add(id(e))
+            traceback.clear_frames(e.__traceback__)
+            e = e.__context__ or e.__cause__
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+def _temp_prefix(name: str) -> str:
+    """``.<name>.`` with ``name`` cut to 100 bytes: the temp sibling of a long name stays a valid name."""
+    cut = os.fsencode(name)[:100].decode("utf-8", errors="ignore")
+    return f".{cut}."
 
 
 # ---------------------------------------------------------------------------------------- paths
@@ -110,18 +181,48 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], Any]
     untouched. The file gets ordinary permissions (``0666 & ~umask``), not the 0600 of a temp file.
     """
     out = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    _check_name(out)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(out.name), suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise write_error(exc, out) from None
+    try:
+        with _open_temp(fd) as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, file_mode())
         os.replace(tmp, out)
-    except BaseException:
+    except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
+        _finalise_quietly(exc)
+        raise write_error(exc, out) from None
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        _finalise_quietly(exc)
         raise
     return out
+
+
+def _open_temp(fd: int) -> IO[bytes]:
+    """The temp file's writer (one place, so that a test may stand in a full disk where it cannot mount one)."""
+    return os.fdopen(fd, "wb")
+
+
+def _read_only(folder: Path) -> bool:
+    """Whether ``folder`` lies on a file system mounted read-only (a write-protected stick, a ro mount)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _check_name(p: Path) -> None:
+    """Refuse a file or folder name longer than the file system allows, before any work."""
+    if len(os.fsencode(p.name)) > NAME_MAX_BYTES:
+        exc = OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
+        raise OutputPathError(*(tr("files.name_too_long", lang, shown=display_path(p), n=len(os.fsencode(p.name)),
+                                   max=NAME_MAX_BYTES, cause=os_cause(exc, lang)) for lang in ("zh", "en")))
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -229,11 +330,15 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
     parent = p.parent
     if p.name in ("", ".", ".."):
         raise OutputPathError(*both("files.invalid_output_path_give_a", shown=shown))
+    _check_name(p)
     if not parent.is_dir():
         ps = display_path(parent)
         if parent.exists():
             raise OutputPathError(*both("files.cannot_write_is_not_a", shown=shown, ps=ps))
         raise OutputPathError(*both("files.cannot_write_the_parent_folder", shown=shown, ps=ps))
+    if _read_only(parent):
+        e = write_error(OSError(errno.EROFS, os.strerror(errno.EROFS)), p)
+        raise OutputPathError(e.zh, e.en)
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputPathError(*both("files.cannot_write_no_permission_to", shown=shown, display_path_parent=display_path(parent)))
     if _is_scenario(parent) and not _untouched(parent):
@@ -295,7 +400,10 @@ def atomic_folder(path: str | os.PathLike[str], kind: str, *, force: bool = Fals
     """
     target = Path(path)
     check_output_target(target, "folder", force)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise write_error(exc, target) from None
     try:
         os.chmod(tmp, 0o777 & ~_umask())
         yield tmp
@@ -310,6 +418,9 @@ def atomic_folder(path: str | os.PathLike[str], kind: str, *, force: bool = Fals
             _write_manifest(tmp, kind, meta)
             _swap_into_place(tmp, target)
         _fsync_path(target.parent)
+    except OSError as exc:  # a full disk while writing the parts (Parquet, CSV): the temp folder goes
+        _finalise_quietly(exc)
+        raise write_error(exc, target) from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

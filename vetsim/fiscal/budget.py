@@ -217,7 +217,7 @@ def budget(scenario: "Scenario", draws: int = 0, seed: int | None = None, caselo
             "scenario_name": scenario.name("zh"), "scenario_name_en": scenario.name("en"),
             "base_year": spec.base_year, "horizon_years": spec.horizon_years,
             "caseload": caseload is not None}
-    people_df = people_detail(applicants, f.si_continuation, f.parameters, spec.base_year, f.region_tier)
+    people_df = people_detail(applicants, f.si_continuation, f.parameters, spec.base_year, f.region_tier, people)
     si = f.si_continuation
     placements = {k: (v.label_zh, v.label_en) for k, v in {**si.eligible_placements, **si.ineligible_placements}.items()}
     return Budget(table, meta, people_df, facts, site_levels, placements, arr, assumptions_frame(scenario))

@@ -129,21 +129,36 @@ def _paid_fractions(liab: np.ndarray, reg_years: np.ndarray, years: np.ndarray, 
     return frac
 
 
+CHUNK_CELLS = 2_000_000  # draws x applicants held at once (a few arrays of 16 MB): memory no longer grows with draws
+
+
 def _add_people(gov: np.ndarray, ind: np.ndarray, grid: MonthGrid, people: SIPeople, reg_years: np.ndarray,
                 p_pass: np.ndarray, rng: np.random.Generator | None) -> None:
-    """Add the applicants' liabilities into gov/ind (draws, registration years, region tiers)."""
-    g, i = grid.liability(people.start, people.end)                     # (draws, people)
-    if rng is None:
-        w = np.select([people.status == 0, people.status == 2], [1.0, p_pass[0]], 0.0)[None, :]
-    else:
-        passed = rng.random((len(p_pass), len(people))) < p_pass[:, None]
-        w = np.where(people.status == 0, 1.0, np.where(people.status == 2, passed, 0.0))
-    nt = gov.shape[2]
+    """Add the applicants' liabilities into gov/ind (draws, registration years, region tiers).
+
+    Draws are taken in blocks of ``CHUNK_CELLS // applicants`` rows, so memory stays near
+    ``CHUNK_CELLS`` float64 per array whatever the number of draws; the random numbers are the same
+    as one (draws, applicants) array would hold (a generator fills arrays row after row), so the
+    result does not depend on the block size. Applicants are summed per (registration year, region
+    tier) with one ``reduceat`` over applicants sorted by that key."""
+    n, nt = gov.shape[0], gov.shape[2]
     key = np.searchsorted(reg_years, people.registered) * nt + people.region
-    for k in np.unique(key):
-        mask = key == k
-        gov[:, k // nt, k % nt] += (g[:, mask] * w[:, mask]).sum(axis=1)
-        ind[:, k // nt, k % nt] += (i[:, mask] * w[:, mask]).sum(axis=1)
+    order = np.argsort(key, kind="stable")
+    keys, starts = np.unique(key[order], return_index=True)
+    a, b = people.start[order] - grid.m0, people.end[order] - grid.m0 + 1
+    status = people.status[order]
+    flat_gov, flat_ind = gov.reshape(n, -1), ind.reshape(n, -1)  # views: writes land in gov and ind
+    step = max(1, CHUNK_CELLS // max(len(people), 1))
+    for d0 in range(0, n, step):
+        d1 = min(n, d0 + step)
+        if rng is None:
+            w = np.select([status == 0, status == 2], [1.0, p_pass[0]], 0.0)[None, :]
+        else:
+            passed = rng.random((d1 - d0, len(people)))[:, order] < p_pass[d0:d1, None]
+            w = np.where(status == 0, 1.0, np.where(status == 2, passed, 0.0))
+        for cum, flat in ((grid.gov, flat_gov), (grid.ind, flat_ind)):
+            part = cum[d0:d1]
+            flat[d0:d1, keys] += np.add.reduceat((part[:, b] - part[:, a]) * w, starts, axis=1)
 
 
 def _add_cohort(gov: np.ndarray, ind: np.ndarray, grid: MonthGrid, cohort: Any, r: int, t: int, draws: Draws,
@@ -232,11 +247,12 @@ def si_flows(si: SIContinuation, params: dict[str, Any], people: SIPeople, years
 
 
 def people_detail(people_rows: Sequence[Any], si: SIContinuation, params: dict[str, Any], base_year: int,
-                  region_tier: str) -> "Any":
-    """Per applicant (exact values): months, status, paid weight and liabilities; for audit and Excel."""
+                  region_tier: str, people: SIPeople | None = None) -> "Any":
+    """Per applicant (exact values): months, status, paid weight and liabilities; for audit and Excel.
+    ``people``: the rows already as arrays (``SIPeople.from_rows``), not read twice."""
     import pandas as pd
 
-    people = SIPeople.from_rows(people_rows, si, base_year, region_tier)
+    people = SIPeople.from_rows(people_rows, si, base_year, region_tier) if people is None else people
     cols = ["person_id", "placement", "status", "interrupted_from", "interrupted_to", "months",
             "registered_year", "region_tier", "weight", "government_yuan", "individual_yuan"]
     if not len(people):

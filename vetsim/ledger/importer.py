@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -22,14 +22,14 @@ import pandas as pd
 
 from .. import formats
 from ..errors import VetsimError
-from ..files import atomic_folder, display_path, excel_safe_frame
+from ..files import atomic_folder, excel_safe_frame
 from ..scenario import Scenario, load_scenario
 from ..tables import table
 from ..wording import both, tr
 from .layout import HEADER_SCAN, HeaderMatcher, detect_kind, find_layout
 from .lookup import Lookups
 from .mapping import Mapping, load_mapping
-from .personal import LedgerKeyError, _inside, key_path, load_key
+from .personal import LedgerKeyError, Scrubber, _inside, file_label, key_path, load_key, sheet_label
 from .reader import read_sheets
 from .records import KINDS, empty_records, validate_records
 from .rows import LedgerProblem, SheetRows, problem
@@ -69,7 +69,7 @@ class ImportResult:
 
     def problems_frame(self, lang: str = "zh") -> pd.DataFrame:
         """One row per problem: file, sheet, row, column, reason, rejected, message."""
-        rows = [{"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column, "reason": p.reason,
+        rows = [{"file": p.file, "sheet": sheet_label(p.sheet_no, lang), "row": p.row, "column": p.column, "reason": p.reason,
                  "rejected": p.rejected, "message": p.zh if lang == "zh" else p.en} for p in self.problems]
         cols = ["file", "sheet", "row", "column", "reason", "rejected", "message"]
         return pd.DataFrame(rows, columns=cols)
@@ -79,7 +79,8 @@ class ImportResult:
         s = self.summary
         head = [tr(f"ledger.summary.col.{c}", lang) if c != "kind" else tr("ledger.ui.kind", lang)
                 for c in ("sheet", "kind", "read", "used", "rejected", "blank", "subtotal")]
-        rows = [[sh["sheet"] or "CSV", tr(f"ledger.kind.{sh['kind']}", lang) if sh["kind"] else "-",
+        rows = [[sheet_label(sh.get("sheet_no", 0), lang) or "CSV",
+                 tr(f"ledger.kind.{sh['kind']}", lang) if sh["kind"] else "-",
                  *(formats.count(sh[c], lang) for c in ("read", "used", "rejected", "blank", "subtotal"))]
                 for sh in s["sheets"]]
         lines = [tr("ledger.summary.title", lang, file=s["file"]), table(head, rows)]
@@ -128,15 +129,14 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     mp = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     p = Path(path)
-    file = p.name
     forbidden = (Path(out),) if out is not None else ()
-    key_cache: list[bytes] = []
+    secret = load_key(forbidden=forbidden, ledger=None if data is not None else p)
+    file = file_label(secret, p.name)  # never the file's own name: it may be a person's
 
     def key() -> bytes:
-        if not key_cache:
-            key_cache.append(load_key(forbidden=forbidden))
-        return key_cache[0]
+        return secret
 
+    scrub = Scrubber()
     lookups = Lookups.of(sc, mp)
     matcher = HeaderMatcher(mp)
     problems: list[LedgerProblem] = []
@@ -144,23 +144,26 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
     sheets: list[dict[str, Any]] = []
     rejected: Counter[str] = Counter()
     findings: Counter[str] = Counter()
-    for sheet in read_sheets(p, display_path(p) if data is None else p.name, data):
+    is_csv = p.suffix.lower() == ".csv"
+    for no, sheet in enumerate(read_sheets(p, file, data), start=1):
+        no = 0 if is_csv else no
         first = list(islice(sheet.rows, HEADER_SCAN))
-        layout = find_layout(first, sheet.name, matcher)
+        layout = find_layout(first, sheet.name, matcher)  # the sheet's own name helps tell the kind, and is dropped
         k = kind or (detect_kind(layout, mp) if layout else None)
-        info = {"sheet": sheet.name, "kind": k or "", "read": 0, "used": 0, "rejected": 0, "blank": 0, "subtotal": 0}
+        info = {"sheet": sheet_label(no), "sheet_no": no, "kind": k or "", "read": 0, "used": 0, "rejected": 0,
+                "blank": 0, "subtotal": 0}
         sheets.append(info)
         fatal: list[LedgerProblem] = []
         if layout is None:
-            fatal.append(_sheet_problem(file, sheet.name, "no_header"))
+            fatal.append(_sheet_problem(file, no, "no_header"))
         elif k is None:
-            fatal.append(_sheet_problem(file, sheet.name, "no_kind"))
+            fatal.append(_sheet_problem(file, no, "no_kind"))
         else:
             defaults = _sheet_defaults(k, layout, lookups)
             for f in mp.kind(k)["required"]:
                 if f not in layout.columns and f not in defaults:
                     syn = tr("list.sep", "zh").join(mp.section("fields").get(f, [])[:4])  # Chinese header names
-                    fatal.append(_sheet_problem(file, sheet.name, "missing_field", field=f, names=syn))
+                    fatal.append(_sheet_problem(file, no, "missing_field", field=f, names=syn))
         if fatal:
             rest = [r for r in chain(first, sheet.rows) if any(not is_blank(c) for c in r[1])]
             info.update(read=len(rest), rejected=len(rest) if layout is not None else 0)
@@ -171,9 +174,9 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
             rejected[fatal[0].reason] += info["rejected"]
             continue
         assert layout is not None and k is not None
-        rows = SheetRows(file, sheet.name, k, layout, lookups, key, defaults)
+        rows = SheetRows(file, no, k, layout, lookups, key, defaults, scrub)
         for old, used in layout.duplicates:
-            problems.append(problem(file, sheet.name, min(layout.header_rows), layout.names.get(old, str(old + 1)),
+            problems.append(problem(file, no, min(layout.header_rows), layout.names.get(old, str(old + 1)),
                                     "duplicate_column", False, other=layout.names.get(used, str(used + 1))))
             findings["duplicate_column"] += 1
         n_read = 0
@@ -186,9 +189,10 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
         findings.update(rows.findings)
         info.update(read=n_read, used=rows.used, rejected=rows.rejected_rows, blank=rows.blank, subtotal=rows.subtotal)
         frames.setdefault(k, []).append(frame)
+    problems = [_scrubbed(p, scrub) for p in problems]
     if not frames:
-        raise LedgerImportError(file, problems or [_sheet_problem(file, "", "no_header")])
-    records = {k: validate_records(pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0], k)
+        raise LedgerImportError(file, problems or [_sheet_problem(file, 0, "no_header")])
+    records = {k: validate_records(scrub.frame(pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0]), k)
                for k, fs in frames.items()}
     persons = set().union(*(set(df["person"]) for df in records.values())) - {""}
     summary = {
@@ -199,13 +203,19 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
         "rejected_by_reason": dict(sorted(rejected.items())), "findings_by_reason": dict(sorted(findings.items())),
         "persons": len(persons), "scenario": sc.name("zh"), "scenario_hash": sc.hash(), "mapping": mp.source,
     }
-    return ImportResult(records, problems, summary)
+    return ImportResult(records, problems, scrub.tree(summary))
 
 
-def _sheet_problem(file: str, sheet: str, reason: str, **fields: Any) -> LedgerProblem:
+def _scrubbed(p: LedgerProblem, scrub: Scrubber) -> LedgerProblem:
+    """``p`` with its column name and messages scanned for personal values (a header may hold one)."""
+    column, zh, en = scrub.text(p.column), scrub.text(p.zh), scrub.text(p.en)
+    return p if (column, zh, en) == (p.column, p.zh, p.en) else replace(p, column=column, zh=zh, en=en)
+
+
+def _sheet_problem(file: str, sheet_no: int, reason: str, **fields: Any) -> LedgerProblem:
     key = {"no_header": "ledger.no_header", "no_kind": "ledger.no_kind", "missing_field": "ledger.missing_field"}[reason]
     zh, en = both(key, **fields)
-    return LedgerProblem(file, sheet, 0, "", reason, zh, en, True)
+    return LedgerProblem(file, sheet_label(sheet_no), 0, "", reason, zh, en, True, sheet_no)
 
 
 def write_import(result: ImportResult, out_dir: str | Path, *, force: bool = False, lang: str = "zh") -> Path:

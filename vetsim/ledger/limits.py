@@ -23,6 +23,10 @@ LEDGER_LIMITS: dict[str, Limit] = {
     "sheets": Limit(100, tr("ledger.limit.sheets", "zh"), tr("ledger.limit.sheets", "en")),
     "rows": Limit(1_000_000, tr("ledger.limit.rows", "zh"), tr("ledger.limit.rows", "en")),
     "columns": Limit(200, tr("ledger.limit.columns", "zh"), tr("ledger.limit.columns", "en")),
+    "shared_strings_bytes": Limit(50_000_000, tr("ledger.limit.shared_strings_bytes", "zh"),
+                                  tr("ledger.limit.shared_strings_bytes", "en")),
+    "shared_strings": Limit(1_000_000, tr("ledger.limit.shared_strings", "zh"), tr("ledger.limit.shared_strings", "en")),
+    "cell_text_chars": Limit(50_000_000, tr("ledger.limit.cell_text_chars", "zh"), tr("ledger.limit.cell_text_chars", "en")),
     "cell_chars": Limit(2_000, tr("ledger.limit.cell_chars", "zh"), tr("ledger.limit.cell_chars", "en")),
     "mapping_bytes": Limit(256_000, tr("ledger.limit.mapping_bytes", "zh"), tr("ledger.limit.mapping_bytes", "en")),
 }

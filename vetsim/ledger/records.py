@@ -18,7 +18,9 @@ ledger without a case-type column gives the scenario's petition type, ``is_petit
 cell; ``resolved_date`` is NaT while open (or when the ledger's date is unreadable or before
 ``date``: a finding); ``referred_to`` a partner id of the scenario or "".
 
-No column holds a name, an ID number, a phone number or an address: ``person`` is a keyed
+``source_file`` is the file's keyed label (``ledger-kqzmabte.xlsx``), ``source_sheet`` the sheet's
+neutral label (``工作表 1``; "" for a CSV file): staff name files and sheets after the person, so
+neither name is kept. No column holds a name, an ID number, a phone number or an address: ``person`` is a keyed
 pseudonym (16 hex characters, or "" when the row gave nothing to derive one from), ``birth_band``
 and ``sex`` are what planning needs of the person. ``validate_records(df, kind)`` checks columns,
 dtypes and allowed values and raises :class:`RecordSchemaError` listing every problem.
@@ -88,10 +90,12 @@ def empty_records(kind: str) -> pd.DataFrame:
 
 
 def record_id(source_file: str, sheet: str, row: int) -> str:
-    """A stable id of one spreadsheet row: SHA-256 of file name, sheet and row (16 hex characters).
+    """A stable id of one spreadsheet row: SHA-256 of the file's label, the sheet's label and the row
+    (16 hex characters).
 
-    Only the file's *name* (not its folder) enters, so moving the file does not change the ids; no
-    cell value enters, so the id carries no personal data.
+    The import passes the keyed label of the file's *name* (``personal.file_label``: not its folder, so
+    moving the file does not change the ids) and the sheet's neutral label (``工作表 1``); neither a
+    file or sheet name nor a cell value enters, so the id carries no personal data.
     """
     return hashlib.sha256(f"{source_file}\x1f{sheet}\x1f{int(row)}".encode()).hexdigest()[:16]
 

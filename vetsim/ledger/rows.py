@@ -28,7 +28,7 @@ from .layout import Layout
 from .limits import DATE_YEARS, ledger_limit
 from .lookup import AMBIGUOUS, Lookups
 from .mapping import norm
-from .personal import id_facts, normalise_id, pseudonym
+from .personal import Scrubber, id_facts, normalise_id, pseudonym, sheet_label
 from .records import SEXES, birth_band, columns, record_id
 from .values import is_blank, mask, parse_date
 
@@ -56,12 +56,14 @@ class LedgerProblem:
     zh: str
     en: str
     rejected: bool
+    sheet_no: int = 0  # 1-based position of the sheet (its label in each language); 0 for a CSV file
 
     def where(self, lang: str = "zh") -> str:
-        at = tr("ledger.where", lang, sheet=self.sheet, row=self.row) if self.sheet else \
+        sheet = sheet_label(self.sheet_no, lang)
+        at = tr("ledger.at_row", lang, sheet=sheet, row=self.row) if sheet else \
             tr("ledger.where_csv", lang, row=self.row)
         if not self.row:
-            at = tr("ledger.where_sheet", lang, sheet=self.sheet) if self.sheet else ""
+            at = sheet
         return at + (tr("ledger.where_col", lang, column=self.column) if self.column else "")
 
     def text(self, lang: str = "zh") -> str:
@@ -70,23 +72,26 @@ class LedgerProblem:
         return f"{self.file}{' ' + where if where else ''}{sep}{self.zh if lang == 'zh' else self.en}"
 
 
-def problem(file: str, sheet: str, row: int, column: str, reason: str, rejected: bool,
+def problem(file: str, sheet_no: int, row: int, column: str, reason: str, rejected: bool,
             value: Any = None, **fields: Any) -> LedgerProblem:
-    """A problem whose message is ``ledger.reason.<reason>`` (plus the masked ``value`` when given)."""
+    """A problem whose message is ``ledger.reason.<reason>`` (plus the masked ``value`` when given);
+    ``file`` is the file's label, ``sheet_no`` the sheet's position (0: a CSV file)."""
     zh, en = (tr(f"ledger.reason.{reason}", lang, **fields) for lang in ("zh", "en"))
     if value is not None and not is_blank(value):
         zh += tr("ledger.masked", "zh", value=mask(value))
         en += tr("ledger.masked", "en", value=mask(value))
-    return LedgerProblem(file, sheet, row, column, reason, zh, en, rejected)
+    return LedgerProblem(file, sheet_label(sheet_no), row, column, reason, zh, en, rejected, sheet_no)
 
 
 class SheetRows:
     """Collects the rows of one sheet of one kind, then turns them into records (:meth:`frame`)."""
 
-    def __init__(self, file: str, sheet: str, kind: str, layout: Layout, lookups: Lookups,
-                 key: Callable[[], bytes], defaults: dict[str, str]):
-        self.file, self.sheet, self.kind, self.layout, self.lk = file, sheet, kind, layout, lookups
+    def __init__(self, file: str, sheet_no: int, kind: str, layout: Layout, lookups: Lookups,
+                 key: Callable[[], bytes], defaults: dict[str, str], scrubber: Scrubber | None = None):
+        self.file, self.sheet_no, self.kind, self.layout, self.lk = file, sheet_no, kind, layout, lookups
+        self.sheet = sheet_label(sheet_no)
         self.key, self.defaults = key, defaults
+        self.scrubber = scrubber
         wanted = _EVENT_FIELDS if kind != "register" else _REGISTER_FIELDS
         self.items = [(f, j) for f, j in layout.columns.items() if f in wanted]
         self.raw: dict[str, list[Any]] = {}
@@ -199,7 +204,7 @@ class SheetRows:
         raw = self.raw.get(field)
         for i in idx:
             value = raw[i] if show and raw is not None else None
-            self.problems.append(problem(self.file, self.sheet, self.row_no[i], self._col(field), reason, rejected,
+            self.problems.append(problem(self.file, self.sheet_no, self.row_no[i], self._col(field), reason, rejected,
                                          value, **fields))
         (self.rejected if rejected else self.findings)[reason] += len(idx)
 
@@ -222,6 +227,7 @@ class SheetRows:
         self.raw = {f: list(c) for (f, _), c in zip(self.items, cols)}
         self.cells.clear()
         del cols
+        self._learn_personal()
         reject = np.zeros(n, dtype=bool)
         missing_site = (self.defaults["site"], None) if "site" in self.defaults else (None, "missing_site")
         site, why = self._distinct("site", self._site, missing_site)
@@ -258,6 +264,14 @@ class SheetRows:
                       v if t == "datetime" else pd.Series(list(v), dtype=object))
         self.raw.clear()
         return pd.DataFrame(out)
+
+    def _learn_personal(self) -> None:
+        """Tell the scrubber the names and ID numbers met, to be removed from any text kept or shown."""
+        if self.scrubber is None:
+            return
+        for f in ("name", "id_number"):
+            vals = {v for v in self.raw.get(f, ()) if type(v) is str}
+            self.scrubber.learn(vals | {norm(v) for v in vals})
 
     def _keep(self, keep: np.ndarray) -> None:
         """Drop the rejected rows from the collected cells."""

@@ -27,7 +27,7 @@ from ..files import atomic_write_bytes, excel_safe, written_bytes
 from ..scenario import Scenario
 from .lookup import Lookups
 from .mapping import load_mapping, norm
-from .personal import check_digit
+from .personal import check_digit, file_label, load_key, sheet_label
 from .records import CHANNELS_BY_KIND, SEXES, birth_band, columns, record_id, validate_records
 from .values import to_excel_serial
 
@@ -55,6 +55,7 @@ class RenderedLedger:
     bad_rows: pd.DataFrame  # sheet, row, reason, index, rejected (bool: the import must refuse the row)
     personal: dict[str, list[str]] = field(default_factory=dict)  # names, ids, phones, addresses written
     data: bytes = b""  # the file's bytes, when rendered in memory (nothing written)
+    file: str = ""  # the file's label in records and messages (``vetsim.ledger.personal.file_label``)
 
 
 def fake_id(rng: np.random.Generator, born: dt.date, sex: str) -> str:
@@ -284,12 +285,16 @@ def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: in
     data = _xlsx_bytes(sheets, extra_empty="sheets" in mess) if xlsx else _csv_bytes(sheets[0][1])
     if not in_memory:
         atomic_write_bytes(p, data)
+    label = file_label(load_key(), p.name)
+    no = {name: (i if xlsx else 0) for i, (name, _, _) in enumerate(sheets, start=1)}  # the import's sheet labels
     rows = pd.DataFrame(placed, columns=["index", "sheet", "row"]).sort_values("index").reset_index(drop=True)
-    rows["record_id"] = [record_id(p.name, s, r) for s, r in zip(rows["sheet"], rows["row"])]
+    rows["sheet"] = [sheet_label(no[s]) for s in rows["sheet"]]
+    rows["record_id"] = [record_id(label, s, r) for s, r in zip(rows["sheet"], rows["row"])]
     bad = pd.DataFrame(bad_out, columns=["sheet", "row", "reason", "index", "rejected"])
+    bad["sheet"] = [sheet_label(no[s]) for s in bad["sheet"]]
     personal = {"names": sorted({v[0] for v in people.values()}), "ids": sorted({v[1] for v in people.values()}),
                 "phones": sorted({v[2] for v in people.values()}), "addresses": sorted({v[3] for v in people.values()})}
-    return RenderedLedger(p, rows, bad, personal, data if in_memory else b"")
+    return RenderedLedger(p, rows, bad, personal, data if in_memory else b"", label)
 
 
 def _col(j: int) -> str:

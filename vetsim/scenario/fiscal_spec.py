@@ -10,6 +10,7 @@ Monte Carlo runs draw from (the plain ``value`` is used for exact runs).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any, Callable, Literal
 
@@ -56,8 +57,16 @@ MonthText = Annotated[str, BeforeValidator(_as_month_text)]
 
 def parse_month(text: str | int, end: bool = False) -> int:
     """'2019-05' -> months since year 0 (2019*12 + 4); a bare year '2019' means Jan (or Dec if ``end``)."""
-    s = str(text).strip()
-    m = re.fullmatch(r"(\d{4})(?:[-/.](\d{1,2}))?", s)
+    return _parse_month(text if isinstance(text, str) else str(text), end)
+
+
+_MONTH = re.compile(r"(\d{4})(?:[-/.](\d{1,2}))?")
+
+
+@functools.lru_cache(maxsize=8192)  # 200,000 applicants share a few hundred months
+def _parse_month(text: str, end: bool) -> int:
+    s = text.strip()
+    m = _MONTH.fullmatch(s)
     if not m or not (1 <= int(m.group(2) or 1) <= 12):
         raise ValueError(f"cannot read month {s!r}; use YYYY-MM, e.g. 2019-05 (or a year, e.g. 2019)")
     month = int(m.group(2)) if m.group(2) else (12 if end else 1)

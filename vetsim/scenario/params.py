@@ -28,12 +28,17 @@ MAX_LABEL_CHARS = 200
 _INVISIBLE = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufe00-\ufe0f]+")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# characters that reorder the text around them (U+202E shows "txt.exe" as "exe.txt"): a name holding one
+# may read as another name on screen and in print
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(v: str) -> str:
     if _CONTROL.search(v):
         raise invalid(*both("scenario.contains_control_characters_e_g"))
+    if m := _BIDI.search(v):
+        raise invalid(*both("scenario.contains_bidi_control", code=f"U+{ord(m.group()):04X}"))
     if not _INVISIBLE.sub("", v):
         raise invalid(*both("scenario.holds_only_blank_or_invisible"))
     return v

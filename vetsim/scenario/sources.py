@@ -8,13 +8,16 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import os
+import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..errors import Problem
+from ..errors import Note, Problem
 from ..files import display_path
 from .limits import limit, limit_message
 from ..wording import both, tr
@@ -148,6 +151,33 @@ def _duplicate_keys(node: yaml.MappingNode, label: str) -> list[Problem]:
     return out
 
 
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _bad_dates(root: yaml.Node, label: str) -> list[Problem]:
+    """Dates YAML would read as a date but that do not exist (``2027-02-30``), as a key or a value: each
+    named with its key and line (YAML itself would stop at the first with Python's English words)."""
+    found: list[Problem] = []
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    seen = 0
+    while stack and seen < 1_000_000:
+        node, key = stack.pop()
+        seen += 1
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                name = k.value if isinstance(k, yaml.ScalarNode) else key
+                stack += [(k, key), (v, name)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(v, key) for v in node.value]
+        elif isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
+            try:
+                yaml.SafeLoader.construct_yaml_timestamp(yaml.SafeLoader(""), node)
+            except (ValueError, OverflowError):
+                found.append(_problem(label, *both("scenario.yaml_bad_date", key=str(key)[:60], value=node.value[:40]),
+                                      *both("scenario.line_n", n=node.start_mark.line + 1)))
+    return found
+
+
 def _parse_yaml(text: str, label: str, problems: list[Problem]) -> Any:
     """Compose, check (aliases, duplicate keys), then construct plain data; ``None`` after a problem."""
     loader = _SafeLoader(text)
@@ -155,7 +185,7 @@ def _parse_yaml(text: str, label: str, problems: list[Problem]) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        found = _check_nodes(node, label, len(text) + int(limit("yaml_alias_nodes")))
+        found = _check_nodes(node, label, len(text) + int(limit("yaml_alias_nodes"))) or _bad_dates(node, label)
         if found:
             problems.extend(found)
             return _INVALID
@@ -202,9 +232,11 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
         reason = str(getattr(exc, "problem", None) or exc)[:200]
         problems.append(_problem(label, *both("scenario.yaml_syntax_error", reason=reason), line, line_en))
         return None
-    except (RecursionError, ValueError, OverflowError) as exc:  # pure-Python loader: nesting, bad dates
-        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-        problems.append(_problem(label, *both("scenario.cannot_read_the_yaml_content_2", reason=reason)))
+    except RecursionError:  # pure-Python loader: nesting
+        problems.append(_problem(label, *both("scenario.yaml_too_deep")))
+        return None
+    except (ValueError, OverflowError):  # a value no check above named (Python's words are not shown)
+        problems.append(_problem(label, *both("scenario.yaml_value_unreadable")))
         return None
     if data is _INVALID:
         return None
@@ -262,6 +294,61 @@ def _many_rows(label: str, what_zh: str, what_en: str, rows: list[int]) -> Probl
                     *both("scenario.rows_2", shown=shown, shown_en=shown_en))
 
 
+_FIELD_CHARS = 131_072  # csv's own default: the longest cell a scenario table may hold
+
+
+def _csv_rows(text: str, label: str, problems: list[Problem]) -> list[list[str]] | None:
+    """The rows of a CSV text, or ``None`` after a problem naming the line (in the user's words, not csv's)."""
+    csv.field_size_limit(_FIELD_CHARS)  # the same bound whatever read a CSV before (the ledger reader raises it)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        where = both("scenario.row_n", n=reader.line_num)
+        if "field larger" in str(exc):
+            problems.append(_problem(label, *both("scenario.csv_cell_too_long", max=f"{_FIELD_CHARS:,}"), *where))
+        else:
+            problems.append(_problem(label, *both("scenario.csv_quote_error"), *where))
+        return None
+    return rows
+
+
+def _header(row: list[str], at: int, label: str, problems: list[Problem]) -> list[str] | None:
+    """The column names of header ``row`` (Excel's trailing empty columns dropped), or ``None`` after a
+    problem: another separator than the comma, a column without a name, a name used twice."""
+    header = [h.strip() for h in row]
+    while header and not header[-1]:  # Excel's trailing empty columns (",,,")
+        header.pop()
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sep_zh, sep_en = both("scenario.semicolons") if ";" in header[0] else both("scenario.tabs")
+        problems.append(_problem(label, *both("scenario.columns_must_be_separated_by", sep_zh=sep_zh, sep_en=sep_en), *both("scenario.line_1")))
+        return None
+    if "" in header:
+        problems.append(_problem(label, *both("scenario.header_blank_column", n=header.index("") + 1),
+                                 *both("scenario.row_n", n=at + 1)))
+        return None
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        shown = [d[:40] for d in dupes[:10]]
+        problems.append(_problem(label, *both("scenario.duplicate_column_names", shown=shown), *both("scenario.line_1")))
+        return None
+    return header
+
+
+def _skip_title(rows: list[list[str]], at: int, label: str) -> int:
+    """The header row: ``at``, or the row after it when ``at`` holds one text only (a title Excel put above
+    the header, e.g. "示例县站点表,,,,") and the next filled row has several; the skip is noted."""
+    filled = [c.strip() for c in rows[at] if c.strip()]
+    nxt = next((i for i in range(at + 1, len(rows)) if any(c.strip() for c in rows[i])), None)
+    if len(filled) != 1 or nxt is None or sum(1 for c in rows[nxt] if c.strip()) < 2:
+        return at
+    warnings.warn(Note(*(f"{label} " + t for t in both("scenario.title_row_skipped", title=filled[0][:40], n=nxt + 1))),
+                  stacklevel=2)
+    return nxt
+
+
 def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], required: bool = True) -> list[RawRow] | None:
     """Rows of one CSV file; a key (e.g. site_id) repeated within the file is an error.
 
@@ -281,25 +368,17 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     if text.count("\n") > limit(limit_name) + 10:  # cheap first look before parsing (quoted line breaks count too)
         problems.append(_problem(label, *limit_message(limit_name, text.count("\n"))))
         return None
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        problems.append(_problem(label, *both("scenario.csv_format_error", str_exc_200=str(exc)[:200])))
+    rows = _csv_rows(text, label, problems)
+    if rows is None:
         return None
     del text
     header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
         problems.append(_problem(label, *both("scenario.file_is_empty")))
         return None
-    header = [h.strip() for h in rows[header_at]]
-    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        sep_zh, sep_en = both("scenario.semicolons") if ";" in header[0] else both("scenario.tabs")
-        problems.append(_problem(label, *both("scenario.columns_must_be_separated_by", sep_zh=sep_zh, sep_en=sep_en), *both("scenario.line_1")))
-        return None
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        shown = [d[:40] for d in dupes[:10]]
-        problems.append(_problem(label, *both("scenario.duplicate_column_names", shown=shown), *both("scenario.line_1")))
+    header_at = _skip_title(rows, header_at, label)
+    header = _header(rows[header_at], header_at, label, problems)
+    if header is None:
         return None
     if len(rows) - header_at - 1 > limit(limit_name):
         problems.append(_problem(label, *limit_message(limit_name, len(rows) - header_at - 1)))
@@ -311,7 +390,7 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         if not any(c.strip() for c in row):
             continue
-        if len(row) > len(header):
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
             too_long.append(i)
             continue
         cells = {h: (row[j].strip() if j < len(row) else "") for j, h in enumerate(header) if h}
@@ -398,6 +477,27 @@ def merge_overlay(base: RawScenario, data: dict[str, Any], label: str) -> RawSce
     return RawScenario(base.folder, merged, [(label, data), *base.yaml_files], base.tables, list(base.problems))
 
 
+def _usable_table(path: Path, folder: Path, problems: list[Problem]) -> bool:
+    """False (with a problem) for a table that is there but must not be read: a device, a FIFO, a folder,
+    or a link leading outside the scenario folder (its content, e.g. /etc/passwd, is never read or shown).
+    True when it is a regular file inside the folder, or not there at all."""
+    for p in (path, path.with_suffix(".xlsx")):
+        if not os.path.lexists(p):
+            continue
+        try:
+            real = p.resolve(strict=True)
+            mode = os.stat(real).st_mode
+        except (OSError, RuntimeError):
+            real, mode = p, 0
+        if not stat.S_ISREG(mode):
+            problems.append(_problem(_label(p), *both("scenario.table_not_regular")))
+            return False
+        if p.is_symlink() and not real.is_relative_to(folder):
+            problems.append(_problem(_label(p), *both("scenario.table_link_outside")))
+            return False
+    return True
+
+
 def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
              _seen: frozenset[Path] = frozenset()) -> RawScenario:
     """Read a scenario folder and, recursively, the base it overlays (at most ``overlay_depth`` levels)."""
@@ -428,6 +528,8 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
         merged, merged_tables, yaml_files = _deep_merge({}, data), {}, [(label, data)]
     for name, (_model, keys, required) in tables.items():
         path = folder / name
+        if not _usable_table(path, here, problems):
+            continue
         if path.is_file():
             rows = _read_csv(path, keys, problems, required=required)
             if rows is None:

@@ -57,7 +57,7 @@ class LedgerImporter(App):
             item = self.upload.value[0]
             name = Path(str(item["name"])).name
             content = bytes(item["content"])
-            check_ledger_limit("file_bytes", len(content), name)
+            check_ledger_limit("file_bytes", len(content), tr("ledger.ui.uploaded", self.lang))  # not its name: may be a person's
             return self.import_path(Path(name), data=content)
         if self.path.value.strip():
             return self.import_path(Path(self.path.value.strip()).expanduser())
