@@ -133,6 +133,6 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
                    help=bi(*both("experiment.help.scheduler")))
     e.add_argument("--workers", type=cliargs.workers, default=2, help=bi(*both("experiment.help.workers")))
     e.add_argument("--out", required=True, help=bi(*both("experiment.help.out")))
-    e.add_argument("--force", action="store_true", help=bi(*both("experiment.help.force")))
+    cliargs.add_force(e, bi(*both("experiment.help.force")), bi(*both("files.help_replace_foreign")))
     add_common(e)
     e.set_defaults(handler=_experiment)

@@ -70,7 +70,7 @@ def progress_boards(baseline: Scenario | str | os.PathLike[str], compare: Scenar
     if snapshot and history is not None:
         from ..files import check_output_target
 
-        check_output_target(folder, "folder", force=True)  # before minutes of simulation, not after
+        check_output_target(folder, "folder", force=True, adding=True)  # before minutes of simulation, not after
     seed = int(base.spec.seed if seed is None else seed)
     reps = int(replications if replications is not None else base.spec.simulation.replications)
 
