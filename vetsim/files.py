@@ -289,15 +289,15 @@ def check_write_location(path: str | os.PathLike[str], *, inputs: tuple[str | os
     p = Path(path).expanduser()
     shown = display_path(p)
     cands = _candidates(p)
-    hit = _input_hit(cands, inputs)
-    if hit is not None:
-        raise OutputPathError(*both("files.location_in_input", shown=shown, folder=hit))
     for cand in cands:
         for depth, folder in enumerate((cand, *cand.parents)):
             if _is_scenario(folder) and (depth > 0 or not _untouched(folder)):
                 raise OutputPathError(*both("files.location_in_scenario", shown=shown, folder=display_path(folder)))
             if _is_data_folder(folder) and not (new_scenario and depth == 1):
                 raise OutputPathError(*both("files.location_in_data", shown=shown, folder=display_path(folder)))
+    hit = _input_hit(cands, inputs)
+    if hit is not None:
+        raise OutputPathError(*both("files.location_in_input", shown=shown, folder=hit))
     return p
 
 

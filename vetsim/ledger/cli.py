@@ -9,6 +9,7 @@ when nothing could be imported or the input was refused.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any, Callable
 
 from .. import cliargs
@@ -26,9 +27,11 @@ def _b(key: str) -> Any:
 def _run(args: argparse.Namespace) -> int:
     from ..files import check_output_target, display_path
     from .importer import import_ledger, write_import
+    from .personal import check_key_location
     from .mapping import load_mapping
 
     check_output_target(args.out, "folder", args.force, inputs=(args.file,))  # before reading the file, not after
+    check_key_location(forbidden=(Path(args.out),), ledgers=(args.file,))  # the key's place too, before any work
     mapping = load_mapping(args.mapping)
     result = import_ledger(args.file, args.scenario, kind=args.kind, mapping=mapping, out=args.out)
     print(result.text(args.lang))

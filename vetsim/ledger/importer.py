@@ -128,11 +128,12 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
     p = Path(path)
     file = p.name
     forbidden = (Path(out),) if out is not None else ()
+    key_ledgers = (p,) if data is None else ()  # the key never lies beside the ledger
     key_cache: list[bytes] = []
 
     def key() -> bytes:
         if not key_cache:
-            key_cache.append(load_key(forbidden=forbidden))
+            key_cache.append(load_key(forbidden=forbidden, ledgers=key_ledgers))
         return key_cache[0]
 
     lookups = Lookups.of(sc, mp)

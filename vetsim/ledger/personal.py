@@ -26,7 +26,7 @@ from pathlib import Path
 from ..errors import VetsimError
 from ..wording import tr
 
-__all__ = ["LedgerKeyError", "check_digit", "normalise_id", "id_facts", "key_path", "load_key",
+__all__ = ["LedgerKeyError", "check_digit", "normalise_id", "id_facts", "key_path", "check_key_location", "load_key",
            "pseudonym", "PROJECT_DIR"]
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -87,9 +87,14 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def load_key(path: Path | None = None, forbidden: tuple[Path, ...] = ()) -> bytes:
-    """The secret key (created on first use, mode 0600); refused inside the project or a ``forbidden``
-    folder (the output folder), or when others can read it."""
+def check_key_location(path: Path | None = None, forbidden: tuple[Path, ...] = (),
+                       ledgers: tuple[str | os.PathLike[str], ...] = ()) -> Path:
+    """Where the key is (``path`` or :func:`key_path`), refused inside the project or a ``forbidden`` folder
+    (the output folder), by the one write rule (:func:`vetsim.files.check_write_location`: never in a
+    scenario, region or data folder, at any depth or through symlinks), and beside one of ``ledgers``
+    (in the folder of a ledger file). Called before any work, and again when the key is read or created."""
+    from ..files import OutputPathError, check_write_location  # lazy: files is a leaf, this keeps start-up small
+
     p = key_path() if path is None else Path(path)
     shown = str(p)
     for folder, where in ((PROJECT_DIR, "ledger.key_where_project"),
@@ -97,6 +102,28 @@ def load_key(path: Path | None = None, forbidden: tuple[Path, ...] = ()) -> byte
         if _inside(p, folder):
             raise LedgerKeyError(tr("ledger.key_inside", "zh", path=shown, where=tr(where, "zh")),
                                  tr("ledger.key_inside", "en", path=shown, where=tr(where, "en")))
+    try:
+        check_write_location(p, inputs=tuple(forbidden) + tuple(Path(f).expanduser().parent for f in ledgers if _beside(p, f)))
+    except OutputPathError as err:
+        raise LedgerKeyError(*(tr("ledger.key_location", lang, reason=err.user_message(lang))
+                               for lang in ("zh", "en"))) from None
+    return p
+
+
+def _beside(key: Path, ledger: str | os.PathLike[str]) -> bool:
+    """The key would lie in the folder of the ledger file ``ledger``."""
+    try:
+        return key.expanduser().resolve().parent == Path(ledger).expanduser().resolve().parent
+    except (OSError, RuntimeError):
+        return False
+
+
+def load_key(path: Path | None = None, forbidden: tuple[Path, ...] = (),
+             ledgers: tuple[str | os.PathLike[str], ...] = ()) -> bytes:
+    """The secret key (created on first use, mode 0600); refused where :func:`check_key_location` refuses
+    it, or when others can read it."""
+    p = check_key_location(path, forbidden, ledgers)
+    shown = str(p)
     try:
         if not p.exists():
             p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
