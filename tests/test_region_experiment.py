@@ -164,9 +164,9 @@ def test_experiment_cli(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "完成 2 个仿真单元，跳过已完成的 0 个" in text
+    assert "计算了 2 个仿真单元（其中重算损坏或不符的 0 个），保留已完成的 0 个" in text
     assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(out), "--lang", "en"]) == 0
-    assert "0 cells computed, 2 already finished" in capsys.readouterr().out
+    assert "0 cells computed (0 of them recomputed: damaged or mismatched), 2 already finished and kept" in capsys.readouterr().out
     assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(ROOT / "data" / "sample_county")]) == 2
     assert "情景" in capsys.readouterr().err
 
