@@ -375,12 +375,13 @@ def _refuse_foreign(folder: Path, names: list[str]) -> None:
     if not names:
         return
     more = len(names) - _SHOWN_FILES
-    listed = "、".join(names[:_SHOWN_FILES])
-    raise OutputPathError(
-        tr("files.force_foreign", "zh", shown=display_path(folder), names=listed,
-           more=tr("files.and_more", "zh", n=more) if more > 0 else ""),
-        tr("files.force_foreign", "en", shown=display_path(folder), names=", ".join(names[:_SHOWN_FILES]),
-           more=tr("files.and_more", "en", n=more) if more > 0 else ""))
+
+    def text(lang: str) -> str:
+        return tr("files.force_foreign", lang, shown=display_path(folder),
+                  names=tr("list.sep", lang).join(names[:_SHOWN_FILES]),
+                  more=tr("files.and_more", lang, n=more) if more > 0 else "")
+
+    raise OutputPathError(text("zh"), text("en"))
 
 
 # ---------------------------------------------------------------------------------------- temp siblings
