@@ -335,6 +335,12 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
         if p.exists() and not p.is_file():
             raise OutputPathError(*both("files.cannot_write_file_it_is", shown=shown))
         return p
+    return _check_folder_target(p, force, adding)
+
+
+def _check_folder_target(p: Path, force: bool | str, adding: bool) -> Path:
+    """The folder part of :func:`check_output_target`: no link, no file, and a non-empty folder only as allowed."""
+    shown = display_path(p)
     if p.is_symlink():
         raise OutputPathError(*both("files.will_not_write_it_is", shown=shown))
     if p.exists() and not p.is_dir():
