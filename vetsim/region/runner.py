@@ -200,12 +200,30 @@ def prepare_out(out: Path, plan: dict[str, Any], force: bool | str = False,
 
 
 @contextlib.contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started inside ignore SIGINT (an ignored signal stays ignored in a child Python): Ctrl-C in
+    a terminal reaches the whole process group, and this process alone should answer it, with one message
+    saying what was kept, not each Dask worker and nanny with a traceback. The cluster is closed by us."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+@contextlib.contextmanager
 def local_cluster(workers: int) -> Iterator[Any]:
     """A Client of a new LocalCluster of ``workers`` processes (one thread each), closed on exit."""
     import dask
     from dask.distributed import Client, LocalCluster
 
-    with dask.config.set(QUIET_LOCAL_CLUSTER):
+    with dask.config.set(QUIET_LOCAL_CLUSTER), _children_ignore_ctrl_c():
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=50)
     try:
