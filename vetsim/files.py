@@ -526,6 +526,9 @@ def _merge_into(tmp: Path, target: Path, kind: str, meta: dict[str, Any] | None,
     new_names = {p.name for p in tmp.iterdir()}
     if force != REPLACE_FOREIGN:
         _refuse_foreign(target, foreign_files(target, new_names))
+    for name in sorted(new_names):  # a folder of the same name is never replaced by a file, not even so
+        if (target / name).is_dir() and not (target / name).is_symlink():
+            raise OutputPathError(*both("files.cannot_write_file_a_folder", shown=display_path(target / name)))
     (target / MANIFEST).unlink(missing_ok=True)
     for p in sorted(tmp.iterdir()):
         os.replace(p, target / p.name)
