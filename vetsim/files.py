@@ -281,9 +281,9 @@ def check_write_location(path: str | os.PathLike[str], *, inputs: tuple[str | os
     inside a scenario or region folder (``scenario.yaml`` / ``region.yaml``), inside a data folder (the
     project's ``data/``, ``$VETSIM_DATA``, a ``data`` folder of scenarios), or at or inside any of
     ``inputs`` (the folders and files the command reads: the ledger, its folder ...), at any depth; both
-    the path as written and the path its symlinks lead to are judged. ``path`` itself may be a scenario
-    folder only when vetsim wrote it and it is unchanged (an overlay saved before). ``new_scenario``: the
-    writer makes a scenario folder (an overlay), which may be a new folder directly in a data folder.
+    the path as written and the path its symlinks lead to are judged. ``new_scenario``: the writer makes a
+    scenario folder (an overlay), which may be a new folder directly in a data folder, or replace an overlay
+    vetsim wrote there before and nobody changed since.
     Raises :class:`OutputPathError` naming the path and the folder it lies in.
     """
     p = Path(path).expanduser()
@@ -291,7 +291,7 @@ def check_write_location(path: str | os.PathLike[str], *, inputs: tuple[str | os
     cands = _candidates(p)
     for cand in cands:
         for depth, folder in enumerate((cand, *cand.parents)):
-            if _is_scenario(folder) and (depth > 0 or not _untouched(folder)):
+            if _is_scenario(folder) and (depth > 0 or not (new_scenario and _untouched(folder))):
                 raise OutputPathError(*both("files.location_in_scenario", shown=shown, folder=display_path(folder)))
             if _is_data_folder(folder) and not (new_scenario and depth == 1):
                 raise OutputPathError(*both("files.location_in_data", shown=shown, folder=display_path(folder)))
