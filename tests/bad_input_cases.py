@@ -494,3 +494,38 @@ cli("cli-report-out-name-300-bytes", "report", "{sample}", "--out", "{dir}/" + _
 cli("cli-staff-out-name-300-bytes", "staff", "{sample}", "--out", "{dir}/" + _LONG)
 _add(Case("cli-budget-csv-under-a-file", {"file": "x"}, argv=("budget", "{sample}", "--csv", "{dir}/file/b.csv"),
           expect=("不是文件夹",)))
+# ---- issue 27 / 21 (i27-trust): where vetsim writes, --force, damaged experiment records -------------
+# {dir} holds a scenario (an overlay of the sample): every writer pointed into it, at depth 1 and 2, is refused
+_OVERLAY = "base: {sample}\n"
+_EXP = "region: {sample}/../sample_city\ncounties: [X18]\nreplications: 1\nseed: 1\n"
+for _id, _argv in (
+        ("simulate-out-depth2", ("simulate", "{dir}", "--out", "{dir}/results/run1")),
+        ("simulate-out-depth1", ("simulate", "{sample}", "--out", "{dir}/run1", "--force")),
+        ("budget-csv-depth2", ("budget", "{dir}", "--csv", "{dir}/results/b.csv")),
+        ("budget-xlsx-depth1", ("budget", "{dir}", "--xlsx", "{dir}/b.xlsx")),
+        ("report-out-depth1", ("report", "{dir}", "--out", "{dir}/brief.pdf")),
+        ("staff-out-depth2", ("staff", "{dir}", "--no-confirm", "--out", "{dir}/plans/p1")),
+        ("sensitivity-out-depth2", ("sensitivity", "{dir}", "--fiscal-only", "--out", "{dir}/charts/t.png")),
+        ("tasks-excel-depth1", ("tasks", "{dir}", "--excel", "{dir}/推进表.xlsx")),
+        ("ledger-out-depth2", ("ledger", "import", "{dir}/ledger.csv", "--scenario", "{sample}", "--out", "{dir}/imports/l1")),
+        ("experiment-out-depth2", ("experiment", "{dir}/exp.yaml", "--scheduler", "serial", "--out", "{dir}/runs/r1")),
+        ("calibrate-out-depth2", ("calibrate", "{sample}", "--ledger", "{dir}", "--out", "{dir}/fits/f1"))):
+    _add(Case(f"write-into-scenario-{_id}", {"scenario.yaml": _OVERLAY, "ledger.csv": "姓名,日期\n", "exp.yaml": _EXP},
+              argv=_argv))
+# a data folder (a "data" folder of scenarios): outputs are refused inside it
+_add(Case("write-into-data-folder", {"data/s1/scenario.yaml": _OVERLAY},
+          argv=("simulate", "{dir}/data/s1", "--out", "{dir}/data/results/run1")))
+# --force over a folder holding an annotated vetsim file, or a forged manifest: refused, naming the files
+_FORGED = '{"kind": "results", "files": {"report2025.docx": {"size": 4, "sha256": "' + "0" * 64 + '"}}}'
+_add(Case("force-over-forged-manifest", {"out/.vetsim-output.json": _FORGED, "out/report2025.docx": "mine"},
+          argv=("simulate", "{sample}", "--out", "{dir}/out", "--force")))
+_ANNOTATED = ('{"kind": "ledger_records", "files": {"problems.csv": {"size": 12, "sha256": "'
+              + "1" * 64 + '"}}}')
+_add(Case("force-over-annotated-vetsim-file", {"out/.vetsim-output.json": _ANNOTATED, "ledger.csv": "姓名,日期\n",
+                                               "out/problems.csv": "row,problem\n1,已核实\n"},
+          argv=("ledger", "import", "{dir}/ledger.csv", "--scenario", "{sample}", "--out", "{dir}/out", "--force")))
+# a damaged experiment record in the results folder: refused with a message (was RecursionError / AttributeError)
+for _id, _content in (("deep", "[" * 100_000 + "]" * 100_000), ("list", "[1, 2, 3]"), ("garbage", b"\x00\xff\xfe"),
+                      ("no-hash", '{"seed": 1}')):
+    _add(Case(f"experiment-json-{_id}", {"exp.yaml": _EXP, "out/experiment.json": _content},
+              argv=("experiment", "{dir}/exp.yaml", "--scheduler", "serial", "--out", "{dir}/out")))

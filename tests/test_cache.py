@@ -4,7 +4,13 @@ never used, and the cache never lives inside a scenario folder."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -126,3 +132,86 @@ def test_a_run_being_simulated_elsewhere_is_waited_for(sample, counted, real_res
     worker.join(10)
     assert got is not None and len(got.cases) == len(real_results.cases)
     assert not list((cache_dir() / "results").rglob(".*.computing"))  # the marker is gone once stored
+
+
+# ---------------------------------------------------------------- issue 27: trust nothing by its name
+
+def test_an_entry_copied_under_another_key_is_not_served(sample, monkeypatch, tmp_path) -> None:
+    """The probe: a seed-7 entry copied under the seed-8 key was served for --seed 8 (the brief then said seed 7)."""
+    monkeypatch.setenv(cache.ENV_CACHE, str(tmp_path / "cache"))
+    seven = vetsim.sim.simulate(sample, replications=1, seed=7)
+    cache._store(sample, 1, 7, seven)
+    root = cache_dir() / "results"
+    shutil.copytree(root / cache.cache_key(sample, 1, 7), root / cache.cache_key(sample, 1, 8))
+    assert not cache.has_cached(sample, 1, 8)
+    assert cached_results(sample, 1, 8) is None
+    assert not (root / cache.cache_key(sample, 1, 8)).exists()  # dropped: it names another run
+    # the same with the record rewritten to claim seed 8: the results' own metadata still say seed 7
+    shutil.copytree(root / cache.cache_key(sample, 1, 7), root / cache.cache_key(sample, 1, 8))
+    done = root / cache.cache_key(sample, 1, 8) / "complete.json"
+    record = json.loads(done.read_text(encoding="utf-8"))
+    record["key"]["seed"] = 8
+    done.write_text(json.dumps(record), encoding="utf-8")
+    assert cached_results(sample, 1, 8) is None
+    assert cached_results(sample, 1, 7) is not None  # the real entry is still served
+
+
+def test_a_symlinked_entry_is_not_served(sample, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv(cache.ENV_CACHE, str(tmp_path / "cache"))
+    seven = vetsim.sim.simulate(sample, replications=1, seed=7)
+    cache._store(sample, 1, 7, seven)
+    root = cache_dir() / "results"
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(str(root / cache.cache_key(sample, 1, 7)), elsewhere)
+    (root / cache.cache_key(sample, 1, 7)).symlink_to(elsewhere, target_is_directory=True)
+    assert cached_results(sample, 1, 7) is None and elsewhere.is_dir()  # the link is dropped, not followed
+
+
+def _stale_marker(sample, pid: int, started: float) -> Path:
+    marker = cache._computing_marker(sample, 1, 7)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"pid": pid, "host": socket.gethostname(), "started": started}), encoding="utf-8")
+    return marker
+
+
+def test_a_stale_marker_of_a_killed_process_costs_nothing(sample, counted) -> None:
+    """The probe: a run killed while simulating left its marker; the next page waited 60-900 s."""
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    proc.kill()
+    proc.wait()
+    marker = _stale_marker(sample, proc.pid, time.time())
+    t0 = time.monotonic()
+    assert cache.wait_for_cached(sample, 1, 7, timeout=900) is None
+    assert time.monotonic() - t0 < 2.0
+    assert not marker.exists()  # removed: nobody else waits on it either
+
+
+def test_a_marker_past_its_time_is_ignored_and_a_live_one_is_not(sample, counted) -> None:
+    marker = _stale_marker(sample, os.getpid(), time.time() - 1000)  # a live process, but too old
+    assert not cache.marker_is_live(marker, 900)
+    marker = _stale_marker(sample, os.getpid(), time.time())
+    assert cache.marker_is_live(marker, 900)
+    marker.write_text("12345678", encoding="utf-8")  # the old form (a bare pid) of a process that is gone
+    assert not cache.marker_is_live(marker, 900)
+    marker = _stale_marker(sample, os.getpid(), time.time())
+    t0 = time.monotonic()
+    assert cache.wait_for_cached(sample, 1, 7, timeout=0.3, poll=0.05) is None  # a live one is waited for
+    assert time.monotonic() - t0 >= 0.25
+
+
+def test_the_dashboard_treats_a_stale_marker_as_none(sample, proposal, counted, monkeypatch) -> None:
+    """A preheated dashboard kernel waits only for live runs: with a dead run's markers it fills itself at once."""
+    from vetsim.ui.dashboard import MeetingDashboard as Dashboard
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    from types import SimpleNamespace
+
+    board = SimpleNamespace(baseline=sample, proposal=proposal, inputs={"replications": SimpleNamespace(value=1)})
+    for sc in (sample, proposal):
+        m = cache._computing_marker(sc, 1, sample.spec.seed)
+        m.parent.mkdir(parents=True, exist_ok=True)
+        m.write_text(json.dumps({"pid": proc.pid, "host": socket.gethostname(), "started": time.time()}))
+    t0 = time.monotonic()
+    assert Dashboard._all_cached(board, wait=True) is False  # the page then simulates, showing its progress
+    assert time.monotonic() - t0 < 2.0

@@ -22,7 +22,8 @@ import pytest
 import vetsim
 from vetsim.cli import main
 from vetsim.errors import ScenarioError
-from vetsim.files import (MANIFEST, OutputWriteError, OutputFolderError, OutputPathError, atomic_write_bytes, check_output_target,
+from vetsim.files import (MANIFEST, REPLACE_FOREIGN, OutputFolderError, OutputPathError, OutputWriteError,
+                          atomic_write_bytes, check_output_target,
                           display_path)
 from vetsim.sim import Results, simulate, star_network
 
@@ -56,6 +57,8 @@ def no_work(monkeypatch):
 
     import importlib
 
+    for module in ("vetsim.staffing.api", "vetsim.plans.simcheck", "vetsim.plans.api"):
+        importlib.import_module(module)  # imported now, so that they bind the real functions, not the patched ones
     for module, name in (("vetsim.staffing.solver", "optimal_staff"), ("vetsim.sim.runner", "simulate"),
                          ("vetsim.fiscal.budget", "budget"), ("vetsim.sim", "simulate")):
         monkeypatch.setattr(importlib.import_module(module), name, boom)
@@ -93,7 +96,9 @@ def test_foreign_folder_needs_force_and_keeps_its_files(data, tmp_path, capsys) 
     args = ["staff", str(data / "proposal_more_staff"), "--out", str(foreign), "--no-confirm"]
     assert main(args) == 2
     assert "--force" in capsys.readouterr().err
-    assert main([*args, "--force"]) == 0
+    assert main([*args, "--force"]) == 2  # --force replaces vetsim's own files only: notes.txt is named
+    assert "notes.txt" in capsys.readouterr().err
+    assert main([*args, "--replace-foreign"]) == 0
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert vetsim.load_scenario(foreign).name("en").endswith("(staffing plan)")
 
@@ -259,14 +264,18 @@ def test_budget_writes_csv_and_excel(sample_path, tmp_path, capsys) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.csv", "b.xlsx"]
 
 
-def test_force_into_a_foreign_folder_drops_only_vetsim_files(res, tmp_path) -> None:
-    """With --force, a foreign folder keeps its own files; a manifest cannot make vetsim delete outside it."""
+def test_force_into_a_foreign_folder_deletes_nothing(res, tmp_path) -> None:
+    """With --force, a folder holding files vetsim did not write is refused, naming them; with
+    --replace-foreign vetsim writes beside them. A manifest is never a list of files to delete (issue 27)."""
     out = tmp_path / "mixed"
     out.mkdir()
     (out / "notes.txt").write_text("keep", encoding="utf-8")
     (tmp_path / "outside.txt").write_text("keep", encoding="utf-8")
     (out / MANIFEST).write_text('{"files": {"../outside.txt": {}, "..": {}, "old.parquet": {}}}', encoding="utf-8")
     (out / "old.parquet").write_bytes(b"stale")
-    res.to_parquet(out, force=True)
-    assert (out / "notes.txt").exists() and (tmp_path / "outside.txt").exists() and not (out / "old.parquet").exists()
+    with pytest.raises(OutputPathError) as err:
+        res.to_parquet(out, force=True)
+    assert "notes.txt" in err.value.zh and "old.parquet" in err.value.zh and "--replace-foreign" in err.value.zh
+    res.to_parquet(out, force=REPLACE_FOREIGN)
+    assert (out / "notes.txt").exists() and (tmp_path / "outside.txt").exists() and (out / "old.parquet").exists()
     Results.from_parquet(out)

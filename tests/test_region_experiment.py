@@ -164,9 +164,9 @@ def test_experiment_cli(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "完成 2 个仿真单元，跳过已完成的 0 个" in text
+    assert "计算了 2 个仿真单元（其中重算损坏或不符的 0 个），保留已完成的 0 个" in text
     assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(out), "--lang", "en"]) == 0
-    assert "0 cells computed, 2 already finished" in capsys.readouterr().out
+    assert "0 cells computed (0 of them recomputed: damaged or mismatched), 2 already finished and kept" in capsys.readouterr().out
     assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(ROOT / "data" / "sample_county")]) == 2
     assert "情景" in capsys.readouterr().err
 
@@ -252,3 +252,100 @@ def test_a_bad_change_is_reported_once_with_the_counties_it_hits(tmp_path):
     assert "[all 2 counties · away_30·township_funded=1, away_30·township_funded=2]" in problems[0].where_en
     assert "全部 2 个县" in problems[0].where_zh
     assert "changes[0]" in problems[0].where_en and "row" not in problems[0].where_en.split("]")[-1]
+
+
+# ---------------------------------------------------------------- issues 21 and 27: resume that heals
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "symlink", "other_seed", "other_output"])
+def test_a_damaged_cell_is_recomputed_and_said(damage, exp, serial, tmp_path):
+    """The probe: a truncated, empty or symlinked metrics cell counted as finished; read_results then raised."""
+    import shutil
+
+    out = tmp_path / "damaged"
+    shutil.copytree(serial, out)
+    cells = sorted((out / "metrics").rglob("*.parquet"))
+    victim = cells[3]
+    if damage == "truncated":
+        victim.write_bytes(victim.read_bytes()[:100])
+    elif damage == "empty":
+        victim.write_bytes(b"")
+    elif damage == "symlink":
+        victim.unlink()
+        victim.symlink_to("/etc/passwd")
+    elif damage == "other_seed":  # a well-formed cell of another run copied in: its seed does not match
+        df = pd.read_parquet(victim)
+        df["seed"] = df["seed"] + 1
+        df.to_parquet(victim, index=False)
+    else:  # the cell's site_days file is damaged, its metrics are fine
+        site = Path(str(victim).replace("/metrics/", "/site_days/"))
+        site.write_bytes(b"PAR1 not really")
+    stats = run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, scheduler=SERIAL, progress=False)
+    assert (stats.computed, stats.skipped) == (1, 15)
+    assert stats.redone == 1  # it claimed to be finished (its metrics file was there): said as redone
+    assert not victim.is_symlink()
+    assert _digest(out) == _digest(serial)
+
+
+def test_read_results_names_a_damaged_cell(serial, tmp_path):
+    import shutil
+
+    out = tmp_path / "bad"
+    shutil.copytree(serial, out)
+    victim = sorted((out / "metrics").rglob("*.parquet"))[0]
+    victim.write_bytes(b"")
+    with pytest.raises(VetsimError) as err:
+        read_results(out)
+    assert victim.name in err.value.user_message("zh") and "损坏" in err.value.user_message("zh")
+
+
+@pytest.mark.parametrize("content", ["deep", "list", "not json", "symlink", "no hash"])
+def test_a_malformed_experiment_json_is_refused_with_a_message(content, exp, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    plan = out / "experiment.json"
+    if content == "deep":
+        plan.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    elif content == "list":
+        plan.write_text("[1, 2, 3]", encoding="utf-8")
+    elif content == "not json":
+        plan.write_bytes(b"\x00\xff garbage")
+    elif content == "symlink":
+        plan.symlink_to("/etc/passwd")
+    else:
+        plan.write_text('{"seed": 1}', encoding="utf-8")
+    with pytest.raises(VetsimError) as err:
+        prepare_out(out, exp.plan())
+    assert "experiment.json" in err.value.user_message("zh")
+    f = _write(tmp_path, EXPERIMENT)
+    assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(out)]) == 2
+    text = capsys.readouterr().err
+    assert "experiment.json" in text and "内部错误" not in text and "Traceback" not in text
+
+
+def test_ctrl_c_says_what_was_kept_and_the_resumed_run_says_it_too(tmp_path, capsys, monkeypatch):
+    """Issue 20: an interrupted experiment printed nothing; the resumed run never said that cells were kept."""
+    from vetsim.region import runner
+
+    small = EXPERIMENT.replace("counties: [X03, X18]", "counties: [X18]").replace("replications: 2", "replications: 1")
+    f = _write(tmp_path, small)  # 1 county x 4 variants x 1 replication
+    out = tmp_path / "out"
+    real = runner.run_group
+    calls = []
+
+    def interrupted(*a, **k):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*a, **k)
+
+    monkeypatch.setattr(runner, "run_group", interrupted)
+    assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert "试验已中断" in err and "已完成的 2 个仿真单元" in err and "再次运行同一条命令" in err, err
+    monkeypatch.setattr(runner, "run_group", real)
+    victim = sorted((out / "metrics").rglob("*.parquet"))[0]
+    victim.write_bytes(b"")
+    assert main(["experiment", str(f), "--scheduler", "serial", "--out", str(out), "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "Resuming: 1 finished cells kept, 1 damaged or mismatched cells to recompute, 3 cells to compute" in text
+    assert "3 cells computed (1 of them recomputed" in text and "1 already finished and kept" in text

@@ -8,9 +8,14 @@ random numbers), so a change to the model invalidates what was cached before it.
 
 Where: ``$VETSIM_CACHE`` if set, else the user's cache folder (``~/.cache/vetsim`` on Linux,
 ``%LOCALAPPDATA%\\vetsim\\Cache`` on Windows, ``~/Library/Caches/vetsim`` on macOS); never inside
-a scenario folder. Each entry is written to a temporary folder and renamed into place, so an
-interrupted run leaves no half entry; an entry that cannot be read is recomputed. At most
-:data:`MAX_ENTRIES` entries are kept (the least recently used go first).
+a scenario, region or data folder (:func:`vetsim.files.check_write_location`, checked before any work).
+Each entry is written to a temporary folder and renamed into place, so an interrupted run leaves no
+half entry; an entry that cannot be read is recomputed. Nothing is trusted by its name: an entry is
+served only when its own record (``complete.json``: scenario hash, seed, replications, version, source
+fingerprint, numpy) and its results' metadata match the request, so an entry copied under another key
+is not served. While a run is simulated, a ``.computing`` marker holds the process id, host and start
+time; it is ignored (and removed) when that process is gone or the marker is older than the wait, so no
+page waits on a run that died. At most :data:`MAX_ENTRIES` entries are kept (the least recently used go first).
 
 One function: :func:`simulate_cached` (same arguments as :func:`vetsim.sim.simulate`).
 """
@@ -21,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -31,14 +37,14 @@ from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .errors import VetsimError
-from .files import atomic_write_text
-from .wording import both
+from .files import OutputPathError, atomic_write_text, check_write_location, clean_stale_temps
+from .wording import tr
 
 if TYPE_CHECKING:
     from .scenario import Scenario
     from .sim import Results  # lazy: checking the cache loads no SimPy (dashboard start-up)
 
-__all__ = ["wait_for_cached", "has_cached", "ENV_CACHE", "MAX_ENTRIES", "CacheLocationError", "cache_dir", "cache_key", "source_fingerprint",
+__all__ = ["check_cache_location", "marker_is_live", "wait_for_cached", "has_cached", "ENV_CACHE", "MAX_ENTRIES", "CacheLocationError", "cache_dir", "cache_key", "source_fingerprint",
            "simulate_cached", "cached_results", "clear_cache"]
 
 ENV_CACHE = "VETSIM_CACHE"
@@ -47,7 +53,7 @@ _DONE = "complete.json"  # written last into an entry; an entry without it is no
 
 
 class CacheLocationError(VetsimError, ValueError):
-    """``$VETSIM_CACHE`` points inside a scenario folder."""
+    """``$VETSIM_CACHE`` points inside a scenario, region or data folder, or an input of the command."""
 
 
 def cache_dir() -> Path:
@@ -78,52 +84,95 @@ def _fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_key(scenario: "Scenario", replications: int, seed: int) -> str:
-    """The entry name of a run: scenario hash, seed, replications, vetsim version and source fingerprint."""
+def _key_parts(scenario: "Scenario", replications: int, seed: int) -> dict[str, object]:
+    """What a run is: scenario hash, seed, replications, vetsim version, source fingerprint, numpy version."""
     import numpy  # lazy: only to hash the inputs
 
+    return {"scenario": scenario.hash(), "seed": int(seed), "replications": int(replications),
+            "vetsim": __version__, "source": source_fingerprint(), "numpy": numpy.__version__}
 
-    parts = {"scenario": scenario.hash(), "seed": int(seed), "replications": int(replications),
-             "vetsim": __version__, "source": source_fingerprint(), "numpy": numpy.__version__}
+
+def cache_key(scenario: "Scenario", replications: int, seed: int) -> str:
+    """The entry name of a run: a hash of :func:`_key_parts`."""
+    parts = _key_parts(scenario, replications, seed)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:40]
 
 
+def check_cache_location(*inputs: "str | os.PathLike[str] | Scenario | None") -> Path:
+    """The cache folder, refused (:class:`CacheLocationError`) where vetsim may not write: inside a scenario,
+    region or data folder, or inside ``inputs`` (scenarios or paths the command reads). Called by the
+    commands before any work, and by every read and write of the cache."""
+    folder = cache_dir()
+    paths = tuple(getattr(i, "path", i) for i in inputs)
+    try:
+        check_write_location(folder, inputs=tuple(p for p in paths if p is not None))
+    except OutputPathError as err:
+        raise CacheLocationError(*(tr("cache.location_refused", lang, env=ENV_CACHE, reason=err.user_message(lang))
+                                   for lang in ("zh", "en"))) from None
+    return folder
+
+
 def _folder(scenario: "Scenario") -> Path:
-    folder = cache_dir().resolve()
-    home = getattr(scenario, "path", None)
-    if home is not None:
-        home = Path(home).resolve()
-        if folder == home or home in folder.parents:
-            raise CacheLocationError(
-                *both("cache.the_results_cache_is_inside", ENV_CACHE=ENV_CACHE, folder=folder, home=home))
-    return folder / "results"
+    return check_cache_location(scenario).resolve() / "results"
 
 
 def has_cached(scenario: "Scenario", replications: int, seed: int) -> bool:
-    """Whether this run is in the cache (a complete entry), without reading it."""
-    return (_folder(scenario) / cache_key(scenario, replications, seed) / _DONE).is_file()
+    """Whether this run is in the cache (a complete entry recorded for this very run), without reading its tables."""
+    return _entry_record_matches(_folder(scenario) / cache_key(scenario, replications, seed),
+                                 _key_parts(scenario, replications, seed))
+
+
+def _entry_record_matches(entry: Path, parts: dict[str, object]) -> bool:
+    """The entry's own record (``complete.json``, a regular file) names this run: not trusted by its folder name."""
+    done = entry / _DONE
+    try:
+        if entry.is_symlink() or done.is_symlink() or not done.is_file() or done.stat().st_size > 1 << 16:
+            return False
+        record = json.loads(done.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and record.get("key") == parts
+
+
+def _meta_matches(meta: dict, parts: dict[str, object]) -> bool:
+    """The results' own metadata agree with the run asked for (scenario hash, seed, replications)."""
+    return (meta.get("scenario_hash") == parts["scenario"] and meta.get("seed") in (None, parts["seed"])
+            and meta.get("replications") in (None, parts["replications"]))
 
 
 def cached_results(scenario: "Scenario", replications: int, seed: int) -> "Results | None":
-    """The cached ``Results`` of this run, or ``None`` if there is none (or it cannot be read)."""
+    """The cached ``Results`` of this run, or ``None`` if there is none, it cannot be read, or its own
+    record and metadata name another run (an entry copied or renamed under this key is not served)."""
     from .sim import Results  # lazy: checking the cache loads no SimPy (dashboard start-up)
 
     entry = _folder(scenario) / cache_key(scenario, replications, seed)
-    if not (entry / _DONE).is_file():
+    parts = _key_parts(scenario, replications, seed)
+    if not (entry / _DONE).exists() and not (entry / _DONE).is_symlink():
+        return None
+    if not _entry_record_matches(entry, parts):
+        _drop(entry)
         return None
     try:
         results = Results.from_parquet(entry)
     except Exception:  # noqa: BLE001 - a damaged entry is recomputed, never shown
-        shutil.rmtree(entry, ignore_errors=True)
+        _drop(entry)
         return None
-    if results.meta.get("scenario_hash") != scenario.hash():
-        shutil.rmtree(entry, ignore_errors=True)
+    if not _meta_matches(results.meta, parts):
+        _drop(entry)
         return None
     try:
         os.utime(entry / _DONE)  # recently used: pruned last
     except OSError:
         pass
     return results
+
+
+def _drop(entry: Path) -> None:
+    """Remove an entry that may not be served (a link is unlinked, never followed)."""
+    if entry.is_symlink():
+        entry.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 def _store(scenario: "Scenario", replications: int, seed: int, results: "Results") -> None:
@@ -133,9 +182,11 @@ def _store(scenario: "Scenario", replications: int, seed: int, results: "Results
     tmp: Path | None = None
     try:
         root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=root))
+        clean_stale_temps(root, entry.name)  # left by a run killed while storing
+        tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}.{os.getpid()}.", suffix=".tmp", dir=root))
         results.to_parquet(tmp / "r")
-        atomic_write_text(tmp / "r" / _DONE, json.dumps({"created": time.time()}))
+        record = {"created": time.time(), "key": _key_parts(scenario, replications, seed)}
+        atomic_write_text(tmp / "r" / _DONE, json.dumps(record))
         try:  # the folder was written by files.atomic_folder; publishing it: the first process to finish wins
             os.replace(tmp / "r", entry)
         except OSError:  # another process stored the same run first
@@ -176,7 +227,7 @@ def simulate_cached(scenario: "Scenario", replications: int | None = None, seed:
     if marker is not None:
         try:
             marker.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(marker, str(os.getpid()))
+            atomic_write_text(marker, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()}))
         except OSError:
             marker = None  # an unwritable cache only costs the cache
     try:
@@ -190,16 +241,58 @@ def simulate_cached(scenario: "Scenario", replications: int | None = None, seed:
 
 
 def _computing_marker(scenario: "Scenario", replications: int, seed: int) -> Path:
-    """A file that says: this run is being simulated right now (by some process)."""
+    """A file that says: this run is being simulated right now (pid, host and start time of the process)."""
     return _folder(scenario) / f".{cache_key(scenario, replications, seed)}.computing"
+
+
+def marker_is_live(marker: Path, max_age: float) -> bool:
+    """Whether a ``.computing`` marker stands for a run still going on: its process (on this host) is
+    alive and it started less than ``max_age`` seconds ago. A marker of a process that is gone, too old,
+    unreadable or of the old form (a bare process id) older than ``max_age`` is not; a dead one is removed."""
+    try:
+        if marker.is_symlink() or not marker.is_file() or marker.stat().st_size > 4096:
+            return False
+        text = marker.read_text(encoding="utf-8", errors="replace")
+        age = time.time() - marker.stat().st_mtime
+    except OSError:
+        return False
+    try:
+        record = json.loads(text)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):  # a bare process id (older vetsim) or garbage
+        record = {"pid": int(text) if text.strip().isdigit() else None, "host": socket.gethostname(),
+                  "started": time.time() - age}
+    live = _record_live(record, max_age)
+    if not live:
+        marker.unlink(missing_ok=True)
+    return live
+
+
+def _record_live(record: dict, max_age: float) -> bool:
+    started, pid = record.get("started"), record.get("pid")
+    if not isinstance(started, (int, float)) or not time.time() - max_age < started <= time.time() + 60:
+        return False
+    if record.get("host") != socket.gethostname():
+        return True  # another machine's run (a shared cache): only its age can be judged
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def wait_for_cached(scenario: "Scenario", replications: int, seed: int, timeout: float = 900.0,
                     poll: float = 0.5) -> "Results | None":
-    """The cached run, waiting (at most ``timeout`` s) while another process is still simulating it.
+    """The cached run, waiting (at most ``timeout`` s) while another live process is still simulating it.
 
-    ``None`` at once when it is neither cached nor being computed (or its marker is older than the
-    timeout: a process that died). Used by a preheated dashboard kernel, which nobody waits for.
+    ``None`` at once when it is neither cached nor being computed by a live process (a marker whose
+    process is gone, or older than ``timeout``, is ignored: see :func:`marker_is_live`). Used by a
+    preheated dashboard kernel, which nobody waits for.
     """
     deadline = time.monotonic() + timeout
     marker = _computing_marker(scenario, replications, seed)
@@ -207,11 +300,7 @@ def wait_for_cached(scenario: "Scenario", replications: int, seed: int, timeout:
         hit = cached_results(scenario, replications, seed)
         if hit is not None:
             return hit
-        try:
-            fresh = time.time() - marker.stat().st_mtime < timeout
-        except OSError:
-            fresh = False
-        if not fresh or time.monotonic() > deadline:
+        if not marker_is_live(marker, timeout) or time.monotonic() > deadline:
             return None
         time.sleep(poll)
 

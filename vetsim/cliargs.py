@@ -15,7 +15,7 @@ from collections.abc import Callable
 from .scenario.limits import LIMITS
 from .wording import both
 
-__all__ = ["positive_int", "headcount", "seed", "draws", "replications", "rounds", "workers", "money", "whole_number"]
+__all__ = ["add_force", "positive_int", "headcount", "seed", "draws", "replications", "rounds", "workers", "money", "whole_number"]
 
 MAX_SEED = 2**63 - 1
 LANG_SEP = " ‖ "  # between the Chinese and the English text of a refusal; the parser shows one of them
@@ -63,3 +63,24 @@ def money(text: str) -> float:
     if not math.isfinite(x) or not 0 < x <= top:
         raise _fail(text, *both("cli.the_amount_must_be_a", top=top))
     return x
+
+
+class _Force(argparse.Action):
+    """``--force``: True, unless ``--replace-foreign`` (which implies it) was given too."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        if not getattr(namespace, self.dest, False):
+            setattr(namespace, self.dest, True)
+
+
+def add_force(parser: argparse.ArgumentParser, force_help: str, foreign_help: str) -> None:
+    """``--force`` (replace vetsim's own unchanged files in a non-empty folder) and ``--replace-foreign``
+    (replace same-named files vetsim did not write, too); both set ``args.force`` for :mod:`vetsim.files`.
+    The help texts come from the caller (bilingual, :func:`vetsim.cli.bi`); ``foreign_help`` is the
+    catalogue's ``files.help_replace_foreign``."""
+    from .files import REPLACE_FOREIGN
+
+    parser.add_argument("--force", nargs=0, action=_Force, default=False, help=force_help)
+    parser.add_argument("--replace-foreign", dest="force", action="store_const", const=REPLACE_FOREIGN,
+                        help=foreign_help)

@@ -9,10 +9,17 @@ kept in one place cannot drift:
 * an output folder is filled as a temp sibling and renamed into place as a whole, with a manifest
   (``.vetsim-output.json``: kind, version, size and SHA-256 of every file) written last; readers check
   the manifest, so an interrupted write can never pass for a complete one;
+* one rule says where vetsim may write (:func:`check_write_location`, used by every writer, the
+  results cache and the pseudonymisation key): never inside a scenario, region or data folder, nor
+  inside a folder or file the command reads, at any depth and through symlinks;
 * before any work starts, :func:`check_output_target` refuses a target that would destroy something:
-  a scenario or region folder (never overwritten, not even with ``--force``), a non-empty folder vetsim did not
+  a place :func:`check_write_location` refuses, a non-empty folder vetsim did not
   write (unless ``--force``), a missing parent, an unwritable place, a file where a folder is wanted
   and the reverse;
+* ``--force`` replaces only files vetsim wrote that are unchanged (their hash still matches the
+  manifest); a file the user changed or that vetsim never listed is named and kept, unless
+  :data:`REPLACE_FOREIGN` is given. A manifest is never a list of files to delete;
+* temp siblings of an output (``.NAME.<pid>.….tmp``) left by a killed run are removed by the next run;
 * text that a spreadsheet would run as a formula (starting with ``= + - @``, tab or CR) is neutralised
   in every Excel and CSV file (:func:`excel_safe`, :func:`excel_safe_frame`, :func:`excel_safe_cell`).
 """
@@ -29,6 +36,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,13 +50,19 @@ if TYPE_CHECKING:
     import pandas as pd  # lazy: writers of plain files do not load pandas
 
 __all__ = [
-    "MANIFEST", "OutputPathError", "OutputFolderError", "atomic_write", "atomic_write_bytes", "atomic_write_text",
+    "MANIFEST", "REPLACE_FOREIGN", "check_write_location", "foreign_files", "clean_stale_temps", "OutputPathError", "OutputFolderError", "atomic_write", "atomic_write_bytes", "atomic_write_text",
     "written_bytes", "atomic_folder", "check_output_target", "read_manifest", "verify_manifest", "display_path", "file_mode",
     "excel_safe", "excel_safe_frame", "excel_safe_cell", "FORMULA_PREFIXES", "OutputWriteError", "os_cause",
     "write_error", "os_failure", "NAME_MAX_BYTES",
 ]
 
 MANIFEST = ".vetsim-output.json"
+#: the ``force`` value that also replaces files vetsim did not write (``--replace-foreign``)
+REPLACE_FOREIGN = "replace-foreign"
+#: folders whose files are never written: the project's sample data (and ``$VETSIM_DATA``)
+PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+ENV_DATA = "VETSIM_DATA"
+_SHOWN_FILES = 5  # foreign files named in a refusal (then "… and N more")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _HASH_CHUNK = 1 << 20
 
@@ -182,6 +196,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], Any]
     """
     out = Path(path)
     _check_name(out)
+    clean_stale_temps(out.parent, out.name)
     try:
         fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(out.name), suffix=".tmp", dir=out.parent)
     except OSError as exc:
@@ -315,13 +330,90 @@ def _is_scenario(folder: Path) -> bool:
     return (folder / "scenario.yaml").exists() or (folder / "region.yaml").exists()
 
 
-def check_output_target(path: str | os.PathLike[str], kind: str = "file", force: bool = False) -> Path:
+def _data_folders() -> set[Path]:
+    out = {PROJECT_DATA}
+    env = os.environ.get(ENV_DATA)
+    if env:
+        try:
+            out.add(Path(env).expanduser().resolve())
+        except (OSError, RuntimeError):
+            pass
+    return out
+
+
+def _is_data_folder(folder: Path) -> bool:
+    """A folder of scenarios: the project's ``data/``, ``$VETSIM_DATA``, or a ``data`` folder holding a scenario."""
+    if folder in _data_folders():
+        return True
+    if folder.name != "data":
+        return False
+    try:
+        return any(c.is_dir() and _is_scenario(c) for c in folder.iterdir())
+    except OSError:
+        return False
+
+
+def _candidates(p: Path) -> tuple[Path, ...]:
+    """The path as written (made absolute, ``..`` folded) and as resolved through symlinks."""
+    literal = Path(os.path.abspath(p))
+    try:
+        real = p.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the literal path is judged alone
+        real = literal
+    return tuple(dict.fromkeys((literal, real)))
+
+
+def _input_hit(cands: tuple[Path, ...], inputs: tuple[str | os.PathLike[str], ...]) -> str | None:
+    """The first of ``inputs`` (folders or files the command reads) that the target is, or lies inside."""
+    for inp in inputs:
+        if inp is None or str(inp) == "":
+            continue
+        for folder in _candidates(Path(inp).expanduser()):
+            if any(c == folder or folder in c.parents for c in cands):
+                return display_path(inp)
+    return None
+
+
+def check_write_location(path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLike[str], ...] = (),
+                         new_scenario: bool = False) -> Path:
+    """Refuse, before any work, a place vetsim must never write; return ``path``.
+
+    The one rule for every writer, the results cache and the pseudonymisation key: nothing is written
+    inside a scenario or region folder (``scenario.yaml`` / ``region.yaml``), inside a data folder (the
+    project's ``data/``, ``$VETSIM_DATA``, a ``data`` folder of scenarios), or at or inside any of
+    ``inputs`` (the folders and files the command reads: the ledger, its folder ...), at any depth; both
+    the path as written and the path its symlinks lead to are judged. ``new_scenario``: the writer makes a
+    scenario folder (an overlay), which may be a new folder directly in a data folder, or replace an overlay
+    vetsim wrote there before and nobody changed since.
+    Raises :class:`OutputPathError` naming the path and the folder it lies in.
+    """
+    p = Path(path).expanduser()
+    shown = display_path(p)
+    cands = _candidates(p)
+    for cand in cands:
+        for depth, folder in enumerate((cand, *cand.parents)):
+            if _is_scenario(folder) and (depth > 0 or not (new_scenario and _untouched(folder))):
+                raise OutputPathError(*both("files.location_in_scenario", shown=shown, folder=display_path(folder)))
+            if _is_data_folder(folder) and not (new_scenario and depth == 1):
+                raise OutputPathError(*both("files.location_in_data", shown=shown, folder=display_path(folder)))
+    hit = _input_hit(cands, inputs)
+    if hit is not None:
+        raise OutputPathError(*both("files.location_in_input", shown=shown, folder=hit))
+    return p
+
+
+def check_output_target(path: str | os.PathLike[str], kind: str = "file", force: bool | str = False, *,
+                        inputs: tuple[str | os.PathLike[str], ...] = (), new_scenario: bool = False,
+                        adding: bool = False) -> Path:
     """Refuse, before any work, an output ``path`` that cannot or must not be written; return it.
 
-    ``kind`` is ``"file"`` or ``"folder"``. Refused always: a scenario or region folder (or a file inside one)
-    that vetsim did not write unchanged, a missing parent folder, an unwritable place, a folder where
+    ``kind`` is ``"file"`` or ``"folder"``. Refused always: a place :func:`check_write_location` refuses
+    (``inputs`` and ``new_scenario`` go to it), a missing parent folder, an unwritable place, a folder where
     a file is wanted and the reverse, a symlink as output folder. Refused unless ``force``: a non-empty
-    folder that is not an unchanged vetsim output. An existing file is replaced (atomically).
+    folder that is not an unchanged vetsim output. With ``force`` (``True``), a folder holding files vetsim
+    did not write, or changed since, is refused naming them, unless ``force`` is :data:`REPLACE_FOREIGN`;
+    ``adding``: the caller only adds new files beside the folder's others (dated snapshots), so they do not
+    matter. An existing file is replaced (atomically).
     """
     if kind not in ("file", "folder"):
         raise ValueError(f"kind must be 'file' or 'folder', not {kind!r}")
@@ -331,6 +423,7 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
     if p.name in ("", ".", ".."):
         raise OutputPathError(*both("files.invalid_output_path_give_a", shown=shown))
     _check_name(p)
+    check_write_location(p, inputs=inputs, new_scenario=new_scenario)
     if not parent.is_dir():
         ps = display_path(parent)
         if parent.exists():
@@ -341,26 +434,117 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
         raise OutputPathError(e.zh, e.en)
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputPathError(*both("files.cannot_write_no_permission_to", shown=shown, display_path_parent=display_path(parent)))
-    if _is_scenario(parent) and not _untouched(parent):
-        raise OutputPathError(*both("files.will_not_write_into_the", display_path_parent=display_path(parent)))
     if kind == "file":
         if p.is_dir():
             raise OutputPathError(*both("files.cannot_write_file_a_folder", shown=shown))
         if p.exists() and not p.is_file():
             raise OutputPathError(*both("files.cannot_write_file_it_is", shown=shown))
         return p
+    return _check_folder_target(p, force, adding)
+
+
+def _check_folder_target(p: Path, force: bool | str, adding: bool) -> Path:
+    """The folder part of :func:`check_output_target`: no link, no file, and a non-empty folder only as allowed."""
+    shown = display_path(p)
     if p.is_symlink():
         raise OutputPathError(*both("files.will_not_write_it_is", shown=shown))
     if p.exists() and not p.is_dir():
         raise OutputPathError(*both("files.cannot_write_folder_a_file", shown=shown))
-    if p.is_dir():
-        if _untouched(p):
-            return p
-        if _is_scenario(p):
-            raise OutputPathError(*both("files.will_not_write_into_the_2", shown=shown))
-        if any(p.iterdir()) and not force:
+    if p.is_dir() and not _untouched(p) and any(p.iterdir()):
+        if not force:
             raise OutputPathError(*both("files.folder_exists_and_is_not", shown=shown))
+        if force != REPLACE_FOREIGN and not adding:
+            _refuse_foreign(p, foreign_files(p))
     return p
+
+
+def foreign_files(folder: str | os.PathLike[str], names: set[str] | None = None) -> list[str]:
+    """Entries of ``folder`` (or of ``names`` in it) that vetsim did not write, or that changed since.
+
+    vetsim's own file is one its manifest lists whose size and SHA-256 still match; anything else
+    (a file the user added or annotated, a folder, a link, a file a forged manifest lists with another
+    hash) is foreign. The manifest itself is vetsim's.
+    """
+    src = Path(folder)
+    listed = (read_manifest(src) or {}).get("files", {})
+    out = []
+    for p in sorted(src.iterdir()):
+        if p.name == MANIFEST or (names is not None and p.name not in names):
+            continue
+        info = listed.get(p.name)
+        try:
+            mine = (isinstance(info, dict) and p.is_file() and not p.is_symlink()
+                    and p.stat().st_size == info.get("size") and _sha256(p) == info.get("sha256"))
+        except OSError:
+            mine = False
+        if not mine:
+            out.append(p.name)
+    return out
+
+
+def _refuse_foreign(folder: Path, names: list[str]) -> None:
+    if not names:
+        return
+    more = len(names) - _SHOWN_FILES
+
+    def text(lang: str) -> str:
+        return tr("files.force_foreign", lang, shown=display_path(folder),
+                  names=tr("list.sep", lang).join(names[:_SHOWN_FILES]),
+                  more=tr("files.and_more", lang, n=more) if more > 0 else "")
+
+    raise OutputPathError(text("zh"), text("en"))
+
+
+# ---------------------------------------------------------------------------------------- temp siblings
+
+_STALE_UNNAMED_SECONDS = 3600  # a temp sibling of the old form (no process id) older than this is a leftover
+
+
+def _temp_prefix(name: str) -> str:
+    """Prefix of a temp sibling of output ``name``: hidden, with this process's id (see :func:`clean_stale_temps`)."""
+    return f".{name}.{os.getpid()}."
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0 and not isinstance(pid, bool)  # someone else's process: alive
+    return True
+
+
+def clean_stale_temps(parent: str | os.PathLike[str], name: str) -> int:
+    """Remove temp siblings of output ``name`` in ``parent`` left by a killed run; return how many.
+
+    A temp sibling is ``.NAME.<pid>.<random>.tmp`` (file or folder, ``.old.`` too): it is a leftover when
+    that process is gone. The old form without a process id (``.NAME.<random>.tmp``) is a leftover when it
+    is over an hour old. Nothing else is touched; a sibling in use by a live writer stays.
+    """
+    pattern = re.compile(rf"\.{re.escape(name)}\.(?:(\d+)\.)?(?:old\.)?[A-Za-z0-9_]{{8}}(?:\.tmp)?")
+    removed = 0
+    try:
+        entries = [e for e in os.scandir(parent) if e.name.startswith(f".{name}.")]
+    except OSError:
+        return 0
+    for e in entries:
+        m = pattern.fullmatch(e.name)
+        if m is None or (m.group(1) is None and ".old." not in e.name and not e.name.endswith(".tmp")):
+            continue
+        try:
+            stale = (not _pid_alive(int(m.group(1)))) if m.group(1) else \
+                time.time() - e.stat(follow_symlinks=False).st_mtime > _STALE_UNNAMED_SECONDS
+            if not stale:
+                continue
+            if e.is_dir(follow_symlinks=False):
+                shutil.rmtree(e.path)
+            else:
+                os.unlink(e.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 # ---------------------------------------------------------------------------------------- folders
@@ -387,19 +571,23 @@ def _write_manifest(folder: Path, kind: str, extra: dict[str, Any] | None) -> No
 
 
 @contextmanager
-def atomic_folder(path: str | os.PathLike[str], kind: str, *, force: bool = False,
-                  meta: dict[str, Any] | None = None) -> Iterator[Path]:
+def atomic_folder(path: str | os.PathLike[str], kind: str, *, force: bool | str = False,
+                  meta: dict[str, Any] | None = None, new_scenario: bool = False) -> Iterator[Path]:
     """Yield a temp folder to fill; on success it becomes ``path`` as a whole, with a manifest.
 
     ``path`` is checked with :func:`check_output_target` (again: minutes may have passed since the
-    command checked it). A new or unchanged vetsim output folder is replaced whole: the temp sibling
-    is renamed into place and the old folder removed after the swap (if the swap fails, the old one is
-    put back). A foreign non-empty folder (only with ``force``) keeps its own files: vetsim's files
-    are moved in one by one, the manifest last, and files a previous vetsim run listed are dropped.
-    On any error the temp folder is removed and ``path`` is as it was.
+    command checked it). A new folder, or an unchanged vetsim output whose files this output all
+    writes again, is replaced whole: the temp sibling is renamed into place and the old folder removed
+    after the swap (if the swap fails, the old one is put back). Otherwise (a foreign non-empty folder,
+    only with ``force``) vetsim's files are moved in one by one and the manifest written last: a file of
+    the same name is replaced only when vetsim wrote it and it is unchanged (or with
+    :data:`REPLACE_FOREIGN`), and no other file is ever deleted, whatever the old manifest lists.
+    Temp siblings left by a killed run are removed first. On any error the temp folder is removed and
+    ``path`` is as it was.
     """
     target = Path(path)
-    check_output_target(target, "folder", force)
+    check_output_target(target, "folder", force, new_scenario=new_scenario)
+    clean_stale_temps(target.parent, target.name)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=target.parent))
     except OSError as exc:
@@ -411,9 +599,11 @@ def atomic_folder(path: str | os.PathLike[str], kind: str, *, force: bool = Fals
             if p.is_file():
                 os.chmod(p, file_mode())
                 _fsync_path(p)  # the data is on disk before the folder is renamed into place
-        check_output_target(target, "folder", force)
-        if target.is_dir() and any(target.iterdir()) and not _untouched(target):
-            _merge_into(tmp, target, kind, meta)
+        check_output_target(target, "folder", force, new_scenario=new_scenario)
+        new_names = {p.name for p in tmp.iterdir()}
+        if target.is_dir() and any(target.iterdir()) and not (
+                _untouched(target) and set((read_manifest(target) or {}).get("files", {})) <= new_names):
+            _merge_into(tmp, target, kind, meta, force)
         else:
             _write_manifest(tmp, kind, meta)
             _swap_into_place(tmp, target)
@@ -430,7 +620,7 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
     if not target.exists():
         os.rename(tmp, target)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+    old = Path(tempfile.mkdtemp(prefix=_temp_prefix(target.name) + "old.", suffix=".tmp", dir=target.parent))
     moved = old / target.name
     os.rename(target, moved)
     try:
@@ -441,18 +631,18 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _merge_into(tmp: Path, target: Path, kind: str, meta: dict[str, Any] | None) -> None:
-    """``--force`` into a foreign folder: drop the old manifest first, move files in, manifest last."""
-    old = read_manifest(target)
-    (target / MANIFEST).unlink(missing_ok=True)
+def _merge_into(tmp: Path, target: Path, kind: str, meta: dict[str, Any] | None, force: bool | str) -> None:
+    """Into a folder holding other files: replace only vetsim's unchanged files (or any, with
+    :data:`REPLACE_FOREIGN`), delete nothing; the old manifest is dropped first, the new one written last."""
     new_names = {p.name for p in tmp.iterdir()}
+    if force != REPLACE_FOREIGN:
+        _refuse_foreign(target, foreign_files(target, new_names))
+    for name in sorted(new_names):  # a folder of the same name is never replaced by a file, not even so
+        if (target / name).is_dir() and not (target / name).is_symlink():
+            raise OutputPathError(*both("files.cannot_write_file_a_folder", shown=display_path(target / name)))
+    (target / MANIFEST).unlink(missing_ok=True)
     for p in sorted(tmp.iterdir()):
         os.replace(p, target / p.name)
-    for name in (old or {}).get("files", {}):  # what an earlier vetsim run wrote there and this one did not
-        stale = target / str(name)
-        if (name not in new_names and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", str(name))
-                and stale.is_file() and not stale.is_symlink()):
-            stale.unlink()
     listing = _listing(target)
     doc_files = {n: listing[n] for n in new_names if n in listing}
     from ._version import __version__  # lazy: only writers of manifests need it

@@ -34,12 +34,14 @@ def _run(args: argparse.Namespace) -> int:
         # the ±15% tolerance, so noise alone failed the letters (-24% at 10 runs, -10% at 20)
         return yearbook_calibration(args)
     from ..errors import VetsimError
-    from ..files import display_path
+    from ..files import check_output_target, display_path
     from ..ledgerfit.records_io import read_records
     from .run import calibrate_on_ledger
 
     if not args.out:
         raise VetsimError(*both("calibration.cli.needs_out"))
+    # before reading the ledgers: never into a ledger, a scenario or (deeper than a new overlay) a data folder
+    check_output_target(args.out, "folder", args.force, inputs=tuple(args.ledger), new_scenario=True)
     records = read_records(args.ledger)
     rep = calibrate_on_ledger(args.path, records, args.out, report=args.report,
                               replications=args.replications or 5, seed=args.seed or 0, lang=args.lang, force=args.force)
@@ -62,6 +64,6 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
     c.add_argument("--replications", type=cliargs.replications, default=None, help=_h("calibration.cli.replications"))
     c.add_argument("--seed", type=cliargs.seed, default=None, help=_h("calibration.cli.seed"))
     c.add_argument("--workers", type=cliargs.workers, default=1, help=_h("calibration.cli.workers"))
-    c.add_argument("--force", action="store_true", help=_h("calibration.cli.force"))
+    cliargs.add_force(c, bi(*both("calibration.cli.force")), bi(*both("files.help_replace_foreign")))
     add_common(c)
     c.set_defaults(handler=_run)

@@ -32,7 +32,7 @@ def calibrate_on_ledger(base: Scenario | str | os.PathLike[str], records: Mappin
                         replications: int = 5, seed: int = 0, lang: str = "zh", force: bool = False) -> CalibrationReport:
     """Fit ``records`` onto ``base``, write the overlay to ``out``, compare and back-test; optionally save ``report``."""
     sc = base if isinstance(base, Scenario) else load_scenario(base)
-    check_output_target(out, "folder", force)
+    check_output_target(out, "folder", force, new_scenario=True)
     if report is not None:
         if Path(report).suffix.lower() not in REPORT_FORMATS:
             raise ReportFormatError(*both("calibration.report_format", path=Path(report).name, allowed=", ".join(REPORT_FORMATS)))

@@ -94,7 +94,7 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
     """
     from ..files import check_output_target
     from ..i18n import check_lang
-    from ..cache import simulate_cached
+    from ..cache import check_cache_location, simulate_cached
     from .brief import FORMATS, BriefFormatError
     from .page import check_paper
 
@@ -104,6 +104,7 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
         raise BriefFormatError(str(out))  # before minutes of simulation, not after
     if out is not None:
         check_output_target(out, "file")
+    check_cache_location(baseline, compare)  # before any work: no entry of the baseline is written before a refusal
     base = _scenario(baseline)
     prop = _scenario(compare) if compare is not None else None
     if tasks and not base.table("tasks.csv"):  # before minutes of simulation, not after

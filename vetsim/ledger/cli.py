@@ -9,8 +9,10 @@ when nothing could be imported or the input was refused.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any, Callable
 
+from .. import cliargs
 from ..cli import bi, outcome
 from ..wording import both, tr
 from .records import KINDS
@@ -25,9 +27,11 @@ def _b(key: str) -> Any:
 def _run(args: argparse.Namespace) -> int:
     from ..files import check_output_target, display_path
     from .importer import import_ledger, write_import
+    from .personal import check_key_location
     from .mapping import load_mapping
 
-    check_output_target(args.out, "folder", args.force)  # before reading the file, not after
+    check_output_target(args.out, "folder", args.force, inputs=(args.file,))  # before reading the file, not after
+    check_key_location(forbidden=(Path(args.out),), ledgers=(args.file,))  # the key's place too, before any work
     mapping = load_mapping(args.mapping)
     result = import_ledger(args.file, args.scenario, kind=args.kind, mapping=mapping, out=args.out)
     print(result.text(args.lang))
@@ -50,6 +54,6 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--out", required=True, metavar=_b("ledger.cli.metavar_dir").pick(lang), help=_b("ledger.cli.out"))
     p.add_argument("--kind", choices=KINDS, default=None, help=_b("ledger.cli.kind"))
     p.add_argument("--mapping", default=None, metavar="MAP.yaml", help=_b("ledger.cli.mapping"))
-    p.add_argument("--force", action="store_true", help=_b("ledger.cli.force"))
+    cliargs.add_force(p, bi(*both("ledger.cli.force")), bi(*both("files.help_replace_foreign")))
     add_common(p)
     p.set_defaults(handler=_run)

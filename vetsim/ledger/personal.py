@@ -39,7 +39,7 @@ from ..errors import VetsimError
 from ..files import os_cause
 from ..wording import tr
 
-__all__ = ["LedgerKeyError", "check_digit", "normalise_id", "id_facts", "key_path", "load_key",
+__all__ = ["LedgerKeyError", "check_digit", "normalise_id", "id_facts", "key_path", "check_key_location", "load_key",
            "pseudonym", "PROJECT_DIR", "file_label", "sheet_label", "Scrubber", "REDACTED"]
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -157,16 +157,35 @@ def _read_key(p: Path) -> str:
         os.close(fd)
 
 
+def check_key_location(path: Path | None = None, forbidden: tuple[Path, ...] = (),
+                       ledgers: tuple[str | os.PathLike[str], ...] = ()) -> Path:
+    """Where the key is (``path`` or :func:`key_path`), refused inside the project, a scenario or region
+    folder, a ``forbidden`` folder (the output folder) or the folder of one of ``ledgers``, and by the one
+    write rule (:func:`vetsim.files.check_write_location`: never in a scenario, region or data folder, at
+    any depth or through symlinks). Called before any work, and again when the key is read or created."""
+    from ..files import OutputPathError, check_write_location  # lazy: files is a leaf, this keeps start-up small
+
+    p = key_path() if path is None else Path(path)
+    for ledger in ledgers or (None,):
+        _refuse_place(p, forbidden, None if ledger is None else Path(ledger).expanduser())
+    try:
+        check_write_location(p, inputs=tuple(forbidden))
+    except OutputPathError as err:
+        raise LedgerKeyError(*(tr("ledger.key_location", lang, reason=err.user_message(lang))
+                               for lang in ("zh", "en"))) from None
+    return p
+
+
 def load_key(path: Path | None = None, forbidden: tuple[Path, ...] = (), ledger: Path | None = None) -> bytes:
     """The secret key (created on first use, with a message saying where, mode 0600).
 
-    Refused: inside the project, any scenario or region folder, a ``forbidden`` folder (the output
-    folder) or the folder of the ``ledger`` file; anything but a regular file of 64 hex characters
-    (a FIFO, a device, a folder, a file of another size); a key others can read. Each case answers at
-    once: the file is opened without blocking, checked with ``fstat`` and read with a bounded read."""
-    p = key_path() if path is None else Path(path)
+    Refused where :func:`check_key_location` refuses it (the project, any scenario or region folder, a
+    data folder, a ``forbidden`` folder such as the output, the folder of the ``ledger`` file); anything
+    but a regular file of 64 hex characters (a FIFO, a device, a folder, a file of another size); a key
+    others can read. Each case answers at once: the file is opened without blocking, checked with
+    ``fstat`` and read with a bounded read."""
+    p = check_key_location(path, forbidden, () if ledger is None else (ledger,))
     shown = str(p)
-    _refuse_place(p, forbidden, ledger)
     try:
         if not os.path.lexists(p):
             try:

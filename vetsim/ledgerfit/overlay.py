@@ -95,7 +95,7 @@ def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str]
     if base.path is None:
         raise OverlayError(*both("calibration.no_base_folder"))
     base_dir = Path(base.path).resolve()
-    check_output_target(out, "folder", force)
+    check_output_target(out, "folder", force, new_scenario=True)
     if out.resolve() == base_dir:
         raise OverlayError(*both("calibration.overlay_is_base"))
     load, cts, sites = overlay_tables(fit, base)
@@ -112,7 +112,7 @@ def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str]
     header = ("# {} / {}\n".format(*both("calibration.overlay_header"))
               + f"# vetsim {__version__}; base scenario hash {base.hash()[:12]}; ledger {fit.label}\n")
     table = excel_safe_frame(fit.table.round({"estimate": 6, "se": 6}))
-    with atomic_folder(out, "ledger_fit", force=force, meta={"base_scenario_hash": base.hash(), "ledger": fit.label}) as tmp:
+    with atomic_folder(out, "ledger_fit", force=force, new_scenario=True, meta={"base_scenario_hash": base.hash(), "ledger": fit.label}) as tmp:
         (tmp / "caseload.csv").write_text(_csv(load), encoding="utf-8")
         if len(sites) > 1:
             (tmp / "sites.csv").write_text(_csv(sites), encoding="utf-8")

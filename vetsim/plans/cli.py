@@ -45,7 +45,7 @@ def _handler(args: argparse.Namespace) -> int:
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):
         raise StaffArgumentError(*both("staffing.budget_and_headcount_must_be"))
     if args.out:
-        check_output_target(args.out, "folder", args.force)  # before the optimisation, not after
+        check_output_target(args.out, "folder", args.force, new_scenario=True)  # before the optimisation, not after
     sc = load_scenario(args.path)
     cut = True if args.may_cut_funded else None  # None: the scenario's staffing.may_cut_funded_posts (default no)
     conf = None
@@ -102,8 +102,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
                        help=bi(*both("staffing.total_posts_to_stay_within")))
     p.add_argument("--out", default=None, metavar="DIR",
                    help=bi(*both("staffing.save_the_plan_as_a")))
-    p.add_argument("--force", action="store_true",
-                   help=bi(*both("staffing.write_into_out_even_if")))
+    cliargs.add_force(p, bi(*both("staffing.write_into_out_even_if")), bi(*both("files.help_replace_foreign")))
     p.add_argument("--no-confirm", action="store_true", help=bi(*both("staffing.skip_the_confirmation_by_simulation")))
     p.add_argument("--replications", type=cliargs.replications, default=None,
                    help=bi(*both("staffing.replications_per_confirmation_round")))

@@ -72,23 +72,37 @@ def _allocate(args: argparse.Namespace) -> int:
 
 
 def _experiment(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path
+    from ..files import check_output_target, check_write_location, display_path
     from .experiment import load_experiment
-    from .runner import ExperimentRunError, prepare_out, run_groups
+    from .runner import ExperimentRunError, RunStats, prepare_out, read_plan, run_groups
 
     out = Path(args.out)
     if out.resolve() == Path(args.file).resolve().parent:  # the experiment file's own folder is input, not output
         raise ExperimentRunError.of("experiment.out_is_input", folder=display_path(out))
-    if not (out / "experiment.json").is_file():
-        check_output_target(out, "folder", args.force)  # before a minute of loading, not after
+    check_write_location(out, inputs=(args.file,))  # never into a scenario, region or data folder, even to resume
+    if read_plan(out) is None:  # a damaged experiment.json is refused here, before a minute of loading
+        check_output_target(out, "folder", args.force, inputs=(args.file,))
     exp = load_experiment(args.file)
-    prepare_out(out, exp.plan(), args.force)  # before any work: refused targets cost nothing
+    prepare_out(out, exp.plan(), args.force, inputs=(args.file,))  # before any work: refused targets cost nothing
     n = len(exp.counties) * len(exp.variants) * exp.spec.replications
     print(tr("experiment.head", args.lang, counties=len(exp.counties), variants=len(exp.variants),
              reps=exp.spec.replications, cells=n))
-    stats = run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, scheduler=args.scheduler,
-                       workers=args.workers)
-    print(tr("region.cells_done", args.lang, computed=stats.computed, skipped=stats.skipped))
+    stats = RunStats()
+
+    def announce(s: RunStats) -> None:
+        if s.skipped or s.redone:
+            print(tr("experiment.resume", args.lang, kept=s.skipped, redone=s.redone, todo=s.to_compute), flush=True)
+
+    try:
+        run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, scheduler=args.scheduler,
+                   workers=args.workers, stats=stats, announce=announce)
+    except KeyboardInterrupt:  # Ctrl-C: say what was kept and how to go on; main() exits with 130
+        import sys
+
+        print("\n" + tr("experiment.interrupted", args.lang, done=stats.skipped + stats.computed,
+                        computed=stats.computed, path=display_path(out)), file=sys.stderr, flush=True)
+        raise
+    print(tr("region.cells_done", args.lang, computed=stats.computed, skipped=stats.skipped, redone=stats.redone))
     print(tr("region.results_at", args.lang, path=display_path(out)))
     return 0
 
@@ -133,6 +147,6 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
                    help=bi(*both("experiment.help.scheduler")))
     e.add_argument("--workers", type=cliargs.workers, default=2, help=bi(*both("experiment.help.workers")))
     e.add_argument("--out", required=True, help=bi(*both("experiment.help.out")))
-    e.add_argument("--force", action="store_true", help=bi(*both("experiment.help.force")))
+    cliargs.add_force(e, bi(*both("experiment.help.force")), bi(*both("files.help_replace_foreign")))
     add_common(e)
     e.set_defaults(handler=_experiment)

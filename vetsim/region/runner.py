@@ -9,9 +9,12 @@ needs no file system shared with the workers:
     OUT/experiment.json                                  what was asked (and its hash)
     OUT/<output>/county=<id>/variant=<vid>/rep=<NNNNN>.parquet
 
-``metrics`` is written last for a cell: a cell whose metrics file exists is finished and is skipped when
-the run is started again (after a crash, Ctrl-C or a lost client). Results do not depend on the
-scheduler or the number of workers: each cell's seed is keyed by county and replication.
+``metrics`` is written last for a cell: a cell whose files are all there is finished and is kept when the
+run is started again (after a crash, Ctrl-C or a lost client). Nothing is trusted by its name: a cell is
+kept only when each of its files is a regular file (not a link), readable as Parquet, and records this
+cell's scenario hash, seed, seed key, variant and parameters (:func:`cell_is_valid`); any other cell is
+recomputed, and the run says how many were. Results do not depend on the scheduler or the number of
+workers: each cell's seed is keyed by county and replication.
 
 How the work is fed to the cluster (what keeps two workers busy, measured in ``benchmarks/bench_region.py``):
 the groups go largest first (longest-processing-time order, so that no long group is left for the end),
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -35,16 +39,17 @@ from typing import Any
 import pandas as pd
 
 from ..errors import VetsimError
-from ..files import atomic_write, atomic_write_text, check_output_target, display_path
+from ..files import atomic_write, atomic_write_text, check_output_target, check_write_location, display_path
 from ..wording import both
-from .cells import Group, run_group
+from .cells import Group, run_group, seed_key
 
-__all__ = ["RunStats", "run_groups", "simulate_counties", "prepare_out", "cell_path", "read_results", "ExperimentRunError",
+__all__ = ["RunStats", "run_groups", "cell_is_valid", "read_plan", "simulate_counties", "prepare_out", "cell_path", "read_results", "ExperimentRunError",
            "LOCAL", "SERIAL", "QUIET_LOCAL_CLUSTER", "local_cluster"]
 
 LOCAL = "local"
 SERIAL = "serial"
 _PLAN = "experiment.json"
+_PLAN_MAX_BYTES = 64 << 20  # an experiment.json is a few kB to a few MB (one line per cell group)
 
 #: Dask settings of the LocalCluster made here (not of a cluster the user runs): no statistical profiler
 #: (a 10 ms sampling thread in every worker; there is no Dask dashboard to show it), and the memory,
@@ -64,15 +69,92 @@ class ExperimentRunError(VetsimError):
 
 @dataclass
 class RunStats:
-    """How many cells the run computed and how many it found finished already."""
+    """How many cells the run computed, how many it found finished already (kept), and how many of the
+    computed ones replaced a cell found damaged or not matching (redone)."""
 
     computed: int = 0
     skipped: int = 0
+    redone: int = 0
     busy_seconds: float = 0.0  # wall time the groups took where they ran (summed over workers)
+    to_compute: int = 0  # cells still to compute when the run started
 
 
 def cell_path(out: Path, output: str, county: str, variant: str, rep: int) -> Path:
     return out / output / f"county={county}" / f"variant={variant}" / f"rep={rep:05d}.parquet"
+
+
+def _cell_file_ok(path: Path, expect: dict[str, Any]) -> bool:
+    """One output file of a cell: a regular Parquet file (no link) whose rows all record ``expect``."""
+    import pyarrow.parquet as pq
+
+    try:
+        if path.is_symlink() or not path.is_file():
+            return False
+        cols = list(expect)
+        table = pq.read_table(path, columns=cols)
+    except Exception:  # noqa: BLE001 - any unreadable file (truncated, empty, not Parquet) is recomputed
+        return False
+    if table.num_rows == 0 and path.parent.parent.parent.name == "metrics":
+        return False  # a cell's metrics always have rows
+    try:
+        df = table.to_pandas()
+    except Exception:  # noqa: BLE001
+        return False
+    return all(_column_is(df[c], v) for c, v in expect.items())
+
+
+def _column_is(col: pd.Series, value: Any) -> bool:
+    """Every value of ``col`` is ``value`` (a missing value for ``None``)."""
+    if value is None:
+        return bool(col.isna().all())
+    return bool(col.astype(object).eq(value).all())
+
+
+def cell_is_valid(out: Path, outputs: tuple[str, ...], group: Group, rep: int, seed: int, scenario_hash: str) -> bool:
+    """Whether the finished cell ``(group, rep)`` in ``out`` can be trusted: every output file of the cell is a
+    regular, readable Parquet file recording this cell's scenario hash, seed, seed key, variant and parameters."""
+    expect: dict[str, Any] = {"scenario_hash": scenario_hash, "seed": int(seed),
+                              "seed_key": seed_key(group.county, rep), "variant_name": group.variant_name}
+    expect.update({f"param_{k}": v for k, v in group.params})
+    return all(_cell_file_ok(cell_path(out, name, group.county, group.variant, rep), expect) for name in outputs)
+
+
+def _cell_exists(out: Path, outputs: tuple[str, ...], g: Group, rep: int) -> bool:
+    return any(os.path.lexists(cell_path(out, name, g.county, g.variant, rep)) for name in outputs)
+
+
+def _drop_cell(out: Path, outputs: tuple[str, ...], g: Group, rep: int) -> None:
+    """Remove a cell's files before it is recomputed (a link is removed, never followed)."""
+    for name in outputs:
+        p = cell_path(out, name, g.county, g.variant, rep)
+        try:
+            if p.is_symlink() or p.is_file():
+                p.unlink()
+        except OSError:
+            pass
+
+
+def _todo(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], out: Path | None, stats: RunStats) -> list[Group]:
+    """The groups with the replications still to compute; kept and redone cells counted in ``stats``."""
+    todo: list[Group] = []
+    for g in groups:
+        if out is None:
+            todo.append(g)
+            continue
+        h = g.scenario.hash()
+        missing = []
+        for r in g.reps:
+            if cell_is_valid(out, outputs, g, r, seed, h):
+                stats.skipped += 1
+                continue
+            if os.path.lexists(cell_path(out, "metrics", g.county, g.variant, r)):
+                stats.redone += 1  # it claimed to be finished: damaged, emptied, a link, or of another run
+            if _cell_exists(out, outputs, g, r):
+                _drop_cell(out, outputs, g, r)
+            missing.append(r)
+        if missing:
+            todo.append(Group(g.county, g.variant, g.variant_name, g.scenario, tuple(missing), g.params))
+    return todo
 
 
 def _write_parquet(path: Path, df: pd.DataFrame) -> None:
@@ -80,23 +162,59 @@ def _write_parquet(path: Path, df: pd.DataFrame) -> None:
     atomic_write(path, lambda fh: df.to_parquet(fh, index=False))
 
 
-def prepare_out(out: Path, plan: dict[str, Any], force: bool = False) -> None:
+def read_plan(out: Path) -> dict[str, Any] | None:
+    """The ``experiment.json`` of a run folder, or ``None`` when there is none; :class:`ExperimentRunError`
+    naming the file when it is not a regular file holding one JSON object of bounded size and depth
+    (a link, a list, 100,000 nested levels, a damaged file)."""
+    marker = out / _PLAN
+    if not marker.exists() and not marker.is_symlink():
+        return None
+    shown = display_path(marker)
+    try:
+        if marker.is_symlink() or not marker.is_file() or marker.stat().st_size > _PLAN_MAX_BYTES:
+            raise ValueError
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError, UnicodeDecodeError):
+        raise ExperimentRunError.of("experiment.bad_plan", path=shown) from None
+    if not isinstance(data, dict) or not isinstance(data.get("plan_hash"), str):
+        raise ExperimentRunError.of("experiment.bad_plan", path=shown)
+    return data
+
+
+def prepare_out(out: Path, plan: dict[str, Any], force: bool | str = False,
+                inputs: tuple[str | Path, ...] = ()) -> None:
     """Make ``out`` ready before any work: a new folder, or the folder of this same experiment (resume).
 
-    The folder of another experiment (a different plan hash) is refused: its cells would be mixed in.
+    The folder of another experiment (a different plan hash) is refused: its cells would be mixed in;
+    so is a damaged ``experiment.json``, and any place :func:`vetsim.files.check_write_location` refuses.
     """
-    marker = out / _PLAN
-    if marker.is_file():
-        try:
-            old = json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            old = {}
+    check_write_location(out, inputs=inputs)
+    old = read_plan(out)
+    if old is not None:
         if old.get("plan_hash") != plan["plan_hash"]:
             raise ExperimentRunError.of("experiment.other_run", folder=display_path(out))
         return
-    check_output_target(out, "folder", force)
+    check_output_target(out, "folder", force, inputs=inputs)
     out.mkdir(exist_ok=True)
-    atomic_write_text(marker, json.dumps(plan, ensure_ascii=False, indent=2, default=str) + "\n")
+    atomic_write_text(out / _PLAN, json.dumps(plan, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@contextlib.contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started inside ignore SIGINT (an ignored signal stays ignored in a child Python): Ctrl-C in
+    a terminal reaches the whole process group, and this process alone should answer it, with one message
+    saying what was kept, not each Dask worker and nanny with a traceback. The cluster is closed by us."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 @contextlib.contextmanager
@@ -105,7 +223,7 @@ def local_cluster(workers: int) -> Iterator[Any]:
     import dask
     from dask.distributed import Client, LocalCluster
 
-    with dask.config.set(QUIET_LOCAL_CLUSTER):
+    with dask.config.set(QUIET_LOCAL_CLUSTER), _children_ignore_ctrl_c():
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=50)
     try:
@@ -148,21 +266,24 @@ def _timed_group(group: Group, seed: int, outputs: tuple[str, ...], scenario_has
 def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, out: Path | None = None,
                scheduler: str = LOCAL, workers: int = 2,
                sink: Callable[[Group, int, dict[str, pd.DataFrame]], None] | None = None,
-               progress: bool = True, client: Any = None) -> RunStats:
+               progress: bool = True, client: Any = None, stats: RunStats | None = None,
+               announce: Callable[[RunStats], None] | None = None) -> RunStats:
     """Run every cell of ``groups`` not yet finished in ``out`` (all of them without ``out``).
+
+    A cell found in ``out`` is kept only when :func:`cell_is_valid`; a damaged or mismatched one is
+    recomputed (``stats.redone``). ``stats``: filled as the run goes (what an interrupted run had done);
+    ``announce(stats)``: called once the cells to compute are known, before any is computed.
 
     ``scheduler``: ``"local"`` (a LocalCluster of ``workers`` processes), ``"serial"`` (this process) or a
     Dask scheduler address; or a ``client`` of a running Dask cluster (kept open). Each finished cell goes to ``out`` (atomic Parquet files) and/or ``sink``.
     ``out`` must have been prepared with :func:`prepare_out`.
     """
-    stats = RunStats()
-    todo: list[Group] = []
-    for g in groups:
-        missing = tuple(r for r in g.reps if out is None or not cell_path(out, "metrics", g.county, g.variant, r).is_file())
-        stats.skipped += len(g.reps) - len(missing)
-        if missing:
-            todo.append(Group(g.county, g.variant, g.variant_name, g.scenario, missing, g.params))
+    stats = RunStats() if stats is None else stats
     wanted = tuple(o for o in outputs if o != "metrics") + ("metrics",)  # metrics always, last: the cell's "done" mark
+    todo = _todo(groups, seed, wanted, out, stats)
+    stats.to_compute = sum(len(g.reps) for g in todo)
+    if announce is not None:
+        announce(stats)
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -250,10 +371,29 @@ def read_results(out: str | Path, output: str = "metrics") -> pd.DataFrame:
     folder = Path(out) / output
     if not folder.is_dir():
         return pd.DataFrame()
-    table = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
+    bad = next((p for p in sorted(folder.rglob("*.parquet")) if p.is_symlink() or not p.is_file()), None)
+    try:
+        if bad is not None:
+            raise OSError
+        table = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError: a damaged cell, named
+        bad = bad or _first_unreadable(folder)
+        raise ExperimentRunError.of("experiment.bad_cell", path=display_path(bad or folder)) from exc
     df = table.to_pandas()
     for col in ("county", "variant"):
         df[col] = df[col].astype(str)
     keys = [c for c in ("county", "variant", "replication") if c in df.columns]
     rest = [c for c in df.columns if c not in keys]
     return df.sort_values(keys + rest, kind="mergesort").reset_index(drop=True)[keys + rest]
+
+
+def _first_unreadable(folder: Path) -> Path | None:
+    """The first Parquet file under ``folder`` that cannot be read (for the message)."""
+    import pyarrow.parquet as pq
+
+    for p in sorted(folder.rglob("*.parquet")):
+        try:
+            pq.read_metadata(p)
+        except Exception:  # noqa: BLE001 - any unreadable file is the one to name
+            return p
+    return None

@@ -198,8 +198,7 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
     p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.worker_processes_default_1")))
     p.add_argument("--out", default=None,
                    help=bi(*both("sim.folder_for_the_parquet_results")))
-    p.add_argument("--force", action="store_true",
-                   help=bi(*both("staffing.write_into_out_even_if")))
+    cliargs.add_force(p, bi(*both("staffing.write_into_out_even_if")), bi(*both("files.help_replace_foreign")))
     add_common(p)
     p.set_defaults(handler=_run)
     p = subparsers.add_parser("policies", help=bi(*both("sim.policies.help")), description=bi(*both("sim.policies.description")))

@@ -100,7 +100,7 @@ class Plan:
         if self.base.path is None:
             raise PlanSaveError(*both("staffing.the_base_scenario_has_no"))
         base_dir = Path(self.base.path).resolve()
-        check_output_target(out, "folder", force)
+        check_output_target(out, "folder", force, new_scenario=True)
         if out.resolve() == base_dir:
             raise PlanSaveError(*both("staffing.the_plan_cannot_be_saved"))
         name = self.base.spec.name
@@ -112,7 +112,7 @@ class Plan:
         }
         header = ("# 由 vetsim staff 生成的人员方案（叠加在基础情景之上）/ staffing plan written by vetsim staff\n"
                   f"# vetsim {__version__}; base scenario hash {self.base.hash()[:12]}\n")
-        with atomic_folder(out, "plan", force=force, meta={"base_scenario_hash": self.base.hash()}) as tmp:
+        with atomic_folder(out, "plan", force=force, new_scenario=True, meta={"base_scenario_hash": self.base.hash()}) as tmp:
             if self.changes:
                 buf = io.StringIO()
                 w = csv.writer(buf, lineterminator="\n")

@@ -59,7 +59,7 @@ def save_snapshot(board: TaskBoard, folder: str | os.PathLike[str], *, make_pare
     target = Path(folder)
     if make_parents:
         target.parent.mkdir(parents=True, exist_ok=True)
-    check_output_target(target, "folder", force=True)
+    check_output_target(target, "folder", force=True, adding=True)
     target.mkdir(parents=True, exist_ok=True)
     out = check_output_target(target / f"tasks-{board.as_of.isoformat()}.json", "file")
     text = json.dumps(_record(board), ensure_ascii=False, indent=1, default=str)

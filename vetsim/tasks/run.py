@@ -58,8 +58,9 @@ def progress_boards(baseline: Scenario | str | os.PathLike[str], compare: Scenar
     ``snapshot``: save the baseline's board as a dated snapshot in ``history`` (or the default folder),
     after the change since the previous snapshot has been computed.
     """
-    from ..cache import simulate_cached
+    from ..cache import check_cache_location, simulate_cached
 
+    check_cache_location(baseline, compare)  # before any work
     base = _scenario(baseline)
     prop = _scenario(compare) if compare is not None else None
     if not base.table("tasks.csv"):
@@ -70,7 +71,7 @@ def progress_boards(baseline: Scenario | str | os.PathLike[str], compare: Scenar
     if snapshot and history is not None:
         from ..files import check_output_target
 
-        check_output_target(folder, "folder", force=True)  # before minutes of simulation, not after
+        check_output_target(folder, "folder", force=True, adding=True)  # before minutes of simulation, not after
     seed = int(base.spec.seed if seed is None else seed)
     reps = int(replications if replications is not None else base.spec.simulation.replications)
 

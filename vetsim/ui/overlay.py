@@ -72,7 +72,7 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     if folder.exists() and not overwrite:
         raise OverlayError(*both("ui.folder_exists_choose_another_name", name=folder.name))
     folder.parent.mkdir(parents=True, exist_ok=True)  # the app's own proposals folder
-    check_output_target(folder, "folder")
+    check_output_target(folder, "folder", new_scenario=True)
     edited = base.with_site_changes(changes)
     doc = {
         "base": os.path.relpath(base.path, folder.resolve()),  # resolved from the overlay folder (a sibling of the temp one)
@@ -83,7 +83,7 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     text = ("# Staffing proposal saved from the vetsim staffing explorer (人员配置方案，由工作台保存).\n"
             "# Only what changes is written here; everything else comes from the base scenario.\n"
             + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
-    with atomic_folder(folder, "overlay", meta={"base_scenario_hash": base.hash()}) as tmp:
+    with atomic_folder(folder, "overlay", new_scenario=True, meta={"base_scenario_hash": base.hash()}) as tmp:
         (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
         check = load_scenario(tmp)
         if check.sites != edited.sites:
