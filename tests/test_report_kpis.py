@@ -92,6 +92,49 @@ def test_backlog_not_cleared_in_every_run_is_said(sample, pair) -> None:
     assert t.loc["petition_zero", ["baseline_text", "baseline_ok"]].tolist() == ["年内未清零", False]
 
 
+def _with_runs(base, days: list[float]):
+    """``base`` whose backlog was cleared on ``days`` (NaN: never) in its runs, per run and in the summary."""
+    import math
+
+    import pandas as pd
+
+    summary = base.summary.copy()
+    row = summary["metric"] == "petition_backlog_zero_day"
+    cleared = [d for d in days if not math.isnan(d)]
+    summary.loc[row, ["mean", "replications"]] = [sum(cleared) / len(cleared), len(cleared)]
+    res = type(base)(summary, base.site_days, base.cases, {**base.meta, "replications": len(days)})
+    res.per_replication = pd.DataFrame({"replication": range(len(days)), "metric": "petition_backlog_zero_day",
+                                        "level": "all", "case_type": "all", "value": days})
+    return res
+
+
+def test_a_date_target_is_met_by_an_earlier_date_counting_every_run(sample, pair) -> None:
+    # 2 of 3 runs cleared, on days 100 and 200: more than half the runs cleared by day 200 (2027-07-20),
+    # earlier than the target 2027-09-30 -> met (the mean of the clearing runs alone would say day 150)
+    t = kpi_table(_with_runs(pair[0], [100.0, 200.0, float("nan")]), sample.spec.targets).set_index("key")
+    assert t.loc["petition_zero", "baseline"] == dt.date(2027, 7, 20)
+    assert t.loc["petition_zero", "baseline_text"] == "2027-07-20（2/3 次清零）"
+    assert t.loc["petition_zero", "baseline_ok"] is True
+    # ... by day 300 (2027-10-28), later than the target -> missed
+    t = kpi_table(_with_runs(pair[0], [100.0, 300.0, float("nan")]), sample.spec.targets).set_index("key")
+    assert t.loc["petition_zero", ["baseline", "baseline_ok"]].tolist() == [dt.date(2027, 10, 28), False]
+    # only 1 of 3 runs cleared: not cleared in most runs, whatever that one run's date
+    t = kpi_table(_with_runs(pair[0], [10.0, float("nan"), float("nan")]), sample.spec.targets).set_index("key")
+    assert t.loc["petition_zero", ["baseline_text", "baseline_ok"]].tolist() == ["年内未清零（1/3 次清零）", False]
+
+
+def test_targets_are_written_as_users_write_them(sample, pair) -> None:
+    from vetsim.brief.kpis import BRIEF_KPIS, _target_text
+
+    spec = {s.key: s for s in BRIEF_KPIS}
+    assert _target_text(spec["campaign"], 1.0, "zh") == "100%"  # not "≥ 100%": nothing lies above it
+    assert _target_text(spec["duty_township"], 0.95, "zh") == "≥ 95%"
+    assert _target_text(spec["wasted_trip"], 0.0, "en") == "0%"  # a ceiling of nothing: nobody turned away
+    assert _target_text(spec["wasted_trip"], 0.05, "en") == "≤ 5%"
+    assert _target_text(spec["wait_township"], 30, "zh") == "≤ 30"
+    assert _target_text(spec["petition_zero"], dt.date(2027, 9, 30), "en") == "by 2027-09-30"
+
+
 @pytest.mark.parametrize(("value", "kind", "lang", "text"), [
     (42.04, "minutes", "zh", "42.0"), (0.8449, "share", "zh", "84.5%"), (5_630_000, "money", "zh", "563.0 万元/年"),
     (5_630_000, "money", "en", "5.63 million yuan/year"), (dt.date(2027, 5, 1), "date", "en", "2027-05-01"),
