@@ -187,3 +187,19 @@ def test_headlines_speak_of_whole_cases_and_say_when_a_change_is_within_the_ci()
     en = pd.DataFrame([_row(label="Open cases at the end (cases)", baseline_ci=(70.0, 90.0), proposal_ci=(66.0, 84.0))],
                       columns=KPI_COLUMNS)
     assert headlines(en, "en") == ["Open cases at the end falls from 81 cases to 75 cases (within the 95% confidence interval)."]
+
+
+def test_the_first_headline_names_what_the_proposal_changes(sample, proposal, table) -> None:
+    from vetsim.brief.changes import proposal_changes
+
+    # the proposal's sites.csv differs from the baseline's: every township station 1 -> 2 funded posts
+    change = proposal_changes(sample, proposal, "zh")
+    assert change == "每个乡镇站在编人员由 1 人增至 2 人"
+    assert proposal_changes(sample, proposal, "en") == "funded staff at each township site up from 1 to 2"
+    lines = headlines(table.reset_index(), "zh", 4, change)
+    assert lines[0] == "方案：每个乡镇站在编人员由 1 人增至 2 人，站点年度经费从 563.0 万元/年增加至 698.0 万元/年（+24.0%）。"
+    assert len(lines) == 4 and sum("站点年度经费" in s for s in lines) == 1
+    # a change of some sites only is said as the level's total
+    fewer = proposal.with_site_changes({proposal.sites_at("township")[0].site_id: {"funded_staff": 1}})
+    assert proposal_changes(sample, fewer, "zh") == "乡镇站在编人员合计由 15 人增至 29 人（14 个站点）"
+    assert proposal_changes(sample, sample, "zh") is not None  # no site differs: the proposal's description

@@ -22,6 +22,7 @@ from ..charts.frame import figure_bytes
 from ..files import atomic_write_bytes, check_output_target
 from ..charts.style import BAD_FILL, GOOD_FILL, house_style
 from ..errors import VetsimError
+from .changes import proposal_changes
 from .sentences import headlines
 from .kpis import kpi_table
 from .taskpage import TASK_TABLE_CSS
@@ -157,7 +158,8 @@ def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 5,
     table = kpi_table(inputs.baseline_results, inputs.baseline.spec.targets, lang=lang,
                       proposal=inputs.proposal_results, baseline_cost=inputs.baseline_cost,
                       proposal_cost=inputs.proposal_cost)
-    return Brief(inputs, lang, table, headlines(table, lang, max_headlines), paper=check_paper(paper))
+    change = proposal_changes(inputs.baseline, inputs.proposal, lang) if inputs.compare else None
+    return Brief(inputs, lang, table, headlines(table, lang, max_headlines, change), paper=check_paper(paper))
 
 
 def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:

@@ -117,10 +117,9 @@ def backlog_burndown(results: Any, compare: Any | None = None, *, scenario: Any 
                 ax.fill_between(x, d["ci_low"].clip(lower=0), d["ci_high"], color=s.colour, alpha=0.18, linewidth=0)
         if what == "petition" and scenario is not None:
             target: dt.date = scenario.spec.targets.petition_backlog_zero_by.date
-            ax.axvline(mdates.date2num(target), color=TARGET_COLOUR, linestyle="--", linewidth=2.2)
-            ax.annotate(f"{t('zero_by', lang)} {target.isoformat()}", (mdates.date2num(target), 1.0),
-                        xycoords=("data", "axes fraction"), xytext=(6, -4), textcoords="offset points",
-                        ha="left", va="top", color=TARGET_COLOUR, fontsize="small", fontweight="bold")
+            # named in the legend, not beside the line: a label at the line's top ran into the legend
+            ax.axvline(mdates.date2num(target), color=TARGET_COLOUR, linestyle="--", linewidth=2.2,
+                       label=f"{t('zero_by', lang)} {target.isoformat()}")
         month_axis(ax, lang)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # cases are counted in whole cases
