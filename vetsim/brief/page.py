@@ -31,6 +31,7 @@ PAGE_SIZE = PAPERS["16:9"]
 # 7 pt on A4 (the smallest type that stays legible on paper)
 _PAGE_SCALE = {"16:9": 0.62, "a4": 0.44}
 _MARGIN_IN = 0.4  # white margin round the page, inches (printers cannot print the last few mm)
+_SOURCE_PT = {"16:9": 10.0, "a4": 7.0}  # type size of the source line
 
 
 def check_paper(paper: str) -> str:
@@ -159,7 +160,7 @@ def _wrap(text: str, width_em: float, lang: str) -> list[str]:
     Chinese breaks between any two characters, but never inside a number, date or Latin word.
     """
     if lang == "en":
-        return textwrap.wrap(text, width=max(int(width_em / 0.55), 10))
+        return textwrap.wrap(text, width=max(int(width_em / 0.6), 4), break_long_words=False, break_on_hyphens=False)
     tokens = re.findall(r"[\u2e80-\U0002ffff]|[^\u2e80-\U0002ffff\s]+|\s+", text)
     lines, cur, used = [], "", 0.0
     for tok in tokens:
@@ -259,6 +260,27 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
         _draw_chart(name, inp, lang, sub)
     add_source_line(fig, source_info(inp, lang), lang, size=10 if paper == "16:9" else 7, at=(mx, my))
     return fig
+
+
+def _source_lines(inp: BriefInputs, lang: str, paper: str) -> tuple[list[str], float]:
+    """The source line wrapped to the page's width (a long one, e.g. in English on A4, takes two lines)."""
+    size = _SOURCE_PT[paper]
+    width_em = (page_size(paper)[0] - 2 * _MARGIN_IN) * 72 / size - 1
+    return _wrap(source_info(inp, lang).text(lang), width_em, lang), size
+
+
+def source_height(fig: Figure, inp: BriefInputs, lang: str, paper: str) -> float:
+    """The height of the page's source line(s), in figure fractions."""
+    lines, size = _source_lines(inp, lang, paper)
+    return len(lines) * size * 1.3 / 72 / fig.get_size_inches()[1]
+
+
+def add_page_source(fig: Figure, inp: BriefInputs, lang: str, paper: str) -> None:
+    """The source line at the bottom margin of a page, wrapped to the page's width."""
+    lines, size = _source_lines(inp, lang, paper)
+    w, h = page_size(paper)
+    fig.text(_MARGIN_IN / w, _MARGIN_IN / h, "\n".join(lines), ha="left", va="bottom", fontsize=size,
+             color="#4D4D4D", linespacing=1.3)
 
 
 def page_scale(paper: str = "16:9") -> float:
