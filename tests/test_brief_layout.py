@@ -30,9 +30,24 @@ def runs(sample, proposal):
             simulate_cached(proposal, replications=2, seed=seed))
 
 
+def _undrawn_tick_labels(fig: Figure) -> set[int]:
+    """Tick labels outside their axis' view limits: matplotlib keeps them but does not draw them."""
+    hidden = set()
+    for ax in fig.findobj(lambda a: hasattr(a, "xaxis") and hasattr(a, "yaxis")):
+        for axis in (ax.xaxis, ax.yaxis):
+            shown = ax.axison and axis.get_visible()
+            drawn = {id(t) for tick in axis._update_ticks() for t in (tick.label1, tick.label2)} if shown else set()
+            for tick in [*axis.majorTicks, *axis.minorTicks]:
+                hidden |= {id(t) for t in (tick.label1, tick.label2) if id(t) not in drawn}
+    return hidden
+
+
 def _texts(fig: Figure, renderer) -> list[tuple[Text, np.ndarray]]:
     out = []
+    hidden = _undrawn_tick_labels(fig)
     for t in fig.findobj(Text):
+        if id(t) in hidden:
+            continue
         if not t.get_visible() or not t.get_text().strip() or (t.get_alpha() is not None and t.get_alpha() == 0):
             continue
         if t.axes is not None and not t.axes.get_visible():

@@ -17,7 +17,7 @@ from matplotlib.font_manager import FontProperties
 
 from .. import charts
 from ..charts.labels import t
-from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, add_source_line, house_style
+from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, house_style
 from .kpis import PAGE_KEYS
 from ..wording import tr
 
@@ -101,7 +101,9 @@ def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure |
     if inp.compare:
         ax = f.axes[0]
         title = ax.get_title(loc="left")
-        ax.set_title(tr("brief.title_with_note", lang, title=title, note=t("proposal", lang)),
+        # English titles are long: the note goes on a second line, so the title stays over its chart
+        ax.set_title(tr("brief.title_with_note", lang, title=title, note=t("proposal", lang)).replace(" (", "\n(", 1)
+                     if lang == "en" else tr("brief.title_with_note", lang, title=title, note=t("proposal", lang)),
                      loc="left")
     return f
 
@@ -176,21 +178,27 @@ def _wrap(text: str, width_em: float, lang: str) -> list[str]:
 
 
 def _headline_panel(sub: SubFigure, sentences: list[str], lang: str, size_in: tuple[float, float]) -> None:
-    """The headline sentences as a bulleted list, wrapped to the panel width."""
+    """The headline sentences as a bulleted list, wrapped to the panel width, in type small enough to fit.
+
+    One text holds every sentence (a blank line between them) and a second one the bullets, on the
+    same lines: the sentences cannot run into each other whatever their wrapped length.
+    """
     ax = sub.add_subplot()
     ax.set_axis_off()
     ax.set_title(tr("brief.key_points", lang), loc="left")
     pt = rcParams["font.size"] * 1.6
-    width_em = size_in[0] * 72 / pt - 2.5
-    line_h = pt * 1.45 / 72 / (size_in[1] * 0.85)  # one line in axes fraction
-    y = 0.98
-    for s in sentences:
-        lines = _wrap(s, width_em, lang)
-        ax.text(0.0, y, "■", transform=ax.transAxes, ha="left", va="top", fontsize=pt * 0.8,
-                color=BASELINE_COLOUR)
-        ax.text(0.035, y, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontsize=pt,
-                linespacing=1.3)
-        y -= line_h * len(lines) + line_h * 0.6
+    title_in = rcParams["font.size"] * 3.0 / 72  # the panel's title and the gap below it
+    for _ in range(8):
+        width_em = size_in[0] * 0.86 * 72 / pt - 3  # the axes' width inside the panel, less the bullets' column
+        wrapped = [_wrap(s, width_em, lang) for s in sentences]
+        lines = sum(len(w) + 1 for w in wrapped)
+        if lines * pt * 1.3 * 1.2 / 72 <= size_in[1] * 0.92 - title_in:
+            break
+        pt *= 0.92
+    body = "\n\n".join("\n".join(w) for w in wrapped)
+    bullets = "\n\n".join("\n".join(["■"] + [""] * (len(w) - 1)) for w in wrapped)
+    for x, text, colour in ((0.0, bullets, BASELINE_COLOUR), (0.035, body, "black")):
+        ax.text(x, 1.0, text, transform=ax.transAxes, ha="left", va="top", fontsize=pt, linespacing=1.3, color=colour)
 
 
 def _kpi_panel(sub: SubFigure, table: pd.DataFrame, compare: bool, lang: str) -> None:
@@ -239,7 +247,7 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
     """Draw the whole page on ``paper``; call inside ``house_style(lang, scale=page_scale(paper))``."""
     w, h = page_size(paper)
     mx, my = _MARGIN_IN / w, _MARGIN_IN / h
-    footer = 0.3 / h  # the source line's strip
+    footer = len(_source_lines(inp, lang, paper)[0]) * _SOURCE_PT[paper] * 1.3 / 72 / h + 0.1 / h  # the source line(s)
     title_pt = FontProperties(size="xx-large").get_size_in_points()
     head = title_pt * 1.1 / 72 / h  # the title's line and the gap below it
     fig = Figure(figsize=(w, h), layout="constrained")
@@ -258,7 +266,7 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
     grid = bottom.subfigures(2, 3)
     for sub, name in zip(grid.flat, _charts_for(inp)):
         _draw_chart(name, inp, lang, sub)
-    add_source_line(fig, source_info(inp, lang), lang, size=10 if paper == "16:9" else 7, at=(mx, my))
+    add_page_source(fig, inp, lang, paper)
     return fig
 
 

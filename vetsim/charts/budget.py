@@ -74,7 +74,7 @@ def _axes_labels(ax: Any, lang: str, title: str, totals: pd.DataFrame, div: floa
     ax.set_ylabel(tr("charts.amount", lang, unit=unit))
     ax.set_title(title)
     top = float(np.nanmax(np.fmax(totals["value"].to_numpy(float), totals["p90"].to_numpy(float)), initial=0.0))
-    ax.set_ylim(0, max(top / div, 1e-9) * 1.35)  # head room for the legend above the stacks
+    ax.set_ylim(0, max(top / div, 1e-9) * 1.5)  # head room for the legend above the stacks
     ax.legend(loc="upper left", ncols=3, fontsize="x-small")
 
 

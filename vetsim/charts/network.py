@@ -54,7 +54,8 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
                        else _short_site(names.get(s, s), lang) for s in site_order])
         ax.set_xticks(range(len(months)),
                       [formats.month(pd.Timestamp(m).date(), lang) for m in months])
-        ax.tick_params(axis="y", labelsize="small")
+        ax.tick_params(axis="y", labelsize="small" if len(site_order) <= 12 else "x-small")
+        ax.tick_params(axis="x", labelsize="small", labelrotation=90 if lang == "en" else 0)  # "Sep" "Oct" touch
         ax.set_xlabel(t("month", lang))
         ax.grid(False)
         for side in ("left", "bottom"):
@@ -163,19 +164,20 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
                          edgecolor="white", label=tr("charts.legend_pair", lang, label=s.label, what=t("parttime_staff", lang)))
             for p, a, b in zip(pos, funded, part):
                 ax_staff.annotate(f"{a:.0f}+{b:.0f}", (p, a + b), xytext=(0, 3), textcoords="offset points",
-                                  ha="center", va="bottom", fontsize="x-small")
+                                  ha="center", va="bottom", fontsize="x-small", rotation=90)  # narrow bars
             cost = v["total_yuan"].to_numpy(float) / div
             ax_cost.bar(pos, cost, width * 0.92, color=s.colour, label=s.label)
             for p, c in zip(pos, cost):
                 ax_cost.annotate(f"{c:.0f}" if lang == "zh" else f"{c:.2f}", (p, c), xytext=(0, 3),
-                                 textcoords="offset points", ha="center", va="bottom", fontsize="x-small")
+                                 textcoords="offset points", ha="center", va="bottom", fontsize="x-small",
+                                 rotation=90)
         for ax in (ax_staff, ax_cost):
-            ax.set_xticks(x, [level_short(lv, lang) for lv in levels])
-            ax.margins(y=0.18)
+            ax.set_xticks(x, [level_short(lv, lang).replace(" ", "\n") for lv in levels])  # "County\ncenter"
+            ax.margins(y=0.3)
         ax_staff.set_ylabel(t("staff", lang))
         ax_staff.set_title(t("title.staff", lang))
         handles, labels = ax_staff.get_legend_handles_labels()
-        f.legend(handles, labels, loc="outside upper center", ncols=4, fontsize="small")
+        f.legend(handles, labels, loc="outside upper center", ncols=2, fontsize="small")
         ax_cost.set_ylabel(tr("charts.axis_with_unit", lang, label=t("site_cost", lang), unit=money_unit(lang, True)))
         ax_cost.set_title(t("title.cost", lang))
     return f
