@@ -5,8 +5,6 @@ and a source line, laid out on one ``Figure``: 16:9 for the projector, or A4 lan
 from __future__ import annotations
 
 import datetime as dt
-import re
-import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +14,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
 
 from .. import charts
-from ..charts.labels import t
+from ..charts.labels import t, wrap_text
 from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, house_style
 from .kpis import PAGE_KEYS
 from ..wording import tr
@@ -102,10 +100,52 @@ def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure |
         ax = f.axes[0]
         title = ax.get_title(loc="left")
         # English titles are long: the note goes on a second line, so the title stays over its chart
-        ax.set_title(tr("brief.title_with_note", lang, title=title, note=t("proposal", lang)).replace(" (", "\n(", 1)
-                     if lang == "en" else tr("brief.title_with_note", lang, title=title, note=t("proposal", lang)),
-                     loc="left")
+        text = tr("brief.title_with_note", lang, title=title, note=t("proposal", lang))
+        ax.set_title(text.replace(" (", "\n(", 1) if lang == "en" and len(text) > 40 else text, loc="left")
     return f
+
+
+def _table_text(table: pd.DataFrame, key: str) -> str | None:
+    """The decided scenario's value of a KPI row as the table writes it (the proposal's if any)."""
+    rows = table[table["key"] == key]
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    return r["proposal_text"] or r["baseline_text"]
+
+
+def backlog_task_target(inp: BriefInputs, lang: str) -> str | None:
+    """The target of the progress table's petition-backlog task as the table writes it (None: no such task)."""
+    if inp.tasks is None:
+        return None
+    from ..tasks.text import board_frame, head
+
+    frame = board_frame(inp.tasks, lang)
+    hit = frame.loc[[r.task.measure == "backlog" for r in inp.tasks.rows], head("target", lang)]
+    return str(hit.iloc[0]) if len(hit) else None
+
+
+def pair_notes(inp: BriefInputs, table: pd.DataFrame, lang: str) -> dict[str, str]:
+    """One line under each chart whose figure could seem to contradict a figure of the KPI table (or of the
+    progress table), saying what each measures: chart name -> sentence."""
+    notes = {}
+    pressure = _table_text(table, "pressure_township")
+    if pressure:
+        notes["utilisation"] = tr("brief.note.pressure", lang, value=pressure)
+    site = _table_text(table, "site_cost")
+    if inp.budget is not None and site:
+        notes["budget"] = tr("brief.note.budget", lang, site=site)
+    chance, target = _table_text(table, "petition_chance"), backlog_task_target(inp, lang)
+    if chance and target:
+        notes["backlog"] = tr("brief.note.backlog", lang, chance=chance, target=target)
+    return notes
+
+
+def _note_under(sub: SubFigure, text: str, lang: str, width_in: float) -> None:
+    """A short grey line (wrapped to the chart's width) under a chart of the page."""
+    pt = rcParams["font.size"] * 0.85
+    lines = _wrap(text, width_in * 72 / pt - 2, lang)
+    sub.supxlabel("\n".join(lines), fontsize=pt, color="#4D4D4D", ha="left", x=0.02, linespacing=1.2)
 
 
 def _charts_for(inp: BriefInputs) -> list[str]:
@@ -153,28 +193,9 @@ def source_info(inp: BriefInputs, lang: str) -> SourceInfo:
     return SourceInfo(info.scenario_name, info.seed, info.vetsim_version, info.scenario_hash, inp.day, info.extra)
 
 
-_NO_LINE_START = "，。、；：！？）》」』%"  # punctuation that must not begin a line (禁则)
-
-
 def _wrap(text: str, width_em: float, lang: str) -> list[str]:
-    """Break ``text`` into lines at most ``width_em`` wide (CJK characters 1 em, others about 0.55 em).
-
-    Chinese breaks between any two characters, but never inside a number, date or Latin word.
-    """
-    if lang == "en":
-        return textwrap.wrap(text, width=max(int(width_em / 0.6), 4), break_long_words=False, break_on_hyphens=False)
-    tokens = re.findall(r"[\u2e80-\U0002ffff]|[^\u2e80-\U0002ffff\s]+|\s+", text)
-    lines, cur, used = [], "", 0.0
-    for tok in tokens:
-        w = sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in tok)
-        if used + w > width_em and cur.strip() and tok[0] not in _NO_LINE_START:
-            lines.append(cur.rstrip())
-            cur, used = "", 0.0
-            if tok.isspace():
-                continue
-        cur += tok
-        used += w
-    return [*lines, cur.rstrip()] if cur.strip() else lines
+    """Lines of ``text`` at most ``width_em`` wide: :func:`vetsim.charts.labels.wrap_text`."""
+    return wrap_text(text, width_em, lang)
 
 
 def _headline_panel(sub: SubFigure, sentences: list[str], lang: str, size_in: tuple[float, float]) -> None:
@@ -264,8 +285,11 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
     _headline_panel(left, sentences, lang, (w * left_w, h * top_h))
     _kpi_panel(right, table, inp.compare, lang)
     grid = bottom.subfigures(2, 3)
+    notes = pair_notes(inp, table, lang)
     for sub, name in zip(grid.flat, _charts_for(inp)):
         _draw_chart(name, inp, lang, sub)
+        if name in notes:
+            _note_under(sub, notes[name], lang, w * (1 - 2 * _MARGIN_IN / w) / 3)
     add_page_source(fig, inp, lang, paper)
     return fig
 

@@ -56,8 +56,9 @@ def _rows(board: Any, proposal: Any, lang: str) -> tuple[list[str], list[list[st
     return heads, body, fills
 
 
-def draw_task_page(inp: Any, lang: str = "zh", paper: str = "16:9") -> Figure:
-    """The task page on ``paper``; call inside ``house_style(lang, scale=page_scale(paper))``."""
+def draw_task_page(inp: Any, lang: str = "zh", paper: str = "16:9", note: str | None = None) -> Figure:
+    """The task page on ``paper``; call inside ``house_style(lang, scale=page_scale(paper))``; ``note``: a line
+    under the headlines saying how a figure of the table differs from one of page 1 (see ``pair_notes``)."""
     board, proposal = inp.tasks, inp.proposal_tasks
     w, h = page_size(paper)
     mx, my = _MARGIN_IN / w, _MARGIN_IN / h
@@ -74,6 +75,8 @@ def draw_task_page(inp: Any, lang: str = "zh", paper: str = "16:9") -> Figure:
     width_em = (w - 2 * _MARGIN_IN) * 72 / pt - 3
     for s in said[:6]:
         lines += ["■ " + x if i == 0 else "   " + x for i, x in enumerate(_wrap(s, width_em, lang))]
+    if note:
+        lines += ["※ " + x if i == 0 else "   " + x for i, x in enumerate(_wrap(note, width_em, lang))]
     line_h = pt * 1.4 / 72 / h
     y = 1 - my - title_pt * 1.6 / 72 / h
     for text in lines:
@@ -132,7 +135,7 @@ def _task_table(fig: Figure, rect: tuple[float, float, float, float], heads: lis
             c.get_text().set_ha("left")
 
 
-def task_page_html(inp: Any, lang: str = "zh") -> str:
+def task_page_html(inp: Any, lang: str = "zh", note: str | None = None) -> str:
     """The task page as an HTML section (a real table, so its text is text): title, headlines, table."""
     board, proposal = inp.tasks, inp.proposal_tasks
     heads, body, fills = _rows(board, proposal, lang)
@@ -152,4 +155,5 @@ def task_page_html(inp: Any, lang: str = "zh") -> str:
     return (f'<section class="tasks-page" id="tasks"><h1>{html.escape(title)}</h1>'
             f"<p class=\"tasks-summary\">{html.escape(summary)}</p>{compare}"
             f"<ul>{''.join(f'<li>{html.escape(s)}</li>' for s in said)}</ul>"
+            + (f'<p class="pair-note">{html.escape(note)}</p>' if note else "") +
             f'<table class="tasks"><thead>{thead}</thead><tbody>{"".join(rows)}</tbody></table></section>')

@@ -55,7 +55,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
         ax.set_xticks(range(len(months)),
                       [formats.month(pd.Timestamp(m).date(), lang) for m in months])
         ax.tick_params(axis="y", labelsize="small" if len(site_order) <= 12 else "x-small")
-        ax.tick_params(axis="x", labelsize="small", labelrotation=90 if lang == "en" else 0)  # "Sep" "Oct" touch
+        ax.tick_params(axis="x", labelsize="x-small" if lang == "en" else "small")  # "Sep" "Oct" must not touch
         ax.set_xlabel(t("month", lang))
         ax.grid(False)
         for side in ("left", "bottom"):
@@ -75,7 +75,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
         if limit is not None:
             bar.ax.axhline(limit * 100, color=TARGET_COLOUR, linewidth=3)
             label += tr("charts.red_frame", lang, overloaded=t("overloaded", lang), limit=limit)
-        bar.set_label(label)
+        bar.set_label(label, fontsize="x-small")  # a long label must stay beside the bar, under the title
         ax.set_title(t("title.utilisation", lang))
     return f
 
@@ -83,6 +83,9 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
 def _short_site(name: str, lang: str) -> str:
     """Site names without the repeated suffix, so the heatmap rows stay readable."""
     for suffix in ("退役军人服务中心", "退役军人服务站", " Veterans Service Center", " Veterans Service Station"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+    for suffix in (" Township", " Town", " Subdistrict"):  # English names are long: the place name is enough
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
