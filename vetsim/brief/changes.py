@@ -68,4 +68,5 @@ def proposal_changes(baseline: Any, proposal: Any, lang: str = "zh") -> str | No
     if said:
         return tr("list.sep", lang).join(said)
     desc = getattr(getattr(proposal.spec, "description", None), lang, None)
-    return str(desc).strip().rstrip("。.") if desc else None
+    end = tr("punct.full_stop", lang)  # the headline adds its own
+    return str(desc).strip().removesuffix(end).rstrip(".") if desc else None

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.patches import Patch
 
 from ..sensitivity.outputs import OUTPUTS
 from ..sensitivity.ranges import range_text
@@ -84,17 +85,16 @@ def tornado_chart(tornado: Any, output: str = "budget_total", *, lang: str = "zh
         if band.any():  # the swing's 95% run-to-run noise, drawn at the P90 end of each simulated bar
             ax.errorbar(hi[band], y[band], xerr=noise[band], fmt="none", ecolor="#333333", elinewidth=1.2, capsize=3,
                         label=tr("sens.noise_band", lang))
-        if not ranked.all():
-            ax.barh([], [], color=NOISE_COLOUR, label=tr("sens.within_noise_legend", lang))
         ax.axvline(base, color="#222222", linewidth=1.6, label=tr("sens.base", lang, value=o.fmt(base / k, lang)))
         tiny = 0.003 * float(np.max(np.abs(np.r_[lo, hi] - base)))
-        for yi, a, b in zip(y, lo, hi):
-            for v in (a, b):
+        for yi, a, b, nb in zip(y, lo, hi, np.where(band, noise, 0.0)):
+            for v, off in ((a, nb), (b, nb)):  # the numbers clear the noise whisker
                 if abs(v - base) <= tiny:
                     continue  # no visible bar this way: no number to crowd the other one
                 right = v >= base
-                ax.annotate(o.fmt(v / k, lang), (v, yi), xytext=(5 if right else -5, 0), textcoords="offset points",
-                            ha="left" if right else "right", va="center", fontsize="x-small")
+                ax.annotate(o.fmt(v / k, lang), (v + off if right else v - off, yi), xytext=(5 if right else -5, 0),
+                            textcoords="offset points", ha="left" if right else "right", va="center",
+                            fontsize="x-small")
         labels = [_label(r, lang) for r in shown.itertuples()]
         ax.set_yticks(y, labels, fontsize="x-small")
         ax.invert_yaxis()
@@ -102,5 +102,11 @@ def tornado_chart(tornado: Any, output: str = "budget_total", *, lang: str = "zh
         if len(moving) > len(shown):
             ax.text(1.0, -0.1, tr("sens.more", lang, n=len(moving) - len(shown)), transform=ax.transAxes,
                     ha="right", va="top", fontsize="x-small", color="#4D4D4D")
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize="x-small", frameon=False)
+        handles, names = ax.get_legend_handles_labels()
+        if not ranked.all():
+            handles.append(Patch(color=NOISE_COLOUR))
+            names.append(tr("sens.within_noise_legend", lang))
+        # one row between the title and the bars (3 to 5 entries: the noise band and grey bars when simulated)
+        ax.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(names), fontsize="x-small",
+                  frameon=False, columnspacing=1.0, handlelength=1.5)
     return f

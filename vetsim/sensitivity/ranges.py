@@ -71,8 +71,11 @@ _COUNTED = ("person", "people", "case", "person-time", "cohort", "household")  #
 
 
 def _unit_word(token: str, lang: str, per: bool = False) -> str:
-    key = f"sens.uw.{token.strip().replace(' ', '_').replace('-', '_')}" + (".per" if per and lang == "en" else "")
-    return tr(key, lang) if has(key) else token.strip()
+    """A unit's word: "人" / "people"; after "/" in English the unit as typed, in the singular ("yuan/year")."""
+    key = f"sens.uw.{token.strip().replace(' ', '_').replace('-', '_')}"
+    if (per and lang == "en") or not has(key):
+        return token.strip()
+    return tr(key, lang)
 
 
 def _unit_text(unit: str, lang: str) -> str:
