@@ -164,6 +164,25 @@ def _change_sentence(change: str, cost: str | None, lang: str) -> str:
     return tr("brief.s.proposal_cost", lang, changes=change, cost=cost[:1].lower() + cost[1:] if lang == "en" else cost)
 
 
+def _overtime_sentence(table: pd.DataFrame, lang: str, compare: bool) -> str | None:
+    """One sentence: the overtime per post a month the baseline needs at each level, and what the proposal saves."""
+    rows = table[table["key"].astype(str).str.startswith("overtime_")]
+    rows = rows[[not math.isnan(_num(v)) for v in rows["baseline"]]]
+    if rows.empty or not any(_num(v) > 0 for v in rows["baseline"]):
+        return None
+    sep = tr("brief.s.overtime_sep", lang)
+    parts = [tr("brief.s.overtime_level", lang, level=_subject(r), value=r["baseline_text"]) for _, r in rows.iterrows()]
+    text = tr("brief.s.overtime_baseline", lang, levels=sep.join(parts))
+    if compare:
+        for verb, sign in (("saves", 1.0), ("adds", -1.0)):
+            moved = [tr("brief.s.overtime_level", lang, level=_subject(r),
+                        value=fmt_value(sign * (_num(r["baseline"]) - _num(r["proposal"])), "hours", lang))
+                     for _, r in rows.iterrows() if sign * (_num(r["baseline"]) - _num(r["proposal"])) >= 0.05]
+            if moved:
+                text += tr(f"brief.s.overtime_{verb}", lang, levels=sep.join(moved))
+    return text
+
+
 def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4, change: str | None = None) -> list[str]:
     """The ``limit`` most telling sentences about the KPI table (baseline vs proposal if it has one).
 
@@ -188,9 +207,12 @@ def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4, change: str
     scored = [x for x in scored if not (x[2] == "util_township" and "pressure_township" in keys)]
     cost = [x for x in scored if x[2] == "site_cost"] if compare else []
     rest = sorted((x for x in scored if x not in cost), reverse=True)
+    overtime = _overtime_sentence(table, lang, compare)
+    extra = [(0.0, 0, "overtime", overtime)] if overtime is not None and limit > 1 else []
     end = tr("punct.full_stop", lang)
-    if compare and change:
+    if compare and change:  # the change (with its cost) first, then the KPIs, the overtime sentence last
         first = _change_sentence(change, cost[0][3] if cost else None, lang)
-        return [first + end] + [x[3] + end for x in rest[: max(limit - 1, 0)]]
-    chosen = rest[: max(limit - len(cost), 0)] + cost[:1]
+        chosen = rest[: max(limit - 1 - len(extra), 0)] + extra
+        return [first + end] + [x[3] + end for x in chosen[: max(limit - 1, 0)]]
+    chosen = rest[: max(limit - len(cost) - len(extra), 0)] + extra + cost[:1]
     return [x[3] + end for x in chosen[:limit]]
