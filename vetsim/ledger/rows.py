@@ -280,11 +280,14 @@ class SheetRows:
         why = np.where(((res >= 0) & (res < date)) | (why != None), "bad_resolved_date", None)  # noqa: E711
         self._check("resolved_date", why, np.zeros(n, bool), False)
         res[why != None] = -1  # noqa: E711
-        ref, _ = self._distinct("referred_to", self._lex("partners", self.lk.partners), ("", None))
-        self._check("referred_to", np.where(ref == None, "unknown_referral", None), np.zeros(n, bool), False, show=True)  # noqa: E711
-        ref = np.where(ref == None, "", ref)  # noqa: E711
+        ref, _ = self._distinct("referred_to", lambda u: (self.lk.referral(norm(u)), None), (("", ""), None))
+        self._check("referred_to", np.array([None if r is not None else "unknown_referral" for r in ref], dtype=object),
+                    np.zeros(n, bool), False, show=True)
+        partner = np.array([r[1] if r is not None and r[0] == "partner" else "" for r in ref], dtype=object)
+        site = np.array([r[1] if r is not None and r[0] == "site" else "" for r in ref], dtype=object)
         return {"date": _days(date), "case_type": ct, "channel": chan, "on_spot": spot == "yes",
-                "resolved_date": _days(res), "referred_to": ref}
+                "resolved_date": _days(res), "referred_to": partner, "handed_to": site,
+                "found_nobody": (spot == "nobody") & (chan == "visit")}
 
     def _persons(self) -> tuple[list[str], list[str], list[str]]:
         """Pseudonym, birth band and sex per kept row: from the ID number, else name + birth date."""
