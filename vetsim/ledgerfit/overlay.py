@@ -8,6 +8,10 @@ What goes where (the scenario schema's places for these numbers):
   "台账 2027, n = ..." with the standard errors;
 * ``scenario.yaml`` ``case_types.<ct>``: ``hotline_share`` and ``letter_share`` with their source and SE;
 * ``sites.csv`` rows: ``online_share`` per site (beta-binomial, shrunk toward the level);
+* ``scenario.yaml`` ``presence.<level>.away_share``: the away share fitted from walk-ins written
+  as finding nobody (levels whose interval is too wide keep the scenario's);
+* ``calibration_changes.csv``: per parameter old -> fitted value, 95% interval, n and basis (fitted,
+  pooled to the level, too thin, still an assumption), Chinese headers (:mod:`.changes`);
 * ``ledger_fit.csv``: every fitted number (also per site: volumes, patterns, on-the-spot shares,
   referrals, time to resolution, trips) with ``n``, ``se`` and source. The scenario has no place for
   per-site volumes (a level's volume is split by ``veterans``), so those stay in this table.
@@ -28,6 +32,7 @@ from ..files import atomic_folder, check_output_target, excel_safe_frame
 from ..scenario import Scenario
 from ..scenario.rows import MONTHS
 from ..wording import both, tr
+from .changes import change_frame, change_table
 from .fit import LedgerFit
 
 __all__ = ["write_overlay", "overlay_tables", "OverlayError"]
@@ -83,6 +88,19 @@ def overlay_tables(fit: LedgerFit, base: Scenario) -> tuple[list[list[str]], dic
     return load, cts, sites
 
 
+def _presence_changes(fit: LedgerFit) -> dict:
+    """``presence.<level>.away_share`` of every level whose away share the ledgers fitted (not too thin)."""
+    t = fit.table
+    out: dict = {}
+    for _, h in t[(t["parameter"] == "away_share") & (t["site_id"] == "") & (t["basis"] == "fitted")].iterrows():
+        shut = fit.get("closed_share", h["level"])
+        zh, en = both("calibration.source_presence", label=fit.label, days=f"{int(h['n']):,}",
+                      shut=f"{int(round(float(shut['estimate']) * int(shut['n']))):,}" if shut is not None else "-",
+                      value=f"{h['estimate']:.3f}", low=f"{h['ci_low']:.3f}", high=f"{h['ci_high']:.3f}")
+        out[h["level"]] = {"away_share": {"value": round(float(h["estimate"]), 4), "source": f"{zh} / {en}"}}
+    return out
+
+
 def _csv(rows: list[list[str]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
@@ -109,6 +127,9 @@ def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str]
     }
     if cts:
         doc["case_types"] = cts
+    presence = _presence_changes(fit)
+    if presence:
+        doc["presence"] = presence
     header = ("# {} / {}\n".format(*both("calibration.overlay_header"))
               + f"# vetsim {__version__}; base scenario hash {base.hash()[:12]}; ledger {fit.label}\n")
     table = excel_safe_frame(fit.table.round({"estimate": 6, "se": 6}))
@@ -117,5 +138,7 @@ def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str]
         if len(sites) > 1:
             (tmp / "sites.csv").write_text(_csv(sites), encoding="utf-8")
         (tmp / "ledger_fit.csv").write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+        changes = excel_safe_frame(change_frame(change_table(fit, base), base, "zh"))
+        (tmp / "calibration_changes.csv").write_text(changes.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
         (tmp / "scenario.yaml").write_text(header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out
