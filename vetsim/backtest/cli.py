@@ -43,12 +43,14 @@ def _run(args: argparse.Namespace) -> int:
     rep = calibrate_on_ledger(args.path, records, args.out, report=args.report,
                               replications=args.replications or 5, seed=args.seed or 0, lang=args.lang, force=args.force)
     lang = args.lang
-    for line in rep.summary_lines(lang):
+    lines = rep.summary_lines(lang)
+    for line in lines[:-1]:
         print(line)
     print(tr("calibration.cli.written", lang, path=display_path(args.out)))
     if args.report:
         print(tr("calibration.cli.report_written", lang, path=display_path(args.report)))
-    return 0
+    print(lines[-1])  # the verdict, last; the exit code follows it (1: does not fit)
+    return 0 if rep.verdict.fits else 1
 
 
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
