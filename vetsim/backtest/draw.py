@@ -74,6 +74,7 @@ def records_from_results(scenario: Scenario, res: Results, replication: int = 0,
     handed = np.where(to_site, first_hop, "").astype(object)  # a referral (or a walk-in sent on) to a site
     referred = np.where(to_site, "", first_hop).astype(object)  # a referral to a partner department
     nobody = _found_nobody(c, res, replication)
+    later = c["sent_on_unstaffed"].to_numpy(bool) & ~nobody if "sent_on_unstaffed" in c.columns else np.zeros(n, bool)
     channel = c["channel"].astype(str).map(SIM_CHANNEL).to_numpy(object)
     petition = {k for k, v in scenario.spec.case_types.items() if v.is_petition}
     is_pet = c["case_type"].astype(str).isin(petition).to_numpy()
@@ -102,7 +103,9 @@ def records_from_results(scenario: Scenario, res: Results, replication: int = 0,
         "resolved_date": resolved[idx],
         "referred_to": referred[idx],
         "handed_to": handed[idx],
-        "found_nobody": nobody[idx] & (k == 0),
+        # "无人接待": on the first trip when the station was unstaffed on the arrival day, else on the last
+        # trip of a walk-in who later found it unstaffed and went on to the parent (its date is the draw's)
+        "found_nobody": (nobody[idx] & (k == 0)) | (later[idx] & (k == reps[idx] - 1)),
         "person": person[idx],
         "birth_band": band[idx],
         "sex": sex[idx],

@@ -45,7 +45,7 @@ def matters(records: Mapping[str, pd.DataFrame], window_days: int = REPEAT_WINDO
     if rows.empty:
         return pd.DataFrame(columns=["matter", "date", "site_id", "level", "case_type", "channel", "kind", "on_spot",
                                      "trips", "rows", "resolved_date", "referred_to", "handed_to", "found_nobody",
-                                     "person"])
+                                     "first_nobody", "person"])
     rows = rows.sort_values(["person", "site_id", "case_type", "date"], kind="stable").reset_index(drop=True)
     same = ((rows["person"] != "") & (rows["person"] == rows["person"].shift())
             & (rows["site_id"] == rows["site_id"].shift()) & (rows["case_type"] == rows["case_type"].shift()))
@@ -71,7 +71,8 @@ def matters(records: Mapping[str, pd.DataFrame], window_days: int = REPEAT_WINDO
         "resolved_date": g["resolved_date"].max().to_numpy(),
         "referred_to": g["referred_to"].max().to_numpy(object),  # "" sorts first: any referral wins
         "handed_to": g["handed_to"].max().to_numpy(object),
-        "found_nobody": g["found_nobody"].any().to_numpy(bool),  # the first trip found the station unstaffed
+        "found_nobody": g["found_nobody"].any().to_numpy(bool),  # a trip found the station unstaffed
+        "first_nobody": first["found_nobody"].to_numpy(bool),  # the first trip did (on the matter's date)
         "person": first["person"].to_numpy(object),
     })
     return out.sort_values(["date", "site_id"], kind="stable").reset_index(drop=True)

@@ -3,7 +3,7 @@
 Why: a walk-in who finds a township station unstaffed goes on to the county center (the model's
 rule, :mod:`vetsim.work.presence`); presence decides both these wasted trips and the station's
 capacity. It used to be assumed; here it is estimated from what the ledgers hold: walk-ins written
-as "无人接待" (``found_nobody``). The engine staffs a counter for a whole day, so the data are days:
+as "无人接待" on the first trip of a matter (``first_nobody``: its date is the day found unstaffed). The engine staffs a counter for a whole day, so the data are days:
 per site, ``days`` with at least one walk-in and ``shut`` of them on which the walk-ins found
 nobody. With ``c`` posts each away on a share ``a`` of days, a day is unstaffed with
 ``unstaffed_share(a, c)`` (= a**c), so per level
@@ -38,7 +38,7 @@ def walkin_days(m: pd.DataFrame, site_ids: list[str]) -> pd.DataFrame:
     walk = m[m["channel"] == "visit"]
     day = walk["date"].dt.normalize()
     per = pd.DataFrame({"site_id": walk["site_id"].to_numpy(), "day": day.to_numpy(),
-                        "nobody": walk["found_nobody"].to_numpy(bool)})
+                        "nobody": walk["first_nobody"].to_numpy(bool)})
     g = per.groupby(["site_id", "day"], sort=False)["nobody"].any().reset_index()
     out = g.groupby("site_id").agg(days=("nobody", "size"), shut=("nobody", "sum"))
     return out.reindex(site_ids, fill_value=0).astype(float)

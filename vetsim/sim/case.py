@@ -23,7 +23,8 @@ class Case:
     random numbers (see ``streams``) while it is open."""
 
     __slots__ = ("ct", "origin", "site", "level", "channel", "backlog", "t_arr", "t_fin", "trips", "visits",
-                 "aband", "wait", "path", "d", "k", "checked", "vday", "vsite", "on_spot", "decider", "not_before")
+                 "aband", "wait", "path", "d", "k", "checked", "vday", "vsite", "on_spot", "decider", "not_before",
+                 "sent_on")
 
     def __init__(self, ct: int, site: int, d: list[float], t_arr: float, channel: int, backlog: bool):
         self.ct, self.origin, self.site, self.d = ct, site, site, d
@@ -36,5 +37,6 @@ class Case:
         self.checked = backlog
         self.vday = self.vsite = -1  # day and site of the last counter service
         self.on_spot = False  # resolved at the site and on the day of its counter visit, in one trip
+        self.sent_on = False  # found a site unstaffed and went on to its parent (not a referral)
         self.decider = -1  # long-running backlog case: the partner department whose decision closes it
         self.not_before = 0  # ... and the first day it can be resolved

@@ -369,6 +369,7 @@ class Engine(DayWork):
         p = self.parent[s]
         later = self._add_wd(int(t // DAY), self.net.return_delay)
         if p >= 0 and self.exists[case.ct][self.level[p]]:
+            case.sent_on = True
             self._leave(case)
             self._enter(case, p)
             self._visit_on(case, p, later, t)
