@@ -90,8 +90,11 @@ def records_from_results(scenario: Scenario, res: Results, replication: int = 0,
     idx = np.repeat(np.arange(n), reps)
     k = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps)  # trip number 0, 1, ...
     end = np.where(np.isnan(fin), res.meta["days"] - 1, fin)[idx]
-    gap = np.maximum(end - arr[idx], 0) / np.maximum(reps[idx], 1)
-    trip_day = arr[idx] + np.floor(k * gap).astype(np.int64)  # later trips: between arrival and resolution
+    # later trips: between arrival and resolution, at most a return delay apart (the model's return
+    # visits), so that the trips of one matter stay one matter in the fit (vetsim.ledgerfit.matters)
+    step = scenario.spec.simulation.return_delay_days.value * 7.0 / 5.0
+    gap = np.minimum(np.maximum(end - arr[idx], 0) / np.maximum(reps[idx], 1), step)
+    trip_day = arr[idx] + np.floor(k * gap).astype(np.int64)
     frame = pd.DataFrame({
         "kind": kind[idx],
         "date": (start + trip_day.astype("timedelta64[D]")).astype("datetime64[ns]"),

@@ -32,12 +32,11 @@ _SUFFIX = {"visits": ".csv", "petitions": ".xlsx", "cases": ".csv", "register": 
 
 def _import(records: dict[str, pd.DataFrame], base: Scenario, base_path: str, folder: Path, seed: int,
             kinds: tuple[str, ...]) -> tuple[list[str], int]:
-    """Render and import each kind through ``vetsim ledger import``; (output folders, site referrals unknown)."""
+    """Render and import each kind through ``vetsim ledger import``; (output folders, referrals left unknown)."""
     from ..cli import main
     from ..ledger import render_ledger
 
     outs, unknown_sites = [], 0
-    site_ids = set(base.site_index)
     for i, kind in enumerate(kinds):
         path = folder / "ledgers" / f"{kind}{_SUFFIX[kind]}"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,15 +47,10 @@ def _import(records: dict[str, pd.DataFrame], base: Scenario, base_path: str, fo
         if code != 0:
             raise RuntimeError(f"vetsim ledger import {kind} exited {code}")
         outs.append(str(out))
-        if kind != "register":
-            probs = pd.read_csv(out / "problems.csv") if (out / "problems.csv").is_file() else pd.DataFrame()
-            # a referral to an existing site that stayed unknown: its row's clean record was handed to a site
-            if len(probs) and "reason" in probs.columns:
-                rows = set(probs.loc[probs["reason"] == "unknown_referral", "row"].astype(int))
-                recs = pd.read_parquet(out / f"{kind}.parquet")
-                src = records[kind]
-                unknown_sites += int(src["handed_to"].isin(site_ids).sum() - recs["handed_to"].isin(site_ids).sum()) \
-                    if rows else 0
+        # every referral of a drawn record names a site or a partner: none may stay unknown
+        probs = pd.read_csv(out / "problems.csv") if (out / "problems.csv").is_file() else pd.DataFrame()
+        if len(probs) and "reason" in probs.columns:
+            unknown_sites += int((probs["reason"] == "unknown_referral").sum())
     return outs, unknown_sites
 
 

@@ -22,7 +22,8 @@ RANGES = {
     "volume_factor": (0.7, 1.4),      # yearly volume of each caseload row with a volume (x)
     "resolved_delta": (-0.12, 0.08),  # resolved-here share of rows strictly between 0 and 1 (+)
     "hotline_delta": (-0.08, 0.12),   # hotline share of each case type with one (+)
-    "away": (0.05, 0.40),             # township and village away share (value)
+    "away.township": (0.10, 0.35),    # township away share (value; the sample county's sensitivity range)
+    "away.village": (0.05, 0.20),     # village away share (value; idem)
     "effort_factor": (0.7, 1.5),      # casework hours per matter of every row (x)
 }
 
@@ -71,6 +72,6 @@ def random_shifts(base: Scenario, rng: np.random.Generator) -> Shifts:
             res[(r.case_type, r.level)] = round(min(max(r.resolved_here_share + u("resolved_delta"), 0.02), 0.98), 3)
     hot = {ct: round(min(max((c.hotline_share or 0.0) + u("hotline_delta"), 0.01), 0.9), 3)
            for ct, c in base.spec.case_types.items() if (c.hotline_share or 0.0) > 0}
-    away = {lv: round(u("away"), 3) for lv in ("village", "township")
+    away = {lv: round(u(f"away.{lv}"), 3) for lv in ("village", "township")
             if base.spec.presence is not None and base.spec.presence.level(lv) is not None}
     return Shifts(vol, res, hot, away, round(u("effort_factor"), 3))

@@ -37,6 +37,6 @@ class Case:
         self.checked = backlog
         self.vday = self.vsite = -1  # day and site of the last counter service
         self.on_spot = False  # resolved at the site and on the day of its counter visit, in one trip
-        self.sent_on = False  # found a site unstaffed and went on to its parent (not a referral)
+        self.sent_on = False  # found its first site unstaffed and went on to the parent (not a referral)
         self.decider = -1  # long-running backlog case: the partner department whose decision closes it
         self.not_before = 0  # ... and the first day it can be resolved
