@@ -101,6 +101,28 @@ def _presence_changes(fit: LedgerFit) -> dict:
     return out
 
 
+def _sensitivity_rows(fit: LedgerFit, base: Scenario) -> list[list[str]]:
+    """Rows of the base's ``sensitivity.csv`` whose range must widen to hold a fitted away share and its interval.
+
+    The base's range was an assumption; the ledgers now show where the number lies, so a range that
+    leaves it out (the overlay would be refused) is widened to the fitted 95% interval, and says so.
+    """
+    if not any(name == "sensitivity.csv" for name, _ in base.extra_tables):
+        return []
+    ranges = {str(r.key): r for r in base.table("sensitivity.csv")}
+    t = fit.table
+    out = [["key", "low", "high", "source"]]
+    for _, h in t[(t["parameter"] == "away_share") & (t["site_id"] == "") & (t["basis"] == "fitted")].iterrows():
+        key = f"presence.{h['level']}.away_share"
+        r = ranges.get(key)
+        if r is None or r.low <= round(float(h["estimate"]), 4) <= r.high:
+            continue
+        low, high = min(float(r.low), round(float(h["ci_low"]), 4)), max(float(r.high), round(float(h["ci_high"]), 4))
+        zh, en = both("calibration.source_range", label=fit.label, low=f"{low:g}", high=f"{high:g}")
+        out.append([key, f"{low:g}", f"{min(high, 0.99):g}", f"{zh} / {en}"])
+    return out if len(out) > 1 else []
+
+
 def _csv(rows: list[list[str]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
@@ -135,6 +157,9 @@ def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str]
     table = excel_safe_frame(fit.table.round({"estimate": 6, "se": 6}))
     with atomic_folder(out, "ledger_fit", force=force, meta={"base_scenario_hash": base.hash(), "ledger": fit.label}) as tmp:
         (tmp / "caseload.csv").write_text(_csv(load), encoding="utf-8")
+        sens = _sensitivity_rows(fit, base)
+        if sens:
+            (tmp / "sensitivity.csv").write_text(_csv(sens), encoding="utf-8")
         if len(sites) > 1:
             (tmp / "sites.csv").write_text(_csv(sites), encoding="utf-8")
         (tmp / "ledger_fit.csv").write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
