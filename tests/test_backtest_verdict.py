@@ -64,3 +64,21 @@ def test_a_fit_of_another_county_fails(sample, truth_records, tmp_path) -> None:
     v = verdict(validate(truth_records, wrong, replications=REPS, seed=1))
     print(v.line("en"))
     assert not v.fits and "volume" in v.failing(), v.table
+
+
+def test_the_calibrated_folder_says_what_the_data_changed(correct) -> None:
+    """calibration_changes.csv: old -> fitted with interval and n, assumptions and pooling marked; the brief's footer."""
+    import pandas as pd
+
+    from vetsim.brief.page import _ledger_period
+
+    fit, fitted = correct
+    table = pd.read_csv(fitted.path / "calibration_changes.csv")
+    assert list(table.columns) == ["参数", "层级", "业务类型", "原值", "拟合值", "95% 区间下限", "95% 区间上限", "n", "依据"]
+    away = table[(table["参数"] == "人员离岗天数占比") & (table["层级"] == "乡镇（街道）服务站")].iloc[0]
+    assert away["原值"] == 0.2 and away["95% 区间下限"] <= 0.35 <= away["95% 区间上限"] and away["依据"] == "台账拟合"
+    assert (table["依据"] == "台账无此信息，仍为假设").sum() >= 3  # casework hours, referral delays, other work
+    assert (table["依据"] == "数据太少，取本级合并值").any()  # village away shares pooled to the level
+    assert fitted.spec.presence.level("township").away_share.value == pytest.approx(0.35, abs=0.02)
+    assert _ledger_period(fitted, "zh") == "按台账 2027-01-01至2028-12-31 校准"
+    assert _ledger_period(fitted, "en") == "calibrated on the ledgers of 2027-01-01 to 2028-12-31"

@@ -280,11 +280,13 @@ class SheetRows:
         why = np.where(((res >= 0) & (res < date)) | (why != None), "bad_resolved_date", None)  # noqa: E711
         self._check("resolved_date", why, np.zeros(n, bool), False)
         res[why != None] = -1  # noqa: E711
-        ref, _ = self._distinct("referred_to", lambda u: (self.lk.referral(norm(u)), None), (("", ""), None))
-        self._check("referred_to", np.array([None if r is not None else "unknown_referral" for r in ref], dtype=object),
-                    np.zeros(n, bool), False, show=True)
-        partner = np.array([r[1] if r is not None and r[0] == "partner" else "" for r in ref], dtype=object)
-        site = np.array([r[1] if r is not None and r[0] == "site" else "" for r in ref], dtype=object)
+        # each distinct referral text once: "partner\x1fid", "site\x1fid" or None (unknown)
+        ref, _ = self._distinct("referred_to", lambda u: ("\x1f".join(self.lk.referral(norm(u)) or ()) or None, None),
+                                ("\x1f", None))
+        self._check("referred_to", np.where(ref == None, "unknown_referral", None), np.zeros(n, bool), False, show=True)  # noqa: E711
+        parts = [("", "") if r is None else tuple(r.split("\x1f")) for r in ref]
+        partner = np.array([i if k == "partner" else "" for k, i in parts], dtype=object)
+        site = np.array([i if k == "site" else "" for k, i in parts], dtype=object)
         return {"date": _days(date), "case_type": ct, "channel": chan, "on_spot": spot == "yes",
                 "resolved_date": _days(res), "referred_to": partner, "handed_to": site,
                 "found_nobody": (spot == "nobody") & (chan == "visit")}

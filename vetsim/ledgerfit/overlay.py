@@ -20,6 +20,7 @@ What goes where (the scenario schema's places for these numbers):
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -155,7 +156,9 @@ def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str]
     header = ("# {} / {}\n".format(*both("calibration.overlay_header"))
               + f"# vetsim {__version__}; base scenario hash {base.hash()[:12]}; ledger {fit.label}\n")
     table = excel_safe_frame(fit.table.round({"estimate": 6, "se": 6}))
-    with atomic_folder(out, "ledger_fit", force=force, meta={"base_scenario_hash": base.hash(), "ledger": fit.label}) as tmp:
+    with atomic_folder(out, "ledger_fit", force=force, meta={"base_scenario_hash": base.hash(), "ledger": fit.label,
+                                                       "ledger_start": fit.start.isoformat(),
+                                                       "ledger_last": (fit.end - dt.timedelta(days=1)).isoformat()}) as tmp:
         (tmp / "caseload.csv").write_text(_csv(load), encoding="utf-8")
         sens = _sensitivity_rows(fit, base)
         if sens:
