@@ -20,6 +20,7 @@ import pandas as pd
 
 import vetsim
 from vetsim.backtest.recovery import coverage_table, recover
+from vetsim.cli import main as cli_main
 from vetsim.backtest.truth import random_shifts, shifted
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +39,7 @@ def main() -> None:
     parts, unknown, t0 = [], 0, time.perf_counter()
     for i in range(args.counties):
         truth = shifted(base, random_shifts(base, rng))
-        res, facts = recover(truth, base, base_path, scratch / f"county{i:02d}", seed=1000 + i)
+        res, facts = recover(truth, base, base_path, scratch / f"county{i:02d}", cli_main, seed=1000 + i)
         parts.append(res.assign(county=i))
         unknown += facts["unknown_site_referrals"]
         print(f"county {i + 1}/{args.counties}: {facts['matters']:,} matters, inside {res['inside'].mean():.0%}", flush=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +32,8 @@ _SUFFIX = {"visits": ".csv", "petitions": ".xlsx", "cases": ".csv", "register": 
 
 
 def _import(records: dict[str, pd.DataFrame], base: Scenario, base_path: str, folder: Path, seed: int,
-            kinds: tuple[str, ...]) -> tuple[list[str], int]:
+            kinds: tuple[str, ...], main: Callable[[list[str]], int]) -> tuple[list[str], int]:
     """Render and import each kind through ``vetsim ledger import``; (output folders, referrals left unknown)."""
-    from ..cli import main
     from ..ledger import render_ledger
 
     outs, unknown_sites = [], 0
@@ -55,12 +55,15 @@ def _import(records: dict[str, pd.DataFrame], base: Scenario, base_path: str, fo
 
 
 def recover(truth: Scenario, base: Scenario, base_path: str | os.PathLike[str], folder: str | os.PathLike[str],
-            seed: int = 0, years: float = 2, kinds: tuple[str, ...] = ("visits", "petitions", "cases")
-            ) -> tuple[pd.DataFrame, dict]:
-    """Fitted vs true parameters (``RECOVERY_COLUMNS``) of one true county, and facts of the import."""
+            main: Callable[[list[str]], int], seed: int = 0, years: float = 2,
+            kinds: tuple[str, ...] = ("visits", "petitions", "cases")) -> tuple[pd.DataFrame, dict]:
+    """Fitted vs true parameters (``RECOVERY_COLUMNS``) of one true county, and facts of the import.
+
+    ``main``: the command line's entry point (``vetsim.cli.main``), through which every ledger is
+    imported exactly as a bureau would (passed in: this package sits below the command line)."""
     folder = Path(folder)
     records = draw_records(truth, years=years, seed=seed)
-    outs, unknown = _import(records, base, str(base_path), folder, seed, kinds)
+    outs, unknown = _import(records, base, str(base_path), folder, seed, kinds, main)
     fit = fit_ledger(read_records(outs), base)
     rows = []
 

@@ -27,7 +27,7 @@ from ..wording import both
 from ..work import compile_network
 from ..work.presence import unstaffed_share
 from .matters import matters
-from .presence import MAX_HALF_WIDTH, MIN_SITE_DAYS, away_share_mle, walkin_days
+from .presence import MAX_HALF_WIDTH, MIN_SITE_DAYS, away_share_mle, joint_away_share, walkin_days
 from .shrink import beta_binomial, dirichlet_pattern, poisson_gamma
 
 __all__ = ["LedgerFit", "fit_ledger", "FitError", "FIT_COLUMNS", "period_of", "closed_share"]
@@ -130,10 +130,11 @@ def fit_ledger(records: Mapping[str, pd.DataFrame], scenario: Scenario, start: d
     m = m.assign(month=m["date"].dt.month.to_numpy() - 1)
     net = compile_network(scenario)
     marked = bool(m["found_nobody"].any())  # the ledgers write "无人接待": presence is fitted, not assumed
-    closed = _fit_presence(add, m, scenario, net) if marked else closed_share(scenario)
     done = m["resolved_date"].notna()
     target = m["referred_to"].where(m["referred_to"] != "", m["handed_to"])  # a partner or a site
     referred = target != ""
+    closed = _fit_presence(add, m, scenario, net) if marked else \
+        _fit_presence_joint(add, m[done | referred].assign(hit=(target[done | referred] == "")), scenario, net)
     for (level, ct), g in m.groupby(["level", "case_type"], sort=True):
         if level not in _LEVELS:
             continue
@@ -223,6 +224,33 @@ def _fit_presence(add, m: pd.DataFrame, scenario: Scenario, net) -> dict[str, fl
                 sa = a
                 add("away_share", level, str(sid), "", "", a, (hi - lo) / 3.92, dd, lo, hi, basis="pooled")
             out[str(sid)] = float(unstaffed_share(sa, c, True))
+    return out
+
+
+def _fit_presence_joint(add, dec: pd.DataFrame, scenario: Scenario, net) -> dict[str, float]:
+    """Away share per level from ledgers without "无人接待": fitted jointly with the resolved-here shares
+    (:func:`.presence.joint_away_share`); returns the fitted unstaffed share per site (the scenario's
+    where a level is too thin to tell)."""
+    out = closed_share(scenario)
+    staff = dict(zip(net.site_ids, (int(x) for x in net.staff)))
+    shuts = {sid for sid, c, cl in zip(net.site_ids, net.staff, net.closed_when_away) if cl and c > 0}
+    for level in _LEVELS:
+        g = dec[(dec["level"] == level) & dec["site_id"].isin(shuts)]
+        walk = g[g["channel"] == "visit"].groupby(["site_id", "case_type"]).agg(n=("hit", "size"), hits=("hit", "sum"))
+        other = dec[(dec["level"] == level) & (dec["channel"] != "visit")].groupby("case_type").agg(
+            n=("hit", "size"), hits=("hit", "sum"))
+        walk, other = walk.reset_index(), other.reset_index()
+        if walk.empty or other.empty:
+            continue
+        a, lo, hi = joint_away_share(walk, other, staff)
+        if math.isnan(a):
+            continue
+        thin = (hi - lo) / 2 > MAX_HALF_WIDTH
+        add("away_share", level, "", "", "joint", a, (hi - lo) / 3.92, int(walk["n"].sum() + other["n"].sum()), lo, hi,
+            basis="too_thin" if thin else "fitted")
+        if not thin:
+            for sid in set(walk["site_id"]):
+                out[sid] = float(unstaffed_share(a, staff[sid], True))
     return out
 
 
