@@ -55,7 +55,8 @@ def test_shares_forced_to_one_fail(sample, truth_records, correct, tmp_path, mon
     ledger = write_records(truth_records, tmp_path / "ledger")
     code = main(["calibrate", "data/sample_county", "--ledger", str(ledger), "--out", str(tmp_path / "out")])
     lines = capsys.readouterr().out.strip().splitlines()
-    assert code == 1 and lines[-1].startswith("结论：校准后的情景与台账不符") and "本级办结比例" in lines[-1]
+    assert code == 1 and lines[-1].startswith("结果：校准后的情景与台账不符") and "本级办结比例" in lines[-1]
+    assert lines[-1].endswith("（退出码 1）")
 
 
 def test_a_fit_of_another_county_fails(sample, truth_records, tmp_path) -> None:

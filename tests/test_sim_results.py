@@ -103,7 +103,7 @@ def test_cli_simulate(tmp_path, capsys):
     code = main(["simulate", str(DATA / "sample_county"), "--replications", "2", "--out", str(out)])
     text = capsys.readouterr().out
     assert code == 0
-    assert "平均等待时间" in text and "最多跑一次比例" in text and "95% CI" in text
+    assert "平均等待时间" in text and "最多跑一次比例" in text and "95% 置信区间" in text
     assert (out / "summary.parquet").exists()
     code = main(["simulate", str(DATA / "sample_county"), "--replications", "1", "--lang", "en"])
     text = capsys.readouterr().out

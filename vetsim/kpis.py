@@ -108,6 +108,17 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
 )}
 
 
+# -- staff time under pressure (issue 23): overtime as finite surge capacity --------------------------
+# no better direction: overtime is a cost of meeting must-do dates, not service; less of it is no
+# success when the work is left undone (a station with no staff works no overtime)
+KPIS.update({k.id: k for k in (
+    _K("overtime_h_per_post_month", "hour", None, *both("kpi.overtime_h_per_post_month"),
+       *both("kpi.overtime_h_per_post_month.formula")),
+    _K("overtime_weeks_over_cap", "week", None, *both("kpi.overtime_weeks_over_cap"),
+       *both("kpi.overtime_weeks_over_cap.formula")),
+)})
+
+
 def cut_interval(metric: str, low, high):
     """A confidence interval of ``metric`` cut to the values it can take (:attr:`Kpi.bounds`; numbers or arrays).
 

@@ -88,7 +88,7 @@ class CalibrationReport:
         if self.backtest is not None and self.backtest.n:
             out.append(tr("calibration.line_backtest", lang, coverage=f"{self.backtest.coverage:.1%}",
                           n=self.backtest.n, fit_end=self.backtest.fit_end.isoformat()))
-        out.append(self.verdict.line(lang))  # the verdict last
+        out.append(tr("calibration.verdict_line", lang, text=self.verdict.line(lang)))  # the verdict last
         return out
 
     def measures_table(self, lang: str) -> pd.DataFrame:

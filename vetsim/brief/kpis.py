@@ -21,7 +21,7 @@ from ..wording import both, tr
 
 __all__ = ["KpiSpec", "BRIEF_KPIS", "PAGE_KEYS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
 
-Kind = Literal["minutes", "share", "date", "count", "days", "money"]
+Kind = Literal["minutes", "share", "date", "count", "days", "money", "hours"]
 Direction = Literal["max", "min", None]  # "max": the value must stay at or below the target
 
 
@@ -76,6 +76,10 @@ BRIEF_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("petition_chance", *both("brief.kpi.petition_chance"), "share", "petition_target_met"),
     KpiSpec("backlog_end", *both("brief.kpi.backlog_end"), "count", "backlog_end"),
     KpiSpec("site_cost", *both("brief.kpi.site_cost"), "money"),
+    # overtime per post a month (issue 23): what must-do work costs in evenings and weekends
+    KpiSpec("overtime_township", *both("brief.kpi.overtime_township"), "hours", "overtime_h_per_post_month", "township"),
+    KpiSpec("overtime_county", *both("brief.kpi.overtime_county"), "hours", "overtime_h_per_post_month", "county_center"),
+    KpiSpec("overtime_village", *both("brief.kpi.overtime_village"), "hours", "overtime_h_per_post_month", "village"),
 )
 
 # the rows the one-page brief shows (the dashboard and the full table keep every row): what a leader
@@ -93,7 +97,7 @@ def fmt_value(value: Any, kind: Kind, lang: str = "zh") -> str:
     """How a KPI value is written everywhere on the brief (table, headlines)."""
     if formats.is_missing(value):
         return formats.MISSING
-    if kind in ("minutes", "count", "days"):
+    if kind in ("minutes", "count", "days", "hours"):
         return formats.number(value, lang, 1, group=False)
     if kind == "share":
         return formats.share(value, lang, 1)

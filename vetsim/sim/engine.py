@@ -15,10 +15,10 @@ Model (minutes since 00:00 of the start date):
 * **Back office** (后台办理, see ``backoffice``): after the counter (or straight away for
   hotline/letter/online cases, whose counter minutes become desk time), a case needs
   ``backoffice_hours`` of staff effort at the site. Each open day (``backoffice._end_of_day``) the time
-  present goes first to the counter, then to shared cover and other township work, and the rest is
-  shared between campaigns, duties and casework by the scenario's ``work_policy``
-  (:func:`vetsim.work.policy.allocate`); casework is worked FIFO, duties and campaigns
-  earliest-due-first, and work not done stays owed. A case whose effort is covered that day is done
+  present goes first to the counter, then to shared cover, other township work and fixed time, and
+  the rest is shared by the scenario's ``work_policy`` (:func:`vetsim.work.policy.allocate`; by
+  category or by slack, must-do work first); casework is worked FIFO, work not done stays owed, and
+  overtime serves must-do work that would otherwise miss its date. A case whose effort is covered that day is done
   at that day's closing time; a long-running backlog case (积案) gets at most its daily effort, then
   its partner decides, not before its earliest day.
 * **Flow**: at the first counter service, documents are missing with the case type's rate; the

@@ -174,12 +174,12 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
     if backlog.shape[1] < nd:
         backlog = np.pad(backlog, ((0, 0), (0, nd - backlog.shape[1])), mode="edge")
     keep = (net.open_mask[:, :nd] | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0) | (busy_p > 0)
-            | (rec["casework_in"] > 0))  # e.g. the cases open at the start arrive on a holiday
+            | (rec["casework_in"] > 0) | (rec["overtime"] > 0))  # e.g. the cases open at the start arrive on a holiday
     si, di = np.nonzero(keep)
     start = net.cal.start
     with np.errstate(invalid="ignore", divide="ignore"):
         wait_mean = np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)
-        used = busy_c + busy_b + busy_d + busy_p + other + cover
+        used = busy_c + busy_b + busy_d + busy_p + other + cover + rec["fixed"]
         util = np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)
     return pd.DataFrame({
         "replication": np.full(len(si), rep, dtype=np.int32),
@@ -204,6 +204,8 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
         "other_work_min": other[si, di],
         "cover_min": cover[si, di],
         "casework_in_min": rec["casework_in"][si, di],
+        "fixed_min": rec["fixed"][si, di],  # meetings, reports, training (fixed_time)
+        "overtime_min": rec["overtime"][si, di],  # duties and campaigns done in overtime (beyond available_min)
     })
 
 
@@ -277,9 +279,10 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
         if nv:
             rows.append(("on_spot_share", lname, "all", float((spot & (final_lv == li)).sum() / nv)))
     busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"] + sd["busy_duties_min"] + sd["busy_campaign_min"]
-            + sd["other_work_min"] + sd["cover_min"]).to_numpy()
+            + sd["other_work_min"] + sd["cover_min"] + sd["fixed_min"]).to_numpy()
     avail = sd["available_min"].to_numpy()
-    due = (sd["busy_counter_min"] + sd["casework_in_min"] + sd["other_work_min"] + sd["cover_min"]).to_numpy()
+    due = (sd["busy_counter_min"] + sd["casework_in_min"] + sd["other_work_min"] + sd["cover_min"]
+           + sd["fixed_min"]).to_numpy()
     sd_lv = sd["level"].cat.codes.to_numpy()
     owed_lv = work.groupby("level", observed=True)["owed_min"].sum() if len(work) else pd.Series(dtype=float)
     for lv, ct, m in _groups(sd_lv, np.zeros(len(sd), int), net.site_level_names, (), False):
@@ -289,6 +292,7 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
         load = due[m].sum() + owed
         rows.append(("workload_pressure", lv, ct, float(load / a) if a > 0 else (np.inf if load > 0 else np.nan)))
     rows += _work_metrics(work)
+    rows += _overtime_metrics(net, sd)
     pet = frames["petition"]
     zero = np.flatnonzero(pet == 0)
     zero_day = float(zero[0]) if len(zero) else np.nan
@@ -299,6 +303,29 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
     out = pd.DataFrame(rows, columns=["metric", "level", "case_type", "value"])
     out.insert(0, "replication", rep)
     return out
+
+
+def _overtime_metrics(net: Network, sd: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    """Overtime hours per post a month, and weeks over the cap per site, per level and overall (none: 0)."""
+    rows: list[tuple[str, str, str, float]] = []
+    if not net.ot_cap_h_week or not any(net.ot_max_min):
+        return rows
+    ns, nd = len(net.site_ids), net.days
+    weeks = max(1, (nd + 6) // 7)
+    ot = np.zeros((ns, weeks))
+    np.add.at(ot, (sd["site_id"].cat.codes.to_numpy(), sd["day"].to_numpy() // 7), sd["overtime_min"].to_numpy() / 60.0)
+    posts = np.asarray(net.staff, dtype=float)
+    per_post = ot / np.maximum(posts, 1.0)[:, None]
+    over = (per_post > np.asarray(net.ot_cap_h_week)[:, None] + 1e-9).sum(axis=1)
+    months = nd / (365.0 / 12.0)
+    level = np.asarray(net.level)
+    for li, lname in [(None, "all"), *enumerate(net.level_names)]:
+        m = np.ones(ns, bool) if li is None else level == li
+        if not m.any() or posts[m].sum() <= 0:
+            continue
+        rows += [("overtime_h_per_post_month", lname, "all", float(ot[m].sum() / posts[m].sum() / months)),
+                 ("overtime_weeks_over_cap", lname, "all", float(over[m].mean()))]
+    return rows
 
 
 def _work_metrics(work: pd.DataFrame) -> list[tuple[str, str, str, float]]:
