@@ -54,7 +54,7 @@ class CalibrationReport:
     @property
     def verdict(self) -> Verdict:
         """Fits / does not fit, per measure (shares, one-trip rate, days, channels, closed-station visits, volumes)."""
-        return verdict(self.compare, self.backtest)
+        return verdict(self.compare, self.backtest, self.replications)
 
     def source(self, lang: str) -> str:
         return tr("calibration.report_source", lang, label=self.fit.label, reps=self.replications)
