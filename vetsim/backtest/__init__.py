@@ -5,10 +5,10 @@ the observed records per level and case type, back-tests the fit on later months
 report with the house charts.
 """
 
-from .compare import COMPARE_COLUMNS, Backtest, backtest, validate
+from .compare import COMPARE_COLUMNS, Backtest, Verdict, backtest, validate, verdict
 from .draw import DrawError, draw_records, records_from_results, simulate_years
 from .report import REPORT_FORMATS, CalibrationReport, ReportFormatError
 from .run import calibrate_on_ledger
 
 __all__ = ["draw_records", "records_from_results", "simulate_years", "DrawError", "validate", "backtest", "Backtest",
-           "COMPARE_COLUMNS", "CalibrationReport", "ReportFormatError", "REPORT_FORMATS", "calibrate_on_ledger"]
+           "COMPARE_COLUMNS", "verdict", "Verdict", "CalibrationReport", "ReportFormatError", "REPORT_FORMATS", "calibrate_on_ledger"]
