@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from concurrent.futures import Executor
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .errors import VetsimError
-from .files import atomic_write_text
+from .files import atomic_write_text, user_cache_root
 from .wording import both
 
 if TYPE_CHECKING:
@@ -55,11 +54,7 @@ def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE)
     if env:
         return Path(env).expanduser()
-    if sys.platform.startswith("win"):
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "vetsim" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "vetsim"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vetsim"
+    return user_cache_root()
 
 
 @lru_cache(maxsize=1)
