@@ -34,7 +34,9 @@ from typing import Any
 import tornado.web
 from tornado.ioloop import PeriodicCallback
 from traitlets import Bool, Float, Int
+import voila.handler
 from voila.app import Voila
+from voila.notebook_renderer import NotebookRenderer
 from voila.tornado.handler import TornadoVoilaHandler
 from ..wording import both
 from .voila import LOOPBACK_NAMES, is_loopback
@@ -42,6 +44,7 @@ from .voila import LOOPBACK_NAMES, is_loopback
 __all__ = ["VetsimVoila", "PageKernels", "host_allowed", "LOOPBACK_NAMES", "BUSY_MESSAGE", "main"]
 
 BUSY_MESSAGE = both("ui.too_many_dashboard_pages_are")
+FAILED_MESSAGE = both("ui.page_failed_to_render")
 REAP_INTERVAL_S = 2.0  # how often kernels of gone pages are looked for
 
 
@@ -150,6 +153,33 @@ async def _shutdown(km: Any, pages: PageKernels, kernel_id: str, log: Any, why: 
         log.warning("Could not shut down kernel %s: %s", kernel_id, exc)
 
 
+class _GuardedRenderer(NotebookRenderer):
+    """Voilà's notebook renderer, whose failure ends the page instead of hanging it.
+
+    Voilà renders a page in a background task that feeds the page's request; when the template or the
+    kernel fails there, the task dies, the request waits forever (sending a heartbeat every few seconds)
+    and the kernel is kept. Here a failure is logged, the page ends with a readable message, and its
+    request handler is told (it releases the kernel at once)."""
+
+    def generate_content_generator(self, kernel_id: str | None = None, kernel_future: Any = None) -> Any:
+        return self._guarded(super().generate_content_generator(kernel_id, kernel_future))
+
+    async def _guarded(self, inner: Any) -> Any:
+        try:
+            async for item in inner:
+                yield item
+        except Exception as exc:  # noqa: BLE001 - any failure of a page's render ends that page, nothing more
+            handler = self.request_handler
+            if handler is None:  # a preheated render: the page that takes the kernel sees the failure
+                raise
+            handler.log.error("The page failed to render: %s", exc, exc_info=True)
+            if hasattr(handler, "render_failed"):
+                handler.render_failed()
+            zh, en = FAILED_MESSAGE
+            yield (f"<div class='vetsim-error' style='font-family:sans-serif;font-size:18px;margin:40px'>"
+                   f"<p>{html.escape(zh)}</p><p style='color:#555'>{html.escape(en)}</p></div></body></html>", None)
+
+
 class _RecordingKernelManager:
     """The kernel manager as one page request sees it: notes which kernel serves the page."""
 
@@ -232,6 +262,10 @@ class _PageHandler(TornadoVoilaHandler):
             self.pages.render_ended(self._page_kernel, time.monotonic())
             self._page_kernel = None
 
+    def render_failed(self) -> None:
+        """Told by :class:`_GuardedRenderer` that this page's render failed: its kernel goes at once."""
+        self._release("its page failed to render")
+
     def on_connection_close(self) -> None:
         super().on_connection_close()
         if not self._finished:
@@ -288,6 +322,7 @@ class VetsimVoila(Voila):
         """Voilà's ``start``, with the Host-checked application and the reaper of gone pages' kernels."""
         import tempfile
 
+        voila.handler.NotebookRenderer = _GuardedRenderer  # the renderer of every page this server serves
         self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
         settings = self.init_settings()
         self.app = _HostCheckedApplication(**settings)
