@@ -200,10 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         print(tr("ui.notebook_not_found", lang, nb=nb), file=sys.stderr)
         return 2
     url = f"http://{args.host}:{args.port}/"
-    print(f"会议仪表板 / meeting dashboard: {url}  (Ctrl-C 停止 / to stop)", flush=True)
+    print(tr("ui.dashboard_served_at", args.lang, url=url), flush=True)
     if not is_loopback(args.host):
-        print(f"注意：{args.host} 不是本机回环地址，网络上的其他计算机也能打开仪表板并在本机运行代码。 / "
-              f"Note: {args.host} is not a loopback address; other computers can open the dashboard.", flush=True)
+        print(tr("ui.dashboard_not_loopback", args.lang, host=args.host), flush=True)
     how = launch(nb, args.host, args.port, cull_idle=args.cull_idle, max_kernels=args.max_kernels)
     try:
         return subprocess.call(how.cmd, env=how.env, cwd=how.cwd)
