@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import sys
 import time
 from typing import Any
@@ -102,6 +103,12 @@ class PageKernels:
             self.rendering.pop(kernel_id, None)
         self.sent_at[kernel_id] = now
 
+    def released(self, now: float) -> None:
+        """Note that a kernel was shut down on purpose now (its render, if any, then fails: see :class:`_QuietDeadKernels`)."""
+        self.last_release = now
+
+    last_release: float = float("-inf")
+
     def forget(self, kernel_id: str) -> None:
         for table in (self.rendering, self.sent_at, self.left_at):
             table.pop(kernel_id, None)
@@ -147,6 +154,7 @@ async def _shutdown(km: Any, pages: PageKernels, kernel_id: str, log: Any, why: 
     if kernel_id not in set(km.list_kernel_ids()):
         return
     log.info("Shutting down kernel %s: %s", kernel_id, why)
+    pages.released(time.monotonic())
     try:
         await km.shutdown_kernel(kernel_id, now=True)
     except Exception as exc:  # noqa: BLE001 - a kernel already gone, or one that died: nothing left to do
@@ -273,6 +281,25 @@ class _PageHandler(TornadoVoilaHandler):
             self._release("the page's request was dropped while it loaded")
 
 
+class _QuietDeadKernels(logging.Filter):
+    """Drops Voilà's "kernel died" errors (with a traceback) of a render whose kernel this server shut down
+    on purpose a moment ago (its page was dropped or gone): the server's window, which people see in a
+    meeting, keeps the one line saying why the kernel was shut down."""
+
+    WINDOW_S = 30.0
+
+    def __init__(self, pages: PageKernels) -> None:
+        super().__init__()
+        self.pages = pages
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if time.monotonic() - self.pages.last_release > self.WINDOW_S:
+            return True
+        exc = record.exc_info[1] if record.exc_info else None
+        died = type(exc).__name__ == "DeadKernelError" or "Kernel died" in record.getMessage()
+        return not died
+
+
 class _ForbiddenHost(tornado.web.RequestHandler):
     """The answer to any request whose Host header is not a loopback name (DNS rebinding)."""
 
@@ -328,6 +355,9 @@ class VetsimVoila(Voila):
         self.app = _HostCheckedApplication(**settings)
         self.app.settings.update(self.tornado_settings)
         self.app.add_handlers(".*$", self.init_handlers())
+        quiet = _QuietDeadKernels(settings["vetsim_pages"])
+        for name in {self.log.name, "traitlets", "NotebookRenderer", "nbclient"}:
+            logging.getLogger(name).addFilter(quiet)
         PeriodicCallback(self._reap, REAP_INTERVAL_S * 1000).start()
         self.listen()
 
