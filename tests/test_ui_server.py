@@ -2,7 +2,7 @@
 serving a one-cell notebook, probed with plain HTTP.
 
 Guards: a Host header that is not a loopback name is refused (DNS rebinding; plain Voilà accepts
-any); a page view beyond the kernel cap gets a Chinese message and 503 instead of one more ~265 MB
+any); a page view beyond the kernel cap gets a Chinese message and 503 instead of one more 270-360 MB
 kernel; a kernel whose page is gone is culled when idle, so the server serves again.
 """
 

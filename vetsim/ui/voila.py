@@ -31,7 +31,7 @@ __all__ = ["voila_command", "free_port", "start_voila", "stop_voila", "wait_read
 
 CULL_IDLE_S = 900  # a kernel idle this long (its page closed) is shut down
 CULL_INTERVAL_S = 60  # how often the culler looks
-MAX_KERNELS = 8  # page views served at once (~265 MB each with the dashboard)
+MAX_KERNELS = 8  # page views served at once (270-360 MB each with the dashboard, see README)
 POOL_SIZE = 1  # kernels kept ready with the notebook already run, so a page view shows at once
 CONNECT_GRACE_S = 30  # a page whose scripts never connect to its kernel this long after it was sent: gone
 DISCONNECT_GRACE_S = 20  # a page disconnected this long (reloaded, closed, crashed): its kernel is shut down
@@ -83,8 +83,8 @@ def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 886
            f"--VetsimVoila.connect_grace={int(connect_grace)}",
            f"--VetsimVoila.disconnect_grace={int(disconnect_grace)}"]
     # front-end extensions a dashboard does not use (code highlighting, JupyterLab's preview button): less to load
-    cmd.append("--VoilaConfiguration.extension_denylist="
-               '["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]')
+    cmd += [f"--VoilaConfiguration.extension_denylist={name}"  # one item each (a JSON list is deprecated)
+            for name in ("jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview")]
     cmd.append(f"--template={TEMPLATE}")  # lab, with the dashboard's static preview written as HTML
     if pool_size > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]

@@ -1,6 +1,6 @@
 """The Voilà server vetsim runs: loopback Host names only, kernels of gone pages released, a cap on live kernels.
 
-Why not plain ``voila``: every page view starts a Python kernel (~350 MB with the dashboard) that
+Why not plain ``voila``: every page view starts a Python kernel (270-360 MB with the dashboard) that
 Voilà keeps until the server stops, so page loads alone exhaust the machine's memory, and a page
 that failed or was abandoned while loading keeps its kernel too; and Voilà's standalone server
 turns off jupyter_server's Host check (``allow_remote_access=True``), so a web page on another site
