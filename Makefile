@@ -9,8 +9,9 @@ APT_PACKAGES := python3-venv python3-pip fonts-noto-cjk chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8866
+BENCH_ARGS ?=
 
-.PHONY: system venv dashboard test bench clean
+.PHONY: system venv dashboard test bench bench-readme clean
 
 system:  ## Debian packages: Chinese fonts, Chromium (browser tests), venv support
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -35,6 +36,9 @@ test: venv  ## the whole test suite
 
 bench: venv  ## benchmarks (figures and ratios, not pass/fail)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+bench-readme: venv  ## the README's timing table: each command timed as written, machine and load printed
+	nice -n 5 $(PY) benchmarks/bench_readme.py --write-readme $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -15,7 +15,7 @@ from pathlib import Path
 PKG = Path(__file__).resolve().parents[1] / "vetsim"
 
 # package -> the vetsim packages/modules it may import (besides itself); leaf modules may be imported by all.
-LEAVES = {"errors", "i18n", "wording", "formats", "kpis", "stats", "_lazy", "_version", "files", "cliargs"}
+LEAVES = {"errors", "i18n", "wording", "formats", "tables", "kpis", "stats", "_lazy", "_version", "files", "cliargs"}
 MODELS = {"sim", "staffing", "fiscal"}
 ALLOWED = {
     "scenario": set(),

@@ -34,7 +34,7 @@ def test_summary_ci_by_hand():
     half = 3.182446 * np.std(vals, ddof=1) / 2  # t(0.975, 3) * s / sqrt(4)
     assert row["mean"] == 3.0 and row["replications"] == 4
     assert row["ci_low"] == pytest.approx(3 - half, abs=1e-5) and row["ci_high"] == pytest.approx(3 + half, abs=1e-5)
-    assert row["unit"] == "minute" and row["label_zh"] == "平均等待时间"
+    assert row["unit"] == "minute" and row["label_zh"] == "有人接待时平均等待时间"
 
 
 def test_summary_ci_is_cut_to_the_metric_range():
@@ -66,7 +66,7 @@ def test_contract_columns_and_meta(res):
             "backlog_open", "busy_counter_min", "busy_backoffice_min", "available_min",
             "utilisation"} <= set(res.site_days)
     assert list(res.summary.columns) == ["metric", "level", "case_type", "mean", "ci_low", "ci_high", "replications",
-                                         "unit", "label_zh", "label_en"]
+                                         "runs", "unit", "label_zh", "label_en"]
     assert res.meta["seed"] == 4 and res.meta["replications"] == 2
     assert res.meta["vetsim_version"] == vetsim.__version__ and len(res.meta["scenario_hash"]) == 64
     assert res.cases["path"].str.match(r"^T\d+V\d+(>T\d+(>C)?)?$").all()
@@ -103,14 +103,41 @@ def test_cli_simulate(tmp_path, capsys):
     code = main(["simulate", str(DATA / "sample_county"), "--replications", "2", "--out", str(out)])
     text = capsys.readouterr().out
     assert code == 0
-    assert "平均等待时间" in text and "最多跑一次比例" in text and "95% CI" in text
+    assert "平均等待时间" in text and "最多跑一次比例" in text and "95% 置信区间" in text
     assert (out / "summary.parquet").exists()
     code = main(["simulate", str(DATA / "sample_county"), "--replications", "1", "--lang", "en"])
     text = capsys.readouterr().out
-    assert code == 0 and "Mean waiting time" in text and "One-trip rate" in text
+    assert code == 0 and "Mean wait when someone was there" in text and "One-trip rate" in text
 
 
 def test_cli_user_error(capsys):
     code = main(["simulate", str(DATA / "sample_county"), "--replications", "0"])
     assert code == 2
     assert "重复次数" in capsys.readouterr().err
+
+
+def test_chance_over_runs_gets_wilson_interval_by_hand():
+    """3 of 4 runs: the Wilson score interval (z = 1.959964), not a t-interval "0%-100%"."""
+    per = pd.DataFrame({"replication": range(4), "metric": "petition_target_met", "level": "all", "case_type": "all",
+                        "value": [1.0, 1.0, 0.0, 1.0]})
+    row = summarise(per).iloc[0]
+    z, n, p = 1.959964, 4, 0.75
+    mid = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert row["mean"] == 0.75 and row["runs"] == 4
+    assert row["ci_low"] == pytest.approx(mid - half, abs=1e-6) and row["ci_high"] == pytest.approx(mid + half, abs=1e-6)
+    assert 0.30 < row["ci_low"] < 0.31 and 0.95 < row["ci_high"] < 0.96
+    # 4 of 4: the interval still says how little 4 runs show
+    row = summarise(per.assign(value=1.0)).iloc[0]
+    assert row["ci_high"] == pytest.approx(1.0) and row["ci_low"] == pytest.approx(0.5101, abs=1e-4)
+
+
+def test_a_figure_over_fewer_runs_says_n_of_n():
+    from vetsim.sim.cli import runs_note
+
+    per = pd.DataFrame({"replication": range(20), "metric": "petition_backlog_zero_day", "level": "all",
+                        "case_type": "all", "value": [300.0] + [np.nan] * 19})
+    row = summarise(per).iloc[0]
+    assert row["replications"] == 1 and row["runs"] == 20
+    assert "19 of 20" in runs_note(row, "en") and "20 次模拟中 19 次未达到" in runs_note(row, "zh")
+    assert runs_note(summarise(per.fillna(200.0)).iloc[0], "en") == ""

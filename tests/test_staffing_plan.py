@@ -133,8 +133,10 @@ def test_funded_posts_are_policy(sc, plan, plan_cut, capsys) -> None:
     # what binds on the sample county: the funded floor at the center (10 kept), the workload at every township
     tb = plan.table.set_index("site_id")
     town = tb.loc[tb["level"] == "township", "binding"]
-    # townships: the workload binds nearly everywhere (a tie with the counter need is reported as counter)
-    assert tb.loc["C01", "binding"] == "floor" and town.isin(["workload", "counter"]).all() and (town == "workload").sum() >= 12
+    # townships: the workload or the counter binds everywhere (a tie with the counter need is reported as
+    # counter); since overtime up to its cap counts as time in the must-do weeks (issue 23), the workload
+    # binds at the larger stations (6 of 15)
+    assert tb.loc["C01", "binding"] == "floor" and town.isin(["workload", "counter"]).all() and (town == "workload").sum() >= 6
     assert tc.loc["C01", "binding"] == "workload"
 
 

@@ -198,6 +198,11 @@ def test_simulate_prints_duties_and_campaigns(capsys) -> None:
 
     assert main(["simulate", str(SAMPLE), "--replications", "1"]) == 0
     out = capsys.readouterr().out
-    assert "常态工作按期完成率（按层级和工作）" in out and "乡镇（街道）服务站 · 优抚对象年审" in out
-    assert "专项任务完成日期" in out and "退役军人信息核查专项: 完成于 2027-" in out and "期限 2027-06-30" in out
+    rows = [line.split() for line in out.splitlines()]
+    assert "常态工作按期完成率（按层级和工作）" in out and ["乡镇（街道）服务站", "优抚对象年审"] in [r[:2] for r in rows]
+    # under the slack policy (issue 23) the information check trails the must-do work and may not finish
+    # within the year; the plaque check does, and its row says when against its deadline
+    assert "专项任务完成日期" in out and any(r[:1] == ["退役军人信息核查专项"] for r in rows)
+    plaque = next(r for r in rows if r[:1] == ["光荣牌核查补挂"])  # name, finished on, [95% range], deadline
+    assert plaque[1].startswith("2027-") and plaque[-1] == "2027-09-30"
     assert "（第几天）（第几天）" not in out

@@ -153,7 +153,7 @@ def _prune(root: Path, keep: int = MAX_ENTRIES) -> None:
 
 
 def simulate_cached(scenario: "Scenario", replications: int | None = None, seed: int | None = None,
-                    workers: int = 1, executor: Executor | None = None, progress: bool = False,
+                    workers: int = 1, executor: Executor | None = None, progress: bool | str = False,
                     use_cache: bool = True) -> "Results":
     """:func:`vetsim.sim.simulate`, but a run done before with the same scenario, seed, replications
     and code is read from the cache (:func:`cache_dir`) instead of simulated again."""

@@ -10,6 +10,9 @@ languages with :func:`bi`.
 Exit codes (also in the README): 0 success; 1 the command ran but its result falls short (``staff``:
 the plan failed its simulation check); 2 the input was refused (bad arguments, invalid scenario,
 file problems), with a message; 3 internal error (a bug: please report it); 130 interrupted (Ctrl-C).
+Every run ends with a closing line that says what its code means (``结果：…（退出码 N）``; a handler
+returns an :class:`Outcome` to say why), and a method the output names (Erlang, WISN, Morris, ...)
+is explained in one plain line the first time (:class:`MethodNotes`).
 """
 
 from __future__ import annotations
@@ -29,12 +32,76 @@ from .i18n import LANGS, label
 from .wording import both, tr
 
 __all__ = ["main", "build_parser", "bi", "Bilingual", "VetsimArgumentParser", "detect_lang", "parser_lang",
-           "add_scenario_arg", "translate_error",
+           "add_scenario_arg", "translate_error", "Outcome", "outcome", "closing_line", "MethodNotes",
            "EXIT_OK", "EXIT_FALLS_SHORT", "EXIT_REFUSED", "EXIT_INTERNAL", "EXIT_INTERRUPTED"]
 
 EXIT_OK, EXIT_FALLS_SHORT, EXIT_REFUSED, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 Handler = Callable[[argparse.Namespace], int]
+
+# the closing line's text for an exit code, unless the command says more (see :class:`Outcome`)
+_CLOSING = {EXIT_OK: "cli.closing.ok", EXIT_FALLS_SHORT: "cli.closing.falls_short", EXIT_REFUSED: "cli.closing.refused",
+            EXIT_INTERNAL: "cli.closing.internal", EXIT_INTERRUPTED: "cli.closing.interrupted"}
+# methods named in the output, explained in one plain line the first time each appears (catalogue:
+# method.<id>.name, method.<id>.explain); a specific one covers the general one
+_METHODS = ("erlang_a", "erlang_c", "erlang", "wisn", "morris", "sobol", "monte_carlo")
+_COVERS = {"erlang_a": ("erlang",), "erlang_c": ("erlang",)}
+
+
+class Outcome(int):
+    """A command's exit code with what it means for this run, for the closing line
+    (``结果：2 项指标超出容差（退出码 1）``); a handler may return one instead of a plain int."""
+
+    text: str
+
+    def __new__(cls, code: int, text: str) -> "Outcome":
+        obj = super().__new__(cls, code)
+        obj.text = text
+        return obj
+
+
+def outcome(code: int, key: str, lang: str, **fields: Any) -> Outcome:
+    """:class:`Outcome` with the catalogue text ``key`` in ``lang``."""
+    return Outcome(code, tr(key, lang, **fields))
+
+
+def closing_line(code: int, lang: str, text: str | None = None) -> str:
+    """The last line of every command: what its exit code means (``text``, else the code's general meaning)."""
+    return tr("cli.closing", lang, text=text or tr(_CLOSING.get(code, "cli.closing.internal"), lang), code=code)
+
+
+class MethodNotes:
+    """A stand-in for ``sys.stdout`` that writes everything through and, after each printed text that
+    names a method (Erlang, WISN, Morris, Sobol, Monte Carlo, ...) for the first time, one plain line
+    saying what the method is. Notes follow a whole ``print()`` (a table stays in one piece)."""
+
+    def __init__(self, stream: Any, lang: str):
+        self.stream, self.lang, self._text, self.done = stream, lang, "", set()
+        self._names = [(m, tr(f"method.{m}.name", lang)) for m in _METHODS]
+
+    def notes(self, text: str) -> list[str]:
+        """The note lines for methods first named in ``text`` (each method once)."""
+        out = []
+        for method, name in self._names:
+            if method not in self.done and name in text:
+                self.done.update((method, *_COVERS.get(method, ())))
+                out.append(tr("cli.method_note", self.lang, name=name, text=tr(f"method.{method}.explain", self.lang)))
+        return out
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        self._text += text
+        if self._text.endswith("\n"):
+            for line in self.notes(self._text):
+                self.stream.write(line + "\n")
+            self._text = ""
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 class Bilingual(str):
@@ -161,7 +228,7 @@ class VetsimArgumentParser(argparse.ArgumentParser):
         text = translate_error(message, self.lang)
         hint = tr("cli.run_h_for_help", self.lang, prog=self.prog)
         sep = tr("cli.error", self.lang)
-        self.exit(EXIT_REFUSED, f"{self.prog}{sep}{text}{hint}\n")
+        self.exit(EXIT_REFUSED, f"{self.prog}{sep}{text}{hint}\n{closing_line(EXIT_REFUSED, self.lang)}\n")
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -171,10 +238,11 @@ def _validate(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.path)
     print(f"{label('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
-    warned = format_warnings(scenario_warnings(sc), args.lang)
-    if warned:
-        print(warned, file=sys.stderr)
-    return 0
+    warnings = scenario_warnings(sc)
+    if warnings:
+        print(format_warnings(warnings, args.lang), file=sys.stderr)
+        return outcome(0, "cli.closing.valid_warned", args.lang, n=len(warnings))
+    return outcome(0, "cli.closing.valid", args.lang)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -250,18 +318,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or an argument refused while parsing (message printed)
         return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
     lang = getattr(args, "lang", lang)
+    stdout = sys.stdout
+    sys.stdout = MethodNotes(stdout, lang)
     try:
-        return int(args.handler(args) or 0)
+        result = args.handler(args)
+        code = int(result or 0)  # an Outcome of 0 is falsy: its text is read from ``result`` below
+        print(closing_line(code, lang, getattr(result, "text", None)))
+        return code
     except VetsimError as exc:
-        print(exc.user_message(lang), file=sys.stderr)
-        return EXIT_REFUSED
+        return _failed(exc.user_message(lang), EXIT_REFUSED, lang)
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return _failed(None, EXIT_INTERRUPTED, lang)
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if getattr(args, "debug", False):
             raise
-        print(f"{label('error.internal', lang)}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _failed(f"{label('error.internal', lang)}: {type(exc).__name__}: {exc}", EXIT_INTERNAL, lang)
+    finally:
+        sys.stdout = stdout
+
+
+def _failed(message: str | None, code: int, lang: str) -> int:
+    """Print why a command stopped and its closing line, on stderr; ``code``."""
+    sys.stdout.flush()
+    if message:
+        print(message, file=sys.stderr)
+    print(closing_line(code, lang), file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":  # ``python -m vetsim.cli``: run the imported module, so that there is one ``Bilingual``

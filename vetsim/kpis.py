@@ -42,6 +42,8 @@ class Kpi:
     target: str | None = None
     capped: bool = False  # judged as a ceiling against its target although lower is not better in itself
     over_one: bool = False  # a ratio written as a share that can exceed 1 (work due over time present)
+    binary: bool = False  # 0 or 1 in each run (a chance across runs): its interval is Wilson's, not Student's
+    until_end: bool = False  # a day that exists only in the runs where it happened ("n of N runs")
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -77,13 +79,17 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
        *both("kpi.overdue_open.formula")),
     _K("backlog_growth", "case", "lower", *both("kpi.backlog_growth"),
        *both("kpi.backlog_growth.formula")),
+    _K("on_time_share_backlog", "share", "higher", *both("kpi.on_time_share_backlog"),
+       *both("kpi.on_time_share_backlog.formula")),
     _K("resolution_working_days_mean", "working day", "lower", *both("kpi.resolution_working_days_mean"),
        *both("kpi.resolution_working_days_mean.formula")),
+    _K("resolution_working_days_backlog", "working day", "lower", *both("kpi.resolution_working_days_backlog"),
+       *both("kpi.resolution_working_days_backlog.formula")),
     _K("on_spot_share", "share", "higher", *both("kpi.on_spot_share"),
        *both("kpi.on_spot_share.formula")),
     _K("utilisation", "share", None, *both("kpi.utilisation"),
        *both("kpi.utilisation.formula"),
-       "max_utilisation", capped=True),
+       "max_utilisation", capped=True, over_one=True),  # work due at sites with no staff counts: may exceed 1
     _K("workload_pressure", "share", "lower", *both("kpi.workload_pressure"),
        *both("kpi.workload_pressure.formula"),
        "max_utilisation", over_one=True),
@@ -92,7 +98,7 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
     _K("campaign_on_time", "share", "higher", *both("kpi.campaign_on_time"),
        *both("kpi.campaign_on_time.formula"), "campaign_on_time"),
     _K("campaign_done_day", "day", "lower", *both("kpi.campaign_done_day"),
-       *both("kpi.campaign_done_day.formula")),
+       *both("kpi.campaign_done_day.formula"), until_end=True),
     _K("cases_arrived", "case", None, *both("kpi.cases_arrived"), *both("kpi.cases_arrived.formula")),
     _K("backlog_start", "case", None, *both("kpi.backlog_start"), *both("kpi.backlog_start.formula")),
     _K("cases_finished", "case", "higher", *both("kpi.cases_finished"), *both("kpi.cases_finished.formula")),
@@ -102,10 +108,23 @@ KPIS: dict[str, Kpi] = {k.id: k for k in (
        *both("kpi.petition_backlog_end.formula")),
     _K("petition_backlog_zero_day", "day", "lower", *both("kpi.petition_backlog_zero_day"),
        *both("kpi.petition_backlog_zero_day.formula"),
-       "petition_backlog_zero_by"),
+       "petition_backlog_zero_by", until_end=True),
     _K("petition_target_met", "share", "higher", *both("kpi.petition_target_met"),
-       *both("kpi.petition_target_met.formula")),
+       *both("kpi.petition_target_met.formula"), binary=True),
+    _K("petition_backlog_not_resolvable", "case", None, *both("kpi.petition_backlog_not_resolvable"),
+       *both("kpi.petition_backlog_not_resolvable.formula")),
 )}
+
+
+# -- staff time under pressure (issue 23): overtime as finite surge capacity --------------------------
+# no better direction: overtime is a cost of meeting must-do dates, not service; less of it is no
+# success when the work is left undone (a station with no staff works no overtime)
+KPIS.update({k.id: k for k in (
+    _K("overtime_h_per_post_month", "hour", None, *both("kpi.overtime_h_per_post_month"),
+       *both("kpi.overtime_h_per_post_month.formula")),
+    _K("overtime_weeks_over_cap", "week", None, *both("kpi.overtime_weeks_over_cap"),
+       *both("kpi.overtime_weeks_over_cap.formula")),
+)})
 
 
 def cut_interval(metric: str, low, high):

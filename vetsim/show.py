@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import formats
 from .i18n import label
 from .scenario import Scenario
+from .tables import frame
 
 __all__ = ["summary_tables", "format_summary"]
 
@@ -35,9 +37,8 @@ def summary_tables(scenario: Scenario, lang: str = "zh") -> dict[str, pd.DataFra
 
 
 def format_summary(scenario: Scenario, lang: str = "zh") -> str:
-    """Human-readable summary for the terminal."""
-    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
-        return _format(scenario, summary_tables(scenario, lang), lang)
+    """Human-readable summary for the terminal (tables with a header, aligned by display width)."""
+    return _format(scenario, summary_tables(scenario, lang), lang)
 
 
 def _format(scenario: Scenario, tables: dict[str, pd.DataFrame], lang: str) -> str:
@@ -50,10 +51,10 @@ def _format(scenario: Scenario, tables: dict[str, pd.DataFrame], lang: str) -> s
         f"{label('hash', lang)}: {scenario.hash()[:12]}",
         "",
         f"== {label('network', lang)} ==",
-        tables["network"].to_string(),
+        frame(tables["network"], index_header=label("level", lang), fmt=lambda v: formats.count(v, lang)),
         "",
         f"== {label('caseload', lang)}: {label('yearly_volume', lang)} ==",
-        tables["caseload"].to_string(),
+        frame(tables["caseload"], index_header=label("case_type", lang), fmt=lambda v: formats.count(v, lang)),
         "",
         f"{label('open_cases', lang)}: {backlog}",
     ]

@@ -1,4 +1,4 @@
-"""Statistics shared by every model and report: Student-t quantiles and confidence intervals.
+"""Statistics shared by every model and report: Student-t quantiles, confidence intervals, Wilson intervals.
 
 One home, so that the simulation summary, the calibration table and the staffing confirmation
 give the same interval for the same numbers. The quantiles come from ``scipy.stats.t`` (no
@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["t_quantile", "t_half_width", "t_interval"]
+__all__ = ["t_quantile", "t_half_width", "t_interval", "wilson_interval"]
 
 
 @lru_cache(maxsize=256)
@@ -51,3 +51,27 @@ def t_interval(values, level: float = 0.95) -> tuple[float, float, float]:
         return mean, math.nan, math.nan
     half = t_half_width(float(x.std(ddof=1)), len(x), level)
     return mean, mean - half, mean + half
+
+
+def wilson_interval(successes, n, level: float = 0.95):
+    """Wilson score interval (low, high) for a chance estimated as ``successes`` of ``n`` runs.
+
+    Unlike a Student-t interval around a share of 0/1 values it never collapses to a point at 0 or
+    1 of n and stays inside [0, 1]: 3 of 4 runs gives about 30%-95%, not "0%-100%" or "75%-75%".
+    Numbers or arrays (broadcast); NaN where ``n < 1``.
+    """
+    from scipy.stats import norm  # lazy: as in t_quantile
+
+    k = np.asarray(successes, dtype=float)
+    m = np.asarray(n, dtype=float)
+    z = float(norm.ppf(0.5 + level / 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / m
+        den = 1.0 + z * z / m
+        mid = (p + z * z / (2 * m)) / den
+        half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / den
+        low = np.where(m >= 1, np.clip(mid - half, 0.0, 1.0), np.nan)
+        high = np.where(m >= 1, np.clip(mid + half, 0.0, 1.0), np.nan)
+    if np.ndim(low) == 0:
+        return float(low), float(high)
+    return low, high

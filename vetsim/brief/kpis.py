@@ -21,7 +21,7 @@ from ..wording import both, tr
 
 __all__ = ["KpiSpec", "BRIEF_KPIS", "PAGE_KEYS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
 
-Kind = Literal["minutes", "share", "date", "count", "days", "money"]
+Kind = Literal["minutes", "share", "date", "count", "days", "money", "hours"]
 Direction = Literal["max", "min", None]  # "max": the value must stay at or below the target
 
 
@@ -66,6 +66,9 @@ BRIEF_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("finish_rate", *both("kpi.finish_rate"), "share", "finish_rate"),
     KpiSpec("overdue_open", *both("brief.kpi.overdue_open"), "count", "overdue_open"),
     KpiSpec("days_in_process", *both("kpi.resolution_working_days_mean"), "days", "resolution_working_days_mean"),
+    KpiSpec("on_time_backlog", *both("kpi.on_time_share_backlog"), "share", "on_time_share_backlog"),
+    KpiSpec("days_in_process_backlog", *both("kpi.resolution_working_days_backlog"), "days",
+            "resolution_working_days_backlog"),
     KpiSpec("duty_township", *both("brief.kpi.duty_township"), "share", "duty_coverage", "township"),
     KpiSpec("duty_village", *both("brief.kpi.duty_village"), "share", "duty_coverage", "village"),
     KpiSpec("campaign", *both("kpi.campaign_on_time"), "share", "campaign_on_time"),
@@ -74,8 +77,14 @@ BRIEF_KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("util_township", *both("brief.kpi.util_township"), "share", "utilisation", "township"),
     KpiSpec("petition_zero", *both("brief.kpi.petition_zero"), "date", "petition_backlog_zero_day"),
     KpiSpec("petition_chance", *both("brief.kpi.petition_chance"), "share", "petition_target_met"),
+    KpiSpec("petition_not_resolvable", *both("brief.kpi.petition_not_resolvable"), "count",
+            "petition_backlog_not_resolvable"),
     KpiSpec("backlog_end", *both("brief.kpi.backlog_end"), "count", "backlog_end"),
     KpiSpec("site_cost", *both("brief.kpi.site_cost"), "money"),
+    # overtime per post a month (issue 23): what must-do work costs in evenings and weekends
+    KpiSpec("overtime_township", *both("brief.kpi.overtime_township"), "hours", "overtime_h_per_post_month", "township"),
+    KpiSpec("overtime_county", *both("brief.kpi.overtime_county"), "hours", "overtime_h_per_post_month", "county_center"),
+    KpiSpec("overtime_village", *both("brief.kpi.overtime_village"), "hours", "overtime_h_per_post_month", "village"),
 )
 
 # the rows the one-page brief shows (the dashboard and the full table keep every row): what a leader
@@ -93,7 +102,9 @@ def fmt_value(value: Any, kind: Kind, lang: str = "zh") -> str:
     """How a KPI value is written everywhere on the brief (table, headlines)."""
     if formats.is_missing(value):
         return formats.MISSING
-    if kind in ("minutes", "count", "days"):
+    if isinstance(value, float) and math.isinf(value):  # a level with no staff time at all: said, never "—"
+        return tr("kpi.no_staff", lang)
+    if kind in ("minutes", "count", "days", "hours"):
         return formats.number(value, lang, 1, group=False)
     if kind == "share":
         return formats.share(value, lang, 1)

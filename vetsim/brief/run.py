@@ -77,7 +77,7 @@ def build_brief(baseline: Scenario, baseline_results: Any, proposal: Scenario | 
 
 def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str | os.PathLike[str] | None = None, *,
            out: str | os.PathLike[str] | None = None, lang: str = "zh", replications: int | None = None,
-           seed: int | None = None, workers: int = 1, draws: int = DEFAULT_DRAWS, progress: bool = False,
+           seed: int | None = None, workers: int = 1, draws: int = DEFAULT_DRAWS, progress: bool | str = False,
            day: dt.date | None = None, paper: str = "16:9", tasks: bool = False, as_of: dt.date | None = None,
            history: str | os.PathLike[str] | None = None) -> Brief:
     """One-page meeting brief of ``baseline`` (a scenario folder or ``Scenario``), optionally against ``compare``.

@@ -157,6 +157,25 @@ def _chance_sentence(table: pd.DataFrame, lang: str, compare: bool) -> tuple[flo
     return score, tr("brief.s.chance", lang, when=when, baseline=c["baseline_text"])
 
 
+def _overtime_sentence(table: pd.DataFrame, lang: str, compare: bool) -> str | None:
+    """One sentence: the overtime per post a month the baseline needs at each level, and what the proposal saves."""
+    rows = table[table["key"].astype(str).str.startswith("overtime_")]
+    rows = rows[[not math.isnan(_num(v)) for v in rows["baseline"]]]
+    if rows.empty or not any(_num(v) > 0 for v in rows["baseline"]):
+        return None
+    sep = tr("brief.s.overtime_sep", lang)
+    parts = [tr("brief.s.overtime_level", lang, level=_subject(r), value=r["baseline_text"]) for _, r in rows.iterrows()]
+    text = tr("brief.s.overtime_baseline", lang, levels=sep.join(parts))
+    if compare:
+        for verb, sign in (("saves", 1.0), ("adds", -1.0)):
+            moved = [tr("brief.s.overtime_level", lang, level=_subject(r),
+                        value=fmt_value(sign * (_num(r["baseline"]) - _num(r["proposal"])), "hours", lang))
+                     for _, r in rows.iterrows() if sign * (_num(r["baseline"]) - _num(r["proposal"])) >= 0.05]
+            if moved:
+                text += tr(f"brief.s.overtime_{verb}", lang, levels=sep.join(moved))
+    return text
+
+
 def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str]:
     """The ``limit`` most telling sentences about the KPI table (baseline vs proposal if it has one).
 
@@ -180,6 +199,8 @@ def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str
     scored = [x for x in scored if not (x[2] == "util_township" and "pressure_township" in keys)]
     cost = [x for x in scored if x[2] == "site_cost"] if compare else []
     rest = sorted((x for x in scored if x not in cost), reverse=True)
-    chosen = rest[: max(limit - len(cost), 0)] + cost[:1]
+    overtime = _overtime_sentence(table, lang, compare)
+    extra = [(0.0, 0, "overtime", overtime)] if overtime is not None and limit > 1 else []
+    chosen = rest[: max(limit - len(cost) - len(extra), 0)] + extra + cost[:1]
     end = tr("punct.full_stop", lang)
     return [x[3] + end for x in chosen[:limit]]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any, Callable
 
-import pandas as pd
 
 from .. import cliargs, formats
 from ..i18n import MONEY_DIVISOR, money_unit
 from .errors import FiscalError
 
 from ..cli import add_scenario_arg, bi
+from ..tables import frame
 from ..wording import both, tr
 
 __all__ = ["register", "format_budget"]
@@ -32,17 +32,14 @@ def format_budget(b: Any, lang: str = "zh") -> str:
 
     def fmt(x: float) -> str:
         return formats.number(x, lang, digits, missing="NaN")
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", fmt):
-        body = (b.wide(lang) / div).to_string()
-    lines = head + [body]
+    lines = head + [frame(b.wide(lang) / div, fmt=fmt)]
     if m["draws"] > 0:
         from .labels import COLUMN_LABELS, flabel
 
         r = b.totals(("year",)).set_index("year")[["p10", "p50", "p90"]] / div
         r.columns = ["P10", "P50", "P90"]  # in the table's unit (万元 / million yuan), said in the header
         r.index.name = flabel(COLUMN_LABELS, "year", lang)
-        with pd.option_context("display.float_format", fmt):
-            lines += ["", tr("fiscal.government_total_range", lang), r.to_string()]
+        lines += ["", tr("fiscal.government_total_range", lang), frame(r, fmt=fmt)]
     return "\n".join(lines)
 
 

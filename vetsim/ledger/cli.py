@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Callable
 
-from ..cli import bi
+from ..cli import bi, outcome
 from ..wording import both, tr
 from .records import KINDS
 
@@ -33,7 +33,8 @@ def _run(args: argparse.Namespace) -> int:
     print(result.text(args.lang))
     out = write_import(result, args.out, force=args.force, lang=args.lang)
     print(tr("ledger.summary.written", args.lang, path=display_path(out)))
-    return 0
+    s = result.summary
+    return outcome(0, "ledger.closing", args.lang, used=s["rows_used"], rejected=s["rows_rejected"])
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:

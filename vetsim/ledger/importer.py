@@ -20,9 +20,11 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formats
 from ..errors import VetsimError
 from ..files import atomic_folder, display_path, excel_safe_frame
 from ..scenario import Scenario, load_scenario
+from ..tables import table
 from ..wording import both, tr
 from .layout import HEADER_SCAN, HeaderMatcher, detect_kind, find_layout
 from .lookup import Lookups
@@ -75,12 +77,12 @@ class ImportResult:
     def text(self, lang: str = "zh", shown: int = 20) -> str:
         """The summary as printed by the command line, with the first ``shown`` problems."""
         s = self.summary
-        lines = [tr("ledger.summary.title", lang, file=s["file"])]
-        for sh in s["sheets"]:
-            lines.append(tr("ledger.summary.sheet", lang, sheet=sh["sheet"] or "CSV",
-                            kind=tr(f"ledger.kind.{sh['kind']}", lang) if sh["kind"] else "-",
-                            read=sh["read"], used=sh["used"], rejected=sh["rejected"], blank=sh["blank"],
-                            subtotal=sh["subtotal"]))
+        head = [tr(f"ledger.summary.col.{c}", lang) if c != "kind" else tr("ledger.ui.kind", lang)
+                for c in ("sheet", "kind", "read", "used", "rejected", "blank", "subtotal")]
+        rows = [[sh["sheet"] or "CSV", tr(f"ledger.kind.{sh['kind']}", lang) if sh["kind"] else "-",
+                 *(formats.count(sh[c], lang) for c in ("read", "used", "rejected", "blank", "subtotal"))]
+                for sh in s["sheets"]]
+        lines = [tr("ledger.summary.title", lang, file=s["file"]), table(head, rows)]
         lines.append(tr("ledger.summary.totals", lang, read=s["rows_read"], used=s["rows_used"],
                         rejected=s["rows_rejected"], skipped=s["rows_skipped"]))
         lines += [tr("ledger.summary.reason", lang, reason=tr(f"ledger.short.{k}", lang), n=n)

@@ -10,7 +10,8 @@ from typing import Any, Callable
 from .. import cliargs, formats
 from ..errors import VetsimError
 
-from ..cli import add_scenario_arg, bi, parser_lang as _lang
+from ..cli import add_scenario_arg, bi, outcome, parser_lang as _lang
+from ..tables import frame, table
 from ..wording import both, tr
 
 __all__ = ["register", "StaffArgumentError"]
@@ -60,17 +61,18 @@ def _handler(args: argparse.Namespace) -> int:
     for line in plan.assumptions(lang):
         print(line)
     print((tr("staffing.what_binds_sites_per_level", lang)))
-    print(plan.binding_counts(lang).to_string())
+    print(frame(plan.binding_counts(lang), index_header=tr("level", lang), fmt=lambda x: formats.count(x, lang)))
     changed = plan.changed()
     if len(changed):
+        print(tr("staffing.changed_sites", lang, n=len(changed)))
         view = changed[list(_COLS)].copy()
         view["level"] = view["level"].map(lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col])
         view["binding"] = view["binding"].map(lambda b: BINDING_TEXT.get(b, (b, b))[col])
         view["cost_after_yuan"] = view["cost_after_yuan"].map(lambda x: formats.count(x, lang))
         for c in ("service_level_after", "utilisation_after"):
             view[c] = view[c].map(lambda x: formats.share(x, lang))
-        view["wisn_ratio_after"] = view["wisn_ratio_after"].map(lambda x: "-" if x != x else f"{x:.2f}")
-        print(view.rename(columns={k: v[col] for k, v in _COLS.items()}).to_string(index=False))
+        view["wisn_ratio_after"] = view["wisn_ratio_after"].map(lambda x: formats.number(x, lang, 2))
+        print(table([v[col] for v in _COLS.values()], view.itertuples(index=False, name=None)))
     if conf is not None:
         fails, unsure = conf.failing_sites(), conf.uncertain_sites()
         rounds = len(plan.meta.get("history", []))
@@ -83,7 +85,10 @@ def _handler(args: argparse.Namespace) -> int:
     if args.out:
         out = plan.save(args.out, force=args.force)
         print((tr("staffing.plan_saved", lang)) + display_path(out))
-    return 0 if conf is None or not conf.failing_sites() else 1
+    if conf is None:
+        return outcome(0, "staffing.closing.not_confirmed", lang)
+    fails = conf.failing_sites()
+    return outcome(1, "staffing.closing.fails", lang, n=len(fails)) if fails else outcome(0, "staffing.closing.holds", lang)
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:

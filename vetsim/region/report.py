@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import formats
 from ..i18n import MONEY_DIVISOR, money_unit
 from ..kpis import KPIS
+from ..tables import table
 from ..wording import tr
 from .allocate import Allocation
 from .load import Region
 from .runner import simulate_counties
-from .summary import TOTAL, kpi_table
+from .summary import TOTAL, kpi_interval, kpi_table, kpi_value
 
 __all__ = ["confirm_allocation", "format_allocation", "CONFIRM_KPIS"]
 
@@ -34,42 +36,42 @@ def confirm_allocation(region: Region, alloc: Allocation, scenarios: dict[str, o
     return pd.concat([b, a], ignore_index=True)
 
 
-def _fmt(metric: str, v: float) -> str:
-    if pd.isna(v):
-        return "—"
-    return f"{v:.1%}" if KPIS[metric].unit == "share" else f"{v:,.1f}"
-
-
 def format_allocation(region: Region, alloc: Allocation, confirmed: pd.DataFrame | None, lang: str = "zh") -> str:
-    """The allocation per county (posts, cost, excess hours before and after) and the simulated check."""
+    """The allocation per county (posts, cost, excess hours before and after) and the simulated check, as tables."""
     div = MONEY_DIVISOR[lang]
-    lines = [tr("allocate.head", lang, posts=alloc.posts, cost=f"{alloc.cost_yuan / div:,.1f}", unit=money_unit(lang, True)),
-             tr("allocate.objective", lang),
-             "\t".join(tr(f"allocate.col.{c}", lang) for c in ("county", "township", "county_center", "cost", "before", "after"))]
     t = alloc.table
-    for r in t.itertuples():
-        name = r.name_zh if lang == "zh" else r.name_en
-        lines.append(f"{r.county} {name}\t{r.posts_township}\t{r.posts_county_center}\t{r.cost_yuan / div:,.1f}\t"
-                     f"{r.excess_before_h:,.0f}\t{r.excess_after_h:,.0f}")
-    lines.append(f"{tr('region.total', lang)}\t{t['posts_township'].sum()}\t{t['posts_county_center'].sum()}\t"
-                 f"{t['cost_yuan'].sum() / div:,.1f}\t{t['excess_before_h'].sum():,.0f}\t{t['excess_after_h'].sum():,.0f}")
+    rows = [[f"{r.county} {r.name_zh if lang == 'zh' else r.name_en}", formats.count(r.posts_township, lang),
+             formats.count(r.posts_county_center, lang), formats.number(r.cost_yuan / div, lang, 1),
+             formats.count(r.excess_before_h, lang), formats.count(r.excess_after_h, lang)] for r in t.itertuples()]
+    rows.append([tr("region.total", lang), formats.count(t["posts_township"].sum(), lang),
+                 formats.count(t["posts_county_center"].sum(), lang), formats.number(t["cost_yuan"].sum() / div, lang, 1),
+                 formats.count(t["excess_before_h"].sum(), lang), formats.count(t["excess_after_h"].sum(), lang)])
+    head = [tr(f"allocate.col.{c}", lang) for c in ("county", "township", "county_center", "cost", "before", "after")]
+    lines = [tr("allocate.head", lang, posts=alloc.posts, cost=formats.number(alloc.cost_yuan / div, lang, 1),
+                unit=money_unit(lang, True)), tr("allocate.objective", lang), table(head, rows)]
     if confirmed is None or confirmed.empty:
         return "\n".join(lines)
-    lines.append(tr("allocate.confirm_head", lang))
+    lines += [tr("allocate.confirm_head", lang), _confirmed_table(region, alloc, confirmed, lang)]
+    return "\n".join(lines)
+
+
+def _confirmed_table(region: Region, alloc: Allocation, confirmed: pd.DataFrame, lang: str) -> str:
+    """Per KPI and county (and the region): mean and 95% interval before and after the allocation."""
     names = {c.id: c.name(lang) for c in region.counties}
-    shown = [c for c in [*alloc.changes, TOTAL]]
+    rows = []
     for metric in CONFIRM_KPIS:
-        rows = confirmed[confirmed["metric"] == metric]
-        if rows.empty:
-            continue
-        lines.append(KPIS[metric].label(lang))
-        for county in shown:
-            b = rows[(rows["county"] == county) & (rows["when"] == "before")]
-            a = rows[(rows["county"] == county) & (rows["when"] == "after")]
+        first = True
+        for county in [*alloc.changes, TOTAL]:
+            b = confirmed[(confirmed["metric"] == metric) & (confirmed["county"] == county) & (confirmed["when"] == "before")]
+            a = confirmed[(confirmed["metric"] == metric) & (confirmed["county"] == county) & (confirmed["when"] == "after")]
             if b.empty or a.empty:
                 continue
             b, a = b.iloc[0], a.iloc[0]
             who = tr("region.total", lang) if county == TOTAL else f"{county} {names.get(county, '')}"
-            lines.append(f"  {who}: {_fmt(metric, b['mean'])} ({_fmt(metric, b['ci_low'])} – {_fmt(metric, b['ci_high'])})"
-                         f" → {_fmt(metric, a['mean'])} ({_fmt(metric, a['ci_low'])} – {_fmt(metric, a['ci_high'])})")
-    return "\n".join(lines)
+            rows.append([KPIS[metric].label(lang) if first else "", who,
+                         kpi_value(metric, b["mean"], lang), kpi_interval(metric, b["ci_low"], b["ci_high"], lang),
+                         kpi_value(metric, a["mean"], lang), kpi_interval(metric, a["ci_low"], a["ci_high"], lang)])
+            first = False
+    head = [tr("brief.col.indicator", lang), tr("region.col.county", lang), tr("allocate.col.mean_before", lang),
+            tr("allocate.col.ci_before", lang), tr("allocate.col.mean_after", lang), tr("allocate.col.ci_after", lang)]
+    return table(head, rows, align=("left", "left", "right", "right", "right", "right"))

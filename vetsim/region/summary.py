@@ -10,16 +10,19 @@ counties' random streams are independent (:mod:`vetsim.region.cells`), so the in
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from .. import formats
 from ..fiscal import site_costs
 from ..i18n import MONEY_DIVISOR, money_unit
 from ..kpis import KPIS, cut_interval
-from ..stats import t_interval
+from ..stats import t_interval, wilson_interval
+from ..tables import table
 from ..wording import tr
 from .load import Region
 
-__all__ = ["network_table", "format_network", "kpi_table", "format_kpis", "REGION_KPIS", "TOTAL"]
+__all__ = ["network_table", "format_network", "kpi_table", "format_kpis", "kpi_value", "kpi_interval", "REGION_KPIS", "TOTAL"]
 
 TOTAL = "_total"
 REGION_KPIS = ("one_trip_rate", "on_time_share", "wasted_trip_share", "wait_mean_min", "workload_pressure",
@@ -49,15 +52,13 @@ def format_network(region: Region, lang: str = "zh") -> str:
     df = network_table(region)
     head = [tr("region.col.county", lang), *(tr(f"region.col.{c}", lang) for c in _NET_COLS),
             tr("charts.axis_with_unit", lang, label=tr("region.col.site_cost", lang), unit=money_unit(lang, True))]
-    lines = [tr("region.network_title", lang, name=region.name(lang), n=len(df)), "\t".join(head)]
     div = MONEY_DIVISOR[lang]
-    for r in df.itertuples():
-        name = r.name_zh if lang == "zh" else r.name_en
-        lines.append("\t".join([f"{r.county} {name}", *(f"{getattr(r, c):,}" for c in _NET_COLS),
-                                f"{r.site_cost_yuan / div:,.1f}"]))
+    rows = [[f"{r.county} {r.name_zh if lang == 'zh' else r.name_en}", *(formats.count(getattr(r, c), lang) for c in _NET_COLS),
+             formats.number(r.site_cost_yuan / div, lang, 1)] for r in df.itertuples()]
     tot = df[list(_NET_COLS)].sum()
-    lines.append("\t".join([tr("total", lang), *(f"{int(tot[c]):,}" for c in _NET_COLS),
-                            f"{df['site_cost_yuan'].sum() / div:,.1f}"]))
+    rows.append([tr("total", lang), *(formats.count(int(tot[c]), lang) for c in _NET_COLS),
+                 formats.number(df["site_cost_yuan"].sum() / div, lang, 1)])
+    lines = [tr("region.network_title", lang, name=region.name(lang), n=len(df)), table(head, rows)]
     cc = region.spec.city_centers
     if cc is not None:
         lines.append(tr("region.city_centers", lang, n=int(cc.value)))
@@ -96,29 +97,37 @@ def kpi_table(metrics: pd.DataFrame, kpis: tuple[str, ...] = REGION_KPIS) -> pd.
     for (county, metric), g in both.groupby(["county", "metric"], sort=False):
         if metric not in kpis:
             continue
-        mean, lo, hi = t_interval(g["value"].to_numpy())
+        x = g["value"].to_numpy(dtype=float)
+        mean, lo, hi = t_interval(x)
+        k = KPIS.get(str(metric))
+        if k is not None and k.binary and county != TOTAL:  # a chance over one county's runs: Wilson, as its summary
+            ok = x[~np.isnan(x)]
+            lo, hi = wilson_interval(ok.sum(), len(ok))
         lo, hi = cut_interval(str(metric), lo, hi)  # as a county's own summary: no -585% or 154%
         rows.append({"county": county, "metric": metric, "mean": mean, "ci_low": lo, "ci_high": hi, "n": len(g)})
     return pd.DataFrame(rows)
 
 
-def _fmt(metric: str, v: float) -> str:
-    if pd.isna(v):
-        return "—"
+def kpi_value(metric: str, v: float, lang: str = "zh") -> str:
+    """A KPI's value as the region tables show it: shares in %, cases whole, others with one decimal."""
     unit = KPIS[metric].unit if metric in KPIS else ""
-    return f"{v:.1%}" if unit == "share" else f"{v:,.0f}" if unit == "case" else f"{v:,.1f}"
+    if unit == "share":
+        return formats.share(v, lang)
+    return formats.count(v, lang) if unit == "case" else formats.number(v, lang, 1)
 
 
-def format_kpis(table: pd.DataFrame, names: dict[str, str], lang: str = "zh", kpis: tuple[str, ...] = REGION_KPIS) -> str:
-    """One block per KPI: each county and the region total, mean with its 95% interval."""
-    lines = []
+def kpi_interval(metric: str, low: float, high: float, lang: str = "zh") -> str:
+    """``low – high`` (empty without an interval)."""
+    return "" if pd.isna(low) else f"{kpi_value(metric, low, lang)} – {kpi_value(metric, high, lang)}"
+
+
+def format_kpis(table_: pd.DataFrame, names: dict[str, str], lang: str = "zh", kpis: tuple[str, ...] = REGION_KPIS) -> str:
+    """One table: per KPI, each county and the region total, mean with its 95% interval."""
+    rows = []
     for metric in kpis:
-        rows = table[table["metric"] == metric]
-        if rows.empty:
-            continue
-        lines.append(KPIS[metric].label(lang))
-        for r in rows.itertuples():
+        for i, r in enumerate(table_[table_["metric"] == metric].itertuples()):
             who = tr("region.total", lang) if r.county == TOTAL else f"{r.county} {names.get(r.county, '')}"
-            ci = "" if pd.isna(r.ci_low) else f"  (95% CI {_fmt(metric, r.ci_low)} – {_fmt(metric, r.ci_high)})"
-            lines.append(f"  {who}: {_fmt(metric, r.mean)}{ci}")
-    return "\n".join(lines)
+            rows.append([KPIS[metric].label(lang) if i == 0 else "", who, kpi_value(metric, r.mean, lang),
+                         kpi_interval(metric, r.ci_low, r.ci_high, lang)])
+    head = [tr("brief.col.indicator", lang), tr("region.col.county", lang), tr("sim.col.mean", lang), tr("charts.t.ci95", lang)]
+    return table(head, rows, align=("left", "left", "right", "right"))

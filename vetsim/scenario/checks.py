@@ -150,7 +150,10 @@ def _check_backlog(spec: ScenarioSpec, rows: tuple[BacklogRow, ...], site_ids: s
         if r.partner is not None and r.partner not in spec.partners:
             out.append(_p(locate("backlog.csv", i, "partner"),
                           *both("scenario.partner_is_not_defined_in", partner=r.partner, join_spec_partners=', '.join(spec.partners))))
-        if (r.hours_per_week is not None or r.partner is not None) and r.effort_hours is None:
+        if r.owner_site is not None and r.owner_site not in site_ids:
+            out.append(_p(locate("backlog.csv", i, "owner_site"), *both("scenario.site_does_not_exist", site_id=r.owner_site)))
+        long_only = (r.hours_per_week, r.partner, r.owner_site, r.unresolvable_share)
+        if any(x is not None for x in long_only) and r.effort_hours is None:
             out.append(_p(locate("backlog.csv", i, "effort_hours"),
                           *both("scenario.effort_hours_remaining_coordination_effort")))
     return out

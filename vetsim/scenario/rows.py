@@ -165,6 +165,11 @@ class BacklogRow(Frozen):
     effort_cv: Annotated[float | None, Opt] = Field(default=None, ge=0, le=3)  # spread of the effort between cases (0: all alike)
     partner: Annotated[str | None, Opt] = None  # department whose decision closes the case
     earliest_days: Annotated[int | None, Opt] = Field(default=None, ge=0, le=3660)  # no resolution before this day
+    # 包案: the site whose staff (the leaders who took the cases) give the weekly coordination hours from
+    # their own time (default: the case's site), and the share of cases that cannot be resolved under
+    # current policy (closed by other means after the coordination, e.g. 依法终结; counted apart)
+    owner_site: Annotated[str | None, Opt] = Field(default=None, pattern=_ID)
+    unresolvable_share: Annotated[float | None, Opt] = Field(default=None, ge=0, le=1)  # share of cases
 
     @property
     def long_running(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -13,7 +13,7 @@ from .levels import DEFAULT_LEVELS, LevelDef, Levels, check_levels
 from .limits import limit
 from .params import Frozen, Labelled, Quantity, VisibleLongText, VisibleText, invalid
 from .staffing_spec import StaffingSettings
-from .work_spec import Presence, WorkPolicy
+from .work_spec import FixedTime, Overtime, Presence, WorkPolicy
 from ..wording import both
 
 __all__ = [
@@ -180,8 +180,26 @@ class ScenarioSpec(Frozen):
     fiscal: Fiscal
     staffing: StaffingSettings | None = None
     presence: Presence | None = None
+    # the daily allocation in force: a policy, or the name of one of ``work_policies`` (compared by
+    # ``vetsim policies``)
     work_policy: WorkPolicy = WorkPolicy()
+    work_policies: dict[str, WorkPolicy] = Field(default_factory=dict)
+    overtime: Overtime | None = None
+    fixed_time: FixedTime | None = None
     levels: tuple[LevelDef, ...] | None = None  # None: the bundled registry (vetsim/scenario/levels.yaml)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_policy(cls, data: Any) -> Any:
+        """``work_policy: <name>`` picks one of ``work_policies`` (its key becomes the policy's name)."""
+        if not isinstance(data, dict) or not isinstance(data.get("work_policy"), str):
+            return data
+        name, named = data["work_policy"], data.get("work_policies") or {}
+        if name not in named:
+            raise invalid(*both("scenario.work_policy_unknown_name", name=name, known=sorted(named)))
+        chosen = named[name]
+        chosen = chosen.model_dump() if hasattr(chosen, "model_dump") else dict(chosen)
+        return {**data, "work_policy": {**chosen, "name": name}}
 
     @model_validator(mode="after")
     def _per_level_sections(self) -> "ScenarioSpec":
@@ -194,7 +212,9 @@ class ScenarioSpec(Frozen):
             if given != sites:
                 raise invalid(*both("levels.costs_levels", name=name, allowed=allowed, missing=sorted(sites - given),
                                    unknown=sorted(given - sites)))
-        sections = {"presence": set(self.presence.levels()) if self.presence else set()}
+        sections = {"presence": set(self.presence.levels()) if self.presence else set(),
+                    "overtime": set(self.overtime.levels()) if self.overtime else set(),
+                    "fixed_time": set(self.fixed_time.levels()) if self.fixed_time else set()}
         if self.staffing is not None:
             sections["staffing.min_funded_posts"] = set(self.staffing.min_funded_posts)
             sections["staffing.max_posts"] = set(self.staffing.max_posts)

@@ -148,9 +148,15 @@ class TaskStatusRow(Frozen):
     ``on_track_progress`` / ``at_risk_progress`` (unit ``ratio``): a reported task whose progress is at
     least that ratio of the progress due by now (time elapsed) is 正常推进 / 有风险 (below: 滞后).
     ``move_share`` (unit ``share``): the least change of that share since the last snapshot shown as ↑ / ↓.
+    Optional: ``disagree_share`` (unit ``share``): reported progress and the model's progress (shares of
+    the target) further apart than this flag the task (e.g. reported 97% vs simulated 0.2%);
+    ``staffed_nobody_share`` (unit ``share``): a station with someone posted counts as staffed (五有:
+    有人员) when nobody is present on at most this share of its open days (without the row: the
+    scenario's target for visits that found nobody).
     """
 
-    key: Literal["on_track_share", "at_risk_share", "on_track_progress", "at_risk_progress", "move_share"]
+    key: Literal["on_track_share", "at_risk_share", "on_track_progress", "at_risk_progress", "move_share",
+                 "disagree_share", "staffed_nobody_share"]
     value: float = Field(ge=0, le=1)
     unit: Literal["share", "ratio"]
     label_zh: VisibleText

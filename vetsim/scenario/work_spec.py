@@ -31,9 +31,17 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 from .params import Frozen, Quantity, invalid
 from ..wording import both
 
-__all__ = ["LevelPresence", "Presence", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow"]
+__all__ = ["LevelPresence", "Presence", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow",
+           "CATEGORY_TIERS", "SLACK_TIERS", "TIERS", "LevelOvertime", "Overtime", "FixedTime", "hours_per_week"]
 
 WORK_KINDS: tuple[str, ...] = ("campaigns", "duties", "casework")
+# a policy's order lists one of two families of tiers: by category (today's rule), or by slack:
+# must-do work still able to meet its date, any work still able to meet its date (least slack
+# first), casework, late work still worth doing (earliest due first)
+CATEGORY_TIERS: tuple[str, ...] = WORK_KINDS
+SLACK_TIERS: tuple[str, ...] = ("must", "on_time", "casework", "late")
+TIERS: tuple[str, ...] = ("campaigns", "duties", "casework", "must", "on_time", "late")
+_Tier = Literal["campaigns", "duties", "casework", "must", "on_time", "late"]
 
 
 def _blank_to_none(v: object) -> object:
@@ -41,6 +49,21 @@ def _blank_to_none(v: object) -> object:
 
 
 Opt = BeforeValidator(_blank_to_none)
+
+
+def _flag(default: bool):
+    """A yes/no cell: blank is ``default``; true/false, yes/no, y/n, 1/0 are read as such."""
+    def read(v: object) -> object:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return default
+        if isinstance(v, str):
+            t = v.strip().lower()
+            if t in ("true", "yes", "1", "y"):
+                return True
+            if t in ("false", "no", "0", "n"):
+                return False
+        return v
+    return read
 # a level id; whether it is a site level of the scenario is checked against its registry (checks.level_problems)
 _LevelId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 
@@ -79,20 +102,36 @@ class Presence(Frozen):
 
 
 class WorkPolicy(Frozen):
-    """Daily allocation of the staff time left after the counter and shared cover.
+    """Daily allocation of the staff time left after the counter, shared cover and fixed time.
 
-    Each kind first gets up to ``min_share`` of that time (if it has work owed), then what is left
-    goes to the kinds in ``order``. The default lets casework progress on a one-person station.
+    Each tier first gets up to ``min_share`` of that time (if it has work owed), then what is left
+    goes to the tiers in ``order``. Two families of tiers: by category (``campaigns``, ``duties``,
+    ``casework``; packages earliest due first within each) or by slack (``must``: must-do packages
+    that can still meet their date; ``on_time``: other packages that can still meet their date;
+    ``casework``; ``late``: packages past their date, or that can no longer meet it, and still worth
+    doing). Within ``on_time`` the package with the least slack goes first, within ``must`` and
+    ``late`` the earliest due.
     """
 
-    order: tuple[Literal["campaigns", "duties", "casework"], ...] = ("campaigns", "duties", "casework")
-    min_share: dict[Literal["campaigns", "duties", "casework"], Quantity] = Field(default_factory=dict)
+    order: tuple[_Tier, ...] = ("campaigns", "duties", "casework")
+    min_share: dict[_Tier, Quantity] = Field(default_factory=dict)
     source: str = Field(default="assumption", min_length=1)
+    name: str | None = None  # the key in ``work_policies:`` when chosen by name
+    label_zh: str | None = None
+    label_en: str | None = None
+
+    @property
+    def by_slack(self) -> bool:
+        return "must" in self.order
 
     @model_validator(mode="after")
     def _check(self) -> "WorkPolicy":
-        if sorted(self.order) != sorted(WORK_KINDS):
-            raise invalid(*both("scenario.work_policy_order_must_list", list_work_kinds=list(WORK_KINDS), list_self_order=list(self.order)))
+        if sorted(self.order) not in (sorted(CATEGORY_TIERS), sorted(SLACK_TIERS)):
+            raise invalid(*both("scenario.work_policy_order_must_list", list_work_kinds=[list(CATEGORY_TIERS), list(SLACK_TIERS)],
+                                list_self_order=list(self.order)))
+        if set(self.min_share) - set(self.order):
+            raise invalid(*both("scenario.work_policy_min_share_tier", bad=sorted(set(self.min_share) - set(self.order)),
+                                order=list(self.order)))
         bad = {k: q.value for k, q in self.min_share.items() if not 0 <= q.value <= 1}
         if bad:
             raise invalid(*both("scenario.work_policy_min_share_must", bad=bad))
@@ -103,6 +142,75 @@ class WorkPolicy(Frozen):
     def share(self, kind: str) -> float:
         q = self.min_share.get(kind)  # type: ignore[call-overload]
         return float(q.value) if q is not None else 0.0
+
+
+def hours_per_week(q: Quantity) -> float:
+    """Hours per post per week of a quantity whose unit is per week or per month (``hour/post/month``)."""
+    return float(q.value) * (12.0 / 52.0 if "month" in q.unit else 1.0)
+
+
+class LevelOvertime(Frozen):
+    """Overtime at the sites of one level: finite surge capacity (evenings, weekends).
+
+    ``max_hours_per_week``: the most hours a post can add in a week; ``cap_hours_per_week``: the
+    norm (weeks above it are counted, and the staffing estimate counts posts needed without
+    overtime beyond it); ``use``: ``must`` -- only for must-do work that would otherwise miss its
+    date; ``late`` -- also for any other work at risk of missing its date or already late.
+    """
+
+    max_hours_per_week: Quantity
+    cap_hours_per_week: Quantity
+    use: Literal["must", "late"] = "must"
+    # working days before the date by which overtime plans to have the work done (a margin for days away)
+    plan_days_early: Quantity | None = None
+    source: str = Field(default="assumption", min_length=1)
+
+    @model_validator(mode="after")
+    def _hours(self) -> "LevelOvertime":
+        for name in ("max_hours_per_week", "cap_hours_per_week"):
+            v = getattr(self, name).value
+            if not 0 <= v <= 60:
+                raise invalid(*both("scenario.overtime_hours_range", name=name, value=v))
+        return self
+
+
+class Overtime(Frozen):
+    """The ``overtime:`` section: ``level id -> LevelOvertime``; a level not given works no overtime."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+    __pydantic_extra__: dict[str, LevelOvertime] = Field(init=False)
+
+    def level(self, name: str) -> LevelOvertime | None:
+        return (self.__pydantic_extra__ or {}).get(name)
+
+    def levels(self) -> tuple[str, ...]:
+        return tuple(self.__pydantic_extra__ or {})
+
+
+class FixedTime(Frozen):
+    """The ``fixed_time:`` section: ``level id -> {item: Quantity}``, hours per post per week or month.
+
+    Meetings, reports and training: time that is simply gone from each post's working time (not
+    deferrable work). The unit says the period (``hour/post/week`` or ``hour/post/month``).
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+    __pydantic_extra__: dict[str, dict[str, Quantity]] = Field(init=False)
+
+    @model_validator(mode="after")
+    def _units(self) -> "FixedTime":
+        for level, items in (self.__pydantic_extra__ or {}).items():
+            for key, q in items.items():
+                if not ("week" in q.unit or "month" in q.unit) or not 0 <= q.value <= 200:
+                    raise invalid(*both("scenario.fixed_time_unit", level=level, key=key, unit=q.unit, value=q.value))
+        return self
+
+    def hours_per_week(self, level: str) -> float:
+        """Hours per post per week of all fixed items of ``level`` (0 when none)."""
+        return sum(hours_per_week(q) for q in (self.__pydantic_extra__ or {}).get(level, {}).values())
+
+    def levels(self) -> tuple[str, ...]:
+        return tuple(self.__pydantic_extra__ or {})
 
 
 _MMDD = re.compile(r"^(\d{2})-(\d{2})$")
@@ -132,6 +240,10 @@ class _WorkRow(Frozen):
     hours: float = Field(ge=0, le=100000)
     share_of_veterans: Annotated[float | None, Opt] = Field(default=None, ge=0, le=1)
     source: str = Field(min_length=1)
+    # must-do (statutory or political deadline) and whether work past its date is still worth doing;
+    # optional columns, blank = no / yes
+    must: Annotated[bool, BeforeValidator(_flag(False))] = False
+    late_value: Annotated[bool, BeforeValidator(_flag(True))] = True
 
     @model_validator(mode="after")
     def _veteran_share(self) -> "_WorkRow":

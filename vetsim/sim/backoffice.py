@@ -4,12 +4,16 @@ Split from ``engine`` (which holds the model notes) to keep modules small; :clas
 mixin of :class:`vetsim.sim.engine.Engine` and uses its state and its ``_decide``.
 
 Each day, for all sites at once (numpy over sites): the time at the station is staff present x
-opening minutes; the counter minutes served that day, the shared village cover and the share spent
-on other township work come off first; the rest is split between campaigns, duties and casework
-by the scenario's work policy (:func:`vetsim.work.policy.allocate`, the same rule the estimate
-uses). Casework is worked FIFO per site (a long-running backlog case gets at most its daily
-effort and lets the next case through); duties and campaigns are worked earliest-due-first per
-site, and what is not done stays owed.
+opening minutes; the counter minutes served that day, the share spent on other township work, the
+shared village cover and fixed time (meetings, reports, training) come off first; the rest is split
+between tiers of work by the scenario's work policy (:func:`vetsim.work.policy.allocate`): by
+category (campaigns, duties, casework; packages earliest due first) or by slack (must-do work,
+work that can still meet its date by least slack, casework, late work still worth doing).
+Casework is worked FIFO per site (a long-running backlog case gets at most its daily effort and
+lets the next case through); what is not done stays owed. Then overtime (``overtime:``): where
+must-do work (or, with ``use: late``, any late work) would otherwise miss its date, the site works
+the least uniform overtime that meets every date, within its maximum (recorded apart from the
+time present, ``rec["overtime"]``).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import numpy as np
 
 from ..work.calendar import MINUTES_PER_DAY
 from ..work.packages import KIND_CAMPAIGN, KIND_DUTY
-from ..work.policy import allocate
+from ..work.policy import DROPPED, ROW_CASEWORK, allocate, fill_in_order, overtime_need, slack_tiers
 
 if TYPE_CHECKING:
     from .case import Case
@@ -47,25 +51,40 @@ class DayWork:
         self.pk_done_day = np.full(len(self.pk_rem), -1, dtype=np.int64)
         self.pk_release_on: dict[int, np.ndarray] = {}
         self.pk_due_on: dict[int, np.ndarray] = {}
-        # per kind (campaigns, duties): package indices, their sites, and where each site's run starts
-        self.pk_kinds = []
         if pk is not None and len(pk):
-            for kind, row, name in ((KIND_CAMPAIGN, 0, "campaigns"), (KIND_DUTY, 1, "duties")):
-                idx = np.flatnonzero(pk.kind == kind)
-                if len(idx):
-                    site = pk.site[idx]
-                    first = np.r_[True, site[1:] != site[:-1]]
-                    self.pk_kinds.append((row, name, idx, site, first))
+            # category rows: campaigns 0, duties 1 (the slack rows are set each day)
+            self.pk_cat_row = np.where(pk.kind == KIND_CAMPAIGN, 0, 1)
+            self.pk_must = pk.must if pk.must is not None else np.zeros(len(pk), dtype=bool)
+            self.pk_late_value = pk.late_value if pk.late_value is not None else np.ones(len(pk), dtype=bool)
             for d in np.unique(pk.release):
                 self.pk_release_on[int(d)] = np.flatnonzero(pk.release == d)
             for d in np.unique(pk.due):
                 self.pk_due_on[int(d)] = np.flatnonzero(pk.due == d)
         # per-site-day records, [site, day]
         shape = (n, net.days)
-        self.rec = {k: np.zeros(shape) for k in ("casework", "duties", "campaigns", "other", "cover", "casework_in")}
+        self.rec = {k: np.zeros(shape) for k in ("casework", "duties", "campaigns", "other", "cover", "casework_in",
+                                                 "fixed", "overtime")}
+        self._init_time()
+
+    def _init_time(self) -> None:
+        """Per-site time arrays: opening, other work, cover, fixed time, overtime, open days, the free-time estimate."""
+        net = self.net
+        n = len(net.site_ids)
         self.open_min_arr = np.asarray(net.open_min, dtype=float)
         self.other_arr = np.asarray(net.other, dtype=float)
         self.cover_arr = np.asarray(net.cover_min, dtype=float)
+        self.fixed_arr = np.asarray(net.fixed_min or (0.0,) * n, dtype=float)
+        self.ot_max = np.asarray(net.ot_max_min or (0.0,) * n, dtype=float) * np.asarray(net.staff, dtype=float)
+        self.ot_late = np.asarray(net.ot_late or (False,) * n, dtype=bool)
+        self.ot_early = np.asarray(net.ot_early or (0.0,) * n, dtype=float)
+        # open days per site before each day (for the time a site can still give until a due day)
+        mask = net.open_mask[:, : net.days].astype(float)
+        self.open_before = np.concatenate([np.zeros((n, 1)), np.cumsum(mask, axis=1)], axis=1)
+        self.open_rate = mask.mean(axis=1) if net.days else np.zeros(n)
+        self.free_est = np.full(n, np.nan)  # running mean of the time free for packages per open day
+        self.free_seen = np.zeros(n)
+        cw = float(net.min_share[ROW_CASEWORK]) if net.min_share is not None and len(net.min_share) > ROW_CASEWORK else 0.0
+        self.pk_share = 1.0 - cw  # share of the free time packages can count on (casework keeps its minimum)
 
     # -- casework queue --------------------------------------------------------------------------
     def _ev_backoffice(self, ev) -> None:
@@ -129,44 +148,97 @@ class DayWork:
         return used
 
     # -- the day ---------------------------------------------------------------------------------
-    def _end_of_day(self, d: int) -> None:
-        net = self.net
-        rec = self.rec
-        if d in self.pk_release_on:
-            self.pk_released[self.pk_release_on[d]] = True
+    def _free_time(self, d: int) -> np.ndarray:
+        """Minutes per site free for the work policy today, after counter, other work, cover and fixed time."""
+        net, rec = self.net, self.rec
         is_open = net.open_mask[:, d]
         at_station = self.present[:, d] * self.open_min_arr * is_open
         counter = np.where(np.asarray(self.busy_day) == d, self.busy_min, 0.0)
-        other = np.minimum(at_station * self.other_arr, np.maximum(at_station - counter, 0.0))
-        cover = np.minimum(self.cover_arr * is_open, np.maximum(at_station - counter - other, 0.0))
-        free = np.maximum(at_station - counter - other - cover, 0.0)
+        left = np.maximum(at_station - counter, 0.0)
+        other = np.minimum(at_station * self.other_arr, left)
+        cover = np.minimum(self.cover_arr * is_open, left - other)
+        fixed = np.minimum(self.present[:, d] * self.fixed_arr * is_open, left - other - cover)
         rec["other"][:, d] = other
         rec["cover"][:, d] = cover
+        rec["fixed"][:, d] = fixed
+        free = np.maximum(left - other - cover - fixed, 0.0)
+        seen = is_open & (self.present[:, d] > 0)
+        self.free_seen += seen
+        prev = np.nan_to_num(self.free_est)
+        self.free_est = np.where(seen, prev + (free - prev) / np.maximum(self.free_seen, 1), self.free_est)
+        return free
+
+    def _open_days(self, d: int, site: np.ndarray, due: np.ndarray) -> np.ndarray:
+        """Open days of each package's site from day ``d`` through its due day (beyond the window: at the site's rate)."""
+        days = self.net.days
+        last = np.minimum(due, days - 1)
+        inside = self.open_before[site, last + 1] - self.open_before[site, d]
+        return np.maximum(inside, 0.0) + np.maximum(due - (days - 1), 0) * self.open_rate[site]
+
+    def _tiers(self, d: int, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Tier row and order key of each live package today (see :mod:`vetsim.work.policy`)."""
+        pk = self.net.packages
+        site, due = pk.site[live], pk.due[live]
+        if not self.net.by_slack:
+            return self.pk_cat_row[live], due.astype(float)
+        per_day = np.nan_to_num(self.free_est[site]) * self.pk_share
+        return slack_tiers(d, site, due, self.pk_rem[live], self.pk_must[live], self.pk_late_value[live],
+                           per_day * self._open_days(d, site, due))
+
+    def _overtime(self, d: int, live: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """Overtime minutes each live package gets today: must-do work (or any late work where allowed) that
+        would otherwise miss its date, up to each site's overtime capacity (:func:`overtime_need`)."""
+        pk, net = self.net.packages, self.net
+        site, due = pk.site[live], pk.due[live]
+        ok = (row != DROPPED) & (self.ot_max[site] > 0) & net.open_mask[site, d]
+        ok &= (self.pk_must[live] & (due >= d)) | self.ot_late[site]
+        if not ok.any():
+            return np.zeros(len(live))
+        s_ok, due_ok = site[ok], due[ok]
+        open_left = np.maximum(self._open_days(d, s_ok, due_ok) - self.ot_early[s_ok], 1.0)
+        future = np.nan_to_num(self.free_est[s_ok]) * self.pk_share * np.maximum(open_left - 1.0, 0.0)
+        need = overtime_need(d, s_ok, due_ok, self.pk_rem[live[ok]], future, open_left, len(net.site_ids))
+        budget = np.minimum(need, self.ot_max)
+        key = np.where(self.pk_must[live[ok]], 0, 1) * 1e9 + due_ok
+        out = np.zeros(len(live))
+        out[ok] = fill_in_order(s_ok, np.zeros(ok.sum(), dtype=np.int64), key, self.pk_rem[live[ok]], budget[None, :])
+        self.rec["overtime"][:, d] = np.bincount(s_ok, weights=out[ok], minlength=len(net.site_ids))
+        return out
+
+    def _work_packages(self, d: int, alloc: np.ndarray, live: np.ndarray, row: np.ndarray, key: np.ndarray) -> None:
+        """Give each tier's minutes to its packages in order, then overtime; record what was done."""
+        pk, rec, n = self.net.packages, self.rec, len(self.net.site_ids)
+        keep = row != DROPPED
+        take = np.zeros(len(live))
+        take[keep] = fill_in_order(pk.site[live[keep]], row[keep], key[keep], self.pk_rem[live[keep]], alloc)
+        self.pk_rem[live] -= take
+        extra = self._overtime(d, live, row)
+        self.pk_rem[live] -= extra
+        is_camp = pk.kind[live] == KIND_CAMPAIGN
+        rec["campaigns"][:, d] = np.bincount(pk.site[live][is_camp], weights=take[is_camp], minlength=n)
+        rec["duties"][:, d] = np.bincount(pk.site[live][~is_camp], weights=take[~is_camp], minlength=n)
+        done = live[(take + extra > 0) & (self.pk_rem[live] <= 1e-6) & (self.pk_done_day[live] < 0)]
+        self.pk_done_day[done] = d
+
+    def _end_of_day(self, d: int) -> None:
+        net = self.net
+        if d in self.pk_release_on:
+            self.pk_released[self.pk_release_on[d]] = True
+        free = self._free_time(d)
         n = len(free)
-        owed = np.zeros((3, n))
-        live = []
-        for row, name, idx, site, first in self.pk_kinds:
-            rem = self.pk_rem[idx] * self.pk_released[idx]
-            if rem.any():
-                owed[row] = np.bincount(site, weights=rem, minlength=n)
-                live.append((row, name, idx, site, first, rem))
-        owed[2] = self._casework_demand()
+        live = np.flatnonzero(self.pk_released & (self.pk_rem > 1e-9))
+        row, key = self._tiers(d, live) if len(live) else (np.zeros(0, np.int64), np.zeros(0))
+        owed = np.zeros((len(net.min_share), n))
+        keep = row != DROPPED
+        if len(live):
+            np.add.at(owed, (row[keep], net.packages.site[live[keep]]), self.pk_rem[live[keep]])
+        owed[ROW_CASEWORK] = self._casework_demand()
         alloc = allocate(free, owed, net.min_share, net.order)
         self.done_today = []
-        for s in np.flatnonzero(alloc[2] > EPS).tolist():
-            rec["casework"][s, d] = self._work_queue(s, d, float(alloc[2, s]))
-        for row, name, idx, site, first, rem in live:
-            give = alloc[row]
-            if not (give > EPS).any():
-                continue
-            # packages run by site, earliest due first: what is owed before each package within its site
-            cs = np.cumsum(rem)
-            base = np.maximum.accumulate(np.where(first, cs - rem, 0.0))
-            take = np.clip(give[site] - (cs - rem - base), 0.0, rem)
-            self.pk_rem[idx] -= take
-            rec[name][:, d] = np.bincount(site, weights=take, minlength=n)
-            done = idx[(take > 0) & (self.pk_rem[idx] <= 1e-6) & (self.pk_done_day[idx] < 0)]
-            self.pk_done_day[done] = d
+        for s in np.flatnonzero(alloc[ROW_CASEWORK] > EPS).tolist():
+            self.rec["casework"][s, d] = self._work_queue(s, d, float(alloc[ROW_CASEWORK, s]))
+        if len(live):
+            self._work_packages(d, alloc, live, row, key)
         if d in self.pk_due_on:
             ids = self.pk_due_on[d]
             self.pk_done_by_due[ids] = net.packages.minutes[ids] - self.pk_rem[ids]

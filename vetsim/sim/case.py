@@ -23,7 +23,8 @@ class Case:
     random numbers (see ``streams``) while it is open."""
 
     __slots__ = ("ct", "origin", "site", "level", "channel", "backlog", "t_arr", "t_fin", "trips", "visits",
-                 "aband", "wait", "path", "d", "k", "checked", "vday", "vsite", "on_spot", "decider", "not_before")
+                 "aband", "wait", "path", "d", "k", "checked", "vday", "vsite", "on_spot", "decider", "not_before", "long",
+                 "other")
 
     def __init__(self, ct: int, site: int, d: list[float], t_arr: float, channel: int, backlog: bool):
         self.ct, self.origin, self.site, self.d = ct, site, site, d
@@ -38,3 +39,5 @@ class Case:
         self.on_spot = False  # resolved at the site and on the day of its counter visit, in one trip
         self.decider = -1  # long-running backlog case: the partner department whose decision closes it
         self.not_before = 0  # ... and the first day it can be resolved
+        self.long = False  # a long-running backlog case (积案): coordination, then a decision
+        self.other = False  # ... that cannot be resolved under current policy: closed by other means

@@ -11,78 +11,101 @@ from pathlib import Path
 import pandas as pd
 
 from .. import cliargs, formats
-from ..cli import add_scenario_arg, bi
+from ..cli import add_scenario_arg, bi, outcome
+from ..kpis import KPIS
 from ..scenario.levels import level_label
+from ..tables import table
 from ..wording import both, tr
 
-__all__ = ["register", "format_kpis", "format_work", "yearbook_calibration"]
+__all__ = ["register", "format_kpis", "format_work", "format_calibration", "runs_note", "yearbook_calibration"]
 
 _KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
-         "finish_rate", "overdue_open", "resolution_working_days_mean", "utilisation", "workload_pressure",
-         "duty_coverage", "campaign_on_time", "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end",
-         "petition_backlog_zero_day", "petition_target_met")
+         "on_time_share_backlog", "finish_rate", "overdue_open", "resolution_working_days_mean",
+         "resolution_working_days_backlog", "utilisation", "workload_pressure", "duty_coverage", "campaign_on_time",
+         "cases_arrived", "cases_finished", "backlog_end", "petition_backlog_end", "petition_backlog_zero_day",
+         "petition_target_met", "petition_backlog_not_resolvable", "overtime_h_per_post_month",
+         "overtime_weeks_over_cap")
 
 
 _UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "day": both("sim.units.day"),
-          "working day": both("sim.units.working_day")}
+          "working day": both("sim.units.working_day"), "hour": both("sim.units.hour"), "week": both("sim.units.week")}
 
 
 def _fmt(value: float, unit: str, lang: str = "zh") -> str:
     if pd.isna(value):
         return formats.MISSING
+    if value == float("inf"):  # a level with no staff time at all: red, never "—"
+        return tr("kpi.no_staff", lang)
     if unit == "share":
         return formats.share(value, lang)
     return formats.count(value, lang) if unit in ("case", "day") else formats.number(value, lang, 1)
 
 
+def _interval(low: float, high: float, unit: str, lang: str) -> str:
+    """A 95% interval as ``low – high`` (empty when there is none: one replication)."""
+    return "" if pd.isna(low) else f"{_fmt(low, unit, lang)} – {_fmt(high, unit, lang)}"
+
+
 def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
-    """The leaders' KPIs (all case types) per level: mean and 95% CI, as plain text."""
+    """The leaders' KPIs (all case types) per level as a table: KPI (with its unit), level, mean, 95% CI."""
     zh = lang == "zh"
     s = summary[(summary["case_type"] == "all") & summary["metric"].isin(_KPIS)]
-    lines = []
+    rows = []
     for metric in _KPIS:
-        rows = s[s["metric"] == metric]
-        if rows.empty:
-            continue
-        first = rows.iloc[0]
-        unit = _UNITS.get(first["unit"], ("", ""))[0 if zh else 1]
-        lines.append(f"{first['label_zh'] if zh else first['label_en']}{unit}")
-        for _, r in rows.iterrows():
-            name = level_label(str(r["level"]), lang)
-            ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], r['unit'])} – {_fmt(r['ci_high'], r['unit'])})"
-            lines.append(f"  {name}: {_fmt(r['mean'], r['unit'])}{ci}")
-    return "\n".join(lines)
+        group = s[s["metric"] == metric]
+        for i, (_, r) in enumerate(group.iterrows()):
+            unit = _UNITS.get(r["unit"], ("", ""))[0 if zh else 1]
+            name = f"{r['label_zh'] if zh else r['label_en']}{unit}" if i == 0 else ""
+            rows.append([name, level_label(str(r["level"]), lang), _fmt(r["mean"], r["unit"], lang),
+                         _interval(r["ci_low"], r["ci_high"], r["unit"], lang) + runs_note(r, lang)])
+    head = [tr("brief.col.indicator", lang), tr("level", lang), tr("sim.col.mean", lang), tr("charts.t.ci95", lang)]
+    return table(head, rows, align=("left", "left", "right", "right"))
+
+
+def runs_note(row, lang: str = "zh") -> str:
+    """", not reached in 19 of 20 runs (the figure is over the 1 run that did)" for a figure that exists only
+    in some runs (the day the backlog reached zero, a campaign's finishing day); "" when every run had it."""
+    n, runs = int(row.get("replications", 0) or 0), int(row.get("runs", 0) or 0)
+    k = KPIS.get(str(row.get("metric")))
+    if runs <= n or k is None or not k.until_end:
+        return ""
+    return tr("sim.runs_note", lang, missing=runs - n, runs=runs, n=n)
 
 
 def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
-    """Duties done by their due date per level and duty, and each campaign's completion day against its deadline."""
+    """Duties done by their due date per level and duty, and each campaign's completion day against its
+    deadline, as two tables."""
     zh = lang == "zh"
-    lines = []
+    blocks = []
     duties = {r.duty: (r.label_zh if zh else r.label_en) for r in scenario.table("duties.csv")}
     cov = summary[(summary["metric"] == "duty_coverage") & (summary["case_type"] != "all") & (summary["level"] != "all")]
     if not cov.empty:
-        lines.append(tr("sim.duties_done_by_their_due", lang))
-        for _, r in cov.iterrows():
-            name = level_label(str(r["level"]), lang)
-            ci = "" if pd.isna(r["ci_low"]) else f"  (95% CI {_fmt(r['ci_low'], 'share')} – {_fmt(r['ci_high'], 'share')})"
-            lines.append(f"  {name} · {duties.get(r['case_type'], r['case_type'])}: {_fmt(r['mean'], 'share')}{ci}")
+        rows = [[level_label(str(r["level"]), lang), duties.get(r["case_type"], r["case_type"]), _fmt(r["mean"], "share", lang),
+                 _interval(r["ci_low"], r["ci_high"], "share", lang)] for _, r in cov.iterrows()]
+        head = [tr("level", lang), tr("ui.duty", lang), tr("ui.done_on_time", lang), tr("charts.t.ci95", lang)]
+        blocks.append(tr("sim.duties_done_by_their_due", lang) + "\n" + table(head, rows, align=("left", "left", "right", "right")))
     start = scenario.spec.simulation.start_date
-    camp: list[str] = []
+    camp: list[list[str]] = []
     for c in scenario.table("campaigns.csv"):
         rows = summary[(summary["metric"] == "campaign_done_day") & (summary["case_type"] == c.campaign)]
         if rows.empty:
             continue
         r = rows.iloc[0]
-        label = c.label_zh if zh else c.label_en
         if pd.isna(r["mean"]):
-            camp.append(f"  {label}: " + (tr("sim.not_finished_in_the_window", lang)))
-            continue
-        day = (start + dt.timedelta(days=float(r["mean"]))).isoformat()
-        ci = "" if pd.isna(r["ci_low"]) else (tr("sim.95_ci_day", lang, ci_low=r["ci_low"], ci_high=r["ci_high"]))
-        camp.append(tr("sim.finished_on_deadline", lang, label=label, day=day, ci=ci, deadline=c.deadline))
+            day = tr("sim.not_finished_in_the_window", lang) + (
+                tr("sim.in_no_run", lang, runs=int(r["runs"])) if "runs" in r else "")
+            ci = ""
+        else:
+            day = formats.date(start + dt.timedelta(days=float(r["mean"])), lang)
+            ci = "" if pd.isna(r["ci_low"]) else tr("sim.day_range", lang, low=formats.count(r["ci_low"], lang),
+                                                     high=formats.count(r["ci_high"], lang))
+            ci += runs_note(r, lang)
+        camp.append([c.label_zh if zh else c.label_en, day, ci, formats.date(c.deadline, lang)])
     if camp:
-        lines += [tr("sim.campaigns_day_finished_at_every", lang), *camp]
-    return "\n".join(lines)
+        head = [tr("tasks.measure.campaign", lang), tr("sim.col.finished", lang), tr("sim.col.finished_ci", lang),
+                tr("sim.col.deadline", lang)]
+        blocks.append(tr("sim.campaigns_day_finished_at_every", lang) + "\n" + table(head, camp, align="left"))
+    return "\n".join(blocks)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -92,14 +115,13 @@ def _run(args: argparse.Namespace) -> int:
 
     from ..work.advice import format_warnings, scenario_warnings  # lazy: start-up of `vetsim --help` and of the other commands
 
-    zh = args.lang == "zh"
     if args.out:
         check_output_target(args.out, "folder", args.force)  # before minutes of simulation, not after
     sc = load_scenario(args.path)
     warned = format_warnings(scenario_warnings(sc), args.lang)
     if warned:
         print(warned, file=sys.stderr)
-    res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=True)
+    res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
     m = res.meta
     head = (tr("sim.scenario_replications_seed_hash", args.lang, zh=m["scenario_name"]["zh"], replications=m["replications"], seed=m["seed"], m_scenario_hash_12=m["scenario_hash"][:12], en=m["scenario_name"]["en"]))
     print(head)
@@ -121,24 +143,47 @@ def yearbook_calibration(args: argparse.Namespace) -> int:
     from .calibration import calibration_table  # lazy: start-up of `vetsim --help` and of the other commands
     from .runner import simulate  # lazy: start-up of `vetsim --help` and of the other commands
 
-    zh = args.lang == "zh"
     sc = load_scenario(args.path)
     rows = sc.table("calibration.csv")
     if not rows:
         print(tr("sim.the_scenario_has_no_calibration", args.lang))
-        return 2
-    res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=True)
-    table = calibration_table(res, rows)
+        return outcome(2, "sim.closing.no_calibration", args.lang)
+    res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
+    cal = calibration_table(res, rows)
     print(tr("sim.calibration_yearbook_figures_and_simulated", args.lang))
-    miss = 0
-    for r in table.itertuples():
+    print(format_calibration(cal, args.lang))
+    miss = int((~cal["within"].astype(bool)).sum())
+    if miss:
+        return outcome(1, "sim.closing.calibration_outside", args.lang, miss=miss, n=len(cal))
+    return outcome(0, "sim.closing.calibration_within", args.lang, n=len(cal))
+
+
+def format_calibration(table_: pd.DataFrame, lang: str = "zh") -> str:
+    """The yearbook figures beside the simulation, one row per figure, with a header: figure, simulated
+    mean, 95% CI, distance, tolerance, within or outside."""
+    rows = []
+    for r in table_.itertuples():
         share = r.figure < 1
-        f = (lambda v: formats.share(v, args.lang) if share else formats.number(v, args.lang, 1))
-        mark = (tr("sim.within", args.lang)) if r.within else (tr("sim.outside", args.lang))
-        miss += not r.within
-        print(f"  {r.label_zh if zh else r.label_en}: {f(r.figure)} | {f(r.simulated)} ({f(r.ci_low)} – {f(r.ci_high)}) "
-              f"| {r.distance:+.1%} ({mark} ±{r.tolerance:.0%})")
-    return 1 if miss else 0
+
+        def f(v: float) -> str:
+            return formats.share(v, lang) if share else formats.number(v, lang, 1)
+        rows.append([r.label_zh if lang == "zh" else r.label_en, f(r.figure), f(r.simulated),
+                     "" if pd.isna(r.ci_low) else f"{f(r.ci_low)} – {f(r.ci_high)}", formats.share(r.distance, lang, signed=True),
+                     "±" + formats.share(r.tolerance, lang, 0), tr("sim.within" if r.within else "sim.outside", lang)])
+    head = [tr("brief.col.indicator", lang), tr("sim.col.figure", lang), tr("sim.col.simulated", lang),
+            tr("charts.t.ci95", lang), tr("sim.col.distance", lang), tr("sim.col.tolerance", lang), tr("sim.col.verdict", lang)]
+    return table(head, rows, align=("left", "right", "right", "right", "right", "right", "left"))
+
+
+def _policies(args: argparse.Namespace) -> int:
+    """``vetsim policies SCENARIO``: every named work policy on the same random numbers, side by side."""
+    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
+    from .policies import compare_policies, format_policies  # lazy, as above
+
+    sc = load_scenario(args.path)
+    table = compare_policies(sc, replications=args.replications, seed=args.seed, workers=args.workers)
+    print(format_policies(table, sc, args.lang))
+    return 0
 
 
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -157,3 +202,11 @@ def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argpa
                    help=bi(*both("staffing.write_into_out_even_if")))
     add_common(p)
     p.set_defaults(handler=_run)
+    p = subparsers.add_parser("policies", help=bi(*both("sim.policies.help")), description=bi(*both("sim.policies.description")))
+    add_scenario_arg(p)
+    p.add_argument("--replications", type=cliargs.replications, default=None,
+                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
+    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi(*both("sim.random_seed_default_the_scenario")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.worker_processes_default_1")))
+    add_common(p)
+    p.set_defaults(handler=_policies)

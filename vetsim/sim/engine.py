@@ -15,12 +15,14 @@ Model (minutes since 00:00 of the start date):
 * **Back office** (后台办理, see ``backoffice``): after the counter (or straight away for
   hotline/letter/online cases, whose counter minutes become desk time), a case needs
   ``backoffice_hours`` of staff effort at the site. Each open day (``backoffice._end_of_day``) the time
-  present goes first to the counter, then to shared cover and other township work, and the rest is
-  shared between campaigns, duties and casework by the scenario's ``work_policy``
-  (:func:`vetsim.work.policy.allocate`); casework is worked FIFO, duties and campaigns
-  earliest-due-first, and work not done stays owed. A case whose effort is covered that day is done
+  present goes first to the counter, then to shared cover, other township work and fixed time, and
+  the rest is shared by the scenario's ``work_policy`` (:func:`vetsim.work.policy.allocate`; by
+  category or by slack, must-do work first); casework is worked FIFO, work not done stays owed, and
+  overtime serves must-do work that would otherwise miss its date. A case whose effort is covered that day is done
   at that day's closing time; a long-running backlog case (积案) gets at most its daily effort, then
-  its partner decides, not before its earliest day.
+  its partner decides, not before its earliest day. Its coordination is worked in the queue of its
+  owner site (包案: the leaders who took the case give the hours from their own time), and a share of
+  such cases cannot be resolved under current policy: closed by other means, recorded apart.
 * **Flow**: at the first counter service, documents are missing with the case type's rate; the
   veteran returns with them later (another trip; online/hotline cases just lose the delay). After
   the back office, the case is resolved here with ``resolved_here_share``, else referred to the
@@ -218,8 +220,12 @@ class Engine(DayWork):
         if self.net.is_petition[st.ct]:
             self.pet_open += 1
         if st.effort is not None:  # long-running (积案): effort over weeks, then a partner's decision
+            owner = st.owner if st.owner >= 0 else st.site
             case.decider, case.not_before = st.decider, st.not_before
-            self._backoffice(case, st.site, float(st.effort[row]), st.daily_cap)
+            case.long = bool(st.not_before or st.decider >= 0 or owner != st.site)
+            case.other = bool(st.unresolvable[row])
+            # 包案: the coordination comes out of the owner's staff time (the case stays on its site's ledger)
+            self._backoffice(case, owner, float(st.effort[row]), st.daily_cap)
         else:
             self._backoffice(case, st.site, self.bo[st.ct][self.level[st.site]])
 
@@ -267,7 +273,7 @@ class Engine(DayWork):
         ct = case.ct
         lv = self.level[s]
         nxt = self.up[lv]
-        if case.not_before or case.decider >= 0:  # long-running backlog case: a partner decides, not before its day
+        if case.long:  # long-running backlog case: a partner decides, not before its day
             self._long_decision(case, t)
             return
         if case.d[U_RESOLVE + lv] < self.res[ct][lv] or not self.exists[ct][nxt]:

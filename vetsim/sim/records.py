@@ -60,6 +60,7 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.Data
         "path": [_path_text(net, c.path) for c in cases],
         "channel": _cat(np.fromiter((c.channel for c in cases), np.int64, n), CHANNELS),
         "from_backlog": np.fromiter((c.backlog for c in cases), bool, n),
+        "not_resolvable": np.fromiter((c.other for c in cases), bool, n),  # 积案 closed by other means
         "arrival_day": arr_day,
         "finish_day": fin_day,
         "trips": np.fromiter((c.trips for c in cases), np.int32, n),
@@ -173,12 +174,12 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
     if backlog.shape[1] < nd:
         backlog = np.pad(backlog, ((0, 0), (0, nd - backlog.shape[1])), mode="edge")
     keep = (net.open_mask[:, :nd] | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0) | (busy_p > 0)
-            | (rec["casework_in"] > 0))  # e.g. the cases open at the start arrive on a holiday
+            | (rec["casework_in"] > 0) | (rec["overtime"] > 0))  # e.g. the cases open at the start arrive on a holiday
     si, di = np.nonzero(keep)
     start = net.cal.start
     with np.errstate(invalid="ignore", divide="ignore"):
         wait_mean = np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)
-        used = busy_c + busy_b + busy_d + busy_p + other + cover
+        used = busy_c + busy_b + busy_d + busy_p + other + cover + rec["fixed"]
         util = np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)
     return pd.DataFrame({
         "replication": np.full(len(si), rep, dtype=np.int32),
@@ -203,6 +204,8 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
         "other_work_min": other[si, di],
         "cover_min": cover[si, di],
         "casework_in_min": rec["casework_in"][si, di],
+        "fixed_min": rec["fixed"][si, di],  # meetings, reports, training (fixed_time)
+        "overtime_min": rec["overtime"][si, di],  # duties and campaigns done in overtime (beyond available_min)
     })
 
 
@@ -228,21 +231,52 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
     Formulas: :mod:`vetsim.kpis` (every rate over all cases of the window, open ones included).
     For duty and campaign metrics ``case_type`` holds the duty or campaign id (or ``all``).
     """
-    rows: list[tuple[str, str, str, float]] = []
     vis, cases, sd, work = frames["visits"], frames["cases"], frames["site_days"], frames["work"]
+    # sites with no staff time in the whole window (只挂牌、不配人): their KPIs are red, never "—"
+    site_avail = np.bincount(sd["site_id"].cat.codes.to_numpy(), weights=sd["available_min"].to_numpy(),
+                             minlength=len(net.site_ids))
+    unstaffed = site_avail <= 0
+    rows = _visit_metrics(net, vis, unstaffed)
+    rows += _case_metrics(net, cases, vis)
+    rows += _time_metrics(net, sd, work, unstaffed)
+    rows += _work_metrics(work)
+    rows += _overtime_metrics(net, sd)
+    rows += _petition_metrics(net, frames["petition"], cases, target_day)
+    out = pd.DataFrame(rows, columns=["metric", "level", "case_type", "value"])
+    out.insert(0, "replication", rep)
+    return out
+
+
+def _visit_metrics(net: Network, vis: pd.DataFrame, unstaffed: np.ndarray) -> list[tuple[str, str, str, float]]:
+    """Waiting apart from visits that found nobody: the wait counts the visits that found staff only
+    (a visit that found nobody "waited" until closing time and would swamp the mean); those visits are
+    their own KPI, and the service level counts both. A veteran who came to a site with no staff at
+    all in the window is never served there: the wait of any group with such visits is infinite (red),
+    so that removing a station's staff cannot shorten the wait of its level or of the county."""
+    rows: list[tuple[str, str, str, float]] = []
     target = net.wait_target
     wait = vis["wait_min"].to_numpy()
     served = vis["served"].to_numpy()
     nobody = vis["found_nobody"].to_numpy()
+    never = unstaffed[vis["site_id"].cat.codes.to_numpy()]
     for lv, ct, m in _groups(vis["level"].cat.codes.to_numpy(), vis["case_type"].cat.codes.to_numpy(),
                              net.site_level_names, net.case_types):
         if not m.any():
             continue
-        w = wait[m]  # a visit that found nobody waited until closing time: it was not served that day
-        rows += [("wait_mean_min", lv, ct, float(w.mean())),
-                 ("wait_p90_min", lv, ct, float(np.quantile(w, 0.9))),
+        w = wait[m & ~nobody]
+        inf = bool((m & never).any())
+        rows += [("wait_mean_min", lv, ct, np.inf if inf else float(w.mean()) if len(w) else np.nan),
+                 ("wait_p90_min", lv, ct, np.inf if inf else float(np.quantile(w, 0.9)) if len(w) else np.nan),
                  ("service_level", lv, ct, float(np.mean(served[m] & (wait[m] <= target)))),
                  ("wasted_trip_share", lv, ct, float(np.mean(nobody[m])))]
+    return rows
+
+
+def _case_metrics(net: Network, cases: pd.DataFrame, vis: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    """Counts and rates of the cases by the level where they started; time in process and on-time
+    share of new cases apart from the cases open at the start (an old backlog diluted by new cases
+    must not look faster)."""
+    rows: list[tuple[str, str, str, float]] = []
     fin = ~cases["open_at_end"].to_numpy()
     new = ~cases["from_backlog"].to_numpy()
     trips = cases["trips"].to_numpy()
@@ -264,8 +298,11 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
                  ("backlog_growth", lv, ct, float((m & ~fin).sum() - (m & ~new).sum())),
                  ("one_trip_rate", lv, ct, float((trips[trip_base & fin] <= 1).sum() / trip_base.sum())
                   if trip_base.any() else np.nan),
-                 ("on_time_share", lv, ct, float(ontime[late_base].mean()) if late_base.any() else np.nan),
-                 ("resolution_working_days_mean", lv, ct, float(age[m].mean()) if m.any() else np.nan)]
+                 ("on_time_share", lv, ct, _mean(ontime, late_base & new)),
+                 ("resolution_working_days_mean", lv, ct, _mean(age, m & new))]
+        if (m & ~new).any():  # cases open at the start, where there are any
+            rows += [("on_time_share_backlog", lv, ct, _mean(ontime, late_base & ~new)),
+                     ("resolution_working_days_backlog", lv, ct, _mean(age, m & ~new))]
     for lv, ct, m in _groups(cases["final_level"].cat.codes.to_numpy(), ct_codes, net.level_names, net.case_types):
         rows.append(("backlog_end", lv, ct, float((m & ~fin).sum())))
     # on the spot: per counter visit of the level where the case was resolved on the spot
@@ -275,29 +312,82 @@ def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
         nv = int((vis_lv == li).sum())
         if nv:
             rows.append(("on_spot_share", lname, "all", float((spot & (final_lv == li)).sum() / nv)))
+    return rows
+
+
+def _mean(values: np.ndarray, mask: np.ndarray) -> float:
+    return float(values[mask].mean()) if mask.any() else np.nan
+
+
+def _time_metrics(net: Network, sd: pd.DataFrame, work: pd.DataFrame,
+                  unstaffed_site: np.ndarray) -> list[tuple[str, str, str, float]]:
+    """Utilisation and workload pressure per level. A site with no staff time at all in the window
+    (只挂牌、不配人) still has work due: it counts as time used in its level and county-wide, so a level
+    without staff is infinitely loaded (red), and removing staff cannot lower the county's utilisation."""
+    rows: list[tuple[str, str, str, float]] = []
     busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"] + sd["busy_duties_min"] + sd["busy_campaign_min"]
-            + sd["other_work_min"] + sd["cover_min"]).to_numpy()
+            + sd["other_work_min"] + sd["cover_min"] + sd["fixed_min"]).to_numpy()
     avail = sd["available_min"].to_numpy()
-    due = (sd["busy_counter_min"] + sd["casework_in_min"] + sd["other_work_min"] + sd["cover_min"]).to_numpy()
+    due = (sd["busy_counter_min"] + sd["casework_in_min"] + sd["other_work_min"] + sd["cover_min"]
+           + sd["fixed_min"]).to_numpy()
     sd_lv = sd["level"].cat.codes.to_numpy()
     owed_lv = work.groupby("level", observed=True)["owed_min"].sum() if len(work) else pd.Series(dtype=float)
+    # work due at sites with no staff time in the whole window: time used that nobody had
+    site = sd["site_id"].cat.codes.to_numpy()
+    owed_site = (work.groupby("site_id", observed=False)["owed_min"].sum().reindex(list(net.site_ids), fill_value=0.0)
+                 .to_numpy() if len(work) else np.zeros(len(net.site_ids)))
+    unstaffed = unstaffed_site[site]
     for lv, ct, m in _groups(sd_lv, np.zeros(len(sd), int), net.site_level_names, (), False):
         a = avail[m].sum()
-        rows.append(("utilisation", lv, ct, float(busy[m].sum() / a) if a > 0 else np.nan))
         owed = float(owed_lv.sum() if lv == "all" else owed_lv.get(lv, 0.0))
         load = due[m].sum() + owed
+        lv_sites = np.unique(site[m])
+        unmet = due[m & unstaffed].sum() + owed_site[lv_sites[unstaffed_site[lv_sites]]].sum()
+        used = busy[m].sum() + unmet
+        rows.append(("utilisation", lv, ct, float(used / a) if a > 0 else (np.inf if used > 0 else np.nan)))
         rows.append(("workload_pressure", lv, ct, float(load / a) if a > 0 else (np.inf if load > 0 else np.nan)))
-    rows += _work_metrics(work)
-    pet = frames["petition"]
+    return rows
+
+
+def _petition_metrics(net: Network, pet: np.ndarray, cases: pd.DataFrame,
+                      target_day: int | None) -> list[tuple[str, str, str, float]]:
+    """The petition backlog (信访积案): open at the end, the day it reaches zero, whether by the target
+    day, and -- counted apart -- the cases that cannot be resolved under current policy."""
     zero = np.flatnonzero(pet == 0)
     zero_day = float(zero[0]) if len(zero) else np.nan
-    rows += [("petition_backlog_end", "all", "all", float(pet[-1]) if len(pet) else np.nan),
-             ("petition_backlog_zero_day", "all", "all", zero_day)]
-    if target_day is not None and any(net.is_petition[b[1]] for b in net.backlog):
+    rows = [("petition_backlog_end", "all", "all", float(pet[-1]) if len(pet) else np.nan),
+            ("petition_backlog_zero_day", "all", "all", zero_day)]
+    if not any(net.is_petition[b[1]] for b in net.backlog):
+        return rows
+    if target_day is not None:
         rows.append(("petition_target_met", "all", "all", float(not np.isnan(zero_day) and zero_day <= target_day)))
-    out = pd.DataFrame(rows, columns=["metric", "level", "case_type", "value"])
-    out.insert(0, "replication", rep)
-    return out
+    pet_ct = np.asarray(net.is_petition, dtype=bool)[cases["case_type"].cat.codes.to_numpy()]
+    other = cases["from_backlog"].to_numpy() & pet_ct & cases["not_resolvable"].to_numpy()
+    rows.append(("petition_backlog_not_resolvable", "all", "all", float(other.sum())))
+    return rows
+
+
+def _overtime_metrics(net: Network, sd: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    """Overtime hours per post a month, and weeks over the cap per site, per level and overall (none: 0)."""
+    rows: list[tuple[str, str, str, float]] = []
+    if not net.ot_cap_h_week or not any(net.ot_max_min):
+        return rows
+    ns, nd = len(net.site_ids), net.days
+    weeks = max(1, (nd + 6) // 7)
+    ot = np.zeros((ns, weeks))
+    np.add.at(ot, (sd["site_id"].cat.codes.to_numpy(), sd["day"].to_numpy() // 7), sd["overtime_min"].to_numpy() / 60.0)
+    posts = np.asarray(net.staff, dtype=float)
+    per_post = ot / np.maximum(posts, 1.0)[:, None]
+    over = (per_post > np.asarray(net.ot_cap_h_week)[:, None] + 1e-9).sum(axis=1)
+    months = nd / (365.0 / 12.0)
+    level = np.asarray(net.level)
+    for li, lname in [(None, "all"), *enumerate(net.level_names)]:
+        m = np.ones(ns, bool) if li is None else level == li
+        if not m.any() or posts[m].sum() <= 0:
+            continue
+        rows += [("overtime_h_per_post_month", lname, "all", float(ot[m].sum() / posts[m].sum() / months)),
+                 ("overtime_weeks_over_cap", lname, "all", float(over[m].mean()))]
+    return rows
 
 
 def _work_metrics(work: pd.DataFrame) -> list[tuple[str, str, str, float]]:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..files import atomic_folder, verify_manifest
 from ..kpis import KPIS, cut_interval
-from ..stats import t_half_width
+from ..stats import t_half_width, wilson_interval
 
 __all__ = ["Results", "METRICS", "summarise"]
 
@@ -26,17 +26,25 @@ def summarise(per_rep: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95% Student-t CI across replications for each (metric, level, case_type).
 
     Replications without a value (e.g. ``petition_backlog_zero_day`` when the backlog never
-    reaches zero) are left out; ``replications`` says how many had one (0: the mean is NaN).
+    reaches zero) are left out; ``replications`` says how many had one (0: the mean is NaN) and
+    ``runs`` how many runs there were, so a figure over fewer runs can say "n of N runs". A chance
+    over runs (``Kpi.binary``, 0 or 1 per run) gets Wilson's interval (:func:`vetsim.stats.wilson_interval`).
     The interval is cut to the metric's range (:func:`vetsim.kpis.cut_interval`): no metric can be
     negative and a share cannot exceed 1, except workload pressure (work due over time present).
     """
     g = per_rep.groupby(["metric", "level", "case_type"], sort=False)["value"]  # NaN values are skipped
-    out = g.agg(mean="mean", sd="std", replications="count").reset_index()
+    out = g.agg(mean="mean", sd="std", replications="count", hits="sum").reset_index()
     half = t_half_width(out["sd"].to_numpy(), out["replications"].to_numpy())
     out["unit"] = [METRICS[m][0] for m in out["metric"]]
     cut = [cut_interval(m, lo, hi) for m, lo, hi in zip(out["metric"], out["mean"] - half, out["mean"] + half)]
     out["ci_low"] = [lo for lo, _hi in cut]
     out["ci_high"] = [hi for _lo, hi in cut]
+    binary = out["metric"].map(lambda m: KPIS[m].binary if m in KPIS else False).to_numpy(dtype=bool)
+    if binary.any():  # a chance over runs: Wilson's interval (3 of 4 runs is not "0%-100%")
+        lo, hi = wilson_interval(out.loc[binary, "hits"].to_numpy(), out.loc[binary, "replications"].to_numpy())
+        out.loc[binary, "ci_low"], out.loc[binary, "ci_high"] = lo, hi
+    # how many runs there were: a figure over fewer runs (a day reached in some runs only) says "n of N runs"
+    out["runs"] = int(per_rep["replication"].nunique()) if "replication" in per_rep else out["replications"]
     out["label_zh"] = [METRICS[m][1] for m in out["metric"]]
     out["label_en"] = [METRICS[m][2] for m in out["metric"]]
     order = {m: i for i, m in enumerate(METRICS)}
@@ -45,7 +53,8 @@ def summarise(per_rep: pd.DataFrame) -> pd.DataFrame:
     ct_order = {c: i for i, c in enumerate(dict.fromkeys(per_rep["case_type"]))}
     keys = {"metric": order, "level": lv_order, "case_type": ct_order}
     out = out.sort_values(["metric", "level", "case_type"], key=lambda s: s.map(keys[s.name]))
-    cols = ["metric", "level", "case_type", "mean", "ci_low", "ci_high", "replications", "unit", "label_zh", "label_en"]
+    cols = ["metric", "level", "case_type", "mean", "ci_low", "ci_high", "replications", "runs", "unit", "label_zh",
+            "label_en"]
     return out[cols].reset_index(drop=True)
 
 

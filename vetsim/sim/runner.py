@@ -19,7 +19,7 @@ from ..work.network import Network, compile_network
 from .records import replication_frames, replication_metrics
 from .results import Results, summarise
 from .streams import draw_streams, vary_parameters
-from ..wording import both
+from ..wording import both, tr
 
 __all__ = ["simulate", "run_replication", "SimulationError"]
 
@@ -64,7 +64,7 @@ def _check(n: int | None, seed: int | None, workers: int) -> None:
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,
-             executor: Executor | None = None, progress: bool = False) -> Results:
+             executor: Executor | None = None, progress: bool | str = False) -> Results:
     """Simulate ``scenario`` ``replications`` times and summarise with 95% confidence intervals.
 
     Defaults come from ``scenario.spec.simulation.replications`` and ``scenario.spec.seed``.
@@ -72,6 +72,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     whether run serially, with ``workers`` processes, or on a given ``executor`` (e.g. a
     ``dask.distributed`` client's ``get_executor()``). Runs with the same seed share their random
     numbers by site and case type (common random numbers), so baseline-vs-proposal differences are paired.
+    ``progress``: a progress bar on stderr, labelled in that language (``"zh"``/``"en"``; ``True``: both).
     """
     _check(replications, seed, workers)
     n = int(replications if replications is not None else scenario.spec.simulation.replications)
@@ -83,7 +84,9 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     if progress:
         from tqdm.auto import tqdm  # lazy: only with a progress bar
 
-        bar = tqdm(total=n, desc="仿真 / simulating", unit="rep")
+        langs = (progress,) if progress in ("zh", "en") else ("zh", "en")  # a language, or True: both
+        bar = tqdm(total=n, desc=" / ".join(tr("cli.progress.simulating", lang) for lang in langs),
+                   unit=" / ".join(tr("unit.runs", lang) for lang in langs))
     parts: list[dict[str, Any] | None] = [None] * n
     own = None
     try:

@@ -55,6 +55,8 @@ class Stream:
     daily_cap: float = float("inf")  # ... most effort minutes a working day
     decider: int = -1  # ... partner department that decides (-1: decided at the site)
     not_before: int = 0  # ... first day a resolution is possible
+    owner: int = -1  # ... site whose staff time gives the coordination (包案 owner; -1: the case's site)
+    unresolvable: np.ndarray | None = None  # ... per case: cannot be resolved under current policy
 
 
 def level_uniforms(keys: np.ndarray, level_id: str) -> np.ndarray:
@@ -119,7 +121,7 @@ def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[S
     _attach_resolve(arrivals, parts, net)
     backlog: list[Stream] = []
     parts = []
-    for site, ct, n, mean_age, effort, cv, cap, decider, not_before in net.backlog:
+    for site, ct, n, mean_age, effort, cv, cap, decider, not_before, owner, unresolvable in net.backlog:
         rng = keyed_rng(seed_seq, "backlog", net.site_ids[site], net.case_types[ct])
         age = np.minimum(rng.exponential(mean_age, n) if mean_age > 0 else np.zeros(n), 12 * mean_age)
         st = Stream(site, ct, np.zeros(n), None, age_days=age)
@@ -127,7 +129,10 @@ def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[S
         if effort > 0:  # hard cases differ: effort gamma-distributed around the mean with the row's CV
             erng = keyed_rng(seed_seq, "backlog_effort", net.site_ids[site], net.case_types[ct])
             st.effort = effort * (erng.gamma(1 / cv**2, cv**2, n) if cv > 0 else np.ones(n))
-            st.daily_cap, st.decider, st.not_before = cap, decider, not_before
+            st.daily_cap, st.decider, st.not_before, st.owner = cap, decider, not_before, owner
+            # 包案: which cases cannot be resolved under current policy (own key: no other draw moves)
+            prng = keyed_rng(seed_seq, "backlog_policy", net.site_ids[site], net.case_types[ct])
+            st.unresolvable = prng.random(n) < unresolvable
         backlog.append(st)
     _attach_resolve(backlog, parts, net)
     return arrivals, backlog

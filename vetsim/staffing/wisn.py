@@ -5,7 +5,9 @@ method sizes posts from the yearly workload instead of a queue at peak hours. It
 the one model of work (:class:`vetsim.work.Demand`, nothing re-derived here):
 
 1. **Available working time (AWT)** of one post a year: the site's opening hours in the window x
-   presence, (1 - away share) x (1 - other-duties share) = ``Demand.post_hours_year``.
+   presence, (1 - away share) x (1 - other-duties share), less fixed time (meetings, reports,
+   training: ``fixed_time:``), plus overtime up to its cap (``overtime:``) in the weeks it may serve
+   = ``Demand.post_hours_year``. Posts are thus counted without overtime beyond the cap.
 2. **Activity standards and workload components** (hours a year): counter visits x mean minutes a
    visit (the counter's activity standard), casework (hours per case by type and level,
    ``caseload.csv``), recurring duties and campaigns (hours per veteran or case, ``duties.csv`` /

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from .. import cliargs
 from ..cli import add_scenario_arg, bi, parser_lang
+from ..tables import table_lines
 from ..wording import both, tr
 
 __all__ = ["register", "format_board", "parse_date"]
@@ -22,14 +22,6 @@ def parse_date(text: str) -> dt.date:
     except ValueError:
         zh, en = both("tasks.cli.bad_date", text=text[:40])
         raise argparse.ArgumentTypeError(f"{zh}{cliargs.LANG_SEP}{en}") from None
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)
 
 
 def format_board(board: Any, lang: str = "zh", proposal: Any = None) -> str:
@@ -46,16 +38,16 @@ def format_board(board: Any, lang: str = "zh", proposal: Any = None) -> str:
         for row, task in zip(body, frame["_task"]):
             r = by_id.get(task)
             row.append(f"{status_text(r.status, lang)} {chance_text(r, lang)}" if r is not None else "—")
-    widths = [min(max(_width(h), *(_width(r[i]) for r in body)), 44) for i, h in enumerate(heads)]
     lines = [tr("tasks.title", lang, name=board.name(lang), date=board.as_of.isoformat())]
     if proposal is not None:
         lines.append(tr("tasks.cli.compare", lang, name=proposal.label[0 if lang == "zh" else 1]))
     counts = board.counts()
     lines.append("  ".join(f"{status_text(s, lang)} {counts[s]}" for s in ("late", "at_risk", "on_track", "done")))
-    lines.append("  ".join(_pad(h, w) for h, w in zip(heads, widths)))
+    header, rule, *shown = table_lines(heads, body, align="left", max_width=44)
+    lines += [header, rule]
     why_col = head("why", lang)
-    for row, why in zip(body, frame[why_col]):
-        lines.append("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
+    for line, why in zip(shown, frame[why_col]):
+        lines.append(line)
         if why:
             lines.append("      " + tr("tasks.cli.why", lang, head=head("why", lang), why=why))
     if board.meta.get("since"):
@@ -76,7 +68,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.excel:
         check_output_target(args.excel, "file")  # before the simulation
     run = progress_boards(args.path, args.compare, as_of=args.as_of, replications=args.replications, seed=args.seed,
-                          workers=args.workers, progress=not args.quiet, history=args.history, snapshot=args.snapshot)
+                          workers=args.workers, progress=not args.quiet and args.lang, history=args.history, snapshot=args.snapshot)
     print(format_board(run.baseline, args.lang, run.proposal))
     if args.excel:
         from .excel import write_tasks_excel

@@ -8,9 +8,11 @@ scenario knows about each, and the rule used (a proxy where the scenario knows l
   an existing parent site;
 * approved post (有编制) -- at least ``staffing.min_funded_posts`` of its level budget-funded posts
   (where the scenario sets no minimum for the level: at least one post of any kind);
-* people present (有人员) -- at least one person, and the share of open days with nobody present
-  (each post away on ``away_share`` of its days, independently) at most the scenario's
-  ``targets.wasted_trip_share`` (只挂牌、不配人 is the failure the policy names);
+* people present (有人员) -- at least one person posted (budget-funded or part-time), and the share of
+  open days with nobody present (each post away on ``away_share`` of its days, independently:
+  ``away_share ** posts``) at most ``staffed_nobody_share`` of ``task_status.csv`` (the sample: 10%,
+  so one part-time village staffer away 10% of days is staffed; 只挂牌、不配人 -- nobody posted -- is
+  the failure the policy names); without that row, the scenario's ``targets.wasted_trip_share``;
 * funding (有经费) -- a running cost (``costs.site_overhead``) for its level, and a yearly cost for each
   kind of post it has (``costs.funded_post`` / ``costs.parttime_post``);
 * guarantees (有保障) -- regular opening: at least one open day a week and opening hours each open day.
@@ -23,7 +25,7 @@ import pandas as pd
 from ..scenario import Scenario
 from ..scenario.task_spec import FIVE_HAVES
 
-__all__ = ["five_haves", "five_haves_share"]
+__all__ = ["five_haves", "five_haves_share", "staffed_nobody_share"]
 
 
 def _cost(costs: object, name: str, level: str) -> float:
@@ -31,13 +33,21 @@ def _cost(costs: object, name: str, level: str) -> float:
     return float(q.value) if q is not None else 0.0
 
 
+def staffed_nobody_share(scenario: Scenario) -> float:
+    """The most open days with nobody present (share) of a station that counts as staffed (有人员)."""
+    row = next((r for r in scenario.table("task_status.csv") if r.key == "staffed_nobody_share"), None)
+    if row is not None:
+        return float(row.value)
+    wasted = scenario.spec.targets.wasted_trip_share
+    return float(wasted.value) if wasted is not None else 0.0
+
+
 def five_haves(scenario: Scenario) -> pd.DataFrame:
     """One row per site: site_id, level, the five elements (bool) and ``all`` (every element met)."""
     spec = scenario.spec
     ids = {s.site_id for s in scenario.sites}
     min_posts = {k: float(q.value) for k, q in (spec.staffing.min_funded_posts.items() if spec.staffing else ())}
-    wasted = spec.targets.wasted_trip_share
-    max_nobody = float(wasted.value) if wasted is not None else 0.0
+    max_nobody = staffed_nobody_share(scenario)
     rows = []
     for s in scenario.sites:
         pres = spec.presence.level(s.level) if getattr(spec, "presence", None) is not None else None

@@ -51,7 +51,7 @@ class TaskRun:
 
 def progress_boards(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str | os.PathLike[str] | None = None, *,
                     as_of: dt.date | None = None, replications: int | None = None, seed: int | None = None,
-                    workers: int = 1, progress: bool = False, history: str | os.PathLike[str] | None = None,
+                    workers: int = 1, progress: bool | str = False, history: str | os.PathLike[str] | None = None,
                     snapshot: bool = False) -> TaskRun:
     """Judge the key tasks of ``baseline`` (and of ``compare``, simulated with the same seed) as of ``as_of``.
 

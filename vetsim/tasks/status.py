@@ -11,6 +11,9 @@ The rule, with its thresholds from ``task_status.csv`` (data, with unit and sour
   the task's time elapsed at the report -- at least ``on_track_progress``: 正常推进, at least
   ``at_risk_progress``: 有风险, else 滞后; a task with both a projection and a report gets the worse of the two;
 * a five-haves check: 已完成 when the scenario's sites meet it, else 有风险 before the deadline, 滞后 after;
+* reported progress and the model's progress on the report's date (shares of the target) further apart
+  than ``disagree_share`` (optional row): the row says so (``disagree``, a reason, a marker in the
+  table, a headline) -- the status keeps its rule, the reader sees both figures;
 * a reported task without a report once started: 有风险 (nobody knows); before its start: 正常推进;
   past its deadline and not done: 滞后. The same for a model-tied task whose deadline lies outside the
   simulated window (the runs cannot say; the reason says so).
@@ -53,6 +56,8 @@ class TaskStatus:
     progress: float | None = None  # share of the target reached (reported progress)
     why: tuple[tuple[str, dict[str, Any]], ...] = ()
     change: str | None = None  # ↑ ↓ → against the last snapshot (None: no earlier snapshot of the task)
+    # (reported, simulated) value in the task's unit when their progress disagrees beyond ``disagree_share``
+    disagree: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,51 @@ def _status(t: TaskRow, seq: int, scenario: Scenario, results: Any, as_of: dt.da
     return TaskStatus(t, seq, status, proj, t.current, done, tuple(why))
 
 
+def _model_progress(t: TaskRow, proj: Projection | None, scenario: Scenario,
+                    results: Any) -> tuple[float, float] | None:
+    """The model's progress on the report's date, where the model has one, as (share of the target,
+    value in the task's unit): a duty or campaign reported on or after its deadline (share of hours
+    done by the due day), a backlog at any date (cases still open, mean over runs); None otherwise."""
+    when = t.current_date
+    if when is None or results is None:
+        return None
+    if t.measure in ("duty", "campaign") and proj is not None and when >= t.deadline and t.target > 0:
+        return None if math.isnan(proj.value) else (min(max(proj.value / t.target, 0.0), 1.0), proj.value)
+    if t.measure != "backlog" or getattr(results, "cases", None) is None:
+        return None
+    return _backlog_progress(t, when, scenario, results.cases)
+
+
+def _backlog_progress(t: TaskRow, when: dt.date, scenario: Scenario, c: Any) -> tuple[float, float] | None:
+    """Backlog cases still open on ``when`` (mean over runs) and the share of the way to the target."""
+    part = c[c["from_backlog"].to_numpy() & (c["case_type"].astype(str) == t.case_type).to_numpy()]
+    runs = int(c["replication"].nunique()) if len(c) else 0
+    start = sum(b.open_cases for b in scenario.backlog if b.case_type == t.case_type)
+    if not runs or start <= t.target:
+        return None
+    day = (when - scenario.spec.simulation.start_date).days
+    left = start - float((part["finish_day"].to_numpy(dtype=float) <= day).sum()) / runs
+    return min(max((start - left) / (start - t.target), 0.0), 1.0), left
+
+
+def _flag_disagreement(row: TaskStatus, scenario: Scenario, results: Any, th: dict[str, float]) -> TaskStatus:
+    """Say so in the row when the reported progress and the model's (shares of the target, on the
+    report's date) are further apart than ``disagree_share``; the figures kept are in the task's unit."""
+    gap = th.get("disagree_share")
+    reported = _reported(row.task, scenario)
+    if gap is None or reported is None or row.task.current is None:
+        return row
+    proj = row.projection
+    if proj is None and results is not None:
+        proj = project(row.task, results, scenario.spec.simulation.start_date)
+    model = _model_progress(row.task, proj, scenario, results)
+    if model is None or abs(min(reported, 1.0) - model[0]) <= gap:
+        return row
+    figures = (float(row.task.current), model[1])
+    why = (*row.why, ("tasks.why.disagree", {"reported": figures[0], "model": figures[1]}))
+    return replace(row, why=why, disagree=figures)
+
+
 def task_board(scenario: Scenario, results: Any = None, as_of: dt.date | None = None, *,
                label: tuple[str, str] | None = None) -> TaskBoard:
     """The progress table of ``scenario`` as of ``as_of`` (default: the latest report date in the table, else
@@ -169,7 +219,8 @@ def task_board(scenario: Scenario, results: Any = None, as_of: dt.date | None = 
         as_of = max(reported) if reported else dt.date.today()
     th = thresholds(scenario)
     five = five_haves(scenario)
-    rows = [_status(t, i, scenario, results, as_of, th, five) for i, t in enumerate(tasks, start=1)]  # type: ignore[arg-type]
+    rows = [_flag_disagreement(_status(t, i, scenario, results, as_of, th, five), scenario, results, th)
+            for i, t in enumerate(tasks, start=1)]  # type: ignore[arg-type]
     rows.sort(key=lambda r: (_RANK[r.status], r.task.deadline, r.seq))
     runs = next((r.projection.runs for r in rows if r.projection is not None), None)
     meta = dict(getattr(results, "meta", {}) or {}) if results is not None else {}

@@ -13,11 +13,13 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formats
 from ..scenario.levels import level_label
 from ..wording import has, tr
 from .status import TaskBoard, TaskStatus
 
 __all__ = ["fmt_value", "status_text", "why_text", "chance_text", "expected_text", "board_frame", "headlines",
+           "disagreement_headlines",
            "COLUMNS", "STATUS_FILL", "head", "as_of_text",
            "proposal_headlines", "all_headlines"]
 
@@ -38,6 +40,11 @@ def fmt_value(v: Any, unit: str, lang: str = "zh") -> str:
     word = tr(key, lang) if has(key) else unit  # a unit the bureau typed is shown as typed
     sep = "" if lang == "zh" and has(key) else " "
     return f"{v:,.0f}{sep}{word}" if float(v).is_integer() else f"{v:,.1f}{sep}{word}"
+
+
+def _exact(v: float, unit: str, lang: str) -> str:
+    """A value to compare with another: shares to a tenth of a percent (97.0% against 0.2%)."""
+    return formats.share(v, lang, 1) if unit == "share" else fmt_value(round(v, 1), unit, lang)
 
 
 def status_text(status: str, lang: str = "zh", *, in_sentence: bool = False) -> str:
@@ -101,6 +108,8 @@ def why_text(r: TaskStatus, lang: str = "zh") -> str:
             f.update(share=f"{100 * p.met_share:.0f}%", runs=p.runs)
         if key == "tasks.why.progress":
             f.update(done=f"{100 * f['done']:.0f}%", due=f"{100 * f['due']:.0f}%")
+        if key == "tasks.why.disagree":
+            f.update(reported=_exact(f["reported"], r.task.unit, lang), model=_exact(f["model"], r.task.unit, lang))
         if key == "tasks.why.five":
             f.update(value=fmt_value(f["value"], "share", lang), what=tr(f"tasks.five.{r.task.element}", lang),
                      level=_level_text(r.task.level, lang))
@@ -114,7 +123,8 @@ def board_frame(board: TaskBoard, lang: str = "zh") -> pd.DataFrame:
     for r in board.rows:
         t = r.task
         rows.append({
-            "seq": r.seq, "status": status_text(r.status, lang), "change": r.change or "",
+            "seq": r.seq, "status": status_text(r.status, lang) + (tr("tasks.disagree_mark", lang) if r.disagree else ""),
+            "change": r.change or "",
             "category": t.category(lang), "task": t.label(lang), "owner_unit": t.owner_unit, "owner_person": t.owner_person,
             "deadline": t.deadline.isoformat(), "target": _target_text(r, lang), "actual": _actual_text(r, lang),
             "chance": chance_text(r, lang), "expected": expected_text(r, lang), "why": why_text(r, lang),
@@ -159,9 +169,18 @@ def proposal_headlines(board: TaskBoard, proposal: TaskBoard | None, lang: str =
     return out
 
 
+def disagreement_headlines(board: TaskBoard, lang: str = "zh") -> list[str]:
+    """One sentence per task whose reported progress and the model's disagree (reported 97%, simulated 0.2%)."""
+    return [tr("tasks.headline.disagree", lang, task=r.task.label(lang), unit=r.task.owner_unit,
+               reported=_exact(r.disagree[0], r.task.unit, lang), model=_exact(r.disagree[1], r.task.unit, lang),
+               date=r.task.current_date)
+            for r in board.rows if r.disagree is not None]
+
+
 def all_headlines(board: TaskBoard, proposal: TaskBoard | None = None, lang: str = "zh") -> list[str]:
-    """The baseline's tasks late or at risk, then the tasks whose status the proposal changes."""
-    return headlines(board, lang) + proposal_headlines(board, proposal, lang)
+    """Reports the model disagrees with, the baseline's tasks late or at risk, then the tasks whose status
+    the proposal changes."""
+    return disagreement_headlines(board, lang) + headlines(board, lang) + proposal_headlines(board, proposal, lang)
 
 
 def as_of_text(board: TaskBoard, lang: str = "zh") -> str:

@@ -21,7 +21,10 @@ opening days, and the expected new cases per site, case type and day (yearly vol
   very packages the engine works, each spread evenly from its release to its due day (``duty_h``,
   ``campaign_h``); shared village cover: the network's ``cover_min`` on each open day (``cover_h``);
 - staff presence: ``present_share`` = (1 - away share) x (1 - other-duties share) of a post's time
-  is available for veterans' work (the engine draws days away with the same share).
+  is available for veterans' work (the engine draws days away with the same share); fixed time
+  (``fixed_time:``, meetings, reports, training) comes off it (``fixed_h``), and overtime up to its
+  cap in the weeks it may serve is added (``overtime_cap_h``): posts are counted without overtime
+  beyond the cap.
 Not modelled here: return visits after an abandoned wait (small when targets are met).
 """
 
@@ -76,6 +79,8 @@ class Demand:
     covered: NDArray[np.bool_] = None  # type: ignore[assignment]
     away: NDArray[np.float64] = None  # type: ignore[assignment]  # share of days each post is away (independently)
     closed_when_away: NDArray[np.bool_] = None  # type: ignore[assignment]  # nobody present: station closed
+    fixed_h: NDArray[np.float64] = None  # type: ignore[assignment]  # fixed time per post in the window (meetings, reports)
+    overtime_cap_h: NDArray[np.float64] = None  # type: ignore[assignment]  # overtime per post within the cap, in the window
 
     def unstaffed_share(self, staff: "NDArray[np.int64]") -> NDArray[np.float64]:
         """Share of open days a site with ``staff`` posts ([S] or [S, K]) has nobody at the counter.
@@ -101,8 +106,13 @@ class Demand:
 
     @property
     def post_hours_year(self) -> NDArray[np.float64]:
-        """Hours one post can give to this work in the window: opening hours x presence, [s]."""
-        return self.open_hours_year * self.present_share  # hash of the scenario content without staff counts (what the demand depends on)
+        """Hours one post can give to this work in the window, [s]: opening hours x presence, less fixed time
+        (meetings, reports, training), plus overtime up to its cap in the weeks it may be used (posts are
+        counted without overtime beyond the cap)."""
+        base = self.open_hours_year * self.present_share
+        fixed = self.fixed_h if self.fixed_h is not None else 0.0
+        extra = self.overtime_cap_h if self.overtime_cap_h is not None else 0.0
+        return np.maximum(base - fixed, 0.0) + extra
 
     @property
     def arrival_rate(self) -> NDArray[np.float64]:
@@ -234,7 +244,7 @@ def _derive(scenario: Scenario, key: str) -> Demand:
         if row is not None and b.open_cases > 0:
             share = open_days[idx[site.site_id]] / max(open_days[idx[site.site_id]].sum(), 1.0)
             hours = b.effort_hours if b.effort_hours is not None else row.backoffice_hours  # long-running: its effort
-            case_h[idx[site.site_id]] += b.open_cases * hours * share
+            case_h[idx[b.owner_site or site.site_id]] += b.open_cases * hours * share  # 包案: the owner's time
     duty_h, campaign_h = _package_hours(net, sim.start_date)
     cover_h = np.asarray(net.cover_min, dtype=float)[:, None] * open_days / 60.0
     present_share = (1.0 - np.asarray(net.away, dtype=float)) * (1.0 - np.asarray(net.other, dtype=float))
@@ -255,7 +265,28 @@ def _derive(scenario: Scenario, key: str) -> Demand:
                   np.maximum(scv, 0.0), case_h, open_days, open_min, longest,
                   float(sim.patience_minutes.value) if sim.abandonment else float("inf"), key,
                   duty_h, campaign_h, cover_h, present_share, covered, np.asarray(net.away, dtype=float),
-                  np.asarray(net.closed_when_away, dtype=bool))
+                  np.asarray(net.closed_when_away, dtype=bool), *_fixed_and_overtime_hours(net))
+
+
+def _fixed_and_overtime_hours(net) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per site and post in the window: fixed hours (the engine's expected deduction), and overtime within
+    its cap in the weeks overtime may serve (use ``must``: weeks with must-do work owed; ``late``: all)."""
+    n, days = len(net.site_ids), net.days
+    if not net.fixed_min:
+        return np.zeros(n), np.zeros(n)
+    open_days = net.open_mask[:, :days].sum(axis=1).astype(float)
+    fixed = np.asarray(net.fixed_min) * open_days * (1.0 - np.asarray(net.away)) / 60.0
+    weeks = np.full(n, days / 7.0)
+    pk = net.packages
+    if pk is not None and len(pk) and pk.must is not None:
+        owed = np.zeros((n, days), dtype=bool)
+        for i in np.flatnonzero(pk.must & (pk.release < days)):
+            owed[pk.site[i], pk.release[i]: min(pk.due[i], days - 1) + 1] = True
+        weeks = np.where(np.asarray(net.ot_late), weeks, owed.sum(axis=1) / 7.0)
+    elif not any(net.ot_late):
+        weeks = np.zeros(n)
+    cap = np.minimum(np.asarray(net.ot_cap_h_week), np.asarray(net.ot_max_min) * open_days / 60.0 / max(days / 7.0, 1e-9))
+    return fixed, cap * weeks
 
 
 def _package_hours(net, start: dt.date) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

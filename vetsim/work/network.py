@@ -91,8 +91,9 @@ class Network:
     # arrival streams: (site, case type, expected arrivals per day over 0..days-1)
     streams: tuple[tuple[int, int, np.ndarray], ...] = field(default=(), repr=False)
     # backlog: (site, case type, open cases, mean age in days, effort minutes per case or 0, CV of the
-    # effort, most effort minutes per working day or inf, deciding partner index or -1, earliest day or 0)
-    backlog: tuple[tuple[int, int, int, float, float, float, float, int, int], ...] = ()
+    # effort, most effort minutes per working day or inf, deciding partner index or -1, earliest day or 0,
+    # owner site whose staff time gives the coordination (包案), share not resolvable under current policy)
+    backlog: tuple[tuple[int, int, int, float, float, float, float, int, int, int, float], ...] = ()
     svc_cv: float = 1.0
     exponential: bool = True
     abandonment: bool = True
@@ -107,8 +108,17 @@ class Network:
     other: tuple[float, ...] = ()
     closed_when_away: tuple[bool, ...] = ()
     packages: Packages | None = field(default=None, repr=False)  # duties and campaigns owed
-    min_share: np.ndarray = field(default=None, repr=False)  # work policy: minimum share per kind
-    order: tuple[int, ...] = (0, 1, 2)  # work policy: priority order of the kinds
+    min_share: np.ndarray = field(default=None, repr=False)  # work policy: minimum share per tier row
+    order: tuple[int, ...] = (0, 1, 2)  # work policy: priority order of the tier rows
+    by_slack: bool = False  # work policy: tiers by slack (must, on_time, casework, late), else by category
+    # fixed time (meetings, reports, training), minutes per present post per open day (expected = hours a week)
+    fixed_min: tuple[float, ...] = ()
+    # overtime per site: most minutes a post may add per open day; the cap in hours per post per week;
+    # whether it also serves late or at-risk work that is not must-do
+    ot_max_min: tuple[float, ...] = ()
+    ot_cap_h_week: tuple[float, ...] = ()
+    ot_late: tuple[bool, ...] = ()
+    ot_early: tuple[float, ...] = ()  # open days before a due day by which overtime plans to finish
     # standard errors of fitted numbers [ct, level] (caseload.csv *_se columns; NaN: known exactly)
     volume_se: np.ndarray | None = field(default=None, repr=False)  # cases/year
     volume: np.ndarray | None = field(default=None, repr=False)  # the yearly volume they refer to
@@ -261,10 +271,12 @@ def compile_network(scenario: Scenario) -> Network:
                      (b.effort_hours or 0.0) * 60.0, float(b.effort_cv or 0.0),
                      b.hours_per_week * 60.0 / 5.0 if b.hours_per_week else math.inf,
                      partners.index(b.partner) if b.partner in partners else -1,
-                     int(b.earliest_days or 0))
+                     int(b.earliest_days or 0),
+                     idx[b.owner_site or b.site_id], float(b.unresolvable_share or 0.0))
                     for b in scenario.backlog if b.open_cases > 0)
     away, other, closed = _presence(scenario)
     min_share, order = policy_arrays(spec.work_policy)
+    fixed_ot = _fixed_and_overtime(scenario, open_mask[:, :days], away)
     cts_spec = [spec.case_types[c] for c in cts]
     return Network(
         days=days, cal=cal, continuous=continuous,
@@ -301,9 +313,35 @@ def compile_network(scenario: Scenario) -> Network:
         cover_min=tuple(float(x) for x in cover),
         away=away, other=other, closed_when_away=closed,
         packages=work_packages(scenario, start, days), min_share=min_share, order=order,
+        by_slack=spec.work_policy.by_slack, **fixed_ot,
         **({"volume_se": unc["vol_se"], "volume": unc["vol"], "resolved_se": unc["res_se"]}
            if not (np.isnan(unc["vol_se"]).all() and np.isnan(unc["res_se"]).all()) else {}),
     )
+
+
+def _fixed_and_overtime(scenario: Scenario, open_mask: np.ndarray, away: tuple[float, ...]) -> dict[str, tuple]:
+    """Per site: fixed minutes per present post per open day, overtime minutes per post per open day, cap, use.
+
+    Hours per post per week are spread over the site's open days in the window: fixed time over the
+    days a post is present (so its expected total is the weekly hours x weeks), overtime over the
+    open days (evenings and weekends around them).
+    """
+    spec = scenario.spec
+    days = open_mask.shape[1]
+    weeks = days / 7.0
+    fixed, ot_max, ot_cap, ot_late, ot_early = [], [], [], [], []
+    for i, s in enumerate(scenario.sites):
+        n_open = float(open_mask[i].sum())
+        present_days = n_open * (1.0 - away[i])
+        h_fixed = spec.fixed_time.hours_per_week(s.level) if spec.fixed_time is not None else 0.0
+        fixed.append(h_fixed * 60.0 * weeks / present_days if present_days > 0 else 0.0)
+        ot = spec.overtime.level(s.level) if spec.overtime is not None else None
+        ot_max.append(ot.max_hours_per_week.value * 60.0 * weeks / n_open if ot is not None and n_open > 0 else 0.0)
+        ot_cap.append(float(ot.cap_hours_per_week.value) if ot is not None else 0.0)
+        ot_late.append(ot is not None and ot.use == "late")
+        ot_early.append(float(ot.plan_days_early.value) if ot is not None and ot.plan_days_early is not None else 0.0)
+    return {"fixed_min": tuple(fixed), "ot_max_min": tuple(ot_max), "ot_cap_h_week": tuple(ot_cap),
+            "ot_late": tuple(ot_late), "ot_early": tuple(ot_early)}
 
 
 def _presence(scenario: Scenario) -> tuple[tuple[float, ...], tuple[float, ...], tuple[bool, ...]]:

@@ -30,7 +30,9 @@ class Packages:
 
     ``item`` indexes ``names`` (duty or campaign id); ``kind`` is :data:`KIND_DUTY` or
     :data:`KIND_CAMPAIGN`; ``release``/``due`` are day indices from the start date (``release``
-    is at least 0; ``due`` may lie beyond the window); ``minutes`` staff-minutes owed.
+    is at least 0; ``due`` may lie beyond the window); ``minutes`` staff-minutes owed; ``must``
+    must-do work (a statutory or political date, duties.csv/campaigns.csv ``must``); ``late_value``
+    still worth doing once its date has passed (``late_value``).
     """
 
     site: NDArray[np.int64]
@@ -44,6 +46,8 @@ class Packages:
     labels_en: tuple[str, ...]
     item_kind: tuple[int, ...]
     item_level: tuple[str, ...]
+    must: NDArray[np.bool_] = None  # type: ignore[assignment]  # must-do (statutory or political date)
+    late_value: NDArray[np.bool_] = None  # type: ignore[assignment]  # still worth doing once late
 
     def __len__(self) -> int:
         return len(self.site)
@@ -86,7 +90,7 @@ def work_packages(scenario, start: dt.date, days: int) -> Packages:
     end = start + dt.timedelta(days=days)
     rows = [*(("duty", r) for r in scenario.table("duties.csv")), *(("campaign", r) for r in scenario.table("campaigns.csv"))]
     names, lzh, len_, kinds, levels = [], [], [], [], []
-    cols: dict[str, list] = {k: [] for k in ("site", "item", "kind", "release", "due", "minutes")}
+    cols: dict[str, list] = {k: [] for k in ("site", "item", "kind", "release", "due", "minutes", "must", "late_value")}
     for what, r in rows:
         kind = KIND_DUTY if what == "duty" else KIND_CAMPAIGN
         name = r.duty if kind == KIND_DUTY else r.campaign
@@ -114,8 +118,11 @@ def work_packages(scenario, start: dt.date, days: int) -> Packages:
                 cols["release"].append(max((rel - start).days, 0))
                 cols["due"].append((due - start).days)
                 cols["minutes"].append(amount)
-    arr = {k: np.asarray(v, dtype=float if k == "minutes" else np.int64) for k, v in cols.items()}
+                cols["must"].append(r.must)
+                cols["late_value"].append(r.late_value)
+    types = {"minutes": float, "must": bool, "late_value": bool}
+    arr = {k: np.asarray(v, dtype=types.get(k, np.int64)) for k, v in cols.items()}
     order = np.lexsort((arr["due"], arr["site"], arr["kind"])) if len(arr["site"]) else np.zeros(0, np.int64)
     arr = {k: v[order] for k, v in arr.items()}
     return Packages(arr["site"], arr["item"], arr["kind"], arr["release"], arr["due"], arr["minutes"],
-                    tuple(names), tuple(lzh), tuple(len_), tuple(kinds), tuple(levels))
+                    tuple(names), tuple(lzh), tuple(len_), tuple(kinds), tuple(levels), arr["must"], arr["late_value"])
