@@ -117,15 +117,17 @@ def english_words(text: str) -> list[str]:
     for token in text.split():
         if any(mark in token for mark in ("/", "\\", "_", "=", "@", "--")) or re.search(r"\.\w{2,5}\b", token):
             continue  # a path, file name, id, option or address
-        for word in re.findall(r"[A-Za-zÀ-ÿ]{3,}", token):
-            if word.lower() not in ALLOWED_WORDS and not word.isupper():
-                words.append(word)
+        for run in re.findall(r"[A-Za-z0-9À-ÿ]+", token):
+            if re.search(r"\d", run) or len(run) < 3:
+                continue  # a hash, seed key, id or unit with numbers (045edff3b179, P90, 2027a)
+            if run.lower() not in ALLOWED_WORDS and not run.isupper():
+                words.append(run)
     return words
 
 
 def test_english_words_finds_english_and_spares_paths_and_names() -> None:
     assert english_words("已写入 out/budget.xlsx，共 3 行（Erlang、WISN）") == []
-    assert english_words("场景 sample_county 的 KPI 95% CI") == []
+    assert english_words("场景 sample_county 的 KPI 95% CI，指纹: 045edff3b179") == []
     assert english_words("Wrote the table; 完成") == ["Wrote", "the", "table"]
 
 
