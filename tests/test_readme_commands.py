@@ -25,8 +25,9 @@ How each kind is covered:
   this test again).
 
 Placeholders the README names as examples are given: the ledgers ``来访登记2025.xlsx`` and ``信访.csv`` and the
-mapping ``my_mapping.yaml`` are written into the clone (synthetic, with fake people), and the example
-scheduler address ``tcp://10.0.0.5:8786`` becomes the address the local ``dask scheduler`` prints.
+mapping ``my_mapping.yaml`` are written into the clone (synthetic, with fake people); the example
+scheduler address ``tcp://10.0.0.5:8786`` becomes the address the local ``dask scheduler`` prints for the
+worker, and ``local`` (a local cluster) for the experiment run against it.
 """
 
 from __future__ import annotations
