@@ -31,7 +31,7 @@ __all__ = ["voila_command", "free_port", "start_voila", "stop_voila", "wait_read
 
 CULL_IDLE_S = 900  # a kernel idle this long (its page closed) is shut down
 CULL_INTERVAL_S = 60  # how often the culler looks
-MAX_KERNELS = 8  # page views served at once (270-360 MB each with the dashboard, see README)
+MAX_KERNELS = 8  # page views served at once (270-365 MB each with the dashboard, see README)
 POOL_SIZE = 1  # kernels kept ready with the notebook already run, so a page view shows at once
 CONNECT_GRACE_S = 30  # a page whose scripts never connect to its kernel this long after it was sent: gone
 DISCONNECT_GRACE_S = 20  # a page disconnected this long (reloaded, closed, crashed): its kernel is shut down
