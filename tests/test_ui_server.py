@@ -236,3 +236,56 @@ def test_a_server_whose_page_fails_leaves_no_kernels(tmp_path) -> None:
         assert n <= 1, f"{n} kernels kept by failed pages:\n{log.read_text(errors='replace')[-3000:]}"
     finally:
         stop_voila(proc)
+
+
+def test_which_kernels_serve_a_page_that_is_gone() -> None:
+    """The rules of PageKernels on a clock of our own: rendering and pooled kernels are kept; a page that never
+    connected is gone after connect_grace, one that left after disconnect_grace; an open page never is; at the
+    cap ("urgent") a page that left is gone at once and one that never connected after 5 s."""
+    from vetsim.ui.voila_app import PageKernels
+
+    class Pool:
+        def __init__(self, kid):
+            self.kid = kid
+
+        def done(self):
+            return True
+
+        def cancelled(self):
+            return False
+
+        def exception(self):
+            return None
+
+        def result(self):
+            return {"kernel_id": self.kid}
+
+    class KM:
+        def __init__(self):
+            self._kernel_connections = {"open": 1, "left": 0, "never": 0, "busy": 0, "pool": 0}
+            self._pools = {"nb": [Pool("pool")]}
+
+        def list_kernel_ids(self):
+            return list(self._kernel_connections)
+
+    pages, km = PageKernels(connect_grace=30, disconnect_grace=20), KM()
+    pages.render_started("busy")
+    for kid in ("open", "left", "never"):
+        pages.render_started(kid)
+        pages.render_ended(kid, 0.0)
+    km._kernel_connections["left"] = 1
+    assert pages.sweep(km, 1.0) == []
+    km._kernel_connections["left"] = 0  # that page was reloaded or closed at t = 2
+    assert pages.sweep(km, 2.0) == []
+    assert pages.sweep(km, 21.0) == []
+    assert pages.sweep(km, 22.5) == ["left"]
+    assert pages.sweep(km, 30.5) == ["left", "never"]
+    assert pages.sweep(km, 10_000.0) == ["left", "never"]  # never the open, rendering or pooled ones
+    fresh = PageKernels(connect_grace=30, disconnect_grace=20)
+    fresh.render_started("never")
+    fresh.render_ended("never", 0.0)
+    km._kernel_connections["left"] = 1
+    assert fresh.sweep(km, 3.0, urgent=True) == []
+    km._kernel_connections["left"] = 0
+    assert fresh.sweep(km, 4.0, urgent=True) == ["left"]  # it left a moment ago: gone at once at the cap
+    assert fresh.sweep(km, 5.0, urgent=True) == ["left", "never"]

@@ -142,7 +142,7 @@ class PageKernels:
             self.forget(kid)
         out = []
         for kid in sorted(alive - pooled):
-            self.observe(kid, int(km._kernel_connections.get(kid, 0)), now)
+            self.observe(kid, int(getattr(km, "_kernel_connections", {}).get(kid, 0)), now)
             if self.gone(kid, now, urgent=urgent):
                 out.append(kid)
         return out
