@@ -2,7 +2,7 @@
 serving a one-cell notebook, probed with plain HTTP.
 
 Guards: a Host header that is not a loopback name is refused (DNS rebinding; plain Voilà accepts
-any); a page view beyond the kernel cap gets a Chinese message and 503 instead of one more ~265 MB
+any); a page view beyond the kernel cap gets a Chinese message and 503 instead of one more 270-360 MB
 kernel; a kernel whose page is gone is culled when idle, so the server serves again.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import time
 from pathlib import Path
 
@@ -42,10 +43,10 @@ def server(tmp_path_factory):
         stop_voila(proc)
 
 
-def _get(port: int, host: str) -> tuple[int, str]:
+def _get(port: int, host: str, path: str = "/") -> tuple[int, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        conn.request("GET", "/", headers={"Host": host})
+        conn.request("GET", path, headers={"Host": host})
         resp = conn.getresponse()
         return resp.status, resp.read().decode("utf-8", "replace")
     finally:
@@ -58,6 +59,36 @@ def test_the_server_command_binds_loopback_and_culls() -> None:
     assert "allow_remote=True" not in cmd
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("evil.example.com")
+    # issue 21 item 7: host names match as DNS does, case-insensitively and with a trailing dot
+    for name in ("LOCALHOST", "Localhost.", "localhost.", "127.0.0.1.", "[::1]", "127.9.9.9"):
+        assert is_loopback(name), name
+    for name in ("localhost..", "localhost.evil.com", "127.0.0.1.nip.io", "evil.localhost", ""):
+        assert not is_loopback(name), name
+
+
+def test_make_dashboard_and_the_tests_start_the_server_one_way(tmp_path, monkeypatch) -> None:
+    """Issue 20 item 1: `python -m vetsim.ui.voila` (make dashboard) ran Voila without vetsim's template on
+    JUPYTER_PATH (HTTP 500, TemplateNotFound), while start_voila did. Both now run `launch`: same command,
+    environment and folder, whatever JUPYTER_PATH held before."""
+    import subprocess
+
+    from vetsim.ui import voila
+
+    seen: dict[str, object] = {}
+
+    def fake_call(cmd, env=None, cwd=None):
+        seen.update(cmd=cmd, env=env, cwd=cwd)
+        return 0
+
+    monkeypatch.setattr(subprocess, "call", fake_call)
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "stale"))
+    nb = tmp_path / "nb.ipynb"
+    nb.write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    assert voila.main([str(nb), "--port", "9123"]) == 0
+    how = voila.launch(nb, "127.0.0.1", 9123)
+    assert seen == {"cmd": how.cmd, "env": how.env, "cwd": how.cwd}
+    assert how.env["JUPYTER_PATH"].split(os.pathsep) == [str(voila.TEMPLATE_ROOT), str(tmp_path / "stale")]
+    assert (voila.TEMPLATE_ROOT / "voila" / "templates" / voila.TEMPLATE / "index.html.j2").is_file()
 
 
 def test_host_check_kernel_cap_and_culling(server) -> None:
@@ -65,6 +96,15 @@ def test_host_check_kernel_cap_and_culling(server) -> None:
     for host in (f"evil.example.com:{port}", f"127.0.0.1.nip.io:{port}", "192.168.1.10"):
         status, _ = _get(port, host)
         assert status == 403, f"Host {host!r} was served ({status}): DNS rebinding is possible"
+        # issue 27 item 6: every route, not only the page and the websockets
+        for path in ("/voila/static/voila.js", "/voila/templates/lab/static/voila.js", "/api/kernels",
+                     "/api/kernels/00000000-0000-0000-0000-000000000000", "/voila/render/tiny.ipynb",
+                     "/voila/files/tiny.ipynb", "/voila/labextensions/x", "/voila/api/shutdown/x", "/nothing"):
+            status, _ = _get(port, host, path)
+            assert status == 403, f"Host {host!r} was served {path} ({status})"
+    for host in (f"LOCALHOST:{port}", f"localhost.:{port}", f"127.0.0.1.:{port}", f"[::1]:{port}"):
+        status, _ = _get(port, host, "/voila/static/voila.js")
+        assert status == 200, f"the loopback name {host!r} was refused ({status})"
     status, body = _get(port, f"localhost:{port}")
     assert status == 200 and "仪表板 ok" in body
     # the only kernel is taken by that page: the next view is refused with a readable message
@@ -97,3 +137,155 @@ def test_a_static_preview_is_written_into_the_page_as_html(server) -> None:
     assert status == 200 and "</html>" in page
     assert "<div class='vetsim-static'>预览 ok</div>" in page
     assert "--template=vetsim" in " ".join(voila_command(Path("x.ipynb")))
+
+
+SLOW = {**NOTEBOOK, "cells": [{"cell_type": "code", "execution_count": None, "id": "s1", "metadata": {}, "outputs": [],
+                               "source": ["import time\n", "time.sleep(3)\n", "print('慢页面 ok')"]}]}
+
+
+def _kernels(proc) -> int:
+    """Kernels the server runs now (its child processes running ipykernel)."""
+    import psutil
+
+    try:
+        children = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0
+    out = 0
+    for child in children:
+        try:
+            out += any("ipykernel" in part for part in child.cmdline())
+        except psutil.Error:
+            continue
+    return out
+
+
+def _abort_mid_load(port: int, path: str = "/", after: float = 1.0) -> None:
+    """A page request the browser drops while the page is still loading (reload, closed tab)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        time.sleep(after)
+
+
+def _wait_kernels(proc, most: int, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    n = _kernels(proc)
+    while n > most and time.monotonic() < deadline:
+        time.sleep(1)
+        n = _kernels(proc)
+    return n
+
+
+def test_pages_dropped_failed_or_left_release_their_kernels(tmp_path) -> None:
+    """Issue 20 item 2: 20 page views of a slow page, dropped mid-load, failed or loaded and left, leave at most
+    2 kernels (the preheated one included) within seconds; the cap never locks a new viewer out."""
+    nb = tmp_path / "slow.ipynb"
+    nb.write_text(json.dumps(SLOW, ensure_ascii=False), encoding="utf-8")
+    log = tmp_path / "voila.log"
+    proc, url = start_voila(nb, log=log, max_kernels=4, connect_grace=4, disconnect_grace=2)
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    try:
+        wait_ready(url, timeout=60, proc=proc)
+        codes = []
+        for i in range(20):
+            if i % 3 == 0:
+                _abort_mid_load(port)
+            elif i % 3 == 1:  # a page that fails to render: it ends with a message (it used to hang for ever)
+                status, body = _get(port, "127.0.0.1", "/?template=no-such-template")
+                codes.append(status)
+                assert status == 500 or "页面未能生成" in body, (status, body[-500:])
+            else:
+                status, body = _get(port, "127.0.0.1")  # loaded, never connected (no scripts run): left
+                codes.append(status)
+                assert status == 200 and "慢页面 ok" in body, (status, body[-500:])
+        assert 503 not in codes, f"a page view was locked out: {codes}"
+        assert all(c in (200, 500) for c in codes), codes
+        n = _wait_kernels(proc, 2, timeout=30)
+        text = log.read_text(errors="replace")
+        assert n <= 2, f"{n} kernels left after 20 page views:\n{text[-3000:]}"
+        assert "request was dropped" in text and "its page is gone" in text
+        status, body = _get(port, "localhost")  # a new viewer gets the page
+        assert status == 200 and "慢页面 ok" in body and "</html>" in body
+    finally:
+        stop_voila(proc)
+
+
+def test_a_server_whose_page_fails_leaves_no_kernels(tmp_path) -> None:
+    """The failure of issue 20: Voila started without vetsim's template on JUPYTER_PATH answers 500; each
+    failed view must not keep a kernel (8 such views filled the cap for 15 minutes)."""
+    import subprocess
+
+    from vetsim.ui.voila import free_port, voila_command
+
+    nb = tmp_path / "tiny.ipynb"
+    nb.write_text(json.dumps(NOTEBOOK, ensure_ascii=False), encoding="utf-8")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "JUPYTER_PATH"}
+    log = tmp_path / "voila.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(voila_command(nb, port=port, max_kernels=8), stdout=out, stderr=subprocess.STDOUT,
+                                env=env, cwd=tmp_path, start_new_session=True)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/", timeout=60, proc=proc)
+        for _ in range(10):  # the page fails (the template is missing): 500, or a page that says so; never 503
+            status, body = _get(port, "127.0.0.1")
+            assert status == 500 or (status == 200 and "页面未能生成" in body), (status, body[-500:])
+        n = _wait_kernels(proc, 1, timeout=20)
+        assert n <= 1, f"{n} kernels kept by failed pages:\n{log.read_text(errors='replace')[-3000:]}"
+    finally:
+        stop_voila(proc)
+
+
+def test_which_kernels_serve_a_page_that_is_gone() -> None:
+    """The rules of PageKernels on a clock of our own: rendering and pooled kernels are kept; a page that never
+    connected is gone after connect_grace, one that left after disconnect_grace; an open page never is; at the
+    cap ("urgent") a page that left is gone at once and one that never connected after 5 s."""
+    from vetsim.ui.voila_app import PageKernels
+
+    class Pool:
+        def __init__(self, kid):
+            self.kid = kid
+
+        def done(self):
+            return True
+
+        def cancelled(self):
+            return False
+
+        def exception(self):
+            return None
+
+        def result(self):
+            return {"kernel_id": self.kid}
+
+    class KM:
+        def __init__(self):
+            self._kernel_connections = {"open": 1, "left": 0, "never": 0, "busy": 0, "pool": 0}
+            self._pools = {"nb": [Pool("pool")]}
+
+        def list_kernel_ids(self):
+            return list(self._kernel_connections)
+
+    pages, km = PageKernels(connect_grace=30, disconnect_grace=20), KM()
+    pages.render_started("busy")
+    for kid in ("open", "left", "never"):
+        pages.render_started(kid)
+        pages.render_ended(kid, 0.0)
+    km._kernel_connections["left"] = 1
+    assert pages.sweep(km, 1.0) == []
+    km._kernel_connections["left"] = 0  # that page was reloaded or closed at t = 2
+    assert pages.sweep(km, 2.0) == []
+    assert pages.sweep(km, 21.0) == []
+    assert pages.sweep(km, 22.5) == ["left"]
+    assert pages.sweep(km, 30.5) == ["left", "never"]
+    assert pages.sweep(km, 10_000.0) == ["left", "never"]  # never the open, rendering or pooled ones
+    fresh = PageKernels(connect_grace=30, disconnect_grace=20)
+    fresh.render_started("never")
+    fresh.render_ended("never", 0.0)
+    km._kernel_connections["left"] = 1
+    assert fresh.sweep(km, 3.0, urgent=True) == []
+    km._kernel_connections["left"] = 0
+    assert fresh.sweep(km, 4.0, urgent=True) == ["left"]  # it left a moment ago: gone at once at the cap
+    assert fresh.sweep(km, 5.0, urgent=True) == ["left", "never"]

@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .errors import VetsimError
-from .files import OutputPathError, atomic_write_text, check_write_location, clean_stale_temps
-from .wording import tr
+from .files import OutputPathError, atomic_write_text, check_write_location, clean_stale_temps, user_cache_root
+from .wording import both, tr
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -61,11 +61,7 @@ def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE)
     if env:
         return Path(env).expanduser()
-    if sys.platform.startswith("win"):
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "vetsim" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "vetsim"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vetsim"
+    return user_cache_root()
 
 
 @lru_cache(maxsize=1)

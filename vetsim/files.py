@@ -53,7 +53,7 @@ __all__ = [
     "MANIFEST", "REPLACE_FOREIGN", "check_write_location", "foreign_files", "clean_stale_temps", "OutputPathError", "OutputFolderError", "atomic_write", "atomic_write_bytes", "atomic_write_text",
     "written_bytes", "atomic_folder", "check_output_target", "read_manifest", "verify_manifest", "display_path", "file_mode",
     "excel_safe", "excel_safe_frame", "excel_safe_cell", "FORMULA_PREFIXES", "OutputWriteError", "os_cause",
-    "write_error", "os_failure", "NAME_MAX_BYTES",
+    "write_error", "os_failure", "NAME_MAX_BYTES", "user_cache_root", "private_dir",
 ]
 
 MANIFEST = ".vetsim-output.json"
@@ -158,6 +158,45 @@ def display_path(path: str | os.PathLike[str]) -> str:
     except ValueError:
         return str(p)
     return rel if Path(rel).parts[:3].count("..") <= 2 else str(p)
+
+
+def user_cache_root() -> Path:
+    """This user's own cache folder for vetsim: ``$XDG_CACHE_HOME/vetsim`` or ``~/.cache/vetsim``
+    (Windows ``%LOCALAPPDATA%\\vetsim\\Cache``, macOS ``~/Library/Caches/vetsim``)."""
+    import sys
+
+    if sys.platform.startswith("win"):
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "vetsim" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "vetsim"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vetsim"
+
+
+def _own_private(folder: Path) -> bool:
+    """True if ``folder`` is a real folder of this user that nobody else may enter (mode 0700 enforced)."""
+    st = folder.lstat()
+    if not folder.is_dir() or folder.is_symlink() or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+        return False
+    if st.st_mode & 0o077:
+        folder.chmod(0o700)
+    return True
+
+
+def private_dir(name: str) -> Path:
+    """A folder of this user's own for vetsim's logs and scratch space (never a fixed name in the shared
+    temp folder, never the working folder): ``user_cache_root() / name``, mode 0700. If that cannot be
+    made (a read-only or missing home folder), a new folder of this user's in the temp folder
+    (``tempfile.mkdtemp``, mode 0700, a fresh name each time)."""
+    folder = user_cache_root() / name
+    try:
+        folder.parent.parent.mkdir(parents=True, exist_ok=True)  # ~/.cache of a new home folder
+        for part in (folder.parent, folder):
+            part.mkdir(mode=0o700, exist_ok=True)
+            if not _own_private(part):
+                raise PermissionError(part)
+        return folder
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix=f"vetsim-{name}-"))
 
 
 def _umask() -> int:

@@ -39,7 +39,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import VetsimError
-from ..files import atomic_write, atomic_write_text, check_output_target, check_write_location, display_path
+from ..files import (atomic_write, atomic_write_text, check_output_target, check_write_location, display_path,
+                     private_dir)
 from ..wording import both
 from .cells import Group, run_group, seed_key
 
@@ -223,9 +224,11 @@ def local_cluster(workers: int) -> Iterator[Any]:
     import dask
     from dask.distributed import Client, LocalCluster
 
-    with dask.config.set(QUIET_LOCAL_CLUSTER), _children_ignore_ctrl_c():
+    # the workers' scratch space in the user's own folder (mode 0700), not the working or the shared temp folder
+    scratch = str(private_dir("dask-scratch"))
+    with dask.config.set({**QUIET_LOCAL_CLUSTER, "temporary-directory": scratch}), _children_ignore_ctrl_c():
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=50)
+                               silence_logs=50, local_directory=scratch)
     try:
         with Client(cluster) as client:
             yield client

@@ -14,7 +14,6 @@ import asyncio
 import html
 import logging
 import os
-import tempfile
 import time
 from pathlib import Path
 from collections.abc import Callable
@@ -24,6 +23,7 @@ import ipywidgets as widgets
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, VetsimError
+from ..files import private_dir
 from ..i18n import label
 from ..wording import tr
 
@@ -34,8 +34,10 @@ ENV_LOG = "VETSIM_UI_LOG"
 
 
 def log_path() -> Path:
-    """Where the apps log error details: ``$VETSIM_UI_LOG``, else ``vetsim-ui.log`` in the temp folder."""
-    return Path(os.environ.get(ENV_LOG) or Path(tempfile.gettempdir()) / "vetsim-ui.log")
+    """Where the apps log error details: ``$VETSIM_UI_LOG``, else ``vetsim-ui.log`` in the user's own
+    vetsim folder (``~/.cache/vetsim/logs``, mode 0700; :func:`vetsim.files.private_dir`)."""
+    env = os.environ.get(ENV_LOG)
+    return Path(env) if env else private_dir("logs") / "vetsim-ui.log"
 
 
 def _setup_log() -> None:

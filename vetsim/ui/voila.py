@@ -21,27 +21,43 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
+
 from ..wording import both, tr
 
 __all__ = ["voila_command", "free_port", "start_voila", "stop_voila", "wait_ready", "main", "is_loopback",
-           "CULL_IDLE_S", "CULL_INTERVAL_S", "MAX_KERNELS", "POOL_SIZE", "CHROMIUM", "CHROMIUM_ARGS"]
+           "CULL_IDLE_S", "CULL_INTERVAL_S", "MAX_KERNELS", "POOL_SIZE", "CONNECT_GRACE_S",
+           "DISCONNECT_GRACE_S", "LOOPBACK_NAMES", "Launch", "launch", "CHROMIUM", "CHROMIUM_ARGS"]
 
 CULL_IDLE_S = 900  # a kernel idle this long (its page closed) is shut down
 CULL_INTERVAL_S = 60  # how often the culler looks
-MAX_KERNELS = 8  # page views served at once (~265 MB each with the dashboard)
+MAX_KERNELS = 8  # page views served at once (270-365 MB each with the dashboard, see README)
 POOL_SIZE = 1  # kernels kept ready with the notebook already run, so a page view shows at once
+CONNECT_GRACE_S = 30  # a page whose scripts never connect to its kernel this long after it was sent: gone
+DISCONNECT_GRACE_S = 20  # a page disconnected this long (reloaded, closed, crashed): its kernel is shut down
 # Debian's Chromium, driven headless by the browser tests and benchmarks (never `playwright install`)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
 
 
+LOOPBACK_NAMES: tuple[str, ...] = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
+
+
 def is_loopback(host: str) -> bool:
-    """True for 127.0.0.1, ::1, localhost: addresses only this machine can reach."""
+    """True for 127.0.0.1, ::1, localhost: addresses only this machine can reach.
+
+    Host names match as DNS does: case-insensitively and with or without one trailing dot
+    (``LOCALHOST``, ``localhost.``, ``127.0.0.1.``); IPv6 may be written in brackets (``[::1]``)."""
+    name = host.strip().lower()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    elif name.endswith(".") and not name.endswith(".."):
+        name = name[:-1]
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(name).is_loopback
     except ValueError:
-        return host.lower() in ("localhost", "localhost.localdomain")
+        return name in LOOPBACK_NAMES
 
 
 TEMPLATE = "vetsim"
@@ -50,20 +66,25 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent / "voila_template"
 
 def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 8866, *,
                   cull_idle: int = CULL_IDLE_S, cull_interval: int = CULL_INTERVAL_S,
-                  max_kernels: int = MAX_KERNELS, pool_size: int = POOL_SIZE) -> list[str]:
+                  max_kernels: int = MAX_KERNELS, pool_size: int = POOL_SIZE,
+                  connect_grace: int = CONNECT_GRACE_S, disconnect_grace: int = DISCONNECT_GRACE_S) -> list[str]:
     """The command line that serves ``notebook`` (sources stripped, no browser, no tracebacks),
-    with idle kernels culled after ``cull_idle`` s, at most ``max_kernels`` page views at once and
-    ``pool_size`` kernels preheated (Voilà runs the notebook in them before anyone asks)."""
+    with idle kernels culled after ``cull_idle`` s, at most ``max_kernels`` page views at once,
+    ``pool_size`` kernels preheated (Voilà runs the notebook in them before anyone asks), and the
+    kernel of a page that is gone shut down: ``connect_grace`` s after its page was sent if the page
+    never connected, ``disconnect_grace`` s after its page disconnected (see :mod:`vetsim.ui.voila_app`)."""
     cmd = [sys.executable, "-m", "vetsim.ui.voila_app", str(notebook), "--no-browser", f"--Voila.ip={host}",
            f"--port={port}", "--strip_sources=True", "--show_tracebacks=False",
            "--Voila.root_dir=" + str(Path(notebook).parent),
            f"--MappingKernelManager.cull_idle_timeout={int(cull_idle)}",
            f"--MappingKernelManager.cull_interval={int(cull_interval)}",
            "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel during a meeting
-           f"--VetsimVoila.max_kernels={int(max_kernels)}"]
+           f"--VetsimVoila.max_kernels={int(max_kernels)}",
+           f"--VetsimVoila.connect_grace={int(connect_grace)}",
+           f"--VetsimVoila.disconnect_grace={int(disconnect_grace)}"]
     # front-end extensions a dashboard does not use (code highlighting, JupyterLab's preview button): less to load
-    cmd.append("--VoilaConfiguration.extension_denylist="
-               '["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]')
+    cmd += [f"--VoilaConfiguration.extension_denylist={name}"  # one item each (a JSON list is deprecated)
+            for name in ("jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview")]
     cmd.append(f"--template={TEMPLATE}")  # lab, with the dashboard's static preview written as HTML
     if pool_size > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
@@ -79,20 +100,39 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
+class Launch(NamedTuple):
+    """How the dashboard server is started: its command line, environment and working folder."""
+
+    cmd: list[str]
+    env: dict[str, str]
+    cwd: Path
+
+
+def launch(notebook: str | Path, host: str = "127.0.0.1", port: int = 8866,
+           env: Mapping[str, str] | None = None, **options: int) -> Launch:
+    """The one way vetsim starts Voilà, used by ``make dashboard``, ``python -m vetsim.ui.voila``,
+    the tests and the benchmarks alike: the command of :func:`voila_command`, run in the notebook's
+    folder, with vetsim's page template (``voila_template/voila/templates/vetsim``) first on
+    ``JUPYTER_PATH`` whatever the environment already holds there (a template of the same name
+    elsewhere, or none, cannot be picked up instead)."""
+    notebook = Path(notebook).resolve()
+    full_env = {**os.environ, **(env or {})}
+    full_env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), full_env.get("JUPYTER_PATH", "")) if p)
+    return Launch(voila_command(notebook, host, port, **options), full_env, notebook.parent)
+
+
 def start_voila(notebook: str | Path, host: str = "127.0.0.1", port: int | None = None,
                 env: Mapping[str, str] | None = None, log: Path | None = None,
                 **options: int) -> tuple[subprocess.Popen[bytes], str]:
-    """Start Voilà as a child process in its own process group; return it and the page URL.
+    """Start Voilà (:func:`launch`) as a child process in its own process group; return it and the page URL.
 
-    ``options`` go to :func:`voila_command` (``cull_idle``, ``cull_interval``, ``max_kernels``, ``pool_size``)."""
-    notebook = Path(notebook).resolve()
+    ``options`` go to :func:`voila_command` (``cull_idle``, ``cull_interval``, ``max_kernels``, ``pool_size``,
+    ``connect_grace``, ``disconnect_grace``)."""
     port = port or free_port(host)
+    how = launch(notebook, host, port, env, **options)
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    full_env = {**os.environ, **(env or {})}
-    # vetsim's page template (voila_template/voila/templates/vetsim) is found through JUPYTER_PATH
-    full_env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), full_env.get("JUPYTER_PATH", "")) if p)
-    proc = subprocess.Popen(voila_command(notebook, host, port, **options), stdout=out, stderr=subprocess.STDOUT,
-                            env=full_env, cwd=Path(notebook).parent, start_new_session=True)
+    proc = subprocess.Popen(how.cmd, stdout=out, stderr=subprocess.STDOUT, env=how.env, cwd=how.cwd,
+                            start_new_session=True)
     return proc, f"http://{host}:{port}/"
 
 
@@ -160,13 +200,12 @@ def main(argv: list[str] | None = None) -> int:
         print(tr("ui.notebook_not_found", lang, nb=nb), file=sys.stderr)
         return 2
     url = f"http://{args.host}:{args.port}/"
-    print(f"会议仪表板 / meeting dashboard: {url}  (Ctrl-C 停止 / to stop)", flush=True)
+    print(tr("ui.dashboard_served_at", args.lang, url=url), flush=True)
     if not is_loopback(args.host):
-        print(f"注意：{args.host} 不是本机回环地址，网络上的其他计算机也能打开仪表板并在本机运行代码。 / "
-              f"Note: {args.host} is not a loopback address; other computers can open the dashboard.", flush=True)
-    cmd = voila_command(nb.resolve(), args.host, args.port, cull_idle=args.cull_idle, max_kernels=args.max_kernels)
+        print(tr("ui.dashboard_not_loopback", args.lang, host=args.host), flush=True)
+    how = launch(nb, args.host, args.port, cull_idle=args.cull_idle, max_kernels=args.max_kernels)
     try:
-        return subprocess.call(cmd, cwd=nb.resolve().parent)
+        return subprocess.call(how.cmd, env=how.env, cwd=how.cwd)
     except KeyboardInterrupt:
         return 130
 
