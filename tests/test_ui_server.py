@@ -84,9 +84,12 @@ def test_make_dashboard_and_the_tests_start_the_server_one_way(tmp_path, monkeyp
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "stale"))
     nb = tmp_path / "nb.ipynb"
     nb.write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    monkeypatch.delenv("VETSIM_LANG", raising=False)
     assert voila.main([str(nb), "--port", "9123"]) == 0
-    how = voila.launch(nb, "127.0.0.1", 9123)
+    how = voila.launch(nb, "127.0.0.1", 9123, {"VETSIM_LANG": "zh"})  # the page speaks the command's language
     assert seen == {"cmd": how.cmd, "env": how.env, "cwd": how.cwd}
+    assert voila.main([str(nb), "--port", "9123", "--lang", "en"]) == 0
+    assert seen["env"]["VETSIM_LANG"] == "en"
     assert how.env["JUPYTER_PATH"].split(os.pathsep) == [str(voila.TEMPLATE_ROOT), str(tmp_path / "stale")]
     assert (voila.TEMPLATE_ROOT / "voila" / "templates" / voila.TEMPLATE / "index.html.j2").is_file()
 

@@ -203,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     print(tr("ui.dashboard_served_at", args.lang, url=url), flush=True)
     if not is_loopback(args.host):
         print(tr("ui.dashboard_not_loopback", args.lang, host=args.host), flush=True)
-    how = launch(nb, args.host, args.port, cull_idle=args.cull_idle, max_kernels=args.max_kernels)
+    # the page speaks the language of this command (--lang, else the locale) unless VETSIM_LANG says otherwise
+    page_lang = {} if os.environ.get("VETSIM_LANG") else {"VETSIM_LANG": args.lang}
+    how = launch(nb, args.host, args.port, page_lang, cull_idle=args.cull_idle, max_kernels=args.max_kernels)
     try:
         return subprocess.call(how.cmd, env=how.env, cwd=how.cwd)
     except KeyboardInterrupt:
