@@ -191,7 +191,8 @@ def test_ledger_import(capsys, tmp_path, monkeypatch) -> None:
 
     monkeypatch.setenv("VETSIM_KEY", str(tmp_path / "key" / "ledger.key"))
     sc = load_scenario(COUNTY)
-    r = render_ledger(synthetic_records(sc, "visits", 40, 1), sc, "visits", 2, tmp_path / "visits.xlsx")
+    (tmp_path / "ledger").mkdir()  # the key must not lie in the ledger's folder (issue 21)
+    r = render_ledger(synthetic_records(sc, "visits", 40, 1), sc, "visits", 2, tmp_path / "ledger" / "visits.xlsx")
     code, out, err = run(capsys, "ledger", "import", str(r.path), "--scenario", COUNTY, "--out", str(tmp_path / "o"))
     lines = check(code, out, err, tables=1)
     assert code == 0 and "已导入" in lines[-1]

@@ -92,6 +92,49 @@ def test_backlog_not_cleared_in_every_run_is_said(sample, pair) -> None:
     assert t.loc["petition_zero", ["baseline_text", "baseline_ok"]].tolist() == ["年内未清零", False]
 
 
+def _with_runs(base, days: list[float]):
+    """``base`` whose backlog was cleared on ``days`` (NaN: never) in its runs, per run and in the summary."""
+    import math
+
+    import pandas as pd
+
+    summary = base.summary.copy()
+    row = summary["metric"] == "petition_backlog_zero_day"
+    cleared = [d for d in days if not math.isnan(d)]
+    summary.loc[row, ["mean", "replications"]] = [sum(cleared) / len(cleared), len(cleared)]
+    res = type(base)(summary, base.site_days, base.cases, {**base.meta, "replications": len(days)})
+    res.per_replication = pd.DataFrame({"replication": range(len(days)), "metric": "petition_backlog_zero_day",
+                                        "level": "all", "case_type": "all", "value": days})
+    return res
+
+
+def test_a_date_target_is_met_by_an_earlier_date_counting_every_run(sample, pair) -> None:
+    # 2 of 3 runs cleared, on days 100 and 200: more than half the runs cleared by day 200 (2027-07-20),
+    # earlier than the target 2027-09-30 -> met (the mean of the clearing runs alone would say day 150)
+    t = kpi_table(_with_runs(pair[0], [100.0, 200.0, float("nan")]), sample.spec.targets).set_index("key")
+    assert t.loc["petition_zero", "baseline"] == dt.date(2027, 7, 20)
+    assert t.loc["petition_zero", "baseline_text"] == "2027-07-20（2/3 次清零）"
+    assert t.loc["petition_zero", "baseline_ok"] is True
+    # ... by day 300 (2027-10-28), later than the target -> missed
+    t = kpi_table(_with_runs(pair[0], [100.0, 300.0, float("nan")]), sample.spec.targets).set_index("key")
+    assert t.loc["petition_zero", ["baseline", "baseline_ok"]].tolist() == [dt.date(2027, 10, 28), False]
+    # only 1 of 3 runs cleared: not cleared in most runs, whatever that one run's date
+    t = kpi_table(_with_runs(pair[0], [10.0, float("nan"), float("nan")]), sample.spec.targets).set_index("key")
+    assert t.loc["petition_zero", ["baseline_text", "baseline_ok"]].tolist() == ["年内未清零（1/3 次清零）", False]
+
+
+def test_targets_are_written_as_users_write_them(sample, pair) -> None:
+    from vetsim.brief.kpis import BRIEF_KPIS, _target_text
+
+    spec = {s.key: s for s in BRIEF_KPIS}
+    assert _target_text(spec["campaign"], 1.0, "zh") == "100%"  # not "≥ 100%": nothing lies above it
+    assert _target_text(spec["duty_township"], 0.95, "zh") == "≥ 95%"
+    assert _target_text(spec["wasted_trip"], 0.0, "en") == "0%"  # a ceiling of nothing: nobody turned away
+    assert _target_text(spec["wasted_trip"], 0.05, "en") == "≤ 5%"
+    assert _target_text(spec["wait_township"], 30, "zh") == "≤ 30"
+    assert _target_text(spec["petition_zero"], dt.date(2027, 9, 30), "en") == "by 2027-09-30"
+
+
 @pytest.mark.parametrize(("value", "kind", "lang", "text"), [
     (42.04, "minutes", "zh", "42.0"), (0.8449, "share", "zh", "84.5%"), (5_630_000, "money", "zh", "563.0 万元/年"),
     (5_630_000, "money", "en", "5.63 million yuan/year"), (dt.date(2027, 5, 1), "date", "en", "2027-05-01"),
@@ -144,3 +187,19 @@ def test_headlines_speak_of_whole_cases_and_say_when_a_change_is_within_the_ci()
     en = pd.DataFrame([_row(label="Open cases at the end (cases)", baseline_ci=(70.0, 90.0), proposal_ci=(66.0, 84.0))],
                       columns=KPI_COLUMNS)
     assert headlines(en, "en") == ["Open cases at the end falls from 81 cases to 75 cases (within the 95% confidence interval)."]
+
+
+def test_the_first_headline_names_what_the_proposal_changes(sample, proposal, table) -> None:
+    from vetsim.brief.changes import proposal_changes
+
+    # the proposal's sites.csv differs from the baseline's: every township station 1 -> 2 funded posts
+    change = proposal_changes(sample, proposal, "zh")
+    assert change == "每个乡镇站在编人员由 1 人增至 2 人"
+    assert proposal_changes(sample, proposal, "en") == "funded staff at each township site up from 1 to 2"
+    lines = headlines(table.reset_index(), "zh", 4, change)
+    assert lines[0] == "方案：每个乡镇站在编人员由 1 人增至 2 人，站点年度经费从 563.0 万元/年增加至 698.0 万元/年（+24.0%）。"
+    assert len(lines) == 4 and sum("站点年度经费" in s for s in lines) == 1
+    # a change of some sites only is said as the level's total
+    fewer = proposal.with_site_changes({proposal.sites_at("township")[0].site_id: {"funded_staff": 1}})
+    assert proposal_changes(sample, fewer, "zh") == "乡镇站在编人员合计由 15 人增至 29 人（14 个站点）"
+    assert proposal_changes(sample, sample, "zh") is not None  # no site differs: the proposal's description

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from vetsim.errors import ScenarioError
@@ -161,7 +162,9 @@ def test_tornado_swing_of_a_unit_cost_by_hand(sample, fiscal_tornado) -> None:
     assert row["at_low"] < row["base"] < row["at_high"]
     t = fiscal_tornado.table
     assert set(t["output"]) == {"budget_total", "budget_county"}  # no simulation asked for
-    assert (t.groupby("output")["rank"].apply(lambda r: sorted(r) == list(range(1, len(r) + 1)))).all()
+    moving = t[t["swing"] > 0]  # an exact model has no noise: every bar that moves is ranked, 1, 2, ...
+    assert (moving.groupby("output")["rank"].apply(lambda r: sorted(r) == list(range(1, len(r) + 1)))).all()
+    assert t.loc[t["swing"] == 0, "rank"].isna().all() and (t["noise"] == 0).all()
 
 
 def test_service_tornado_uses_common_random_numbers(sample) -> None:
@@ -245,3 +248,26 @@ def test_a_multiplier_that_breaks_the_scenario_says_which_range_did_it(sample) -
     en, zh = err.value.user_message("en"), err.value.user_message("zh")
     assert "caseload.csv:m01 in sensitivity.csv (times 2)" in en and "m12" in en
     assert "乘以 2" in zh
+
+
+def test_swing_noise_from_paired_replications_by_hand() -> None:
+    from vetsim.sensitivity.tornado import _noise, _ranks
+
+    # paired differences 1 and 2: mean 1.5, sd 0.7071, t(0.975, 1) = 12.706 -> half-width 12.706 x 0.7071 / sqrt(2)
+    assert _noise(np.array([1.0, 2.0]), np.array([2.0, 4.0])) == pytest.approx(12.7062 * 0.70711 / math.sqrt(2), rel=1e-4)
+    assert _noise(5.0, 7.0) == 0.0  # an exact model: one number per arm, no noise
+    assert math.isnan(_noise(np.array([1.0]), np.array([2.0])))  # one run: the noise cannot be told
+    table = pd.DataFrame({"output": ["w"] * 4, "swing": [3.0, 0.32, 1.0, 0.0], "noise": [1.0, 0.71, float("nan"), 0.0]})
+    # only swings clear of their noise are ranked; an unknown noise (one run) is not clear
+    assert _ranks(table).tolist() == [1, pd.NA, pd.NA, pd.NA]
+
+
+def test_service_tornado_ranks_only_swings_beyond_their_noise(sample) -> None:
+    keys = ["presence.township.other_duties_share", "simulation.return_delay_days"]
+    t = tornado(sample, days=30, replications=2, seed=7, keys=keys).table
+    service = t[t["output"].isin(["township_wait", "workload_pressure", "one_trip_rate", "duty_coverage"])]
+    service = service[np.isfinite(service["at_low"]) & np.isfinite(service["at_high"])]  # (no duty due in 30 days)
+    assert len(service) >= 4 and np.isfinite(service["noise"]).all()
+    ranked = service["rank"].notna()
+    assert (service.loc[ranked, "swing"] > service.loc[ranked, "noise"]).all()
+    assert (service.loc[~ranked, "swing"] <= service.loc[~ranked, "noise"]).all()

@@ -4,6 +4,7 @@ rendered in Chinese and English with no missing glyph (a "Glyph ... missing" war
 from __future__ import annotations
 
 import io
+import re
 
 import matplotlib
 import pandas as pd
@@ -59,11 +60,37 @@ def test_tornado_bars_are_ordered_by_swing_and_show_the_numbers(small) -> None:
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     order = small.of("budget_total")
-    names = [" ".join(lab.split("\n")[:-1]) for lab in labels]  # the label (wrapped), then its range
+    # "1. " + the label (wrapped), then its range with its unit
+    names = [re.sub(r"^\d+\. ", "", " ".join(lab.split("\n")[:-1])) for lab in labels]
     assert names == order[order["swing"] > 0]["label_en"].tolist()
+    assert [lab.split(".")[0] for lab in labels] == [str(i) for i in range(1, len(labels) + 1)]
     top = order.iloc[0]
     shown = {t.get_text() for t in ax.texts}
-    assert f"{top['at_high'] / 1e6:,.1f}" in shown and f"{top['at_low'] / 1e6:,.1f}" in shown
+    assert f"{top['at_high'] / 1e6:,.2f}" in shown and f"{top['at_low'] / 1e6:,.2f}" in shown  # million yuan, 2 decimals
+
+
+def test_tornado_labels_carry_units_and_bars_within_noise_are_grey_and_unranked(small) -> None:
+    rows = [{"output": "township_wait", "key": "presence.township.away_share", "label_zh": "乡镇站人员离站时间占比",
+             "label_en": "Township staff time away", "unit": "share of working days", "low": 0.04, "mid": 0.05,
+             "high": 0.06775, "base": 12.0, "at_low": 9.5, "at_high": 18.25, "noise": 1.0, "swing": 8.75, "rank": 1},
+            {"output": "township_wait", "key": "x.count", "label_zh": "抚恤补助标准年增幅（8月1日起）",
+             "label_en": "People not yet screened", "unit": "person", "low": 250, "mid": 300, "high": 388.8,
+             "base": 12.0, "at_low": 12.1, "at_high": 12.42, "noise": 0.71, "swing": 0.32, "rank": pd.NA}]
+    t = Tornado(pd.DataFrame(rows, columns=list(TORNADO_COLUMNS)).astype({"rank": "Int64"}),
+                {**small.meta, "days": 60, "replications": 2})
+    for lang, first, second in (("zh", "4.0%～6.8%", "250～389 人"), ("en", "4.0% to 6.8%", "250 to 389 people")):
+        ax = tornado_chart(t, "township_wait", lang=lang).axes[0]
+        labels = [x.get_text() for x in ax.get_yticklabels()]
+        assert first in labels[0] and labels[0].startswith("1. ")
+        assert second in labels[1] and not re.match(r"^\d", labels[1])  # within noise: no rank
+        assert ("不排名" if lang == "zh" else "not ranked") in labels[1]
+        if lang == "zh":
+            assert "（8月1日起）" in labels[1]  # a bracketed phrase is never broken across lines
+        colours = [tuple(p.get_facecolor()[:3]) for p in ax.patches if p.get_height() > 0]
+        grey = matplotlib.colors.to_rgb("#BBBBBB")
+        assert colours.count(grey) == 2 and len(colours) == 4  # both halves of the noisy bar, none of the other
+        caps = [c for c in ax.containers if "95%" in str(c.get_label())]
+        assert caps  # the noise band is drawn
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -37,6 +37,23 @@ def test_opens_with_baseline_vs_proposal(dash):
     assert_no_traceback(dash)
 
 
+def test_the_page_speaks_one_language_and_its_intro_matches_the_cards(dash, tmp_path_factory, monkeypatch):
+    # Chinese only: no English words in the heading, the title or the cards
+    heading = re.sub(r"<[^>]+>", " ", dash.heading.value)
+    assert heading.strip().startswith("会议仪表板") and not re.search(r"[a-z]{3,}", heading)  # PNG/PDF are names
+    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"<[^>]+>|class=\"[^\"]*\"", " ", dash.cards.value))
+    # the intro says what the cards show: the proposal large, the baseline and the target below it
+    assert "括号内为基线" not in heading and "下方小字为基线值和目标" in heading
+    assert '<div class="b">基线 ' in dash.cards.value
+    # English when chosen (argument or $VETSIM_LANG), with no Chinese in the heading
+    monkeypatch.setenv("VETSIM_LANG", "en")
+    data = make_data_dir(tmp_path_factory.mktemp("ui_dash_en"))
+    en = MeetingDashboard(data, baseline="sample_county", proposal="proposal_more_staff", replications=1,
+                          budget_draws=0, auto_run=False)
+    assert en.lang == "en" and "Meeting dashboard" in en.heading.value
+    assert not re.search(r"[\u4e00-\u9fff]", en.heading.value)
+
+
 def test_cards_show_the_report_kpis(dash):
     want = kpi_table(dash.baseline_results, dash.baseline.spec.targets, lang="zh", proposal=dash.results,
                      baseline_cost=dash.brief_inputs.baseline_cost, proposal_cost=dash.brief_inputs.proposal_cost)
@@ -55,7 +72,13 @@ def test_the_brief_charts_are_shown_large(dash):
 
 
 def test_changing_proposal_staff_and_running_changes_the_kpis(dash):
-    other = dash.baseline.spec.presence.township.other_duties_share.value
+    # the share of present time on other township work and the fixed time of each present post
+    # (meetings, reports, training) stay on top of the pressure whatever the staff
+    from vetsim.work.network import compile_network
+
+    net = compile_network(dash.baseline)
+    t01 = net.site_ids.index("T01")
+    other = dash.baseline.spec.presence.township.other_duties_share.value + net.fixed_min[t01] / net.open_min[t01]
     load_before = dash.results.kpi("workload_pressure", "township") - other
     cost_before = dash.kpis.set_index("key").loc["site_cost", "proposal"]
     dash.editor.level_inputs[("township", "funded_staff")].value = 1  # proposal: 2 -> 1 funded (+1 part-time)

@@ -58,7 +58,7 @@ TWO_RENDERINGS = {
 LITERALS_ALLOWED: dict[str, tuple[int, str]] = {
     "cli.py": (20, "argparse's own messages and their Chinese: the English side is argparse's"),
     "brief/sentences.py": (1, "a regular expression over full-width brackets"),
-    "brief/page.py": (1, "typesetting rule: punctuation that must not begin a line"),
+    "charts/labels.py": (2, "typesetting rules: punctuation that must not begin a line; brackets of a phrase kept whole"),
     "charts/fonts.py": (1, "glyph sample a Chinese font must cover"),
     "charts/network.py": (2, "suffixes of site names in the data"),
     "sim/runner.py": (1, "progress bar label in both languages at once (no language at that layer)"),

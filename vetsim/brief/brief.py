@@ -22,10 +22,11 @@ from ..charts.frame import figure_bytes
 from ..files import atomic_write_bytes, check_output_target
 from ..charts.style import BAD_FILL, GOOD_FILL, house_style
 from ..errors import VetsimError
+from .changes import proposal_changes
 from .sentences import headlines
 from .kpis import kpi_table
 from .taskpage import TASK_TABLE_CSS
-from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale, source_info, title_text
+from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale, pair_notes, source_info, title_text
 from ..wording import tr
 
 __all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI"]
@@ -75,7 +76,12 @@ class Brief:
         from .taskpage import draw_task_page
 
         with house_style(self.lang, scale=page_scale(self.paper)):
-            return draw_task_page(self.inputs, self.lang, self.paper)
+            return draw_task_page(self.inputs, self.lang, self.paper, self.notes.get("backlog"))
+
+    @cached_property
+    def notes(self) -> dict[str, str]:
+        """The line under each chart that could seem to contradict a figure of the tables: chart -> sentence."""
+        return pair_notes(self.inputs, self.kpis, self.lang)
 
     @property
     def title(self) -> str:
@@ -129,8 +135,10 @@ class Brief:
         for name, fig in figs.items():
             title = fig.axes[0].get_title(loc="left") if fig.axes else name
             data = base64.b64encode(figure_bytes(fig, "png", lang=lang, dpi=_CHART_PNG_DPI)).decode("ascii")
+            note = self.notes.get(name)
+            caption = f"<figcaption>{html.escape(note)}</figcaption>" if note else ""
             imgs.append(f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
-                        f"</figure>")
+                        f"{caption}</figure>")
         return _HTML.format(
             lang="zh-CN" if zh else "en",
             title=html.escape(self.title),
@@ -148,7 +156,7 @@ class Brief:
             return ""
         from .taskpage import task_page_html
 
-        return task_page_html(self.inputs, self.lang)
+        return task_page_html(self.inputs, self.lang, self.notes.get("backlog"))
 
 
 def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 5, paper: str = "16:9") -> Brief:
@@ -157,7 +165,8 @@ def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 5,
     table = kpi_table(inputs.baseline_results, inputs.baseline.spec.targets, lang=lang,
                       proposal=inputs.proposal_results, baseline_cost=inputs.baseline_cost,
                       proposal_cost=inputs.proposal_cost)
-    return Brief(inputs, lang, table, headlines(table, lang, max_headlines), paper=check_paper(paper))
+    change = proposal_changes(inputs.baseline, inputs.proposal, lang) if inputs.compare else None
+    return Brief(inputs, lang, table, headlines(table, lang, max_headlines, change), paper=check_paper(paper))
 
 
 def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:
@@ -216,6 +225,7 @@ _HTML = """<!doctype html>
  figure {{ margin: 0; }}
  img {{ width: 100%; height: auto; }}
  footer {{ margin-top: 1em; color: #555; font-size: .85em; }}
+ figcaption, .pair-note {{ color: #555; font-size: .85em; }}
  .tasks-page {{ break-before: page; margin-top: 2em; }}
  table.tasks td {{ font-size: .9em; }}
  {task_css}

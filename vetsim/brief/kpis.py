@@ -127,11 +127,28 @@ def kpi_value(spec: KpiSpec, results: Any, site_cost: pd.DataFrame | None = None
     return est.mean
 
 
-def _zero_day(spec: KpiSpec, results: Any, lang: str) -> tuple[Any, str | None, bool | None]:
-    """The backlog-clearing date, and a note when some (or all) replications never cleared it.
+def _half_cleared_day(results: Any, metric: str) -> float | None:
+    """The day by which more than half of the runs had cleared the backlog, counting the runs that never
+    cleared it (as later than any day): NaN when half or more never did; None without per-run values."""
+    per = getattr(results, "per_replication", None)
+    if per is None or "metric" not in per:
+        return None
+    days = per.loc[per["metric"] == metric, "value"].astype(float).to_numpy()
+    if not len(days):
+        return None
+    days = sorted(math.inf if math.isnan(d) else d for d in days)
+    day = days[len(days) // 2]  # the upper median: more than half the runs cleared by then
+    return math.nan if math.isinf(day) else day
 
-    The summary averages the clearing day over the replications that cleared the backlog, so
-    the date alone would hide runs that did not: those are said, and the target counts as missed.
+
+def _zero_day(spec: KpiSpec, results: Any, lang: str) -> tuple[Any, str | None, bool | None]:
+    """The backlog-clearing date, judged against its target, and a note when some runs never cleared it.
+
+    The summary averages the clearing day over the runs that cleared the backlog. When some did not,
+    the date shown and judged is the day by which more than half of all runs had cleared it (runs
+    that never cleared count as later than any day), with "n/N cleared": a date target is met when
+    that day is no later than the target (earlier is better); when half the runs or more never
+    clear, the backlog is "not cleared" and misses the target.
     """
     total = int(results.meta.get("replications") or 0)
     est = kpi(results, spec.metric, spec.level, spec.case_type)
@@ -142,8 +159,19 @@ def _zero_day(spec: KpiSpec, results: Any, lang: str) -> tuple[Any, str | None, 
         return None, None, None
     day = day_to_date(results, est.mean)
     if total and est.replications and est.replications < total:
-        note = (tr("brief.cleared", lang, fmt_value_day_date=fmt_value(day, "date"), replications=est.replications, total=total))
-        return day, note, False
+        half = _half_cleared_day(results, spec.metric)
+        if half is not None and math.isnan(half):
+            text = tr("brief.not_cleared", lang)
+            return None, tr("brief.cleared", lang, fmt_value_day_date=text, replications=est.replications,
+                            total=total), False
+        if half is not None:
+            day = day_to_date(results, half)
+        elif 2 * est.replications <= total:  # no per-run values: half the runs or more never cleared
+            return day, tr("brief.cleared", lang, fmt_value_day_date=fmt_value(day, "date"),
+                           replications=est.replications, total=total), False
+        note = tr("brief.cleared", lang, fmt_value_day_date=fmt_value(day, "date"), replications=est.replications,
+                  total=total)
+        return day, note, None  # judged on the date, by the KPI's direction
     return day, None, None
 
 
@@ -155,13 +183,19 @@ def _meets(spec: KpiSpec, value: Any, target: Any, present: bool) -> bool | None
 
 
 def _target_text(spec: KpiSpec, target: Any, lang: str) -> str:
+    """The target as a user writes it: "≤ 30", "≥ 95%", "不晚于 2027-09-30"; a bound that cannot be passed
+    (a share of 100% to reach, a count of 0 to stay at) without its sign: "100%", "0"."""
     if target is None:
         return "—"
-    sign = ("≤ " if spec.direction == "max" else "≥ ") if spec.kind != "date" else (tr("brief.by", lang))
+    if spec.kind == "date":
+        return f"{tr('brief.by', lang)}{fmt_value(target, spec.kind, lang)}"
+    at_limit = (spec.direction == "min" and spec.kind == "share" and target >= 1) or \
+        (spec.direction == "max" and target <= 0)
+    sign = "" if at_limit else ("≤ " if spec.direction == "max" else "≥ ")
     if spec.kind == "minutes":
-        return f"{sign}{target:.0f}"
+        return f"{sign}{formats.number(target, lang, 0)}"
     if spec.kind == "share":
-        return f"{sign}{target * 100:.0f}%"
+        return f"{sign}{formats.share(target, lang, 0)}"
     return f"{sign}{fmt_value(target, spec.kind, lang)}"
 
 
@@ -185,7 +219,7 @@ def kpi_table(baseline: Any, targets: Any, *, lang: str = "zh", proposal: Any | 
                                    else (kpi_value(spec, res, cost), None, None))
             present = spec.kind != "money" and has_kpi(res, spec.metric, spec.level, spec.case_type)
             seen = seen or present or spec.kind == "money"
-            ok = False if missed is False else _meets(spec, value, target, present)
+            ok = missed if missed is not None else _meets(spec, value, target, present)
             est = kpi(res, spec.metric, spec.level, spec.case_type) if spec.kind not in ("money", "date") else None
             ci = (est.lo, est.hi) if est is not None and not (math.isnan(est.lo) or math.isnan(est.hi)) else None
             cells[which] = (value, note or fmt_value(value, spec.kind, lang), ok, ci)

@@ -5,8 +5,6 @@ and a source line, laid out on one ``Figure``: 16:9 for the projector, or A4 lan
 from __future__ import annotations
 
 import datetime as dt
-import re
-import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +14,8 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
 
 from .. import charts
-from ..charts.labels import t
-from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, add_source_line, house_style
+from ..charts.labels import t, wrap_text
+from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, house_style
 from .kpis import PAGE_KEYS
 from ..wording import tr
 
@@ -31,6 +29,7 @@ PAGE_SIZE = PAPERS["16:9"]
 # 7 pt on A4 (the smallest type that stays legible on paper)
 _PAGE_SCALE = {"16:9": 0.62, "a4": 0.44}
 _MARGIN_IN = 0.4  # white margin round the page, inches (printers cannot print the last few mm)
+_SOURCE_PT = {"16:9": 10.0, "a4": 7.0}  # type size of the source line
 
 
 def check_paper(paper: str) -> str:
@@ -100,9 +99,53 @@ def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure |
     if inp.compare:
         ax = f.axes[0]
         title = ax.get_title(loc="left")
-        ax.set_title(tr("brief.title_with_note", lang, title=title, note=t("proposal", lang)),
-                     loc="left")
+        # English titles are long: the note goes on a second line, so the title stays over its chart
+        text = tr("brief.title_with_note", lang, title=title, note=t("proposal", lang))
+        ax.set_title(text.replace(" (", "\n(", 1) if lang == "en" and len(text) > 40 else text, loc="left")
     return f
+
+
+def _table_text(table: pd.DataFrame, key: str) -> str | None:
+    """The decided scenario's value of a KPI row as the table writes it (the proposal's if any)."""
+    rows = table[table["key"] == key]
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    return r["proposal_text"] or r["baseline_text"]
+
+
+def backlog_task_target(inp: BriefInputs, lang: str) -> str | None:
+    """The target of the progress table's petition-backlog task as the table writes it (None: no such task)."""
+    if inp.tasks is None:
+        return None
+    from ..tasks.text import board_frame, head
+
+    frame = board_frame(inp.tasks, lang)
+    hit = frame.loc[[r.task.measure == "backlog" for r in inp.tasks.rows], head("target", lang)]
+    return str(hit.iloc[0]) if len(hit) else None
+
+
+def pair_notes(inp: BriefInputs, table: pd.DataFrame, lang: str) -> dict[str, str]:
+    """One line under each chart whose figure could seem to contradict a figure of the KPI table (or of the
+    progress table), saying what each measures: chart name -> sentence."""
+    notes = {}
+    pressure = _table_text(table, "pressure_township")
+    if pressure:
+        notes["utilisation"] = tr("brief.note.pressure", lang, value=pressure)
+    site = _table_text(table, "site_cost")
+    if inp.budget is not None and site:
+        notes["budget"] = tr("brief.note.budget", lang, site=site)
+    chance, target = _table_text(table, "petition_chance"), backlog_task_target(inp, lang)
+    if chance and target:
+        notes["backlog"] = tr("brief.note.backlog", lang, chance=chance, target=target)
+    return notes
+
+
+def _note_under(sub: SubFigure, text: str, lang: str, width_in: float) -> None:
+    """A short grey line (wrapped to the chart's width) under a chart of the page."""
+    pt = rcParams["font.size"] * 0.85
+    lines = _wrap(text, width_in * 72 / pt - 2, lang)
+    sub.supxlabel("\n".join(lines), fontsize=pt, color="#4D4D4D", ha="left", x=0.02, linespacing=1.2)
 
 
 def _charts_for(inp: BriefInputs) -> list[str]:
@@ -150,46 +193,33 @@ def source_info(inp: BriefInputs, lang: str) -> SourceInfo:
     return SourceInfo(info.scenario_name, info.seed, info.vetsim_version, info.scenario_hash, inp.day, info.extra)
 
 
-_NO_LINE_START = "，。、；：！？）》」』%"  # punctuation that must not begin a line (禁则)
-
-
 def _wrap(text: str, width_em: float, lang: str) -> list[str]:
-    """Break ``text`` into lines at most ``width_em`` wide (CJK characters 1 em, others about 0.55 em).
-
-    Chinese breaks between any two characters, but never inside a number, date or Latin word.
-    """
-    if lang == "en":
-        return textwrap.wrap(text, width=max(int(width_em / 0.55), 10))
-    tokens = re.findall(r"[\u2e80-\U0002ffff]|[^\u2e80-\U0002ffff\s]+|\s+", text)
-    lines, cur, used = [], "", 0.0
-    for tok in tokens:
-        w = sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in tok)
-        if used + w > width_em and cur.strip() and tok[0] not in _NO_LINE_START:
-            lines.append(cur.rstrip())
-            cur, used = "", 0.0
-            if tok.isspace():
-                continue
-        cur += tok
-        used += w
-    return [*lines, cur.rstrip()] if cur.strip() else lines
+    """Lines of ``text`` at most ``width_em`` wide: :func:`vetsim.charts.labels.wrap_text`."""
+    return wrap_text(text, width_em, lang)
 
 
 def _headline_panel(sub: SubFigure, sentences: list[str], lang: str, size_in: tuple[float, float]) -> None:
-    """The headline sentences as a bulleted list, wrapped to the panel width."""
+    """The headline sentences as a bulleted list, wrapped to the panel width, in type small enough to fit.
+
+    One text holds every sentence (a blank line between them) and a second one the bullets, on the
+    same lines: the sentences cannot run into each other whatever their wrapped length.
+    """
     ax = sub.add_subplot()
     ax.set_axis_off()
     ax.set_title(tr("brief.key_points", lang), loc="left")
     pt = rcParams["font.size"] * 1.6
-    width_em = size_in[0] * 72 / pt - 2.5
-    line_h = pt * 1.45 / 72 / (size_in[1] * 0.85)  # one line in axes fraction
-    y = 0.98
-    for s in sentences:
-        lines = _wrap(s, width_em, lang)
-        ax.text(0.0, y, "■", transform=ax.transAxes, ha="left", va="top", fontsize=pt * 0.8,
-                color=BASELINE_COLOUR)
-        ax.text(0.035, y, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontsize=pt,
-                linespacing=1.3)
-        y -= line_h * len(lines) + line_h * 0.6
+    title_in = rcParams["font.size"] * 3.0 / 72  # the panel's title and the gap below it
+    for _ in range(8):
+        width_em = size_in[0] * 0.86 * 72 / pt - 3  # the axes' width inside the panel, less the bullets' column
+        wrapped = [_wrap(s, width_em, lang) for s in sentences]
+        lines = sum(len(w) + 1 for w in wrapped)
+        if lines * pt * 1.3 * 1.2 / 72 <= size_in[1] * 0.92 - title_in:
+            break
+        pt *= 0.92
+    body = "\n\n".join("\n".join(w) for w in wrapped)
+    bullets = "\n\n".join("\n".join(["■"] + [""] * (len(w) - 1)) for w in wrapped)
+    for x, text, colour in ((0.0, bullets, BASELINE_COLOUR), (0.035, body, "black")):
+        ax.text(x, 1.0, text, transform=ax.transAxes, ha="left", va="top", fontsize=pt, linespacing=1.3, color=colour)
 
 
 def _kpi_panel(sub: SubFigure, table: pd.DataFrame, compare: bool, lang: str) -> None:
@@ -238,7 +268,7 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
     """Draw the whole page on ``paper``; call inside ``house_style(lang, scale=page_scale(paper))``."""
     w, h = page_size(paper)
     mx, my = _MARGIN_IN / w, _MARGIN_IN / h
-    footer = 0.3 / h  # the source line's strip
+    footer = len(_source_lines(inp, lang, paper)[0]) * _SOURCE_PT[paper] * 1.3 / 72 / h + 0.1 / h  # the source line(s)
     title_pt = FontProperties(size="xx-large").get_size_in_points()
     head = title_pt * 1.1 / 72 / h  # the title's line and the gap below it
     fig = Figure(figsize=(w, h), layout="constrained")
@@ -255,10 +285,34 @@ def draw_page(inp: BriefInputs, table: pd.DataFrame, sentences: list[str], lang:
     _headline_panel(left, sentences, lang, (w * left_w, h * top_h))
     _kpi_panel(right, table, inp.compare, lang)
     grid = bottom.subfigures(2, 3)
+    notes = pair_notes(inp, table, lang)
     for sub, name in zip(grid.flat, _charts_for(inp)):
         _draw_chart(name, inp, lang, sub)
-    add_source_line(fig, source_info(inp, lang), lang, size=10 if paper == "16:9" else 7, at=(mx, my))
+        if name in notes:
+            _note_under(sub, notes[name], lang, w * (1 - 2 * _MARGIN_IN / w) / 3)
+    add_page_source(fig, inp, lang, paper)
     return fig
+
+
+def _source_lines(inp: BriefInputs, lang: str, paper: str) -> tuple[list[str], float]:
+    """The source line wrapped to the page's width (a long one, e.g. in English on A4, takes two lines)."""
+    size = _SOURCE_PT[paper]
+    width_em = (page_size(paper)[0] - 2 * _MARGIN_IN) * 72 / size - 1
+    return _wrap(source_info(inp, lang).text(lang), width_em, lang), size
+
+
+def source_height(fig: Figure, inp: BriefInputs, lang: str, paper: str) -> float:
+    """The height of the page's source line(s), in figure fractions."""
+    lines, size = _source_lines(inp, lang, paper)
+    return len(lines) * size * 1.3 / 72 / fig.get_size_inches()[1]
+
+
+def add_page_source(fig: Figure, inp: BriefInputs, lang: str, paper: str) -> None:
+    """The source line at the bottom margin of a page, wrapped to the page's width."""
+    lines, size = _source_lines(inp, lang, paper)
+    w, h = page_size(paper)
+    fig.text(_MARGIN_IN / w, _MARGIN_IN / h, "\n".join(lines), ha="left", va="bottom", fontsize=size,
+             color="#4D4D4D", linespacing=1.3)
 
 
 def page_scale(paper: str = "16:9") -> float:

@@ -157,6 +157,13 @@ def _chance_sentence(table: pd.DataFrame, lang: str, compare: bool) -> tuple[flo
     return score, tr("brief.s.chance", lang, when=when, baseline=c["baseline_text"])
 
 
+def _change_sentence(change: str, cost: str | None, lang: str) -> str:
+    """The first headline: what the proposal changes, with what it costs when the table has the cost."""
+    if cost is None:
+        return tr("brief.s.proposal", lang, changes=change)
+    return tr("brief.s.proposal_cost", lang, changes=change, cost=cost[:1].lower() + cost[1:] if lang == "en" else cost)
+
+
 def _overtime_sentence(table: pd.DataFrame, lang: str, compare: bool) -> str | None:
     """One sentence: the overtime per post a month the baseline needs at each level, and what the proposal saves."""
     rows = table[table["key"].astype(str).str.startswith("overtime_")]
@@ -176,11 +183,12 @@ def _overtime_sentence(table: pd.DataFrame, lang: str, compare: bool) -> str | N
     return text
 
 
-def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str]:
+def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4, change: str | None = None) -> list[str]:
     """The ``limit`` most telling sentences about the KPI table (baseline vs proposal if it has one).
 
     A KPI whose target status flips (missed -> met, or met -> missed) ranks first. With a
-    proposal, its cost is always said, last: it is what the improvements are bought with.
+    proposal, its cost is always said: last, or, given ``change`` (what the proposal changes, see
+    :func:`vetsim.brief.changes.proposal_changes`), in the first sentence, which names the change.
     """
     compare = bool((table["proposal_text"] != "").any()) if len(table) else False
     scored: list[tuple[float, int, str, str]] = []
@@ -201,6 +209,10 @@ def headlines(table: pd.DataFrame, lang: str = "zh", limit: int = 4) -> list[str
     rest = sorted((x for x in scored if x not in cost), reverse=True)
     overtime = _overtime_sentence(table, lang, compare)
     extra = [(0.0, 0, "overtime", overtime)] if overtime is not None and limit > 1 else []
-    chosen = rest[: max(limit - len(cost) - len(extra), 0)] + extra + cost[:1]
     end = tr("punct.full_stop", lang)
+    if compare and change:  # the change (with its cost) first, then the KPIs, the overtime sentence last
+        first = _change_sentence(change, cost[0][3] if cost else None, lang)
+        chosen = rest[: max(limit - 1 - len(extra), 0)] + extra
+        return [first + end] + [x[3] + end for x in chosen[: max(limit - 1, 0)]]
+    chosen = rest[: max(limit - len(cost) - len(extra), 0)] + extra + cost[:1]
     return [x[3] + end for x in chosen[:limit]]

@@ -74,8 +74,9 @@ def _axes_labels(ax: Any, lang: str, title: str, totals: pd.DataFrame, div: floa
     ax.set_ylabel(tr("charts.amount", lang, unit=unit))
     ax.set_title(title)
     top = float(np.nanmax(np.fmax(totals["value"].to_numpy(float), totals["p90"].to_numpy(float)), initial=0.0))
-    ax.set_ylim(0, max(top / div, 1e-9) * 1.35)  # head room for the legend above the stacks
-    ax.legend(loc="upper left", ncols=3, fontsize="x-small")
+    ax.set_ylim(0, max(top / div, 1e-9) * 1.2)  # head room for the totals over the stacks
+    # beside the plot, not over it: inside, its rows ran into the totals on a small (A4) page
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), ncols=1, fontsize="x-small")
 
 
 def budget_by_tier(budget: Any, *, lang: str = "zh", fig: Figure | SubFigure | None = None) -> Figure | SubFigure:

@@ -54,7 +54,8 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
                        else _short_site(names.get(s, s), lang) for s in site_order])
         ax.set_xticks(range(len(months)),
                       [formats.month(pd.Timestamp(m).date(), lang) for m in months])
-        ax.tick_params(axis="y", labelsize="small")
+        ax.tick_params(axis="y", labelsize="small" if len(site_order) <= 12 else "x-small")
+        ax.tick_params(axis="x", labelsize="x-small" if lang == "en" else "small")  # "Sep" "Oct" must not touch
         ax.set_xlabel(t("month", lang))
         ax.grid(False)
         for side in ("left", "bottom"):
@@ -74,7 +75,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
         if limit is not None:
             bar.ax.axhline(limit * 100, color=TARGET_COLOUR, linewidth=3)
             label += tr("charts.red_frame", lang, overloaded=t("overloaded", lang), limit=limit)
-        bar.set_label(label)
+        bar.set_label(label, fontsize="x-small")  # a long label must stay beside the bar, under the title
         ax.set_title(t("title.utilisation", lang))
     return f
 
@@ -82,6 +83,9 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
 def _short_site(name: str, lang: str) -> str:
     """Site names without the repeated suffix, so the heatmap rows stay readable."""
     for suffix in ("退役军人服务中心", "退役军人服务站", " Veterans Service Center", " Veterans Service Station"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+    for suffix in (" Township", " Town", " Subdistrict"):  # English names are long: the place name is enough
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
@@ -117,10 +121,9 @@ def backlog_burndown(results: Any, compare: Any | None = None, *, scenario: Any 
                 ax.fill_between(x, d["ci_low"].clip(lower=0), d["ci_high"], color=s.colour, alpha=0.18, linewidth=0)
         if what == "petition" and scenario is not None:
             target: dt.date = scenario.spec.targets.petition_backlog_zero_by.date
-            ax.axvline(mdates.date2num(target), color=TARGET_COLOUR, linestyle="--", linewidth=2.2)
-            ax.annotate(f"{t('zero_by', lang)} {target.isoformat()}", (mdates.date2num(target), 1.0),
-                        xycoords=("data", "axes fraction"), xytext=(6, -4), textcoords="offset points",
-                        ha="left", va="top", color=TARGET_COLOUR, fontsize="small", fontweight="bold")
+            # named in the legend, not beside the line: a label at the line's top ran into the legend
+            ax.axvline(mdates.date2num(target), color=TARGET_COLOUR, linestyle="--", linewidth=2.2,
+                       label=f"{t('zero_by', lang)} {target.isoformat()}")
         month_axis(ax, lang)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # cases are counted in whole cases
@@ -164,19 +167,20 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
                          edgecolor="white", label=tr("charts.legend_pair", lang, label=s.label, what=t("parttime_staff", lang)))
             for p, a, b in zip(pos, funded, part):
                 ax_staff.annotate(f"{a:.0f}+{b:.0f}", (p, a + b), xytext=(0, 3), textcoords="offset points",
-                                  ha="center", va="bottom", fontsize="x-small")
+                                  ha="center", va="bottom", fontsize="x-small", rotation=90)  # narrow bars
             cost = v["total_yuan"].to_numpy(float) / div
             ax_cost.bar(pos, cost, width * 0.92, color=s.colour, label=s.label)
             for p, c in zip(pos, cost):
                 ax_cost.annotate(f"{c:.0f}" if lang == "zh" else f"{c:.2f}", (p, c), xytext=(0, 3),
-                                 textcoords="offset points", ha="center", va="bottom", fontsize="x-small")
+                                 textcoords="offset points", ha="center", va="bottom", fontsize="x-small",
+                                 rotation=90)
         for ax in (ax_staff, ax_cost):
-            ax.set_xticks(x, [level_short(lv, lang) for lv in levels])
-            ax.margins(y=0.18)
+            ax.set_xticks(x, [level_short(lv, lang).replace(" ", "\n") for lv in levels])  # "County\ncenter"
+            ax.margins(y=0.3)
         ax_staff.set_ylabel(t("staff", lang))
         ax_staff.set_title(t("title.staff", lang))
         handles, labels = ax_staff.get_legend_handles_labels()
-        f.legend(handles, labels, loc="outside upper center", ncols=4, fontsize="small")
+        f.legend(handles, labels, loc="outside upper center", ncols=2, fontsize="small")
         ax_cost.set_ylabel(tr("charts.axis_with_unit", lang, label=t("site_cost", lang), unit=money_unit(lang, True)))
         ax_cost.set_title(t("title.cost", lang))
     return f

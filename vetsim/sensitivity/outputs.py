@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+
 from ..i18n import MONEY_DIVISOR, money_unit
 from ..scenario import apply_overlay
 from ..wording import tr
@@ -23,7 +25,8 @@ from ..wording import tr
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["Output", "OUTPUTS", "FISCAL_OUTPUTS", "SERVICE_OUTPUTS", "fiscal_outputs", "service_outputs", "short_run"]
+__all__ = ["Output", "OUTPUTS", "FISCAL_OUTPUTS", "SERVICE_OUTPUTS", "fiscal_outputs", "service_outputs", "service_runs",
+           "short_run"]
 
 Unit = Literal["money", "minute", "percent", "ratio"]
 
@@ -44,6 +47,16 @@ class Output:
     def scale(self, lang: str = "zh") -> float:
         """Factor from the model's unit (yuan/year, share, minute, ratio) to the displayed unit."""
         return 1.0 / MONEY_DIVISOR[lang] if self.unit == "money" else 100.0 if self.unit == "percent" else 1.0
+
+    def digits(self, lang: str = "zh") -> int:
+        """Decimals of a value of this output as displayed: one way for the bars, the swings and the CLI."""
+        return {"money": 1 if lang == "zh" else 2, "minute": 1, "percent": 1}.get(self.unit, 3)
+
+    def fmt(self, value: float, lang: str = "zh", *, signed: bool = False) -> str:
+        """A value (or a swing) of this output in the displayed unit, e.g. "6,197.3" (万元/年), "84.1" (%)."""
+        from .. import formats
+
+        return formats.number(value * self.scale(lang), lang, self.digits(lang), signed=signed)
 
     def unit_label(self, lang: str = "zh") -> str:
         return money_unit(lang, per_year=True) if self.unit == "money" else tr(f"sens.unit.{self.unit}", lang)
@@ -76,16 +89,35 @@ def short_run(scenario: "Scenario", days: int) -> "Scenario":
     return apply_overlay(scenario, {"simulation": {"days": int(days)}})
 
 
+def service_runs(scenario: "Scenario", replications: int, seed: int) -> dict[str, np.ndarray]:
+    """The four service KPIs of each of ``replications`` runs with ``seed`` (in replication order, so that
+    two arms with the same seed pair up run by run: common random numbers)."""
+    from ..sim import simulate
+
+    res = simulate(scenario, replications=replications, seed=seed)
+    per = res.per_replication
+    out: dict[str, np.ndarray] = {}
+    for k in SERVICE_OUTPUTS:
+        o = OUTPUTS[k]
+        if per is None:
+            out[k] = np.array([_kpi_or_nan(res, o)])
+            continue
+        rows = per[(per["metric"] == o.metric) & (per["level"].astype(str) == o.level)
+                   & per["case_type"].astype(str).isin(["all", ""])].sort_values("replication")
+        out[k] = rows["value"].to_numpy(float) if len(rows) else np.full(replications, np.nan)
+    return out
+
+
+def _kpi_or_nan(res, o: Output) -> float:
+    try:
+        return res.kpi(o.metric, o.level)
+    except KeyError:
+        return float("nan")
+
+
 def service_outputs(scenario: "Scenario", replications: int, seed: int) -> dict[str, float]:
     """The four service KPIs (shares as shares, waits in minutes) from ``replications`` runs with ``seed``."""
     from ..sim import simulate
 
     res = simulate(scenario, replications=replications, seed=seed)
-    out: dict[str, float] = {}
-    for k in SERVICE_OUTPUTS:
-        o = OUTPUTS[k]
-        try:
-            out[k] = res.kpi(o.metric, o.level)
-        except KeyError:
-            out[k] = float("nan")
-    return out
+    return {k: _kpi_or_nan(res, OUTPUTS[k]) for k in SERVICE_OUTPUTS}

@@ -26,7 +26,8 @@ from pydantic import BaseModel
 from ..scenario import apply_overlay, scale_rows
 from ..scenario.fiscal_spec import FISCAL_TABLES, Dist, Uncertain
 from ..scenario.sensitivity_spec import number_at, overlay_at, table_key
-from ..wording import tr
+from .. import formats
+from ..wording import has, tr
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,14 +59,44 @@ class Assumption:
         return self.label_zh if lang == "zh" else self.label_en
 
 
-def short_number(x: float) -> str:
-    """A range end as people read it: 90,000 (no exponent), 0.0678, 388.8."""
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+def _digits(*values: float) -> int:
+    """The fewest decimals (0 to 3) that write every value to within 0.5% of itself."""
+    for d in range(4):
+        if all(abs(round(v, d) - v) <= 0.005 * max(abs(v), 1e-12) for v in values):
+            return d
+    return 3
 
 
-def range_text(low: float, high: float, lang: str = "zh") -> str:
-    """"P10 ～ P90" of an assumption, e.g. 80,000 ～ 110,000."""
-    return tr("sens.range", lang, low=short_number(low), high=short_number(high))
+_COUNTED = ("person", "people", "case", "person-time", "cohort", "household")  # whole things
+
+
+def _unit_word(token: str, lang: str, per: bool = False) -> str:
+    """A unit's word: "人" / "people"; after "/" in English the unit as typed, in the singular ("yuan/year")."""
+    key = f"sens.uw.{token.strip().replace(' ', '_').replace('-', '_')}"
+    if (per and lang == "en") or not has(key):
+        return token.strip()
+    return tr(key, lang)
+
+
+def _unit_text(unit: str, lang: str) -> str:
+    """"yuan/year" -> "元/年" / "yuan/year"; "person" -> "人" / "people"; "ratio" -> "" (a plain multiple)."""
+    head, _, tail = unit.partition("/")
+    text = _unit_word(head, lang) + (f"/{_unit_word(tail, lang, per=True)}" if tail else "")
+    return "" if head.strip() == "ratio" and not tail else text
+
+
+def range_text(low: float, high: float, lang: str = "zh", unit: str = "") -> str:
+    """"P10 ～ P90" of an assumption as people read it, with its unit: shares in percent ("4.0%～6.8%"),
+    counts of people or cases whole ("250～389 人"), money grouped ("80,000～110,000 元/年"), others
+    with the fewest decimals that keep them ("0.85～1.2")."""
+    if unit.startswith("share"):
+        d = min(_digits(low * 100, high * 100), 1)
+        return tr("sens.range", lang, low=formats.share(low, lang, d), high=formats.share(high, lang, d))
+    head = unit.partition("/")[0].strip()
+    d = 0 if head in _COUNTED or head == "yuan" else _digits(low, high)
+    text = tr("sens.range", lang, low=formats.number(low, lang, d), high=formats.number(high, lang, d))
+    word = _unit_text(unit, lang) if unit else ""
+    return f"{text} {word}" if word else text
 
 
 def quantile(d: Dist, p: float) -> float:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..files import atomic_write, atomic_write_bytes, excel_safe_frame
@@ -53,6 +54,18 @@ def _label(row: Any, lang: str) -> str:
     return row.label_zh if lang == "zh" else row.label_en
 
 
+def _tornado_line(r: Any, o: Any, lang: str) -> str:
+    """One tornado row: rank (or "within noise"), assumption and its range with unit, P10 → P90 and the swing,
+    every number in the output's one format (and the swing's noise when simulated)."""
+    rank = "–" if pd.isna(r.rank) else str(int(r.rank))
+    swing = o.fmt(r.swing, lang)
+    if np.isfinite(r.noise) and r.noise > 0:
+        swing = tr("sens.swing_noise", lang, swing=swing, noise=o.fmt(r.noise, lang))
+    line = (f"  {rank}. {_label(r, lang)} [{range_text(r.low, r.high, lang, str(r.unit))}]: "
+            f"{o.fmt(r.at_low, lang)} → {o.fmt(r.at_high, lang)}  ({tr('sens.col.swing', lang)} {swing})")
+    return line + (f"  {tr('sens.within_noise', lang)}" if pd.isna(r.rank) else "")
+
+
 def summary_lines(a: Analysis, lang: str = "zh", top: int = 5) -> list[str]:
     """Per output: the top assumptions of the tornado with their swing; then the global ranking and agreement."""
     lines: list[str] = []
@@ -62,21 +75,20 @@ def summary_lines(a: Analysis, lang: str = "zh", top: int = 5) -> list[str]:
         if rows.empty:
             continue
         o = OUTPUTS[out]
-        k = o.scale(lang)
         lines.append(tr("sens.heading.tornado", lang, output=tr("sens.axis", lang, output=o.label(lang), unit=o.unit_label(lang))))
-        lines.append("  " + tr("sens.base", lang, value=f"{rows['base'].iloc[0] * k:,.4g}"))
+        lines.append("  " + tr("sens.base", lang, value=o.fmt(rows["base"].iloc[0], lang)))
         for r in rows.itertuples():
-            lines.append(f"  {r.rank}. {_label(r, lang)} [{range_text(r.low, r.high, lang)}]: "
-                         f"{r.at_low * k:,.4g} → {r.at_high * k:,.4g}  ({tr('sens.col.swing', lang)} {r.swing * k:,.3g})")
+            lines.append(_tornado_line(r, o, lang))
     m = a.ranking.meta
     method = tr(f"sens.method.{m['method']}", lang, n=m["samples"])
     for out in FISCAL_OUTPUTS:
         g = a.ranking.table[a.ranking.table["output"] == out].head(top)
         o = OUTPUTS[out]
-        k = o.scale(lang) if m["method"] == "morris" else 1.0  # mu* is in the output's unit, Sobol ST a share
         lines.append(tr("sens.heading.global", lang, method=method, output=o.label(lang)))
         for r in g.itertuples():
-            lines.append(f"  {r.rank}. {_label(r, lang)}: {r.index * k:,.4g} ± {r.conf * k:,.2g}")
+            value = (f"{o.fmt(r.index, lang)} ± {o.fmt(r.conf, lang)}" if m["method"] == "morris"
+                     else f"{r.index:.3f} ± {r.conf:.3f}")  # mu* in the output's unit, Sobol ST a share
+            lines.append(f"  {r.rank}. {_label(r, lang)}: {value}")
         lines.append("  " + tr("sens.heading.agree", lang, answer=tr("sens.yes" if top_agree(a, out) else "sens.no", lang)))
     return lines
 
@@ -92,7 +104,7 @@ def joined_table(a: Analysis, lang: str = "zh") -> pd.DataFrame:
     cols = {"output": "sens.col.output", "output_unit": "sens.col.output_unit", "assumption": "sens.col.assumption", "key": "sens.col.key",
             "unit": "sens.col.unit", "low": "sens.col.low", "mid": "sens.col.mid", "high": "sens.col.high",
             "base": "sens.col.base", "at_low": "sens.col.at_low", "at_high": "sens.col.at_high",
-            "swing": "sens.col.swing", "rank": "sens.col.rank", "global_index": "sens.col.index",
+            "noise": "sens.col.noise", "swing": "sens.col.swing", "rank": "sens.col.rank", "global_index": "sens.col.index",
             "global_conf": "sens.col.conf"}
     return t[list(cols)].rename(columns={c: tr(k, lang) for c, k in cols.items()})
 

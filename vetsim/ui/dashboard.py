@@ -31,7 +31,7 @@ from .staffing_app import ENV_REPLICATIONS
 from .taskview import TaskView
 from ..wording import both, tr
 
-__all__ = ["MeetingDashboard", "DASHBOARD_FIELDS", "CARD_KEYS"]
+__all__ = ["MeetingDashboard", "DASHBOARD_FIELDS", "CARD_KEYS", "ENV_LANG"]
 
 DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("replications", "int", *both("ui.replications"), min=1, max=1000, **unit("unit.runs"),
@@ -40,6 +40,7 @@ DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
 # drawn with the live dashboard: the static preview of its cards (see MeetingDashboard.preview) goes away
 HIDE_PREVIEW = "<style>.vetsim-static{display:none}</style>"
 
+ENV_LANG = "VETSIM_LANG"  # the dashboard's language when the notebook does not pass one: zh (default) or en
 # KPI cards shown large (keys of vetsim.brief's KPI table), in this order
 CARD_KEYS: tuple[str, ...] = ("wait_township", "wasted_trip", "one_trip", "on_time", "duty_township",
                               "pressure_township", "petition_chance", "site_cost")
@@ -71,9 +72,10 @@ class MeetingDashboard(App):
     """
 
     def __init__(self, data_dir: str | Path | None = None, baseline: str | Path | None = None,
-                 proposal: str | Path | None = None, lang: str = "zh", replications: int | None = None,
+                 proposal: str | Path | None = None, lang: str | None = None, replications: int | None = None,
                  workers: int = 1, auto_run: bool = True, budget_draws: int | None = None):
-        super().__init__(lang)
+        super().__init__(lang or os.environ.get(ENV_LANG) or "zh")  # one language on the page: zh unless chosen
+        lang = self.lang
         self.data_dir = Path(data_dir) if data_dir is not None else find_data_dir()
         listed = [p for _n, p in list_scenarios(self.data_dir, lang)]
         self.base_picker = ScenarioPicker(self.data_dir, lang, value=baseline or (listed[0] if listed else None),
@@ -115,6 +117,10 @@ class MeetingDashboard(App):
         staff_acc.set_title(0, tr("ui.proposal_staffing_people_per_site", self.lang))
         staff_acc.selected_index = 0
         self.title = widgets.HTML()
+        # the page's heading and what the cards show, in the page's language only (the notebook's own
+        # bilingual text is for Jupyter; the Voilà page hides it)
+        self.heading = widgets.HTML(f"<h2 style='margin:4px 0'>{html.escape(tr('ui.dashboard.title', lang))}</h2>"
+                                    f"<p style='margin:2px 0 6px'>{html.escape(tr('ui.dashboard.intro', lang))}</p>")
         # optional: which assumption matters most for the scenario being decided (run on request)
         self.sensitivity = SensitivityPanel(lang, lambda: self.proposal, self.runner.wrap)
         grid = [widgets.HBox([self.images[a], self.images[b]])
@@ -131,7 +137,7 @@ class MeetingDashboard(App):
         self.tabs.set_title(1, tr("tasks.sheet", lang))
         self.tabs.add_class("vetsim-tabs")
         self.widget = widgets.VBox([
-            widgets.HTML(CSS + HIDE_PREVIEW), self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
+            widgets.HTML(CSS + HIDE_PREVIEW), self.heading, self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
             self.runner.status, self.tabs,
         ], layout=widgets.Layout(width="100%"))
         self._show_title()
@@ -182,7 +188,7 @@ class MeetingDashboard(App):
         # Voilà hides the outputs behind a spinner until the widgets are drawn: show them, not the spinner
         reveal = "<style>#rendered_cells{display:block!important}#loading{display:none!important}</style>"
         cards = self._cards_html(self.kpis).replace('class="vetsim-card kpi-', 'class="vetsim-card static-kpi-')
-        display(HTML(f"{reveal}{CSS}<div class='vetsim-static'>{self.title.value}{cards}</div>"))
+        display(HTML(f"{reveal}{CSS}<div class='vetsim-static'>{self.heading.value}{self.title.value}{cards}</div>"))
 
     # ---- settings ---------------------------------------------------------------------------------
     def _default_reps(self) -> int:
