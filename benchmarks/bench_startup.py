@@ -7,7 +7,7 @@ taken from git into a temporary folder (``git archive``) and run by the same Pyt
 first on the path; the new code is this checkout. Each figure is from fresh processes: the median of
 ``--repeat`` runs for ``--help`` and ``import vetsim`` (wall and CPU seconds), one run of ``vetsim staff
 data/sample_county`` for each (an empty results cache each), and for the new code a second ``staff`` run
-that reads the confirmation's runs from the cache. Prints the machine, its load before each figure, and
+that reads the confirmation's runs from the cache; ``staff`` must print the same text each time. Prints the machine, its load before each figure, and
 which heavy modules (matplotlib, pandas, scipy.stats) ``--help`` loaded.
 """
 
@@ -90,10 +90,13 @@ def measure(name: str, tree: Path, repeat: int, staff: bool, warm: bool) -> dict
         with tempfile.TemporaryDirectory(prefix="vetsim-bench-cache-") as cache:
             env = {"VETSIM_CACHE": cache}
             print(f"[{name}] load {load()}: vetsim staff (empty cache) ...", flush=True)
-            row["staff"] = timed(CLI, tree, "staff", str(tree / "data" / "sample_county"), env=env)[:2]
+            wall, cpu, row["staff_out"] = timed(CLI, tree, "staff", "data/sample_county", env=env)
+            row["staff"] = (wall, cpu)
             if warm:
                 print(f"[{name}] load {load()}: vetsim staff (cached runs) ...", flush=True)
-                row["staff_warm"] = timed(CLI, tree, "staff", str(tree / "data" / "sample_county"), env=env)[:2]
+                wall, cpu, again = timed(CLI, tree, "staff", "data/sample_county", env=env)
+                row["staff_warm"] = (wall, cpu)
+                row["staff_warm_same"] = again == row["staff_out"]
     return row
 
 
@@ -119,6 +122,9 @@ def main() -> None:
                        ("staff", "vetsim staff data/sample_county, empty cache"),
                        ("staff_warm", "vetsim staff again, runs read from the cache")):
         print(f"{label:48s} old: {fmt(old.get(key)):30s} new: {fmt(new.get(key))}")
+    if "staff_out" in new:
+        print(f"vetsim staff prints the same plan and confirmation, old and new: {old['staff_out'] == new['staff_out']}; "
+              f"new, from the cache: {new['staff_warm_same']}")
     for row in (old, new):
         print(f"{row['code']}: --help loaded {', '.join(row['help_loads']) or 'none of ' + ', '.join(HEAVY)}")  # type: ignore[arg-type]
 
