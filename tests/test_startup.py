@@ -78,3 +78,14 @@ def test_interval_of_known_numbers() -> None:
     assert (high - mean) == pytest.approx(2.1658506, abs=1e-6)
     assert mean - low == pytest.approx(high - mean)
     assert math.isnan(t_quantile(0.975, 0))
+
+
+@pytest.mark.parametrize("package, name", [("vetsim.fiscal", "budget"), ("vetsim.sensitivity", "tornado")])
+def test_an_export_named_like_its_module_stays_the_function(package: str, name: str) -> None:
+    """Lazy exports: importing the module ``package.name`` first (as a handler does) must not turn the
+    package's ``name`` into that module; an eager ``from .name import name`` left the function there."""
+    code = (f"import importlib, {package}.{name}; import {package} as p; from {package} import {name} as f; "
+            f"m = importlib.import_module('{package}.{name}'); "
+            f"print(callable(f), f is getattr(p, '{name}'), f is getattr(m, '{name}'), type(m).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    assert out.stdout.split() == ["True", "True", "True", "module"], out.stdout + out.stderr[-2000:]
