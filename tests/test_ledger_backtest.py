@@ -69,7 +69,7 @@ def test_report_renders_without_missing_glyphs(short_report, lang, tmp_path) -> 
     assert html.count("<img") >= 5
     short_report.save(tmp_path / "r.xlsx", lang)
     sheets = pd.read_excel(tmp_path / "r.xlsx", sheet_name=None, engine="openpyxl")
-    assert len(sheets) == 4 and all(len(s) for s in sheets.values())
+    assert len(sheets) == 5 and all(len(s) for s in sheets.values())
 
 
 def test_report_refuses_an_unknown_format(short_report, tmp_path) -> None:

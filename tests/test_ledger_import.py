@@ -166,3 +166,25 @@ def test_records_schema_refuses_wrong_frames(sample):
     with pytest.raises(RecordSchemaError, match="dtype"):
         validate_records(df.assign(source_row=df["source_row"].astype(float)), "visits")
     assert np.issubdtype(df["date"].dtype, np.datetime64)
+
+
+def test_referrals_to_sites_become_hand_offs_and_nobody_at_the_counter_is_recorded(sample, tmp_path):
+    """The referral column names sites (id, official name, short name, variant) or partners; unknowns stay problems."""
+    rows = [["来访日期", "接待单位", "来访事由", "办理结果", "转办单位"],
+            ["2025-03-05", "城东街道", "优抚", "否", "C01"],
+            ["2025-03-05", "城东街道", "优抚", "否", "示例县退役军人服务中心"],
+            ["2025-03-05", "城东街道", "优抚", "否", "县服务中心"],
+            ["2025-03-05", "城东街道", "优抚", "否", "城西街道服务站"],
+            ["2025-03-05", "城东街道", "优抚", "否", "城西"],
+            ["2025-03-05", "城东街道", "优抚", "否", "民政局"],
+            ["2025-03-05", "城东街道", "优抚", "无人接待", "县服务中心"],
+            ["2025-03-05", "城东街道", "优抚", "否", "火星办事处"]]
+    path = tmp_path / "visits.csv"
+    path.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
+    res = import_ledger(path, sample)
+    df = res.frame("visits")
+    assert list(df["handed_to"]) == ["C01", "C01", "C01", "T02", "T02", "", "C01", ""]
+    assert list(df["referred_to"]) == ["", "", "", "", "", "civil_affairs", "", ""]
+    assert list(df["found_nobody"]) == [False] * 6 + [True, False]
+    assert list(df["on_spot"]) == [False] * 8
+    assert {(p.row, p.reason) for p in res.problems} == {(9, "unknown_referral")}

@@ -12,7 +12,8 @@ from .._lazy import lazy_attributes
 
 # public name -> (module, attribute), imported on first access (PEP 562)
 _LAZY: dict[str, tuple[str, str]] = {
-    **{name: ("vetsim.backtest.compare", name) for name in ("COMPARE_COLUMNS", "Backtest", "backtest", "validate")},
+    **{name: ("vetsim.backtest.compare", name)
+       for name in ("COMPARE_COLUMNS", "Backtest", "Verdict", "backtest", "validate", "verdict")},
     **{name: ("vetsim.backtest.draw", name)
        for name in ("DrawError", "draw_records", "records_from_results", "simulate_years")},
     **{name: ("vetsim.backtest.report", name) for name in ("REPORT_FORMATS", "CalibrationReport", "ReportFormatError")},
@@ -20,6 +21,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 }
 
 __all__ = ["draw_records", "records_from_results", "simulate_years", "DrawError", "validate", "backtest", "Backtest",
-           "COMPARE_COLUMNS", "CalibrationReport", "ReportFormatError", "REPORT_FORMATS", "calibrate_on_ledger"]
+           "COMPARE_COLUMNS", "verdict", "Verdict", "CalibrationReport", "ReportFormatError", "REPORT_FORMATS",
+           "calibrate_on_ledger"]
 
 __getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Callable
 
 from .. import cliargs
-from ..cli import add_scenario_arg, bi
+from ..cli import Outcome, add_scenario_arg, bi
 from ..wording import both, tr
 
 __all__ = ["register"]
@@ -46,12 +46,13 @@ def _run(args: argparse.Namespace) -> int:
     rep = calibrate_on_ledger(args.path, records, args.out, report=args.report,
                               replications=args.replications or 5, seed=args.seed or 0, lang=args.lang, force=args.force)
     lang = args.lang
-    for line in rep.summary_lines(lang):
+    for line in rep.summary_lines(lang)[:-1]:  # the verdict closes the run, below
         print(line)
     print(tr("calibration.cli.written", lang, path=display_path(args.out)))
     if args.report:
         print(tr("calibration.cli.report_written", lang, path=display_path(args.report)))
-    return 0
+    # the verdict is the closing line, and the exit code follows it (1: does not fit)
+    return Outcome(0 if rep.verdict.fits else 1, rep.verdict.line(lang))
 
 
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:

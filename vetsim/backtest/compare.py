@@ -26,7 +26,7 @@ from ..stats import t_interval, t_quantile
 from .draw import records_from_results, simulate_years
 from .measures import measures, month_labels
 
-__all__ = ["validate", "backtest", "Backtest", "COMPARE_COLUMNS"]
+__all__ = ["validate", "backtest", "Backtest", "COMPARE_COLUMNS", "verdict", "Verdict"]
 
 COMPARE_COLUMNS = ["level", "case_type", "measure", "month", "observed", "simulated", "ci_low", "ci_high",
                    "range_low", "range_high", "inside_range"]
@@ -112,3 +112,70 @@ def backtest(records: Mapping[str, pd.DataFrame], scenario: Scenario, fit_months
     table = pd.DataFrame(rows, columns=["level", "case_type", "month", "observed", "predicted", "low", "high", "inside"])
     return Backtest(table, start, fit_end, level)
 
+
+
+# a measure fails when more of its values fall outside their 95% interval than chance makes likely
+# (the 99.5% quantile of Binomial(n, 0.05)); the monthly back-test when its coverage of the 90%
+# prediction interval lies below 90% by more than 2.58 binomial standard errors
+VERDICT_QUANTILE = 0.995
+# a prediction interval from fewer runs rests on a standard deviation too rough to judge by (two runs
+# that happen to agree give an interval of almost nothing): the comparison is then shown, not judged
+VERDICT_MIN_REPLICATIONS = 5
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Per measure: values compared, values outside their interval, how many chance allows; fits or not."""
+
+    table: pd.DataFrame  # measure, n, outside, allowed, fails
+    fits: bool
+    runs_too_few: bool = False  # the measures were not judged (fewer than VERDICT_MIN_REPLICATIONS runs)
+
+    def failing(self) -> list[str]:
+        return self.table.loc[self.table["fails"], "measure"].tolist()
+
+    def line(self, lang: str = "zh") -> str:
+        from ..wording import tr
+
+        few = tr("calibration.verdict_few_runs", lang, most=VERDICT_MIN_REPLICATIONS) if self.runs_too_few else ""
+        if self.fits:
+            return tr("calibration.verdict_fits", lang, n=int(self.table["n"].sum())) + few
+        items = []
+        for _, r in self.table[self.table["fails"]].iterrows():
+            name = tr(f"calibration.measure.{r['measure']}", lang)
+            if r["measure"] == "backtest_volume":
+                items.append(tr("calibration.verdict_item_backtest", lang, measure=name, coverage=f"{r['coverage']:.1%}",
+                                floor=f"{r['floor']:.1%}"))
+            else:
+                items.append(tr("calibration.verdict_item", lang, measure=name, outside=int(r["outside"]), n=int(r["n"]),
+                                allowed=int(r["allowed"])))
+        return tr("calibration.verdict_fails", lang, where=tr("punct.semicolon", lang).join(items)) + few
+
+
+def verdict(compare: pd.DataFrame, bt: "Backtest | None" = None, replications: int | None = None) -> Verdict:
+    """Fits / does not fit, per measure, from :func:`validate`'s table (and the monthly back-test).
+
+    ``replications``: the runs behind ``compare``; with fewer than ``VERDICT_MIN_REPLICATIONS`` only the
+    back-test is judged (and the verdict says so).
+    """
+    from scipy.stats import binom
+
+    few = replications is not None and replications < VERDICT_MIN_REPLICATIONS
+    c = compare[compare["observed"].notna() & compare["range_low"].notna() & compare["range_high"].notna()]
+    if few:
+        c = c.iloc[0:0]
+    tol = 1e-9
+    inside = (c["observed"] >= c["range_low"] - tol) & (c["observed"] <= c["range_high"] + tol)
+    rows = []
+    for m, g in inside.groupby(c["measure"], sort=False):
+        n, out = len(g), int((~g).sum())
+        allowed = int(binom.ppf(VERDICT_QUANTILE, n, 0.05))
+        rows.append({"measure": m, "n": n, "outside": out, "allowed": allowed, "fails": out > allowed,
+                     "coverage": float(g.mean()), "floor": float("nan")})
+    if bt is not None and bt.n:
+        floor = bt.level - 2.58 * float(np.sqrt(bt.level * (1 - bt.level) / bt.n))
+        rows.append({"measure": "backtest_volume", "n": bt.n, "outside": int((~bt.table["inside"]).sum()),
+                     "allowed": int(bt.n - np.ceil(floor * bt.n)), "fails": bt.coverage < floor,
+                     "coverage": bt.coverage, "floor": floor})
+    table = pd.DataFrame(rows, columns=["measure", "n", "outside", "allowed", "fails", "coverage", "floor"])
+    return Verdict(table, not bool(table["fails"].any()), few)

@@ -68,7 +68,13 @@ def records_from_results(scenario: Scenario, res: Results, replication: int = 0,
     resolved = (start + fin_days.astype("timedelta64[D]")).astype("datetime64[ns]")
     resolved[np.isnan(fin)] = np.datetime64("NaT")
     hops = c["path"].astype(str).str.split(">")
-    referred = np.array([h[1] if len(h) > 1 else "" for h in hops], dtype=object)
+    first_hop = np.array([h[1] if len(h) > 1 else "" for h in hops], dtype=object)
+    sites = set(scenario.site_index)
+    to_site = np.array([h in sites for h in first_hop], dtype=bool)
+    handed = np.where(to_site, first_hop, "").astype(object)  # a referral (or a walk-in sent on) to a site
+    referred = np.where(to_site, "", first_hop).astype(object)  # a referral to a partner department
+    nobody = _found_nobody(c, res, replication)
+    later = c["sent_on_unstaffed"].to_numpy(bool) & ~nobody if "sent_on_unstaffed" in c.columns else np.zeros(n, bool)
     channel = c["channel"].astype(str).map(SIM_CHANNEL).to_numpy(object)
     petition = {k for k, v in scenario.spec.case_types.items() if v.is_petition}
     is_pet = c["case_type"].astype(str).isin(petition).to_numpy()
@@ -84,8 +90,11 @@ def records_from_results(scenario: Scenario, res: Results, replication: int = 0,
     idx = np.repeat(np.arange(n), reps)
     k = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps)  # trip number 0, 1, ...
     end = np.where(np.isnan(fin), res.meta["days"] - 1, fin)[idx]
-    gap = np.maximum(end - arr[idx], 0) / np.maximum(reps[idx], 1)
-    trip_day = arr[idx] + np.floor(k * gap).astype(np.int64)  # later trips: between arrival and resolution
+    # later trips: between arrival and resolution, at most a return delay apart (the model's return
+    # visits), so that the trips of one matter stay one matter in the fit (vetsim.ledgerfit.matters)
+    step = scenario.spec.simulation.return_delay_days.value * 7.0 / 5.0
+    gap = np.minimum(np.maximum(end - arr[idx], 0) / np.maximum(reps[idx], 1), step)
+    trip_day = arr[idx] + np.floor(k * gap).astype(np.int64)
     frame = pd.DataFrame({
         "kind": kind[idx],
         "date": (start + trip_day.astype("timedelta64[D]")).astype("datetime64[ns]"),
@@ -96,6 +105,10 @@ def records_from_results(scenario: Scenario, res: Results, replication: int = 0,
         "on_spot": c["on_spot"].to_numpy(bool)[idx] & (k == 0),
         "resolved_date": resolved[idx],
         "referred_to": referred[idx],
+        "handed_to": handed[idx],
+        # "无人接待": on the first trip when the station was unstaffed on the arrival day, else on the last
+        # trip of a walk-in who later found it unstaffed and went on to the parent (its date is the draw's)
+        "found_nobody": (nobody[idx] & (k == 0)) | (later[idx] & (k == reps[idx] - 1)),
         "person": person[idx],
         "birth_band": band[idx],
         "sex": sex[idx],
@@ -118,6 +131,22 @@ def records_from_results(scenario: Scenario, res: Results, replication: int = 0,
     reg["source_row"] = np.arange(len(reg), dtype=np.int64) + 3
     out["register"] = reg[list(REGISTER_COLUMNS)]
     return out
+
+
+def _found_nobody(c: pd.DataFrame, res: Results, replication: int) -> np.ndarray:
+    """Per case: a walk-in whose first trip found its station unstaffed (written "无人接待" in the ledger).
+
+    The engine staffs a site's counter for a whole day, so every visit on a day when one visit found
+    nobody found nobody: a walk-in case did when its origin site was unstaffed on its arrival day.
+    """
+    v = res.visits
+    v = v[(v["replication"] == replication) & v["found_nobody"]]
+    shut = set(zip(v["site_id"].astype(str), v["day"].astype(np.int64)))
+    if not shut:
+        return np.zeros(len(c), dtype=bool)
+    walk = (c["channel"].astype(str) == "walk_in").to_numpy()
+    keys = zip(c["origin_site"].astype(str), c["arrival_day"].astype(np.int64))
+    return walk & np.fromiter((k in shut for k in keys), bool, len(c))
 
 
 # birth decades 1940s..2000s of veterans who come to a station (assumption, fake data only)

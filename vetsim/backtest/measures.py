@@ -3,8 +3,10 @@
 Why one function: observed and simulated figures are comparable only if they are counted alike.
 The simulation's cases are turned into ledger records (:func:`vetsim.backtest.draw.records_from_results`)
 and measured by the same :func:`measures` as the bureau's records: matters per month, on-the-spot
-share of walk-in matters, one-trip rate, mean days to resolution and matters still open at the end
-of the window (backlog), per level x case type and per level over all case types ("all").
+share of walk-in matters, one-trip rate, mean days to resolution, matters still open at the end
+of the window (backlog), the share resolved at the level (of the matters decided there), the channel
+mix (walk-in and phone shares) and the share of walk-in matters that found the station unstaffed,
+per level x case type and per level over all case types ("all").
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from ..ledgerfit.matters import matters
 
 __all__ = ["measures", "MEASURES", "month_labels"]
 
-MEASURES = ("volume", "on_spot_share", "one_trip_rate", "resolution_days", "backlog_end")
+MEASURES = ("volume", "on_spot_share", "one_trip_rate", "resolution_days", "backlog_end", "resolved_here_share",
+            "walk_in_share", "phone_share", "closed_visit_share")
 _LEVELS = ("village", "township", "county_center")
 
 
@@ -39,7 +42,13 @@ def _rates(g: pd.DataFrame, end: pd.Timestamp) -> dict[str, float]:
     wdone = walk["resolved_date"].notna() & (walk["resolved_date"] < end)
     base = wdone | (walk["trips"] >= 1)
     days = (g.loc[done, "resolved_date"] - g.loc[done, "date"]).dt.days
+    to = (g["referred_to"] != "") | (g["handed_to"] != "")
+    dec = (done | to) & ~g["found_nobody"]  # decided here: resolved, or handed on after a decision
     return {
+        "resolved_here_share": float((~to[dec]).mean()) if dec.any() else np.nan,
+        "walk_in_share": float((g["channel"] == "visit").mean()) if len(g) else np.nan,
+        "phone_share": float(g["channel"].isin(["phone", "hotline"]).mean()) if len(g) else np.nan,
+        "closed_visit_share": float(walk["found_nobody"].mean()) if len(walk) else np.nan,
         "on_spot_share": float(walk["on_spot"].mean()) if len(walk) else np.nan,
         "one_trip_rate": float(((walk["trips"] <= 1) & wdone)[base].mean()) if base.any() else np.nan,
         "resolution_days": float(days.mean()) if len(days) else np.nan,

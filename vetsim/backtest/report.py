@@ -25,7 +25,8 @@ from ..files import atomic_write, atomic_write_text, check_output_target, excel_
 from ..ledgerfit.fit import LedgerFit
 from ..scenario import Scenario
 from ..wording import both, check_lang, tr
-from .compare import Backtest
+from ..ledgerfit.changes import change_frame, change_table
+from .compare import Backtest, Verdict, verdict
 from .figures import backtest_figure, ct_label, level_label, shares_figure, volume_figure
 
 __all__ = ["CalibrationReport", "ReportFormatError", "REPORT_FORMATS"]
@@ -47,7 +48,13 @@ class CalibrationReport:
     backtest: Backtest | None
     replications: int
     lang: str = "zh"
+    base: Scenario | None = None  # the scenario before calibration (old values of the change table)
     _figs: dict[str, dict[str, Figure]] = field(default_factory=dict, repr=False)  # per language, drawn once
+
+    @property
+    def verdict(self) -> Verdict:
+        """Fits / does not fit, per measure (shares, one-trip rate, days, channels, closed-station visits, volumes)."""
+        return verdict(self.compare, self.backtest, self.replications)
 
     def source(self, lang: str) -> str:
         return tr("calibration.report_source", lang, label=self.fit.label, reps=self.replications)
@@ -81,6 +88,7 @@ class CalibrationReport:
         if self.backtest is not None and self.backtest.n:
             out.append(tr("calibration.line_backtest", lang, coverage=f"{self.backtest.coverage:.1%}",
                           n=self.backtest.n, fit_end=self.backtest.fit_end.isoformat()))
+        out.append(tr("calibration.verdict_line", lang, text=self.verdict.line(lang)))  # the verdict last
         return out
 
     def measures_table(self, lang: str) -> pd.DataFrame:
@@ -172,6 +180,8 @@ class CalibrationReport:
             pd.DataFrame({tr("calibration.sheet_summary", lang): self.summary_lines(lang)}).pipe(excel_safe_frame).to_excel(
                 xw, sheet_name=tr("calibration.sheet_summary", lang), index=False)
             excel_safe_frame(self.measures_table(lang)).to_excel(xw, sheet_name=tr("calibration.sheet_measures", lang), index=False)
+            excel_safe_frame(change_frame(change_table(self.fit, self.base or self.scenario), self.scenario, lang)).to_excel(
+                xw, sheet_name=tr("calibration.sheet_changes", lang), index=False)
             excel_safe_frame(self.fit_table(lang)).to_excel(xw, sheet_name=tr("calibration.sheet_fit", lang), index=False)
             if self.backtest is not None:
                 excel_safe_frame(self.backtest_table(lang)).to_excel(xw, sheet_name=tr("calibration.sheet_backtest", lang), index=False)

@@ -44,7 +44,7 @@ def calibrate_on_ledger(base: Scenario | str | os.PathLike[str], records: Mappin
     start, end = period_of(matters(records))
     months = (end.year - start.year) * 12 + end.month - start.month
     bt = backtest(records, sc, BACKTEST_MONTHS, seed=seed) if months > BACKTEST_MONTHS else None
-    rep = CalibrationReport(fitted, fit, compare, bt, replications, lang)
+    rep = CalibrationReport(fitted, fit, compare, bt, replications, lang, base=sc)
     if report is not None:
         rep.save(report, lang)
     return rep

@@ -17,6 +17,8 @@ from .. import charts
 from ..charts.labels import t, wrap_text
 from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, house_style
 from .kpis import PAGE_KEYS
+from .. import formats
+from ..files import read_manifest
 from ..wording import tr
 
 __all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "page_scale", "page_size",
@@ -170,6 +172,15 @@ def title_text(inp: BriefInputs, lang: str) -> str:
     return tr("brief.meeting_brief_vs", lang, base=base, prop=prop)
 
 
+def _ledger_period(scenario: Any, lang: str) -> str:
+    """"calibrated on the ledgers of <first day>–<last day>" for a scenario written by ``vetsim calibrate --ledger``."""
+    meta = read_manifest(scenario.path) if getattr(scenario, "path", None) is not None else None
+    if not meta or meta.get("kind") != "ledger_fit" or not meta.get("ledger_start"):
+        return ""
+    first, last = (dt.date.fromisoformat(meta[k]) for k in ("ledger_start", "ledger_last"))
+    return tr("brief.source_ledger", lang, first=formats.date(first, lang), last=formats.date(last, lang))
+
+
 def source_info(inp: BriefInputs, lang: str) -> SourceInfo:
     """The page's source line: both scenarios with their hashes, seed, replications, budget draws, version."""
     meta = inp.baseline_results.meta
@@ -184,6 +195,9 @@ def source_info(inp: BriefInputs, lang: str) -> SourceInfo:
         extra.append(tr("brief.source_proposal", lang, name=pname, hash=str(pm.get("scenario_hash", ""))[:12]))
         if same:
             extra.append(tr("brief.source_same_random_numbers", lang))
+    calibrated = _ledger_period(inp.baseline, lang)
+    if calibrated:
+        extra.append(calibrated)
     if inp.budget is not None:
         draws = getattr(inp.budget, "meta", {}).get("draws")
         if draws:

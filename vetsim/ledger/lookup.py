@@ -134,6 +134,20 @@ class Lookups:
             subtotal=tuple(norm(w) for w in mapping.words("subtotal_words")), petition_type=petition,
             levels={s.site_id: s.level for s in scenario.sites})
 
+    def referral(self, text: str) -> tuple[str, str] | None:
+        """Where a referral cell hands a matter on: ("partner", id) or ("site", id); None when unknown.
+
+        A partner department's words are tried first, then the scenario's sites the way the site
+        column is read (id, official name, name without the station suffix, core name, variants);
+        a text that fits several sites is unknown (listed as a problem, never guessed).
+        """
+        cache = self.caches.setdefault("referral", {})
+        if text not in cache:
+            partner, _ = self.cached("partners", self.partners, text)
+            site = None if partner else self.sites.find(text)
+            cache[text] = ("partner", partner) if partner else (("site", site) if site and site != AMBIGUOUS else None)
+        return cache[text]
+
     def cached(self, name: str, lex: Lexicon, text: str) -> tuple[str | None, bool]:
         cache = self.caches.setdefault(name, {})
         if text not in cache:

@@ -44,7 +44,7 @@ _SECTIONS: dict[str, Any] = {
     "sites": {"suffixes", "core_suffixes", "county_center"},
     "case_types": None,  # any id: those not in the scenario are unused
     "channels": set(CHANNELS),
-    "on_spot": {"yes", "no"},
+    "on_spot": {"yes", "no", "nobody"},
     "partners": None,
     "groups": None,
     "subtotal_words": _LIST,

@@ -16,7 +16,10 @@ ledger without a case-type column gives the scenario's petition type, ``is_petit
 ``channel`` is ``visit`` when the ledger has no channel column or leaves the cell empty, and a
 ``hotline`` word in a visits or cases ledger counts as ``phone``; ``on_spot`` is False for an empty
 cell; ``resolved_date`` is NaT while open (or when the ledger's date is unreadable or before
-``date``: a finding); ``referred_to`` a partner id of the scenario or "".
+``date``: a finding); ``referred_to`` a partner id of the scenario or ""; ``handed_to`` the site a
+matter was handed on to (a referral to a site of the scenario: its id, name, short name or a
+variant in the referral column) or ""; ``found_nobody`` True for a walk-in recorded as finding the
+station unstaffed ("无人接待" in the result column: the hand-off record of a closed station).
 
 ``source_file`` is the file's keyed label (``ledger-kqzmabte.xlsx``), ``source_sheet`` the sheet's
 neutral label (``工作表 1``; "" for a CSV file): staff name files and sheets after the person, so
@@ -60,7 +63,7 @@ BIRTH_BAND_PATTERN = re.compile(r"(?:\d{4}-\d{4})?")
 EVENT_COLUMNS: dict[str, str] = {
     "record_id": "str", "kind": "str", "date": "datetime", "site_id": "str", "level": "str",
     "case_type": "str", "channel": "str", "on_spot": "bool", "resolved_date": "datetime",
-    "referred_to": "str", "person": "str", "birth_band": "str", "sex": "str",
+    "referred_to": "str", "handed_to": "str", "found_nobody": "bool", "person": "str", "birth_band": "str", "sex": "str",
     "source_file": "str", "source_sheet": "str", "source_row": "int",
 }
 REGISTER_COLUMNS: dict[str, str] = {

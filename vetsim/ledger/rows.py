@@ -294,11 +294,16 @@ class SheetRows:
         why = np.where(((res >= 0) & (res < date)) | (why != None), "bad_resolved_date", None)  # noqa: E711
         self._check("resolved_date", why, np.zeros(n, bool), False)
         res[why != None] = -1  # noqa: E711
-        ref, _ = self._distinct("referred_to", self._lex("partners", self.lk.partners), ("", None))
+        # each distinct referral text once: "partner\x1fid", "site\x1fid" or None (unknown)
+        ref, _ = self._distinct("referred_to", lambda u: ("\x1f".join(self.lk.referral(norm(u)) or ()) or None, None),
+                                ("\x1f", None))
         self._check("referred_to", np.where(ref == None, "unknown_referral", None), np.zeros(n, bool), False, show=True)  # noqa: E711
-        ref = np.where(ref == None, "", ref)  # noqa: E711
+        parts = [("", "") if r is None else tuple(r.split("\x1f")) for r in ref]
+        partner = np.array([i if k == "partner" else "" for k, i in parts], dtype=object)
+        site = np.array([i if k == "site" else "" for k, i in parts], dtype=object)
         return {"date": _days(date), "case_type": ct, "channel": chan, "on_spot": spot == "yes",
-                "resolved_date": _days(res), "referred_to": ref}
+                "resolved_date": _days(res), "referred_to": partner, "handed_to": site,
+                "found_nobody": (spot == "nobody") & (chan == "visit")}
 
     def _persons(self) -> tuple[list[str], list[str], list[str]]:
         """Pseudonym, birth band and sex per kept row: from the ID number, else name + birth date."""

@@ -116,7 +116,8 @@ def synthetic_records(scenario: Scenario, kind: str, n: int, seed: int, start: d
         cw = np.array([6, 2, 1, 1, 2][: len(chans)], float)
         out.update(date=date.astype("datetime64[ns]"), site_id=site_ids, level=levels,
                    case_type=[rows[i].case_type for i in pick], channel=np.array(chans)[rng.choice(len(chans), n, p=cw / cw.sum())],
-                   on_spot=on_spot, resolved_date=resolved, referred_to=referred)
+                   on_spot=on_spot, resolved_date=resolved, referred_to=referred, handed_to=[""] * n,
+                   found_nobody=np.zeros(n, dtype=bool))
     df = pd.DataFrame({c: out[c] for c in columns(kind) if c != "record_id"})
     df.insert(0, "record_id", [record_id("synthetic", "", r) for r in df["source_row"]])
     for c, t in columns(kind).items():
@@ -164,7 +165,7 @@ def _vocabulary(scenario: Scenario, kind: str) -> dict[str, dict[str, list[str]]
         "sites": _verified(sites, sec.find),
         "case_types": _verified(cts, lambda t: lk.case_types.find(t)[0]),
         "channels": _verified(chans, chan),
-        "on_spot": _verified({"yes": mp.section("on_spot")["yes"], "no": mp.section("on_spot")["no"]},
+        "on_spot": _verified({k: mp.section("on_spot")[k] for k in ("yes", "no", "nobody")},
                              lambda t: lk.on_spot.find(t)[0]),
         "partners": _verified({p: [x.label_zh, *mp.section("partners").get(p, [])] for p, x in spec.partners.items()},
                               lambda t: lk.partners.find(t)[0]),
@@ -346,11 +347,13 @@ def _row(rng: np.random.Generator, rec: dict[str, np.ndarray], i: int, seq: int,
     date = "2025-02-30" if bad == "bad_date" else _date_text(rng, day, mess, xlsx)
     case = _pick(rng, vocab["case_types"][rec["case_type"][i]], mess, "case_words")
     chan = _pick(rng, vocab["channels"].get(rec["channel"][i], [rec["channel"][i]]), mess, "value_words")
-    spot = _pick(rng, vocab["on_spot"]["yes" if rec["on_spot"][i] else "no"], mess, "value_words")
+    said = "nobody" if rec["found_nobody"][i] else "yes" if rec["on_spot"][i] else "no"
+    spot = _pick(rng, vocab["on_spot"][said], mess, "value_words")
     res = rec["resolved_date"][i]
     resolved = None if pd.isna(res) else _date_text(rng, pd.Timestamp(res).date(), mess, xlsx)
-    ref = rec["referred_to"][i]
-    referred = _pick(rng, vocab["partners"].get(ref, [ref]), mess, "value_words") if ref else None
+    ref, site_to = rec["referred_to"][i], rec["handed_to"][i]
+    referred = _pick(rng, vocab["partners"].get(ref, [ref]), mess, "value_words") if ref else \
+        _pick(rng, vocab["sites"].get(site_to, [site_to]), mess, "site_names") if site_to else None
     return [seq, date, name, sex, idn, phone, addr, site, case, chan, spot, resolved, referred, None]
 
 

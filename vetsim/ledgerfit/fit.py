@@ -24,12 +24,17 @@ import pandas as pd
 from ..errors import VetsimError
 from ..scenario import Scenario
 from ..wording import both
+from ..work import compile_network
+from ..work.presence import unstaffed_share
 from .matters import matters
+from .presence import MAX_HALF_WIDTH, MIN_SITE_DAYS, away_share_mle, joint_away_share, walkin_days
 from .shrink import beta_binomial, dirichlet_pattern, poisson_gamma
 
 __all__ = ["LedgerFit", "fit_ledger", "FitError", "FIT_COLUMNS", "period_of", "closed_share"]
 
-FIT_COLUMNS = ["parameter", "level", "site_id", "case_type", "what", "estimate", "se", "n", "source"]
+FIT_COLUMNS = ["parameter", "level", "site_id", "case_type", "what", "estimate", "se", "ci_low", "ci_high", "n", "basis",
+               "source"]
+# basis: "fitted" (from the site's or level's own records), "pooled" (too thin: the level's figure, marked)
 _LEVELS = ("village", "township", "county_center")
 
 
@@ -114,14 +119,22 @@ def fit_ledger(records: Mapping[str, pd.DataFrame], scenario: Scenario, start: d
     monthly: list[dict] = []
     src = lambda n: both("calibration.source", label=label, n=f"{int(n):,}")  # noqa: E731
 
-    def add(parameter: str, level: str, site: str, ct: str, what: str, est: float, se: float, n: float) -> None:
+    def add(parameter: str, level: str, site: str, ct: str, what: str, est: float, se: float, n: float,
+            lo: float | None = None, hi: float | None = None, basis: str = "fitted") -> None:
         zh, en = src(n)
-        rows.append((parameter, level, site, ct, what, float(est), float(se), int(n), f"{zh} / {en}"))
+        lo = float(est) - 1.96 * float(se) if lo is None else lo
+        hi = float(est) + 1.96 * float(se) if hi is None else hi
+        rows.append((parameter, level, site, ct, what, float(est), float(se), float(lo), float(hi), int(n), basis,
+                     f"{zh} / {en}"))
 
     m = m.assign(month=m["date"].dt.month.to_numpy() - 1)
-    closed = closed_share(scenario)
+    net = compile_network(scenario)
+    marked = bool(m["found_nobody"].any())  # the ledgers write "无人接待": presence is fitted, not assumed
     done = m["resolved_date"].notna()
-    referred = m["referred_to"] != ""
+    target = m["referred_to"].where(m["referred_to"] != "", m["handed_to"])  # a partner or a site
+    referred = target != ""
+    closed = _fit_presence(add, m, scenario, net) if marked else \
+        _fit_presence_joint(add, m[done | referred].assign(hit=(target[done | referred] == "")), scenario, net)
     for (level, ct), g in m.groupby(["level", "case_type"], sort=True):
         if level not in _LEVELS:
             continue
@@ -141,19 +154,21 @@ def fit_ledger(records: Mapping[str, pd.DataFrame], scenario: Scenario, start: d
         pat = _pattern(mc, cover)
         monthly.append({"level": level, "case_type": ct, **{f"m{i + 1:02d}": float(pat[i]) for i in range(12)}, "n": n_lv})
         # shares at the level, with sites shrunk toward it (beta-binomial)
-        dec = g[done.loc[g.index] | referred.loc[g.index]]
-        # a walk-in who finds the station closed goes on to the parent (the model's rule): the ledgers
-        # cannot tell that from a referral, so the decisions are the matters that found someone
-        found = 1.0 - np.where(dec["channel"] == "visit", dec["site_id"].map(closed).fillna(0.0), 0.0)
-        _share(add, "resolved_here_share", level, ct, dec, ids, (dec["referred_to"] == "").to_numpy(), found)
+        dec = g[(done.loc[g.index] | referred.loc[g.index]) & ~g["found_nobody"]]
+        # a walk-in who finds the station closed goes on to the parent (the model's rule): with "无人接待"
+        # written those are not decisions; without, the expected closed share (fitted presence) is taken out
+        found = None if marked else \
+            1.0 - np.where(dec["channel"] == "visit", dec["site_id"].map(closed).fillna(0.0), 0.0)
+        _share(add, "resolved_here_share", level, ct, dec, ids, (target.loc[dec.index] == "").to_numpy(), found)
         walk = g[g["channel"] == "visit"]
         _share(add, "on_spot_share", level, ct, walk, ids, walk["on_spot"].to_numpy())
         for ch in sorted(set(g["channel"])):
             p = float((g["channel"] == ch).mean())
             add("channel_share", level, "", ct, ch, p, math.sqrt(p * (1 - p) / n_lv), n_lv)
-        for target, k in dec["referred_to"][dec["referred_to"] != ""].value_counts().items():
+        to = target.loc[dec.index]
+        for where, k in to[to != ""].value_counts().items():
             p = k / len(dec)
-            add("referral_share", level, "", ct, str(target), p, math.sqrt(p * (1 - p) / len(dec)), len(dec))
+            add("referral_share", level, "", ct, str(where), p, math.sqrt(p * (1 - p) / len(dec)), len(dec))
         _resolution(add, level, ct, g)
         if len(walk):
             fin = walk["resolved_date"].notna()
@@ -169,14 +184,73 @@ def fit_ledger(records: Mapping[str, pd.DataFrame], scenario: Scenario, start: d
 
 
 def closed_share(scenario: Scenario) -> dict[str, float]:
-    """Per site: the share of its open days with every post away and the station closed (the base's presence)."""
-    pres = scenario.spec.presence
-    out: dict[str, float] = {}
-    for s in scenario.sites:
-        lv = pres.level(s.level) if pres is not None else None
-        away = s.away_share if s.away_share is not None else (lv.away_share.value if lv else 0.0)
-        shut = lv.closed_when_away if lv else True
-        out[s.site_id] = 1.0 if s.staff == 0 else (float(away) ** s.staff if shut else 0.0)
+    """Per site: the share of its open days with nobody present and the station closed (the scenario's presence)."""
+    net = compile_network(scenario)
+    q = unstaffed_share(np.asarray(net.away, float), np.asarray(net.staff), np.asarray(net.closed_when_away, bool))
+    return dict(zip(net.site_ids, q.tolist()))
+
+
+def _fit_presence(add, m: pd.DataFrame, scenario: Scenario, net) -> dict[str, float]:
+    """Away share per level (and per site with enough walk-in days), and the share of days unstaffed.
+
+    Only sites that close when nobody is there and have posts tell anything; the rest keep the
+    scenario's presence. Returns the fitted unstaffed share per site.
+    """
+    ids = list(net.site_ids)
+    staff = np.asarray(net.staff)
+    shuts = np.asarray(net.closed_when_away, bool) & (staff > 0)
+    wd = walkin_days(m, ids)
+    out = closed_share(scenario)
+    lv_of = dict(zip(ids, (s.level for s in scenario.sites)))
+    for level in _LEVELS:
+        pick = np.array([lv_of[i] == level for i in ids]) & shuts
+        d, k = wd["days"].to_numpy()[pick], wd["shut"].to_numpy()[pick]
+        if d.sum() <= 0:
+            continue
+        a, lo, hi = away_share_mle(d, k, staff[pick])
+        n_days = int(d.sum())
+        # a level whose posts are many (a**c ~ 0 whatever a) says little: its away share stays assumed
+        thin = (hi - lo) / 2 > MAX_HALF_WIDTH
+        add("away_share", level, "", "", "", a, (hi - lo) / 3.92, n_days, lo, hi, basis="too_thin" if thin else "fitted")
+        q = float(k.sum() / d.sum())
+        add("closed_share", level, "", "", "", q, math.sqrt(q * (1 - q) / n_days), n_days)
+        for sid, c, dd, kk in zip(np.asarray(ids)[pick], staff[pick], d, k):
+            if thin:
+                continue
+            if dd >= MIN_SITE_DAYS:
+                sa, slo, shi = away_share_mle(np.array([dd]), np.array([kk]), np.array([c]))
+                add("away_share", level, str(sid), "", "", sa, (shi - slo) / 3.92, dd, slo, shi)
+            else:
+                sa = a
+                add("away_share", level, str(sid), "", "", a, (hi - lo) / 3.92, dd, lo, hi, basis="pooled")
+            out[str(sid)] = float(unstaffed_share(sa, c, True))
+    return out
+
+
+def _fit_presence_joint(add, dec: pd.DataFrame, scenario: Scenario, net) -> dict[str, float]:
+    """Away share per level from ledgers without "无人接待": fitted jointly with the resolved-here shares
+    (:func:`.presence.joint_away_share`); returns the fitted unstaffed share per site (the scenario's
+    where a level is too thin to tell)."""
+    out = closed_share(scenario)
+    staff = dict(zip(net.site_ids, (int(x) for x in net.staff)))
+    shuts = {sid for sid, c, cl in zip(net.site_ids, net.staff, net.closed_when_away) if cl and c > 0}
+    for level in _LEVELS:
+        g = dec[(dec["level"] == level) & dec["site_id"].isin(shuts)]
+        walk = g[g["channel"] == "visit"].groupby(["site_id", "case_type"]).agg(n=("hit", "size"), hits=("hit", "sum"))
+        other = dec[(dec["level"] == level) & (dec["channel"] != "visit")].groupby("case_type").agg(
+            n=("hit", "size"), hits=("hit", "sum"))
+        walk, other = walk.reset_index(), other.reset_index()
+        if walk.empty or other.empty:
+            continue
+        a, lo, hi = joint_away_share(walk, other, staff)
+        if math.isnan(a):
+            continue
+        thin = (hi - lo) / 2 > MAX_HALF_WIDTH
+        add("away_share", level, "", "", "joint", a, (hi - lo) / 3.92, int(walk["n"].sum() + other["n"].sum()), lo, hi,
+            basis="too_thin" if thin else "fitted")
+        if not thin:
+            for sid in set(walk["site_id"]):
+                out[sid] = float(unstaffed_share(a, staff[sid], True))
     return out
 
 

@@ -30,6 +30,8 @@ def all_rows(records: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     out["date"] = pd.to_datetime(out["date"])
     out["resolved_date"] = pd.to_datetime(out["resolved_date"])
     out["referred_to"] = out["referred_to"].fillna("").astype(str)
+    out["handed_to"] = out["handed_to"].fillna("").astype(str)
+    out["found_nobody"] = out["found_nobody"].fillna(False).astype(bool)
     out["person"] = out["person"].fillna("").astype(str)
     out["on_spot"] = out["on_spot"].fillna(False).astype(bool)
     return out
@@ -37,11 +39,13 @@ def all_rows(records: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 def matters(records: Mapping[str, pd.DataFrame], window_days: int = REPEAT_WINDOW_DAYS) -> pd.DataFrame:
     """One row per matter: first date, site, level, case type, first channel, kind, on-the-spot,
-    trips (rows written at a visit), ledger rows, resolution date and where it was referred."""
+    trips (rows written at a visit), ledger rows, resolution date, where it was referred (a partner,
+    ``referred_to``, or a site, ``handed_to``) and whether a trip found the station unstaffed."""
     rows = all_rows(records)
     if rows.empty:
         return pd.DataFrame(columns=["matter", "date", "site_id", "level", "case_type", "channel", "kind", "on_spot",
-                                     "trips", "rows", "resolved_date", "referred_to", "person"])
+                                     "trips", "rows", "resolved_date", "referred_to", "handed_to", "found_nobody",
+                                     "first_nobody", "person"])
     rows = rows.sort_values(["person", "site_id", "case_type", "date"], kind="stable").reset_index(drop=True)
     same = ((rows["person"] != "") & (rows["person"] == rows["person"].shift())
             & (rows["site_id"] == rows["site_id"].shift()) & (rows["case_type"] == rows["case_type"].shift()))
@@ -66,6 +70,9 @@ def matters(records: Mapping[str, pd.DataFrame], window_days: int = REPEAT_WINDO
         "rows": g.size().to_numpy(np.int64),
         "resolved_date": g["resolved_date"].max().to_numpy(),
         "referred_to": g["referred_to"].max().to_numpy(object),  # "" sorts first: any referral wins
+        "handed_to": g["handed_to"].max().to_numpy(object),
+        "found_nobody": g["found_nobody"].any().to_numpy(bool),  # a trip found the station unstaffed
+        "first_nobody": first["found_nobody"].to_numpy(bool),  # the first trip did (on the matter's date)
         "person": first["person"].to_numpy(object),
     })
     return out.sort_values(["date", "site_id"], kind="stable").reset_index(drop=True)

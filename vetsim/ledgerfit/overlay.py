@@ -8,6 +8,10 @@ What goes where (the scenario schema's places for these numbers):
   "台账 2027, n = ..." with the standard errors;
 * ``scenario.yaml`` ``case_types.<ct>``: ``hotline_share`` and ``letter_share`` with their source and SE;
 * ``sites.csv`` rows: ``online_share`` per site (beta-binomial, shrunk toward the level);
+* ``scenario.yaml`` ``presence.<level>.away_share``: the away share fitted from walk-ins written
+  as finding nobody (levels whose interval is too wide keep the scenario's);
+* ``calibration_changes.csv``: per parameter old -> fitted value, 95% interval, n and basis (fitted,
+  pooled to the level, too thin, still an assumption), Chinese headers (:mod:`.changes`);
 * ``ledger_fit.csv``: every fitted number (also per site: volumes, patterns, on-the-spot shares,
   referrals, time to resolution, trips) with ``n``, ``se`` and source. The scenario has no place for
   per-site volumes (a level's volume is split by ``veterans``), so those stay in this table.
@@ -16,6 +20,7 @@ What goes where (the scenario schema's places for these numbers):
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -28,6 +33,7 @@ from ..files import atomic_folder, check_output_target, excel_safe_frame
 from ..scenario import Scenario
 from ..scenario.rows import MONTHS
 from ..wording import both, tr
+from .changes import change_frame, change_table
 from .fit import LedgerFit
 
 __all__ = ["write_overlay", "overlay_tables", "OverlayError"]
@@ -83,6 +89,41 @@ def overlay_tables(fit: LedgerFit, base: Scenario) -> tuple[list[list[str]], dic
     return load, cts, sites
 
 
+def _presence_changes(fit: LedgerFit) -> dict:
+    """``presence.<level>.away_share`` of every level whose away share the ledgers fitted (not too thin)."""
+    t = fit.table
+    out: dict = {}
+    for _, h in t[(t["parameter"] == "away_share") & (t["site_id"] == "") & (t["basis"] == "fitted")].iterrows():
+        shut = fit.get("closed_share", h["level"])
+        zh, en = both("calibration.source_presence", label=fit.label, days=f"{int(h['n']):,}",
+                      shut=f"{int(round(float(shut['estimate']) * int(shut['n']))):,}" if shut is not None else "-",
+                      value=f"{h['estimate']:.3f}", low=f"{h['ci_low']:.3f}", high=f"{h['ci_high']:.3f}")
+        out[h["level"]] = {"away_share": {"value": round(float(h["estimate"]), 4), "source": f"{zh} / {en}"}}
+    return out
+
+
+def _sensitivity_rows(fit: LedgerFit, base: Scenario) -> list[list[str]]:
+    """Rows of the base's ``sensitivity.csv`` whose range must widen to hold a fitted away share and its interval.
+
+    The base's range was an assumption; the ledgers now show where the number lies, so a range that
+    leaves it out (the overlay would be refused) is widened to the fitted 95% interval, and says so.
+    """
+    if not any(name == "sensitivity.csv" for name, _ in base.extra_tables):
+        return []
+    ranges = {str(r.key): r for r in base.table("sensitivity.csv")}
+    t = fit.table
+    out = [["key", "low", "high", "source"]]
+    for _, h in t[(t["parameter"] == "away_share") & (t["site_id"] == "") & (t["basis"] == "fitted")].iterrows():
+        key = f"presence.{h['level']}.away_share"
+        r = ranges.get(key)
+        if r is None or r.low <= round(float(h["estimate"]), 4) <= r.high:
+            continue
+        low, high = min(float(r.low), round(float(h["ci_low"]), 4)), max(float(r.high), round(float(h["ci_high"]), 4))
+        zh, en = both("calibration.source_range", label=fit.label, low=f"{low:g}", high=f"{high:g}")
+        out.append([key, f"{low:g}", f"{min(high, 0.99):g}", f"{zh} / {en}"])
+    return out if len(out) > 1 else []
+
+
 def _csv(rows: list[list[str]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
@@ -109,13 +150,24 @@ def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str]
     }
     if cts:
         doc["case_types"] = cts
+    presence = _presence_changes(fit)
+    if presence:
+        doc["presence"] = presence
     header = ("# {} / {}\n".format(*both("calibration.overlay_header"))
               + f"# vetsim {__version__}; base scenario hash {base.hash()[:12]}; ledger {fit.label}\n")
     table = excel_safe_frame(fit.table.round({"estimate": 6, "se": 6}))
-    with atomic_folder(out, "ledger_fit", force=force, new_scenario=True, meta={"base_scenario_hash": base.hash(), "ledger": fit.label}) as tmp:
+    with atomic_folder(out, "ledger_fit", force=force, new_scenario=True,
+                       meta={"base_scenario_hash": base.hash(), "ledger": fit.label,
+                             "ledger_start": fit.start.isoformat(),
+                             "ledger_last": (fit.end - dt.timedelta(days=1)).isoformat()}) as tmp:
         (tmp / "caseload.csv").write_text(_csv(load), encoding="utf-8")
+        sens = _sensitivity_rows(fit, base)
+        if sens:
+            (tmp / "sensitivity.csv").write_text(_csv(sens), encoding="utf-8")
         if len(sites) > 1:
             (tmp / "sites.csv").write_text(_csv(sites), encoding="utf-8")
         (tmp / "ledger_fit.csv").write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+        changes = excel_safe_frame(change_frame(change_table(fit, base), base, "zh"))
+        (tmp / "calibration_changes.csv").write_text(changes.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
         (tmp / "scenario.yaml").write_text(header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out

@@ -30,7 +30,7 @@ class RecordsError(VetsimError, ValueError):
 def _read(path: Path) -> pd.DataFrame:
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
-    return pd.read_csv(path, dtype={"person": str, "referred_to": str, "birth_band": str, "sex": str,
+    return pd.read_csv(path, dtype={"person": str, "referred_to": str, "handed_to": str, "birth_band": str, "sex": str,
                                     "record_id": str, "site_id": str, "case_type": str, "channel": str},
                        keep_default_na=False, na_values={"resolved_date": [""], "date": [""]}, nrows=MAX_RECORDS + 1)
 
@@ -62,6 +62,8 @@ def _read_folder(root: Path) -> dict[str, pd.DataFrame]:
             continue
         df = _read(path)
         cols = REGISTER_COLUMNS if kind == "register" else MATTER_COLUMNS
+        if kind != "register":  # records imported before hand-offs to sites were read: none recorded
+            df = df.assign(**{c: v for c, v in (("handed_to", ""), ("found_nobody", False)) if c not in df.columns})
         missing = [c for c in cols if c not in df.columns]
         if missing:
             problems.append(both("calibration.records_columns", file=path.name, columns=", ".join(missing)))
@@ -78,7 +80,8 @@ def _read_folder(root: Path) -> dict[str, pd.DataFrame]:
                     rows = ", ".join(str(r) for r in df.loc[bad, "source_row"].head(5))
                     problems.append(both("calibration.records_dates", file=path.name, column=col, n=int(bad.sum()), rows=rows))
                 df[col] = parsed
-            df["on_spot"] = df["on_spot"].astype(str).str.lower().isin(["true", "1"]) if df["on_spot"].dtype != bool else df["on_spot"]
+            for flag in ("on_spot", "found_nobody"):
+                df[flag] = df[flag].astype(str).str.lower().isin(["true", "1"]) if df[flag].dtype != bool else df[flag]
         out[kind] = df[list(cols)]
     if problems:
         raise RecordsError(tr("punct.semicolon", "zh").join(p[0] for p in problems),

@@ -24,7 +24,7 @@ class Case:
 
     __slots__ = ("ct", "origin", "site", "level", "channel", "backlog", "t_arr", "t_fin", "trips", "visits",
                  "aband", "wait", "path", "d", "k", "checked", "vday", "vsite", "on_spot", "decider", "not_before", "long",
-                 "other")
+                 "other", "sent_on")
 
     def __init__(self, ct: int, site: int, d: list[float], t_arr: float, channel: int, backlog: bool):
         self.ct, self.origin, self.site, self.d = ct, site, site, d
@@ -37,6 +37,7 @@ class Case:
         self.checked = backlog
         self.vday = self.vsite = -1  # day and site of the last counter service
         self.on_spot = False  # resolved at the site and on the day of its counter visit, in one trip
+        self.sent_on = False  # found its first site unstaffed and went on to the parent (not a referral)
         self.decider = -1  # long-running backlog case: the partner department whose decision closes it
         self.not_before = 0  # ... and the first day it can be resolved
         self.long = False  # a long-running backlog case (积案): coordination, then a decision

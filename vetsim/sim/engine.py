@@ -375,6 +375,7 @@ class Engine(DayWork):
         p = self.parent[s]
         later = self._add_wd(int(t // DAY), self.net.return_delay)
         if p >= 0 and self.exists[case.ct][self.level[p]]:
+            case.sent_on = case.sent_on or len(case.path) == 1  # still at its first site, nothing decided yet
             self._leave(case)
             self._enter(case, p)
             self._visit_on(case, p, later, t)

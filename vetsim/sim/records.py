@@ -66,6 +66,7 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.Data
         "trips": np.fromiter((c.trips for c in cases), np.int32, n),
         "visits": np.fromiter((c.visits for c in cases), np.int32, n),
         "abandoned_visits": np.fromiter((c.aband for c in cases), np.int32, n),
+        "sent_on_unstaffed": np.fromiter((c.sent_on for c in cases), bool, n),
         "counter_wait_min": np.fromiter((c.wait for c in cases), float, n),
         "working_days": wdays,
         "age_working_days": np.where(is_open, age_wd, wdays),

@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..scenario import Scenario
+from .presence import unstaffed_share
 
 __all__ = ["Demand", "derive_demand", "hour_minutes"]
 
@@ -92,7 +93,7 @@ class Demand:
         c = np.asarray(staff)
         a = self.away if c.ndim == 1 else self.away[:, None]
         closed = self.closed_when_away if c.ndim == 1 else self.closed_when_away[:, None]
-        return np.where(closed, np.where(c > 0, a ** np.maximum(c, 1), 1.0), np.where(c > 0, 0.0, 1.0))
+        return unstaffed_share(a, c, closed)
 
     @property
     def counter_h(self) -> NDArray[np.float64]:

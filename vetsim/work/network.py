@@ -21,6 +21,7 @@ from ..scenario.levels import DEFAULT_LEVELS
 from .calendar import MINUTES_PER_DAY, WorkCalendar
 from .packages import Packages, work_packages
 from .policy import policy_arrays
+from .presence import site_presence
 from ..wording import both
 
 __all__ = ["Network", "compile_network", "LEVEL_NAMES", "CHANNELS", "NetworkError"]
@@ -346,15 +347,7 @@ def _fixed_and_overtime(scenario: Scenario, open_mask: np.ndarray, away: tuple[f
 
 def _presence(scenario: Scenario) -> tuple[tuple[float, ...], tuple[float, ...], tuple[bool, ...]]:
     """Per site: share of days a post is away, share of present time on other work, closed when away."""
-    pres = scenario.spec.presence
-    away, other, closed = [], [], []
-    for s in scenario.sites:
-        lv = pres.level(s.level) if pres is not None else None
-        a = s.away_share if s.away_share is not None else (lv.away_share.value if lv else 0.0)
-        away.append(float(a))
-        other.append(float(lv.other_duties_share.value) if lv and lv.other_duties_share else 0.0)
-        closed.append(bool(lv.closed_when_away) if lv else True)
-    return tuple(away), tuple(other), tuple(closed)
+    return site_presence(scenario)
 
 
 def _shared_cover(scenario: Scenario, idx: dict[str, int], open_min: np.ndarray,
