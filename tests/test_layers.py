@@ -25,7 +25,7 @@ ALLOWED = {
     "fiscal": {"scenario", "work"},
     "ledger": {"scenario"},
     "ledgerfit": {"scenario", "work", "ledger"},
-    "plans": {"scenario", "work", *MODELS},
+    "plans": {"scenario", "work", *MODELS, "cache"},  # the staffing confirmation reuses cached runs
     "sensitivity": {"scenario", "work", *MODELS},
     "region": {"scenario", "work", *MODELS},
     "charts": {"scenario", "work", *MODELS, "plans", "cache", "sensitivity"},

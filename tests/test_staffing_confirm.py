@@ -103,7 +103,7 @@ def test_tightening_loop_adds_posts_where_the_simulation_fails(monkeypatch) -> N
     n0 = _analytic_t05(sc)
     seen: list[int] = []
 
-    def fake_confirm(plan, replications=None, seed=None, workers=1, executor=None):
+    def fake_confirm(plan, replications=None, seed=None, workers=1, executor=None, use_cache=False):
         staff = int(plan.table.set_index("site_id").loc["T05", ["funded_after", "parttime_after"]].sum())
         seen.append(staff)
         holds = staff >= n0 + 2  # pretend the simulator needs 2 posts more than the estimate at T05
@@ -136,7 +136,7 @@ def test_cli_staff_reports_the_simulation_check(tmp_path, capsys, monkeypatch) -
 
     n0 = _analytic_t05(load_scenario(SAMPLE))
 
-    def fake_confirm(plan, replications=None, seed=None, workers=1, executor=None):
+    def fake_confirm(plan, replications=None, seed=None, workers=1, executor=None, use_cache=False):
         staff = int(plan.table.set_index("site_id").loc["T05", ["funded_after", "parttime_after"]].sum())
         table = pd.DataFrame([("T05", "township", "service_level", 0.8, 0.0, 0.0, 0.0, 5, staff >= n0 + 1)],
                              columns=["site_id", "level", "target", "goal", "mean", "ci_low", "ci_high",

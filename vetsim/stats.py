@@ -1,8 +1,9 @@
 """Statistics shared by every model and report: Student-t quantiles, confidence intervals, Wilson intervals.
 
 One home, so that the simulation summary, the calibration table and the staffing confirmation
-give the same interval for the same numbers. The quantiles come from ``scipy.stats.t`` (no
-hand-written approximations that can disagree in the 4th digit).
+give the same interval for the same numbers. The quantiles come from ``scipy.special`` (``stdtrit``,
+``ndtri``: the functions ``scipy.stats.t.ppf`` and ``norm.ppf`` call, same values to the last bit, without
+the ~1 s import of ``scipy.stats``); no hand-written approximations that can disagree in the 4th digit.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ def t_quantile(p: float, df: int) -> float:
     """Student-t quantile ``p`` with ``df`` degrees of freedom (NaN for ``df < 1``)."""
     if df < 1:
         return math.nan
-    from scipy.stats import t  # lazy: scipy.stats takes ~1 s to import; commands that print no interval skip it
+    from scipy.special import stdtrit  # lazy: commands that print no interval skip scipy
 
-    return float(t.ppf(p, df))
+    return float(stdtrit(df, p))
 
 
 def t_half_width(sd, n, level: float = 0.95):
@@ -30,12 +31,12 @@ def t_half_width(sd, n, level: float = 0.95):
 
     ``sd`` and ``n`` may be numbers or arrays (broadcast); NaN where ``n < 2``.
     """
-    from scipy.stats import t  # lazy: as in t_quantile
+    from scipy.special import stdtrit  # lazy: as in t_quantile
 
     n_arr = np.asarray(n, dtype=float)
     sd_arr = np.asarray(sd, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        q = np.where(n_arr >= 2, t.ppf(0.5 + level / 2, np.maximum(n_arr - 1, 1)), np.nan)
+        q = np.where(n_arr >= 2, stdtrit(np.maximum(n_arr - 1, 1), 0.5 + level / 2), np.nan)
         half = q * sd_arr / np.sqrt(np.maximum(n_arr, 1))
     return float(half) if np.ndim(half) == 0 else half
 
@@ -60,11 +61,11 @@ def wilson_interval(successes, n, level: float = 0.95):
     1 of n and stays inside [0, 1]: 3 of 4 runs gives about 30%-95%, not "0%-100%" or "75%-75%".
     Numbers or arrays (broadcast); NaN where ``n < 1``.
     """
-    from scipy.stats import norm  # lazy: as in t_quantile
+    from scipy.special import ndtri  # lazy: as in t_quantile
 
     k = np.asarray(successes, dtype=float)
     m = np.asarray(n, dtype=float)
-    z = float(norm.ppf(0.5 + level / 2))
+    z = float(ndtri(0.5 + level / 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         p = k / m
         den = 1.0 + z * z / m

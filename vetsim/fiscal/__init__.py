@@ -5,15 +5,30 @@ only place site running cost is computed). Lines: si_continuation, pension, hard
 temporary_relief, site_costs. Tiers: central, province, city, county (government) and individual.
 """
 
-from .budget import TABLE_COLUMNS, TOTAL, Budget, budget
-from .draws import RANGE_DRAWS
-from .errors import FiscalError
-from .flows import LINES
-from .labels import LINE_LABELS, TIER_LABELS
-from .money import ROUNDING_RULE
-from ..work.costs import SITE_COST_COLUMNS, site_costs, site_costs_by_level  # re-exported: vetsim.fiscal.site_costs
+from __future__ import annotations
+
+from .._lazy import lazy_attributes
+
+# public name -> (module, attribute), imported on first access (PEP 562)
+_LAZY: dict[str, tuple[str, str]] = {
+    "TABLE_COLUMNS": ("vetsim.fiscal.budget", "TABLE_COLUMNS"),
+    "TOTAL": ("vetsim.fiscal.budget", "TOTAL"),
+    "Budget": ("vetsim.fiscal.budget", "Budget"),
+    "budget": ("vetsim.fiscal.budget", "budget"),
+    "RANGE_DRAWS": ("vetsim.fiscal.draws", "RANGE_DRAWS"),
+    "FiscalError": ("vetsim.fiscal.errors", "FiscalError"),
+    "LINES": ("vetsim.fiscal.flows", "LINES"),
+    "LINE_LABELS": ("vetsim.fiscal.labels", "LINE_LABELS"),
+    "TIER_LABELS": ("vetsim.fiscal.labels", "TIER_LABELS"),
+    "ROUNDING_RULE": ("vetsim.fiscal.money", "ROUNDING_RULE"),
+    "SITE_COST_COLUMNS": ("vetsim.work.costs", "SITE_COST_COLUMNS"),
+    "site_costs": ("vetsim.work.costs", "site_costs"),
+    "site_costs_by_level": ("vetsim.work.costs", "site_costs_by_level"),
+}
 
 __all__ = [
     "budget", "Budget", "FiscalError", "TABLE_COLUMNS", "TOTAL", "LINES", "LINE_LABELS", "TIER_LABELS", "ROUNDING_RULE",
     "site_costs", "site_costs_by_level", "SITE_COST_COLUMNS", "RANGE_DRAWS",
 ]
+
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

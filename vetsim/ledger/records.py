@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import VetsimError
+
+if TYPE_CHECKING:  # pandas is imported where records are built or checked: `vetsim --help` stays light
+    import pandas as pd
 
 __all__ = [
     "KINDS", "EVENT_KINDS", "CHANNELS", "CHANNELS_BY_KIND", "SEXES", "LEVELS", "EVENT_COLUMNS",
@@ -84,11 +84,13 @@ def columns(kind: str) -> dict[str, str]:
     return REGISTER_COLUMNS if kind == "register" else EVENT_COLUMNS
 
 
-_EMPTY = {"str": object, "datetime": "datetime64[ns]", "bool": bool, "int": np.int64}
+_EMPTY = {"str": object, "datetime": "datetime64[ns]", "bool": bool, "int": "int64"}
 
 
 def empty_records(kind: str) -> pd.DataFrame:
     """A frame of ``kind`` with no rows and the schema's columns and dtypes."""
+    import pandas as pd  # lazy: see the TYPE_CHECKING import
+
     return pd.DataFrame({c: pd.Series([], dtype=_EMPTY[t]) for c, t in columns(kind).items()})
 
 
@@ -112,6 +114,8 @@ def birth_band(year: int | None, width: int = 10) -> str:
 
 
 def _dtype_ok(series: pd.Series, want: str) -> bool:
+    import pandas as pd  # lazy: see the TYPE_CHECKING import
+
     dt = series.dtype
     if want == "str":
         return dt == object or pd.api.types.is_string_dtype(dt)
@@ -123,6 +127,8 @@ def _dtype_ok(series: pd.Series, want: str) -> bool:
 
 
 def _bad_values(series: pd.Series, allowed: Any) -> list[str]:
+    import pandas as pd  # lazy: see the TYPE_CHECKING import
+
     vals = pd.unique(series.astype(object))
     return sorted(str(v) for v in vals if (v not in allowed if not isinstance(allowed, re.Pattern)
                                            else not (isinstance(v, str) and allowed.fullmatch(v))))[:5]

@@ -10,7 +10,17 @@ package (tests/test_layers.py, the import-linter contract), so the confirmation 
 
 from __future__ import annotations
 
-from .api import optimize
-from .simcheck import Confirmation, confirm, optimize_confirmed, site_targets_from_results
+from .._lazy import lazy_attributes
+
+# public name -> (module, attribute), imported on first access (PEP 562)
+_LAZY: dict[str, tuple[str, str]] = {
+    "optimize": ("vetsim.plans.api", "optimize"),
+    "Confirmation": ("vetsim.plans.simcheck", "Confirmation"),
+    "confirm": ("vetsim.plans.simcheck", "confirm"),
+    "optimize_confirmed": ("vetsim.plans.simcheck", "optimize_confirmed"),
+    "site_targets_from_results": ("vetsim.plans.simcheck", "site_targets_from_results"),
+}
 
 __all__ = ["optimize", "confirm", "Confirmation", "optimize_confirmed", "site_targets_from_results"]
+
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

@@ -40,12 +40,15 @@ def _handler(args: argparse.Namespace) -> int:
     from ..staffing.plan import build_plan  # lazy: start-up of `vetsim --help` and of the other commands
     from ..staffing.solver import BINDING_TEXT, optimal_staff  # lazy: start-up of `vetsim --help` and of the other commands
     from .simcheck import optimize_confirmed  # lazy: start-up of `vetsim --help` and of the other commands
+    from ..cache import check_cache_location  # lazy: start-up of `vetsim --help` and of the other commands
 
     lang = args.lang
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):
         raise StaffArgumentError(*both("staffing.budget_and_headcount_must_be"))
     if args.out:
         check_output_target(args.out, "folder", args.force, new_scenario=True)  # before the optimisation, not after
+    if not args.no_confirm:
+        check_cache_location(args.path)  # before any work: the confirmation's runs are read from and kept in the cache
     sc = load_scenario(args.path)
     cut = True if args.may_cut_funded else None  # None: the scenario's staffing.may_cut_funded_posts (default no)
     conf = None
@@ -55,7 +58,8 @@ def _handler(args: argparse.Namespace) -> int:
             plan = build_plan(sc, optimal_staff(sc, args.budget, args.headcount, may_cut_funded=cut))
         else:
             plan, conf = optimize_confirmed(sc, args.budget, args.headcount, replications=args.replications,
-                                            workers=args.workers, max_rounds=args.max_rounds, may_cut_funded=cut)
+                                            workers=args.workers, max_rounds=args.max_rounds, may_cut_funded=cut,
+                                            use_cache=True)
     col = 0 if lang == "zh" else 1
     print(plan.summary(lang))
     for line in plan.assumptions(lang):

@@ -11,28 +11,31 @@ township work -- the estimate's definition) upper bound <= the cap.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..cache import simulate_cached
 from ..scenario import Scenario
-from ..sim import simulate
 from ..staffing.plan import Plan, build_plan
 from ..staffing.solver import StaffTargets, optimal_staff
 from ..stats import t_half_width
 
 __all__ = ["Confirmation", "confirm", "site_targets_from_results", "optimize_confirmed"]
 
-def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFrame:
+def site_targets_from_results(results: Any, targets: StaffTargets, levels: Mapping[str, str] | None = None
+                              ) -> pd.DataFrame:
     """Per site and target: mean over replications, 95% CI, and whether the target holds.
 
     Long table: site_id, level, target ('service_level' or 'utilisation'), goal, mean, ci_low,
     ci_high, replications, holds (CI on the right side), verdict: 'holds', 'fails' (CI wholly on the
     wrong side: missed with 95% confidence) or 'uncertain' (the CI straddles the goal: at a village
     with a dozen visits a year, too few visits for 95% either way). A site without visits has no
-    service-level row.
+    service-level row. ``levels`` (site_id -> level, the scenario's sites) saves reading every site-day
+    row's level from the results (a few hundred thousand rows).
     """
     v = results.visits
     ok = v["served"].to_numpy(dtype=bool) & (v["wait_min"].to_numpy(dtype=float) <= targets.wait_minutes)
@@ -54,7 +57,8 @@ def site_targets_from_results(results: Any, targets: StaffTargets) -> pd.DataFra
     ut["value"] = np.where(ut["avail"] > 0, ut["busy"] / ut["avail"].where(ut["avail"] > 0, 1.0),
                            np.where(ut["busy"] > 0, np.inf, 0.0))
     n_rep = int(results.meta.get("replications", v["replication"].nunique() or 1))
-    levels = dict(zip(sd["site_id"].astype(str), sd["level"].astype(str)))
+    if levels is None:
+        levels = dict(zip(sd["site_id"].astype(str), sd["level"].astype(str)))
     rows = []
     for name, frame, goal in (("service_level", sl, targets.service_level), ("utilisation", ut, targets.max_utilisation)):
         for sid, g in frame.groupby("site_id", sort=True):
@@ -99,12 +103,14 @@ class Confirmation:
 
 
 def confirm(plan: Plan, replications: int | None = None, seed: int | None = None, workers: int = 1,
-            executor: Any = None) -> Confirmation:
+            executor: Any = None, use_cache: bool = False) -> Confirmation:
     """Simulate the plan (``plan.scenario()``; the simulation honours shared cover itself) and test every
-    site's targets at 95% confidence."""
+    site's targets at 95% confidence. With ``use_cache`` a run of the same scenario, seed and replications
+    is read from (and written to) the results cache (:func:`vetsim.cache.simulate_cached`), as ``report`` does."""
     sc = plan.scenario()
-    res = simulate(sc, replications=replications, seed=seed, workers=workers, executor=executor)
-    table = site_targets_from_results(res, plan.targets)
+    res = simulate_cached(sc, replications=replications, seed=seed, workers=workers, executor=executor,
+                          use_cache=use_cache)
+    table = site_targets_from_results(res, plan.targets, {s.site_id: s.level for s in sc.sites})
     meta = {"seed": res.meta.get("seed"), "replications": res.meta.get("replications"),
             "scenario_hash": res.meta.get("scenario_hash", sc.hash())}
     return Confirmation(plan, table, meta)
@@ -113,13 +119,14 @@ def confirm(plan: Plan, replications: int | None = None, seed: int | None = None
 def optimize_confirmed(scenario: Scenario, budget_yuan: float | None = None, headcount: int | None = None,
                        replications: int | None = None, seed: int | None = None, workers: int = 1,
                        max_rounds: int = 4, executor: Any = None,
-                       may_cut_funded: bool | None = None) -> tuple[Plan, Confirmation]:
+                       may_cut_funded: bool | None = None, use_cache: bool = False) -> tuple[Plan, Confirmation]:
     """Optimize, simulate, add one post at each failing site, and repeat (at most ``max_rounds`` simulations).
 
     A site whose confidence interval straddles a target is not given a post (noise, not a shortfall);
     ``plan.meta["uncertain_sites"]`` lists them and ``confirmed`` stays False while any remain.
 
     With a budget or headcount the plan cannot grow, so it is simulated once and reported as is.
+    ``use_cache``: each round's run through the results cache (see :func:`confirm`).
     """
     extra: dict[str, int] = {}
     history: list[dict[str, Any]] = []
@@ -128,7 +135,7 @@ def optimize_confirmed(scenario: Scenario, budget_yuan: float | None = None, hea
     for round_no in range(1, max_rounds + 1):
         alloc = optimal_staff(scenario, budget_yuan, headcount, extra_staff=extra, may_cut_funded=may_cut_funded)
         plan = build_plan(scenario, alloc, {"round": round_no, "extra_staff": dict(extra), "history": list(history)})
-        conf = confirm(plan, replications, seed, workers, executor)
+        conf = confirm(plan, replications, seed, workers, executor, use_cache)
         failing = conf.failing_sites()
         history.append({"round": round_no, "failing_sites": list(failing)})
         if not failing or budget_yuan is not None or headcount is not None:

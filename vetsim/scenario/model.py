@@ -8,9 +8,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .params import Frozen
 from .rows import TABLES, BacklogRow, CaseloadRow, SiteRow
@@ -18,6 +16,9 @@ from .levels import Levels
 from .spec import ScenarioSpec
 from .task_spec import TASK_TABLES
 from .validate import validate_scenario
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: `import vetsim` and `vetsim --help` stay light
+    import pandas as pd
 
 __all__ = ["Scenario", "canonical_rows"]
 
@@ -102,6 +103,8 @@ class Scenario:
 
     def sites_frame(self) -> pd.DataFrame:
         """One row per site, with staff totals and opening minutes per day."""
+        import pandas as pd  # lazy: see the TYPE_CHECKING import
+
         df = pd.DataFrame([r.model_dump() for r in self.sites])
         df["staff"] = df["funded_staff"] + df["parttime_staff"]
         df["open_minutes_per_day"] = [s.open_minutes_per_day for s in self.sites]
@@ -109,9 +112,13 @@ class Scenario:
         return df
 
     def caseload_frame(self) -> pd.DataFrame:
+        import pandas as pd  # lazy: see the TYPE_CHECKING import
+
         return pd.DataFrame([r.model_dump() for r in self.caseload])
 
     def backlog_frame(self) -> pd.DataFrame:
+        import pandas as pd  # lazy: see the TYPE_CHECKING import
+
         cols = list(BacklogRow.model_fields)
         return pd.DataFrame([r.model_dump() for r in self.backlog], columns=cols)
 

@@ -12,11 +12,31 @@ import it.
   ``sobol_indices`` / ``morris_indices`` for any vectorised function.
 """
 
-from .globalsa import (DEFAULT_SAMPLES, METHODS, GlobalRanking, SensitivityError, global_ranking, morris_indices,
-                       sobol_indices)
-from .outputs import FISCAL_OUTPUTS, OUTPUTS, SERVICE_OUTPUTS, Output
-from .ranges import Assumption, assumptions, assumptions_frame, quantile, variant
-from .tornado import Tornado, tornado
+from __future__ import annotations
+
+from .._lazy import lazy_attributes
+
+# public name -> (module, attribute), imported on first access (PEP 562)
+_LAZY: dict[str, tuple[str, str]] = {
+    "DEFAULT_SAMPLES": ("vetsim.sensitivity.globalsa", "DEFAULT_SAMPLES"),
+    "METHODS": ("vetsim.sensitivity.globalsa", "METHODS"),
+    "GlobalRanking": ("vetsim.sensitivity.globalsa", "GlobalRanking"),
+    "SensitivityError": ("vetsim.sensitivity.globalsa", "SensitivityError"),
+    "global_ranking": ("vetsim.sensitivity.globalsa", "global_ranking"),
+    "morris_indices": ("vetsim.sensitivity.globalsa", "morris_indices"),
+    "sobol_indices": ("vetsim.sensitivity.globalsa", "sobol_indices"),
+    "FISCAL_OUTPUTS": ("vetsim.sensitivity.outputs", "FISCAL_OUTPUTS"),
+    "OUTPUTS": ("vetsim.sensitivity.outputs", "OUTPUTS"),
+    "SERVICE_OUTPUTS": ("vetsim.sensitivity.outputs", "SERVICE_OUTPUTS"),
+    "Output": ("vetsim.sensitivity.outputs", "Output"),
+    "Assumption": ("vetsim.sensitivity.ranges", "Assumption"),
+    "assumptions": ("vetsim.sensitivity.ranges", "assumptions"),
+    "assumptions_frame": ("vetsim.sensitivity.ranges", "assumptions_frame"),
+    "quantile": ("vetsim.sensitivity.ranges", "quantile"),
+    "variant": ("vetsim.sensitivity.ranges", "variant"),
+    "Tornado": ("vetsim.sensitivity.tornado", "Tornado"),
+    "tornado": ("vetsim.sensitivity.tornado", "tornado"),
+}
 
 __all__ = [
     "Assumption", "assumptions", "assumptions_frame", "quantile", "variant",
@@ -25,3 +45,5 @@ __all__ = [
     "GlobalRanking", "global_ranking", "sobol_indices", "morris_indices", "SensitivityError", "METHODS",
     "DEFAULT_SAMPLES",
 ]
+
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from ..errors import VetsimError
 from ..wording import both
@@ -25,6 +24,7 @@ from .outputs import FISCAL_OUTPUTS, fiscal_outputs
 from .ranges import assumptions, variant
 
 if TYPE_CHECKING:
+    import pandas as pd
     from ..scenario import Scenario
 
 __all__ = ["sobol_indices", "morris_indices", "global_ranking", "GlobalRanking", "SensitivityError",
@@ -64,6 +64,8 @@ def sobol_indices(func: Func, names: Sequence[str], bounds: Sequence[tuple[float
     ``func`` maps an (m, d) array of inputs to (m,) or (m, k) outputs; ``n`` is the base sample size
     (Saltelli scheme, ``n * (d + 2)`` evaluations). Returns one frame per output: name, S1, S1_conf, ST, ST_conf.
     """
+    import pandas as pd  # lazy: see the TYPE_CHECKING import
+
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
@@ -87,6 +89,8 @@ def morris_indices(func: Func, names: Sequence[str], bounds: Sequence[tuple[floa
     ``levels`` levels, divided by that step: for a linear function ``sum a_i x_i`` exactly
     ``a_i * (high_i - low_i)``. ``trajectories * (d + 1)`` evaluations.
     """
+    import pandas as pd  # lazy: see the TYPE_CHECKING import
+
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
 
@@ -118,6 +122,8 @@ class GlobalRanking:
 def global_ranking(scenario: "Scenario", method: Method = "morris", samples: int | None = None,
                    seed: int | None = None) -> GlobalRanking:
     """Rank the scenario's fiscal assumptions by ``method`` on the budget outputs (exact budget per sample)."""
+    import pandas as pd  # lazy: see the TYPE_CHECKING import
+
     if method not in METHODS:
         raise SensitivityError(*both("sens.error.unknown_method", name=method, allowed=", ".join(METHODS)))
     items = assumptions(scenario, "fiscal")

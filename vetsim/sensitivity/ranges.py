@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel
 
 from ..scenario import apply_overlay, scale_rows
@@ -31,6 +30,7 @@ from .. import formats
 from ..wording import has, tr
 
 if TYPE_CHECKING:
+    import pandas as pd
     from ..scenario import Scenario
 
 __all__ = ["Assumption", "assumptions", "assumptions_frame", "quantile", "variant", "range_text", "FISCAL_PREFIXES"]
@@ -150,6 +150,8 @@ def assumptions(scenario: "Scenario", model: Model | None = None) -> list[Assump
 
 def assumptions_frame(items: list[Assumption], lang: str = "zh") -> pd.DataFrame:
     """The assumptions as a table with translated headers (for the Excel/CSV output and the notebook)."""
+    import pandas as pd  # lazy: see the TYPE_CHECKING import
+
     df = pd.DataFrame([asdict(a) for a in items])
     if df.empty:
         return df

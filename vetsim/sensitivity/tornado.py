@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..stats import t_half_width
 from .outputs import FISCAL_OUTPUTS, OUTPUTS, SERVICE_OUTPUTS, fiscal_outputs, service_runs, short_run
 from .ranges import Assumption, assumptions, variant
 
 if TYPE_CHECKING:
+    import pandas as pd
     from ..scenario import Scenario
 
 __all__ = ["Tornado", "tornado", "TORNADO_COLUMNS", "SIM_REPLICATIONS"]
@@ -102,6 +102,8 @@ def tornado(scenario: "Scenario", *, service: bool = True, days: int | None = No
     Service arms simulate ``days`` days (default: the scenario's ``simulation.days``) ``replications``
     times, all with ``seed`` (default: the scenario's): common random numbers across the arms.
     """
+    import pandas as pd  # lazy: see the TYPE_CHECKING import
+
     items = [a for a in assumptions(scenario) if keys is None or a.key in keys]
     seed = int(scenario.spec.seed if seed is None else seed)
     rows = _arms(scenario, [a for a in items if a.model == "fiscal"], fiscal_outputs, FISCAL_OUTPUTS)

@@ -5,10 +5,24 @@
 numbers (common random numbers keyed by site and case type).
 """
 
-from ..work.calendar import CalendarEstimateWarning, WorkCalendar
-from .results import METRICS, Results
-from .runner import SimulationError, run_replication, simulate
-from .synthetic import star_network, synthetic_scenario
+from __future__ import annotations
+
+from .._lazy import lazy_attributes
+
+# public name -> (module, attribute), imported on first access (PEP 562)
+_LAZY: dict[str, tuple[str, str]] = {
+    "CalendarEstimateWarning": ("vetsim.work.calendar", "CalendarEstimateWarning"),
+    "WorkCalendar": ("vetsim.work.calendar", "WorkCalendar"),
+    "METRICS": ("vetsim.sim.results", "METRICS"),
+    "Results": ("vetsim.sim.results", "Results"),
+    "SimulationError": ("vetsim.sim.runner", "SimulationError"),
+    "run_replication": ("vetsim.sim.runner", "run_replication"),
+    "simulate": ("vetsim.sim.runner", "simulate"),
+    "star_network": ("vetsim.sim.synthetic", "star_network"),
+    "synthetic_scenario": ("vetsim.sim.synthetic", "synthetic_scenario"),
+}
 
 __all__ = ["simulate", "Results", "METRICS", "SimulationError", "run_replication", "WorkCalendar",
            "CalendarEstimateWarning", "synthetic_scenario", "star_network"]
+
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

@@ -7,8 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .. import cliargs, formats
 from ..cli import add_scenario_arg, bi, outcome
@@ -16,6 +15,9 @@ from ..kpis import KPIS
 from ..scenario.levels import level_label
 from ..tables import table
 from ..wording import both, tr
+
+if TYPE_CHECKING:  # pandas is imported when a table is formatted: building the parser (`vetsim --help`) stays light
+    import pandas as pd
 
 __all__ = ["register", "format_kpis", "format_work", "format_calibration", "runs_note", "yearbook_calibration"]
 
@@ -31,8 +33,14 @@ _UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "d
           "working day": both("sim.units.working_day"), "hour": both("sim.units.hour"), "week": both("sim.units.week")}
 
 
+def _isna(value: object) -> bool:
+    import pandas as pd  # lazy: see the TYPE_CHECKING import
+
+    return bool(pd.isna(value))
+
+
 def _fmt(value: float, unit: str, lang: str = "zh") -> str:
-    if pd.isna(value):
+    if _isna(value):
         return formats.MISSING
     if value == float("inf"):  # a level with no staff time at all: red, never "—"
         return tr("kpi.no_staff", lang)
@@ -43,7 +51,7 @@ def _fmt(value: float, unit: str, lang: str = "zh") -> str:
 
 def _interval(low: float, high: float, unit: str, lang: str) -> str:
     """A 95% interval as ``low – high`` (empty when there is none: one replication)."""
-    return "" if pd.isna(low) else f"{_fmt(low, unit, lang)} – {_fmt(high, unit, lang)}"
+    return "" if _isna(low) else f"{_fmt(low, unit, lang)} – {_fmt(high, unit, lang)}"
 
 
 def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
@@ -91,13 +99,13 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
         if rows.empty:
             continue
         r = rows.iloc[0]
-        if pd.isna(r["mean"]):
+        if _isna(r["mean"]):
             day = tr("sim.not_finished_in_the_window", lang) + (
                 tr("sim.in_no_run", lang, runs=int(r["runs"])) if "runs" in r else "")
             ci = ""
         else:
             day = formats.date(start + dt.timedelta(days=float(r["mean"])), lang)
-            ci = "" if pd.isna(r["ci_low"]) else tr("sim.day_range", lang, low=formats.count(r["ci_low"], lang),
+            ci = "" if _isna(r["ci_low"]) else tr("sim.day_range", lang, low=formats.count(r["ci_low"], lang),
                                                      high=formats.count(r["ci_high"], lang))
             ci += runs_note(r, lang)
         camp.append([c.label_zh if zh else c.label_en, day, ci, formats.date(c.deadline, lang)])
@@ -168,7 +176,7 @@ def format_calibration(table_: pd.DataFrame, lang: str = "zh") -> str:
         def f(v: float) -> str:
             return formats.share(v, lang) if share else formats.number(v, lang, 1)
         rows.append([r.label_zh if lang == "zh" else r.label_en, f(r.figure), f(r.simulated),
-                     "" if pd.isna(r.ci_low) else f"{f(r.ci_low)} – {f(r.ci_high)}", formats.share(r.distance, lang, signed=True),
+                     "" if _isna(r.ci_low) else f"{f(r.ci_low)} – {f(r.ci_high)}", formats.share(r.distance, lang, signed=True),
                      "±" + formats.share(r.tolerance, lang, 0), tr("sim.within" if r.within else "sim.outside", lang)])
     head = [tr("brief.col.indicator", lang), tr("sim.col.figure", lang), tr("sim.col.simulated", lang),
             tr("charts.t.ci95", lang), tr("sim.col.distance", lang), tr("sim.col.tolerance", lang), tr("sim.col.verdict", lang)]

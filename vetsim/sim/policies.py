@@ -50,7 +50,7 @@ def compare_policies(scenario, replications: int | None = None, seed: int | None
     parts = []
     for name in names:
         sc = apply_overlay(scenario, {"work_policy": name}) if scenario.spec.work_policies else scenario
-        s = simulate(sc, replications=replications, seed=seed, workers=workers).summary
+        s = simulate(sc, replications=replications, seed=seed, workers=workers, tables=False).summary
         keep = pd.Series(False, index=s.index)
         for metric, level, ct in POLICY_ROWS:
             m = s["metric"] == metric

@@ -74,11 +74,13 @@ class Results:
     ``busy_duties_min``, ``busy_campaign_min``, ``other_work_min``, ``cover_min``) and the casework that
     arrived (``casework_in_min``), and keeps a site's open days and any day with activity. ``work``:
     duties and campaigns per site and period, owed and done by the due day (see ``work_by_site``).
+    A KPI-only run (``simulate(..., tables=False)``, ``meta["tables"] is False``) has ``summary``,
+    ``per_replication`` and ``meta`` only: ``cases``, ``visits``, ``site_days`` and ``work`` are None.
     """
 
-    cases: pd.DataFrame
-    visits: pd.DataFrame
-    site_days: pd.DataFrame
+    cases: pd.DataFrame | None  # None in a KPI-only run, as visits and site_days
+    visits: pd.DataFrame | None
+    site_days: pd.DataFrame | None
     summary: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
     per_replication: pd.DataFrame | None = None  # metric values of each replication (the input of summary)
@@ -120,6 +122,8 @@ class Results:
         non-empty folder vetsim did not write (unless ``force``); its parent must exist.
         """
         out = Path(folder)
+        if self.cases is None:
+            raise ValueError("a KPI-only run (simulate(..., tables=False)) has no tables to write")
         frames = {name: getattr(self, name) for name in FRAMES}
         if self.per_replication is not None:
             frames["per_replication"] = self.per_replication

@@ -41,8 +41,12 @@ def _network(scenario: Scenario, key: str | None = None) -> Network:
 
 
 def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: int,
-                    scenario_hash: str | None = None) -> dict[str, Any]:
-    """One replication: frames and KPI values. Top-level and picklable, so any executor can run it."""
+                    scenario_hash: str | None = None, tables: bool = True) -> dict[str, Any]:
+    """One replication: frames and KPI values. Top-level and picklable, so any executor can run it.
+
+    ``tables=False``: only the KPI values (``metrics``); the frames they were computed from are dropped
+    here, so that they are neither sent back from a worker process nor joined across replications.
+    """
     net = vary_parameters(_network(scenario, scenario_hash), seed_seq)
     arrivals, backlog = draw_streams(net, seed_seq)
     eng = Engine(net, arrivals, backlog, seed_seq).run()
@@ -51,7 +55,7 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: i
     target_day = (spec.targets.petition_backlog_zero_by.date - spec.simulation.start_date).days
     frames["metrics"] = replication_metrics(net, frames, rep, target_day)
     del frames["petition"]
-    return frames
+    return frames if tables else {"metrics": frames["metrics"]}
 
 
 def _check(n: int | None, seed: int | None, workers: int) -> None:
@@ -64,7 +68,7 @@ def _check(n: int | None, seed: int | None, workers: int) -> None:
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,
-             executor: Executor | None = None, progress: bool | str = False) -> Results:
+             executor: Executor | None = None, progress: bool | str = False, tables: bool = True) -> Results:
     """Simulate ``scenario`` ``replications`` times and summarise with 95% confidence intervals.
 
     Defaults come from ``scenario.spec.simulation.replications`` and ``scenario.spec.seed``.
@@ -73,6 +77,9 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     ``dask.distributed`` client's ``get_executor()``). Runs with the same seed share their random
     numbers by site and case type (common random numbers), so baseline-vs-proposal differences are paired.
     ``progress``: a progress bar on stderr, labelled in that language (``"zh"``/``"en"``; ``True``: both).
+    ``tables=False``: KPIs only (``summary``, ``per_replication``, ``meta``, the same numbers to the last
+    bit); ``cases``, ``visits``, ``site_days`` and ``work`` are None, for callers that read no table
+    (policy comparison, sensitivity arms, experiments that keep only metrics).
     """
     _check(replications, seed, workers)
     n = int(replications if replications is not None else scenario.spec.simulation.replications)
@@ -94,13 +101,13 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
             own = executor = ProcessPoolExecutor(max_workers=min(workers, n, os.cpu_count() or 1))
         if executor is None:
             for i, sq in enumerate(seqs):
-                parts[i] = run_replication(scenario, sq, i, key)
+                parts[i] = run_replication(scenario, sq, i, key, tables)
                 if bar is not None:
                     bar.update(1)
         else:
             from concurrent.futures import as_completed  # lazy: only with worker processes
 
-            futures = {executor.submit(run_replication, scenario, sq, i, key): i for i, sq in enumerate(seqs)}
+            futures = {executor.submit(run_replication, scenario, sq, i, key, tables): i for i, sq in enumerate(seqs)}
             for fut in as_completed(futures):
                 parts[futures[fut]] = fut.result()
                 if bar is not None:
@@ -110,7 +117,7 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
             own.shutdown(cancel_futures=True)
         if bar is not None:
             bar.close()
-    return _combine(scenario, parts, seed, n, key)  # type: ignore[arg-type]
+    return _combine(scenario, parts, seed, n, key, tables)  # type: ignore[arg-type]
 
 
 def _concat(parts: list[dict[str, Any]], name: str) -> pd.DataFrame:
@@ -122,7 +129,8 @@ def _concat(parts: list[dict[str, Any]], name: str) -> pd.DataFrame:
     return out
 
 
-def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int, key: str) -> Results:
+def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int, key: str, tables: bool = True
+             ) -> Results:
     per_rep = _concat(parts, "metrics")
     sim = scenario.spec.simulation
     net = _network(scenario, key)
@@ -139,7 +147,7 @@ def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int,
         "calendar_estimated_years": [y for y in net.cal.estimated_years
                                      if sim.start_date.year <= y <= (sim.start_date + dt.timedelta(sim.days - 1)).year],
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        **({} if tables else {"tables": False}),  # KPIs only: no case, visit, site-day or work table
     }
-    return Results(cases=_concat(parts, "cases"), visits=_concat(parts, "visits"),
-                   site_days=_concat(parts, "site_days"), summary=summarise(per_rep), meta=meta,
-                   per_replication=per_rep, work=_concat(parts, "work"))
+    frames = {name: _concat(parts, name) if tables else None for name in ("cases", "visits", "site_days", "work")}
+    return Results(**frames, summary=summarise(per_rep), meta=meta, per_replication=per_rep)

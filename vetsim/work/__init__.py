@@ -13,13 +13,35 @@ workload per site, month and hour for the analytic estimate), ``costs`` (yearly 
 every site, read by the staffing optimizer and the budget alike).
 """
 
-from .calendar import CalendarEstimateWarning, WorkCalendar
-from .costs import SITE_COST_COLUMNS, site_costs, site_costs_by_level
-from .demand import Demand, derive_demand, hour_minutes
-from .network import CHANNELS, LEVEL_NAMES, Network, NetworkError, compile_network
-from .packages import KIND_CAMPAIGN, KIND_DUTY, Packages, work_packages
-from .policy import allocate, policy_arrays
+from __future__ import annotations
+
+from .._lazy import lazy_attributes
+
+# public name -> (module, attribute), imported on first access (PEP 562)
+_LAZY: dict[str, tuple[str, str]] = {
+    "CalendarEstimateWarning": ("vetsim.work.calendar", "CalendarEstimateWarning"),
+    "WorkCalendar": ("vetsim.work.calendar", "WorkCalendar"),
+    "SITE_COST_COLUMNS": ("vetsim.work.costs", "SITE_COST_COLUMNS"),
+    "site_costs": ("vetsim.work.costs", "site_costs"),
+    "site_costs_by_level": ("vetsim.work.costs", "site_costs_by_level"),
+    "Demand": ("vetsim.work.demand", "Demand"),
+    "derive_demand": ("vetsim.work.demand", "derive_demand"),
+    "hour_minutes": ("vetsim.work.demand", "hour_minutes"),
+    "CHANNELS": ("vetsim.work.network", "CHANNELS"),
+    "LEVEL_NAMES": ("vetsim.work.network", "LEVEL_NAMES"),
+    "Network": ("vetsim.work.network", "Network"),
+    "NetworkError": ("vetsim.work.network", "NetworkError"),
+    "compile_network": ("vetsim.work.network", "compile_network"),
+    "KIND_CAMPAIGN": ("vetsim.work.packages", "KIND_CAMPAIGN"),
+    "KIND_DUTY": ("vetsim.work.packages", "KIND_DUTY"),
+    "Packages": ("vetsim.work.packages", "Packages"),
+    "work_packages": ("vetsim.work.packages", "work_packages"),
+    "allocate": ("vetsim.work.policy", "allocate"),
+    "policy_arrays": ("vetsim.work.policy", "policy_arrays"),
+}
 
 __all__ = ["WorkCalendar", "CalendarEstimateWarning", "Network", "NetworkError", "compile_network", "LEVEL_NAMES",
            "CHANNELS", "Packages", "work_packages", "KIND_DUTY", "KIND_CAMPAIGN", "allocate", "policy_arrays",
            "Demand", "derive_demand", "hour_minutes", "site_costs", "site_costs_by_level", "SITE_COST_COLUMNS"]
+
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)
