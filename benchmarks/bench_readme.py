@@ -60,8 +60,8 @@ ROWS = (
                   "first time (empty results cache) / again (cached)",
         (f"{VETSIM} report data/sample_county --compare data/proposal_more_staff --out brief.pdf",) * 2),
     Row("staff", f"`{VETSIM} staff data/sample_county --out out/plan` / "
-                 f"`{VETSIM} staff data/sample_county --headcount 240`",
-        (f"{VETSIM} staff data/sample_county --out out/plan", f"{VETSIM} staff data/sample_county --headcount 240")),
+                 f"`{VETSIM} staff data/sample_county --headcount 226`",
+        (f"{VETSIM} staff data/sample_county --out out/plan", f"{VETSIM} staff data/sample_county --headcount 226")),
     Row("sensitivity", f"`{VETSIM} sensitivity data/sample_county --out out/tornado.png` / `... --fiscal-only`",
         (f"{VETSIM} sensitivity data/sample_county --out out/tornado.png",
          f"{VETSIM} sensitivity data/sample_county --out out/tornado.png --fiscal-only")),

@@ -61,7 +61,7 @@ HOW: dict[str, tuple[str, int]] = {
     "mkdir -p out": (RUN, 0),
     ".venv/bin/vetsim simulate data/sample_county --replications 20 --workers 2 --out out/sim": (HEAVY, 0),
     ".venv/bin/vetsim staff data/sample_county --out out/plan": (HEAVY, 0),
-    ".venv/bin/vetsim staff data/sample_county --headcount 240": (HEAVY, 1),  # README: too few posts, exit 1
+    ".venv/bin/vetsim staff data/sample_county --headcount 226": (HEAVY, 1),  # README: too few posts, exit 1
     ".venv/bin/vetsim budget data/sample_county --draws 1000 --xlsx out/budget.xlsx": (RUN, 0),
     ".venv/bin/vetsim report data/sample_county --compare data/proposal_more_staff --out brief.pdf": (HEAVY, 0),
     ".venv/bin/vetsim sensitivity data/sample_county --out out/tornado.png": (HEAVY, 0),

@@ -116,6 +116,9 @@ def test_real_pipeline(sample_path, proposal_path, sample, tmp_path) -> None:
 
     out = tmp_path / "brief.pdf"
     with pytest.MonkeyPatch.context() as mp:
+        # a cache of its own: results another test cached for the same pair would not be simulated here
+        (tmp_path / "cache").mkdir()
+        mp.setenv("VETSIM_CACHE", str(tmp_path / "cache"))
         mp.setattr(vetsim.sim, "simulate", spy)
         rc = main(["report", str(sample_path), "--compare", str(proposal_path), "--out", str(out),
                    "--replications", "2", "--draws", "50", "--quiet"])

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..ledgerfit.fit import fit_ledger
 from ..ledgerfit.records_io import read_records
+from ..files import atomic_write_text
 from ..scenario import Scenario
 from .draw import draw_records
 
@@ -90,7 +91,7 @@ def recover(truth: Scenario, base: Scenario, base_path: str | os.PathLike[str], 
         if p is not None:
             put("away_share", lv, "", p.away_share.value, fit.get("away_share", lv))
     facts = {"unknown_site_referrals": unknown, "matters": int(fit.level_volumes()["n"].sum())}
-    (folder / "recovery.json").write_text(json.dumps(facts), encoding="utf-8")
+    atomic_write_text(folder / "recovery.json", json.dumps(facts))
     return pd.DataFrame(rows, columns=RECOVERY_COLUMNS), facts
 
 

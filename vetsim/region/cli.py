@@ -51,7 +51,7 @@ def _simulate(args: argparse.Namespace) -> int:
     days = next(iter(scenarios.values())).spec.simulation.days
     print(tr("region.sim_head", args.lang, reps=args.replications, seed=seed, days=days))
     m = simulate_counties([(c, "v000", "baseline", sc) for c, sc in scenarios.items()], args.replications, seed,
-                          _scheduler(args), args.workers)
+                          _scheduler(args), args.workers, args.lang)
     names = {c.id: c.name(args.lang) for c in region.counties}
     print(format_kpis(kpi_table(m), names, args.lang))
     return 0
@@ -66,7 +66,8 @@ def _allocate(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else region.spec.seed
     confirmed = None
     if args.replications > 0:
-        confirmed = confirm_allocation(region, alloc, scenarios, args.replications, seed, _scheduler(args), args.workers)
+        confirmed = confirm_allocation(region, alloc, scenarios, args.replications, seed, _scheduler(args), args.workers,
+                                       args.lang)
     print(format_allocation(region, alloc, confirmed, args.lang))
     return 0
 
@@ -95,7 +96,7 @@ def _experiment(args: argparse.Namespace) -> int:
 
     try:
         run_groups(exp.groups(), exp.spec.seed, exp.spec.outputs, out=out, scheduler=args.scheduler,
-                   workers=args.workers, stats=stats, announce=announce)
+                   workers=args.workers, stats=stats, announce=announce, progress=args.lang)
     except KeyboardInterrupt:  # Ctrl-C: say what was kept and how to go on; main() exits with 130
         import sys
 

@@ -21,14 +21,14 @@ CONFIRM_KPIS = ("workload_pressure", "duty_coverage", "campaign_on_time", "on_ti
 
 
 def confirm_allocation(region: Region, alloc: Allocation, scenarios: dict[str, object], replications: int, seed: int,
-                       scheduler: str, workers: int) -> pd.DataFrame:
+                       scheduler: str, workers: int, progress: bool | str = True) -> pd.DataFrame:
     """KPIs before and after per county and for the region (mean, 95% interval), same seeds before and after.
 
     Counties that get no post are simulated once: with the same seeds their "after" is their "before".
     """
     cells = [(c, "v000", "before", sc) for c, sc in scenarios.items()]
     cells += [(c, "v001", "after", scenarios[c].with_site_changes(ch)) for c, ch in alloc.changes.items()]  # type: ignore[attr-defined]
-    m = simulate_counties(cells, replications, seed, scheduler, workers)
+    m = simulate_counties(cells, replications, seed, scheduler, workers, progress)
     before = m[m["variant"] == "v000"]
     after = pd.concat([m[m["variant"] == "v001"], before[~before["county"].isin(list(alloc.changes))]], ignore_index=True)
     b = kpi_table(before, CONFIRM_KPIS).assign(when="before")

@@ -41,7 +41,7 @@ import pandas as pd
 from ..errors import VetsimError
 from ..files import (atomic_write, atomic_write_text, check_output_target, check_write_location, display_path,
                      private_dir)
-from ..wording import both
+from ..wording import both, tr
 from .cells import Group, run_group, seed_key
 
 __all__ = ["RunStats", "run_groups", "cell_is_valid", "read_plan", "simulate_counties", "prepare_out", "cell_path", "read_results", "ExperimentRunError",
@@ -269,7 +269,7 @@ def _timed_group(group: Group, seed: int, outputs: tuple[str, ...], scenario_has
 def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, out: Path | None = None,
                scheduler: str = LOCAL, workers: int = 2,
                sink: Callable[[Group, int, dict[str, pd.DataFrame]], None] | None = None,
-               progress: bool = True, client: Any = None, stats: RunStats | None = None,
+               progress: bool | str = True, client: Any = None, stats: RunStats | None = None,
                announce: Callable[[RunStats], None] | None = None) -> RunStats:
     """Run every cell of ``groups`` not yet finished in ``out`` (all of them without ``out``).
 
@@ -291,7 +291,9 @@ def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, 
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=sum(len(g.reps) for g in todo), desc=" / ".join(both("region.progress.cells")), unit="cell")
+        langs = (progress,) if progress in ("zh", "en") else ("zh", "en")  # a language, or True: both
+        bar = tqdm(total=sum(len(g.reps) for g in todo), desc=" / ".join(tr("region.progress.cells", lang) for lang in langs),
+                   unit=" / ".join(tr("unit.cells", lang) for lang in langs))
 
     def finish(g: Group, parts: list[tuple[int, dict[str, pd.DataFrame]]]) -> None:
         for rep, frames in parts:
@@ -353,8 +355,9 @@ def _feed(client: Any, todo: list[Group], seed: int, wanted: tuple[str, ...], ha
 
 
 def simulate_counties(scenarios: list[tuple[str, str, str, object]], replications: int, seed: int,
-                      scheduler: str, workers: int) -> pd.DataFrame:
-    """Per-replication KPI values of (county, variant id, variant name, scenario) cells, with county and variant."""
+                      scheduler: str, workers: int, progress: bool | str = True) -> pd.DataFrame:
+    """Per-replication KPI values of (county, variant id, variant name, scenario) cells, with county and variant
+    (``progress``: a language for the progress bar, True for both, False for none)."""
     parts: list[pd.DataFrame] = []
 
     def sink(g: Group, rep: int, frames: dict[str, pd.DataFrame]) -> None:
@@ -363,7 +366,7 @@ def simulate_counties(scenarios: list[tuple[str, str, str, object]], replication
         parts.append(m)
 
     groups = [Group(c, v, n, sc, tuple(range(replications))) for c, v, n, sc in scenarios]  # type: ignore[arg-type]
-    run_groups(groups, seed, ("metrics",), scheduler=scheduler, workers=workers, sink=sink)
+    run_groups(groups, seed, ("metrics",), scheduler=scheduler, workers=workers, sink=sink, progress=progress)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
