@@ -141,6 +141,16 @@ def test_backlog_projection_by_hand(sample):
     assert q.expected_low < q.expected < q.expected_high
 
 
+def test_completion_interval_is_cut_to_the_simulated_window(sample):
+    # 2 runs clear on days 2 and 300: Student's t (12.7 x 149) would reach back before the start and past
+    # the end of a 365-day window; the mean of days reached inside the window lies in it
+    res = _backlog_results([[1, 2], [299, 300]])
+    res.meta["days"] = 365
+    p = project(_task(sample, "petition_backlog", target=0, deadline=dt.date(2027, 12, 31)), res, START)
+    assert p.reached == 2 and p.expected == START + dt.timedelta(days=151)
+    assert p.expected_low == START and p.expected_high == START + dt.timedelta(days=365)
+
+
 def test_backlog_target_zero_is_the_kpi_zero_day(sample):
     from vetsim.cache import simulate_cached
 

@@ -47,12 +47,22 @@ def _day(start: dt.date, d: float) -> dt.date | None:
     return None if d is None or math.isnan(d) else start + dt.timedelta(days=int(round(d)))
 
 
-def _dates(start: dt.date, days: np.ndarray) -> tuple[int, dt.date | None, dt.date | None, dt.date | None]:
+def _window(results) -> float | None:
+    """Days simulated (``Results.meta["days"]``), when the results say."""
+    return (getattr(results, "meta", None) or {}).get("days")
+
+
+def _dates(start: dt.date, days: np.ndarray, window: float | None = None
+           ) -> tuple[int, dt.date | None, dt.date | None, dt.date | None]:
+    """Runs that reached the target, and the mean day with its 95% interval. The mean of days reached
+    inside the simulated window lies in it: the interval is cut to [start, end of the window] (from few
+    runs Student's t would otherwise reach back before the start)."""
     ok = days[~np.isnan(days)]
     if not len(ok):
         return 0, None, None, None
     mean, lo, hi = t_interval(ok)
     lo, hi = (mean, mean) if math.isnan(lo) else (lo, hi)
+    lo, hi = max(lo, 0.0), hi if window is None else min(hi, float(window))
     return len(ok), _day(start, mean), _day(start, math.floor(lo)), _day(start, math.ceil(hi))
 
 
@@ -70,7 +80,7 @@ def _backlog(t: TaskRow, results, start: dt.date, runs: list[int]) -> Projection
         d = 0.0 if need <= 0 else fin[need - 1]
         day_met.append(d if math.isfinite(d) else math.nan)
     days = np.array(day_met, dtype=float)
-    n, mean, lo, hi = _dates(start, days)
+    n, mean, lo, hi = _dates(start, days, _window(results))
     met = float(np.mean([not math.isnan(d) and d <= deadline for d in days])) if runs else math.nan
     return Projection(len(runs), met, float(np.mean(left)) if left else math.nan, n, mean, lo, hi)
 
@@ -92,7 +102,7 @@ def _work(t: TaskRow, results, start: dt.date, runs: list[int]) -> Projection:
         dd = g["done_day"].to_numpy(dtype=float)
         done_days.append(float(dd.max()) if len(dd) and not np.isnan(dd).any() else math.nan)
     arr = np.array(shares, dtype=float)
-    n, mean, lo, hi = _dates(start, np.array(done_days, dtype=float))
+    n, mean, lo, hi = _dates(start, np.array(done_days, dtype=float), _window(results))
     met = float(np.mean(arr >= t.target - 1e-9)) if len(arr) and not np.isnan(arr).all() else math.nan
     return Projection(len(runs), met, float(np.nanmean(arr)) if not np.isnan(arr).all() else math.nan, n, mean, lo, hi)
 
