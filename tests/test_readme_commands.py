@@ -17,7 +17,8 @@ How each kind is covered:
   ``dask worker``) is started as written, polled until it serves (for the dashboard: Chromium sees the KPI
   cards, every request the page makes goes to loopback, 20 reloads leave at most 2 kernels and a new viewer
   gets the cards), then stopped.
-* ``heavy``: run to its end like ``run``, but marked ``readme_heavy`` and run only with ``VETSIM_README_HEAVY=1``
+* ``heavy``: run to its end like ``run``, but marked ``readme_heavy`` and run in CI (``CI=true``, as ``.ci/run``
+  is called) or with ``VETSIM_README_HEAVY=1``, not on every local ``make test`` (9 min on a quiet 2-core machine)
   (minutes each: 20 replications, the tornado's 5.9 min, the 20 counties of the sample city; together far
   more than the whole suite): ``VETSIM_README_HEAVY=1 .venv/bin/python -m pytest -m readme_heavy
   tests/test_readme_commands.py -n 0``.
@@ -201,9 +202,9 @@ def test_the_quick_readme_commands_run_as_written(clone) -> None:
 
 
 @pytest.mark.readme_heavy
-@pytest.mark.skipif(not os.environ.get("VETSIM_README_HEAVY"),
+@pytest.mark.skipif(not (os.environ.get("VETSIM_README_HEAVY") or os.environ.get("CI")),
                     reason="README commands of minutes each (20 replications, the tornado, 20 counties): "
-                           "VETSIM_README_HEAVY=1 runs them")
+                           "CI runs them (CI=true), and VETSIM_README_HEAVY=1 here")
 def test_the_heavy_readme_commands_run_as_written(clone, capsys) -> None:
     """Every heavy command runs (one failing does not hide the next); each one's time is printed."""
     dest, env = clone
