@@ -248,6 +248,18 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
+def _wait_log(pattern: str, proc: subprocess.Popen[bytes], log: Path, timeout: float, what: str) -> str:
+    """The first group of ``pattern`` once the server's ``log`` shows it (the server must keep running)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+        found = re.search(pattern, log.read_text(errors="replace"))
+        if found:
+            return found.group(1)
+        time.sleep(1)
+    raise AssertionError(f"{what}:\n{log.read_text(errors='replace')[-3000:]}")
+
+
 def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -274,14 +286,8 @@ def test_jupyter_lab_serves_as_written(clone) -> None:
     log = dest.parent / "lab.log"
     proc = _start(cmd, dest, env, log)
     try:
-        deadline = time.monotonic() + 120
-        url = None
-        while url is None and time.monotonic() < deadline:
-            assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
-            found = re.search(r"(http://(?:localhost|127\.0\.0\.1):\d+/lab\?token=\w+)", log.read_text(errors="replace"))
-            url = found.group(1) if found else None
-            time.sleep(1)
-        assert url, f"jupyter lab printed no URL:\n{log.read_text(errors='replace')[-3000:]}"
+        url = _wait_log(r"(http://(?:localhost|127\.0\.0\.1):\d+/lab\?token=\w+)", proc, log, 120,
+                        "jupyter lab printed no URL")
         _wait_http(url, proc, log)
         assert not (dest / ".jupyter").exists()  # nothing written into the project
     finally:
@@ -296,14 +302,7 @@ def test_dask_scheduler_and_worker_serve_as_written(clone) -> None:
     sched = _start(sched_cmd, dest, env, slog)
     worker = None
     try:
-        deadline = time.monotonic() + 90
-        address = None
-        while address is None and time.monotonic() < deadline:
-            assert sched.poll() is None, slog.read_text(errors="replace")[-3000:]
-            found = re.search(r"Scheduler at:\s+(tcp://[\d.]+:\d+)", slog.read_text(errors="replace"))
-            address = found.group(1) if found else None
-            time.sleep(1)
-        assert address, f"the scheduler printed no address:\n{slog.read_text(errors='replace')[-3000:]}"
+        address = _wait_log(r"Scheduler at:\s+(tcp://[\d.]+:\d+)", sched, slog, 90, "the scheduler printed no address")
         worker = _start(worker_cmd.replace(EXAMPLE_SCHEDULER, address), dest, env, wlog)
         from dask.distributed import Client
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -84,21 +84,29 @@ class LevelPresence(Frozen):
         return self
 
 
-class Presence(Frozen):
-    """The ``presence:`` section: ``level id -> LevelPresence``; a level not given is always fully present.
-
-    The keys are the scenario's site levels (checked by ``ScenarioSpec`` against its registry), so
-    the section follows the level registry instead of naming levels here.
-    """
+class _PerLevel(Frozen):
+    """A section keyed by level id (``presence:``, ``overtime:``, ``fixed_time:``): the keys are the
+    scenario's site levels (checked by ``ScenarioSpec`` against its registry), so a section follows the
+    level registry instead of naming levels here. A subclass types its values with ``__pydantic_extra__``."""
 
     model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
-    __pydantic_extra__: dict[str, LevelPresence] = Field(init=False)
 
-    def level(self, name: str) -> LevelPresence | None:
+    def _entry(self, name: str) -> Any:
         return (self.__pydantic_extra__ or {}).get(name)
 
     def levels(self) -> tuple[str, ...]:
         return tuple(self.__pydantic_extra__ or {})
+
+
+class Presence(_PerLevel):
+    """The ``presence:`` section: ``level id -> LevelPresence``; a level not given is always fully present.
+
+    """
+
+    __pydantic_extra__: dict[str, LevelPresence] = Field(init=False)
+
+    def level(self, name: str) -> LevelPresence | None:
+        return self._entry(name)
 
 
 class WorkPolicy(Frozen):
@@ -174,27 +182,22 @@ class LevelOvertime(Frozen):
         return self
 
 
-class Overtime(Frozen):
+class Overtime(_PerLevel):
     """The ``overtime:`` section: ``level id -> LevelOvertime``; a level not given works no overtime."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
     __pydantic_extra__: dict[str, LevelOvertime] = Field(init=False)
 
     def level(self, name: str) -> LevelOvertime | None:
-        return (self.__pydantic_extra__ or {}).get(name)
-
-    def levels(self) -> tuple[str, ...]:
-        return tuple(self.__pydantic_extra__ or {})
+        return self._entry(name)
 
 
-class FixedTime(Frozen):
+class FixedTime(_PerLevel):
     """The ``fixed_time:`` section: ``level id -> {item: Quantity}``, hours per post per week or month.
 
     Meetings, reports and training: time that is simply gone from each post's working time (not
     deferrable work). The unit says the period (``hour/post/week`` or ``hour/post/month``).
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
     __pydantic_extra__: dict[str, dict[str, Quantity]] = Field(init=False)
 
     @model_validator(mode="after")
@@ -207,10 +210,7 @@ class FixedTime(Frozen):
 
     def hours_per_week(self, level: str) -> float:
         """Hours per post per week of all fixed items of ``level`` (0 when none)."""
-        return sum(hours_per_week(q) for q in (self.__pydantic_extra__ or {}).get(level, {}).values())
-
-    def levels(self) -> tuple[str, ...]:
-        return tuple(self.__pydantic_extra__ or {})
+        return sum(hours_per_week(q) for q in (self._entry(level) or {}).values())
 
 
 _MMDD = re.compile(r"^(\d{2})-(\d{2})$")
