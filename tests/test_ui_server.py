@@ -292,3 +292,39 @@ def test_which_kernels_serve_a_page_that_is_gone() -> None:
     km._kernel_connections["left"] = 0
     assert fresh.sweep(km, 4.0, urgent=True) == ["left"]  # it left a moment ago: gone at once at the cap
     assert fresh.sweep(km, 5.0, urgent=True) == ["left", "never"]
+
+
+def test_a_write_to_a_closed_page_is_one_line_not_a_traceback(caplog) -> None:
+    """CI found it: during reloads a kernel's message is written to a websocket its page just closed; the write's
+    task fails with WebSocketClosedError that no one awaits, and asyncio printed two tracebacks in the server's
+    window. With the server's handler that is one debug line, while any other lost exception still reaches
+    asyncio's default handler with its traceback."""
+    import asyncio
+    import gc
+    import logging
+
+    import tornado.websocket
+
+    from vetsim.ui.voila_app import closed_page_handler
+
+    async def fails(exc: BaseException) -> None:
+        raise exc
+
+    def lose_a_task(exc: BaseException) -> None:
+        loop = asyncio.new_event_loop()
+        loop.set_exception_handler(closed_page_handler(logging.getLogger("vetsim-test-server")))
+        task = loop.create_task(fails(exc))
+        loop.run_until_complete(asyncio.sleep(0.01))
+        assert task.done()
+        del task
+        gc.collect()  # the never-retrieved exception is reported when the task is collected
+        loop.close()
+
+    with caplog.at_level(logging.DEBUG):
+        lose_a_task(tornado.websocket.WebSocketClosedError())
+    assert "closed its connection" in caplog.text and "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info], caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        lose_a_task(ValueError("a real fault"))
+    assert [r for r in caplog.records if r.name == "asyncio" and r.exc_info and "a real fault" in str(r.exc_info[1])]

@@ -32,8 +32,10 @@ import sys
 import time
 from typing import Any
 
+import tornado.iostream
 import tornado.web
-from tornado.ioloop import PeriodicCallback
+import tornado.websocket
+from tornado.ioloop import IOLoop, PeriodicCallback
 from traitlets import Bool, Float, Int
 import voila.handler
 from voila.app import Voila
@@ -300,6 +302,22 @@ class _QuietDeadKernels(logging.Filter):
         return not died
 
 
+def closed_page_handler(log: Any) -> Any:
+    """The event loop's exception handler of this server: a message written to a page's websocket after the
+    page closed it (a reload, a closed tab) fails with ``WebSocketClosedError`` in a task no one awaits, and
+    asyncio would print it with two tracebacks. It is logged as one debug line; anything else goes to asyncio's
+    default handler, traceback and all."""
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if isinstance(exc, (tornado.websocket.WebSocketClosedError, tornado.iostream.StreamClosedError)):
+            log.debug("a page closed its connection while the server wrote to it")
+            return
+        loop.default_exception_handler(context)
+
+    return handler
+
+
 class _ForbiddenHost(tornado.web.RequestHandler):
     """The answer to any request whose Host header is not a loopback name (DNS rebinding)."""
 
@@ -359,6 +377,8 @@ class VetsimVoila(Voila):
         for name in {self.log.name, "traitlets", "NotebookRenderer", "nbclient"}:
             logging.getLogger(name).addFilter(quiet)
         PeriodicCallback(self._reap, REAP_INTERVAL_S * 1000).start()
+        handler = closed_page_handler(self.log)
+        IOLoop.current().add_callback(lambda: asyncio.get_running_loop().set_exception_handler(handler))
         self.listen()
 
     async def _reap(self) -> None:
