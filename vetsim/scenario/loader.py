@@ -8,18 +8,18 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
-from .limits import limit
 from .task_spec import TASK_TABLES
 from .model import Scenario, canonical_rows
-from .problems import _show, from_validation_error, show_key
-from .rows import CORE_TABLES, TABLES, SiteRow
-from .sensitivity_spec import TableKey, row_matches
-from .sources import OVERLAY_KEYS, RawRow, RawScenario, _deep_merge, read_raw
+from .problems import from_validation_error, show_key
+from .rows import CORE_TABLES, TABLES
+from .sensitivity_spec import TableKey
+from .overlay import Overlay, RowUpdate, parse_updates
+from .sources import RawRow, RawScenario, read_raw
 from .spec import ScenarioSpec
 from ..wording import both, tr
 from .validate import _all_checks, _capped, _locator, validate_scenario
 
-__all__ = ["load_scenario", "validate_scenario", "apply_overlay", "scale_rows", "load_raw", "apply_row_updates"]
+__all__ = ["load_scenario", "validate_scenario", "apply_overlay", "scale_rows", "load_raw"]
 
 
 def _yaml_where(loc: tuple[Any, ...]) -> tuple[str, str]:
@@ -27,47 +27,20 @@ def _yaml_where(loc: tuple[Any, ...]) -> tuple[str, str]:
     return path, path
 
 
-def _apply_site_updates(raw: RawScenario) -> list[Problem]:
-    """``site_updates: [{where: {level: township}, set: {funded_staff: 2}}]`` from overlays."""
-    updates = raw.yaml_data.pop("site_updates", None) or []
-    return apply_row_updates(raw, "sites.csv", updates, raw.yaml_origin(("site_updates",)), "site_updates")
-
-
-def apply_row_updates(raw: RawScenario, table: str, updates: Any, label: str, name: str) -> list[Problem]:
-    """Set fields of the rows of ``table`` that match a filter: ``[{where: {...}, set: {...}}, ...]``.
-
-    The overlay mechanism for rows (``site_updates`` of ``scenario.yaml``; regions and experiments use it
-    for any table). The key column(s) of the table cannot be changed; a filter matching no row is a problem.
-    """
-    model, keys, _required = TABLES[table]
-    rows: list[RawRow] = raw.tables.get(table, [])
+def _apply_row_updates(raw: RawScenario) -> list[Problem]:
+    """``site_updates: [{where: {level: township}, set: {funded_staff: 2}}]`` and ``row_updates`` (any table,
+    ``set`` or ``factor``) of the overlay chain, applied as the one change value (:class:`Overlay`)."""
     problems: list[Problem] = []
-    if not isinstance(updates, list):
-        return [Problem(label, name, name, *both("scenario.must_be_a_list"))]
-    allowed = set(model.model_fields)
-    fixed = set(keys) if table != "sites.csv" else {"site_id"}
-    for n, upd in enumerate(updates):
-        w = f"{name}[{n}]"
-        if not isinstance(upd, dict) or set(upd) - {"where", "set"} or not isinstance(upd.get("set"), dict):
-            problems.append(Problem(label, w, w, *both("scenario.each_entry_needs_where_a")))
+    replaced = raw.yaml_data.pop("replace_tables", None)  # used where the tables are read (sources.read_raw)
+    if replaced is not None and (not isinstance(replaced, list) or not set(map(str, replaced)) <= set(TABLES)):
+        problems.append(Problem(raw.yaml_origin(("replace_tables",)), "replace_tables", "replace_tables",
+                                *both("scenario.overlay.replace_tables", allowed=", ".join(TABLES))))
+    for key, table in (("site_updates", "sites.csv"), ("row_updates", None)):
+        updates = raw.yaml_data.pop(key, None)
+        if updates is None:
             continue
-        where = upd.get("where") or {}
-        if not isinstance(where, dict):
-            problems.append(Problem(label, w, w, *both("scenario.where_must_be_a_mapping")))
-            continue
-        bad = [show_key(b) for b in sorted((set(where) | set(upd["set"])) - allowed, key=str)[:5]]
-        if bad or fixed & set(upd["set"]):
-            bad = bad or sorted(fixed & set(upd["set"]))
-            ok = ", ".join(sorted(allowed - fixed))
-            problems.append(Problem(label, w, w, *both("scenario.unknown_or_unchangeable_fields_allowed", table=table, bad=bad, ok=ok)))
-            continue
-        hits = [r for r in rows if all(r.cells.get(k, "") == str(v) for k, v in where.items())]
-        if not hits:
-            problems.append(Problem(label, w, w, *both("scenario.filter_matches_no_site", where=_show(where, 80), table=table)))
-        for r in hits:
-            for k, v in upd["set"].items():
-                r.cells[k] = "" if v is None else str(v)
-                r.origin[k] = (label, w, w)
+        rows, bad = parse_updates(updates, table, raw.yaml_origin((key,)), key)
+        problems += bad + Overlay(rows=tuple(rows)).apply_raw(raw)[1]
     return problems
 
 
@@ -130,7 +103,7 @@ def load_raw(raw: RawScenario, folder: Path) -> Scenario:
     problems = list(raw.problems)
     if problems and not raw.yaml_data:
         raise ScenarioError(_capped(problems))
-    problems += _apply_site_updates(raw)
+    problems += _apply_row_updates(raw)
     spec: ScenarioSpec | None = None
     try:
         spec = ScenarioSpec.model_validate(raw.yaml_data)
@@ -163,64 +136,25 @@ def load_raw(raw: RawScenario, folder: Path) -> Scenario:
 
 
 def apply_overlay(scenario: Scenario, overlay: dict[str, Any]) -> Scenario:
-    """``scenario`` with an overlay document applied in memory (see an overlay folder).
-
-    The document means what the same mapping in an overlay folder's ``scenario.yaml`` means: its
-    settings are merged onto the scenario's by the loader's merge (``replace: true`` replaces a whole
-    mapping) and its ``site_updates`` are matched and checked by the loader's rule, then applied with
-    :meth:`Scenario.with_site_changes`; the result is validated like a loaded scenario, all problems
-    at once (``ScenarioError``).
-    """
-    label = "overlay"
-    if "base" in overlay:
-        raise ScenarioError([Problem(label, "base", "base", *both("sens.overlay.base"))])
-    # site rows as text cells, only to match the 'where' filters as the loader does on CSV text
-    rows = [RawRow({k: "" if v is None else str(v) for k, v in s.model_dump().items()},
-                   {c: ("scenario", s.site_id, s.site_id) for c in SiteRow.model_fields}) for s in scenario.sites]
-    raw = RawScenario(scenario.path or Path("."), {"site_updates": overlay.get("site_updates") or []},
-                      [(label, dict(overlay))], {"sites.csv": rows})
-    problems = _apply_site_updates(raw) if "site_updates" in overlay else []
-    changes = {r.cells["site_id"]: {k: r.cells[k] for k, o in r.origin.items() if o[0] == label} for r in rows}
-    spec: ScenarioSpec | None = scenario.spec
-    own = {k: v for k, v in overlay.items() if k not in OVERLAY_KEYS}
-    if own:
-        try:
-            spec = ScenarioSpec.model_validate(_deep_merge(scenario.spec.model_dump(mode="json"), own))
-        except ValidationError as err:
-            spec = None
-            problems += from_validation_error(err, ScenarioSpec, lambda loc: (label, *_yaml_where(loc)))
-    if problems or spec is None:
-        raise ScenarioError(_capped(problems))
-    merged = Scenario(spec, scenario.sites, scenario.caseload, scenario.backlog, scenario.extra_tables, scenario.path)
-    changes = {sid: ch for sid, ch in changes.items() if ch}
-    return merged.with_site_changes(changes) if changes else validate_scenario(merged)
+    """``scenario`` with an overlay document applied in memory: what the same mapping in an overlay folder's
+    ``scenario.yaml`` means (settings merged, ``replace: true`` replaces a mapping; ``site_updates`` and
+    ``row_updates`` checked and applied), revalidated; all problems at once (``ScenarioError``).
+    A thin use of :meth:`Overlay.apply`."""
+    return Overlay.from_document(overlay).apply(scenario)
 
 
 def scale_rows(scenario: Scenario, key: TableKey, factor: float) -> Scenario:
     """``scenario`` with column ``key.field`` of the ``key.table`` rows matching ``key.where`` multiplied by ``factor``.
 
-    A whole-number column is rounded. Each changed row is validated by its table's schema and the
-    scenario by the cross-file checks; a value that leaves the allowed range is a ``ScenarioError``
-    naming the key (e.g. a share multiplied beyond 1). This is how a ``sensitivity.csv`` row that names
-    a table column (``caseload.csv:yearly_volume``) makes its variants.
+    A whole-number column is rounded; the result is revalidated (:meth:`Overlay.apply`), and a value that
+    leaves the allowed range is a ``ScenarioError`` naming the key first (e.g. a share multiplied beyond 1,
+    monthly shares that no longer add up to 1). This is how a ``sensitivity.csv`` row that names a table
+    column (``caseload.csv:yearly_volume``) makes its variants.
     """
-    model = TABLES[key.table][0]
     text = f"{key.table}:{key.field}"
-    rows = []
-    for row in scenario.table(key.table):
-        if row_matches(row, key.where):
-            value = getattr(row, key.field)
-            new = round(value * factor) if isinstance(value, int) else value * factor
-            try:
-                row = model.model_validate({**row.model_dump(), key.field: new})
-            except ValidationError as err:
-                msg = err.errors(include_url=False)[0]["msg"]
-                raise ScenarioError([Problem("sensitivity.csv", text, text, *both("sens.table.scaled_invalid", key=text,
-                                                                                  factor=f"{factor:g}", error=msg))]) from None
-        rows.append(row)
+    change = RowUpdate(key.table, dict(key.where), factor={key.field: factor}, loc=text, file="sensitivity.csv")
     try:
-        return validate_scenario(scenario.with_table(key.table, tuple(rows)))
-    except ScenarioError as err:  # e.g. monthly shares that no longer add up to 1: say which range did it
+        return Overlay(rows=(change,), label="sensitivity.csv").apply(scenario)
+    except ScenarioError as err:
         head = Problem("sensitivity.csv", text, text, *both("sens.table.scaled_breaks", key=text, factor=f"{factor:g}"))
         raise ScenarioError(_capped([head, *err.problems])) from None
-
