@@ -150,3 +150,42 @@ def test_never_over_a_scenario(sample, tmp_path) -> None:
     assert (other / "scenario.yaml").read_text(encoding="utf-8") == (PROPOSAL / "scenario.yaml").read_text(encoding="utf-8")
     with pytest.raises(OverlayWriteError):
         change.write(tmp_path / "x", dataclasses.replace(sample, path=None))  # a scenario only in memory
+
+
+def test_experiment_factor_multiplies_the_field(sample, tmp_path) -> None:
+    """``factor`` in experiment.yaml: volumes +20% at township level, exactly; a grid axis varies the factor;
+    a factor that is not a positive number is refused, naming the file and the change."""
+    from vetsim.region.experiment import load_experiment
+
+    text = f"""\
+scenarios: [{SAMPLE}]
+changes:
+  - {{table: caseload.csv, where: {{level: township}}, field: yearly_volume, factor: 1.2}}
+grid:
+  village_posts:
+    change: {{table: sites.csv, where: {{level: village}}, field: parttime_staff, factor: 1}}
+    values: [1, 2.5]
+replications: 1
+seed: 3
+"""
+    path = tmp_path / "experiment.yaml"
+    path.write_text(text, encoding="utf-8")
+    exp = load_experiment(path)
+    cells = {v.name: exp.scenarios[(exp.counties[0].id, v.id)] for v in exp.variants}
+    assert set(cells) == {"village_posts=1", "village_posts=2.5"}
+    for sc in cells.values():
+        for r in sc.caseload:
+            old = sample.caseload_row(r.case_type, r.level).yearly_volume
+            assert r.yearly_volume == (old * 1.2 if r.level == "township" else old)
+    for s in sample.sites_at("village"):
+        assert cells["village_posts=1"].site(s.site_id).parttime_staff == s.parttime_staff
+        assert cells["village_posts=2.5"].site(s.site_id).parttime_staff == round(s.parttime_staff * 2.5)
+    for bad in ("0", "-1", ".inf", "x"):
+        path.write_text(text.replace("factor: 1.2", f"factor: {bad}"), encoding="utf-8")
+        with pytest.raises(ScenarioError) as err:
+            load_experiment(path)
+        p = err.value.problems[0]
+        assert p.file.endswith("experiment.yaml") and "changes.0.factor" in p.where_en, (bad, p)
+    path.write_text(text.replace("factor: 1.2", "value: 3, factor: 1.2"), encoding="utf-8")
+    with pytest.raises(ScenarioError, match="factor"):
+        load_experiment(path)
