@@ -123,7 +123,7 @@ def _sensitivity_rows(fit: LedgerFit, base: Scenario) -> list[list[str]]:
 
 def _patch(rows: list[list[str]]) -> tuple[dict[str, str], ...]:
     """Table rows (header first) as the patch rows of an overlay (cells by column)."""
-    return tuple(dict(zip(rows[0], r)) for r in rows[1:])
+    return tuple(dict(zip(rows[0], r, strict=True)) for r in rows[1:])
 
 
 def fit_overlay(fit: LedgerFit, base: Scenario) -> Overlay:

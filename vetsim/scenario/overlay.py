@@ -42,7 +42,14 @@ from ..files import atomic_folder, check_output_target
 from ..wording import both
 from .problems import _show, from_validation_error, show_key
 from .rows import CORE_TABLES, TABLES, canonical_rows
-from .sources import OVERLAY_KEYS, RawRow, RawScenario, _deep_merge, merge_overlay, patch_rows
+from .sources import (
+    OVERLAY_KEYS,
+    RawRow,
+    RawScenario,
+    _deep_merge,
+    merge_overlay,
+    patch_rows,
+)
 from .spec import ScenarioSpec
 from .task_spec import TASK_TABLES
 from .validate import _capped, validate_scenario
@@ -220,6 +227,15 @@ def _validated(model: type[BaseModel], data: dict[str, Any], file: str, where: s
         return None
 
 
+def _hits(rows: list[Any], where: Mapping[str, Any]) -> list[int]:
+    """Positions of the validated rows matching ``where`` (cells compared as text, as :meth:`RowUpdate.matches`)."""
+    want = [(k, str(v)) for k, v in where.items()]
+    if len(want) == 1:  # the common case (a site id, a level), kept fast: with_site_changes makes one update per site
+        col, text = want[0]
+        return [i for i, r in enumerate(rows) if _cell(getattr(r, col)) == text]
+    return [i for i, r in enumerate(rows) if all(_cell(getattr(r, k)) == v for k, v in want)]
+
+
 def _model_update(rows: list[Any], upd: RowUpdate, label: str) -> list[Problem]:
     """``upd`` on validated rows (in place): the same matching and arithmetic as :func:`_raw_update`."""
     bad = upd.problem(label)
@@ -227,7 +243,7 @@ def _model_update(rows: list[Any], upd: RowUpdate, label: str) -> list[Problem]:
         return [bad]
     model = TABLES[upd.table][0]
     problems: list[Problem] = []
-    hits = [i for i, r in enumerate(rows) if upd.matches({k: _cell(getattr(r, k)) for k in upd.where})]
+    hits = _hits(rows, upd.where)
     if not hits:
         return [upd.no_match(label)]
     for i in hits:
@@ -442,7 +458,9 @@ class Overlay:
             for file, body in {**change.files(), **(attachments or {})}.items():
                 (tmp / file).write_text(body, encoding="utf-8")
             (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
-            from .loader import load_scenario  # the loader builds on this module: imported when a folder is checked
+            from .loader import (
+                load_scenario,  # the loader builds on this module: imported when a folder is checked
+            )
 
             if load_scenario(tmp).hash() != expected:
                 raise error(*both("scenario.overlay.written_differs"))
