@@ -189,3 +189,23 @@ seed: 3
     path.write_text(text.replace("factor: 1.2", "value: 3, factor: 1.2"), encoding="utf-8")
     with pytest.raises(ScenarioError, match="factor"):
         load_experiment(path)
+
+
+def test_one_route_and_one_writer() -> None:
+    """What `grep` should find: scenarios are derived only by Overlay.apply and overlay folders written only
+    by Overlay.write (a scenario folder is written by ``atomic_folder(..., new_scenario=True)``)."""
+    import re
+
+    root = Path(__file__).resolve().parents[1] / "vetsim"
+    derive = re.compile(r"dataclasses\.replace\((scenario|sc|base|self)\b|\bvalidate_scenario\(|\bScenario\(spec")
+    writer = re.compile(r"atomic_folder\([^)]*new_scenario=True", re.S)
+    found = {}
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if rel not in ("scenario/overlay.py", "scenario/loader.py", "scenario/validate.py", "files.py",
+                       "sim/synthetic.py"):  # the loader and a synthetic scenario build one from scratch
+            found.update({f"{rel}: {m.group(0)}": 1 for m in derive.finditer(text)})
+        if rel not in ("scenario/overlay.py", "files.py"):
+            found.update({f"{rel}: {m.group(0)[:40]}": 1 for m in writer.finditer(text)})
+    assert not found, sorted(found)

@@ -9,9 +9,9 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
 from .task_spec import TASK_TABLES
-from .model import Scenario, canonical_rows
+from .model import Scenario
 from .problems import from_validation_error, show_key
-from .rows import CORE_TABLES, TABLES
+from .rows import CORE_TABLES, TABLES, canonical_rows
 from .sensitivity_spec import TableKey
 from .overlay import Overlay, RowUpdate, parse_updates
 from .sources import RawRow, RawScenario, read_raw
