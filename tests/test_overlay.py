@@ -36,17 +36,35 @@ def _unnamed(sc) -> dict:
     return out
 
 
-def test_every_kind_of_change_round_trips(sample, tmp_path) -> None:
-    """Settings, row set, row multiply, a patch, a whole table: write -> load gives the scenario apply gives."""
+def _every_kind(sample) -> Overlay:
+    """Settings, row set, row multiply (a float and a whole-number column), a patch and a whole table."""
     tiers = tuple(r.model_copy(update={"county": r.county + 0.01, "province": r.province - 0.01}) if i == 0 else r
                   for i, r in enumerate(sample.table("tier_shares.csv")))
-    change = Overlay(
+    return Overlay(
         settings={"simulation": {"days": 45}, "presence": {"township": {"away_share": {"value": 0.3}}}},
         rows=(RowUpdate("sites.csv", {"level": "township"}, {"funded_staff": 2}),
               RowUpdate("caseload.csv", {"level": "township"}, factor={"yearly_volume": 1.2}),
               RowUpdate("sites.csv", {"site_id": "C01"}, factor={"funded_staff": 1.26})),
         patches={"sites.csv": ({"site_id": "T01V01", "parttime_staff": 3},)},
         tables={"tier_shares.csv": tiers})
+
+
+def test_the_same_change_on_a_folder_being_read(sample) -> None:
+    """Overlay.apply_raw (the loader's, regions' and experiments' route) gives the scenario Overlay.apply gives."""
+    from vetsim.scenario.loader import load_raw
+    from vetsim.scenario.rows import TABLES
+    from vetsim.scenario.sources import read_raw
+
+    change = _every_kind(sample)
+    raw, problems = change.apply_raw(read_raw(SAMPLE, TABLES).copy())
+    assert problems == []
+    assert load_raw(raw, SAMPLE).hash() == change.apply(sample).hash() != sample.hash()
+
+
+def test_every_kind_of_change_round_trips(sample, tmp_path) -> None:
+    """Settings, row set, row multiply, a patch, a whole table: write -> load gives the scenario apply gives."""
+    change = _every_kind(sample)
+    tiers = change.tables["tier_shares.csv"]
     applied, back = _round_trip(change, sample, tmp_path / "variant")
     assert applied.hash() != sample.hash()
     assert back.spec.simulation.days == 45 and back.spec.presence.level("township").away_share.value == 0.3

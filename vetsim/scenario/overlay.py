@@ -224,7 +224,8 @@ class Overlay:
         if self.settings:
             raw = merge_overlay(raw, dict(self.settings), label)
         for name, rows in self.tables.items():
-            raw.tables[name] = [RawRow({k: cell_text(v) for k, v in _dump_row(r).items()}, {}) for r in rows]
+            cells = [{k: cell_text(v) for k, v in _dump_row(r).items()} for r in rows]
+            raw.tables[name] = [RawRow(c, dict.fromkeys(c, (label, f"{name}[{i}]", f"{name}[{i}]"))) for i, c in enumerate(cells)]
         for name, patch in self.patches.items():
             keys = TABLES[name][1]
             rows = [RawRow({k: cell_text(v) for k, v in p.items()}, dict.fromkeys(p, (label, name, name))) for p in patch]
