@@ -410,6 +410,7 @@ def test_the_dashboard_commands_serve_the_cards_to_a_browser(clone, capsys) -> N
             foreign = sorted({u for u in requests if not _loopback(u)})
             assert not foreign, f"the page asked the internet for {foreign}"
             out = log.read_text(errors="replace")
-            assert "Traceback" not in out and "TemplateNotFound" not in out, out[-3000:]
+            bad = min((out.find(w) for w in ("Traceback", "TemplateNotFound") if w in out), default=-1)
+            assert bad < 0, f"`{cmd}`: the server's log has a traceback:\n{out[max(0, bad - 1500):bad + 3000]}"
         finally:
             _stop(proc)
