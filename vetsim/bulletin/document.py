@@ -86,5 +86,5 @@ def blocks(b: Bulletin, lang: str) -> list[Block]:
     out.append(Block("heading", tr("bulletin.section.method", lang)))
     out += [Block("bullet", s) for s in method_lines(b, lang)]
     rules = rules_table(b, lang)
-    out += [Block("para", tr("bulletin.section.rules", lang)), Block("table", table=rules, widths=_widths(rules, {5: 2.0, 6: 4.0}))]
+    out += [Block("para", tr("bulletin.sheet.rules", lang)), Block("table", table=rules, widths=_widths(rules, {5: 2.0, 6: 4.0}))]
     return out
