@@ -252,3 +252,24 @@ def test_refusals_name_the_period_the_folder_and_the_place(imported, tmp_path, c
     assert not (root / "records" / "inside").exists()
     assert main(["bulletin", records, *args, "--period", "April", "--out", str(tmp_path / "o3")]) == 2
     assert "2027Q2" in capsys.readouterr().err
+
+
+def _missing_glyphs(b, lang: str) -> list[str]:
+    import io
+
+    from vetsim.bulletin.pdf import write_pdf
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        write_pdf(b, io.BytesIO(), lang)
+    return [str(w.message) for w in seen if "missing from" in str(w.message)]
+
+
+def test_no_glyph_is_missing_in_either_language_and_the_check_can_fail(sc) -> None:
+    from vetsim.bulletin.notes import Note
+
+    period = parse_period("2027-04")
+    b = bulletin_from_records(_records(HAND), sc, period, notes=[Note("T03", period, "站长外出培训 ↑↓→ ≥ 5%", 2)])
+    assert _missing_glyphs(b, "zh") == [] and _missing_glyphs(b, "en") == []
+    odd = bulletin_from_records(_records(HAND), sc, period, notes=[Note("T03", period, "\U00013000", 2)])
+    assert _missing_glyphs(odd, "zh")  # a hieroglyph no font here has: the check sees it

@@ -28,7 +28,7 @@ def file_names(b: Bulletin) -> dict[str, str]:
 def write_bulletin(b: Bulletin, folder: str | os.PathLike[str], lang: str = "zh", *, force: bool | str = False) -> Path:
     """Write the PDF, the Word document and the Excel annex of ``b`` in ``lang`` into ``folder``."""
     names = file_names(b)
-    meta = {"period": b.period.code(), "lang": lang, "scenario_hash": b.scenario.hash()[:12], "sources": b.sources}
+    meta = {"period": b.period.code(), "lang": lang, "scenario_hash": b.scenario.hash()[:12]}  # no folder names: staff name them
     with atomic_folder(folder, "bulletin", force=force, meta=meta) as tmp:
         atomic_write(tmp / names["pdf"], lambda fh: write_pdf(b, fh, lang))
         atomic_write(tmp / names["docx"], lambda fh: write_docx(b, fh, lang))
