@@ -215,6 +215,7 @@ def test_the_bulletin_of_two_imported_months_writes_three_files_without_personal
         found = [v for group in personal.values() for v in group if v and len(str(v)) >= 2 and str(v) in text]
         assert not found, f"{kind}: personal data {found[:5]}"
     assert sum(len(v) for v in personal.values()) > 50  # the scan had something to find
+    assert "红色预警明细" in texts["pdf"] and "下步要求" in texts["docx"] and "下步要求" not in texts["pdf"]
     # the note starting with "=" is text in the annex, never a formula
     wb = load_workbook(next(out.glob("*.xlsx")))
     notes = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
@@ -236,6 +237,7 @@ def test_the_bulletin_in_english(imported, tmp_path, capsys) -> None:
     text = _texts(out)["pdf"]
     assert "Ranking of the townships" in text and "Longquan" in text and "Q1 2027" in text
     assert "No ledger records for the previous period" in text  # Q4 2026 has none
+    assert "key tasks were left out" in text
 
 
 def test_refusals_name_the_period_the_folder_and_the_place(imported, tmp_path, capsys) -> None:

@@ -45,6 +45,7 @@ class Bulletin:
     rules: tuple[Rule, ...]
     notes: tuple[Note, ...] = ()
     tasks: Any = None  # vetsim.tasks.TaskBoard
+    tasks_left_out: bool = False  # the key tasks were not asked for (``--no-tasks``), not absent from the scenario
     sources: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -148,4 +149,4 @@ def build_bulletin(records: str | os.PathLike[str] | Sequence[str | os.PathLike[
                "rules": Path(rules).name if rules is not None else "bulletin_score.csv"}
     out = bulletin_from_records(data, sc, period, rules=the_rules, notes=the_notes, sources=sources)
     # the key tasks last: their simulation runs only for a period that has records
-    return replace(out, tasks=_tasks(sc, period.end, replications, seed, history)) if tasks else out
+    return replace(out, tasks=_tasks(sc, period.end, replications, seed, history)) if tasks else replace(out, tasks_left_out=True)

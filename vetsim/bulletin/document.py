@@ -17,6 +17,7 @@ from .text import (
     headlines,
     method_lines,
     notes_table,
+    problem_lines,
     rules_table,
     station_table,
     task_table,
@@ -57,7 +58,7 @@ def _widths(df: pd.DataFrame, wide: dict[int, float]) -> tuple[float, ...]:
 def _task_block(b: Bulletin, lang: str) -> list[Block]:
     frame = task_table(b, lang)
     if frame is None:
-        return [Block("para", tr("bulletin.no_tasks", lang))]
+        return [Block("para", tr("bulletin.tasks_left_out" if b.tasks_left_out else "bulletin.no_tasks", lang))]
     key = "bulletin.tasks_as_of" if b.tasks.runs else "bulletin.tasks_as_of_plain"
     shown = frame.drop(columns="_status")
     fills = pd.DataFrame("", index=shown.index, columns=shown.columns)
@@ -66,8 +67,9 @@ def _task_block(b: Bulletin, lang: str) -> list[Block]:
             Block("table", table=shown, fills=fills, widths=_widths(shown, {3: 4.0, 4: 1.8, 6: 1.3, 7: 1.3}))]
 
 
-def blocks(b: Bulletin, lang: str) -> list[Block]:
-    """Every block of the bulletin in order."""
+def blocks(b: Bulletin, lang: str, *, editable: bool = False) -> list[Block]:
+    """Every block of the bulletin in order; ``editable`` (the Word file) adds the section of next steps
+    (下步要求) for staff to write before sending, with its instruction."""
     span = b.current.period
     out = [Block("title", title(b, lang)),
            Block("subtitle", tr("bulletin.subtitle", lang, first=span.start.isoformat(), last=span.end.isoformat())),
@@ -76,6 +78,9 @@ def blocks(b: Bulletin, lang: str) -> list[Block]:
     towns, tflags = township_table(b, lang)
     out += [Block("heading", tr("bulletin.section.ranking", lang)),
             Block("table", table=towns, fills=_fills(tflags), widths=_widths(towns, {1: 2.6, 11: 2.4, 12: 3.2}))]
+    problems = problem_lines(b, lang)
+    if problems:
+        out += [Block("para", tr("bulletin.problem.title", lang)), *(Block("bullet", s) for s in problems)]
     stations, sflags = station_table(b, lang)
     out += [Block("heading", tr("bulletin.section.stations", lang)),
             Block("table", table=stations, fills=_fills(sflags), widths=_widths(stations, {0: 2.2, 1: 2.6}))]
@@ -87,4 +92,6 @@ def blocks(b: Bulletin, lang: str) -> list[Block]:
     out += [Block("bullet", s) for s in method_lines(b, lang)]
     rules = rules_table(b, lang)
     out += [Block("para", tr("bulletin.sheet.rules", lang)), Block("table", table=rules, widths=_widths(rules, {5: 2.0, 6: 4.0}))]
+    if editable:
+        out += [Block("heading", tr("bulletin.section.next", lang)), Block("para", tr("bulletin.next_hint", lang))]
     return out

@@ -18,7 +18,7 @@ from .build import Bulletin, arrow
 from .rules import MEASURES
 
 __all__ = ["FLAG_FILL", "fmt_change", "township_table", "station_table", "annex_frame", "rules_table", "task_table",
-           "headlines", "method_lines", "site_name", "flag_word", "notes_table"]
+           "headlines", "method_lines", "site_name", "flag_word", "notes_table", "problem_lines"]
 
 FLAG_FILL = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "none": "#FFFFFF"}
 _COUNTS_SHOWN = ("visits", "resolved", "overdue_open", "found_nobody")
@@ -182,6 +182,19 @@ def headlines(b: Bulletin, lang: str) -> list[str]:
         counts = b.tasks.counts()
         out.append(tr("bulletin.head.tasks", lang, late=counts["late"], at_risk=counts["at_risk"], on_track=counts["on_track"],
                       done=counts["done"]))
+    return out
+
+
+def problem_lines(b: Bulletin, lang: str) -> list[str]:
+    """One line per township with a red flag (rank order): each red figure beside its target."""
+    t = b.townships().sort_values(["rank", "site_id"], na_position="last", kind="stable")
+    out = []
+    for _, r in t.iterrows():
+        reds = [tr("bulletin.problem.item", lang, measure=rule.label(lang), value=share(r[rule.measure], lang),
+                   target=share(rule.target, lang)) for rule in b.rules if r[f"flag_{rule.measure}"] == "red"]
+        if reds:
+            out.append(tr("bulletin.problem.line", lang, town=site_name(b, r["site_id"], lang),
+                          items=tr("bulletin.sep.list", lang).join(reds)))
     return out
 
 

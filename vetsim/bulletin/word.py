@@ -73,8 +73,9 @@ def write_docx(b: Bulletin, fh: IO[bytes], lang: str) -> None:
         setattr(sec, side, Cm(1.8))
     _font(sec.footer.paragraphs[0].add_run(footer(b, lang)), _BODY_FONT, 8)
     doc.core_properties.author = "vetsim"
-    doc.core_properties.title = blocks(b, lang)[0].text
-    for block in blocks(b, lang):
+    shown = blocks(b, lang, editable=True)
+    doc.core_properties.title = shown[0].text
+    for block in shown:
         if block.kind == "table":
             _table(doc, block)
             continue
