@@ -73,6 +73,8 @@ HOW: dict[str, tuple[str, int]] = {
     ".venv/bin/vetsim tasks data/sample_county --compare data/proposal_more_staff --as-of 2027-06-30": (HEAVY, 0),
     ".venv/bin/vetsim tasks data/sample_county --excel out/推进表.xlsx --snapshot": (HEAVY, 0),
     ".venv/bin/vetsim report data/sample_county --tasks --out brief.pdf": (HEAVY, 0),
+    ".venv/bin/vetsim bulletin out/ledger_2025 --scenario data/sample_county --period 2025-06"
+    " --out out/bulletin_2025-06 --replications 3": (RUN, 0),
     ".venv/bin/vetsim region validate data/sample_city": (RUN, 0),
     ".venv/bin/vetsim region simulate data/sample_city --replications 5 --workers 2": (HEAVY, 0),
     ".venv/bin/vetsim region allocate data/sample_city --posts 50": (HEAVY, 0),
@@ -199,6 +201,7 @@ def test_the_quick_readme_commands_run_as_written(clone) -> None:
     for cmd in cmds:
         _check(cmd, _run(cmd, dest, env))
     assert (dest / "out" / "budget.xlsx").is_file() and (dest / "out" / "ledger_2025").is_dir()
+    assert (dest / "out" / "bulletin_2025-06" / "bulletin_2025-06.docx").is_file()
 
 
 @pytest.mark.readme_heavy
