@@ -25,12 +25,12 @@ from ..errors import VetsimError
 from ..scenario import Scenario
 from ..wording import both
 from ..work import compile_network
-from ..work.presence import unstaffed_share
+from ..work.presence import closed_share, may_close, unstaffed_share
 from .matters import matters
 from .presence import MAX_HALF_WIDTH, MIN_SITE_DAYS, away_share_mle, joint_away_share, walkin_days
 from .shrink import beta_binomial, dirichlet_pattern, poisson_gamma
 
-__all__ = ["LedgerFit", "fit_ledger", "FitError", "FIT_COLUMNS", "period_of", "closed_share"]
+__all__ = ["LedgerFit", "fit_ledger", "FitError", "FIT_COLUMNS", "period_of"]
 
 FIT_COLUMNS = ["parameter", "level", "site_id", "case_type", "what", "estimate", "se", "ci_low", "ci_high", "n", "basis",
                "source"]
@@ -183,13 +183,6 @@ def fit_ledger(records: Mapping[str, pd.DataFrame], scenario: Scenario, start: d
     return LedgerFit(table, pd.DataFrame(monthly), start, end, label)
 
 
-def closed_share(scenario: Scenario) -> dict[str, float]:
-    """Per site: the share of its open days with nobody present and the station closed (the scenario's presence)."""
-    net = compile_network(scenario)
-    q = unstaffed_share(np.asarray(net.away, float), np.asarray(net.staff), np.asarray(net.closed_when_away, bool))
-    return dict(zip(net.site_ids, q.tolist()))
-
-
 def _fit_presence(add, m: pd.DataFrame, scenario: Scenario, net) -> dict[str, float]:
     """Away share per level (and per site with enough walk-in days), and the share of days unstaffed.
 
@@ -198,9 +191,9 @@ def _fit_presence(add, m: pd.DataFrame, scenario: Scenario, net) -> dict[str, fl
     """
     ids = list(net.site_ids)
     staff = np.asarray(net.staff)
-    shuts = np.asarray(net.closed_when_away, bool) & (staff > 0)
+    shuts = may_close(net)
     wd = walkin_days(m, ids)
-    out = closed_share(scenario)
+    out = closed_share(net)
     lv_of = dict(zip(ids, (s.level for s in scenario.sites)))
     for level in _LEVELS:
         pick = np.array([lv_of[i] == level for i in ids]) & shuts
@@ -231,9 +224,9 @@ def _fit_presence_joint(add, dec: pd.DataFrame, scenario: Scenario, net) -> dict
     """Away share per level from ledgers without "无人接待": fitted jointly with the resolved-here shares
     (:func:`.presence.joint_away_share`); returns the fitted unstaffed share per site (the scenario's
     where a level is too thin to tell)."""
-    out = closed_share(scenario)
+    out = closed_share(net)
     staff = dict(zip(net.site_ids, (int(x) for x in net.staff)))
-    shuts = {sid for sid, c, cl in zip(net.site_ids, net.staff, net.closed_when_away) if cl and c > 0}
+    shuts = {sid for sid, ok in zip(net.site_ids, may_close(net)) if ok}
     for level in _LEVELS:
         g = dec[(dec["level"] == level) & dec["site_id"].isin(shuts)]
         walk = g[g["channel"] == "visit"].groupby(["site_id", "case_type"]).agg(n=("hit", "size"), hits=("hit", "sum"))
