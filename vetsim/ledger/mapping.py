@@ -140,57 +140,71 @@ def _texts(value: Any) -> bool:
                                            for v in value)
 
 
+class _Problems:
+    """The problems of one mapping file, collected as (zh, en) texts."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.out: list[tuple[str, str]] = []
+
+    def key(self, where: str, key: Any, allowed: Any) -> None:
+        self.out.append(both("ledger.mapping_key", file=self.shown, where=where, key=key,
+                             allowed=", ".join(sorted(allowed))))
+
+    def value(self, where: str, want: str) -> None:
+        self.out.append((tr("ledger.mapping_value", "zh", file=self.shown, where=where, want=tr(want, "zh")),
+                         tr("ledger.mapping_value", "en", file=self.shown, where=where, want=tr(want, "en"))))
+
+
 def _validate(data: Any, shown: str) -> list[tuple[str, str]]:
     """Every problem of a mapping document as (zh, en) texts."""
-    out: list[tuple[str, str]] = []
-
-    def key_problem(where: str, key: Any, allowed: Any) -> None:
-        out.append(both("ledger.mapping_key", file=shown, where=where, key=key, allowed=", ".join(sorted(allowed))))
-
-    def value_problem(where: str, want: str) -> None:
-        out.append((tr("ledger.mapping_value", "zh", file=shown, where=where, want=tr(want, "zh")),
-                    tr("ledger.mapping_value", "en", file=shown, where=where, want=tr(want, "en"))))
-
+    p = _Problems(shown)
     if not isinstance(data, dict):
-        value_problem("/", "ledger.mapping_map")
-        return out
+        p.value("/", "ledger.mapping_map")
+        return p.out
     for name, sec in data.items():
         if name not in _SECTIONS:
-            key_problem("/", name, _SECTIONS)
-            continue
-        allowed = _SECTIONS[name]
-        if allowed == _LIST:
+            p.key("/", name, _SECTIONS)
+        elif _SECTIONS[name] == _LIST:
             if not _texts(sec):
-                value_problem(str(name), "ledger.mapping_list")
-            continue
-        if not isinstance(sec, dict):
-            value_problem(str(name), "ledger.mapping_map")
-            continue
-        for key, val in sec.items():
-            key = {True: "yes", False: "no"}.get(key, key) if name == "on_spot" else key
-            where = f"{name}.{key}"
-            if key == "replace":
-                if not isinstance(val, bool):
-                    value_problem(where, "ledger.mapping_map")
-                continue
-            if allowed is not None and key not in allowed:
-                key_problem(f"{name}:", key, allowed)
-            elif name == "kinds":
-                if not isinstance(val, dict):
-                    value_problem(where, "ledger.mapping_map")
-                    continue
-                for k2, v2 in val.items():
-                    if k2 not in _KIND_KEYS:
-                        key_problem(where + ":", k2, _KIND_KEYS)
-                    elif not _texts(v2):
-                        value_problem(f"{where}.{k2}", "ledger.mapping_list")
-                    elif k2 == "required":
-                        for f in v2:
-                            if f not in FIELDS:
-                                key_problem(f"{where}.required:", f, FIELDS)
-            elif not _texts(val):
-                value_problem(where, "ledger.mapping_list")
-    return out
+                p.value(str(name), "ledger.mapping_list")
+        elif not isinstance(sec, dict):
+            p.value(str(name), "ledger.mapping_map")
+        else:
+            _validate_section(p, name, sec, _SECTIONS[name])
+    return p.out
+
+
+def _validate_section(p: _Problems, name: str, sec: dict[Any, Any], allowed: Any) -> None:
+    """The entries of one mapping section ``name`` (its keys ``allowed``; None: any key)."""
+    for key, val in sec.items():
+        key = {True: "yes", False: "no"}.get(key, key) if name == "on_spot" else key
+        where = f"{name}.{key}"
+        if key == "replace":
+            if not isinstance(val, bool):
+                p.value(where, "ledger.mapping_map")
+        elif allowed is not None and key not in allowed:
+            p.key(f"{name}:", key, allowed)
+        elif name == "kinds":
+            _validate_kind(p, where, val)
+        elif not _texts(val):
+            p.value(where, "ledger.mapping_list")
+
+
+def _validate_kind(p: _Problems, where: str, val: Any) -> None:
+    """One kind of ``kinds:`` (its keys ``_KIND_KEYS``, lists of texts; ``required`` lists fields)."""
+    if not isinstance(val, dict):
+        p.value(where, "ledger.mapping_map")
+        return
+    for k2, v2 in val.items():
+        if k2 not in _KIND_KEYS:
+            p.key(where + ":", k2, _KIND_KEYS)
+        elif not _texts(v2):
+            p.value(f"{where}.{k2}", "ledger.mapping_list")
+        elif k2 == "required":
+            for f in v2:
+                if f not in FIELDS:
+                    p.key(f"{where}.required:", f, FIELDS)
 
 
 def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

@@ -39,6 +39,14 @@ def level_problems(levels: Levels, tables: dict[str, tuple[Any, ...]], locate: L
 
 def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = True,
                  all_ids: set[str] | None = None, levels: Levels = DEFAULT_LEVELS) -> list[Problem]:
+    ids = {s.site_id: s for s in sites}
+    out = _site_id_problems(sites, locate, set(ids) | (all_ids or set()))  # rows that failed their own checks still exist
+    cycles, reported = _site_cycles(sites, ids, locate)
+    return out + cycles + _single_levels(sites, locate, complete, levels) + _parent_levels(sites, ids, reported, locate, levels)
+
+
+def _site_id_problems(sites: tuple[SiteRow, ...], locate: Locate, known: set[str]) -> list[Problem]:
+    """Duplicate site ids, and parents that are no site."""
     out: list[Problem] = []
     seen: dict[str, int] = {}
     for i, s in enumerate(sites):
@@ -47,13 +55,18 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
                           *both("scenario.duplicate_site_id_same_as", site_id=s.site_id, seen_s_site_id_1=seen[s.site_id] + 1)))
         else:
             seen[s.site_id] = i
-    ids = {s.site_id: s for s in sites}
-    known = set(ids) | (all_ids or set())  # ids of rows that failed their own checks still exist
     for i, s in enumerate(sites):
         if s.parent_id is not None and s.parent_id not in known:
             out.append(_p(locate("sites.csv", i, "parent_id"),
                           *both("scenario.parent_does_not_exist_parent", parent_id=s.parent_id)))
-    # cycles: follow parents until a site already known to reach the top (linear in the number of sites)
+    return out
+
+
+def _site_cycles(sites: tuple[SiteRow, ...], ids: dict[str, SiteRow], locate: Locate) -> tuple[list[Problem], set[str]]:
+    """Parent links that loop (each loop once), and the sites on a loop.
+
+    Follows parents until a site already known to reach the top (linear in the number of sites)."""
+    out: list[Problem] = []
     reported: set[str] = set()
     settled: set[str] = set()
     for i, s in enumerate(sites):
@@ -71,11 +84,24 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
             chain.append(node.site_id)
             on_chain.add(node.site_id)
         settled.update(chain)
+    return out, reported
+
+
+def _single_levels(sites: tuple[SiteRow, ...], locate: Locate, complete: bool, levels: Levels) -> list[Problem]:
+    """A level with exactly one site (the county center) has one (none is only allowed in a partial table)."""
+    out: list[Problem] = []
     for lv in (d for d in levels.defs if d.single):
         centers = [i for i, s in enumerate(sites) if s.level == lv.id]
         if len(centers) > 1 or (complete and not centers):
             loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
             out.append(_p(loc, *both("levels.exactly_one", zh_label=lv.zh, level=lv.id, n=len(centers))))
+    return out
+
+
+def _parent_levels(sites: tuple[SiteRow, ...], ids: dict[str, SiteRow], reported: set[str], locate: Locate,
+                   levels: Levels) -> list[Problem]:
+    """Each site's parent is a site of its level's parent level (the top site level has none)."""
+    out: list[Problem] = []
     for i, s in enumerate(sites):
         if s.level not in levels.site_ids:
             continue  # reported by level_problems
