@@ -192,13 +192,11 @@ def compile_network(scenario: Scenario) -> Network:
     sites = scenario.sites
     idx = {s.site_id: i for i, s in enumerate(sites)}
     levels = scenario.levels
-    lvl_idx = levels.index
     open_full, open_mask, next_open = _opening(scenario, cal)
     spans = tuple(((0, MINUTES_PER_DAY),) if continuous else s.open_hours for s in sites)
     open_min = np.array([sum(b - a for a, b in sp) for sp in spans], dtype=float)
     open_days = open_mask[:, :days].sum(axis=1).astype(float)
     staff, cover = _shared_cover(scenario, idx, open_min, open_days)
-    segs = [_segments(sp, sim.hour_profile, continuous) for sp in spans]
     cts = tuple(spec.case_types)
     ct_idx = {c: i for i, c in enumerate(cts)}
     partners = tuple(spec.partners)
@@ -206,22 +204,14 @@ def compile_network(scenario: Scenario) -> Network:
     min_share, order = policy_arrays(spec.work_policy)
     return Network(
         days=days, cal=cal, continuous=continuous,
-        site_ids=tuple(s.site_id for s in sites),
-        level=tuple(lvl_idx[s.level] for s in sites),
-        level_names=levels.ids, level_parent=levels.parent_index, partner_level=lvl_idx[levels.partner],
+        level_names=levels.ids, level_parent=levels.parent_index, partner_level=levels.index[levels.partner],
         site_level_names=levels.site_ids,
-        parent=tuple(idx[s.parent_id] if s.parent_id else -1 for s in sites),
+        **_site_fields(scenario, idx, spans, open_min),
         staff=staff,
-        spans=spans,
-        open_min=tuple(int(m) for m in open_min),
-        last_close=tuple(sp[-1][1] for sp in spans),
         open_mask=open_mask, next_open=next_open,
-        seg_start=tuple(tuple(s[0]) for s in segs), seg_len=tuple(tuple(s[1]) for s in segs),
-        seg_cum=tuple(tuple(s[2]) for s in segs),
         case_types=cts, partners=partners,
         **_case_parameters(scenario, ct_idx),
         **_case_type_fields(scenario, cts, partners),
-        online=tuple(s.online_share for s in sites),
         streams=_arrivals(scenario, cal, open_full, ct_idx),
         backlog=_backlog(scenario, idx, ct_idx, partners),
         **_service_fields(scenario),
@@ -231,6 +221,23 @@ def compile_network(scenario: Scenario) -> Network:
         by_slack=spec.work_policy.by_slack, **_fixed_and_overtime(scenario, open_mask[:, :days], away),
         **_uncertainty(scenario, ct_idx),
     )
+
+
+def _site_fields(scenario: Scenario, idx: dict[str, int], spans: tuple, open_min: np.ndarray) -> dict[str, tuple]:
+    """Per site: id, level, parent, open spans and minutes, last closing, arrival-time segments, online share."""
+    sim, sites = scenario.spec.simulation, scenario.sites
+    segs = [_segments(sp, sim.hour_profile, sim.calendar == "continuous") for sp in spans]
+    return {
+        "site_ids": tuple(s.site_id for s in sites),
+        "level": tuple(scenario.levels.index[s.level] for s in sites),
+        "parent": tuple(idx[s.parent_id] if s.parent_id else -1 for s in sites),
+        "spans": spans,
+        "open_min": tuple(int(m) for m in open_min),
+        "last_close": tuple(sp[-1][1] for sp in spans),
+        "seg_start": tuple(tuple(s[0]) for s in segs), "seg_len": tuple(tuple(s[1]) for s in segs),
+        "seg_cum": tuple(tuple(s[2]) for s in segs),
+        "online": tuple(s.online_share for s in sites),
+    }
 
 
 def _calendar(scenario: Scenario) -> WorkCalendar:
