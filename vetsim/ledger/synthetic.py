@@ -84,46 +84,65 @@ def synthetic_records(scenario: Scenario, kind: str, n: int, seed: int, start: d
     out: dict[str, Any] = {"person": person[who], "birth_band": bands[who], "sex": sexes[who],
                            "source_file": np.full(n, "synthetic"), "source_sheet": np.full(n, ""),
                            "source_row": np.arange(1, n + 1, dtype=np.int64), "kind": np.full(n, kind)}
-    if kind == "register":
-        sites = by_level["village"] or by_level["township"]
-        w = np.array([max(s.veterans, 1) for s in sites], float)
-        pick = rng.choice(len(sites), n, p=w / w.sum())
-        groups = [getattr(r, "group_id") for r in scenario.table("pension_groups.csv")] \
-            if any(name == "pension_groups.csv" for name, _ in scenario.extra_tables) else []
-        out.update(site_id=[sites[i].site_id for i in pick], level=[sites[i].level for i in pick],
-                   group=[groups[i] if groups and rng.random() < 0.3 else "" for i in rng.integers(0, max(1, len(groups)), n)])
-    else:
-        spec = scenario.spec
-        petition = [c for c, t in spec.case_types.items() if t.is_petition]
-        rows = [r for r in scenario.caseload if r.yearly_volume > 0 and by_level.get(r.level)
-                and ((r.case_type in petition) == (kind == "petitions"))]
-        w = np.array([r.yearly_volume for r in rows], float)
-        pick = rng.choice(len(rows), n, p=w / w.sum())
-        site_ids, levels = [], []
-        for i in pick:
-            ss = by_level[rows[i].level]
-            s = ss[int(rng.integers(0, len(ss)))]
-            site_ids.append(s.site_id)
-            levels.append(s.level)
-        date = np.datetime64(start) + rng.integers(0, days, n).astype("timedelta64[D]")
-        on_spot = rng.random(n) < 0.6
-        wait = rng.integers(1, 40, n).astype("timedelta64[D]")
-        resolved = np.where(on_spot, date, date + wait).astype("datetime64[ns]")
-        resolved[(~on_spot) & (rng.random(n) < 0.15)] = np.datetime64("NaT")
-        partners = [spec.case_types[rows[i].case_type].partner or "" for i in pick]
-        referred = [p if (not s and p and rng.random() < 0.3) else "" for p, s in zip(partners, on_spot)]
-        chans = CHANNELS_BY_KIND[kind]
-        cw = np.array([6, 2, 1, 1, 2][: len(chans)], float)
-        out.update(date=date.astype("datetime64[ns]"), site_id=site_ids, level=levels,
-                   case_type=[rows[i].case_type for i in pick], channel=np.array(chans)[rng.choice(len(chans), n, p=cw / cw.sum())],
-                   on_spot=on_spot, resolved_date=resolved, referred_to=referred, handed_to=[""] * n,
-                   found_nobody=np.zeros(n, dtype=bool))
+    out.update(_register_columns(rng, scenario, by_level, n) if kind == "register" else
+               _event_columns(rng, scenario, by_level, kind, n, start, days))
     df = pd.DataFrame({c: out[c] for c in columns(kind) if c != "record_id"})
     df.insert(0, "record_id", [record_id("synthetic", "", r) for r in df["source_row"]])
     for c, t in columns(kind).items():
         if t == "str":
             df[c] = df[c].astype(object)
     return validate_records(df.reset_index(drop=True), kind)
+
+
+def _register_columns(rng: np.random.Generator, scenario: Scenario, by_level: dict[str, list[Any]],
+                      n: int) -> dict[str, Any]:
+    """Register records: village sites (township where there are none) by veterans, some with a pension group."""
+    sites = by_level["village"] or by_level["township"]
+    w = np.array([max(s.veterans, 1) for s in sites], float)
+    pick = rng.choice(len(sites), n, p=w / w.sum())
+    groups = [getattr(r, "group_id") for r in scenario.table("pension_groups.csv")] \
+        if any(name == "pension_groups.csv" for name, _ in scenario.extra_tables) else []
+    return {"site_id": [sites[i].site_id for i in pick], "level": [sites[i].level for i in pick],
+            "group": [groups[i] if groups and rng.random() < 0.3 else "" for i in rng.integers(0, max(1, len(groups)), n)]}
+
+
+def _outcomes(rng: np.random.Generator, n: int, start: dt.date, days: int,
+              partners: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Dates uniform over ``days`` from ``start``; 60% resolved on the spot, the rest later (15% of them still
+    open); of those not resolved on the spot with a partner, 30% referred to it."""
+    date = np.datetime64(start) + rng.integers(0, days, n).astype("timedelta64[D]")
+    on_spot = rng.random(n) < 0.6
+    wait = rng.integers(1, 40, n).astype("timedelta64[D]")
+    resolved = np.where(on_spot, date, date + wait).astype("datetime64[ns]")
+    resolved[(~on_spot) & (rng.random(n) < 0.15)] = np.datetime64("NaT")
+    referred = [p if (not s and p and rng.random() < 0.3) else "" for p, s in zip(partners, on_spot)]
+    return date, on_spot, resolved, referred
+
+
+def _one_of(rng: np.random.Generator, items: list[Any]) -> Any:
+    return items[int(rng.integers(0, len(items)))]
+
+
+def _event_columns(rng: np.random.Generator, scenario: Scenario, by_level: dict[str, list[Any]], kind: str, n: int,
+                   start: dt.date, days: int) -> dict[str, Any]:
+    """Matter records (visits, petitions, cases): caseload rows by volume, a site of the row's level, a date,
+    resolved on the spot or later (some still open), some referred to the case type's partner, a channel."""
+    spec = scenario.spec
+    petition = [c for c, t in spec.case_types.items() if t.is_petition]
+    rows = [r for r in scenario.caseload if r.yearly_volume > 0 and by_level.get(r.level)
+            and ((r.case_type in petition) == (kind == "petitions"))]
+    w = np.array([r.yearly_volume for r in rows], float)
+    pick = rng.choice(len(rows), n, p=w / w.sum())
+    sites = [_one_of(rng, by_level[rows[i].level]) for i in pick]
+    partners = [spec.case_types[rows[i].case_type].partner or "" for i in pick]
+    date, on_spot, resolved, referred = _outcomes(rng, n, start, days, partners)
+    chans = CHANNELS_BY_KIND[kind]
+    cw = np.array([6, 2, 1, 1, 2][: len(chans)], float)
+    return {"date": date.astype("datetime64[ns]"), "site_id": [s.site_id for s in sites], "level": [s.level for s in sites],
+            "case_type": [rows[i].case_type for i in pick],
+            "channel": np.array(chans)[rng.choice(len(chans), n, p=cw / cw.sum())],
+            "on_spot": on_spot, "resolved_date": resolved, "referred_to": referred, "handed_to": [""] * n,
+            "found_nobody": np.zeros(n, dtype=bool)}
 
 
 # ---------------------------------------------------------------------------------------- words
