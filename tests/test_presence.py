@@ -19,8 +19,14 @@ from vetsim.scenario import load_scenario
 from vetsim.tasks.five import five_haves
 from vetsim.work.demand import derive_demand
 from vetsim.work.network import compile_network
-from vetsim.work.presence import (closed_share, level_presence, may_close, present_share, site_presence,
-                                  unstaffed_share)
+from vetsim.work.presence import (
+    closed_share,
+    level_presence,
+    may_close,
+    present_share,
+    site_presence,
+    unstaffed_share,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_county"
