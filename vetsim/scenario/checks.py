@@ -120,30 +120,11 @@ def _parent_levels(sites: tuple[SiteRow, ...], ids: dict[str, SiteRow], reported
 
 def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: Locate,
                     complete: bool = True) -> list[Problem]:
-    out: list[Problem] = []
     levels = spec.level_registry
-    partner = levels.partner
     seen: dict[tuple[str, str], int] = {}
+    out: list[Problem] = []
     for i, r in enumerate(rows):
-        key = (r.case_type, r.level)
-        if key in seen:
-            out.append(_p(locate("caseload.csv", i, "level"),
-                          *both("scenario.case_type_at_level_appears", case_type=r.case_type, level=r.level)))
-        seen.setdefault(key, i)
-        if r.case_type not in spec.case_types:
-            out.append(_p(locate("caseload.csv", i, "case_type"),
-                          *both("scenario.unknown_case_type_allowed", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
-        total = sum(r.seasonality)
-        if abs(total - 1) > SHARE_TOLERANCE:
-            out.append(_p(locate("caseload.csv", i, "m01"),
-                          *both("scenario.monthly_shares_m01_m12_must", total=total)))
-        if r.level == partner and r.resolved_here_share != 1:
-            out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
-                          *both("scenario.resolved_here_share_must_be")))
-        lv_def = levels.by_id.get(r.level)
-        if lv_def is not None and not lv_def.counter and r.counter_minutes > 0:
-            out.append(_p(locate("caseload.csv", i, "counter_minutes"),
-                          *both("levels.no_counter", level=r.level)))
+        out += _caseload_row(spec, levels, r, i, seen, locate)
     if not complete:  # the missing row may be one that failed its own checks
         return out
     for i, r in enumerate(rows):
@@ -151,11 +132,44 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
         if r.resolved_here_share < 1 and nxt is not None and (r.case_type, nxt) not in seen:
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
                           *both("scenario.of_cases_are_referred_up", v_1_r_resolved_here_sh=1 - r.resolved_here_share, case_type=r.case_type, nxt=nxt)))
+    return out + _case_type_rows(spec, rows, seen)
+
+
+def _caseload_row(spec: ScenarioSpec, levels: Levels, r: CaseloadRow, i: int, seen: dict[tuple[str, str], int],
+                  locate: Locate) -> list[Problem]:
+    """One caseload row: once per (case type, level), a known case type, monthly shares summing to 1, the
+    partner resolving all it gets, no counter minutes at a level without a counter. Records it in ``seen``."""
+    out: list[Problem] = []
+    key = (r.case_type, r.level)
+    if key in seen:
+        out.append(_p(locate("caseload.csv", i, "level"),
+                      *both("scenario.case_type_at_level_appears", case_type=r.case_type, level=r.level)))
+    seen.setdefault(key, i)
+    if r.case_type not in spec.case_types:
+        out.append(_p(locate("caseload.csv", i, "case_type"),
+                      *both("scenario.unknown_case_type_allowed", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
+    total = sum(r.seasonality)
+    if abs(total - 1) > SHARE_TOLERANCE:
+        out.append(_p(locate("caseload.csv", i, "m01"),
+                      *both("scenario.monthly_shares_m01_m12_must", total=total)))
+    if r.level == levels.partner and r.resolved_here_share != 1:
+        out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
+                      *both("scenario.resolved_here_share_must_be")))
+    lv_def = levels.by_id.get(r.level)
+    if lv_def is not None and not lv_def.counter and r.counter_minutes > 0:
+        out.append(_p(locate("caseload.csv", i, "counter_minutes"),
+                      *both("levels.no_counter", level=r.level)))
+    return out
+
+
+def _case_type_rows(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], seen: dict[tuple[str, str], int]) -> list[Problem]:
+    """Every case type has caseload rows; one with partner rows names its partner, and that partner exists."""
+    out: list[Problem] = []
     with_rows = {r.case_type for r in rows}
     for ct_id, ct in spec.case_types.items():
         if ct_id not in with_rows:
             out.append(Problem("caseload.csv", "", "", *both("scenario.case_type_has_no_rows", ct_id=ct_id)))
-        if (ct_id, partner) in seen and ct.partner is None:
+        if (ct_id, spec.level_registry.partner) in seen and ct.partner is None:
             out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
                                *both("scenario.this_case_type_has_a")))
         if ct.partner is not None and ct.partner not in spec.partners:
