@@ -156,14 +156,23 @@ def _match_columns(lower: tuple[Any, ...], upper: list[Any] | None, width: int,
 
 def detect_kind(layout: Layout, mapping: Mapping) -> str | None:
     """The kind a sheet's title, sheet name or headers say, or None when they say nothing clear."""
+    return _kind_by_title(layout, mapping) or _kind_by_headers(layout, mapping)
+
+
+def _kind_by_title(layout: Layout, mapping: Mapping) -> str | None:
+    """The kind whose title word found in the sheet's title (and name) is longest (earlier kinds win ties)."""
     best: tuple[int, int, str] | None = None
     for order, kind in enumerate(KINDS):
         words = [norm(w) for w in mapping.kind(kind)["title"]]
         hit = max((len(w) for w in words if w and w in layout.title), default=0)
         if hit and (best is None or (hit, -order) > (best[0], -best[1])):
             best = (hit, order, kind)
-    if best:
-        return best[2]
+    return best[2] if best else None
+
+
+def _kind_by_headers(layout: Layout, mapping: Mapping) -> str | None:
+    """The kind whose header words the sheet's headers hold most (a tie says nothing); a sheet with a
+    group and no date is a register."""
     headers = set(layout.names.values())
     scores = {k: sum(1 for w in mapping.kind(k)["headers"] if norm(w) in {norm(h) for h in headers}) for k in KINDS}
     top = max(scores.values())

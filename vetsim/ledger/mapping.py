@@ -215,19 +215,24 @@ def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
             out[name] = list(base.get(name) or []) + [str(v) for v in sec]
             continue
         sec = {({True: "yes", False: "no"}.get(k, k) if name == "on_spot" else k): v for k, v in sec.items()}
-        merged = {} if sec.get("replace") else dict(base.get(name) or {})
-        for key, val in sec.items():
-            if key == "replace":
-                continue
-            if isinstance(val, dict):
-                old = dict(merged.get(key) or {})
-                for k2, v2 in val.items():
-                    old[k2] = list(v2) if k2 == "required" else list(old.get(k2) or []) + [str(v) for v in v2]
-                merged[key] = old
-            else:
-                merged[key] = list(merged.get(key) or []) + [str(v) for v in val]
-        out[name] = merged
+        out[name] = _merged_section({} if sec.get("replace") else dict(base.get(name) or {}), sec)
     return out
+
+
+def _merged_section(merged: dict[str, Any], sec: dict[Any, Any]) -> dict[str, Any]:
+    """The entries of ``sec`` added to ``merged`` (a copy of the base's section, or empty with ``replace``):
+    word lists appended; a kind's lists appended too, its ``required`` fields replaced."""
+    for key, val in sec.items():
+        if key == "replace":
+            continue
+        if isinstance(val, dict):
+            old = dict(merged.get(key) or {})
+            for k2, v2 in val.items():
+                old[k2] = list(v2) if k2 == "required" else list(old.get(k2) or []) + [str(v) for v in v2]
+            merged[key] = old
+        else:
+            merged[key] = list(merged.get(key) or []) + [str(v) for v in val]
+    return merged
 
 
 @lru_cache(maxsize=1)
