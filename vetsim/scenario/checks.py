@@ -39,6 +39,14 @@ def level_problems(levels: Levels, tables: dict[str, tuple[Any, ...]], locate: L
 
 def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = True,
                  all_ids: set[str] | None = None, levels: Levels = DEFAULT_LEVELS) -> list[Problem]:
+    ids = {s.site_id: s for s in sites}
+    out = _site_id_problems(sites, locate, set(ids) | (all_ids or set()))  # rows that failed their own checks still exist
+    cycles, reported = _site_cycles(sites, ids, locate)
+    return out + cycles + _single_levels(sites, locate, complete, levels) + _parent_levels(sites, ids, reported, locate, levels)
+
+
+def _site_id_problems(sites: tuple[SiteRow, ...], locate: Locate, known: set[str]) -> list[Problem]:
+    """Duplicate site ids, and parents that are no site."""
     out: list[Problem] = []
     seen: dict[str, int] = {}
     for i, s in enumerate(sites):
@@ -47,13 +55,18 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
                           *both("scenario.duplicate_site_id_same_as", site_id=s.site_id, seen_s_site_id_1=seen[s.site_id] + 1)))
         else:
             seen[s.site_id] = i
-    ids = {s.site_id: s for s in sites}
-    known = set(ids) | (all_ids or set())  # ids of rows that failed their own checks still exist
     for i, s in enumerate(sites):
         if s.parent_id is not None and s.parent_id not in known:
             out.append(_p(locate("sites.csv", i, "parent_id"),
                           *both("scenario.parent_does_not_exist_parent", parent_id=s.parent_id)))
-    # cycles: follow parents until a site already known to reach the top (linear in the number of sites)
+    return out
+
+
+def _site_cycles(sites: tuple[SiteRow, ...], ids: dict[str, SiteRow], locate: Locate) -> tuple[list[Problem], set[str]]:
+    """Parent links that loop (each loop once), and the sites on a loop.
+
+    Follows parents until a site already known to reach the top (linear in the number of sites)."""
+    out: list[Problem] = []
     reported: set[str] = set()
     settled: set[str] = set()
     for i, s in enumerate(sites):
@@ -71,11 +84,24 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
             chain.append(node.site_id)
             on_chain.add(node.site_id)
         settled.update(chain)
+    return out, reported
+
+
+def _single_levels(sites: tuple[SiteRow, ...], locate: Locate, complete: bool, levels: Levels) -> list[Problem]:
+    """A level with exactly one site (the county center) has one (none is only allowed in a partial table)."""
+    out: list[Problem] = []
     for lv in (d for d in levels.defs if d.single):
         centers = [i for i, s in enumerate(sites) if s.level == lv.id]
         if len(centers) > 1 or (complete and not centers):
             loc = locate("sites.csv", centers[1] if len(centers) > 1 else 0, "level")
             out.append(_p(loc, *both("levels.exactly_one", zh_label=lv.zh, level=lv.id, n=len(centers))))
+    return out
+
+
+def _parent_levels(sites: tuple[SiteRow, ...], ids: dict[str, SiteRow], reported: set[str], locate: Locate,
+                   levels: Levels) -> list[Problem]:
+    """Each site's parent is a site of its level's parent level (the top site level has none)."""
+    out: list[Problem] = []
     for i, s in enumerate(sites):
         if s.level not in levels.site_ids:
             continue  # reported by level_problems
@@ -94,30 +120,11 @@ def _check_sites(sites: tuple[SiteRow, ...], locate: Locate, complete: bool = Tr
 
 def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: Locate,
                     complete: bool = True) -> list[Problem]:
-    out: list[Problem] = []
     levels = spec.level_registry
-    partner = levels.partner
     seen: dict[tuple[str, str], int] = {}
+    out: list[Problem] = []
     for i, r in enumerate(rows):
-        key = (r.case_type, r.level)
-        if key in seen:
-            out.append(_p(locate("caseload.csv", i, "level"),
-                          *both("scenario.case_type_at_level_appears", case_type=r.case_type, level=r.level)))
-        seen.setdefault(key, i)
-        if r.case_type not in spec.case_types:
-            out.append(_p(locate("caseload.csv", i, "case_type"),
-                          *both("scenario.unknown_case_type_allowed", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
-        total = sum(r.seasonality)
-        if abs(total - 1) > SHARE_TOLERANCE:
-            out.append(_p(locate("caseload.csv", i, "m01"),
-                          *both("scenario.monthly_shares_m01_m12_must", total=total)))
-        if r.level == partner and r.resolved_here_share != 1:
-            out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
-                          *both("scenario.resolved_here_share_must_be")))
-        lv_def = levels.by_id.get(r.level)
-        if lv_def is not None and not lv_def.counter and r.counter_minutes > 0:
-            out.append(_p(locate("caseload.csv", i, "counter_minutes"),
-                          *both("levels.no_counter", level=r.level)))
+        out += _caseload_row(spec, levels, r, i, seen, locate)
     if not complete:  # the missing row may be one that failed its own checks
         return out
     for i, r in enumerate(rows):
@@ -125,11 +132,44 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
         if r.resolved_here_share < 1 and nxt is not None and (r.case_type, nxt) not in seen:
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
                           *both("scenario.of_cases_are_referred_up", v_1_r_resolved_here_sh=1 - r.resolved_here_share, case_type=r.case_type, nxt=nxt)))
+    return out + _case_type_rows(spec, rows, seen)
+
+
+def _caseload_row(spec: ScenarioSpec, levels: Levels, r: CaseloadRow, i: int, seen: dict[tuple[str, str], int],
+                  locate: Locate) -> list[Problem]:
+    """One caseload row: once per (case type, level), a known case type, monthly shares summing to 1, the
+    partner resolving all it gets, no counter minutes at a level without a counter. Records it in ``seen``."""
+    out: list[Problem] = []
+    key = (r.case_type, r.level)
+    if key in seen:
+        out.append(_p(locate("caseload.csv", i, "level"),
+                      *both("scenario.case_type_at_level_appears", case_type=r.case_type, level=r.level)))
+    seen.setdefault(key, i)
+    if r.case_type not in spec.case_types:
+        out.append(_p(locate("caseload.csv", i, "case_type"),
+                      *both("scenario.unknown_case_type_allowed", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
+    total = sum(r.seasonality)
+    if abs(total - 1) > SHARE_TOLERANCE:
+        out.append(_p(locate("caseload.csv", i, "m01"),
+                      *both("scenario.monthly_shares_m01_m12_must", total=total)))
+    if r.level == levels.partner and r.resolved_here_share != 1:
+        out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
+                      *both("scenario.resolved_here_share_must_be")))
+    lv_def = levels.by_id.get(r.level)
+    if lv_def is not None and not lv_def.counter and r.counter_minutes > 0:
+        out.append(_p(locate("caseload.csv", i, "counter_minutes"),
+                      *both("levels.no_counter", level=r.level)))
+    return out
+
+
+def _case_type_rows(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], seen: dict[tuple[str, str], int]) -> list[Problem]:
+    """Every case type has caseload rows; one with partner rows names its partner, and that partner exists."""
+    out: list[Problem] = []
     with_rows = {r.case_type for r in rows}
     for ct_id, ct in spec.case_types.items():
         if ct_id not in with_rows:
             out.append(Problem("caseload.csv", "", "", *both("scenario.case_type_has_no_rows", ct_id=ct_id)))
-        if (ct_id, partner) in seen and ct.partner is None:
+        if (ct_id, spec.level_registry.partner) in seen and ct.partner is None:
             out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
                                *both("scenario.this_case_type_has_a")))
         if ct.partner is not None and ct.partner not in spec.partners:

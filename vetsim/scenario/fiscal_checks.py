@@ -155,29 +155,44 @@ def _magnitude_problems(spec: Any, groups: tuple[PensionGroupRow, ...], locate: 
 
 def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate) -> list[Problem]:
     """All fiscal problems that involve more than one row, key or file."""
-    f = spec.fiscal
     shares: tuple[TierShareRow, ...] = tables.get("tier_shares.csv", ())  # type: ignore[assignment]
     applicants: tuple[ApplicantRow, ...] = tables.get("si_applicants.csv", ())  # type: ignore[assignment]
     groups: tuple[PensionGroupRow, ...] = tables.get("pension_groups.csv", ())  # type: ignore[assignment]
-    base = spec.base_year
     out = _check_shares(shares, locate) + _magnitude_problems(spec, groups, locate)
     first = _first_years(shares)
-    yloc = lambda key: (_Y, key, key)  # noqa: E731
-    # funding keys used by the lines must have shares for the region tiers involved
+    out += _funding_problems(spec, first, applicants)
+    # social-insurance continuation: applicants and the dated parameters covering their months
+    app_problems, first_month = _check_applicants(spec, applicants, locate)
+    si_problems, first_month = _si_problems(spec.fiscal.si_continuation, first_month)
+    out += app_problems + si_problems + _si_parameter_problems(spec.fiscal, first_month)
+    return out + _pension_group_problems(spec, groups, first, locate)
+
+
+def _yloc(key: str) -> tuple[str, str, str]:
+    return (_Y, key, key)
+
+
+def _funding_problems(spec: Any, first: dict[tuple[str, str], int], applicants: tuple[ApplicantRow, ...]) -> list[Problem]:
+    """The funding keys used by the lines must have shares for the region tiers involved."""
+    f, base = spec.fiscal, spec.base_year
     si = f.si_continuation
     si_tiers = {f.region_tier} | {r.region_tier for r in applicants if r.region_tier}
     if si.cohort is not None and si.cohort.region_tier:
         si_tiers.add(si.cohort.region_tier)
+    out: list[Problem] = []
     for tier in sorted(si_tiers):
-        out += _need_shares(first, si.funding, tier, base, yloc("fiscal.si_continuation.funding"))
+        out += _need_shares(first, si.funding, tier, base, _yloc("fiscal.si_continuation.funding"))
     for name, line in f.aid.items():
-        out += _need_shares(first, line.funding, f.region_tier, base, yloc(f"fiscal.aid.{name}.funding"))
+        out += _need_shares(first, line.funding, f.region_tier, base, _yloc(f"fiscal.aid.{name}.funding"))
         if line.case_type not in spec.case_types:
             out.append(_y(f"fiscal.aid.{name}.case_type", *both("scenario.unknown_case_type_allowed", case_type=line.case_type, join_spec_case_types=', '.join(spec.case_types))))
-    out += _need_shares(first, f.site_costs.funding, f.region_tier, base, yloc("fiscal.site_costs.funding"))
-    # social-insurance continuation: applicants and the dated parameters covering their months
-    app_problems, first_month = _check_applicants(spec, applicants, locate)
-    out += app_problems
+    return out + _need_shares(first, f.site_costs.funding, f.region_tier, base, _yloc("fiscal.site_costs.funding"))
+
+
+def _si_problems(si: Any, first_month: int | None) -> tuple[list[Problem], int | None]:
+    """Placements, the cohort and the pass rate of social-insurance continuation; the first month the
+    dated parameters must cover (``first_month`` widened back to the cohort's arrears)."""
+    out: list[Problem] = []
     overlap = set(si.eligible_placements) & set(si.ineligible_placements)
     if overlap:
         out.append(_y("fiscal.si_continuation.ineligible_placements",
@@ -194,15 +209,29 @@ def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locat
     rate = si.pending_pass_rate
     if not 0 <= rate.value <= 1 or (rate.dist and not 0 <= rate.dist.low <= rate.dist.high <= 1):
         out.append(_y("fiscal.si_continuation.pending_pass_rate", *both("scenario.the_verification_pass_rate_must")))
-    if first_month is not None:
-        first_day = dt.date(first_month // 12, first_month % 12 + 1, 1)
-        for name in SI_PARAMETERS:
-            # the wage of a year is the value in force on 1 January of that year
-            wage = name == "local_average_wage"
-            need = first_day.replace(month=1) if wage else first_day
-            out += _check_param(f.parameters, name, ("yuan/year",) if wage else RATE_UNITS, need,
-                                yloc("fiscal.parameters"))
-    # pension groups: parameters exist, have money units and cover the base year
+    return out, first_month
+
+
+def _si_parameter_problems(f: Any, first_month: int | None) -> list[Problem]:
+    """The dated social-insurance parameters cover every month from ``first_month`` (None: none needed)."""
+    if first_month is None:
+        return []
+    out: list[Problem] = []
+    first_day = dt.date(first_month // 12, first_month % 12 + 1, 1)
+    for name in SI_PARAMETERS:
+        # the wage of a year is the value in force on 1 January of that year
+        wage = name == "local_average_wage"
+        need = first_day.replace(month=1) if wage else first_day
+        out += _check_param(f.parameters, name, ("yuan/year",) if wage else RATE_UNITS, need,
+                            _yloc("fiscal.parameters"))
+    return out
+
+
+def _pension_group_problems(spec: Any, groups: tuple[PensionGroupRow, ...], first: dict[tuple[str, str], int],
+                            locate: Locate) -> list[Problem]:
+    """Pension groups: ids once, parameters exist, have money units and cover the base year, funding has shares."""
+    f, base = spec.fiscal, spec.base_year
+    out: list[Problem] = []
     seen: dict[str, int] = {}
     for i, g in enumerate(groups):
         if g.group_id in seen:

@@ -355,6 +355,26 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     A header without rows is an empty table for an optional table, an error for a required one.
     """
     label = _label(path)
+    limit_name = row_limit(path.name)
+    text = _csv_text(path, label, limit_name, problems)
+    rows = _csv_rows(text, label, problems) if text is not None else None
+    if rows is None:
+        return None
+    del text
+    found = _csv_header(rows, label, limit_name, problems)
+    if found is None:
+        return None
+    header_at, header = found
+    out, too_long, dup_rows = _csv_records(rows, header_at, header, keys, label)
+    _record_problems(label, len(header), too_long, dup_rows, problems)
+    if not out and required and not too_long and not dup_rows:
+        problems.append(_problem(label, *both("scenario.file_has_a_header_but")))
+        return None
+    return out
+
+
+def _csv_text(path: Path, label: str, limit_name: str, problems: list[Problem]) -> str | None:
+    """The decoded text of a CSV file, or None (problem recorded) when too large or not decodable."""
     nbytes = path.stat().st_size
     if nbytes > limit("csv_bytes"):
         problems.append(_problem(label, *limit_message("csv_bytes", nbytes)))
@@ -364,14 +384,16 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     except UnicodeDecodeError:
         problems.append(_problem(label, *both("scenario.cannot_decode_the_file_save")))
         return None
-    limit_name = row_limit(path.name)
     if text.count("\n") > limit(limit_name) + 10:  # cheap first look before parsing (quoted line breaks count too)
         problems.append(_problem(label, *limit_message(limit_name, text.count("\n"))))
         return None
-    rows = _csv_rows(text, label, problems)
-    if rows is None:
-        return None
-    del text
+    return text
+
+
+def _csv_header(rows: list[list[str]], label: str, limit_name: str,
+                problems: list[Problem]) -> tuple[int, list[str]] | None:
+    """(row index, names) of the header (a title row above it skipped), or None (problem recorded) when the
+    file is empty, the header is bad or the rows are too many."""
     header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
         problems.append(_problem(label, *both("scenario.file_is_empty")))
@@ -383,6 +405,13 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     if len(rows) - header_at - 1 > limit(limit_name):
         problems.append(_problem(label, *limit_message(limit_name, len(rows) - header_at - 1)))
         return None
+    return header_at, header
+
+
+def _csv_records(rows: list[list[str]], header_at: int, header: list[str], keys: tuple[str, ...],
+                 label: str) -> tuple[list[RawRow], list[int], list[tuple[int, str, str]]]:
+    """The filled rows below the header as records; the rows with cells beyond the header, and the rows
+    whose key repeats an earlier row's (row, key shown, first row), both left out."""
     out: list[RawRow] = []
     seen: dict[tuple[str, ...], int] = {}
     too_long: list[int] = []
@@ -402,8 +431,14 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
         seen[key] = i
         where = (label, *both("scenario.row_n", n=i))
         out.append(RawRow(cells, {h: where for h in cells}))
+    return out, too_long, dup_rows
+
+
+def _record_problems(label: str, width: int, too_long: list[int], dup_rows: list[tuple[int, str, str]],
+                     problems: list[Problem]) -> None:
+    """The problems of rows left out: too many cells, a repeated key (many rows: one problem listing them)."""
     if too_long:
-        what = both("scenario.row_has_more_cells_than", len_header=len(header))
+        what = both("scenario.row_has_more_cells_than", len_header=width)
         problems.append(_many_rows(label, *what, too_long) if len(too_long) > 3 else
                         _problem(label, what[0], what[1], *both("scenario.row", join_map_str_too_lon=tr("list.sep", "zh").join(map(str, too_long)), join_map_str_too_lon2=', '.join(map(str, too_long)))))
     if len(dup_rows) > 3:
@@ -413,10 +448,6 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
         for i, shown, first in dup_rows:
             problems.append(_problem(label, *both("scenario.duplicate_same_as_row_each", shown=shown, first=first),
                                      *both("scenario.row_2", i=i)))
-    if not out and required and not too_long and not dup_rows:
-        problems.append(_problem(label, *both("scenario.file_has_a_header_but")))
-        return None
-    return out
 
 
 def _patch_rows(base: list[RawRow], patch: list[RawRow], keys: tuple[str, ...]) -> list[RawRow]:

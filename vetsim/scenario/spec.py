@@ -13,7 +13,7 @@ from .levels import DEFAULT_LEVELS, LevelDef, Levels, check_levels
 from .limits import limit
 from .params import Frozen, Labelled, Quantity, VisibleLongText, VisibleText, invalid
 from .staffing_spec import StaffingSettings
-from .work_spec import FixedTime, Overtime, Presence, WorkPolicy
+from .work_spec import FixedTime, Overtime, Presence, PresenceFit, WorkPolicy
 from ..wording import both
 
 __all__ = [
@@ -180,6 +180,7 @@ class ScenarioSpec(Frozen):
     fiscal: Fiscal
     staffing: StaffingSettings | None = None
     presence: Presence | None = None
+    presence_fit: PresenceFit | None = None  # the ledger fit's thresholds for presence (none: it cannot fit presence)
     # the daily allocation in force: a policy, or the name of one of ``work_policies`` (compared by
     # ``vetsim policies``)
     work_policy: WorkPolicy = WorkPolicy()

@@ -12,6 +12,10 @@ the simulation and the staffing estimate both read that, never this schema direc
   ``closed_when_away`` -- when nobody is present the station is closed (a walk-in finds nobody,
   只挂牌、不配人) or a stand-in keeps the counter open (no casework). ``sites.csv`` may override
   ``away_share`` per site (optional column).
+* ``presence_fit:`` (scenario.yaml): how the ledger fit (``vetsim.ledgerfit``) estimates presence:
+  ``min_site_days`` -- days with walk-ins a site needs for an away share of its own (fewer: its
+  level's); ``max_half_width`` -- a level's fitted away share whose 95% interval is wider than +- this
+  is too thin to use and stays the scenario's. Method choices a user may question, so data too.
 * ``work_policy:`` (scenario.yaml): the daily allocation of staff time left after the counter and
   shared village cover: first every kind of work gets up to its minimum share, then the rest goes
   in the priority ``order`` (campaigns, duties, casework in some order).
@@ -31,7 +35,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 from .params import Frozen, Quantity, invalid
 from ..wording import both
 
-__all__ = ["LevelPresence", "Presence", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow",
+__all__ = ["LevelPresence", "Presence", "PresenceFit", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow",
            "CATEGORY_TIERS", "SLACK_TIERS", "TIERS", "LevelOvertime", "Overtime", "FixedTime", "hours_per_week"]
 
 WORK_KINDS: tuple[str, ...] = ("campaigns", "duties", "casework")
@@ -107,6 +111,22 @@ class Presence(_PerLevel):
 
     def level(self, name: str) -> LevelPresence | None:
         return self._entry(name)
+
+
+class PresenceFit(Frozen):
+    """The ``presence_fit:`` section: the ledger fit's thresholds for presence (see the module doc)."""
+
+    min_site_days: Quantity
+    max_half_width: Quantity
+
+    @model_validator(mode="after")
+    def _ranges(self) -> "PresenceFit":
+        days, half = self.min_site_days.value, self.max_half_width.value
+        if days < 1 or days != int(days):
+            raise invalid(*both("scenario.presence_fit_min_site_days", value=days))
+        if not 0 < half <= 1:
+            raise invalid(*both("scenario.presence_fit_max_half_width", value=half))
+        return self
 
 
 class WorkPolicy(Frozen):
