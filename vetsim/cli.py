@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 from . import __version__
 from .errors import Note, VetsimError
 from .files import os_failure
-from .i18n import LANGS, label
+from .i18n import LANGS
 from .wording import both, tr
 
 __all__ = ["main", "build_parser", "bi", "Bilingual", "VetsimArgumentParser", "detect_lang", "parser_lang",
@@ -240,7 +240,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .work.advice import format_warnings, scenario_warnings  # lazy: start-up of `vetsim --help` and of the other commands
 
     sc = load_scenario(args.path)
-    print(f"{label('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
+    print(f"{tr('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
     warnings = scenario_warnings(sc)
     if warnings:
         print(format_warnings(warnings, args.lang), file=sys.stderr)
@@ -351,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if getattr(args, "debug", False):
             raise
-        return _failed(f"{label('error.internal', lang)}: {type(exc).__name__}: {exc}", EXIT_INTERNAL, lang)
+        return _failed(f"{tr('error.internal', lang)}: {type(exc).__name__}: {exc}", EXIT_INTERNAL, lang)
     finally:
         sys.stdout = stdout
         warnings.showwarning = shown

@@ -82,7 +82,7 @@ def shares_figure(compare: pd.DataFrame, scenario: Scenario, measure: str, lang:
     s = compare[(compare["measure"] == measure) & compare["observed"].notna()]
     with house_style(lang, scale=0.8):
         fig = new_figure(_SIZE)
-        levels = [lv for lv in ("village", "township", "county_center") if (s["level"] == lv).any()]
+        levels = [lv for lv in scenario.levels.site_ids if (s["level"] == lv).any()]
         axes = fig.subplots(1, max(len(levels), 1), squeeze=False).ravel()
         for ax, lv in zip(axes, levels):
             g = s[s["level"] == lv].set_index("case_type")
@@ -110,7 +110,7 @@ def backtest_figure(table: pd.DataFrame, scenario: Scenario, coverage: float, fi
     of the case types, the share of observed values inside them in the title."""
     with house_style(lang, scale=0.8):
         fig = new_figure(_SIZE)
-        levels = [lv for lv in ("village", "township", "county_center") if (table["level"] == lv).any()]
+        levels = [lv for lv in scenario.levels.site_ids if (table["level"] == lv).any()]
         axes = fig.subplots(1, max(len(levels), 1), squeeze=False).ravel()
         for ax, lv in zip(axes, levels):
             g = table[table["level"] == lv]

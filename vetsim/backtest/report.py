@@ -68,7 +68,7 @@ class CalibrationReport:
     def _draw(self, lang: str) -> dict[str, Figure]:
         src = self.source(lang)
         figs: dict[str, Figure] = {}
-        for lv in ("village", "township", "county_center"):
+        for lv in self.scenario.levels.site_ids:
             if ((self.compare["level"] == lv) & (self.compare["measure"] == "volume")).any():
                 figs[f"volume_{lv}"] = volume_figure(self.compare, self.scenario, lv, lang, src)
         for m in ("on_spot_share", "one_trip_rate"):

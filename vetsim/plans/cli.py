@@ -36,7 +36,6 @@ _COLS = {
 def _handler(args: argparse.Namespace) -> int:
     from ..files import check_output_target, display_path  # lazy: start-up of `vetsim --help` and of the other commands
     from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
-    from ..i18n import LEVEL_LABELS  # lazy: start-up of `vetsim --help` and of the other commands
     from ..staffing.plan import build_plan  # lazy: start-up of `vetsim --help` and of the other commands
     from ..staffing.solver import BINDING_TEXT, optimal_staff  # lazy: start-up of `vetsim --help` and of the other commands
     from .simcheck import optimize_confirmed  # lazy: start-up of `vetsim --help` and of the other commands
@@ -70,7 +69,7 @@ def _handler(args: argparse.Namespace) -> int:
     if len(changed):
         print(tr("staffing.changed_sites", lang, n=len(changed)))
         view = changed[list(_COLS)].copy()
-        view["level"] = view["level"].map(lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col])
+        view["level"] = view["level"].map(lambda lv: sc.levels.label(lv, lang))
         view["binding"] = view["binding"].map(lambda b: BINDING_TEXT.get(b, (b, b))[col])
         view["cost_after_yuan"] = view["cost_after_yuan"].map(lambda x: formats.count(x, lang))
         for c in ("service_level_after", "utilisation_after"):

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .. import formats
-from ..i18n import LEVEL_LABELS
 from ..scenario import SITE_LEVELS, Scenario
+from ..scenario.levels import DEFAULT_LEVELS
 from .common import frame_html
 from ..wording import both, tr
 
@@ -58,7 +58,7 @@ def level_summary(est: pd.DataFrame, max_util: float, lang: str = "zh") -> pd.Da
         sl = float(np.average(part["service_level"], weights=w)) if tot > 0 else 1.0
         util = part["utilisation"].to_numpy(float)
         rows.append({
-            "level": LEVEL_LABELS[level][0 if lang == "zh" else 1],
+            "level": DEFAULT_LEVELS.label(level, lang),
             "sites": len(part), "staff": int(part["staff"].sum()), "visits": tot,
             "wait": wait, "service_level": sl,
             "util_mean": float(np.mean(util)), "util_max": float(np.max(util)),
@@ -85,7 +85,7 @@ def wisn_html(wisn: pd.DataFrame, lang: str = "zh") -> str:
         if part.empty:
             continue
         short = part[part["wisn_ratio"] < 1.0].sort_values("wisn_ratio")
-        rows.append({both("level")[lv]: LEVEL_LABELS[level][lv],
+        rows.append({both("level")[lv]: DEFAULT_LEVELS.label(level, lang),
                      both("ui.posts")[lv]: formats.count(part['staff'].sum(), lang),
                      both("ui.posts_the_workload_needs_wisn")[lv]: formats.number(part['required_posts'].sum(), lang, 1),
                      both("ui.sites_short_of_staff_wisn")[lv]:

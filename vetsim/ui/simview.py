@@ -19,10 +19,10 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import formats
-from ..i18n import LEVEL_LABELS
 from ..wording import both, tr
 from ..kpis import KPIS
 from ..scenario import Scenario
+from ..scenario.levels import DEFAULT_LEVELS
 from .common import frame_html
 
 __all__ = ["SimRunner", "ProgressExecutor", "compare_table", "KEY_METRICS", "metric_label", "dropped_work_html"]
@@ -141,7 +141,6 @@ class SimRunner:
 def compare_table(baseline: Any, proposal: Any, lang: str = "zh",
                   metrics: tuple[str, ...] = KEY_METRICS) -> pd.DataFrame:
     """Overall and per-level rows of the key metrics: baseline and proposal means with 95% CIs, and the change."""
-    lv = 0 if lang == "zh" else 1
     b, p = baseline.summary, proposal.summary
     keys = ["metric", "level", "case_type"]
 
@@ -158,8 +157,8 @@ def compare_table(baseline: Any, proposal: Any, lang: str = "zh",
     for r in merged.sort_values(["order", "level"]).to_dict("records"):
         level = r["level"]
         lvl = tr("charts.level_short.all", lang)
-        if isinstance(level, str) and level in LEVEL_LABELS:
-            lvl = LEVEL_LABELS[level][lv]
+        if isinstance(level, str) and level in DEFAULT_LEVELS.by_id:
+            lvl = DEFAULT_LEVELS.label(level, lang)
         label_row = {"metric": r["metric"], "label_zh": r.get("label_zh_b") or r.get("label_zh_p"),
                      "label_en": r.get("label_en_b") or r.get("label_en_p")}
         unit = str(r.get("unit_b") or r.get("unit_p") or "")
@@ -211,7 +210,7 @@ def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: i
     names = {s.site_id: (s.name_zh, s.name_en)[lv] for s in scenario.sites}
     shown = pd.DataFrame({
         both("ui.site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
-        both("level")[lv]: [LEVEL_LABELS.get(str(x), (str(x), str(x)))[lv] for x in table["level"]],
+        both("level")[lv]: [scenario.levels.label(str(x), lang) for x in table["level"]],
         both("ui.duty")[lv]: [labels.get(str(x), str(x)) for x in table["item"]],
         both("ui.owed_h_year")[lv]: [formats.count(v, lang) for v in table["owed_h"]],
         both("ui.done_on_time_h")[lv]: [formats.count(v, lang) for v in table["done_by_due_h"]],

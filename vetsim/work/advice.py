@@ -26,7 +26,7 @@ __all__ = ["scenario_warnings", "format_warnings"]
 def scenario_warnings(scenario: "Scenario") -> list[Problem]:
     """Warnings (not errors) about ``scenario``; empty when nothing looks impossible."""
     out: list[Problem] = []
-    volume = sum(r.yearly_volume for r in scenario.caseload if r.level != "partner")
+    volume = sum(r.yearly_volume for r in scenario.caseload if r.level != scenario.levels.partner)
     d = derive_demand(scenario)
     if volume > 0 and float(d.visits.sum()) == 0.0:
         out.append(Problem("sites.csv", "open_days", "open_days",
