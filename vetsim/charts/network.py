@@ -37,7 +37,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
     limit = scenario.spec.targets.max_utilisation.value if scenario is not None else None
     names: dict[str, str] = {}
     if scenario is not None:
-        names = {s.site_id: (s.name_zh if lang == "zh" else s.name_en) for s in scenario.sites}
+        names = {s.site_id: s.name(lang) for s in scenario.sites}
     names["village"] = t("villages_mean", lang)
     site_order = (util[["site_id", "level"]].drop_duplicates()
                   .assign(k=lambda d: d["level"].map(_LEVEL_ORDER).fillna(9))

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
-from ..wording import both
+from ..wording import LabelColumns, both
 
 __all__ = ["Frozen", "Quantity", "DatedParam", "Labelled", "invalid", "VisibleText", "VisibleLongText", "MAX_LABEL_CHARS", "MAX_TEXT_CHARS"]
 
@@ -57,12 +57,9 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class Labelled(Frozen):
+class Labelled(LabelColumns, Frozen):
     label_zh: VisibleText
     label_en: VisibleText
-
-    def label(self, lang: str = "zh") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
 
 
 class Quantity(Labelled):

@@ -14,7 +14,7 @@ from .work_spec import WORK_TABLES
 from .sensitivity_spec import SENSITIVITY_TABLES
 from .task_spec import TASK_TABLES
 from .spec import LevelId
-from ..wording import both
+from ..wording import both, in_lang
 
 __all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours"]
 
@@ -97,6 +97,10 @@ class SiteRow(Frozen):
     online_share: float = Field(ge=0, le=1)
     veterans: int = Field(ge=0)
     away_share: Annotated[float | None, Opt] = Field(default=None, ge=0, lt=1)  # overrides presence.<level>
+
+    def name(self, lang: str = "zh") -> str:
+        """The site's name in ``lang``."""
+        return in_lang(self, "name", lang)
 
     @field_validator("open_days", mode="before")
     @classmethod

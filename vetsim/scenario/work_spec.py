@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .params import Frozen, Quantity, invalid
-from ..wording import both
+from ..wording import LabelColumns, both
 
 __all__ = ["LevelPresence", "Presence", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow",
            "CATEGORY_TIERS", "SLACK_TIERS", "TIERS", "LevelOvertime", "Overtime", "FixedTime", "hours_per_week"]
@@ -230,7 +230,7 @@ def _mmdd(v: object) -> object:
     return text
 
 
-class _WorkRow(Frozen):
+class _WorkRow(LabelColumns, Frozen):
     """Fields a duty and a campaign share: level, labels, how the hours are counted, source."""
 
     level: _LevelId  # a site level of the scenario (checks.level_problems)
@@ -300,7 +300,7 @@ class CampaignRow(_WorkRow):
         return self
 
 
-class CalibrationRow(Frozen):
+class CalibrationRow(LabelColumns, Frozen):
     """A figure the bureau knows from its records (calibration.csv), to compare the simulation with.
 
     ``measure``: ``visits`` (counter visits a year at ``level``), ``on_spot_share`` (share of those

@@ -14,7 +14,7 @@ from ..cli import add_scenario_arg, bi, outcome
 from ..kpis import KPIS
 from ..scenario.levels import level_label
 from ..tables import table
-from ..wording import both, tr
+from ..wording import both, in_lang, tr
 
 if TYPE_CHECKING:  # pandas is imported when a table is formatted: building the parser (`vetsim --help`) stays light
     import pandas as pd
@@ -63,7 +63,7 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
         group = s[s["metric"] == metric]
         for i, (_, r) in enumerate(group.iterrows()):
             unit = _UNITS.get(r["unit"], ("", ""))[0 if zh else 1]
-            name = f"{r['label_zh'] if zh else r['label_en']}{unit}" if i == 0 else ""
+            name = f"{in_lang(r, 'label', lang)}{unit}" if i == 0 else ""
             rows.append([name, level_label(str(r["level"]), lang), _fmt(r["mean"], r["unit"], lang),
                          _interval(r["ci_low"], r["ci_high"], r["unit"], lang) + runs_note(r, lang)])
     head = [tr("brief.col.indicator", lang), tr("level", lang), tr("sim.col.mean", lang), tr("charts.t.ci95", lang)]
@@ -83,9 +83,8 @@ def runs_note(row, lang: str = "zh") -> str:
 def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
     """Duties done by their due date per level and duty, and each campaign's completion day against its
     deadline, as two tables."""
-    zh = lang == "zh"
     blocks = []
-    duties = {r.duty: (r.label_zh if zh else r.label_en) for r in scenario.table("duties.csv")}
+    duties = {r.duty: r.label(lang) for r in scenario.table("duties.csv")}
     cov = summary[(summary["metric"] == "duty_coverage") & (summary["case_type"] != "all") & (summary["level"] != "all")]
     if not cov.empty:
         rows = [[level_label(str(r["level"]), lang), duties.get(r["case_type"], r["case_type"]), _fmt(r["mean"], "share", lang),
@@ -108,7 +107,7 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
             ci = "" if _isna(r["ci_low"]) else tr("sim.day_range", lang, low=formats.count(r["ci_low"], lang),
                                                      high=formats.count(r["ci_high"], lang))
             ci += runs_note(r, lang)
-        camp.append([c.label_zh if zh else c.label_en, day, ci, formats.date(c.deadline, lang)])
+        camp.append([c.label(lang), day, ci, formats.date(c.deadline, lang)])
     if camp:
         head = [tr("tasks.measure.campaign", lang), tr("sim.col.finished", lang), tr("sim.col.finished_ci", lang),
                 tr("sim.col.deadline", lang)]
@@ -175,7 +174,7 @@ def format_calibration(table_: pd.DataFrame, lang: str = "zh") -> str:
 
         def f(v: float) -> str:
             return formats.share(v, lang) if share else formats.number(v, lang, 1)
-        rows.append([r.label_zh if lang == "zh" else r.label_en, f(r.figure), f(r.simulated),
+        rows.append([in_lang(r, "label", lang), f(r.figure), f(r.simulated),
                      "" if _isna(r.ci_low) else f"{f(r.ci_low)} – {f(r.ci_high)}", formats.share(r.distance, lang, signed=True),
                      "±" + formats.share(r.tolerance, lang, 0), tr("sim.within" if r.within else "sim.outside", lang)])
     head = [tr("brief.col.indicator", lang), tr("sim.col.figure", lang), tr("sim.col.simulated", lang),

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import ipywidgets as widgets
 
 from ..errors import Problem, VetsimError
-from ..wording import both, tr
+from ..wording import both, in_lang, tr
 
 __all__ = ["FieldSpec", "InputError", "build_widget", "read_field", "read_fields", "field_label"]
 
@@ -34,7 +34,7 @@ class InputError(VetsimError, ValueError):
     def user_message(self, lang: str = "zh") -> str:
         head = tr("ui.please_correct_the_input", lang)
         sep = tr("punct.colon", lang)
-        lines = [(p.where_zh if lang == "zh" else p.where_en) + sep + (p.message_zh if lang == "zh" else p.message_en)
+        lines = [in_lang(p, "where", lang) + sep + in_lang(p, "message", lang)
                  for p in self.problems]
         return "\n".join([head, *("  - " + line for line in lines)])
 
@@ -65,7 +65,7 @@ class FieldSpec:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def label(self, lang: str = "zh") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
+        return in_lang(self, "label", lang)
 
 
 def unit(key: str) -> dict[str, str]:
@@ -82,7 +82,7 @@ def hint(key: str) -> dict[str, str]:
 
 def field_label(spec: FieldSpec, lang: str = "zh") -> str:
     """Label with its unit, e.g. '缴费基数比例（比例）'."""
-    unit = spec.unit_zh if lang == "zh" else spec.unit_en
+    unit = in_lang(spec, "unit", lang)
     if not unit:
         return spec.label(lang)
     return tr("ui.label_with_unit", lang, label=spec.label(lang), unit=unit)

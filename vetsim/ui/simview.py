@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import formats
-from ..wording import both, tr
+from ..wording import both, check_lang, tr
 from ..kpis import KPIS
 from ..scenario import Scenario
 from ..scenario.levels import DEFAULT_LEVELS
@@ -35,8 +35,7 @@ KEY_METRICS: tuple[str, ...] = ("wait_mean_min", "wait_p90_min", "service_level"
 
 def metric_label(summary_row: pd.Series | dict[str, Any], lang: str = "zh") -> str:
     """A metric's label: the Results' own label columns if present, else the KPI table's, else its name."""
-    col = "label_zh" if lang == "zh" else "label_en"
-    value = summary_row.get(col) if hasattr(summary_row, "get") else None
+    value = summary_row.get(f"label_{check_lang(lang)}") if hasattr(summary_row, "get") else None
     if isinstance(value, str) and value:
         return value
     name = str(summary_row["metric"])
@@ -206,8 +205,8 @@ def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: i
     table = table[table["coverage"] < 0.995].head(top)
     if table.empty:
         return f"<p>{both('ui.every_site_did_its_duties')[lv]}</p>"
-    labels = {r.duty: (r.label_zh, r.label_en)[lv] for r in scenario.table("duties.csv")}
-    names = {s.site_id: (s.name_zh, s.name_en)[lv] for s in scenario.sites}
+    labels = {r.duty: r.label(lang) for r in scenario.table("duties.csv")}
+    names = {s.site_id: s.name(lang) for s in scenario.sites}
     shown = pd.DataFrame({
         both("ui.site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
         both("level")[lv]: [scenario.levels.label(str(x), lang) for x in table["level"]],

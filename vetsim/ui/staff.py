@@ -222,7 +222,6 @@ class StaffEditor:
     def _show_page(self) -> None:
         ids = self._by_level.get(self.site_level.value, [])
         start = (self.page.value - 1) * self.page_size
-        lv = 0 if self.lang == "zh" else 1
         self.page_info.value = tr("ui.sites_pages", self.lang, n=len(ids), pages=self._pages())
         self._syncing = True
         try:
@@ -236,7 +235,7 @@ class StaffEditor:
                         self._invalid.pop(id(box), None)
                     continue
                 site = self.base.site(sid)
-                self.row_labels[i].value = f"{sid} {site.name_zh if lv == 0 else site.name_en}"
+                self.row_labels[i].value = f"{sid} {site.name(self.lang)}"
                 for col, box in self.row_inputs[i].items():
                     box.value = self.values[sid][col]
                     self._invalid.pop(id(box), None)
