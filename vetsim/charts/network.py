@@ -22,7 +22,7 @@ from .frame import Series, chart_frame, month_axis
 from .labels import MONEY_DIVISOR, level_short, money_unit, t
 from .service import scenario_series
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
-from ..wording import tr
+from ..wording import both, tr
 
 __all__ = ["utilisation_heatmap", "backlog_burndown", "staff_and_cost"]
 
@@ -82,7 +82,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
 
 def _short_site(name: str, lang: str) -> str:
     """Site names without the repeated suffix, so the heatmap rows stay readable."""
-    for suffix in ("退役军人服务中心", "退役军人服务站", " Veterans Service Center", " Veterans Service Station"):
+    for suffix in (*both("charts.site_name_suffix.center"), *both("charts.site_name_suffix.station")):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
     for suffix in (" Township", " Town", " Subdistrict"):  # English names are long: the place name is enough

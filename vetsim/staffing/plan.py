@@ -110,7 +110,7 @@ class Plan:
             "description": {"zh": " ".join([self.summary("zh"), *self.assumptions("zh")]),
                             "en": " ".join([self.summary("en"), *self.assumptions("en")])},
         }
-        header = ("# 由 vetsim staff 生成的人员方案（叠加在基础情景之上）/ staffing plan written by vetsim staff\n"
+        header = ("# " + " / ".join(both("staffing.plan_file_header")) + "\n"
                   f"# vetsim {__version__}; base scenario hash {self.base.hash()[:12]}\n")
         with atomic_folder(out, "plan", force=force, new_scenario=True, meta={"base_scenario_hash": self.base.hash()}) as tmp:
             if self.changes:

@@ -78,20 +78,19 @@ _COLS = {
 
 def wisn_html(wisn: pd.DataFrame, lang: str = "zh") -> str:
     """Per level: posts in post, posts the workload needs (WISN), and the sites short of staff (WISN ratio < 1)."""
-    lv = 0 if lang == "zh" else 1
     rows = []
     for level in reversed(SITE_LEVELS):
         part = wisn[wisn["level"] == level]
         if part.empty:
             continue
         short = part[part["wisn_ratio"] < 1.0].sort_values("wisn_ratio")
-        rows.append({both("level")[lv]: DEFAULT_LEVELS.label(level, lang),
-                     both("ui.posts")[lv]: formats.count(part['staff'].sum(), lang),
-                     both("ui.posts_the_workload_needs_wisn")[lv]: formats.number(part['required_posts'].sum(), lang, 1),
-                     both("ui.sites_short_of_staff_wisn")[lv]:
+        rows.append({tr("level", lang): DEFAULT_LEVELS.label(level, lang),
+                     tr("ui.posts", lang): formats.count(part['staff'].sum(), lang),
+                     tr("ui.posts_the_workload_needs_wisn", lang): formats.number(part['required_posts'].sum(), lang, 1),
+                     tr("ui.sites_short_of_staff_wisn", lang):
                          str(len(short)) + (tr("ui.in_brackets", lang, text=tr("list.sep", lang).join(
                              short["site_id"].astype(str).head(5)) + ("…" if len(short) > 5 else "")) if len(short) else "")})
-    head = both("ui.b_workload_need_wisn_staff")[lv]
+    head = tr("ui.b_workload_need_wisn_staff", lang)
     return head + frame_html(pd.DataFrame(rows))
 
 

@@ -80,7 +80,8 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
                  "en": name_en or tr("ui.overlay_name", "en", base=base.name("en"), folder=folder.name)},
         "site_updates": overlay_updates(base, changes),
     }
-    text = ("# Staffing proposal saved from the vetsim staffing explorer (人员配置方案，由工作台保存).\n"
+    zh, en = both("ui.overlay_file_header")
+    text = (f"# {en} ({zh}).\n"
             "# Only what changes is written here; everything else comes from the base scenario.\n"
             + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     with atomic_folder(folder, "overlay", new_scenario=True, meta={"base_scenario_hash": base.hash()}) as tmp:

@@ -200,22 +200,21 @@ def _ci(lo: Any, hi: Any, unit: str = "") -> str:
 
 def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: int = 10) -> str:
     """Where duties fall behind: the ``top`` site x duty pairs with the lowest share done by the due date."""
-    lv = 0 if lang == "zh" else 1
     table = results.work_by_site("duty")
     table = table[table["coverage"] < 0.995].head(top)
     if table.empty:
-        return f"<p>{both('ui.every_site_did_its_duties')[lv]}</p>"
+        return f"<p>{tr('ui.every_site_did_its_duties', lang)}</p>"
     labels = {r.duty: r.label(lang) for r in scenario.table("duties.csv")}
     names = {s.site_id: s.name(lang) for s in scenario.sites}
     shown = pd.DataFrame({
-        both("ui.site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
-        both("level")[lv]: [scenario.levels.label(str(x), lang) for x in table["level"]],
-        both("ui.duty")[lv]: [labels.get(str(x), str(x)) for x in table["item"]],
-        both("ui.owed_h_year")[lv]: [formats.count(v, lang) for v in table["owed_h"]],
-        both("ui.done_on_time_h")[lv]: [formats.count(v, lang) for v in table["done_by_due_h"]],
-        both("ui.done_on_time")[lv]: [formats.share(v, lang, 0) for v in table["coverage"]],
+        tr("ui.site", lang): [names.get(str(x), str(x)) for x in table["site_id"]],
+        tr("level", lang): [scenario.levels.label(str(x), lang) for x in table["level"]],
+        tr("ui.duty", lang): [labels.get(str(x), str(x)) for x in table["item"]],
+        tr("ui.owed_h_year", lang): [formats.count(v, lang) for v in table["owed_h"]],
+        tr("ui.done_on_time_h", lang): [formats.count(v, lang) for v in table["done_by_due_h"]],
+        tr("ui.done_on_time", lang): [formats.share(v, lang, 0) for v in table["coverage"]],
     })
-    head = both("ui.where_duties_fall_behind_most")[lv].format(n=len(shown))
+    head = tr("ui.where_duties_fall_behind_most", lang, n=len(shown))
     return f"<h4>{head}</h4>" + frame_html(shown)
 
 
