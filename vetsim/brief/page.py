@@ -39,7 +39,7 @@ def check_paper(paper: str) -> str:
     if paper not in PAPERS:
         from ..errors import VetsimError
 
-        raise VetsimError(*(tr("brief.paper_must_be_not", lang, papers=tr("list.or", lang).join(PAPERS), paper=paper)
+        raise VetsimError(*(tr("brief.error.bad_paper", lang, papers=tr("list.or", lang).join(PAPERS), paper=paper)
                             for lang in ("zh", "en")))
     return paper
 
@@ -269,7 +269,7 @@ def _kpi_panel(sub: SubFigure, table: pd.DataFrame, compare: bool, lang: str) ->
         if j == 0 and i > 0:
             c.get_text().set_ha("left")
             c.PAD = 0.03
-    note = (tr("brief.meets_the_target_misses_the", lang))
+    note = (tr("brief.target_marks_legend", lang))
     ax.set_title((tr("brief.key_indicators", lang)) + "   " + note, loc="left")
 
 

@@ -104,9 +104,9 @@ def _notes(b: "Budget", lang: str) -> pd.DataFrame:
         (tr("seed", lang), m["seed"]),
         (tr("fiscal.draws_0_exact", lang), m["draws"]),
         (tr("fiscal.amounts", lang), tr("fiscal.exact" if m["draws"] == 0 else "fiscal.monte_carlo_mean_with_bands", lang)),
-        (tr("fiscal.tiers", lang), tr("fiscal.central_province_city_and_county", lang)),
+        (tr("fiscal.tiers", lang), tr("fiscal.tiers_note", lang)),
         (tr("fiscal.rounding", lang), ROUNDING_RULE[lang]),
-        (tr("fiscal.si_back_payments_unpaid_after", lang),
+        (tr("fiscal.si_unpaid_after_horizon", lang),
          float(to_cents(b.facts["si_unpaid_after_horizon"]))),
     ]
     return pd.DataFrame(items, columns=["item", "value"])

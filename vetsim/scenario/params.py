@@ -36,11 +36,11 @@ _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 def _visible(v: str) -> str:
     if _CONTROL.search(v):
-        raise invalid(*both("scenario.contains_control_characters_e_g"))
+        raise invalid(*both("scenario.control_characters"))
     if m := _BIDI.search(v):
         raise invalid(*both("scenario.contains_bidi_control", code=f"U+{ord(m.group()):04X}"))
     if not _INVISIBLE.sub("", v):
-        raise invalid(*both("scenario.holds_only_blank_or_invisible"))
+        raise invalid(*both("scenario.invisible_text"))
     return v
 
 

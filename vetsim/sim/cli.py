@@ -90,7 +90,7 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
         rows = [[level_label(str(r["level"]), lang), duties.get(r["case_type"], r["case_type"]), _fmt(r["mean"], "share", lang),
                  _interval(r["ci_low"], r["ci_high"], "share", lang)] for _, r in cov.iterrows()]
         head = [tr("level", lang), tr("ui.duty", lang), tr("ui.done_on_time", lang), tr("charts.t.ci95", lang)]
-        blocks.append(tr("sim.duties_done_by_their_due", lang) + "\n" + table(head, rows, align=("left", "left", "right", "right")))
+        blocks.append(tr("sim.duties_table_title", lang) + "\n" + table(head, rows, align=("left", "left", "right", "right")))
     start = scenario.spec.simulation.start_date
     camp: list[list[str]] = []
     for c in scenario.table("campaigns.csv"):
@@ -99,7 +99,7 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
             continue
         r = rows.iloc[0]
         if _isna(r["mean"]):
-            day = tr("sim.not_finished_in_the_window", lang) + (
+            day = tr("sim.not_finished", lang) + (
                 tr("sim.in_no_run", lang, runs=int(r["runs"])) if "runs" in r else "")
             ci = ""
         else:
@@ -111,7 +111,7 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
     if camp:
         head = [tr("tasks.measure.campaign", lang), tr("sim.col.finished", lang), tr("sim.col.finished_ci", lang),
                 tr("sim.col.deadline", lang)]
-        blocks.append(tr("sim.campaigns_day_finished_at_every", lang) + "\n" + table(head, camp, align="left"))
+        blocks.append(tr("sim.campaigns_table_title", lang) + "\n" + table(head, camp, align="left"))
     return "\n".join(blocks)
 
 
@@ -130,16 +130,16 @@ def _run(args: argparse.Namespace) -> int:
         print(warned, file=sys.stderr)
     res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
     m = res.meta
-    head = (tr("sim.scenario_replications_seed_hash", args.lang, zh=m["scenario_name"]["zh"], replications=m["replications"], seed=m["seed"], m_scenario_hash_12=m["scenario_hash"][:12], en=m["scenario_name"]["en"]))
+    head = (tr("sim.run_header", args.lang, zh=m["scenario_name"]["zh"], replications=m["replications"], seed=m["seed"], m_scenario_hash_12=m["scenario_hash"][:12], en=m["scenario_name"]["en"]))
     print(head)
     if m.get("calendar_estimated_years"):
         years = ", ".join(str(y) for y in m["calendar_estimated_years"])
-        print(tr("sim.note_the_official_holiday_schedule", args.lang, years=years))
+        print(tr("sim.holidays_estimated_note", args.lang, years=years))
     print(format_kpis(res.summary, args.lang))
     print(format_work(res.summary, sc, args.lang))
     if args.out:
         out = res.to_parquet(Path(args.out), force=args.force)
-        print(tr("sim.results_written_to", args.lang, display_path_out=display_path(out)))
+        print(tr("sim.results_written", args.lang, display_path_out=display_path(out)))
     return 0
 
 
@@ -153,11 +153,11 @@ def yearbook_calibration(args: argparse.Namespace) -> int:
     sc = load_scenario(args.path)
     rows = sc.table("calibration.csv")
     if not rows:
-        print(tr("sim.the_scenario_has_no_calibration", args.lang))
+        print(tr("sim.no_calibration_file", args.lang))
         return outcome(2, "sim.closing.no_calibration", args.lang)
     res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
     cal = calibration_table(res, rows)
-    print(tr("sim.calibration_yearbook_figures_and_simulated", args.lang))
+    print(tr("sim.calibration_table_title", args.lang))
     print(format_calibration(cal, args.lang))
     miss = int((~cal["within"].astype(bool)).sum())
     if miss:
@@ -195,24 +195,24 @@ def _policies(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``simulate`` to the ``vetsim`` command line (``calibrate`` comes from ``vetsim.backtest.cli``)."""
-    p = subparsers.add_parser("simulate", help=bi(*both("sim.simulate_the_caseload_flow")),
-                              description=bi(*both("sim.simulate_the_caseload_flow_of")))
+    p = subparsers.add_parser("simulate", help=bi(*both("sim.cmd.help")),
+                              description=bi(*both("sim.cmd.description")))
     add_scenario_arg(p)
     p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
+                   help=bi(*both("brief.arg.replications")))
     p.add_argument("--seed", type=cliargs.seed, default=None,
-                   help=bi(*both("sim.random_seed_default_the_scenario")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.worker_processes_default_1")))
+                   help=bi(*both("sim.arg.seed")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.arg.workers")))
     p.add_argument("--out", default=None,
-                   help=bi(*both("sim.folder_for_the_parquet_results")))
-    cliargs.add_force(p, bi(*both("staffing.write_into_out_even_if")), bi(*both("files.help_replace_foreign")))
+                   help=bi(*both("sim.arg.out")))
+    cliargs.add_force(p, bi(*both("staffing.arg.force")), bi(*both("files.help_replace_foreign")))
     add_common(p)
     p.set_defaults(handler=_run)
     p = subparsers.add_parser("policies", help=bi(*both("sim.policies.help")), description=bi(*both("sim.policies.description")))
     add_scenario_arg(p)
     p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
-    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi(*both("sim.random_seed_default_the_scenario")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.worker_processes_default_1")))
+                   help=bi(*both("brief.arg.replications")))
+    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi(*both("sim.arg.seed")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.arg.workers")))
     add_common(p)
     p.set_defaults(handler=_policies)

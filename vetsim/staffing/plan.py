@@ -98,11 +98,11 @@ class Plan:
         """
         out = Path(folder)
         if self.base.path is None:
-            raise PlanSaveError(*both("staffing.the_base_scenario_has_no"))
+            raise PlanSaveError(*both("staffing.error.base_without_folder"))
         base_dir = Path(self.base.path).resolve()
         check_output_target(out, "folder", force, new_scenario=True)
         if out.resolve() == base_dir:
-            raise PlanSaveError(*both("staffing.the_plan_cannot_be_saved"))
+            raise PlanSaveError(*both("staffing.error.save_into_base"))
         name = self.base.spec.name
         doc = {
             "base": os.path.relpath(base_dir, out.resolve()),  # the temp folder is a sibling: same relative path

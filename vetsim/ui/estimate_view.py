@@ -86,11 +86,11 @@ def wisn_html(wisn: pd.DataFrame, lang: str = "zh") -> str:
         short = part[part["wisn_ratio"] < 1.0].sort_values("wisn_ratio")
         rows.append({tr("level", lang): DEFAULT_LEVELS.label(level, lang),
                      tr("ui.posts", lang): formats.count(part['staff'].sum(), lang),
-                     tr("ui.posts_the_workload_needs_wisn", lang): formats.number(part['required_posts'].sum(), lang, 1),
-                     tr("ui.sites_short_of_staff_wisn", lang):
+                     tr("ui.wisn_required_posts", lang): formats.number(part['required_posts'].sum(), lang, 1),
+                     tr("ui.wisn_short_sites", lang):
                          str(len(short)) + (tr("ui.in_brackets", lang, text=tr("list.sep", lang).join(
                              short["site_id"].astype(str).head(5)) + ("…" if len(short) > 5 else "")) if len(short) else "")})
-    head = tr("ui.b_workload_need_wisn_staff", lang)
+    head = tr("ui.wisn_heading", lang)
     return head + frame_html(pd.DataFrame(rows))
 
 
@@ -103,7 +103,7 @@ def summary_html(est: pd.DataFrame, max_util: float, lang: str = "zh", worst: in
     shown = summ.copy()
     for col in ("wait",):
         shown[col] = [v if np.isfinite(v) else np.nan for v in shown[col]]
-    head = tr("ui.b_instant_estimate_queueing_formulas", lang)
+    head = tr("ui.estimate_heading", lang)
     out = [head, frame_html(shown.rename(columns={k: v[lv] for k, v in _COLS.items()}),
                             {_COLS[k][lv]: f for k, f in fmts.items()})]
     top = est.sort_values("utilisation", ascending=False).head(worst)

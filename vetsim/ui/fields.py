@@ -32,7 +32,7 @@ class InputError(VetsimError, ValueError):
         super().__init__(self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        head = tr("ui.please_correct_the_input", lang)
+        head = tr("ui.correct_input_head", lang)
         sep = tr("punct.colon", lang)
         lines = [in_lang(p, "where", lang) + sep + in_lang(p, "message", lang)
                  for p in self.problems]
@@ -118,7 +118,7 @@ def _range_text(spec: FieldSpec, lang: str) -> tuple[str, str]:
     lo, hi = spec.min, spec.max
     fmt = (lambda x: str(int(x))) if spec.kind in ("int", "int_slider") else (lambda x: f"{x:g}")
     if lo is not None and hi is not None:
-        return both("ui.between_and", fmt_lo=fmt(lo), fmt_hi=fmt(hi))
+        return both("ui.between", fmt_lo=fmt(lo), fmt_hi=fmt(hi))
     if lo is not None:
         return both("ui.at_least", fmt_lo=fmt(lo))
     if hi is not None:
@@ -152,12 +152,12 @@ def read_field(spec: FieldSpec, raw: Any) -> Any:
         if raw not in allowed:
             zh = tr("list.sep", "zh").join(z for _v, z, _e in spec.options)
             en = tr("list.sep", "en").join(e for _v, _z, e in spec.options)
-            raise InputError([_problem(spec, *both("ui.choose_one_of_got", zh=zh, shown=shown, en=en))])
+            raise InputError([_problem(spec, *both("ui.error.bad_choice", zh=zh, shown=shown, en=en))])
         return raw
     if spec.kind == "text":
         text = str(raw if raw is not None else "").strip()
         if spec.pattern and not re.fullmatch(spec.pattern, text):
-            raise InputError([_problem(spec, *both("ui.got_2", hint_zh=spec.hint_zh or tr("ui.invalid_format", "zh"), shown=shown,
+            raise InputError([_problem(spec, *both("ui.bad_format", hint_zh=spec.hint_zh or tr("ui.invalid_format", "zh"), shown=shown,
                                                        hint_en=spec.hint_en or tr("ui.invalid_format", "en")))])
         return text
     raise ValueError(f"unknown field kind {spec.kind!r}")

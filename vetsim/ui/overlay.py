@@ -64,13 +64,13 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     """
     folder = Path(folder)
     if not re.fullmatch(FOLDER_PATTERN, folder.name):
-        raise OverlayError(*both("ui.invalid_folder_name_use_letters", name=folder.name))
+        raise OverlayError(*both("ui.error.bad_folder_name", name=folder.name))
     if base.path is None:
-        raise OverlayError(*both("ui.the_base_scenario_has_no"))
+        raise OverlayError(*both("ui.error.base_without_folder"))
     if not changes:
-        raise OverlayError(*both("ui.staffing_equals_the_base_nothing"))
+        raise OverlayError(*both("ui.error.nothing_to_save"))
     if folder.exists() and not overwrite:
-        raise OverlayError(*both("ui.folder_exists_choose_another_name", name=folder.name))
+        raise OverlayError(*both("ui.error.folder_exists", name=folder.name))
     folder.parent.mkdir(parents=True, exist_ok=True)  # the app's own proposals folder
     check_output_target(folder, "folder", new_scenario=True)
     edited = base.with_site_changes(changes)
@@ -88,5 +88,5 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
         (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
         check = load_scenario(tmp)
         if check.sites != edited.sites:
-            raise OverlayError(*both("ui.the_saved_overlay_differs_from"))
+            raise OverlayError(*both("ui.error.overlay_roundtrip"))
     return folder

@@ -203,7 +203,7 @@ def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: i
     table = results.work_by_site("duty")
     table = table[table["coverage"] < 0.995].head(top)
     if table.empty:
-        return f"<p>{tr('ui.every_site_did_its_duties', lang)}</p>"
+        return f"<p>{tr('ui.duties_all_on_time', lang)}</p>"
     labels = {r.duty: r.label(lang) for r in scenario.table("duties.csv")}
     names = {s.site_id: s.name(lang) for s in scenario.sites}
     shown = pd.DataFrame({
@@ -214,7 +214,7 @@ def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: i
         tr("ui.done_on_time_h", lang): [formats.count(v, lang) for v in table["done_by_due_h"]],
         tr("ui.done_on_time", lang): [formats.share(v, lang, 0) for v in table["coverage"]],
     })
-    head = tr("ui.where_duties_fall_behind_most", lang, n=len(shown))
+    head = tr("ui.duties_behind_heading", lang, n=len(shown))
     return f"<h4>{head}</h4>" + frame_html(shown)
 
 

@@ -208,7 +208,7 @@ class StaffEditor:
     def _page_changed(self, raw: Any) -> None:
         if self._syncing:
             return
-        spec = FieldSpec("page", "int", *both("ui.page_2"), min=1, max=self._pages())
+        spec = FieldSpec("page", "int", *both("ui.page_number"), min=1, max=self._pages())
         self._goto(read_field(spec, raw))
 
     def _goto(self, page: int) -> None:

@@ -46,7 +46,7 @@ from .voila import LOOPBACK_NAMES, is_loopback
 
 __all__ = ["VetsimVoila", "PageKernels", "host_allowed", "LOOPBACK_NAMES", "BUSY_MESSAGE", "main"]
 
-BUSY_MESSAGE = both("ui.too_many_dashboard_pages_are")
+BUSY_MESSAGE = both("ui.server_busy")
 FAILED_MESSAGE = both("ui.page_failed_to_render")
 REAP_INTERVAL_S = 2.0  # how often kernels of gone pages are looked for
 
