@@ -55,7 +55,10 @@ def plan(mapping: dict[str, str]) -> tuple[dict[str, str], list[str]]:
 
 def apply(todo: dict[str, str], write: bool) -> dict[str, int]:
     counts = dict.fromkeys(todo, 0)
-    quoted = re.compile(r"""(["'])(%s)\1""" % "|".join(re.escape(k) for k in sorted(todo, key=len, reverse=True)))
+    if not todo:
+        return counts
+    alternatives = "|".join(re.escape(k) for k in sorted(todo, key=len, reverse=True))
+    quoted = re.compile(r"""(["'])(""" + alternatives + r""")\1""")
     for path in sorted(WORDING.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         new = KEY_LINE.sub(lambda m: f"{todo.get(m.group(1), m.group(1))}:", text)

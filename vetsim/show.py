@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from . import formats
-from .wording import tr
 from .scenario import Scenario
 from .tables import frame
+from .wording import tr
 
 __all__ = ["summary_tables", "format_summary"]
 

@@ -17,8 +17,8 @@ from typing import Annotated, Any, Callable, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ..errors import Problem
-from .params import DatedParam, Frozen, Labelled, Quantity
 from ..wording import LabelColumns
+from .params import DatedParam, Frozen, Labelled, Quantity
 
 __all__ = [
     "Fiscal", "FISCAL_TABLES", "Dist", "Uncertain", "Payment", "Cohort",

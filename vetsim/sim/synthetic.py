@@ -19,7 +19,7 @@ from ..wording import both
 
 __all__ = ["synthetic_scenario", "star_network", "flat_seasonality"]
 
-_SYNTHETIC_LABELS = dict(zip(("label_zh", "label_en"), both("sim.synthetic_label")))
+_SYNTHETIC_LABELS = dict(zip(("label_zh", "label_en"), both("sim.synthetic_label"), strict=True))
 
 
 def _q(value: float, unit: str = "n/a") -> dict[str, Any]:
