@@ -2,12 +2,13 @@
 
 Usage: python tools/rename_wording_keys.py tools/wording_rename_map.json [--check]
 
-The map is a JSON object {old_key: new_key}. The script refuses (changes nothing) when an old key is
-not in the catalogue, a new key already exists or is given twice, or a key matches a prefix that code
-builds keys from (``tr(f"sens.unit.{u}", ...)``): such a key is not found by a plain search. Otherwise
-it replaces the key at the start of its YAML line in vetsim/wording/*.yaml and every quoted occurrence
-("old" or 'old') in vetsim/, tests/, notebooks/, benchmarks/, docs/ and README.md. Run it again on code
-merged from another branch: keys already renamed are skipped (old key gone, new key present).
+The map is a JSON object {old_key: new_key}. The script refuses (changes nothing) when a pair of the
+map is in the catalogue under neither name, or under both, a new key is given twice, or a key matches a prefix
+that code builds keys from (``tr(f"sens.unit.{u}", ...)``): such a key is not found by a plain search.
+Otherwise it replaces the key at the start of its YAML line in vetsim/wording/*.yaml and every quoted
+occurrence ("old" or 'old') in vetsim/, tests/, notebooks/, benchmarks/, docs/ and README.md. Run it
+again after merging code from another branch: entries already renamed stay, and the merged code's uses
+of old keys are renamed too (a YAML entry the branch added under an old key as well).
 With --check it only reports what it would change.
 """
 
@@ -42,28 +43,34 @@ def built_prefixes() -> set[str]:
 
 
 def plan(mapping: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The renames to make and the reasons to refuse. A rename already made in the catalogue (old key
+    gone, new key there) is kept: code merged since may still use the old key."""
     keys = catalogue_keys()
-    todo = {o: n for o, n in mapping.items() if not (o not in keys and n in keys)}  # skip the done ones
-    errors = [f"no key {o!r} in the catalogue" for o in todo if o not in keys]
-    errors += [f"new key {n!r} exists already" for n in todo.values() if n in keys]
-    errors += [f"new key {n!r} given twice" for n in set(todo.values()) if list(todo.values()).count(n) > 1]
+    errors = [f"neither {o!r} nor {n!r} is in the catalogue" for o, n in mapping.items() if o not in keys and n not in keys]
+    errors += [f"both {o!r} and {n!r} are in the catalogue" for o, n in mapping.items() if o in keys and n in keys]
+    news = list(mapping.values())
+    errors += [f"new key {n!r} given twice" for n in set(news) if news.count(n) > 1]
+    errors += [f"new key {n!r} is an old key too" for n in set(news) & set(mapping)]
     prefixes = built_prefixes()
-    errors += [f"{k!r} matches a key built in code ({p!r}...)" for k in [*todo, *todo.values()] for p in prefixes
+    errors += [f"{k!r} matches a key built in code ({p!r}...)" for k in [*mapping, *news] for p in prefixes
                if k.startswith(p)]
-    return todo, errors
+    return dict(mapping), errors
 
 
-def apply(todo: dict[str, str], write: bool) -> dict[str, int]:
+def apply(todo: dict[str, str], write: bool) -> tuple[int, dict[str, int]]:
+    """Rename the catalogue entries, then every quoted use; returns (entries renamed, uses per old key)."""
     counts = dict.fromkeys(todo, 0)
-    if not todo:
-        return counts
-    alternatives = "|".join(re.escape(k) for k in sorted(todo, key=len, reverse=True))
-    quoted = re.compile(r"""(["'])(""" + alternatives + r""")\1""")
+    entries = 0
     for path in sorted(WORDING.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
+        entries += sum(1 for m in KEY_LINE.finditer(text) if m.group(1) in todo)
         new = KEY_LINE.sub(lambda m: f"{todo.get(m.group(1), m.group(1))}:", text)
         if new != text and write:
             path.write_text(new, encoding="utf-8")
+    if not todo:
+        return entries, counts
+    alternatives = "|".join(re.escape(k) for k in sorted(todo, key=len, reverse=True))
+    quoted = re.compile(r"""(["'])(""" + alternatives + r""")\1""")
     for pattern in SOURCES:
         for path in sorted(ROOT.glob(pattern)):
             text = path.read_text(encoding="utf-8")
@@ -74,7 +81,7 @@ def apply(todo: dict[str, str], write: bool) -> dict[str, int]:
             new = quoted.sub(swap, text)
             if new != text and write:
                 path.write_text(new, encoding="utf-8")
-    return counts
+    return entries, counts
 
 
 def main(argv: list[str]) -> int:
@@ -83,11 +90,9 @@ def main(argv: list[str]) -> int:
     if errors:
         print("refused:\n  " + "\n  ".join(errors))
         return 2
-    counts = apply(todo, write="--check" not in argv)
-    unused = [k for k, n in counts.items() if n == 0]
-    print(f"{len(todo)} keys renamed ({len(mapping) - len(todo)} already done); {sum(counts.values())} uses updated")
-    if unused:
-        print("no caller found for: " + ", ".join(unused))
+    entries, counts = apply(todo, write="--check" not in argv)
+    print(f"{entries} catalogue entries renamed ({len(mapping) - entries} were already); "
+          f"{sum(counts.values())} uses of old keys updated")
     return 0
 
 
