@@ -263,14 +263,23 @@ class _PageHandler(TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         try:
             await super().get(path)
-        except BaseException:
+        except BaseException as exc:
             self._release("its page failed to render")
-            raise
+            if not isinstance(exc, Exception) or not self._gone():
+                raise  # a real failure of a page someone is waiting for: tornado logs it in full
+            # the browser left (reload, closed tab) and the render failed with it: one line, no traceback
+            self.log.info("A page left while it loaded; its render stopped: %s", type(exc).__name__)
+            return
         if self._dropped:
             self._release("the page's request was dropped while it loaded")
         elif self._page_kernel is not None:
             self.pages.render_ended(self._page_kernel, time.monotonic())
             self._page_kernel = None
+
+    def _gone(self) -> bool:
+        """Whether the browser has left this page's request (dropped, or its connection closed)."""
+        stream = getattr(self.request.connection, "stream", None)
+        return self._dropped or (stream is not None and stream.closed())
 
     def render_failed(self) -> None:
         """Told by :class:`_GuardedRenderer` that this page's render failed: its kernel goes at once."""
