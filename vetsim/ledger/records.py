@@ -36,6 +36,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import VetsimError
+from ..scenario.levels import DEFAULT_LEVELS
 
 if TYPE_CHECKING:  # pandas is imported where records are built or checked: `vetsim --help` stays light
     import pandas as pd
@@ -55,7 +56,7 @@ CHANNELS_BY_KIND: dict[str, tuple[str, ...]] = {
     "petitions": ("visit", "phone", "letter", "online", "hotline"),
 }
 SEXES: tuple[str, ...] = ("男", "女", "")
-LEVELS: tuple[str, ...] = ("village", "township", "county_center", "partner")
+LEVELS: tuple[str, ...] = DEFAULT_LEVELS.ids
 PERSON_PATTERN = re.compile(r"(?:[0-9a-f]{16})?")
 BIRTH_BAND_PATTERN = re.compile(r"(?:\d{4}-\d{4})?")
 

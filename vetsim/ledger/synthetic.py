@@ -80,7 +80,7 @@ def synthetic_records(scenario: Scenario, kind: str, n: int, seed: int, start: d
     bands = np.array([birth_band(int(y)) for y in rng.integers(1945, 2003, pool)])
     sexes = np.where(rng.random(pool) < 0.9, _MALE, _FEMALE)
     who = rng.integers(0, pool, n)
-    by_level = {lv: [s for s in scenario.sites if s.level == lv] for lv in ("village", "township", "county_center")}
+    by_level = {lv: [s for s in scenario.sites if s.level == lv] for lv in scenario.levels.site_ids}
     out: dict[str, Any] = {"person": person[who], "birth_band": bands[who], "sex": sexes[who],
                            "source_file": np.full(n, "synthetic"), "source_sheet": np.full(n, ""),
                            "source_row": np.arange(1, n + 1, dtype=np.int64), "kind": np.full(n, kind)}

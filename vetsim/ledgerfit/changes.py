@@ -63,7 +63,7 @@ def change_frame(table: pd.DataFrame, base: Scenario, lang: str = "zh") -> pd.Da
 
     def ct(v: str) -> str:
         c = base.spec.case_types.get(v)
-        return (c.label_zh if lang == "zh" else c.label_en) if c is not None else v
+        return c.label(lang) if c is not None else v
 
     return pd.DataFrame({
         tr("calibration.col_parameter", lang): [tr(f"calibration.param.{p}", lang) for p in table["parameter"]],

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..errors import VetsimError
 from ..scenario import Scenario
+from ..scenario.levels import DEFAULT_LEVELS
 from ..wording import both
 from ..work import compile_network
 from ..work.presence import closed_share, may_close, unstaffed_share
@@ -35,7 +36,7 @@ __all__ = ["LedgerFit", "fit_ledger", "FitError", "FIT_COLUMNS", "period_of"]
 FIT_COLUMNS = ["parameter", "level", "site_id", "case_type", "what", "estimate", "se", "ci_low", "ci_high", "n", "basis",
                "source"]
 # basis: "fitted" (from the site's or level's own records), "pooled" (too thin: the level's figure, marked)
-_LEVELS = ("village", "township", "county_center")
+_LEVELS = DEFAULT_LEVELS.site_ids
 
 
 class FitError(VetsimError, ValueError):

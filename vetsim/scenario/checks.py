@@ -52,13 +52,13 @@ def _site_id_problems(sites: tuple[SiteRow, ...], locate: Locate, known: set[str
     for i, s in enumerate(sites):
         if s.site_id in seen:
             out.append(_p(locate("sites.csv", i, "site_id"),
-                          *both("scenario.duplicate_site_id_same_as", site_id=s.site_id, seen_s_site_id_1=seen[s.site_id] + 1)))
+                          *both("scenario.duplicate_site_id", site_id=s.site_id, seen_s_site_id_1=seen[s.site_id] + 1)))
         else:
             seen[s.site_id] = i
     for i, s in enumerate(sites):
         if s.parent_id is not None and s.parent_id not in known:
             out.append(_p(locate("sites.csv", i, "parent_id"),
-                          *both("scenario.parent_does_not_exist_parent", parent_id=s.parent_id)))
+                          *both("scenario.unknown_parent", parent_id=s.parent_id)))
     return out
 
 
@@ -78,7 +78,7 @@ def _site_cycles(sites: tuple[SiteRow, ...], ids: dict[str, SiteRow], locate: Lo
                 if not reported & set(loop):
                     shown = loop if len(loop) <= 12 else [*loop[:6], "…", *loop[-3:]]
                     out.append(_p(locate("sites.csv", i, "parent_id"),
-                                  *both("scenario.parent_links_form_a_cycle", join_shown=' → '.join(shown), join_shown2=' -> '.join(shown))))
+                                  *both("scenario.parent_cycle", join_shown=' → '.join(shown), join_shown2=' -> '.join(shown))))
                     reported.update(loop)
                 break
             chain.append(node.site_id)
@@ -111,10 +111,10 @@ def _parent_levels(sites: tuple[SiteRow, ...], ids: dict[str, SiteRow], reported
             got = ids[s.parent_id].level
             if want is None or got != want:
                 out.append(_p(locate("sites.csv", i, "parent_id"),
-                              *both("scenario.the_parent_of_a_must", level=s.level, want_or=want or tr("none", "zh"), got=got, want_or_none=want or tr("none", "en"))))
+                              *both("scenario.wrong_parent_level", level=s.level, want_or=want or tr("none", "zh"), got=got, want_or_none=want or tr("none", "en"))))
         elif s.parent_id is None and want is not None:
             out.append(_p(locate("sites.csv", i, "parent_id"),
-                          *both("scenario.a_needs_a_parent_id", level=s.level, want=want)))
+                          *both("scenario.parent_missing", level=s.level, want=want)))
     return out
 
 
@@ -131,7 +131,7 @@ def _check_caseload(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], locate: L
         nxt = levels.parent.get(r.level)
         if r.resolved_here_share < 1 and nxt is not None and (r.case_type, nxt) not in seen:
             out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
-                          *both("scenario.of_cases_are_referred_up", v_1_r_resolved_here_sh=1 - r.resolved_here_share, case_type=r.case_type, nxt=nxt)))
+                          *both("scenario.referral_without_row", v_1_r_resolved_here_sh=1 - r.resolved_here_share, case_type=r.case_type, nxt=nxt)))
     return out + _case_type_rows(spec, rows, seen)
 
 
@@ -143,18 +143,18 @@ def _caseload_row(spec: ScenarioSpec, levels: Levels, r: CaseloadRow, i: int, se
     key = (r.case_type, r.level)
     if key in seen:
         out.append(_p(locate("caseload.csv", i, "level"),
-                      *both("scenario.case_type_at_level_appears", case_type=r.case_type, level=r.level)))
+                      *both("scenario.duplicate_caseload_row", case_type=r.case_type, level=r.level)))
     seen.setdefault(key, i)
     if r.case_type not in spec.case_types:
         out.append(_p(locate("caseload.csv", i, "case_type"),
-                      *both("scenario.unknown_case_type_allowed", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
+                      *both("scenario.unknown_case_type", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
     total = sum(r.seasonality)
     if abs(total - 1) > SHARE_TOLERANCE:
         out.append(_p(locate("caseload.csv", i, "m01"),
-                      *both("scenario.monthly_shares_m01_m12_must", total=total)))
+                      *both("scenario.monthly_shares_sum", total=total)))
     if r.level == levels.partner and r.resolved_here_share != 1:
         out.append(_p(locate("caseload.csv", i, "resolved_here_share"),
-                      *both("scenario.resolved_here_share_must_be")))
+                      *both("scenario.partner_resolves_all")))
     lv_def = levels.by_id.get(r.level)
     if lv_def is not None and not lv_def.counter and r.counter_minutes > 0:
         out.append(_p(locate("caseload.csv", i, "counter_minutes"),
@@ -171,10 +171,10 @@ def _case_type_rows(spec: ScenarioSpec, rows: tuple[CaseloadRow, ...], seen: dic
             out.append(Problem("caseload.csv", "", "", *both("scenario.case_type_has_no_rows", ct_id=ct_id)))
         if (ct_id, spec.level_registry.partner) in seen and ct.partner is None:
             out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
-                               *both("scenario.this_case_type_has_a")))
+                               *both("scenario.case_type_needs_partner")))
         if ct.partner is not None and ct.partner not in spec.partners:
             out.append(Problem("scenario.yaml", f"case_types.{ct_id}.partner", f"case_types.{ct_id}.partner",
-                               *both("scenario.partner_is_not_defined_in", partner=ct.partner, join_spec_partners=', '.join(spec.partners))))
+                               *both("scenario.unknown_partner", partner=ct.partner, join_spec_partners=', '.join(spec.partners))))
     return out
 
 
@@ -184,18 +184,18 @@ def _check_backlog(spec: ScenarioSpec, rows: tuple[BacklogRow, ...], site_ids: s
     for i, r in enumerate(rows):
         if r.case_type not in spec.case_types:
             out.append(_p(locate("backlog.csv", i, "case_type"),
-                          *both("scenario.unknown_case_type_allowed", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
+                          *both("scenario.unknown_case_type", case_type=r.case_type, join_spec_case_types=', '.join(spec.case_types))))
         if r.site_id not in site_ids:
-            out.append(_p(locate("backlog.csv", i, "site_id"), *both("scenario.site_does_not_exist", site_id=r.site_id)))
+            out.append(_p(locate("backlog.csv", i, "site_id"), *both("scenario.unknown_site", site_id=r.site_id)))
         if r.partner is not None and r.partner not in spec.partners:
             out.append(_p(locate("backlog.csv", i, "partner"),
-                          *both("scenario.partner_is_not_defined_in", partner=r.partner, join_spec_partners=', '.join(spec.partners))))
+                          *both("scenario.unknown_partner", partner=r.partner, join_spec_partners=', '.join(spec.partners))))
         if r.owner_site is not None and r.owner_site not in site_ids:
-            out.append(_p(locate("backlog.csv", i, "owner_site"), *both("scenario.site_does_not_exist", site_id=r.owner_site)))
+            out.append(_p(locate("backlog.csv", i, "owner_site"), *both("scenario.unknown_site", site_id=r.owner_site)))
         long_only = (r.hours_per_week, r.partner, r.owner_site, r.unresolvable_share)
         if any(x is not None for x in long_only) and r.effort_hours is None:
             out.append(_p(locate("backlog.csv", i, "effort_hours"),
-                          *both("scenario.effort_hours_remaining_coordination_effort")))
+                          *both("scenario.effort_hours_required")))
     return out
 
 

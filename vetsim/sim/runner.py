@@ -60,11 +60,11 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: i
 
 def _check(n: int | None, seed: int | None, workers: int) -> None:
     if n is not None and (not isinstance(n, (int, np.integer)) or n < 1):
-        raise SimulationError(*both("sim.replications_must_be_a_positive", n=n))
+        raise SimulationError(*both("sim.error.bad_replications", n=n))
     if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise SimulationError(*both("sim.seed_must_be_a_non", seed=seed))
+        raise SimulationError(*both("sim.error.bad_seed", seed=seed))
     if not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise SimulationError(*both("sim.workers_must_be_a_positive", workers=workers))
+        raise SimulationError(*both("sim.error.bad_workers", workers=workers))
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,

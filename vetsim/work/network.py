@@ -427,7 +427,7 @@ def _shared_cover(scenario: Scenario, idx: dict[str, int], open_min: np.ndarray,
     for rule in rules:
         unknown = [x for x in (rule.worker_site, *rule.villages) if x not in idx]
         if unknown:
-            raise NetworkError(*both("work.staffing_shared_staff_unknown_sites", unknown=unknown))
+            raise NetworkError(*both("work.shared_staff_unknown_sites", unknown=unknown))
         w = idx[rule.worker_site]
         for v in rule.villages:
             staff[idx[v]] += 1
