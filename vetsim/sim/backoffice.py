@@ -24,7 +24,8 @@ import numpy as np
 
 from ..work.calendar import MINUTES_PER_DAY
 from ..work.packages import KIND_CAMPAIGN, KIND_DUTY
-from ..work.policy import DROPPED, ROW_CASEWORK, allocate, fill_in_order, overtime_need, slack_tiers
+from ..work.policy import (DROPPED, ROW_CASEWORK, allocate, cum_owed_sorted, fill_in_order, overtime_need,
+                           slack_tiers)
 
 if TYPE_CHECKING:
     from .case import Case
@@ -60,6 +61,10 @@ class DayWork:
                 self.pk_release_on[int(d)] = np.flatnonzero(pk.release == d)
             for d in np.unique(pk.due):
                 self.pk_due_on[int(d)] = np.flatnonzero(pk.due == d)
+            # earliest-deadline order (site, due day, index), fixed for the run: the slack of the day's
+            # packages is a running sum in this order (no sort each day)
+            self.pk_edf = np.lexsort((np.arange(len(pk)), pk.due, pk.site))
+            self.pk_edf_site, self.pk_edf_due = pk.site[self.pk_edf], pk.due[self.pk_edf]
         # per-site-day records, [site, day]
         shape = (n, net.days)
         self.rec = {k: np.zeros(shape) for k in ("casework", "duties", "campaigns", "other", "cover", "casework_in",
@@ -82,6 +87,7 @@ class DayWork:
         self.open_before = np.concatenate([np.zeros((n, 1)), np.cumsum(mask, axis=1)], axis=1)
         self.open_rate = mask.mean(axis=1) if net.days else np.zeros(n)
         self.free_est = np.full(n, np.nan)  # running mean of the time free for packages per open day
+        self.free_known = np.zeros(n)  # ... 0 where not yet seen (the estimate the policies read)
         self.free_seen = np.zeros(n)
         cw = float(net.min_share[ROW_CASEWORK]) if net.min_share is not None and len(net.min_share) > ROW_CASEWORK else 0.0
         self.pk_share = 1.0 - cw  # share of the free time packages can count on (casework keeps its minimum)
@@ -164,8 +170,10 @@ class DayWork:
         free = np.maximum(left - other - cover - fixed, 0.0)
         seen = is_open & (self.present[:, d] > 0)
         self.free_seen += seen
-        prev = np.nan_to_num(self.free_est)
-        self.free_est = np.where(seen, prev + (free - prev) / np.maximum(self.free_seen, 1), self.free_est)
+        prev = self.free_known
+        new = prev + (free - prev) / np.maximum(self.free_seen, 1)
+        self.free_est = np.where(seen, new, self.free_est)
+        self.free_known = np.where(seen, new, prev)
         return free
 
     def _open_days(self, d: int, site: np.ndarray, due: np.ndarray) -> np.ndarray:
@@ -181,9 +189,14 @@ class DayWork:
         site, due = pk.site[live], pk.due[live]
         if not self.net.by_slack:
             return self.pk_cat_row[live], due.astype(float)
-        per_day = np.nan_to_num(self.free_est[site]) * self.pk_share
+        per_day = self.free_known[site] * self.pk_share
+        pending = np.zeros(len(self.pk_rem), dtype=bool)
+        pending[live[due >= d]] = True
+        m = pending[self.pk_edf]
+        owed = np.zeros(len(self.pk_rem))
+        owed[self.pk_edf[m]] = cum_owed_sorted(self.pk_edf_site[m], self.pk_edf_due[m], self.pk_rem[self.pk_edf[m]])
         return slack_tiers(d, site, due, self.pk_rem[live], self.pk_must[live], self.pk_late_value[live],
-                           per_day * self._open_days(d, site, due))
+                           per_day * self._open_days(d, site, due), owed[live])
 
     def _overtime(self, d: int, live: np.ndarray, row: np.ndarray) -> np.ndarray:
         """Overtime minutes each live package gets today: must-do work (or any late work where allowed) that
@@ -196,7 +209,7 @@ class DayWork:
             return np.zeros(len(live))
         s_ok, due_ok = site[ok], due[ok]
         open_left = np.maximum(self._open_days(d, s_ok, due_ok) - self.ot_early[s_ok], 1.0)
-        future = np.nan_to_num(self.free_est[s_ok]) * self.pk_share * np.maximum(open_left - 1.0, 0.0)
+        future = self.free_known[s_ok] * self.pk_share * np.maximum(open_left - 1.0, 0.0)
         need = overtime_need(d, s_ok, due_ok, self.pk_rem[live[ok]], future, open_left, len(net.site_ids))
         budget = np.minimum(need, self.ot_max)
         key = np.where(self.pk_must[live[ok]], 0, 1) * 1e9 + due_ok
@@ -228,10 +241,12 @@ class DayWork:
         n = len(free)
         live = np.flatnonzero(self.pk_released & (self.pk_rem > 1e-9))
         row, key = self._tiers(d, live) if len(live) else (np.zeros(0, np.int64), np.zeros(0))
-        owed = np.zeros((len(net.min_share), n))
         keep = row != DROPPED
         if len(live):
-            np.add.at(owed, (row[keep], net.packages.site[live[keep]]), self.pk_rem[live[keep]])
+            owed = np.bincount(row[keep] * n + net.packages.site[live[keep]], weights=self.pk_rem[live[keep]],
+                               minlength=len(net.min_share) * n).reshape(len(net.min_share), n)
+        else:
+            owed = np.zeros((len(net.min_share), n))
         owed[ROW_CASEWORK] = self._casework_demand()
         alloc = allocate(free, owed, net.min_share, net.order)
         self.done_today = []

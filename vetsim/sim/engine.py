@@ -83,6 +83,15 @@ def _presence_draws(net: Network, seed_seq: np.random.SeedSequence) -> tuple[np.
     return present, servers
 
 
+def _channels(net: Network, site: np.ndarray, ct: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Channel of each case from its channel uniform: hotline (1) with the case type's hotline share, letter
+    (3) with its letter share, online (2) with the site's online share of the rest, else walk-in (0)."""
+    h = np.asarray(net.hotline, dtype=float)[ct]
+    hl = h + np.asarray(net.letter, dtype=float)[ct]
+    online = hl + (1 - hl) * np.asarray(net.online, dtype=float)[site]
+    return np.where(u < h, 1, np.where(u < hl, 3, np.where(u < online, 2, 0)))
+
+
 class Engine(DayWork):
     """Runs one replication; records are plain lists, turned into arrays by ``records``."""
 
@@ -159,60 +168,59 @@ class Engine(DayWork):
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> "Engine":
         for st in self.backlog:
-            rows = st.draws.tolist()
-            for row in range(len(st.times)):
-                self._start_backlog(st, row, rows[row])
-        self._feeder()
+            n = len(st.times)
+            channels = _channels(self.net, np.full(n, st.site), np.full(n, st.ct), st.draws[:, U_CHANNEL]).tolist()
+            for row, d in enumerate(st.draws.tolist()):
+                self._start_backlog(st, row, d, channels[row])
         self.env.process(self._ticker())
+        self._arrivals_loop()
         self.env.run(until=self.horizon)
         self.arrivals = self.backlog = None  # free the pre-drawn numbers before results are built
-        self._arr_t = self._arr_w = self._arr_r = None
         return self
 
-    def _feeder(self) -> None:
-        """Merge all arrival streams in time order; each arrival schedules the next (no process)."""
+    def _arrivals_loop(self) -> None:
+        """Run the clock through all arrivals: new cases are not SimPy events; the loop takes the next
+        arrival whenever it comes before the next scheduled event (merging two time-ordered lists).
+
+        The arrivals of all streams are merged in time order once, with their random numbers as one
+        list of rows (a single ``tolist``) and their channels decided in one vectorised step.
+        """
         if not self.arrivals:
             return
-        times = np.concatenate([s.times for s in self.arrivals])
-        which = np.concatenate([np.full(len(s.times), i, dtype=np.int32) for i, s in enumerate(self.arrivals)])
-        rows = np.concatenate([np.arange(len(s.times), dtype=np.int32) for s in self.arrivals])
-        order = np.argsort(times, kind="stable")
-        self._arr_t, self._arr_w, self._arr_r = times[order].tolist(), which[order].tolist(), rows[order].tolist()
-        self._arr_i = 0
-        self._at(self._arr_t[0], self._ev_arrival, None)
-
-    def _channel(self, st: Stream, d: list[float]) -> int:
         net = self.net
-        h = net.hotline[st.ct]
-        hl = h + net.letter[st.ct]
-        uc = d[U_CHANNEL]
-        return 1 if uc < h else (3 if uc < hl else (2 if uc < hl + (1 - hl) * net.online[st.site] else 0))
+        times = np.concatenate([s.times for s in self.arrivals])
+        order = np.argsort(times, kind="stable")
+        draws = np.concatenate([s.draws for s in self.arrivals])[order]
+        site = np.concatenate([np.full(len(s.times), s.site, dtype=np.int64) for s in self.arrivals])[order]
+        ct = np.concatenate([np.full(len(s.times), s.ct, dtype=np.int64) for s in self.arrivals])[order]
+        times = times[order]
+        keep = times < self.horizon
+        times, draws, site, ct = times[keep], draws[keep], site[keep], ct[keep]
+        channel = _channels(net, site, ct, draws[:, U_CHANNEL])
+        env, heap, step = self.env, self.env._queue, self.env.step
+        arrive = self._arrival
+        for t, s, c, ch, d in zip(times.tolist(), site.tolist(), ct.tolist(), channel.tolist(), draws.tolist(), strict=True):
+            while heap and heap[0][0] <= t:
+                step()
+            env._now = t
+            arrive(t, s, c, ch, d)
 
-    def _ev_arrival(self, ev) -> None:
-        i = self._arr_i
-        t = self.env._now
-        st = self.arrivals[self._arr_w[i]]
-        d = st.draws[self._arr_r[i]].tolist()
-        self._arr_i = i + 1
-        if i + 1 < len(self._arr_t):
-            self._at(self._arr_t[i + 1], self._ev_arrival, None)
-        s = st.site
-        channel = self._channel(st, d)
-        case = Case(st.ct, s, d, t, channel, False)
+    def _arrival(self, t: float, s: int, ct: int, channel: int, d: list[float]) -> None:
+        case = Case(ct, s, d, t, channel, False)
         self.cases.append(case)
         self._enter(case, s)
         if channel == 0:
             self._visit(case, s, t)
             return
+        # hotline, letter, online: straight to the site's casework queue (worked at the day's end)
         case.checked = True
-        if d[U_MISSING] < self.net.missing[st.ct]:  # documents follow later, without a trip
+        if d[U_MISSING] < self.net.missing[ct]:  # documents follow later, without a trip
             day = self._add_wd(int(t // DAY), self.net.return_delay)
             self._at(day * DAY + (t % DAY), self._ev_backoffice, (case, s))
         else:
             self._backoffice(case, s, self._desk_minutes(case, s))
 
-    def _start_backlog(self, st: Stream, row: int, d: list[float]) -> None:
-        channel = self._channel(st, d)
+    def _start_backlog(self, st: Stream, row: int, d: list[float], channel: int) -> None:
         case = Case(st.ct, st.site, d, -float(st.age_days[row]) * DAY, channel, True)
         case.trips = 1 if channel == 0 else 0  # the visit that opened the case, before the start
         self.cases.append(case)
