@@ -93,12 +93,12 @@ class DayWork:
         self.pk_share = 1.0 - cw  # share of the free time packages can count on (casework keeps its minimum)
 
     # -- casework queue --------------------------------------------------------------------------
-    def _ev_backoffice(self, ev) -> None:
-        case, s = ev._value
+    def _ev_backoffice(self, payload) -> None:
+        case, s = payload
         self._backoffice(case, s, self._desk_minutes(case, s))
 
     def _backoffice(self, case: "Case", s: int, minutes: float, daily_cap: float = float("inf")) -> None:
-        now = self.env._now
+        now = self.now
         day = int(now // DAY)
         if 0 <= day < self.net.days:
             self.rec["casework_in"][s, day] += minutes
@@ -113,8 +113,8 @@ class DayWork:
         else:
             self.bo_owed[s] += minutes
 
-    def _ev_finish(self, ev) -> None:
-        self._finish(ev._value, self.env._now)
+    def _ev_finish(self, case: "Case") -> None:
+        self._finish(case, self.now)
 
     def _casework_demand(self) -> np.ndarray:
         dem = self.bo_owed.copy()

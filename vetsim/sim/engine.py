@@ -36,25 +36,32 @@ Model (minutes since 00:00 of the start date):
   with the full effort of that level, opened an exponential age (mean ``mean_age_days``) before
   the start; a walk-in backlog case counts the trip that opened it.
 
-Events are SimPy timeouts with plain callbacks (no process per veteran) and every random number
-is pre-drawn (see ``streams``), so the cost per service is a handful of heap operations.
+The clock (issue 25): a purpose-built event loop, not SimPy. Every event of this model is a plain
+callback at a time (no process per veteran, no resources, no interrupts), so all SimPy gave was a heap
+and a step function with per-event bookkeeping. The engine keeps the heap itself: ``_at`` pushes
+(time, sequence number, function, payload) -- the order SimPy gave, time first, then scheduling order --
+and ``_run_until`` pops and calls. New cases are not events at all: the arrivals of all streams are merged
+in time order once and fed in between the scheduled calls (``_arrivals_loop``); hotline, letter and online
+cases go straight to their site's casework queue, worked at the day's end. Every random number is
+pre-drawn (see ``streams``), so the cost per service is a handful of heap operations. SimPy stays in the
+benchmark's textbook model (benchmarks/bench_sim.py), the yardstick this loop is measured against.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from array import array
 from bisect import bisect_left
 from collections import deque
+from heapq import heappop, heappush
 
 import numpy as np
-import simpy
-from simpy.events import NORMAL
 
 from ..work.calendar import MINUTES_PER_DAY
 from ..work.network import Network
 from .backoffice import DayWork
-from .case import Call as _Call, Case
+from .case import Case
 from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN, Stream, keyed_rng
 
 __all__ = ["Case", "Engine", "VISIT_LEFT", "VISIT_SERVED", "VISIT_NOBODY"]
@@ -97,7 +104,9 @@ class Engine(DayWork):
 
     def __init__(self, net: Network, arrivals: list[Stream], backlog: list[Stream], seed_seq: np.random.SeedSequence):
         self.net = net
-        self.env = simpy.Environment()
+        self.now = 0.0  # the clock (minutes)
+        self._heap: list[tuple] = []  # scheduled calls: (time, sequence number, function, payload)
+        self._seq = itertools.count()
         self.horizon = net.days * DAY
         n = len(net.site_ids)
         self.present, self.servers = _presence_draws(net, seed_seq)
@@ -159,11 +168,21 @@ class Engine(DayWork):
         return o
 
     def _at(self, t: float, fn, payload) -> None:
-        """Call ``fn(event)`` at time ``t`` (now if ``t`` has passed); nothing beyond the horizon."""
+        """Call ``fn(payload)`` at time ``t`` (now if ``t`` has passed); nothing beyond the horizon.
+
+        The time is kept as now + delay (what an event scheduled after a delay gets); calls due at the
+        same time run in the order they were scheduled."""
         if t < self.horizon:
-            env = self.env
-            now = env._now
-            env.schedule(_Call(fn, payload), NORMAL, t - now if t > now else 0.0)
+            now = self.now
+            heappush(self._heap, (now + (t - now if t > now else 0.0), next(self._seq), fn, payload))
+
+    def _run_until(self, t: float) -> None:
+        """Run every scheduled call due at or before ``t`` (all of them: ``t`` infinite)."""
+        heap = self._heap
+        while heap and heap[0][0] <= t:
+            when, _, fn, payload = heappop(heap)
+            self.now = when
+            fn(payload)
 
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> "Engine":
@@ -172,9 +191,11 @@ class Engine(DayWork):
             channels = _channels(self.net, np.full(n, st.site), np.full(n, st.ct), st.draws[:, U_CHANNEL]).tolist()
             for row, d in enumerate(st.draws.tolist()):
                 self._start_backlog(st, row, d, channels[row])
-        self.env.process(self._ticker())
+        if self.net.days:
+            self._at(DAY - 1e-6, self._day_end, 0)
         self._arrivals_loop()
-        self.env.run(until=self.horizon)
+        self._run_until(math.inf)
+        self.now = self.horizon
         self.arrivals = self.backlog = None  # free the pre-drawn numbers before results are built
         return self
 
@@ -197,12 +218,11 @@ class Engine(DayWork):
         keep = times < self.horizon
         times, draws, site, ct = times[keep], draws[keep], site[keep], ct[keep]
         channel = _channels(net, site, ct, draws[:, U_CHANNEL])
-        env, heap, step = self.env, self.env._queue, self.env.step
-        arrive = self._arrival
+        heap, run_until, arrive = self._heap, self._run_until, self._arrival
         for t, s, c, ch, d in zip(times.tolist(), site.tolist(), ct.tolist(), channel.tolist(), draws.tolist(), strict=True):
-            while heap and heap[0][0] <= t:
-                step()
-            env._now = t
+            if heap and heap[0][0] <= t:
+                run_until(t)
+            self.now = t
             arrive(t, s, c, ch, d)
 
     def _arrival(self, t: float, s: int, ct: int, channel: int, d: list[float]) -> None:
@@ -237,22 +257,20 @@ class Engine(DayWork):
         else:
             self._backoffice(case, st.site, self.bo[st.ct][self.level[st.site]])
 
-    def _ticker(self):
-        """End of each day: share out the staff time and do the work, take the snapshot, set tomorrow's servers."""
-        env = self.env
-        days = self.net.days
-        for d in range(days):
-            yield env.timeout((d + 1) * DAY - 1e-6 - env.now)
-            self._end_of_day(d)
-            self.snap.append(self.open_cases.copy())
-            self.pet_snap.append(self.pet_open)
-            if d + 1 < days:
-                change = self.servers[:, d + 1] - self.servers[:, d]
-                for s in np.flatnonzero(change).tolist():
-                    self.srv[s] += int(change[s])
-                    self.idle[s] += int(change[s])
-                    if self.idle[s] > 0 and self.queue[s]:
-                        self._serve_next(s, env._now)
+    def _day_end(self, d: int) -> None:
+        """End of day ``d``: share out the staff time and do the work, take the snapshot, set tomorrow's
+        servers; then the next day's end is scheduled."""
+        self._end_of_day(d)
+        self.snap.append(self.open_cases.copy())
+        self.pet_snap.append(self.pet_open)
+        if d + 1 < self.net.days:
+            change = self.servers[:, d + 1] - self.servers[:, d]
+            for s in np.flatnonzero(change).tolist():
+                self.srv[s] += int(change[s])
+                self.idle[s] += int(change[s])
+                if self.idle[s] > 0 and self.queue[s]:
+                    self._serve_next(s, self.now)
+            self._at((d + 2) * DAY - 1e-6, self._day_end, d + 1)
 
     # -- case movements ------------------------------------------------------------------------
     def _enter(self, case: Case, s: int) -> None:
@@ -302,7 +320,7 @@ class Engine(DayWork):
         p = self.parent[s]
         self._enter(case, p)
         if case.channel == 0 and self.cmin[ct][nxt] > 0:
-            if target <= day and t >= self.env._now and self._is_open(p, t):
+            if target <= day and t >= self.now and self._is_open(p, t):
                 self._visit(case, p, t)  # no hand-off delay: straight on to the parent
             else:
                 self._visit_on(case, p, target, t)
@@ -348,9 +366,9 @@ class Engine(DayWork):
                 t = d * DAY + net.time_in_day(s, u)
         self._at(t, self._ev_visit, (case, s))
 
-    def _ev_visit(self, ev) -> None:
-        case, s = ev._value
-        self._visit(case, s, self.env._now)
+    def _ev_visit(self, payload) -> None:
+        case, s = payload
+        self._visit(case, s, self.now)
 
     def _visit(self, case: Case, s: int, t: float) -> None:
         case.trips += 1
@@ -401,9 +419,9 @@ class Engine(DayWork):
         self.busy_min[s] += svc
         self._at(t + svc, self._ev_end, (s, case))
 
-    def _ev_end(self, ev) -> None:
-        s, case = ev._value
-        t = self.env._now
+    def _ev_end(self, payload) -> None:
+        s, case = payload
+        t = self.now
         self.idle[s] += 1
         self._after_counter(case, s, t)
         if self.queue[s]:
@@ -422,7 +440,7 @@ class Engine(DayWork):
         case.aband += 1
         case.wait += t_leave - t0
         self._visit_on(case, s, self._add_wd(int(t_leave // DAY), self.net.return_delay),
-                       self.env._now)
+                       self.now)
 
     def _serve_next(self, s: int, t: float) -> None:
         net, q = self.net, self.queue[s]
@@ -448,8 +466,7 @@ class Engine(DayWork):
             else:
                 self._start(s, case, t0, svc, t)
 
-    def _ev_resume(self, ev) -> None:
-        s = ev._value
+    def _ev_resume(self, s: int) -> None:
         self.resume_pending[s] = False
         if self.queue[s]:
-            self._serve_next(s, self.env._now)
+            self._serve_next(s, self.now)
