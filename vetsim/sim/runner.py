@@ -16,7 +16,7 @@ from ..scenario import Scenario
 from ..scenario.limits import check_simulation_size
 from .engine import Engine
 from ..work.network import Network, compile_network
-from .records import replication_frames, replication_metrics
+from .records import replication_metrics, replication_tables
 from .results import Results, summarise
 from .streams import draw_streams, vary_parameters
 from ..wording import both, tr
@@ -44,18 +44,20 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: i
                     scenario_hash: str | None = None, tables: bool = True) -> dict[str, Any]:
     """One replication: frames and KPI values. Top-level and picklable, so any executor can run it.
 
-    ``tables=False``: only the KPI values (``metrics``); the frames they were computed from are dropped
-    here, so that they are neither sent back from a worker process nor joined across replications.
+    ``tables=False``: only the KPI values (``metrics``), computed from the engine's numpy columns; no
+    DataFrame is built, none is sent back from a worker process or joined across replications. With
+    tables the same columns become the DataFrames, so both give the same KPIs to the last bit.
     """
     net = vary_parameters(_network(scenario, scenario_hash), seed_seq)
     arrivals, backlog = draw_streams(net, seed_seq)
     eng = Engine(net, arrivals, backlog, seed_seq).run()
-    frames = replication_frames(net, eng, rep)
+    cols = replication_tables(net, eng, rep)
     spec = scenario.spec
     target_day = (spec.targets.petition_backlog_zero_by.date - spec.simulation.start_date).days
-    frames["metrics"] = replication_metrics(net, frames, rep, target_day)
-    del frames["petition"]
-    return frames if tables else {"metrics": frames["metrics"]}
+    metrics = replication_metrics(net, cols, rep, target_day)  # from numpy columns: no DataFrame needed
+    if not tables:
+        return {"metrics": metrics}
+    return {**{k: cols[k].frame() for k in ("cases", "visits", "site_days", "work")}, "metrics": metrics}
 
 
 def _check(n: int | None, seed: int | None, workers: int) -> None:
