@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-__all__ = ["ROOT", "exported", "run_in", "headline_code"]
+__all__ = ["ROOT", "exported", "run_in", "headline_code", "run_values", "headline_keys", "compare"]
 
 
 @contextlib.contextmanager
@@ -46,21 +46,58 @@ def run_in(folder: Path, code: str, timeout: float = 1800) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def run_values(per_rep) -> dict[str, list[float | None]]:
+    """Every replication's value of each (metric, level) over all case types: ``{"metric|level": [...]}``."""
+    pr = per_rep[per_rep["case_type"] == "all"]
+    vals: dict[str, list[float | None]] = {}
+    for (metric, level), g in pr.groupby(["metric", "level"], sort=False):
+        vals[f"{metric}|{level}"] = [None if v != v else float(v) for v in g.sort_values("replication")["value"]]
+    return vals
+
+
+def headline_keys() -> list[str]:
+    """The headline KPIs: every simulated row of the brief's KPI table, as ``metric|level``."""
+    from vetsim.brief.kpis import BRIEF_KPIS
+
+    return [f"{k.metric}|{k.level or 'all'}" for k in BRIEF_KPIS if k.metric]
+
+
+def compare(old: dict[str, list], new: dict[str, list]) -> list[tuple[str, tuple, tuple, bool]]:
+    """Per headline KPI present in either run: (key, old (mean, low, high), new (mean, low, high), agree),
+    agree when each mean lies in the other's 95% interval (:func:`vetsim.stats.inside_each_other`)."""
+    import numpy as np
+
+    from vetsim.kpis import KPIS
+    from vetsim.stats import inside_each_other, mean_interval
+
+    rows = []
+    for key in headline_keys():
+        if key not in old and key not in new:
+            continue
+        a = np.array([np.nan if v is None else v for v in old.get(key, [])], dtype=float)
+        b = np.array([np.nan if v is None else v for v in new.get(key, [])], dtype=float)
+        binary = KPIS[key.split("|")[0]].binary if key.split("|")[0] in KPIS else False
+        rows.append((key, mean_interval(a, binary), mean_interval(b, binary), inside_each_other(a, b, binary)))
+    return rows
+
+
 def headline_code(scenarios: dict[str, str], seed: int, replications: int) -> str:
     """Code that simulates each scenario (name -> path, relative to the folder) KPI-only and prints, as JSON,
-    every replication's value of each (metric, level, case_type 'all') row, and where vetsim came from."""
+    every replication's value of each (metric, level) over all case types (:func:`run_values`), the CPU
+    seconds of each ``simulate`` and where vetsim came from."""
     return f"""
-import json, vetsim
+import json, sys, time
+import vetsim
 from vetsim import load_scenario
 from vetsim.sim import simulate
-out = {{"vetsim_file": vetsim.__file__, "values": {{}}}}
+sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
+from old_engine import run_values
+out = {{"vetsim_file": vetsim.__file__, "values": {{}}, "cpu_s": {{}}}}
 for name, path in {scenarios!r}.items():
-    res = simulate(load_scenario(path), replications={replications}, seed={seed}, tables=False)
-    pr = res.per_replication
-    pr = pr[pr["case_type"] == "all"]
-    vals = {{}}
-    for (metric, level), g in pr.groupby(["metric", "level"], sort=False):
-        vals[metric + "|" + str(level)] = [None if v != v else float(v) for v in g.sort_values("replication")["value"]]
-    out["values"][name] = vals
+    sc = load_scenario(path)
+    c0 = time.process_time()
+    res = simulate(sc, replications={replications}, seed={seed}, tables=False)
+    out["cpu_s"][name] = time.process_time() - c0
+    out["values"][name] = run_values(res.per_replication)
 print(json.dumps(out))
 """
