@@ -74,12 +74,14 @@ def fill_in_order(site: NDArray[np.int64], row: NDArray[np.int64], key: NDArray[
     """
     if not len(site):
         return np.zeros(0)
-    order = np.lexsort((np.arange(len(site)), key, row, site))
+    by_key = np.argsort(key, kind="stable")  # two stable sorts: (site, row), then key, then input order
+    low = int(row.min())
+    order = by_key[np.argsort((site * (int(row.max()) - low + 1) + (row - low))[by_key], kind="stable")]
     s, r, owed = site[order], row[order], rem[order]
     first = _starts(s, r)
     cs = np.cumsum(owed)
     base = np.maximum.accumulate(np.where(first, cs - owed, 0.0))
-    take = np.clip(budget[r, s] - (cs - owed - base), 0.0, owed)
+    take = np.minimum(np.maximum(budget[r, s] - (cs - owed - base), 0.0), owed)
     out = np.empty_like(take)
     out[order] = take
     return out
