@@ -88,7 +88,16 @@ class DayWork:
         self.open_rate = mask.mean(axis=1) if net.days else np.zeros(n)
         self.free_est = np.full(n, np.nan)  # running mean of the time free for packages per open day
         self.free_known = np.zeros(n)  # ... 0 where not yet seen (the estimate the policies read)
-        self.free_seen = np.zeros(n)
+        # what each day's time at the station is before the counter: all known from the start (presence
+        # is drawn up front), so computed for every day at once, [day, site]
+        present = self.present[:, : net.days]
+        at_station = present * self.open_min_arr[:, None] * mask
+        self.day_station = at_station.T.copy()
+        self.day_other = (at_station * self.other_arr[:, None]).T.copy()
+        self.day_cover = (self.cover_arr[:, None] * mask).T.copy()
+        self.day_fixed = (present * self.fixed_arr[:, None] * mask).T.copy()
+        self.day_seen = ((mask > 0) & (present > 0)).T.copy()
+        self.day_seen_n = np.maximum(np.cumsum(self.day_seen, axis=0, dtype=float), 1)  # open days seen so far
         cw = float(net.min_share[ROW_CASEWORK]) if net.min_share is not None and len(net.min_share) > ROW_CASEWORK else 0.0
         self.pk_share = 1.0 - cw  # share of the free time packages can count on (casework keeps its minimum)
 
@@ -156,22 +165,19 @@ class DayWork:
     # -- the day ---------------------------------------------------------------------------------
     def _free_time(self, d: int) -> np.ndarray:
         """Minutes per site free for the work policy today, after counter, other work, cover and fixed time."""
-        net, rec = self.net, self.rec
-        is_open = net.open_mask[:, d]
-        at_station = self.present[:, d] * self.open_min_arr * is_open
+        rec = self.rec
         counter = np.where(np.asarray(self.busy_day) == d, self.busy_min, 0.0)
-        left = np.maximum(at_station - counter, 0.0)
-        other = np.minimum(at_station * self.other_arr, left)
-        cover = np.minimum(self.cover_arr * is_open, left - other)
-        fixed = np.minimum(self.present[:, d] * self.fixed_arr * is_open, left - other - cover)
+        left = np.maximum(self.day_station[d] - counter, 0.0)
+        other = np.minimum(self.day_other[d], left)
+        cover = np.minimum(self.day_cover[d], left - other)
+        fixed = np.minimum(self.day_fixed[d], left - other - cover)
         rec["other"][:, d] = other
         rec["cover"][:, d] = cover
         rec["fixed"][:, d] = fixed
         free = np.maximum(left - other - cover - fixed, 0.0)
-        seen = is_open & (self.present[:, d] > 0)
-        self.free_seen += seen
+        seen = self.day_seen[d]
         prev = self.free_known
-        new = prev + (free - prev) / np.maximum(self.free_seen, 1)
+        new = prev + (free - prev) / self.day_seen_n[d]
         self.free_est = np.where(seen, new, self.free_est)
         self.free_known = np.where(seen, new, prev)
         return free
