@@ -69,6 +69,7 @@ class DayWork:
         shape = (n, net.days)
         self.rec = {k: np.zeros(shape) for k in ("casework", "duties", "campaigns", "other", "cover", "casework_in",
                                                  "fixed", "overtime")}
+        self.casework_in = [[0.0] * net.days for _ in range(n)]  # into rec["casework_in"] when the run ends
         self._init_time()
 
     def _init_time(self) -> None:
@@ -110,7 +111,7 @@ class DayWork:
         now = self.now
         day = int(now // DAY)
         if 0 <= day < self.net.days:
-            self.rec["casework_in"][s, day] += minutes
+            self.casework_in[s][day] += minutes  # Python floats here (a numpy scalar update costs more)
         if minutes <= 0:
             self._decide(case, s, now)
             return

@@ -137,6 +137,7 @@ class Engine(DayWork):
         self._init_daywork()
         self.patience = net.patience if net.abandonment else math.inf
         self.continuous = net.continuous
+        self.days, self.spans = net.days, net.spans
 
     # -- time helpers ----------------------------------------------------------------------------
     def _add_wd(self, day: int, k: int) -> int:
@@ -151,10 +152,10 @@ class Engine(DayWork):
         if self.continuous:
             return True
         d = int(t // DAY)
-        if d >= self.net.days or not self.open_mask[s][d]:
+        if d >= self.days or not self.open_mask[s][d]:
             return False
         m = t - d * DAY
-        for a, b in self.net.spans[s]:
+        for a, b in self.spans[s]:
             if a <= m < b:
                 return True
         return False
@@ -196,6 +197,7 @@ class Engine(DayWork):
         self._arrivals_loop()
         self._run_until(math.inf)
         self.now = self.horizon
+        self.rec["casework_in"] = np.array(self.casework_in, dtype=float).reshape(self.rec["casework_in"].shape)
         self.arrivals = self.backlog = None  # free the pre-drawn numbers before results are built
         return self
 
