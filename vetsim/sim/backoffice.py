@@ -98,6 +98,7 @@ class DayWork:
         self.day_cover = (self.cover_arr[:, None] * mask).T.copy()
         self.day_fixed = (present * self.fixed_arr[:, None] * mask).T.copy()
         self.day_seen = ((mask > 0) & (present > 0)).T.copy()
+        self.day_any_open = mask.any(axis=0).tolist()  # a day with some site open (else the day end has nothing to do)
         self.day_seen_n = np.maximum(np.cumsum(self.day_seen, axis=0, dtype=float), 1)  # open days seen so far
         cw = float(net.min_share[ROW_CASEWORK]) if net.min_share is not None and len(net.min_share) > ROW_CASEWORK else 0.0
         self.pk_share = 1.0 - cw  # share of the free time packages can count on (casework keeps its minimum)
@@ -244,6 +245,9 @@ class DayWork:
         net = self.net
         if d in self.pk_release_on:
             self.pk_released[self.pk_release_on[d]] = True
+        if not self.day_any_open[d]:  # every site closed (a weekend, a holiday): no time, no work, no overtime
+            self._record_due(d)
+            return
         free = self._free_time(d)
         n = len(free)
         live = np.flatnonzero(self.pk_released & (self.pk_rem > 1e-9))
@@ -261,9 +265,13 @@ class DayWork:
             self.rec["casework"][s, d] = self._work_queue(s, d, float(alloc[ROW_CASEWORK, s]))
         if len(live):
             self._work_packages(d, alloc, live, row, key)
-        if d in self.pk_due_on:
-            ids = self.pk_due_on[d]
-            self.pk_done_by_due[ids] = net.packages.minutes[ids] - self.pk_rem[ids]
+        self._record_due(d)
         for case, s, t_done in self.done_today:
             self._decide(case, s, t_done)
         self.done_today = []
+
+    def _record_due(self, d: int) -> None:
+        """The work done by their due day of the packages due today."""
+        if d in self.pk_due_on:
+            ids = self.pk_due_on[d]
+            self.pk_done_by_due[ids] = self.net.packages.minutes[ids] - self.pk_rem[ids]
