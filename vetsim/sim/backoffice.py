@@ -34,6 +34,7 @@ __all__ = ["DayWork"]
 
 DAY = MINUTES_PER_DAY
 EPS = 1e-6
+INF = float("inf")
 
 
 class DayWork:
@@ -42,7 +43,7 @@ class DayWork:
     def _init_daywork(self) -> None:
         net = self.net
         n = len(net.site_ids)
-        self.bo_owed = np.zeros(n)  # casework minutes waiting per site (capped items count at most their daily cap)
+        self.bo_owed = [0.0] * n  # casework minutes waiting per site (capped items count at most their daily cap)
         self.capped: list[list] = [[] for _ in range(n)]  # long-running items per site
         self.capped_sites: set[int] = set()
         pk = net.packages
@@ -108,7 +109,7 @@ class DayWork:
         case, s = payload
         self._backoffice(case, s, self._desk_minutes(case, s))
 
-    def _backoffice(self, case: "Case", s: int, minutes: float, daily_cap: float = float("inf")) -> None:
+    def _backoffice(self, case: "Case", s: int, minutes: float, daily_cap: float = INF) -> None:
         now = self.now
         day = int(now // DAY)
         if 0 <= day < self.net.days:
@@ -128,7 +129,7 @@ class DayWork:
         self._finish(case, self.now)
 
     def _casework_demand(self) -> np.ndarray:
-        dem = self.bo_owed.copy()
+        dem = np.array(self.bo_owed, dtype=float)
         for s in self.capped_sites:
             dem[s] += sum(min(it[1], it[3]) for it in self.capped[s])
         return dem
@@ -139,6 +140,7 @@ class DayWork:
         q = self.bo_queue[s]
         t_done = d * DAY + (DAY - 1e-6 if net.continuous else net.last_close[s])
         used, i = 0.0, 0
+        owed = self.bo_owed
         while i < len(q) and cap > EPS:
             item = q[i]
             lim = item[3]
@@ -149,16 +151,16 @@ class DayWork:
             item[1] -= use
             cap -= use
             used += use
-            if lim == float("inf"):
-                self.bo_owed[s] -= use
+            if lim == INF:
+                owed[s] -= use
             if item[1] <= 1e-9:
                 del q[i]
-                if lim != float("inf"):
+                if lim != INF:
                     self.capped[s].remove(item)
                     if not self.capped[s]:
                         self.capped_sites.discard(s)
                 self.done_today.append((item[0], s, max(t_done, item[2])))
-            elif lim != float("inf"):
+            elif lim != INF:
                 i += 1  # reached today's effort for this long-running case: the next case goes on
         if not q:
             self.bo_owed[s] = 0.0
