@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
@@ -48,16 +51,32 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: i
     DataFrame is built, none is sent back from a worker process or joined across replications. With
     tables the same columns become the DataFrames, so both give the same KPIs to the last bit.
     """
-    net = vary_parameters(_network(scenario, scenario_hash), seed_seq)
-    arrivals, backlog = draw_streams(net, seed_seq)
-    eng = Engine(net, arrivals, backlog, seed_seq).run()
-    cols = replication_tables(net, eng, rep)
-    spec = scenario.spec
-    target_day = (spec.targets.petition_backlog_zero_by.date - spec.simulation.start_date).days
-    metrics = replication_metrics(net, cols, rep, target_day)  # from numpy columns: no DataFrame needed
-    if not tables:
-        return {"metrics": metrics}
-    return {**{k: cols[k].frame() for k in ("cases", "visits", "site_days", "work")}, "metrics": metrics}
+    with _cyclic_gc_paused():
+        net = vary_parameters(_network(scenario, scenario_hash), seed_seq)
+        arrivals, backlog = draw_streams(net, seed_seq)
+        eng = Engine(net, arrivals, backlog, seed_seq).run()
+        cols = replication_tables(net, eng, rep)
+        spec = scenario.spec
+        target_day = (spec.targets.petition_backlog_zero_by.date - spec.simulation.start_date).days
+        metrics = replication_metrics(net, cols, rep, target_day)  # from numpy columns: no DataFrame needed
+        if not tables:
+            return {"metrics": metrics}
+        return {**{k: cols[k].frame() for k in ("cases", "visits", "site_days", "work")}, "metrics": metrics}
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused for one replication: the engine holds tens of thousands of case
+    objects, and the collector's repeated scans of them cost 10-30% of a run (measured in
+    benchmarks/bench_sim.py); the run makes no garbage cycles worth collecting meanwhile. Reference
+    counting still frees everything; the collector runs again afterwards (if it was on)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _check(n: int | None, seed: int | None, workers: int) -> None:
