@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..work.calendar import MINUTES_PER_DAY
-from ..work.packages import KIND_CAMPAIGN, KIND_DUTY
+from ..work.packages import KIND_CAMPAIGN
 from ..work.policy import (DROPPED, ROW_CASEWORK, allocate, cum_owed_sorted, fill_in_order, overtime_need,
                            slack_tiers)
 
