@@ -67,6 +67,7 @@ from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHE
 __all__ = ["Case", "Engine", "VISIT_LEFT", "VISIT_SERVED", "VISIT_NOBODY"]
 
 DAY = MINUTES_PER_DAY
+ARRIVAL_BLOCK = 2048  # arrivals whose random numbers are turned into Python lists at once (speed vs memory)
 VISIT_LEFT, VISIT_SERVED, VISIT_NOBODY = 0, 1, 2  # visit outcomes: left unserved, served, found nobody
 
 
@@ -217,15 +218,20 @@ class Engine(DayWork):
         site = np.concatenate([np.full(len(s.times), s.site, dtype=np.int64) for s in self.arrivals])[order]
         ct = np.concatenate([np.full(len(s.times), s.ct, dtype=np.int64) for s in self.arrivals])[order]
         times = times[order]
+        for st in self.arrivals:  # the merged copy replaces the streams' numbers (memory)
+            st.draws = None
         keep = times < self.horizon
         times, draws, site, ct = times[keep], draws[keep], site[keep], ct[keep]
         channel = _channels(net, site, ct, draws[:, U_CHANNEL])
         heap, run_until, arrive = self._heap, self._run_until, self._arrival
-        for t, s, c, ch, d in zip(times.tolist(), site.tolist(), ct.tolist(), channel.tolist(), draws.tolist(), strict=True):
-            if heap and heap[0][0] <= t:
-                run_until(t)
-            self.now = t
-            arrive(t, s, c, ch, d)
+        for i in range(0, len(times), ARRIVAL_BLOCK):  # in blocks: a case's numbers become a list when it nears
+            block = slice(i, i + ARRIVAL_BLOCK)
+            for t, s, c, ch, d in zip(times[block].tolist(), site[block].tolist(), ct[block].tolist(),
+                                      channel[block].tolist(), draws[block].tolist(), strict=True):
+                if heap and heap[0][0] <= t:
+                    run_until(t)
+                self.now = t
+                arrive(t, s, c, ch, d)
 
     def _arrival(self, t: float, s: int, ct: int, channel: int, d: list[float]) -> None:
         case = Case(ct, s, d, t, channel, False)

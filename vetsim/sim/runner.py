@@ -61,7 +61,8 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: i
         metrics = replication_metrics(net, cols, rep, target_day)  # from numpy columns: no DataFrame needed
         if not tables:
             return {"metrics": metrics}
-        return {**{k: cols[k].frame() for k in ("cases", "visits", "site_days", "work")}, "metrics": metrics}
+        del eng  # the columns hold what the tables need; each table's columns go once its DataFrame is made
+        return {**{k: cols.pop(k).frame() for k in ("cases", "visits", "site_days", "work")}, "metrics": metrics}
 
 
 @contextlib.contextmanager
