@@ -56,7 +56,7 @@ def overlay_tables(fit: LedgerFit, base: Scenario) -> tuple[list[list[str]], dic
     monthly = {(r["level"], r["case_type"]): r for _, r in fit.monthly.iterrows()}
     fitted_types = set(fit.monthly["case_type"])
     for r in base.caseload:
-        if r.level == "partner" or r.case_type not in fitted_types:
+        if r.level == base.levels.partner or r.case_type not in fitted_types:
             continue
         vol = fit.get("yearly_volume", r.level, r.case_type)
         res = fit.get("resolved_here_share", r.level, r.case_type)
@@ -154,6 +154,7 @@ def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str]
     changes = excel_safe_frame(change_frame(change_table(fit, base), base, "zh"))
     return fit_overlay(fit, base).write(
         folder, base, kind="ledger_fit", force=force, header=header, error=OverlayError,
+        words={"no_base_folder": "calibration.no_base_folder", "target_is_base": "calibration.overlay_is_base"},
         name={"zh": tr("calibration.overlay_name", "zh", name=name.zh, label=fit.label),
               "en": tr("calibration.overlay_name", "en", name=name.en, label=fit.label)},
         description={"zh": tr("calibration.overlay_description", "zh", label=fit.label),

@@ -85,7 +85,7 @@ def _validate_rows(raw: RawScenario, name: str) -> tuple[list[BaseModel], list[R
         shown = tr("list.sep", "zh").join(rows[:5]) + ("…" if len(rows) > 5 else "")
         shown_en = ", ".join(rows[:5]) + ("..." if len(rows) > 5 else "")
         problems.append(Problem(file, *both("scenario.rows_rows_column", shown=shown, len_items=len(items), col=col, shown_en=shown_en),
-                                *both("scenario.the_same_problem_on_each", message_zh=first.message_zh, message_en=first.message_en)))
+                                *both("scenario.same_problem_rows", message_zh=first.message_zh, message_en=first.message_en)))
     return out, kept, problems
 
 

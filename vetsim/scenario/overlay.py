@@ -261,7 +261,8 @@ class Overlay:
     def write(self, folder: str | os.PathLike[str], base: Scenario, *, kind: str = "overlay",
               name: Mapping[str, str] | None = None, description: Mapping[str, str] | None = None,
               header: str = "", attachments: Mapping[str, str] | None = None, meta: Mapping[str, Any] | None = None,
-              force: bool = False, error: type[VetsimError] = OverlayWriteError) -> Path:
+              force: bool = False, error: type[VetsimError] = OverlayWriteError,
+              words: Mapping[str, str] | None = None) -> Path:
         """Write this change as an overlay folder of ``base`` (``scenario.yaml`` with ``base:`` + table files),
         as a whole; return the folder.
 
@@ -270,15 +271,19 @@ class Overlay:
         scenario. Before the folder is moved into place it is loaded back and must mean the same scenario
         (same hash) as :meth:`apply`; a scenario folder (the base or any other) is never overwritten
         (:func:`vetsim.files.check_output_target`), a non-empty folder vetsim did not write only with ``force``.
-        ``error``: the class of the errors raised (each caller's own, so that its callers catch what they did).
+        ``error``: the class of the errors raised (each caller's own, so that its callers catch what they did);
+        ``words``: the caller's own catalogue keys for ``no_base_folder``, ``target_is_base``, ``written_differs``.
         """
+        def fail(reason: str) -> VetsimError:
+            return error(*both((words or {}).get(reason, f"scenario.overlay.{reason}")))
+
         out = Path(folder)
         if base.path is None:
-            raise error(*both("scenario.overlay.no_base_folder"))
+            raise fail("no_base_folder")
         base_dir = Path(base.path).resolve()
         check_output_target(out, "folder", force, new_scenario=True)
         if out.resolve() == base_dir:
-            raise error(*both("scenario.overlay.target_is_base"))
+            raise fail("target_is_base")
         names = {k: dict(v) for k, v in (("name", name), ("description", description)) if v}
         change = dataclasses.replace(self, settings={**names, **self.settings}) if names else self
         expected = change.apply(base).hash()
@@ -290,5 +295,5 @@ class Overlay:
                 (tmp / file).write_text(body, encoding="utf-8")
             (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
             if build_scenario(read_raw(tmp, TABLES), tmp, type(base)).hash() != expected:  # as load_scenario reads it
-                raise error(*both("scenario.overlay.written_differs"))
+                raise fail("written_differs")
         return out

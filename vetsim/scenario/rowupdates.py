@@ -73,7 +73,7 @@ class RowUpdate:
         if bad or fixed & changed or set(self.set) & set(self.factor):
             bad = bad or sorted((fixed & changed) | (set(self.set) & set(self.factor)))
             ok = ", ".join(sorted(allowed - fixed))
-            return Problem(file, where, where, *both("scenario.unknown_or_unchangeable_fields_allowed",
+            return Problem(file, where, where, *both("scenario.row_update_bad_fields",
                                                      table=self.table, bad=bad, ok=ok))
         for name, f in self.factor.items():
             if isinstance(f, bool) or not isinstance(f, (int, float)) or not math.isfinite(f) or f <= 0:
@@ -85,7 +85,7 @@ class RowUpdate:
 
     def no_match(self, label: str) -> Problem:
         where = self.loc or self.table
-        return Problem(self.file or label, where, where, *both("scenario.filter_matches_no_site",
+        return Problem(self.file or label, where, where, *both("scenario.filter_matches_nothing",
                                                                where=_show(dict(self.where), 80), table=self.table))
 
 
@@ -119,7 +119,7 @@ def _not_number(upd: RowUpdate, label: str, name: str, value: Any) -> Problem:
 def parse_updates(entries: Any, table: str | None, label: str, name: str) -> tuple[list[RowUpdate], list[Problem]]:
     """``site_updates`` (``table`` given) or ``row_updates`` (each entry names its ``table``) of a YAML mapping."""
     if not isinstance(entries, list):
-        return [], [Problem(label, name, name, *both("scenario.must_be_a_list"))]
+        return [], [Problem(label, name, name, *both("scenario.not_a_list"))]
     keys = {"where", "set", "factor"} | ({"table"} if table is None else set())
     out: list[RowUpdate] = []
     problems: list[Problem] = []
@@ -127,10 +127,10 @@ def parse_updates(entries: Any, table: str | None, label: str, name: str) -> tup
         w = f"{name}[{n}]"
         if (not isinstance(upd, dict) or set(upd) - keys or not (upd.get("set") or upd.get("factor"))
                 or not all(isinstance(upd.get(k) or {}, dict) for k in ("set", "factor"))):
-            problems.append(Problem(label, w, w, *both("scenario.each_entry_needs_where_a")))
+            problems.append(Problem(label, w, w, *both("scenario.row_update_needs_where_set")))
             continue
         if not isinstance(upd.get("where") or {}, dict):
-            problems.append(Problem(label, w, w, *both("scenario.where_must_be_a_mapping")))
+            problems.append(Problem(label, w, w, *both("scenario.where_not_mapping")))
             continue
         out.append(RowUpdate(str(upd.get("table", table)), upd.get("where") or {}, upd.get("set") or {},
                              upd.get("factor") or {}, w, label))

@@ -24,7 +24,7 @@ from .kpis import evaluate_arrays
 from .solver import BINDING_TEXT, Allocation, StaffTargets, staff_targets
 from .wisn import wisn_estimate
 from .. import formats
-from ..wording import has, tr
+from ..wording import both, has, tr
 
 __all__ = ["Plan", "build_plan", "PlanSaveError", "plan_csv"]
 
@@ -96,10 +96,12 @@ class Plan:
         name = self.base.spec.name
         patch = tuple({"site_id": sid, "funded_staff": self.changes[sid]["funded_staff"],
                        "parttime_staff": self.changes[sid]["parttime_staff"]} for sid in sorted(self.changes))
-        header = ("# 由 vetsim staff 生成的人员方案（叠加在基础情景之上）/ staffing plan written by vetsim staff\n"
+        header = ("# " + " / ".join(both("staffing.plan_file_header")) + "\n"
                   f"# vetsim {__version__}; base scenario hash {self.base.hash()[:12]}\n")
         change = Overlay(patches={"sites.csv": patch} if patch else {})
         return change.write(folder, self.base, kind="plan", force=force, header=header, error=PlanSaveError,
+                            words={"no_base_folder": "staffing.error.base_without_folder",
+                                   "target_is_base": "staffing.error.save_into_base"},
                             name={"zh": tr("staffing.plan_name", "zh", name=name.zh), "en": tr("staffing.plan_name", "en", name=name.en)},
                             description={"zh": " ".join([self.summary("zh"), *self.assumptions("zh")]),
                                          "en": " ".join([self.summary("en"), *self.assumptions("en")])},

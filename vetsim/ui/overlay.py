@@ -60,18 +60,20 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     """
     folder = Path(folder)
     if not re.fullmatch(FOLDER_PATTERN, folder.name):
-        raise OverlayError(*both("ui.invalid_folder_name_use_letters", name=folder.name))
+        raise OverlayError(*both("ui.error.bad_folder_name", name=folder.name))
     if base.path is None:
-        raise OverlayError(*both("ui.the_base_scenario_has_no"))
+        raise OverlayError(*both("ui.error.base_without_folder"))
     if not changes:
-        raise OverlayError(*both("ui.staffing_equals_the_base_nothing"))
+        raise OverlayError(*both("ui.error.nothing_to_save"))
     if folder.exists() and not overwrite:
-        raise OverlayError(*both("ui.folder_exists_choose_another_name", name=folder.name))
+        raise OverlayError(*both("ui.error.folder_exists", name=folder.name))
     folder.parent.mkdir(parents=True, exist_ok=True)  # the app's own proposals folder
     change = Overlay(rows=tuple(RowUpdate("sites.csv", u["where"], u["set"]) for u in overlay_updates(base, changes)))
     name = {"zh": name_zh or tr("ui.overlay_name", "zh", base=base.name("zh"), folder=folder.name),
             "en": name_en or tr("ui.overlay_name", "en", base=base.name("en"), folder=folder.name)}
-    header = ("# Staffing proposal saved from the vetsim staffing explorer (人员配置方案，由工作台保存).\n"
+    zh, en = both("ui.overlay_file_header")
+    header = (f"# {en} ({zh}).\n"
               "# Only what changes is written here; everything else comes from the base scenario.\n")
     # written, loaded back and compared (same scenario hash) by the one overlay writer
-    return change.write(folder, base, kind="overlay", name=name, header=header, error=OverlayError)
+    return change.write(folder, base, kind="overlay", name=name, header=header, error=OverlayError,
+                        words={"written_differs": "ui.error.overlay_roundtrip"})
