@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .sim import Results  # lazy: checking the cache loads no SimPy (dashboard start-up)
 
 __all__ = ["check_cache_location", "marker_is_live", "wait_for_cached", "has_cached", "ENV_CACHE", "MAX_ENTRIES", "CacheLocationError", "cache_dir", "cache_key", "source_fingerprint",
-           "simulate_cached", "cached_results", "clear_cache"]
+           "simulate_cached", "cached_results", "clear_cache", "store_results"]
 
 ENV_CACHE = "VETSIM_CACHE"
 MAX_ENTRIES = 40  # a few dozen runs; each is a few MB of Parquet
@@ -193,6 +193,12 @@ def _store(scenario: "Scenario", replications: int, seed: int, results: "Results
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def store_results(scenario: "Scenario", replications: int, seed: int, results: "Results") -> None:
+    """Keep ``results`` (``replications`` runs of ``scenario`` from ``seed``) for the next command or page;
+    a cache that cannot be written only costs the cache (runs stopped by :mod:`vetsim.replicate`)."""
+    _store(scenario, int(replications), int(seed), results)
 
 
 def _prune(root: Path, keep: int = MAX_ENTRIES) -> None:
