@@ -3,14 +3,32 @@ the cap, the same count and numbers on one worker and two, and the stop kept for
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
 from vetsim.replicate import Precision, Rule, Stop, half_widths, is_precise, load_rule, schedule, simulate_until_sure
 from vetsim.sim import simulate
 
-ONE_TRIP = Precision("one_trip_rate", "all", 0.004, "share", "最多跑一次比例", "One-trip rate", "test")
-WAIT = Precision("wait_mean_min", "township", 0.05, "minute", "乡镇站平均等待时间", "Mean township wait", "test")
+ONE_TRIP = Precision("one_trip_rate", "all", 0.015, "share", "最多跑一次比例", "One-trip rate", "test")
+WAIT = Precision("wait_mean_min", "township", 0.25, "minute", "乡镇站平均等待时间", "Mean township wait", "test")
+
+
+def _short(scenario, days: int = 60):
+    """The scenario over its first ``days`` days: the same model, a fraction of the time per run."""
+    sim = scenario.spec.simulation.model_copy(update={"days": days})
+    return dataclasses.replace(scenario, spec=scenario.spec.model_copy(update={"simulation": sim}))
+
+
+@pytest.fixture(scope="module")
+def county(sample):
+    return _short(sample)
+
+
+@pytest.fixture(scope="module")
+def more_staff(proposal):
+    return _short(proposal)
 
 
 def test_the_rule_is_data_with_units_labels_and_sources() -> None:
@@ -35,68 +53,68 @@ def _interval_half(results, p: Precision) -> float:
     return float((row["ci_high"] - row["ci_low"]).iloc[0] / 2)
 
 
-def test_stops_at_the_first_batch_whose_interval_meets_the_precision(sample) -> None:
+def test_stops_at_the_first_batch_whose_interval_meets_the_precision(county) -> None:
     rule = Rule(3, 2, (ONE_TRIP,))
-    [res], stop = simulate_until_sure([sample], cap=15, seed=7, workers=1, rule=rule, use_cache=False)
+    [res], stop = simulate_until_sure([county], cap=15, seed=7, workers=1, rule=rule, use_cache=False)
     assert stop.reason == "precision" and 3 <= stop.replications < 15
     assert res.meta["replications"] == stop.replications and res.meta["stop"]["reason"] == "precision"
     assert _interval_half(res, ONE_TRIP) <= ONE_TRIP.precision  # the interval on the page meets it
     if stop.replications > 3:  # and one batch earlier it did not: the rule did not run on for nothing
-        before = simulate(sample, replications=stop.replications - 2, seed=7, tables=False)
+        before = simulate(county, replications=stop.replications - 2, seed=7, tables=False)
         assert not is_precise(before, rule)
         assert half_widths(before, rule)["one_trip_rate", "all"] > ONE_TRIP.precision
 
 
-def test_a_precision_never_reached_stops_at_the_cap(sample) -> None:
+def test_a_precision_never_reached_stops_at_the_cap(county) -> None:
     rule = Rule(2, 2, (Precision("one_trip_rate", "all", 1e-9, "share", "x", "x", "test"),))
     seen: list[tuple[int, Stop | None]] = []
-    [res], stop = simulate_until_sure([sample], cap=5, seed=3, workers=1, rule=rule, use_cache=False,
+    [res], stop = simulate_until_sure([county], cap=5, seed=3, workers=1, rule=rule, use_cache=False,
                                       on_batch=lambda rs, st: seen.append((rs[0].meta["replications"], st)))
     assert stop == Stop(5, 5, "cap") and res.meta["replications"] == 5
     assert [n for n, _ in seen] == [2, 4, 5] and seen[-1][1] == stop and all(st is None for _, st in seen[:-1])
 
 
-def test_serial_and_parallel_stop_at_the_same_count_with_the_same_numbers(sample, proposal) -> None:
+def test_serial_and_parallel_stop_at_the_same_count_with_the_same_numbers(county, more_staff) -> None:
     rule = Rule(2, 2, (WAIT, ONE_TRIP))
-    serial, s_stop = simulate_until_sure([sample, proposal], cap=6, seed=11, workers=1, rule=rule, use_cache=False)
-    para, p_stop = simulate_until_sure([sample, proposal], cap=6, seed=11, workers=2, rule=rule, use_cache=False)
+    serial, s_stop = simulate_until_sure([county, more_staff], cap=4, seed=11, workers=1, rule=rule, use_cache=False)
+    para, p_stop = simulate_until_sure([county, more_staff], cap=4, seed=11, workers=2, rule=rule, use_cache=False)
     assert s_stop == p_stop
     for a, b in zip(serial, para):
         pd.testing.assert_frame_equal(a.per_replication, b.per_replication)
         pd.testing.assert_frame_equal(a.summary, b.summary)
         pd.testing.assert_frame_equal(a.cases, b.cases)
     # and the same runs as a plain simulation of that count: the batches change no number
-    plain = simulate(proposal, replications=s_stop.replications, seed=11)
+    plain = simulate(more_staff, replications=s_stop.replications, seed=11)
     pd.testing.assert_frame_equal(plain.per_replication, serial[1].per_replication)
 
 
-def test_the_next_command_reads_the_stop_and_the_runs_from_the_cache(sample, monkeypatch) -> None:
+def test_the_next_command_reads_the_stop_and_the_runs_from_the_cache(county, monkeypatch) -> None:
     rule = Rule(2, 2, (ONE_TRIP,))
-    [first], stop = simulate_until_sure([sample], cap=4, seed=5, workers=1, rule=rule)
+    [first], stop = simulate_until_sure([county], cap=4, seed=5, workers=1, rule=rule)
 
     def no_simulation(*_a, **_k):
         raise AssertionError("simulated again")
 
     monkeypatch.setattr("vetsim.sim.simulate", no_simulation)
     monkeypatch.setattr("vetsim.sim.runner.simulate", no_simulation)
-    [again], stop2 = simulate_until_sure([sample], cap=4, seed=5, workers=1, rule=rule)
+    [again], stop2 = simulate_until_sure([county], cap=4, seed=5, workers=1, rule=rule)
     assert stop2 == stop and again.meta["stop"] == first.meta["stop"]
     pd.testing.assert_frame_equal(again.summary, first.summary)
 
 
-def test_replications_already_run_are_not_run_again_in_a_session(sample) -> None:
+def test_replications_already_run_are_not_run_again_in_a_session(county) -> None:
     from vetsim.replicate import new_memo
 
     runs = []
     memo = new_memo(1, tick=lambda: runs.append(1))
     rule = Rule(2, 2, (Precision("one_trip_rate", "all", 1e-9, "share", "x", "x", "test"),))
-    simulate_until_sure([sample], cap=3, seed=2, workers=1, rule=rule, use_cache=False, memo=memo)
+    simulate_until_sure([county], cap=3, seed=2, workers=1, rule=rule, use_cache=False, memo=memo)
     assert len(runs) == 3
-    simulate_until_sure([sample], cap=4, seed=2, workers=1, rule=rule, use_cache=False, memo=memo)
+    simulate_until_sure([county], cap=4, seed=2, workers=1, rule=rule, use_cache=False, memo=memo)
     assert len(runs) == 4  # only the fourth was new
 
 
 @pytest.mark.parametrize("cap", [1, 2])
-def test_a_cap_below_the_first_judgement_runs_the_cap(sample, cap) -> None:
-    [res], stop = simulate_until_sure([sample], cap=cap, seed=1, workers=1, use_cache=False)
+def test_a_cap_below_the_first_judgement_runs_the_cap(county, cap) -> None:
+    [res], stop = simulate_until_sure([county], cap=cap, seed=1, workers=1, use_cache=False)
     assert stop.replications == cap and res.meta["replications"] == cap
