@@ -59,10 +59,10 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--out", default="brief.pdf",
                    help=bi(*both("brief.output_file_pdf_png_html")))
     p.add_argument("--replications", type=cliargs.replications,
-                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
+                   help=bi(*both("brief.replications_until_sure")))
     p.add_argument("--seed", type=cliargs.seed,
                    help=bi(*both("brief.random_seed_for_both_scenarios")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.worker_processes_for_the_simulation")))
+    p.add_argument("--workers", type=cliargs.workers, default=None, help=bi(*both("brief.workers_default_every_core")))
     p.add_argument("--draws", type=cliargs.draws, default=DEFAULT_DRAWS,
                    help=bi(*both("brief.monte_carlo_draws_of_the", DEFAULT_DRAWS=DEFAULT_DRAWS)))
     p.add_argument("--paper", choices=("16:9", "a4"), default="16:9",
