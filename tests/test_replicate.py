@@ -8,7 +8,16 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from vetsim.replicate import Precision, Rule, Stop, half_widths, is_precise, load_rule, schedule, simulate_until_sure
+from vetsim.replicate import (
+    Precision,
+    Rule,
+    Stop,
+    half_widths,
+    is_precise,
+    load_rule,
+    schedule,
+    simulate_until_sure,
+)
 from vetsim.sim import simulate
 
 ONE_TRIP = Precision("one_trip_rate", "all", 0.015, "share", "最多跑一次比例", "One-trip rate", "test")
@@ -79,7 +88,7 @@ def test_serial_and_parallel_stop_at_the_same_count_with_the_same_numbers(county
     serial, s_stop = simulate_until_sure([county, more_staff], cap=4, seed=11, workers=1, rule=rule, use_cache=False)
     para, p_stop = simulate_until_sure([county, more_staff], cap=4, seed=11, workers=2, rule=rule, use_cache=False)
     assert s_stop == p_stop
-    for a, b in zip(serial, para):
+    for a, b in zip(serial, para, strict=True):
         pd.testing.assert_frame_equal(a.per_replication, b.per_replication)
         pd.testing.assert_frame_equal(a.summary, b.summary)
         pd.testing.assert_frame_equal(a.cases, b.cases)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .sim import Results
 
 __all__ = ["Precision", "Rule", "Stop", "load_rule", "schedule", "half_widths", "is_precise", "default_workers",
-           "simulate_until_sure", "RULE_FILE"]
+           "simulate_until_sure", "new_memo", "is_recorded", "RULE_FILE"]
 
 RULE_FILE = Path(__file__).resolve().parent / "replicate.yaml"
 REASONS = ("precision", "cap", "fixed")  # why a run has the count it has
@@ -107,7 +107,7 @@ def schedule(cap: int, rule: Rule) -> list[int]:
     return [*counts, cap]
 
 
-def half_widths(results: "Results", rule: Rule) -> dict[tuple[str, str], float]:
+def half_widths(results: Results, rule: Rule) -> dict[tuple[str, str], float]:
     """The 95% interval half-width of each KPI of ``rule`` in ``results`` (all case types): Student's t
     before it is cut to the KPI's range, Wilson's for a chance over runs. NaN where the KPI has fewer than
     two values; a KPI the scenario does not have (no township level) is left out."""
@@ -130,7 +130,7 @@ def half_widths(results: "Results", rule: Rule) -> dict[tuple[str, str], float]:
     return out
 
 
-def is_precise(results: "Results", rule: Rule) -> bool:
+def is_precise(results: Results, rule: Rule) -> bool:
     """Every KPI of ``rule`` has an interval at most ± its precision (a NaN half-width is not precise;
     a KPI with no value in any run, such as a clearing day never reached, does not hold the run back)."""
     limits = {(p.metric, p.level): p.precision for p in rule.kpis}
@@ -187,7 +187,7 @@ class _Memo(Executor):
             drop = set(order[:-MEMO_SCENARIOS]) - {newest}
             self.futures = {k: f for k, f in self.futures.items() if k[0] not in drop}
 
-    def prefetch(self, scenario: "Scenario", seed: int, upto: int) -> None:
+    def prefetch(self, scenario: Scenario, seed: int, upto: int) -> None:
         """Start replications ``0..upto-1`` of ``scenario`` that are not started yet (the pool stays busy
         with the proposal's runs while the baseline's last ones finish)."""
         import numpy as np
@@ -203,7 +203,7 @@ class _Memo(Executor):
             self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-def _record_path(scenarios: Sequence["Scenario"], seed: int, cap: int, rule: Rule) -> Path:
+def _record_path(scenarios: Sequence[Scenario], seed: int, cap: int, rule: Rule) -> Path:
     """Where the stopping count of these scenarios (in this order), seed, cap, rule and code is kept."""
     import numpy
 
@@ -215,9 +215,11 @@ def _record_path(scenarios: Sequence["Scenario"], seed: int, cap: int, rule: Rul
     return check_cache_location(*scenarios).resolve() / "stops" / f"{name}.json"
 
 
-def _recorded(scenarios: Sequence["Scenario"], seed: int, cap: int, rule: Rule) -> "tuple[list[Results], Stop] | None":
-    """The runs of an earlier stop of these very scenarios, seed, cap and rule, if the cache has them all."""
-    from .cache import cached_results
+def _recorded(scenarios: Sequence[Scenario], seed: int, cap: int, rule: Rule, load: bool = True
+              ) -> tuple[list[Results], Stop] | None:
+    """The runs of an earlier stop of these very scenarios, seed, cap and rule, if the cache has them all
+    (``load=False``: ``None`` for each run, only checked to be there)."""
+    from .cache import cached_results, has_cached
 
     try:
         record = json.loads(_record_path(scenarios, seed, cap, rule).read_text(encoding="utf-8"))
@@ -226,16 +228,19 @@ def _recorded(scenarios: Sequence["Scenario"], seed: int, cap: int, rule: Rule) 
         return None
     if stop.reason not in REASONS or not 1 <= stop.replications <= cap:
         return None
+    if not load:
+        return ([None] * len(scenarios), stop) if all(has_cached(s, stop.replications, seed) for s in scenarios) \
+            else None  # type: ignore[return-value]
     found = [cached_results(s, stop.replications, seed) for s in scenarios]
     return (found, stop) if all(r is not None for r in found) else None  # type: ignore[return-value]
 
 
-def _remember(scenarios: Sequence["Scenario"], seed: int, rule: Rule, results: Sequence["Results"], stop: Stop) -> None:
+def _remember(scenarios: Sequence[Scenario], seed: int, rule: Rule, results: Sequence[Results], stop: Stop) -> None:
     """Store the runs in the results cache and where the rule stopped; a cache that cannot be written
     only costs the next command a simulation."""
     from .cache import store_results
 
-    for sc, res in zip(scenarios, results):
+    for sc, res in zip(scenarios, results, strict=True):
         store_results(sc, stop.replications, seed, res)
     try:
         path = _record_path(scenarios, seed, stop.cap, rule)
@@ -245,17 +250,17 @@ def _remember(scenarios: Sequence["Scenario"], seed: int, rule: Rule, results: S
         pass
 
 
-def _with_stop(results: "Results", stop: Stop) -> "Results":
+def _with_stop(results: Results, stop: Stop) -> Results:
     return dataclasses.replace(results, meta={**results.meta, "stop": stop.as_meta()})
 
 
 OnBatch = Callable[[list["Results"], Stop | None], None]
 
 
-def simulate_until_sure(scenarios: Sequence["Scenario"], cap: int, seed: int, *, workers: int | None = None,
+def simulate_until_sure(scenarios: Sequence[Scenario], cap: int, seed: int, *, workers: int | None = None,
                         rule: Rule | None = None, on_batch: OnBatch | None = None, use_cache: bool = True,
                         memo: _Memo | None = None, tick: Callable[[], None] | None = None
-                        ) -> "tuple[list[Results], Stop]":
+                        ) -> tuple[list[Results], Stop]:
     """Simulate ``scenarios`` with ``seed`` in batches until every headline KPI of each is precise
     (:func:`is_precise`), at most ``cap`` replications; returns their ``Results`` (``meta["stop"]``: how
     many ran, the cap, and why they stopped) and the :class:`Stop`.
@@ -304,11 +309,23 @@ def simulate_until_sure(scenarios: Sequence["Scenario"], cap: int, seed: int, *,
     return out, stop
 
 
-def new_memo(workers: int = 1, tick: Callable[[], None] | None = None) -> _Memo:
-    """Replications kept between runs (one dashboard session): on ``workers`` processes, or here for 1."""
+def new_memo(workers: int = 1, tick: Callable[[], None] | None = None, spawn: bool = False) -> _Memo:
+    """Replications kept between runs (one dashboard session): on ``workers`` processes, or here for 1.
+    ``spawn``: fresh worker processes rather than forks (a kernel with threads, such as the dashboard's)."""
     inner = None
     if workers > 1:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        inner = ProcessPoolExecutor(max_workers=workers)
+        context = multiprocessing.get_context("spawn") if spawn else None
+        inner = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return _Memo(inner, tick)
+
+
+def is_recorded(scenarios: Sequence[Scenario], cap: int, seed: int, rule: Rule | None = None) -> bool:
+    """Whether these scenarios' stop (seed, cap, rule) and all their runs are in the results cache: a page
+    can show them without simulating."""
+    try:
+        return _recorded(scenarios, int(seed), int(cap), rule or load_rule(), load=False) is not None
+    except Exception:  # noqa: BLE001 - a cache that cannot be read only means: simulate
+        return False
