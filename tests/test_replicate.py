@@ -127,3 +127,26 @@ def test_replications_already_run_are_not_run_again_in_a_session(county) -> None
 def test_a_cap_below_the_first_judgement_runs_the_cap(county, cap) -> None:
     [res], stop = simulate_until_sure([county], cap=cap, seed=1, workers=1, use_cache=False)
     assert stop.replications == cap and res.meta["replications"] == cap
+
+
+def test_a_run_another_live_process_is_simulating_is_waited_for(county, more_staff) -> None:
+    """A preheated dashboard kernel waits for the pair another page simulates, not simulating it twice."""
+    import json
+    import os
+    import socket
+    import time
+
+    from vetsim.replicate import computing_marker, wait_for_recorded
+
+    marker = computing_marker([county, more_staff], 9, 3)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()}))
+    try:
+        t0 = time.monotonic()
+        assert wait_for_recorded([county, more_staff], 3, 9, timeout=0.3, poll=0.05) is False
+        assert time.monotonic() - t0 >= 0.25  # waited while the run was live
+    finally:
+        marker.unlink(missing_ok=True)  # a marker older than the wait is removed by the waiter
+    t0 = time.monotonic()
+    assert wait_for_recorded([county, more_staff], 3, 9, timeout=30) is False  # no marker: at once
+    assert time.monotonic() - t0 < 5

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .sim import Results
 
 __all__ = ["Precision", "Rule", "Stop", "load_rule", "schedule", "half_widths", "is_precise", "default_workers",
-           "simulate_until_sure", "new_memo", "is_recorded", "RULE_FILE"]
+           "simulate_until_sure", "new_memo", "is_recorded", "wait_for_recorded", "computing_marker", "RULE_FILE"]
 
 RULE_FILE = Path(__file__).resolve().parent / "replicate.yaml"
 REASONS = ("precision", "cap", "fixed")  # why a run has the count it has
@@ -250,6 +250,45 @@ def _remember(scenarios: Sequence[Scenario], seed: int, rule: Rule, results: Seq
         pass
 
 
+def computing_marker(scenarios: Sequence[Scenario], seed: int, cap: int, rule: Rule | None = None) -> Path:
+    """The file that says: these scenarios are being simulated until sure right now (pid, host, start)."""
+    return _record_path(scenarios, int(seed), int(cap), rule or load_rule()).with_suffix(".computing")
+
+
+def _mark(marker: Path | None) -> Path | None:
+    """Write the computing marker; None where the cache cannot be written (only the cache is lost)."""
+    import socket
+    import time
+
+    if marker is None:
+        return None
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(marker, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()}))
+    except OSError:
+        return None
+    return marker
+
+
+def wait_for_recorded(scenarios: Sequence[Scenario], cap: int, seed: int, timeout: float = 900.0,
+                      poll: float = 0.5) -> bool:
+    """Whether these scenarios' stop and runs are in the cache, waiting (at most ``timeout`` s) while another
+    live process simulates them (its marker, :func:`vetsim.cache.marker_is_live`). A preheated dashboard
+    kernel, which nobody waits for, uses it so as not to simulate the same runs a second time."""
+    import time
+
+    from .cache import marker_is_live
+
+    deadline = time.monotonic() + timeout
+    marker = computing_marker(scenarios, seed, cap)
+    while True:
+        if is_recorded(scenarios, cap, seed):
+            return True
+        if not marker_is_live(marker, timeout) or time.monotonic() > deadline:
+            return False
+        time.sleep(poll)
+
+
 def _with_stop(results: Results, stop: Stop) -> Results:
     return dataclasses.replace(results, meta={**results.meta, "stop": stop.as_meta()})
 
@@ -284,6 +323,7 @@ def simulate_until_sure(scenarios: Sequence[Scenario], cap: int, seed: int, *, w
                 on_batch(out, stop)
             return out, stop
     workers = default_workers() if workers is None else int(workers)
+    marker = _mark(computing_marker(scenarios, seed, cap, rule) if use_cache else None)
     own = memo is None
     if memo is None:
         memo = new_memo(workers, tick)
@@ -298,11 +338,13 @@ def simulate_until_sure(scenarios: Sequence[Scenario], cap: int, seed: int, *, w
                 break
             if on_batch is not None:
                 on_batch(results, None)
+        if use_cache:
+            _remember(scenarios, seed, rule, results, stop)
     finally:
         if own:
             memo.shutdown(cancel_futures=True)
-    if use_cache:
-        _remember(scenarios, seed, rule, results, stop)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
     out = [_with_stop(r, stop) for r in results]
     if on_batch is not None:
         on_batch(out, stop)

@@ -50,6 +50,11 @@ EXPORT_FIELD = FieldSpec("format", "choice", *both("ui.export_format"),
 _MIME = {"png": "image/png", "pdf": "application/pdf"}
 
 
+def _preheated() -> bool:
+    """True in a kernel Voilà runs ahead of any page request (its pool; ``VOILA_PREHEAT`` set by Voilà)."""
+    return os.environ.get("VOILA_PREHEAT") == "True"
+
+
 def _in_kernel() -> bool:
     """True inside a running IPython kernel (where widget updates from a thread reach the page)."""
     try:
@@ -146,21 +151,26 @@ class MeetingDashboard(App):
         """Fill the dashboard when it opens. In a kernel (Voilà, Jupyter) this runs in a thread, so the
         page appears at once and shows the progress of a first run; elsewhere (tests, scripts) and with
         ``$VETSIM_UI_STRICT`` (notebooks run in CI, where a failure must fail the run) inline."""
-        if not _in_kernel() or strict_mode() or self._all_cached():
-            # runs already on disk (and where they stopped) fill the page at once
+        if not _in_kernel() or strict_mode() or self._all_cached(wait=_preheated()):
+            # runs already on disk (and where they stopped) fill the page at once; a preheated kernel (nobody
+            # waits for it) first waits for the runs another page is simulating, so the next page has its cards
             self.runner.run(self.run)
             return
         self.cards.value = f"<p class='vetsim-loading'>{html.escape(tr('ui.computing', self.lang))}</p>"
         self._loader = threading.Thread(target=self.runner.run, args=(self.run,), name="vetsim-dashboard", daemon=True)
         self._loader.start()
 
-    def _all_cached(self) -> bool:
+    def _all_cached(self, wait: bool = False) -> bool:
         """Both opening runs and where they stopped are in the results cache (the page can be filled
-        without simulating)."""
-        from ..replicate import is_recorded
+        without simulating); with ``wait``, runs another process is simulating right now are waited for."""
+        from ..replicate import is_recorded, wait_for_recorded
 
         reps, seed = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value), self.baseline.spec.seed
-        return is_recorded([self.baseline, self.proposal], reps, seed)  # read once, by run()
+        pair = [self.baseline, self.proposal]
+        try:
+            return wait_for_recorded(pair, reps, seed) if wait else is_recorded(pair, reps, seed)  # read by run()
+        except Exception:  # noqa: BLE001 - a cache that cannot be read only means: simulate
+            return False
 
     def preview(self) -> None:
         """Display the KPI cards as plain HTML, for the moment before the page's widgets are drawn.
