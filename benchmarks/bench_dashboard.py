@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 from vetsim.ui.voila import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila, wait_ready  # noqa: E402
 
 NOTEBOOK = ROOT / "notebooks" / "03_dashboard.ipynb"
-CARDS = ".vetsim-cards .vetsim-card.kpi-site_cost .v"  # a simulated card (vetsim.ui.dashboard)
+# a simulated card: live (vetsim.ui.dashboard) or its static preview on a later opening (MeetingDashboard.preview)
+CARDS = ".vetsim-cards .vetsim-card.kpi-site_cost .v, .vetsim-cards .vetsim-card.static-kpi-site_cost .v"
 ESTIMATE = ".vetsim-cards .vetsim-card.estimate-kpi-site_cost .v"  # the instant estimate's (vetsim.ui.estimate_cards)
 PROGRESS = ".vetsim-progress, .vetsim-loading"
 TARGET_S = 3.0
