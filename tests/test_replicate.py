@@ -150,3 +150,20 @@ def test_a_run_another_live_process_is_simulating_is_waited_for(county, more_sta
     t0 = time.monotonic()
     assert wait_for_recorded([county, more_staff], 3, 9, timeout=30) is False  # no marker: at once
     assert time.monotonic() - t0 < 5
+
+
+def test_a_baseline_in_the_cache_is_not_simulated_again_for_another_proposal(county, more_staff) -> None:
+    """The baseline simulated once per scenario hash: a pair run after the baseline alone simulates only the
+    proposal's replications, and the baseline's numbers are those of its own run."""
+    from vetsim.replicate import new_memo
+
+    rule = Rule(2, 2, (Precision("one_trip_rate", "all", 1e-9, "share", "x", "x", "test"),))
+    [alone], _ = simulate_until_sure([county], cap=3, seed=13, workers=1, rule=rule)
+    runs = []
+    memo = new_memo(1, tick=lambda: runs.append(1))
+    (base, prop), stop = simulate_until_sure([county, more_staff], cap=3, seed=13, workers=1, rule=rule, memo=memo)
+    assert stop.replications == 3 and len(runs) == 3  # the proposal's three, none of the baseline's
+    pd.testing.assert_frame_equal(base.per_replication, alone.per_replication)
+    pd.testing.assert_frame_equal(base.summary, alone.summary)
+    fresh = simulate(more_staff, replications=3, seed=13)
+    pd.testing.assert_frame_equal(prop.per_replication, fresh.per_replication)

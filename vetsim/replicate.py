@@ -153,6 +153,7 @@ class _Memo(Executor):
         self.inner = inner
         self.tick = tick
         self.futures: dict[tuple[Any, ...], Future[Any]] = {}
+        self.prefilled: set[tuple[str, int]] = set()  # scenarios and seeds whose cached runs were taken
 
     @staticmethod
     def _key(args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -198,9 +199,40 @@ class _Memo(Executor):
         for i, seq in enumerate(np.random.SeedSequence(seed).spawn(upto)):
             self.submit(run_replication, scenario, seq, i, key, True)
 
+    def prefill(self, scenario: Scenario, seed: int) -> None:
+        """Take the replications of ``scenario`` from ``seed`` that the results cache holds (its longest run):
+        a baseline simulated once, for one proposal or by another command, is not simulated again for the
+        next. Replication ``i`` of any run is the same (``SeedSequence(seed).spawn(n)[i]``)."""
+        import numpy as np
+
+        from .cache import cached_counts, cached_results
+
+        key = scenario.hash()
+        if (key, seed) in self.prefilled:
+            return
+        self.prefilled.add((key, seed))
+        found = next((r for n in cached_counts(scenario, seed) if (r := cached_results(scenario, n, seed)) is not None
+                      and r.cases is not None), None)
+        if found is None:
+            return
+        for i, seq in enumerate(np.random.SeedSequence(seed).spawn(int(found.meta["replications"]))):
+            fut: Future[Any] = Future()
+            fut.set_result(_one_replication(found, i))
+            self.futures.setdefault((key, seq.entropy, tuple(seq.spawn_key), i, True), fut)
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self.inner is not None:
             self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _one_replication(results: Results, rep: int) -> dict[str, Any]:
+    """Replication ``rep`` of ``results`` as :func:`vetsim.sim.run_replication` returns it (its frames and KPIs)."""
+    def part(frame: Any) -> Any:
+        return frame[frame["replication"] == rep].reset_index(drop=True)
+
+    out = {name: part(getattr(results, name)) for name in ("cases", "visits", "site_days", "work")}
+    out["metrics"] = part(results.per_replication)
+    return out
 
 
 def _record_path(scenarios: Sequence[Scenario], seed: int, cap: int, rule: Rule) -> Path:
@@ -328,6 +360,9 @@ def simulate_until_sure(scenarios: Sequence[Scenario], cap: int, seed: int, *, w
     if memo is None:
         memo = new_memo(workers, tick)
     try:
+        if use_cache:
+            for sc in scenarios:
+                memo.prefill(sc, seed)
         for n in schedule(cap, rule):
             for sc in scenarios:
                 memo.prefetch(sc, seed, n)
