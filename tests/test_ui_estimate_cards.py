@@ -53,3 +53,15 @@ def test_a_first_run_shows_the_estimate_first_and_the_simulated_cards_last(tmp_p
         assert "partial-kpi-" in between and "已模拟 5 次" in between
     stop = dash.results.meta["stop"]
     assert stop["cap"] == 6 and dash.results.meta["replications"] == stop["replications"] in (5, 6)
+
+
+def test_a_later_run_keeps_the_simulated_cards_until_the_new_ones(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("VETSIM_CACHE", str(tmp_path / "cache"))
+    dash = MeetingDashboard(make_data_dir(tmp_path), baseline="sample_county", proposal="proposal_more_staff",
+                            replications=1, budget_draws=20, workers=1)
+    assert 'class="vetsim-card kpi-' in dash.cards.value
+    shown: list[str] = []
+    dash.cards.observe(lambda ch: shown.append(ch["new"]), names="value")
+    dash.inputs["replications"].value = 2
+    dash.run()
+    assert shown and all('class="vetsim-card kpi-' in v for v in shown)  # never an estimate in between

@@ -236,11 +236,14 @@ class MeetingDashboard(App):
         seed = self.baseline.spec.seed
         self.run_button.disabled = True
         try:
-            if not self._all_cached():  # the instant estimate's cards at once, refined as runs arrive
+            # a page with no simulated cards yet: the instant estimate's cards at once, refined as runs arrive
+            # (a later run keeps the simulated cards it has until the new ones are there)
+            first = self.kpis is None and not self._all_cached()
+            if first:
                 self.cards.value = estimate_cards_html(self.baseline, proposal, CARD_KEYS, self.lang)
             self.baseline_results, self.results = self.sim.run_until_sure(
                 [self.baseline, proposal], reps, seed, tr("ui.baseline_and_proposal", self.lang),
-                on_batch=lambda runs, stop: self._refine(proposal, runs, stop))
+                on_batch=(lambda runs, stop: self._refine(proposal, runs, stop)) if first else None)
         finally:
             self.run_button.disabled = False
         # the one brief builder of `vetsim report`: same costs, same budget (with the simulated caseload)
