@@ -44,7 +44,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
     except OSError:
         return
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    mode = "full suite" if full_suite(terminalreporter.config) else "quick suite (browser/statistical skipped)"
+    mode = "browser/statistical tests included" if full_suite(terminalreporter.config) else \
+        "quick suite (browser/statistical skipped)"
     terminalreporter.write_line(f"load average {one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min) on {cores} cores; {mode}")
 
 
