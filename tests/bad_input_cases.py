@@ -529,3 +529,22 @@ for _id, _content in (("deep", "[" * 100_000 + "]" * 100_000), ("list", "[1, 2, 
                       ("no-hash", '{"seed": 1}')):
     _add(Case(f"experiment-json-{_id}", {"exp.yaml": _EXP, "out/experiment.json": _content},
               argv=("experiment", "{dir}/exp.yaml", "--scheduler", "serial", "--out", "{dir}/out")))
+# ---- issue 26: vetsim bulletin -- a bad notes file, a period without records, a missing records folder -----------------
+_VISITS = ("record_id,kind,date,site_id,level,case_type,channel,on_spot,resolved_date,referred_to,handed_to,found_nobody,"
+           "person,birth_band,sex,source_file,source_sheet,source_row\n"
+           "r1,visits,2027-04-02,T01,township,consultation,visit,True,2027-04-02,,,False,,,,x,,1\n")
+_BULLETIN = ("bulletin", "{dir}/records", "--scenario", "{sample}", "--out", "{dir}/out", "--no-tasks", "--period")
+for _id, _notes, _expect in (
+        ("phone", "township,period,text\n龙泉镇,2027-04,联系电话 13812345678\n", ("notes.csv", "第 2 行", "text", "个人信息")),
+        ("id-number", "township,period,text\n龙泉镇,2027-04,身份证110101199003074514\n", ("notes.csv", "第 2 行", "个人信息")),
+        ("township", "township,period,text\n火星镇,2027-04,说明\n", ("notes.csv", "第 2 行", "火星镇")),
+        ("period", "township,period,text\n龙泉镇,四月,说明\n", ("notes.csv", "第 2 行", "period")),
+        ("columns", "乡镇,说明\n龙泉镇,x\n", ("notes.csv", "township"))):
+    _add(Case(f"bulletin-notes-{_id}", {"records/visits.csv": _VISITS, "records/notes.csv": _notes},
+              argv=(*_BULLETIN, "2027-04"), expect=_expect, forbid=("13812345678", "110101199003074514")))
+_add(Case("bulletin-period-without-records", {"records/visits.csv": _VISITS}, argv=(*_BULLETIN, "2027-06"),
+          expect=("2027-06", "2027-04-02"), chinese_only=True))
+_add(Case("bulletin-period-not-a-month", {"records/visits.csv": _VISITS}, argv=(*_BULLETIN, "2027-13"), expect=("2027-13",)))
+_add(Case("bulletin-records-missing", argv=(*_BULLETIN, "2027-04"), expect=("records",)))
+_add(Case("bulletin-out-inside-records", {"records/visits.csv": _VISITS},
+          argv=("bulletin", "{dir}/records", "--scenario", "{sample}", "--out", "{dir}/records/b", "--period", "2027-04")))

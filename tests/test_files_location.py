@@ -77,6 +77,7 @@ WRITERS = {
     "ledger import --out": (["ledger", "import", "ledgers/来访登记.csv", "--scenario", S, "--out", "{t}"], "folder", False),
     "experiment --out": (["experiment", "exp/experiment.yaml", "--scheduler", "serial", "--out", "{t}"], "folder", False),
     "calibrate --out": (["calibrate", S, "--ledger", "records", "--out", "{t}"], "folder", True),
+    "bulletin --out": (["bulletin", "records", "--scenario", S, "--period", "2027-04", "--out", "{t}"], "folder", False),
 }
 # where: (target, lies in a scenario folder)
 PLACES = {

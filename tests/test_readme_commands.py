@@ -73,6 +73,8 @@ HOW: dict[str, tuple[str, int]] = {
     ".venv/bin/vetsim tasks data/sample_county --compare data/proposal_more_staff --as-of 2027-06-30": (HEAVY, 0),
     ".venv/bin/vetsim tasks data/sample_county --excel out/推进表.xlsx --snapshot": (HEAVY, 0),
     ".venv/bin/vetsim report data/sample_county --tasks --out brief.pdf": (HEAVY, 0),
+    ".venv/bin/vetsim bulletin out/ledger_2025 --scenario data/sample_county --period 2025-06"
+    " --out out/bulletin_2025-06 --replications 3": (RUN, 0),
     ".venv/bin/vetsim region validate data/sample_city": (RUN, 0),
     ".venv/bin/vetsim region simulate data/sample_city --replications 5 --workers 2": (HEAVY, 0),
     ".venv/bin/vetsim region allocate data/sample_city --posts 50": (HEAVY, 0),
@@ -199,6 +201,7 @@ def test_the_quick_readme_commands_run_as_written(clone) -> None:
     for cmd in cmds:
         _check(cmd, _run(cmd, dest, env))
     assert (dest / "out" / "budget.xlsx").is_file() and (dest / "out" / "ledger_2025").is_dir()
+    assert (dest / "out" / "bulletin_2025-06" / "bulletin_2025-06.docx").is_file()
 
 
 @pytest.mark.readme_heavy
@@ -410,6 +413,7 @@ def test_the_dashboard_commands_serve_the_cards_to_a_browser(clone, capsys) -> N
             foreign = sorted({u for u in requests if not _loopback(u)})
             assert not foreign, f"the page asked the internet for {foreign}"
             out = log.read_text(errors="replace")
-            assert "Traceback" not in out and "TemplateNotFound" not in out, out[-3000:]
+            bad = min((out.find(w) for w in ("Traceback", "TemplateNotFound") if w in out), default=-1)
+            assert bad < 0, f"`{cmd}`: the server's log has a traceback:\n{out[max(0, bad - 1500):bad + 3000]}"
         finally:
             _stop(proc)

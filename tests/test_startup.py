@@ -40,7 +40,7 @@ def _probe(*args: str) -> dict:
 
 
 @pytest.mark.parametrize("command", ["", "validate", "show", "simulate", "staff", "budget", "report", "calibrate",
-                                     "sensitivity", "region", "ledger", "tasks"])
+                                     "sensitivity", "region", "ledger", "tasks", "bulletin"])
 def test_help_loads_no_plotting_tables_or_scipy_stats(command: str) -> None:
     got = _probe(*([command] if command else []), "--help")
     assert got["code"] == 0

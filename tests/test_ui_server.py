@@ -328,3 +328,41 @@ def test_a_write_to_a_closed_page_is_one_line_not_a_traceback(caplog) -> None:
     with caplog.at_level(logging.DEBUG):
         lose_a_task(ValueError("a real fault"))
     assert [r for r in caplog.records if r.name == "asyncio" and r.exc_info and "a real fault" in str(r.exc_info[1])]
+
+
+def test_a_render_that_fails_after_its_page_left_is_one_line(caplog) -> None:
+    """A page dropped mid-load (a reload) makes its render fail (its kernel is shut down): tornado printed
+    "Uncaught exception" with a traceback in the server's window. Now that is one line; a failure while
+    the browser still waits is raised as before, so tornado reports it in full."""
+    import asyncio
+    import logging
+    from types import SimpleNamespace
+
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    from vetsim.ui.voila_app import _PageHandler
+
+    async def failing_get(self, path=None):
+        raise RuntimeError("kernel gone")
+
+    def page(dropped: bool, closed: bool) -> _PageHandler:
+        h = object.__new__(_PageHandler)
+        h._dropped, h._page_kernel = dropped, None
+        h.request = SimpleNamespace(connection=SimpleNamespace(stream=SimpleNamespace(closed=lambda: closed)))
+        h.application = SimpleNamespace(settings={})
+        return h
+
+    orig = TornadoVoilaHandler.get
+    TornadoVoilaHandler.get = failing_get
+    try:
+        log = logging.getLogger("tornado.application")
+        _PageHandler.log = property(lambda self: log)
+        with caplog.at_level(logging.INFO):
+            for dropped, closed in ((True, False), (False, True)):
+                asyncio.run(page(dropped, closed).get("x"))
+        assert caplog.text.count("left while it loaded") == 2 and "Traceback" not in caplog.text
+        with pytest.raises(RuntimeError, match="kernel gone"):
+            asyncio.run(page(False, False).get("x"))
+    finally:
+        TornadoVoilaHandler.get = orig
+        del _PageHandler.log

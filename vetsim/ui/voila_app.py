@@ -41,12 +41,12 @@ import voila.handler
 from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
 from voila.tornado.handler import TornadoVoilaHandler
-from ..wording import both
+from ..wording import both, tr
 from .voila import LOOPBACK_NAMES, is_loopback
 
 __all__ = ["VetsimVoila", "PageKernels", "host_allowed", "LOOPBACK_NAMES", "BUSY_MESSAGE", "main"]
 
-BUSY_MESSAGE = both("ui.too_many_dashboard_pages_are")
+BUSY_MESSAGE = both("ui.server_busy")
 FAILED_MESSAGE = both("ui.page_failed_to_render")
 REAP_INTERVAL_S = 2.0  # how often kernels of gone pages are looked for
 
@@ -256,21 +256,30 @@ class _PageHandler(TornadoVoilaHandler):
             self.set_status(503)
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.set_header("Retry-After", "60")
-            self.finish(f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>服务器繁忙</title>"
+            self.finish(f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>{html.escape(tr('ui.busy_page_title', 'zh'))}</title>"
                         f"<body style='font-family:sans-serif;font-size:18px;margin:40px'>"
                         f"<p>{html.escape(zh)}</p><p style='color:#555'>{html.escape(en)}</p></body></html>")
 
     async def get(self, path: str | None = None) -> None:
         try:
             await super().get(path)
-        except BaseException:
+        except BaseException as exc:
             self._release("its page failed to render")
-            raise
+            if not isinstance(exc, Exception) or not self._gone():
+                raise  # a real failure of a page someone is waiting for: tornado logs it in full
+            # the browser left (reload, closed tab) and the render failed with it: one line, no traceback
+            self.log.info("A page left while it loaded; its render stopped: %s", type(exc).__name__)
+            return
         if self._dropped:
             self._release("the page's request was dropped while it loaded")
         elif self._page_kernel is not None:
             self.pages.render_ended(self._page_kernel, time.monotonic())
             self._page_kernel = None
+
+    def _gone(self) -> bool:
+        """Whether the browser has left this page's request (dropped, or its connection closed)."""
+        stream = getattr(self.request.connection, "stream", None)
+        return self._dropped or (stream is not None and stream.closed())
 
     def render_failed(self) -> None:
         """Told by :class:`_GuardedRenderer` that this page's render failed: its kernel goes at once."""
