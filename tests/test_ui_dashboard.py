@@ -157,3 +157,15 @@ def test_preview_shows_the_cards_as_static_html(dash, monkeypatch):
     for key in ("wasted_trip", "one_trip", "site_cost"):
         assert f"static-kpi-{key}" in page
     assert HIDE_PREVIEW in dash.widget.children[0].value  # the live dashboard hides the preview when drawn
+
+
+def test_each_chart_offers_its_numbers_as_csv(dash):
+    import base64
+
+    links = re.findall(r'<a download="([^"]+)" href="data:text/csv;base64,([^"]+)"', dash.chart_data_links.value)
+    names = [n for n, _ in links]
+    assert names == [f"{n}.csv" for n in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget")]
+    assert all(n.removesuffix(".csv") in dash.figures for n in names)  # one per chart shown
+    waits = base64.b64decode(dict(links)["waits.csv"])
+    assert waits.startswith(b"\xef\xbb\xbf") and "平均等待时间（分钟）" in waits.decode("utf-8-sig")
+    assert waits == dash.brief.chart_csvs()["waits.csv"]

@@ -17,6 +17,10 @@ def _run(args: argparse.Namespace) -> int:
     from ..files import display_path
     from .run import report
 
+    if args.chart_data:  # the folder is checked before the simulation, like the brief's file
+        from ..files import check_output_target
+
+        check_output_target(args.chart_data, "folder", args.force)
     brief = report(args.baseline, args.compare, out=args.out, lang=args.lang, replications=args.replications,
                    seed=args.seed, workers=args.workers, draws=args.draws, progress=not args.quiet and args.lang,
                    paper=args.paper, tasks=args.tasks, as_of=args.as_of, history=args.history)
@@ -25,6 +29,8 @@ def _run(args: argparse.Namespace) -> int:
     for line in brief.headlines:
         print(f"  - {line}")
     print((tr("brief.brief_written_to", args.lang)) + display_path(brief.path))
+    if args.chart_data:
+        print(tr("chartdata.written_to", args.lang) + display_path(brief.save_chart_data(args.chart_data, args.force)))
     if args.tasks:
         from ..tasks.text import all_headlines  # lazy: only a brief with a task page needs it
 
@@ -71,5 +77,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help=bi(*both("tasks.brief_cli.as_of")))
     p.add_argument("--history", help=bi(*both("tasks.brief_cli.history")))
     p.add_argument("--quiet", action="store_true", help=bi(*both("brief.no_progress_bar")))
+    p.add_argument("--chart-data", metavar="FOLDER", help=bi(*both("chartdata.cli_help")))
+    cliargs.add_force(p, bi(*both("chartdata.force_help")), bi(*both("files.help_replace_foreign")))
     add_common(p)
     p.set_defaults(handler=_run)

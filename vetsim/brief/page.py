@@ -21,7 +21,7 @@ from .. import formats
 from ..files import read_manifest
 from ..wording import tr
 
-__all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "page_scale", "page_size",
+__all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "chart_numbers", "chart_names", "page_scale", "page_size",
            "check_paper", "title_text", "source_info"]
 
 # paper -> page size in inches: 16:9 (1920 px wide at 96 dpi, PNG export uses more) and A4 landscape
@@ -94,6 +94,33 @@ def _draw_chart(name: str, inp: BriefInputs, lang: str, fig: Figure | SubFigure 
     if name == "resolution":
         return charts.resolution_vs_deadline(b, p, scenario=sc, lang=lang, fig=fig)
     raise KeyError(name)
+
+
+def chart_numbers(name: str, inp: BriefInputs, lang: str) -> pd.DataFrame:
+    """The numbers chart ``name`` of the brief draws, as a labelled table (:mod:`vetsim.charts.numbers`)."""
+    from ..charts import numbers as n
+
+    b, p, sc = inp.baseline_results, inp.proposal_results, inp.baseline
+    if name == "waits":
+        return n.level_numbers(b, p, "wait_mean_min", lang=lang)
+    if name == "one_trip":
+        return n.level_numbers(b, p, "one_trip_rate", lang=lang, scale=100.0, with_overall=True)
+    if name == "backlog":
+        return n.backlog_numbers(b, p, scenario=sc, lang=lang)
+    if name == "utilisation":
+        return n.utilisation_numbers(p if p is not None else b, scenario=inp.decided, lang=lang)
+    if name == "staff_cost":
+        return n.staff_cost_numbers(inp.baseline_cost, inp.proposal_cost, lang=lang)
+    if name == "budget":
+        return n.budget_numbers(inp.budget, by="tier", lang=lang)
+    if name == "resolution":
+        return n.resolution_numbers(b, p, scenario=sc, lang=lang)
+    raise KeyError(name)
+
+
+def chart_names(inp: BriefInputs) -> list[str]:
+    """The names of the brief's charts, in page order."""
+    return _charts_for(inp)
 
 
 def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure | SubFigure:

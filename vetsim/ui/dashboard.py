@@ -111,6 +111,8 @@ class MeetingDashboard(App):
         for fmt, b in self.export_buttons.items():
             b.on_click(self.runner.wrap(lambda _b, fmt=fmt: self.export(fmt)))
         self.export_links = widgets.HTML()
+        self.chart_data_links = widgets.HTML()  # the numbers behind each chart, one CSV per chart
+        self.chart_data_links.add_class("vetsim-chart-data")
         self.base_picker.observe(self.runner.wrap(lambda _ch: self._choose_baseline()))
         self.prop_picker.observe(self.runner.wrap(lambda _ch: self._choose_proposal()))
         staff_acc = widgets.Accordion(children=[widgets.VBox([self.editor.level_form, self.editor.site_table])])
@@ -129,7 +131,7 @@ class MeetingDashboard(App):
             self.cards, self.headline_html, staff_acc,
             widgets.HBox([*self.inputs.values(), self.run_button, self.sim.widget],
                          layout=widgets.Layout(padding="0 0 0 6px")),
-            *grid, self.sensitivity.widget, widgets.HBox([*self.export_buttons.values()]), self.export_links,
+            *grid, self.chart_data_links, self.sensitivity.widget, widgets.HBox([*self.export_buttons.values()]), self.export_links,
         ], layout=widgets.Layout(width="100%"))
         self.task_view = TaskView(lang, self.runner.wrap)
         self.tabs = widgets.Tab(children=[overview, self.task_view.widget])
@@ -255,9 +257,19 @@ class MeetingDashboard(App):
             fig = self.figures.get(name)
             img.value = figure_png(fig, dpi=60) if fig is not None else b""
             img.layout.display = None if fig is not None else "none"
+        self.chart_data_links.value = self._chart_data_html()
         self.export_links.value = ""
         self.exports = {}
         return self.kpis
+
+    def _chart_data_html(self) -> str:
+        """One download link per chart: its numbers as CSV (the same tables as the brief's)."""
+        links = []
+        for name, data in self.brief.chart_csvs().items():
+            fig = self.figures.get(name.removesuffix(".csv"))
+            title = fig.axes[0].get_title(loc="left").replace("\n", " ") if fig is not None and fig.axes else name
+            links.append(download_link(data, name, "text/csv", tr("chartdata.download_named", self.lang, title=title)))
+        return "<div>" + "".join(links) + "</div>"
 
     def _cards_html(self, table: pd.DataFrame) -> str:
         rows = {r["key"]: r for r in table.to_dict("records")}
