@@ -28,6 +28,7 @@ HEADERS_ZH = {
     "utilisation": ["站点编号", "站点", "层级", "月份", "人员利用率（%）"],
     "staff_cost": ["情景", "层级", "在编人员", "兼职/编外人员", "年度站点经费（万元/年）"],
     "budget": ["年度", "财政层级", "金额（万元）", "P10（万元）", "P90（万元）"],
+    "map": ["站点编号", "站点", "层级", "地图横坐标", "地图纵坐标", "最多跑一次比例"],
 }
 
 
@@ -105,7 +106,7 @@ def test_english_headers_and_the_resolution_chart(sample) -> None:
 def test_html_brief_links_each_csv(briefs) -> None:
     text = briefs["en"].to_html()
     links = re.findall(r'<a class="chart-data" download="([^"]+)" href="data:text/csv;charset=utf-8;base64,', text)
-    assert links == [f"{n}.csv" for n in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget")]
+    assert links == [f"{n}.csv" for n in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget", "map")]
 
 
 def test_csv_text_is_formula_safe() -> None:

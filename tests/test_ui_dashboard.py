@@ -164,7 +164,7 @@ def test_each_chart_offers_its_numbers_as_csv(dash):
 
     links = re.findall(r'<a download="([^"]+)" href="data:text/csv;base64,([^"]+)"', dash.chart_data_links.value)
     names = [n for n, _ in links]
-    assert names == [f"{n}.csv" for n in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget")]
+    assert names == [f"{n}.csv" for n in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget", "map")]
     assert all(n.removesuffix(".csv") in dash.figures for n in names)  # one per chart shown
     waits = base64.b64decode(dict(links)["waits.csv"])
     assert waits.startswith(b"\xef\xbb\xbf") and "平均等待时间（分钟）" in waits.decode("utf-8-sig")

@@ -32,6 +32,7 @@ PAGE_SIZE = PAPERS["16:9"]
 _PAGE_SCALE = {"16:9": 0.62, "a4": 0.44}
 _MARGIN_IN = 0.4  # white margin round the page, inches (printers cannot print the last few mm)
 _SOURCE_PT = {"16:9": 10.0, "a4": 7.0}  # type size of the source line
+MAP_KPI = "one_trip_rate"  # the figure the brief's township map is coloured by (最多跑一次, per station)
 
 
 def check_paper(paper: str) -> str:
@@ -93,6 +94,10 @@ def _draw_chart(name: str, inp: BriefInputs, lang: str, fig: Figure | SubFigure 
         return _of_proposal(charts.budget_by_tier(inp.budget, lang=lang, fig=fig), inp, lang)
     if name == "resolution":
         return charts.resolution_vs_deadline(b, p, scenario=sc, lang=lang, fig=fig)
+    if name == "map":
+        from ..charts.sitemap import township_map
+
+        return _of_proposal(township_map(inp.decided, p if p is not None else b, kpi=MAP_KPI, lang=lang, fig=fig), inp, lang)
     raise KeyError(name)
 
 
@@ -115,12 +120,16 @@ def chart_numbers(name: str, inp: BriefInputs, lang: str) -> pd.DataFrame:
         return n.budget_numbers(inp.budget, by="tier", lang=lang)
     if name == "resolution":
         return n.resolution_numbers(b, p, scenario=sc, lang=lang)
+    if name == "map":
+        from ..charts.sitemap import map_numbers
+
+        return map_numbers(inp.decided, p if p is not None else b, MAP_KPI, lang)
     raise KeyError(name)
 
 
 def chart_names(inp: BriefInputs) -> list[str]:
-    """The names of the brief's charts, in page order."""
-    return _charts_for(inp)
+    """The names of the brief's charts: the page's six, then the township map (HTML brief and dashboard)."""
+    return [*_charts_for(inp), "map"]
 
 
 def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure | SubFigure:
@@ -185,9 +194,10 @@ def _charts_for(inp: BriefInputs) -> list[str]:
 
 
 def chart_figures(inp: BriefInputs, lang: str = "zh") -> dict[str, Figure]:
-    """The page's charts as stand-alone figures (for the HTML brief), each with its own source line."""
+    """The brief's charts as stand-alone figures (the HTML brief, the dashboard), each with its own source line:
+    the page's six and the township map (too detailed for the one-page PDF)."""
     with house_style(lang):  # titles changed after drawing (``_of_proposal``) keep the house style
-        return {name: _draw_chart(name, inp, lang, None) for name in _charts_for(inp)}  # type: ignore[misc]
+        return {name: _draw_chart(name, inp, lang, None) for name in chart_names(inp)}  # type: ignore[misc]
 
 
 def title_text(inp: BriefInputs, lang: str) -> str:
