@@ -21,6 +21,7 @@ import pandas as pd
 from ..files import atomic_write_bytes, check_output_target
 from ..scenario import Scenario
 from .common import CSS, App, download_link, env_int, figure_png, kpi_card, strict_mode
+from .mapview import MapView
 from .fields import FieldSpec, build_widget, read_field, unit
 from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
 from .sensitivity_view import SensitivityPanel
@@ -134,9 +135,11 @@ class MeetingDashboard(App):
             *grid, self.chart_data_links, self.sensitivity.widget, widgets.HBox([*self.export_buttons.values()]), self.export_links,
         ], layout=widgets.Layout(width="100%"))
         self.task_view = TaskView(lang, self.runner.wrap)
-        self.tabs = widgets.Tab(children=[overview, self.task_view.widget])
+        self.map_view = MapView(lang, self.runner.wrap)
+        self.tabs = widgets.Tab(children=[overview, self.task_view.widget, self.map_view.widget])
         self.tabs.set_title(0, tr("tasks.ui.tab_overview", lang))
         self.tabs.set_title(1, tr("tasks.sheet", lang))
+        self.tabs.set_title(2, tr("sitemap.ui.tab", lang))
         self.tabs.add_class("vetsim-tabs")
         self.widget = widgets.VBox([
             widgets.HTML(CSS + HIDE_PREVIEW), self.heading, self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
@@ -252,6 +255,7 @@ class MeetingDashboard(App):
         self.headline_html.value = "<ul style='font-size:16px;margin:4px 0'>" + "".join(
             f"<li>{html.escape(s)}</li>" for s in self.brief.headlines) + "</ul>"
         self.task_view.show(self.baseline, self.baseline_results, proposal, self.results)
+        self.map_view.show(proposal, self.results)
         self.figures = chart_figures(self.brief_inputs, self.lang)
         for name, img in self.images.items():
             fig = self.figures.get(name)
