@@ -26,11 +26,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.ticker import PercentFormatter
 
 from .. import formats
 from ..wording import tr
 from .frame import chart_frame
 from .labels import level_short
+from .network import _short_site
 
 __all__ = ["SITE_KPIS", "SiteKpi", "site_positions", "site_kpis", "township_map", "map_numbers", "kpi_text",
            "site_anchors"]
@@ -181,14 +183,6 @@ def kpi_text(value: float, kpi: str, lang: str) -> str:
     return formats.number(value, lang, 2 if kind == "ratio" else 1)
 
 
-def _short(name: str) -> str:
-    """A station's place name without the repeated service-station suffix (the map is small)."""
-    for suffix in ("退役军人服务中心", "退役军人服务站", " Veterans Service Center", " Veterans Service Station"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
 def map_numbers(scenario: Any, results: Any | None = None, kpi: str = "wisn_ratio", lang: str = "zh") -> pd.DataFrame:
     """The numbers the map shows, one row per township station and the county center: site id, name,
     level, position and the figure (for the map's CSV and the dashboard's click-through)."""
@@ -254,13 +248,15 @@ def _draw(ax: Any, scenario: Any, pos: pd.DataFrame, data: pd.DataFrame, kpi: st
                          plotnonfinite=True)
     col = "name_zh" if lang == "zh" else "name_en"
     for sid, r in main.iterrows():
-        text = f"{_short(str(data.at[sid, col]))}\n{kpi_text(float(data.at[sid, kpi]), kpi, lang)}"
+        text = f"{_short_site(str(data.at[sid, col]), lang)}\n{kpi_text(float(data.at[sid, kpi]), kpi, lang)}"
         ax.annotate(text, (r["x"], r["y"]), xytext=(0, -11), textcoords="offset points", ha="center", va="top",
                     fontsize="x-small", zorder=4, gid=f"site-{sid}", linespacing=1.1,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     if pts is not None:
         bar = f.colorbar(pts, ax=ax, fraction=0.04, pad=0.01)
         bar.set_label(tr(SITE_KPIS[kpi].label_key, lang), fontsize="x-small")
+        if SITE_KPIS[kpi].kind == "share":
+            bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.set_aspect("equal", adjustable="datalim")
     ax.margins(0.12)
     ax.set_axis_off()
