@@ -121,3 +121,39 @@ def test_dashboard_task_tab_renders_with_every_glyph(voila_url, tmp_path):
             assert missing_glyphs(page, ".vetsim-tasks") == []
         finally:
             browser.close()
+
+
+def test_dashboard_map_click_shows_the_station_figures(voila_url, tmp_path):
+    """The third tab, the township map: a click on a station shows its card of figures; every glyph is drawn."""
+    import sys
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from glyphs import missing_glyphs
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(voila_url, timeout=180_000, wait_until="domcontentloaded")
+            page.locator(KPI).wait_for(timeout=180_000)
+            page.get_by_text("乡镇分布图", exact=True).first.click()
+            spot = page.locator('.vetsim-map label.spot[data-site="T03"]')
+            spot.wait_for(timeout=60_000)
+            assert page.locator(".vetsim-map label.spot").count() == 16  # the county center and 15 stations
+            card = page.locator("#vetsim-card-T03")
+            assert not card.is_visible()
+            spot.click()
+            card.wait_for(state="visible", timeout=10_000)
+            text = card.inner_text()
+            assert "龙泉镇" in text and "最多跑一次比例" in text and "WISN" in text and "%" in text
+            assert not page.locator("#vetsim-card-T04").is_visible()  # one station at a time
+            page.screenshot(path=str(tmp_path / "dashboard_map.png"), full_page=True)
+            body = page.inner_text("body")
+            for marker in ERROR_TEXT:
+                assert marker not in body, f"error text {marker!r} on the page"
+            assert missing_glyphs(page, ".vetsim-map-cards #vetsim-card-T03") == []
+            assert missing_glyphs(page, ".vetsim-map-tab") == []
+        finally:
+            browser.close()
