@@ -12,7 +12,13 @@ import pandas as pd
 import pytest
 
 import vetsim
-from vetsim.charts.sitemap import SITE_KPIS, map_numbers, site_kpis, site_positions, township_map
+from vetsim.charts.sitemap import (
+    SITE_KPIS,
+    map_numbers,
+    site_kpis,
+    site_positions,
+    township_map,
+)
 from vetsim.charts.style import house_style
 from vetsim.errors import VetsimError
 

@@ -158,7 +158,9 @@ def _nobody(results: Any, site_ids: list[str]) -> pd.Series:
 def site_kpis(scenario: Any, results: Any | None = None) -> pd.DataFrame:
     """Per site (index site_id): level, name_zh, name_en and every figure of :data:`SITE_KPIS` that can be
     computed (the simulated ones only with ``results``)."""
-    from ..staffing import wisn_table  # lazy: the map of a brief loads the estimate only when drawn
+    from ..staffing import (
+        wisn_table,  # lazy: the map of a brief loads the estimate only when drawn
+    )
 
     ids = [s.site_id for s in scenario.sites]
     out = pd.DataFrame({"level": [s.level for s in scenario.sites], "name_zh": [s.name_zh for s in scenario.sites],
