@@ -61,3 +61,13 @@ def test_a_new_vetsim_version_flags_every_figure(runs) -> None:
     assert c.figures["method_changed"].all()
     lines = c.lines("en")
     assert lines[0].startswith("Method change: vetsim version") and any("[method changed]" in s for s in lines)
+
+
+def test_cli_compare_in_chinese(sample_path, proposal_path, capsys) -> None:
+    from vetsim.cli import main
+
+    assert main(["compare", str(sample_path), str(proposal_path), "--replications", "2", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("与上次会议相比：示例县（基线） → 示例县（方案")
+    assert "sites.csv T01 funded_staff：1 → 2" in out and "超出随机波动的指标变化" in out
+    assert "（乡镇站，全部业务）" in out  # levels and case types in words, not codes

@@ -18,7 +18,7 @@ Where :mod:`vetsim.brief.changes` says in one clause what a *proposal* changes, 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -134,6 +134,7 @@ class RunComparison:
     inputs: pd.DataFrame
     figures: pd.DataFrame
     method: list[tuple[str, str, str]]
+    case_types: dict[str, tuple[str, str]] = field(default_factory=dict)  # case type -> (zh, en) label
 
     @property
     def moved(self) -> pd.DataFrame:
@@ -142,6 +143,7 @@ class RunComparison:
 
     def lines(self, lang: str = "zh", most: int = 12) -> list[str]:
         """What changed, in words: method changes first, then the inputs, then the figures that moved."""
+        from ..charts.labels import level_short
         from ..kpis import KPIS
 
         out = [tr(f"since.method.{what}", lang, before=a, after=b) for what, a, b in self.method]
@@ -154,7 +156,9 @@ class RunComparison:
             k = KPIS.get(r.metric)
             label = (k.label(lang) if k is not None else r.metric)
             flag = tr("since.flag", lang) if self.method else ""
-            out.append("  " + tr("since.figure", lang, label=label, level=r.level, case_type=r.case_type,
+            ct = tr("calibration.all_types", lang) if r.case_type == "all" else \
+                self.case_types.get(r.case_type, (r.case_type, r.case_type))[0 if lang == "zh" else 1]
+            out.append("  " + tr("since.figure", lang, label=label, level=level_short(r.level, lang), case_type=ct,
                                  before=formats.number(r.before, lang, 3), after=formats.number(r.after, lang, 3),
                                  change=formats.number(r.change, lang, 3, signed=True),
                                  noise=formats.number(r.noise, lang, 3), flag=flag))
@@ -166,4 +170,6 @@ def compare_runs(old_scenario: Any, old_results: Any, new_scenario: Any, new_res
     figures = moved_figures(old_results, new_results)
     method = method_changes(old_scenario, old_results, new_scenario, new_results)
     figures["method_changed"] = bool(method)
-    return RunComparison(scenario_diff(old_scenario, new_scenario), figures, method)
+    labels = {ct: (c.label("zh"), c.label("en")) for sc in (old_scenario, new_scenario)
+              for ct, c in sc.spec.case_types.items()}
+    return RunComparison(scenario_diff(old_scenario, new_scenario), figures, method, labels)
