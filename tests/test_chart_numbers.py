@@ -28,7 +28,7 @@ HEADERS_ZH = {
     "utilisation": ["站点编号", "站点", "层级", "月份", "人员利用率（%）"],
     "staff_cost": ["情景", "层级", "在编人员", "兼职/编外人员", "年度站点经费（万元/年）"],
     "budget": ["年度", "财政层级", "金额（万元）", "P10（万元）", "P90（万元）"],
-    "map": ["站点编号", "站点", "层级", "地图横坐标", "地图纵坐标", "最多跑一次比例"],
+    "map": ["站点编号", "站点", "层级", "地图横坐标", "地图纵坐标", "最多跑一次比例（%）"],
 }
 
 
@@ -114,3 +114,28 @@ def test_csv_text_is_formula_safe() -> None:
     back = _read(data)
     assert list(back.columns) == ["'=站点", "值"]
     assert list(back.iloc[:, 0]) == ["'=HYPERLINK(\"x\")", "'+1", "乡镇站"] and list(back["值"]) == [-1.5, 2.0, 3.0]
+
+
+def test_report_writes_the_chart_data_folder(sample_path, tmp_path, capsys) -> None:
+    from vetsim.cli import main
+
+    folder = tmp_path / "data"
+    code = main(["report", str(sample_path), "--out", str(tmp_path / "brief.html"), "--chart-data", str(folder),
+                 "--replications", "1", "--draws", "20", "--quiet"])
+    assert code == 0 and "图表数据已写入" in capsys.readouterr().out
+    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    assert names == sorted(f"{n}.csv" for n in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget", "map"))
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert html.count('class="chart-data"') == 7
+
+
+def test_report_refuses_a_foreign_chart_data_folder_before_simulating(sample_path, tmp_path, monkeypatch, capsys) -> None:
+    import vetsim.sim
+    from vetsim.cli import main
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(vetsim.sim, "simulate", lambda *a, **k: pytest.fail("simulated before checking the folder"))
+    assert main(["report", str(sample_path), "--out", str(tmp_path / "b.pdf"), "--chart-data", str(folder)]) == 2
+    assert "不是 vetsim 生成的输出" in capsys.readouterr().err

@@ -117,4 +117,5 @@ def test_renders_with_and_without_coordinates(sample, sample_path, tmp_path, res
 def _value_text(table, sid: str, kpi: str, lang: str) -> str:
     from vetsim.charts.sitemap import kpi_text
 
-    return kpi_text(float(table.set_index(table.columns[0]).loc[sid].iloc[-1]), kpi, lang)
+    value = float(table.set_index(table.columns[0]).loc[sid].iloc[-1])
+    return kpi_text(value / 100 if SITE_KPIS[kpi].kind == "share" else value, kpi, lang)  # the table is in percent

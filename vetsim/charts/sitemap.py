@@ -195,10 +195,13 @@ def map_numbers(scenario: Any, results: Any | None = None, kpi: str = "wisn_rati
     shown = [s.site_id for s in scenario.sites if s.level != "village"]
     out = pd.DataFrame({"site_id": shown, "site": [data.at[s, "name_zh" if lang == "zh" else "name_en"] for s in shown],
                         "level": [level_short(data.at[s, "level"], lang) for s in shown],
-                        "x": pos.loc[shown, "x"].to_numpy(), "y": pos.loc[shown, "y"].to_numpy(),
+                        "x": pos.loc[shown, "x"].round(6).to_numpy(), "y": pos.loc[shown, "y"].round(6).to_numpy(),
                         "value": data.loc[shown, kpi].to_numpy(dtype=float)})
-    return labelled(out, lang, {"value": tr(SITE_KPIS[kpi].label_key, lang), "x": tr("sitemap.col.x", lang),
-                                "y": tr("sitemap.col.y", lang)})
+    label = tr(SITE_KPIS[kpi].label_key, lang)
+    if SITE_KPIS[kpi].kind == "share":  # in percent, as the chart tables of the brief
+        out["value"] = out["value"] * 100
+        label = tr("charts.axis_with_unit", lang, label=label, unit="%")
+    return labelled(out, lang, {"value": label, "x": tr("sitemap.col.x", lang), "y": tr("sitemap.col.y", lang)})
 
 
 def township_map(scenario: Any, results: Any | None = None, *, kpi: str = "wisn_ratio", lang: str = "zh",
