@@ -10,6 +10,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+import vetsim
 from vetsim.cli import main
 from vetsim.fiscal import budget
 from vetsim.fiscal.errors import FiscalError
@@ -140,3 +141,14 @@ def test_trace_text_in_both_languages(sample) -> None:
     zh, en = trace_lines(e, "zh"), trace_lines(e, "en")
     assert len(zh) == len(en) and "5,972,867.00" in zh[1] and "5,972,867.00" in en[1]
     assert not any(re.search(r"[\u4e00-\u9fff]", s) for s in en)
+
+
+def test_aid_from_the_simulated_caseload(sample) -> None:
+    res = vetsim.simulate(sample, replications=2, seed=4)
+    b = budget(sample, draws=0, caseload=res)
+    e = explain(sample, "hardship", 2028, caseload=res, budget=b)
+    cells = b.table[(b.table["year"] == 2028) & (b.table["line"] == "hardship")].set_index("tier")["value"]
+    assert all(round(_by_hand(e)[t] * 100) == round(float(cells[t]) * 100) for t in TIERS)
+    cases = res.cases[(res.cases["case_type"] == "hardship") & ~res.cases["from_backlog"].astype(bool)]
+    assert e.parts[0].inputs["cases"].value == pytest.approx(len(cases) / 2 * 365 / res.meta["days"])
+    assert "模拟的年度件数：情景" in "\n".join(trace_lines(e, "zh"))

@@ -173,7 +173,7 @@ def _aid_parts(scenario: Scenario, line: str, year: int, caseload: Any) -> list[
     if caseload is not None:
         n = float(caseload_counts(caseload, a.case_type, spec.simulation.days, spec.simulation.replications).mean())
         cases = Traced("cases_per_year", n, "case/year", both("explain.simulated_cases"),
-                       f"{caseload.meta.get('scenario_hash', '')[:12]} seed {caseload.meta.get('seed')}")
+                       f"simulation:{str(caseload.meta.get('scenario_hash', ''))[:12]}:{caseload.meta.get('seed')}")
     amount = _param_traced("amount_per_case", a.amount_per_case, f"scenario.yaml: fiscal.aid.{line}.amount_per_case")
     part = Part("aid", both(f"fiscal.line_labels.{line}"), {"cases": cases, "amount_per_case": amount},
                 cases.value * amount.value)

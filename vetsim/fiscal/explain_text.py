@@ -76,8 +76,12 @@ def _pension(p: Part, lang: str) -> list[str]:
 
 def _aid(p: Part, lang: str) -> list[str]:
     c, a = p.inputs["cases"], p.inputs["amount_per_case"]
+    source = c.source
+    if source.startswith("simulation:"):  # cases a year from the simulated caseload: say which run
+        _, run, seed = source.split(":", 2)
+        source = tr("explain.simulated_source", lang, run=run, seed=seed)
     return [tr("explain.aid", lang, cases=formats.number(c.value, lang, 4), per=_yuan(a.value, lang),
-               amount=_yuan(p.amount, lang), cases_source=c.source, per_source=a.source)]
+               amount=_yuan(p.amount, lang), cases_source=source, per_source=a.source)]
 
 
 def _sites(p: Part, lang: str) -> list[str]:
