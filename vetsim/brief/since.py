@@ -98,7 +98,7 @@ def moved_figures(old_results: Any, new_results: Any) -> pd.DataFrame:
                         "after": m["mean_new"].to_numpy(float)})
     out["change"] = out["after"] - out["before"]
     out["noise"] = noise
-    out["moved"] = [None if math.isnan(n) else bool(abs(c) > n) for c, n in zip(out["change"], out["noise"])]
+    out["moved"] = [None if math.isnan(n) else bool(abs(c) > n) for c, n in zip(out["change"], out["noise"], strict=True)]
     return out
 
 
