@@ -193,11 +193,12 @@ def _charts_for(inp: BriefInputs) -> list[str]:
     return names
 
 
-def chart_figures(inp: BriefInputs, lang: str = "zh") -> dict[str, Figure]:
+def chart_figures(inp: BriefInputs, lang: str = "zh", names: list[str] | None = None) -> dict[str, Figure]:
     """The brief's charts as stand-alone figures (the HTML brief, the dashboard), each with its own source line:
-    the page's six and the township map (too detailed for the one-page PDF)."""
+    the page's six and the township map (too detailed for the one-page PDF); ``names``: only those of them."""
+    wanted = [n for n in chart_names(inp) if names is None or n in names]
     with house_style(lang):  # titles changed after drawing (``_of_proposal``) keep the house style
-        return {name: _draw_chart(name, inp, lang, None) for name in chart_names(inp)}  # type: ignore[misc]
+        return {name: _draw_chart(name, inp, lang, None) for name in wanted}  # type: ignore[misc]
 
 
 def title_text(inp: BriefInputs, lang: str) -> str:

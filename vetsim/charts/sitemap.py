@@ -155,12 +155,25 @@ def _nobody(results: Any, site_ids: list[str]) -> pd.Series:
     return share.groupby(level=1).mean().reindex(site_ids)
 
 
+_RECENT: list[tuple[str, Any, pd.DataFrame]] = []  # the last two site_kpis (scenario hash, results, table)
+
+
 def site_kpis(scenario: Any, results: Any | None = None) -> pd.DataFrame:
     """Per site (index site_id): level, name_zh, name_en and every figure of :data:`SITE_KPIS` that can be
-    computed (the simulated ones only with ``results``)."""
-    from ..staffing import (
-        wisn_table,  # lazy: the map of a brief loads the estimate only when drawn
-    )
+    computed (the simulated ones only with ``results``). The last two are kept (a brief and the dashboard
+    ask for the same run's figures several times: map, its CSV, the click-through); a copy is returned."""
+    key = scenario.hash()
+    for k, r, table in _RECENT:
+        if k == key and r is results:  # the very same results object (held here, so its id is not reused)
+            return table.copy()
+    table = _site_kpis(scenario, results)
+    _RECENT.insert(0, (key, results, table))
+    del _RECENT[2:]  # results are large: the two runs of a dashboard page at most
+    return table.copy()
+
+
+def _site_kpis(scenario: Any, results: Any | None) -> pd.DataFrame:
+    from ..staffing import wisn_table  # lazy: the map of a brief loads the estimate only when drawn
 
     ids = [s.site_id for s in scenario.sites]
     out = pd.DataFrame({"level": [s.level for s in scenario.sites], "name_zh": [s.name_zh for s in scenario.sites],

@@ -256,7 +256,7 @@ class MeetingDashboard(App):
             f"<li>{html.escape(s)}</li>" for s in self.brief.headlines) + "</ul>"
         self.task_view.show(self.baseline, self.baseline_results, proposal, self.results)
         self.map_view.show(proposal, self.results)
-        self.figures = chart_figures(self.brief_inputs, self.lang)
+        self.figures = chart_figures(self.brief_inputs, self.lang, list(self.images))  # the map has its own tab
         for name, img in self.images.items():
             fig = self.figures.get(name)
             img.value = figure_png(fig, dpi=60) if fig is not None else b""
@@ -271,7 +271,8 @@ class MeetingDashboard(App):
         links = []
         for name, data in self.brief.chart_csvs().items():
             fig = self.figures.get(name.removesuffix(".csv"))
-            title = fig.axes[0].get_title(loc="left").replace("\n", " ") if fig is not None and fig.axes else name
+            title = fig.axes[0].get_title(loc="left").replace("\n", " ") if fig is not None and fig.axes \
+                else tr("sitemap.ui.tab", self.lang)  # the map, drawn on its own tab
             links.append(download_link(data, name, "text/csv", tr("chartdata.download_named", self.lang, title=title)))
         return "<div>" + "".join(links) + "</div>"
 
