@@ -65,7 +65,7 @@ def test_html_is_one_self_contained_file(sample, proposal, tmp_path) -> None:
                                    site_costs(proposal)), "en")
     text = brief.save(tmp_path / "brief.html").read_text(encoding="utf-8")
     images = re.findall(r'<img [^>]*src="([^"]*)"', text)
-    assert len(images) == 6 and all(src.startswith("data:image/png;base64,") for src in images)
+    assert len(images) == 7 and all(src.startswith("data:image/png;base64,") for src in images)  # six charts, the map
     assert not re.search(r'(src|href)="(https?:|file:|/)', text)  # nothing outside the file
     assert "<html lang=\"en\">" in text and "Township mean wait (min)" in text
     assert 'class="bad">42.0 ✗</td>' in text and 'class="ok">12.0 ✓</td>' in text

@@ -7,7 +7,9 @@ Never runs ``playwright install``: it launches the system Chromium (``/usr/bin/c
 
 from __future__ import annotations
 
+import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ import pytest
 from vetsim.ui.voila import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila, wait_ready
 
 pytestmark = pytest.mark.browser
+sys.path.insert(0, str(Path(__file__).parent))  # for ``glyphs``
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_dashboard.ipynb"
@@ -94,14 +97,10 @@ def test_dashboard_change_staff_run_and_see_the_kpi_change(voila_url, tmp_path):
             browser.close()
 
 
-def test_dashboard_task_tab_renders_with_every_glyph(voila_url, tmp_path):
-    """The second tab, the key-task progress table (重点工作推进表): rows coloured by status, no missing glyphs."""
-    import sys
-
+@contextmanager
+def _dashboard_page(voila_url):
+    """A browser page on the dashboard, its overview tab open with the KPI cards (closed afterwards)."""
     from playwright.sync_api import sync_playwright
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from glyphs import missing_glyphs
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
@@ -109,15 +108,47 @@ def test_dashboard_task_tab_renders_with_every_glyph(voila_url, tmp_path):
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.goto(voila_url, timeout=180_000, wait_until="domcontentloaded")
             page.locator(KPI).wait_for(timeout=180_000)  # the overview tab is open first, with its cards
-            page.get_by_text("重点工作推进表", exact=True).first.click()
-            table = page.locator(".vetsim-tasks table.tasks")
-            table.wait_for(timeout=60_000)
-            assert table.locator("tbody tr").count() == 13  # the sample county's tasks
-            assert table.locator("thead th").nth(1).inner_text() == "推进情况"
-            page.screenshot(path=str(tmp_path / "dashboard_tasks.png"), full_page=True)
-            text = page.inner_text("body")
-            for marker in ERROR_TEXT:
-                assert marker not in text, f"error text {marker!r} on the page"
-            assert missing_glyphs(page, ".vetsim-tasks") == []
+            yield page
         finally:
             browser.close()
+
+
+def test_dashboard_task_tab_renders_with_every_glyph(voila_url, tmp_path):
+    """The second tab, the key-task progress table (重点工作推进表): rows coloured by status, no missing glyphs."""
+    from glyphs import missing_glyphs
+
+    with _dashboard_page(voila_url) as page:
+        page.get_by_text("重点工作推进表", exact=True).first.click()
+        table = page.locator(".vetsim-tasks table.tasks")
+        table.wait_for(timeout=60_000)
+        assert table.locator("tbody tr").count() == 13  # the sample county's tasks
+        assert table.locator("thead th").nth(1).inner_text() == "推进情况"
+        page.screenshot(path=str(tmp_path / "dashboard_tasks.png"), full_page=True)
+        text = page.inner_text("body")
+        for marker in ERROR_TEXT:
+            assert marker not in text, f"error text {marker!r} on the page"
+        assert missing_glyphs(page, ".vetsim-tasks") == []
+
+
+def test_dashboard_map_click_shows_the_station_figures(voila_url, tmp_path):
+    """The third tab, the township map: a click on a station shows its card of figures; every glyph is drawn."""
+    from glyphs import missing_glyphs
+
+    with _dashboard_page(voila_url) as page:
+        page.get_by_text("乡镇分布图", exact=True).first.click()
+        spot = page.locator('.vetsim-map label.spot[data-site="T03"]')
+        spot.wait_for(timeout=60_000)
+        assert page.locator(".vetsim-map label.spot").count() == 16  # the county center and 15 stations
+        card = page.locator("#vetsim-card-T03")
+        assert not card.is_visible()
+        spot.click()
+        card.wait_for(state="visible", timeout=10_000)
+        text = card.inner_text()
+        assert "龙泉镇" in text and "最多跑一次比例" in text and "WISN" in text and "%" in text
+        assert not page.locator("#vetsim-card-T04").is_visible()  # one station at a time
+        page.screenshot(path=str(tmp_path / "dashboard_map.png"), full_page=True)
+        body = page.inner_text("body")
+        for marker in ERROR_TEXT:
+            assert marker not in body, f"error text {marker!r} on the page"
+        assert missing_glyphs(page, ".vetsim-map-cards #vetsim-card-T03") == []
+        assert missing_glyphs(page, ".vetsim-map-tab") == []

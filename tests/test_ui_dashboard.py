@@ -157,3 +157,33 @@ def test_preview_shows_the_cards_as_static_html(dash, monkeypatch):
     for key in ("wasted_trip", "one_trip", "site_cost"):
         assert f"static-kpi-{key}" in page
     assert HIDE_PREVIEW in dash.widget.children[0].value  # the live dashboard hides the preview when drawn
+
+
+def test_each_chart_offers_its_numbers_as_csv(dash):
+    import base64
+
+    links = re.findall(r'<a download="([^"]+)" href="data:text/csv;base64,([^"]+)"', dash.chart_data_links.value)
+    names = [n for n, _ in links]
+    assert names == [f"{n}.csv" for n in ("waits", "one_trip", "backlog", "utilisation", "staff_cost", "budget", "map")]
+    assert all(n.removesuffix(".csv") in dash.figures for n in names if n != "map.csv")  # one per chart shown
+    assert "乡镇分布图：数据（CSV）" in dash.chart_data_links.value  # the map's, drawn on its own tab
+    waits = base64.b64decode(dict(links)["waits.csv"])
+    assert waits.startswith(b"\xef\xbb\xbf") and "平均等待时间（分钟）" in waits.decode("utf-8-sig")
+    assert waits == dash.brief.chart_csvs()["waits.csv"]
+
+
+def test_map_tab_shows_each_station_and_its_figures(dash):
+    from vetsim.charts.sitemap import site_kpis
+
+    view = dash.map_view
+    page = view.html.value
+    spots = re.findall(r'<label class="spot" for="vetsim-site-(\w+)"', page)
+    towns = [s.site_id for s in view.scenario.sites if s.level != "village"]
+    assert sorted(spots) == sorted(towns)  # the county center and every township station can be clicked
+    assert all(f"#vetsim-site-{s}:checked ~ .vetsim-map-cards #vetsim-card-{s}" in page for s in towns)
+    want = site_kpis(view.scenario, view.results)  # the proposal as it was run (staff edits since do not count)
+    t01 = dict(view.cards["T01"])
+    assert t01["最多跑一次比例"] == f"{want.at['T01', 'one_trip_rate'] * 100:.0f}%"
+    assert t01["WISN比值(在岗/需要)"] == f"{want.at['T01', 'wisn_ratio']:.2f}"
+    view.choice.value = "pressure"  # recoloured, same stations
+    assert "工作量压力" in view.html.value and 'download="map.csv"' in view.link.value

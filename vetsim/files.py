@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MANIFEST", "REPLACE_FOREIGN", "check_write_location", "foreign_files", "clean_stale_temps", "OutputPathError", "OutputFolderError", "atomic_write", "atomic_write_bytes", "atomic_write_text",
     "written_bytes", "atomic_folder", "check_output_target", "read_manifest", "verify_manifest", "display_path", "file_mode",
-    "excel_safe", "excel_safe_frame", "excel_safe_cell", "FORMULA_PREFIXES", "OutputWriteError", "os_cause",
+    "excel_safe", "excel_safe_frame", "excel_safe_cell", "csv_bytes", "FORMULA_PREFIXES", "OutputWriteError", "os_cause",
     "write_error", "os_failure", "NAME_MAX_BYTES", "user_cache_root", "private_dir",
 ]
 
@@ -724,3 +724,9 @@ def excel_safe_cell(cell: Any) -> None:
     if isinstance(v, str) and v.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """``df`` as the bytes of a CSV file for people: UTF-8 with a byte-order mark (so that Excel reads
+    Chinese), no index, text cells and headers made formula-safe by :func:`excel_safe_frame`."""
+    return excel_safe_frame(df).to_csv(index=False).encode("utf-8-sig")

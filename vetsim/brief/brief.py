@@ -19,19 +19,20 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..charts.frame import figure_bytes
-from ..files import atomic_write_bytes, check_output_target
+from ..files import atomic_folder, atomic_write_bytes, check_output_target, csv_bytes
 from ..charts.style import BAD_FILL, GOOD_FILL, house_style
 from ..errors import VetsimError
 from .changes import proposal_changes
 from .sentences import headlines
 from .kpis import kpi_table
 from .taskpage import TASK_TABLE_CSS
-from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale, pair_notes, source_info, title_text
+from .page import BriefInputs, chart_figures, chart_names, chart_numbers, check_paper, draw_page, page_scale, pair_notes, source_info, title_text
 from ..wording import tr
 
-__all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI"]
+__all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI", "CSV_SUFFIX"]
 
 FORMATS = (".pdf", ".png", ".html", ".svg")
+CSV_SUFFIX = ".csv"  # the numbers of chart NAME: NAME.csv
 TASK_PAGE_SUFFIX = "-tasks"  # PNG/SVG: the task page goes to <name>-tasks.png
 PAGE_PNG_DPI = 128  # 20 in x 128 dpi = 2560 px wide (projectors need >= 1920)
 _CHART_PNG_DPI = 100  # charts in the HTML brief: 12.8 in x 100 dpi = 1280 px (2 per row on screen)
@@ -87,6 +88,22 @@ class Brief:
     def title(self) -> str:
         return title_text(self.inputs, self.lang)
 
+    def chart_tables(self) -> dict[str, pd.DataFrame]:
+        """The numbers behind each chart of the brief (chart name -> labelled table), in page order."""
+        return {name: chart_numbers(name, self.inputs, self.lang) for name in chart_names(self.inputs)}
+
+    def chart_csvs(self) -> dict[str, bytes]:
+        """Each chart's numbers as a CSV file (``<chart>.csv`` -> bytes: UTF-8 with BOM, formula-safe)."""
+        return {f"{name}{CSV_SUFFIX}": csv_bytes(table) for name, table in self.chart_tables().items()}
+
+    def save_chart_data(self, folder: str | os.PathLike[str], force: bool | str = False) -> Path:
+        """Write :meth:`chart_csvs` into ``folder`` (a vetsim output folder, written as a whole)."""
+        files = self.chart_csvs()
+        with atomic_folder(folder, "chart_data", force=force, meta={"lang": self.lang}) as tmp:
+            for name, data in files.items():
+                atomic_write_bytes(tmp / name, data)
+        return Path(folder)
+
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the brief; the format follows the suffix (.pdf, .png, .html, .svg)."""
         out = Path(path)
@@ -131,12 +148,14 @@ class Brief:
         lang = self.lang
         zh = lang == "zh"
         figs = chart_figures(self.inputs, lang)
+        csvs = self.chart_csvs()
         imgs = []
         for name, fig in figs.items():
             title = fig.axes[0].get_title(loc="left") if fig.axes else name
             data = base64.b64encode(figure_bytes(fig, "png", lang=lang, dpi=_CHART_PNG_DPI)).decode("ascii")
             note = self.notes.get(name)
-            caption = f"<figcaption>{html.escape(note)}</figcaption>" if note else ""
+            link = _csv_link(csvs[f"{name}{CSV_SUFFIX}"], f"{name}{CSV_SUFFIX}", lang)
+            caption = f"<figcaption>{html.escape(note) + '<br>' if note else ''}{link}</figcaption>"
             imgs.append(f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
                         f"{caption}</figure>")
         return _HTML.format(
@@ -167,6 +186,14 @@ def make_brief(inputs: BriefInputs, lang: str = "zh", *, max_headlines: int = 5,
                       proposal_cost=inputs.proposal_cost)
     change = proposal_changes(inputs.baseline, inputs.proposal, lang) if inputs.compare else None
     return Brief(inputs, lang, table, headlines(table, lang, max_headlines, change), paper=check_paper(paper))
+
+
+def _csv_link(data: bytes, filename: str, lang: str) -> str:
+    """A link that downloads a chart's CSV; the file travels inside the page (a data: address), so the
+    brief stays one file that can be e-mailed."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f'<a class="chart-data" download="{html.escape(filename)}" href="data:text/csv;charset=utf-8;base64,{b64}">'
+            f"⬇ {html.escape(tr('chartdata.download', lang))}</a>")
 
 
 def _html_table(table: pd.DataFrame, compare: bool, lang: str) -> str:

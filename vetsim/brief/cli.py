@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import cliargs
-from ..cli import bi, parser_lang as _lang
+from ..cli import bi
+from ..cli import parser_lang as _lang
 from ..wording import both, tr
 
 __all__ = ["register"]
@@ -17,6 +18,10 @@ def _run(args: argparse.Namespace) -> int:
     from ..files import display_path
     from .run import report
 
+    if args.chart_data:  # the folder is checked before the simulation, like the brief's file
+        from ..files import check_output_target
+
+        check_output_target(args.chart_data, "folder", args.force)
     brief = report(args.baseline, args.compare, out=args.out, lang=args.lang, replications=args.replications,
                    seed=args.seed, workers=args.workers, draws=args.draws, progress=not args.quiet and args.lang,
                    paper=args.paper, tasks=args.tasks, as_of=args.as_of, history=args.history)
@@ -25,8 +30,12 @@ def _run(args: argparse.Namespace) -> int:
     for line in brief.headlines:
         print(f"  - {line}")
     print((tr("brief.written", args.lang)) + display_path(brief.path))
+    if args.chart_data:
+        print(tr("chartdata.written_to", args.lang) + display_path(brief.save_chart_data(args.chart_data, args.force)))
     if args.tasks:
-        from ..tasks.text import all_headlines  # lazy: only a brief with a task page needs it
+        from ..tasks.text import (
+            all_headlines,  # lazy: only a brief with a task page needs it
+        )
 
         for line in all_headlines(brief.inputs.tasks, brief.inputs.proposal_tasks, args.lang):
             print(f"  - {line}")
@@ -35,6 +44,22 @@ def _run(args: argparse.Namespace) -> int:
 
             second = brief.path.with_name(f"{brief.path.stem}{TASK_PAGE_SUFFIX}{brief.path.suffix}")
             print(tr("tasks.cli.second_page", args.lang, path=display_path(second)))
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """``vetsim compare OLD NEW``: the two scenario versions simulated (same seed: common random numbers,
+    results from the cache when they are there) and what changed, in words."""
+    from ..cache import simulate_cached
+    from ..scenario import load_scenario
+    from .since import compare_runs
+
+    old, new = load_scenario(args.old), load_scenario(args.new)
+    seed = old.spec.seed if args.seed is None else args.seed
+    runs = [simulate_cached(sc, args.replications, seed, workers=args.workers) for sc in (old, new)]
+    print(tr("since.title", args.lang, old=old.name(args.lang), new=new.name(args.lang)))
+    for line in compare_runs(old, runs[0], new, runs[1]).lines(args.lang):
+        print(line)
     return 0
 
 
@@ -71,5 +96,16 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help=bi(*both("tasks.brief_cli.as_of")))
     p.add_argument("--history", help=bi(*both("tasks.brief_cli.history")))
     p.add_argument("--quiet", action="store_true", help=bi(*both("brief.no_progress_bar")))
+    p.add_argument("--chart-data", metavar="FOLDER", help=bi(*both("chartdata.cli_help")))
+    cliargs.add_force(p, bi(*both("chartdata.force_help")), bi(*both("files.help_replace_foreign")))
     add_common(p)
     p.set_defaults(handler=_run)
+    c = subparsers.add_parser("compare", help=bi(*both("since.cli_help")), description=bi(*both("since.cli_help")))
+    c.add_argument("old", help=bi(*both("since.cli_old")))
+    c.add_argument("new", help=bi(*both("since.cli_new")))
+    c.add_argument("--replications", type=cliargs.replications,
+                   help=bi(*both("brief.arg.replications")))
+    c.add_argument("--seed", type=cliargs.seed, help=bi(*both("brief.arg.seed")))
+    c.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.arg.workers")))
+    add_common(c)
+    c.set_defaults(handler=_compare)

@@ -21,7 +21,7 @@ from .. import formats
 from ..files import read_manifest
 from ..wording import tr
 
-__all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "page_scale", "page_size",
+__all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "chart_numbers", "chart_names", "page_scale", "page_size",
            "check_paper", "title_text", "source_info"]
 
 # paper -> page size in inches: 16:9 (1920 px wide at 96 dpi, PNG export uses more) and A4 landscape
@@ -32,6 +32,7 @@ PAGE_SIZE = PAPERS["16:9"]
 _PAGE_SCALE = {"16:9": 0.62, "a4": 0.44}
 _MARGIN_IN = 0.4  # white margin round the page, inches (printers cannot print the last few mm)
 _SOURCE_PT = {"16:9": 10.0, "a4": 7.0}  # type size of the source line
+MAP_KPI = "one_trip_rate"  # the figure the brief's township map is coloured by (最多跑一次, per station)
 
 
 def check_paper(paper: str) -> str:
@@ -93,7 +94,42 @@ def _draw_chart(name: str, inp: BriefInputs, lang: str, fig: Figure | SubFigure 
         return _of_proposal(charts.budget_by_tier(inp.budget, lang=lang, fig=fig), inp, lang)
     if name == "resolution":
         return charts.resolution_vs_deadline(b, p, scenario=sc, lang=lang, fig=fig)
+    if name == "map":
+        from ..charts.sitemap import township_map
+
+        return _of_proposal(township_map(inp.decided, p if p is not None else b, kpi=MAP_KPI, lang=lang, fig=fig), inp, lang)
     raise KeyError(name)
+
+
+def chart_numbers(name: str, inp: BriefInputs, lang: str) -> pd.DataFrame:
+    """The numbers chart ``name`` of the brief draws, as a labelled table (:mod:`vetsim.charts.numbers`)."""
+    from ..charts import numbers as n
+
+    b, p, sc = inp.baseline_results, inp.proposal_results, inp.baseline
+    if name == "waits":
+        return n.level_numbers(b, p, "wait_mean_min", lang=lang)
+    if name == "one_trip":
+        return n.level_numbers(b, p, "one_trip_rate", lang=lang, scale=100.0, with_overall=True)
+    if name == "backlog":
+        return n.backlog_numbers(b, p, scenario=sc, lang=lang)
+    if name == "utilisation":
+        return n.utilisation_numbers(p if p is not None else b, scenario=inp.decided, lang=lang)
+    if name == "staff_cost":
+        return n.staff_cost_numbers(inp.baseline_cost, inp.proposal_cost, lang=lang)
+    if name == "budget":
+        return n.budget_numbers(inp.budget, by="tier", lang=lang)
+    if name == "resolution":
+        return n.resolution_numbers(b, p, scenario=sc, lang=lang)
+    if name == "map":
+        from ..charts.sitemap import map_numbers
+
+        return map_numbers(inp.decided, p if p is not None else b, MAP_KPI, lang)
+    raise KeyError(name)
+
+
+def chart_names(inp: BriefInputs) -> list[str]:
+    """The names of the brief's charts: the page's six, then the township map (HTML brief and dashboard)."""
+    return [*_charts_for(inp), "map"]
 
 
 def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure | SubFigure:
@@ -157,10 +193,12 @@ def _charts_for(inp: BriefInputs) -> list[str]:
     return names
 
 
-def chart_figures(inp: BriefInputs, lang: str = "zh") -> dict[str, Figure]:
-    """The page's charts as stand-alone figures (for the HTML brief), each with its own source line."""
+def chart_figures(inp: BriefInputs, lang: str = "zh", names: list[str] | None = None) -> dict[str, Figure]:
+    """The brief's charts as stand-alone figures (the HTML brief, the dashboard), each with its own source line:
+    the page's six and the township map (too detailed for the one-page PDF); ``names``: only those of them."""
+    wanted = [n for n in chart_names(inp) if names is None or n in names]
     with house_style(lang):  # titles changed after drawing (``_of_proposal``) keep the house style
-        return {name: _draw_chart(name, inp, lang, None) for name in _charts_for(inp)}  # type: ignore[misc]
+        return {name: _draw_chart(name, inp, lang, None) for name in wanted}  # type: ignore[misc]
 
 
 def title_text(inp: BriefInputs, lang: str) -> str:

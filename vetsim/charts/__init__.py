@@ -2,7 +2,8 @@
 
 Every chart takes model outputs (``Results``, ``Budget``, site-cost frames) and never recomputes
 the model. Without ``fig`` a chart returns a new ``matplotlib.figure.Figure`` with a source line;
-save it with :func:`save_figure` (atomic, PNG >= 1920 px wide, PDF with real text).
+save it with :func:`save_figure` (atomic, PNG >= 1920 px wide, PDF with real text). The numbers behind
+each chart, as labelled tables and CSV: :mod:`vetsim.charts.numbers`; the township map: :mod:`vetsim.charts.sitemap`.
 """
 
 from .budget import budget_by_line, budget_by_tier
@@ -10,6 +11,7 @@ from .fonts import FontMissingError, cjk_font, find_cjk_font, font_family
 from .frame import save_figure
 from .network import backlog_burndown, staff_and_cost, utilisation_heatmap
 from .service import one_trip_by_level, resolution_vs_deadline, waits_by_level
+from .sitemap import site_kpis, site_positions, township_map
 from .tornado import tornado_chart
 from .style import OKABE_ITO, SourceInfo, add_source_line, house_style, new_figure
 
@@ -23,6 +25,9 @@ __all__ = [
     "budget_by_tier",
     "budget_by_line",
     "tornado_chart",
+    "township_map",
+    "site_kpis",
+    "site_positions",
     "save_figure",
     "house_style",
     "new_figure",

@@ -19,7 +19,7 @@ from .labels import MONEY_DIVISOR, line_label, money_unit, tier_label
 from .style import LINE_COLOURS, TIER_COLOURS
 from ..wording import tr
 
-__all__ = ["GOVERNMENT_TIERS", "budget_by_tier", "budget_by_line", "government_total"]
+__all__ = ["GOVERNMENT_TIERS", "budget_by_tier", "budget_by_line", "government_total", "budget_pivot"]
 
 GOVERNMENT_TIERS: tuple[str, ...] = ("central", "province", "city", "county")
 _TOTAL = "total"
@@ -89,15 +89,22 @@ def budget_by_line(budget: Any, *, lang: str = "zh", fig: Figure | SubFigure | N
     return _stacked_budget(budget, "line", lang, fig)
 
 
+def budget_pivot(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The stacks of a budget chart: government money (yuan) per year (index) and tier or line (columns,
+    in the order they are stacked: tiers central first, lines largest first)."""
+    pivot = _parts(table).pivot_table(index="year", columns=by, values="value", aggfunc="sum").fillna(0.0)
+    if by == "tier":
+        return pivot[[c for c in GOVERNMENT_TIERS if c in pivot.columns]]
+    return pivot[pivot.sum().sort_values(ascending=False).index]
+
+
 def _stacked_budget(budget: Any, by: str, lang: str, fig: Figure | SubFigure | None) -> Figure | SubFigure:
     """Yearly government burden stacked by ``by`` ("tier" or "line") with the P10-P90 band of the total."""
     table = budget.table
-    pivot = _parts(table).pivot_table(index="year", columns=by, values="value", aggfunc="sum").fillna(0.0)
+    pivot = budget_pivot(table, by)
     if by == "tier":
-        pivot = pivot[[c for c in GOVERNMENT_TIERS if c in pivot.columns]]
         colours, labels = TIER_COLOURS, {c: tier_label(c, lang) for c in pivot.columns}
     else:
-        pivot = pivot[pivot.sum().sort_values(ascending=False).index]
         colours = {c: LINE_COLOURS[i % len(LINE_COLOURS)] for i, c in enumerate(pivot.columns)}
         labels = {c: line_label(c, lang) for c in pivot.columns}
     div = MONEY_DIVISOR[lang]

@@ -24,7 +24,7 @@ from .service import scenario_series
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
 from ..wording import both, tr
 
-__all__ = ["utilisation_heatmap", "backlog_burndown", "staff_and_cost"]
+__all__ = ["utilisation_heatmap", "backlog_burndown", "staff_and_cost", "backlog_frame", "staff_by_level"]
 
 _LEVEL_ORDER = {lv: i for i, lv in enumerate(DEFAULT_LEVELS.top_down())}  # county center first
 
@@ -91,6 +91,27 @@ def _short_site(name: str, lang: str) -> str:
     return name
 
 
+def backlog_frame(results: Any, scenario: Any | None = None, what: str = "petition") -> pd.DataFrame:
+    """The burn-down chart's line: open cases per day (day, date, mean, ci_low, ci_high) of one run;
+    ``what="petition"`` counts only the petition backlog on the ledger at the start."""
+    cases = results.cases
+    if what == "petition":
+        kinds = set(petition_types(scenario))
+        cases = cases[cases["case_type"].astype(str).isin(kinds) & cases["from_backlog"].astype(bool)]
+    days = int(results.meta.get("days") or (pd.to_numeric(results.cases["arrival_day"]).max() + 1))
+    out = open_per_day(cases, days, int(results.meta.get("replications") or results.cases["replication"].nunique()))
+    out["date"] = [day_to_date(results, d) for d in out["day"]]
+    return out
+
+
+def staff_by_level(costs: pd.DataFrame) -> pd.DataFrame:
+    """The staff-and-cost chart's bars: funded and part-time staff and yearly cost (yuan) summed per
+    level (index: level, bottom up)."""
+    g = costs.assign(level=costs["level"].astype(str)).groupby("level")[
+        ["funded_staff", "parttime_staff", "total_yuan"]].sum()
+    return g.reindex([lv for lv in SITE_LEVELS if lv in g.index])
+
+
 def backlog_burndown(results: Any, compare: Any | None = None, *, scenario: Any | None = None,
                      lang: str = "zh", fig: Figure | SubFigure | None = None,
                      what: str = "petition") -> Figure | SubFigure:
@@ -99,16 +120,8 @@ def backlog_burndown(results: Any, compare: Any | None = None, *, scenario: Any 
     ``what="petition"``: the petition backlog on the ledger at the start (信访积案, cases with
     ``from_backlog``) and the date it must be cleared by; ``what="all"``: every open case in the county.
     """
-    kinds = set(petition_types(scenario))
-
     def frame(r: Any) -> pd.DataFrame:
-        cases = r.cases
-        if what == "petition":
-            cases = cases[cases["case_type"].astype(str).isin(kinds) & cases["from_backlog"].astype(bool)]
-        days = int(r.meta.get("days") or (pd.to_numeric(r.cases["arrival_day"]).max() + 1))
-        out = open_per_day(cases, days, int(r.meta.get("replications") or r.cases["replication"].nunique()))
-        out["date"] = [day_to_date(r, d) for d in out["day"]]
-        return out
+        return backlog_frame(r, scenario, what)
 
     with chart_frame(fig, lang, results.meta, scenario=scenario) as f:
         ax = f.add_subplot()
@@ -143,14 +156,9 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
     """
     if meta is None and scenario is not None:
         meta = {"scenario_name": scenario.name(lang), "scenario_hash": scenario.hash(), "seed": scenario.spec.seed}
-    def by_level(df: pd.DataFrame) -> pd.DataFrame:
-        g = df.assign(level=df["level"].astype(str)).groupby("level")[
-            ["funded_staff", "parttime_staff", "total_yuan"]].sum()
-        return g.reindex([lv for lv in SITE_LEVELS if lv in g.index])
-
-    series = [Series(tr("charts.t.baseline", lang), BASELINE_COLOUR, by_level(costs))]
+    series = [Series(tr("charts.t.baseline", lang), BASELINE_COLOUR, staff_by_level(costs))]
     if compare is not None:
-        series.append(Series(tr("brief.proposal", lang), PROPOSAL_COLOUR, by_level(compare)))
+        series.append(Series(tr("brief.proposal", lang), PROPOSAL_COLOUR, staff_by_level(compare)))
     levels = [lv for lv in SITE_LEVELS if any(lv in s.values.index for s in series)]
     div = MONEY_DIVISOR[lang]
     with chart_frame(fig, lang, meta, scenario=scenario) as f:

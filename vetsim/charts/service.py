@@ -22,7 +22,8 @@ from .labels import level_short
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
 from ..wording import tr
 
-__all__ = ["waits_by_level", "one_trip_by_level", "resolution_vs_deadline", "scenario_series"]
+__all__ = ["waits_by_level", "one_trip_by_level", "resolution_vs_deadline", "scenario_series", "mean_deadlines",
+           "level_rows"]
 
 
 def scenario_series(results: Any, compare: Any | None, lang: str, frame: Any) -> list[Series]:
@@ -41,10 +42,8 @@ def _levels_present(series: list[Series], order: Sequence[str] = SITE_LEVELS) ->
 def _level_chart(results: Any, compare: Any | None, metric: str, *, lang: str, scale: float, fmt: str,
                  ylabel: str, title: str, target: float | None, target_text: str,
                  fig: Figure | SubFigure | None, with_overall: bool, scenario: Any | None) -> Figure | SubFigure:
-    levels = (*site_levels(results), "all") if with_overall else site_levels(results)
-
     def frame(r: Any) -> pd.DataFrame:
-        return by_level(r, metric, levels).set_index("level")
+        return level_rows(r, metric, with_overall, results).set_index("level")
 
     with chart_frame(fig, lang, results.meta, scenario=scenario) as f:
         ax = f.add_subplot()
@@ -89,6 +88,21 @@ def one_trip_by_level(results: Any, compare: Any | None = None, *, scenario: Any
     return f
 
 
+def mean_deadlines(results: Any) -> pd.Series:
+    """The deadline marker of the resolution chart: mean ``deadline_working_days`` of the finished cases,
+    per case type."""
+    finished = results.cases[results.cases["finish_day"].notna()]
+    return finished.groupby(finished["case_type"].astype(str))["deadline_working_days"].mean()
+
+
+def level_rows(results: Any, metric: str, with_overall: bool, levels_of: Any | None = None) -> pd.DataFrame:
+    """One series of a by-level bar chart: ``metric`` per site level (and county-wide as ``all``); the
+    levels are those of ``levels_of`` (the baseline's results when a proposal is drawn beside it)."""
+    src = results if levels_of is None else levels_of
+    levels = (*site_levels(src), "all") if with_overall else site_levels(src)
+    return by_level(results, metric, levels)
+
+
 def resolution_vs_deadline(results: Any, compare: Any | None = None, *, scenario: Any | None = None,
                            lang: str = "zh", fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
     """Mean working days to resolve each case type (95% CI), with the mean deadline of its cases as a marker.
@@ -108,9 +122,7 @@ def resolution_vs_deadline(results: Any, compare: Any | None = None, *, scenario
         cats = [ct for ct in order if any(ct in s.values.index for s in series)]
         grouped_bars(ax, cats, series, fmt="{:.1f}", horizontal=True)
         y = np.arange(len(cats))
-        finished = results.cases[results.cases["finish_day"].notna()]
-        deadlines = finished.groupby(finished["case_type"].astype(str))["deadline_working_days"].mean()
-        dl = deadlines.reindex(cats).to_numpy(dtype=float)
+        dl = mean_deadlines(results).reindex(cats).to_numpy(dtype=float)
         ok = ~np.isnan(dl)
         ax.vlines(dl[ok], y[ok] - 0.45, y[ok] + 0.45, colors=TARGET_COLOUR, linewidths=3.5, zorder=4,
                   label=tr("charts.t.deadline", lang))

@@ -27,7 +27,7 @@ from ..wording import both
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["Budget", "budget", "shares_for", "TABLE_COLUMNS", "TOTAL"]
+__all__ = ["Budget", "budget", "shares_for", "share_row", "TABLE_COLUMNS", "TOTAL"]
 
 TABLE_COLUMNS = ("year", "line", "tier", "value", "p10", "p50", "p90")
 TOTAL = "total"  # line and tier of the per-year government-total rows
@@ -39,16 +39,22 @@ def shares_for(rows: Iterable[Any], funding: str, region_tier: str, years: np.nd
 
     Raises ``KeyError`` when none is in force (scenario loading reports that as a problem first).
     """
-    cands = sorted((r for r in rows if r.funding == funding and r.region_tier == region_tier),
-                   key=lambda r: r.from_year)
+    rows = tuple(rows)
     out = np.zeros((len(years), len(GOV_TIERS)))
     for j, y in enumerate(years):
-        live = [r for r in cands if r.from_year <= y]
-        if not live:
-            raise KeyError(f"no tier shares for {funding}/{region_tier} in {y}")
-        sh = np.array(live[-1].shares, dtype=float)
+        sh = np.array(share_row(rows, funding, region_tier, int(y)).shares, dtype=float)
         out[j] = sh / sh.sum()   # loading accepts sums within 1e-6 of 1; normalise so tiers add up exactly
     return out
+
+
+def share_row(rows: Iterable[Any], funding: str, region_tier: str, year: int) -> Any:
+    """The tier_shares.csv row in force in ``year`` for a funding key and region tier (the latest
+    ``from_year <= year``); ``KeyError`` when none is."""
+    live = sorted((r for r in rows if r.funding == funding and r.region_tier == region_tier and r.from_year <= year),
+                  key=lambda r: r.from_year)
+    if not live:
+        raise KeyError(f"no tier shares for {funding}/{region_tier} in {year}")
+    return live[-1]
 
 
 def _combine(flows: list[Flow], share_rows: Iterable[Any], years: np.ndarray, n: int) -> np.ndarray:
@@ -159,11 +165,11 @@ class Budget:
         """Every input number of the fiscal model with unit, label and source (a copy)."""
         return self._assumptions.copy()
 
-    def to_excel(self, path: Any, lang: str = "zh") -> Any:
-        """Write the workbook atomically (see ``excel.write_budget``); returns the path."""
+    def to_excel(self, path: Any, lang: str = "zh", traces: pd.DataFrame | None = None) -> Any:
+        """Write the workbook atomically (see ``excel.write_budget``; ``traces``: the trace sheet's rows); returns the path."""
         from .excel import write_budget
 
-        return write_budget(self, path, lang)
+        return write_budget(self, path, lang, traces)
 
     def to_csv(self, path: Any, lang: str = "zh") -> Any:
         """Write the tidy table with labels in ``lang`` as CSV atomically (see ``excel.write_budget_csv``)."""

@@ -51,16 +51,47 @@ def _run(args: argparse.Namespace) -> int:
     targets = [(t, w) for t, w in ((args.xlsx, "to_excel"), (args.csv, "to_csv")) if t]
     for target, _ in targets:
         check_output_target(target, "file")  # before the draws, not after
+    asked = [_explain_spec(x, args.lang) for x in args.explain or ()]  # before the work, like the targets
     sc = load_scenario(args.path)
+    if asked:
+        from .explain import check_traceable
+
+        asked = [(line, check_traceable(sc, line, year)) for line, year in asked]
     b = budget(sc, draws=args.draws, seed=args.seed)
     print(format_budget(b, args.lang))
+    traces = _explain(sc, b, asked, args.lang, with_all=bool(args.xlsx))
     for target, writer in targets:
+        extra = {"traces": traces} if writer == "to_excel" else {}
         try:
-            path = getattr(b, writer)(target, lang=args.lang)
+            path = getattr(b, writer)(target, lang=args.lang, **extra)
         except OSError as exc:
             raise FiscalError(*both("fiscal.error.cannot_write", display_path_target=display_path(target), exc_strerror_or_exc=exc.strerror or exc)) from exc
         print((tr("fiscal.written", args.lang)) + display_path(path))
     return 0
+
+
+def _explain_spec(text: str, lang: str) -> tuple[str, int | None]:
+    """``LINE[:YEAR]`` of ``--explain`` as (line, year or None)."""
+    line, _, year = text.partition(":")
+    if not line or (year and not year.isdigit()):
+        raise FiscalError(*both("explain.bad_spec", text=text))
+    return line, int(year) if year else None
+
+
+def _explain(sc: Any, b: Any, asked: list[tuple[str, int | None]], lang: str, with_all: bool) -> Any:
+    """Print the trace of each line asked for; return every line's trace as the workbook's sheet rows
+    (``with_all``, else None). Traces explain the exact budget: with draws, its mean can differ."""
+    if not asked and not with_all:
+        return None
+    from .budget import budget
+    from .explain import explain, explain_all
+    from .explain_text import trace_frame, trace_lines
+
+    exact = b if b.meta["draws"] == 0 else budget(sc, draws=0)
+    for line, year in asked:
+        print()
+        print("\n".join(trace_lines(explain(sc, line, year, budget=exact), lang)))
+    return trace_frame(explain_all(sc, budget=exact), lang) if with_all else None
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -75,5 +106,6 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
                    help=bi(*both("fiscal.arg.excel")))
     p.add_argument("--csv", default=None,
                    help=bi(*both("fiscal.arg.csv")))
+    p.add_argument("--explain", action="append", metavar="LINE[:YEAR]", help=bi(*both("explain.cli_help")))
     add_common(p)
     p.set_defaults(handler=_run)

@@ -112,24 +112,28 @@ def _notes(b: "Budget", lang: str) -> pd.DataFrame:
     return pd.DataFrame(items, columns=["item", "value"])
 
 
-def write_budget(b: "Budget", path: Any, lang: str = "zh") -> Path:
-    """Write the workbook of ``b`` to ``path`` atomically; sheet names and headers in ``lang``."""
+def write_budget(b: "Budget", path: Any, lang: str = "zh", traces: pd.DataFrame | None = None) -> Path:
+    """Write the workbook of ``b`` to ``path`` atomically; sheet names and headers in ``lang``; with
+    ``traces`` (:func:`vetsim.fiscal.explain_text.trace_frame` of the lines) a sheet with the calculation trace."""
     check_lang(lang)
     path = check_output_target(path, "file")
-    atomic_write(path, _workbook(b, lang).save)
+    atomic_write(path, _workbook(b, lang, traces).save)
     return path
 
 
-def budget_xlsx_bytes(b: "Budget", lang: str = "zh") -> bytes:
+def budget_xlsx_bytes(b: "Budget", lang: str = "zh", traces: pd.DataFrame | None = None) -> bytes:
     """The workbook of :func:`write_budget` as bytes (the apps' download link)."""
-    return written_bytes(_workbook(b, check_lang(lang)).save)
+    return written_bytes(_workbook(b, check_lang(lang), traces).save)
 
 
-def _workbook(b: "Budget", lang: str) -> Workbook:
+def _workbook(b: "Budget", lang: str, traces: pd.DataFrame | None = None) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for key, df, money, headers in _views(b, lang):
         _sheet(wb, flabel(SHEET_LABELS, key, lang), df, money, headers)
+    if traces is not None and len(traces):
+        _sheet(wb, flabel(SHEET_LABELS, "trace", lang), traces, {"value"},
+               [flabel(COLUMN_LABELS, c, lang) for c in traces.columns])
     n = _notes(b, lang)
     _sheet(wb, flabel(SHEET_LABELS, "notes", lang), n, set(),
            [flabel(COLUMN_LABELS, "item", lang), flabel(COLUMN_LABELS, "text", lang)])

@@ -57,6 +57,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "overhead_yuan": both("fiscal.column_labels.overhead_yuan"),
     "total_yuan": both("fiscal.column_labels.total_yuan"),
     "text": both("fiscal.column_labels.text"),
+    "step": both("explain.col.step"),
 }
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "eligible": both("fiscal.status_labels.eligible"),
@@ -80,6 +81,7 @@ SECTION_LABELS: dict[str, tuple[str, str]] = {
 }
 SHEET_LABELS: dict[str, tuple[str, str]] = {
     "by_tier": both("fiscal.sheet_labels.by_tier"),
+    "trace": both("explain.sheet"),
     "by_line": both("fiscal.sheet_labels.by_line"),
     "range": both("fiscal.government_total_range"),
     "detail": both("fiscal.sheet_labels.detail"),

@@ -22,7 +22,7 @@ from .draws import Draws
 from .flows import Flow
 from ..scenario.fiscal_checks import MONEY_UNITS
 
-__all__ = ["pension_flows", "aid_flows", "site_cost_flows", "monthly_values", "caseload_counts"]
+__all__ = ["pension_flows", "aid_flows", "site_cost_flows", "monthly_values", "month_index", "caseload_counts"]
 
 
 def monthly_values(param: Any, years: np.ndarray, rise: np.ndarray | None = None) -> np.ndarray:
@@ -31,21 +31,29 @@ def monthly_values(param: Any, years: np.ndarray, rise: np.ndarray | None = None
     ``rise`` (draws,) compounds on each 1 August after the parameter's last dated value.
     """
     factor = MONEY_UNITS[param.unit] / 12.0
+    idx, k = month_index(param, years)
+    vals = np.array(list(param.values.values()), dtype=float)[idx] * factor
+    if rise is None:
+        return vals[None]
+    return vals[None] * (1.0 + rise[:, None, None]) ** k[None]
+
+
+def month_index(param: Any, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each month of ``years`` (years, 12): the index of the dated value in force on its 1st, and
+    the number of 1 August rises since the parameter's last dated value (used by :func:`monthly_values`
+    and by the budget's trace, which names each value)."""
     dates = list(param.values)
     starts = np.array([d.year * 12 + d.month - 1 + (d.day > 1) for d in dates])
     months = (years[:, None] * 12 + np.arange(12)[None, :])                       # (years, 12)
     idx = np.searchsorted(starts, months, side="right") - 1
     if (idx < 0).any():
         raise ValueError(f"{param.label_en}: no value in force in {int(years[0])}")
-    vals = np.array(list(param.values.values()), dtype=float)[idx] * factor
-    if rise is None:
-        return vals[None]
     last = starts[-1]
     # number of 1 Augusts in (last change, month]: August of year Y is month Y*12+7
     first_aug = (last // 12) * 12 + 7
     first_aug = first_aug if first_aug > last else first_aug + 12
     k = np.where(months >= first_aug, (months - first_aug) // 12 + 1, 0)
-    return vals[None] * (1.0 + rise[:, None, None]) ** k[None]
+    return idx, k
 
 
 def _headcount(g: Any, years: np.ndarray, draws: Draws, rng: np.random.Generator | None) -> np.ndarray:

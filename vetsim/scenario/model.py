@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .params import Frozen
-from .rows import TABLES, BacklogRow, CaseloadRow, SiteRow, canonical_rows
+from .rows import MAP_FIELDS, TABLES, BacklogRow, CaseloadRow, SiteRow, canonical_rows
 from .levels import Levels
 from .spec import ScenarioSpec
 from .task_spec import TASK_TABLES
@@ -50,7 +50,8 @@ class Scenario:
         for name in TABLES:
             if name in TASK_TABLES:  # the progress table is read by no model: editing it keeps results valid
                 continue
-            out[name] = [r.model_dump(mode="json") for r in canonical_rows(name, self.table(name))]
+            # the map's positions of sites are read by no model: moving a site on the map keeps results valid
+            out[name] = [r.model_dump(mode="json", exclude=set(MAP_FIELDS)) for r in canonical_rows(name, self.table(name))]
         return out
 
     def hash(self) -> str:

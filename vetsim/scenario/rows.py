@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from .limits import limit
 from .params import Frozen, VisibleText, invalid
@@ -83,6 +83,9 @@ def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+MAP_FIELDS = ("lon", "lat", "grid_x", "grid_y")  # sites.csv columns only the map reads (left out of the hash)
+
+
 class SiteRow(Frozen):
     """One site of the network (sites.csv)."""
 
@@ -98,6 +101,18 @@ class SiteRow(Frozen):
     online_share: float = Field(ge=0, le=1)
     veterans: int = Field(ge=0)
     away_share: Annotated[float | None, Opt] = Field(default=None, ge=0, lt=1)  # overrides presence.<level>
+    # where the site is drawn on the township map (vetsim.charts.sitemap); read by no model, not hashed
+    lon: Annotated[float | None, Opt] = Field(default=None, ge=-180, le=180)  # degrees east (WGS 84)
+    lat: Annotated[float | None, Opt] = Field(default=None, ge=-90, le=90)  # degrees north (WGS 84)
+    grid_x: Annotated[float | None, Opt] = Field(default=None, ge=-1000, le=1000)  # schematic column, left to right
+    grid_y: Annotated[float | None, Opt] = Field(default=None, ge=-1000, le=1000)  # schematic row, bottom to top
+
+    @model_validator(mode="after")
+    def _position_pairs(self) -> "SiteRow":
+        for a, b in (("lon", "lat"), ("grid_x", "grid_y")):
+            if (getattr(self, a) is None) != (getattr(self, b) is None):
+                raise invalid(*both("scenario.position_pair", a=a, b=b))
+        return self
 
     def name(self, lang: str = "zh") -> str:
         """The site's name in ``lang``."""

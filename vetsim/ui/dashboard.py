@@ -21,6 +21,7 @@ import pandas as pd
 from ..files import atomic_write_bytes, check_output_target
 from ..scenario import Scenario
 from .common import CSS, App, download_link, env_int, figure_png, kpi_card, strict_mode
+from .mapview import MapView
 from .fields import FieldSpec, build_widget, read_field, unit
 from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
 from .sensitivity_view import SensitivityPanel
@@ -112,6 +113,8 @@ class MeetingDashboard(App):
         for fmt, b in self.export_buttons.items():
             b.on_click(self.runner.wrap(lambda _b, fmt=fmt: self.export(fmt)))
         self.export_links = widgets.HTML()
+        self.chart_data_links = widgets.HTML()  # the numbers behind each chart, one CSV per chart
+        self.chart_data_links.add_class("vetsim-chart-data")
         self.base_picker.observe(self.runner.wrap(lambda _ch: self._choose_baseline()))
         self.prop_picker.observe(self.runner.wrap(lambda _ch: self._choose_proposal()))
         staff_acc = widgets.Accordion(children=[widgets.VBox([self.editor.level_form, self.editor.site_table])])
@@ -130,12 +133,14 @@ class MeetingDashboard(App):
             self.cards, self.headline_html, staff_acc,
             widgets.HBox([*self.inputs.values(), self.run_button, self.sim.widget],
                          layout=widgets.Layout(padding="0 0 0 6px")),
-            *grid, self.sensitivity.widget, widgets.HBox([*self.export_buttons.values()]), self.export_links,
+            *grid, self.chart_data_links, self.sensitivity.widget, widgets.HBox([*self.export_buttons.values()]), self.export_links,
         ], layout=widgets.Layout(width="100%"))
         self.task_view = TaskView(lang, self.runner.wrap)
-        self.tabs = widgets.Tab(children=[overview, self.task_view.widget])
+        self.map_view = MapView(lang, self.runner.wrap)
+        self.tabs = widgets.Tab(children=[overview, self.task_view.widget, self.map_view.widget])
         self.tabs.set_title(0, tr("tasks.ui.tab_overview", lang))
         self.tabs.set_title(1, tr("tasks.sheet", lang))
+        self.tabs.set_title(2, tr("sitemap.ui.tab", lang))
         self.tabs.add_class("vetsim-tabs")
         self.widget = widgets.VBox([
             widgets.HTML(CSS + HIDE_PREVIEW), self.heading, self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
@@ -256,11 +261,13 @@ class MeetingDashboard(App):
         self.headline_html.value = "<ul style='font-size:16px;margin:4px 0'>" + "".join(
             f"<li>{html.escape(s)}</li>" for s in self.brief.headlines) + "</ul>"
         self.task_view.show(self.baseline, self.baseline_results, proposal, self.results)
-        self.figures = chart_figures(self.brief_inputs, self.lang)
+        self.map_view.show(proposal, self.results)
+        self.figures = chart_figures(self.brief_inputs, self.lang, list(self.images))  # the map has its own tab
         for name, img in self.images.items():
             fig = self.figures.get(name)
             img.value = figure_png(fig, dpi=60) if fig is not None else b""
             img.layout.display = None if fig is not None else "none"
+        self.chart_data_links.value = self._chart_data_html()
         self.export_links.value = ""
         self.exports = {}
         return self.kpis
@@ -269,6 +276,16 @@ class MeetingDashboard(App):
         """The cards from the runs so far, after each batch but the last (whose cards :meth:`run` shows)."""
         if stop is None:
             self.cards.value = partial_cards_html(self.baseline, runs[0], proposal, runs[1], CARD_KEYS, self.lang)
+
+    def _chart_data_html(self) -> str:
+        """One download link per chart: its numbers as CSV (the same tables as the brief's)."""
+        links = []
+        for name, data in self.brief.chart_csvs().items():
+            fig = self.figures.get(name.removesuffix(".csv"))
+            title = fig.axes[0].get_title(loc="left").replace("\n", " ") if fig is not None and fig.axes \
+                else tr("sitemap.ui.tab", self.lang)  # the map, drawn on its own tab
+            links.append(download_link(data, name, "text/csv", tr("chartdata.download_named", self.lang, title=title)))
+        return "<div>" + "".join(links) + "</div>"
 
     def _cards_html(self, table: pd.DataFrame) -> str:
         rows = {r["key"]: r for r in table.to_dict("records")}
