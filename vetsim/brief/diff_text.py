@@ -1,0 +1,184 @@
+"""A :class:`~vetsim.brief.diff.Comparison` for people: tables in Chinese (English with ``lang="en"``), the
+printed page of ``vetsim compare``, and the file it writes (CSV with a BOM, Excel with three sheets, or an
+HTML page for the brief), every text cell formula-safe (:func:`vetsim.files.excel_safe_frame`)."""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import formats
+from ..errors import VetsimError
+from ..files import atomic_write_bytes, check_output_target, excel_safe_frame
+from ..kpis import KPIS
+from ..scenario.levels import level_label
+from ..wording import tr
+from .diff import Comparison, finite
+
+__all__ = ["figures_table", "inputs_table", "method_table", "report_lines", "write_comparison", "comparison_html",
+           "OUT_FORMATS", "CompareFormatError"]
+
+OUT_FORMATS = (".csv", ".xlsx", ".html")
+_SHOWN_INPUTS = 30  # printed; the file has all of them
+
+
+class CompareFormatError(VetsimError, ValueError):
+    """The output file name has a suffix the comparison cannot be written as."""
+
+
+def _value(x: Any, unit: str, lang: str, signed: bool = False) -> str:
+    if not finite(x):
+        return formats.MISSING
+    if unit == "share":  # a change of a share in percentage points, a value as a percentage
+        return tr("ui.percent_points", lang, value=formats.number(100 * x, lang, 1, signed=True)) if signed \
+            else formats.share(x, lang, 1)
+    return formats.number(x, lang, 1, signed=signed, group=False)
+
+
+def _case_label(c: Comparison, ct: str, lang: str) -> str:
+    if ct == "all":
+        return tr("calibration.all_types", lang)
+    sc = c.after.scenario or c.before.scenario
+    if sc is None:
+        return ct
+    spec = sc.spec.case_types.get(ct)
+    if spec is not None:
+        return spec.label(lang)
+    for name in ("duties.csv", "campaigns.csv"):
+        for r in sc.table(name):
+            if ct in (getattr(r, "duty", None), getattr(r, "campaign", None)):
+                return str(r.label_zh if lang == "zh" else r.label_en)
+    return ct
+
+
+def figures_table(c: Comparison, lang: str = "zh", rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The figures (default: those that moved, then those whose method changed) with names, values and intervals."""
+    f = pd.concat([c.moved, c.method_flagged]) if rows is None else rows
+    yes, no = tr("compare.yes", lang), tr("compare.no", lang)
+    out = []
+    for r in f.itertuples(index=False):
+        name = KPIS[r.metric].label(lang)
+        interval = "" if not finite(r.diff_low) else \
+            f"{_value(r.diff_low, r.unit, lang, True)} – {_value(r.diff_high, r.unit, lang, True)}"
+        out.append({tr("brief.col.indicator", lang): name, tr("level", lang): level_label(str(r.level), lang),
+                    tr("case_type", lang): _case_label(c, str(r.case_type), lang),
+                    tr("compare.col.before", lang): _value(r.before, r.unit, lang),
+                    tr("compare.col.after", lang): _value(r.after, r.unit, lang),
+                    tr("compare.col.diff", lang): _value(r.diff, r.unit, lang, True),
+                    tr("compare.col.interval", lang): interval,
+                    tr("compare.col.moved", lang): yes if r.moved else no,
+                    tr("compare.col.method_changed", lang): yes if r.method_changed else no})
+    return pd.DataFrame(out, columns=[tr(k, lang) for k in (
+        "brief.col.indicator", "level", "case_type", "compare.col.before", "compare.col.after", "compare.col.diff",
+        "compare.col.interval", "compare.col.moved", "compare.col.method_changed")])
+
+
+def _cell(x: Any) -> str:
+    return "" if x is None or (isinstance(x, float) and not finite(x)) else str(x)
+
+
+def inputs_table(c: Comparison, lang: str = "zh") -> pd.DataFrame:
+    """The inputs that changed: file, row, field, what happened, before, after."""
+    rows = [[r.file, r.row, r.field, tr(f"compare.change.{r.change}", lang), _cell(r.before), _cell(r.after)]
+            for r in c.inputs.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=[tr(k, lang) for k in ("compare.col.file", "compare.col.row", "compare.col.field",
+                                                              "compare.col.change", "compare.col.before", "compare.col.after")])
+
+
+def method_table(c: Comparison, lang: str = "zh") -> pd.DataFrame:
+    """The changes of method: what (version, KPI definition, calibration source), which, before, after."""
+    rows = [[tr(f"compare.what.{r.what}", lang), KPIS[r.item].label(lang) if r.item in KPIS else _cell(r.item),
+             _cell(r.before), _cell(r.after)] for r in c.method.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=[tr(k, lang) for k in ("compare.col.section", "compare.col.what",
+                                                              "compare.col.before", "compare.col.after")])
+
+
+def _block(title: str, df: pd.DataFrame, empty: str, more: str | None = None) -> list[str]:
+    from ..tables import table_lines
+
+    if df.empty:
+        return [title, f"  {empty}"]
+    lines = [title, *table_lines(list(df.columns), [[str(v) for v in row] for row in df.itertuples(index=False)],
+                                 max_width=40)]
+    return [*lines, more] if more else lines
+
+
+def _title(c: Comparison, lang: str) -> str:
+    def name(run: Any) -> str:
+        meta = run.meta.get("scenario_name") or {}
+        return run.label or str(meta.get(lang, "")) or "?"
+
+    return tr("compare.title", lang, before=name(c.before), after=name(c.after))
+
+
+def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
+    """The printed page: title, one summary line, method changes first, then the figures that moved (all case
+    types together; the file has each case type) and the inputs that changed."""
+    moved = c.moved
+    shown = moved[moved["case_type"] == "all"]
+    hidden = len(moved) - len(shown)
+    inputs = inputs_table(c, lang)
+    lines = [_title(c, lang), tr("compare.summary", lang, moved=len(moved), inputs=len(c.inputs), method=len(c.method))]
+    lines += _block(tr("compare.section.method", lang), method_table(c, lang), tr("compare.no_method", lang),
+                    tr("compare.flagged", lang, n=len(c.method_flagged)) if not c.method_flagged.empty else None)
+    cols = list(figures_table(c, lang, shown).columns[:7])
+    lines += _block(tr("compare.section.moved", lang), figures_table(c, lang, shown)[cols],
+                    tr("compare.nothing_moved", lang), tr("compare.more_case_types", lang, n=hidden) if hidden else None)
+    more = tr("compare.more_inputs", lang, n=len(inputs) - _SHOWN_INPUTS) if len(inputs) > _SHOWN_INPUTS else None
+    lines += _block(tr("compare.section.inputs", lang), inputs.head(_SHOWN_INPUTS), tr("compare.no_inputs", lang), more)
+    if not c.inputs_known:
+        lines.append(tr("compare.inputs_hash_only", lang))
+    return lines
+
+
+def _sheets(c: Comparison, lang: str) -> list[tuple[str, pd.DataFrame]]:
+    every = figures_table(c, lang, c.figures[c.figures["moved"] | c.figures["method_changed"]])
+    return [(tr("compare.sheet.figures", lang), every), (tr("compare.sheet.inputs", lang), inputs_table(c, lang)),
+            (tr("compare.sheet.method", lang), method_table(c, lang))]
+
+
+def _csv_frame(c: Comparison, lang: str) -> pd.DataFrame:
+    """The three tables in one CSV: a section column, then each table's own columns."""
+    col = tr("compare.col.section", lang)
+    parts = [df.assign(**{col: name}) for name, df in _sheets(c, lang)]
+    out = pd.concat(parts, ignore_index=True)
+    return out[[col, *[x for x in out.columns if x != col]]]
+
+
+def comparison_html(c: Comparison, lang: str = "zh") -> str:
+    """The comparison as one HTML page (the brief's page "what changed since the last meeting")."""
+    body = [f"<h1>{html.escape(_title(c, lang))}</h1>",
+            f"<p>{html.escape(report_lines(c, lang)[1])}</p>"]
+    for key, (_, df) in zip(("compare.section.moved", "compare.section.inputs", "compare.section.method"), _sheets(c, lang)):
+        body.append(f"<h2>{html.escape(tr(key, lang))}</h2>")
+        body.append(df.to_html(index=False, escape=True, border=0) if not df.empty else "<p>—</p>")
+    lang_attr = "zh-CN" if lang == "zh" else "en"
+    return (f'<!doctype html><html lang="{lang_attr}"><head><meta charset="utf-8"><title>{html.escape(_title(c, lang))}'
+            "</title><style>body{font-family:sans-serif;margin:1.5em auto;max-width:1300px}table{border-collapse:collapse}"
+            "th,td{border:1px solid #bbb;padding:.3em .6em}</style></head><body>" + "".join(body) + "</body></html>")
+
+
+def write_comparison(c: Comparison, path: str | os.PathLike[str], lang: str = "zh") -> Path:
+    """Write the comparison as ``.csv`` (UTF-8 with BOM, one table with a section column), ``.xlsx`` (three
+    sheets) or ``.html``; text cells formula-safe."""
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in OUT_FORMATS:
+        raise CompareFormatError.of("compare.bad_format", path=str(path), allowed=", ".join(OUT_FORMATS))
+    target = check_output_target(out, "file")
+    if suffix == ".csv":
+        data = excel_safe_frame(_csv_frame(c, lang)).to_csv(index=False).encode("utf-8-sig")
+    elif suffix == ".html":
+        data = comparison_html(c, lang).encode("utf-8")
+    else:
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+            for name, df in _sheets(c, lang):
+                excel_safe_frame(df).to_excel(xw, sheet_name=name[:31], index=False)
+        data = buf.getvalue()
+    return atomic_write_bytes(target, data)
