@@ -92,12 +92,14 @@ def _samples(results: Any) -> pd.DataFrame:
 
 def _summary_interval(sa: pd.Series, sb: pd.Series) -> tuple[float, float, float]:
     """Welch's interval from two summary rows (mean, 95% half width, replications) when the values per
-    replication were not kept: each standard error recovered from its Student-t half width."""
+    replication were not kept: each standard error recovered from its Student-t half width (the wider side:
+    an interval cut at a bound, e.g. a wait near 0 minutes, keeps its other side whole)."""
     from ..stats import t_quantile
 
     def se(row: pd.Series) -> tuple[float, float]:
         n = int(row["replications"])
-        half = (float(row["ci_high"]) - float(row["ci_low"])) / 2
+        mean = float(row["mean"])
+        half = max(float(row["ci_high"]) - mean, mean - float(row["ci_low"]))
         return (half / t_quantile(0.975, n - 1)) ** 2 if n >= 2 else math.nan, n
 
     (va, na), (vb, nb) = se(sa), se(sb)
