@@ -208,7 +208,7 @@ def test_written_csv_and_xlsx_are_formula_safe(staffed, sample, tmp_path):
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
     assert any(cell == "'=HYPERLINK(\"http://x\")" for row in rows for cell in row)
     n_figures = int((v.figures["moved"] | v.figures["method_changed"]).sum())
-    assert sum(r[0] == "指标" for r in rows[1:]) == n_figures
+    assert sum(r[0] == "指标变化" for r in rows[1:]) == n_figures
     from openpyxl import load_workbook
 
     wb = load_workbook(write_comparison(v, tmp_path / "changes.xlsx", "en"))

@@ -120,7 +120,7 @@ def _table_rows(name: str, keys: tuple[str, ...], before: list[dict], after: lis
     return out
 
 
-def input_changes(before: Any, after: Any) -> "pd.DataFrame":
+def input_changes(before: Any, after: Any) -> pd.DataFrame:
     """Every input that differs between two scenarios, one line per changed value (:data:`INPUT_COLUMNS`):
     ``scenario.yaml`` settings by their dotted path; table rows by their key columns (a row added or removed
     is one line, a changed row one line per field). ``calibration`` marks a changed source or standard error:

@@ -154,7 +154,8 @@ def comparison_html(c: Comparison, lang: str = "zh") -> str:
     """The comparison as one HTML page (the brief's page "what changed since the last meeting")."""
     body = [f"<h1>{html.escape(_title(c, lang))}</h1>",
             f"<p>{html.escape(report_lines(c, lang)[1])}</p>"]
-    for key, (_, df) in zip(("compare.section.moved", "compare.section.inputs", "compare.section.method"), _sheets(c, lang)):
+    sections = ("compare.section.moved", "compare.section.inputs", "compare.section.method")
+    for key, (_, df) in zip(sections, _sheets(c, lang), strict=True):
         body.append(f"<h2>{html.escape(tr(key, lang))}</h2>")
         body.append(df.to_html(index=False, escape=True, border=0) if not df.empty else "<p>—</p>")
     lang_attr = "zh-CN" if lang == "zh" else "en"
