@@ -4,6 +4,7 @@ HTML page for the brief), every text cell formula-safe (:func:`vetsim.files.exce
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import os
@@ -110,10 +111,17 @@ def _block(title: str, df: pd.DataFrame, empty: str, more: str | None = None) ->
 
 def _title(c: Comparison, lang: str) -> str:
     def name(run: Any) -> str:
-        meta = run.meta.get("scenario_name") or {}
-        return run.label or str(meta.get(lang, "")) or "?"
+        named = str((run.meta.get("scenario_name") or {}).get(lang, ""))
+        return f"{named} ({run.label})" if named and run.label else named or run.label or "?"
 
     return tr("compare.title", lang, before=name(c.before), after=name(c.after))
+
+
+def _other_language(field: str, lang: str) -> bool:
+    """A text field in the other language (``name.en``, ``label_en`` in a Chinese run): the same change as its
+    twin, left out of the printed page (the file keeps it)."""
+    other = "en" if lang == "zh" else "zh"
+    return field.endswith((f".{other}", f"_{other}"))
 
 
 def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
@@ -122,14 +130,16 @@ def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
     moved = c.moved
     shown = moved[moved["case_type"] == "all"]
     hidden = len(moved) - len(shown)
-    inputs = inputs_table(c, lang)
+    mine = c.inputs[[not _other_language(str(f), lang) for f in c.inputs["field"]]]
+    inputs = inputs_table(dataclasses.replace(c, inputs=mine), lang)
     lines = [_title(c, lang), tr("compare.summary", lang, moved=len(moved), inputs=len(c.inputs), method=len(c.method))]
     lines += _block(tr("compare.section.method", lang), method_table(c, lang), tr("compare.no_method", lang),
                     tr("compare.flagged", lang, n=len(c.method_flagged)) if not c.method_flagged.empty else None)
     cols = list(figures_table(c, lang, shown).columns[:7])
     lines += _block(tr("compare.section.moved", lang), figures_table(c, lang, shown)[cols],
                     tr("compare.nothing_moved", lang), tr("compare.more_case_types", lang, n=hidden) if hidden else None)
-    more = tr("compare.more_inputs", lang, n=len(inputs) - _SHOWN_INPUTS) if len(inputs) > _SHOWN_INPUTS else None
+    left = len(c.inputs) - min(len(inputs), _SHOWN_INPUTS)
+    more = tr("compare.more_inputs", lang, n=left) if left else None
     lines += _block(tr("compare.section.inputs", lang), inputs.head(_SHOWN_INPUTS), tr("compare.no_inputs", lang), more)
     if not c.inputs_known:
         lines.append(tr("compare.inputs_hash_only", lang))
