@@ -243,3 +243,18 @@ def test_cli_refuses_a_bad_output_before_any_work(sample_path, tmp_path, capsys)
     code = main(["compare", str(sample_path), str(sample_path), "--out", str(tmp_path / "x.docx")])
     assert code != 0
     assert ".xlsx" in capsys.readouterr().err
+
+
+def test_dashboard_tab_compares_baseline_and_proposal(tmp_path_factory):
+    """The meeting dashboard's tab 较上次变化: the proposal's changed rows; with one replication no figure can be
+    said to have moved beyond its noise, and the tab says so rather than listing differences of chance."""
+    from vetsim.ui import MeetingDashboard
+
+    from .ui_support import make_data_dir
+
+    dash = MeetingDashboard(make_data_dir(tmp_path_factory.mktemp("ui_cmp")), baseline="sample_county",
+                            proposal="proposal_more_staff", replications=1, budget_draws=20)
+    assert dash.tabs.get_title(2) == "较上次变化"
+    page = dash.changes.value
+    assert "sites.csv" in page and "T15" in page and "funded_staff" in page
+    assert "没有指标超出随机波动" in page and "只模拟了 1 次" in page and "口径没有变化" in page

@@ -21,7 +21,7 @@ from ..scenario.levels import level_label
 from ..wording import tr
 from .diff import Comparison, finite
 
-__all__ = ["figures_table", "inputs_table", "method_table", "report_lines", "write_comparison", "comparison_html",
+__all__ = ["figures_table", "inputs_table", "method_table", "report_lines", "write_comparison", "comparison_html", "comparison_fragment",
            "OUT_FORMATS", "CompareFormatError"]
 
 OUT_FORMATS = (".csv", ".xlsx", ".html")
@@ -124,6 +124,15 @@ def _other_language(field: str, lang: str) -> bool:
     return field.endswith((f".{other}", f"_{other}"))
 
 
+def _summary(c: Comparison, lang: str) -> list[str]:
+    """The summary line, and a warning when a run has one replication (no interval: nothing can move)."""
+    out = [tr("compare.summary", lang, moved=len(c.moved), inputs=len(c.inputs), method=len(c.method))]
+    reps = [int(r.results.meta.get("replications") or 0) for r in (c.before, c.after)]
+    if min(reps) < 2:
+        out.append(tr("compare.one_replication", lang))
+    return out
+
+
 def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
     """The printed page: title, one summary line, method changes first, then the figures that moved (all case
     types together; the file has each case type) and the inputs that changed."""
@@ -132,7 +141,7 @@ def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
     hidden = len(moved) - len(shown)
     mine = c.inputs[[not _other_language(str(f), lang) for f in c.inputs["field"]]]
     inputs = inputs_table(dataclasses.replace(c, inputs=mine), lang)
-    lines = [_title(c, lang), tr("compare.summary", lang, moved=len(moved), inputs=len(c.inputs), method=len(c.method))]
+    lines = [_title(c, lang), *_summary(c, lang)]
     lines += _block(tr("compare.section.method", lang), method_table(c, lang), tr("compare.no_method", lang),
                     tr("compare.flagged", lang, n=len(c.method_flagged)) if not c.method_flagged.empty else None)
     cols = list(figures_table(c, lang, shown).columns[:7])
@@ -160,18 +169,27 @@ def _csv_frame(c: Comparison, lang: str) -> pd.DataFrame:
     return out[[col, *[x for x in out.columns if x != col]]]
 
 
+def comparison_fragment(c: Comparison, lang: str = "zh") -> str:
+    """The comparison's summary line and its three tables (moved, inputs, method) as an HTML fragment: the
+    body of :func:`comparison_html` and of the dashboard's tab."""
+    body = [f"<p>{html.escape(line)}</p>" for line in _summary(c, lang)]
+    sections = (("compare.section.moved", "compare.nothing_moved"), ("compare.section.inputs", "compare.no_inputs"),
+                ("compare.section.method", "compare.no_method"))
+    for (key, empty), (_, df) in zip(sections, _sheets(c, lang), strict=True):
+        body.append(f"<h3>{html.escape(tr(key, lang))}</h3>")
+        body.append(df.to_html(index=False, escape=True, border=0) if not df.empty else
+                    f"<p>{html.escape(tr(empty, lang))}</p>")
+    return "".join(body)
+
+
 def comparison_html(c: Comparison, lang: str = "zh") -> str:
     """The comparison as one HTML page (the brief's page "what changed since the last meeting")."""
-    body = [f"<h1>{html.escape(_title(c, lang))}</h1>",
-            f"<p>{html.escape(report_lines(c, lang)[1])}</p>"]
-    sections = ("compare.section.moved", "compare.section.inputs", "compare.section.method")
-    for key, (_, df) in zip(sections, _sheets(c, lang), strict=True):
-        body.append(f"<h2>{html.escape(tr(key, lang))}</h2>")
-        body.append(df.to_html(index=False, escape=True, border=0) if not df.empty else "<p>—</p>")
+    title = html.escape(_title(c, lang))
     lang_attr = "zh-CN" if lang == "zh" else "en"
-    return (f'<!doctype html><html lang="{lang_attr}"><head><meta charset="utf-8"><title>{html.escape(_title(c, lang))}'
+    return (f'<!doctype html><html lang="{lang_attr}"><head><meta charset="utf-8"><title>{title}'
             "</title><style>body{font-family:sans-serif;margin:1.5em auto;max-width:1300px}table{border-collapse:collapse}"
-            "th,td{border:1px solid #bbb;padding:.3em .6em}</style></head><body>" + "".join(body) + "</body></html>")
+            f"th,td{{border:1px solid #bbb;padding:.3em .6em}}</style></head><body><h1>{title}</h1>"
+            + comparison_fragment(c, lang) + "</body></html>")
 
 
 def write_comparison(c: Comparison, path: str | os.PathLike[str], lang: str = "zh") -> Path:

@@ -132,9 +132,11 @@ class MeetingDashboard(App):
             *grid, self.sensitivity.widget, widgets.HBox([*self.export_buttons.values()]), self.export_links,
         ], layout=widgets.Layout(width="100%"))
         self.task_view = TaskView(lang, self.runner.wrap)
-        self.tabs = widgets.Tab(children=[overview, self.task_view.widget])
+        self.changes = widgets.HTML()  # what changed: baseline against proposal (vetsim.brief.diff)
+        self.tabs = widgets.Tab(children=[overview, self.task_view.widget, self.changes])
         self.tabs.set_title(0, tr("tasks.ui.tab_overview", lang))
         self.tabs.set_title(1, tr("tasks.sheet", lang))
+        self.tabs.set_title(2, tr("compare.ui.tab", lang))
         self.tabs.add_class("vetsim-tabs")
         self.widget = widgets.VBox([
             widgets.HTML(CSS + HIDE_PREVIEW), self.heading, self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
@@ -250,6 +252,7 @@ class MeetingDashboard(App):
         self.headline_html.value = "<ul style='font-size:16px;margin:4px 0'>" + "".join(
             f"<li>{html.escape(s)}</li>" for s in self.brief.headlines) + "</ul>"
         self.task_view.show(self.baseline, self.baseline_results, proposal, self.results)
+        self.changes.value = _changes_html(self.baseline, self.baseline_results, proposal, self.results, self.lang)
         self.figures = chart_figures(self.brief_inputs, self.lang)
         for name, img in self.images.items():
             fig = self.figures.get(name)
@@ -286,3 +289,12 @@ class MeetingDashboard(App):
             download_link(d, f"brief.{f}", _MIME[f], tr("ui.download_brief", self.lang, f_upper=f.upper()))
             for f, d in self.exports.items())
         return data
+
+
+def _changes_html(baseline: Scenario, base_res: Any, proposal: Scenario, prop_res: Any, lang: str) -> str:
+    """The tab "what changed": figures beyond their noise, inputs and method, baseline against proposal."""
+    from ..brief.diff import Run, compare_runs
+    from ..brief.diff_text import comparison_fragment
+
+    c = compare_runs(Run(base_res, baseline), Run(prop_res, proposal))
+    return f"<p>{html.escape(tr('compare.ui.hint', lang))}</p>{comparison_fragment(c, lang)}"
