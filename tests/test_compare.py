@@ -258,3 +258,32 @@ def test_dashboard_tab_compares_baseline_and_proposal(tmp_path_factory):
     page = dash.changes.value
     assert "sites.csv" in page and "T15" in page and "funded_staff" in page
     assert "没有指标超出随机波动" in page and "只模拟了 1 次" in page and "口径没有变化" in page
+
+
+# -- two ledger periods (the bulletin's figures, no simulation noise) ------------------------------------------
+
+def test_two_ledger_periods_compared_against_the_hand_computation(sample):
+    from vetsim.bulletin import parse_period, read_rules
+    from vetsim.bulletin.compare import compare_periods
+
+    from .test_bulletin import HAND, _records
+
+    c = compare_periods(_records(HAND), sample, parse_period("2027-03"), parse_period("2027-04"))
+    f = c.figures.set_index(["site_id", "measure"])
+    # T01, March -> April (test_bulletin's hand computation): one-trip 2/3 -> 0.6, overdue 1/3 -> 1/3, score -7.0
+    assert f.loc[("T01", "one_trip_rate"), "diff"] == pytest.approx(0.6 - 2 / 3) and f.loc[("T01", "one_trip_rate"), "moved"]
+    assert f.loc[("T01", "overdue_share"), "diff"] == pytest.approx(0) and not f.loc[("T01", "overdue_share"), "moved"]
+    assert f.loc[("T01", "score"), "diff"] == pytest.approx(-7.0) and f.loc[("T01", "score"), "moved"]
+    assert (f.loc[("T01", "rank"), "diff"], f.loc[("T02", "rank"), "diff"]) == (-1, 1)  # T02 passed T01
+    assert c.method.empty and not c.figures["method_changed"].any()
+    # the same period twice: nothing moved
+    assert compare_periods(_records(HAND), sample, parse_period("2027-04"), parse_period("2027-04")).moved.empty
+    # other weights for April: score and rank changed method, flagged and not moved; the measures still compared
+    rules = read_rules(None, sample.spec.targets)
+    other = tuple(dataclasses.replace(r, weight=1.0) for r in rules)
+    v = compare_periods(_records(HAND), sample, parse_period("2027-03"), parse_period("2027-04"), rules=rules,
+                        rules_after=other)
+    assert set(v.method["item"]) == {f"{r.measure}.weight" for r in rules if r.weight != 1.0}
+    g = v.figures.set_index(["site_id", "measure"])
+    assert g.loc[("T01", "score"), "method_changed"] and not g.loc[("T01", "score"), "moved"]
+    assert g.loc[("T01", "one_trip_rate"), "moved"] and not g.loc[("T01", "one_trip_rate"), "method_changed"]
