@@ -214,15 +214,16 @@ def load_run(path: str | os.PathLike[str], *, replications: int | None = None, s
 def compare_paths(before: str | os.PathLike[str], after: str | os.PathLike[str], *, replications: int | None = None,
                   seed: int | None = None, workers: int = 1, progress: bool | str = False) -> Comparison:
     """:func:`compare_runs` of what two paths name (:func:`load_run`). Two scenarios are simulated with the
-    same replications and seed (the first scenario's when not given), so their differences are the inputs'."""
+    same replications and seed (the first run's when not given), so their differences are the inputs'."""
     from ..cache import check_cache_location
 
     check_cache_location(before, after)  # before any work
     a = load_run(before, replications=replications, seed=seed, workers=workers, progress=progress)
-    if replications is None and a.scenario is not None:
-        replications = int(a.results.meta.get("replications") or a.scenario.spec.simulation.replications)
-    if seed is None and a.scenario is not None:
-        seed = int(a.results.meta.get("seed", a.scenario.spec.seed))
+    # the second run as the first was made (a results folder's own replications and seed included)
+    if replications is None and a.results.meta.get("replications"):
+        replications = int(a.results.meta["replications"])
+    if seed is None and a.results.meta.get("seed") is not None:
+        seed = int(a.results.meta["seed"])
     b = load_run(after, replications=replications, seed=seed, workers=workers, progress=progress)
     return compare_runs(a, b)
 
