@@ -287,3 +287,19 @@ def test_two_ledger_periods_compared_against_the_hand_computation(sample):
     g = v.figures.set_index(["site_id", "measure"])
     assert g.loc[("T01", "score"), "method_changed"] and not g.loc[("T01", "score"), "moved"]
     assert g.loc[("T01", "one_trip_rate"), "moved"] and not g.loc[("T01", "one_trip_rate"), "method_changed"]
+
+
+def test_bulletin_against_any_earlier_period_prints_the_moves(sample_path, tmp_path, capsys):
+    from vetsim.ledgerfit.records_io import write_records
+
+    from .test_bulletin import HAND, _records
+
+    folder = write_records(_records(HAND), tmp_path / "records")
+    code = main(["bulletin", str(folder), "--scenario", str(sample_path), "--period", "2027-04", "--against", "2027-03",
+                 "--out", str(tmp_path / "b"), "--no-tasks"])
+    out = capsys.readouterr().out
+    assert code == 0
+    block = out[out.index("2027年4月较2027年3月变化"):]
+    # T01's one-trip rate 2/3 -> 0.6 (↓ 6.7 points) and score ↓ 7.0 (test_bulletin's hand computation)
+    assert "城东街道退役军人服务站" in block and "↓ 6.7 个百分点" in block and "↓ 7.0 分" in block
+    assert "↑ 1 位" in block  # T02 passed T01

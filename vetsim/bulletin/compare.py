@@ -21,7 +21,7 @@ from .figures import period_figures
 from .period import Period
 from .rules import MEASURES, Rule, read_rules
 
-__all__ = ["PeriodComparison", "compare_periods", "PERIOD_COLUMNS"]
+__all__ = ["PeriodComparison", "compare_periods", "period_lines", "PERIOD_COLUMNS"]
 
 PERIOD_COLUMNS = ["site_id", "measure", "before", "after", "diff", "moved", "method_changed"]
 _RULE_FIELDS = ("weight", "better", "target", "yellow_band")
@@ -70,3 +70,25 @@ def compare_periods(records: Mapping[str, pd.DataFrame], scenario: Scenario, bef
             rows.append({"site_id": r["site_id"], "measure": m, "before": r[f"prev_{m}"], "after": r[m], "diff": diff,
                          "moved": moved, "method_changed": changed_method})
     return PeriodComparison(before, after, pd.DataFrame(rows, columns=PERIOD_COLUMNS), method)
+
+
+def period_lines(c: PeriodComparison, scenario: Scenario, rules: tuple[Rule, ...], lang: str = "zh") -> list[str]:
+    """The printed comparison: per township, each figure that moved (↑ ↓ with its size, as in the bulletin)."""
+    from ..tables import table_lines
+    from ..wording import tr
+    from .text import fmt_change
+
+    names = {r.measure: (r.label_zh if lang == "zh" else r.label_en) for r in rules}
+    names.update(score=tr("bulletin.col.score", lang), rank=tr("bulletin.col.rank", lang))
+    head = tr("compare.periods.title", lang, before=c.before.label(lang), after=c.after.label(lang))
+    moved = c.moved
+    if moved.empty:
+        return [head, f"  {tr('compare.nothing_moved', lang)}"]
+    rows = []
+    for r in moved.itertuples(index=False):
+        site = scenario.site(r.site_id)
+        kind = r.measure if r.measure in ("score", "rank") else "share"
+        rows.append([site.name_zh if lang == "zh" else site.name_en, names.get(r.measure, r.measure),
+                     fmt_change(r.diff, kind, lang)])
+    cols = [tr("bulletin.col.township", lang), tr("compare.col.what", lang), tr("compare.col.diff", lang)]
+    return [head, *table_lines(cols, rows, max_width=40)]
