@@ -303,3 +303,24 @@ def test_bulletin_against_any_earlier_period_prints_the_moves(sample_path, tmp_p
     # T01's one-trip rate 2/3 -> 0.6 (↓ 6.7 points) and score ↓ 7.0 (test_bulletin's hand computation)
     assert "城东街道退役军人服务站" in block and "↓ 6.7 个百分点" in block and "↓ 7.0 分" in block
     assert "↑ 1 位" in block  # T02 passed T01
+
+
+def test_the_brief_page_as_pdf_and_png_with_every_glyph(staffed, tmp_path):
+    import subprocess
+    import warnings
+
+    c, _ = staffed
+    old = dataclasses.replace(c.before.results, meta={**c.before.results.meta, "vetsim_version": "0.0.9"})
+    for lang, comp in (("zh", c), ("en", compare_runs(Run(old, c.before.scenario), c.after))):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            pdf = write_comparison(comp, tmp_path / f"page_{lang}.pdf", lang)
+            png = write_comparison(comp, tmp_path / f"page_{lang}.png", lang)
+        assert not [w for w in seen if "missing from" in str(w.message)], "a glyph is missing from the page's font"
+        assert png.read_bytes().startswith(b"\x89PNG")
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        if lang == "zh":
+            assert "超出随机波动的变化" in text and "工作负荷压力" in text and "sites.csv T01 funded_staff" in text
+            assert "Sample County" not in text  # the English twin of a changed name is left to the file
+        else:
+            assert "vetsim version" in text and "0.0.9" in text and "No figure moved beyond its noise." in text

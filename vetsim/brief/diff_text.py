@@ -21,10 +21,10 @@ from ..scenario.levels import level_label
 from ..wording import tr
 from .diff import Comparison, finite
 
-__all__ = ["figures_table", "inputs_table", "method_table", "report_lines", "write_comparison", "comparison_html", "comparison_fragment",
-           "OUT_FORMATS", "CompareFormatError"]
+__all__ = ["figures_table", "inputs_table", "method_table", "report_lines", "write_comparison", "comparison_html",
+           "comparison_fragment", "own_language", "OUT_FORMATS", "CompareFormatError"]
 
-OUT_FORMATS = (".csv", ".xlsx", ".html")
+OUT_FORMATS = (".csv", ".xlsx", ".html", ".pdf", ".png")
 _SHOWN_INPUTS = 30  # printed; the file has all of them
 
 
@@ -124,6 +124,11 @@ def _other_language(field: str, lang: str) -> bool:
     return field.endswith((f".{other}", f"_{other}"))
 
 
+def own_language(c: Comparison, lang: str) -> Comparison:
+    """``c`` without the other language's text fields among its inputs (for a page in ``lang``)."""
+    return dataclasses.replace(c, inputs=c.inputs[[not _other_language(str(f), lang) for f in c.inputs["field"]]])
+
+
 def _summary(c: Comparison, lang: str) -> list[str]:
     """The summary line, and a warning when a run has one replication (no interval: nothing can move)."""
     out = [tr("compare.summary", lang, moved=len(c.moved), inputs=len(c.inputs), method=len(c.method))]
@@ -139,8 +144,7 @@ def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
     moved = c.moved
     shown = moved[moved["case_type"] == "all"]
     hidden = len(moved) - len(shown)
-    mine = c.inputs[[not _other_language(str(f), lang) for f in c.inputs["field"]]]
-    inputs = inputs_table(dataclasses.replace(c, inputs=mine), lang)
+    inputs = inputs_table(own_language(c, lang), lang)
     lines = [_title(c, lang), *_summary(c, lang)]
     lines += _block(tr("compare.section.method", lang), method_table(c, lang), tr("compare.no_method", lang),
                     tr("compare.flagged", lang, n=len(c.method_flagged)) if not c.method_flagged.empty else None)
@@ -194,7 +198,7 @@ def comparison_html(c: Comparison, lang: str = "zh") -> str:
 
 def write_comparison(c: Comparison, path: str | os.PathLike[str], lang: str = "zh") -> Path:
     """Write the comparison as ``.csv`` (UTF-8 with BOM, one table with a section column), ``.xlsx`` (three
-    sheets) or ``.html``; text cells formula-safe."""
+    sheets), ``.html``, or the brief's page as ``.pdf`` / ``.png``; text cells formula-safe."""
     out = Path(path)
     suffix = out.suffix.lower()
     if suffix not in OUT_FORMATS:
@@ -204,6 +208,10 @@ def write_comparison(c: Comparison, path: str | os.PathLike[str], lang: str = "z
         data = excel_safe_frame(_csv_frame(c, lang)).to_csv(index=False).encode("utf-8-sig")
     elif suffix == ".html":
         data = comparison_html(c, lang).encode("utf-8")
+    elif suffix in (".pdf", ".png"):
+        from .diff_page import comparison_page_bytes  # lazy: only a page loads matplotlib
+
+        data = comparison_page_bytes(c, suffix.lstrip("."), lang)
     else:
         buf = io.BytesIO()
         with pd.ExcelWriter(buf, engine="openpyxl") as xw:
