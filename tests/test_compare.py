@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 from vetsim.brief.diff import Run, compare_paths, compare_runs
-from vetsim.brief.diff_text import figures_table, report_lines, write_comparison
+from vetsim.brief.diff_text import figures_table, report_lines
+from vetsim.brief.diff_write import write_comparison
 from vetsim.cli import main
 from vetsim.stats import welch_interval
 

@@ -18,7 +18,8 @@ __all__ = ["register"]
 def _run(args: argparse.Namespace) -> int:
     from ..files import check_output_target, display_path
     from .diff import compare_paths
-    from .diff_text import OUT_FORMATS, CompareFormatError, report_lines, write_comparison
+    from .diff_text import OUT_FORMATS, CompareFormatError, report_lines
+    from .diff_write import write_comparison
 
     if args.out is not None:  # before minutes of simulation, not after
         if Path(args.out).suffix.lower() not in OUT_FORMATS:

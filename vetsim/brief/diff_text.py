@@ -1,27 +1,23 @@
 """A :class:`~vetsim.brief.diff.Comparison` for people: tables in Chinese (English with ``lang="en"``), the
-printed page of ``vetsim compare``, and the file it writes (CSV with a BOM, Excel with three sheets, or an
-HTML page for the brief), every text cell formula-safe (:func:`vetsim.files.excel_safe_frame`)."""
+printed page of ``vetsim compare``, the tables of its files and its HTML page (written by
+:mod:`vetsim.brief.diff_write`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import html
-import io
-import os
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .. import formats
 from ..errors import VetsimError
-from ..files import atomic_write_bytes, check_output_target, excel_safe_frame
 from ..kpis import KPIS
 from ..scenario.levels import level_label
 from ..wording import tr
 from .diff import Comparison, finite
 
-__all__ = ["figures_table", "inputs_table", "method_table", "report_lines", "write_comparison", "comparison_html",
+__all__ = ["figures_table", "inputs_table", "method_table", "report_lines", "comparison_html", "sheets", "csv_frame",
            "comparison_fragment", "own_language", "OUT_FORMATS", "CompareFormatError"]
 
 OUT_FORMATS = (".csv", ".xlsx", ".html", ".pdf", ".png")
@@ -159,16 +155,16 @@ def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
     return lines
 
 
-def _sheets(c: Comparison, lang: str) -> list[tuple[str, pd.DataFrame]]:
+def sheets(c: Comparison, lang: str) -> list[tuple[str, pd.DataFrame]]:
     every = figures_table(c, lang, c.figures[c.figures["moved"] | c.figures["method_changed"]])
     return [(tr("compare.sheet.figures", lang), every), (tr("compare.sheet.inputs", lang), inputs_table(c, lang)),
             (tr("compare.sheet.method", lang), method_table(c, lang))]
 
 
-def _csv_frame(c: Comparison, lang: str) -> pd.DataFrame:
+def csv_frame(c: Comparison, lang: str) -> pd.DataFrame:
     """The three tables in one CSV: a section column, then each table's own columns."""
     col = tr("compare.col.section", lang)
-    parts = [df.assign(**{col: name}) for name, df in _sheets(c, lang)]
+    parts = [df.assign(**{col: name}) for name, df in sheets(c, lang)]
     out = pd.concat(parts, ignore_index=True)
     return out[[col, *[x for x in out.columns if x != col]]]
 
@@ -179,7 +175,7 @@ def comparison_fragment(c: Comparison, lang: str = "zh") -> str:
     body = [f"<p>{html.escape(line)}</p>" for line in _summary(c, lang)]
     sections = (("compare.section.moved", "compare.nothing_moved"), ("compare.section.inputs", "compare.no_inputs"),
                 ("compare.section.method", "compare.no_method"))
-    for (key, empty), (_, df) in zip(sections, _sheets(c, lang), strict=True):
+    for (key, empty), (_, df) in zip(sections, sheets(c, lang), strict=True):
         body.append(f"<h3>{html.escape(tr(key, lang))}</h3>")
         body.append(df.to_html(index=False, escape=True, border=0) if not df.empty else
                     f"<p>{html.escape(tr(empty, lang))}</p>")
@@ -194,28 +190,3 @@ def comparison_html(c: Comparison, lang: str = "zh") -> str:
             "</title><style>body{font-family:sans-serif;margin:1.5em auto;max-width:1300px}table{border-collapse:collapse}"
             f"th,td{{border:1px solid #bbb;padding:.3em .6em}}</style></head><body><h1>{title}</h1>"
             + comparison_fragment(c, lang) + "</body></html>")
-
-
-def write_comparison(c: Comparison, path: str | os.PathLike[str], lang: str = "zh") -> Path:
-    """Write the comparison as ``.csv`` (UTF-8 with BOM, one table with a section column), ``.xlsx`` (three
-    sheets), ``.html``, or the brief's page as ``.pdf`` / ``.png``; text cells formula-safe."""
-    out = Path(path)
-    suffix = out.suffix.lower()
-    if suffix not in OUT_FORMATS:
-        raise CompareFormatError.of("compare.bad_format", path=str(path), allowed=", ".join(OUT_FORMATS))
-    target = check_output_target(out, "file")
-    if suffix == ".csv":
-        data = excel_safe_frame(_csv_frame(c, lang)).to_csv(index=False).encode("utf-8-sig")
-    elif suffix == ".html":
-        data = comparison_html(c, lang).encode("utf-8")
-    elif suffix in (".pdf", ".png"):
-        from .diff_page import comparison_page_bytes  # lazy: only a page loads matplotlib
-
-        data = comparison_page_bytes(c, suffix.lstrip("."), lang)
-    else:
-        buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-            for name, df in _sheets(c, lang):
-                excel_safe_frame(df).to_excel(xw, sheet_name=name[:31], index=False)
-        data = buf.getvalue()
-    return atomic_write_bytes(target, data)
