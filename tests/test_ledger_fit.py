@@ -140,3 +140,47 @@ def test_fitted_uncertainty_varies_the_simulation_per_replication(sample, fit, t
     assert lam(a) != lam(b) and abs(lam(a) / lam(net) - 1) < 0.05
     assert not np.array_equal(a.resolved, b.resolved)
     assert np.all((a.resolved >= 0) & (a.resolved <= 1))
+
+
+def _with_presence_fit(sample, tmp_path, text: str):
+    """The sample county with its ``presence_fit:`` thresholds changed (an overlay folder)."""
+    import os
+
+    folder = tmp_path / "presence_fit"
+    folder.mkdir()
+    (folder / "scenario.yaml").write_text(f"base: {os.path.relpath(sample.path, folder)}\npresence_fit:\n{text}",
+                                          encoding="utf-8")
+    return load_scenario(folder)
+
+
+def test_the_presence_thresholds_are_the_scenarios(sample, drawn, fit, tmp_path) -> None:
+    """min_site_days and max_half_width come from scenario.yaml (presence_fit), not from code."""
+    t = fit.table
+    sites = t[(t["parameter"] == "away_share") & (t["site_id"] != "")]
+    days = sample.spec.presence_fit.min_site_days.value
+    # with the sample's threshold: sites with enough walk-in days get their own figure, the rest the level's
+    assert set(sites.loc[sites["n"] >= days, "basis"]) == {"fitted"}
+    assert set(sites.loc[sites["n"] < days, "basis"]) == {"pooled"}
+    assert (sites["basis"] == "fitted").any() and (sites["basis"] == "pooled").any()
+    center = fit.get("away_share", "county_center")
+    assert center["basis"] == "too_thin" and (center["ci_high"] - center["ci_low"]) / 2 > 0.1
+    # raise the day threshold above every site, and accept any interval: every site pooled, the center used
+    loose = _with_presence_fit(sample, tmp_path, "  min_site_days: {value: 100000}\n  max_half_width: {value: 1.0}\n")
+    t2 = fit_ledger(drawn[2], loose).table
+    sites2 = t2[(t2["parameter"] == "away_share") & (t2["site_id"] != "")]
+    assert set(sites2["basis"]) == {"pooled"}
+    # the center's level is now used, so its site gets a (pooled) row too
+    assert set(sites2["site_id"]) == set(sites["site_id"]) | {sample.county_center.site_id}
+    center2 = t2[(t2["parameter"] == "away_share") & (t2["level"] == "county_center") & (t2["site_id"] == "")]
+    assert list(center2["basis"]) == ["fitted"]
+
+
+def test_a_bad_or_missing_presence_fit_is_named(sample, drawn, tmp_path) -> None:
+    import dataclasses
+
+    with pytest.raises(VetsimError, match="presence_fit.min_site_days"):
+        _with_presence_fit(sample, tmp_path, "  min_site_days: {value: 0.5}\n")
+    bare = dataclasses.replace(sample, spec=sample.spec.model_copy(update={"presence_fit": None}))
+    with pytest.raises(VetsimError, match="presence_fit") as err:
+        fit_ledger(drawn[2], bare)
+    assert "presence_fit" in err.value.args[0]  # the Chinese message names the section too

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 import vetsim
+from vetsim import i18n
 from vetsim.errors import ScenarioError
-from vetsim.i18n import LEVEL_LABELS
 from vetsim.scenario import DEFAULT_LEVELS, LEVELS, SITE_LEVELS
 from vetsim.scenario.levels import LEVELS_FILE
 from vetsim.sim import simulate
@@ -34,9 +34,10 @@ def test_every_view_derives_from_the_registry_file() -> None:
     assert SITE_LEVELS == tuple(d["id"] for d in raw if d["kind"] == "site")
     assert DEFAULT_LEVELS.parent == {d["id"]: d["parent"] for d in raw}
     assert DEFAULT_LEVELS.center == "county_center" and DEFAULT_LEVELS.partner == "partner"
-    for d in raw:  # the wording catalogue and i18n serve the registry's labels, not copies
+    for d in raw:  # the wording catalogue and the registry serve the file's labels, not copies
         assert tr(f"level.{d['id']}", "zh") == d["zh"] and tr(f"level.{d['id']}.short", "en") == d["en_short"]
-        assert LEVEL_LABELS[d["id"]] == (d["zh"], d["en"])
+        assert (DEFAULT_LEVELS.label(d["id"], "zh"), DEFAULT_LEVELS.label(d["id"], "en")) == (d["zh"], d["en"])
+    assert not hasattr(i18n, "LEVEL_LABELS") and not hasattr(i18n, "label")  # retired: one way each
     assert DEFAULT_LEVELS.top_down() == ("county_center", "township", "village")
 
 

@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 from . import __version__
 from .errors import Note, VetsimError
 from .files import os_failure
-from .i18n import LANGS, label
+from .i18n import LANGS
 from .wording import both, tr
 
 __all__ = ["main", "build_parser", "bi", "Bilingual", "VetsimArgumentParser", "detect_lang", "parser_lang",
@@ -220,7 +220,7 @@ class VetsimArgumentParser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", type("Formatter", (_Formatter,), {"lang": lang}))
         super().__init__(*args, **kwargs)
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                          help=bi(*both("cli.show_this_help_message_and")))
+                          help=bi(*both("cli.arg.help")))
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         kwargs.setdefault("parser_class", partial(VetsimArgumentParser, lang=self.lang))
@@ -229,7 +229,7 @@ class VetsimArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         text = translate_error(message, self.lang)
-        hint = tr("cli.run_h_for_help", self.lang, prog=self.prog)
+        hint = tr("cli.help_hint", self.lang, prog=self.prog)
         sep = tr("cli.error", self.lang)
         self.exit(EXIT_REFUSED, f"{self.prog}{sep}{text}{hint}\n{closing_line(EXIT_REFUSED, self.lang)}\n")
 
@@ -240,7 +240,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .work.advice import format_warnings, scenario_warnings  # lazy: start-up of `vetsim --help` and of the other commands
 
     sc = load_scenario(args.path)
-    print(f"{label('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
+    print(f"{tr('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
     warnings = scenario_warnings(sc)
     if warnings:
         print(format_warnings(warnings, args.lang), file=sys.stderr)
@@ -264,14 +264,14 @@ def parser_lang(parser: argparse.ArgumentParser) -> str:
 def add_scenario_arg(parser: argparse.ArgumentParser) -> None:
     """The scenario folder argument every scenario command takes (``path``), described in both languages."""
     parser.add_argument("path", metavar=bi(*both("cli.scenario")).pick(parser_lang(parser)),
-                        help=bi(*both("cli.scenario_folder_scenario_yaml_and")))
+                        help=bi(*both("cli.arg.scenario")))
 
 
 def _add_common(p: argparse.ArgumentParser, lang: str = "zh") -> None:
     p.add_argument("--lang", choices=LANGS, default=lang,
-                   help=bi(*both("cli.output_language_zh_chinese_default")))
+                   help=bi(*both("cli.arg.lang")))
     p.add_argument("--debug", action="store_true",
-                   help=bi(*both("cli.show_full_tracebacks_for_internal")))
+                   help=bi(*both("cli.arg.debug")))
 
 
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
@@ -279,21 +279,21 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     lang = lang or detect_lang()
     parser = VetsimArgumentParser(
         prog="vetsim", lang=lang,
-        description=bi(*both("cli.vetsim_county_veterans_affairs_planning")),
-        epilog=bi(*both("cli.exit_codes_0_success_1")))
+        description=bi(*both("cli.description")),
+        epilog=bi(*both("cli.exit_codes")))
     parser.add_argument("--version", action="version", version=f"vetsim {__version__}",
-                        help=bi(*both("cli.show_the_version_and_exit")))
+                        help=bi(*both("cli.arg.version")))
     parser.add_argument("--lang", choices=LANGS, default=lang, help=bi(*both("cli.language_default_zh")))
     sub = parser.add_subparsers(dest="command", required=True, metavar=bi(*both("cli.command")).pick(lang),
-                                help=bi(*both("cli.the_command_to_run_below")))
+                                help=bi(*both("cli.arg.command")))
     common = partial(_add_common, lang=lang)
-    p = sub.add_parser("validate", help=bi(*both("cli.check_a_scenario_folder")),
-                       description=bi(*both("cli.check_a_scenario_folder_every")))
+    p = sub.add_parser("validate", help=bi(*both("cli.validate.help")),
+                       description=bi(*both("cli.validate.description")))
     add_scenario_arg(p)
     common(p)
     p.set_defaults(handler=_validate)
-    p = sub.add_parser("show", help=bi(*both("cli.print_a_scenario_summary")),
-                       description=bi(*both("cli.print_a_scenario_summary_sites")))
+    p = sub.add_parser("show", help=bi(*both("cli.show.help")),
+                       description=bi(*both("cli.show.description")))
     add_scenario_arg(p)
     common(p)
     p.set_defaults(handler=_show)
@@ -351,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if getattr(args, "debug", False):
             raise
-        return _failed(f"{label('error.internal', lang)}: {type(exc).__name__}: {exc}", EXIT_INTERNAL, lang)
+        return _failed(f"{tr('error.internal', lang)}: {type(exc).__name__}: {exc}", EXIT_INTERNAL, lang)
     finally:
         sys.stdout = stdout
         warnings.showwarning = shown

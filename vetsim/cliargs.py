@@ -35,9 +35,9 @@ def whole_number(low: int, high: int, zh: str, en: str) -> Callable[[str], int]:
         try:
             n = int(text.strip())
         except (ValueError, AttributeError):
-            raise _fail(text, *both("cli.must_be_a_whole_number", zh=zh, low=low, high=high, en=en)) from None
+            raise _fail(text, *both("cli.error.whole_number_range", zh=zh, low=low, high=high, en=en)) from None
         if not low <= n <= high:
-            raise _fail(text, *both("cli.must_be_a_whole_number", zh=zh, low=low, high=high, en=en))
+            raise _fail(text, *both("cli.error.whole_number_range", zh=zh, low=low, high=high, en=en))
         return n
 
     parse.__name__ = en.replace(" ", "_")  # argparse names the type in some messages
@@ -47,7 +47,7 @@ def whole_number(low: int, high: int, zh: str, en: str) -> Callable[[str], int]:
 positive_int = whole_number(1, 10**9, *both("cli.the_value"))
 headcount = whole_number(1, 10**6, *both("cli.the_headcount"))
 seed = whole_number(0, MAX_SEED, *both("cli.the_seed"))
-draws = whole_number(0, int(LIMITS["draws"].value), *both("scenario.limits.monte_carlo_draws"))
+draws = whole_number(0, int(LIMITS["draws"].value), *both("scenario.limits.draws"))
 replications = whole_number(1, int(LIMITS["replications"].value), *both("cli.replications"))
 rounds = whole_number(1, MAX_ROUNDS, *both("cli.rounds"))
 workers = whole_number(1, 256, *both("cli.workers"))
@@ -61,7 +61,7 @@ def money(text: str) -> float:
     except (ValueError, AttributeError):
         x = math.nan
     if not math.isfinite(x) or not 0 < x <= top:
-        raise _fail(text, *both("cli.the_amount_must_be_a", top=top))
+        raise _fail(text, *both("cli.error.amount_range", top=top))
     return x
 
 

@@ -70,6 +70,6 @@ class ScenarioError(VetsimError, ValueError):
 
     def user_message(self, lang: str = "zh") -> str:
         head = (
-            tr("errors.the_scenario_has_problem_s", lang, len_self_problems=len(self.problems))
+            tr("errors.scenario_problems_head", lang, len_self_problems=len(self.problems))
         )
         return "\n".join([head, *("  - " + p.text(lang) for p in self.problems)])

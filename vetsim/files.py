@@ -350,15 +350,15 @@ def verify_manifest(folder: str | os.PathLike[str], kind: str, required: tuple[s
     m = read_manifest(src)
     if m is None or m.get("kind") != kind:
         raise OutputFolderError(
-            *both("files.folder_is_not_a_complete", shown=shown, MANIFEST=MANIFEST))
+            *both("files.error.incomplete_output", shown=shown, MANIFEST=MANIFEST))
     for name in required:
         if name not in m["files"]:
-            raise OutputFolderError(*both("files.the_manifest_of_folder_does", shown=shown, name=name))
+            raise OutputFolderError(*both("files.error.not_in_manifest", shown=shown, name=name))
     for name, info in m["files"].items():
         p = src / name
         if not p.is_file() or p.stat().st_size != info.get("size") or _sha256(p) != info.get("sha256"):
             raise OutputFolderError(
-                *both("files.in_folder_does_not_match", shown=shown, name=name))
+                *both("files.error.manifest_mismatch", shown=shown, name=name))
     return m
 
 
@@ -460,24 +460,24 @@ def check_output_target(path: str | os.PathLike[str], kind: str = "file", force:
     shown = display_path(p)
     parent = p.parent
     if p.name in ("", ".", ".."):
-        raise OutputPathError(*both("files.invalid_output_path_give_a", shown=shown))
+        raise OutputPathError(*both("files.error.invalid_path", shown=shown))
     _check_name(p)
     check_write_location(p, inputs=inputs, new_scenario=new_scenario)
     if not parent.is_dir():
         ps = display_path(parent)
         if parent.exists():
-            raise OutputPathError(*both("files.cannot_write_is_not_a", shown=shown, ps=ps))
-        raise OutputPathError(*both("files.cannot_write_the_parent_folder", shown=shown, ps=ps))
+            raise OutputPathError(*both("files.error.parent_not_folder", shown=shown, ps=ps))
+        raise OutputPathError(*both("files.error.no_parent_folder", shown=shown, ps=ps))
     if _read_only(parent):
         e = write_error(OSError(errno.EROFS, os.strerror(errno.EROFS)), p)
         raise OutputPathError(e.zh, e.en)
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputPathError(*both("files.cannot_write_no_permission_to", shown=shown, display_path_parent=display_path(parent)))
+        raise OutputPathError(*both("files.error.no_permission", shown=shown, display_path_parent=display_path(parent)))
     if kind == "file":
         if p.is_dir():
-            raise OutputPathError(*both("files.cannot_write_file_a_folder", shown=shown))
+            raise OutputPathError(*both("files.error.folder_in_the_way", shown=shown))
         if p.exists() and not p.is_file():
-            raise OutputPathError(*both("files.cannot_write_file_it_is", shown=shown))
+            raise OutputPathError(*both("files.error.not_regular_file", shown=shown))
         return p
     return _check_folder_target(p, force, adding)
 
@@ -486,12 +486,12 @@ def _check_folder_target(p: Path, force: bool | str, adding: bool) -> Path:
     """The folder part of :func:`check_output_target`: no link, no file, and a non-empty folder only as allowed."""
     shown = display_path(p)
     if p.is_symlink():
-        raise OutputPathError(*both("files.will_not_write_it_is", shown=shown))
+        raise OutputPathError(*both("files.error.symlink", shown=shown))
     if p.exists() and not p.is_dir():
-        raise OutputPathError(*both("files.cannot_write_folder_a_file", shown=shown))
+        raise OutputPathError(*both("files.error.file_in_the_way", shown=shown))
     if p.is_dir() and not _untouched(p) and any(p.iterdir()):
         if not force:
-            raise OutputPathError(*both("files.folder_exists_and_is_not", shown=shown))
+            raise OutputPathError(*both("files.error.foreign_folder", shown=shown))
         if force != REPLACE_FOREIGN and not adding:
             _refuse_foreign(p, foreign_files(p))
     return p
@@ -678,7 +678,7 @@ def _merge_into(tmp: Path, target: Path, kind: str, meta: dict[str, Any] | None,
         _refuse_foreign(target, foreign_files(target, new_names))
     for name in sorted(new_names):  # a folder of the same name is never replaced by a file, not even so
         if (target / name).is_dir() and not (target / name).is_symlink():
-            raise OutputPathError(*both("files.cannot_write_file_a_folder", shown=display_path(target / name)))
+            raise OutputPathError(*both("files.error.folder_in_the_way", shown=display_path(target / name)))
     (target / MANIFEST).unlink(missing_ok=True)
     for p in sorted(tmp.iterdir()):
         os.replace(p, target / p.name)

@@ -1,26 +1,14 @@
-"""Labels users see, Chinese first with English available: ``label(key, lang)``."""
+"""Money shown to people, and the languages: ``money_unit(lang)``, ``MONEY_DIVISOR``, ``check_lang``.
+
+Text itself comes from the wording catalogue (:mod:`vetsim.wording`: ``tr(key, lang)``, ``both(key)``),
+level labels from the level registry (``scenario.levels.label(id, lang)``).
+"""
 
 from __future__ import annotations
 
-from .wording import LANGS, catalogue, check_lang, tr
+from .wording import LANGS, check_lang, tr
 
-__all__ = ["LANGS", "label", "check_lang", "LEVEL_LABELS", "MONEY_DIVISOR", "money_unit"]
-
-def __getattr__(name: str) -> dict[str, tuple[str, str]]:
-    """``LEVEL_LABELS``: level id -> (zh, en) long labels of the bundled level registry
-    (vetsim/scenario/levels.yaml, served by the wording catalogue as ``level.<id>``); a view, not a
-    copy, built on first use so that importing this module reads no file. With a scenario at hand
-    prefer ``scenario.levels.label(id, lang)``, which also knows levels the scenario declares itself."""
-    if name == "LEVEL_LABELS":
-        return {key[len("level."):]: (entry["zh"], entry["en"]) for key, entry in catalogue().items()
-                if key.startswith("level.") and not key.endswith(".short") and key != "level.all"}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def label(key: str, lang: str = "zh") -> str:
-    """The user-facing label for ``key`` in ``lang`` (read from the wording catalogue, :mod:`vetsim.wording`)."""
-    return tr(key, lang)
-
+__all__ = ["LANGS", "check_lang", "MONEY_DIVISOR", "money_unit"]
 
 # money shown to people: 万元 in Chinese, million yuan in English (files keep yuan to the cent)
 MONEY_DIVISOR: dict[str, float] = {"zh": 1e4, "en": 1e6}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from . import formats
-from .i18n import label
 from .scenario import Scenario
 from .tables import frame
+from .wording import tr
 
 __all__ = ["summary_tables", "format_summary"]
 
@@ -23,16 +23,16 @@ def summary_tables(scenario: Scenario, lang: str = "zh") -> dict[str, pd.DataFra
         .reindex(list(levels.top_down()))
     )
     net.loc["total"] = net.sum()
-    net.index = [levels.label(i, lang) if i != "total" else label("total", lang) for i in net.index]
-    net.columns = [label(c, lang) for c in net.columns]
+    net.index = [levels.label(i, lang) if i != "total" else tr("total", lang) for i in net.index]
+    net.columns = [tr(c, lang) for c in net.columns]
     vol = scenario.caseload_frame().pivot_table(index="case_type", columns="level", values="yearly_volume",
                                                 aggfunc="sum", fill_value=0)
     vol = vol.reindex(columns=[lvl for lvl in levels.top_down() if lvl in vol.columns])
-    vol[label("total", lang)] = vol.sum(axis=1)
+    vol[tr("total", lang)] = vol.sum(axis=1)
     vol = vol.reindex(list(scenario.spec.case_types))
     vol.index = [scenario.spec.case_types[c].label(lang) for c in vol.index]
     vol.columns = [levels.label(c, lang) for c in vol.columns]
-    vol.loc[label("total", lang)] = vol.sum()
+    vol.loc[tr("total", lang)] = vol.sum()
     return {"network": net.astype(int), "caseload": vol.round(0).astype(int)}
 
 
@@ -45,17 +45,17 @@ def _format(scenario: Scenario, tables: dict[str, pd.DataFrame], lang: str) -> s
     spec = scenario.spec
     backlog = sum(r.open_cases for r in scenario.backlog)
     lines = [
-        f"{label('scenario', lang)}: {scenario.name(lang)}",
-        f"{label('base_year', lang)}: {spec.base_year}    {label('horizon', lang)}: {spec.horizon_years}"
-        f"    {label('seed', lang)}: {spec.seed}",
-        f"{label('hash', lang)}: {scenario.hash()[:12]}",
+        f"{tr('scenario', lang)}: {scenario.name(lang)}",
+        f"{tr('base_year', lang)}: {spec.base_year}    {tr('horizon', lang)}: {spec.horizon_years}"
+        f"    {tr('seed', lang)}: {spec.seed}",
+        f"{tr('hash', lang)}: {scenario.hash()[:12]}",
         "",
-        f"== {label('network', lang)} ==",
-        frame(tables["network"], index_header=label("level", lang), fmt=lambda v: formats.count(v, lang)),
+        f"== {tr('network', lang)} ==",
+        frame(tables["network"], index_header=tr("level", lang), fmt=lambda v: formats.count(v, lang)),
         "",
-        f"== {label('caseload', lang)}: {label('yearly_volume', lang)} ==",
-        frame(tables["caseload"], index_header=label("case_type", lang), fmt=lambda v: formats.count(v, lang)),
+        f"== {tr('caseload', lang)}: {tr('yearly_volume', lang)} ==",
+        frame(tables["caseload"], index_header=tr("case_type", lang), fmt=lambda v: formats.count(v, lang)),
         "",
-        f"{label('open_cases', lang)}: {backlog}",
+        f"{tr('open_cases', lang)}: {backlog}",
     ]
     return "\n".join(lines)

@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["t_quantile", "t_half_width", "t_interval", "welch_interval", "wilson_interval"]
+__all__ = ["t_quantile", "t_half_width", "t_interval", "welch_interval", "wilson_interval", "mean_interval",
+           "inside_each_other"]
 
 
 @lru_cache(maxsize=256)
@@ -102,3 +103,29 @@ def wilson_interval(successes, n, level: float = 0.95):
     if np.ndim(low) == 0:
         return float(low), float(high)
     return low, high
+
+
+def mean_interval(values, binary: bool = False, level: float = 0.95) -> tuple[float, float, float]:
+    """(mean, low, high) over runs: Student-t, or Wilson's for a chance over runs (0/1 values, ``binary``).
+    NaN values are left out; a sample of one value, or of one value repeated, has that value as its interval."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if binary:
+        lo, hi = wilson_interval(float(x.sum()), len(x), level)
+        return mean, float(lo), float(hi)
+    if len(x) < 2 or not np.isfinite(x).all() or float(x.std(ddof=1)) == 0.0:
+        return mean, mean, mean
+    return t_interval(x, level)
+
+
+def inside_each_other(a, b, binary: bool = False, level: float = 0.95) -> bool:
+    """True when the mean of ``a`` lies in the interval of ``b`` (:func:`mean_interval`) and the mean of ``b``
+    in that of ``a``: two samples of runs that agree within noise. Both empty: True; one empty: False."""
+    ma, la, ha = mean_interval(a, binary, level)
+    mb, lb, hb = mean_interval(b, binary, level)
+    if math.isnan(ma) or math.isnan(mb):
+        return math.isnan(ma) and math.isnan(mb)
+    return bool(lb <= ma <= hb and la <= mb <= ha)

@@ -17,7 +17,7 @@ from ..charts.style import BASELINE_COLOUR, OKABE_ITO, PROPOSAL_COLOUR, SourceIn
 from ..scenario import Scenario
 from ..wording import tr
 
-__all__ = ["volume_figure", "shares_figure", "backtest_figure", "ct_label", "level_label"]
+__all__ = ["volume_figure", "shares_figure", "backtest_figure", "ct_label"]
 
 _SIZE = (12.8, 7.2)
 
@@ -27,10 +27,6 @@ def ct_label(scenario: Scenario, ct: str, lang: str) -> str:
         return tr("calibration.all_types", lang)
     spec = scenario.spec.case_types.get(ct)
     return spec.label(lang) if spec is not None else ct
-
-
-def level_label(level: str, lang: str) -> str:
-    return tr(f"level.{level}", lang)
 
 
 def _source(scenario: Scenario, lang: str, extra: str) -> SourceInfo:
@@ -61,7 +57,7 @@ def volume_figure(compare: pd.DataFrame, scenario: Scenario, level: str, lang: s
         for ax in axes[len(cts):]:
             ax.set_visible(False)
         axes[0].legend(loc="upper left", fontsize="x-small")
-        fig.suptitle(tr("calibration.chart_volume", lang, level=level_label(level, lang)))
+        fig.suptitle(tr("calibration.chart_volume", lang, level=scenario.levels.label(level, lang)))
         add_source_line(fig, _source(scenario, lang, source), lang, size=9)
     return fig
 
@@ -82,7 +78,7 @@ def shares_figure(compare: pd.DataFrame, scenario: Scenario, measure: str, lang:
     s = compare[(compare["measure"] == measure) & compare["observed"].notna()]
     with house_style(lang, scale=0.8):
         fig = new_figure(_SIZE)
-        levels = [lv for lv in ("village", "township", "county_center") if (s["level"] == lv).any()]
+        levels = [lv for lv in scenario.levels.site_ids if (s["level"] == lv).any()]
         axes = fig.subplots(1, max(len(levels), 1), squeeze=False).ravel()
         for ax, lv in zip(axes, levels):
             g = s[s["level"] == lv].set_index("case_type")
@@ -94,7 +90,7 @@ def shares_figure(compare: pd.DataFrame, scenario: Scenario, measure: str, lang:
             grouped_bars(ax, names, [Series(tr("calibration.observed", lang), PROPOSAL_COLOUR, obs),
                                      Series(tr("calibration.simulated", lang), BASELINE_COLOUR, sim)],
                          horizontal=True, annotate=False)
-            ax.set_title(level_label(lv, lang), fontsize="medium")
+            ax.set_title(scenario.levels.label(lv, lang), fontsize="medium")
             ax.set_xlim(0, 105)
             ax.grid(axis="x", color="#D9D9D9")
             ax.set_xlabel("%")
@@ -110,7 +106,7 @@ def backtest_figure(table: pd.DataFrame, scenario: Scenario, coverage: float, fi
     of the case types, the share of observed values inside them in the title."""
     with house_style(lang, scale=0.8):
         fig = new_figure(_SIZE)
-        levels = [lv for lv in ("village", "township", "county_center") if (table["level"] == lv).any()]
+        levels = [lv for lv in scenario.levels.site_ids if (table["level"] == lv).any()]
         axes = fig.subplots(1, max(len(levels), 1), squeeze=False).ravel()
         for ax, lv in zip(axes, levels):
             g = table[table["level"] == lv]
@@ -121,7 +117,7 @@ def backtest_figure(table: pd.DataFrame, scenario: Scenario, coverage: float, fi
                 colour = list(OKABE_ITO.values())[1 + i]
                 ax.fill_between(x, h["low"], h["high"], color=colour, alpha=0.25, lw=0)
                 ax.plot(x, h["observed"], "o-", color=colour, lw=1.2, label=ct_label(scenario, ct, lang))
-            ax.set_title(level_label(lv, lang), fontsize="medium")
+            ax.set_title(scenario.levels.label(lv, lang), fontsize="medium")
             ax.set_ylim(bottom=0)
             ax.tick_params(axis="x", labelrotation=45, labelsize="small")
             ax.legend(loc="upper left", fontsize="x-small")

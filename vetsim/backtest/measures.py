@@ -18,12 +18,13 @@ import numpy as np
 import pandas as pd
 
 from ..ledgerfit.matters import matters
+from ..scenario.levels import DEFAULT_LEVELS
 
 __all__ = ["measures", "MEASURES", "month_labels"]
 
 MEASURES = ("volume", "on_spot_share", "one_trip_rate", "resolution_days", "backlog_end", "resolved_here_share",
             "walk_in_share", "phone_share", "closed_visit_share")
-_LEVELS = ("village", "township", "county_center")
+_LEVELS = DEFAULT_LEVELS.site_ids  # the bundled registry: ledger records name its levels
 
 
 def month_labels(start: dt.date, end: dt.date) -> list[str]:

@@ -75,7 +75,7 @@ def recover(truth: Scenario, base: Scenario, base_path: str | os.PathLike[str], 
         rows.append((kind, level, ct, float(true), float(hit["estimate"]), lo, hi, int(hit["n"]), lo <= true <= hi))
 
     for r in truth.caseload:
-        if r.level == "partner":
+        if r.level == truth.levels.partner:
             continue
         if r.yearly_volume > 0:
             put("volume", r.level, r.case_type, r.yearly_volume, fit.get("yearly_volume", r.level, r.case_type))
@@ -86,7 +86,7 @@ def recover(truth: Scenario, base: Scenario, base_path: str | os.PathLike[str], 
         if (c.hotline_share or 0) > 0:
             put("hotline_share", "", ct, c.hotline_share, fit.get("hotline_share", "", ct))
     pres = truth.spec.presence
-    for lv in ("village", "township", "county_center"):
+    for lv in truth.levels.site_ids:
         p = pres.level(lv) if pres is not None else None
         if p is not None:
             put("away_share", lv, "", p.away_share.value, fit.get("away_share", lv))

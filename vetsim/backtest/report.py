@@ -27,7 +27,7 @@ from ..scenario import Scenario
 from ..wording import both, check_lang, tr
 from ..ledgerfit.changes import change_frame, change_table
 from .compare import Backtest, Verdict, verdict
-from .figures import backtest_figure, ct_label, level_label, shares_figure, volume_figure
+from .figures import backtest_figure, ct_label, shares_figure, volume_figure
 
 __all__ = ["CalibrationReport", "ReportFormatError", "REPORT_FORMATS"]
 
@@ -68,7 +68,7 @@ class CalibrationReport:
     def _draw(self, lang: str) -> dict[str, Figure]:
         src = self.source(lang)
         figs: dict[str, Figure] = {}
-        for lv in ("village", "township", "county_center"):
+        for lv in self.scenario.levels.site_ids:
             if ((self.compare["level"] == lv) & (self.compare["measure"] == "volume")).any():
                 figs[f"volume_{lv}"] = volume_figure(self.compare, self.scenario, lv, lang, src)
         for m in ("on_spot_share", "one_trip_rate"):
@@ -99,7 +99,7 @@ class CalibrationReport:
         vol["measure"] = "volume"
         c = pd.concat([vol, c], ignore_index=True)
         return pd.DataFrame({
-            tr("level", lang): [level_label(v, lang) for v in c["level"]],
+            tr("level", lang): [self.scenario.levels.label(v, lang) for v in c["level"]],
             tr("case_type", lang): [ct_label(self.scenario, v, lang) for v in c["case_type"]],
             tr("calibration.col_measure", lang): [tr(f"calibration.measure.{m}", lang) for m in c["measure"]],
             tr("calibration.observed", lang): c["observed"].round(3),
@@ -113,7 +113,7 @@ class CalibrationReport:
         b = self.backtest.table if self.backtest is not None else pd.DataFrame(
             columns=["level", "case_type", "month", "observed", "predicted", "low", "high", "inside"])
         return pd.DataFrame({
-            tr("level", lang): [level_label(v, lang) for v in b["level"]],
+            tr("level", lang): [self.scenario.levels.label(v, lang) for v in b["level"]],
             tr("case_type", lang): [ct_label(self.scenario, v, lang) for v in b["case_type"]],
             tr("calibration.col_month", lang): b["month"], tr("calibration.observed", lang): b["observed"],
             tr("calibration.col_predicted", lang): b["predicted"].round(2),
@@ -124,7 +124,7 @@ class CalibrationReport:
         t = self.fit.table
         return pd.DataFrame({
             tr("calibration.col_parameter", lang): [tr(f"calibration.param.{p}", lang) for p in t["parameter"]],
-            tr("level", lang): [level_label(v, lang) if v else "" for v in t["level"]],
+            tr("level", lang): [self.scenario.levels.label(v, lang) if v else "" for v in t["level"]],
             tr("calibration.col_site", lang): t["site_id"], tr("case_type", lang): t["case_type"],
             tr("calibration.col_what", lang): t["what"], tr("calibration.col_estimate", lang): t["estimate"].round(4),
             tr("calibration.col_se", lang): t["se"].round(4), "n": t["n"], tr("calibration.col_source", lang): t["source"]})

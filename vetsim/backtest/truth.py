@@ -64,7 +64,7 @@ def random_shifts(base: Scenario, rng: np.random.Generator) -> Shifts:
     u = lambda k: float(rng.uniform(*RANGES[k]))  # noqa: E731
     vol, res = {}, {}
     for r in base.caseload:
-        if r.level == "partner":
+        if r.level == base.levels.partner:
             continue
         if r.yearly_volume > 0:
             vol[(r.case_type, r.level)] = round(r.yearly_volume * u("volume_factor"), 1)
@@ -72,6 +72,6 @@ def random_shifts(base: Scenario, rng: np.random.Generator) -> Shifts:
             res[(r.case_type, r.level)] = round(min(max(r.resolved_here_share + u("resolved_delta"), 0.02), 0.98), 3)
     hot = {ct: round(min(max((c.hotline_share or 0.0) + u("hotline_delta"), 0.01), 0.9), 3)
            for ct, c in base.spec.case_types.items() if (c.hotline_share or 0.0) > 0}
-    away = {lv: round(u(f"away.{lv}"), 3) for lv in ("village", "township")
-            if base.spec.presence is not None and base.spec.presence.level(lv) is not None}
+    away = {lv: round(u(f"away.{lv}"), 3) for lv in base.levels.site_ids
+            if f"away.{lv}" in RANGES and base.spec.presence is not None and base.spec.presence.level(lv) is not None}
     return Shifts(vol, res, hot, away, round(u("effort_factor"), 3))

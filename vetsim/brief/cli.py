@@ -24,7 +24,7 @@ def _run(args: argparse.Namespace) -> int:
     print(brief.title)
     for line in brief.headlines:
         print(f"  - {line}")
-    print((tr("brief.brief_written_to", args.lang)) + display_path(brief.path))
+    print((tr("brief.written", args.lang)) + display_path(brief.path))
     if args.tasks:
         from ..tasks.text import all_headlines  # lazy: only a brief with a task page needs it
 
@@ -49,24 +49,24 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     from ..fiscal import RANGE_DRAWS as DEFAULT_DRAWS
 
     p = subparsers.add_parser(
-        "report", help=bi(*both("brief.one_page_meeting_brief_pdf")),
-        description=bi(*both("brief.simulate_the_scenario_s_with")))
+        "report", help=bi(*both("brief.cmd.help")),
+        description=bi(*both("brief.cmd.description")))
     lang = _lang(p)
     p.add_argument("baseline", metavar=bi(*both("brief.baseline")).pick(lang),
                    help=bi(*both("brief.baseline_scenario_folder")))
-    p.add_argument("--compare", metavar=bi(*both("brief.proposal_2")).pick(lang),
-                   help=bi(*both("brief.proposal_scenario_folder_to_compare")))
+    p.add_argument("--compare", metavar=bi(*both("brief.arg.proposal_metavar")).pick(lang),
+                   help=bi(*both("brief.arg.proposal")))
     p.add_argument("--out", default="brief.pdf",
-                   help=bi(*both("brief.output_file_pdf_png_html")))
+                   help=bi(*both("brief.arg.out")))
     p.add_argument("--replications", type=cliargs.replications,
-                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
+                   help=bi(*both("brief.arg.replications")))
     p.add_argument("--seed", type=cliargs.seed,
-                   help=bi(*both("brief.random_seed_for_both_scenarios")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.worker_processes_for_the_simulation")))
+                   help=bi(*both("brief.arg.seed")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.arg.workers")))
     p.add_argument("--draws", type=cliargs.draws, default=DEFAULT_DRAWS,
-                   help=bi(*both("brief.monte_carlo_draws_of_the", DEFAULT_DRAWS=DEFAULT_DRAWS)))
+                   help=bi(*both("brief.arg.draws", DEFAULT_DRAWS=DEFAULT_DRAWS)))
     p.add_argument("--paper", choices=("16:9", "a4"), default="16:9",
-                   help=bi(*both("brief.page_16_9_for_the")))
+                   help=bi(*both("brief.arg.paper")))
     p.add_argument("--tasks", action="store_true", help=bi(*both("tasks.brief_cli.tasks")))
     p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help=bi(*both("tasks.brief_cli.as_of")))
     p.add_argument("--history", help=bi(*both("tasks.brief_cli.history")))

@@ -17,7 +17,7 @@ import pandas as pd
 from ..charts.data import Estimate, day_to_date, has_kpi, kpi
 from .. import formats
 from ..kpis import KPIS, meets, target_value
-from ..wording import both, tr
+from ..wording import LabelColumns, both, tr
 
 __all__ = ["KpiSpec", "BRIEF_KPIS", "PAGE_KEYS", "kpi_table", "fmt_value", "kpi_value", "KPI_COLUMNS"]
 
@@ -26,7 +26,7 @@ Direction = Literal["max", "min", None]  # "max": the value must stay at or belo
 
 
 @dataclass(frozen=True)
-class KpiSpec:
+class KpiSpec(LabelColumns):
     """One row of the brief's KPI table: a summary metric at a level, and how to show it.
 
     Direction and target come from the one KPI table (:mod:`vetsim.kpis`) through ``metric``; only
@@ -41,8 +41,6 @@ class KpiSpec:
     level: str | None = None
     case_type: str | None = None
 
-    def label(self, lang: str = "zh") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
 
     @property
     def direction(self) -> Direction:

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
 
 from .. import charts
-from ..charts.labels import t, wrap_text
+from ..charts.labels import wrap_text
 from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, house_style
 from .kpis import PAGE_KEYS
 from .. import formats
@@ -39,7 +39,7 @@ def check_paper(paper: str) -> str:
     if paper not in PAPERS:
         from ..errors import VetsimError
 
-        raise VetsimError(*(tr("brief.paper_must_be_not", lang, papers=tr("list.or", lang).join(PAPERS), paper=paper)
+        raise VetsimError(*(tr("brief.error.bad_paper", lang, papers=tr("list.or", lang).join(PAPERS), paper=paper)
                             for lang in ("zh", "en")))
     return paper
 
@@ -102,7 +102,7 @@ def _of_proposal(f: Figure | SubFigure, inp: BriefInputs, lang: str) -> Figure |
         ax = f.axes[0]
         title = ax.get_title(loc="left")
         # English titles are long: the note goes on a second line, so the title stays over its chart
-        text = tr("brief.title_with_note", lang, title=title, note=t("proposal", lang))
+        text = tr("brief.title_with_note", lang, title=title, note=tr("brief.proposal", lang))
         ax.set_title(text.replace(" (", "\n(", 1) if lang == "en" and len(text) > 40 else text, loc="left")
     return f
 
@@ -168,7 +168,7 @@ def title_text(inp: BriefInputs, lang: str) -> str:
     base = inp.baseline.name(lang)
     if not inp.compare:
         return tr("brief.meeting_brief", lang, base=base)
-    prop = inp.proposal.name(lang) if inp.proposal is not None else t("proposal", lang)
+    prop = inp.proposal.name(lang) if inp.proposal is not None else tr("brief.proposal", lang)
     return tr("brief.meeting_brief_vs", lang, base=base, prop=prop)
 
 
@@ -269,7 +269,7 @@ def _kpi_panel(sub: SubFigure, table: pd.DataFrame, compare: bool, lang: str) ->
         if j == 0 and i > 0:
             c.get_text().set_ha("left")
             c.PAD = 0.03
-    note = (tr("brief.meets_the_target_misses_the", lang))
+    note = (tr("brief.target_marks_legend", lang))
     ax.set_title((tr("brief.key_indicators", lang)) + "   " + note, loc="left")
 
 

@@ -51,7 +51,7 @@ def _within_ci(row: pd.Series, lang: str) -> str:
     b, p = row.get("baseline_ci"), row.get("proposal_ci")
     if not b or not p or b[0] > p[1] or p[0] > b[1]:
         return ""
-    return tr("brief.within_the_95_confidence_interval", lang)
+    return tr("brief.within_ci_note", lang)
 
 
 def _target_clause(row: pd.Series, lang: str) -> str:
@@ -89,7 +89,7 @@ def _compare_sentence(row: pd.Series, lang: str) -> tuple[float, str] | None:
         score = abs(pct) / 10 if not math.isnan(pct) else 0.0
         if fmt_value(b, kind, lang) == fmt_value(p, kind, lang):
             same = fmt_value(p, kind, lang)
-            return score, tr("brief.yearly_site_cost_is_unchanged", lang, same=same)
+            return score, tr("brief.site_cost_unchanged", lang, same=same)
         return score, tr("brief.s.cost_rises" if delta > 0 else "brief.s.cost_falls", lang,
                          before=fmt_value(b, kind, lang), after=fmt_value(p, kind, lang),
                          change=formats.number(pct, lang, 1, signed=True, group=False))

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure, SubFigure
 
 from .. import formats
 from .frame import chart_frame
-from .labels import MONEY_DIVISOR, line_label, money_unit, t, tier_label
+from .labels import MONEY_DIVISOR, line_label, money_unit, tier_label
 from .style import LINE_COLOURS, TIER_COLOURS
 from ..wording import tr
 
@@ -65,11 +65,11 @@ def _band(ax: Any, totals: pd.DataFrame, div: float, lang: str) -> None:
                     textcoords="offset points", ha="center", va="bottom", fontsize="x-small", fontweight="bold")
     if totals["p10"].notna().any():
         ax.errorbar(years, val, yerr=np.vstack([np.maximum(val - lo, 0), np.maximum(hi - val, 0)]),
-                    fmt="none", ecolor="#222222", elinewidth=2.2, capsize=8, label=t("p10_p90", lang))
+                    fmt="none", ecolor="#222222", elinewidth=2.2, capsize=8, label=tr("charts.t.p10_p90", lang))
 
 
 def _axes_labels(ax: Any, lang: str, title: str, totals: pd.DataFrame, div: float) -> None:
-    ax.set_xlabel(t("year", lang))
+    ax.set_xlabel(tr("charts.t.year", lang))
     unit = money_unit(lang)
     ax.set_ylabel(tr("charts.amount", lang, unit=unit))
     ax.set_title(title)
@@ -107,5 +107,5 @@ def _stacked_budget(budget: Any, by: str, lang: str, fig: Figure | SubFigure | N
         totals = government_total(table)
         _band(ax, totals, div, lang)
         ax.set_xticks(pivot.index.to_numpy(), [str(int(y)) for y in pivot.index])
-        _axes_labels(ax, lang, t(f"title.budget_{by}", lang), totals, div)
+        _axes_labels(ax, lang, tr(f"charts.t.title_budget_{by}", lang), totals, div)
     return f

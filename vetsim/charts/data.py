@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..scenario.spec import SITE_LEVELS
 from ..stats import t_half_width
+from ..wording import LabelColumns
 
 __all__ = [
     "has_kpi",
@@ -37,7 +38,7 @@ OVERALL = ("all", "", None)  # how a summary row says "every level" / "every cas
 
 
 @dataclass(frozen=True)
-class Estimate:
+class Estimate(LabelColumns):
     """A KPI value with its 95% confidence interval across replications (``lo``/``hi`` may be NaN)."""
 
     mean: float
@@ -48,8 +49,6 @@ class Estimate:
     label_en: str = ""
     replications: int = 0  # how many replications had a value (e.g. cleared the backlog)
 
-    def label(self, lang: str = "zh") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
 
 
 def _is_overall(series: pd.Series) -> pd.Series:

@@ -73,7 +73,7 @@ class FontMissingError(VetsimError, RuntimeError):
         super().__init__(self.user_message("zh"), self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        text = tr("charts.no_font_with_chinese_glyphs", lang)
+        text = tr("charts.error.no_cjk_font", lang)
         return f"{text} ({self.detail})" if self.detail else text
 
 

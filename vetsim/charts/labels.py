@@ -10,9 +10,8 @@ import re
 import textwrap
 
 from ..i18n import MONEY_DIVISOR, check_lang, money_unit  # re-exported: the money unit of charts
-from ..fiscal.labels import LINE_LABELS, TIER_LABELS
+from ..fiscal.labels import LINE_LABELS, TIER_LABELS, flabel
 from ..scenario.levels import level_label
-from ..wording import both
 
 _NO_LINE_START = "，。、；：！？）》」』%"  # punctuation that must not begin a line (禁则)
 # one token each: a short bracketed phrase ("（8月1日起）"), a CJK character, a run of other letters, spaces
@@ -39,58 +38,7 @@ def wrap_text(text: str, width_em: float, lang: str) -> list[str]:
         used += w
     return [*lines, cur.rstrip()] if cur.strip() else lines
 
-__all__ = ["t", "level_short", "tier_label", "line_label", "money_unit", "MONEY_DIVISOR", "wrap_text"]
-
-_T: dict[str, tuple[str, str]] = {
-    # series
-    "baseline": both("charts.t.baseline"),
-    "proposal": both("brief.proposal"),
-    "target": both("charts.t.target"),
-    "deadline": both("charts.t.deadline"),
-    "ci95": both("charts.t.ci95"),
-    "p10_p90": both("charts.t.p10_p90"),
-    "total": both("total"),
-    "month": both("charts.t.month"),
-    "date": both("charts.t.date"),
-    "year": both("charts.t.year"),
-    # axes (always with units)
-    "wait_mean_min": both("charts.t.wait_mean_min"),
-    "wait_p90_min": both("charts.t.wait_p90_min"),
-    "one_trip_rate": both("charts.t.one_trip_rate"),
-    "utilisation": both("charts.t.utilisation"),
-    "open_cases": both("charts.t.open_cases"),
-    "petition_backlog": both("charts.t.petition_backlog"),
-    "working_days": both("charts.t.working_days"),
-    "staff": both("charts.t.staff"),
-    "funded_staff": both("funded_staff"),
-    "parttime_staff": both("parttime_staff"),
-    "site_cost": both("charts.t.site_cost"),
-    # chart titles
-    "title.waits": both("charts.t.title_waits"),
-    "title.one_trip": both("kpi.one_trip_rate"),
-    "title.utilisation": both("charts.t.title_utilisation"),
-    "title.petition_backlog": both("charts.t.title_petition_backlog"),
-    "title.open_cases": both("charts.t.title_open_cases"),
-    "title.resolution": both("charts.t.title_resolution"),
-    "title.staff": both("charts.t.title_staff"),
-    "title.cost": both("charts.t.title_cost"),
-    "title.budget_tier": both("charts.t.title_budget_tier"),
-    "title.budget_line": both("charts.t.title_budget_line"),
-    "zero_by": both("charts.t.zero_by"),
-    "overloaded": both("charts.t.overloaded"),
-    "villages_mean": both("charts.t.villages_mean"),
-    "on_time": both("charts.t.on_time"),
-}
-
-
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if check_lang(lang) == "zh" else pair[1]
-
-
-def t(key: str, lang: str = "zh") -> str:
-    """Chart wording for ``key``."""
-    return _pick(_T[key], lang)
-
+__all__ = ["level_short", "tier_label", "line_label", "money_unit", "MONEY_DIVISOR", "wrap_text"]
 
 def level_short(level: str, lang: str = "zh") -> str:
     """Short name of a level for axes and headlines (乡镇站, 县中心, ...), from the level registry;
@@ -100,11 +48,11 @@ def level_short(level: str, lang: str = "zh") -> str:
 
 def tier_label(tier: str, lang: str = "zh") -> str:
     """Label of a level of government (the fiscal model's wording, as in its Excel workbook)."""
-    return _pick(TIER_LABELS[tier], lang) if tier in TIER_LABELS else tier
+    return flabel(TIER_LABELS, tier, lang)
 
 
 def line_label(line: str, lang: str = "zh") -> str:
     """Label of a budget line (the fiscal model's wording, as in its Excel workbook)."""
-    return _pick(LINE_LABELS[line], lang) if line in LINE_LABELS else line
+    return flabel(LINE_LABELS, line, lang)
 
 

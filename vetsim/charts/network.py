@@ -19,10 +19,10 @@ from ..scenario.levels import DEFAULT_LEVELS
 from ..scenario.spec import SITE_LEVELS
 from .data import day_to_date, monthly_utilisation, open_per_day, petition_types
 from .frame import Series, chart_frame, month_axis
-from .labels import MONEY_DIVISOR, level_short, money_unit, t
+from .labels import MONEY_DIVISOR, level_short, money_unit
 from .service import scenario_series
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
-from ..wording import tr
+from ..wording import both, tr
 
 __all__ = ["utilisation_heatmap", "backlog_burndown", "staff_and_cost"]
 
@@ -37,8 +37,8 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
     limit = scenario.spec.targets.max_utilisation.value if scenario is not None else None
     names: dict[str, str] = {}
     if scenario is not None:
-        names = {s.site_id: (s.name_zh if lang == "zh" else s.name_en) for s in scenario.sites}
-    names["village"] = t("villages_mean", lang)
+        names = {s.site_id: s.name(lang) for s in scenario.sites}
+    names["village"] = tr("charts.t.villages_mean", lang)
     site_order = (util[["site_id", "level"]].drop_duplicates()
                   .assign(k=lambda d: d["level"].map(_LEVEL_ORDER).fillna(9))
                   .sort_values(["k", "site_id"])["site_id"].tolist())
@@ -56,7 +56,7 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
                       [formats.month(pd.Timestamp(m).date(), lang) for m in months])
         ax.tick_params(axis="y", labelsize="small" if len(site_order) <= 12 else "x-small")
         ax.tick_params(axis="x", labelsize="x-small" if lang == "en" else "small")  # "Sep" "Oct" must not touch
-        ax.set_xlabel(t("month", lang))
+        ax.set_xlabel(tr("charts.t.month", lang))
         ax.grid(False)
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
@@ -71,18 +71,18 @@ def utilisation_heatmap(results: Any, *, scenario: Any | None = None, lang: str 
                     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=TARGET_COLOUR,
                                            linewidth=2.5))
         bar = f.colorbar(img, ax=ax, fraction=0.04, pad=0.01)
-        label = t("utilisation", lang)
+        label = tr("charts.t.utilisation", lang)
         if limit is not None:
             bar.ax.axhline(limit * 100, color=TARGET_COLOUR, linewidth=3)
-            label += tr("charts.red_frame", lang, overloaded=t("overloaded", lang), limit=limit)
+            label += tr("charts.red_frame", lang, overloaded=tr("charts.t.overloaded", lang), limit=limit)
         bar.set_label(label, fontsize="x-small")  # a long label must stay beside the bar, under the title
-        ax.set_title(t("title.utilisation", lang))
+        ax.set_title(tr("charts.t.title_utilisation", lang))
     return f
 
 
 def _short_site(name: str, lang: str) -> str:
     """Site names without the repeated suffix, so the heatmap rows stay readable."""
-    for suffix in ("退役军人服务中心", "退役军人服务站", " Veterans Service Center", " Veterans Service Station"):
+    for suffix in (*both("charts.site_name_suffix.center"), *both("charts.site_name_suffix.station")):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
     for suffix in (" Township", " Town", " Subdistrict"):  # English names are long: the place name is enough
@@ -123,12 +123,12 @@ def backlog_burndown(results: Any, compare: Any | None = None, *, scenario: Any 
             target: dt.date = scenario.spec.targets.petition_backlog_zero_by.date
             # named in the legend, not beside the line: a label at the line's top ran into the legend
             ax.axvline(mdates.date2num(target), color=TARGET_COLOUR, linestyle="--", linewidth=2.2,
-                       label=f"{t('zero_by', lang)} {target.isoformat()}")
+                       label=f"{tr('charts.t.zero_by', lang)} {target.isoformat()}")
         month_axis(ax, lang)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # cases are counted in whole cases
-        ax.set_ylabel(t("petition_backlog" if what == "petition" else "open_cases", lang))
-        ax.set_title(t("title.petition_backlog" if what == "petition" else "title.open_cases", lang))
+        ax.set_ylabel(tr("charts.t.petition_backlog" if what == "petition" else "charts.t.open_cases", lang))
+        ax.set_title(tr("charts.t.title_petition_backlog" if what == "petition" else "charts.t.title_open_cases", lang))
         ax.legend(loc="upper right")
     return f
 
@@ -148,9 +148,9 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
             ["funded_staff", "parttime_staff", "total_yuan"]].sum()
         return g.reindex([lv for lv in SITE_LEVELS if lv in g.index])
 
-    series = [Series(t("baseline", lang), BASELINE_COLOUR, by_level(costs))]
+    series = [Series(tr("charts.t.baseline", lang), BASELINE_COLOUR, by_level(costs))]
     if compare is not None:
-        series.append(Series(t("proposal", lang), PROPOSAL_COLOUR, by_level(compare)))
+        series.append(Series(tr("brief.proposal", lang), PROPOSAL_COLOUR, by_level(compare)))
     levels = [lv for lv in SITE_LEVELS if any(lv in s.values.index for s in series)]
     div = MONEY_DIVISOR[lang]
     with chart_frame(fig, lang, meta, scenario=scenario) as f:
@@ -162,9 +162,9 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
             v = s.values.reindex(levels).fillna(0)
             pos = x - 0.4 + width * (i + 0.5)
             funded, part = v["funded_staff"].to_numpy(float), v["parttime_staff"].to_numpy(float)
-            ax_staff.bar(pos, funded, width * 0.92, color=s.colour, label=tr("charts.legend_pair", lang, label=s.label, what=t("funded_staff", lang)))
+            ax_staff.bar(pos, funded, width * 0.92, color=s.colour, label=tr("charts.legend_pair", lang, label=s.label, what=tr("funded_staff", lang)))
             ax_staff.bar(pos, part, width * 0.92, bottom=funded, color=s.colour, alpha=0.45, hatch="//",
-                         edgecolor="white", label=tr("charts.legend_pair", lang, label=s.label, what=t("parttime_staff", lang)))
+                         edgecolor="white", label=tr("charts.legend_pair", lang, label=s.label, what=tr("parttime_staff", lang)))
             for p, a, b in zip(pos, funded, part):
                 ax_staff.annotate(f"{a:.0f}+{b:.0f}", (p, a + b), xytext=(0, 3), textcoords="offset points",
                                   ha="center", va="bottom", fontsize="x-small", rotation=90)  # narrow bars
@@ -177,10 +177,10 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
         for ax in (ax_staff, ax_cost):
             ax.set_xticks(x, [level_short(lv, lang).replace(" ", "\n") for lv in levels])  # "County\ncenter"
             ax.margins(y=0.3)
-        ax_staff.set_ylabel(t("staff", lang))
-        ax_staff.set_title(t("title.staff", lang))
+        ax_staff.set_ylabel(tr("charts.t.staff", lang))
+        ax_staff.set_title(tr("charts.t.title_staff", lang))
         handles, labels = ax_staff.get_legend_handles_labels()
         f.legend(handles, labels, loc="outside upper center", ncols=2, fontsize="small")
-        ax_cost.set_ylabel(tr("charts.axis_with_unit", lang, label=t("site_cost", lang), unit=money_unit(lang, True)))
-        ax_cost.set_title(t("title.cost", lang))
+        ax_cost.set_ylabel(tr("charts.axis_with_unit", lang, label=tr("charts.t.site_cost", lang), unit=money_unit(lang, True)))
+        ax_cost.set_title(tr("charts.t.title_cost", lang))
     return f

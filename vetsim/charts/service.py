@@ -18,7 +18,7 @@ from matplotlib.figure import Figure, SubFigure
 from ..scenario.spec import SITE_LEVELS
 from .data import by_case_type, by_level, site_levels
 from .frame import Series, chart_frame, grouped_bars, percent_axis, target_hline
-from .labels import level_short, t
+from .labels import level_short
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
 from ..wording import tr
 
@@ -27,9 +27,9 @@ __all__ = ["waits_by_level", "one_trip_by_level", "resolution_vs_deadline", "sce
 
 def scenario_series(results: Any, compare: Any | None, lang: str, frame: Any) -> list[Series]:
     """Baseline (and proposal) series: ``frame(results)`` gives each one's values."""
-    out = [Series(t("baseline", lang), BASELINE_COLOUR, frame(results))]
+    out = [Series(tr("charts.t.baseline", lang), BASELINE_COLOUR, frame(results))]
     if compare is not None:
-        out.append(Series(t("proposal", lang), PROPOSAL_COLOUR, frame(compare)))
+        out.append(Series(tr("brief.proposal", lang), PROPOSAL_COLOUR, frame(compare)))
     return out
 
 
@@ -69,10 +69,10 @@ def waits_by_level(results: Any, compare: Any | None = None, *, scenario: Any | 
                    fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
     """Mean counter wait (minutes) by site level, with 95% CI whiskers and the waiting-time target."""
     target = scenario.spec.targets.wait_minutes.value if scenario is not None else None
-    text = (tr("charts.target_minutes", lang, target_label=t("target", lang), target=target)) \
+    text = (tr("charts.target_minutes", lang, target_label=tr("charts.t.target", lang), target=target)) \
         if target is not None else ""
     return _level_chart(results, compare, "wait_mean_min", lang=lang, scale=1.0, fmt="{:.1f}",
-                        ylabel=t("wait_mean_min", lang), title=t("title.waits", lang), target=target,
+                        ylabel=tr("charts.t.wait_mean_min", lang), title=tr("charts.t.title_waits", lang), target=target,
                         target_text=text, fig=fig, with_overall=False, scenario=scenario)
 
 
@@ -80,9 +80,9 @@ def one_trip_by_level(results: Any, compare: Any | None = None, *, scenario: Any
                       lang: str = "zh", fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
     """One-trip rate (最多跑一次, %) by the level where cases start, county-wide too, against the target."""
     target = scenario.spec.targets.one_trip_rate.value * 100 if scenario is not None else None
-    text = f"{t('target', lang)} {target:.0f}%" if target is not None else ""
+    text = f"{tr('charts.t.target', lang)} {target:.0f}%" if target is not None else ""
     f = _level_chart(results, compare, "one_trip_rate", lang=lang, scale=100.0, fmt="{:.1f}",
-                     ylabel=t("one_trip_rate", lang), title=t("title.one_trip", lang), target=target,
+                     ylabel=tr("charts.t.one_trip_rate", lang), title=tr("kpi.one_trip_rate", lang), target=target,
                      target_text=text, fig=fig, with_overall=True, scenario=scenario)
     percent_axis(f.axes[0], 128)
     f.axes[0].set_yticks(range(0, 101, 20))
@@ -113,10 +113,10 @@ def resolution_vs_deadline(results: Any, compare: Any | None = None, *, scenario
         dl = deadlines.reindex(cats).to_numpy(dtype=float)
         ok = ~np.isnan(dl)
         ax.vlines(dl[ok], y[ok] - 0.45, y[ok] + 0.45, colors=TARGET_COLOUR, linewidths=3.5, zorder=4,
-                  label=t("deadline", lang))
+                  label=tr("charts.t.deadline", lang))
         ax.set_yticklabels([names.get(c, c) for c in cats])
-        ax.set_xlabel(t("working_days", lang))
-        ax.set_title(t("title.resolution", lang))
+        ax.set_xlabel(tr("charts.t.working_days", lang))
+        ax.set_title(tr("charts.t.title_resolution", lang))
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         ax.margins(x=0.12)

@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 
 from ..sensitivity.outputs import OUTPUTS
 from ..sensitivity.ranges import range_text
-from ..wording import tr
+from ..wording import in_lang, tr
 from .frame import chart_frame
 from .labels import wrap_text
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR
@@ -36,7 +36,7 @@ NOISE_COLOUR = "#BBBBBB"  # a bar within the run-to-run noise: grey, not ranked
 def _label(r: Any, lang: str) -> str:
     """The assumption on lines of about 26 letters (never inside a number or a short bracketed phrase),
     its P10-P90 range with its unit, and "within noise" for a bar that is not ranked."""
-    name = "\n".join(wrap_text(r.label_zh if lang == "zh" else r.label_en, 13.0 if lang == "zh" else 15.6, lang))
+    name = "\n".join(wrap_text(in_lang(r, "label", lang), 13.0 if lang == "zh" else 15.6, lang))
     rank = getattr(r, "rank", None)
     noisy = rank is None or pd.isna(rank)
     head = name if noisy else f"{int(rank)}. {name}"

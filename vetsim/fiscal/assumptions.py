@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..wording import both
+from ..wording import both, tr
 from ..scenario.fiscal_spec import Uncertain
 
 if TYPE_CHECKING:
@@ -57,11 +57,11 @@ def assumptions_frame(scenario: "Scenario") -> pd.DataFrame:
                      "is_assumption": si.payment.source.strip().lower().startswith("assumption")})
     for key, lab in si.eligible_placements.items():
         rows.append({"section": "si_continuation", "key": f"eligible_placements.{key}", "label_zh": lab.label_zh,
-                     "label_en": lab.label_en, "value": "符合条件 / eligible", "unit": "", "source": "policy",
+                     "label_en": lab.label_en, "value": " / ".join(both("fiscal.assumption.placement_eligible")), "unit": "", "source": "policy",
                      "is_assumption": False})
     for key, lab in si.ineligible_placements.items():
         rows.append({"section": "si_continuation", "key": f"ineligible_placements.{key}", "label_zh": lab.label_zh,
-                     "label_en": lab.label_en, "value": "不符合条件 / ineligible", "unit": "", "source": "policy",
+                     "label_en": lab.label_en, "value": " / ".join(both("fiscal.assumption.placement_ineligible")), "unit": "", "source": "policy",
                      "is_assumption": False})
     if si.cohort is not None:
         c = si.cohort
@@ -81,7 +81,8 @@ def assumptions_frame(scenario: "Scenario") -> pd.DataFrame:
     for r in scenario.table("tier_shares.csv"):
         rows.append({"section": "tier_shares", "key": f"{r.funding}/{r.region_tier}/{r.from_year}",
                      "label_zh": r.label_zh, "label_en": r.label_en,
-                     "value": f"中央 {r.central:g} / 省 {r.province:g} / 市 {r.city:g} / 县 {r.county:g}",
+                     "value": tr("fiscal.assumption.tier_shares", "zh", central=f"{r.central:g}", province=f"{r.province:g}",
+                                 city=f"{r.city:g}", county=f"{r.county:g}"),
                      "unit": "share", "source": r.source,
                      "is_assumption": r.source.strip().lower().startswith("assumption")})
     for g in scenario.table("pension_groups.csv"):

@@ -184,9 +184,9 @@ def budget(scenario: "Scenario", draws: int = 0, seed: int | None = None, caselo
     from .assumptions import assumptions_frame
 
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
-        raise FiscalError(*both("fiscal.draws_must_be_a_whole", draws=draws))
+        raise FiscalError(*both("fiscal.error.bad_draws", draws=draws))
     if caseload is not None and not hasattr(caseload, "cases"):
-        raise FiscalError(*both("fiscal.caseload_must_be_simulation_results"))
+        raise FiscalError(*both("fiscal.error.caseload_not_results"))
     spec = scenario.spec
     f = spec.fiscal
     seed = spec.seed if seed is None else int(seed)

@@ -27,7 +27,7 @@ def format_budget(b: Any, lang: str = "zh") -> str:
     kind = tr("fiscal.exact_computation", lang) if m["draws"] == 0 else \
         tr("fiscal.monte_carlo_mean", lang, draws=m["draws"], seed=m["seed"])
     head = [tr("fiscal.fiscal_burden", lang, name=name),
-            tr("fiscal.yuan_to_the_cent_in", lang, unit=unit, kind=kind, m_scenario_hash_12=m["scenario_hash"][:12])]
+            tr("fiscal.units_note", lang, unit=unit, kind=kind, m_scenario_hash_12=m["scenario_hash"][:12])]
     digits = 2 if zh else 3  # 0.01 万元 = 100 yuan; 0.001 million yuan = 1,000 yuan
 
     def fmt(x: float) -> str:
@@ -58,22 +58,22 @@ def _run(args: argparse.Namespace) -> int:
         try:
             path = getattr(b, writer)(target, lang=args.lang)
         except OSError as exc:
-            raise FiscalError(*both("fiscal.cannot_write_the_file", display_path_target=display_path(target), exc_strerror_or_exc=exc.strerror or exc)) from exc
+            raise FiscalError(*both("fiscal.error.cannot_write", display_path_target=display_path(target), exc_strerror_or_exc=exc.strerror or exc)) from exc
         print((tr("fiscal.written", args.lang)) + display_path(path))
     return 0
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = subparsers.add_parser("budget", help=bi(*both("fiscal.yearly_fiscal_burden_by_level")),
-                              description=bi(*both("fiscal.yearly_fiscal_burden_by_level_2")))
+    p = subparsers.add_parser("budget", help=bi(*both("fiscal.cmd.help")),
+                              description=bi(*both("fiscal.cmd.description")))
     add_scenario_arg(p)
     p.add_argument("--draws", type=cliargs.draws, default=0,
-                   help=bi(*both("fiscal.monte_carlo_draws_default_0")))
+                   help=bi(*both("fiscal.arg.draws")))
     p.add_argument("--seed", type=cliargs.seed, default=None,
-                   help=bi(*both("sim.random_seed_default_the_scenario")))
+                   help=bi(*both("sim.arg.seed")))
     p.add_argument("--xlsx", default=None,
-                   help=bi(*both("fiscal.also_write_an_excel_workbook")))
+                   help=bi(*both("fiscal.arg.excel")))
     p.add_argument("--csv", default=None,
-                   help=bi(*both("fiscal.also_write_the_tidy_table")))
+                   help=bi(*both("fiscal.arg.csv")))
     add_common(p)
     p.set_defaults(handler=_run)

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from ..files import (atomic_write, atomic_write_bytes, check_output_target, excel_safe_cell, excel_safe_frame,
                      written_bytes)
 from ..i18n import check_lang
-from ..i18n import LEVEL_LABELS as LEVEL_COLUMNS
+from ..scenario.levels import DEFAULT_LEVELS
 from .flows import LINES
 from .labels import (COLUMN_LABELS, LINE_LABELS, REGION_LABELS, SECTION_LABELS, SHEET_LABELS, STATUS_LABELS,
                      TIER_LABELS, flabel)
@@ -72,7 +72,7 @@ def _views(b: "Budget", lang: str) -> list[tuple[str, pd.DataFrame, set[str], li
         views.append(("range", r, {"value", "p10", "p50", "p90"}, [col(c) for c in r.columns]))
     if b.site_levels is not None:
         s = b.site_levels.copy()
-        s["level"] = [flabel(LEVEL_COLUMNS, str(x), lang) for x in s["level"]]
+        s["level"] = [DEFAULT_LEVELS.label(str(x), lang) for x in s["level"]]
         views.append(("sites", s, {"staff_cost_yuan", "overhead_yuan", "total_yuan"}, [col(c) for c in s.columns]))
     d = b.table.copy()
     d["line"] = [flabel(LINE_LABELS, x, lang) for x in d["line"]]
@@ -104,9 +104,9 @@ def _notes(b: "Budget", lang: str) -> pd.DataFrame:
         (tr("seed", lang), m["seed"]),
         (tr("fiscal.draws_0_exact", lang), m["draws"]),
         (tr("fiscal.amounts", lang), tr("fiscal.exact" if m["draws"] == 0 else "fiscal.monte_carlo_mean_with_bands", lang)),
-        (tr("fiscal.tiers", lang), tr("fiscal.central_province_city_and_county", lang)),
+        (tr("fiscal.tiers", lang), tr("fiscal.tiers_note", lang)),
         (tr("fiscal.rounding", lang), ROUNDING_RULE[lang]),
-        (tr("fiscal.si_back_payments_unpaid_after", lang),
+        (tr("fiscal.si_unpaid_after_horizon", lang),
          float(to_cents(b.facts["si_unpaid_after_horizon"]))),
     ]
     return pd.DataFrame(items, columns=["item", "value"])

@@ -1,7 +1,7 @@
 """Chinese and English labels of the fiscal model (lines, tiers, columns, sheet names)."""
 
 from __future__ import annotations
-from ..wording import both
+from ..wording import LANGS, both, check_lang
 
 __all__ = ["LINE_LABELS", "TIER_LABELS", "COLUMN_LABELS", "SHEET_LABELS", "STATUS_LABELS", "REGION_LABELS",
            "SECTION_LABELS", "flabel"]
@@ -91,5 +91,6 @@ SHEET_LABELS: dict[str, tuple[str, str]] = {
 
 
 def flabel(table: dict[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
-    zh, en = table.get(key, (key, key))
-    return zh if lang == "zh" else en
+    """The label of the fiscal model's id ``key`` (a line, tier, column, ...) from ``table``; an id the
+    table does not know is shown as it is."""
+    return table[key][LANGS.index(check_lang(lang))] if key in table else key

@@ -136,74 +136,102 @@ def import_ledger(path: str | Path, scenario: Scenario | str | Path, kind: str |
     def key() -> bytes:
         return secret
 
-    scrub = Scrubber()
-    lookups = Lookups.of(sc, mp)
-    matcher = HeaderMatcher(mp)
-    problems: list[LedgerProblem] = []
-    frames: dict[str, list[pd.DataFrame]] = {}
-    sheets: list[dict[str, Any]] = []
-    rejected: Counter[str] = Counter()
-    findings: Counter[str] = Counter()
+    run = _Import(file, kind, mp, Lookups.of(sc, mp), HeaderMatcher(mp), key)
     is_csv = p.suffix.lower() == ".csv"
     for no, sheet in enumerate(read_sheets(p, file, data), start=1):
-        no = 0 if is_csv else no
+        run.sheet(0 if is_csv else no, sheet)
+    problems = [_scrubbed(q, run.scrub) for q in run.problems]
+    if not run.frames:
+        raise LedgerImportError(file, problems or [_sheet_problem(file, 0, "no_header")])
+    records = {k: validate_records(run.scrub.frame(pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0]), k)
+               for k, fs in run.frames.items()}
+    return ImportResult(records, problems, run.scrub.tree(run.summary(records, sc, mp)))
+
+
+@dataclass
+class _Import:
+    """One import under way: the sheets read so far, their frames, problems and counts."""
+
+    file: str
+    kind: str | None
+    mp: Mapping
+    lookups: Lookups
+    matcher: HeaderMatcher
+    key: Any
+    scrub: Scrubber = field(default_factory=Scrubber)
+    problems: list[LedgerProblem] = field(default_factory=list)
+    frames: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    sheets: list[dict[str, Any]] = field(default_factory=list)
+    rejected: Counter[str] = field(default_factory=Counter)
+    findings: Counter[str] = field(default_factory=Counter)
+
+    def sheet(self, no: int, sheet: Any) -> None:
+        """Read one sheet: its layout and kind, then its rows (or, when it cannot be used, why)."""
         first = list(islice(sheet.rows, HEADER_SCAN))
-        layout = find_layout(first, sheet.name, matcher)  # the sheet's own name helps tell the kind, and is dropped
-        k = kind or (detect_kind(layout, mp) if layout else None)
+        layout = find_layout(first, sheet.name, self.matcher)  # the sheet's own name helps tell the kind, and is dropped
+        k = self.kind or (detect_kind(layout, self.mp) if layout else None)
         info = {"sheet": sheet_label(no), "sheet_no": no, "kind": k or "", "read": 0, "used": 0, "rejected": 0,
                 "blank": 0, "subtotal": 0}
-        sheets.append(info)
-        fatal: list[LedgerProblem] = []
-        if layout is None:
-            fatal.append(_sheet_problem(file, no, "no_header"))
-        elif k is None:
-            fatal.append(_sheet_problem(file, no, "no_kind"))
-        else:
-            defaults = _sheet_defaults(k, layout, lookups)
-            for f in mp.kind(k)["required"]:
-                if f not in layout.columns and f not in defaults:
-                    syn = tr("list.sep", "zh").join(mp.section("fields").get(f, [])[:4])  # Chinese header names
-                    fatal.append(_sheet_problem(file, no, "missing_field", field=f, names=syn))
+        self.sheets.append(info)
+        fatal, defaults = self._fatal(no, layout, k)
         if fatal:
-            rest = [r for r in chain(first, sheet.rows) if any(not is_blank(c) for c in r[1])]
-            info.update(read=len(rest), rejected=len(rest) if layout is not None else 0)
-            if layout is None and not rest:  # an empty sheet (e.g. "Sheet2"): nothing to report
-                sheets.pop()
-                continue
-            problems += fatal
-            rejected[fatal[0].reason] += info["rejected"]
-            continue
+            self._refuse(info, fatal, first, sheet, layout is not None)
+            return
         assert layout is not None and k is not None
-        rows = SheetRows(file, no, k, layout, lookups, key, defaults, scrub)
+        rows = SheetRows(self.file, no, k, layout, self.lookups, self.key, defaults, self.scrub)
         for old, used in layout.duplicates:
-            problems.append(problem(file, no, min(layout.header_rows), layout.names.get(old, str(old + 1)),
-                                    "duplicate_column", False, other=layout.names.get(used, str(used + 1))))
-            findings["duplicate_column"] += 1
+            self.problems.append(problem(self.file, no, min(layout.header_rows), layout.names.get(old, str(old + 1)),
+                                         "duplicate_column", False, other=layout.names.get(used, str(used + 1))))
+            self.findings["duplicate_column"] += 1
         n_read = 0
         for r, cells in chain((x for x in first if x[0] >= layout.data_start), sheet.rows):
             n_read += 1
             rows.add(r, cells)
         frame = rows.frame()
-        problems += rows.problems
-        rejected.update(rows.rejected)
-        findings.update(rows.findings)
+        self.problems += rows.problems
+        self.rejected.update(rows.rejected)
+        self.findings.update(rows.findings)
         info.update(read=n_read, used=rows.used, rejected=rows.rejected_rows, blank=rows.blank, subtotal=rows.subtotal)
-        frames.setdefault(k, []).append(frame)
-    problems = [_scrubbed(p, scrub) for p in problems]
-    if not frames:
-        raise LedgerImportError(file, problems or [_sheet_problem(file, 0, "no_header")])
-    records = {k: validate_records(scrub.frame(pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0]), k)
-               for k, fs in frames.items()}
-    persons = set().union(*(set(df["person"]) for df in records.values())) - {""}
-    summary = {
-        "file": file, "kinds": {k: len(df) for k, df in records.items()}, "sheets": sheets,
-        "rows_read": sum(s["read"] for s in sheets), "rows_used": sum(s["used"] for s in sheets),
-        "rows_rejected": sum(s["rejected"] for s in sheets),
-        "rows_skipped": sum(s["blank"] + s["subtotal"] for s in sheets),
-        "rejected_by_reason": dict(sorted(rejected.items())), "findings_by_reason": dict(sorted(findings.items())),
-        "persons": len(persons), "scenario": sc.name("zh"), "scenario_hash": sc.hash(), "mapping": mp.source,
-    }
-    return ImportResult(records, problems, scrub.tree(summary))
+        self.frames.setdefault(k, []).append(frame)
+
+    def _fatal(self, no: int, layout: Any, k: str | None) -> tuple[list[LedgerProblem], dict[str, str]]:
+        """Why a sheet cannot be used (no header, no kind, a required field missing), and its defaults."""
+        if layout is None:
+            return [_sheet_problem(self.file, no, "no_header")], {}
+        if k is None:
+            return [_sheet_problem(self.file, no, "no_kind")], {}
+        defaults = _sheet_defaults(k, layout, self.lookups)
+        fatal = []
+        for f in self.mp.kind(k)["required"]:
+            if f not in layout.columns and f not in defaults:
+                syn = tr("list.sep", "zh").join(self.mp.section("fields").get(f, [])[:4])  # Chinese header names
+                fatal.append(_sheet_problem(self.file, no, "missing_field", field=f, names=syn))
+        return fatal, defaults
+
+    def _refuse(self, info: dict[str, Any], fatal: list[LedgerProblem], first: list[Any], sheet: Any,
+                has_header: bool) -> None:
+        """A sheet that cannot be used: its filled rows are counted (rejected when it has a header)."""
+        rest = [r for r in chain(first, sheet.rows) if any(not is_blank(c) for c in r[1])]
+        info.update(read=len(rest), rejected=len(rest) if has_header else 0)
+        if not has_header and not rest:  # an empty sheet (e.g. "Sheet2"): nothing to report
+            self.sheets.pop()
+            return
+        self.problems += fatal
+        self.rejected[fatal[0].reason] += info["rejected"]
+
+    def summary(self, records: dict[str, pd.DataFrame], sc: Scenario, mp: Mapping) -> dict[str, Any]:
+        """The counts of the import (before scrubbing)."""
+        persons = set().union(*(set(df["person"]) for df in records.values())) - {""}
+        sheets = self.sheets
+        return {
+            "file": self.file, "kinds": {k: len(df) for k, df in records.items()}, "sheets": sheets,
+            "rows_read": sum(s["read"] for s in sheets), "rows_used": sum(s["used"] for s in sheets),
+            "rows_rejected": sum(s["rejected"] for s in sheets),
+            "rows_skipped": sum(s["blank"] + s["subtotal"] for s in sheets),
+            "rejected_by_reason": dict(sorted(self.rejected.items())),
+            "findings_by_reason": dict(sorted(self.findings.items())),
+            "persons": len(persons), "scenario": sc.name("zh"), "scenario_hash": sc.hash(), "mapping": mp.source,
+        }
 
 
 def _scrubbed(p: LedgerProblem, scrub: Scrubber) -> LedgerProblem:

@@ -81,6 +81,21 @@ def _is_header(row: tuple[Any, ...], matcher: HeaderMatcher) -> bool:
 
 def find_layout(first: list[tuple[int, tuple[Any, ...]]], sheet_name: str, matcher: HeaderMatcher) -> Layout | None:
     """The layout from the first rows of a sheet (``(row number, cells)``), or None without a header."""
+    block = _header_block(first, matcher)
+    if block is None:
+        return None
+    width = max(len(first[i][1]) for i in block)
+    lower = first[block[-1]][1]
+    upper = _merged_upper(first[block[0]][1], lower, width) if len(block) == 2 else None
+    columns, names, duplicates = _match_columns(lower, upper, width, matcher)
+    title_parts = [sheet_name] + [str(c) for _, row in first[: block[0]] for c in row if isinstance(c, str)]
+    header_key = tuple(norm(c) if not is_blank(c) else "" for c in lower)
+    return Layout(tuple(first[i][0] for i in block), columns, names, norm("".join(title_parts)), duplicates, header_key)
+
+
+def _header_block(first: list[tuple[int, tuple[Any, ...]]], matcher: HeaderMatcher) -> list[int] | None:
+    """Indices (into ``first``) of the header row, with the row above or below it when that is a header
+    too (a two-row header); None when no row is a header."""
     best, best_hits = -1, 1
     for i, (_, row) in enumerate(first):
         hits, filled = _header_score(row, matcher)
@@ -88,64 +103,76 @@ def find_layout(first: list[tuple[int, tuple[Any, ...]]], sheet_name: str, match
             best, best_hits = i, hits
     if best < 0:
         return None
-    block = [best]
     if best > 0 and _is_header(first[best - 1][1], matcher):
-        block.insert(0, best - 1)
-    elif best + 1 < len(first) and _is_header(first[best + 1][1], matcher):
-        block.append(best + 1)
-    width = max(len(first[i][1]) for i in block)
+        return [best - 1, best]
+    if best + 1 < len(first) and _is_header(first[best + 1][1], matcher):
+        return [best, best + 1]
+    return [best]
+
+
+def _cell(row: tuple[Any, ...], j: int) -> Any:
+    return row[j] if j < len(row) else None
+
+
+def _merged_upper(upper_row: tuple[Any, ...], lower: tuple[Any, ...], width: int) -> list[Any]:
+    """The upper row of a two-row header, forward-filled across its merged (empty) cells above named ones."""
     upper: list[Any] = [None] * width
-    if len(block) == 2:  # forward-fill the upper row across its merged (empty) cells
-        last = None
-        for j in range(width):
-            c = first[block[0]][1][j] if j < len(first[block[0]][1]) else None
-            last = c if not is_blank(c) else last
-            upper[j] = last if is_blank(c) and (j < len(first[block[1]][1]) and not is_blank(first[block[1]][1][j])) \
-                else c
+    last = None
+    for j in range(width):
+        c = _cell(upper_row, j)
+        last = c if not is_blank(c) else last
+        upper[j] = last if is_blank(c) and (j < len(lower) and not is_blank(lower[j])) else c
+    return upper
+
+
+def _match_columns(lower: tuple[Any, ...], upper: list[Any] | None, width: int,
+                   matcher: HeaderMatcher) -> tuple[dict[str, int], dict[int, str], list[tuple[int, int]]]:
+    """Field -> column of the header (the best-ranked synonym wins; the other is a duplicate), each
+    column's name, and the duplicates as (column dropped, column used)."""
     columns: dict[str, tuple[int, int]] = {}
     names: dict[int, str] = {}
     duplicates: list[tuple[int, int]] = []
     for j in range(width):
-        cands = [first[block[-1]][1][j] if j < len(first[block[-1]][1]) else None]
-        if len(block) == 2:
-            cands += [upper[j]]
-        for c in cands:
-            f, rank = matcher.match(c)
-            if f is None:
-                continue
-            names[j] = re.sub(r"\s+", "", str(c))
-            if f == "ignore":
-                break
-            if f in columns:
-                old_j, old_rank = columns[f]
-                if rank < old_rank:
-                    duplicates.append((old_j, j))
-                    columns[f] = (j, rank)
-                else:
-                    duplicates.append((j, old_j))
-            else:
-                columns[f] = (j, rank)
-            break
-        else:
+        cands = [_cell(lower, j)] + ([upper[j]] if upper is not None else [])
+        hit = next((m for m in ((c, *matcher.match(c)) for c in cands) if m[1] is not None), None)  # lower row first
+        if hit is None:
             c = cands[0] if not is_blank(cands[0]) else (cands[-1] if len(cands) > 1 else None)
             if not is_blank(c):
                 names[j] = re.sub(r"\s+", "", str(c))
-    title_parts = [sheet_name] + [str(c) for _, row in first[: block[0]] for c in row if isinstance(c, str)]
-    header_key = tuple(norm(c) if not is_blank(c) else "" for c in first[block[-1]][1])
-    return Layout(tuple(first[i][0] for i in block), {f: j for f, (j, _) in columns.items()}, names,
-                  norm("".join(title_parts)), duplicates, header_key)
+            continue
+        c, f, rank = hit
+        names[j] = re.sub(r"\s+", "", str(c))
+        if f == "ignore":
+            continue
+        if f not in columns:
+            columns[f] = (j, rank)
+        elif rank < columns[f][1]:
+            duplicates.append((columns[f][0], j))
+            columns[f] = (j, rank)
+        else:
+            duplicates.append((j, columns[f][0]))
+    return {f: j for f, (j, _) in columns.items()}, names, duplicates
 
 
 def detect_kind(layout: Layout, mapping: Mapping) -> str | None:
     """The kind a sheet's title, sheet name or headers say, or None when they say nothing clear."""
+    return _kind_by_title(layout, mapping) or _kind_by_headers(layout, mapping)
+
+
+def _kind_by_title(layout: Layout, mapping: Mapping) -> str | None:
+    """The kind whose title word found in the sheet's title (and name) is longest (earlier kinds win ties)."""
     best: tuple[int, int, str] | None = None
     for order, kind in enumerate(KINDS):
         words = [norm(w) for w in mapping.kind(kind)["title"]]
         hit = max((len(w) for w in words if w and w in layout.title), default=0)
         if hit and (best is None or (hit, -order) > (best[0], -best[1])):
             best = (hit, order, kind)
-    if best:
-        return best[2]
+    return best[2] if best else None
+
+
+def _kind_by_headers(layout: Layout, mapping: Mapping) -> str | None:
+    """The kind whose header words the sheet's headers hold most (a tie says nothing); a sheet with a
+    group and no date is a register."""
     headers = set(layout.names.values())
     scores = {k: sum(1 for w in mapping.kind(k)["headers"] if norm(w) in {norm(h) for h in headers}) for k in KINDS}
     top = max(scores.values())

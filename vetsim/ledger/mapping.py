@@ -140,57 +140,71 @@ def _texts(value: Any) -> bool:
                                            for v in value)
 
 
+class _Problems:
+    """The problems of one mapping file, collected as (zh, en) texts."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.out: list[tuple[str, str]] = []
+
+    def key(self, where: str, key: Any, allowed: Any) -> None:
+        self.out.append(both("ledger.mapping_key", file=self.shown, where=where, key=key,
+                             allowed=", ".join(sorted(allowed))))
+
+    def value(self, where: str, want: str) -> None:
+        self.out.append((tr("ledger.mapping_value", "zh", file=self.shown, where=where, want=tr(want, "zh")),
+                         tr("ledger.mapping_value", "en", file=self.shown, where=where, want=tr(want, "en"))))
+
+
 def _validate(data: Any, shown: str) -> list[tuple[str, str]]:
     """Every problem of a mapping document as (zh, en) texts."""
-    out: list[tuple[str, str]] = []
-
-    def key_problem(where: str, key: Any, allowed: Any) -> None:
-        out.append(both("ledger.mapping_key", file=shown, where=where, key=key, allowed=", ".join(sorted(allowed))))
-
-    def value_problem(where: str, want: str) -> None:
-        out.append((tr("ledger.mapping_value", "zh", file=shown, where=where, want=tr(want, "zh")),
-                    tr("ledger.mapping_value", "en", file=shown, where=where, want=tr(want, "en"))))
-
+    p = _Problems(shown)
     if not isinstance(data, dict):
-        value_problem("/", "ledger.mapping_map")
-        return out
+        p.value("/", "ledger.mapping_map")
+        return p.out
     for name, sec in data.items():
         if name not in _SECTIONS:
-            key_problem("/", name, _SECTIONS)
-            continue
-        allowed = _SECTIONS[name]
-        if allowed == _LIST:
+            p.key("/", name, _SECTIONS)
+        elif _SECTIONS[name] == _LIST:
             if not _texts(sec):
-                value_problem(str(name), "ledger.mapping_list")
-            continue
-        if not isinstance(sec, dict):
-            value_problem(str(name), "ledger.mapping_map")
-            continue
-        for key, val in sec.items():
-            key = {True: "yes", False: "no"}.get(key, key) if name == "on_spot" else key
-            where = f"{name}.{key}"
-            if key == "replace":
-                if not isinstance(val, bool):
-                    value_problem(where, "ledger.mapping_map")
-                continue
-            if allowed is not None and key not in allowed:
-                key_problem(f"{name}:", key, allowed)
-            elif name == "kinds":
-                if not isinstance(val, dict):
-                    value_problem(where, "ledger.mapping_map")
-                    continue
-                for k2, v2 in val.items():
-                    if k2 not in _KIND_KEYS:
-                        key_problem(where + ":", k2, _KIND_KEYS)
-                    elif not _texts(v2):
-                        value_problem(f"{where}.{k2}", "ledger.mapping_list")
-                    elif k2 == "required":
-                        for f in v2:
-                            if f not in FIELDS:
-                                key_problem(f"{where}.required:", f, FIELDS)
-            elif not _texts(val):
-                value_problem(where, "ledger.mapping_list")
-    return out
+                p.value(str(name), "ledger.mapping_list")
+        elif not isinstance(sec, dict):
+            p.value(str(name), "ledger.mapping_map")
+        else:
+            _validate_section(p, name, sec, _SECTIONS[name])
+    return p.out
+
+
+def _validate_section(p: _Problems, name: str, sec: dict[Any, Any], allowed: Any) -> None:
+    """The entries of one mapping section ``name`` (its keys ``allowed``; None: any key)."""
+    for key, val in sec.items():
+        key = {True: "yes", False: "no"}.get(key, key) if name == "on_spot" else key
+        where = f"{name}.{key}"
+        if key == "replace":
+            if not isinstance(val, bool):
+                p.value(where, "ledger.mapping_map")
+        elif allowed is not None and key not in allowed:
+            p.key(f"{name}:", key, allowed)
+        elif name == "kinds":
+            _validate_kind(p, where, val)
+        elif not _texts(val):
+            p.value(where, "ledger.mapping_list")
+
+
+def _validate_kind(p: _Problems, where: str, val: Any) -> None:
+    """One kind of ``kinds:`` (its keys ``_KIND_KEYS``, lists of texts; ``required`` lists fields)."""
+    if not isinstance(val, dict):
+        p.value(where, "ledger.mapping_map")
+        return
+    for k2, v2 in val.items():
+        if k2 not in _KIND_KEYS:
+            p.key(where + ":", k2, _KIND_KEYS)
+        elif not _texts(v2):
+            p.value(f"{where}.{k2}", "ledger.mapping_list")
+        elif k2 == "required":
+            for f in v2:
+                if f not in FIELDS:
+                    p.key(f"{where}.required:", f, FIELDS)
 
 
 def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -201,19 +215,24 @@ def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
             out[name] = list(base.get(name) or []) + [str(v) for v in sec]
             continue
         sec = {({True: "yes", False: "no"}.get(k, k) if name == "on_spot" else k): v for k, v in sec.items()}
-        merged = {} if sec.get("replace") else dict(base.get(name) or {})
-        for key, val in sec.items():
-            if key == "replace":
-                continue
-            if isinstance(val, dict):
-                old = dict(merged.get(key) or {})
-                for k2, v2 in val.items():
-                    old[k2] = list(v2) if k2 == "required" else list(old.get(k2) or []) + [str(v) for v in v2]
-                merged[key] = old
-            else:
-                merged[key] = list(merged.get(key) or []) + [str(v) for v in val]
-        out[name] = merged
+        out[name] = _merged_section({} if sec.get("replace") else dict(base.get(name) or {}), sec)
     return out
+
+
+def _merged_section(merged: dict[str, Any], sec: dict[Any, Any]) -> dict[str, Any]:
+    """The entries of ``sec`` added to ``merged`` (a copy of the base's section, or empty with ``replace``):
+    word lists appended; a kind's lists appended too, its ``required`` fields replaced."""
+    for key, val in sec.items():
+        if key == "replace":
+            continue
+        if isinstance(val, dict):
+            old = dict(merged.get(key) or {})
+            for k2, v2 in val.items():
+                old[k2] = list(v2) if k2 == "required" else list(old.get(k2) or []) + [str(v) for v in v2]
+            merged[key] = old
+        else:
+            merged[key] = list(merged.get(key) or []) + [str(v) for v in val]
+    return merged
 
 
 @lru_cache(maxsize=1)

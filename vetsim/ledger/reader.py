@@ -24,7 +24,7 @@ from ..errors import VetsimError
 from ..files import os_cause
 from ..scenario.sources import decode_csv_bytes
 from ..scenario.limits import _fmt
-from ..wording import tr
+from ..wording import in_lang, tr
 from .limits import LEDGER_LIMITS, LimitError, check_ledger_limit, ledger_limit
 
 __all__ = ["LedgerFileError", "RawSheet", "read_sheets"]
@@ -140,7 +140,7 @@ def _count(zf: zipfile.ZipFile, info: zipfile.ZipInfo, table: np.ndarray | None,
                 lim = LEDGER_LIMITS["cell_text_chars"]
                 raise LimitError(*(tr("ledger.limit_at_least", lang, file=shown, value=_fmt(before + n),
                                       max=_fmt(before + room),
-                                      what=lim.what_zh if lang == "zh" else lim.what_en) for lang in ("zh", "en")))
+                                      what=in_lang(lim, "what", lang)) for lang in ("zh", "en")))
     if table is None:
         n += tail.count(b't="s"') + tail.count(b"t='s'")
     return n

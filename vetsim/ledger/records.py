@@ -36,6 +36,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import VetsimError
+from ..scenario.levels import DEFAULT_LEVELS
 
 if TYPE_CHECKING:  # pandas is imported where records are built or checked: `vetsim --help` stays light
     import pandas as pd
@@ -55,7 +56,7 @@ CHANNELS_BY_KIND: dict[str, tuple[str, ...]] = {
     "petitions": ("visit", "phone", "letter", "online", "hotline"),
 }
 SEXES: tuple[str, ...] = ("男", "女", "")
-LEVELS: tuple[str, ...] = ("village", "township", "county_center", "partner")
+LEVELS: tuple[str, ...] = DEFAULT_LEVELS.ids
 PERSON_PATTERN = re.compile(r"(?:[0-9a-f]{16})?")
 BIRTH_BAND_PATTERN = re.compile(r"(?:\d{4}-\d{4})?")
 
@@ -134,14 +135,8 @@ def _bad_values(series: pd.Series, allowed: Any) -> list[str]:
                                            else not (isinstance(v, str) and allowed.fullmatch(v))))[:5]
 
 
-def validate_records(df: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Check ``df`` against the schema of ``kind``; return it unchanged, or raise :class:`RecordSchemaError`.
-
-    Checked: every column present (extra columns refused too), dtypes, ``kind`` values, allowed
-    channels and sexes, pseudonym and birth-band formats, no missing ``date``, ``resolved_date`` not
-    before ``date``, ``source_row`` at least 1, ``record_id`` unique.
-    """
-    cols = columns(kind)
+def _shape_problems(df: pd.DataFrame, cols: dict[str, str]) -> list[str]:
+    """Columns missing, unknown, or of the wrong dtype."""
     problems: list[str] = []
     missing = [c for c in cols if c not in df.columns]
     extra = [c for c in df.columns if c not in cols]
@@ -152,24 +147,43 @@ def validate_records(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     for c, want in cols.items():
         if c in df.columns and not _dtype_ok(df[c], want):
             problems.append(f"column {c}: dtype {df[c].dtype}, expected {want}")
+    return problems
+
+
+def _value_problems(df: pd.DataFrame, kind: str) -> list[str]:
+    """Values not allowed, missing or impossible dates, row numbers below 1, repeated record ids."""
+    problems: list[str] = []
+    checks: list[tuple[str, Any]] = [("kind", {kind}), ("sex", set(SEXES)), ("person", PERSON_PATTERN),
+                                     ("birth_band", BIRTH_BAND_PATTERN), ("level", set(LEVELS))]
+    if kind != "register":
+        checks.append(("channel", set(CHANNELS_BY_KIND[kind])))
+    for c, allowed in checks:
+        bad = _bad_values(df[c], allowed)
+        if bad:
+            problems.append(f"column {c}: values not allowed: {', '.join(bad)}")
+    if kind != "register":
+        if df["date"].isna().any():
+            problems.append("column date: missing values")
+        if (df["resolved_date"] < df["date"]).any():
+            problems.append("column resolved_date: before date")
+    if (df["source_row"] < 1).any():
+        problems.append("column source_row: values below 1")
+    if df["record_id"].duplicated().any():
+        problems.append("column record_id: duplicate ids")
+    return problems
+
+
+def validate_records(df: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Check ``df`` against the schema of ``kind``; return it unchanged, or raise :class:`RecordSchemaError`.
+
+    Checked: every column present (extra columns refused too), dtypes, ``kind`` values, allowed
+    channels and sexes, pseudonym and birth-band formats, no missing ``date``, ``resolved_date`` not
+    before ``date``, ``source_row`` at least 1, ``record_id`` unique.
+    """
+    cols = columns(kind)
+    problems = _shape_problems(df, cols)
     if not problems and len(df):
-        checks: list[tuple[str, Any]] = [("kind", {kind}), ("sex", set(SEXES)), ("person", PERSON_PATTERN),
-                                         ("birth_band", BIRTH_BAND_PATTERN), ("level", set(LEVELS))]
-        if kind != "register":
-            checks.append(("channel", set(CHANNELS_BY_KIND[kind])))
-        for c, allowed in checks:
-            bad = _bad_values(df[c], allowed)
-            if bad:
-                problems.append(f"column {c}: values not allowed: {', '.join(bad)}")
-        if kind != "register":
-            if df["date"].isna().any():
-                problems.append("column date: missing values")
-            if (df["resolved_date"] < df["date"]).any():
-                problems.append("column resolved_date: before date")
-        if (df["source_row"] < 1).any():
-            problems.append("column source_row: values below 1")
-        if df["record_id"].duplicated().any():
-            problems.append("column record_id: duplicate ids")
+        problems = _value_problems(df, kind)
     if problems:
         raise RecordSchemaError.of("ledger.schema_invalid", kind=kind, detail="; ".join(problems))
     return df

@@ -80,50 +80,69 @@ def synthetic_records(scenario: Scenario, kind: str, n: int, seed: int, start: d
     bands = np.array([birth_band(int(y)) for y in rng.integers(1945, 2003, pool)])
     sexes = np.where(rng.random(pool) < 0.9, _MALE, _FEMALE)
     who = rng.integers(0, pool, n)
-    by_level = {lv: [s for s in scenario.sites if s.level == lv] for lv in ("village", "township", "county_center")}
+    by_level = {lv: [s for s in scenario.sites if s.level == lv] for lv in scenario.levels.site_ids}
     out: dict[str, Any] = {"person": person[who], "birth_band": bands[who], "sex": sexes[who],
                            "source_file": np.full(n, "synthetic"), "source_sheet": np.full(n, ""),
                            "source_row": np.arange(1, n + 1, dtype=np.int64), "kind": np.full(n, kind)}
-    if kind == "register":
-        sites = by_level["village"] or by_level["township"]
-        w = np.array([max(s.veterans, 1) for s in sites], float)
-        pick = rng.choice(len(sites), n, p=w / w.sum())
-        groups = [getattr(r, "group_id") for r in scenario.table("pension_groups.csv")] \
-            if any(name == "pension_groups.csv" for name, _ in scenario.extra_tables) else []
-        out.update(site_id=[sites[i].site_id for i in pick], level=[sites[i].level for i in pick],
-                   group=[groups[i] if groups and rng.random() < 0.3 else "" for i in rng.integers(0, max(1, len(groups)), n)])
-    else:
-        spec = scenario.spec
-        petition = [c for c, t in spec.case_types.items() if t.is_petition]
-        rows = [r for r in scenario.caseload if r.yearly_volume > 0 and by_level.get(r.level)
-                and ((r.case_type in petition) == (kind == "petitions"))]
-        w = np.array([r.yearly_volume for r in rows], float)
-        pick = rng.choice(len(rows), n, p=w / w.sum())
-        site_ids, levels = [], []
-        for i in pick:
-            ss = by_level[rows[i].level]
-            s = ss[int(rng.integers(0, len(ss)))]
-            site_ids.append(s.site_id)
-            levels.append(s.level)
-        date = np.datetime64(start) + rng.integers(0, days, n).astype("timedelta64[D]")
-        on_spot = rng.random(n) < 0.6
-        wait = rng.integers(1, 40, n).astype("timedelta64[D]")
-        resolved = np.where(on_spot, date, date + wait).astype("datetime64[ns]")
-        resolved[(~on_spot) & (rng.random(n) < 0.15)] = np.datetime64("NaT")
-        partners = [spec.case_types[rows[i].case_type].partner or "" for i in pick]
-        referred = [p if (not s and p and rng.random() < 0.3) else "" for p, s in zip(partners, on_spot)]
-        chans = CHANNELS_BY_KIND[kind]
-        cw = np.array([6, 2, 1, 1, 2][: len(chans)], float)
-        out.update(date=date.astype("datetime64[ns]"), site_id=site_ids, level=levels,
-                   case_type=[rows[i].case_type for i in pick], channel=np.array(chans)[rng.choice(len(chans), n, p=cw / cw.sum())],
-                   on_spot=on_spot, resolved_date=resolved, referred_to=referred, handed_to=[""] * n,
-                   found_nobody=np.zeros(n, dtype=bool))
+    out.update(_register_columns(rng, scenario, by_level, n) if kind == "register" else
+               _event_columns(rng, scenario, by_level, kind, n, start, days))
     df = pd.DataFrame({c: out[c] for c in columns(kind) if c != "record_id"})
     df.insert(0, "record_id", [record_id("synthetic", "", r) for r in df["source_row"]])
     for c, t in columns(kind).items():
         if t == "str":
             df[c] = df[c].astype(object)
     return validate_records(df.reset_index(drop=True), kind)
+
+
+def _register_columns(rng: np.random.Generator, scenario: Scenario, by_level: dict[str, list[Any]],
+                      n: int) -> dict[str, Any]:
+    """Register records: village sites (township where there are none) by veterans, some with a pension group."""
+    sites = by_level["village"] or by_level["township"]
+    w = np.array([max(s.veterans, 1) for s in sites], float)
+    pick = rng.choice(len(sites), n, p=w / w.sum())
+    groups = [getattr(r, "group_id") for r in scenario.table("pension_groups.csv")] \
+        if any(name == "pension_groups.csv" for name, _ in scenario.extra_tables) else []
+    return {"site_id": [sites[i].site_id for i in pick], "level": [sites[i].level for i in pick],
+            "group": [groups[i] if groups and rng.random() < 0.3 else "" for i in rng.integers(0, max(1, len(groups)), n)]}
+
+
+def _outcomes(rng: np.random.Generator, n: int, start: dt.date, days: int,
+              partners: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Dates uniform over ``days`` from ``start``; 60% resolved on the spot, the rest later (15% of them still
+    open); of those not resolved on the spot with a partner, 30% referred to it."""
+    date = np.datetime64(start) + rng.integers(0, days, n).astype("timedelta64[D]")
+    on_spot = rng.random(n) < 0.6
+    wait = rng.integers(1, 40, n).astype("timedelta64[D]")
+    resolved = np.where(on_spot, date, date + wait).astype("datetime64[ns]")
+    resolved[(~on_spot) & (rng.random(n) < 0.15)] = np.datetime64("NaT")
+    referred = [p if (not s and p and rng.random() < 0.3) else "" for p, s in zip(partners, on_spot)]
+    return date, on_spot, resolved, referred
+
+
+def _one_of(rng: np.random.Generator, items: list[Any]) -> Any:
+    return items[int(rng.integers(0, len(items)))]
+
+
+def _event_columns(rng: np.random.Generator, scenario: Scenario, by_level: dict[str, list[Any]], kind: str, n: int,
+                   start: dt.date, days: int) -> dict[str, Any]:
+    """Matter records (visits, petitions, cases): caseload rows by volume, a site of the row's level, a date,
+    resolved on the spot or later (some still open), some referred to the case type's partner, a channel."""
+    spec = scenario.spec
+    petition = [c for c, t in spec.case_types.items() if t.is_petition]
+    rows = [r for r in scenario.caseload if r.yearly_volume > 0 and by_level.get(r.level)
+            and ((r.case_type in petition) == (kind == "petitions"))]
+    w = np.array([r.yearly_volume for r in rows], float)
+    pick = rng.choice(len(rows), n, p=w / w.sum())
+    sites = [_one_of(rng, by_level[rows[i].level]) for i in pick]
+    partners = [spec.case_types[rows[i].case_type].partner or "" for i in pick]
+    date, on_spot, resolved, referred = _outcomes(rng, n, start, days, partners)
+    chans = CHANNELS_BY_KIND[kind]
+    cw = np.array([6, 2, 1, 1, 2][: len(chans)], float)
+    return {"date": date.astype("datetime64[ns]"), "site_id": [s.site_id for s in sites], "level": [s.level for s in sites],
+            "case_type": [rows[i].case_type for i in pick],
+            "channel": np.array(chans)[rng.choice(len(chans), n, p=cw / cw.sum())],
+            "on_spot": on_spot, "resolved_date": resolved, "referred_to": referred, "handed_to": [""] * n,
+            "found_nobody": np.zeros(n, dtype=bool)}
 
 
 # ---------------------------------------------------------------------------------------- words
@@ -216,10 +235,29 @@ def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: in
     xlsx = p.suffix.lower() == ".xlsx"
     mess = set(messiness)
     rng = np.random.default_rng(seed)
-    vocab = _vocabulary(scenario, kind)
     n = len(records)
     events = kind != "register"
-    # fake people: one per distinct pseudonym (records of one person share name, ID, phone, address)
+    people = _fake_people(rng, records, scenario)
+    bad_of = _bad_rows_of(rng, n, events, bad_rows)
+    # sheets
+    order = np.argsort(records["date"].to_numpy(), kind="stable") if events else np.arange(n)
+    parts = 3 if ("sheets" in mess and xlsx and n >= 30) else 1
+    title = f"{scenario.county_center.name_zh}{_KIND_WORDS[kind][0]}" if events else _KIND_WORDS[kind][0]
+    year = int(pd.Timestamp(records["date"].min()).year) if events and n else 2025
+    upper, under = _header(kind, "merged_header" in mess)
+    ctx = _Writer(rng, {c: records[c].to_numpy() for c in records.columns}, kind, _vocabulary(scenario, kind), people,
+                  mess, xlsx, bad_of, _W["title"].format(title=title, year=year), upper, under)
+    for si, chunk in enumerate(np.array_split(order, parts)):
+        ctx.sheet(_W["sheet"].format(n=si + 1) if parts > 1 else ("Sheet1" if xlsx else ""), chunk)
+    data = _xlsx_bytes(ctx.sheets, extra_empty="sheets" in mess) if xlsx else _csv_bytes(ctx.sheets[0][1])
+    if not in_memory:
+        atomic_write_bytes(p, data)
+    return _rendered(p, ctx, xlsx, data if in_memory else b"")
+
+
+def _fake_people(rng: np.random.Generator, records: pd.DataFrame,
+                 scenario: Scenario) -> dict[str, tuple[str, str, str, str, dt.date]]:
+    """One fake person per distinct pseudonym (records of one person share name, ID, phone, address)."""
     people: dict[str, tuple[str, str, str, str, dt.date]] = {}
     townships = [s.name_zh.replace(_W["station_suffix"], "") for s in scenario.sites if s.level == "township"] \
         or [_W["default_township"]]
@@ -232,70 +270,90 @@ def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: in
             town = townships[int(rng.integers(0, len(townships)))]
             addr = _W["address"].format(town=town, surname=_SURNAMES[int(rng.integers(0, 20))], n=int(rng.integers(1, 99)))
             people[who] = (name, fake_id(rng, born, sex), phone, addr, born)
-    # bad rows: distinct records, a few of each reason
+    return people
+
+
+def _bad_rows_of(rng: np.random.Generator, n: int, events: bool, bad_rows: bool) -> dict[int, str]:
+    """Record -> reason of the records corrupted on purpose: distinct records, a few of each reason."""
     k = max(1, min(3, n // 50)) if bad_rows and n >= 3 else 0
+    if not k:
+        return {}
     reasons = ["invalid_id", "unknown_site"] + (["bad_date"] if events else [])
-    chosen = rng.choice(n, min(n, k * len(reasons)), replace=False) if k else np.array([], int)
-    bad_of = {int(i): reasons[j // k] for j, i in enumerate(chosen)} if k else {}
-    # sheets
-    order = np.argsort(records["date"].to_numpy(), kind="stable") if events else np.arange(n)
-    parts = 3 if ("sheets" in mess and xlsx and n >= 30) else 1
-    chunks = np.array_split(order, parts)
-    title = f"{scenario.county_center.name_zh}{_KIND_WORDS[kind][0]}" if events else _KIND_WORDS[kind][0]
-    year = int(pd.Timestamp(records["date"].min()).year) if events and n else 2025
-    upper, under = _header(kind, "merged_header" in mess)
-    width = len(upper)
-    placed: list[tuple[int, str, int]] = []
-    bad_out: list[tuple[str, int, str, int, bool]] = []
-    sheets: list[tuple[str, list[list[Any]], list[str]]] = []
-    rec = {c: records[c].to_numpy() for c in records.columns}
-    for si, chunk in enumerate(chunks):
-        sheet = _W["sheet"].format(n=si + 1) if parts > 1 else ("Sheet1" if xlsx else "")
+    chosen = rng.choice(n, min(n, k * len(reasons)), replace=False)
+    return {int(i): reasons[j // k] for j, i in enumerate(chosen)}
+
+
+@dataclass
+class _Writer:
+    """The rows of a ledger's sheets as they are written, and where each record went."""
+
+    rng: np.random.Generator
+    rec: dict[str, np.ndarray]
+    kind: str
+    vocab: dict[str, dict[str, list[str]]]
+    people: dict[str, tuple[str, str, str, str, dt.date]]
+    mess: set[str]
+    xlsx: bool
+    bad_of: dict[int, str]
+    title: str
+    upper: list[Any]
+    under: list[Any] | None
+    placed: list[tuple[int, str, int]] = field(default_factory=list)  # (record, sheet, row)
+    bad_out: list[tuple[str, int, str, int, bool]] = field(default_factory=list)
+    sheets: list[tuple[str, list[list[Any]], list[str]]] = field(default_factory=list)
+
+    def _blank_or_total(self, text: str, count: int) -> list[Any]:
+        return [text, None, _W["count"].format(n=count)] + [None] * (len(self.upper) - 3)
+
+    def sheet(self, sheet: str, chunk: np.ndarray) -> None:
+        """One sheet of the records ``chunk``: title, header, rows (monthly subtotals, blank rows), totals."""
+        width, mess, events = len(self.upper), self.mess, self.kind != "register"
         out: list[list[Any]] = []
         merges: list[str] = []
         if "title" in mess:
-            out.append([_W["title"].format(title=title, year=year)] + [None] * (width - 1))
+            out.append([self.title] + [None] * (width - 1))
             merges.append(f"A1:{_col(width)}1")
-        out.append(list(upper))
-        if under is not None:
-            out.append(list(under))
-            top = len(out) - 1
-            merges += _header_merges(upper, under, top)
+        out.append(list(self.upper))
+        if self.under is not None:
+            out.append(list(self.under))
+            merges += _header_merges(self.upper, self.under, len(out) - 1)
         month = None
         count = 0
         for seq, i in enumerate(chunk, start=1):
             i = int(i)
             if events and "subtotals" in mess:
-                m = pd.Timestamp(rec["date"][i]).month
+                m = pd.Timestamp(self.rec["date"][i]).month
                 if month is not None and m != month:
-                    out.append([_W["subtotal"], None, _W["count"].format(n=count)] + [None] * (width - 3))
+                    out.append(self._blank_or_total(_W["subtotal"], count))
                     count = 0
                 month = m
-            if "blank_rows" in mess and rng.random() < 0.01:
+            if "blank_rows" in mess and self.rng.random() < 0.01:
                 out.append([None] * width)
-            row = _row(rng, rec, i, seq, kind, vocab, people, mess, xlsx, bad_of.get(i))
-            out.append(row)
+            out.append(_row(self.rng, self.rec, i, seq, self.kind, self.vocab, self.people, mess, self.xlsx,
+                            self.bad_of.get(i)))
             count += 1
-            placed.append((i, sheet, len(out)))
-            if i in bad_of:
-                bad_out.append((sheet, len(out), bad_of[i], i, bad_of[i] != "invalid_id"))
+            self.placed.append((i, sheet, len(out)))
+            if i in self.bad_of:
+                self.bad_out.append((sheet, len(out), self.bad_of[i], i, self.bad_of[i] != "invalid_id"))
         if "subtotals" in mess:
-            out.append([_W["subtotal"] if events else _W["total"], None, _W["count"].format(n=count)] + [None] * (width - 3))
-            out.append([_W["total"], None, _W["count"].format(n=len(chunk))] + [None] * (width - 3))
-        sheets.append((sheet, out, merges))
-    data = _xlsx_bytes(sheets, extra_empty="sheets" in mess) if xlsx else _csv_bytes(sheets[0][1])
-    if not in_memory:
-        atomic_write_bytes(p, data)
+            out.append(self._blank_or_total(_W["subtotal"] if events else _W["total"], count))
+            out.append(self._blank_or_total(_W["total"], len(chunk)))
+        self.sheets.append((sheet, out, merges))
+
+
+def _rendered(p: Path, ctx: _Writer, xlsx: bool, data: bytes) -> RenderedLedger:
+    """The record of what was written: each record's sheet, row and record_id; the bad rows; the people."""
     label = file_label(load_key(), p.name)
-    no = {name: (i if xlsx else 0) for i, (name, _, _) in enumerate(sheets, start=1)}  # the import's sheet labels
-    rows = pd.DataFrame(placed, columns=["index", "sheet", "row"]).sort_values("index").reset_index(drop=True)
+    no = {name: (i if xlsx else 0) for i, (name, _, _) in enumerate(ctx.sheets, start=1)}  # the import's sheet labels
+    rows = pd.DataFrame(ctx.placed, columns=["index", "sheet", "row"]).sort_values("index").reset_index(drop=True)
     rows["sheet"] = [sheet_label(no[s]) for s in rows["sheet"]]
     rows["record_id"] = [record_id(label, s, r) for s, r in zip(rows["sheet"], rows["row"])]
-    bad = pd.DataFrame(bad_out, columns=["sheet", "row", "reason", "index", "rejected"])
+    bad = pd.DataFrame(ctx.bad_out, columns=["sheet", "row", "reason", "index", "rejected"])
     bad["sheet"] = [sheet_label(no[s]) for s in bad["sheet"]]
-    personal = {"names": sorted({v[0] for v in people.values()}), "ids": sorted({v[1] for v in people.values()}),
-                "phones": sorted({v[2] for v in people.values()}), "addresses": sorted({v[3] for v in people.values()})}
-    return RenderedLedger(p, rows, bad, personal, data if in_memory else b"", label)
+    people = ctx.people.values()
+    personal = {"names": sorted({v[0] for v in people}), "ids": sorted({v[1] for v in people}),
+                "phones": sorted({v[2] for v in people}), "addresses": sorted({v[3] for v in people})}
+    return RenderedLedger(p, rows, bad, personal, data, label)
 
 
 def _col(j: int) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..scenario import Scenario
 from ..wording import tr
-from ..work.presence import site_presence
+from ..work.presence import level_presence, site_presence
 from .fit import LedgerFit
 
 __all__ = ["change_table", "change_frame", "CHANGE_COLUMNS", "ASSUMED"]
@@ -23,11 +23,6 @@ __all__ = ["change_table", "change_frame", "CHANGE_COLUMNS", "ASSUMED"]
 CHANGE_COLUMNS = ["parameter", "level", "case_type", "old", "fitted", "ci_low", "ci_high", "n", "basis"]
 # numbers a ledger of matters cannot show: they stay the scenario's (basis "assumption")
 ASSUMED = ("backoffice_hours", "referral_delay_days", "other_duties_share")
-
-
-def _level_away(base: Scenario, level: str) -> float:
-    pres = base.spec.presence.level(level) if base.spec.presence is not None else None
-    return float(pres.away_share.value) if pres is not None else 0.0
 
 
 def change_table(fit: LedgerFit, base: Scenario) -> pd.DataFrame:
@@ -47,7 +42,7 @@ def change_table(fit: LedgerFit, base: Scenario) -> pd.DataFrame:
                 rows.append((par, "", ct, float(old or 0.0), hit["estimate"], hit["ci_low"], hit["ci_high"],
                              int(hit["n"]), hit["basis"]))
     for _, h in t[(t["parameter"] == "away_share") & (t["site_id"] == "")].iterrows():
-        rows.append(("away_share", h["level"], "", _level_away(base, h["level"]), h["estimate"], h["ci_low"],
+        rows.append(("away_share", h["level"], "", level_presence(base, h["level"])[0], h["estimate"], h["ci_low"],
                      h["ci_high"], int(h["n"]), h["basis"]))
     pooled = t[(t["parameter"] == "away_share") & (t["basis"] == "pooled")]
     for level, g in pooled.groupby("level", sort=True):
@@ -68,7 +63,7 @@ def change_frame(table: pd.DataFrame, base: Scenario, lang: str = "zh") -> pd.Da
 
     def ct(v: str) -> str:
         c = base.spec.case_types.get(v)
-        return (c.label_zh if lang == "zh" else c.label_en) if c is not None else v
+        return c.label(lang) if c is not None else v
 
     return pd.DataFrame({
         tr("calibration.col_parameter", lang): [tr(f"calibration.param.{p}", lang) for p in table["parameter"]],

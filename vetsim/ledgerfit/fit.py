@@ -23,19 +23,20 @@ import pandas as pd
 
 from ..errors import VetsimError
 from ..scenario import Scenario
+from ..scenario.levels import DEFAULT_LEVELS
 from ..wording import both
 from ..work import compile_network
-from ..work.presence import unstaffed_share
+from ..work.presence import closed_share, may_close, unstaffed_share
 from .matters import matters
-from .presence import MAX_HALF_WIDTH, MIN_SITE_DAYS, away_share_mle, joint_away_share, walkin_days
+from .presence import away_share_mle, joint_away_share, walkin_days
 from .shrink import beta_binomial, dirichlet_pattern, poisson_gamma
 
-__all__ = ["LedgerFit", "fit_ledger", "FitError", "FIT_COLUMNS", "period_of", "closed_share"]
+__all__ = ["LedgerFit", "fit_ledger", "FitError", "FIT_COLUMNS", "period_of"]
 
 FIT_COLUMNS = ["parameter", "level", "site_id", "case_type", "what", "estimate", "se", "ci_low", "ci_high", "n", "basis",
                "source"]
 # basis: "fitted" (from the site's or level's own records), "pooled" (too thin: the level's figure, marked)
-_LEVELS = ("village", "township", "county_center")
+_LEVELS = DEFAULT_LEVELS.site_ids
 
 
 class FitError(VetsimError, ValueError):
@@ -83,6 +84,8 @@ def _check(m: pd.DataFrame, scenario: Scenario) -> None:
     bad_ct = sorted(set(m["case_type"]) - set(scenario.spec.case_types))[:5]
     if bad_sites or bad_ct:
         raise FitError(*both("calibration.unknown_ids", sites=", ".join(bad_sites) or "-", case_types=", ".join(bad_ct) or "-"))
+    if scenario.spec.presence_fit is None:
+        raise FitError(*both("calibration.no_presence_fit"))
 
 
 def _month_cover(start: dt.date, end: dt.date) -> np.ndarray:
@@ -183,13 +186,6 @@ def fit_ledger(records: Mapping[str, pd.DataFrame], scenario: Scenario, start: d
     return LedgerFit(table, pd.DataFrame(monthly), start, end, label)
 
 
-def closed_share(scenario: Scenario) -> dict[str, float]:
-    """Per site: the share of its open days with nobody present and the station closed (the scenario's presence)."""
-    net = compile_network(scenario)
-    q = unstaffed_share(np.asarray(net.away, float), np.asarray(net.staff), np.asarray(net.closed_when_away, bool))
-    return dict(zip(net.site_ids, q.tolist()))
-
-
 def _fit_presence(add, m: pd.DataFrame, scenario: Scenario, net) -> dict[str, float]:
     """Away share per level (and per site with enough walk-in days), and the share of days unstaffed.
 
@@ -198,9 +194,11 @@ def _fit_presence(add, m: pd.DataFrame, scenario: Scenario, net) -> dict[str, fl
     """
     ids = list(net.site_ids)
     staff = np.asarray(net.staff)
-    shuts = np.asarray(net.closed_when_away, bool) & (staff > 0)
+    shuts = may_close(net)
+    settings = scenario.spec.presence_fit
+    max_half, min_days = settings.max_half_width.value, settings.min_site_days.value
     wd = walkin_days(m, ids)
-    out = closed_share(scenario)
+    out = closed_share(net)
     lv_of = dict(zip(ids, (s.level for s in scenario.sites)))
     for level in _LEVELS:
         pick = np.array([lv_of[i] == level for i in ids]) & shuts
@@ -210,14 +208,14 @@ def _fit_presence(add, m: pd.DataFrame, scenario: Scenario, net) -> dict[str, fl
         a, lo, hi = away_share_mle(d, k, staff[pick])
         n_days = int(d.sum())
         # a level whose posts are many (a**c ~ 0 whatever a) says little: its away share stays assumed
-        thin = (hi - lo) / 2 > MAX_HALF_WIDTH
+        thin = (hi - lo) / 2 > max_half
         add("away_share", level, "", "", "", a, (hi - lo) / 3.92, n_days, lo, hi, basis="too_thin" if thin else "fitted")
         q = float(k.sum() / d.sum())
         add("closed_share", level, "", "", "", q, math.sqrt(q * (1 - q) / n_days), n_days)
         for sid, c, dd, kk in zip(np.asarray(ids)[pick], staff[pick], d, k):
             if thin:
                 continue
-            if dd >= MIN_SITE_DAYS:
+            if dd >= min_days:
                 sa, slo, shi = away_share_mle(np.array([dd]), np.array([kk]), np.array([c]))
                 add("away_share", level, str(sid), "", "", sa, (shi - slo) / 3.92, dd, slo, shi)
             else:
@@ -231,9 +229,9 @@ def _fit_presence_joint(add, dec: pd.DataFrame, scenario: Scenario, net) -> dict
     """Away share per level from ledgers without "无人接待": fitted jointly with the resolved-here shares
     (:func:`.presence.joint_away_share`); returns the fitted unstaffed share per site (the scenario's
     where a level is too thin to tell)."""
-    out = closed_share(scenario)
+    out = closed_share(net)
     staff = dict(zip(net.site_ids, (int(x) for x in net.staff)))
-    shuts = {sid for sid, c, cl in zip(net.site_ids, net.staff, net.closed_when_away) if cl and c > 0}
+    shuts = {sid for sid, ok in zip(net.site_ids, may_close(net)) if ok}
     for level in _LEVELS:
         g = dec[(dec["level"] == level) & dec["site_id"].isin(shuts)]
         walk = g[g["channel"] == "visit"].groupby(["site_id", "case_type"]).agg(n=("hit", "size"), hits=("hit", "sum"))
@@ -245,7 +243,7 @@ def _fit_presence_joint(add, dec: pd.DataFrame, scenario: Scenario, net) -> dict
         a, lo, hi = joint_away_share(walk, other, staff)
         if math.isnan(a):
             continue
-        thin = (hi - lo) / 2 > MAX_HALF_WIDTH
+        thin = (hi - lo) / 2 > scenario.spec.presence_fit.max_half_width.value
         add("away_share", level, "", "", "joint", a, (hi - lo) / 3.92, int(walk["n"].sum() + other["n"].sum()), lo, hi,
             basis="too_thin" if thin else "fitted")
         if not thin:

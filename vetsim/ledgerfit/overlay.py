@@ -59,7 +59,7 @@ def overlay_tables(fit: LedgerFit, base: Scenario) -> tuple[list[list[str]], dic
     monthly = {(r["level"], r["case_type"]): r for _, r in fit.monthly.iterrows()}
     fitted_types = set(fit.monthly["case_type"])
     for r in base.caseload:
-        if r.level == "partner" or r.case_type not in fitted_types:
+        if r.level == base.levels.partner or r.case_type not in fitted_types:
             continue
         vol = fit.get("yearly_volume", r.level, r.case_type)
         res = fit.get("resolved_here_share", r.level, r.case_type)

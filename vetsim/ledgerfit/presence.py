@@ -11,8 +11,8 @@ nobody. With ``c`` posts each away on a share ``a`` of days, a day is unstaffed 
     shut_s ~ Binomial(days_s, unstaffed_share(a, c_s))
 
 and ``a`` is the maximum-likelihood estimate with a likelihood-ratio 95% interval (the inverse of
-the model's own rule, called, not re-written). A site with at least ``MIN_SITE_DAYS`` days gets its
-own estimate; thinner sites are pooled to their level (marked ``pooled``).
+the model's own rule, called, not re-written). A site with at least ``presence_fit.min_site_days``
+days (scenario.yaml) gets its own estimate; thinner sites are pooled to their level (marked ``pooled``).
 """
 
 from __future__ import annotations
@@ -25,10 +25,8 @@ from scipy.optimize import brentq, minimize_scalar
 
 from ..work.presence import unstaffed_share
 
-__all__ = ["walkin_days", "away_share_mle", "joint_away_share", "MIN_SITE_DAYS", "MAX_HALF_WIDTH", "LR_95"]
+__all__ = ["walkin_days", "away_share_mle", "joint_away_share", "LR_95"]
 
-MIN_SITE_DAYS = 150  # days with walk-ins a site needs for its own away share (else its level's)
-MAX_HALF_WIDTH = 0.1  # a level's away share whose 95% interval is wider than +- this stays the scenario's (too thin)
 LR_95 = 3.841458820694124 / 2  # half the chi-square(1) 95% quantile: the likelihood-ratio interval
 _EPS = 1e-9
 

@@ -36,7 +36,6 @@ _COLS = {
 def _handler(args: argparse.Namespace) -> int:
     from ..files import check_output_target, display_path  # lazy: start-up of `vetsim --help` and of the other commands
     from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
-    from ..i18n import LEVEL_LABELS  # lazy: start-up of `vetsim --help` and of the other commands
     from ..staffing.plan import build_plan  # lazy: start-up of `vetsim --help` and of the other commands
     from ..staffing.solver import BINDING_TEXT, optimal_staff  # lazy: start-up of `vetsim --help` and of the other commands
     from .simcheck import optimize_confirmed  # lazy: start-up of `vetsim --help` and of the other commands
@@ -44,7 +43,7 @@ def _handler(args: argparse.Namespace) -> int:
 
     lang = args.lang
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):
-        raise StaffArgumentError(*both("staffing.budget_and_headcount_must_be"))
+        raise StaffArgumentError(*both("staffing.error.budget_headcount_positive"))
     if args.out:
         check_output_target(args.out, "folder", args.force, new_scenario=True)  # before the optimisation, not after
     if not args.no_confirm:
@@ -64,13 +63,13 @@ def _handler(args: argparse.Namespace) -> int:
     print(plan.summary(lang))
     for line in plan.assumptions(lang):
         print(line)
-    print((tr("staffing.what_binds_sites_per_level", lang)))
+    print((tr("staffing.binding_heading", lang)))
     print(frame(plan.binding_counts(lang), index_header=tr("level", lang), fmt=lambda x: formats.count(x, lang)))
     changed = plan.changed()
     if len(changed):
         print(tr("staffing.changed_sites", lang, n=len(changed)))
         view = changed[list(_COLS)].copy()
-        view["level"] = view["level"].map(lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col])
+        view["level"] = view["level"].map(lambda lv: sc.levels.label(lv, lang))
         view["binding"] = view["binding"].map(lambda b: BINDING_TEXT.get(b, (b, b))[col])
         view["cost_after_yuan"] = view["cost_after_yuan"].map(lambda x: formats.count(x, lang))
         for c in ("service_level_after", "utilisation_after"):
@@ -96,24 +95,24 @@ def _handler(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = subparsers.add_parser("staff", help=bi(*both("staffing.cheapest_staffing_that_meets_the")),
-                              description=bi(*both("staffing.find_the_cheapest_staffing_that")))
+    p = subparsers.add_parser("staff", help=bi(*both("staffing.cmd.help")),
+                              description=bi(*both("staffing.cmd.description")))
     add_scenario_arg(p)
     limit = p.add_mutually_exclusive_group()
     limit.add_argument("--budget", type=cliargs.money, default=None, metavar=bi(*both("staffing.yuan")).pick(_lang(p)),
-                       help=bi(*both("staffing.total_yearly_site_cost_staff")))
+                       help=bi(*both("staffing.arg.budget")))
     limit.add_argument("--headcount", type=cliargs.headcount, default=None, metavar="N",
-                       help=bi(*both("staffing.total_posts_to_stay_within")))
+                       help=bi(*both("staffing.arg.headcount")))
     p.add_argument("--out", default=None, metavar="DIR",
-                   help=bi(*both("staffing.save_the_plan_as_a")))
-    cliargs.add_force(p, bi(*both("staffing.write_into_out_even_if")), bi(*both("files.help_replace_foreign")))
-    p.add_argument("--no-confirm", action="store_true", help=bi(*both("staffing.skip_the_confirmation_by_simulation")))
+                   help=bi(*both("staffing.arg.out")))
+    cliargs.add_force(p, bi(*both("staffing.arg.force")), bi(*both("files.help_replace_foreign")))
+    p.add_argument("--no-confirm", action="store_true", help=bi(*both("staffing.arg.no_confirm")))
     p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi(*both("staffing.replications_per_confirmation_round")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.worker_processes_for_the_simulation")))
+                   help=bi(*both("staffing.arg.replications")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.arg.workers")))
     p.add_argument("--may-cut-funded", action="store_true",
-                   help=bi(*both("staffing.allow_fewer_funded_approved_posts")))
+                   help=bi(*both("staffing.arg.may_cut_funded")))
     p.add_argument("--max-rounds", type=cliargs.rounds, default=4,
-                   help=bi(*both("staffing.simulate_and_tighten_rounds_at")))
+                   help=bi(*both("staffing.arg.max_rounds")))
     add_common(p)
     p.set_defaults(handler=_handler)

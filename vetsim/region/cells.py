@@ -70,8 +70,9 @@ def run_group(group: Group, seed: int, outputs: tuple[str, ...], scenario_hash: 
     results. Added columns: variant_name, the parameters (``param_<name>``), scenario_hash, seed, seed_key.
     """
     out = []
+    tables = any(name != "metrics" for name in outputs)  # KPIs only: no per-replication DataFrame is built
     for rep in group.reps:
-        frames = run_replication(group.scenario, cell_seed(seed, group.county, rep), rep, scenario_hash)
+        frames = run_replication(group.scenario, cell_seed(seed, group.county, rep), rep, scenario_hash, tables)
         kept = {}
         for name in outputs:
             df = _plain(frames[name])

@@ -8,7 +8,7 @@ from .. import formats
 from ..i18n import MONEY_DIVISOR, money_unit
 from ..kpis import KPIS
 from ..tables import table
-from ..wording import tr
+from ..wording import in_lang, tr
 from .allocate import Allocation
 from .load import Region
 from .runner import simulate_counties
@@ -40,7 +40,7 @@ def format_allocation(region: Region, alloc: Allocation, confirmed: pd.DataFrame
     """The allocation per county (posts, cost, excess hours before and after) and the simulated check, as tables."""
     div = MONEY_DIVISOR[lang]
     t = alloc.table
-    rows = [[f"{r.county} {r.name_zh if lang == 'zh' else r.name_en}", formats.count(r.posts_township, lang),
+    rows = [[f"{r.county} {in_lang(r, 'name', lang)}", formats.count(r.posts_township, lang),
              formats.count(r.posts_county_center, lang), formats.number(r.cost_yuan / div, lang, 1),
              formats.count(r.excess_before_h, lang), formats.count(r.excess_after_h, lang)] for r in t.itertuples()]
     rows.append([tr("region.total", lang), formats.count(t["posts_township"].sum(), lang),

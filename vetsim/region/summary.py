@@ -19,7 +19,7 @@ from ..i18n import MONEY_DIVISOR, money_unit
 from ..kpis import KPIS, cut_interval
 from ..stats import t_interval, wilson_interval
 from ..tables import table
-from ..wording import tr
+from ..wording import in_lang, tr
 from .load import Region
 
 __all__ = ["network_table", "format_network", "kpi_table", "format_kpis", "kpi_value", "kpi_interval", "REGION_KPIS", "TOTAL"]
@@ -53,7 +53,7 @@ def format_network(region: Region, lang: str = "zh") -> str:
     head = [tr("region.col.county", lang), *(tr(f"region.col.{c}", lang) for c in _NET_COLS),
             tr("charts.axis_with_unit", lang, label=tr("region.col.site_cost", lang), unit=money_unit(lang, True))]
     div = MONEY_DIVISOR[lang]
-    rows = [[f"{r.county} {r.name_zh if lang == 'zh' else r.name_en}", *(formats.count(getattr(r, c), lang) for c in _NET_COLS),
+    rows = [[f"{r.county} {in_lang(r, 'name', lang)}", *(formats.count(getattr(r, c), lang) for c in _NET_COLS),
              formats.number(r.site_cost_yuan / div, lang, 1)] for r in df.itertuples()]
     tot = df[list(_NET_COLS)].sum()
     rows.append([tr("total", lang), *(formats.count(int(tot[c]), lang) for c in _NET_COLS),

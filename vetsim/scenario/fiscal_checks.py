@@ -44,11 +44,11 @@ def _check_shares(rows: tuple[TierShareRow, ...], locate: Locate) -> list[Proble
         total = sum(r.shares)
         if abs(total - 1) > SHARE_TOLERANCE:
             out.append(_p(locate("tier_shares.csv", i, "central"),
-                          *both("scenario.the_central_province_city_and", funding=r.funding, region_tier=r.region_tier, total=total, central=r.central, province=r.province, city=r.city, county=r.county)))
+                          *both("scenario.tier_shares_sum", funding=r.funding, region_tier=r.region_tier, total=total, central=r.central, province=r.province, city=r.city, county=r.county)))
         key = (r.funding, r.region_tier, r.from_year)
         if key in seen:
             out.append(_p(locate("tier_shares.csv", i, "from_year"),
-                          *both("scenario.appears_twice_same_as_record", key=key, seen_key_1=seen[key] + 1)))
+                          *both("scenario.duplicate_tier_share", key=key, seen_key_1=seen[key] + 1)))
         seen.setdefault(key, i)
     return out
 
@@ -66,21 +66,21 @@ def _need_shares(first: dict[tuple[str, str], int], key: str, tier: str, year: i
                  where: tuple[str, str, str]) -> list[Problem]:
     if first.get((key, tier), year + 1) <= year:
         return []
-    return [_p(where, *both("scenario.tier_shares_csv_has_no", key=key, tier=tier, year=year))]
+    return [_p(where, *both("scenario.tier_shares_missing", key=key, tier=tier, year=year))]
 
 
 def _check_param(params: dict[str, Any], name: str, units: tuple[str, ...], first: dt.date,
                  where: tuple[str, str, str]) -> list[Problem]:
     p = params.get(name)
     if p is None:
-        return [_p(where, *both("scenario.fiscal_parameters_has_no_parameter", name=name, join_params_or=', '.join(params) or tr("none", "zh"), join_params_or_none=', '.join(params) or tr("none", "en")))]
+        return [_p(where, *both("scenario.unknown_fiscal_parameter", name=name, join_params_or=', '.join(params) or tr("none", "zh"), join_params_or_none=', '.join(params) or tr("none", "en")))]
     out = []
     key = f"fiscal.parameters.{name}"
     if p.unit not in units:
-        out.append(_y(f"{key}.unit", *both("scenario.unit_must_be_got", join_units=tr("list.or", "zh").join(units), unit=p.unit, or_join_units=tr("list.or", "en").join(units))))
+        out.append(_y(f"{key}.unit", *both("scenario.bad_unit", join_units=tr("list.or", "zh").join(units), unit=p.unit, or_join_units=tr("list.or", "en").join(units))))
     start = next(iter(p.values))
     if start > first:
-        out.append(_y(f"{key}.values", *both("scenario.a_value_is_needed_from", first=first, start=start)))
+        out.append(_y(f"{key}.values", *both("scenario.dated_value_too_late", first=first, start=start)))
     return out
 
 
@@ -93,7 +93,7 @@ def _check_applicants(spec: Any, rows: tuple[ApplicantRow, ...], locate: Locate)
     for i, r in enumerate(rows):
         if r.person_id in seen:
             out.append(_p(locate("si_applicants.csv", i, "person_id"),
-                          *both("scenario.person_id_appears_twice_same", person_id=r.person_id, seen_r_person_id_1=seen[r.person_id] + 1)))
+                          *both("scenario.duplicate_person_id", person_id=r.person_id, seen_r_person_id_1=seen[r.person_id] + 1)))
         seen.setdefault(r.person_id, i)
         if r.placement not in known:
             out.append(_p(locate("si_applicants.csv", i, "placement"),
@@ -101,10 +101,10 @@ def _check_applicants(spec: Any, rows: tuple[ApplicantRow, ...], locate: Locate)
         a, b = r.months
         if b < a:
             out.append(_p(locate("si_applicants.csv", i, "interrupted_to"),
-                          *both("scenario.interruption_ends_before_it_starts", interrupted_to=r.interrupted_to, interrupted_from=r.interrupted_from)))
+                          *both("scenario.interruption_reversed", interrupted_to=r.interrupted_to, interrupted_from=r.interrupted_from)))
         if a < r.discharge_year * 12:
             out.append(_p(locate("si_applicants.csv", i, "interrupted_from"),
-                          *both("scenario.interruption_starts_before_the_discharge", interrupted_from=r.interrupted_from, discharge_year=r.discharge_year)))
+                          *both("scenario.interruption_before_discharge", interrupted_from=r.interrupted_from, discharge_year=r.discharge_year)))
         first = a if first is None else min(first, a)
     return out, first
 
@@ -119,7 +119,7 @@ def _range_problem(key: str, q: Any, lo: float, hi: float, what_zh: str, what_en
     a, b = _span(q)
     if lo <= a and b <= hi:
         return []
-    return [_y(key, *both("scenario.must_lie_between_and_distribution", what_zh=what_zh, lo=lo, hi=hi, a=a, b=b, what_en=what_en))]
+    return [_y(key, *both("scenario.distribution_out_of_range", what_zh=what_zh, lo=lo, hi=hi, a=a, b=b, what_en=what_en))]
 
 
 def _magnitude_problems(spec: Any, groups: tuple[PensionGroupRow, ...], locate: Locate) -> list[Problem]:
@@ -131,82 +131,111 @@ def _magnitude_problems(spec: Any, groups: tuple[PensionGroupRow, ...], locate: 
         lo, hi = (0.0, money) if p.unit in MONEY_UNITS else (0.0, 10.0) if p.unit in RATE_UNITS else (-money, money)
         bad = [v for v in p.values.values() if not lo <= v <= hi][:3]
         if bad:
-            out.append(_y(f"fiscal.parameters.{name}.values", *both("scenario.values_must_lie_between_and", lo=lo, hi=hi, bad=bad)))
+            out.append(_y(f"fiscal.parameters.{name}.values", *both("scenario.values_out_of_range", lo=lo, hi=hi, bad=bad)))
     for name, line in f.aid.items():
         key = f"fiscal.aid.{name}"
         out += _range_problem(f"{key}.cases_per_year", line.cases_per_year, 0, people, *both("scenario.cases_a_year"))
-        out += _range_problem(f"{key}.amount_per_case", line.amount_per_case, 0, money, *both("scenario.amount_per_case_yuan"))
+        out += _range_problem(f"{key}.amount_per_case", line.amount_per_case, 0, money, *both("scenario.what.amount_per_case"))
     si = f.si_continuation
     for key, q in (("fiscal.site_costs.growth", f.site_costs.growth), ("fiscal.pensions.rise_after_last", f.pensions.rise_after_last),
                    ("fiscal.si_continuation.wage_growth", si.wage_growth)):
-        out += _range_problem(key, q, -1, 1, *both("scenario.the_yearly_growth_rate"))
+        out += _range_problem(key, q, -1, 1, *both("scenario.what.growth_rate"))
     if si.payment.yearly_cap is not None and si.payment.yearly_cap.value > money:
         out += _range_problem("fiscal.si_continuation.payment.yearly_cap", si.payment.yearly_cap, 0, money,
-                              *both("scenario.the_yearly_cap_yuan"))
+                              *both("scenario.what.yearly_cap"))
     if si.cohort is not None:
         out += _range_problem("fiscal.si_continuation.cohort.count", si.cohort.count, 0, people, *both("scenario.the_count"))
         out += _range_problem("fiscal.si_continuation.cohort.years_in_arrears", si.cohort.years_in_arrears, 0, 60,
                               *both("scenario.years_in_arrears"))
     for i, g in enumerate(groups):
         if g.count > limit("table_rows") * 100:
-            out.append(_p(locate("pension_groups.csv", i, "count"), *both("scenario.count_is_too_large_at", count=g.count, limit_table_rows_100=limit('table_rows') * 100)))
+            out.append(_p(locate("pension_groups.csv", i, "count"), *both("scenario.count_too_large", count=g.count, limit_table_rows_100=limit('table_rows') * 100)))
     return out
 
 
 def fiscal_problems(spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate) -> list[Problem]:
     """All fiscal problems that involve more than one row, key or file."""
-    f = spec.fiscal
     shares: tuple[TierShareRow, ...] = tables.get("tier_shares.csv", ())  # type: ignore[assignment]
     applicants: tuple[ApplicantRow, ...] = tables.get("si_applicants.csv", ())  # type: ignore[assignment]
     groups: tuple[PensionGroupRow, ...] = tables.get("pension_groups.csv", ())  # type: ignore[assignment]
-    base = spec.base_year
     out = _check_shares(shares, locate) + _magnitude_problems(spec, groups, locate)
     first = _first_years(shares)
-    yloc = lambda key: (_Y, key, key)  # noqa: E731
-    # funding keys used by the lines must have shares for the region tiers involved
+    out += _funding_problems(spec, first, applicants)
+    # social-insurance continuation: applicants and the dated parameters covering their months
+    app_problems, first_month = _check_applicants(spec, applicants, locate)
+    si_problems, first_month = _si_problems(spec.fiscal.si_continuation, first_month)
+    out += app_problems + si_problems + _si_parameter_problems(spec.fiscal, first_month)
+    return out + _pension_group_problems(spec, groups, first, locate)
+
+
+def _yloc(key: str) -> tuple[str, str, str]:
+    return (_Y, key, key)
+
+
+def _funding_problems(spec: Any, first: dict[tuple[str, str], int], applicants: tuple[ApplicantRow, ...]) -> list[Problem]:
+    """The funding keys used by the lines must have shares for the region tiers involved."""
+    f, base = spec.fiscal, spec.base_year
     si = f.si_continuation
     si_tiers = {f.region_tier} | {r.region_tier for r in applicants if r.region_tier}
     if si.cohort is not None and si.cohort.region_tier:
         si_tiers.add(si.cohort.region_tier)
+    out: list[Problem] = []
     for tier in sorted(si_tiers):
-        out += _need_shares(first, si.funding, tier, base, yloc("fiscal.si_continuation.funding"))
+        out += _need_shares(first, si.funding, tier, base, _yloc("fiscal.si_continuation.funding"))
     for name, line in f.aid.items():
-        out += _need_shares(first, line.funding, f.region_tier, base, yloc(f"fiscal.aid.{name}.funding"))
+        out += _need_shares(first, line.funding, f.region_tier, base, _yloc(f"fiscal.aid.{name}.funding"))
         if line.case_type not in spec.case_types:
-            out.append(_y(f"fiscal.aid.{name}.case_type", *both("scenario.unknown_case_type_allowed", case_type=line.case_type, join_spec_case_types=', '.join(spec.case_types))))
-    out += _need_shares(first, f.site_costs.funding, f.region_tier, base, yloc("fiscal.site_costs.funding"))
-    # social-insurance continuation: applicants and the dated parameters covering their months
-    app_problems, first_month = _check_applicants(spec, applicants, locate)
-    out += app_problems
+            out.append(_y(f"fiscal.aid.{name}.case_type", *both("scenario.unknown_case_type", case_type=line.case_type, join_spec_case_types=', '.join(spec.case_types))))
+    return out + _need_shares(first, f.site_costs.funding, f.region_tier, base, _yloc("fiscal.site_costs.funding"))
+
+
+def _si_problems(si: Any, first_month: int | None) -> tuple[list[Problem], int | None]:
+    """Placements, the cohort and the pass rate of social-insurance continuation; the first month the
+    dated parameters must cover (``first_month`` widened back to the cohort's arrears)."""
+    out: list[Problem] = []
     overlap = set(si.eligible_placements) & set(si.ineligible_placements)
     if overlap:
         out.append(_y("fiscal.si_continuation.ineligible_placements",
-                      *both("scenario.placements_cannot_be_both_eligible", sorted_overlap=sorted(overlap))))
+                      *both("scenario.placement_in_both_lists", sorted_overlap=sorted(overlap))))
     if si.cohort is not None:
         c = si.cohort
         longest = round(12 * min(_span(c.years_in_arrears)[1], 60))  # larger values are reported above
         start = parse_month(c.interrupted_to, end=True) - max(longest, 1) + 1
         first_month = start if first_month is None else min(first_month, start)
         if c.count.value < 0 or (c.count.dist and c.count.dist.low < 0):
-            out.append(_y("fiscal.si_continuation.cohort.count", *both("scenario.the_count_must_not_be")))
+            out.append(_y("fiscal.si_continuation.cohort.count", *both("scenario.count_negative")))
         if c.years_in_arrears.value <= 0 or (c.years_in_arrears.dist and c.years_in_arrears.dist.low <= 0):
-            out.append(_y("fiscal.si_continuation.cohort.years_in_arrears", *both("scenario.years_in_arrears_must_be")))
+            out.append(_y("fiscal.si_continuation.cohort.years_in_arrears", *both("scenario.arrears_years_positive")))
     rate = si.pending_pass_rate
     if not 0 <= rate.value <= 1 or (rate.dist and not 0 <= rate.dist.low <= rate.dist.high <= 1):
-        out.append(_y("fiscal.si_continuation.pending_pass_rate", *both("scenario.the_verification_pass_rate_must")))
-    if first_month is not None:
-        first_day = dt.date(first_month // 12, first_month % 12 + 1, 1)
-        for name in SI_PARAMETERS:
-            # the wage of a year is the value in force on 1 January of that year
-            wage = name == "local_average_wage"
-            need = first_day.replace(month=1) if wage else first_day
-            out += _check_param(f.parameters, name, ("yuan/year",) if wage else RATE_UNITS, need,
-                                yloc("fiscal.parameters"))
-    # pension groups: parameters exist, have money units and cover the base year
+        out.append(_y("fiscal.si_continuation.pending_pass_rate", *both("scenario.pass_rate_range")))
+    return out, first_month
+
+
+def _si_parameter_problems(f: Any, first_month: int | None) -> list[Problem]:
+    """The dated social-insurance parameters cover every month from ``first_month`` (None: none needed)."""
+    if first_month is None:
+        return []
+    out: list[Problem] = []
+    first_day = dt.date(first_month // 12, first_month % 12 + 1, 1)
+    for name in SI_PARAMETERS:
+        # the wage of a year is the value in force on 1 January of that year
+        wage = name == "local_average_wage"
+        need = first_day.replace(month=1) if wage else first_day
+        out += _check_param(f.parameters, name, ("yuan/year",) if wage else RATE_UNITS, need,
+                            _yloc("fiscal.parameters"))
+    return out
+
+
+def _pension_group_problems(spec: Any, groups: tuple[PensionGroupRow, ...], first: dict[tuple[str, str], int],
+                            locate: Locate) -> list[Problem]:
+    """Pension groups: ids once, parameters exist, have money units and cover the base year, funding has shares."""
+    f, base = spec.fiscal, spec.base_year
+    out: list[Problem] = []
     seen: dict[str, int] = {}
     for i, g in enumerate(groups):
         if g.group_id in seen:
-            out.append(_p(locate("pension_groups.csv", i, "group_id"), *both("scenario.group_id_appears_twice", group_id=g.group_id)))
+            out.append(_p(locate("pension_groups.csv", i, "group_id"), *both("scenario.duplicate_group_id", group_id=g.group_id)))
         seen.setdefault(g.group_id, i)
         for col in ("standard", "central_subsidy"):
             name = getattr(g, col)

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Callable, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ..errors import Problem
+from ..wording import LabelColumns
 from .params import DatedParam, Frozen, Labelled, Quantity
 
 __all__ = [
@@ -236,7 +237,7 @@ class ApplicantRow(Frozen):
         return parse_month(self.interrupted_from), parse_month(self.interrupted_to, end=True)
 
 
-class PensionGroupRow(Frozen):
+class PensionGroupRow(LabelColumns, Frozen):
     """One group of entitled people on regular payments (pension_groups.csv).
 
     ``standard``/``central_subsidy`` name dated parameters in ``fiscal.parameters`` (yuan/year or
@@ -256,7 +257,7 @@ class PensionGroupRow(Frozen):
     source: str = Field(min_length=1)
 
 
-class TierShareRow(Frozen):
+class TierShareRow(LabelColumns, Frozen):
     """Shares of central / province / city / county finance for one funding key and region tier (tier_shares.csv)."""
 
     funding: str = Field(pattern=_ID)

@@ -37,22 +37,22 @@ class Limit:
 
 
 LIMITS: dict[str, Limit] = {
-    "yaml_bytes": Limit(256_000, *both("scenario.limits.size_of_scenario_yaml_bytes")),
-    "csv_bytes": Limit(20_000_000, *both("scenario.limits.size_of_one_csv_file")),
-    "yaml_items": Limit(40_000, *both("scenario.limits.entries_of_scenario_yaml_counted")),
-    "yaml_alias_nodes": Limit(10_000, *both("scenario.limits.nodes_added_by_expanding_yaml")),
-    "overlay_depth": Limit(16, *both("scenario.limits.levels_of_overlays_in_a")),
-    "problems_shown": Limit(100, *both("scenario.limits.problems_listed_at_once")),
-    "sites": Limit(5_000, *both("scenario.limits.sites_rows_of_sites_csv")),
-    "applicants": Limit(200_000, *both("scenario.limits.social_insurance_applicants_rows_of")),
-    "table_rows": Limit(200_000, *both("scenario.limits.rows_of_one_csv_table")),
-    "yearly_cases": Limit(2_000_000, *both("scenario.limits.cases_a_year_sum_of")),
-    "replications": Limit(10_000, *both("scenario.limits.simulation_replications")),
-    "simulated_cases": Limit(10_000_000, *both("scenario.limits.simulated_cases_replications_x_cases")),
-    "draws": Limit(100_000, *both("scenario.limits.monte_carlo_draws")),
-    "draw_cells": Limit(20_000_000, *both("scenario.limits.monte_carlo_size_draws_x")),
-    "money_yuan": Limit(1e12, *both("scenario.limits.a_single_amount_of_money")),
-    "working_days": Limit(3_660, *both("scenario.limits.a_deadline_working_days")),
+    "yaml_bytes": Limit(256_000, *both("scenario.limits.yaml_bytes")),
+    "csv_bytes": Limit(20_000_000, *both("scenario.limits.csv_bytes")),
+    "yaml_items": Limit(40_000, *both("scenario.limits.yaml_items")),
+    "yaml_alias_nodes": Limit(10_000, *both("scenario.limits.yaml_alias_nodes")),
+    "overlay_depth": Limit(16, *both("scenario.limits.overlay_depth")),
+    "problems_shown": Limit(100, *both("scenario.limits.problems_shown")),
+    "sites": Limit(5_000, *both("scenario.limits.sites")),
+    "applicants": Limit(200_000, *both("scenario.limits.applicants")),
+    "table_rows": Limit(200_000, *both("scenario.limits.table_rows")),
+    "yearly_cases": Limit(2_000_000, *both("scenario.limits.yearly_cases")),
+    "replications": Limit(10_000, *both("scenario.limits.replications")),
+    "simulated_cases": Limit(10_000_000, *both("scenario.limits.simulated_cases")),
+    "draws": Limit(100_000, *both("scenario.limits.draws")),
+    "draw_cells": Limit(20_000_000, *both("scenario.limits.draw_cells")),
+    "money_yuan": Limit(1e12, *both("scenario.limits.money_yuan")),
+    "working_days": Limit(3_660, *both("scenario.limits.working_days")),
     "counties": Limit(500, *both("scenario.limits.counties")),
     "experiment_cells": Limit(1_000_000, *both("scenario.limits.experiment_cells")),
 }
@@ -79,7 +79,7 @@ def limit_message(name: str, value: float, where_zh: str = "", where_en: str = "
     lim = LIMITS[name]
     pre_zh = where_zh + tr("punct.colon", "zh") if where_zh else ""
     pre_en = where_en + tr("punct.colon", "en") if where_en else ""
-    return both("scenario.is_above_the_maximum_of", pre_zh=pre_zh, what_zh=lim.what_zh, fmt_value=_fmt(value), fmt_lim_value=_fmt(lim.value), pre_en=pre_en, what_en=lim.what_en)
+    return both("scenario.above_limit", pre_zh=pre_zh, what_zh=lim.what_zh, fmt_value=_fmt(value), fmt_lim_value=_fmt(lim.value), pre_en=pre_en, what_en=lim.what_en)
 
 
 def yearly_cases(caseload: Any, backlog: Any) -> float:

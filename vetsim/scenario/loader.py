@@ -43,27 +43,27 @@ def apply_row_updates(raw: RawScenario, table: str, updates: Any, label: str, na
     rows: list[RawRow] = raw.tables.get(table, [])
     problems: list[Problem] = []
     if not isinstance(updates, list):
-        return [Problem(label, name, name, *both("scenario.must_be_a_list"))]
+        return [Problem(label, name, name, *both("scenario.not_a_list"))]
     allowed = set(model.model_fields)
     fixed = set(keys) if table != "sites.csv" else {"site_id"}
     for n, upd in enumerate(updates):
         w = f"{name}[{n}]"
         if not isinstance(upd, dict) or set(upd) - {"where", "set"} or not isinstance(upd.get("set"), dict):
-            problems.append(Problem(label, w, w, *both("scenario.each_entry_needs_where_a")))
+            problems.append(Problem(label, w, w, *both("scenario.row_update_needs_where_set")))
             continue
         where = upd.get("where") or {}
         if not isinstance(where, dict):
-            problems.append(Problem(label, w, w, *both("scenario.where_must_be_a_mapping")))
+            problems.append(Problem(label, w, w, *both("scenario.where_not_mapping")))
             continue
         bad = [show_key(b) for b in sorted((set(where) | set(upd["set"])) - allowed, key=str)[:5]]
         if bad or fixed & set(upd["set"]):
             bad = bad or sorted(fixed & set(upd["set"]))
             ok = ", ".join(sorted(allowed - fixed))
-            problems.append(Problem(label, w, w, *both("scenario.unknown_or_unchangeable_fields_allowed", table=table, bad=bad, ok=ok)))
+            problems.append(Problem(label, w, w, *both("scenario.row_update_bad_fields", table=table, bad=bad, ok=ok)))
             continue
         hits = [r for r in rows if all(r.cells.get(k, "") == str(v) for k, v in where.items())]
         if not hits:
-            problems.append(Problem(label, w, w, *both("scenario.filter_matches_no_site", where=_show(where, 80), table=table)))
+            problems.append(Problem(label, w, w, *both("scenario.filter_matches_nothing", where=_show(where, 80), table=table)))
         for r in hits:
             for k, v in upd["set"].items():
                 r.cells[k] = "" if v is None else str(v)
@@ -102,7 +102,7 @@ def _validate_rows(raw: RawScenario, name: str) -> tuple[list[BaseModel], list[R
         shown = tr("list.sep", "zh").join(rows[:5]) + ("…" if len(rows) > 5 else "")
         shown_en = ", ".join(rows[:5]) + ("..." if len(rows) > 5 else "")
         problems.append(Problem(file, *both("scenario.rows_rows_column", shown=shown, len_items=len(items), col=col, shown_en=shown_en),
-                                *both("scenario.the_same_problem_on_each", message_zh=first.message_zh, message_en=first.message_en)))
+                                *both("scenario.same_problem_rows", message_zh=first.message_zh, message_en=first.message_en)))
     return out, kept, problems
 
 

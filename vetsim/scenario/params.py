@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
-from ..wording import both
+from ..wording import LabelColumns, both
 
 __all__ = ["Frozen", "Quantity", "DatedParam", "Labelled", "invalid", "VisibleText", "VisibleLongText", "MAX_LABEL_CHARS", "MAX_TEXT_CHARS"]
 
@@ -36,11 +36,11 @@ _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 def _visible(v: str) -> str:
     if _CONTROL.search(v):
-        raise invalid(*both("scenario.contains_control_characters_e_g"))
+        raise invalid(*both("scenario.control_characters"))
     if m := _BIDI.search(v):
         raise invalid(*both("scenario.contains_bidi_control", code=f"U+{ord(m.group()):04X}"))
     if not _INVISIBLE.sub("", v):
-        raise invalid(*both("scenario.holds_only_blank_or_invisible"))
+        raise invalid(*both("scenario.invisible_text"))
     return v
 
 
@@ -57,12 +57,9 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class Labelled(Frozen):
+class Labelled(LabelColumns, Frozen):
     label_zh: VisibleText
     label_en: VisibleText
-
-    def label(self, lang: str = "zh") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
 
 
 class Quantity(Labelled):

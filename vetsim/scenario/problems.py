@@ -109,8 +109,8 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     "dict_type": both("scenario.templates.dict_type"),
     "model_type": both("scenario.templates.dict_type"),
     "model_attributes_type": both("scenario.templates.dict_type"),
-    "tuple_type": both("scenario.must_be_a_list"),
-    "list_type": both("scenario.must_be_a_list"),
+    "tuple_type": both("scenario.not_a_list"),
+    "list_type": both("scenario.not_a_list"),
 }
 
 
@@ -143,5 +143,5 @@ def from_validation_error(
         problems.append(Problem(file, where_zh, where_en, zh, en))
     if len(errors) > MAX_TRANSLATED:
         more = len(errors) - MAX_TRANSLATED
-        problems.append(Problem(problems[-1].file, "", "", *both("scenario.and_more_problem_s_of", more=more)))
+        problems.append(Problem(problems[-1].file, "", "", *both("scenario.more_problems_of_kind", more=more)))
     return problems

@@ -14,7 +14,7 @@ from .work_spec import WORK_TABLES
 from .sensitivity_spec import SENSITIVITY_TABLES
 from .task_spec import TASK_TABLES
 from .spec import LevelId
-from ..wording import both
+from ..wording import both, in_lang
 
 __all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours"]
 
@@ -40,7 +40,7 @@ def parse_days(text: str) -> tuple[int, ...]:
             continue
         ends = [p.strip() for p in part.split("-")]
         if len(ends) > 2:
-            raise invalid(*both("scenario.cannot_read_day_range", part=part))
+            raise invalid(*both("scenario.bad_day_range", part=part))
         nums = []
         for e in ends:
             if e[:3] in _DAY_NAMES:
@@ -48,13 +48,13 @@ def parse_days(text: str) -> tuple[int, ...]:
             elif e.isdigit() and 1 <= int(e) <= 7:
                 nums.append(int(e) - 1)
             else:
-                raise invalid(*both("scenario.unknown_day_use_mon_sun", e=e))
+                raise invalid(*both("scenario.unknown_day", e=e))
         lo, hi = nums[0], nums[-1]
         if hi < lo:
-            raise invalid(*both("scenario.day_range_runs_backwards", part=part))
+            raise invalid(*both("scenario.day_range_backwards", part=part))
         out.update(range(lo, hi + 1))
     if not out:
-        raise invalid(*both("scenario.no_opening_days_given_e"))
+        raise invalid(*both("scenario.no_open_days"))
     return tuple(sorted(out))
 
 
@@ -67,18 +67,18 @@ def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
             continue
         m = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", part)
         if not m:
-            raise invalid(*both("scenario.cannot_read_opening_hours_use", part=part))
+            raise invalid(*both("scenario.bad_hours", part=part))
         h1, m1, h2, m2 = map(int, m.groups())
         a, b = h1 * 60 + m1, h2 * 60 + m2
         if not (0 <= a < b <= 24 * 60) or m1 > 59 or m2 > 59:
-            raise invalid(*both("scenario.opening_hours_must_be_a", part=part))
+            raise invalid(*both("scenario.bad_hours_span", part=part))
         spans.append((a, b))
     spans.sort()
     for (a1, b1), (a2, _) in zip(spans, spans[1:]):
         if a2 < b1:
-            raise invalid(*both("scenario.opening_hours_overlap_in", text=text))
+            raise invalid(*both("scenario.hours_overlap", text=text))
     if not spans:
-        raise invalid(*both("scenario.no_opening_hours_given_e"))
+        raise invalid(*both("scenario.no_open_hours"))
     return tuple(spans)
 
 
@@ -97,6 +97,10 @@ class SiteRow(Frozen):
     online_share: float = Field(ge=0, le=1)
     veterans: int = Field(ge=0)
     away_share: Annotated[float | None, Opt] = Field(default=None, ge=0, lt=1)  # overrides presence.<level>
+
+    def name(self, lang: str = "zh") -> str:
+        """The site's name in ``lang``."""
+        return in_lang(self, "name", lang)
 
     @field_validator("open_days", mode="before")
     @classmethod

@@ -32,7 +32,7 @@ from typing import Any, Callable
 from pydantic import Field, model_validator
 
 from ..errors import Problem
-from ..wording import both
+from ..wording import LabelColumns, both
 from .params import Frozen, VisibleText, invalid
 
 __all__ = ["SensitivityRow", "SENSITIVITY_TABLES", "sensitivity_problems", "number_at", "overlay_at", "KEY_PATTERN",
@@ -44,7 +44,7 @@ Locate = Callable[[str, int, str | None], tuple[str, str, str]]
 FILE = "sensitivity.csv"
 
 
-class SensitivityRow(Frozen):
+class SensitivityRow(LabelColumns, Frozen):
     """One questioned number and its range (sensitivity.csv)."""
 
     key: str = Field(pattern=KEY_PATTERN, max_length=200)

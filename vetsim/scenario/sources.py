@@ -121,7 +121,7 @@ def _check_nodes(root: yaml.Node, label: str, budget: int) -> list[Problem]:
         visits += 1
         if visits > budget:
             cap = int(limit("yaml_alias_nodes"))
-            return [_problem(label, *both("scenario.yaml_aliases_add_more_than", cap=cap))]
+            return [_problem(label, *both("scenario.yaml_alias_bomb", cap=cap))]
         if isinstance(node, yaml.MappingNode):
             if id(node) not in checked:
                 checked.add(id(node))
@@ -145,7 +145,7 @@ def _duplicate_keys(node: yaml.MappingNode, label: str) -> list[Problem]:
             zh, en = _yaml_line(key)
             first = _yaml_line(seen[k])
             shown = key.value if len(key.value) <= 40 else key.value[:37] + "..."
-            out.append(_problem(label, *both("scenario.key_appears_twice_in_the", shown=shown, first_0=first[0], first_1=first[1]), zh, en))
+            out.append(_problem(label, *both("scenario.yaml_duplicate_key", shown=shown, first_0=first[0], first_1=first[1]), zh, en))
         else:
             seen[k] = key
     return out
@@ -209,7 +209,7 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        problems.append(_problem(label, *both("scenario.file_is_not_utf_8")))
+        problems.append(_problem(label, *both("scenario.not_utf8")))
         return None
     items = text.count(",") + text.count(":") + text.count("\n")  # an upper bound of the YAML nodes, cheaply
     if items > limit("yaml_items"):
@@ -220,10 +220,10 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     except yaml.constructor.ConstructorError as exc:
         mark = getattr(exc, "problem_mark", None)
         if "tag" not in str(exc.problem):  # e.g. "found unhashable key": a list or mapping used as a key
-            problems.append(_problem(label, *both("scenario.cannot_read_the_yaml_content", str_exc_problem_200=str(exc.problem)[:200]),
+            problems.append(_problem(label, *both("scenario.yaml_unreadable_keys", str_exc_problem_200=str(exc.problem)[:200]),
                                      *(both("scenario.line_n", n=mark.line + 1) if mark else ("", ""))))
             return None
-        problems.append(_problem(label, *both("scenario.yaml_tags_are_not_allowed", problem=exc.problem),
+        problems.append(_problem(label, *both("scenario.yaml_tags", problem=exc.problem),
                                  *(both("scenario.line_n", n=mark.line + 1) if mark else ("", ""))))
         return None
     except yaml.YAMLError as exc:
@@ -244,7 +244,7 @@ def _load_yaml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
         problems.append(_problem(label, *both("scenario.file_is_empty")))
         return None
     if not isinstance(data, dict):
-        problems.append(_problem(label, *both("scenario.top_level_must_be_a")))
+        problems.append(_problem(label, *both("scenario.yaml_top_not_mapping")))
         return None
     return data
 
@@ -290,8 +290,8 @@ def _many_rows(label: str, what_zh: str, what_en: str, rows: list[int]) -> Probl
     """One problem for the same fault on many rows (instead of one line per row)."""
     shown = tr("list.sep", "zh").join(str(r) for r in rows[:5]) + ("…" if len(rows) > 5 else "")
     shown_en = ", ".join(str(r) for r in rows[:5]) + ("..." if len(rows) > 5 else "")
-    return _problem(label, *both("scenario.rows", what_zh=what_zh, len_rows=len(rows), what_en=what_en),
-                    *both("scenario.rows_2", shown=shown, shown_en=shown_en))
+    return _problem(label, *both("scenario.problem_in_rows", what_zh=what_zh, len_rows=len(rows), what_en=what_en),
+                    *both("scenario.where.rows", shown=shown, shown_en=shown_en))
 
 
 _FIELD_CHARS = 131_072  # csv's own default: the longest cell a scenario table may hold
@@ -323,7 +323,7 @@ def _header(row: list[str], at: int, label: str, problems: list[Problem]) -> lis
         header.pop()
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         sep_zh, sep_en = both("scenario.semicolons") if ";" in header[0] else both("scenario.tabs")
-        problems.append(_problem(label, *both("scenario.columns_must_be_separated_by", sep_zh=sep_zh, sep_en=sep_en), *both("scenario.line_1")))
+        problems.append(_problem(label, *both("scenario.csv_wrong_separator", sep_zh=sep_zh, sep_en=sep_en), *both("scenario.where.first_line")))
         return None
     if "" in header:
         problems.append(_problem(label, *both("scenario.header_blank_column", n=header.index("") + 1),
@@ -332,7 +332,7 @@ def _header(row: list[str], at: int, label: str, problems: list[Problem]) -> lis
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         shown = [d[:40] for d in dupes[:10]]
-        problems.append(_problem(label, *both("scenario.duplicate_column_names", shown=shown), *both("scenario.line_1")))
+        problems.append(_problem(label, *both("scenario.duplicate_column_names", shown=shown), *both("scenario.where.first_line")))
         return None
     return header
 
@@ -355,6 +355,26 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     A header without rows is an empty table for an optional table, an error for a required one.
     """
     label = _label(path)
+    limit_name = row_limit(path.name)
+    text = _csv_text(path, label, limit_name, problems)
+    rows = _csv_rows(text, label, problems) if text is not None else None
+    if rows is None:
+        return None
+    del text
+    found = _csv_header(rows, label, limit_name, problems)
+    if found is None:
+        return None
+    header_at, header = found
+    out, too_long, dup_rows = _csv_records(rows, header_at, header, keys, label)
+    _record_problems(label, len(header), too_long, dup_rows, problems)
+    if not out and required and not too_long and not dup_rows:
+        problems.append(_problem(label, *both("scenario.header_without_rows")))
+        return None
+    return out
+
+
+def _csv_text(path: Path, label: str, limit_name: str, problems: list[Problem]) -> str | None:
+    """The decoded text of a CSV file, or None (problem recorded) when too large or not decodable."""
     nbytes = path.stat().st_size
     if nbytes > limit("csv_bytes"):
         problems.append(_problem(label, *limit_message("csv_bytes", nbytes)))
@@ -362,16 +382,18 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     try:
         text = decode_csv_bytes(path.read_bytes())
     except UnicodeDecodeError:
-        problems.append(_problem(label, *both("scenario.cannot_decode_the_file_save")))
+        problems.append(_problem(label, *both("scenario.csv_undecodable")))
         return None
-    limit_name = row_limit(path.name)
     if text.count("\n") > limit(limit_name) + 10:  # cheap first look before parsing (quoted line breaks count too)
         problems.append(_problem(label, *limit_message(limit_name, text.count("\n"))))
         return None
-    rows = _csv_rows(text, label, problems)
-    if rows is None:
-        return None
-    del text
+    return text
+
+
+def _csv_header(rows: list[list[str]], label: str, limit_name: str,
+                problems: list[Problem]) -> tuple[int, list[str]] | None:
+    """(row index, names) of the header (a title row above it skipped), or None (problem recorded) when the
+    file is empty, the header is bad or the rows are too many."""
     header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
         problems.append(_problem(label, *both("scenario.file_is_empty")))
@@ -383,6 +405,13 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
     if len(rows) - header_at - 1 > limit(limit_name):
         problems.append(_problem(label, *limit_message(limit_name, len(rows) - header_at - 1)))
         return None
+    return header_at, header
+
+
+def _csv_records(rows: list[list[str]], header_at: int, header: list[str], keys: tuple[str, ...],
+                 label: str) -> tuple[list[RawRow], list[int], list[tuple[int, str, str]]]:
+    """The filled rows below the header as records; the rows with cells beyond the header, and the rows
+    whose key repeats an earlier row's (row, key shown, first row), both left out."""
     out: list[RawRow] = []
     seen: dict[tuple[str, ...], int] = {}
     too_long: list[int] = []
@@ -402,21 +431,23 @@ def _read_csv(path: Path, keys: tuple[str, ...], problems: list[Problem], requir
         seen[key] = i
         where = (label, *both("scenario.row_n", n=i))
         out.append(RawRow(cells, {h: where for h in cells}))
+    return out, too_long, dup_rows
+
+
+def _record_problems(label: str, width: int, too_long: list[int], dup_rows: list[tuple[int, str, str]],
+                     problems: list[Problem]) -> None:
+    """The problems of rows left out: too many cells, a repeated key (many rows: one problem listing them)."""
     if too_long:
-        what = both("scenario.row_has_more_cells_than", len_header=len(header))
+        what = both("scenario.row_too_many_cells", len_header=width)
         problems.append(_many_rows(label, *what, too_long) if len(too_long) > 3 else
-                        _problem(label, what[0], what[1], *both("scenario.row", join_map_str_too_lon=tr("list.sep", "zh").join(map(str, too_long)), join_map_str_too_lon2=', '.join(map(str, too_long)))))
+                        _problem(label, what[0], what[1], *both("scenario.where.row_list", join_map_str_too_lon=tr("list.sep", "zh").join(map(str, too_long)), join_map_str_too_lon2=', '.join(map(str, too_long)))))
     if len(dup_rows) > 3:
-        problems.append(_many_rows(label, *both("scenario.duplicate_keys_each_key_may", join_k_for__i_k__f_i=', '.join((k for _i, k, _f in dup_rows[:3])), join_k_for__i_k__f_i2='; '.join((k for _i, k, _f in dup_rows[:3]))),
+        problems.append(_many_rows(label, *both("scenario.duplicate_keys", join_k_for__i_k__f_i=', '.join((k for _i, k, _f in dup_rows[:3])), join_k_for__i_k__f_i2='; '.join((k for _i, k, _f in dup_rows[:3]))),
                                    [i for i, _k, _f in dup_rows]))
     else:
         for i, shown, first in dup_rows:
-            problems.append(_problem(label, *both("scenario.duplicate_same_as_row_each", shown=shown, first=first),
-                                     *both("scenario.row_2", i=i)))
-    if not out and required and not too_long and not dup_rows:
-        problems.append(_problem(label, *both("scenario.file_has_a_header_but")))
-        return None
-    return out
+            problems.append(_problem(label, *both("scenario.duplicate_row_key", shown=shown, first=first),
+                                     *both("scenario.where.row", i=i)))
 
 
 def _patch_rows(base: list[RawRow], patch: list[RawRow], keys: tuple[str, ...]) -> list[RawRow]:
@@ -439,7 +470,7 @@ def _base_folder(folder: Path, base_ref: Any, label: str, seen: frozenset[Path],
                  problems: list[Problem]) -> Path | None:
     """The resolved folder named by ``base:``, or ``None`` after recording why it cannot be used."""
     if not isinstance(base_ref, str) or not base_ref.strip():
-        problems.append(_problem(label, *both("scenario.base_must_be_the_relative"),
+        problems.append(_problem(label, *both("scenario.base_not_relative_path"),
                                  "base", "base"))
         return None
     if len(seen) >= limit("overlay_depth"):
@@ -450,15 +481,15 @@ def _base_folder(folder: Path, base_ref: Any, label: str, seen: frozenset[Path],
         base_dir = (folder / base_ref).resolve(strict=False)
         exists = (base_dir / "scenario.yaml").is_file()
     except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL byte
-        problems.append(_problem(label, *both("scenario.cannot_resolve_the_base_path", base_ref_80=base_ref[:80]), "base", "base"))
+        problems.append(_problem(label, *both("scenario.base_unresolvable", base_ref_80=base_ref[:80]), "base", "base"))
         return None
     if base_dir in seen:
-        problems.append(_problem(label, *both("scenario.the_base_chain_loops_points", base_ref_80=base_ref[:80]),
+        problems.append(_problem(label, *both("scenario.base_chain_loop", base_ref_80=base_ref[:80]),
                                  "base", "base"))
         return None
     if not exists:
         shown = repr(base_ref[:120])  # as written in the file: never an absolute path it did not hold
-        problems.append(_problem(label, *both("scenario.the_overlay_s_base_scenario", shown=shown),
+        problems.append(_problem(label, *both("scenario.base_missing", shown=shown),
                                  "base", "base"))
         return None
     return base_dir
@@ -509,7 +540,7 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
     except (OSError, RuntimeError, ValueError):
         is_dir, here = False, folder
     if not is_dir:
-        problems.append(_problem(display_path(folder), *both("scenario.scenario_folder_not_found")))
+        problems.append(_problem(display_path(folder), *both("scenario.folder_not_found")))
         return RawScenario(folder, {}, [], {}, problems)
     yaml_path = folder / "scenario.yaml"
     data = _load_yaml(yaml_path, problems)

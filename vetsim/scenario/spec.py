@@ -13,7 +13,7 @@ from .levels import DEFAULT_LEVELS, LevelDef, Levels, check_levels
 from .limits import limit
 from .params import Frozen, Labelled, Quantity, VisibleLongText, VisibleText, invalid
 from .staffing_spec import StaffingSettings
-from .work_spec import FixedTime, Overtime, Presence, WorkPolicy
+from .work_spec import FixedTime, Overtime, Presence, PresenceFit, WorkPolicy
 from ..wording import both
 
 __all__ = [
@@ -72,13 +72,13 @@ class Targets(Frozen):
     @model_validator(mode="after")
     def _ranges(self) -> "Targets":
         if not 0 < self.wait_minutes.value <= 24 * 60:
-            raise invalid(*both("scenario.wait_minutes_must_be_0", value=self.wait_minutes.value))
+            raise invalid(*both("scenario.wait_target_range", value=self.wait_minutes.value))
         bad = [n for n in ("service_level", "max_utilisation", "one_trip_rate", "on_time_share")
                if not 0 <= getattr(self, n).value <= 1]
         if bad or self.max_utilisation.value == 0:
             names = bad or ["max_utilisation"]
             shown = ", ".join(f"{n}={getattr(self, n).value:g}" for n in names)
-            raise invalid(*both("scenario.share_targets_must_lie_between", shown=shown))
+            raise invalid(*both("scenario.share_targets_range", shown=shown))
         return self
 
 
@@ -95,7 +95,7 @@ class CaseType(Labelled):
     @model_validator(mode="after")
     def _channels(self) -> "CaseType":
         if self.hotline_share + self.letter_share > 1 + 1e-9:
-            raise invalid(*both("scenario.hotline_share_letter_share_must"))
+            raise invalid(*both("scenario.channel_shares_sum"))
         return self
 
 
@@ -136,14 +136,14 @@ class Simulation(Frozen):
     def _profile(self) -> "Simulation":
         wbad = [d for d, w in (self.weekday_profile or {}).items() if not 1 <= d <= 7 or w < 0][:5]
         if wbad:
-            raise invalid(*both("scenario.weekday_profile_days_must_be", wbad=wbad))
+            raise invalid(*both("scenario.weekday_profile_range", wbad=wbad))
         if self.service_time_cv.value <= 0 or self.patience_minutes.value <= 0 or self.return_delay_days.value < 0:
-            raise invalid(*both("scenario.service_time_cv_and_patience"))
+            raise invalid(*both("scenario.simulation_params_positive"))
         bad = [h for h, w in self.hour_profile.items() if not 0 <= h <= 23 or w < 0][:5]
         if bad:
-            raise invalid(*both("scenario.hour_profile_hours_must_be", bad=bad))
+            raise invalid(*both("scenario.hour_profile_range", bad=bad))
         if sum(self.hour_profile.values()) <= 0:
-            raise invalid(*both("scenario.hour_profile_at_least_one"))
+            raise invalid(*both("scenario.hour_profile_all_zero"))
         return self
 
 
@@ -160,7 +160,7 @@ class Costs(Frozen):
             top = limit("money_yuan")
             for level, q in getattr(self, name).items():
                 if not 0 <= q.value <= top:
-                    raise invalid(*both("scenario.the_yearly_cost_must_lie", name=name, level=level, top=top, value=q.value))
+                    raise invalid(*both("scenario.yearly_cost_range", name=name, level=level, top=top, value=q.value))
         return self
 
 
@@ -180,6 +180,7 @@ class ScenarioSpec(Frozen):
     fiscal: Fiscal
     staffing: StaffingSettings | None = None
     presence: Presence | None = None
+    presence_fit: PresenceFit | None = None  # the ledger fit's thresholds for presence (none: it cannot fit presence)
     # the daily allocation in force: a policy, or the name of one of ``work_policies`` (compared by
     # ``vetsim policies``)
     work_policy: WorkPolicy = WorkPolicy()

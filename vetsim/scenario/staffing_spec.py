@@ -66,11 +66,11 @@ class StaffingSettings(Frozen):
             table = getattr(self, name)
             neg = [k for k, q in table.items() if q.value < 0 or q.value != int(q.value)]
             if neg:
-                raise invalid(*both("scenario.staffing_must_be_whole_numbers", name=name, neg=neg))
+                raise invalid(*both("scenario.staffing_whole_numbers", name=name, neg=neg))
         for lv, q in self.max_posts.items():
             lo = self.min_funded_posts.get(lv)
             if lo is not None and lo.value > q.value:
-                raise invalid(*both("scenario.staffing_min_funded_posts_of", lv=lv))
+                raise invalid(*both("scenario.min_posts_above_max", lv=lv))
         return self
 
     def covered_villages(self) -> dict[str, str]:

@@ -32,24 +32,11 @@ def _p(loc: tuple[str, str, str], zh: str, en: str) -> Problem:
 
 
 def _one(t: TaskRow, i: int, spec: Any, tables: dict[str, tuple[Any, ...]], locate: Locate) -> list[Problem]:
-    out: list[Problem] = []
-    where = lambda col: locate(_T, i, col)  # noqa: E731
-    if t.measure == "kpi":
-        k = KPIS.get(t.ref or "") if t.ref not in NOT_TASK_KPIS else None
-        if k is None:
-            shown = ", ".join(x.id for x in KPIS.values() if (x.direction or x.capped) and x.id not in NOT_TASK_KPIS)
-            out.append(_p(where("ref"), *both("tasks.check.unknown_kpi", ref=t.ref, shown=shown)))
-        elif k.direction is None and not k.capped:
-            out.append(_p(where("ref"), *both("tasks.check.kpi_no_direction", ref=t.ref)))
-        elif t.unit != k.unit:
-            out.append(_p(where("unit"), *both("tasks.check.kpi_unit", ref=t.ref, kpi_unit=k.unit, unit=t.unit)))
-    elif t.measure in ("campaign", "duty"):
-        table, col = ("campaigns.csv", "campaign") if t.measure == "campaign" else ("duties.csv", "duty")
-        known = {getattr(r, col) for r in tables.get(table, ())}
-        if t.ref not in known:
-            listed = ", ".join(sorted(known))
-            out.append(_p(where("ref"), *both("tasks.check.unknown_ref", table=table, col=col, ref=t.ref,
-                                              known_zh=listed or tr("none", "zh"), known_en=listed or tr("none", "en"))))
+    def where(col: str) -> tuple[str, str, str]:
+        return locate(_T, i, col)
+
+    out = _kpi_ref(t, where) if t.measure == "kpi" else \
+        _package_ref(t, tables, where) if t.measure in ("campaign", "duty") else []
     if t.level is not None and spec is not None:
         allowed = (ALL_LEVELS_ID, *spec.level_registry.site_ids)
         if t.level not in allowed:
@@ -58,6 +45,30 @@ def _one(t: TaskRow, i: int, spec: Any, tables: dict[str, tuple[Any, ...]], loca
         cts = ", ".join(spec.case_types)
         out.append(_p(where("ref"), *both("tasks.check.unknown_case_type", ref=t.case_type, cts=cts)))
     return out
+
+
+def _kpi_ref(t: TaskRow, where: Callable[[str], tuple[str, str, str]]) -> list[Problem]:
+    """A task tied to a KPI: a KPI that has a direction (or a cap), in its unit."""
+    k = KPIS.get(t.ref or "") if t.ref not in NOT_TASK_KPIS else None
+    if k is None:
+        shown = ", ".join(x.id for x in KPIS.values() if (x.direction or x.capped) and x.id not in NOT_TASK_KPIS)
+        return [_p(where("ref"), *both("tasks.check.unknown_kpi", ref=t.ref, shown=shown))]
+    if k.direction is None and not k.capped:
+        return [_p(where("ref"), *both("tasks.check.kpi_no_direction", ref=t.ref))]
+    if t.unit != k.unit:
+        return [_p(where("unit"), *both("tasks.check.kpi_unit", ref=t.ref, kpi_unit=k.unit, unit=t.unit))]
+    return []
+
+
+def _package_ref(t: TaskRow, tables: dict[str, tuple[Any, ...]], where: Callable[[str], tuple[str, str, str]]) -> list[Problem]:
+    """A task tied to a campaign or duty: one that campaigns.csv / duties.csv holds."""
+    table, col = ("campaigns.csv", "campaign") if t.measure == "campaign" else ("duties.csv", "duty")
+    known = {getattr(r, col) for r in tables.get(table, ())}
+    if t.ref in known:
+        return []
+    listed = ", ".join(sorted(known))
+    return [_p(where("ref"), *both("tasks.check.unknown_ref", table=table, col=col, ref=t.ref,
+                                   known_zh=listed or tr("none", "zh"), known_en=listed or tr("none", "en")))]
 
 
 def _thresholds(rows: tuple[TaskStatusRow, ...], locate: Locate) -> list[Problem]:

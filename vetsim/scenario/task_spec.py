@@ -28,7 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from ..wording import both
+from ..wording import LabelColumns, both, in_lang
 from .params import Frozen, VisibleLongText, VisibleText, invalid
 from .spec import LevelId
 
@@ -134,13 +134,13 @@ class TaskRow(Frozen):
         return self.ref or "petition"
 
     def label(self, lang: str = "zh") -> str:
-        return self.task_zh if lang == "zh" else self.task_en
+        return in_lang(self, "task", lang)
 
     def category(self, lang: str = "zh") -> str:
-        return self.category_zh if lang == "zh" else self.category_en
+        return in_lang(self, "category", lang)
 
 
-class TaskStatusRow(Frozen):
+class TaskStatusRow(LabelColumns, Frozen):
     """One threshold of the status rule (task_status.csv), with unit and source.
 
     ``on_track_share`` / ``at_risk_share`` (unit ``share``): a model-tied task whose target is met by the

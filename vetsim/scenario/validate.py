@@ -76,6 +76,6 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     if len(problems) <= n:
         return problems
     more = len(problems) - n
-    return [*problems[:n], Problem("", "", "", *both("scenario.and_more_problem_s_not", more=more))]
+    return [*problems[:n], Problem("", "", "", *both("scenario.more_problems_not_listed", more=more))]
 
 

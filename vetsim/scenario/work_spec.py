@@ -12,6 +12,10 @@ the simulation and the staffing estimate both read that, never this schema direc
   ``closed_when_away`` -- when nobody is present the station is closed (a walk-in finds nobody,
   只挂牌、不配人) or a stand-in keeps the counter open (no casework). ``sites.csv`` may override
   ``away_share`` per site (optional column).
+* ``presence_fit:`` (scenario.yaml): how the ledger fit (``vetsim.ledgerfit``) estimates presence:
+  ``min_site_days`` -- days with walk-ins a site needs for an away share of its own (fewer: its
+  level's); ``max_half_width`` -- a level's fitted away share whose 95% interval is wider than +- this
+  is too thin to use and stays the scenario's. Method choices a user may question, so data too.
 * ``work_policy:`` (scenario.yaml): the daily allocation of staff time left after the counter and
   shared village cover: first every kind of work gets up to its minimum share, then the rest goes
   in the priority ``order`` (campaigns, duties, casework in some order).
@@ -29,9 +33,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .params import Frozen, Quantity, invalid
-from ..wording import both
+from ..wording import LabelColumns, both
 
-__all__ = ["LevelPresence", "Presence", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow",
+__all__ = ["LevelPresence", "Presence", "PresenceFit", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow",
            "CATEGORY_TIERS", "SLACK_TIERS", "TIERS", "LevelOvertime", "Overtime", "FixedTime", "hours_per_week"]
 
 WORK_KINDS: tuple[str, ...] = ("campaigns", "duties", "casework")
@@ -80,7 +84,7 @@ class LevelPresence(Frozen):
         for name in ("away_share", "other_duties_share"):
             q = getattr(self, name)
             if q is not None and not 0 <= q.value < 1:
-                raise invalid(*both("scenario.presence_must_be_in_0", name=name, value=q.value))
+                raise invalid(*both("scenario.presence_range", name=name, value=q.value))
         return self
 
 
@@ -109,6 +113,22 @@ class Presence(_PerLevel):
         return self._entry(name)
 
 
+class PresenceFit(Frozen):
+    """The ``presence_fit:`` section: the ledger fit's thresholds for presence (see the module doc)."""
+
+    min_site_days: Quantity
+    max_half_width: Quantity
+
+    @model_validator(mode="after")
+    def _ranges(self) -> "PresenceFit":
+        days, half = self.min_site_days.value, self.max_half_width.value
+        if days < 1 or days != int(days):
+            raise invalid(*both("scenario.presence_fit_min_site_days", value=days))
+        if not 0 < half <= 1:
+            raise invalid(*both("scenario.presence_fit_max_half_width", value=half))
+        return self
+
+
 class WorkPolicy(Frozen):
     """Daily allocation of the staff time left after the counter, shared cover and fixed time.
 
@@ -135,16 +155,16 @@ class WorkPolicy(Frozen):
     @model_validator(mode="after")
     def _check(self) -> "WorkPolicy":
         if sorted(self.order) not in (sorted(CATEGORY_TIERS), sorted(SLACK_TIERS)):
-            raise invalid(*both("scenario.work_policy_order_must_list", list_work_kinds=[list(CATEGORY_TIERS), list(SLACK_TIERS)],
+            raise invalid(*both("scenario.work_policy_order", list_work_kinds=[list(CATEGORY_TIERS), list(SLACK_TIERS)],
                                 list_self_order=list(self.order)))
         if set(self.min_share) - set(self.order):
             raise invalid(*both("scenario.work_policy_min_share_tier", bad=sorted(set(self.min_share) - set(self.order)),
                                 order=list(self.order)))
         bad = {k: q.value for k, q in self.min_share.items() if not 0 <= q.value <= 1}
         if bad:
-            raise invalid(*both("scenario.work_policy_min_share_must", bad=bad))
+            raise invalid(*both("scenario.work_policy_min_share_range", bad=bad))
         if sum(q.value for q in self.min_share.values()) > 1 + 1e-9:
-            raise invalid(*both("scenario.work_policy_min_share_the"))
+            raise invalid(*both("scenario.work_policy_min_share_sum"))
         return self
 
     def share(self, kind: str) -> float:
@@ -222,15 +242,15 @@ def _mmdd(v: object) -> object:
     text = str(v).strip()
     m = _MMDD.match(text)
     if not m:
-        raise invalid(*both("scenario.date_must_be_mm_dd", text=text))
+        raise invalid(*both("scenario.bad_month_day", text=text))
     try:
         dt.date(2024, int(m.group(1)), int(m.group(2)))  # a leap year accepts 02-29
     except ValueError:
-        raise invalid(*both("scenario.date_does_not_exist", text=text)) from None
+        raise invalid(*both("scenario.no_such_date", text=text)) from None
     return text
 
 
-class _WorkRow(Frozen):
+class _WorkRow(LabelColumns, Frozen):
     """Fields a duty and a campaign share: level, labels, how the hours are counted, source."""
 
     level: _LevelId  # a site level of the scenario (checks.level_problems)
@@ -248,7 +268,7 @@ class _WorkRow(Frozen):
     @model_validator(mode="after")
     def _veteran_share(self) -> "_WorkRow":
         if self.basis == "veteran" and self.share_of_veterans is None:
-            raise invalid(*both("scenario.basis_veteran_needs_share_of"))
+            raise invalid(*both("scenario.veteran_basis_needs_share"))
         return self
 
 
@@ -269,11 +289,11 @@ class DutyRow(_WorkRow):
     @model_validator(mode="after")
     def _consistent(self) -> "DutyRow":
         if self.period == "year" and (self.start is None or self.due is None):
-            raise invalid(*both("scenario.a_duty_with_period_year"))
+            raise invalid(*both("scenario.yearly_duty_needs_dates"))
         if self.period == "year" and self.due < self.start:  # type: ignore[operator]
-            raise invalid(*both("scenario.due_is_before_start_within", due=self.due, start=self.start))
+            raise invalid(*both("scenario.due_before_start", due=self.due, start=self.start))
         if self.period == "month" and (self.start is not None or self.due is not None):
-            raise invalid(*both("scenario.a_duty_with_period_month"))
+            raise invalid(*both("scenario.monthly_duty_no_dates"))
         return self
 
 
@@ -296,11 +316,11 @@ class CampaignRow(_WorkRow):
     @model_validator(mode="after")
     def _consistent(self) -> "CampaignRow":
         if self.deadline < self.start:
-            raise invalid(*both("scenario.deadline_is_before_start", deadline=self.deadline, start=self.start))
+            raise invalid(*both("scenario.deadline_before_start", deadline=self.deadline, start=self.start))
         return self
 
 
-class CalibrationRow(Frozen):
+class CalibrationRow(LabelColumns, Frozen):
     """A figure the bureau knows from its records (calibration.csv), to compare the simulation with.
 
     ``measure``: ``visits`` (counter visits a year at ``level``), ``on_spot_share`` (share of those

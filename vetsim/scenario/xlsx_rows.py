@@ -61,6 +61,17 @@ def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Pro
     The header is the first row naming at least one of ``columns`` (or a key of ``headers``); rows above
     it (a title) are skipped. Returns ``None`` after appending a problem when the file cannot be used.
     """
+    wb = _open_workbook(path, label, problems, max_bytes)
+    if wb is None:
+        return None
+    try:
+        return _sheet_rows(wb.worksheets[0], label, columns, problems, max_rows, headers or {}, ignore, make_row)
+    finally:
+        wb.close()
+
+
+def _open_workbook(path: Path, label: str, problems: list[Problem], max_bytes: float) -> Any:
+    """The workbook at ``path`` (read only), or None after a problem: too large, a zip bomb, unreadable."""
     from openpyxl import load_workbook
 
     if path.stat().st_size > max_bytes:
@@ -72,42 +83,49 @@ def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Pro
                                                      limit=int(max_bytes * UNPACK_FACTOR))))
         return None
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same user error
         problems.append(Problem(label, "", "", *both("tasks.xlsx.unreadable", kind=type(exc).__name__)))
         return None
-    try:
-        ws = wb.worksheets[0]
-        sheet = ws.title
-        names = headers or {}
-        header: list[str] | None = None
-        out: list[Any] = []
-        for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            if i > max_rows + 20:
-                problems.append(Problem(label, *both("ledger.where_sheet", sheet=sheet),
-                                        *both("tasks.xlsx.too_many_rows", limit=int(max_rows))))
-                return None
-            texts = [cell_text(v) for v in values]
-            if header is None:
-                mapped = [names.get(t, t) for t in texts]
-                if any(m in columns for m in mapped):
-                    header = mapped
-                    unknown = [t for t, m in zip(texts, mapped) if t and m not in columns and t not in ignore]
-                    if unknown:
-                        problems.append(Problem(label, *both("tasks.xlsx.where_row", sheet=sheet, row=i),
-                                                *both("tasks.xlsx.unknown_columns", unknown=unknown[:5],
-                                                      allowed=", ".join(sorted(columns)))))
-                        return None
-                continue
-            if not any(texts):
-                continue
-            cells = {h: (texts[j] if j < len(texts) else "") for j, h in enumerate(header) if h in columns}
-            out.append(make_row(cells, (label, *both("tasks.xlsx.where_row", sheet=sheet, row=i))))
-        if header is None:
-            problems.append(Problem(label, *both("ledger.where_sheet", sheet=sheet),
-                                    *both("tasks.xlsx.no_header", allowed=", ".join(sorted(columns)))))
-            return None
-        return out
-    finally:
-        wb.close()
 
+
+def _sheet_rows(ws: Any, label: str, columns: set[str], problems: list[Problem], max_rows: float,
+                names: dict[str, str], ignore: set[str] | frozenset[str],
+                make_row: Callable[[dict[str, str], tuple[str, str, str]], Any]) -> list[Any] | None:
+    """The data rows below the header of sheet ``ws`` (see :func:`read_xlsx_rows`), or None after a problem."""
+    sheet = ws.title
+    header: list[str] | None = None
+    out: list[Any] = []
+    for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        if i > max_rows + 20:
+            problems.append(Problem(label, *both("ledger.where_sheet", sheet=sheet),
+                                    *both("tasks.xlsx.too_many_rows", limit=int(max_rows))))
+            return None
+        texts = [cell_text(v) for v in values]
+        if header is None:
+            header, unknown = _header_row(texts, names, columns, ignore)
+            if unknown:
+                problems.append(Problem(label, *both("tasks.xlsx.where_row", sheet=sheet, row=i),
+                                        *both("tasks.xlsx.unknown_columns", unknown=unknown[:5],
+                                              allowed=", ".join(sorted(columns)))))
+                return None
+            continue
+        if not any(texts):
+            continue
+        cells = {h: (texts[j] if j < len(texts) else "") for j, h in enumerate(header) if h in columns}
+        out.append(make_row(cells, (label, *both("tasks.xlsx.where_row", sheet=sheet, row=i))))
+    if header is None:
+        problems.append(Problem(label, *both("ledger.where_sheet", sheet=sheet),
+                                *both("tasks.xlsx.no_header", allowed=", ".join(sorted(columns)))))
+        return None
+    return out
+
+
+def _header_row(texts: list[str], names: dict[str, str], columns: set[str],
+                ignore: set[str] | frozenset[str]) -> tuple[list[str] | None, list[str]]:
+    """(the column names, when ``texts`` names at least one of ``columns``; else None) and the names it
+    gives that are neither a column nor ignored."""
+    mapped = [names.get(t, t) for t in texts]
+    if not any(m in columns for m in mapped):
+        return None, []
+    return mapped, [t for t, m in zip(texts, mapped) if t and m not in columns and t not in ignore]

@@ -94,7 +94,7 @@ def service_runs(scenario: "Scenario", replications: int, seed: int) -> dict[str
     two arms with the same seed pair up run by run: common random numbers)."""
     from ..sim import simulate
 
-    res = simulate(scenario, replications=replications, seed=seed)
+    res = simulate(scenario, replications=replications, seed=seed, tables=False)  # KPIs only
     per = res.per_replication
     out: dict[str, np.ndarray] = {}
     for k in SERVICE_OUTPUTS:
@@ -119,5 +119,5 @@ def service_outputs(scenario: "Scenario", replications: int, seed: int) -> dict[
     """The four service KPIs (shares as shares, waits in minutes) from ``replications`` runs with ``seed``."""
     from ..sim import simulate
 
-    res = simulate(scenario, replications=replications, seed=seed)
+    res = simulate(scenario, replications=replications, seed=seed, tables=False)  # KPIs only
     return {k: _kpi_or_nan(res, OUTPUTS[k]) for k in SERVICE_OUTPUTS}

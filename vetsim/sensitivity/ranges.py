@@ -27,7 +27,7 @@ from ..scenario import apply_overlay, scale_rows
 from ..scenario.fiscal_spec import FISCAL_TABLES, Dist, Uncertain
 from ..scenario.sensitivity_spec import number_at, overlay_at, table_key
 from .. import formats
-from ..wording import has, tr
+from ..wording import LabelColumns, has, tr
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,7 +41,7 @@ P_LOW, P_HIGH = 0.1, 0.9
 
 
 @dataclass(frozen=True)
-class Assumption:
+class Assumption(LabelColumns):
     """One questioned number: where it is (``key``), its P10 / middle / P90, unit, labels, source, model."""
 
     key: str
@@ -55,8 +55,6 @@ class Assumption:
     origin: str  # "distribution (triangular)" or "sensitivity.csv", in English; shown translated
     model: Model
 
-    def label(self, lang: str = "zh") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
 
 
 def _digits(*values: float) -> int:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..files import atomic_write, atomic_write_bytes, excel_safe_frame
-from ..wording import tr
+from ..wording import check_lang, in_lang, tr
 from .globalsa import GlobalRanking, Method, global_ranking
 from .outputs import FISCAL_OUTPUTS, OUTPUTS
 from .ranges import assumptions, assumptions_frame, range_text
@@ -51,7 +51,7 @@ def top_agree(a: Analysis, output: str = "budget_total", n: int = 3) -> bool:
 
 
 def _label(row: Any, lang: str) -> str:
-    return row.label_zh if lang == "zh" else row.label_en
+    return in_lang(row, "label", lang)
 
 
 def _tornado_line(r: Any, o: Any, lang: str) -> str:
@@ -98,7 +98,7 @@ def joined_table(a: Analysis, lang: str = "zh") -> pd.DataFrame:
     g = a.ranking.table[["output", "key", "index", "conf", "rank"]].rename(
         columns={"index": "global_index", "conf": "global_conf", "rank": "global_rank"})
     t = a.tornado.table.merge(g, on=["output", "key"], how="left")
-    t.insert(1, "assumption", t["label_zh"] if lang == "zh" else t["label_en"])
+    t.insert(1, "assumption", t[f"label_{check_lang(lang)}"])
     t["output_unit"] = [tr(f"sens.table_unit.{OUTPUTS[o].unit}", lang) for o in t["output"]]  # values as the model gives them
     t["output"] = [OUTPUTS[o].label(lang) for o in t["output"]]
     cols = {"output": "sens.col.output", "output_unit": "sens.col.output_unit", "assumption": "sens.col.assumption", "key": "sens.col.key",

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..work.calendar import MINUTES_PER_DAY
-from ..work.packages import KIND_CAMPAIGN, KIND_DUTY
-from ..work.policy import DROPPED, ROW_CASEWORK, allocate, fill_in_order, overtime_need, slack_tiers
+from ..work.packages import KIND_CAMPAIGN
+from ..work.policy import (DROPPED, ROW_CASEWORK, allocate, cum_owed_sorted, fill_in_order, overtime_need,
+                           slack_tiers)
 
 if TYPE_CHECKING:
     from .case import Case
@@ -33,6 +34,7 @@ __all__ = ["DayWork"]
 
 DAY = MINUTES_PER_DAY
 EPS = 1e-6
+INF = float("inf")
 
 
 class DayWork:
@@ -41,7 +43,7 @@ class DayWork:
     def _init_daywork(self) -> None:
         net = self.net
         n = len(net.site_ids)
-        self.bo_owed = np.zeros(n)  # casework minutes waiting per site (capped items count at most their daily cap)
+        self.bo_owed = [0.0] * n  # casework minutes waiting per site (capped items count at most their daily cap)
         self.capped: list[list] = [[] for _ in range(n)]  # long-running items per site
         self.capped_sites: set[int] = set()
         pk = net.packages
@@ -60,10 +62,15 @@ class DayWork:
                 self.pk_release_on[int(d)] = np.flatnonzero(pk.release == d)
             for d in np.unique(pk.due):
                 self.pk_due_on[int(d)] = np.flatnonzero(pk.due == d)
+            # earliest-deadline order (site, due day, index), fixed for the run: the slack of the day's
+            # packages is a running sum in this order (no sort each day)
+            self.pk_edf = np.lexsort((np.arange(len(pk)), pk.due, pk.site))
+            self.pk_edf_site, self.pk_edf_due = pk.site[self.pk_edf], pk.due[self.pk_edf]
         # per-site-day records, [site, day]
         shape = (n, net.days)
         self.rec = {k: np.zeros(shape) for k in ("casework", "duties", "campaigns", "other", "cover", "casework_in",
                                                  "fixed", "overtime")}
+        self.casework_in = [[0.0] * net.days for _ in range(n)]  # into rec["casework_in"] when the run ends
         self._init_time()
 
     def _init_time(self) -> None:
@@ -82,20 +89,31 @@ class DayWork:
         self.open_before = np.concatenate([np.zeros((n, 1)), np.cumsum(mask, axis=1)], axis=1)
         self.open_rate = mask.mean(axis=1) if net.days else np.zeros(n)
         self.free_est = np.full(n, np.nan)  # running mean of the time free for packages per open day
-        self.free_seen = np.zeros(n)
+        self.free_known = np.zeros(n)  # ... 0 where not yet seen (the estimate the policies read)
+        # what each day's time at the station is before the counter: all known from the start (presence
+        # is drawn up front), so computed for every day at once, [day, site]
+        present = self.present[:, : net.days]
+        at_station = present * self.open_min_arr[:, None] * mask
+        self.day_station = at_station.T.copy()
+        self.day_other = (at_station * self.other_arr[:, None]).T.copy()
+        self.day_cover = (self.cover_arr[:, None] * mask).T.copy()
+        self.day_fixed = (present * self.fixed_arr[:, None] * mask).T.copy()
+        self.day_seen = ((mask > 0) & (present > 0)).T.copy()
+        self.day_any_open = mask.any(axis=0).tolist()  # a day with some site open (else the day end has nothing to do)
+        self.day_seen_n = np.maximum(np.cumsum(self.day_seen, axis=0, dtype=float), 1)  # open days seen so far
         cw = float(net.min_share[ROW_CASEWORK]) if net.min_share is not None and len(net.min_share) > ROW_CASEWORK else 0.0
         self.pk_share = 1.0 - cw  # share of the free time packages can count on (casework keeps its minimum)
 
     # -- casework queue --------------------------------------------------------------------------
-    def _ev_backoffice(self, ev) -> None:
-        case, s = ev._value
+    def _ev_backoffice(self, payload) -> None:
+        case, s = payload
         self._backoffice(case, s, self._desk_minutes(case, s))
 
-    def _backoffice(self, case: "Case", s: int, minutes: float, daily_cap: float = float("inf")) -> None:
-        now = self.env._now
+    def _backoffice(self, case: "Case", s: int, minutes: float, daily_cap: float = INF) -> None:
+        now = self.now
         day = int(now // DAY)
         if 0 <= day < self.net.days:
-            self.rec["casework_in"][s, day] += minutes
+            self.casework_in[s][day] += minutes  # Python floats here (a numpy scalar update costs more)
         if minutes <= 0:
             self._decide(case, s, now)
             return
@@ -107,11 +125,11 @@ class DayWork:
         else:
             self.bo_owed[s] += minutes
 
-    def _ev_finish(self, ev) -> None:
-        self._finish(ev._value, self.env._now)
+    def _ev_finish(self, case: "Case") -> None:
+        self._finish(case, self.now)
 
     def _casework_demand(self) -> np.ndarray:
-        dem = self.bo_owed.copy()
+        dem = np.array(self.bo_owed, dtype=float)
         for s in self.capped_sites:
             dem[s] += sum(min(it[1], it[3]) for it in self.capped[s])
         return dem
@@ -122,6 +140,7 @@ class DayWork:
         q = self.bo_queue[s]
         t_done = d * DAY + (DAY - 1e-6 if net.continuous else net.last_close[s])
         used, i = 0.0, 0
+        owed = self.bo_owed
         while i < len(q) and cap > EPS:
             item = q[i]
             lim = item[3]
@@ -132,16 +151,16 @@ class DayWork:
             item[1] -= use
             cap -= use
             used += use
-            if lim == float("inf"):
-                self.bo_owed[s] -= use
+            if lim == INF:
+                owed[s] -= use
             if item[1] <= 1e-9:
                 del q[i]
-                if lim != float("inf"):
+                if lim != INF:
                     self.capped[s].remove(item)
                     if not self.capped[s]:
                         self.capped_sites.discard(s)
                 self.done_today.append((item[0], s, max(t_done, item[2])))
-            elif lim != float("inf"):
+            elif lim != INF:
                 i += 1  # reached today's effort for this long-running case: the next case goes on
         if not q:
             self.bo_owed[s] = 0.0
@@ -150,22 +169,21 @@ class DayWork:
     # -- the day ---------------------------------------------------------------------------------
     def _free_time(self, d: int) -> np.ndarray:
         """Minutes per site free for the work policy today, after counter, other work, cover and fixed time."""
-        net, rec = self.net, self.rec
-        is_open = net.open_mask[:, d]
-        at_station = self.present[:, d] * self.open_min_arr * is_open
+        rec = self.rec
         counter = np.where(np.asarray(self.busy_day) == d, self.busy_min, 0.0)
-        left = np.maximum(at_station - counter, 0.0)
-        other = np.minimum(at_station * self.other_arr, left)
-        cover = np.minimum(self.cover_arr * is_open, left - other)
-        fixed = np.minimum(self.present[:, d] * self.fixed_arr * is_open, left - other - cover)
+        left = np.maximum(self.day_station[d] - counter, 0.0)
+        other = np.minimum(self.day_other[d], left)
+        cover = np.minimum(self.day_cover[d], left - other)
+        fixed = np.minimum(self.day_fixed[d], left - other - cover)
         rec["other"][:, d] = other
         rec["cover"][:, d] = cover
         rec["fixed"][:, d] = fixed
         free = np.maximum(left - other - cover - fixed, 0.0)
-        seen = is_open & (self.present[:, d] > 0)
-        self.free_seen += seen
-        prev = np.nan_to_num(self.free_est)
-        self.free_est = np.where(seen, prev + (free - prev) / np.maximum(self.free_seen, 1), self.free_est)
+        seen = self.day_seen[d]
+        prev = self.free_known
+        new = prev + (free - prev) / self.day_seen_n[d]
+        self.free_est = np.where(seen, new, self.free_est)
+        self.free_known = np.where(seen, new, prev)
         return free
 
     def _open_days(self, d: int, site: np.ndarray, due: np.ndarray) -> np.ndarray:
@@ -181,9 +199,14 @@ class DayWork:
         site, due = pk.site[live], pk.due[live]
         if not self.net.by_slack:
             return self.pk_cat_row[live], due.astype(float)
-        per_day = np.nan_to_num(self.free_est[site]) * self.pk_share
+        per_day = self.free_known[site] * self.pk_share
+        pending = np.zeros(len(self.pk_rem), dtype=bool)
+        pending[live[due >= d]] = True
+        m = pending[self.pk_edf]
+        owed = np.zeros(len(self.pk_rem))
+        owed[self.pk_edf[m]] = cum_owed_sorted(self.pk_edf_site[m], self.pk_edf_due[m], self.pk_rem[self.pk_edf[m]])
         return slack_tiers(d, site, due, self.pk_rem[live], self.pk_must[live], self.pk_late_value[live],
-                           per_day * self._open_days(d, site, due))
+                           per_day * self._open_days(d, site, due), owed[live])
 
     def _overtime(self, d: int, live: np.ndarray, row: np.ndarray) -> np.ndarray:
         """Overtime minutes each live package gets today: must-do work (or any late work where allowed) that
@@ -196,7 +219,7 @@ class DayWork:
             return np.zeros(len(live))
         s_ok, due_ok = site[ok], due[ok]
         open_left = np.maximum(self._open_days(d, s_ok, due_ok) - self.ot_early[s_ok], 1.0)
-        future = np.nan_to_num(self.free_est[s_ok]) * self.pk_share * np.maximum(open_left - 1.0, 0.0)
+        future = self.free_known[s_ok] * self.pk_share * np.maximum(open_left - 1.0, 0.0)
         need = overtime_need(d, s_ok, due_ok, self.pk_rem[live[ok]], future, open_left, len(net.site_ids))
         budget = np.minimum(need, self.ot_max)
         key = np.where(self.pk_must[live[ok]], 0, 1) * 1e9 + due_ok
@@ -224,14 +247,19 @@ class DayWork:
         net = self.net
         if d in self.pk_release_on:
             self.pk_released[self.pk_release_on[d]] = True
+        if not self.day_any_open[d]:  # every site closed (a weekend, a holiday): no time, no work, no overtime
+            self._record_due(d)
+            return
         free = self._free_time(d)
         n = len(free)
         live = np.flatnonzero(self.pk_released & (self.pk_rem > 1e-9))
         row, key = self._tiers(d, live) if len(live) else (np.zeros(0, np.int64), np.zeros(0))
-        owed = np.zeros((len(net.min_share), n))
         keep = row != DROPPED
         if len(live):
-            np.add.at(owed, (row[keep], net.packages.site[live[keep]]), self.pk_rem[live[keep]])
+            owed = np.bincount(row[keep] * n + net.packages.site[live[keep]], weights=self.pk_rem[live[keep]],
+                               minlength=len(net.min_share) * n).reshape(len(net.min_share), n)
+        else:
+            owed = np.zeros((len(net.min_share), n))
         owed[ROW_CASEWORK] = self._casework_demand()
         alloc = allocate(free, owed, net.min_share, net.order)
         self.done_today = []
@@ -239,9 +267,13 @@ class DayWork:
             self.rec["casework"][s, d] = self._work_queue(s, d, float(alloc[ROW_CASEWORK, s]))
         if len(live):
             self._work_packages(d, alloc, live, row, key)
-        if d in self.pk_due_on:
-            ids = self.pk_due_on[d]
-            self.pk_done_by_due[ids] = net.packages.minutes[ids] - self.pk_rem[ids]
+        self._record_due(d)
         for case, s, t_done in self.done_today:
             self._decide(case, s, t_done)
         self.done_today = []
+
+    def _record_due(self, d: int) -> None:
+        """The work done by their due day of the packages due today."""
+        if d in self.pk_due_on:
+            ids = self.pk_due_on[d]
+            self.pk_done_by_due[ids] = self.net.packages.minutes[ids] - self.pk_rem[ids]

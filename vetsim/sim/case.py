@@ -1,21 +1,10 @@
-"""A veteran's case as the engine follows it, and the cheap scheduled-callback event."""
+"""A veteran's case as the engine follows it."""
 
 from __future__ import annotations
 
 import math
 
-from simpy.events import Event
-
-__all__ = ["Case", "Call"]
-
-
-class Call(Event):
-    """A scheduled callback: the cheapest SimPy event (no generator, no delay checks)."""
-
-    def __init__(self, fn, payload):  # noqa: D107 - deliberately skips Event.__init__
-        self.callbacks = [fn]
-        self._value = payload
-        self._ok = True
+__all__ = ["Case"]
 
 
 class Case:

@@ -14,7 +14,7 @@ from ..cli import add_scenario_arg, bi, outcome
 from ..kpis import KPIS
 from ..scenario.levels import level_label
 from ..tables import table
-from ..wording import both, tr
+from ..wording import both, in_lang, tr
 
 if TYPE_CHECKING:  # pandas is imported when a table is formatted: building the parser (`vetsim --help`) stays light
     import pandas as pd
@@ -63,7 +63,7 @@ def format_kpis(summary: pd.DataFrame, lang: str = "zh") -> str:
         group = s[s["metric"] == metric]
         for i, (_, r) in enumerate(group.iterrows()):
             unit = _UNITS.get(r["unit"], ("", ""))[0 if zh else 1]
-            name = f"{r['label_zh'] if zh else r['label_en']}{unit}" if i == 0 else ""
+            name = f"{in_lang(r, 'label', lang)}{unit}" if i == 0 else ""
             rows.append([name, level_label(str(r["level"]), lang), _fmt(r["mean"], r["unit"], lang),
                          _interval(r["ci_low"], r["ci_high"], r["unit"], lang) + runs_note(r, lang)])
     head = [tr("brief.col.indicator", lang), tr("level", lang), tr("sim.col.mean", lang), tr("charts.t.ci95", lang)]
@@ -83,15 +83,14 @@ def runs_note(row, lang: str = "zh") -> str:
 def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
     """Duties done by their due date per level and duty, and each campaign's completion day against its
     deadline, as two tables."""
-    zh = lang == "zh"
     blocks = []
-    duties = {r.duty: (r.label_zh if zh else r.label_en) for r in scenario.table("duties.csv")}
+    duties = {r.duty: r.label(lang) for r in scenario.table("duties.csv")}
     cov = summary[(summary["metric"] == "duty_coverage") & (summary["case_type"] != "all") & (summary["level"] != "all")]
     if not cov.empty:
         rows = [[level_label(str(r["level"]), lang), duties.get(r["case_type"], r["case_type"]), _fmt(r["mean"], "share", lang),
                  _interval(r["ci_low"], r["ci_high"], "share", lang)] for _, r in cov.iterrows()]
         head = [tr("level", lang), tr("ui.duty", lang), tr("ui.done_on_time", lang), tr("charts.t.ci95", lang)]
-        blocks.append(tr("sim.duties_done_by_their_due", lang) + "\n" + table(head, rows, align=("left", "left", "right", "right")))
+        blocks.append(tr("sim.duties_table_title", lang) + "\n" + table(head, rows, align=("left", "left", "right", "right")))
     start = scenario.spec.simulation.start_date
     camp: list[list[str]] = []
     for c in scenario.table("campaigns.csv"):
@@ -100,7 +99,7 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
             continue
         r = rows.iloc[0]
         if _isna(r["mean"]):
-            day = tr("sim.not_finished_in_the_window", lang) + (
+            day = tr("sim.not_finished", lang) + (
                 tr("sim.in_no_run", lang, runs=int(r["runs"])) if "runs" in r else "")
             ci = ""
         else:
@@ -108,11 +107,11 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
             ci = "" if _isna(r["ci_low"]) else tr("sim.day_range", lang, low=formats.count(r["ci_low"], lang),
                                                      high=formats.count(r["ci_high"], lang))
             ci += runs_note(r, lang)
-        camp.append([c.label_zh if zh else c.label_en, day, ci, formats.date(c.deadline, lang)])
+        camp.append([c.label(lang), day, ci, formats.date(c.deadline, lang)])
     if camp:
         head = [tr("tasks.measure.campaign", lang), tr("sim.col.finished", lang), tr("sim.col.finished_ci", lang),
                 tr("sim.col.deadline", lang)]
-        blocks.append(tr("sim.campaigns_day_finished_at_every", lang) + "\n" + table(head, camp, align="left"))
+        blocks.append(tr("sim.campaigns_table_title", lang) + "\n" + table(head, camp, align="left"))
     return "\n".join(blocks)
 
 
@@ -131,16 +130,16 @@ def _run(args: argparse.Namespace) -> int:
         print(warned, file=sys.stderr)
     res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
     m = res.meta
-    head = (tr("sim.scenario_replications_seed_hash", args.lang, zh=m["scenario_name"]["zh"], replications=m["replications"], seed=m["seed"], m_scenario_hash_12=m["scenario_hash"][:12], en=m["scenario_name"]["en"]))
+    head = (tr("sim.run_header", args.lang, zh=m["scenario_name"]["zh"], replications=m["replications"], seed=m["seed"], m_scenario_hash_12=m["scenario_hash"][:12], en=m["scenario_name"]["en"]))
     print(head)
     if m.get("calendar_estimated_years"):
         years = ", ".join(str(y) for y in m["calendar_estimated_years"])
-        print(tr("sim.note_the_official_holiday_schedule", args.lang, years=years))
+        print(tr("sim.holidays_estimated_note", args.lang, years=years))
     print(format_kpis(res.summary, args.lang))
     print(format_work(res.summary, sc, args.lang))
     if args.out:
         out = res.to_parquet(Path(args.out), force=args.force)
-        print(tr("sim.results_written_to", args.lang, display_path_out=display_path(out)))
+        print(tr("sim.results_written", args.lang, display_path_out=display_path(out)))
     return 0
 
 
@@ -154,11 +153,11 @@ def yearbook_calibration(args: argparse.Namespace) -> int:
     sc = load_scenario(args.path)
     rows = sc.table("calibration.csv")
     if not rows:
-        print(tr("sim.the_scenario_has_no_calibration", args.lang))
+        print(tr("sim.no_calibration_file", args.lang))
         return outcome(2, "sim.closing.no_calibration", args.lang)
     res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
     cal = calibration_table(res, rows)
-    print(tr("sim.calibration_yearbook_figures_and_simulated", args.lang))
+    print(tr("sim.calibration_table_title", args.lang))
     print(format_calibration(cal, args.lang))
     miss = int((~cal["within"].astype(bool)).sum())
     if miss:
@@ -175,7 +174,7 @@ def format_calibration(table_: pd.DataFrame, lang: str = "zh") -> str:
 
         def f(v: float) -> str:
             return formats.share(v, lang) if share else formats.number(v, lang, 1)
-        rows.append([r.label_zh if lang == "zh" else r.label_en, f(r.figure), f(r.simulated),
+        rows.append([in_lang(r, "label", lang), f(r.figure), f(r.simulated),
                      "" if _isna(r.ci_low) else f"{f(r.ci_low)} – {f(r.ci_high)}", formats.share(r.distance, lang, signed=True),
                      "±" + formats.share(r.tolerance, lang, 0), tr("sim.within" if r.within else "sim.outside", lang)])
     head = [tr("brief.col.indicator", lang), tr("sim.col.figure", lang), tr("sim.col.simulated", lang),
@@ -196,24 +195,24 @@ def _policies(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``simulate`` to the ``vetsim`` command line (``calibrate`` comes from ``vetsim.backtest.cli``)."""
-    p = subparsers.add_parser("simulate", help=bi(*both("sim.simulate_the_caseload_flow")),
-                              description=bi(*both("sim.simulate_the_caseload_flow_of")))
+    p = subparsers.add_parser("simulate", help=bi(*both("sim.cmd.help")),
+                              description=bi(*both("sim.cmd.description")))
     add_scenario_arg(p)
     p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
+                   help=bi(*both("brief.arg.replications")))
     p.add_argument("--seed", type=cliargs.seed, default=None,
-                   help=bi(*both("sim.random_seed_default_the_scenario")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.worker_processes_default_1")))
+                   help=bi(*both("sim.arg.seed")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.arg.workers")))
     p.add_argument("--out", default=None,
-                   help=bi(*both("sim.folder_for_the_parquet_results")))
-    cliargs.add_force(p, bi(*both("staffing.write_into_out_even_if")), bi(*both("files.help_replace_foreign")))
+                   help=bi(*both("sim.arg.out")))
+    cliargs.add_force(p, bi(*both("staffing.arg.force")), bi(*both("files.help_replace_foreign")))
     add_common(p)
     p.set_defaults(handler=_run)
     p = subparsers.add_parser("policies", help=bi(*both("sim.policies.help")), description=bi(*both("sim.policies.description")))
     add_scenario_arg(p)
     p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
-    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi(*both("sim.random_seed_default_the_scenario")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.worker_processes_default_1")))
+                   help=bi(*both("brief.arg.replications")))
+    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi(*both("sim.arg.seed")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.arg.workers")))
     add_common(p)
     p.set_defaults(handler=_policies)

@@ -36,30 +36,38 @@ Model (minutes since 00:00 of the start date):
   with the full effort of that level, opened an exponential age (mean ``mean_age_days``) before
   the start; a walk-in backlog case counts the trip that opened it.
 
-Events are SimPy timeouts with plain callbacks (no process per veteran) and every random number
-is pre-drawn (see ``streams``), so the cost per service is a handful of heap operations.
+The clock (issue 25): a purpose-built event loop, not SimPy. Every event of this model is a plain
+callback at a time (no process per veteran, no resources, no interrupts), so all SimPy gave was a heap
+and a step function with per-event bookkeeping. The engine keeps the heap itself: ``_at`` pushes
+(time, sequence number, function, payload) -- the order SimPy gave, time first, then scheduling order --
+and ``_run_until`` pops and calls. New cases are not events at all: the arrivals of all streams are merged
+in time order once and fed in between the scheduled calls (``_arrivals_loop``); hotline, letter and online
+cases go straight to their site's casework queue, worked at the day's end. Every random number is
+pre-drawn (see ``streams``), so the cost per service is a handful of heap operations. SimPy stays in the
+benchmark's textbook model (benchmarks/bench_sim.py), the yardstick this loop is measured against.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from array import array
 from bisect import bisect_left
 from collections import deque
+from heapq import heappop, heappush
 
 import numpy as np
-import simpy
-from simpy.events import NORMAL
 
 from ..work.calendar import MINUTES_PER_DAY
 from ..work.network import Network
 from .backoffice import DayWork
-from .case import Call as _Call, Case
+from .case import Case
 from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN, Stream, keyed_rng
 
 __all__ = ["Case", "Engine", "VISIT_LEFT", "VISIT_SERVED", "VISIT_NOBODY"]
 
 DAY = MINUTES_PER_DAY
+ARRIVAL_BLOCK = 2048  # arrivals whose random numbers are turned into Python lists at once (speed vs memory)
 VISIT_LEFT, VISIT_SERVED, VISIT_NOBODY = 0, 1, 2  # visit outcomes: left unserved, served, found nobody
 
 
@@ -83,12 +91,23 @@ def _presence_draws(net: Network, seed_seq: np.random.SeedSequence) -> tuple[np.
     return present, servers
 
 
+def _channels(net: Network, site: np.ndarray, ct: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Channel of each case from its channel uniform: hotline (1) with the case type's hotline share, letter
+    (3) with its letter share, online (2) with the site's online share of the rest, else walk-in (0)."""
+    h = np.asarray(net.hotline, dtype=float)[ct]
+    hl = h + np.asarray(net.letter, dtype=float)[ct]
+    online = hl + (1 - hl) * np.asarray(net.online, dtype=float)[site]
+    return np.where(u < h, 1, np.where(u < hl, 3, np.where(u < online, 2, 0)))
+
+
 class Engine(DayWork):
     """Runs one replication; records are plain lists, turned into arrays by ``records``."""
 
     def __init__(self, net: Network, arrivals: list[Stream], backlog: list[Stream], seed_seq: np.random.SeedSequence):
         self.net = net
-        self.env = simpy.Environment()
+        self.now = 0.0  # the clock (minutes)
+        self._heap: list[tuple] = []  # scheduled calls: (time, sequence number, function, payload)
+        self._seq = itertools.count()
         self.horizon = net.days * DAY
         n = len(net.site_ids)
         self.present, self.servers = _presence_draws(net, seed_seq)
@@ -119,6 +138,7 @@ class Engine(DayWork):
         self._init_daywork()
         self.patience = net.patience if net.abandonment else math.inf
         self.continuous = net.continuous
+        self.days, self.spans = net.days, net.spans
 
     # -- time helpers ----------------------------------------------------------------------------
     def _add_wd(self, day: int, k: int) -> int:
@@ -133,10 +153,10 @@ class Engine(DayWork):
         if self.continuous:
             return True
         d = int(t // DAY)
-        if d >= self.net.days or not self.open_mask[s][d]:
+        if d >= self.days or not self.open_mask[s][d]:
             return False
         m = t - d * DAY
-        for a, b in self.net.spans[s]:
+        for a, b in self.spans[s]:
             if a <= m < b:
                 return True
         return False
@@ -150,69 +170,85 @@ class Engine(DayWork):
         return o
 
     def _at(self, t: float, fn, payload) -> None:
-        """Call ``fn(event)`` at time ``t`` (now if ``t`` has passed); nothing beyond the horizon."""
+        """Call ``fn(payload)`` at time ``t`` (now if ``t`` has passed); nothing beyond the horizon.
+
+        The time is kept as now + delay (what an event scheduled after a delay gets); calls due at the
+        same time run in the order they were scheduled."""
         if t < self.horizon:
-            env = self.env
-            now = env._now
-            env.schedule(_Call(fn, payload), NORMAL, t - now if t > now else 0.0)
+            now = self.now
+            heappush(self._heap, (now + (t - now if t > now else 0.0), next(self._seq), fn, payload))
+
+    def _run_until(self, t: float) -> None:
+        """Run every scheduled call due at or before ``t`` (all of them: ``t`` infinite)."""
+        heap = self._heap
+        while heap and heap[0][0] <= t:
+            when, _, fn, payload = heappop(heap)
+            self.now = when
+            fn(payload)
 
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> "Engine":
         for st in self.backlog:
-            rows = st.draws.tolist()
-            for row in range(len(st.times)):
-                self._start_backlog(st, row, rows[row])
-        self._feeder()
-        self.env.process(self._ticker())
-        self.env.run(until=self.horizon)
+            n = len(st.times)
+            channels = _channels(self.net, np.full(n, st.site), np.full(n, st.ct), st.draws[:, U_CHANNEL]).tolist()
+            for row, d in enumerate(st.draws.tolist()):
+                self._start_backlog(st, row, d, channels[row])
+        if self.net.days:
+            self._at(DAY - 1e-6, self._day_end, 0)
+        self._arrivals_loop()
+        self._run_until(math.inf)
+        self.now = self.horizon
+        self.rec["casework_in"] = np.array(self.casework_in, dtype=float).reshape(self.rec["casework_in"].shape)
         self.arrivals = self.backlog = None  # free the pre-drawn numbers before results are built
-        self._arr_t = self._arr_w = self._arr_r = None
         return self
 
-    def _feeder(self) -> None:
-        """Merge all arrival streams in time order; each arrival schedules the next (no process)."""
+    def _arrivals_loop(self) -> None:
+        """Run the clock through all arrivals: new cases are not SimPy events; the loop takes the next
+        arrival whenever it comes before the next scheduled event (merging two time-ordered lists).
+
+        The arrivals of all streams are merged in time order once, with their random numbers as one
+        list of rows (a single ``tolist``) and their channels decided in one vectorised step.
+        """
         if not self.arrivals:
             return
-        times = np.concatenate([s.times for s in self.arrivals])
-        which = np.concatenate([np.full(len(s.times), i, dtype=np.int32) for i, s in enumerate(self.arrivals)])
-        rows = np.concatenate([np.arange(len(s.times), dtype=np.int32) for s in self.arrivals])
-        order = np.argsort(times, kind="stable")
-        self._arr_t, self._arr_w, self._arr_r = times[order].tolist(), which[order].tolist(), rows[order].tolist()
-        self._arr_i = 0
-        self._at(self._arr_t[0], self._ev_arrival, None)
-
-    def _channel(self, st: Stream, d: list[float]) -> int:
         net = self.net
-        h = net.hotline[st.ct]
-        hl = h + net.letter[st.ct]
-        uc = d[U_CHANNEL]
-        return 1 if uc < h else (3 if uc < hl else (2 if uc < hl + (1 - hl) * net.online[st.site] else 0))
+        times = np.concatenate([s.times for s in self.arrivals])
+        order = np.argsort(times, kind="stable")
+        draws = np.concatenate([s.draws for s in self.arrivals])[order]
+        site = np.concatenate([np.full(len(s.times), s.site, dtype=np.int64) for s in self.arrivals])[order]
+        ct = np.concatenate([np.full(len(s.times), s.ct, dtype=np.int64) for s in self.arrivals])[order]
+        times = times[order]
+        for st in self.arrivals:  # the merged copy replaces the streams' numbers (memory)
+            st.draws = None
+        keep = times < self.horizon
+        times, draws, site, ct = times[keep], draws[keep], site[keep], ct[keep]
+        channel = _channels(net, site, ct, draws[:, U_CHANNEL])
+        heap, run_until, arrive = self._heap, self._run_until, self._arrival
+        for i in range(0, len(times), ARRIVAL_BLOCK):  # in blocks: a case's numbers become a list when it nears
+            block = slice(i, i + ARRIVAL_BLOCK)
+            for t, s, c, ch, d in zip(times[block].tolist(), site[block].tolist(), ct[block].tolist(),
+                                      channel[block].tolist(), draws[block].tolist(), strict=True):
+                if heap and heap[0][0] <= t:
+                    run_until(t)
+                self.now = t
+                arrive(t, s, c, ch, d)
 
-    def _ev_arrival(self, ev) -> None:
-        i = self._arr_i
-        t = self.env._now
-        st = self.arrivals[self._arr_w[i]]
-        d = st.draws[self._arr_r[i]].tolist()
-        self._arr_i = i + 1
-        if i + 1 < len(self._arr_t):
-            self._at(self._arr_t[i + 1], self._ev_arrival, None)
-        s = st.site
-        channel = self._channel(st, d)
-        case = Case(st.ct, s, d, t, channel, False)
+    def _arrival(self, t: float, s: int, ct: int, channel: int, d: list[float]) -> None:
+        case = Case(ct, s, d, t, channel, False)
         self.cases.append(case)
         self._enter(case, s)
         if channel == 0:
             self._visit(case, s, t)
             return
+        # hotline, letter, online: straight to the site's casework queue (worked at the day's end)
         case.checked = True
-        if d[U_MISSING] < self.net.missing[st.ct]:  # documents follow later, without a trip
+        if d[U_MISSING] < self.net.missing[ct]:  # documents follow later, without a trip
             day = self._add_wd(int(t // DAY), self.net.return_delay)
             self._at(day * DAY + (t % DAY), self._ev_backoffice, (case, s))
         else:
             self._backoffice(case, s, self._desk_minutes(case, s))
 
-    def _start_backlog(self, st: Stream, row: int, d: list[float]) -> None:
-        channel = self._channel(st, d)
+    def _start_backlog(self, st: Stream, row: int, d: list[float], channel: int) -> None:
         case = Case(st.ct, st.site, d, -float(st.age_days[row]) * DAY, channel, True)
         case.trips = 1 if channel == 0 else 0  # the visit that opened the case, before the start
         self.cases.append(case)
@@ -229,22 +265,20 @@ class Engine(DayWork):
         else:
             self._backoffice(case, st.site, self.bo[st.ct][self.level[st.site]])
 
-    def _ticker(self):
-        """End of each day: share out the staff time and do the work, take the snapshot, set tomorrow's servers."""
-        env = self.env
-        days = self.net.days
-        for d in range(days):
-            yield env.timeout((d + 1) * DAY - 1e-6 - env.now)
-            self._end_of_day(d)
-            self.snap.append(self.open_cases.copy())
-            self.pet_snap.append(self.pet_open)
-            if d + 1 < days:
-                change = self.servers[:, d + 1] - self.servers[:, d]
-                for s in np.flatnonzero(change).tolist():
-                    self.srv[s] += int(change[s])
-                    self.idle[s] += int(change[s])
-                    if self.idle[s] > 0 and self.queue[s]:
-                        self._serve_next(s, env._now)
+    def _day_end(self, d: int) -> None:
+        """End of day ``d``: share out the staff time and do the work, take the snapshot, set tomorrow's
+        servers; then the next day's end is scheduled."""
+        self._end_of_day(d)
+        self.snap.append(self.open_cases.copy())
+        self.pet_snap.append(self.pet_open)
+        if d + 1 < self.net.days:
+            change = self.servers[:, d + 1] - self.servers[:, d]
+            for s in np.flatnonzero(change).tolist():
+                self.srv[s] += int(change[s])
+                self.idle[s] += int(change[s])
+                if self.idle[s] > 0 and self.queue[s]:
+                    self._serve_next(s, self.now)
+            self._at((d + 2) * DAY - 1e-6, self._day_end, d + 1)
 
     # -- case movements ------------------------------------------------------------------------
     def _enter(self, case: Case, s: int) -> None:
@@ -294,7 +328,7 @@ class Engine(DayWork):
         p = self.parent[s]
         self._enter(case, p)
         if case.channel == 0 and self.cmin[ct][nxt] > 0:
-            if target <= day and t >= self.env._now and self._is_open(p, t):
+            if target <= day and t >= self.now and self._is_open(p, t):
                 self._visit(case, p, t)  # no hand-off delay: straight on to the parent
             else:
                 self._visit_on(case, p, target, t)
@@ -340,9 +374,9 @@ class Engine(DayWork):
                 t = d * DAY + net.time_in_day(s, u)
         self._at(t, self._ev_visit, (case, s))
 
-    def _ev_visit(self, ev) -> None:
-        case, s = ev._value
-        self._visit(case, s, self.env._now)
+    def _ev_visit(self, payload) -> None:
+        case, s = payload
+        self._visit(case, s, self.now)
 
     def _visit(self, case: Case, s: int, t: float) -> None:
         case.trips += 1
@@ -393,9 +427,9 @@ class Engine(DayWork):
         self.busy_min[s] += svc
         self._at(t + svc, self._ev_end, (s, case))
 
-    def _ev_end(self, ev) -> None:
-        s, case = ev._value
-        t = self.env._now
+    def _ev_end(self, payload) -> None:
+        s, case = payload
+        t = self.now
         self.idle[s] += 1
         self._after_counter(case, s, t)
         if self.queue[s]:
@@ -414,7 +448,7 @@ class Engine(DayWork):
         case.aband += 1
         case.wait += t_leave - t0
         self._visit_on(case, s, self._add_wd(int(t_leave // DAY), self.net.return_delay),
-                       self.env._now)
+                       self.now)
 
     def _serve_next(self, s: int, t: float) -> None:
         net, q = self.net, self.queue[s]
@@ -440,8 +474,7 @@ class Engine(DayWork):
             else:
                 self._start(s, case, t0, svc, t)
 
-    def _ev_resume(self, ev) -> None:
-        s = ev._value
+    def _ev_resume(self, s: int) -> None:
         self.resume_pending[s] = False
         if self.queue[s]:
-            self._serve_next(s, self.env._now)
+            self._serve_next(s, self.now)

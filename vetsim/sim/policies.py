@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import formats
 from ..scenario.levels import level_label
-from ..wording import tr
+from ..wording import in_lang, tr
 
 __all__ = ["compare_policies", "format_policies", "POLICY_ROWS"]
 
@@ -76,17 +76,16 @@ def _value(r, lang: str) -> str:
 
 def format_policies(table: pd.DataFrame, scenario, lang: str = "zh") -> str:
     """The comparison as text: one line per KPI, each policy's mean (95% CI) side by side."""
-    zh = lang == "zh"
     pols = list(dict.fromkeys(table["policy"]))
     named = scenario.spec.work_policies
-    heads = [(named[p].label_zh if zh else named[p].label_en) or p if p in named else p for p in pols]
+    heads = [in_lang(named[p], "label", lang) or p if p in named else p for p in pols]
     lines = [tr("sim.policies.head", lang, seed=scenario.spec.seed), "  | ".join(["", *heads])]
     labels = {}
     for r in [*scenario.table("duties.csv"), *scenario.table("campaigns.csv")]:
-        labels.setdefault(getattr(r, "duty", None) or r.campaign, r.label_zh if zh else r.label_en)
+        labels.setdefault(getattr(r, "duty", None) or r.campaign, r.label(lang))
     for (metric, level, ct), g in table.groupby(["metric", "level", "case_type"], sort=False):
         first = g.iloc[0]
-        name = first["label_zh"] if zh else first["label_en"]
+        name = in_lang(first, "label", lang)
         where = level_label(str(level), lang) + ("" if ct == "all" else " · " + labels.get(ct, ct))
         by = {r.policy: _value(r, lang) for r in g.itertuples()}
         lines.append(f"{name} · {where}: " + "  | ".join(by.get(p, formats.MISSING) for p in pols))

@@ -1,7 +1,16 @@
-"""One replication's engine records -> tidy DataFrames and per-replication KPI values."""
+"""One replication's engine records -> numpy tables, their KPI values, and (on request) tidy DataFrames.
+
+The KPI-only path (issue 25): :func:`replication_tables` gives each table as :class:`Columns` (numpy
+columns; categorical ones as codes with their names; columns only a reader of the table needs are computed
+when the DataFrame is made). :func:`replication_metrics` computes the KPIs from these columns, so a run that
+wants KPIs only builds no DataFrame, and a run that keeps the tables (``Columns.frame``) gets the very same
+KPI values, bit for bit.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,7 +20,7 @@ from ..work.network import CHANNELS, Network
 from ..work.packages import KIND_CAMPAIGN
 from .engine import VISIT_NOBODY, VISIT_SERVED, Engine
 
-__all__ = ["replication_frames", "replication_metrics"]
+__all__ = ["Columns", "replication_tables", "replication_frames", "replication_metrics"]
 
 DAY = MINUTES_PER_DAY
 
@@ -24,8 +33,70 @@ def _path_text(net: Network, path: list[int]) -> str:
     return ">".join(net.site_ids[p] if p >= 0 else net.partners[-1 - p] for p in path)
 
 
-def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.DataFrame]:
-    """``cases``, ``visits``, ``site_days`` and ``petition`` (daily petition backlog) for one run."""
+class Columns:
+    """A table of one replication as numpy columns, in the order of its DataFrame.
+
+    ``cols[name]``: an array (None for a column only the DataFrame has); ``cats[name]``: the category
+    names of a categorical column, whose array holds the codes; ``lazy[name]``: a function of no
+    arguments that makes the DataFrame's column (a column the KPIs do not read, or read in another form).
+    Indexing gives the array (codes for a categorical column).
+    """
+
+    __slots__ = ("cols", "cats", "lazy", "n")
+
+    def __init__(self, n: int, cols: dict[str, Any], cats: dict[str, Any] | None = None,
+                 lazy: dict[str, Callable[[], Any]] | None = None):
+        self.n, self.cols, self.cats, self.lazy = n, cols, cats or {}, lazy or {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.cols[name]
+
+    def __len__(self) -> int:
+        return self.n
+
+    def frame(self) -> pd.DataFrame:
+        out: dict[str, Any] = {}
+        for name, col in self.cols.items():
+            col = self.lazy[name]() if name in self.lazy else col
+            out[name] = _cat(col, self.cats[name]) if name in self.cats else col
+        return pd.DataFrame(out)
+
+
+def replication_tables(net: Network, eng: Engine, rep: int) -> dict[str, Any]:
+    """``cases``, ``visits``, ``site_days`` and ``work`` as :class:`Columns`, and ``petition`` (daily
+    petition backlog) for one run."""
+    cases = _case_columns(net, eng, rep)
+    v = np.array(eng.visits, dtype=float).reshape(-1, 6)
+    vs, vct, t0, t1, svc, outcome = (v[:, i] for i in range(6))
+    served = outcome == VISIT_SERVED
+    vs_i = vs.astype(np.int64)
+    vday = np.floor(t0 / DAY).astype(np.int64)
+    wait = t1 - t0
+    nobody = outcome == VISIT_NOBODY
+    visits = Columns(len(v), {
+        "replication": np.full(len(v), rep, dtype=np.int32),
+        "site_id": vs_i,
+        "level": np.asarray(net.level, dtype=np.int64)[vs_i],
+        "case_type": vct.astype(np.int64),
+        "day": vday,
+        "wait_min": wait,
+        "served": served,
+        "found_nobody": nobody,
+        "arrive_min": t0,
+        "service_min": svc,
+    }, {"site_id": net.site_ids, "level": net.level_names, "case_type": net.case_types})
+    return {"cases": cases, "visits": visits,
+            "site_days": _site_days(net, eng, rep, vs_i, vday, wait, t0, t1, svc, served, nobody),
+            "work": _work_columns(net, eng, rep),
+            "petition": np.asarray(eng.pet_snap, dtype=np.int64)}
+
+
+def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, Any]:
+    """The tables of :func:`replication_tables` as DataFrames (``petition`` stays an array)."""
+    return {k: t.frame() if isinstance(t, Columns) else t for k, t in replication_tables(net, eng, rep).items()}
+
+
+def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
     cases = eng.cases
     n = len(cases)
     ct = np.fromiter((c.ct for c in cases), np.int64, n)
@@ -47,18 +118,24 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.Data
     last = np.full(n, net.days - 1, dtype=np.int64)
     age_wd = net.cal.working_days_between(arr_day, last) if n else np.zeros(0)
     overdue = is_open & (age_wd > deadline)
-    on_time = pd.array(np.where(is_open, False, wdays <= deadline), dtype="boolean")
-    on_time[is_open & ~overdue] = pd.NA  # still open, not yet late: undecided
-    case_df = pd.DataFrame({
+    on_time = np.where(is_open, False, wdays <= deadline)  # the KPIs read an open case as not on time
+
+    def on_time_column() -> pd.api.extensions.ExtensionArray:
+        out = pd.array(on_time, dtype="boolean")
+        out[is_open & ~overdue] = pd.NA  # still open, not yet late: undecided
+        return out
+
+    paths = [c.path for c in cases]
+    cols: dict[str, np.ndarray | None] = {
         "replication": np.full(n, rep, dtype=np.int32),
         "case_id": np.arange(n, dtype=np.int64),
-        "case_type": _cat(ct, net.case_types),
-        "origin_site": _cat(origin, net.site_ids),
-        "origin_level": _cat(np.asarray(net.level)[origin] if n else origin, net.level_names),
-        "final_site": _cat(final_code, site_names),
-        "final_level": _cat(flevel, net.level_names),
-        "path": [_path_text(net, c.path) for c in cases],
-        "channel": _cat(np.fromiter((c.channel for c in cases), np.int64, n), CHANNELS),
+        "case_type": ct,
+        "origin_site": origin,
+        "origin_level": np.asarray(net.level, dtype=np.int64)[origin] if n else origin,
+        "final_site": final_code,
+        "final_level": flevel,
+        "path": None,
+        "channel": np.fromiter((c.channel for c in cases), np.int64, n),
         "from_backlog": np.fromiter((c.backlog for c in cases), bool, n),
         "not_resolvable": np.fromiter((c.other for c in cases), bool, n),  # 积案 closed by other means
         "arrival_day": arr_day,
@@ -75,66 +152,44 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, pd.Data
         "open_at_end": is_open,
         "overdue_open": overdue,
         "on_spot": np.fromiter((c.on_spot for c in cases), bool, n),
-    })
-    eng.cases = []  # the frame holds everything now; free the objects before the next frames
-    del cases
-
-    v = np.array(eng.visits, dtype=float).reshape(-1, 6)
-    vs, vct, t0, t1, svc, outcome = (v[:, i] for i in range(6))
-    served = outcome == VISIT_SERVED
-    vs_i = vs.astype(np.int64)
-    vday = np.floor(t0 / DAY).astype(np.int64)
-    wait = t1 - t0
-    level_arr = np.asarray(net.level)
-    visit_df = pd.DataFrame({
-        "replication": np.full(len(v), rep, dtype=np.int32),
-        "site_id": _cat(vs_i, net.site_ids),
-        "level": _cat(level_arr[vs_i], net.level_names),
-        "case_type": _cat(vct, net.case_types),
-        "day": vday,
-        "wait_min": wait,
-        "served": served.astype(bool),
-        "found_nobody": outcome == VISIT_NOBODY,
-        "arrive_min": t0,
-        "service_min": svc,
-    })
-    return {"cases": case_df, "visits": visit_df,
-            "site_days": _site_days(net, eng, rep, vs_i, vday, wait, t0, t1, svc, served.astype(bool),
-                                    outcome == VISIT_NOBODY),
-            "work": _work_frame(net, eng, rep),
-            "petition": np.asarray(eng.pet_snap, dtype=np.int64)}
+    }
+    eng.cases = []  # the columns hold everything now; free the objects before the next tables
+    return Columns(n, cols, {"case_type": net.case_types, "origin_site": net.site_ids, "origin_level": net.level_names,
+                             "final_site": site_names, "final_level": net.level_names, "channel": CHANNELS},
+                   {"path": lambda: [_path_text(net, p) for p in paths], "on_time": on_time_column})
 
 
-def _work_frame(net: Network, eng: Engine, rep: int) -> pd.DataFrame:
+def _work_columns(net: Network, eng: Engine, rep: int) -> Columns:
     """Duties and campaigns: one row per site x period, what was owed and what was done by the due day."""
     pk = net.packages
     n = len(pk) if pk is not None else 0
+    cats = {"site_id": net.site_ids, "level": net.level_names, "item": pk.names if n else (),
+            "kind": ("duty", "campaign")}
     if n == 0:
-        return pd.DataFrame({"replication": np.zeros(0, np.int32), "site_id": pd.Categorical([], categories=list(net.site_ids)),
-                             "level": pd.Categorical([], categories=list(net.level_names)), "item": pd.Categorical([]),
-                             "kind": pd.Categorical([], categories=["duty", "campaign"]), "release_day": np.zeros(0, np.int64),
-                             "due_day": np.zeros(0, np.int64), "owed_min": np.zeros(0), "done_by_due_min": np.zeros(0),
-                             "done_min": np.zeros(0), "done_day": np.zeros(0)})
+        empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0)
+        return Columns(0, {"replication": np.zeros(0, np.int32), "site_id": empty_i, "level": empty_i, "item": empty_i,
+                           "kind": empty_i, "release_day": empty_i, "due_day": empty_i, "owed_min": empty_f,
+                           "done_by_due_min": empty_f, "done_min": empty_f, "done_day": empty_f}, cats)
     done_day = eng.pk_done_day.astype(float)
     done_day[done_day < 0] = np.nan
-    return pd.DataFrame({
+    return Columns(n, {
         "replication": np.full(n, rep, dtype=np.int32),
-        "site_id": _cat(pk.site, net.site_ids),
-        "level": _cat(np.asarray(net.level)[pk.site], net.level_names),
-        "item": _cat(pk.item, pk.names),
-        "kind": _cat((pk.kind == KIND_CAMPAIGN).astype(np.int64), ("duty", "campaign")),
+        "site_id": pk.site,
+        "level": np.asarray(net.level, dtype=np.int64)[pk.site],
+        "item": pk.item,
+        "kind": (pk.kind == KIND_CAMPAIGN).astype(np.int64),
         "release_day": pk.release,
         "due_day": pk.due,
         "owed_min": pk.minutes,
         "done_by_due_min": eng.pk_done_by_due,  # NaN: due after the window
         "done_min": pk.minutes - eng.pk_rem,
         "done_day": done_day,
-    })
+    }, cats)
 
 
 def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.ndarray, wait: np.ndarray,
                t0: np.ndarray, t1: np.ndarray, svc: np.ndarray, served: np.ndarray,
-               nobody: np.ndarray) -> pd.DataFrame:
+               nobody: np.ndarray) -> Columns:
     ns, nd = len(net.site_ids), net.days
     shape = (ns, nd)
     keep_v = vday < nd
@@ -157,7 +212,52 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
     busy_b, busy_d, busy_p = rec["casework"], rec["duties"], rec["campaigns"]
     other, cover = rec["other"], rec["cover"]
     avail = eng.present[:, :nd] * np.asarray(net.open_min, dtype=float)[:, None] * net.open_mask[:, :nd]
-    # exact queue length: +1 when a veteran starts waiting, -1 when served or gone
+    keep = (net.open_mask[:, :nd] | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0) | (busy_p > 0)
+            | (rec["casework_in"] > 0) | (rec["overtime"] > 0))  # e.g. the cases open at the start arrive on a holiday
+    si, di = np.nonzero(keep)
+
+    def wait_mean() -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)[si, di]
+
+    def utilisation() -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            used = busy_c + busy_b + busy_d + busy_p + other + cover + rec["fixed"]
+            return np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)[si, di]
+
+    lazy = {"date": lambda: pd.to_datetime(np.datetime64(net.cal.start) + di.astype("timedelta64[D]")),
+            "wait_mean_min": wait_mean, "queue_max": lambda: _queue_max(vs, t0, t1, wait, ns, nd)[si, di],
+            "backlog_open": lambda: _backlog_open(eng, shape)[si, di], "utilisation": utilisation}
+    return Columns(len(si), {
+        "replication": np.full(len(si), rep, dtype=np.int32),
+        "site_id": si,
+        "level": np.asarray(net.level, dtype=np.int64)[si],
+        "date": None,
+        "day": di,
+        "arrivals": arrivals[si, di].astype(np.int32),
+        "served": n_served[si, di].astype(np.int32),
+        "abandoned": (arrivals - n_served - n_nobody)[si, di].astype(np.int32),
+        "found_nobody": n_nobody[si, di].astype(np.int32),
+        "staff_present": eng.present[si, di].astype(np.int32),
+        "wait_mean_min": None,
+        "queue_max": None,
+        "backlog_open": None,
+        "busy_counter_min": busy_c[si, di],
+        "busy_backoffice_min": busy_b[si, di],
+        "available_min": avail[si, di].astype(float),
+        "utilisation": None,
+        "busy_duties_min": busy_d[si, di],
+        "busy_campaign_min": busy_p[si, di],
+        "other_work_min": other[si, di],
+        "cover_min": cover[si, di],
+        "casework_in_min": rec["casework_in"][si, di],
+        "fixed_min": rec["fixed"][si, di],  # meetings, reports, training (fixed_time)
+        "overtime_min": rec["overtime"][si, di],  # duties and campaigns done in overtime (beyond available_min)
+    }, {"site_id": net.site_ids, "level": net.level_names}, lazy)
+
+
+def _queue_max(vs: np.ndarray, t0: np.ndarray, t1: np.ndarray, wait: np.ndarray, ns: int, nd: int) -> np.ndarray:
+    """Longest queue per site and day, exact: +1 when a veteran starts waiting, -1 when served or gone."""
     qmax = np.zeros(ns * nd)
     w = wait > 0
     if w.any():
@@ -170,44 +270,15 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
         day = np.floor(times[order] / DAY).astype(np.int64)
         inside = up & (day < nd)
         np.maximum.at(qmax, site[order][inside] * nd + day[inside], qlen[inside])
-    qmax = qmax.reshape(shape)
+    return qmax.reshape(ns, nd).astype(np.int32)
+
+
+def _backlog_open(eng: Engine, shape: tuple[int, int]) -> np.ndarray:
+    """Cases open per site at each day's end (the engine's snapshots; the last carried on if the run stopped early)."""
     backlog = np.asarray(eng.snap, dtype=np.int64).T if eng.snap else np.zeros(shape, dtype=np.int64)
-    if backlog.shape[1] < nd:
-        backlog = np.pad(backlog, ((0, 0), (0, nd - backlog.shape[1])), mode="edge")
-    keep = (net.open_mask[:, :nd] | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0) | (busy_p > 0)
-            | (rec["casework_in"] > 0) | (rec["overtime"] > 0))  # e.g. the cases open at the start arrive on a holiday
-    si, di = np.nonzero(keep)
-    start = net.cal.start
-    with np.errstate(invalid="ignore", divide="ignore"):
-        wait_mean = np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)
-        used = busy_c + busy_b + busy_d + busy_p + other + cover + rec["fixed"]
-        util = np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)
-    return pd.DataFrame({
-        "replication": np.full(len(si), rep, dtype=np.int32),
-        "site_id": _cat(si, net.site_ids),
-        "level": _cat(np.asarray(net.level)[si], net.level_names),
-        "date": pd.to_datetime(np.datetime64(start) + di.astype("timedelta64[D]")),
-        "day": di,
-        "arrivals": arrivals[si, di].astype(np.int32),
-        "served": n_served[si, di].astype(np.int32),
-        "abandoned": (arrivals - n_served - n_nobody)[si, di].astype(np.int32),
-        "found_nobody": n_nobody[si, di].astype(np.int32),
-        "staff_present": eng.present[si, di].astype(np.int32),
-        "wait_mean_min": wait_mean[si, di],
-        "queue_max": qmax[si, di].astype(np.int32),
-        "backlog_open": backlog[si, di],
-        "busy_counter_min": busy_c[si, di],
-        "busy_backoffice_min": busy_b[si, di],
-        "available_min": avail[si, di].astype(float),
-        "utilisation": util[si, di],
-        "busy_duties_min": busy_d[si, di],
-        "busy_campaign_min": busy_p[si, di],
-        "other_work_min": other[si, di],
-        "cover_min": cover[si, di],
-        "casework_in_min": rec["casework_in"][si, di],
-        "fixed_min": rec["fixed"][si, di],  # meetings, reports, training (fixed_time)
-        "overtime_min": rec["overtime"][si, di],  # duties and campaigns done in overtime (beyond available_min)
-    })
+    if backlog.shape[1] < shape[1]:
+        backlog = np.pad(backlog, ((0, 0), (0, shape[1] - backlog.shape[1])), mode="edge")
+    return backlog
 
 
 def _groups(levels: np.ndarray, cts: np.ndarray, level_names, ct_names, with_ct: bool = True):
@@ -225,30 +296,29 @@ def _groups(levels: np.ndarray, cts: np.ndarray, level_names, ct_names, with_ct:
             yield lname, cname, m
 
 
-def replication_metrics(net: Network, frames: dict[str, pd.DataFrame], rep: int,
+def replication_metrics(net: Network, tables: dict[str, Any], rep: int,
                         target_day: int | None = None) -> pd.DataFrame:
     """KPI values of one replication, tidy: replication, metric, level, case_type, value.
 
     Formulas: :mod:`vetsim.kpis` (every rate over all cases of the window, open ones included).
     For duty and campaign metrics ``case_type`` holds the duty or campaign id (or ``all``).
     """
-    vis, cases, sd, work = frames["visits"], frames["cases"], frames["site_days"], frames["work"]
+    vis, cases, sd, work = tables["visits"], tables["cases"], tables["site_days"], tables["work"]
     # sites with no staff time in the whole window (只挂牌、不配人): their KPIs are red, never "—"
-    site_avail = np.bincount(sd["site_id"].cat.codes.to_numpy(), weights=sd["available_min"].to_numpy(),
-                             minlength=len(net.site_ids))
+    site_avail = np.bincount(sd["site_id"], weights=sd["available_min"], minlength=len(net.site_ids))
     unstaffed = site_avail <= 0
     rows = _visit_metrics(net, vis, unstaffed)
     rows += _case_metrics(net, cases, vis)
     rows += _time_metrics(net, sd, work, unstaffed)
     rows += _work_metrics(work)
     rows += _overtime_metrics(net, sd)
-    rows += _petition_metrics(net, frames["petition"], cases, target_day)
+    rows += _petition_metrics(net, tables["petition"], cases, target_day)
     out = pd.DataFrame(rows, columns=["metric", "level", "case_type", "value"])
     out.insert(0, "replication", rep)
     return out
 
 
-def _visit_metrics(net: Network, vis: pd.DataFrame, unstaffed: np.ndarray) -> list[tuple[str, str, str, float]]:
+def _visit_metrics(net: Network, vis: Columns, unstaffed: np.ndarray) -> list[tuple[str, str, str, float]]:
     """Waiting apart from visits that found nobody: the wait counts the visits that found staff only
     (a visit that found nobody "waited" until closing time and would swamp the mean); those visits are
     their own KPI, and the service level counts both. A veteran who came to a site with no staff at
@@ -256,12 +326,11 @@ def _visit_metrics(net: Network, vis: pd.DataFrame, unstaffed: np.ndarray) -> li
     so that removing a station's staff cannot shorten the wait of its level or of the county."""
     rows: list[tuple[str, str, str, float]] = []
     target = net.wait_target
-    wait = vis["wait_min"].to_numpy()
-    served = vis["served"].to_numpy()
-    nobody = vis["found_nobody"].to_numpy()
-    never = unstaffed[vis["site_id"].cat.codes.to_numpy()]
-    for lv, ct, m in _groups(vis["level"].cat.codes.to_numpy(), vis["case_type"].cat.codes.to_numpy(),
-                             net.site_level_names, net.case_types):
+    wait = vis["wait_min"]
+    served = vis["served"]
+    nobody = vis["found_nobody"]
+    never = unstaffed[vis["site_id"]]
+    for lv, ct, m in _groups(vis["level"], vis["case_type"], net.site_level_names, net.case_types):
         if not m.any():
             continue
         w = wait[m & ~nobody]
@@ -273,20 +342,20 @@ def _visit_metrics(net: Network, vis: pd.DataFrame, unstaffed: np.ndarray) -> li
     return rows
 
 
-def _case_metrics(net: Network, cases: pd.DataFrame, vis: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+def _case_metrics(net: Network, cases: Columns, vis: Columns) -> list[tuple[str, str, str, float]]:
     """Counts and rates of the cases by the level where they started; time in process and on-time
     share of new cases apart from the cases open at the start (an old backlog diluted by new cases
     must not look faster)."""
     rows: list[tuple[str, str, str, float]] = []
-    fin = ~cases["open_at_end"].to_numpy()
-    new = ~cases["from_backlog"].to_numpy()
-    trips = cases["trips"].to_numpy()
-    age = cases["age_working_days"].to_numpy()
-    ontime = cases["on_time"].to_numpy(dtype=bool, na_value=False)
-    overdue = cases["overdue_open"].to_numpy()
-    spot = cases["on_spot"].to_numpy()
-    ct_codes = cases["case_type"].cat.codes.to_numpy()
-    for lv, ct, m in _groups(cases["origin_level"].cat.codes.to_numpy(), ct_codes, net.site_level_names, net.case_types):
+    fin = ~cases["open_at_end"]
+    new = ~cases["from_backlog"]
+    trips = cases["trips"]
+    age = cases["age_working_days"]
+    ontime = cases["on_time"]  # an open case: not on time (the DataFrame shows NA until it is late)
+    overdue = cases["overdue_open"]
+    spot = cases["on_spot"]
+    ct_codes = cases["case_type"]
+    for lv, ct, m in _groups(cases["origin_level"], ct_codes, net.site_level_names, net.case_types):
         nf = m & fin
         trip_base = (m & new & fin) | (m & new & ~fin & (trips >= 1))
         late_base = nf | (m & overdue)
@@ -304,11 +373,11 @@ def _case_metrics(net: Network, cases: pd.DataFrame, vis: pd.DataFrame) -> list[
         if (m & ~new).any():  # cases open at the start, where there are any
             rows += [("on_time_share_backlog", lv, ct, _mean(ontime, late_base & ~new)),
                      ("resolution_working_days_backlog", lv, ct, _mean(age, m & ~new))]
-    for lv, ct, m in _groups(cases["final_level"].cat.codes.to_numpy(), ct_codes, net.level_names, net.case_types):
+    for lv, ct, m in _groups(cases["final_level"], ct_codes, net.level_names, net.case_types):
         rows.append(("backlog_end", lv, ct, float((m & ~fin).sum())))
     # on the spot: per counter visit of the level where the case was resolved on the spot
-    vis_lv = vis["level"].cat.codes.to_numpy()
-    final_lv = cases["final_level"].cat.codes.to_numpy()
+    vis_lv = vis["level"]
+    final_lv = cases["final_level"]
     for li, lname in enumerate(net.site_level_names):
         nv = int((vis_lv == li).sum())
         if nv:
@@ -320,23 +389,24 @@ def _mean(values: np.ndarray, mask: np.ndarray) -> float:
     return float(values[mask].mean()) if mask.any() else np.nan
 
 
-def _time_metrics(net: Network, sd: pd.DataFrame, work: pd.DataFrame,
+def _time_metrics(net: Network, sd: Columns, work: Columns,
                   unstaffed_site: np.ndarray) -> list[tuple[str, str, str, float]]:
     """Utilisation and workload pressure per level. A site with no staff time at all in the window
     (只挂牌、不配人) still has work due: it counts as time used in its level and county-wide, so a level
     without staff is infinitely loaded (red), and removing staff cannot lower the county's utilisation."""
     rows: list[tuple[str, str, str, float]] = []
     busy = (sd["busy_counter_min"] + sd["busy_backoffice_min"] + sd["busy_duties_min"] + sd["busy_campaign_min"]
-            + sd["other_work_min"] + sd["cover_min"] + sd["fixed_min"]).to_numpy()
-    avail = sd["available_min"].to_numpy()
-    due = (sd["busy_counter_min"] + sd["casework_in_min"] + sd["other_work_min"] + sd["cover_min"]
-           + sd["fixed_min"]).to_numpy()
-    sd_lv = sd["level"].cat.codes.to_numpy()
-    owed_lv = work.groupby("level", observed=True)["owed_min"].sum() if len(work) else pd.Series(dtype=float)
+            + sd["other_work_min"] + sd["cover_min"] + sd["fixed_min"])
+    avail = sd["available_min"]
+    due = sd["busy_counter_min"] + sd["casework_in_min"] + sd["other_work_min"] + sd["cover_min"] + sd["fixed_min"]
+    sd_lv = sd["level"]
+    owed = pd.Series(work["owed_min"])
+    owed_lv = owed.groupby(work["level"]).sum() if len(work) else pd.Series(dtype=float)
+    owed_lv.index = [net.level_names[i] for i in owed_lv.index]
     # work due at sites with no staff time in the whole window: time used that nobody had
-    site = sd["site_id"].cat.codes.to_numpy()
-    owed_site = (work.groupby("site_id", observed=False)["owed_min"].sum().reindex(list(net.site_ids), fill_value=0.0)
-                 .to_numpy() if len(work) else np.zeros(len(net.site_ids)))
+    site = sd["site_id"]
+    owed_site = (owed.groupby(work["site_id"]).sum().reindex(range(len(net.site_ids)), fill_value=0.0).to_numpy()
+                 if len(work) else np.zeros(len(net.site_ids)))
     unstaffed = unstaffed_site[site]
     for lv, ct, m in _groups(sd_lv, np.zeros(len(sd), int), net.site_level_names, (), False):
         a = avail[m].sum()
@@ -350,7 +420,7 @@ def _time_metrics(net: Network, sd: pd.DataFrame, work: pd.DataFrame,
     return rows
 
 
-def _petition_metrics(net: Network, pet: np.ndarray, cases: pd.DataFrame,
+def _petition_metrics(net: Network, pet: np.ndarray, cases: Columns,
                       target_day: int | None) -> list[tuple[str, str, str, float]]:
     """The petition backlog (信访积案): open at the end, the day it reaches zero, whether by the target
     day, and -- counted apart -- the cases that cannot be resolved under current policy."""
@@ -362,13 +432,13 @@ def _petition_metrics(net: Network, pet: np.ndarray, cases: pd.DataFrame,
         return rows
     if target_day is not None:
         rows.append(("petition_target_met", "all", "all", float(not np.isnan(zero_day) and zero_day <= target_day)))
-    pet_ct = np.asarray(net.is_petition, dtype=bool)[cases["case_type"].cat.codes.to_numpy()]
-    other = cases["from_backlog"].to_numpy() & pet_ct & cases["not_resolvable"].to_numpy()
+    pet_ct = np.asarray(net.is_petition, dtype=bool)[cases["case_type"]]
+    other = cases["from_backlog"] & pet_ct & cases["not_resolvable"]
     rows.append(("petition_backlog_not_resolvable", "all", "all", float(other.sum())))
     return rows
 
 
-def _overtime_metrics(net: Network, sd: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+def _overtime_metrics(net: Network, sd: Columns) -> list[tuple[str, str, str, float]]:
     """Overtime hours per post a month, and weeks over the cap per site, per level and overall (none: 0)."""
     rows: list[tuple[str, str, str, float]] = []
     if not net.ot_cap_h_week or not any(net.ot_max_min):
@@ -376,7 +446,7 @@ def _overtime_metrics(net: Network, sd: pd.DataFrame) -> list[tuple[str, str, st
     ns, nd = len(net.site_ids), net.days
     weeks = max(1, (nd + 6) // 7)
     ot = np.zeros((ns, weeks))
-    np.add.at(ot, (sd["site_id"].cat.codes.to_numpy(), sd["day"].to_numpy() // 7), sd["overtime_min"].to_numpy() / 60.0)
+    np.add.at(ot, (sd["site_id"], sd["day"] // 7), sd["overtime_min"] / 60.0)
     posts = np.asarray(net.staff, dtype=float)
     per_post = ot / np.maximum(posts, 1.0)[:, None]
     over = (per_post > np.asarray(net.ot_cap_h_week)[:, None] + 1e-9).sum(axis=1)
@@ -391,23 +461,30 @@ def _overtime_metrics(net: Network, sd: pd.DataFrame) -> list[tuple[str, str, st
     return rows
 
 
-def _work_metrics(work: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+def _work_metrics(work: Columns) -> list[tuple[str, str, str, float]]:
     """Duty coverage and campaign completion by the due date, per level and item (and overall)."""
     rows: list[tuple[str, str, str, float]] = []
-    if work.empty:
+    if not len(work):
         return rows
-    due = work[work["done_by_due_min"].notna()]
-    for kind, metric in (("duty", "duty_coverage"), ("campaign", "campaign_on_time")):
-        part = due[due["kind"] == kind]
-        if part.empty:
+    done, owed, level, item, kind = (work[c] for c in ("done_by_due_min", "owed_min", "level", "item", "kind"))
+    lv_names, item_names = work.cats["level"], work.cats["item"]
+    has_due = ~np.isnan(done)  # due within the window
+
+    def ratio(m: np.ndarray) -> float:
+        return float(done[m].sum() / owed[m].sum())
+
+    for k, metric in ((0, "duty_coverage"), (1, "campaign_on_time")):  # kind codes: duty 0, campaign 1
+        part = has_due & (kind == k)
+        if not part.any():
             continue
-        rows.append((metric, "all", "all", float(part["done_by_due_min"].sum() / part["owed_min"].sum())))
-        for (lv, item), g in part.groupby(["level", "item"], observed=True):
-            rows.append((metric, str(lv), str(item), float(g["done_by_due_min"].sum() / g["owed_min"].sum())))
-        for lv, g in part.groupby("level", observed=True):
-            rows.append((metric, str(lv), "all", float(g["done_by_due_min"].sum() / g["owed_min"].sum())))
-    camp = work[work["kind"] == "campaign"]
-    for item, g in camp.groupby("item", observed=True):
-        d = g["done_day"].to_numpy()
-        rows.append(("campaign_done_day", "all", str(item), float(d.max()) if not np.isnan(d).any() else np.nan))
+        rows.append((metric, "all", "all", ratio(part)))
+        for pair in np.unique(level[part] * len(item_names) + item[part]).tolist():  # by level, then item
+            lv, it = divmod(pair, len(item_names))
+            rows.append((metric, str(lv_names[lv]), str(item_names[it]), ratio(part & (level == lv) & (item == it))))
+        for lv in np.unique(level[part]).tolist():
+            rows.append((metric, str(lv_names[lv]), "all", ratio(part & (level == lv))))
+    camp = kind == 1
+    for it in np.unique(item[camp]).tolist():
+        d = work["done_day"][camp & (item == it)]
+        rows.append(("campaign_done_day", "all", str(item_names[it]), float(d.max()) if not np.isnan(d).any() else np.nan))
     return rows

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
@@ -17,7 +20,7 @@ from ..scenario import Scenario
 from ..scenario.limits import check_simulation_size
 from .engine import Engine
 from ..work.network import Network, compile_network
-from .records import replication_frames, replication_metrics
+from .records import replication_metrics, replication_tables
 from .results import Results, summarise
 from .streams import draw_streams, vary_parameters
 from ..wording import both, tr
@@ -45,27 +48,46 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: i
                     scenario_hash: str | None = None, tables: bool = True) -> dict[str, Any]:
     """One replication: frames and KPI values. Top-level and picklable, so any executor can run it.
 
-    ``tables=False``: only the KPI values (``metrics``); the frames they were computed from are dropped
-    here, so that they are neither sent back from a worker process nor joined across replications.
+    ``tables=False``: only the KPI values (``metrics``), computed from the engine's numpy columns; no
+    DataFrame is built, none is sent back from a worker process or joined across replications. With
+    tables the same columns become the DataFrames, so both give the same KPIs to the last bit.
     """
-    net = vary_parameters(_network(scenario, scenario_hash), seed_seq)
-    arrivals, backlog = draw_streams(net, seed_seq)
-    eng = Engine(net, arrivals, backlog, seed_seq).run()
-    frames = replication_frames(net, eng, rep)
-    spec = scenario.spec
-    target_day = (spec.targets.petition_backlog_zero_by.date - spec.simulation.start_date).days
-    frames["metrics"] = replication_metrics(net, frames, rep, target_day)
-    del frames["petition"]
-    return frames if tables else {"metrics": frames["metrics"]}
+    with _cyclic_gc_paused():
+        net = vary_parameters(_network(scenario, scenario_hash), seed_seq)
+        arrivals, backlog = draw_streams(net, seed_seq)
+        eng = Engine(net, arrivals, backlog, seed_seq).run()
+        cols = replication_tables(net, eng, rep)
+        spec = scenario.spec
+        target_day = (spec.targets.petition_backlog_zero_by.date - spec.simulation.start_date).days
+        metrics = replication_metrics(net, cols, rep, target_day)  # from numpy columns: no DataFrame needed
+        if not tables:
+            return {"metrics": metrics}
+        del eng  # the columns hold what the tables need; each table's columns go once its DataFrame is made
+        return {**{k: cols.pop(k).frame() for k in ("cases", "visits", "site_days", "work")}, "metrics": metrics}
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused for one replication: the engine holds tens of thousands of case
+    objects, and the collector's repeated scans of them cost 10-30% of a run (measured in
+    benchmarks/bench_sim.py); the run makes no garbage cycles worth collecting meanwhile. Reference
+    counting still frees everything; the collector runs again afterwards (if it was on)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _check(n: int | None, seed: int | None, workers: int) -> None:
     if n is not None and (not isinstance(n, (int, np.integer)) or n < 1):
-        raise SimulationError(*both("sim.replications_must_be_a_positive", n=n))
+        raise SimulationError(*both("sim.error.bad_replications", n=n))
     if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise SimulationError(*both("sim.seed_must_be_a_non", seed=seed))
+        raise SimulationError(*both("sim.error.bad_seed", seed=seed))
     if not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise SimulationError(*both("sim.workers_must_be_a_positive", workers=workers))
+        raise SimulationError(*both("sim.error.bad_workers", workers=workers))
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None, workers: int = 1,

@@ -19,9 +19,11 @@ from ..wording import both
 
 __all__ = ["synthetic_scenario", "star_network", "flat_seasonality"]
 
+_SYNTHETIC_LABELS = dict(zip(("label_zh", "label_en"), both("sim.synthetic_label"), strict=True))
+
 
 def _q(value: float, unit: str = "n/a") -> dict[str, Any]:
-    return {"value": value, "unit": unit, "label_zh": "合成", "label_en": "synthetic", "source": "synthetic test input"}
+    return {"value": value, "unit": unit, **_SYNTHETIC_LABELS, "source": "synthetic test input"}
 
 
 def flat_seasonality(year: int) -> dict[str, float]:
@@ -61,7 +63,7 @@ def synthetic_scenario(sites: list[dict[str, Any]], caseload: list[dict[str, Any
         targets=Targets.model_validate({
             "wait_minutes": _q(wait_target, "minute"), "service_level": _q(0.8), "max_utilisation": _q(0.85),
             "one_trip_rate": _q(0.9), "on_time_share": _q(0.95),
-            "petition_backlog_zero_by": {"date": dt.date(year, 6, 30), "label_zh": "合成", "label_en": "synthetic",
+            "petition_backlog_zero_by": {"date": dt.date(year, 6, 30), **_SYNTHETIC_LABELS,
                                          "source": "synthetic"}}),
         partners=partner_models, case_types=ct_models, simulation=Simulation.model_validate(sim),
         costs=Costs.model_validate({"funded_post": lv, "parttime_post": lv, "site_overhead": lv}), fiscal=None)

@@ -98,11 +98,11 @@ class Plan:
         """
         out = Path(folder)
         if self.base.path is None:
-            raise PlanSaveError(*both("staffing.the_base_scenario_has_no"))
+            raise PlanSaveError(*both("staffing.error.base_without_folder"))
         base_dir = Path(self.base.path).resolve()
         check_output_target(out, "folder", force, new_scenario=True)
         if out.resolve() == base_dir:
-            raise PlanSaveError(*both("staffing.the_plan_cannot_be_saved"))
+            raise PlanSaveError(*both("staffing.error.save_into_base"))
         name = self.base.spec.name
         doc = {
             "base": os.path.relpath(base_dir, out.resolve()),  # the temp folder is a sibling: same relative path
@@ -110,7 +110,7 @@ class Plan:
             "description": {"zh": " ".join([self.summary("zh"), *self.assumptions("zh")]),
                             "en": " ".join([self.summary("en"), *self.assumptions("en")])},
         }
-        header = ("# 由 vetsim staff 生成的人员方案（叠加在基础情景之上）/ staffing plan written by vetsim staff\n"
+        header = ("# " + " / ".join(both("staffing.plan_file_header")) + "\n"
                   f"# vetsim {__version__}; base scenario hash {self.base.hash()[:12]}\n")
         with atomic_folder(out, "plan", force=force, new_scenario=True, meta={"base_scenario_hash": self.base.hash()}) as tmp:
             if self.changes:

@@ -103,7 +103,7 @@ def requirement(scenario: Scenario, demand: Demand | None = None, may_cut_funded
     bad = (counter < 0) | ~np.isfinite(work)
     if bad.any():
         names = [d.site_ids[i] for i in np.flatnonzero(bad)]
-        raise StaffingInfeasible(*both("staffing.no_staff_count_meets_the", join_names=', '.join(names)))
+        raise StaffingInfeasible(*both("staffing.error.no_feasible_staff", join_names=', '.join(names)))
     # a covered village's first server is the visiting worker
     counter_own = np.maximum(counter - cov, 0)
     work_own = np.maximum(work.astype(np.int64) - cov, 0)
@@ -167,7 +167,7 @@ def optimal_staff(scenario: Scenario, budget_yuan: float | None = None, headcoun
     as :func:`vetsim.fiscal.site_costs` computes it.
     """
     if budget_yuan is not None and headcount is not None:
-        raise StaffingInfeasible(*both("staffing.give_either_a_budget_or"))
+        raise StaffingInfeasible(*both("staffing.error.budget_or_headcount"))
     d = demand or derive_demand(scenario)
     cut = _may_cut(scenario, may_cut_funded)
     req = requirement(scenario, d, cut)
@@ -217,7 +217,7 @@ def _greedy(scenario: Scenario, d: Demand, req: pd.DataFrame, budget: float | No
     spent = float((floors * (unit_f if budget is not None else 1.0)).sum() + ((staff - floors) * cheap).sum())
     if spent > limit + 1e-9:
         raise StaffingInfeasible(
-            *both("staffing.the_budget_headcount_cannot_cover", spent=spent, limit=limit))
+            *both("staffing.error.budget_below_minimum", spent=spent, limit=limit))
     while True:
         nxt = np.minimum(staff + 1, k_max)
         gain = score[np.arange(n), nxt] - score[np.arange(n), staff]

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from ..i18n import LEVEL_LABELS
+from ..scenario.levels import DEFAULT_LEVELS
 from ..work.demand import Demand, derive_demand
 from ..wording import both
 from .kpis import servers_per_site, staff_targets
@@ -146,6 +146,6 @@ def labelled(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The WISN table with column names, level names and status texts in ``lang``."""
     col = 0 if lang == "zh" else 1
     out = table.copy()
-    out["level"] = out["level"].map(lambda lv: LEVEL_LABELS.get(lv, (lv, lv))[col])
+    out["level"] = out["level"].map(lambda lv: DEFAULT_LEVELS.label(lv, lang))
     out["status"] = out["status"].map(lambda s: STATUS_TEXT[s][col])
     return out.rename(columns={k: v[col] for k, v in WISN_COLUMNS.items()})

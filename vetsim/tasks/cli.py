@@ -88,15 +88,15 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     add_scenario_arg(p)
     p.add_argument("--as-of", type=parse_date, default=None, metavar="YYYY-MM-DD",
                    help=bi(*both("tasks.cli.as_of")))
-    p.add_argument("--compare", metavar=tr("brief.proposal_2", lang), help=bi(*both("tasks.cli.compare_help")))
+    p.add_argument("--compare", metavar=tr("brief.arg.proposal_metavar", lang), help=bi(*both("tasks.cli.compare_help")))
     p.add_argument("--excel", metavar="OUT.xlsx", help=bi(*both("tasks.cli.excel_help")))
     p.add_argument("--snapshot", action="store_true",
                    help=bi(*both("tasks.cli.snapshot_help")))
     p.add_argument("--history", metavar=tr("tasks.cli.history_metavar", lang), help=bi(*both("tasks.cli.history_help")))
     p.add_argument("--replications", type=cliargs.replications,
-                   help=bi(*both("brief.simulation_replications_default_the_scenario")))
-    p.add_argument("--seed", type=cliargs.seed, help=bi(*both("sim.random_seed_default_the_scenario")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.worker_processes_for_the_simulation")))
+                   help=bi(*both("brief.arg.replications")))
+    p.add_argument("--seed", type=cliargs.seed, help=bi(*both("sim.arg.seed")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.arg.workers")))
     p.add_argument("--quiet", action="store_true", help=bi(*both("brief.no_progress_bar")))
     add_common(p)
     p.set_defaults(handler=_run)

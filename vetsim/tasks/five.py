@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..scenario import Scenario
 from ..scenario.task_spec import FIVE_HAVES
+from ..work.presence import site_presence, unstaffed_share
 
 __all__ = ["five_haves", "five_haves_share", "staffed_nobody_share"]
 
@@ -49,12 +50,12 @@ def five_haves(scenario: Scenario) -> pd.DataFrame:
     min_posts = {k: float(q.value) for k, q in (spec.staffing.min_funded_posts.items() if spec.staffing else ())}
     max_nobody = staffed_nobody_share(scenario)
     rows = []
-    for s in scenario.sites:
-        pres = spec.presence.level(s.level) if getattr(spec, "presence", None) is not None else None
-        away = s.away_share if s.away_share is not None else (float(pres.away_share.value) if pres is not None else 0.0)
+    away_of, _other, _closed = site_presence(scenario)
+    for s, away in zip(scenario.sites, away_of, strict=True):
         organisation = s.level == "county_center" or (s.parent_id is not None and s.parent_id in ids)
         post = s.funded_staff >= min_posts[s.level] if s.level in min_posts else s.staff >= 1
-        people = s.staff >= 1 and away ** s.staff <= max_nobody + 1e-12
+        # nobody present (each post away independently), whether or not the station then closes
+        people = s.staff >= 1 and float(unstaffed_share(away, s.staff, True)) <= max_nobody + 1e-12
         funding = (_cost(spec.costs, "site_overhead", s.level) > 0
                    and (s.funded_staff == 0 or _cost(spec.costs, "funded_post", s.level) > 0)
                    and (s.parttime_staff == 0 or _cost(spec.costs, "parttime_post", s.level) > 0))

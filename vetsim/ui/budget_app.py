@@ -128,7 +128,7 @@ class BudgetExplorer(App):
         self.table_html = widgets.HTML()
         self.links = widgets.HTML()
         i = self.inputs
-        tiers = tr("ui.tier_shares_si_continuation_must", self.lang)
+        tiers = tr("ui.field.tier_shares", self.lang)
         self.widget = widgets.VBox([
             widgets.HTML(CSS), self.picker.widget, self.runner.status,
             widgets.HBox([i["eligible_count"], i["years_in_arrears"]]),

@@ -114,7 +114,7 @@ class MeetingDashboard(App):
         self.base_picker.observe(self.runner.wrap(lambda _ch: self._choose_baseline()))
         self.prop_picker.observe(self.runner.wrap(lambda _ch: self._choose_proposal()))
         staff_acc = widgets.Accordion(children=[widgets.VBox([self.editor.level_form, self.editor.site_table])])
-        staff_acc.set_title(0, tr("ui.proposal_staffing_people_per_site", self.lang))
+        staff_acc.set_title(0, tr("ui.proposal_staffing_heading", self.lang))
         staff_acc.selected_index = 0
         self.title = widgets.HTML()
         # the page's heading and what the cards show, in the page's language only (the notebook's own
@@ -146,7 +146,7 @@ class MeetingDashboard(App):
         if auto_run:
             self._auto_run()
         else:
-            self.cards.value = f"<p>{tr('ui.click_run_simulation_to_see', self.lang)}</p>"
+            self.cards.value = f"<p>{tr('ui.run_hint', self.lang)}</p>"
 
     def _auto_run(self) -> None:
         """Fill the dashboard when it opens. In a kernel (Voilà, Jupyter) this runs in a thread, so the

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .. import formats
-from ..i18n import LEVEL_LABELS
 from ..scenario import SITE_LEVELS, Scenario
+from ..scenario.levels import DEFAULT_LEVELS
 from .common import frame_html
 from ..wording import both, tr
 
@@ -58,7 +58,7 @@ def level_summary(est: pd.DataFrame, max_util: float, lang: str = "zh") -> pd.Da
         sl = float(np.average(part["service_level"], weights=w)) if tot > 0 else 1.0
         util = part["utilisation"].to_numpy(float)
         rows.append({
-            "level": LEVEL_LABELS[level][0 if lang == "zh" else 1],
+            "level": DEFAULT_LEVELS.label(level, lang),
             "sites": len(part), "staff": int(part["staff"].sum()), "visits": tot,
             "wait": wait, "service_level": sl,
             "util_mean": float(np.mean(util)), "util_max": float(np.max(util)),
@@ -78,20 +78,19 @@ _COLS = {
 
 def wisn_html(wisn: pd.DataFrame, lang: str = "zh") -> str:
     """Per level: posts in post, posts the workload needs (WISN), and the sites short of staff (WISN ratio < 1)."""
-    lv = 0 if lang == "zh" else 1
     rows = []
     for level in reversed(SITE_LEVELS):
         part = wisn[wisn["level"] == level]
         if part.empty:
             continue
         short = part[part["wisn_ratio"] < 1.0].sort_values("wisn_ratio")
-        rows.append({both("level")[lv]: LEVEL_LABELS[level][lv],
-                     both("ui.posts")[lv]: formats.count(part['staff'].sum(), lang),
-                     both("ui.posts_the_workload_needs_wisn")[lv]: formats.number(part['required_posts'].sum(), lang, 1),
-                     both("ui.sites_short_of_staff_wisn")[lv]:
+        rows.append({tr("level", lang): DEFAULT_LEVELS.label(level, lang),
+                     tr("ui.posts", lang): formats.count(part['staff'].sum(), lang),
+                     tr("ui.wisn_required_posts", lang): formats.number(part['required_posts'].sum(), lang, 1),
+                     tr("ui.wisn_short_sites", lang):
                          str(len(short)) + (tr("ui.in_brackets", lang, text=tr("list.sep", lang).join(
                              short["site_id"].astype(str).head(5)) + ("…" if len(short) > 5 else "")) if len(short) else "")})
-    head = both("ui.b_workload_need_wisn_staff")[lv]
+    head = tr("ui.wisn_heading", lang)
     return head + frame_html(pd.DataFrame(rows))
 
 
@@ -104,7 +103,7 @@ def summary_html(est: pd.DataFrame, max_util: float, lang: str = "zh", worst: in
     shown = summ.copy()
     for col in ("wait",):
         shown[col] = [v if np.isfinite(v) else np.nan for v in shown[col]]
-    head = tr("ui.b_instant_estimate_queueing_formulas", lang)
+    head = tr("ui.estimate_heading", lang)
     out = [head, frame_html(shown.rename(columns={k: v[lv] for k, v in _COLS.items()}),
                             {_COLS[k][lv]: f for k, f in fmts.items()})]
     top = est.sort_values("utilisation", ascending=False).head(worst)

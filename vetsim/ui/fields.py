@@ -17,7 +17,7 @@ from typing import Any, Literal
 import ipywidgets as widgets
 
 from ..errors import Problem, VetsimError
-from ..wording import both, tr
+from ..wording import both, in_lang, tr
 
 __all__ = ["FieldSpec", "InputError", "build_widget", "read_field", "read_fields", "field_label"]
 
@@ -32,9 +32,9 @@ class InputError(VetsimError, ValueError):
         super().__init__(self.user_message("en"))
 
     def user_message(self, lang: str = "zh") -> str:
-        head = tr("ui.please_correct_the_input", lang)
+        head = tr("ui.correct_input_head", lang)
         sep = tr("punct.colon", lang)
-        lines = [(p.where_zh if lang == "zh" else p.where_en) + sep + (p.message_zh if lang == "zh" else p.message_en)
+        lines = [in_lang(p, "where", lang) + sep + in_lang(p, "message", lang)
                  for p in self.problems]
         return "\n".join([head, *("  - " + line for line in lines)])
 
@@ -65,7 +65,7 @@ class FieldSpec:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def label(self, lang: str = "zh") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
+        return in_lang(self, "label", lang)
 
 
 def unit(key: str) -> dict[str, str]:
@@ -82,7 +82,7 @@ def hint(key: str) -> dict[str, str]:
 
 def field_label(spec: FieldSpec, lang: str = "zh") -> str:
     """Label with its unit, e.g. '缴费基数比例（比例）'."""
-    unit = spec.unit_zh if lang == "zh" else spec.unit_en
+    unit = in_lang(spec, "unit", lang)
     if not unit:
         return spec.label(lang)
     return tr("ui.label_with_unit", lang, label=spec.label(lang), unit=unit)
@@ -118,7 +118,7 @@ def _range_text(spec: FieldSpec, lang: str) -> tuple[str, str]:
     lo, hi = spec.min, spec.max
     fmt = (lambda x: str(int(x))) if spec.kind in ("int", "int_slider") else (lambda x: f"{x:g}")
     if lo is not None and hi is not None:
-        return both("ui.between_and", fmt_lo=fmt(lo), fmt_hi=fmt(hi))
+        return both("ui.between", fmt_lo=fmt(lo), fmt_hi=fmt(hi))
     if lo is not None:
         return both("ui.at_least", fmt_lo=fmt(lo))
     if hi is not None:
@@ -152,12 +152,12 @@ def read_field(spec: FieldSpec, raw: Any) -> Any:
         if raw not in allowed:
             zh = tr("list.sep", "zh").join(z for _v, z, _e in spec.options)
             en = tr("list.sep", "en").join(e for _v, _z, e in spec.options)
-            raise InputError([_problem(spec, *both("ui.choose_one_of_got", zh=zh, shown=shown, en=en))])
+            raise InputError([_problem(spec, *both("ui.error.bad_choice", zh=zh, shown=shown, en=en))])
         return raw
     if spec.kind == "text":
         text = str(raw if raw is not None else "").strip()
         if spec.pattern and not re.fullmatch(spec.pattern, text):
-            raise InputError([_problem(spec, *both("ui.got_2", hint_zh=spec.hint_zh or tr("ui.invalid_format", "zh"), shown=shown,
+            raise InputError([_problem(spec, *both("ui.bad_format", hint_zh=spec.hint_zh or tr("ui.invalid_format", "zh"), shown=shown,
                                                        hint_en=spec.hint_en or tr("ui.invalid_format", "en")))])
         return text
     raise ValueError(f"unknown field kind {spec.kind!r}")

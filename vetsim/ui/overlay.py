@@ -64,13 +64,13 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     """
     folder = Path(folder)
     if not re.fullmatch(FOLDER_PATTERN, folder.name):
-        raise OverlayError(*both("ui.invalid_folder_name_use_letters", name=folder.name))
+        raise OverlayError(*both("ui.error.bad_folder_name", name=folder.name))
     if base.path is None:
-        raise OverlayError(*both("ui.the_base_scenario_has_no"))
+        raise OverlayError(*both("ui.error.base_without_folder"))
     if not changes:
-        raise OverlayError(*both("ui.staffing_equals_the_base_nothing"))
+        raise OverlayError(*both("ui.error.nothing_to_save"))
     if folder.exists() and not overwrite:
-        raise OverlayError(*both("ui.folder_exists_choose_another_name", name=folder.name))
+        raise OverlayError(*both("ui.error.folder_exists", name=folder.name))
     folder.parent.mkdir(parents=True, exist_ok=True)  # the app's own proposals folder
     check_output_target(folder, "folder", new_scenario=True)
     edited = base.with_site_changes(changes)
@@ -80,12 +80,13 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
                  "en": name_en or tr("ui.overlay_name", "en", base=base.name("en"), folder=folder.name)},
         "site_updates": overlay_updates(base, changes),
     }
-    text = ("# Staffing proposal saved from the vetsim staffing explorer (人员配置方案，由工作台保存).\n"
+    zh, en = both("ui.overlay_file_header")
+    text = (f"# {en} ({zh}).\n"
             "# Only what changes is written here; everything else comes from the base scenario.\n"
             + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     with atomic_folder(folder, "overlay", new_scenario=True, meta={"base_scenario_hash": base.hash()}) as tmp:
         (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
         check = load_scenario(tmp)
         if check.sites != edited.sites:
-            raise OverlayError(*both("ui.the_saved_overlay_differs_from"))
+            raise OverlayError(*both("ui.error.overlay_roundtrip"))
     return folder

@@ -24,7 +24,6 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, VetsimError
 from ..files import private_dir
-from ..i18n import label
 from ..wording import tr
 
 __all__ = ["SafeRunner", "message_for", "LOG", "log_path"]
@@ -71,9 +70,9 @@ def message_for(exc: BaseException, lang: str = "zh") -> str:
 
         problems: list[Problem] = from_validation_error(
             exc, BaseModel, lambda loc: ("", ".".join(map(str, loc)), ".".join(map(str, loc))))
-        head = tr("ui.please_correct_the_input", lang)
+        head = tr("ui.correct_input_head", lang)
         return "\n".join([head, *("  - " + p.text(lang) for p in problems)])
-    return tr("ui.error_with_name", lang, error=label('error.internal', lang), name=type(exc).__name__)
+    return tr("ui.error_with_name", lang, error=tr('error.internal', lang), name=type(exc).__name__)
 
 
 class SafeRunner:

@@ -19,10 +19,10 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import formats
-from ..i18n import LEVEL_LABELS
-from ..wording import both, tr
+from ..wording import both, check_lang, tr
 from ..kpis import KPIS
 from ..scenario import Scenario
+from ..scenario.levels import DEFAULT_LEVELS
 from .common import frame_html
 
 __all__ = ["SimRunner", "ProgressExecutor", "compare_table", "KEY_METRICS", "metric_label", "dropped_work_html"]
@@ -35,8 +35,7 @@ KEY_METRICS: tuple[str, ...] = ("wait_mean_min", "wait_p90_min", "service_level"
 
 def metric_label(summary_row: pd.Series | dict[str, Any], lang: str = "zh") -> str:
     """A metric's label: the Results' own label columns if present, else the KPI table's, else its name."""
-    col = "label_zh" if lang == "zh" else "label_en"
-    value = summary_row.get(col) if hasattr(summary_row, "get") else None
+    value = summary_row.get(f"label_{check_lang(lang)}") if hasattr(summary_row, "get") else None
     if isinstance(value, str) and value:
         return value
     name = str(summary_row["metric"])
@@ -141,7 +140,6 @@ class SimRunner:
 def compare_table(baseline: Any, proposal: Any, lang: str = "zh",
                   metrics: tuple[str, ...] = KEY_METRICS) -> pd.DataFrame:
     """Overall and per-level rows of the key metrics: baseline and proposal means with 95% CIs, and the change."""
-    lv = 0 if lang == "zh" else 1
     b, p = baseline.summary, proposal.summary
     keys = ["metric", "level", "case_type"]
 
@@ -158,8 +156,8 @@ def compare_table(baseline: Any, proposal: Any, lang: str = "zh",
     for r in merged.sort_values(["order", "level"]).to_dict("records"):
         level = r["level"]
         lvl = tr("charts.level_short.all", lang)
-        if isinstance(level, str) and level in LEVEL_LABELS:
-            lvl = LEVEL_LABELS[level][lv]
+        if isinstance(level, str) and level in DEFAULT_LEVELS.by_id:
+            lvl = DEFAULT_LEVELS.label(level, lang)
         label_row = {"metric": r["metric"], "label_zh": r.get("label_zh_b") or r.get("label_zh_p"),
                      "label_en": r.get("label_en_b") or r.get("label_en_p")}
         unit = str(r.get("unit_b") or r.get("unit_p") or "")
@@ -202,22 +200,21 @@ def _ci(lo: Any, hi: Any, unit: str = "") -> str:
 
 def dropped_work_html(results: Any, scenario: Scenario, lang: str = "zh", top: int = 10) -> str:
     """Where duties fall behind: the ``top`` site x duty pairs with the lowest share done by the due date."""
-    lv = 0 if lang == "zh" else 1
     table = results.work_by_site("duty")
     table = table[table["coverage"] < 0.995].head(top)
     if table.empty:
-        return f"<p>{both('ui.every_site_did_its_duties')[lv]}</p>"
-    labels = {r.duty: (r.label_zh, r.label_en)[lv] for r in scenario.table("duties.csv")}
-    names = {s.site_id: (s.name_zh, s.name_en)[lv] for s in scenario.sites}
+        return f"<p>{tr('ui.duties_all_on_time', lang)}</p>"
+    labels = {r.duty: r.label(lang) for r in scenario.table("duties.csv")}
+    names = {s.site_id: s.name(lang) for s in scenario.sites}
     shown = pd.DataFrame({
-        both("ui.site")[lv]: [names.get(str(x), str(x)) for x in table["site_id"]],
-        both("level")[lv]: [LEVEL_LABELS.get(str(x), (str(x), str(x)))[lv] for x in table["level"]],
-        both("ui.duty")[lv]: [labels.get(str(x), str(x)) for x in table["item"]],
-        both("ui.owed_h_year")[lv]: [formats.count(v, lang) for v in table["owed_h"]],
-        both("ui.done_on_time_h")[lv]: [formats.count(v, lang) for v in table["done_by_due_h"]],
-        both("ui.done_on_time")[lv]: [formats.share(v, lang, 0) for v in table["coverage"]],
+        tr("ui.site", lang): [names.get(str(x), str(x)) for x in table["site_id"]],
+        tr("level", lang): [scenario.levels.label(str(x), lang) for x in table["level"]],
+        tr("ui.duty", lang): [labels.get(str(x), str(x)) for x in table["item"]],
+        tr("ui.owed_h_year", lang): [formats.count(v, lang) for v in table["owed_h"]],
+        tr("ui.done_on_time_h", lang): [formats.count(v, lang) for v in table["done_by_due_h"]],
+        tr("ui.done_on_time", lang): [formats.share(v, lang, 0) for v in table["coverage"]],
     })
-    head = both("ui.where_duties_fall_behind_most")[lv].format(n=len(shown))
+    head = tr("ui.duties_behind_heading", lang, n=len(shown))
     return f"<h4>{head}</h4>" + frame_html(shown)
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..i18n import LEVEL_LABELS
 from ..scenario import SITE_LEVELS, Scenario
+from ..scenario.levels import DEFAULT_LEVELS
 from .fields import FieldSpec, InputError, read_field, unit
 from ..wording import both, tr
 
@@ -57,7 +57,6 @@ class StaffEditor:
         self._syncing = False
         self._invalid: dict[int, InputError] = {}  # id(box) -> the error of the value it shows
         self.levels = levels
-        lv = 0 if lang == "zh" else 1
         # per-level form: one row per level, "set every site at this level"
         self.level_inputs: dict[tuple[str, str], widgets.IntText] = {}
         rows = [widgets.HBox([widgets.HTML(f"<b>{tr('level', lang)}</b>",
@@ -73,11 +72,11 @@ class StaffEditor:
                             names="value")
                 self.level_inputs[(level, col)] = box
                 boxes.append(box)
-            rows.append(widgets.HBox([widgets.HTML(tr("ui.each", lang, level_labels_level_l=LEVEL_LABELS[level][lv]),
+            rows.append(widgets.HBox([widgets.HTML(tr("ui.each", lang, level_labels_level_l=DEFAULT_LEVELS.label(level, lang)),
                                                    layout=widgets.Layout(width="220px")), *boxes]))
         self.level_form = widgets.VBox(rows)
         # per-site table: level filter, pager, rows
-        self.site_level = widgets.Dropdown(options=[(LEVEL_LABELS[l][lv], l) for l in levels], value=levels[0],
+        self.site_level = widgets.Dropdown(options=[(DEFAULT_LEVELS.label(lv_id, lang), lv_id) for lv_id in levels], value=levels[0],
                                            description=tr("level", lang))
         self.page = widgets.IntText(value=1, description=tr("ui.page", lang),
                                     layout=widgets.Layout(width="140px"), continuous_update=False)
@@ -209,7 +208,7 @@ class StaffEditor:
     def _page_changed(self, raw: Any) -> None:
         if self._syncing:
             return
-        spec = FieldSpec("page", "int", *both("ui.page_2"), min=1, max=self._pages())
+        spec = FieldSpec("page", "int", *both("ui.page_number"), min=1, max=self._pages())
         self._goto(read_field(spec, raw))
 
     def _goto(self, page: int) -> None:
@@ -223,7 +222,6 @@ class StaffEditor:
     def _show_page(self) -> None:
         ids = self._by_level.get(self.site_level.value, [])
         start = (self.page.value - 1) * self.page_size
-        lv = 0 if self.lang == "zh" else 1
         self.page_info.value = tr("ui.sites_pages", self.lang, n=len(ids), pages=self._pages())
         self._syncing = True
         try:
@@ -237,7 +235,7 @@ class StaffEditor:
                         self._invalid.pop(id(box), None)
                     continue
                 site = self.base.site(sid)
-                self.row_labels[i].value = f"{sid} {site.name_zh if lv == 0 else site.name_en}"
+                self.row_labels[i].value = f"{sid} {site.name(self.lang)}"
                 for col, box in self.row_inputs[i].items():
                     box.value = self.values[sid][col]
                     self._invalid.pop(id(box), None)

@@ -78,7 +78,7 @@ class StaffingExplorer(App):
             widgets.HTML(CSS), self.picker.widget, self.runner.status,
             widgets.HTML(f"<h3>{tr('ui.staffing', self.lang)}</h3>"), self.editor.level_form, site_acc,
             self.estimate_html,
-            widgets.HTML(f"<h3>{tr('ui.simulation_against_the_baseline', self.lang)}</h3>"),
+            widgets.HTML(f"<h3>{tr('ui.simulation_heading', self.lang)}</h3>"),
             widgets.HBox([*self.inputs.values(), self.run_button], layout=widgets.Layout(padding="0 0 0 6px")),
             self.sim.widget,
             self.results_html, self.results_image,

@@ -183,17 +183,17 @@ def main(argv: list[str] | None = None) -> int:
 
     lang = detect_lang(argv)
     parser = VetsimArgumentParser(prog="python -m vetsim.ui.voila", lang=lang,
-                                  description=bi(*both("ui.serve_a_vetsim_notebook_with")))
-    parser.add_argument("notebook", help=bi(*both("ui.notebook_file_e_g_notebooks")))
+                                  description=bi(*both("ui.serve.description")))
+    parser.add_argument("notebook", help=bi(*both("ui.serve.arg.notebook")))
     parser.add_argument("--host", default="127.0.0.1",
-                        help=bi(*both("ui.address_to_listen_on_default")))
-    parser.add_argument("--port", type=int, default=8866, help=bi(*both("ui.port_default_8866")))
+                        help=bi(*both("ui.serve.arg.host")))
+    parser.add_argument("--port", type=int, default=8866, help=bi(*both("ui.serve.arg.port")))
     parser.add_argument("--cull-idle", type=int, default=CULL_IDLE_S,
-                        help=bi(*both("ui.seconds_before_an_idle_kernel", CULL_IDLE_S=CULL_IDLE_S)))
+                        help=bi(*both("ui.serve.arg.cull_idle", CULL_IDLE_S=CULL_IDLE_S)))
     parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS,
-                        help=bi(*both("ui.most_page_views_at_once", MAX_KERNELS=MAX_KERNELS)))
+                        help=bi(*both("ui.serve.arg.max_kernels", MAX_KERNELS=MAX_KERNELS)))
     parser.add_argument("--lang", choices=("zh", "en"), default=lang,
-                        help=bi(*both("ui.language_of_these_messages")))
+                        help=bi(*both("ui.serve.arg.lang")))
     args = parser.parse_args(argv)
     nb = Path(args.notebook)
     if not nb.is_file():

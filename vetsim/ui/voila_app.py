@@ -41,12 +41,12 @@ import voila.handler
 from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
 from voila.tornado.handler import TornadoVoilaHandler
-from ..wording import both
+from ..wording import both, tr
 from .voila import LOOPBACK_NAMES, is_loopback
 
 __all__ = ["VetsimVoila", "PageKernels", "host_allowed", "LOOPBACK_NAMES", "BUSY_MESSAGE", "main"]
 
-BUSY_MESSAGE = both("ui.too_many_dashboard_pages_are")
+BUSY_MESSAGE = both("ui.server_busy")
 FAILED_MESSAGE = both("ui.page_failed_to_render")
 REAP_INTERVAL_S = 2.0  # how often kernels of gone pages are looked for
 
@@ -256,7 +256,7 @@ class _PageHandler(TornadoVoilaHandler):
             self.set_status(503)
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.set_header("Retry-After", "60")
-            self.finish(f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>服务器繁忙</title>"
+            self.finish(f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>{html.escape(tr('ui.busy_page_title', 'zh'))}</title>"
                         f"<body style='font-family:sans-serif;font-size:18px;margin:40px'>"
                         f"<p>{html.escape(zh)}</p><p style='color:#555'>{html.escape(en)}</p></body></html>")
 

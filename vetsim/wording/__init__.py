@@ -13,16 +13,28 @@ Site-level labels are not written here: their one home is the level registry
 
 Use ``tr("level.township", lang)`` for one text, ``both("ledger.bad_date", row=3)`` for the
 ``(zh, en)`` pair that :class:`vetsim.errors.VetsimError` takes.
+
+The ways to get a text a user sees (the whole set):
+
+- ``tr(key, lang, **fields)`` / ``both(key, **fields)``: wording of the program (this catalogue);
+- ``levels.label(id, lang, short=False)``: a site level's label (``scenario.levels``, or
+  ``vetsim.scenario.DEFAULT_LEVELS`` without a scenario), from the level registry;
+- ``row.label(lang)`` (a site's ``name(lang)``): the labels data rows carry themselves (``label_zh`` /
+  ``label_en`` columns of scenario tables, result frames, sensitivity ranges); classes with such
+  columns take :class:`LabelColumns`, and a frame's row or a mapping is read with
+  :func:`in_lang` (``in_lang(row, "label", lang)``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-__all__ = ["LANGS", "check_lang", "tr", "both", "has", "catalogue", "CatalogueError"]
+__all__ = ["LANGS", "check_lang", "tr", "both", "has", "catalogue", "CatalogueError", "in_lang", "LabelColumns"]
 
 LANGS = ("zh", "en")
 _DIR = Path(__file__).resolve().parent
@@ -86,3 +98,19 @@ def tr(key: str, lang: str = "zh", /, **fields: object) -> str:
 def both(key: str, /, **fields: object) -> tuple[str, str]:
     """``(zh, en)`` texts of ``key``: the pair a :class:`~vetsim.errors.VetsimError` is raised with."""
     return tr(key, "zh", **fields), tr(key, "en", **fields)
+
+
+def in_lang(row: object, field: str, lang: str = "zh") -> Any:
+    """A data row's own text in ``lang``: its ``<field>_zh`` or ``<field>_en`` column (an attribute of an
+    object, named tuple or pandas row, or a key of a mapping), e.g. ``in_lang(site, "name", "en")``."""
+    column = f"{field}_{check_lang(lang)}"
+    return row[column] if isinstance(row, Mapping) else getattr(row, column)
+
+
+class LabelColumns:
+    """Mixin for rows with ``label_zh`` / ``label_en`` columns: ``row.label(lang)``."""
+
+    __slots__ = ()
+
+    def label(self, lang: str = "zh") -> str:
+        return in_lang(self, "label", lang)

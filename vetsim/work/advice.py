@@ -26,11 +26,11 @@ __all__ = ["scenario_warnings", "format_warnings"]
 def scenario_warnings(scenario: "Scenario") -> list[Problem]:
     """Warnings (not errors) about ``scenario``; empty when nothing looks impossible."""
     out: list[Problem] = []
-    volume = sum(r.yearly_volume for r in scenario.caseload if r.level != "partner")
+    volume = sum(r.yearly_volume for r in scenario.caseload if r.level != scenario.levels.partner)
     d = derive_demand(scenario)
     if volume > 0 and float(d.visits.sum()) == 0.0:
         out.append(Problem("sites.csv", "open_days", "open_days",
-                           *both("work.cases_a_year_but_no", volume=volume)))
+                           *both("work.no_open_day_for_cases", volume=volume)))
     # the counter alone beyond the staff at the busiest hour: visitors cannot all be served (e.g. open one
     # minute a day). Work beyond staff time (duties, casework) is not a warning: the KPIs and `vetsim staff` show it.
     staff = np.array([s.staff for s in scenario.sites], dtype=float)
@@ -43,7 +43,7 @@ def scenario_warnings(scenario: "Scenario") -> list[Problem]:
         site, share = d.site_ids[top], peak[top]
         shown = f"{share:.0%}" if np.isfinite(share) else "∞"
         out.append(Problem("sites.csv", "open_hours", "open_hours",
-                           *both("work.site_s_have_an_estimated", len_over=len(over), site=site, shown=shown)))
+                           *both("work.counter_overloaded", len_over=len(over), site=site, shown=shown)))
     return out
 
 

@@ -23,6 +23,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..wording import tr
+
 __all__ = ["WorkCalendar", "CalendarEstimateWarning", "year_schedule"]
 
 MINUTES_PER_DAY = 1440
@@ -110,8 +112,7 @@ class WorkCalendar:
             raise ValueError(f"unknown calendar mode {mode!r}")
         if estimated and warn:
             warnings.warn(
-                f"official holiday schedule unknown for {estimated}: statutory holidays estimated by rule, "
-                "no make-up workdays (调休)", CalendarEstimateWarning, stacklevel=2)
+                tr("work.calendar_estimated_log", "en", years=estimated), CalendarEstimateWarning, stacklevel=2)
         cum = np.cumsum(workday, dtype=np.int64)
         return cls(start, first_day, n, mode, workday, makeup, weekday, cum, tuple(estimated))
 

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..scenario import Scenario
-from .presence import unstaffed_share
+from .presence import present_share, unstaffed_share
 
 __all__ = ["Demand", "derive_demand", "hour_minutes"]
 
@@ -248,7 +248,6 @@ def _derive(scenario: Scenario, key: str) -> Demand:
             case_h[idx[b.owner_site or site.site_id]] += b.open_cases * hours * share  # 包案: the owner's time
     duty_h, campaign_h = _package_hours(net, sim.start_date)
     cover_h = np.asarray(net.cover_min, dtype=float)[:, None] * open_days / 60.0
-    present_share = (1.0 - np.asarray(net.away, dtype=float)) * (1.0 - np.asarray(net.other, dtype=float))
     covered = np.zeros(n, dtype=bool)
     if spec.staffing is not None:
         for v in spec.staffing.covered_villages():
@@ -265,7 +264,7 @@ def _derive(scenario: Scenario, key: str) -> Demand:
     return Demand(tuple(s.site_id for s in sites), tuple(s.level for s in sites), visits, mean,
                   np.maximum(scv, 0.0), case_h, open_days, open_min, longest,
                   float(sim.patience_minutes.value) if sim.abandonment else float("inf"), key,
-                  duty_h, campaign_h, cover_h, present_share, covered, np.asarray(net.away, dtype=float),
+                  duty_h, campaign_h, cover_h, present_share(net.away, net.other), covered, np.asarray(net.away, dtype=float),
                   np.asarray(net.closed_when_away, dtype=bool), *_fixed_and_overtime_hours(net))
 
 

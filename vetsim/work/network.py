@@ -180,23 +180,83 @@ def _segments(spans, hour_profile: dict[int, float], flat: bool) -> tuple[list[f
 
 
 def compile_network(scenario: Scenario) -> Network:
-    """Flatten ``scenario`` for the engine: calendar, opening pattern, parameters and arrival rates."""
+    """Flatten ``scenario`` for the engine: calendar, opening pattern, parameters and arrival rates.
+
+    Built from its seams: the calendar and opening pattern, shared cover, presence, the parameters per
+    (case type, level) with their uncertainty, the arrival streams and the backlog.
+    """
     spec, sim = scenario.spec, scenario.spec.simulation
     start, days = sim.start_date, sim.days
     continuous = sim.calendar == "continuous"
-    max_age = max((b.mean_age_days for b in scenario.backlog), default=0.0)
-    cal_first = min((_month_start(start) - start).days, -int(math.ceil(max_age * 12)) - 7)
-    cal_last = (_month_end(start + dt.timedelta(days=days)) - start).days + 400
-    cal = WorkCalendar.build(start, cal_first, cal_last, sim.calendar, warn=False)
-
+    cal = _calendar(scenario)
     sites = scenario.sites
     idx = {s.site_id: i for i, s in enumerate(sites)}
     levels = scenario.levels
-    lvl_idx = levels.index
-    # opening pattern per site over the calendar range
-    n_cal = cal.n_days
+    open_full, open_mask, next_open = _opening(scenario, cal)
+    spans = tuple(((0, MINUTES_PER_DAY),) if continuous else s.open_hours for s in sites)
+    open_min = np.array([sum(b - a for a, b in sp) for sp in spans], dtype=float)
+    open_days = open_mask[:, :days].sum(axis=1).astype(float)
+    staff, cover = _shared_cover(scenario, idx, open_min, open_days)
+    cts = tuple(spec.case_types)
+    ct_idx = {c: i for i, c in enumerate(cts)}
+    partners = tuple(spec.partners)
+    away, other, closed = site_presence(scenario)
+    min_share, order = policy_arrays(spec.work_policy)
+    return Network(
+        days=days, cal=cal, continuous=continuous,
+        level_names=levels.ids, level_parent=levels.parent_index, partner_level=levels.index[levels.partner],
+        site_level_names=levels.site_ids,
+        **_site_fields(scenario, idx, spans, open_min),
+        staff=staff,
+        open_mask=open_mask, next_open=next_open,
+        case_types=cts, partners=partners,
+        **_case_parameters(scenario, ct_idx),
+        **_case_type_fields(scenario, cts, partners),
+        streams=_arrivals(scenario, cal, open_full, ct_idx),
+        backlog=_backlog(scenario, idx, ct_idx, partners),
+        **_service_fields(scenario),
+        cover_min=tuple(float(x) for x in cover),
+        away=away, other=other, closed_when_away=closed,
+        packages=work_packages(scenario, start, days), min_share=min_share, order=order,
+        by_slack=spec.work_policy.by_slack, **_fixed_and_overtime(scenario, open_mask[:, :days], away),
+        **_uncertainty(scenario, ct_idx),
+    )
+
+
+def _site_fields(scenario: Scenario, idx: dict[str, int], spans: tuple, open_min: np.ndarray) -> dict[str, tuple]:
+    """Per site: id, level, parent, open spans and minutes, last closing, arrival-time segments, online share."""
+    sim, sites = scenario.spec.simulation, scenario.sites
+    segs = [_segments(sp, sim.hour_profile, sim.calendar == "continuous") for sp in spans]
+    return {
+        "site_ids": tuple(s.site_id for s in sites),
+        "level": tuple(scenario.levels.index[s.level] for s in sites),
+        "parent": tuple(idx[s.parent_id] if s.parent_id else -1 for s in sites),
+        "spans": spans,
+        "open_min": tuple(int(m) for m in open_min),
+        "last_close": tuple(sp[-1][1] for sp in spans),
+        "seg_start": tuple(tuple(s[0]) for s in segs), "seg_len": tuple(tuple(s[1]) for s in segs),
+        "seg_cum": tuple(tuple(s[2]) for s in segs),
+        "online": tuple(s.online_share for s in sites),
+    }
+
+
+def _calendar(scenario: Scenario) -> WorkCalendar:
+    """The working calendar over whole months around the horizon and back to the oldest backlog case."""
+    sim = scenario.spec.simulation
+    start, days = sim.start_date, sim.days
+    max_age = max((b.mean_age_days for b in scenario.backlog), default=0.0)
+    cal_first = min((_month_start(start) - start).days, -int(math.ceil(max_age * 12)) - 7)
+    cal_last = (_month_end(start + dt.timedelta(days=days)) - start).days + 400
+    return WorkCalendar.build(start, cal_first, cal_last, sim.calendar, warn=False)
+
+
+def _opening(scenario: Scenario, cal: WorkCalendar) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Open days per site: over the whole calendar [site, cal day], over the horizon [site, day 0..days]
+    (day ``days`` a closed sentinel), and the first open day on or after each day."""
+    sim, sites = scenario.spec.simulation, scenario.sites
+    days, continuous = sim.days, sim.calendar == "continuous"
     wd, mk, work = cal.weekday, cal.makeup, cal.workday
-    open_full = np.zeros((len(sites), n_cal), dtype=bool)
+    open_full = np.zeros((len(sites), cal.n_days), dtype=bool)
     for i, s in enumerate(sites):
         if continuous:
             open_full[i] = True
@@ -211,56 +271,95 @@ def compile_network(scenario: Scenario) -> Network:
     next_open = np.full((len(sites), days + 1), days, dtype=np.int64)
     for d in range(days - 1, -1, -1):
         next_open[:, d] = np.where(open_mask[:, d], d, next_open[:, d + 1])
+    return open_full, open_mask, next_open
 
-    spans = tuple(((0, MINUTES_PER_DAY),) if continuous else s.open_hours for s in sites)
-    open_min = np.array([sum(b - a for a, b in sp) for sp in spans], dtype=float)
-    open_days = open_mask[:, :days].sum(axis=1).astype(float)
-    staff, cover = _shared_cover(scenario, idx, open_min, open_days)
-    segs = [_segments(sp, sim.hour_profile, continuous) for sp in spans]
 
-    # parameters per (case type, level)
-    cts = tuple(spec.case_types)
-    ct_idx = {c: i for i, c in enumerate(cts)}
-    partners = tuple(spec.partners)
-    shape = (len(cts), len(levels.ids))
+def _case_parameters(scenario: Scenario, ct_idx: dict[str, int]) -> dict[str, np.ndarray]:
+    """Parameters per (case type, level), from caseload.csv: which rows exist, minutes, shares, delays."""
+    lvl_idx = scenario.levels.index
+    shape = (len(ct_idx), len(scenario.levels.ids))
     exists = np.zeros(shape, dtype=bool)
     arrs = {k: np.zeros(shape) for k in ("counter", "bo", "res", "delay", "deadline")}
-    unc = {k: np.full(shape, np.nan) for k in ("vol_se", "vol", "res_se")}
     for r in scenario.caseload:
         c, lv = ct_idx[r.case_type], lvl_idx[r.level]
         exists[c, lv] = True
-        unc["vol"][c, lv] = r.yearly_volume
-        if r.yearly_volume_se is not None:
-            unc["vol_se"][c, lv] = r.yearly_volume_se
-        if r.resolved_here_share_se is not None:
-            unc["res_se"][c, lv] = r.resolved_here_share_se
         arrs["counter"][c, lv] = r.counter_minutes
         arrs["bo"][c, lv] = r.backoffice_hours * 60.0
         arrs["res"][c, lv] = r.resolved_here_share
         arrs["delay"][c, lv] = math.ceil(r.referral_delay_days)
         arrs["deadline"][c, lv] = r.deadline_working_days
+    return {"row_exists": exists, "counter_min": arrs["counter"], "bo_min": arrs["bo"], "resolved": arrs["res"],
+            "ref_delay": arrs["delay"].astype(int), "deadline": arrs["deadline"]}
 
-    # daily arrival intensity per (site, case type): month volume spread over the site's open days,
-    # computed over the whole months around the horizon only
+
+def _uncertainty(scenario: Scenario, ct_idx: dict[str, int]) -> dict[str, np.ndarray]:
+    """Standard errors of fitted numbers per (case type, level) (caseload.csv ``*_se`` columns; NaN: known
+    exactly) and the volumes they refer to; none where no row has one."""
+    lvl_idx = scenario.levels.index
+    shape = (len(ct_idx), len(scenario.levels.ids))
+    unc = {k: np.full(shape, np.nan) for k in ("vol_se", "vol", "res_se")}
+    for r in scenario.caseload:
+        c, lv = ct_idx[r.case_type], lvl_idx[r.level]
+        unc["vol"][c, lv] = r.yearly_volume
+        if r.yearly_volume_se is not None:
+            unc["vol_se"][c, lv] = r.yearly_volume_se
+        if r.resolved_here_share_se is not None:
+            unc["res_se"][c, lv] = r.resolved_here_share_se
+    if np.isnan(unc["vol_se"]).all() and np.isnan(unc["res_se"]).all():
+        return {}
+    return {"volume_se": unc["vol_se"], "volume": unc["vol"], "resolved_se": unc["res_se"]}
+
+
+def _case_type_fields(scenario: Scenario, cts: tuple[str, ...], partners: tuple[str, ...]) -> dict[str, tuple]:
+    """Per case type: hotline, letter and missing-document shares, its partner and the partner's days."""
+    spec = scenario.spec
+    cts_spec = [spec.case_types[c] for c in cts]
+    partner_days = {p: int(math.ceil(spec.partners[p].processing_days)) for p in partners}
+    return {
+        "hotline": tuple(c.hotline_share for c in cts_spec),
+        "letter": tuple(c.letter_share for c in cts_spec),
+        "missing": tuple(c.missing_document_rate for c in cts_spec),
+        "partner_of": tuple(partners.index(c.partner) if c.partner in partners else -1 for c in cts_spec),
+        "partner_days": tuple(partner_days.get(c.partner, 0) for c in cts_spec),
+        "partner_days_of": tuple(partner_days[p] for p in partners),
+        "is_petition": tuple(c.is_petition for c in cts_spec),
+    }
+
+
+def _service_fields(scenario: Scenario) -> dict[str, object]:
+    """Service-time distribution, abandonment, return delay and the wait target (scenario.yaml)."""
+    sim = scenario.spec.simulation
+    exponential = sim.service_time_distribution == "exponential"
+    return {"svc_cv": 1.0 if exponential else sim.service_time_cv.value, "exponential": exponential,
+            "abandonment": sim.abandonment, "patience": sim.patience_minutes.value,
+            "return_delay": int(math.ceil(sim.return_delay_days.value)),
+            "wait_target": scenario.spec.targets.wait_minutes.value}
+
+
+def _arrivals(scenario: Scenario, cal: WorkCalendar, open_full: np.ndarray,
+              ct_idx: dict[str, int]) -> tuple[tuple[int, int, np.ndarray], ...]:
+    """Daily arrival intensity per (site, case type): the month's volume spread over the site's open days
+    (weighted by the weekday profile), computed over the whole months around the horizon only."""
+    sim, sites, partner = scenario.spec.simulation, scenario.sites, scenario.levels.partner
+    start, days = sim.start_date, sim.days
+    off = -cal.first_day
     m0 = off + (_month_start(start) - start).days
     m1 = off + (_month_end(start + dt.timedelta(days=days - 1)) - start).days + 1
     wprof = np.ones(7)
     for k, w in (sim.weekday_profile or {}).items():
         wprof[k - 1] = w
-    day_weight = open_full[:, m0:m1] * wprof[wd[m0:m1]][None, :]
+    day_weight = open_full[:, m0:m1] * wprof[cal.weekday[m0:m1]][None, :]
     month_key = (np.datetime64(start, "D") + np.arange(m0 - off, m1 - off)).astype("datetime64[M]").astype(np.int64)
     month_of = month_key % 12  # datetime64[M] counts months from 1970-01
     _, month_pos = np.unique(month_key, return_inverse=True)
     horizon = slice(off - m0, off - m0 + days)
     streams = []
     for r in scenario.caseload:
-        if r.level == levels.partner or r.yearly_volume <= 0:
+        if r.level == partner or r.yearly_volume <= 0:
             continue
         at_level = [i for i, s in enumerate(sites) if s.level == r.level]
-        vets = np.array([sites[i].veterans for i in at_level], dtype=float)
-        share = vets / vets.sum() if vets.sum() > 0 else np.full(len(at_level), 1.0 / max(len(at_level), 1))
         season = np.asarray(r.seasonality)[month_of]
-        for i, sh in zip(at_level, share):
+        for i, sh in zip(at_level, _veteran_shares(sites, at_level), strict=True):
             if sh <= 0:
                 continue
             w = day_weight[i]
@@ -268,56 +367,25 @@ def compile_network(scenario: Scenario) -> Network:
             lam = np.divide(r.yearly_volume * sh * season * w, month_total,
                             out=np.zeros(m1 - m0), where=month_total > 0)
             streams.append((i, ct_idx[r.case_type], lam[horizon].copy()))
-    backlog = tuple((idx[b.site_id], ct_idx[b.case_type], b.open_cases, b.mean_age_days,
-                     (b.effort_hours or 0.0) * 60.0, float(b.effort_cv or 0.0),
-                     b.hours_per_week * 60.0 / 5.0 if b.hours_per_week else math.inf,
-                     partners.index(b.partner) if b.partner in partners else -1,
-                     int(b.earliest_days or 0),
-                     idx[b.owner_site or b.site_id], float(b.unresolvable_share or 0.0))
-                    for b in scenario.backlog if b.open_cases > 0)
-    away, other, closed = _presence(scenario)
-    min_share, order = policy_arrays(spec.work_policy)
-    fixed_ot = _fixed_and_overtime(scenario, open_mask[:, :days], away)
-    cts_spec = [spec.case_types[c] for c in cts]
-    return Network(
-        days=days, cal=cal, continuous=continuous,
-        site_ids=tuple(s.site_id for s in sites),
-        level=tuple(lvl_idx[s.level] for s in sites),
-        level_names=levels.ids, level_parent=levels.parent_index, partner_level=lvl_idx[levels.partner],
-        site_level_names=levels.site_ids,
-        parent=tuple(idx[s.parent_id] if s.parent_id else -1 for s in sites),
-        staff=staff,
-        spans=spans,
-        open_min=tuple(int(m) for m in open_min),
-        last_close=tuple(sp[-1][1] for sp in spans),
-        open_mask=open_mask, next_open=next_open,
-        seg_start=tuple(tuple(s[0]) for s in segs), seg_len=tuple(tuple(s[1]) for s in segs),
-        seg_cum=tuple(tuple(s[2]) for s in segs),
-        case_types=cts, partners=partners,
-        row_exists=exists, counter_min=arrs["counter"], bo_min=arrs["bo"], resolved=arrs["res"],
-        ref_delay=arrs["delay"].astype(int), deadline=arrs["deadline"],
-        hotline=tuple(c.hotline_share for c in cts_spec),
-        letter=tuple(c.letter_share for c in cts_spec),
-        missing=tuple(c.missing_document_rate for c in cts_spec),
-        partner_of=tuple(partners.index(c.partner) if c.partner in partners else -1 for c in cts_spec),
-        partner_days=tuple(int(math.ceil(spec.partners[c.partner].processing_days)) if c.partner in partners else 0
-                           for c in cts_spec),
-        partner_days_of=tuple(int(math.ceil(spec.partners[p].processing_days)) for p in partners),
-        is_petition=tuple(c.is_petition for c in cts_spec),
-        online=tuple(s.online_share for s in sites),
-        streams=tuple(streams), backlog=backlog,
-        svc_cv=1.0 if sim.service_time_distribution == "exponential" else sim.service_time_cv.value,
-        exponential=sim.service_time_distribution == "exponential",
-        abandonment=sim.abandonment, patience=sim.patience_minutes.value,
-        return_delay=int(math.ceil(sim.return_delay_days.value)),
-        wait_target=spec.targets.wait_minutes.value,
-        cover_min=tuple(float(x) for x in cover),
-        away=away, other=other, closed_when_away=closed,
-        packages=work_packages(scenario, start, days), min_share=min_share, order=order,
-        by_slack=spec.work_policy.by_slack, **fixed_ot,
-        **({"volume_se": unc["vol_se"], "volume": unc["vol"], "resolved_se": unc["res_se"]}
-           if not (np.isnan(unc["vol_se"]).all() and np.isnan(unc["res_se"]).all()) else {}),
-    )
+    return tuple(streams)
+
+
+def _veteran_shares(sites, at: list[int]) -> np.ndarray:
+    """Shares of a level's volume for its sites ``at``: by veterans, evenly when none are counted."""
+    vets = np.array([sites[i].veterans for i in at], dtype=float)
+    return vets / vets.sum() if vets.sum() > 0 else np.full(len(at), 1.0 / max(len(at), 1))
+
+
+def _backlog(scenario: Scenario, idx: dict[str, int], ct_idx: dict[str, int],
+             partners: tuple[str, ...]) -> tuple[tuple, ...]:
+    """The cases open at the start as the engine's tuples (see ``Network.backlog``)."""
+    return tuple((idx[b.site_id], ct_idx[b.case_type], b.open_cases, b.mean_age_days,
+                  (b.effort_hours or 0.0) * 60.0, float(b.effort_cv or 0.0),
+                  b.hours_per_week * 60.0 / 5.0 if b.hours_per_week else math.inf,
+                  partners.index(b.partner) if b.partner in partners else -1,
+                  int(b.earliest_days or 0),
+                  idx[b.owner_site or b.site_id], float(b.unresolvable_share or 0.0))
+                 for b in scenario.backlog if b.open_cases > 0)
 
 
 def _fixed_and_overtime(scenario: Scenario, open_mask: np.ndarray, away: tuple[float, ...]) -> dict[str, tuple]:
@@ -345,11 +413,6 @@ def _fixed_and_overtime(scenario: Scenario, open_mask: np.ndarray, away: tuple[f
             "ot_late": tuple(ot_late), "ot_early": tuple(ot_early)}
 
 
-def _presence(scenario: Scenario) -> tuple[tuple[float, ...], tuple[float, ...], tuple[bool, ...]]:
-    """Per site: share of days a post is away, share of present time on other work, closed when away."""
-    return site_presence(scenario)
-
-
 def _shared_cover(scenario: Scenario, idx: dict[str, int], open_min: np.ndarray,
                   open_days: np.ndarray) -> tuple[tuple[int, ...], np.ndarray]:
     """Staff per site with shared cover (``staffing.shared_staff``), and the cover minutes per open day.
@@ -364,7 +427,7 @@ def _shared_cover(scenario: Scenario, idx: dict[str, int], open_min: np.ndarray,
     for rule in rules:
         unknown = [x for x in (rule.worker_site, *rule.villages) if x not in idx]
         if unknown:
-            raise NetworkError(*both("work.staffing_shared_staff_unknown_sites", unknown=unknown))
+            raise NetworkError(*both("work.shared_staff_unknown_sites", unknown=unknown))
         w = idx[rule.worker_site]
         for v in rule.villages:
             staff[idx[v]] += 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -87,7 +88,6 @@ def work_packages(scenario, start: dt.date, days: int) -> Packages:
     the window still owes its packages (they show as undone).
     """
     sites = scenario.sites
-    end = start + dt.timedelta(days=days)
     rows = [*(("duty", r) for r in scenario.table("duties.csv")), *(("campaign", r) for r in scenario.table("campaigns.csv"))]
     names, lzh, len_, kinds, levels = [], [], [], [], []
     cols: dict[str, list] = {k: [] for k in ("site", "item", "kind", "release", "due", "minutes", "must", "late_value")}
@@ -103,26 +103,32 @@ def work_packages(scenario, start: dt.date, days: int) -> Packages:
             len_.append(r.label_en)
             kinds.append(kind)
             levels.append(r.level)
-        for s, site in enumerate(sites):
-            if site.level != r.level:
-                continue
-            amount = r.hours * 60.0 * (site.veterans * r.share_of_veterans if r.basis == "veteran" else 1.0)
-            if amount <= 0:
-                continue
-            for rel, due in _instances(r, start, days):
-                if due < start or rel >= end:
-                    continue
-                cols["site"].append(s)
-                cols["item"].append(item)
-                cols["kind"].append(kind)
-                cols["release"].append(max((rel - start).days, 0))
-                cols["due"].append((due - start).days)
-                cols["minutes"].append(amount)
-                cols["must"].append(r.must)
-                cols["late_value"].append(r.late_value)
+        _owed(cols, r, item, kind, sites, start, days)
     types = {"minutes": float, "must": bool, "late_value": bool}
     arr = {k: np.asarray(v, dtype=types.get(k, np.int64)) for k, v in cols.items()}
     order = np.lexsort((arr["due"], arr["site"], arr["kind"])) if len(arr["site"]) else np.zeros(0, np.int64)
     arr = {k: v[order] for k, v in arr.items()}
     return Packages(arr["site"], arr["item"], arr["kind"], arr["release"], arr["due"], arr["minutes"],
                     tuple(names), tuple(lzh), tuple(len_), tuple(kinds), tuple(levels), arr["must"], arr["late_value"])
+
+
+def _owed(cols: dict[str, list], r: Any, item: int, kind: int, sites: Any, start: dt.date, days: int) -> None:
+    """Append to ``cols`` the packages of duty or campaign row ``r`` owed by each site of its level in the window."""
+    end = start + dt.timedelta(days=days)
+    for s, site in enumerate(sites):
+        if site.level != r.level:
+            continue
+        amount = r.hours * 60.0 * (site.veterans * r.share_of_veterans if r.basis == "veteran" else 1.0)
+        if amount <= 0:
+            continue
+        for rel, due in _instances(r, start, days):
+            if due < start or rel >= end:
+                continue
+            cols["site"].append(s)
+            cols["item"].append(item)
+            cols["kind"].append(kind)
+            cols["release"].append(max((rel - start).days, 0))
+            cols["due"].append((due - start).days)
+            cols["minutes"].append(amount)
+            cols["must"].append(r.must)
+            cols["late_value"].append(r.late_value)

@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from ..scenario.work_spec import CATEGORY_TIERS, SLACK_TIERS, WORK_KINDS, WorkPolicy
 
 __all__ = ["allocate", "policy_arrays", "fill_in_order", "slack_tiers", "overtime_need", "WORK_KINDS",
-           "ROW_CASEWORK", "ROW_LATE", "DROPPED"]
+           "ROW_CASEWORK", "ROW_LATE", "DROPPED", "cum_owed_sorted"]
 
 ROW_CASEWORK, ROW_LATE, DROPPED = 2, 3, -1
 _BEHIND = 1e12  # order key offset: work that can no longer meet its date comes after all that can
@@ -74,12 +74,14 @@ def fill_in_order(site: NDArray[np.int64], row: NDArray[np.int64], key: NDArray[
     """
     if not len(site):
         return np.zeros(0)
-    order = np.lexsort((np.arange(len(site)), key, row, site))
+    by_key = np.argsort(key, kind="stable")  # two stable sorts: (site, row), then key, then input order
+    low = int(row.min())
+    order = by_key[np.argsort((site * (int(row.max()) - low + 1) + (row - low))[by_key], kind="stable")]
     s, r, owed = site[order], row[order], rem[order]
-    first = np.r_[True, (s[1:] != s[:-1]) | (r[1:] != r[:-1])]
+    first = _starts(s, r)
     cs = np.cumsum(owed)
     base = np.maximum.accumulate(np.where(first, cs - owed, 0.0))
-    take = np.clip(budget[r, s] - (cs - owed - base), 0.0, owed)
+    take = np.minimum(np.maximum(budget[r, s] - (cs - owed - base), 0.0), owed)
     out = np.empty_like(take)
     out[order] = take
     return out
@@ -88,23 +90,43 @@ def fill_in_order(site: NDArray[np.int64], row: NDArray[np.int64], key: NDArray[
 def _cum_by_site_due(site: NDArray[np.int64], due: NDArray[np.int64], rem: NDArray[np.float64]) -> NDArray[np.float64]:
     """Work owed per package by its due day at its site: its own and every package due no later (EDF order)."""
     order = np.lexsort((np.arange(len(site)), due, site))
-    s, owed = site[order], rem[order]
-    first = np.r_[True, s[1:] != s[:-1]]
+    out = np.empty(len(site))
+    out[order] = cum_owed_sorted(site[order], due[order], rem[order])
+    return out
+
+
+def cum_owed_sorted(s: NDArray[np.int64], d: NDArray[np.int64], owed: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`_cum_by_site_due` for packages already in EDF order (by site, then due day; ties in a fixed
+    order): the engine keeps that order from the start, so no sort is needed each day."""
+    if not len(s):
+        return np.zeros(0)
+    first = _starts(s)
     cs = np.cumsum(owed)
-    base = np.maximum.accumulate(np.where(first, cs - owed, 0.0))
-    out = np.empty_like(owed)
-    out[order] = cs - base
-    # packages due on the same day at a site owe together: the group's total
-    _, inv = np.unique(np.stack([site, due]), axis=1, return_inverse=True)
-    inv = inv.reshape(-1)
-    group = np.zeros(int(inv.max()) + 1 if len(inv) else 0)
-    np.maximum.at(group, inv, out)
-    return group[inv]
+    before = cs - owed
+    base = np.maximum.accumulate(np.where(first, before, 0.0))
+    # packages due on the same day at a site owe together: the group's total (the largest running sum of
+    # the group; groups are runs of the sorted order)
+    group_first = _starts(s, d)
+    starts = np.flatnonzero(group_first)
+    group = np.maximum.reduceat(cs - base, starts)
+    return group[np.cumsum(group_first) - 1]
+
+
+def _starts(a: NDArray[np.int64], b: NDArray[np.int64] | None = None) -> NDArray[np.bool_]:
+    """True where a run of equal ``a`` (and ``b``) values begins in a sorted array."""
+    out = np.empty(len(a), dtype=bool)
+    if len(a):
+        out[0] = True
+        np.not_equal(a[1:], a[:-1], out=out[1:])
+        if b is not None:
+            out[1:] |= b[1:] != b[:-1]
+    return out
 
 
 def slack_tiers(today: int, site: NDArray[np.int64], due: NDArray[np.int64], rem: NDArray[np.float64],
                 must: NDArray[np.bool_], late_value: NDArray[np.bool_],
-                capacity_to_due: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+                capacity_to_due: NDArray[np.float64], owed_by_due: NDArray[np.float64] | None = None
+                ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """(tier row, order key) of each package under a slack policy on day ``today``.
 
     ``capacity_to_due``: minutes the package's site can still give to packages from today through
@@ -114,6 +136,8 @@ def slack_tiers(today: int, site: NDArray[np.int64], due: NDArray[np.int64], rem
     inherits the earlier work's load first); other work not past its date: row 1, first what can
     still meet its date (least slack first), then what cannot (earliest due: part done by the date
     still counts); work past its date: row 3 by due day if still worth doing, else dropped (-1).
+    ``owed_by_due``: the work owed by each package's due day (EDF order) where the caller has it at
+    hand; by default computed here over the packages not yet past their date.
     """
     row = np.full(len(site), DROPPED, dtype=np.int64)
     key = due.astype(float)
@@ -122,7 +146,9 @@ def slack_tiers(today: int, site: NDArray[np.int64], due: NDArray[np.int64], rem
     pending = due >= today
     slack = np.full(len(site), -np.inf)
     if pending.any():
-        slack[pending] = capacity_to_due[pending] - _cum_by_site_due(site[pending], due[pending], rem[pending])
+        owed = (_cum_by_site_due(site[pending], due[pending], rem[pending]) if owed_by_due is None
+                else owed_by_due[pending])
+        slack[pending] = capacity_to_due[pending] - owed
     row[pending & must] = 0
     row[pending & ~must] = 1
     row[~pending & late_value] = ROW_LATE
