@@ -43,7 +43,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--out", help=bi(*both("compare.cli.out")))
     p.add_argument("--replications", type=cliargs.replications, help=bi(*both("compare.cli.replications")))
     p.add_argument("--seed", type=cliargs.seed, help=bi(*both("compare.cli.seed")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.worker_processes_for_the_simulation")))
+    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.arg.workers")))
     p.add_argument("--quiet", action="store_true", help=bi(*both("brief.no_progress_bar")))
     add_common(p)
     p.set_defaults(handler=_run)
