@@ -144,11 +144,13 @@ def _dashboard(log) -> tuple[str, str, str] | None:
     log.write(proc.stdout + proc.stderr)
     log.flush()
     cards = re.findall(r"KPI cards after\s+([\d.]+) s", proc.stdout)
+    estimate = re.findall(r"estimate cards after\s+([\d.]+) s", proc.stdout)
     if proc.returncode != 0 or len(cards) < 2:
         print(f"  dashboard benchmark failed (exit {proc.returncode}); see the log", flush=True)
         return None
     first, later = (float(c) for c in cards[:2])
-    return f"{_seconds(first)} / {_seconds(later)}", "—", f"{load0:.1f} → {os.getloadavg()[0]:.1f}"
+    est = f"{_seconds(float(estimate[0]))} (estimate) / " if estimate else "— (estimate) / "
+    return f"{est}{_seconds(first)} / {_seconds(later)}", "—", f"{load0:.1f} → {os.getloadavg()[0]:.1f}"
 
 
 def table(lines: list[tuple[str, str, str, str]], header: str) -> str:
@@ -199,8 +201,9 @@ def main() -> None:
                 dash = _dashboard(log)
                 if dash is not None:
                     print(f"  dashboard: {dash[0]}, load {dash[2]}", flush=True)
-                    lines.append(("dashboard page until the KPI cards show (`benchmarks/bench_dashboard.py`, the "
-                                  "scenario's replications): first opening of a scenario pair / later opening", *dash))
+                    lines.append(("dashboard page until the KPI cards show (`benchmarks/bench_dashboard.py`, at most the "
+                                  "scenario's replications): first opening of a scenario pair, the instant estimate's "
+                                  "cards / the simulated cards; later opening", *dash))
     header = (f"Measured by `make bench-readme` (`benchmarks/bench_readme.py`) on {started:%Y-%m-%d}: {machine()}. "
               "Each command ran as written here, from a fresh process, in a clone layout with an empty results "
               "cache; CPU time counts the command and its worker processes. The machine was shared with other "

@@ -208,10 +208,11 @@ def test_the_dashboard_treats_a_stale_marker_as_none(sample, proposal, counted, 
     from types import SimpleNamespace
 
     board = SimpleNamespace(baseline=sample, proposal=proposal, inputs={"replications": SimpleNamespace(value=1)})
-    for sc in (sample, proposal):
-        m = cache._computing_marker(sc, 1, sample.spec.seed)
-        m.parent.mkdir(parents=True, exist_ok=True)
-        m.write_text(json.dumps({"pid": proc.pid, "host": socket.gethostname(), "started": time.time()}))
+    from vetsim.replicate import computing_marker
+
+    m = computing_marker([sample, proposal], sample.spec.seed, 1)  # the pair, simulated until sure
+    m.parent.mkdir(parents=True, exist_ok=True)
+    m.write_text(json.dumps({"pid": proc.pid, "host": socket.gethostname(), "started": time.time()}))
     t0 = time.monotonic()
     assert Dashboard._all_cached(board, wait=True) is False  # the page then simulates, showing its progress
     assert time.monotonic() - t0 < 2.0

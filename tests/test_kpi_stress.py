@@ -29,6 +29,8 @@ from vetsim.scenario import scale_rows
 from vetsim.scenario.sensitivity_spec import TableKey
 from vetsim.stats import t_half_width
 
+pytestmark = pytest.mark.statistical  # many replications: CI runs it, a local quick run skips it
+
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_county"
 REPS = 10
 SEED = 23

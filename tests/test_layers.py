@@ -31,7 +31,7 @@ ALLOWED = {
     "charts": {"scenario", "work", *MODELS, "plans", "cache", "sensitivity"},
     "backtest": {"scenario", "work", "sim", "charts", "ledger", "ledgerfit", "cache"},
     "tasks": {"scenario", "work", "sim", "cache"},  # reads Results; at the layer of the brief, no model imports it
-    "brief": {"scenario", "work", *MODELS, "plans", "charts", "cache", "sensitivity", "tasks"},
+    "brief": {"scenario", "work", *MODELS, "plans", "charts", "cache", "sensitivity", "tasks", "replicate"},
     "bulletin": {"scenario", "work", "ledger", "ledgerfit", "charts", "tasks", "cache"},  # reads imported records and the key tasks
 }
 EXCEPTIONS: set[tuple[str, str]] = set()

@@ -107,7 +107,7 @@ def test_with_site_changes_revalidates(sample):
         sample.with_site_changes({"T01": {"funded_staff": -1}})
     with pytest.raises(vetsim.ScenarioError):
         sample.with_site_changes({"T01": {"parent_id": "T01V01"}})
-    with pytest.raises(KeyError):
+    with pytest.raises(vetsim.ScenarioError, match="NOPE"):  # an unknown row key is named
         sample.with_site_changes({"NOPE": {"funded_staff": 1}})
 
 
@@ -146,7 +146,8 @@ def test_proposal_folder_is_an_overlay():
 
 def test_a_copy_of_a_raw_scenario_can_be_changed_without_touching_the_original():
     """Regions and experiments build every county x variant from one raw read through ``RawScenario.copy``."""
-    from vetsim.scenario.loader import apply_row_updates, load_raw
+    from vetsim.scenario.loader import load_raw
+    from vetsim.scenario.overlay import Overlay, RowUpdate
     from vetsim.scenario.rows import TABLES
     from vetsim.scenario.sources import read_raw
 
@@ -155,8 +156,8 @@ def test_a_copy_of_a_raw_scenario_can_be_changed_without_touching_the_original()
     before = load_raw(raw.copy(), folder).hash()
     changed = raw.copy()
     changed.yaml_data["simulation"]["days"] = 30
-    assert apply_row_updates(changed, "sites.csv", [{"where": {"level": "township"}, "set": {"funded_staff": 3}}],
-                             "test", "updates") == []
+    change = Overlay(rows=(RowUpdate("sites.csv", {"level": "township"}, {"funded_staff": 3}),))
+    assert change.apply_raw(changed, "test")[1] == []
     other = load_raw(changed, folder)
     assert other.spec.simulation.days == 30 and all(s.funded_staff == 3 for s in other.sites_at("township"))
     assert load_raw(raw.copy(), folder).hash() == before == vetsim.load_scenario(folder).hash()

@@ -128,12 +128,13 @@ def test_bad_table_rows_of_sensitivity_csv_are_all_reported(tmp_path, sample_pat
                                  "caseload.csv[case_type=nothing]:yearly_volume,0.8,1.2,ratio,丙,C,assumption\n"
                                  "caseload.csv:case_type,0.8,1.2,ratio,丁,D,assumption\n"
                                  "caseload.csv:counter_minutes,1.1,1.3,ratio,戊,E,assumption\n"
+                                 "caseload.csv:backoffice_hours,0,1.2,ratio,庚,G,assumption\n"
                                  "caseload.csv[case_type]:yearly_volume,0.8,1.2,ratio,己,F,assumption\n")
     with pytest.raises(ScenarioError) as err:
         load_scenario(folder)
     text = err.value.user_message("en")
     for part in ("nowhere.csv cannot take a range", "caseload.csv has no column volume", "matches no row of caseload.csv",
-                 "caseload.csv:case_type is not a numeric column", "0 <= low <= 1 <= high (got 1.1, 1.3)",
+                 "caseload.csv:case_type is not a numeric column", "0 < low <= 1 <= high (got 1.1, 1.3)", "(got 0, 1.2)",
                  "must be column=value pairs"):
         assert part in text, part
     assert "倍数" in err.value.user_message("zh")

@@ -13,6 +13,8 @@ import pytest
 
 from vetsim.sim import simulate, synthetic_scenario
 
+pytestmark = pytest.mark.statistical  # many replications: CI runs it, a local quick run skips it
+
 SIM = {"calendar": "continuous", "service_time_distribution": "exponential", "abandonment": False}
 DAYS = 40
 REPS = 8

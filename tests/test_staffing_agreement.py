@@ -17,11 +17,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from vetsim import load_scenario
 from vetsim.scenario.staffing_spec import SharedStaff
 from vetsim.sim import simulate
 from vetsim.work import compile_network, derive_demand
+
+pytestmark = pytest.mark.statistical  # many replications: CI runs it, a local quick run skips it
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_county"
 REPLICATIONS = 8

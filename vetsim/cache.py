@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .sim import Results  # lazy: checking the cache loads no SimPy (dashboard start-up)
 
 __all__ = ["check_cache_location", "marker_is_live", "wait_for_cached", "has_cached", "ENV_CACHE", "MAX_ENTRIES", "CacheLocationError", "cache_dir", "cache_key", "source_fingerprint",
-           "simulate_cached", "cached_results", "clear_cache"]
+           "simulate_cached", "cached_results", "clear_cache", "store_results", "cached_counts"]
 
 ENV_CACHE = "VETSIM_CACHE"
 MAX_ENTRIES = 40  # a few dozen runs; each is a few MB of Parquet
@@ -193,6 +193,33 @@ def _store(scenario: "Scenario", replications: int, seed: int, results: "Results
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cached_counts(scenario: "Scenario", seed: int) -> list[int]:
+    """The replication counts of the complete runs of ``scenario`` from ``seed`` by this code in the cache,
+    longest first (each entry judged by its own record, as :func:`cached_results` does)."""
+    root = _folder(scenario)
+    counts = []
+    try:
+        entries = list(root.iterdir()) if root.is_dir() else []
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            record = json.loads((entry / _DONE).read_text(encoding="utf-8")) if (entry / _DONE).is_file() else None
+        except (OSError, ValueError):
+            continue
+        key = record.get("key") if isinstance(record, dict) else None
+        n = key.get("replications") if isinstance(key, dict) else None
+        if isinstance(n, int) and n > 0 and key == _key_parts(scenario, n, seed):
+            counts.append(n)
+    return sorted(set(counts), reverse=True)
+
+
+def store_results(scenario: "Scenario", replications: int, seed: int, results: "Results") -> None:
+    """Keep ``results`` (``replications`` runs of ``scenario`` from ``seed``) for the next command or page;
+    a cache that cannot be written only costs the cache (runs stopped by :mod:`vetsim.replicate`)."""
+    _store(scenario, int(replications), int(seed), results)
 
 
 def _prune(root: Path, keep: int = MAX_ENTRIES) -> None:

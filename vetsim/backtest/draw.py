@@ -12,7 +12,6 @@ records is ``vetsim.ledger.synthetic.render_ledger`` (the import's package).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -20,7 +19,7 @@ import pandas as pd
 
 from ..errors import VetsimError
 from ..ledgerfit.schema import MATTER_COLUMNS, REGISTER_COLUMNS, MATTER_KINDS, SEXES
-from ..scenario import Scenario
+from ..scenario import Overlay, Scenario
 from ..sim import Results, simulate
 from ..wording import both
 
@@ -40,12 +39,10 @@ def simulate_years(scenario: Scenario, years: float = 2, seed: int = 0, replicat
     """The scenario run over ``years`` (365-day years) from ``start`` (default: its own start date)."""
     if not 0 < years <= _MAX_YEARS:
         raise DrawError(*both("calibration.draw_years", years=years, most=_MAX_YEARS))
-    sim = scenario.spec.simulation
-    update = {"days": int(round(365 * years))}
+    update: dict = {"days": int(round(365 * years))}
     if start is not None:
         update["start_date"] = start
-    spec = scenario.spec.model_copy(update={"simulation": sim.model_copy(update=update)})
-    long = dataclasses.replace(scenario, spec=spec)
+    long = Overlay({"simulation": update}, label="simulate_years").apply(scenario)
     return long, simulate(long, replications=replications, seed=seed)
 
 

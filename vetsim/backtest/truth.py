@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..scenario import Scenario, apply_overlay, validate_scenario
+from ..scenario import Overlay, RowUpdate, Scenario
 
 __all__ = ["Shifts", "shifted", "random_shifts", "RANGES"]
 
@@ -46,17 +46,13 @@ def shifted(base: Scenario, s: Shifts) -> Scenario:
         doc["case_types"] = {ct: {"hotline_share": float(v)} for ct, v in s.hotline.items()}
     if s.away:
         doc["presence"] = {lv: {"away_share": {"value": float(v)}} for lv, v in s.away.items()}
-    sc = apply_overlay(base, doc) if doc else base
-    rows = []
-    for r in sc.caseload:
-        key = (r.case_type, r.level)
-        upd: dict = {"backoffice_hours": r.backoffice_hours * s.effort_factor}
-        if key in s.volumes:
-            upd["yearly_volume"] = float(s.volumes[key])
+    rows = [RowUpdate("caseload.csv", {}, factor={"backoffice_hours": s.effort_factor})] if s.effort_factor != 1 else []
+    for key in sorted(set(s.volumes) | set(s.resolved)):
+        upd = {"yearly_volume": float(s.volumes[key])} if key in s.volumes else {}
         if key in s.resolved:
             upd["resolved_here_share"] = float(s.resolved[key])
-        rows.append(r.model_copy(update=upd))
-    return validate_scenario(sc.with_table("caseload.csv", tuple(rows)))
+        rows.append(RowUpdate("caseload.csv", {"case_type": key[0], "level": key[1]}, upd))
+    return Overlay(doc, tuple(rows), label="shifts").apply(base)
 
 
 def random_shifts(base: Scenario, rng: np.random.Generator) -> Shifts:

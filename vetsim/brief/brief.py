@@ -195,6 +195,9 @@ def _pdf_pages_bytes(figures: list[Figure]) -> bytes:
     """Several figures as the pages of one PDF, in memory (fonts embedded as with one page)."""
     from matplotlib.backends.backend_pdf import PdfPages  # lazy: only a brief with a task page needs it
 
+    from ..charts.fontcache import install  # the CJK subset made once and kept
+
+    install()
     buf = io.BytesIO()
     with PdfPages(buf, metadata={"Creator": "vetsim", "Producer": "vetsim", "CreationDate": None, "ModDate": None}) as pdf:
         for f in figures:

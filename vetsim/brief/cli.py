@@ -59,10 +59,10 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--out", default="brief.pdf",
                    help=bi(*both("brief.arg.out")))
     p.add_argument("--replications", type=cliargs.replications,
-                   help=bi(*both("brief.arg.replications")))
+                   help=bi(*both("brief.arg.replications_until_sure")))
     p.add_argument("--seed", type=cliargs.seed,
                    help=bi(*both("brief.arg.seed")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.arg.workers")))
+    p.add_argument("--workers", type=cliargs.workers, default=None, help=bi(*both("brief.arg.workers_every_core")))
     p.add_argument("--draws", type=cliargs.draws, default=DEFAULT_DRAWS,
                    help=bi(*both("brief.arg.draws", DEFAULT_DRAWS=DEFAULT_DRAWS)))
     p.add_argument("--paper", choices=("16:9", "a4"), default="16:9",

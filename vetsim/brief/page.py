@@ -181,13 +181,21 @@ def _ledger_period(scenario: Any, lang: str) -> str:
     return tr("brief.source_ledger", lang, first=formats.date(first, lang), last=formats.date(last, lang))
 
 
+def replications_text(meta: dict[str, Any], lang: str) -> str:
+    """How many replications ran and, when the stopping rule decided (vetsim.replicate), why they stopped."""
+    stop = meta.get("stop") or {}
+    key = {"precision": "brief.replications_precise", "cap": "brief.replications_cap"}.get(stop.get("reason"),
+                                                                                            "brief.replications")
+    return tr(key, lang, reps=meta.get("replications"), cap=stop.get("cap"))
+
+
 def source_info(inp: BriefInputs, lang: str) -> SourceInfo:
     """The page's source line: both scenarios with their hashes, seed, replications, budget draws, version."""
     meta = inp.baseline_results.meta
     extra = []
     reps = meta.get("replications")
     if reps:
-        extra.append(tr("brief.replications", lang, reps=reps))
+        extra.append(replications_text(meta, lang))
     if inp.compare:
         pm = inp.proposal_results.meta
         pname = inp.proposal.name(lang) if inp.proposal is not None else ""

@@ -10,6 +10,7 @@ inputs give the same figures whichever door the meeting came in by.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -75,15 +76,55 @@ def build_brief(baseline: Scenario, baseline_results: Any, proposal: Scenario | 
     return make_brief(inputs, lang, paper=paper)
 
 
+def _simulate(base: Scenario, prop: Scenario | None, replications: int | None, seed: int, workers: int | None,
+              progress: bool | str) -> tuple[Any, Any]:
+    """Runs of baseline and proposal, same seed: a count asked for, or until sure (both stop together, so
+    every run of the proposal has its baseline twin). Runs done before are read from the results cache."""
+    from ..cache import simulate_cached
+    from ..replicate import Stop, default_workers, simulate_until_sure
+
+    workers = default_workers() if workers is None else workers
+    if replications is not None:
+        stop = Stop(int(replications), int(replications), "fixed").as_meta()
+        runs = [simulate_cached(sc, replications=int(replications), seed=seed, workers=workers, progress=progress)
+                for sc in (base, prop) if sc is not None]
+        runs = [dataclasses.replace(r, meta={**r.meta, "stop": stop}) for r in runs]
+    else:
+        scenarios = [sc for sc in (base, prop) if sc is not None]
+        bar = _progress_bar(progress)
+        try:
+            runs, _stop = simulate_until_sure(scenarios, base.spec.simulation.replications, seed, workers=workers,
+                                              tick=(lambda: bar.update(1)) if bar is not None else None)
+        finally:
+            if bar is not None:
+                bar.close()
+    return runs[0], (runs[1] if prop is not None else None)
+
+
+def _progress_bar(progress: bool | str) -> Any:
+    """A count of replications on stderr (the total is unknown until the rule stops), or None."""
+    if not progress:
+        return None
+    from tqdm.auto import tqdm  # lazy: only with a progress bar
+
+    from ..wording import tr
+
+    langs = (progress,) if progress in ("zh", "en") else ("zh", "en")
+    return tqdm(desc=" / ".join(tr("cli.progress.simulating", lang) for lang in langs),
+                unit=" / ".join(tr("unit.runs", lang) for lang in langs))
+
+
 def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str | os.PathLike[str] | None = None, *,
            out: str | os.PathLike[str] | None = None, lang: str = "zh", replications: int | None = None,
-           seed: int | None = None, workers: int = 1, draws: int = DEFAULT_DRAWS, progress: bool | str = False,
+           seed: int | None = None, workers: int | None = None, draws: int = DEFAULT_DRAWS, progress: bool | str = False,
            day: dt.date | None = None, paper: str = "16:9", tasks: bool = False, as_of: dt.date | None = None,
            history: str | os.PathLike[str] | None = None) -> Brief:
     """One-page meeting brief of ``baseline`` (a scenario folder or ``Scenario``), optionally against ``compare``.
 
-    Simulates each scenario ``replications`` times (default: the baseline's setting) with ``seed``
-    (default: the baseline's seed) for both, costs the sites, computes the budget of the scenario
+    Simulates both scenarios with ``seed`` (default: the baseline's seed) on ``workers`` processes (default:
+    every core): ``replications`` times if given, else in batches until every headline KPI is precise
+    (:mod:`vetsim.replicate`), at most the baseline's replication count; the page says how many ran and why.
+    Then it costs the sites, computes the budget of the scenario
     being decided (the proposal if given) with ``draws`` Monte Carlo draws, and writes the brief to
     ``out`` (.pdf, .png, .html or .svg) if given, on ``paper`` ("16:9" for the projector, "a4" for
     A4 landscape printing). ``out`` is checked before any simulation. Returns the :class:`Brief`.
@@ -94,7 +135,7 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
     """
     from ..files import check_output_target
     from ..i18n import check_lang
-    from ..cache import check_cache_location, simulate_cached
+    from ..cache import check_cache_location
     from .brief import FORMATS, BriefFormatError
     from .page import check_paper
 
@@ -113,10 +154,7 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
 
         raise TasksError(*both("tasks.err.no_tasks"))
     seed = int(base.spec.seed if seed is None else seed)
-    reps = int(replications if replications is not None else base.spec.simulation.replications)
-    # a run done before (same scenario, seed, replications and code) is read from the results cache
-    base_res = simulate_cached(base, replications=reps, seed=seed, workers=workers, progress=progress)
-    prop_res = simulate_cached(prop, replications=reps, seed=seed, workers=workers, progress=progress) if prop else None
+    base_res, prop_res = _simulate(base, prop, replications, seed, workers, progress)
     brief = build_brief(base, base_res, prop, prop_res, lang=lang, seed=seed, draws=draws, paper=paper, day=day,
                         tasks=tasks, as_of=as_of, history=history)
     if out is not None:

@@ -19,29 +19,26 @@ What goes where (the scenario schema's places for these numbers):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from pathlib import Path
 
-import yaml
 
 from .. import __version__
-from ..errors import VetsimError
-from ..files import atomic_folder, check_output_target, excel_safe_frame
+from ..files import excel_safe_frame
 from ..scenario import Scenario
+from ..scenario.overlay import Overlay, OverlayWriteError
 from ..scenario.rows import MONTHS
 from ..wording import both, tr
 from .changes import change_frame, change_table
 from .fit import LedgerFit
 
-__all__ = ["write_overlay", "overlay_tables", "OverlayError"]
+__all__ = ["write_overlay", "fit_overlay", "overlay_tables", "OverlayError"]
 
 _DEC = 6
 
 
-class OverlayError(VetsimError, ValueError):
+class OverlayError(OverlayWriteError, ValueError):
     """The overlay cannot be written (no base folder, the base itself as target)."""
 
 
@@ -124,50 +121,45 @@ def _sensitivity_rows(fit: LedgerFit, base: Scenario) -> list[list[str]]:
     return out if len(out) > 1 else []
 
 
-def _csv(rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return buf.getvalue()
+def _patch(rows: list[list[str]]) -> tuple[dict[str, str], ...]:
+    """Table rows (header first) as the patch rows of an overlay (cells by column)."""
+    return tuple(dict(zip(rows[0], r, strict=True)) for r in rows[1:])
+
+
+def fit_overlay(fit: LedgerFit, base: Scenario) -> Overlay:
+    """The calibrated scenario as a change of ``base``: fitted settings and patches of its tables."""
+    load, cts, sites = overlay_tables(fit, base)
+    settings: dict = {}
+    if cts:
+        settings["case_types"] = cts
+    presence = _presence_changes(fit)
+    if presence:
+        settings["presence"] = presence
+    patches = {"caseload.csv": _patch(load)}
+    sens = _sensitivity_rows(fit, base)
+    if sens:
+        patches["sensitivity.csv"] = _patch(sens)
+    if len(sites) > 1:
+        patches["sites.csv"] = _patch(sites)
+    return Overlay(settings, patches=patches, label=fit.label)
 
 
 def write_overlay(fit: LedgerFit, base: Scenario, folder: str | os.PathLike[str], force: bool = False) -> Path:
-    """Write ``fit`` as an overlay of ``base`` into ``folder`` (atomically, as a whole); return the folder."""
-    out = Path(folder)
-    if base.path is None:
-        raise OverlayError(*both("calibration.no_base_folder"))
-    base_dir = Path(base.path).resolve()
-    check_output_target(out, "folder", force, new_scenario=True)
-    if out.resolve() == base_dir:
-        raise OverlayError(*both("calibration.overlay_is_base"))
-    load, cts, sites = overlay_tables(fit, base)
+    """Write ``fit`` as an overlay of ``base`` into ``folder`` (:meth:`Overlay.write`: as a whole, loaded back
+    and checked); return the folder. ``ledger_fit.csv`` and ``calibration_changes.csv`` go with it."""
     name = base.spec.name
-    doc: dict = {
-        "base": os.path.relpath(base_dir, out.resolve()),
-        "name": {"zh": tr("calibration.overlay_name", "zh", name=name.zh, label=fit.label),
-                 "en": tr("calibration.overlay_name", "en", name=name.en, label=fit.label)},
-        "description": {"zh": tr("calibration.overlay_description", "zh", label=fit.label),
-                        "en": tr("calibration.overlay_description", "en", label=fit.label)},
-    }
-    if cts:
-        doc["case_types"] = cts
-    presence = _presence_changes(fit)
-    if presence:
-        doc["presence"] = presence
     header = ("# {} / {}\n".format(*both("calibration.overlay_header"))
               + f"# vetsim {__version__}; base scenario hash {base.hash()[:12]}; ledger {fit.label}\n")
     table = excel_safe_frame(fit.table.round({"estimate": 6, "se": 6}))
-    with atomic_folder(out, "ledger_fit", force=force, new_scenario=True,
-                       meta={"base_scenario_hash": base.hash(), "ledger": fit.label,
-                             "ledger_start": fit.start.isoformat(),
-                             "ledger_last": (fit.end - dt.timedelta(days=1)).isoformat()}) as tmp:
-        (tmp / "caseload.csv").write_text(_csv(load), encoding="utf-8")
-        sens = _sensitivity_rows(fit, base)
-        if sens:
-            (tmp / "sensitivity.csv").write_text(_csv(sens), encoding="utf-8")
-        if len(sites) > 1:
-            (tmp / "sites.csv").write_text(_csv(sites), encoding="utf-8")
-        (tmp / "ledger_fit.csv").write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
-        changes = excel_safe_frame(change_frame(change_table(fit, base), base, "zh"))
-        (tmp / "calibration_changes.csv").write_text(changes.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
-        (tmp / "scenario.yaml").write_text(header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return out
+    changes = excel_safe_frame(change_frame(change_table(fit, base), base, "zh"))
+    return fit_overlay(fit, base).write(
+        folder, base, kind="ledger_fit", force=force, header=header, error=OverlayError,
+        words={"no_base_folder": "calibration.no_base_folder", "target_is_base": "calibration.overlay_is_base"},
+        name={"zh": tr("calibration.overlay_name", "zh", name=name.zh, label=fit.label),
+              "en": tr("calibration.overlay_name", "en", name=name.en, label=fit.label)},
+        description={"zh": tr("calibration.overlay_description", "zh", label=fit.label),
+                     "en": tr("calibration.overlay_description", "en", label=fit.label)},
+        attachments={"ledger_fit.csv": table.to_csv(index=False, lineterminator="\n"),
+                     "calibration_changes.csv": changes.to_csv(index=False, lineterminator="\n")},
+        meta={"ledger": fit.label, "ledger_start": fit.start.isoformat(),
+              "ledger_last": (fit.end - dt.timedelta(days=1)).isoformat()})

@@ -8,7 +8,9 @@ and the outputs wanted. A change is an overlay, applied through the scenario loa
 
 * ``{path: presence.township.away_share.value, value: 0.3}``: a key of ``scenario.yaml`` (dotted);
 * ``{table: sites.csv, where: {level: township}, field: funded_staff, value: 2}``: a field of the rows of
-  a scenario table that match ``where`` (e.g. ``campaigns.csv`` ``deadline``).
+  a scenario table that match ``where`` (e.g. ``campaigns.csv`` ``deadline``);
+* ``{table: caseload.csv, field: yearly_volume, factor: 1.2}``: that field multiplied (volumes +20%; a
+  whole-number field is rounded).
 
 A grid axis is a change without ``value`` and a list of ``values``. Every county x variant is built and
 validated when the file is loaded: every problem (file, key, county and variant) is listed before work starts.
@@ -30,16 +32,18 @@ from pydantic import AfterValidator, Field, ValidationError, model_validator
 from ..errors import Problem, ScenarioError
 from ..wording import both, tr
 from ..scenario.limits import limit, limit_message
-from ..scenario.loader import apply_row_updates, load_raw
+from ..scenario.loader import load_raw
+from ..scenario.overlay import Overlay, RowUpdate, dotted
 from ..scenario.params import Frozen, invalid
 from ..scenario.problems import from_validation_error
 from ..scenario.rows import TABLES
-from ..scenario.sources import RawScenario, merge_overlay, read_raw, read_yaml
+from ..scenario.sources import RawScenario, read_raw, read_yaml
 from ..scenario.spec import Names
 from .cells import OUTPUTS, Group
-from .load import County, dotted_overlay, load_region
+from .load import County, load_region
 
-__all__ = ["Change", "ExperimentSpec", "Experiment", "Variant", "load_experiment", "apply_changes", "with_changes"]
+__all__ = ["Change", "ExperimentSpec", "Experiment", "Variant", "load_experiment", "apply_changes", "change_overlay",
+           "with_changes"]
 
 _KEY = r"^[A-Za-z_][A-Za-z0-9_]{0,39}$"
 
@@ -61,6 +65,7 @@ class Change(Frozen):
     where: dict[str, Scalar] = Field(default_factory=dict)
     field: str | None = Field(default=None, max_length=60)
     value: Scalar = None
+    factor: float | None = Field(default=None, gt=0, allow_inf_nan=False)  # multiply the field (1.2: +20%)
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Change":
@@ -72,6 +77,8 @@ class Change(Frozen):
             raise invalid(*both("experiment.error.no_field"))
         if self.path is not None and (self.where or self.field):
             raise invalid(*both("experiment.error.path_with_where"))
+        if self.factor is not None and (self.table is None or "value" in self.model_fields_set):
+            raise invalid(*both("experiment.error.factor_table_only"))
         return self
 
 
@@ -152,17 +159,18 @@ class Experiment:
                 "experiment": self.spec.model_dump(mode="json"), **core}
 
 
+def change_overlay(changes: tuple[tuple[str, Change], ...], label: str) -> Overlay:
+    """``changes`` as the one change value: dotted keys as settings, table changes as row updates (set or factor)."""
+    settings = dotted({c.path: c.value for _loc, c in changes if c.path is not None})
+    rows = tuple(RowUpdate(c.table, dict(c.where), {} if c.factor is not None else {c.field: c.value},
+                           {c.field: c.factor} if c.factor is not None else {}, loc, label)
+                 for loc, c in changes if c.table is not None and c.field is not None)
+    return Overlay(settings, rows, label=label)
+
+
 def apply_changes(raw: RawScenario, changes: tuple[tuple[str, Change], ...], label: str) -> tuple[RawScenario, list[Problem]]:
-    """``changes`` applied to (a copy of) ``raw`` through the overlay mechanism; the problems found on the way."""
-    raw = raw.copy()
-    yaml_changes = {c.path: c.value for _loc, c in changes if c.path is not None}
-    if yaml_changes:
-        raw = merge_overlay(raw, dotted_overlay(yaml_changes), label)
-    problems: list[Problem] = []
-    for loc, c in changes:
-        if c.table is not None:
-            problems += apply_row_updates(raw, c.table, [{"where": dict(c.where), "set": {c.field: c.value}}], label, loc)
-    return raw, problems
+    """``changes`` applied to (a copy of) ``raw`` through :meth:`Overlay.apply_raw`; the problems found on the way."""
+    return change_overlay(changes, label).apply_raw(raw.copy(), label)
 
 
 def _build(county: County, changes: tuple[tuple[str, Change], ...], label: str) -> tuple[Any, list[Problem]]:
@@ -209,7 +217,8 @@ def _variants(spec: ExperimentSpec) -> list[VariantPlan]:
     for name, changes in base:
         for combo in itertools.product(*[a.values for _k, a in axes]) if axes else [()]:
             params = tuple((k, v) for (k, _a), v in zip(axes, combo))
-            grid = tuple((f"grid.{k}", a.change.model_copy(update={"value": v})) for (k, a), v in zip(axes, combo))
+            grid = tuple((f"grid.{k}", a.change.model_copy(update={"factor" if a.change.factor is not None else "value": v}))
+                         for (k, a), v in zip(axes, combo))  # an axis of a change with a factor varies the factor
             label = name if not params or spec.variants else ""
             label = "·".join([p for p in [label, *(f"{k}={v}" for k, v in params)] if p])
             out.append(VariantPlan(f"v{len(out):03d}", label, params, common + changes + grid))

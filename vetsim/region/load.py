@@ -28,10 +28,11 @@ from ..scenario.loader import load_raw
 from ..scenario.params import Frozen, Quantity
 from ..scenario.problems import from_validation_error
 from ..scenario.rows import TABLES
-from ..scenario.sources import RawRow, RawScenario, merge_overlay, patch_rows, read_csv_rows, read_raw, read_yaml
+from ..scenario.overlay import Overlay, dotted
+from ..scenario.sources import RawRow, RawScenario, patch_rows, read_csv_rows, read_raw, read_yaml
 from ..scenario.spec import Description, Names
 
-__all__ = ["Region", "County", "RegionSpec", "load_region", "dotted_overlay", "COUNTY_ID"]
+__all__ = ["Region", "County", "RegionSpec", "load_region", "COUNTY_ID"]
 
 COUNTY_ID = r"^[A-Za-z0-9_-]{1,40}$"
 _FIXED_COLUMNS = ("county_id", "name_zh", "name_en", "source")
@@ -89,21 +90,6 @@ class Region:
         """SHA-256 over the region's settings and its counties' scenario hashes (content only)."""
         text = self.spec.model_dump_json() + "".join(f"|{c.id}:{c.scenario.hash()}" for c in self.counties)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def dotted_overlay(changes: dict[str, Any]) -> dict[str, Any]:
-    """``{"presence.township.away_share.value": 0.3}`` as the nested mapping an overlay holds."""
-    out: dict[str, Any] = {}
-    for path, value in changes.items():
-        node = out
-        parts = str(path).split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                break
-        else:
-            node[parts[-1]] = value
-    return out
 
 
 def _label(path: Path) -> str:
@@ -198,10 +184,10 @@ def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str], only: se
             continue
         raw = reader.base(base_dir)
         changes = {k: _cell_value(v) for k, v in r.cells.items() if k not in _FIXED_COLUMNS and v != ""}
-        data = dotted_overlay(changes)
+        data = dotted(changes)
         if r.cells.get("name_zh") or r.cells.get("name_en"):
             data["name"] = {"zh": r.cells.get("name_zh", ""), "en": r.cells.get("name_en", "")}
-        raw = merge_overlay(raw, data, f"{label} {wzh.split(' ')[0]}")
+        raw, _none = Overlay(data).apply_raw(raw, f"{label} {wzh.split(' ')[0]}")
         for table, by_county in extra.items():
             mine = by_county.get(cid, [])
             if table == "sites.csv" and mine:

@@ -2,6 +2,7 @@
 
 from .loader import apply_overlay, load_scenario, scale_rows, validate_scenario
 from .model import Scenario
+from .overlay import Overlay, RowUpdate
 from .params import DatedParam, Quantity
 from .rows import BacklogRow, CaseloadRow, SiteRow, parse_days, parse_hours
 from .levels import DEFAULT_LEVELS, Levels, level_label
@@ -13,6 +14,8 @@ __all__ = [
     "scale_rows",
     "validate_scenario",
     "Scenario",
+    "Overlay",
+    "RowUpdate",
     "ScenarioSpec",
     "SiteRow",
     "CaseloadRow",

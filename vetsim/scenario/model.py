@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -11,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .params import Frozen
-from .rows import TABLES, BacklogRow, CaseloadRow, SiteRow
+from .rows import TABLES, BacklogRow, CaseloadRow, SiteRow, canonical_rows
 from .levels import Levels
 from .spec import ScenarioSpec
 from .task_spec import TASK_TABLES
-from .validate import validate_scenario
+from .overlay import Overlay
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: `import vetsim` and `vetsim --help` stay light
     import pandas as pd
@@ -23,21 +22,11 @@ if TYPE_CHECKING:  # pandas is imported where a frame is built: `import vetsim` 
 __all__ = ["Scenario", "canonical_rows"]
 
 
-def canonical_rows(name: str, rows: tuple[Frozen, ...]) -> tuple[Frozen, ...]:
-    """Rows of table ``name`` sorted by its key columns: the order :meth:`Scenario.hash` ignores.
-
-    Fiscal tables are kept in this order on load, so that the Monte Carlo draws (one random number
-    per row, in row order) do not depend on the order of the rows in the file: same hash, same numbers.
-    """
-    keys = TABLES[name][1]
-    return tuple(sorted(rows, key=lambda r: tuple(str(getattr(r, k)) for k in keys)))
-
-
 @dataclass(frozen=True)
 class Scenario:
     """A county scenario: settings from ``scenario.yaml`` and the validated tables.
 
-    Immutable; derive variants with :meth:`with_site_changes`. ``hash()`` depends on content
+    Immutable; derive variants with :meth:`vetsim.scenario.overlay.Overlay.apply`. ``hash()`` depends on content
     only (not on the folder, file encoding or row order of the files).
     """
 
@@ -122,22 +111,12 @@ class Scenario:
         cols = list(BacklogRow.model_fields)
         return pd.DataFrame([r.model_dump() for r in self.backlog], columns=cols)
 
-    # ---- variants (an overlay document in memory: vetsim.scenario.apply_overlay) ----------------
+    # ---- variants: thin uses of the one change value, vetsim.scenario.overlay.Overlay ----------------
     def with_table(self, name: str, rows: tuple[Frozen, ...]) -> "Scenario":
-        """A copy with the rows of table ``name`` replaced (not revalidated: see :func:`vetsim.scenario.scale_rows`)."""
-        core = {"sites.csv": "sites", "caseload.csv": "caseload", "backlog.csv": "backlog"}
-        if name in core:
-            return dataclasses.replace(self, **{core[name]: rows})
-        extra = dict(self.extra_tables)
-        extra[name] = rows
-        return dataclasses.replace(self, extra_tables=tuple(extra.items()))
+        """A copy with the rows of table ``name`` replaced, revalidated (:meth:`Overlay.apply`)."""
+        return Overlay(tables={name: tuple(rows)}).apply(self)
 
     def with_site_changes(self, changes: dict[str, dict[str, Any]]) -> "Scenario":
-        """A copy with some site fields changed, e.g. ``{"T01": {"funded_staff": 2}}``; revalidated."""
-        unknown = sorted(set(changes) - set(self.site_index))
-        if unknown:
-            raise KeyError(f"unknown site ids: {unknown}")
-        sites = tuple(
-            SiteRow.model_validate({**s.model_dump(), **changes.get(s.site_id, {})}) for s in self.sites
-        )
-        return validate_scenario(self.with_table("sites.csv", sites))
+        """A copy with some site fields changed, e.g. ``{"T01": {"funded_staff": 2}}``; revalidated
+        (:meth:`Overlay.apply`: an unknown site id or field is a ``ScenarioError`` naming it)."""
+        return Overlay.site_changes(changes).apply(self)

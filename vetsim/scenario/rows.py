@@ -16,7 +16,8 @@ from .task_spec import TASK_TABLES
 from .spec import LevelId
 from ..wording import both, in_lang
 
-__all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours"]
+__all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours",
+           "canonical_rows"]
 
 MONTHS: tuple[str, ...] = tuple(f"m{m:02d}" for m in range(1, 13))
 _DAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -187,3 +188,13 @@ CORE_TABLES: dict[str, tuple[type[Frozen], tuple[str, ...], bool]] = {
     "backlog.csv": (BacklogRow, ("case_type", "site_id"), False),
 }
 TABLES = {**CORE_TABLES, **FISCAL_TABLES, **WORK_TABLES, **SENSITIVITY_TABLES, **TASK_TABLES}
+
+
+def canonical_rows(name: str, rows: tuple[Frozen, ...]) -> tuple[Frozen, ...]:
+    """Rows of table ``name`` sorted by its key columns: the order :meth:`Scenario.hash` ignores.
+
+    Fiscal tables are kept in this order on load, so that the Monte Carlo draws (one random number
+    per row, in row order) do not depend on the order of the rows in the file: same hash, same numbers.
+    """
+    keys = TABLES[name][1]
+    return tuple(sorted(rows, key=lambda r: tuple(str(getattr(r, k)) for k in keys)))

@@ -166,7 +166,7 @@ def _table_problems(r: SensitivityRow, key: TableKey, tables: Mapping[str, tuple
     values = [getattr(row, key.field) for row in rows]
     if key.field in keys or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return [Problem(*at, *both("sens.table.not_numeric_column", key=r.key))]
-    if not (0 <= r.low <= 1 <= r.high):
+    if not (0 < r.low <= 1 <= r.high):  # a multiplier is a factor above 0 (Overlay: RowUpdate.factor)
         return [Problem(*at, *both("sens.table.factor_range", low=f"{r.low:g}", high=f"{r.high:g}"))]
     return []
 

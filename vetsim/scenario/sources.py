@@ -24,7 +24,7 @@ from ..wording import both, tr
 
 __all__ = ["RawScenario", "RawRow", "read_raw", "merge_overlay", "read_yaml", "read_csv_rows", "patch_rows", "decode_csv_bytes", "row_limit", "REPLACE_KEY"]
 
-OVERLAY_KEYS = ("base", "site_updates")
+OVERLAY_KEYS = ("base", "site_updates", "row_updates", "replace_tables")
 # libyaml's safe loader when available (10x faster), else the pure-Python one; both construct plain data only
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -501,10 +501,11 @@ def merge_overlay(base: RawScenario, data: dict[str, Any], label: str) -> RawSce
     (not copied): pass a copy when ``base`` is used again."""
     own = {k: v for k, v in data.items() if k not in OVERLAY_KEYS}
     merged = _deep_merge(base.yaml_data, own)
-    updates = data.get("site_updates") or []
-    merged_updates = list(base.yaml_data.get("site_updates", [])) + (updates if isinstance(updates, list) else [updates])
-    if merged_updates:
-        merged["site_updates"] = merged_updates
+    for key in ("site_updates", "row_updates"):  # the base's updates first, then the overlay's
+        updates = data.get(key) or []
+        merged_updates = list(base.yaml_data.get(key, [])) + (updates if isinstance(updates, list) else [updates])
+        if merged_updates:
+            merged[key] = merged_updates
     return RawScenario(base.folder, merged, [(label, data), *base.yaml_files], base.tables, list(base.problems))
 
 
@@ -565,7 +566,8 @@ def read_raw(folder: Path, tables: dict[str, tuple[Any, tuple[str, ...], bool]],
             rows = _read_csv(path, keys, problems, required=required)
             if rows is None:
                 continue
-            merged_tables[name] = _patch_rows(merged_tables[name], rows, keys) if name in merged_tables else rows
+            whole = name in (data.get("replace_tables") or ()) or name not in merged_tables  # replace_tables: written by Overlay.write
+            merged_tables[name] = rows if whole else _patch_rows(merged_tables[name], rows, keys)
         elif (sheet := path.with_suffix(".xlsx")).is_file() and hasattr(_model, "sheet_headers"):
             rows = _read_sheet(sheet, _label(sheet), _model, problems)  # an Excel sheet in the same shape (e.g. tasks.xlsx)
             if rows is not None:

@@ -7,21 +7,17 @@ patch holding only the changed staff columns; ``vetsim.load_scenario`` reads it 
 
 from __future__ import annotations
 
-import csv
-import io
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .. import __version__
-from ..errors import VetsimError
-from ..files import atomic_folder, check_output_target, excel_safe_frame
+from ..files import excel_safe_frame
 from ..scenario import Scenario
+from ..scenario.overlay import Overlay, OverlayWriteError
 from ..work.demand import derive_demand
 from ..work.costs import site_costs
 from .kpis import evaluate_arrays
@@ -33,7 +29,7 @@ from ..wording import both, has, tr
 __all__ = ["Plan", "build_plan", "PlanSaveError", "plan_csv"]
 
 
-class PlanSaveError(VetsimError):
+class PlanSaveError(OverlayWriteError):
     """The plan cannot be written where asked."""
 
 
@@ -93,37 +89,23 @@ class Plan:
     def save(self, folder: str | Path, lang: str = "zh", force: bool = False) -> Path:
         """Write the plan as an overlay folder (scenario.yaml + sites.csv patch + plan.csv) as a whole.
 
-        The folder is written by :func:`vetsim.files.atomic_folder`: a scenario folder (the base or
-        any other) is never overwritten, a non-empty folder vetsim did not write only with ``force``.
+        Written by the one overlay writer, :meth:`Overlay.write`: loaded back and checked (same scenario as
+        :meth:`scenario`) before it is moved into place; a scenario folder (the base or any other) is never
+        overwritten, a non-empty folder vetsim did not write only with ``force``.
         """
-        out = Path(folder)
-        if self.base.path is None:
-            raise PlanSaveError(*both("staffing.error.base_without_folder"))
-        base_dir = Path(self.base.path).resolve()
-        check_output_target(out, "folder", force, new_scenario=True)
-        if out.resolve() == base_dir:
-            raise PlanSaveError(*both("staffing.error.save_into_base"))
         name = self.base.spec.name
-        doc = {
-            "base": os.path.relpath(base_dir, out.resolve()),  # the temp folder is a sibling: same relative path
-            "name": {"zh": tr("staffing.plan_name", "zh", name=name.zh), "en": tr("staffing.plan_name", "en", name=name.en)},
-            "description": {"zh": " ".join([self.summary("zh"), *self.assumptions("zh")]),
-                            "en": " ".join([self.summary("en"), *self.assumptions("en")])},
-        }
+        patch = tuple({"site_id": sid, "funded_staff": self.changes[sid]["funded_staff"],
+                       "parttime_staff": self.changes[sid]["parttime_staff"]} for sid in sorted(self.changes))
         header = ("# " + " / ".join(both("staffing.plan_file_header")) + "\n"
                   f"# vetsim {__version__}; base scenario hash {self.base.hash()[:12]}\n")
-        with atomic_folder(out, "plan", force=force, new_scenario=True, meta={"base_scenario_hash": self.base.hash()}) as tmp:
-            if self.changes:
-                buf = io.StringIO()
-                w = csv.writer(buf, lineterminator="\n")
-                w.writerow(["site_id", "funded_staff", "parttime_staff"])
-                for sid in sorted(self.changes):
-                    w.writerow([sid, self.changes[sid]["funded_staff"], self.changes[sid]["parttime_staff"]])
-                (tmp / "sites.csv").write_text(buf.getvalue(), encoding="utf-8")
-            (tmp / "plan.csv").write_text(plan_csv(self.table), encoding="utf-8")
-            (tmp / "scenario.yaml").write_text(header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
-                                               encoding="utf-8")
-        return out
+        change = Overlay(patches={"sites.csv": patch} if patch else {})
+        return change.write(folder, self.base, kind="plan", force=force, header=header, error=PlanSaveError,
+                            words={"no_base_folder": "staffing.error.base_without_folder",
+                                   "target_is_base": "staffing.error.save_into_base"},
+                            name={"zh": tr("staffing.plan_name", "zh", name=name.zh), "en": tr("staffing.plan_name", "en", name=name.en)},
+                            description={"zh": " ".join([self.summary("zh"), *self.assumptions("zh")]),
+                                         "en": " ".join([self.summary("en"), *self.assumptions("en")])},
+                            attachments={"plan.csv": plan_csv(self.table)})
 
 
 # plan.csv columns rounded for people: yuan to the cent, shares and utilisation to 4 decimals, minutes to 2

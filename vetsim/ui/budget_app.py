@@ -8,7 +8,6 @@ in Chinese exactly as ``vetsim validate`` would.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,8 @@ import pandas as pd
 from ..files import atomic_write_bytes, check_output_target
 from ..fiscal import RANGE_DRAWS
 from ..fiscal.excel import budget_csv_bytes, budget_xlsx_bytes
-from ..scenario import Scenario, ScenarioSpec, validate_scenario
+from ..scenario import Overlay, RowUpdate, Scenario
+from ..scenario.sources import REPLACE_KEY
 from ..scenario.fiscal_spec import GOV_TIERS
 from .common import CSS, App, download_link, env_int, figure_png, frame_html
 from .fields import FieldSpec, build_widget, read_fields, unit
@@ -76,15 +76,9 @@ def fiscal_variant(scenario: Scenario, values: dict[str, Any]) -> Scenario:
     base["values"] = {first: values["base_share"]}
     fiscal["pensions"]["rise_after_last"] = _scaled(scenario.spec.fiscal.pensions.rise_after_last,
                                                     values["yearly_rise"])
-    new_spec = ScenarioSpec.model_validate(spec)
-    rows = []
-    for r in scenario.table("tier_shares.csv"):
-        if r.funding == src.funding and r.region_tier == scenario.spec.fiscal.region_tier:
-            r = r.model_copy(update={t: values[t] for t in GOV_TIERS})
-            r = type(r).model_validate(r.model_dump())
-        rows.append(r)
-    extra = tuple((n, tuple(rows) if n == "tier_shares.csv" else t) for n, t in scenario.extra_tables)
-    return validate_scenario(dataclasses.replace(scenario, spec=new_spec, extra_tables=extra))
+    where = {"funding": src.funding, "region_tier": scenario.spec.fiscal.region_tier}
+    tiers = RowUpdate("tier_shares.csv", where, {t: values[t] for t in GOV_TIERS})
+    return Overlay({"fiscal": {REPLACE_KEY: True, **fiscal}}, (tiers,), label="budget").apply(scenario)
 
 
 def _defaults(scenario: Scenario) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from .common import CSS, App, download_link, env_int, figure_png, kpi_card, stri
 from .fields import FieldSpec, build_widget, read_field, unit
 from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
 from .sensitivity_view import SensitivityPanel
+from .estimate_cards import estimate_cards_html, partial_cards_html
 from .simview import SimRunner
 from .staff import StaffEditor
 from .budget_app import DEFAULT_DRAWS, ENV_DRAWS
@@ -73,7 +74,7 @@ class MeetingDashboard(App):
 
     def __init__(self, data_dir: str | Path | None = None, baseline: str | Path | None = None,
                  proposal: str | Path | None = None, lang: str | None = None, replications: int | None = None,
-                 workers: int = 1, auto_run: bool = True, budget_draws: int | None = None):
+                 workers: int | None = None, auto_run: bool = True, budget_draws: int | None = None):
         super().__init__(lang or os.environ.get(ENV_LANG) or "zh")  # one language on the page: zh unless chosen
         lang = self.lang
         self.data_dir = Path(data_dir) if data_dir is not None else find_data_dir()
@@ -153,8 +154,8 @@ class MeetingDashboard(App):
         page appears at once and shows the progress of a first run; elsewhere (tests, scripts) and with
         ``$VETSIM_UI_STRICT`` (notebooks run in CI, where a failure must fail the run) inline."""
         if not _in_kernel() or strict_mode() or self._all_cached(wait=_preheated()):
-            # runs already on disk fill the page at once; a preheated kernel (nobody waits for it) first waits
-            # for a run another page is simulating, so the next page is served with its cards
+            # runs already on disk (and where they stopped) fill the page at once; a preheated kernel (nobody
+            # waits for it) first waits for the runs another page is simulating, so the next page has its cards
             self.runner.run(self.run)
             return
         self.cards.value = f"<p class='vetsim-loading'>{html.escape(tr('ui.computing', self.lang))}</p>"
@@ -162,15 +163,14 @@ class MeetingDashboard(App):
         self._loader.start()
 
     def _all_cached(self, wait: bool = False) -> bool:
-        """Both opening runs are in the results cache (the page can be filled without simulating); with
-        ``wait``, a run that another process is simulating right now is waited for."""
-        from ..cache import has_cached, wait_for_cached
+        """Both opening runs and where they stopped are in the results cache (the page can be filled
+        without simulating); with ``wait``, runs another process is simulating right now are waited for."""
+        from ..replicate import is_recorded, wait_for_recorded
 
         reps, seed = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value), self.baseline.spec.seed
+        pair = [self.baseline, self.proposal]
         try:
-            if wait:
-                return all(wait_for_cached(sc, reps, seed) is not None for sc in (self.baseline, self.proposal))
-            return all(has_cached(sc, reps, seed) for sc in (self.baseline, self.proposal))  # read once, by run()
+            return wait_for_recorded(pair, reps, seed) if wait else is_recorded(pair, reps, seed)  # read by run()
         except Exception:  # noqa: BLE001 - a cache that cannot be read only means: simulate
             return False
 
@@ -238,8 +238,14 @@ class MeetingDashboard(App):
         seed = self.baseline.spec.seed
         self.run_button.disabled = True
         try:
-            self.baseline_results = self.sim.run(self.baseline, reps, seed, tr("charts.t.baseline", self.lang))
-            self.results = self.sim.run(proposal, reps, seed, tr("brief.proposal", self.lang))
+            # a page with no simulated cards yet: the instant estimate's cards at once, refined as runs arrive
+            # (a later run keeps the simulated cards it has until the new ones are there)
+            first = self.kpis is None and not self._all_cached()
+            if first:
+                self.cards.value = estimate_cards_html(self.baseline, proposal, CARD_KEYS, self.lang)
+            self.baseline_results, self.results = self.sim.run_until_sure(
+                [self.baseline, proposal], reps, seed, tr("ui.baseline_and_proposal", self.lang),
+                on_batch=(lambda runs, stop: self._refine(proposal, runs, stop)) if first else None)
         finally:
             self.run_button.disabled = False
         # the one brief builder of `vetsim report`: same costs, same budget (with the simulated caseload)
@@ -261,6 +267,11 @@ class MeetingDashboard(App):
         self.export_links.value = ""
         self.exports = {}
         return self.kpis
+
+    def _refine(self, proposal: Scenario, runs: list[Any], stop: Any) -> None:
+        """The cards from the runs so far, after each batch but the last (whose cards :meth:`run` shows)."""
+        if stop is None:
+            self.cards.value = partial_cards_html(self.baseline, runs[0], proposal, runs[1], CARD_KEYS, self.lang)
 
     def _cards_html(self, table: pd.DataFrame) -> str:
         rows = {r["key"]: r for r in table.to_dict("records")}

@@ -8,17 +8,13 @@ checked, then renamed into place; a scenario folder that vetsim did not save is 
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..errors import VetsimError
-from ..files import atomic_folder, check_output_target
-from ..scenario import Scenario, load_scenario
+from ..scenario import Scenario
+from ..scenario.overlay import Overlay, OverlayWriteError, RowUpdate
 from ..wording import both, tr
 
 __all__ = ["save_overlay", "overlay_updates", "OverlayError", "FOLDER_PATTERN"]
@@ -26,7 +22,7 @@ __all__ = ["save_overlay", "overlay_updates", "OverlayError", "FOLDER_PATTERN"]
 FOLDER_PATTERN = r"[A-Za-z0-9_\-\u4e00-\u9fff]{1,64}"
 
 
-class OverlayError(VetsimError):
+class OverlayError(OverlayWriteError):
     """The overlay folder cannot be written (bad name, exists already, base unknown); ``(zh, en)`` text."""
 
 
@@ -57,8 +53,8 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
                  name_zh: str | None = None, name_en: str | None = None, overwrite: bool = False) -> Path:
     """Write ``folder`` as an overlay of ``base`` with ``changes``; return the folder.
 
-    The written overlay is loaded back before it is moved into place, and its sites must equal the
-    edited sites, so a saved proposal always opens and always means what the user saw. With
+    Written by :meth:`Overlay.write`: the overlay is loaded back before it is moved into place and must
+    mean the edited scenario (same hash), so a saved proposal always opens and means what the user saw. With
     ``overwrite`` an earlier proposal saved by vetsim (unchanged since) is replaced; any other
     scenario folder never is.
     """
@@ -72,21 +68,12 @@ def save_overlay(base: Scenario, changes: dict[str, dict[str, Any]], folder: str
     if folder.exists() and not overwrite:
         raise OverlayError(*both("ui.error.folder_exists", name=folder.name))
     folder.parent.mkdir(parents=True, exist_ok=True)  # the app's own proposals folder
-    check_output_target(folder, "folder", new_scenario=True)
-    edited = base.with_site_changes(changes)
-    doc = {
-        "base": os.path.relpath(base.path, folder.resolve()),  # resolved from the overlay folder (a sibling of the temp one)
-        "name": {"zh": name_zh or tr("ui.overlay_name", "zh", base=base.name("zh"), folder=folder.name),
-                 "en": name_en or tr("ui.overlay_name", "en", base=base.name("en"), folder=folder.name)},
-        "site_updates": overlay_updates(base, changes),
-    }
+    change = Overlay(rows=tuple(RowUpdate("sites.csv", u["where"], u["set"]) for u in overlay_updates(base, changes)))
+    name = {"zh": name_zh or tr("ui.overlay_name", "zh", base=base.name("zh"), folder=folder.name),
+            "en": name_en or tr("ui.overlay_name", "en", base=base.name("en"), folder=folder.name)}
     zh, en = both("ui.overlay_file_header")
-    text = (f"# {en} ({zh}).\n"
-            "# Only what changes is written here; everything else comes from the base scenario.\n"
-            + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
-    with atomic_folder(folder, "overlay", new_scenario=True, meta={"base_scenario_hash": base.hash()}) as tmp:
-        (tmp / "scenario.yaml").write_text(text, encoding="utf-8")
-        check = load_scenario(tmp)
-        if check.sites != edited.sites:
-            raise OverlayError(*both("ui.error.overlay_roundtrip"))
-    return folder
+    header = (f"# {en} ({zh}).\n"
+              "# Only what changes is written here; everything else comes from the base scenario.\n")
+    # written, loaded back and compared (same scenario hash) by the one overlay writer
+    return change.write(folder, base, kind="overlay", name=name, header=header, error=OverlayError,
+                        words={"written_differs": "ui.error.overlay_roundtrip"})

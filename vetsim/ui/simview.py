@@ -82,14 +82,18 @@ class ProgressExecutor(Executor):
 class SimRunner:
     """Runs the simulation with a progress bar; runs are cached on disk (:mod:`vetsim.cache`) and in memory."""
 
-    def __init__(self, lang: str = "zh", workers: int = 1):
+    def __init__(self, lang: str = "zh", workers: int | None = 1):
+        from ..replicate import default_workers
+
         self.lang = lang
-        self.workers = workers
+        self.workers = default_workers() if workers is None else workers
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="",
                                             layout=widgets.Layout(width="320px", visibility="hidden"))
         self.progress_text = widgets.HTML()
         self.widget = widgets.HBox([self.progress, self.progress_text])
-        self._cache: dict[tuple[str, int, int], Any] = {}
+        self._cache: dict[tuple[Any, int, int], Any] = {}
+        self._memo: Any = None  # replications kept for this session (vetsim.replicate), made on the first run
+        self._pair: tuple[int, int, str, int] = (1, 1, "", 0)  # scenarios, cap, label, replications done
 
     def _tick(self, done: int, total: int, label: str = "") -> None:
         self.progress.max = max(int(total), 1)
@@ -131,7 +135,47 @@ class SimRunner:
         self._remember(key, results)
         return results
 
-    def _remember(self, key: tuple[str, int, int], results: Any) -> None:
+    def run_until_sure(self, scenarios: list[Scenario], cap: int, seed: int, label: str = "",
+                       on_batch: Callable[[list[Any], Any], None] | None = None) -> list[Any]:
+        """``Results`` of ``scenarios`` (same seed) simulated in batches until the headline KPIs are precise,
+        at most ``cap`` runs each (:func:`vetsim.replicate.simulate_until_sure`; read from the cache when
+        done before); ``on_batch`` sees the runs after every batch. Replications already run in this
+        session (the baseline while the proposal changes) are not run again."""
+        from ..brief.page import replications_text
+        from ..replicate import new_memo, simulate_until_sure
+
+        key = (tuple(s.hash() for s in scenarios), int(cap), int(seed))
+        if key in self._cache:
+            return self._cache[key]
+        if getattr(self, "_memo", None) is None:
+            self._memo = new_memo(self.workers, self._replication_done, spawn=True)
+        self._pair = (len(scenarios), int(cap), label, 0)
+        self._replication_done(count=False)
+        self.progress.layout.visibility = "visible"
+        self.progress.bar_style = "info"
+        self.progress.description = label
+        runs, _stop = simulate_until_sure(scenarios, cap, seed, workers=self.workers, on_batch=on_batch,
+                                          memo=self._memo)
+        self.progress.value = self.progress.max
+        self.progress.bar_style = "success"
+        text = replications_text(runs[0].meta, self.lang)
+        self.progress_text.value = (f"<span class='vetsim-progress'>"
+                                    f"{html.escape(tr('ui.simulated_until_sure', self.lang, label=label, text=text))}</span>")
+        self._remember(key, runs)
+        return runs
+
+    def _replication_done(self, count: bool = True) -> None:
+        """One replication done (from a worker's callback thread): the bar and the words follow."""
+        scenarios, cap, label, done = self._pair
+        done += int(count)
+        self._pair = (scenarios, cap, label, done)
+        pairs = done // max(scenarios, 1)
+        self.progress.max = max(cap, 1)
+        self.progress.value = min(pairs, self.progress.max)
+        text = tr("ui.simulating_until_sure", self.lang, label=label, run=min(pairs + 1, cap), cap=cap)
+        self.progress_text.value = f"<span class='vetsim-progress'>{html.escape(text)}</span>"
+
+    def _remember(self, key: tuple[Any, int, int], results: Any) -> None:
         if len(self._cache) > 8:
             self._cache.pop(next(iter(self._cache)))
         self._cache[key] = results
