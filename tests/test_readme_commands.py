@@ -65,7 +65,6 @@ HOW: dict[str, tuple[str, int]] = {
     ".venv/bin/vetsim staff data/sample_county --headcount 226": (HEAVY, 1),  # README: too few posts, exit 1
     ".venv/bin/vetsim budget data/sample_county --draws 1000 --xlsx out/budget.xlsx": (RUN, 0),
     ".venv/bin/vetsim budget data/sample_county --explain pension:2028": (RUN, 0),
-    ".venv/bin/vetsim compare data/sample_county data/proposal_more_staff --replications 3": (HEAVY, 0),
     ".venv/bin/vetsim report data/sample_county --compare data/proposal_more_staff --out brief.pdf": (HEAVY, 0),
     ".venv/bin/vetsim sensitivity data/sample_county --out out/tornado.png": (HEAVY, 0),
     ".venv/bin/vetsim ledger import 来访登记2025.xlsx --scenario data/sample_county --out out/ledger_2025": (RUN, 0),
@@ -77,6 +76,7 @@ HOW: dict[str, tuple[str, int]] = {
     ".venv/bin/vetsim report data/sample_county --tasks --out brief.pdf": (HEAVY, 0),
     ".venv/bin/vetsim bulletin out/ledger_2025 --scenario data/sample_county --period 2025-06"
     " --out out/bulletin_2025-06 --replications 3": (RUN, 0),
+    ".venv/bin/vetsim compare data/sample_county data/proposal_more_staff --replications 3 --out out/changes.xlsx": (RUN, 0),
     ".venv/bin/vetsim region validate data/sample_city": (RUN, 0),
     ".venv/bin/vetsim region simulate data/sample_city --replications 5 --workers 2": (HEAVY, 0),
     ".venv/bin/vetsim region allocate data/sample_city --posts 50": (HEAVY, 0),

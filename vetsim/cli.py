@@ -305,7 +305,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 # Modules that contribute subcommands; each defines ``register(subparsers, add_common)``.
 _EXTENSION_MODULES = ("vetsim.sim.cli", "vetsim.plans.cli", "vetsim.fiscal.cli", "vetsim.brief.cli",
                       "vetsim.ledger.cli", "vetsim.backtest.cli", "vetsim.brief.sensitivity_cli", "vetsim.region.cli",
-                      "vetsim.tasks.cli", "vetsim.bulletin.cli")
+                      "vetsim.tasks.cli", "vetsim.bulletin.cli", "vetsim.brief.diff_cli")
 
 
 def _extensions() -> list[Callable[..., None]]:

@@ -23,7 +23,7 @@ import numpy as np
 
 from .wording import both
 
-__all__ = ["Kpi", "KPIS", "kpi_def", "meets", "target_value", "cut_interval"]
+__all__ = ["Kpi", "KPIS", "kpi_def", "meets", "target_value", "cut_interval", "definition_fingerprints"]
 
 Direction = Literal["higher", "lower"] | None
 
@@ -125,6 +125,16 @@ KPIS.update({k.id: k for k in (
     _K("overtime_weeks_over_cap", "week", None, *both("kpi.overtime_weeks_over_cap"),
        *both("kpi.overtime_weeks_over_cap.formula")),
 )})
+
+
+def definition_fingerprints() -> dict[str, str]:
+    """Each KPI's definition (unit, direction, formula in both languages, flags) as a short hash: stamped in the
+    results' metadata, so that comparing two runs can tell a KPI whose method changed from one that moved."""
+    import hashlib
+    from dataclasses import astuple
+
+    return {k.id: hashlib.sha256(repr(astuple(k)[:1] + astuple(k)[1:3] + astuple(k)[5:]).encode()).hexdigest()[:12]
+            for k in KPIS.values()}
 
 
 def cut_interval(metric: str, low, high):

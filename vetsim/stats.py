@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["t_quantile", "t_half_width", "t_interval", "wilson_interval", "mean_interval", "inside_each_other"]
+__all__ = ["t_quantile", "t_half_width", "t_interval", "welch_interval", "wilson_interval", "mean_interval",
+           "inside_each_other"]
 
 
 @lru_cache(maxsize=256)
@@ -52,6 +53,32 @@ def t_interval(values, level: float = 0.95) -> tuple[float, float, float]:
         return mean, math.nan, math.nan
     half = t_half_width(float(x.std(ddof=1)), len(x), level)
     return mean, mean - half, mean + half
+
+
+def welch_interval(before, after, level: float = 0.95) -> tuple[float, float, float]:
+    """(difference, low, high): Welch's interval for ``mean(after) - mean(before)`` of two independent samples
+    (replications of two runs; NaN values left out), degrees of freedom by Welch-Satterthwaite.
+
+    Both samples without spread give the difference as a point (a figure no replication varies, e.g. a
+    count of the input); fewer than two values on either side give NaN bounds (no interval can be said).
+    """
+    a = np.asarray(before, dtype=float)
+    b = np.asarray(after, dtype=float)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if len(a) == 0 or len(b) == 0:
+        return math.nan, math.nan, math.nan
+    diff = float(b.mean() - a.mean())
+    if len(a) < 2 or len(b) < 2:
+        return diff, math.nan, math.nan
+    va, vb = float(a.var(ddof=1)) / len(a), float(b.var(ddof=1)) / len(b)
+    se2 = va + vb
+    if se2 <= 0.0:
+        return diff, diff, diff
+    df = se2 * se2 / (va * va / (len(a) - 1) + vb * vb / (len(b) - 1))
+    from scipy.special import stdtrit  # lazy: as in t_quantile (fractional degrees of freedom)
+
+    half = float(stdtrit(df, 0.5 + level / 2)) * math.sqrt(se2)
+    return diff, diff - half, diff + half
 
 
 def wilson_interval(successes, n, level: float = 0.95):

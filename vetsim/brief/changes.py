@@ -1,4 +1,7 @@
-"""What the proposal changes, in words, read from the two scenarios (not typed by hand): the brief's first
+"""What one scenario changes against another: in words for the brief's headline, and row by row for
+``vetsim compare`` (:func:`input_changes`).
+
+What the proposal changes, in words, read from the two scenarios (not typed by hand): the brief's first
 headline names it, e.g. "方案：每个乡镇站在编人员由 1 人增至 2 人".
 
 The sites are compared by ``site_id``: staff fields per level (every site of a level changed alike, or
@@ -8,12 +11,15 @@ the level's total), sites added or taken away. When the sites do not differ, the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import formats
 from ..wording import tr
 
-__all__ = ["proposal_changes", "STAFF_FIELDS"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["proposal_changes", "input_changes", "INPUT_COLUMNS", "STAFF_FIELDS"]
 
 STAFF_FIELDS: tuple[str, ...] = ("funded_staff", "parttime_staff")  # wording keys of the same names
 
@@ -70,3 +76,62 @@ def proposal_changes(baseline: Any, proposal: Any, lang: str = "zh") -> str | No
     desc = getattr(getattr(proposal.spec, "description", None), lang, None)
     end = tr("punct.full_stop", lang)  # the headline adds its own
     return str(desc).strip().removesuffix(end).rstrip(".") if desc else None
+
+
+# -- row by row (vetsim compare): the inputs that changed -------------------------------------------------
+INPUT_COLUMNS = ["file", "row", "field", "change", "before", "after", "calibration"]
+
+
+def _flat(doc: Any, prefix: str = "") -> dict[str, Any]:
+    """A nested settings document as ``{"a.b.c": value}`` (lists kept whole: a list is one value)."""
+    if not isinstance(doc, dict):
+        return {prefix: doc}
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        out.update(_flat(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def _is_provenance(field: str) -> bool:
+    """A field that says where a figure comes from (``source``, ``se``): a change of calibration, not of the county."""
+    last = field.rsplit(".", 1)[-1]
+    return last in ("source", "se")
+
+
+def _dict_rows(file: str, row: str, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"file": file, "row": row, "field": k, "change": "changed" if k in before and k in after
+             else "added" if k in after else "removed", "before": before.get(k), "after": after.get(k),
+             "calibration": _is_provenance(k)}
+            for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+
+
+def _table_rows(name: str, keys: tuple[str, ...], before: list[dict], after: list[dict]) -> list[dict[str, Any]]:
+    def index(rows: list[dict]) -> dict[str, dict]:
+        return {"/".join(str(r.get(k)) for k in keys): r for r in rows}
+
+    a, b = index(before), index(after)
+    out: list[dict[str, Any]] = []
+    for key in dict.fromkeys([*a, *b]):
+        if key not in b or key not in a:  # a whole row added or taken away: one line
+            out.append({"file": name, "row": key, "field": "", "change": "added" if key not in a else "removed",
+                        "before": None, "after": None, "calibration": False})
+        elif a[key] != b[key]:
+            out += _dict_rows(name, key, a[key], b[key])
+    return out
+
+
+def input_changes(before: Any, after: Any) -> pd.DataFrame:
+    """Every input that differs between two scenarios, one line per changed value (:data:`INPUT_COLUMNS`):
+    ``scenario.yaml`` settings by their dotted path; table rows by their key columns (a row added or removed
+    is one line, a changed row one line per field). ``calibration`` marks a changed source or standard error:
+    the provenance of a figure, i.e. a change of method. Read from :meth:`Scenario.canonical` (what the
+    scenario hash covers), so two scenarios with the same hash list nothing."""
+    import pandas as pd
+
+    from ..scenario.rows import TABLES
+
+    a, b = before.canonical(), after.canonical()
+    rows = _dict_rows("scenario.yaml", "", _flat(a.pop("spec")), _flat(b.pop("spec")))
+    for name in dict.fromkeys([*a, *b]):
+        rows += _table_rows(name, TABLES[name][1], a.get(name, []), b.get(name, []))
+    return pd.DataFrame(rows, columns=INPUT_COLUMNS)

@@ -47,22 +47,6 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _compare(args: argparse.Namespace) -> int:
-    """``vetsim compare OLD NEW``: the two scenario versions simulated (same seed: common random numbers,
-    results from the cache when they are there) and what changed, in words."""
-    from ..cache import simulate_cached
-    from ..scenario import load_scenario
-    from .since import compare_runs
-
-    old, new = load_scenario(args.old), load_scenario(args.new)
-    seed = old.spec.seed if args.seed is None else args.seed
-    runs = [simulate_cached(sc, args.replications, seed, workers=args.workers) for sc in (old, new)]
-    print(tr("since.title", args.lang, old=old.name(args.lang), new=new.name(args.lang)))
-    for line in compare_runs(old, runs[0], new, runs[1]).lines(args.lang):
-        print(line)
-    return 0
-
-
 def _date(text: str) -> Any:
     from ..tasks.cli import parse_date
 
@@ -100,12 +84,3 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     cliargs.add_force(p, bi(*both("chartdata.force_help")), bi(*both("files.help_replace_foreign")))
     add_common(p)
     p.set_defaults(handler=_run)
-    c = subparsers.add_parser("compare", help=bi(*both("since.cli_help")), description=bi(*both("since.cli_help")))
-    c.add_argument("old", help=bi(*both("since.cli_old")))
-    c.add_argument("new", help=bi(*both("since.cli_new")))
-    c.add_argument("--replications", type=cliargs.replications,
-                   help=bi(*both("brief.arg.replications")))
-    c.add_argument("--seed", type=cliargs.seed, help=bi(*both("brief.arg.seed")))
-    c.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.arg.workers")))
-    add_common(c)
-    c.set_defaults(handler=_compare)

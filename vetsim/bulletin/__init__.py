@@ -22,6 +22,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     **{name: ("vetsim.bulletin.build", name) for name in ("Bulletin", "build_bulletin", "bulletin_from_records",
                                                             "BulletinError", "arrow")},
     **{name: ("vetsim.bulletin.write", name) for name in ("write_bulletin", "file_names")},
+    **{name: ("vetsim.bulletin.compare", name) for name in ("compare_periods", "PeriodComparison")},
 }
 
 __all__ = list(_EXPORTS)

@@ -46,6 +46,12 @@ def _run(args: argparse.Namespace) -> int:
     for line in headlines(b, args.lang):
         print(line)
     print("\n".join(_ranking_lines(b, args.lang)))
+    if args.against is not None:  # any earlier period, not only the one before (vetsim.bulletin.compare)
+        from ..ledgerfit.records_io import read_records
+        from .compare import compare_periods, period_lines
+
+        c = compare_periods(read_records(args.records), b.scenario, args.against, b.period, rules=b.rules)
+        print("\n".join(period_lines(c, b.scenario, b.rules, args.lang)))
     out = write_bulletin(b, args.out, args.lang, force=args.force)
     print(tr("bulletin.cli.wrote", args.lang, path=display_path(out), files=", ".join(file_names(b).values())))
     return outcome(0, "bulletin.cli.closing", args.lang, period=b.period.label(args.lang))
@@ -61,6 +67,7 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--out", required=True, metavar=tr("ledger.cli.metavar_dir", lang), help=bi(*both("bulletin.cli.out")))
     p.add_argument("--notes", metavar="notes.csv", help=bi(*both("bulletin.cli.notes")))
     p.add_argument("--rules", metavar="rules.csv", help=bi(*both("bulletin.cli.rules")))
+    p.add_argument("--against", type=_period, metavar="2027-01|2027Q1", help=bi(*both("compare.periods.against")))
     p.add_argument("--no-tasks", action="store_true", help=bi(*both("bulletin.cli.no_tasks")))
     p.add_argument("--replications", type=cliargs.replications, help=bi(*both("brief.arg.replications")))
     p.add_argument("--seed", type=cliargs.seed, help=bi(*both("sim.arg.seed")))

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import VetsimError
+from ..kpis import definition_fingerprints
 from ..scenario import Scenario
 from ..scenario.limits import check_simulation_size
 from .engine import Engine
@@ -160,6 +161,7 @@ def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int,
         "seed": seed,
         "scenario_hash": key,
         "vetsim_version": __version__,
+        "kpi_definitions": definition_fingerprints(),  # a KPI whose definition changed is flagged by `vetsim compare`
         "replications": n,
         "scenario_name": {"zh": scenario.name("zh"), "en": scenario.name("en")},
         "start_date": sim.start_date.isoformat(),

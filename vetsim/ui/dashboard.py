@@ -137,10 +137,12 @@ class MeetingDashboard(App):
         ], layout=widgets.Layout(width="100%"))
         self.task_view = TaskView(lang, self.runner.wrap)
         self.map_view = MapView(lang, self.runner.wrap)
-        self.tabs = widgets.Tab(children=[overview, self.task_view.widget, self.map_view.widget])
+        self.changes = widgets.HTML()  # what changed: baseline against proposal (vetsim.brief.diff)
+        self.tabs = widgets.Tab(children=[overview, self.task_view.widget, self.map_view.widget, self.changes])
         self.tabs.set_title(0, tr("tasks.ui.tab_overview", lang))
         self.tabs.set_title(1, tr("tasks.sheet", lang))
         self.tabs.set_title(2, tr("sitemap.ui.tab", lang))
+        self.tabs.set_title(3, tr("compare.ui.tab", lang))
         self.tabs.add_class("vetsim-tabs")
         self.widget = widgets.VBox([
             widgets.HTML(CSS + HIDE_PREVIEW), self.heading, self.title, widgets.HBox([self.base_picker.widget, self.prop_picker.widget]),
@@ -262,6 +264,7 @@ class MeetingDashboard(App):
             f"<li>{html.escape(s)}</li>" for s in self.brief.headlines) + "</ul>"
         self.task_view.show(self.baseline, self.baseline_results, proposal, self.results)
         self.map_view.show(proposal, self.results)
+        self.changes.value = _changes_html(self.baseline, self.baseline_results, proposal, self.results, self.lang)
         self.figures = chart_figures(self.brief_inputs, self.lang, list(self.images))  # the map has its own tab
         for name, img in self.images.items():
             fig = self.figures.get(name)
@@ -314,3 +317,12 @@ class MeetingDashboard(App):
             download_link(d, f"brief.{f}", _MIME[f], tr("ui.download_brief", self.lang, f_upper=f.upper()))
             for f, d in self.exports.items())
         return data
+
+
+def _changes_html(baseline: Scenario, base_res: Any, proposal: Scenario, prop_res: Any, lang: str) -> str:
+    """The tab "what changed": figures beyond their noise, inputs and method, baseline against proposal."""
+    from ..brief.diff import Run, compare_runs
+    from ..brief.diff_text import comparison_fragment
+
+    c = compare_runs(Run(base_res, baseline), Run(prop_res, proposal))
+    return f"<p>{html.escape(tr('compare.ui.hint', lang))}</p>{comparison_fragment(c, lang)}"

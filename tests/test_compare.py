@@ -1,0 +1,327 @@
+"""What changed since the last meeting (issue 26, item 2): ``vetsim compare`` and :mod:`vetsim.brief.diff`.
+
+Acceptance: the sample county against a copy whose township staff changed lists the changed rows and the KPIs
+that moved beyond noise (township workload pressure must; the number of cases that arrived, which no staff
+changes, must not); two vetsim versions flag the method change and list nothing as moved; two identical runs
+list nothing. Few replications, through the results cache (the two scenarios are simulated once per session).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vetsim.brief.diff import Run, compare_paths, compare_runs
+from vetsim.brief.diff_text import figures_table, report_lines
+from vetsim.brief.diff_write import write_comparison
+from vetsim.cli import main
+from vetsim.stats import welch_interval
+
+REPS, SEED = 4, 7
+TOWNSHIP_STAFF = 3  # every township station from 1 to 3 funded posts: a change the county must feel
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def _set_township_staff(folder: Path, staff: int) -> list[str]:
+    """Edit sites.csv of a scenario copy as a person would: every township's funded staff; the ids changed."""
+    path = folder / "sites.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    changed = []
+    for r in rows:
+        if r["level"] == "township":
+            r["funded_staff"] = str(staff)
+            changed.append(r["site_id"])
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return changed
+
+
+@pytest.fixture(scope="module")
+def staffed(sample_path, tmp_path_factory):
+    """The sample county and a copy whose township staff changed, compared (simulated once)."""
+    folder = _copy(sample_path, tmp_path_factory.mktemp("cmp") / "county_more_staff")
+    changed = _set_township_staff(folder, TOWNSHIP_STAFF)
+    return compare_paths(sample_path, folder, replications=REPS, seed=SEED), changed
+
+
+def _row(figures, metric, level="all", case_type="all"):
+    f = figures[(figures["metric"] == metric) & (figures["level"] == level) & (figures["case_type"] == case_type)]
+    assert len(f) == 1, (metric, level, case_type)
+    return f.iloc[0]
+
+
+# -- Welch's interval against its textbook values -------------------------------------------------------
+
+def test_welch_interval_matches_the_textbook():
+    a, b = [1.0, 2.0, 3.0, 4.5], [3.0, 5.0, 4.0, 6.0, 7.0]
+    # by hand: means 2.625 and 5.0; sample variances 6.6875/3 = 107/48 and 10/4 = 2.5
+    va, vb = 107 / 48 / 4, 2.5 / 5
+    assert math.isclose(np.var(a, ddof=1), 107 / 48) and math.isclose(np.var(b, ddof=1), 2.5)
+    df = (va + vb) ** 2 / (va ** 2 / 3 + vb ** 2 / 4)
+    from scipy import stats
+
+    half = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
+    d, lo, hi = welch_interval(a, b)
+    assert d == pytest.approx(2.375) and lo == pytest.approx(2.375 - half) and hi == pytest.approx(2.375 + half)
+    assert lo < 0 < hi  # this difference is within its noise
+
+
+def test_welch_interval_covers_a_planted_difference():
+    rng = np.random.default_rng(3)
+    hits = 0
+    for _ in range(400):
+        d, lo, hi = welch_interval(rng.normal(10, 1, 5), rng.normal(10.5, 3, 7))
+        hits += lo <= 0.5 <= hi
+    assert 0.92 <= hits / 400 <= 0.98  # a 95% interval covers the planted difference about 95% of the time
+
+
+def test_welch_interval_without_spread_and_too_few():
+    assert welch_interval([2, 2, 2], [3, 3]) == (1.0, 1.0, 1.0)  # a count of the input: exact
+    d, lo, hi = welch_interval([1.0], [2.0, 3.0])
+    assert d == 1.5 and math.isnan(lo) and math.isnan(hi)
+
+
+# -- acceptance: township staff changed ------------------------------------------------------------------
+
+def test_changed_township_staff_lists_the_rows(staffed):
+    c, changed = staffed
+    rows = c.inputs
+    assert set(rows["file"]) == {"sites.csv"}, rows  # nothing else differs: the copy is the same county
+    assert sorted(rows["row"]) == sorted(changed) and len(changed) == 15
+    assert set(rows["field"]) == {"funded_staff"} and set(rows["before"]) == {1} and set(rows["after"]) == {TOWNSHIP_STAFF}
+    assert c.method.empty  # same vetsim, same KPI definitions, same calibration sources
+
+
+def test_changed_township_staff_moves_pressure_not_arrivals(staffed):
+    c, _ = staffed
+    moved = c.moved
+    pressure = _row(c.figures, "workload_pressure", "township")
+    assert pressure["moved"] and pressure["diff"] < 0 and pressure["diff_high"] < 0  # more staff: less pressure
+    wait = _row(c.figures, "wait_mean_min", "township")
+    assert wait["moved"] and wait["diff"] < 0
+    arrived = _row(c.figures, "cases_arrived")
+    assert not arrived["moved"]  # staff do not change how many veterans come
+    assert arrived["diff_low"] <= 0 <= arrived["diff_high"]
+    assert not ((moved["metric"] == "cases_arrived") & (moved["level"] == "all")).any()
+    # a moved figure is one whose Welch interval leaves out 0, read from the replications
+    for r in moved.itertuples():
+        assert r.diff_low > 0 or r.diff_high < 0
+
+
+def test_moved_means_the_interval_excludes_zero_from_the_replications(staffed):
+    c, _ = staffed
+    per_a, per_b = c.before.results.per_replication, c.after.results.per_replication
+
+    def values(per):
+        p = per[(per["metric"] == "workload_pressure") & (per["level"] == "township") & (per["case_type"] == "all")]
+        return p["value"].to_numpy()
+
+    d, lo, hi = welch_interval(values(per_a), values(per_b))
+    row = _row(c.figures, "workload_pressure", "township")
+    assert (row["diff"], row["diff_low"], row["diff_high"]) == pytest.approx((d, lo, hi))
+
+
+def test_summary_only_results_give_the_same_interval(staffed):
+    """Results without their values per replication: the interval comes from the summary's half widths."""
+    c, _ = staffed
+    bare = [dataclasses.replace(r.results, per_replication=None) for r in (c.before, c.after)]
+    again = compare_runs(Run(bare[0], c.before.scenario), Run(bare[1], c.after.scenario))
+    a, b = _row(c.figures, "wait_mean_min", "township"), _row(again.figures, "wait_mean_min", "township")
+    assert (b["diff_low"], b["diff_high"]) == pytest.approx((a["diff_low"], a["diff_high"]), rel=1e-6)
+
+
+# -- acceptance: a change of method ------------------------------------------------------------------------
+
+def test_other_vetsim_version_flags_the_method_and_nothing_moves(staffed):
+    c, _ = staffed
+    old = dataclasses.replace(c.before.results, meta={**c.before.results.meta, "vetsim_version": "0.0.9"})
+    v = compare_runs(Run(old, c.before.scenario), c.after)
+    assert list(v.method["what"]) == ["vetsim_version"]
+    assert (v.method.iloc[0]["before"], v.method.iloc[0]["after"]) == ("0.0.9", c.after.results.meta["vetsim_version"])
+    assert v.moved.empty and v.figures["method_changed"].all()  # a change of method is never read as the county's
+    text = "\n".join(report_lines(v, "zh"))
+    assert "vetsim 版本" in text and "0.0.9" in text
+    # the same comparison of method alone: two identical runs but for the version
+    same = compare_runs(Run(old, c.before.scenario), c.before)
+    assert same.inputs.empty and same.moved.empty and not same.method.empty
+
+
+def test_changed_kpi_definition_flags_that_kpi_only(staffed):
+    c, _ = staffed
+    defs = dict(c.before.results.meta["kpi_definitions"])
+    defs["workload_pressure"] = "0" * 12
+    old = dataclasses.replace(c.before.results, meta={**c.before.results.meta, "kpi_definitions": defs})
+    v = compare_runs(Run(old, c.before.scenario), c.after)
+    assert list(v.method["item"]) == ["workload_pressure"]
+    flagged = set(v.figures.loc[v.figures["method_changed"], "metric"])
+    assert flagged == {"workload_pressure"}
+    assert "workload_pressure" not in set(v.moved["metric"]) and _row(v.figures, "wait_mean_min", "township")["moved"]
+
+
+def test_changed_calibration_source_is_a_method_change(staffed, sample):
+    c, _ = staffed
+    from vetsim.scenario import apply_overlay
+
+    other = apply_overlay(sample, {"case_types": {"consultation": {"source": "ledger fit 2026"}}})
+    v = compare_runs(Run(c.before.results, sample), Run(c.before.results, other))
+    assert list(v.method["what"]) == ["calibration"] and "consultation" in v.method.iloc[0]["item"]
+    assert v.inputs["calibration"].all()
+
+
+# -- acceptance: identical runs -------------------------------------------------------------------------------
+
+def test_identical_runs_list_nothing(staffed, sample_path, tmp_path):
+    c, _ = staffed
+    same = compare_runs(c.before, c.before)
+    assert same.nothing_changed and same.moved.empty and same.inputs.empty and same.method.empty
+    # the same county in another folder, simulated again (the cache keys by content): nothing either
+    again = compare_paths(sample_path, _copy(sample_path, tmp_path / "copy"), replications=REPS, seed=SEED)
+    assert again.nothing_changed
+
+
+# -- the files and the command ------------------------------------------------------------------------------
+
+def test_written_csv_and_xlsx_are_formula_safe(staffed, sample, tmp_path):
+    c, _ = staffed
+    from vetsim.scenario import apply_overlay
+
+    evil = apply_overlay(sample, {"description": {"zh": "=HYPERLINK(\"http://x\")", "en": "+1"}})
+    v = compare_runs(Run(c.before.results, sample), Run(c.after.results, evil))
+    out = write_comparison(v, tmp_path / "changes.csv")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][0] == "类别" and "之前" in rows[0]
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    assert any(cell == "'=HYPERLINK(\"http://x\")" for row in rows for cell in row)
+    n_figures = int((v.figures["moved"] | v.figures["method_changed"]).sum())
+    assert sum(r[0] == "指标变化" for r in rows[1:]) == n_figures
+    from openpyxl import load_workbook
+
+    wb = load_workbook(write_comparison(v, tmp_path / "changes.xlsx", "en"))
+    assert wb.sheetnames == ["Figures", "Inputs", "Method"]
+    assert wb["Figures"].max_row == n_figures + 1
+    assert all(not str(cell.value).startswith("=") for row in wb["Inputs"].iter_rows() for cell in row)
+
+
+def test_english_table_names_the_kpis(staffed):
+    c, _ = staffed
+    t = figures_table(c, "en")
+    assert "Workload pressure" in set(t["Indicator"]) or any("pressure" in x.lower() for x in t["Indicator"])
+    assert not any("\u4e00" <= ch <= "\u9fff" for x in t.to_numpy().ravel() for ch in str(x))
+
+
+def test_cli_compares_two_results_folders(staffed, tmp_path, capsys):
+    c, _ = staffed
+    a = c.before.results.to_parquet(tmp_path / "before")
+    old = dataclasses.replace(c.after.results, meta={**c.after.results.meta, "vetsim_version": "9.9.9"})
+    b = old.to_parquet(tmp_path / "after")
+    code = main(["compare", str(a), str(b), "--out", str(tmp_path / "c.csv"), "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "vetsim version" in out and "9.9.9" in out and "No figure moved beyond its noise." in out
+    assert "scenario_hash" in out  # without the scenarios only the content hash is compared
+    assert (tmp_path / "c.csv").is_file()
+    assert main(["compare", str(a), str(a)]) == 0
+    assert "两次运行没有差别" in capsys.readouterr().out
+
+
+def test_cli_refuses_a_bad_output_before_any_work(sample_path, tmp_path, capsys):
+    code = main(["compare", str(sample_path), str(sample_path), "--out", str(tmp_path / "x.docx")])
+    assert code != 0
+    assert ".xlsx" in capsys.readouterr().err
+
+
+def test_dashboard_tab_compares_baseline_and_proposal(tmp_path_factory):
+    """The meeting dashboard's tab 较上次变化: the proposal's changed rows; with one replication no figure can be
+    said to have moved beyond its noise, and the tab says so rather than listing differences of chance."""
+    from vetsim.ui import MeetingDashboard
+
+    from .ui_support import make_data_dir
+
+    dash = MeetingDashboard(make_data_dir(tmp_path_factory.mktemp("ui_cmp")), baseline="sample_county",
+                            proposal="proposal_more_staff", replications=1, budget_draws=20)
+    assert dash.tabs.get_title(3) == "较上次变化"
+    page = dash.changes.value
+    assert "sites.csv" in page and "T15" in page and "funded_staff" in page
+    assert "没有指标超出随机波动" in page and "只模拟了 1 次" in page and "口径没有变化" in page
+
+
+# -- two ledger periods (the bulletin's figures, no simulation noise) ------------------------------------------
+
+def test_two_ledger_periods_compared_against_the_hand_computation(sample):
+    from vetsim.bulletin import parse_period, read_rules
+    from vetsim.bulletin.compare import compare_periods
+
+    from .test_bulletin import HAND, _records
+
+    c = compare_periods(_records(HAND), sample, parse_period("2027-03"), parse_period("2027-04"))
+    f = c.figures.set_index(["site_id", "measure"])
+    # T01, March -> April (test_bulletin's hand computation): one-trip 2/3 -> 0.6, overdue 1/3 -> 1/3, score -7.0
+    assert f.loc[("T01", "one_trip_rate"), "diff"] == pytest.approx(0.6 - 2 / 3) and f.loc[("T01", "one_trip_rate"), "moved"]
+    assert f.loc[("T01", "overdue_share"), "diff"] == pytest.approx(0) and not f.loc[("T01", "overdue_share"), "moved"]
+    assert f.loc[("T01", "score"), "diff"] == pytest.approx(-7.0) and f.loc[("T01", "score"), "moved"]
+    assert (f.loc[("T01", "rank"), "diff"], f.loc[("T02", "rank"), "diff"]) == (-1, 1)  # T02 passed T01
+    assert c.method.empty and not c.figures["method_changed"].any()
+    # the same period twice: nothing moved
+    assert compare_periods(_records(HAND), sample, parse_period("2027-04"), parse_period("2027-04")).moved.empty
+    # other weights for April: score and rank changed method, flagged and not moved; the measures still compared
+    rules = read_rules(None, sample.spec.targets)
+    other = tuple(dataclasses.replace(r, weight=1.0) for r in rules)
+    v = compare_periods(_records(HAND), sample, parse_period("2027-03"), parse_period("2027-04"), rules=rules,
+                        rules_after=other)
+    assert set(v.method["item"]) == {f"{r.measure}.weight" for r in rules if r.weight != 1.0}
+    g = v.figures.set_index(["site_id", "measure"])
+    assert g.loc[("T01", "score"), "method_changed"] and not g.loc[("T01", "score"), "moved"]
+    assert g.loc[("T01", "one_trip_rate"), "moved"] and not g.loc[("T01", "one_trip_rate"), "method_changed"]
+
+
+def test_bulletin_against_any_earlier_period_prints_the_moves(sample_path, tmp_path, capsys):
+    from vetsim.ledgerfit.records_io import write_records
+
+    from .test_bulletin import HAND, _records
+
+    folder = write_records(_records(HAND), tmp_path / "records")
+    code = main(["bulletin", str(folder), "--scenario", str(sample_path), "--period", "2027-04", "--against", "2027-03",
+                 "--out", str(tmp_path / "b"), "--no-tasks"])
+    out = capsys.readouterr().out
+    assert code == 0
+    block = out[out.index("2027年4月较2027年3月变化"):]
+    # T01's one-trip rate 2/3 -> 0.6 (↓ 6.7 points) and score ↓ 7.0 (test_bulletin's hand computation)
+    assert "城东街道退役军人服务站" in block and "↓ 6.7 个百分点" in block and "↓ 7.0 分" in block
+    assert "↑ 1 位" in block  # T02 passed T01
+
+
+def test_the_brief_page_as_pdf_and_png_with_every_glyph(staffed, tmp_path):
+    import subprocess
+    import warnings
+
+    c, _ = staffed
+    old = dataclasses.replace(c.before.results, meta={**c.before.results.meta, "vetsim_version": "0.0.9"})
+    for lang, comp in (("zh", c), ("en", compare_runs(Run(old, c.before.scenario), c.after))):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            pdf = write_comparison(comp, tmp_path / f"page_{lang}.pdf", lang)
+            png = write_comparison(comp, tmp_path / f"page_{lang}.png", lang)
+        assert not [w for w in seen if "missing from" in str(w.message)], "a glyph is missing from the page's font"
+        assert png.read_bytes().startswith(b"\x89PNG")
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        if lang == "zh":
+            assert "超出随机波动的变化" in text and "工作负荷压力" in text and "sites.csv T01 funded_staff" in text
+            assert "Sample County" not in text  # the English twin of a changed name is left to the file
+        else:
+            assert "vetsim version" in text and "0.0.9" in text and "No figure moved beyond its noise." in text
