@@ -39,6 +39,7 @@ ALLOWED = {
     ("vetsim/cache.py", "to_parquet"): "Results.to_parquet, written with files.atomic_folder",
     ("vetsim/backtest/report.py", "savefig"): "PdfPages over the file handle of files.atomic_write (multi-page PDF report)",
     ("vetsim/brief/brief.py", "savefig"): "PdfPages into an in-memory buffer (two-page brief); Brief.save writes it atomically",
+    ("vetsim/bulletin/pdf.py", "savefig"): "PdfPages over the file handle of files.atomic_write (multi-page bulletin)",
 }
 # these names are vetsim's own writers that go through files.py
 OWN = {("vetsim/fiscal/budget.py", "to_excel"), ("vetsim/fiscal/budget.py", "to_csv")}

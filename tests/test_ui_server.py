@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -294,14 +295,39 @@ def test_which_kernels_serve_a_page_that_is_gone() -> None:
     assert fresh.sweep(km, 5.0, urgent=True) == ["left", "never"]
 
 
-def test_a_write_to_a_closed_page_is_one_line_not_a_traceback(caplog) -> None:
+class _Lines(logging.Handler):
+    """The records one logger emits, whatever other tests did to propagation and levels."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.logger = logging.getLogger(name)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def __enter__(self) -> _Lines:
+        self.logger.addHandler(self)
+        self.level_before, self.logger.level = self.logger.level, logging.DEBUG
+        self.disabled_before, self.logger.disabled = self.logger.disabled, False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self)
+        self.logger.level, self.logger.disabled = self.level_before, self.disabled_before
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.getMessage() for r in self.records)
+
+
+def test_a_write_to_a_closed_page_is_one_line_not_a_traceback() -> None:
     """CI found it: during reloads a kernel's message is written to a websocket its page just closed; the write's
     task fails with WebSocketClosedError that no one awaits, and asyncio printed two tracebacks in the server's
     window. With the server's handler that is one debug line, while any other lost exception still reaches
-    asyncio's default handler with its traceback."""
+    asyncio's default handler."""
     import asyncio
     import gc
-    import logging
 
     import tornado.websocket
 
@@ -310,32 +336,32 @@ def test_a_write_to_a_closed_page_is_one_line_not_a_traceback(caplog) -> None:
     async def fails(exc: BaseException) -> None:
         raise exc
 
-    def lose_a_task(exc: BaseException) -> None:
+    def lose_a_task(exc: BaseException, log: logging.Logger) -> list[dict]:
         loop = asyncio.new_event_loop()
-        loop.set_exception_handler(closed_page_handler(logging.getLogger("vetsim-test-server")))
+        to_default: list[dict] = []
+        loop.default_exception_handler = to_default.append  # what asyncio would print, with its traceback
+        loop.set_exception_handler(closed_page_handler(log))
         task = loop.create_task(fails(exc))
         loop.run_until_complete(asyncio.sleep(0.01))
         assert task.done()
         del task
         gc.collect()  # the never-retrieved exception is reported when the task is collected
         loop.close()
+        return to_default
 
-    with caplog.at_level(logging.DEBUG):
-        lose_a_task(tornado.websocket.WebSocketClosedError())
-    assert "closed its connection" in caplog.text and "Traceback" not in caplog.text
-    assert not [r for r in caplog.records if r.exc_info], caplog.text
-    caplog.clear()
-    with caplog.at_level(logging.DEBUG):
-        lose_a_task(ValueError("a real fault"))
-    assert [r for r in caplog.records if r.name == "asyncio" and r.exc_info and "a real fault" in str(r.exc_info[1])]
+    with _Lines("vetsim-test-server") as lines:
+        to_default = lose_a_task(tornado.websocket.WebSocketClosedError(), lines.logger)
+    assert to_default == [] and "closed its connection" in lines.text and not any(r.exc_info for r in lines.records)
+    with _Lines("vetsim-test-server") as lines:
+        to_default = lose_a_task(ValueError("a real fault"), lines.logger)
+    assert [c for c in to_default if "a real fault" in str(c.get("exception"))] and not lines.records
 
 
-def test_a_render_that_fails_after_its_page_left_is_one_line(caplog) -> None:
+def test_a_render_that_fails_after_its_page_left_is_one_line() -> None:
     """A page dropped mid-load (a reload) makes its render fail (its kernel is shut down): tornado printed
     "Uncaught exception" with a traceback in the server's window. Now that is one line; a failure while
     the browser still waits is raised as before, so tornado reports it in full."""
     import asyncio
-    import logging
     from types import SimpleNamespace
 
     from voila.tornado.handler import TornadoVoilaHandler
@@ -345,24 +371,60 @@ def test_a_render_that_fails_after_its_page_left_is_one_line(caplog) -> None:
     async def failing_get(self, path=None):
         raise RuntimeError("kernel gone")
 
-    def page(dropped: bool, closed: bool) -> _PageHandler:
+    def page(dropped: bool, closed: bool, log: logging.Logger) -> _PageHandler:
         h = object.__new__(_PageHandler)
         h._dropped, h._page_kernel = dropped, None
         h.request = SimpleNamespace(connection=SimpleNamespace(stream=SimpleNamespace(closed=lambda: closed)))
         h.application = SimpleNamespace(settings={})
+        h.__dict__["log"] = log
         return h
 
     orig = TornadoVoilaHandler.get
     TornadoVoilaHandler.get = failing_get
+    _PageHandler.log = property(lambda self: self.__dict__["log"])
     try:
-        log = logging.getLogger("tornado.application")
-        _PageHandler.log = property(lambda self: log)
-        with caplog.at_level(logging.INFO):
+        with _Lines("vetsim-test-pages") as lines:
             for dropped, closed in ((True, False), (False, True)):
-                asyncio.run(page(dropped, closed).get("x"))
-        assert caplog.text.count("left while it loaded") == 2 and "Traceback" not in caplog.text
-        with pytest.raises(RuntimeError, match="kernel gone"):
-            asyncio.run(page(False, False).get("x"))
+                asyncio.run(page(dropped, closed, lines.logger).get("x"))
+            assert lines.text.count("left while it loaded") == 2 and not any(r.exc_info for r in lines.records)
+            with pytest.raises(RuntimeError, match="kernel gone"):
+                asyncio.run(page(False, False, lines.logger).get("x"))
     finally:
         TornadoVoilaHandler.get = orig
         del _PageHandler.log
+
+
+def test_a_kernel_socket_closed_during_its_handshake_is_not_an_error() -> None:
+    """CI found it too: a reload closes the kernel's websocket while tornado is still accepting it;
+    jupyter_server had already dropped the connection and failed choosing the subprotocol (AttributeError,
+    two tracebacks). The server's socket handler, which serves the kernels' route, opens nothing then."""
+    import asyncio
+
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    from vetsim.ui.voila_app import VetsimVoila, _KernelSocket
+
+    sock = object.__new__(_KernelSocket)
+    sock.connection = None
+    assert sock.select_subprotocol(["v1.kernel.websocket.jupyter.org"]) is None
+    sock.on_close()  # no AttributeError on a connection already gone
+    with _Lines("vetsim-test-socket") as lines:
+        sock.__dict__["log"] = lines.logger
+        _KernelSocket.log = property(lambda self: self.__dict__["log"])
+        try:
+            asyncio.run(sock.open("k"))
+        finally:
+            del _KernelSocket.log
+    assert "left while its kernel's socket opened" in lines.text
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    voila_routes = [("/api/kernels/(?P<kernel_id>.*)/channels", VoilaKernelWebsocketHandler),
+                    ("/voila/render/(.*)", TornadoVoilaHandler, {})]
+    orig = Voila.init_handlers
+    Voila.init_handlers = lambda self: list(voila_routes)
+    try:
+        routes = [spec[1] for spec in VetsimVoila().init_handlers()]
+    finally:
+        Voila.init_handlers = orig
+    assert routes[0] is _KernelSocket and issubclass(routes[1], TornadoVoilaHandler) and routes[1] is not TornadoVoilaHandler

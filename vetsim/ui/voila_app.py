@@ -41,6 +41,7 @@ import voila.handler
 from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from ..wording import both, tr
 from .voila import LOOPBACK_NAMES, is_loopback
 
@@ -292,6 +293,28 @@ class _PageHandler(TornadoVoilaHandler):
             self._release("the page's request was dropped while it loaded")
 
 
+class _KernelSocket(VoilaKernelWebsocketHandler):
+    """Voilà's kernel websocket, safe against a page that closes its socket during the handshake (a reload):
+    jupyter_server then drops the connection before choosing the subprotocol and fails with an
+    ``AttributeError`` that tornado prints as an uncaught exception with two tracebacks. Here the socket of
+    a page that already left is simply not opened."""
+
+    def select_subprotocol(self, subprotocols: list[str]) -> str | None:
+        if self.connection is None:  # the page left during the handshake
+            return None
+        return super().select_subprotocol(subprotocols)
+
+    async def open(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        if self.connection is None:
+            self.log.info("A page left while its kernel's socket opened")
+            return
+        await super().open(*args, **kwargs)
+
+    def on_close(self) -> None:
+        if self.connection is not None:
+            super().on_close()
+
+
 class _QuietDeadKernels(logging.Filter):
     """Drops Voilà's "kernel died" errors (with a traceback) of a render whose kernel this server shut down
     on purpose a moment ago (its page was dropped or gone): the server's window, which people see in a
@@ -369,6 +392,8 @@ class VetsimVoila(Voila):
         for spec in super().init_handlers():
             if isinstance(spec, tuple) and len(spec) > 1 and spec[1] is TornadoVoilaHandler:
                 spec = (spec[0], page, *spec[2:])
+            elif isinstance(spec, tuple) and len(spec) > 1 and spec[1] is VoilaKernelWebsocketHandler:
+                spec = (spec[0], _KernelSocket, *spec[2:])
             out.append(spec)
         return out
 
