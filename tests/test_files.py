@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 import vetsim
+import vetsim.work
 from vetsim.cli import main
 from vetsim.errors import ScenarioError
 from vetsim.files import (MANIFEST, REPLACE_FOREIGN, OutputFolderError, OutputPathError, OutputWriteError,
@@ -215,7 +216,7 @@ def test_plan_csv_is_rounded(sample, tmp_path) -> None:
     assert not re.search(r"\d[eE][-+]?\d", text)
     assert not re.search(r"\.\d{5,}", text)
     df = pd.read_csv(tmp_path / "plan" / "plan.csv")
-    assert df["cost_after_yuan"].sum() == pytest.approx(vetsim.fiscal.site_costs(sample)["total_yuan"].sum(), rel=1)
+    assert df["cost_after_yuan"].sum() == pytest.approx(vetsim.work.site_costs(sample)["total_yuan"].sum(), rel=1)
 
 
 # ---------------------------------------------------------------- item 12: no absolute paths

@@ -22,7 +22,7 @@ import vetsim
 import vetsim.sim
 from vetsim.charts.data import open_per_day, petition_types
 from vetsim.cli import main
-from vetsim.fiscal import site_costs
+from vetsim.work import site_costs
 from vetsim.brief import BriefFormatError, BriefInputs, make_brief
 
 sys.path.insert(0, str(Path(__file__).parent))

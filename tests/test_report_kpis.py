@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vetsim.fiscal import site_costs
+from vetsim.work import site_costs
 from vetsim.brief import fmt_value, headlines, kpi_table
 
 sys.path.insert(0, str(Path(__file__).parent))

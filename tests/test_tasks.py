@@ -378,7 +378,7 @@ def test_brief_pdf_has_the_task_table_as_page_two(sample, proposal, tmp_path):
     import pypdf
 
     from vetsim.brief import BriefInputs, make_brief
-    from vetsim.fiscal import site_costs
+    from vetsim.work import site_costs
 
     sys.path.insert(0, str(Path(__file__).parent))
     from charts_fakes import fake_budget, fake_pair

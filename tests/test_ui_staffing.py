@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 import vetsim
-from vetsim.staffing import derive_demand, evaluate
+from vetsim.staffing import evaluate
+from vetsim.work import derive_demand
 from vetsim.ui import StaffingExplorer, save_overlay
 from vetsim.ui.overlay import OverlayError, overlay_updates
 

@@ -58,7 +58,7 @@ def build_brief(baseline: Scenario, baseline_results: Any, proposal: Scenario | 
     Carlo draws from ``seed`` (default: the seed of the simulation) and its simulated caseload, then
     the KPI table and headlines (:func:`~vetsim.brief.brief.make_brief`); with ``tasks`` a second page,
     the key-task progress table as of ``as_of`` (change since the last snapshot in ``history``)."""
-    from ..fiscal import site_costs
+    from ..work import site_costs
 
     if (proposal is None) != (proposal_results is None):
         raise ValueError("give the proposal together with its results, or neither")

@@ -138,7 +138,7 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
                    scenario: Any | None = None) -> Figure | SubFigure:
     """Staff (funded + part-time, stacked) and yearly site cost by level, baseline vs proposal.
 
-    ``costs``/``compare`` are :func:`vetsim.fiscal.site_costs` frames (one row per site, yuan per year);
+    ``costs``/``compare`` are :func:`vetsim.work.site_costs` frames (one row per site, yuan per year);
     ``meta`` (e.g. ``Results.meta``) and ``scenario`` feed the source line.
     """
     if meta is None and scenario is not None:

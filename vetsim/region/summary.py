@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import formats
-from ..fiscal import site_costs
+from ..work import site_costs
 from ..i18n import MONEY_DIVISOR, money_unit
 from ..kpis import KPIS, cut_interval
 from ..stats import t_interval, wilson_interval

@@ -185,7 +185,7 @@ class AidLine(Frozen):
 
 
 class SiteCostLine(Frozen):
-    """Site running costs (from ``vetsim.fiscal.site_costs``), growing yearly by ``growth``."""
+    """Site running costs (from ``vetsim.work.site_costs``), growing yearly by ``growth``."""
 
     growth: Uncertain
     funding: str = Field(pattern=_ID)

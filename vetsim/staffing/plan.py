@@ -42,7 +42,7 @@ class Plan:
     """A staffing plan on top of ``base``.
 
     ``table``: one row per site -- site_id, level, funded/parttime before and after, change,
-    cost before/after (yuan/year, from :func:`vetsim.fiscal.site_costs`), service level, mean wait
+    cost before/after (yuan/year, from :func:`vetsim.work.site_costs`), service level, mean wait
     and utilisation before/after (analytic estimate), meets_targets before/after, required_posts
     (WISN, after), wisn_ratio before/after (posts in post / required), binding (which constraint sets
     the requirement: counter / workload / floor / ceiling / none, see ``BINDING_TEXT``).

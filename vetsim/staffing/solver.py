@@ -164,7 +164,7 @@ def optimal_staff(scenario: Scenario, budget_yuan: float | None = None, headcoun
 
     ``extra_staff`` adds posts on top of the requirement at given sites (used when the simulation
     shows a target failing there). Budget is total yearly site cost in yuan (staff + overhead),
-    as :func:`vetsim.fiscal.site_costs` computes it.
+    as :func:`vetsim.work.site_costs` computes it.
     """
     if budget_yuan is not None and headcount is not None:
         raise StaffingInfeasible(*both("staffing.give_either_a_budget_or"))
