@@ -1,20 +1,21 @@
-"""``vetsim budget PATH [--draws N] [--seed S] [--xlsx FILE] [--lang en]``: yearly table by tier."""
+"""``vetsim budget``: the yearly fiscal burden by tier as a table, and the Excel/CSV files."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any, Callable
+from typing import Any
 
-
-from .. import cliargs, formats
+from .. import formats
+from ..files import check_output_target, display_path
+from ..fiscal.budget import budget
+from ..fiscal.errors import FiscalError
+from ..fiscal.labels import COLUMN_LABELS, flabel
 from ..i18n import MONEY_DIVISOR, money_unit
-from .errors import FiscalError
-
-from ..cli import add_scenario_arg, bi
+from ..scenario import load_scenario
 from ..tables import frame
 from ..wording import both, tr
 
-__all__ = ["register", "format_budget"]
+__all__ = ["run", "format_budget"]
 
 
 def format_budget(b: Any, lang: str = "zh") -> str:
@@ -34,8 +35,6 @@ def format_budget(b: Any, lang: str = "zh") -> str:
         return formats.number(x, lang, digits, missing="NaN")
     lines = head + [frame(b.wide(lang) / div, fmt=fmt)]
     if m["draws"] > 0:
-        from .labels import COLUMN_LABELS, flabel
-
         r = b.totals(("year",)).set_index("year")[["p10", "p50", "p90"]] / div
         r.columns = ["P10", "P50", "P90"]  # in the table's unit (万元 / million yuan), said in the header
         r.index.name = flabel(COLUMN_LABELS, "year", lang)
@@ -43,11 +42,8 @@ def format_budget(b: Any, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-def _run(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path
-    from ..scenario import load_scenario
-    from .budget import budget
-
+def run(args: argparse.Namespace) -> int:
+    """``vetsim budget SCENARIO``: the table, and the workbook and CSV when asked for."""
     targets = [(t, w) for t, w in ((args.xlsx, "to_excel"), (args.csv, "to_csv")) if t]
     for target, _ in targets:
         check_output_target(target, "file")  # before the draws, not after
@@ -61,19 +57,3 @@ def _run(args: argparse.Namespace) -> int:
             raise FiscalError(*both("fiscal.cannot_write_the_file", display_path_target=display_path(target), exc_strerror_or_exc=exc.strerror or exc)) from exc
         print((tr("fiscal.written", args.lang)) + display_path(path))
     return 0
-
-
-def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = subparsers.add_parser("budget", help=bi(*both("fiscal.yearly_fiscal_burden_by_level")),
-                              description=bi(*both("fiscal.yearly_fiscal_burden_by_level_2")))
-    add_scenario_arg(p)
-    p.add_argument("--draws", type=cliargs.draws, default=0,
-                   help=bi(*both("fiscal.monte_carlo_draws_default_0")))
-    p.add_argument("--seed", type=cliargs.seed, default=None,
-                   help=bi(*both("sim.random_seed_default_the_scenario")))
-    p.add_argument("--xlsx", default=None,
-                   help=bi(*both("fiscal.also_write_an_excel_workbook")))
-    p.add_argument("--csv", default=None,
-                   help=bi(*both("fiscal.also_write_the_tidy_table")))
-    add_common(p)
-    p.set_defaults(handler=_run)

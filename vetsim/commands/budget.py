@@ -1,0 +1,30 @@
+"""``vetsim budget PATH [--draws N] [--seed S] [--xlsx FILE] [--csv FILE] [--lang en]``: its arguments
+(the handler is ``budget_run.run``)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from .. import cliargs
+from ..cliparser import add_scenario_arg, bi
+from ..wording import both
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = subparsers.add_parser("budget", help=bi(*both("fiscal.yearly_fiscal_burden_by_level")),
+                              description=bi(*both("fiscal.yearly_fiscal_burden_by_level_2")))
+    add_scenario_arg(p)
+    p.add_argument("--draws", type=cliargs.draws, default=0,
+                   help=bi(*both("fiscal.monte_carlo_draws_default_0")))
+    p.add_argument("--seed", type=cliargs.seed, default=None,
+                   help=bi(*both("sim.random_seed_default_the_scenario")))
+    p.add_argument("--xlsx", default=None,
+                   help=bi(*both("fiscal.also_write_an_excel_workbook")))
+    p.add_argument("--csv", default=None,
+                   help=bi(*both("fiscal.also_write_the_tidy_table")))
+    add_common(p)
+    p.set_defaults(handler="vetsim.commands.budget_run:run")
