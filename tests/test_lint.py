@@ -26,7 +26,7 @@ PKG = ROOT / "vetsim"
 LINT = Path(__file__).resolve().parent / "lint"
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # argparse's own words and error messages in Chinese: module -> the top-level names that hold them
-ARGPARSE_TRANSLATION = {"vetsim/cli.py": {"_WORDS", "_ERRORS", "translate_error"}}
+ARGPARSE_TRANSLATION = {"vetsim/cliparser.py": {"_WORDS", "_ERRORS", "translate_error"}}
 CJK_RUN = re.compile(CJK.pattern + "+")
 _ENTRY = re.compile(r"""^(\S+)\s+('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s+#\s*\S""")
 
