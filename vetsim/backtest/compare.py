@@ -23,6 +23,7 @@ from ..ledgerfit.fit import fit_ledger, period_of
 from ..ledgerfit.matters import matters
 from ..scenario import Scenario
 from ..stats import t_interval, t_quantile
+from ..wording import tr
 from .draw import records_from_results, simulate_years
 from .measures import measures, month_labels
 
@@ -135,8 +136,6 @@ class Verdict:
         return self.table.loc[self.table["fails"], "measure"].tolist()
 
     def line(self, lang: str = "zh") -> str:
-        from ..wording import tr
-
         few = tr("calibration.verdict_few_runs", lang, most=VERDICT_MIN_REPLICATIONS) if self.runs_too_few else ""
         if self.fits:
             return tr("calibration.verdict_fits", lang, n=int(self.table["n"].sum())) + few
@@ -158,7 +157,7 @@ def verdict(compare: pd.DataFrame, bt: "Backtest | None" = None, replications: i
     ``replications``: the runs behind ``compare``; with fewer than ``VERDICT_MIN_REPLICATIONS`` only the
     back-test is judged (and the verdict says so).
     """
-    from scipy.stats import binom
+    from scipy.stats import binom  # heavy: scipy.stats (about 1 s), loaded only when a verdict is judged
 
     few = replications is not None and replications < VERDICT_MIN_REPLICATIONS
     c = compare[compare["observed"].notna() & compare["range_low"].notna() & compare["range_high"].notna()]

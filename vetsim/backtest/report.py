@@ -160,7 +160,7 @@ class CalibrationReport:
                             source=html.escape(self.source(lang)))
 
     def _write_pdf(self, fh, lang: str) -> None:
-        from matplotlib.backends.backend_pdf import PdfPages
+        from matplotlib.backends.backend_pdf import PdfPages  # heavy: matplotlib's PDF backend, loaded only for a PDF report
 
         with house_style(lang, scale=0.8):
             cover = Figure(figsize=(12.8, 7.2))

@@ -25,7 +25,7 @@ from ..errors import VetsimError
 from .changes import proposal_changes
 from .sentences import headlines
 from .kpis import kpi_table
-from .taskpage import TASK_TABLE_CSS
+from .taskpage import TASK_TABLE_CSS, draw_task_page, task_page_html
 from .page import BriefInputs, chart_figures, check_paper, draw_page, page_scale, pair_notes, source_info, title_text
 from ..wording import tr
 
@@ -73,8 +73,6 @@ class Brief:
         """The second page, the key-task progress table (None when the brief has no tasks)."""
         if self.inputs.tasks is None:
             return None
-        from .taskpage import draw_task_page
-
         with house_style(self.lang, scale=page_scale(self.paper)):
             return draw_task_page(self.inputs, self.lang, self.paper, self.notes.get("backlog"))
 
@@ -154,8 +152,6 @@ class Brief:
     def _tasks_html(self) -> str:
         if self.inputs.tasks is None:
             return ""
-        from .taskpage import task_page_html
-
         return task_page_html(self.inputs, self.lang, self.notes.get("backlog"))
 
 

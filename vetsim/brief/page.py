@@ -18,7 +18,9 @@ from ..charts.labels import t, wrap_text
 from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, house_style
 from .kpis import PAGE_KEYS
 from .. import formats
+from ..errors import VetsimError
 from ..files import read_manifest
+from ..tasks.text import board_frame, head
 from ..wording import tr
 
 __all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "page_scale", "page_size",
@@ -37,8 +39,6 @@ _SOURCE_PT = {"16:9": 10.0, "a4": 7.0}  # type size of the source line
 def check_paper(paper: str) -> str:
     """``paper`` if it is one of :data:`PAPERS`, else a ``VetsimError`` naming the choices."""
     if paper not in PAPERS:
-        from ..errors import VetsimError
-
         raise VetsimError(*(tr("brief.paper_must_be_not", lang, papers=tr("list.or", lang).join(PAPERS), paper=paper)
                             for lang in ("zh", "en")))
     return paper
@@ -120,8 +120,6 @@ def backlog_task_target(inp: BriefInputs, lang: str) -> str | None:
     """The target of the progress table's petition-backlog task as the table writes it (None: no such task)."""
     if inp.tasks is None:
         return None
-    from ..tasks.text import board_frame, head
-
     frame = board_frame(inp.tasks, lang)
     hit = frame.loc[[r.task.measure == "backlog" for r in inp.tasks.rows], head("target", lang)]
     return str(hit.iloc[0]) if len(hit) else None

@@ -18,6 +18,7 @@ from cycler import cycler
 from matplotlib import rc_context
 from matplotlib.figure import Figure, SubFigure
 
+from .._version import __version__
 from .fonts import font_family
 from ..wording import tr
 
@@ -146,8 +147,6 @@ class SourceInfo:
         elif isinstance(meta.get(f"scenario_name_{lang}"), str):
             name = meta[f"scenario_name_{lang}"]
         seed = meta.get("seed")
-        from .. import __version__  # the version drawing the chart, when the inputs do not say
-
         return cls(
             scenario_name=str(name),
             seed=int(seed) if seed is not None else None,

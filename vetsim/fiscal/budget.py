@@ -15,9 +15,12 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.fiscal_spec import GOV_TIERS, TIERS
+from .._version import __version__
+from .assumptions import assumptions_frame
 from .draws import Draws
 from .errors import FiscalError
 from .flows import LINES, Flow
+from .labels import COLUMN_LABELS, TIER_LABELS, flabel
 from .money import allocate_cents, to_cents
 from .pensions import aid_flows, caseload_counts, pension_flows, site_cost_flows
 from .si import SIPeople, people_detail, si_flows
@@ -146,8 +149,6 @@ class Budget:
 
     def wide(self, lang: str = "zh") -> pd.DataFrame:
         """Year x tier table of values with labelled columns and the government total (for printing)."""
-        from .labels import TIER_LABELS, COLUMN_LABELS, flabel
-
         t = self.totals(("year", "tier"), include_individual=True)
         w = t.pivot(index="year", columns="tier", values="value").reindex(columns=list(TIERS)).fillna(0.0)
         w.insert(len(GOV_TIERS), "government", to_cents(w[list(GOV_TIERS)].sum(axis=1).to_numpy()))
@@ -161,13 +162,13 @@ class Budget:
 
     def to_excel(self, path: Any, lang: str = "zh") -> Any:
         """Write the workbook atomically (see ``excel.write_budget``); returns the path."""
-        from .excel import write_budget
+        from .excel import write_budget  # heavy: openpyxl, loaded only when a workbook is written
 
         return write_budget(self, path, lang)
 
     def to_csv(self, path: Any, lang: str = "zh") -> Any:
         """Write the tidy table with labels in ``lang`` as CSV atomically (see ``excel.write_budget_csv``)."""
-        from .excel import write_budget_csv
+        from .excel import write_budget_csv  # heavy: the writers' module loads openpyxl; only when a file is written
 
         return write_budget_csv(self, path, lang)
 
@@ -180,9 +181,6 @@ def budget(scenario: "Scenario", draws: int = 0, seed: int | None = None, caselo
     ``caseload``: optional simulation ``Results`` whose hardship / relief volumes replace
     ``cases_per_year`` (mean count per replication per year).
     """
-    from .. import __version__
-    from .assumptions import assumptions_frame
-
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise FiscalError(*both("fiscal.draws_must_be_a_whole", draws=draws))
     if caseload is not None and not hasattr(caseload, "cases"):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
+import pandas as pd
 
 from ..scenario.fiscal_spec import REGION_TIERS, SIContinuation, parse_month
 from ..scenario.limits import check_limit
@@ -250,8 +251,6 @@ def people_detail(people_rows: Sequence[Any], si: SIContinuation, params: dict[s
                   region_tier: str, people: SIPeople | None = None) -> "Any":
     """Per applicant (exact values): months, status, paid weight and liabilities; for audit and Excel.
     ``people``: the rows already as arrays (``SIPeople.from_rows``), not read twice."""
-    import pandas as pd
-
     people = SIPeople.from_rows(people_rows, si, base_year, region_tier) if people is None else people
     cols = ["person_id", "placement", "status", "interrupted_from", "interrupted_to", "months",
             "registered_year", "region_tier", "weight", "government_yuan", "individual_yuan"]

@@ -154,7 +154,7 @@ def _excel_sheets(path: Path, shown: str, data: bytes | None = None) -> Iterator
     """
     if path.suffix.lower() != ".xls":
         _check_zip(path if data is None else io.BytesIO(data), shown)
-    import python_calamine as pc
+    import python_calamine as pc  # heavy: the Excel reader, loaded only for a spreadsheet ledger
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(path)) if data is None else pc.CalamineWorkbook.from_filelike(io.BytesIO(data))

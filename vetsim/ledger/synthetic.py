@@ -13,7 +13,9 @@ simple clean records for such tests and the import benchmark (the calibration dr
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,7 +301,7 @@ def render_ledger(records: pd.DataFrame, scenario: Scenario, kind: str, seed: in
 
 
 def _col(j: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # heavy: openpyxl, loaded only when an .xlsx ledger is rendered
 
     return get_column_letter(j)
 
@@ -358,7 +360,7 @@ def _row(rng: np.random.Generator, rec: dict[str, np.ndarray], i: int, seq: int,
 
 
 def _xlsx_bytes(sheets: list[tuple[str, list[list[Any]], list[str]]], extra_empty: bool) -> bytes:
-    import openpyxl
+    import openpyxl  # heavy: openpyxl, loaded only when an .xlsx ledger is rendered
 
     wb = openpyxl.Workbook(write_only=True)
     for name, rows, merges in sheets:
@@ -373,9 +375,6 @@ def _xlsx_bytes(sheets: list[tuple[str, list[list[Any]], list[str]]], extra_empt
 
 
 def _csv_bytes(rows: list[list[Any]]) -> bytes:
-    import csv
-    import io
-
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     for row in rows:

@@ -13,6 +13,7 @@ counties cost one table each, not 20 copies of a scenario, and every county is s
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -213,8 +214,6 @@ def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str], only: se
 
 
 def _valid_id(cid: str) -> bool:
-    import re
-
     return re.fullmatch(COUNTY_ID, cid) is not None
 
 

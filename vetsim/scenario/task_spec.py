@@ -28,7 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from ..wording import both
+from ..wording import both, tr
 from .params import Frozen, VisibleLongText, VisibleText, invalid
 from .spec import LevelId
 
@@ -117,8 +117,6 @@ class TaskRow(Frozen):
     def sheet_headers(cls) -> tuple[dict[str, str], frozenset[str]]:
         """Chinese (and English) headers of the Excel 推进表 -> column names, and the computed columns of an
         export that a reader drops (so that an exported table can be read back as the same tasks)."""
-        from ..wording import tr
-
         headers = {tr(f"tasks.col.{c}", lang): c for c in cls.model_fields for lang in ("zh", "en")}
         ignore = frozenset(tr(f"tasks.col.{c}", lang) for c in EXPORT_ONLY for lang in ("zh", "en"))
         return headers, ignore

@@ -14,6 +14,7 @@ Bounded: the file size is checked against the CSV limit, its unpacked size again
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -43,8 +44,6 @@ UNPACK_FACTOR = 5  # an .xlsx may hold at most this many times the CSV size limi
 
 def _unpacked_bytes(path: Path) -> int | None:
     """Total size of the members of the .xlsx (a zip) once unpacked; None if it is not a zip (openpyxl says why)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             return sum(i.file_size for i in z.infolist())
@@ -61,7 +60,7 @@ def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Pro
     The header is the first row naming at least one of ``columns`` (or a key of ``headers``); rows above
     it (a title) are skipped. Returns ``None`` after appending a problem when the file cannot be used.
     """
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy: openpyxl, loaded only when a sheet is read
 
     if path.stat().st_size > max_bytes:
         problems.append(Problem(label, "", "", *both("tasks.xlsx.too_large", size=path.stat().st_size, limit=int(max_bytes))))

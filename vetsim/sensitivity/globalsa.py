@@ -66,8 +66,8 @@ def sobol_indices(func: Func, names: Sequence[str], bounds: Sequence[tuple[float
     """
     import pandas as pd  # lazy: see the TYPE_CHECKING import
 
-    from SALib.analyze import sobol as analyze
-    from SALib.sample import sobol as sample
+    from SALib.analyze import sobol as analyze  # heavy: SALib, loaded only for a Sobol run
+    from SALib.sample import sobol as sample  # heavy: SALib, as above
 
     _check_size(n, "N")
     problem = _problem(names, bounds)
@@ -91,8 +91,8 @@ def morris_indices(func: Func, names: Sequence[str], bounds: Sequence[tuple[floa
     """
     import pandas as pd  # lazy: see the TYPE_CHECKING import
 
-    from SALib.analyze import morris as analyze
-    from SALib.sample import morris as sample
+    from SALib.analyze import morris as analyze  # heavy: SALib, loaded only for a Morris run
+    from SALib.sample import morris as sample  # heavy: SALib, as above
 
     _check_size(trajectories, "trajectories")
     problem = _problem(names, bounds)

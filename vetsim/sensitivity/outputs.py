@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from .. import formats
 from ..i18n import MONEY_DIVISOR, money_unit
 from ..scenario import apply_overlay
 from ..wording import tr
@@ -54,8 +55,6 @@ class Output:
 
     def fmt(self, value: float, lang: str = "zh", *, signed: bool = False) -> str:
         """A value (or a swing) of this output in the displayed unit, e.g. "6,197.3" (万元/年), "84.1" (%)."""
-        from .. import formats
-
         return formats.number(value * self.scale(lang), lang, self.digits(lang), signed=signed)
 
     def unit_label(self, lang: str = "zh") -> str:
@@ -76,7 +75,7 @@ SERVICE_OUTPUTS = tuple(k for k, o in OUTPUTS.items() if o.model == "service")
 
 def fiscal_outputs(scenario: "Scenario") -> dict[str, float]:
     """Yearly mean (over the horizon) of the government total and of the county's part, in yuan, exact run."""
-    from ..fiscal import budget
+    from ..fiscal import budget  # heavy: the fiscal model (pandas); `vetsim sensitivity --help` reads OUTPUTS here
 
     b = budget(scenario, draws=0)
     by_tier = b.totals(("year", "tier"))
@@ -92,7 +91,7 @@ def short_run(scenario: "Scenario", days: int) -> "Scenario":
 def service_runs(scenario: "Scenario", replications: int, seed: int) -> dict[str, np.ndarray]:
     """The four service KPIs of each of ``replications`` runs with ``seed`` (in replication order, so that
     two arms with the same seed pair up run by run: common random numbers)."""
-    from ..sim import simulate
+    from ..sim import simulate  # heavy: the simulation (pandas, SimPy); `vetsim sensitivity --help` reads OUTPUTS here
 
     res = simulate(scenario, replications=replications, seed=seed)
     per = res.per_replication
@@ -117,7 +116,7 @@ def _kpi_or_nan(res, o: Output) -> float:
 
 def service_outputs(scenario: "Scenario", replications: int, seed: int) -> dict[str, float]:
     """The four service KPIs (shares as shares, waits in minutes) from ``replications`` runs with ``seed``."""
-    from ..sim import simulate
+    from ..sim import simulate  # heavy: the simulation (pandas, SimPy); `vetsim sensitivity --help` reads OUTPUTS here
 
     res = simulate(scenario, replications=replications, seed=seed)
     return {k: _kpi_or_nan(res, OUTPUTS[k]) for k in SERVICE_OUTPUTS}

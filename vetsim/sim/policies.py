@@ -13,6 +13,7 @@ import pandas as pd
 from .. import formats
 from ..scenario.levels import level_label
 from ..wording import tr
+from .runner import simulate
 
 __all__ = ["compare_policies", "format_policies", "POLICY_ROWS"]
 
@@ -43,7 +44,6 @@ def compare_policies(scenario, replications: int | None = None, seed: int | None
     compares its one policy with itself (one column).
     """
     from ..scenario.loader import apply_overlay  # lazy: loader pulls the whole scenario package
-    from .runner import simulate
 
     names = list(scenario.spec.work_policies) or [scenario.spec.work_policy.name or "work_policy"]
     must = _must_items(scenario)

@@ -17,7 +17,9 @@ import pandas as pd
 
 from ..files import atomic_write_bytes, check_output_target
 from ..fiscal import RANGE_DRAWS
-from ..fiscal.excel import budget_csv_bytes, budget_xlsx_bytes
+from ..charts.budget import budget_by_tier
+from ..fiscal.budget import budget as run_budget
+from ..fiscal.excel import budget_csv_bytes, budget_csv_frame, budget_xlsx_bytes
 from ..scenario import Scenario, ScenarioSpec, validate_scenario
 from ..scenario.fiscal_spec import GOV_TIERS
 from .common import CSS, App, download_link, env_int, figure_png, frame_html
@@ -168,9 +170,6 @@ class BudgetExplorer(App):
 
     def compute(self) -> Any:
         """Run ``vetsim.budget`` for the form and show chart, table and download links."""
-        from ..fiscal import budget as run_budget
-        from ..charts import budget_by_tier
-
         draws = read_fields(BUDGET_FIELDS[-1:], self.inputs)["draws"]
         scenario = self.scenario()
         self.budget = run_budget(scenario, draws=draws, seed=scenario.spec.seed)
@@ -191,8 +190,6 @@ class BudgetExplorer(App):
 
     def csv_table(self) -> pd.DataFrame:
         """The tidy budget table with labels in the app's language (what the CSV download holds)."""
-        from ..fiscal.excel import budget_csv_frame
-
         return budget_csv_frame(self.budget, self.lang)
 
     def save_downloads(self, folder: str | Path) -> dict[str, Path]:

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from ..errors import VetsimError
 from ..files import written_bytes
 from ..i18n import check_lang
-from .safe import SafeRunner
+from .safe import LOG, SafeRunner, message_for
 
 __all__ = ["App", "ErrorPanel", "figure_png", "frame_html", "download_link", "kpi_card", "CSS", "env_int",
            "strict_mode"]
@@ -134,8 +134,6 @@ class ErrorPanel:
     """Shown instead of an app that could not start (e.g. the scenario folder is invalid): the message only."""
 
     def __init__(self, exc: BaseException, lang: str = "zh"):
-        from .safe import LOG, message_for
-
         LOG.error("app could not start: %s", exc, exc_info=not isinstance(exc, VetsimError))
         self.lang = lang
         self.runner = SafeRunner(lang)

@@ -18,6 +18,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..brief.page import chart_figures
+from ..brief.run import build_brief
+from ..cache import has_cached, wait_for_cached
 from ..files import atomic_write_bytes, check_output_target
 from ..scenario import Scenario
 from .common import CSS, App, download_link, env_int, figure_png, kpi_card, strict_mode
@@ -57,7 +60,7 @@ def _preheated() -> bool:
 def _in_kernel() -> bool:
     """True inside a running IPython kernel (where widget updates from a thread reach the page)."""
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # only inside a kernel: the module also loads in plain Python (tests)
     except ImportError:
         return False
     shell = get_ipython()
@@ -162,8 +165,6 @@ class MeetingDashboard(App):
     def _all_cached(self, wait: bool = False) -> bool:
         """Both opening runs are in the results cache (the page can be filled without simulating); with
         ``wait``, a run that another process is simulating right now is waited for."""
-        from ..cache import has_cached, wait_for_cached
-
         reps, seed = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value), self.baseline.spec.seed
         try:
             if wait:
@@ -181,7 +182,7 @@ class MeetingDashboard(App):
         live dashboard (the same cards, interactive) is drawn. Nothing is shown while a first run is
         still being simulated: the live page then shows its progress.
         """
-        from IPython.display import HTML, display
+        from IPython.display import HTML, display  # only inside a kernel, as in _in_kernel
 
         if getattr(self, "kpis", None) is None:
             return
@@ -228,9 +229,6 @@ class MeetingDashboard(App):
         loader = getattr(self, "_loader", None)
         if loader is not None and loader is not threading.current_thread() and loader.is_alive():
             loader.join()  # the opening run first: one run at a time, its results never overwrite a newer one
-        from ..brief import build_brief
-        from ..brief.page import chart_figures
-
         reps = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value)
         proposal = self.proposal
         seed = self.baseline.spec.seed

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Problem, VetsimError
 from ..files import private_dir
 from ..i18n import label
+from ..scenario.problems import from_validation_error
 from ..wording import tr
 
 __all__ = ["SafeRunner", "message_for", "LOG", "log_path"]
@@ -67,8 +68,6 @@ def message_for(exc: BaseException, lang: str = "zh") -> str:
     if isinstance(exc, VetsimError):
         return exc.user_message(lang)
     if isinstance(exc, ValidationError):
-        from ..scenario.problems import from_validation_error
-
         problems: list[Problem] = from_validation_error(
             exc, BaseModel, lambda loc: ("", ".".join(map(str, loc)), ".".join(map(str, loc))))
         head = tr("ui.please_correct_the_input", lang)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import Executor, Future
 from typing import Any
 
@@ -19,6 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import formats
+from ..cache import cached_results, simulate_cached
 from ..i18n import LEVEL_LABELS
 from ..wording import both, tr
 from ..kpis import KPIS
@@ -103,8 +105,6 @@ class SimRunner:
 
     def run(self, scenario: Scenario, replications: int, seed: int, label: str = "") -> Any:
         """``Results`` of ``scenario`` (from the cache if this run was done before); the bar counts replications."""
-        from ..cache import cached_results, simulate_cached
-
         key = (scenario.hash(), int(replications), int(seed))
         if key in self._cache:
             return self._cache[key]
@@ -119,8 +119,6 @@ class SimRunner:
         self._tick(0, replications, label)
         inner = None
         if self.workers > 1 and replications > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
             inner = ProcessPoolExecutor(max_workers=min(self.workers, replications))
         executor = ProgressExecutor(lambda done: self._tick(done, replications, label), inner)
         try:

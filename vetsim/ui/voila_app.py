@@ -29,6 +29,7 @@ import asyncio
 import html
 import logging
 import sys
+import tempfile
 import time
 from typing import Any
 
@@ -365,8 +366,6 @@ class VetsimVoila(Voila):
 
     def start(self) -> None:
         """Voilà's ``start``, with the Host-checked application and the reaper of gone pages' kernels."""
-        import tempfile
-
         voila.handler.NotebookRenderer = _GuardedRenderer  # the renderer of every page this server serves
         self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
         settings = self.init_settings()
