@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .wording import LANGS, catalogue, check_lang, tr
 
-__all__ = ["LANGS", "label", "check_lang", "LEVEL_LABELS", "MONEY_DIVISOR", "money_unit"]
+__all__ = ["LANGS", "label", "check_lang", "LEVEL_LABELS", "MONEY_DIVISOR", "money_unit"]  # noqa: F822 - LEVEL_LABELS comes from __getattr__
 
 def __getattr__(name: str) -> dict[str, tuple[str, str]]:
     """``LEVEL_LABELS``: level id -> (zh, en) long labels of the bundled level registry

@@ -157,7 +157,6 @@ class SourceInfo:
 
     def text(self, lang: str = "zh") -> str:
         day = (self.date or dt.date.today()).isoformat()
-        zh = lang == "zh"
         parts = [
             (tr("charts.source_vetsim_model", lang))
             + (f" {self.vetsim_version}" if self.vetsim_version else ""),

@@ -18,7 +18,6 @@ def run(args: argparse.Namespace) -> int:
     brief = report(args.baseline, args.compare, out=args.out, lang=args.lang, replications=args.replications,
                    seed=args.seed, workers=args.workers, draws=args.draws, progress=not args.quiet and args.lang,
                    paper=args.paper, tasks=args.tasks, as_of=args.as_of, history=args.history)
-    zh = args.lang == "zh"
     print(brief.title)
     for line in brief.headlines:
         print(f"  - {line}")

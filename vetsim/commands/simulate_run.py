@@ -167,7 +167,7 @@ def format_calibration(table_: pd.DataFrame, lang: str = "zh") -> str:
     for r in table_.itertuples():
         share = r.figure < 1
 
-        def f(v: float) -> str:
+        def f(v: float, share: bool = share) -> str:
             return formats.share(v, lang) if share else formats.number(v, lang, 1)
         rows.append([r.label_zh if lang == "zh" else r.label_en, f(r.figure), f(r.simulated),
                      "" if _isna(r.ci_low) else f"{f(r.ci_low)} – {f(r.ci_high)}", formats.share(r.distance, lang, signed=True),

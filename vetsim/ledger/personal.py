@@ -300,5 +300,5 @@ class Scrubber:
                 uniq = pd.unique(df[c])
                 fixed = {u: self.text(u) for u in uniq if isinstance(u, str)}
                 if any(k != v for k, v in fixed.items()):
-                    df[c] = df[c].map(lambda v: fixed.get(v, v) if isinstance(v, str) else v)
+                    df[c] = df[c].map(lambda v, fixed=fixed: fixed.get(v, v) if isinstance(v, str) else v)
         return df

@@ -163,7 +163,6 @@ def _excel_sheets(path: Path, shown: str, data: bytes | None = None) -> Iterator
         raise LedgerFileError.of("ledger.not_spreadsheet", file=shown, what="Excel") from None
     check_ledger_limit("sheets", len(names), shown)
     budget = _RowBudget(shown)
-    cols = ledger_limit("columns")
     for name in names:
         try:
             ws = wb.get_sheet_by_name(name)

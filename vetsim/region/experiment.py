@@ -231,7 +231,7 @@ def load_experiment(path: str | Path) -> Experiment:
     try:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(from_validation_error(err, ExperimentSpec, lambda loc: (label, *([".".join(map(str, loc))] * 2))))
+        raise ScenarioError(from_validation_error(err, ExperimentSpec, lambda loc: (label, *([".".join(map(str, loc))] * 2)))) from err
     folder = file.parent
     if spec.region is not None:
         counties = list(load_region(folder / spec.region, set(spec.counties) or None).counties)

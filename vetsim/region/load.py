@@ -183,7 +183,7 @@ def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str], only: se
         if got is not None:
             extra[table] = got
     ids = {r.cells.get("county_id", "") for r in rows}
-    for table, by_county in extra.items():
+    for by_county in extra.values():
         for cid in sorted(set(by_county) - ids):
             f, wzh, wen = by_county[cid][0].where()
             reader.problems.append(Problem(f, wzh, wen, *both("region.error.id_not_in_table", cid=repr(cid), file=spec.file)))
@@ -242,7 +242,7 @@ def load_region(path: str | Path, only: set[str] | None = None) -> Region:
     try:
         spec = RegionSpec.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(from_validation_error(err, RegionSpec, lambda loc: (label, *([".".join(map(str, loc))] * 2))))
+        raise ScenarioError(from_validation_error(err, RegionSpec, lambda loc: (label, *([".".join(map(str, loc))] * 2)))) from err
     if not spec.counties and spec.county_table is None:
         raise ScenarioError([Problem(label, "counties", "counties", *both("region.error.no_counties"))])
     counties: list[County] = []

@@ -74,7 +74,7 @@ def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
             raise invalid(*both("scenario.opening_hours_must_be_a", part=part))
         spans.append((a, b))
     spans.sort()
-    for (a1, b1), (a2, _) in zip(spans, spans[1:]):
+    for (_a1, b1), (a2, _) in zip(spans, spans[1:]):
         if a2 < b1:
             raise invalid(*both("scenario.opening_hours_overlap_in", text=text))
     if not spans:

@@ -84,7 +84,7 @@ def format_policies(table: pd.DataFrame, scenario, lang: str = "zh") -> str:
     labels = {}
     for r in [*scenario.table("duties.csv"), *scenario.table("campaigns.csv")]:
         labels.setdefault(getattr(r, "duty", None) or r.campaign, r.label_zh if zh else r.label_en)
-    for (metric, level, ct), g in table.groupby(["metric", "level", "case_type"], sort=False):
+    for (_metric, level, ct), g in table.groupby(["metric", "level", "case_type"], sort=False):
         first = g.iloc[0]
         name = first["label_zh"] if zh else first["label_en"]
         where = level_label(str(level), lang) + ("" if ct == "all" else " · " + labels.get(ct, ct))

@@ -70,9 +70,6 @@ class App:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def preview(self) -> None:
-        """Nothing to preview: the message is in the widget."""
-
-    def preview(self) -> None:
         """Display what the app can already show as plain HTML (nothing by default); see MeetingDashboard."""
 
     @property
