@@ -142,3 +142,34 @@ def test_no_function_above_the_complexity_ceiling_beyond_the_baseline() -> None:
     stale = [f"{p} {f} {c}" for (p, f), c in sorted(base.items()) if (p, f) not in found or found[p, f] < c]
     assert not stale, ("tests/lint/complexity_baseline.txt lists functions that are now simpler: lower or delete "
                        "their lines:\n" + "\n".join(stale))
+
+
+def imports_inside_functions(pkg: Path = PKG) -> list[tuple[str, int, bool]]:
+    """(module path, line, has a reason) of every import inside a function in ``pkg``; the reason is a
+    comment on the import's line (e.g. ``# heavy: matplotlib, loaded only for charts``)."""
+    found = set()
+    for path in sorted(pkg.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for fn in ast.walk(ast.parse(text)):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in ast.walk(fn):
+                    if isinstance(node, (ast.Import, ast.ImportFrom)):
+                        said = any("#" in lines[n - 1] for n in range(node.lineno, (node.end_lineno or node.lineno) + 1))
+                        found.add((path.relative_to(pkg.parent).as_posix(), node.lineno, said))
+    return sorted(found)
+
+
+def test_every_import_inside_a_function_says_why() -> None:
+    """Imports sit at the top of a module; one inside a function (a heavy library loaded only where it is
+    used, a start-up kept light) says why on its line."""
+    silent = [f"{rel}:{line}" for rel, line, said in imports_inside_functions() if not said]
+    assert not silent, "imports inside functions without a reason on their line (move them to the top, or say why):\n" \
+        + "\n".join(silent)
+
+
+def test_the_import_reader_sees_a_silent_import(tmp_path: Path) -> None:
+    pkg = tmp_path / "vetsim"
+    pkg.mkdir()
+    (pkg / "m.py").write_text("def f():\n    import json\n    import csv  # light, but only here\n", encoding="utf-8")
+    assert imports_inside_functions(pkg) == [("vetsim/m.py", 2, False), ("vetsim/m.py", 3, True)]
