@@ -21,6 +21,7 @@ import pytest
 
 import vetsim
 import vetsim.work
+from tests.patch_support import patch_everywhere
 from vetsim.cli import main
 from vetsim.errors import ScenarioError
 from vetsim.files import (MANIFEST, REPLACE_FOREIGN, OutputFolderError, OutputPathError, OutputWriteError,
@@ -56,13 +57,9 @@ def no_work(monkeypatch):
     def boom(*_a, **_k):
         raise AssertionError("work started before the output path was checked")
 
-    import importlib
-
-    for module in ("vetsim.staffing.api", "vetsim.plans.simcheck", "vetsim.plans.api"):
-        importlib.import_module(module)  # imported now, so that they bind the real functions, not the patched ones
     for module, name in (("vetsim.staffing.solver", "optimal_staff"), ("vetsim.sim.runner", "simulate"),
                          ("vetsim.fiscal.budget", "budget"), ("vetsim.sim", "simulate")):
-        monkeypatch.setattr(importlib.import_module(module), name, boom)
+        patch_everywhere(monkeypatch, module, name, boom)  # also where a handler bound it
 
 
 # ---------------------------------------------------------------- item 1: never overwrite a scenario

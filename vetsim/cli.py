@@ -28,9 +28,8 @@ from functools import partial
 from importlib import import_module
 from typing import Any
 
-from . import __version__
-from .cliparser import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, VetsimArgumentParser, bi, closing_line,
-                        detect_lang)
+from ._version import __version__
+from .cliparser import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, VetsimArgumentParser, bi, closing_line, detect_lang
 from .commands import budget, calibrate, ledger, region, report, scenario, sensitivity, simulate, staff, tasks
 from .errors import Note, VetsimError
 from .files import os_failure
@@ -170,7 +169,7 @@ def _failed(message: str | None, code: int, lang: str) -> int:
     return code
 
 
-if __name__ == "__main__":  # ``python -m vetsim.cli``: run the imported module, so that there is one ``Bilingual``
+if __name__ == "__main__":  # ``python -m vetsim.cli``: run the imported module (one copy of its state, not a second as __main__)
     from vetsim.cli import main as _main
 
     sys.exit(_main())
