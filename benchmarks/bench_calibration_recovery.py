@@ -20,8 +20,8 @@ import pandas as pd
 
 import vetsim
 from vetsim.backtest.recovery import coverage_table, recover
-from vetsim.cli import main as cli_main
 from vetsim.backtest.truth import random_shifts, shifted
+from vetsim.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -52,7 +52,7 @@ ROWS = (
     Row("help", f"`{VETSIM} --help`", (f"{VETSIM} --help",)),
     Row("validate", f"`{VETSIM} validate data/sample_county`", (f"{VETSIM} validate data/sample_county",)),
     Row("show", f"`{VETSIM} show data/sample_county`", (f"{VETSIM} show data/sample_county",)),
-    Row("simulate", "`{0} simulate data/sample_county --replications 20 --workers 2 --out out/sim`".format(VETSIM),
+    Row("simulate", f"`{VETSIM} simulate data/sample_county --replications 20 --workers 2 --out out/sim`",
         (f"{VETSIM} simulate data/sample_county --replications 20 --workers 2 --out out/sim",)),
     Row("budget", f"`{VETSIM} budget data/sample_county --draws 1000 --xlsx out/budget.xlsx`",
         (f"{VETSIM} budget data/sample_county --draws 1000 --xlsx out/budget.xlsx",)),

@@ -16,8 +16,9 @@ sys.path.insert(0, str(ROOT))
 
 import vetsim  # noqa: E402
 from vetsim import charts  # noqa: E402
-from vetsim.fiscal import budget, site_costs  # noqa: E402
 from vetsim.brief import BriefInputs, make_brief  # noqa: E402
+from vetsim.fiscal import budget  # noqa: E402
+from vetsim.work import site_costs  # noqa: E402
 
 
 def _timed(fn, *args, **kwargs):

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from vetsim import load_scenario
-from vetsim.staffing import derive_demand, erlang_a, erlang_c, estimate, evaluate_arrays, optimize, requirement
+from vetsim.staffing import erlang_a, erlang_c, estimate, evaluate_arrays, optimize, requirement
+from vetsim.work import derive_demand
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_county"
 

@@ -10,8 +10,9 @@ that warning), without a traceback, within 10 s and 1 GB.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["Case", "CASES"]
 

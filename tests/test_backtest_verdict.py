@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.patch_support import patch_everywhere
 from tests.test_calibration_recovery import ISSUE_SHIFTS
 from vetsim.backtest import CalibrationReport, draw_records, validate, verdict
 from vetsim.backtest.truth import shifted
@@ -51,7 +52,7 @@ def test_shares_forced_to_one_fail(sample, truth_records, correct, tmp_path, mon
     assert "Share resolved at the level" in v.line("en") and "本级办结比例" in v.line("zh")
     # the command: the verdict printed last, exit code 1
     rep = CalibrationReport(forced, correct[0], compare, None, REPS, base=sample)
-    monkeypatch.setattr("vetsim.backtest.run.calibrate_on_ledger", lambda *a, **k: rep)
+    patch_everywhere(monkeypatch, "vetsim.backtest.run", "calibrate_on_ledger", lambda *a, **k: rep)  # and in the handler
     ledger = write_records(truth_records, tmp_path / "ledger")
     code = main(["calibrate", "data/sample_county", "--ledger", str(ledger), "--out", str(tmp_path / "out")])
     lines = capsys.readouterr().out.strip().splitlines()

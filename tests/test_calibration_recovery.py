@@ -11,8 +11,8 @@ import pytest
 
 from tests.ledger_support import ledger_key  # noqa: F401
 from vetsim.backtest.recovery import coverage_table, recover
-from vetsim.cli import main
 from vetsim.backtest.truth import RANGES, Shifts, random_shifts, shifted
+from vetsim.cli import main
 
 # issue 22's true county: township consultation 2,500 -> 3,250, relief 628 -> 500, pension resolved at
 # the township 0.70 -> 0.60, consultation hotline share 0.25 -> 0.35, township away share 0.20 -> 0.35

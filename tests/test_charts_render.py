@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from vetsim import charts
-from vetsim.fiscal import site_costs
+from vetsim.work import site_costs
 
 sys.path.insert(0, str(Path(__file__).parent))
 from charts_fakes import fake_budget, fake_pair  # noqa: E402

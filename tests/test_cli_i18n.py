@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from vetsim.cli import Bilingual, build_parser, detect_lang, main
+from vetsim.cli import build_parser, main
+from vetsim.cliparser import Bilingual, detect_lang
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_ARGPARSE = ("usage:", "show this help message", "positional arguments", "options:", "error:",
@@ -38,7 +39,7 @@ def test_every_help_text_is_given_in_both_languages() -> None:
         for action in sub._actions:
             if action.help is not argparse.SUPPRESS and not isinstance(action.help, Bilingual):
                 missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
-    assert not missing, f"help without a Chinese and an English text (use vetsim.cli.bi): {missing}"
+    assert not missing, f"help without a Chinese and an English text (use vetsim.cliparser.bi): {missing}"
 
 
 @pytest.mark.parametrize("command", ["", "validate", "show", "simulate", "staff", "budget", "report"])

@@ -33,9 +33,9 @@ ALLOWED = {
     ("vetsim/cache.py", "mkdtemp"): "scratch folder of the cache; the entry in it is written by atomic_folder",
     ("vetsim/ui/voila_app.py", "mkdtemp"): "Voila's own kernel-connection folder, made as Voila's start makes it",
     ("vetsim/cache.py", "os.replace"): "publishes a finished atomic_folder entry; the first process to finish wins",
-    ("vetsim/fiscal/cli.py", "to_excel"): "dispatch by name to Budget.to_excel / to_csv (files.atomic_write)",
-    ("vetsim/fiscal/cli.py", "to_csv"): "dispatch by name to Budget.to_excel / to_csv (files.atomic_write)",
-    ("vetsim/sim/cli.py", "to_parquet"): "Results.to_parquet, written with files.atomic_folder",
+    ("vetsim/commands/budget_run.py", "to_excel"): "dispatch by name to Budget.to_excel / to_csv (files.atomic_write)",
+    ("vetsim/commands/budget_run.py", "to_csv"): "dispatch by name to Budget.to_excel / to_csv (files.atomic_write)",
+    ("vetsim/commands/simulate_run.py", "to_parquet"): "Results.to_parquet, written with files.atomic_folder",
     ("vetsim/cache.py", "to_parquet"): "Results.to_parquet, written with files.atomic_folder",
     ("vetsim/backtest/report.py", "savefig"): "PdfPages over the file handle of files.atomic_write (multi-page PDF report)",
     ("vetsim/brief/brief.py", "savefig"): "PdfPages into an in-memory buffer (two-page brief); Brief.save writes it atomically",
@@ -110,8 +110,8 @@ def test_every_writer_gives_0644_under_umask_022(sample, tmp_path, umask022, mon
     from vetsim.brief import BriefInputs, make_brief
     from vetsim.charts import budget_by_tier
     from vetsim.charts.frame import save_figure
-    from vetsim.fiscal import site_costs
     from vetsim.ui.overlay import save_overlay
+    from vetsim.work import site_costs
 
     b = vetsim.budget(sample)
     site = sample.sites_at("township")[0]

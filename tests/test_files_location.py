@@ -23,9 +23,17 @@ from pathlib import Path
 import pytest
 
 import vetsim
+from tests.patch_support import patch_everywhere
 from vetsim.cli import main
-from vetsim.files import (MANIFEST, REPLACE_FOREIGN, OutputPathError, atomic_folder, atomic_write_text,
-                          check_write_location, clean_stale_temps)
+from vetsim.files import (
+    MANIFEST,
+    REPLACE_FOREIGN,
+    OutputPathError,
+    atomic_folder,
+    atomic_write_text,
+    check_write_location,
+    clean_stale_temps,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 REFUSAL_SECONDS = 2.0
@@ -100,20 +108,15 @@ def _refused(argv: list[str], capsys) -> tuple[int, str, float]:
 
 def _no_work(monkeypatch) -> None:
     """Fail if a simulation, optimisation, budget, analysis or import starts: refusals come first."""
-    import importlib
-
     def boom(*_a, **_k):
         raise AssertionError("work started before the write location was checked")
 
-    for module in ("vetsim.staffing.api", "vetsim.plans.simcheck", "vetsim.brief.run", "vetsim.tasks.run",
-                   "vetsim.sensitivity.report", "vetsim.ledger.importer", "vetsim.backtest.run"):
-        importlib.import_module(module)
     for module, name in (("vetsim.sim.runner", "simulate"), ("vetsim.sim", "simulate"),
                          ("vetsim.staffing.solver", "optimal_staff"), ("vetsim.fiscal.budget", "budget"),
                          ("vetsim.sensitivity.report", "analyse"), ("vetsim.ledger.importer", "import_ledger"),
                          ("vetsim.region.experiment", "load_experiment"), ("vetsim.ledgerfit.records_io", "read_records"),
                          ("vetsim.scenario", "load_scenario")):
-        monkeypatch.setattr(importlib.import_module(module), name, boom)
+        patch_everywhere(monkeypatch, module, name, boom)  # also where a handler bound it
 
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))

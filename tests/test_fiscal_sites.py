@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import vetsim
-from vetsim.fiscal import SITE_COST_COLUMNS, site_costs, site_costs_by_level
+from vetsim.work import SITE_COST_COLUMNS, site_costs, site_costs_by_level
 
 
 def test_site_costs_by_hand(sample) -> None:

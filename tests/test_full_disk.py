@@ -16,6 +16,7 @@ import uuid
 import pytest
 
 from tests.ledger_support import ledger_key, rendered  # noqa: F401 - autouse fixture: the key in a scratch folder
+from tests.patch_support import patch_everywhere
 from vetsim import files
 from vetsim.cli import main
 
@@ -122,7 +123,7 @@ def test_each_writer_with_a_name_of_300_bytes(writer, sample_path, ledger, tmp_p
     def no_work(*_a, **_k):
         raise AssertionError("work started before the name was checked")
 
-    monkeypatch.setattr("vetsim.sim.simulate", no_work)
+    patch_everywhere(monkeypatch, "vetsim.sim", "simulate", no_work)
     out = tmp_path / LONG
     err = _check(capsys, main(_writers(sample_path, ledger, out)[writer]), "文件名过长")
     assert "255" in err and os.listdir(tmp_path) == [] or set(os.listdir(tmp_path)) <= {"ledger"}

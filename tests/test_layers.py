@@ -1,73 +1,58 @@
-"""Layers point one way: scenario -> work -> models (sim, staffing, fiscal) -> plans -> charts/brief -> apps.
+"""The layer order is stated once, in the import-linter contract, and docs/ARCHITECTURE.md shows the same.
 
-Reads every import of every module (at the top or inside a function, so a lazy import cannot hide a
-cycle) and fails on an import that points up or sideways between model packages. No sideways import
-is allowed: the staffing plan's confirmation by simulation lives in ``vetsim.plans``, above both
-models, and the site costs both staffing and fiscal read live in ``vetsim.work``. The import-linter
-contract (pyproject ``[tool.importlinter]``, tests/test_import_contract.py) checks the same order.
+The contract (pyproject ``[tool.importlinter]``) is the single source: ``lint-imports`` checks every import
+of every module against it (tests/test_import_contract.py). This test reads the numbered list under
+"Layers and data flow" in docs/ARCHITECTURE.md and the contract's name, and fails when either says
+another order than the contract's ``layers``.
 """
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
+import re
+import tomllib
 
-PKG = Path(__file__).resolve().parents[1] / "vetsim"
+from .conftest import ROOT
 
-# package -> the vetsim packages/modules it may import (besides itself); leaf modules may be imported by all.
-LEAVES = {"errors", "i18n", "wording", "formats", "tables", "kpis", "stats", "_lazy", "_version", "files", "cliargs"}
-MODELS = {"sim", "staffing", "fiscal"}
-ALLOWED = {
-    "scenario": set(),
-    "work": {"scenario"},
-    "sim": {"scenario", "work"},
-    "staffing": {"scenario", "work"},
-    "fiscal": {"scenario", "work"},
-    "ledger": {"scenario"},
-    "ledgerfit": {"scenario", "work", "ledger"},
-    "plans": {"scenario", "work", *MODELS, "cache"},  # the staffing confirmation reuses cached runs
-    "sensitivity": {"scenario", "work", *MODELS},
-    "region": {"scenario", "work", *MODELS},
-    "charts": {"scenario", "work", *MODELS, "plans", "cache", "sensitivity"},
-    "backtest": {"scenario", "work", "sim", "charts", "ledger", "ledgerfit", "cache"},
-    "tasks": {"scenario", "work", "sim", "cache"},  # reads Results; at the layer of the brief, no model imports it
-    "brief": {"scenario", "work", *MODELS, "plans", "charts", "cache", "sensitivity", "tasks", "replicate"},
-    "bulletin": {"scenario", "work", "ledger", "ledgerfit", "charts", "tasks", "cache"},  # reads imported records and the key tasks
-}
-EXCEPTIONS: set[tuple[str, str]] = set()
+ARCHITECTURE = ROOT / "docs" / "ARCHITECTURE.md"
 
 
-def _targets(path: Path) -> set[str]:
-    rel = path.relative_to(PKG).parts
-    out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            if node.level == 0:
-                parts = (node.module or "").split(".")
-                if parts[0] == "vetsim" and len(parts) > 1:
-                    out.add(parts[1])
-                continue
-            base = list(rel[:-1])[: len(rel) - node.level]  # the package the relative import starts from
-            parts = base + (node.module.split(".") if node.module else [])
-            if parts:
-                out.add(parts[0])
-            else:  # "from .. import x": x is a top-level module or package
-                out.update(a.name for a in node.names)
-        elif isinstance(node, ast.Import):
-            for a in node.names:
-                parts = a.name.split(".")
-                if parts[0] == "vetsim" and len(parts) > 1:
-                    out.add(parts[1])
-    return {t.removesuffix(".py") for t in out}
+def contract_layers() -> list[str]:
+    """The contract's layers, top first, without the ``vetsim.`` prefix (``"sim | staffing | ..."``)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = next(c for c in config["contracts"] if c["type"] == "layers")["layers"]
+    return [_normal(layer) for layer in layers]
 
 
-def test_model_packages_import_only_downwards() -> None:
-    bad = []
-    for pkg, allowed in ALLOWED.items():
-        for path in sorted((PKG / pkg).rglob("*.py")):
-            rel = path.relative_to(PKG).as_posix()
-            for target in _targets(path) - {pkg} - LEAVES - allowed:
-                if target == "__version__" or (rel, target) in EXCEPTIONS or rel.endswith("cli.py") and target == "cli":
-                    continue
-                bad.append(f"{rel} imports vetsim.{target}")
-    assert not bad, "\n".join(bad)
+def _normal(layer: str) -> str:
+    return re.sub(r"\s*([|:])\s*", r" \1 ", layer.replace("vetsim.", "")).strip()
+
+
+def documented_layers(text: str | None = None) -> list[str]:
+    """The numbered list of layers (first code span of each item) in ARCHITECTURE.md's layer section."""
+    text = ARCHITECTURE.read_text(encoding="utf-8") if text is None else text
+    section = text.split("## Layers and data flow", 1)[1].split("\n## ", 1)[0]
+    return [_normal(m.group(1)) for m in re.finditer(r"^\d+\. `([^`]+)`", section, flags=re.M)]
+
+
+def test_architecture_shows_the_contracts_order() -> None:
+    assert documented_layers() == contract_layers(), (
+        "docs/ARCHITECTURE.md (Layers and data flow) must list the layers of pyproject [tool.importlinter], top first")
+
+
+def test_the_contracts_name_says_its_order() -> None:
+    """The packages the contract's name lists come in the contract's order ("models" and "base" are words)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    name = next(c for c in config["contracts"] if c["type"] == "layers")["name"]
+    named = [w for w in re.findall(r"[a-z_]+", name.split(":", 1)[1]) if w not in ("models", "base")]
+    flat = [w for layer in contract_layers() for w in re.findall(r"[a-z_]+", layer)]
+    assert all(w in flat for w in named), f"the contract's name lists packages not in its layers: {name}"
+    where = [flat.index(w) for w in named]
+    assert where == sorted(where), f"the contract's name lists another order than its layers: {name}"
+
+
+def test_the_reader_sees_a_wrong_order() -> None:
+    """The comparison can fail: a page with two layers swapped differs from the contract."""
+    layers = contract_layers()
+    swapped = layers[:2][::-1] + layers[2:]
+    page = "## Layers and data flow\n" + "".join(f"{i}. `{layer}` — text\n" for i, layer in enumerate(swapped, 1))
+    assert documented_layers(page) == swapped != layers

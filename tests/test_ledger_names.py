@@ -57,7 +57,7 @@ def test_a_person_named_file_and_sheets_leave_no_trace(sample, sample_path, tmp_
     write_import(res, tmp_path / "api")
     app = LedgerImporter(scenario=sample_path, data_dir=sample_path.parent)
     app.upload.value = ({"name": path.name, "type": "", "size": path.stat().st_size, "content": path.read_bytes(),
-                         "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)},)
+                         "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.UTC)},)
     app.run_button.click()
     assert app.error == "" and app.result is not None
     texts = printed + [app.output.value, app.runner.status.value, res.text("zh", 10 ** 6), res.text("en", 10 ** 6)]

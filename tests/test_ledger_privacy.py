@@ -70,7 +70,7 @@ def test_problem_messages_mask_cell_values(sample, tmp_path):
     assert "张三丰" not in p.text("zh") and "13912345678" not in p.text("en") and "张*" in p.text("zh")
 
 
-def test_key_is_created_once_private_and_stable(ledger_key):
+def test_key_is_created_once_private_and_stable(ledger_key):  # noqa: F811 - the fixture of tests.ledger_support
     ledger_key.unlink(missing_ok=True)
     a = load_key()
     assert ledger_key.is_file() and stat.S_IMODE(ledger_key.stat().st_mode) == 0o600
@@ -104,7 +104,7 @@ def test_a_key_inside_the_output_folder_is_refused(sample, tmp_path, monkeypatch
     assert not (out / "ledger.key").exists()
 
 
-def test_a_key_readable_by_others_is_refused(ledger_key):
+def test_a_key_readable_by_others_is_refused(ledger_key):  # noqa: F811 - the fixture of tests.ledger_support
     load_key()
     os.chmod(ledger_key, 0o644)
     try:

@@ -12,7 +12,7 @@ def test_upload_import_shows_summary_and_problems_without_personal_data(sample, 
     _, r = rendered(sample, "visits", tmp_path / "v.xlsx", n=80)
     app = LedgerImporter(scenario=sample_path, data_dir=sample_path.parent)
     app.upload.value = ({"name": "v.xlsx", "type": "", "size": r.path.stat().st_size, "content": r.path.read_bytes(),
-                         "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)},)
+                         "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.UTC)},)
     app.run_button.click()
     assert app.error == "" and app.result is not None
     assert app.result.summary["rows_rejected"] == int(r.bad_rows["rejected"].sum())

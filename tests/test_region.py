@@ -116,7 +116,7 @@ def test_allocation_is_the_best_marginal_gains(city):
         cap = c.scenario.spec.targets.max_utilisation.value
         for r in w.itertuples():
             for k in range(6):
-                ex = lambda m: max(0.0, r.workload_h - m * r.awt_h * cap)  # noqa: E731
+                ex = lambda m, r=r, cap=cap: max(0.0, r.workload_h - m * r.awt_h * cap)  # noqa: E731
                 gains.append(ex(r.staff + k) - ex(r.staff + k + 1))
     best = sum(sorted(gains, reverse=True)[:6])
     removed = a.table["excess_before_h"].sum() - a.table["excess_after_h"].sum()

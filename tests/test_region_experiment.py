@@ -201,7 +201,7 @@ def test_interrupted_run_resumes_with_the_missing_cells(exp, serial, tmp_path):
 
 def test_a_lost_worker_is_replaced_and_the_results_do_not_change(exp, serial, tmp_path):
     """One of two worker processes is killed after the first finished cell; Dask reruns its work elsewhere."""
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     import os
 
     out = tmp_path / "lost"

@@ -20,10 +20,10 @@ from PIL import Image
 
 import vetsim
 import vetsim.sim
+from vetsim.brief import BriefFormatError, BriefInputs, make_brief
 from vetsim.charts.data import open_per_day, petition_types
 from vetsim.cli import main
-from vetsim.fiscal import site_costs
-from vetsim.brief import BriefFormatError, BriefInputs, make_brief
+from vetsim.work import site_costs
 
 sys.path.insert(0, str(Path(__file__).parent))
 from charts_fakes import fake_budget, fake_pair  # noqa: E402

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vetsim.fiscal import site_costs
 from vetsim.brief import fmt_value, headlines, kpi_table
+from vetsim.work import site_costs
 
 sys.path.insert(0, str(Path(__file__).parent))
 from charts_fakes import fake_pair  # noqa: E402

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pydantic
 import pytest
 
 import vetsim
@@ -94,16 +96,16 @@ def test_hash_is_stable_across_processes(sample):
 
 
 def test_scenario_is_immutable(sample):
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError):
         sample.sites[0].funded_staff = 99  # type: ignore[misc]
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError):
         sample.spec.seed = 1  # type: ignore[misc]
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         sample.sites = ()  # type: ignore[misc]
 
 
 def test_with_site_changes_revalidates(sample):
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError):
         sample.with_site_changes({"T01": {"funded_staff": -1}})
     with pytest.raises(vetsim.ScenarioError):
         sample.with_site_changes({"T01": {"parent_id": "T01V01"}})
@@ -134,7 +136,7 @@ def test_parse_days(text, days):
 def test_parse_hours():
     assert parse_hours("08:30-12:00;14:00-17:30") == ((510, 720), (840, 1050))
     for bad in ("8-12", "12:00-08:00", "08:00-12:00;11:00-13:00", "", "24:30-25:00"):
-        with pytest.raises(Exception):
+        with pytest.raises(ValueError):
             parse_hours(bad)
 
 

@@ -16,8 +16,7 @@ import pytest
 from vetsim.errors import ScenarioError
 from vetsim.scenario import apply_overlay, load_scenario
 from vetsim.scenario.fiscal_spec import Dist
-from vetsim.sensitivity import (assumptions, global_ranking, morris_indices, quantile, sobol_indices, tornado,
-                                variant)
+from vetsim.sensitivity import assumptions, global_ranking, morris_indices, quantile, sobol_indices, tornado, variant
 from vetsim.sensitivity.outputs import service_outputs, short_run
 
 

@@ -112,9 +112,8 @@ def test_chart_of_an_output_nothing_moves(small) -> None:
 
 
 def test_dashboard_section_runs_on_request(sample, monkeypatch) -> None:
-    from vetsim.ui.sensitivity_view import SensitivityPanel
-
     import vetsim.brief.sensitivity as page
+    from vetsim.ui.sensitivity_view import SensitivityPanel
 
     monkeypatch.setattr(page, "tornado", lambda s, **kw: tornado(s, keys=KEYS, **kw))
     panel = SensitivityPanel("zh", lambda: sample, lambda f: f)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import vetsim
-from vetsim.work.network import compile_network
 from vetsim.sim.streams import draw_streams, keyed_rng
 from vetsim.sim.synthetic import synthetic_scenario
+from vetsim.work.network import compile_network
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -133,7 +133,7 @@ def test_chance_over_runs_gets_wilson_interval_by_hand():
 
 
 def test_a_figure_over_fewer_runs_says_n_of_n():
-    from vetsim.sim.cli import runs_note
+    from vetsim.commands.simulate_run import runs_note
 
     per = pd.DataFrame({"replication": range(20), "metric": "petition_backlog_zero_day", "level": "all",
                         "case_type": "all", "value": [300.0] + [np.nan] * 19})

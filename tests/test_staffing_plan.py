@@ -11,10 +11,19 @@ import pytest
 
 from vetsim import load_scenario
 from vetsim.cli import main
-from vetsim.fiscal import site_costs
-from vetsim.staffing import (Allocation, StaffingInfeasible, StaffingSettings, build_plan, derive_demand, estimate,
-                             evaluate_arrays, optimal_staff, optimize, requirement, wisn_estimate)
-from vetsim.scenario.staffing_spec import PolicySwitch, SharedStaff
+from vetsim.scenario.staffing_spec import PolicySwitch, SharedStaff, StaffingSettings
+from vetsim.staffing import (
+    Allocation,
+    StaffingInfeasible,
+    build_plan,
+    estimate,
+    evaluate_arrays,
+    optimal_staff,
+    optimize,
+    requirement,
+    wisn_estimate,
+)
+from vetsim.work import derive_demand, site_costs
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_county"

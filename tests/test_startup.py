@@ -28,7 +28,7 @@ from vetsim.cli import main
 code = main()
 heavy = sorted({n for n in sys.modules for h in %r if n == h or n.startswith(h + ".")})
 print("\\nPROBE " + json.dumps({"code": code, "heavy": heavy}))
-""" % (HEAVY,)
+""" % (HEAVY,)  # noqa: UP031 - a code template: its own braces stay as they are
 
 
 def _probe(*args: str) -> dict:

@@ -23,8 +23,16 @@ import vetsim
 from vetsim.cli import main
 from vetsim.errors import ScenarioError
 from vetsim.files import OutputPathError
-from vetsim.tasks import (changes_since_last, five_haves, five_haves_share, project, read_tasks_excel, save_snapshot,
-                          task_board, write_tasks_excel)
+from vetsim.tasks import (
+    changes_since_last,
+    five_haves,
+    five_haves_share,
+    project,
+    read_tasks_excel,
+    save_snapshot,
+    task_board,
+    write_tasks_excel,
+)
 from vetsim.tasks.five import staffed_nobody_share
 from vetsim.tasks.status import TasksError
 
@@ -378,7 +386,7 @@ def test_brief_pdf_has_the_task_table_as_page_two(sample, proposal, tmp_path):
     import pypdf
 
     from vetsim.brief import BriefInputs, make_brief
-    from vetsim.fiscal import site_costs
+    from vetsim.work import site_costs
 
     sys.path.insert(0, str(Path(__file__).parent))
     from charts_fakes import fake_budget, fake_pair

@@ -18,6 +18,7 @@ from vetsim.brief.taskpage import task_page_html
 from vetsim.tasks import task_board
 from vetsim.tasks.projection import project
 from vetsim.tasks.text import all_headlines, board_frame
+
 from .test_tasks import _backlog_results, _task, _with_tasks
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_county"

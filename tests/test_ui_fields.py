@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import pytest
 from pydantic import BaseModel, Field
 
-from vetsim.errors import ScenarioError, Problem
+from vetsim.errors import Problem, ScenarioError
 from vetsim.ui import FieldSpec, InputError, SafeRunner, build_widget, message_for, read_field, read_fields
 
 INT = FieldSpec("n", "int", "人数", "People", min=0, max=10)

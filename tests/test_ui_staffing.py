@@ -7,9 +7,10 @@ import pytest
 import yaml
 
 import vetsim
-from vetsim.staffing import derive_demand, evaluate
+from vetsim.staffing import evaluate
 from vetsim.ui import StaffingExplorer, save_overlay
 from vetsim.ui.overlay import OverlayError, overlay_updates
+from vetsim.work import derive_demand
 
 from .ui_support import assert_chinese_error, assert_no_traceback, make_data_dir
 

@@ -96,8 +96,8 @@ def test_sample_county_meets_the_must_do_dates_with_overtime_reported_per_level(
 
 
 def test_no_overtime_without_the_section():
-    from vetsim.sim.runner import simulate
     from vetsim.scenario.loader import apply_overlay
+    from vetsim.sim.runner import simulate
 
     sc = load_scenario(SAMPLE)
     spec = sc.spec.model_copy(update={"overtime": None})

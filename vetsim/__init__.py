@@ -7,9 +7,8 @@ Main calls: ``load_scenario``, ``simulate``, ``estimate_staffing`` / ``optimize_
 
 from __future__ import annotations
 
-from ._version import __version__
-
 from ._lazy import lazy_attributes
+from ._version import __version__
 from .errors import Problem, ScenarioError, VetsimError
 from .scenario import Scenario, load_scenario
 

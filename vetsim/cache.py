@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import socket
-import sys
 import tempfile
 import time
 from concurrent.futures import Executor
@@ -38,7 +37,7 @@ from typing import TYPE_CHECKING
 from ._version import __version__
 from .errors import VetsimError
 from .files import OutputPathError, atomic_write_text, check_write_location, clean_stale_temps, user_cache_root
-from .wording import both, tr
+from .wording import tr
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -80,7 +79,7 @@ def _fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _key_parts(scenario: "Scenario", replications: int, seed: int) -> dict[str, object]:
+def _key_parts(scenario: Scenario, replications: int, seed: int) -> dict[str, object]:
     """What a run is: scenario hash, seed, replications, vetsim version, source fingerprint, numpy version."""
     import numpy  # lazy: only to hash the inputs
 
@@ -88,13 +87,13 @@ def _key_parts(scenario: "Scenario", replications: int, seed: int) -> dict[str, 
             "vetsim": __version__, "source": source_fingerprint(), "numpy": numpy.__version__}
 
 
-def cache_key(scenario: "Scenario", replications: int, seed: int) -> str:
+def cache_key(scenario: Scenario, replications: int, seed: int) -> str:
     """The entry name of a run: a hash of :func:`_key_parts`."""
     parts = _key_parts(scenario, replications, seed)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:40]
 
 
-def check_cache_location(*inputs: "str | os.PathLike[str] | Scenario | None") -> Path:
+def check_cache_location(*inputs: str | os.PathLike[str] | Scenario | None) -> Path:
     """The cache folder, refused (:class:`CacheLocationError`) where vetsim may not write: inside a scenario,
     region or data folder, or inside ``inputs`` (scenarios or paths the command reads). Called by the
     commands before any work, and by every read and write of the cache."""
@@ -108,11 +107,11 @@ def check_cache_location(*inputs: "str | os.PathLike[str] | Scenario | None") ->
     return folder
 
 
-def _folder(scenario: "Scenario") -> Path:
+def _folder(scenario: Scenario) -> Path:
     return check_cache_location(scenario).resolve() / "results"
 
 
-def has_cached(scenario: "Scenario", replications: int, seed: int) -> bool:
+def has_cached(scenario: Scenario, replications: int, seed: int) -> bool:
     """Whether this run is in the cache (a complete entry recorded for this very run), without reading its tables."""
     return _entry_record_matches(_folder(scenario) / cache_key(scenario, replications, seed),
                                  _key_parts(scenario, replications, seed))
@@ -136,7 +135,7 @@ def _meta_matches(meta: dict, parts: dict[str, object]) -> bool:
             and meta.get("replications") in (None, parts["replications"]))
 
 
-def cached_results(scenario: "Scenario", replications: int, seed: int) -> "Results | None":
+def cached_results(scenario: Scenario, replications: int, seed: int) -> Results | None:
     """The cached ``Results`` of this run, or ``None`` if there is none, it cannot be read, or its own
     record and metadata name another run (an entry copied or renamed under this key is not served)."""
     from .sim import Results  # lazy: checking the cache loads no SimPy (dashboard start-up)
@@ -171,7 +170,7 @@ def _drop(entry: Path) -> None:
         shutil.rmtree(entry, ignore_errors=True)
 
 
-def _store(scenario: "Scenario", replications: int, seed: int, results: "Results") -> None:
+def _store(scenario: Scenario, replications: int, seed: int, results: Results) -> None:
     """Save ``results`` as a whole (temporary folder renamed into place); a failure only costs the cache."""
     root = _folder(scenario)
     entry = root / cache_key(scenario, replications, seed)
@@ -195,7 +194,7 @@ def _store(scenario: "Scenario", replications: int, seed: int, results: "Results
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def cached_counts(scenario: "Scenario", seed: int) -> list[int]:
+def cached_counts(scenario: Scenario, seed: int) -> list[int]:
     """The replication counts of the complete runs of ``scenario`` from ``seed`` by this code in the cache,
     longest first (each entry judged by its own record, as :func:`cached_results` does)."""
     root = _folder(scenario)
@@ -216,7 +215,7 @@ def cached_counts(scenario: "Scenario", seed: int) -> list[int]:
     return sorted(set(counts), reverse=True)
 
 
-def store_results(scenario: "Scenario", replications: int, seed: int, results: "Results") -> None:
+def store_results(scenario: Scenario, replications: int, seed: int, results: Results) -> None:
     """Keep ``results`` (``replications`` runs of ``scenario`` from ``seed``) for the next command or page;
     a cache that cannot be written only costs the cache (runs stopped by :mod:`vetsim.replicate`)."""
     _store(scenario, int(replications), int(seed), results)
@@ -231,9 +230,9 @@ def _prune(root: Path, keep: int = MAX_ENTRIES) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def simulate_cached(scenario: "Scenario", replications: int | None = None, seed: int | None = None,
+def simulate_cached(scenario: Scenario, replications: int | None = None, seed: int | None = None,
                     workers: int = 1, executor: Executor | None = None, progress: bool | str = False,
-                    use_cache: bool = True) -> "Results":
+                    use_cache: bool = True) -> Results:
     """:func:`vetsim.sim.simulate`, but a run done before with the same scenario, seed, replications
     and code is read from the cache (:func:`cache_dir`) instead of simulated again."""
     from .sim import simulate  # lazy: checking the cache loads no SimPy (dashboard start-up)
@@ -263,7 +262,7 @@ def simulate_cached(scenario: "Scenario", replications: int | None = None, seed:
     return results
 
 
-def _computing_marker(scenario: "Scenario", replications: int, seed: int) -> Path:
+def _computing_marker(scenario: Scenario, replications: int, seed: int) -> Path:
     """A file that says: this run is being simulated right now (pid, host and start time of the process)."""
     return _folder(scenario) / f".{cache_key(scenario, replications, seed)}.computing"
 
@@ -309,8 +308,8 @@ def _record_live(record: dict, max_age: float) -> bool:
     return True
 
 
-def wait_for_cached(scenario: "Scenario", replications: int, seed: int, timeout: float = 900.0,
-                    poll: float = 0.5) -> "Results | None":
+def wait_for_cached(scenario: Scenario, replications: int, seed: int, timeout: float = 900.0,
+                    poll: float = 0.5) -> Results | None:
     """The cached run, waiting (at most ``timeout`` s) while another live process is still simulating it.
 
     ``None`` at once when it is neither cached nor being computed by a live process (a marker whose

@@ -12,13 +12,14 @@ import argparse
 import math
 from collections.abc import Callable
 
+from .cliparser import LANG_SEP
+from .files import REPLACE_FOREIGN
 from .scenario.limits import LIMITS
 from .wording import both
 
 __all__ = ["add_force", "positive_int", "headcount", "seed", "draws", "replications", "rounds", "workers", "money", "whole_number"]
 
 MAX_SEED = 2**63 - 1
-LANG_SEP = " ‖ "  # between the Chinese and the English text of a refusal; the parser shows one of them
 MAX_ROUNDS = 50
 
 
@@ -77,10 +78,8 @@ class _Force(argparse.Action):
 def add_force(parser: argparse.ArgumentParser, force_help: str, foreign_help: str) -> None:
     """``--force`` (replace vetsim's own unchanged files in a non-empty folder) and ``--replace-foreign``
     (replace same-named files vetsim did not write, too); both set ``args.force`` for :mod:`vetsim.files`.
-    The help texts come from the caller (bilingual, :func:`vetsim.cli.bi`); ``foreign_help`` is the
+    The help texts come from the caller (bilingual, :func:`vetsim.cliparser.bi`); ``foreign_help`` is the
     catalogue's ``files.help_replace_foreign``."""
-    from .files import REPLACE_FOREIGN
-
     parser.add_argument("--force", nargs=0, action=_Force, default=False, help=force_help)
     parser.add_argument("--replace-foreign", dest="force", action="store_const", const=REPLACE_FOREIGN,
                         help=foreign_help)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from .wording import tr
 
-from .wording import both
+from .wording import both, tr
 
 __all__ = ["Note", "Problem", "ScenarioError", "VetsimError"]
 
@@ -39,7 +38,7 @@ class VetsimError(Exception):
         return self.zh if lang == "zh" else self.en
 
     @classmethod
-    def of(cls, key: str, /, **fields: object) -> "VetsimError":
+    def of(cls, key: str, /, **fields: object) -> VetsimError:
         """The error whose texts are catalogue entry ``key`` (:mod:`vetsim.wording`) with ``fields`` filled."""
         return cls(*both(key, **fields))
 

@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from ._version import __version__
 from .errors import VetsimError
 from .wording import both, tr
 
@@ -163,8 +164,6 @@ def display_path(path: str | os.PathLike[str]) -> str:
 def user_cache_root() -> Path:
     """This user's own cache folder for vetsim: ``$XDG_CACHE_HOME/vetsim`` or ``~/.cache/vetsim``
     (Windows ``%LOCALAPPDATA%\\vetsim\\Cache``, macOS ``~/Library/Caches/vetsim``)."""
-    import sys
-
     if sys.platform.startswith("win"):
         return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "vetsim" / "Cache"
     if sys.platform == "darwin":
@@ -603,8 +602,6 @@ def _fsync_path(path: Path) -> None:
 
 
 def _write_manifest(folder: Path, kind: str, extra: dict[str, Any] | None) -> None:
-    from ._version import __version__  # lazy: only writers of manifests need it
-
     doc = {"kind": kind, "vetsim_version": __version__, **(extra or {}), "files": _listing(folder)}
     atomic_write_text(folder / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
@@ -684,8 +681,6 @@ def _merge_into(tmp: Path, target: Path, kind: str, meta: dict[str, Any] | None,
         os.replace(p, target / p.name)
     listing = _listing(target)
     doc_files = {n: listing[n] for n in new_names if n in listing}
-    from ._version import __version__  # lazy: only writers of manifests need it
-
     doc = {"kind": kind, "vetsim_version": __version__, **(meta or {}), "files": doc_files}
     atomic_write_text(target / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 

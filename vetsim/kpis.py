@@ -15,8 +15,9 @@ the one-trip rate; a visit that finds the station closed counts against the serv
 
 from __future__ import annotations
 
+import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -130,8 +131,6 @@ KPIS.update({k.id: k for k in (
 def definition_fingerprints() -> dict[str, str]:
     """Each KPI's definition (unit, direction, formula in both languages, flags) as a short hash: stamped in the
     results' metadata, so that comparing two runs can tell a KPI whose method changed from one that moved."""
-    import hashlib
-    from dataclasses import astuple
 
     return {k.id: hashlib.sha256(repr(astuple(k)[:1] + astuple(k)[1:3] + astuple(k)[5:]).encode()).hexdigest()[:12]
             for k in KPIS.values()}

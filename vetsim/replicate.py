@@ -24,6 +24,8 @@ import hashlib
 import json
 import math
 import os
+import socket
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -31,7 +33,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy
+import numpy as np
+
+from .cache import (
+    cached_counts,
+    cached_results,
+    check_cache_location,
+    has_cached,
+    marker_is_live,
+    source_fingerprint,
+    store_results,
+)
 from .files import atomic_write_text
+from .kpis import KPIS
+from .sim import run_replication, simulate
+from .stats import t_half_width, wilson_interval
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -111,8 +128,6 @@ def half_widths(results: Results, rule: Rule) -> dict[tuple[str, str], float]:
     """The 95% interval half-width of each KPI of ``rule`` in ``results`` (all case types): Student's t
     before it is cut to the KPI's range, Wilson's for a chance over runs. NaN where the KPI has fewer than
     two values; a KPI the scenario does not have (no township level) is left out."""
-    from .kpis import KPIS
-    from .stats import t_half_width, wilson_interval
 
     per = results.per_replication
     out: dict[tuple[str, str], float] = {}
@@ -191,9 +206,6 @@ class _Memo(Executor):
     def prefetch(self, scenario: Scenario, seed: int, upto: int) -> None:
         """Start replications ``0..upto-1`` of ``scenario`` that are not started yet (the pool stays busy
         with the proposal's runs while the baseline's last ones finish)."""
-        import numpy as np
-
-        from .sim import run_replication
 
         key = scenario.hash()
         for i, seq in enumerate(np.random.SeedSequence(seed).spawn(upto)):
@@ -203,9 +215,6 @@ class _Memo(Executor):
         """Take the replications of ``scenario`` from ``seed`` that the results cache holds (its longest run):
         a baseline simulated once, for one proposal or by another command, is not simulated again for the
         next. Replication ``i`` of any run is the same (``SeedSequence(seed).spawn(n)[i]``)."""
-        import numpy as np
-
-        from .cache import cached_counts, cached_results
 
         key = scenario.hash()
         if (key, seed) in self.prefilled:
@@ -237,9 +246,6 @@ def _one_replication(results: Results, rep: int) -> dict[str, Any]:
 
 def _record_path(scenarios: Sequence[Scenario], seed: int, cap: int, rule: Rule) -> Path:
     """Where the stopping count of these scenarios (in this order), seed, cap, rule and code is kept."""
-    import numpy
-
-    from .cache import check_cache_location, source_fingerprint
 
     parts = {"scenarios": [s.hash() for s in scenarios], "seed": seed, "cap": cap, "rule": rule.key(),
              "source": source_fingerprint(), "numpy": numpy.__version__}
@@ -251,7 +257,6 @@ def _recorded(scenarios: Sequence[Scenario], seed: int, cap: int, rule: Rule, lo
               ) -> tuple[list[Results], Stop] | None:
     """The runs of an earlier stop of these very scenarios, seed, cap and rule, if the cache has them all
     (``load=False``: ``None`` for each run, only checked to be there)."""
-    from .cache import cached_results, has_cached
 
     try:
         record = json.loads(_record_path(scenarios, seed, cap, rule).read_text(encoding="utf-8"))
@@ -270,7 +275,6 @@ def _recorded(scenarios: Sequence[Scenario], seed: int, cap: int, rule: Rule, lo
 def _remember(scenarios: Sequence[Scenario], seed: int, rule: Rule, results: Sequence[Results], stop: Stop) -> None:
     """Store the runs in the results cache and where the rule stopped; a cache that cannot be written
     only costs the next command a simulation."""
-    from .cache import store_results
 
     for sc, res in zip(scenarios, results, strict=True):
         store_results(sc, stop.replications, seed, res)
@@ -289,8 +293,6 @@ def computing_marker(scenarios: Sequence[Scenario], seed: int, cap: int, rule: R
 
 def _mark(marker: Path | None) -> Path | None:
     """Write the computing marker; None where the cache cannot be written (only the cache is lost)."""
-    import socket
-    import time
 
     if marker is None:
         return None
@@ -307,9 +309,6 @@ def wait_for_recorded(scenarios: Sequence[Scenario], cap: int, seed: int, timeou
     """Whether these scenarios' stop and runs are in the cache, waiting (at most ``timeout`` s) while another
     live process simulates them (its marker, :func:`vetsim.cache.marker_is_live`). A preheated dashboard
     kernel, which nobody waits for, uses it so as not to simulate the same runs a second time."""
-    import time
-
-    from .cache import marker_is_live
 
     deadline = time.monotonic() + timeout
     marker = computing_marker(scenarios, seed, cap)
@@ -342,7 +341,6 @@ def simulate_until_sure(scenarios: Sequence[Scenario], cap: int, seed: int, *, w
     ``memo``: replications kept between calls (see :func:`new_memo`). The results cache is read and
     written unless ``use_cache`` is false.
     """
-    from .sim import simulate
 
     rule = rule or load_rule()
     cap, seed = int(cap), int(seed)
@@ -391,8 +389,8 @@ def new_memo(workers: int = 1, tick: Callable[[], None] | None = None, spawn: bo
     ``spawn``: fresh worker processes rather than forks (a kernel with threads, such as the dashboard's)."""
     inner = None
     if workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing  # loaded only when replications run in worker processes
+        from concurrent.futures import ProcessPoolExecutor  # loaded only when replications run in worker processes
 
         context = multiprocessing.get_context("spawn") if spawn else None
         inner = ProcessPoolExecutor(max_workers=workers, mp_context=context)

@@ -3,7 +3,7 @@
 At the brief layer: it runs the simulation (``vetsim.sim``) on the fitted overlay, compares it with
 the observed records per level and case type, back-tests the fit on later months, and renders the
 report with the house charts. The names below are imported on first use, so that building the
-command line (``vetsim.backtest.cli``) does not load matplotlib.
+command line (``vetsim.commands.calibrate``) does not load matplotlib.
 """
 
 from __future__ import annotations

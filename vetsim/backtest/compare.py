@@ -23,6 +23,7 @@ from ..ledgerfit.fit import fit_ledger, period_of
 from ..ledgerfit.matters import matters
 from ..scenario import Scenario
 from ..stats import t_interval, t_quantile
+from ..wording import tr
 from .draw import records_from_results, simulate_years
 from .measures import measures, month_labels
 
@@ -135,8 +136,6 @@ class Verdict:
         return self.table.loc[self.table["fails"], "measure"].tolist()
 
     def line(self, lang: str = "zh") -> str:
-        from ..wording import tr
-
         few = tr("calibration.verdict_few_runs", lang, most=VERDICT_MIN_REPLICATIONS) if self.runs_too_few else ""
         if self.fits:
             return tr("calibration.verdict_fits", lang, n=int(self.table["n"].sum())) + few
@@ -152,13 +151,13 @@ class Verdict:
         return tr("calibration.verdict_fails", lang, where=tr("punct.semicolon", lang).join(items)) + few
 
 
-def verdict(compare: pd.DataFrame, bt: "Backtest | None" = None, replications: int | None = None) -> Verdict:
+def verdict(compare: pd.DataFrame, bt: Backtest | None = None, replications: int | None = None) -> Verdict:
     """Fits / does not fit, per measure, from :func:`validate`'s table (and the monthly back-test).
 
     ``replications``: the runs behind ``compare``; with fewer than ``VERDICT_MIN_REPLICATIONS`` only the
     back-test is judged (and the verdict says so).
     """
-    from scipy.stats import binom
+    from scipy.stats import binom  # heavy: scipy.stats (about 1 s), loaded only when a verdict is judged
 
     few = replications is not None and replications < VERDICT_MIN_REPLICATIONS
     c = compare[compare["observed"].notna() & compare["range_low"].notna() & compare["range_high"].notna()]

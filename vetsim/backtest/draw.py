@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import VetsimError
-from ..ledgerfit.schema import MATTER_COLUMNS, REGISTER_COLUMNS, MATTER_KINDS, SEXES
+from ..ledgerfit.schema import MATTER_COLUMNS, MATTER_KINDS, REGISTER_COLUMNS, SEXES
 from ..scenario import Overlay, Scenario
 from ..sim import Results, simulate
 from ..wording import both

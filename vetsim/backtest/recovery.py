@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..files import atomic_write_text
+from ..ledger.synthetic import render_ledger
 from ..ledgerfit.fit import fit_ledger
 from ..ledgerfit.records_io import read_records
-from ..files import atomic_write_text
 from ..scenario import Scenario
 from .draw import draw_records
 
@@ -35,8 +36,6 @@ _SUFFIX = {"visits": ".csv", "petitions": ".xlsx", "cases": ".csv", "register": 
 def _import(records: dict[str, pd.DataFrame], base: Scenario, base_path: str, folder: Path, seed: int,
             kinds: tuple[str, ...], main: Callable[[list[str]], int]) -> tuple[list[str], int]:
     """Render and import each kind through ``vetsim ledger import``; (output folders, referrals left unknown)."""
-    from ..ledger import render_ledger
-
     outs, unknown_sites = [], 0
     for i, kind in enumerate(kinds):
         path = folder / "ledgers" / f"{kind}{_SUFFIX[kind]}"

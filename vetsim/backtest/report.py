@@ -22,10 +22,10 @@ from matplotlib.figure import Figure
 from ..charts.style import house_style
 from ..errors import VetsimError
 from ..files import atomic_write, atomic_write_text, check_output_target, excel_safe_frame
+from ..ledgerfit.changes import change_frame, change_table
 from ..ledgerfit.fit import LedgerFit
 from ..scenario import Scenario
 from ..wording import both, check_lang, tr
-from ..ledgerfit.changes import change_frame, change_table
 from .compare import Backtest, Verdict, verdict
 from .figures import backtest_figure, ct_label, shares_figure, volume_figure
 
@@ -160,7 +160,7 @@ class CalibrationReport:
                             source=html.escape(self.source(lang)))
 
     def _write_pdf(self, fh, lang: str) -> None:
-        from matplotlib.backends.backend_pdf import PdfPages
+        from matplotlib.backends.backend_pdf import PdfPages  # heavy: matplotlib's PDF backend, loaded only for a PDF report
 
         with house_style(lang, scale=0.8):
             cover = Figure(figsize=(12.8, 7.2))

@@ -8,8 +8,8 @@ that can be e-mailed. Every file is written atomically.
 from __future__ import annotations
 
 import base64
-import io
 import html
+import io
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,15 +19,26 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..charts.frame import figure_bytes
-from ..files import atomic_folder, atomic_write_bytes, check_output_target, csv_bytes
 from ..charts.style import BAD_FILL, GOOD_FILL, house_style
 from ..errors import VetsimError
-from .changes import proposal_changes
-from .sentences import headlines
-from .kpis import kpi_table
-from .taskpage import TASK_TABLE_CSS
-from .page import BriefInputs, chart_figures, chart_names, chart_numbers, check_paper, draw_page, page_scale, pair_notes, source_info, title_text
+from ..files import atomic_folder, atomic_write_bytes, check_output_target, csv_bytes
 from ..wording import tr
+from .changes import proposal_changes
+from .kpis import kpi_table
+from .page import (
+    BriefInputs,
+    chart_figures,
+    chart_names,
+    chart_numbers,
+    check_paper,
+    draw_page,
+    page_scale,
+    pair_notes,
+    source_info,
+    title_text,
+)
+from .sentences import headlines
+from .taskpage import TASK_TABLE_CSS, draw_task_page, task_page_html
 
 __all__ = ["Brief", "make_brief", "BriefFormatError", "FORMATS", "PAGE_PNG_DPI", "CSV_SUFFIX"]
 
@@ -74,8 +85,6 @@ class Brief:
         """The second page, the key-task progress table (None when the brief has no tasks)."""
         if self.inputs.tasks is None:
             return None
-        from .taskpage import draw_task_page
-
         with house_style(self.lang, scale=page_scale(self.paper)):
             return draw_task_page(self.inputs, self.lang, self.paper, self.notes.get("backlog"))
 
@@ -173,8 +182,6 @@ class Brief:
     def _tasks_html(self) -> str:
         if self.inputs.tasks is None:
             return ""
-        from .taskpage import task_page_html
-
         return task_page_html(self.inputs, self.lang, self.notes.get("backlog"))
 
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from .. import formats
+from ..scenario.rows import TABLES
 from ..wording import tr
 
 if TYPE_CHECKING:
@@ -126,9 +129,6 @@ def input_changes(before: Any, after: Any) -> pd.DataFrame:
     is one line, a changed row one line per field). ``calibration`` marks a changed source or standard error:
     the provenance of a figure, i.e. a change of method. Read from :meth:`Scenario.canonical` (what the
     scenario hash covers), so two scenarios with the same hash list nothing."""
-    import pandas as pd
-
-    from ..scenario.rows import TABLES
 
     a, b = before.canonical(), after.canonical()
     rows = _dict_rows("scenario.yaml", "", _flat(a.pop("spec")), _flat(b.pop("spec")))

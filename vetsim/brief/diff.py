@@ -28,8 +28,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cache import check_cache_location, simulate_cached
 from ..kpis import KPIS
-from ..stats import welch_interval
+from ..scenario import load_scenario
+from ..sim import Results
+from ..stats import t_quantile, welch_interval
 from .changes import INPUT_COLUMNS, input_changes
 
 __all__ = ["Run", "Comparison", "compare_runs", "compare_paths", "load_run", "FIGURE_COLUMNS", "METHOD_COLUMNS"]
@@ -94,7 +97,6 @@ def _summary_interval(sa: pd.Series, sb: pd.Series) -> tuple[float, float, float
     """Welch's interval from two summary rows (mean, 95% half width, replications) when the values per
     replication were not kept: each standard error recovered from its Student-t half width (the wider side:
     an interval cut at a bound, e.g. a wait near 0 minutes, keeps its other side whole)."""
-    from ..stats import t_quantile
 
     def se(row: pd.Series) -> tuple[float, float]:
         n = int(row["replications"])
@@ -109,7 +111,7 @@ def _summary_interval(sa: pd.Series, sb: pd.Series) -> tuple[float, float, float
     if va + vb <= 0:
         return diff, diff, diff
     df = (va + vb) ** 2 / (va * va / (na - 1) + vb * vb / (nb - 1))
-    from scipy.special import stdtrit
+    from scipy.special import stdtrit  # heavy: scipy, loaded only when an interval has few replications
 
     half = float(stdtrit(df, 0.975)) * math.sqrt(va + vb)
     return diff, diff - half, diff + half
@@ -200,11 +202,8 @@ def load_run(path: str | os.PathLike[str], *, replications: int | None = None, s
     is simulated (``replications``, ``seed``: the scenario's by default) through the results cache."""
     p = Path(path)
     if _is_results_folder(p):
-        from ..sim import Results
 
         return Run(Results.from_parquet(p), None, p.name)
-    from ..cache import simulate_cached
-    from ..scenario import load_scenario
 
     sc = load_scenario(p)
     res = simulate_cached(sc, replications=replications, seed=seed, workers=workers, progress=progress)
@@ -215,7 +214,6 @@ def compare_paths(before: str | os.PathLike[str], after: str | os.PathLike[str],
                   seed: int | None = None, workers: int = 1, progress: bool | str = False) -> Comparison:
     """:func:`compare_runs` of what two paths name (:func:`load_run`). Two scenarios are simulated with the
     same replications and seed (the first run's when not given), so their differences are the inputs'."""
-    from ..cache import check_cache_location
 
     check_cache_location(before, after)  # before any work
     a = load_run(before, replications=replications, seed=seed, workers=workers, progress=progress)

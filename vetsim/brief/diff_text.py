@@ -14,6 +14,7 @@ from .. import formats
 from ..errors import VetsimError
 from ..kpis import KPIS
 from ..scenario.levels import level_label
+from ..tables import table_lines
 from ..wording import tr
 from .diff import Comparison, finite
 
@@ -96,7 +97,6 @@ def method_table(c: Comparison, lang: str = "zh") -> pd.DataFrame:
 
 
 def _block(title: str, df: pd.DataFrame, empty: str, more: str | None = None) -> list[str]:
-    from ..tables import table_lines
 
     if df.empty:
         return [title, f"  {empty}"]

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
 
-from ..charts.data import Estimate, day_to_date, has_kpi, kpi
 from .. import formats
+from ..charts.data import Estimate, day_to_date, has_kpi, kpi
 from ..kpis import KPIS, meets, target_value
 from ..wording import LabelColumns, both, tr
 

@@ -13,13 +13,16 @@ from matplotlib import rcParams
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
 
-from .. import charts
+from .. import charts, formats
+from ..charts import numbers as n
 from ..charts.labels import wrap_text
+from ..charts.sitemap import map_numbers, township_map
 from ..charts.style import BAD_FILL, BASELINE_COLOUR, GOOD_FILL, SourceInfo, house_style
-from .kpis import PAGE_KEYS
-from .. import formats
+from ..errors import VetsimError
 from ..files import read_manifest
+from ..tasks.text import board_frame, head
 from ..wording import tr
+from .kpis import PAGE_KEYS
 
 __all__ = ["BriefInputs", "PAGE_SIZE", "PAPERS", "draw_page", "chart_figures", "chart_numbers", "chart_names", "page_scale", "page_size",
            "check_paper", "title_text", "source_info"]
@@ -38,8 +41,6 @@ MAP_KPI = "one_trip_rate"  # the figure the brief's township map is coloured by 
 def check_paper(paper: str) -> str:
     """``paper`` if it is one of :data:`PAPERS`, else a ``VetsimError`` naming the choices."""
     if paper not in PAPERS:
-        from ..errors import VetsimError
-
         raise VetsimError(*(tr("brief.error.bad_paper", lang, papers=tr("list.or", lang).join(PAPERS), paper=paper)
                             for lang in ("zh", "en")))
     return paper
@@ -95,7 +96,6 @@ def _draw_chart(name: str, inp: BriefInputs, lang: str, fig: Figure | SubFigure 
     if name == "resolution":
         return charts.resolution_vs_deadline(b, p, scenario=sc, lang=lang, fig=fig)
     if name == "map":
-        from ..charts.sitemap import township_map
 
         return _of_proposal(township_map(inp.decided, p if p is not None else b, kpi=MAP_KPI, lang=lang, fig=fig), inp, lang)
     raise KeyError(name)
@@ -103,7 +103,6 @@ def _draw_chart(name: str, inp: BriefInputs, lang: str, fig: Figure | SubFigure 
 
 def chart_numbers(name: str, inp: BriefInputs, lang: str) -> pd.DataFrame:
     """The numbers chart ``name`` of the brief draws, as a labelled table (:mod:`vetsim.charts.numbers`)."""
-    from ..charts import numbers as n
 
     b, p, sc = inp.baseline_results, inp.proposal_results, inp.baseline
     if name == "waits":
@@ -121,7 +120,6 @@ def chart_numbers(name: str, inp: BriefInputs, lang: str) -> pd.DataFrame:
     if name == "resolution":
         return n.resolution_numbers(b, p, scenario=sc, lang=lang)
     if name == "map":
-        from ..charts.sitemap import map_numbers
 
         return map_numbers(inp.decided, p if p is not None else b, MAP_KPI, lang)
     raise KeyError(name)
@@ -156,8 +154,6 @@ def backlog_task_target(inp: BriefInputs, lang: str) -> str | None:
     """The target of the progress table's petition-backlog task as the table writes it (None: no such task)."""
     if inp.tasks is None:
         return None
-    from ..tasks.text import board_frame, head
-
     frame = board_frame(inp.tasks, lang)
     hit = frame.loc[[r.task.measure == "backlog" for r in inp.tasks.rows], head("target", lang)]
     return str(hit.iloc[0]) if len(hit) else None

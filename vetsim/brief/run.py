@@ -16,10 +16,19 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..cache import check_cache_location, simulate_cached
+from ..files import check_output_target
+from ..fiscal.budget import budget
 from ..fiscal.draws import RANGE_DRAWS
+from ..i18n import check_lang
+from ..replicate import Stop, default_workers, simulate_until_sure
 from ..scenario import Scenario, load_scenario
-from .brief import Brief, make_brief
-from .page import BriefInputs
+from ..tasks.run import board_for, needs_results
+from ..tasks.status import TasksError, task_board
+from ..wording import both, tr
+from ..work import site_costs
+from .brief import FORMATS, Brief, BriefFormatError, make_brief
+from .page import BriefInputs, check_paper
 
 __all__ = ["report", "build_brief", "DEFAULT_DRAWS"]
 
@@ -33,17 +42,12 @@ def _scenario(x: Scenario | str | os.PathLike[str]) -> Scenario:
 def _budget(scenario: Scenario, draws: int, seed: int, results: Any) -> Any:
     """The scenario's budget; hardship and relief volumes come from its simulation, so that the
     budget on the page and the caseload on the page are the same cases."""
-    from ..fiscal import budget
-
     return budget(scenario, draws=draws, seed=seed, caseload=results)
 
 
 def _task_boards(base: Scenario, base_res: Any, prop: Scenario | None, prop_res: Any, as_of: dt.date | None,
                  history: Any) -> tuple[Any, Any]:
     """The baseline's progress table (with the change since its last snapshot) and the proposal's."""
-    from ..tasks import board_for, task_board  # lazy: only a brief with a task page needs them
-    from ..tasks.run import needs_results  # lazy: as above
-
     b = board_for(base, base_res, as_of, history=history)
     p = task_board(prop, prop_res if needs_results(prop) else None, b.as_of, label=(prop.name("zh"), prop.name("en"))) \
         if prop is not None else None
@@ -59,8 +63,6 @@ def build_brief(baseline: Scenario, baseline_results: Any, proposal: Scenario | 
     Carlo draws from ``seed`` (default: the seed of the simulation) and its simulated caseload, then
     the KPI table and headlines (:func:`~vetsim.brief.brief.make_brief`); with ``tasks`` a second page,
     the key-task progress table as of ``as_of`` (change since the last snapshot in ``history``)."""
-    from ..fiscal import site_costs
-
     if (proposal is None) != (proposal_results is None):
         raise ValueError("give the proposal together with its results, or neither")
     decided, decided_res = (proposal, proposal_results) if proposal is not None else (baseline, baseline_results)
@@ -80,9 +82,6 @@ def _simulate(base: Scenario, prop: Scenario | None, replications: int | None, s
               progress: bool | str) -> tuple[Any, Any]:
     """Runs of baseline and proposal, same seed: a count asked for, or until sure (both stop together, so
     every run of the proposal has its baseline twin). Runs done before are read from the results cache."""
-    from ..cache import simulate_cached
-    from ..replicate import Stop, default_workers, simulate_until_sure
-
     workers = default_workers() if workers is None else workers
     if replications is not None:
         stop = Stop(int(replications), int(replications), "fixed").as_meta()
@@ -106,8 +105,6 @@ def _progress_bar(progress: bool | str) -> Any:
     if not progress:
         return None
     from tqdm.auto import tqdm  # lazy: only with a progress bar
-
-    from ..wording import tr
 
     langs = (progress,) if progress in ("zh", "en") else ("zh", "en")
     return tqdm(desc=" / ".join(tr("cli.progress.simulating", lang) for lang in langs),
@@ -133,12 +130,6 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
     task's status under the proposal), judged on the same runs; the change since the last snapshot in
     ``history`` (default folder: :func:`vetsim.tasks.default_history_dir`).
     """
-    from ..files import check_output_target
-    from ..i18n import check_lang
-    from ..cache import check_cache_location
-    from .brief import FORMATS, BriefFormatError
-    from .page import check_paper
-
     check_lang(lang)
     check_paper(paper)
     if out is not None and Path(out).suffix.lower() not in FORMATS:
@@ -149,9 +140,6 @@ def report(baseline: Scenario | str | os.PathLike[str], compare: Scenario | str 
     base = _scenario(baseline)
     prop = _scenario(compare) if compare is not None else None
     if tasks and not base.table("tasks.csv"):  # before minutes of simulation, not after
-        from ..tasks import TasksError
-        from ..wording import both
-
         raise TasksError(*both("tasks.err.no_tasks"))
     seed = int(base.spec.seed if seed is None else seed)
     base_res, prop_res = _simulate(base, prop, replications, seed, workers, progress)

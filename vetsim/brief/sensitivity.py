@@ -49,7 +49,7 @@ def sensitivity_page(t: Tornado, lang: str = "zh", outputs: list[str] | None = N
     return fig
 
 
-def sensitivity_section(scenario: "Scenario", lang: str = "zh", *, service: bool = False, **kw: Any) -> tuple[Tornado, Figure]:
+def sensitivity_section(scenario: Scenario, lang: str = "zh", *, service: bool = False, **kw: Any) -> tuple[Tornado, Figure]:
     """Run the tornado of ``scenario`` (budget; with ``service`` also the KPIs) and draw its page."""
     t = tornado(scenario, service=service, **kw)
     return t, sensitivity_page(t, lang)

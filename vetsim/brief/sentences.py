@@ -16,8 +16,8 @@ import pandas as pd
 
 from .. import formats
 from ..charts.labels import MONEY_DIVISOR
-from .kpis import fmt_value
 from ..wording import tr
+from .kpis import fmt_value
 
 __all__ = ["headlines"]
 

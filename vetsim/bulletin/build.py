@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import VetsimError
 from ..ledgerfit.records_io import read_records
 from ..scenario import Scenario, load_scenario
+from ..tasks import progress_boards
 from .figures import Figures, period_figures
 from .notes import Note, find_notes, read_notes
 from .period import Period
@@ -121,7 +122,6 @@ def bulletin_from_records(records: Mapping[str, pd.DataFrame], scenario: Scenari
 
 def _tasks(scenario: Scenario, as_of: dt.date, replications: int | None, seed: int | None,
            history: str | os.PathLike[str] | None) -> Any:
-    from ..tasks import progress_boards
 
     if not scenario.table("tasks.csv"):
         return None

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..scenario import Scenario
+from ..tables import table_lines
+from ..wording import tr
 from .build import STILL, _with_changes
 from .figures import period_figures
 from .period import Period
 from .rules import MEASURES, Rule, read_rules
+from .text import fmt_change
 
 __all__ = ["PeriodComparison", "compare_periods", "period_lines", "PERIOD_COLUMNS"]
 
@@ -74,9 +77,6 @@ def compare_periods(records: Mapping[str, pd.DataFrame], scenario: Scenario, bef
 
 def period_lines(c: PeriodComparison, scenario: Scenario, rules: tuple[Rule, ...], lang: str = "zh") -> list[str]:
     """The printed comparison: per township, each figure that moved (↑ ↓ with its size, as in the bulletin)."""
-    from ..tables import table_lines
-    from ..wording import tr
-    from .text import fmt_change
 
     names = {r.measure: (r.label_zh if lang == "zh" else r.label_en) for r in rules}
     names.update(score=tr("bulletin.col.score", lang), rank=tr("bulletin.col.rank", lang))

@@ -132,7 +132,7 @@ class _Pages:
 
 def write_pdf(b: Bulletin, fh: IO[bytes], lang: str) -> None:
     """Write the bulletin's PDF into ``fh``."""
-    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.backends.backend_pdf import PdfPages  # heavy: matplotlib's PDF backend, loaded only when a PDF is written
 
     with house_style(lang), PdfPages(fh, metadata={"Creator": "vetsim", "Producer": "vetsim"}) as pdf:
         pages = _Pages(pdf, lang, footer(b, lang))

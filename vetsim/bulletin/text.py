@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..formats import count, number, share
+from ..tasks.text import board_frame, head
 from ..wording import tr
 from .build import Bulletin, arrow
 from .rules import MEASURES
@@ -140,7 +141,6 @@ def task_table(b: Bulletin, lang: str) -> pd.DataFrame | None:
     """The key tasks as the 推进表 shows them (worst first), or None when the scenario has none."""
     if b.tasks is None:
         return None
-    from ..tasks.text import board_frame, head
 
     frame = board_frame(b.tasks, lang)
     keep = [head(c, lang) for c in ("seq", "status", "change", "task", "owner_unit", "deadline", "target", "actual")]

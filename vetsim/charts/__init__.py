@@ -12,8 +12,8 @@ from .frame import save_figure
 from .network import backlog_burndown, staff_and_cost, utilisation_heatmap
 from .service import one_trip_by_level, resolution_vs_deadline, waits_by_level
 from .sitemap import site_kpis, site_positions, township_map
-from .tornado import tornado_chart
 from .style import OKABE_ITO, SourceInfo, add_source_line, house_style, new_figure
+from .tornado import tornado_chart
 
 __all__ = [
     "waits_by_level",

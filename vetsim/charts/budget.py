@@ -14,10 +14,10 @@ import pandas as pd
 from matplotlib.figure import Figure, SubFigure
 
 from .. import formats
+from ..wording import tr
 from .frame import chart_frame
 from .labels import MONEY_DIVISOR, line_label, money_unit, tier_label
 from .style import LINE_COLOURS, TIER_COLOURS
-from ..wording import tr
 
 __all__ = ["GOVERNMENT_TIERS", "budget_by_tier", "budget_by_line", "government_total", "budget_pivot"]
 

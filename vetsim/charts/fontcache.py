@@ -21,6 +21,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from ..cache import cache_dir
 from ..files import atomic_write_bytes
 
 __all__ = ["install", "subset_folder", "SUBSETS_MADE"]
@@ -31,14 +32,13 @@ _ORIGINAL: dict[str, Any] = {}
 
 def subset_folder() -> Path:
     """Where the subsets are kept: ``fonts/`` in the results cache folder."""
-    from ..cache import cache_dir
 
     return cache_dir() / "fonts"
 
 
 def _key(fontfile: Any, glyphs: list[int]) -> str:
-    import fontTools
-    import matplotlib
+    import fontTools  # heavy: fontTools, loaded only when a PDF's fonts are subset
+    import matplotlib  # only its version, read when a PDF's fonts are subset
 
     path = os.fspath(fontfile)
     st = os.stat(path)
@@ -49,8 +49,10 @@ def _key(fontfile: Any, glyphs: list[int]) -> str:
 
 def _cached_subset(fontfile: Any, glyphs: Any) -> Any:
     """``get_glyphs_subset`` with the subset read from, or written to, the font cache."""
-    from fontTools.ttLib import TTFont
-    from matplotlib.backends import _backend_pdf_ps as pdfps
+    from fontTools.ttLib import TTFont  # heavy: fontTools, loaded only when a PDF's fonts are subset
+    from matplotlib.backends import (
+        _backend_pdf_ps as pdfps,  # matplotlib's private module: absent in some versions, then nothing is cached
+    )
 
     gids = sorted(int(g) for g in glyphs)
     try:
@@ -82,7 +84,9 @@ def install() -> bool:
     """Make matplotlib's PDF backend use the kept subsets (once per process); False where this
     matplotlib has no ``SubsetResults`` (nothing changed)."""
     try:
-        from matplotlib.backends import _backend_pdf_ps as pdfps
+        from matplotlib.backends import (
+            _backend_pdf_ps as pdfps,  # matplotlib's private module: absent in some versions, then nothing is cached
+        )
     except ImportError:
         return False
     if not hasattr(pdfps, "SubsetResults") or not hasattr(pdfps, "get_glyphs_subset"):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ..i18n import MONEY_DIVISOR, check_lang, money_unit  # re-exported: the money unit of charts
 from ..fiscal.labels import LINE_LABELS, TIER_LABELS, flabel
+from ..i18n import MONEY_DIVISOR, check_lang, money_unit  # re-exported: the money unit of charts
 from ..scenario.levels import level_label
 
 _NO_LINE_START = "，。、；：！？）》」』%"  # punctuation that must not begin a line (禁则)

@@ -17,12 +17,12 @@ from matplotlib.ticker import MaxNLocator
 from .. import formats
 from ..scenario.levels import DEFAULT_LEVELS
 from ..scenario.spec import SITE_LEVELS
+from ..wording import both, tr
 from .data import day_to_date, monthly_utilisation, open_per_day, petition_types
 from .frame import Series, chart_frame, month_axis
 from .labels import MONEY_DIVISOR, level_short, money_unit
 from .service import scenario_series
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
-from ..wording import both, tr
 
 __all__ = ["utilisation_heatmap", "backlog_burndown", "staff_and_cost", "backlog_frame", "staff_by_level"]
 
@@ -151,7 +151,7 @@ def staff_and_cost(costs: pd.DataFrame, compare: pd.DataFrame | None = None, *, 
                    scenario: Any | None = None) -> Figure | SubFigure:
     """Staff (funded + part-time, stacked) and yearly site cost by level, baseline vs proposal.
 
-    ``costs``/``compare`` are :func:`vetsim.fiscal.site_costs` frames (one row per site, yuan per year);
+    ``costs``/``compare`` are :func:`vetsim.work.site_costs` frames (one row per site, yuan per year);
     ``meta`` (e.g. ``Results.meta``) and ``scenario`` feed the source line.
     """
     if meta is None and scenario is not None:

@@ -19,7 +19,7 @@ import pandas as pd
 from ..files import csv_bytes
 from ..wording import tr
 from .budget import budget_pivot, government_total
-from .data import monthly_utilisation
+from .data import by_case_type, monthly_utilisation
 from .labels import MONEY_DIVISOR, level_short, line_label, money_unit, tier_label
 from .network import backlog_frame, staff_by_level
 from .service import level_rows, mean_deadlines
@@ -76,7 +76,6 @@ def resolution_numbers(results: Any, compare: Any | None = None, *, scenario: An
                        lang: str = "zh") -> pd.DataFrame:
     """The bars of the resolution chart: working days to resolve each case type (95% interval) and the
     deadline marker (mean deadline of the baseline's finished cases)."""
-    from .data import by_case_type
 
     names = {ct: spec.label(lang) for ct, spec in scenario.spec.case_types.items()} if scenario is not None else {}
     order = list(names) or sorted(results.cases["case_type"].astype(str).unique())

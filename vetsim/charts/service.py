@@ -16,11 +16,11 @@ import pandas as pd
 from matplotlib.figure import Figure, SubFigure
 
 from ..scenario.spec import SITE_LEVELS
+from ..wording import tr
 from .data import by_case_type, by_level, site_levels
 from .frame import Series, chart_frame, grouped_bars, percent_axis, target_hline
 from .labels import level_short
 from .style import BASELINE_COLOUR, PROPOSAL_COLOUR, TARGET_COLOUR
-from ..wording import tr
 
 __all__ = ["waits_by_level", "one_trip_by_level", "resolution_vs_deadline", "scenario_series", "mean_deadlines",
            "level_rows"]

@@ -33,6 +33,7 @@ from ..wording import tr
 from .frame import chart_frame
 from .labels import level_short
 from .network import _short_site
+from .numbers import labelled
 
 __all__ = ["SITE_KPIS", "SiteKpi", "site_positions", "site_kpis", "township_map", "map_numbers", "kpi_text",
            "site_anchors"]
@@ -201,7 +202,6 @@ def kpi_text(value: float, kpi: str, lang: str) -> str:
 def map_numbers(scenario: Any, results: Any | None = None, kpi: str = "wisn_ratio", lang: str = "zh") -> pd.DataFrame:
     """The numbers the map shows, one row per township station and the county center: site id, name,
     level, position and the figure (for the map's CSV and the dashboard's click-through)."""
-    from .numbers import labelled
 
     data = site_kpis(scenario, results)
     pos = site_positions(scenario).set_index("site_id")

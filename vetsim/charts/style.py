@@ -18,8 +18,9 @@ from cycler import cycler
 from matplotlib import rc_context
 from matplotlib.figure import Figure, SubFigure
 
-from .fonts import font_family
+from .._version import __version__
 from ..wording import tr
+from .fonts import font_family
 
 __all__ = [
     "OKABE_ITO",
@@ -138,7 +139,7 @@ class SourceInfo:
     extra: str = ""
 
     @classmethod
-    def from_meta(cls, meta: Mapping[str, Any], *, lang: str = "zh", extra: str = "") -> "SourceInfo":
+    def from_meta(cls, meta: Mapping[str, Any], *, lang: str = "zh", extra: str = "") -> SourceInfo:
         """Build from a Results/Budget ``meta`` dict (scenario_name, seed, scenario_hash, vetsim_version)."""
         name = meta.get("scenario_name", "")
         if isinstance(name, Mapping):
@@ -146,8 +147,6 @@ class SourceInfo:
         elif isinstance(meta.get(f"scenario_name_{lang}"), str):
             name = meta[f"scenario_name_{lang}"]
         seed = meta.get("seed")
-        from .. import __version__  # the version drawing the chart, when the inputs do not say
-
         return cls(
             scenario_name=str(name),
             seed=int(seed) if seed is not None else None,
@@ -158,7 +157,6 @@ class SourceInfo:
 
     def text(self, lang: str = "zh") -> str:
         day = (self.date or dt.date.today()).isoformat()
-        zh = lang == "zh"
         parts = [
             (tr("charts.source_vetsim_model", lang))
             + (f" {self.vetsim_version}" if self.vetsim_version else ""),

@@ -1,7 +1,7 @@
 """Fiscal burden model (经费/财政负担): yearly cost by line and level of government, with ranges.
 
-``budget(scenario, draws=0, seed=None, caseload=None) -> Budget`` and ``site_costs(scenario)`` (the
-only place site running cost is computed). Lines: si_continuation, pension, hardship,
+``budget(scenario, draws=0, seed=None, caseload=None) -> Budget``; site running costs come from
+``vetsim.work.site_costs`` (the only place they are computed; staffing reads them too). Lines: si_continuation, pension, hardship,
 temporary_relief, site_costs. Tiers: central, province, city, county (government) and individual.
 """
 
@@ -21,14 +21,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "LINE_LABELS": ("vetsim.fiscal.labels", "LINE_LABELS"),
     "TIER_LABELS": ("vetsim.fiscal.labels", "TIER_LABELS"),
     "ROUNDING_RULE": ("vetsim.fiscal.money", "ROUNDING_RULE"),
-    "SITE_COST_COLUMNS": ("vetsim.work.costs", "SITE_COST_COLUMNS"),
-    "site_costs": ("vetsim.work.costs", "site_costs"),
-    "site_costs_by_level": ("vetsim.work.costs", "site_costs_by_level"),
 }
 
 __all__ = [
     "budget", "Budget", "FiscalError", "TABLE_COLUMNS", "TOTAL", "LINES", "LINE_LABELS", "TIER_LABELS", "ROUNDING_RULE",
-    "site_costs", "site_costs_by_level", "SITE_COST_COLUMNS", "RANGE_DRAWS",
+    "RANGE_DRAWS",
 ]
 
 __getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..wording import both, tr
 from ..scenario.fiscal_spec import Uncertain
+from ..wording import both, tr
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -38,7 +38,7 @@ def _row(section: str, key: str, q: Any) -> dict[str, Any]:
             "is_assumption": q.source.strip().lower().startswith("assumption")}
 
 
-def assumptions_frame(scenario: "Scenario") -> pd.DataFrame:
+def assumptions_frame(scenario: Scenario) -> pd.DataFrame:
     """One row per input number: dated parameters, uncertain inputs, unit costs, tier shares, pension groups."""
     spec = scenario.spec
     f = spec.fiscal

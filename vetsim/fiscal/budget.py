@@ -8,21 +8,25 @@ back-payment) is kept as a separate tier and excluded from government totals. Ye
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .._version import __version__
 from ..scenario.fiscal_spec import GOV_TIERS, TIERS
+from ..wording import both
+from ..work.costs import site_costs_by_level
+from .assumptions import assumptions_frame
 from .draws import Draws
 from .errors import FiscalError
 from .flows import LINES, Flow
+from .labels import COLUMN_LABELS, TIER_LABELS, flabel
 from .money import allocate_cents, to_cents
 from .pensions import aid_flows, caseload_counts, pension_flows, site_cost_flows
 from .si import SIPeople, people_detail, si_flows
-from ..work.costs import site_costs_by_level
-from ..wording import both
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -152,8 +156,6 @@ class Budget:
 
     def wide(self, lang: str = "zh") -> pd.DataFrame:
         """Year x tier table of values with labelled columns and the government total (for printing)."""
-        from .labels import TIER_LABELS, COLUMN_LABELS, flabel
-
         t = self.totals(("year", "tier"), include_individual=True)
         w = t.pivot(index="year", columns="tier", values="value").reindex(columns=list(TIERS)).fillna(0.0)
         w.insert(len(GOV_TIERS), "government", to_cents(w[list(GOV_TIERS)].sum(axis=1).to_numpy()))
@@ -167,18 +169,18 @@ class Budget:
 
     def to_excel(self, path: Any, lang: str = "zh", traces: pd.DataFrame | None = None) -> Any:
         """Write the workbook atomically (see ``excel.write_budget``; ``traces``: the trace sheet's rows); returns the path."""
-        from .excel import write_budget
+        from .excel import write_budget  # heavy: openpyxl, loaded only when a workbook is written
 
         return write_budget(self, path, lang, traces)
 
     def to_csv(self, path: Any, lang: str = "zh") -> Any:
         """Write the tidy table with labels in ``lang`` as CSV atomically (see ``excel.write_budget_csv``)."""
-        from .excel import write_budget_csv
+        from .excel import write_budget_csv  # heavy: the writers' module loads openpyxl; only when a file is written
 
         return write_budget_csv(self, path, lang)
 
 
-def budget(scenario: "Scenario", draws: int = 0, seed: int | None = None, caseload: Any = None) -> Budget:
+def budget(scenario: Scenario, draws: int = 0, seed: int | None = None, caseload: Any = None) -> Budget:
     """Yearly fiscal burden of ``scenario`` by line and tier.
 
     ``draws=0``: exact values from the point inputs. ``draws=N``: Monte Carlo with
@@ -186,9 +188,6 @@ def budget(scenario: "Scenario", draws: int = 0, seed: int | None = None, caselo
     ``caseload``: optional simulation ``Results`` whose hardship / relief volumes replace
     ``cases_per_year`` (mean count per replication per year).
     """
-    from .. import __version__
-    from .assumptions import assumptions_frame
-
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise FiscalError(*both("fiscal.error.bad_draws", draws=draws))
     if caseload is not None and not hasattr(caseload, "cases"):

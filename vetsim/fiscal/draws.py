@@ -32,7 +32,7 @@ class Draws:
     exact: bool
 
     @classmethod
-    def make(cls, draws: int, seed: int) -> "Draws":
+    def make(cls, draws: int, seed: int) -> Draws:
         if draws < 0:
             raise ValueError("draws must be >= 0")
         return cls(1, seed, True) if draws == 0 else cls(draws, seed, False)

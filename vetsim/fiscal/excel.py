@@ -15,15 +15,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..files import (atomic_write, atomic_write_bytes, check_output_target, excel_safe_cell, excel_safe_frame,
-                     written_bytes)
+from ..files import atomic_write, atomic_write_bytes, check_output_target, excel_safe_cell, excel_safe_frame, written_bytes
 from ..i18n import check_lang
 from ..scenario.levels import DEFAULT_LEVELS
-from .flows import LINES
-from .labels import (COLUMN_LABELS, LINE_LABELS, REGION_LABELS, SECTION_LABELS, SHEET_LABELS, STATUS_LABELS,
-                     TIER_LABELS, flabel)
-from .money import ROUNDING_RULE, to_cents
 from ..wording import tr
+from .flows import LINES
+from .labels import COLUMN_LABELS, LINE_LABELS, REGION_LABELS, SECTION_LABELS, SHEET_LABELS, STATUS_LABELS, TIER_LABELS, flabel
+from .money import ROUNDING_RULE, to_cents
 
 if TYPE_CHECKING:
     from .budget import Budget
@@ -57,7 +55,7 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, money: set[str], headers:
     ws.freeze_panes = "B2"
 
 
-def _views(b: "Budget", lang: str) -> list[tuple[str, pd.DataFrame, set[str], list[str]]]:
+def _views(b: Budget, lang: str) -> list[tuple[str, pd.DataFrame, set[str], list[str]]]:
     col = lambda k: flabel(COLUMN_LABELS, k, lang)  # noqa: E731
     wide = b.wide(lang).reset_index()
     by_tier = (wide, set(wide.columns[1:]), list(wide.columns))
@@ -94,7 +92,7 @@ def _views(b: "Budget", lang: str) -> list[tuple[str, pd.DataFrame, set[str], li
     return views
 
 
-def _notes(b: "Budget", lang: str) -> pd.DataFrame:
+def _notes(b: Budget, lang: str) -> pd.DataFrame:
     zh = lang == "zh"
     m = b.meta
     items = [
@@ -112,7 +110,7 @@ def _notes(b: "Budget", lang: str) -> pd.DataFrame:
     return pd.DataFrame(items, columns=["item", "value"])
 
 
-def write_budget(b: "Budget", path: Any, lang: str = "zh", traces: pd.DataFrame | None = None) -> Path:
+def write_budget(b: Budget, path: Any, lang: str = "zh", traces: pd.DataFrame | None = None) -> Path:
     """Write the workbook of ``b`` to ``path`` atomically; sheet names and headers in ``lang``; with
     ``traces`` (:func:`vetsim.fiscal.explain_text.trace_frame` of the lines) a sheet with the calculation trace."""
     check_lang(lang)
@@ -121,12 +119,12 @@ def write_budget(b: "Budget", path: Any, lang: str = "zh", traces: pd.DataFrame 
     return path
 
 
-def budget_xlsx_bytes(b: "Budget", lang: str = "zh", traces: pd.DataFrame | None = None) -> bytes:
+def budget_xlsx_bytes(b: Budget, lang: str = "zh", traces: pd.DataFrame | None = None) -> bytes:
     """The workbook of :func:`write_budget` as bytes (the apps' download link)."""
     return written_bytes(_workbook(b, check_lang(lang), traces).save)
 
 
-def _workbook(b: "Budget", lang: str, traces: pd.DataFrame | None = None) -> Workbook:
+def _workbook(b: Budget, lang: str, traces: pd.DataFrame | None = None) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for key, df, money, headers in _views(b, lang):
@@ -140,7 +138,7 @@ def _workbook(b: "Budget", lang: str, traces: pd.DataFrame | None = None) -> Wor
     return wb
 
 
-def budget_csv_frame(b: "Budget", lang: str = "zh") -> pd.DataFrame:
+def budget_csv_frame(b: Budget, lang: str = "zh") -> pd.DataFrame:
     """The tidy budget table with labels in ``lang``, formula-safe: what every budget CSV holds."""
     df = b.table.copy()
     df["line"] = [flabel(LINE_LABELS, v, lang) for v in df["line"]]
@@ -148,7 +146,7 @@ def budget_csv_frame(b: "Budget", lang: str = "zh") -> pd.DataFrame:
     return excel_safe_frame(df.rename(columns={c: flabel(COLUMN_LABELS, c, lang) for c in df.columns}))
 
 
-def write_budget_csv(b: "Budget", path: Any, lang: str = "zh") -> Path:
+def write_budget_csv(b: Budget, path: Any, lang: str = "zh") -> Path:
     """Write :func:`budget_csv_frame` to ``path`` atomically (UTF-8 with BOM, so Excel reads the Chinese)."""
     check_lang(lang)
     path = check_output_target(path, "file")
@@ -156,6 +154,6 @@ def write_budget_csv(b: "Budget", path: Any, lang: str = "zh") -> Path:
     return path
 
 
-def budget_csv_bytes(b: "Budget", lang: str = "zh") -> bytes:
+def budget_csv_bytes(b: Budget, lang: str = "zh") -> bytes:
     """:func:`budget_csv_frame` as CSV bytes, UTF-8 with BOM (so Excel reads the Chinese)."""
     return budget_csv_frame(b, check_lang(lang)).to_csv(index=False).encode("utf-8-sig")

@@ -25,6 +25,9 @@ import numpy as np
 from ..scenario.fiscal_checks import MONEY_UNITS
 from ..scenario.fiscal_spec import GOV_TIERS
 from ..wording import both
+from ..work.costs import site_costs_by_level
+from .budget import budget as make_budget
+from .budget import share_row
 from .errors import FiscalError
 from .money import allocate_cents
 from .pensions import caseload_counts, month_index
@@ -133,7 +136,6 @@ def _months(params: dict[str, Any], key: str, year: int, rise: float | None) -> 
 
 
 def _shared(part: Part, share_rows: tuple[Any, ...], region_tier: str, funding: str, year: int) -> Part:
-    from .budget import share_row
 
     row = share_row(share_rows, funding, region_tier, year)
     raw = np.array(row.shares, dtype=float)
@@ -181,7 +183,6 @@ def _aid_parts(scenario: Scenario, line: str, year: int, caseload: Any) -> list[
 
 
 def _site_parts(scenario: Scenario, year: int) -> list[Part]:
-    from ..work.costs import site_costs_by_level
 
     spec = scenario.spec
     costs = spec.costs
@@ -230,7 +231,6 @@ def explain(scenario: Scenario, line: str, year: int | None = None, *, caseload:
     :func:`vetsim.fiscal.budget`); ``budget``: that exact budget if already computed. Raises
     :class:`FiscalError` (Chinese and English) for a line that is not traced or a year outside the horizon.
     """
-    from .budget import budget as make_budget
 
     year = check_traceable(scenario, line, year)
     b = budget if budget is not None else make_budget(scenario, draws=0, caseload=caseload)
@@ -253,7 +253,6 @@ def explain(scenario: Scenario, line: str, year: int | None = None, *, caseload:
 
 def explain_all(scenario: Scenario, *, caseload: Any = None, budget: Any = None) -> list[Explanation]:
     """The trace of every traced line in every year of the horizon (for the workbook's trace sheet)."""
-    from .budget import budget as make_budget
 
     b = budget if budget is not None else make_budget(scenario, draws=0, caseload=caseload)
     years = range(scenario.spec.base_year, scenario.spec.base_year + scenario.spec.horizon_years)

@@ -1,6 +1,7 @@
 """Chinese and English labels of the fiscal model (lines, tiers, columns, sheet names)."""
 
 from __future__ import annotations
+
 from ..wording import LANGS, both, check_lang
 
 __all__ = ["LINE_LABELS", "TIER_LABELS", "COLUMN_LABELS", "SHEET_LABELS", "STATUS_LABELS", "REGION_LABELS",

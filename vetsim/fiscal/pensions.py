@@ -13,14 +13,15 @@ standard) is paid by the central tier; the rest is split by the group's funding 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
+from ..scenario.fiscal_checks import MONEY_UNITS
 from ..scenario.fiscal_spec import AidLine, Pensions, SiteCostLine
 from .draws import Draws
 from .flows import Flow
-from ..scenario.fiscal_checks import MONEY_UNITS
 
 __all__ = ["pension_flows", "aid_flows", "site_cost_flows", "monthly_values", "month_index", "caseload_counts"]
 

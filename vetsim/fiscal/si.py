@@ -14,10 +14,12 @@ per person). Vectorised: a person's liability is a difference of two cumulative 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..scenario.fiscal_spec import REGION_TIERS, SIContinuation, parse_month
 from ..scenario.limits import check_limit
@@ -40,7 +42,7 @@ class SIPeople:
     region: np.ndarray       # index into REGION_TIERS (int64)
 
     @classmethod
-    def from_rows(cls, rows: Sequence[Any], si: SIContinuation, base_year: int, region_tier: str) -> "SIPeople":
+    def from_rows(cls, rows: Sequence[Any], si: SIContinuation, base_year: int, region_tier: str) -> SIPeople:
         n = len(rows)
         start, end = np.empty(n, np.int64), np.empty(n, np.int64)
         status, reg, region = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
@@ -247,11 +249,9 @@ def si_flows(si: SIContinuation, params: dict[str, Any], people: SIPeople, years
 
 
 def people_detail(people_rows: Sequence[Any], si: SIContinuation, params: dict[str, Any], base_year: int,
-                  region_tier: str, people: SIPeople | None = None) -> "Any":
+                  region_tier: str, people: SIPeople | None = None) -> Any:
     """Per applicant (exact values): months, status, paid weight and liabilities; for audit and Excel.
     ``people``: the rows already as arrays (``SIPeople.from_rows``), not read twice."""
-    import pandas as pd
-
     people = SIPeople.from_rows(people_rows, si, base_year, region_tier) if people is None else people
     cols = ["person_id", "placement", "status", "interrupted_from", "interrupted_to", "months",
             "registered_year", "region_tier", "weight", "government_yuan", "individual_yuan"]

@@ -13,8 +13,16 @@ from __future__ import annotations
 
 from .._lazy import lazy_attributes
 from .records import (
-    CHANNELS, CHANNELS_BY_KIND, EVENT_COLUMNS, EVENT_KINDS, KINDS, REGISTER_COLUMNS, RecordSchemaError, columns,
-    empty_records, validate_records,
+    CHANNELS,
+    CHANNELS_BY_KIND,
+    EVENT_COLUMNS,
+    EVENT_KINDS,
+    KINDS,
+    REGISTER_COLUMNS,
+    RecordSchemaError,
+    columns,
+    empty_records,
+    validate_records,
 )
 
 _LAZY: dict[str, tuple[str, str]] = {

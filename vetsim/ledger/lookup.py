@@ -38,7 +38,7 @@ class SiteIndex:
     cache: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, scenario: Scenario, mapping: Mapping) -> "SiteIndex":
+    def of(cls, scenario: Scenario, mapping: Mapping) -> SiteIndex:
         sec = mapping.section("sites")
         suffixes = tuple(sorted({norm(s) for s in sec.get("suffixes", [])}, key=len, reverse=True))
         cores = tuple(sorted({norm(s) for s in sec.get("core_suffixes", [])}, key=len, reverse=True))
@@ -113,7 +113,7 @@ class Lookups:
     caches: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, scenario: Scenario, mapping: Mapping) -> "Lookups":
+    def of(cls, scenario: Scenario, mapping: Mapping) -> Lookups:
         spec = scenario.spec
         ct = {k: v for k, v in mapping.section("case_types").items() if k in spec.case_types}
         for cid, c in spec.case_types.items():
@@ -121,7 +121,7 @@ class Lookups:
         partners = {k: v for k, v in mapping.section("partners").items() if k in spec.partners}
         for pid, p in spec.partners.items():
             partners.setdefault(pid, []).extend([pid, p.label_zh, p.label_en])
-        groups_known = {str(getattr(r, "group_id")): r for r in scenario.table("pension_groups.csv")} \
+        groups_known = {str(r.group_id): r for r in scenario.table("pension_groups.csv")} \
             if any(n == "pension_groups.csv" for n, _ in scenario.extra_tables) else {}
         groups = {k: v for k, v in mapping.section("groups").items() if k in groups_known}
         for gid, r in groups_known.items():

@@ -69,7 +69,7 @@ class Lexicon:
     words: tuple[tuple[str, str], ...]  # (normalised word, id), longest words first
 
     @classmethod
-    def of(cls, groups: dict[str, list[str]]) -> "Lexicon":
+    def of(cls, groups: dict[str, list[str]]) -> Lexicon:
         pairs = {(norm(w), key) for key, ws in groups.items() for w in ws if norm(w)}
         return cls(tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0], p[1]))))
 

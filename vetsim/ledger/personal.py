@@ -36,8 +36,9 @@ from typing import Any
 import pandas as pd
 
 from ..errors import VetsimError
-from ..files import os_cause
+from ..files import OutputPathError, check_write_location, os_cause
 from ..wording import tr
+from .records import SEXES
 
 __all__ = ["LedgerKeyError", "check_digit", "normalise_id", "id_facts", "key_path", "check_key_location", "load_key",
            "pseudonym", "PROJECT_DIR", "file_label", "sheet_label", "Scrubber", "REDACTED"]
@@ -82,8 +83,6 @@ def normalise_id(text: str) -> tuple[str | None, bool]:
 
 def id_facts(id18: str) -> tuple[int, str]:
     """(birth year, sex "男"/"女") of a valid 18-character ID (17th digit odd: male)."""
-    from .records import SEXES  # the schema's values: male, female
-
     return int(id18[6:10]), (SEXES[0] if int(id18[16]) % 2 else SEXES[1])
 
 
@@ -163,8 +162,6 @@ def check_key_location(path: Path | None = None, forbidden: tuple[Path, ...] = (
     folder, a ``forbidden`` folder (the output folder) or the folder of one of ``ledgers``, and by the one
     write rule (:func:`vetsim.files.check_write_location`: never in a scenario, region or data folder, at
     any depth or through symlinks). Called before any work, and again when the key is read or created."""
-    from ..files import OutputPathError, check_write_location  # lazy: files is a leaf, this keeps start-up small
-
     p = key_path() if path is None else Path(path)
     for ledger in ledgers or (None,):
         _refuse_place(p, forbidden, None if ledger is None else Path(ledger).expanduser())
@@ -295,7 +292,7 @@ class Scrubber:
             return type(value)(self.tree(v) for v in value)
         return value
 
-    def frame(self, df: "pd.DataFrame") -> "pd.DataFrame":
+    def frame(self, df: pd.DataFrame) -> pd.DataFrame:
         """``df`` with every text column scrubbed (each distinct value once); the keyed pseudonyms and
         record ids (hex digests, which may be all digits by chance) are left as they are."""
         for c in df.columns:
@@ -303,5 +300,5 @@ class Scrubber:
                 uniq = pd.unique(df[c])
                 fixed = {u: self.text(u) for u in uniq if isinstance(u, str)}
                 if any(k != v for k, v in fixed.items()):
-                    df[c] = df[c].map(lambda v: fixed.get(v, v) if isinstance(v, str) else v)
+                    df[c] = df[c].map(lambda v, fixed=fixed: fixed.get(v, v) if isinstance(v, str) else v)
         return df

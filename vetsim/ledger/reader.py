@@ -22,8 +22,8 @@ import numpy as np
 
 from ..errors import VetsimError
 from ..files import os_cause
-from ..scenario.sources import decode_csv_bytes
 from ..scenario.limits import _fmt
+from ..scenario.sources import decode_csv_bytes
 from ..wording import in_lang, tr
 from .limits import LEDGER_LIMITS, LimitError, check_ledger_limit, ledger_limit
 
@@ -154,7 +154,7 @@ def _excel_sheets(path: Path, shown: str, data: bytes | None = None) -> Iterator
     """
     if path.suffix.lower() != ".xls":
         _check_zip(path if data is None else io.BytesIO(data), shown)
-    import python_calamine as pc
+    import python_calamine as pc  # heavy: the Excel reader, loaded only for a spreadsheet ledger
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(path)) if data is None else pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -163,7 +163,6 @@ def _excel_sheets(path: Path, shown: str, data: bytes | None = None) -> Iterator
         raise LedgerFileError.of("ledger.not_spreadsheet", file=shown, what="Excel") from None
     check_ledger_limit("sheets", len(names), shown)
     budget = _RowBudget(shown)
-    cols = ledger_limit("columns")
     for name in names:
         try:
             ws = wb.get_sheet_by_name(name)

@@ -13,14 +13,15 @@ simple clean records for such tests and the import benchmark (the calibration dr
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
 import yaml
 
 from ..files import atomic_write_bytes, excel_safe, written_bytes
@@ -100,7 +101,7 @@ def _register_columns(rng: np.random.Generator, scenario: Scenario, by_level: di
     sites = by_level["village"] or by_level["township"]
     w = np.array([max(s.veterans, 1) for s in sites], float)
     pick = rng.choice(len(sites), n, p=w / w.sum())
-    groups = [getattr(r, "group_id") for r in scenario.table("pension_groups.csv")] \
+    groups = [r.group_id for r in scenario.table("pension_groups.csv")] \
         if any(name == "pension_groups.csv" for name, _ in scenario.extra_tables) else []
     return {"site_id": [sites[i].site_id for i in pick], "level": [sites[i].level for i in pick],
             "group": [groups[i] if groups and rng.random() < 0.3 else "" for i in rng.integers(0, max(1, len(groups)), n)]}
@@ -357,7 +358,7 @@ def _rendered(p: Path, ctx: _Writer, xlsx: bool, data: bytes) -> RenderedLedger:
 
 
 def _col(j: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # heavy: openpyxl, loaded only when an .xlsx ledger is rendered
 
     return get_column_letter(j)
 
@@ -416,7 +417,7 @@ def _row(rng: np.random.Generator, rec: dict[str, np.ndarray], i: int, seq: int,
 
 
 def _xlsx_bytes(sheets: list[tuple[str, list[list[Any]], list[str]]], extra_empty: bool) -> bytes:
-    import openpyxl
+    import openpyxl  # heavy: openpyxl, loaded only when an .xlsx ledger is rendered
 
     wb = openpyxl.Workbook(write_only=True)
     for name, rows, merges in sheets:
@@ -431,9 +432,6 @@ def _xlsx_bytes(sheets: list[tuple[str, list[list[Any]], list[str]]], extra_empt
 
 
 def _csv_bytes(rows: list[list[Any]]) -> bytes:
-    import csv
-    import io
-
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     for row in rows:

@@ -268,7 +268,7 @@ def _share(add, parameter: str, level: str, ct: str, g: pd.DataFrame, ids: list[
     agg = by.groupby("site_id").agg(sum=("hit", "sum"), count=("w", "sum")).reindex(ids, fill_value=0)
     agg["sum"] = np.minimum(agg["sum"], agg["count"])
     mean, sd, _p, _kappa = beta_binomial(agg["sum"].to_numpy(), agg["count"].to_numpy(), p)
-    for sid, x, k, mu, s in zip(ids, agg["sum"], agg["count"], mean, sd):
+    for sid, _x, k, mu, s in zip(ids, agg["sum"], agg["count"], mean, sd):
         if k > 0:
             add(parameter, level, sid, ct, "", mu, s, k)
 

@@ -23,7 +23,6 @@ import datetime as dt
 import os
 from pathlib import Path
 
-
 from .. import __version__
 from ..files import excel_safe_frame
 from ..scenario import Scenario

@@ -2,10 +2,10 @@
 
 ``vetsim.staffing`` finds the cheapest staffing from the estimate (Erlang, WISN); ``vetsim.sim``
 simulates a scenario. Confirming a plan needs both, and a model package imports no other model
-package (tests/test_layers.py, the import-linter contract), so the confirmation lives here:
+package (the import-linter contract in pyproject.toml), so the confirmation lives here:
 - ``confirm(plan)`` -> ``Confirmation`` (per-site targets at 95% confidence from the simulation);
 - ``optimize(scenario, ..., confirm=False)`` -> ``Plan`` (``vetsim.optimize_staffing``);
-- ``optimize_confirmed``, ``site_targets_from_results``; the ``vetsim staff`` command (``cli``).
+- ``optimize_confirmed``, ``site_targets_from_results`` (the ``vetsim staff`` command is ``vetsim.commands.staff``).
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import VetsimError
-from ..wording import both
 from ..staffing import wisn_table
+from ..wording import both
 from .load import Region
 
 __all__ = ["Allocation", "allocate", "AllocationError", "LEVELS_FUNDED"]

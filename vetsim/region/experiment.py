@@ -30,7 +30,6 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from ..errors import Problem, ScenarioError
-from ..wording import both, tr
 from ..scenario.limits import limit, limit_message
 from ..scenario.loader import load_raw
 from ..scenario.overlay import Overlay, RowUpdate, dotted
@@ -39,7 +38,8 @@ from ..scenario.problems import from_validation_error
 from ..scenario.rows import TABLES
 from ..scenario.sources import RawScenario, read_raw, read_yaml
 from ..scenario.spec import Names
-from .cells import OUTPUTS, Group
+from ..wording import both, tr
+from .cells import Group
 from .load import County, load_region
 
 __all__ = ["Change", "ExperimentSpec", "Experiment", "Variant", "load_experiment", "apply_changes", "change_overlay",
@@ -68,7 +68,7 @@ class Change(Frozen):
     factor: float | None = Field(default=None, gt=0, allow_inf_nan=False)  # multiply the field (1.2: +20%)
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Change":
+    def _one_kind(self) -> Change:
         if (self.path is None) == (self.table is None):
             raise invalid(*both("experiment.error.path_or_table"))
         if self.table is not None and self.table not in TABLES:
@@ -92,7 +92,7 @@ class Axis(Frozen):
     values: tuple[Scalar, ...] = Field(min_length=1, max_length=1000)
 
     @model_validator(mode="after")
-    def _no_value(self) -> "Axis":
+    def _no_value(self) -> Axis:
         if "value" in self.change.model_fields_set:
             raise invalid(*both("experiment.error.axis_value"))
         return self
@@ -113,7 +113,7 @@ class ExperimentSpec(Frozen):
     outputs: tuple[Literal["metrics", "cases", "visits", "site_days", "work"], ...] = ("metrics",)
 
     @model_validator(mode="after")
-    def _source(self) -> "ExperimentSpec":
+    def _source(self) -> ExperimentSpec:
         if (self.region is None) == (not self.scenarios):
             raise invalid(*both("experiment.error.region_or_scenarios"))
         names = [v.name for v in self.variants]
@@ -240,7 +240,7 @@ def load_experiment(path: str | Path) -> Experiment:
     try:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(from_validation_error(err, ExperimentSpec, lambda loc: (label, *([".".join(map(str, loc))] * 2))))
+        raise ScenarioError(from_validation_error(err, ExperimentSpec, lambda loc: (label, *([".".join(map(str, loc))] * 2)))) from err
     folder = file.parent
     if spec.region is not None:
         counties = list(load_region(folder / spec.region, set(spec.counties) or None).counties)

@@ -13,6 +13,7 @@ counties cost one table each, not 20 copies of a scenario, and every county is s
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,16 +22,16 @@ import yaml
 from pydantic import Field, ValidationError
 
 from ..errors import Problem, ScenarioError
-from ..wording import both
 from ..scenario import Scenario
 from ..scenario.limits import limit, limit_message
 from ..scenario.loader import load_raw
+from ..scenario.overlay import Overlay, dotted
 from ..scenario.params import Frozen, Quantity
 from ..scenario.problems import from_validation_error
 from ..scenario.rows import TABLES
-from ..scenario.overlay import Overlay, dotted
 from ..scenario.sources import RawRow, RawScenario, patch_rows, read_csv_rows, read_raw, read_yaml
 from ..scenario.spec import Description, Names
+from ..wording import both
 
 __all__ = ["Region", "County", "RegionSpec", "load_region", "COUNTY_ID"]
 
@@ -168,7 +169,7 @@ def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str], only: se
         if got is not None:
             extra[table] = got
     ids = {r.cells.get("county_id", "") for r in rows}
-    for table, by_county in extra.items():
+    for by_county in extra.values():
         for cid in sorted(set(by_county) - ids):
             f, wzh, wen = by_county[cid][0].where()
             reader.problems.append(Problem(f, wzh, wen, *both("region.error.id_not_in_table", cid=repr(cid), file=spec.file)))
@@ -199,8 +200,6 @@ def _table_counties(reader: _Reader, spec: CountyTable, seen: set[str], only: se
 
 
 def _valid_id(cid: str) -> bool:
-    import re
-
     return re.fullmatch(COUNTY_ID, cid) is not None
 
 
@@ -229,7 +228,7 @@ def load_region(path: str | Path, only: set[str] | None = None) -> Region:
     try:
         spec = RegionSpec.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(from_validation_error(err, RegionSpec, lambda loc: (label, *([".".join(map(str, loc))] * 2))))
+        raise ScenarioError(from_validation_error(err, RegionSpec, lambda loc: (label, *([".".join(map(str, loc))] * 2)))) from err
     if not spec.counties and spec.county_table is None:
         raise ScenarioError([Problem(label, "counties", "counties", *both("region.error.no_counties"))])
     counties: list[County] = []

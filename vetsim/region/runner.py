@@ -30,6 +30,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,9 +41,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import VetsimError
-from ..files import (atomic_write, atomic_write_text, check_output_target, check_write_location, display_path,
-                     private_dir)
-from ..wording import both, tr
+from ..files import atomic_write, atomic_write_text, check_output_target, check_write_location, display_path, private_dir
+from ..wording import tr
 from .cells import Group, run_group, seed_key
 
 __all__ = ["RunStats", "run_groups", "cell_is_valid", "read_plan", "simulate_counties", "prepare_out", "cell_path", "read_results", "ExperimentRunError",
@@ -86,7 +87,7 @@ def cell_path(out: Path, output: str, county: str, variant: str, rep: int) -> Pa
 
 def _cell_file_ok(path: Path, expect: dict[str, Any]) -> bool:
     """One output file of a cell: a regular Parquet file (no link) whose rows all record ``expect``."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # heavy: pyarrow, loaded only when cell files are checked or read
 
     try:
         if path.is_symlink() or not path.is_file():
@@ -205,9 +206,6 @@ def _children_ignore_ctrl_c() -> Iterator[None]:
     """Processes started inside ignore SIGINT (an ignored signal stays ignored in a child Python): Ctrl-C in
     a terminal reaches the whole process group, and this process alone should answer it, with one message
     saying what was kept, not each Dask worker and nanny with a traceback. The cluster is closed by us."""
-    import signal
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -221,8 +219,8 @@ def _children_ignore_ctrl_c() -> Iterator[None]:
 @contextlib.contextmanager
 def local_cluster(workers: int) -> Iterator[Any]:
     """A Client of a new LocalCluster of ``workers`` processes (one thread each), closed on exit."""
-    import dask
-    from dask.distributed import Client, LocalCluster
+    import dask  # heavy: dask, loaded only when a local cluster starts
+    from dask.distributed import Client, LocalCluster  # heavy: dask.distributed, as above
 
     # the workers' scratch space in the user's own folder (mode 0700), not the working or the shared temp folder
     scratch = str(private_dir("dask-scratch"))
@@ -242,7 +240,7 @@ def _client(scheduler: str, workers: int) -> Iterator[Any]:
         with local_cluster(workers) as client:
             yield client
         return
-    from dask.distributed import Client
+    from dask.distributed import Client  # heavy: dask.distributed, loaded only with a scheduler to reach
 
     try:
         client = Client(scheduler, timeout="20s")
@@ -289,7 +287,7 @@ def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, 
         announce(stats)
     bar = None
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # loaded only with a progress bar
 
         langs = (progress,) if progress in ("zh", "en") else ("zh", "en")  # a language, or True: both
         bar = tqdm(total=sum(len(g.reps) for g in todo), desc=" / ".join(tr("region.progress.cells", lang) for lang in langs),
@@ -328,7 +326,7 @@ def run_groups(groups: Iterable[Group], seed: int, outputs: tuple[str, ...], *, 
 def _feed(client: Any, todo: list[Group], seed: int, wanted: tuple[str, ...], hashes: dict[int, str],
           stats: RunStats, finish: Callable[[Group, list[tuple[int, dict[str, pd.DataFrame]]]], None]) -> None:
     """Submit ``todo`` in order, a bounded window at a time; finish each result and let it go."""
-    from dask.distributed import as_completed
+    from dask.distributed import as_completed  # heavy: dask.distributed, loaded only on a cluster
 
     window = max(8, 3 * sum(client.nthreads().values()))
     queue = iter(todo)
@@ -372,7 +370,7 @@ def simulate_counties(scenarios: list[tuple[str, str, str, object]], replication
 
 def read_results(out: str | Path, output: str = "metrics") -> pd.DataFrame:
     """One output of a run folder as one table (county and variant from the folder names), sorted."""
-    import pyarrow.dataset as ds
+    import pyarrow.dataset as ds  # heavy: pyarrow, loaded only when results are read
 
     folder = Path(out) / output
     if not folder.is_dir():
@@ -395,7 +393,7 @@ def read_results(out: str | Path, output: str = "metrics") -> pd.DataFrame:
 
 def _first_unreadable(folder: Path) -> Path | None:
     """The first Parquet file under ``folder`` that cannot be read (for the message)."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # heavy: pyarrow, loaded only when cell files are checked or read
 
     for p in sorted(folder.rglob("*.parquet")):
         try:

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 
 from .. import formats
-from ..fiscal import site_costs
 from ..i18n import MONEY_DIVISOR, money_unit
 from ..kpis import KPIS, cut_interval
 from ..stats import t_interval, wilson_interval
 from ..tables import table
 from ..wording import in_lang, tr
+from ..work import site_costs
 from .load import Region
 
 __all__ = ["network_table", "format_network", "kpi_table", "format_kpis", "kpi_value", "kpi_interval", "REGION_KPIS", "TOTAL"]

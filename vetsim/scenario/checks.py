@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import Problem
+from ..wording import both, tr
+from .levels import DEFAULT_LEVELS, Levels
 from .limits import limit, limit_message, simulated_cases, yearly_cases
 from .rows import BacklogRow, CaseloadRow, SiteRow
-from .levels import DEFAULT_LEVELS, Levels
 from .spec import ScenarioSpec
-from ..wording import both, tr
 
 __all__ = ["cross_check", "size_problems", "level_problems", "Locate"]
 

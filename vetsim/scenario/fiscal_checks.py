@@ -8,14 +8,20 @@ Each problem names its file, row or key, and what is allowed, in Chinese and Eng
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import Problem
-from .limits import limit
-from .fiscal_spec import (
-    SHARE_TOLERANCE, SI_PARAMETERS, ApplicantRow, PensionGroupRow, TierShareRow, parse_month,
-)
 from ..wording import both, tr
+from .fiscal_spec import (
+    SHARE_TOLERANCE,
+    SI_PARAMETERS,
+    ApplicantRow,
+    PensionGroupRow,
+    TierShareRow,
+    parse_month,
+)
+from .limits import limit
 
 __all__ = ["fiscal_problems", "check_fiscal", "RATE_UNITS", "MONEY_UNITS"]
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from ..errors import Problem
 from ..wording import LabelColumns
 from .params import DatedParam, Frozen, Labelled, Quantity
 
@@ -83,7 +82,7 @@ class Dist(Frozen):
     mode: float | None = None
 
     @model_validator(mode="after")
-    def _order(self) -> "Dist":
+    def _order(self) -> Dist:
         if self.kind == "triangular":
             if self.mode is None:
                 raise ValueError("a triangular distribution needs low, mode and high")
@@ -102,7 +101,7 @@ class Uncertain(Quantity):
     dist: Dist | None = None
 
     @model_validator(mode="after")
-    def _inside(self) -> "Uncertain":
+    def _inside(self) -> Uncertain:
         if self.dist is not None and not self.dist.low <= self.value <= self.dist.high:
             raise ValueError(f"value {self.value} lies outside the distribution's range "
                              f"[{self.dist.low}, {self.dist.high}]")
@@ -122,7 +121,7 @@ class Payment(Frozen):
     source: str = Field(default="assumption", min_length=1)
 
     @model_validator(mode="after")
-    def _mode(self) -> "Payment":
+    def _mode(self) -> Payment:
         if self.mode == "spread" and (self.years is None or self.yearly_cap is not None):
             raise ValueError("mode 'spread' needs 'years' (and no 'yearly_cap')")
         if self.mode == "cap" and (self.yearly_cap is None or self.years is not None):
@@ -186,7 +185,7 @@ class AidLine(Frozen):
 
 
 class SiteCostLine(Frozen):
-    """Site running costs (from ``vetsim.fiscal.site_costs``), growing yearly by ``growth``."""
+    """Site running costs (from ``vetsim.work.site_costs``), growing yearly by ``growth``."""
 
     growth: Uncertain
     funding: str = Field(pattern=_ID)

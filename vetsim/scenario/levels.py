@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from ..wording import both
 from .params import Frozen, VisibleText, invalid

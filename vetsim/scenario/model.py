@@ -9,12 +9,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .levels import Levels
+from .overlay import Overlay
 from .params import Frozen
 from .rows import MAP_FIELDS, TABLES, BacklogRow, CaseloadRow, SiteRow, canonical_rows
-from .levels import Levels
 from .spec import ScenarioSpec
 from .task_spec import TASK_TABLES
-from .overlay import Overlay
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: `import vetsim` and `vetsim --help` stay light
     import pandas as pd
@@ -113,11 +113,11 @@ class Scenario:
         return pd.DataFrame([r.model_dump() for r in self.backlog], columns=cols)
 
     # ---- variants: thin uses of the one change value, vetsim.scenario.overlay.Overlay ----------------
-    def with_table(self, name: str, rows: tuple[Frozen, ...]) -> "Scenario":
+    def with_table(self, name: str, rows: tuple[Frozen, ...]) -> Scenario:
         """A copy with the rows of table ``name`` replaced, revalidated (:meth:`Overlay.apply`)."""
         return Overlay(tables={name: tuple(rows)}).apply(self)
 
-    def with_site_changes(self, changes: dict[str, dict[str, Any]]) -> "Scenario":
+    def with_site_changes(self, changes: dict[str, dict[str, Any]]) -> Scenario:
         """A copy with some site fields changed, e.g. ``{"T01": {"funded_staff": 2}}``; revalidated
         (:meth:`Overlay.apply`: an unknown site id or field is a ``ScenarioError`` naming it)."""
         return Overlay.site_changes(changes).apply(self)

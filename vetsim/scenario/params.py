@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
+
 from ..wording import LabelColumns, both
 
 __all__ = ["Frozen", "Quantity", "DatedParam", "Labelled", "invalid", "VisibleText", "VisibleLongText", "MAX_LABEL_CHARS", "MAX_TEXT_CHARS"]

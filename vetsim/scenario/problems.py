@@ -6,7 +6,8 @@ import datetime as dt
 import reprlib
 import types
 import typing
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 

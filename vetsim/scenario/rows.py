@@ -7,14 +7,14 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from ..wording import both, in_lang
+from .fiscal_spec import FISCAL_TABLES
 from .limits import limit
 from .params import Frozen, VisibleText, invalid
-from .fiscal_spec import FISCAL_TABLES
-from .work_spec import WORK_TABLES
 from .sensitivity_spec import SENSITIVITY_TABLES
-from .task_spec import TASK_TABLES
 from .spec import LevelId
-from ..wording import both, in_lang
+from .task_spec import TASK_TABLES
+from .work_spec import WORK_TABLES
 
 __all__ = ["SiteRow", "CaseloadRow", "BacklogRow", "MONTHS", "TABLES", "CORE_TABLES", "parse_days", "parse_hours",
            "canonical_rows"]
@@ -75,7 +75,7 @@ def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
             raise invalid(*both("scenario.bad_hours_span", part=part))
         spans.append((a, b))
     spans.sort()
-    for (a1, b1), (a2, _) in zip(spans, spans[1:]):
+    for (_a1, b1), (a2, _) in zip(spans, spans[1:]):
         if a2 < b1:
             raise invalid(*both("scenario.hours_overlap", text=text))
     if not spans:
@@ -108,7 +108,7 @@ class SiteRow(Frozen):
     grid_y: Annotated[float | None, Opt] = Field(default=None, ge=-1000, le=1000)  # schematic row, bottom to top
 
     @model_validator(mode="after")
-    def _position_pairs(self) -> "SiteRow":
+    def _position_pairs(self) -> SiteRow:
         for a, b in (("lon", "lat"), ("grid_x", "grid_y")):
             if (getattr(self, a) is None) != (getattr(self, b) is None):
                 raise invalid(*both("scenario.position_pair", a=a, b=b))

@@ -25,9 +25,9 @@ scenario.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -56,7 +56,7 @@ class SensitivityRow(LabelColumns, Frozen):
     source: VisibleText
 
     @model_validator(mode="after")
-    def _order(self) -> "SensitivityRow":
+    def _order(self) -> SensitivityRow:
         if not self.low < self.high:
             raise invalid(*both("sens.table.order", low=f"{self.low:g}", high=f"{self.high:g}"))
         return self

@@ -19,8 +19,8 @@ import yaml
 
 from ..errors import Note, Problem
 from ..files import display_path
-from .limits import limit, limit_message
 from ..wording import both, tr
+from .limits import limit, limit_message
 
 __all__ = ["RawScenario", "RawRow", "read_raw", "merge_overlay", "read_yaml", "read_csv_rows", "patch_rows", "decode_csv_bytes", "row_limit", "REPLACE_KEY"]
 
@@ -52,7 +52,7 @@ class RawScenario:
     tables: dict[str, list[RawRow]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def copy(self) -> "RawScenario":
+    def copy(self) -> RawScenario:
         """A copy that can be changed without touching this one (what the loader and the row updates do).
 
         The YAML mapping is copied deeply; each row gets its own ``cells`` and ``origin`` dicts, whose

@@ -8,13 +8,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from ..wording import both
 from .fiscal_spec import Fiscal
 from .levels import DEFAULT_LEVELS, LevelDef, Levels, check_levels
 from .limits import limit
 from .params import Frozen, Labelled, Quantity, VisibleLongText, VisibleText, invalid
 from .staffing_spec import StaffingSettings
 from .work_spec import FixedTime, Overtime, Presence, PresenceFit, WorkPolicy
-from ..wording import both
 
 __all__ = [
     "LEVELS",
@@ -70,7 +70,7 @@ class Targets(Frozen):
     campaign_on_time: Quantity | None = None
 
     @model_validator(mode="after")
-    def _ranges(self) -> "Targets":
+    def _ranges(self) -> Targets:
         if not 0 < self.wait_minutes.value <= 24 * 60:
             raise invalid(*both("scenario.wait_target_range", value=self.wait_minutes.value))
         bad = [n for n in ("service_level", "max_utilisation", "one_trip_rate", "on_time_share")
@@ -93,7 +93,7 @@ class CaseType(Labelled):
     source: str = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _channels(self) -> "CaseType":
+    def _channels(self) -> CaseType:
         if self.hotline_share + self.letter_share > 1 + 1e-9:
             raise invalid(*both("scenario.channel_shares_sum"))
         return self
@@ -133,7 +133,7 @@ class Simulation(Frozen):
     weekday_profile: dict[int, float] | None = None
 
     @model_validator(mode="after")
-    def _profile(self) -> "Simulation":
+    def _profile(self) -> Simulation:
         wbad = [d for d, w in (self.weekday_profile or {}).items() if not 1 <= d <= 7 or w < 0][:5]
         if wbad:
             raise invalid(*both("scenario.weekday_profile_range", wbad=wbad))
@@ -155,7 +155,7 @@ class Costs(Frozen):
     site_overhead: dict[LevelId, Quantity]
 
     @model_validator(mode="after")
-    def _ranges(self) -> "Costs":
+    def _ranges(self) -> Costs:
         for name in ("funded_post", "parttime_post", "site_overhead"):
             top = limit("money_yuan")
             for level, q in getattr(self, name).items():
@@ -203,7 +203,7 @@ class ScenarioSpec(Frozen):
         return {**data, "work_policy": {**chosen, "name": name}}
 
     @model_validator(mode="after")
-    def _per_level_sections(self) -> "ScenarioSpec":
+    def _per_level_sections(self) -> ScenarioSpec:
         if self.levels is not None:
             check_levels(self.levels)
         sites = set(self.level_registry.site_ids)

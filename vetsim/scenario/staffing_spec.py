@@ -61,7 +61,7 @@ class StaffingSettings(Frozen):
     may_cut_funded_posts: PolicySwitch | None = None
 
     @model_validator(mode="after")
-    def _check(self) -> "StaffingSettings":
+    def _check(self) -> StaffingSettings:
         for name in ("min_funded_posts", "max_posts"):  # the level keys are checked by ScenarioSpec (its registry)
             table = getattr(self, name)
             neg = [k for k, q in table.items() if q.value < 0 or q.value != int(q.value)]

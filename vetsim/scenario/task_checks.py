@@ -10,7 +10,8 @@ not refused here: a short test run of the same scenario stays valid.)
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import Problem
 from ..kpis import KPIS

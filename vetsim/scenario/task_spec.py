@@ -28,7 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from ..wording import LabelColumns, both, in_lang
+from ..wording import LabelColumns, both, in_lang, tr
 from .params import Frozen, VisibleLongText, VisibleText, invalid
 from .spec import LevelId
 
@@ -117,8 +117,6 @@ class TaskRow(Frozen):
     def sheet_headers(cls) -> tuple[dict[str, str], frozenset[str]]:
         """Chinese (and English) headers of the Excel 推进表 -> column names, and the computed columns of an
         export that a reader drops (so that an exported table can be read back as the same tasks)."""
-        from ..wording import tr
-
         headers = {tr(f"tasks.col.{c}", lang): c for c in cls.model_fields for lang in ("zh", "en")}
         ignore = frozenset(tr(f"tasks.col.{c}", lang) for c in EXPORT_ONLY for lang in ("zh", "en"))
         return headers, ignore
@@ -164,7 +162,7 @@ class TaskStatusRow(LabelColumns, Frozen):
     source: VisibleLongText
 
     @model_validator(mode="after")
-    def _unit_of_key(self) -> "TaskStatusRow":
+    def _unit_of_key(self) -> TaskStatusRow:
         want = "share" if self.key.endswith("_share") else "ratio"
         if self.unit != want:
             raise invalid(*both("tasks.spec.status_unit", key=self.key, want=want, unit=self.unit))

@@ -18,8 +18,8 @@ from .fiscal_checks import check_fiscal
 from .limits import limit
 from .rows import CORE_TABLES, TABLES
 from .sensitivity_spec import sensitivity_problems
-from .task_checks import task_problems
 from .spec import ScenarioSpec
+from .task_checks import task_problems
 
 if TYPE_CHECKING:
     from .model import Scenario
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["validate_scenario"]
 
 
-def _locator(rows_by_table: "dict[str, list[RawRow]] | None"):
+def _locator(rows_by_table: dict[str, list[RawRow]] | None):
     def locate(table: str, index: int, column: str | None) -> tuple[str, str, str]:
         rows = (rows_by_table or {}).get(table, [])
         if index < len(rows):
@@ -61,7 +61,7 @@ def _all_checks(spec: ScenarioSpec | None, tables: dict[str, tuple[BaseModel, ..
     return problems
 
 
-def validate_scenario(scenario: "Scenario", raw: "RawScenario | None" = None) -> "Scenario":
+def validate_scenario(scenario: Scenario, raw: RawScenario | None = None) -> Scenario:
     """Run the cross-file checks; return the scenario or raise ``ScenarioError``."""
     tables = {name: scenario.table(name) for name in TABLES}
     problems = _all_checks(scenario.spec, tables, _locator(raw.tables if raw else None))

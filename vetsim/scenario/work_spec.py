@@ -32,8 +32,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from .params import Frozen, Quantity, invalid
 from ..wording import LabelColumns, both
+from .params import Frozen, Quantity, invalid
 
 __all__ = ["LevelPresence", "Presence", "PresenceFit", "WorkPolicy", "DutyRow", "CampaignRow", "WORK_KINDS", "WORK_TABLES", "CalibrationRow",
            "CATEGORY_TIERS", "SLACK_TIERS", "TIERS", "LevelOvertime", "Overtime", "FixedTime", "hours_per_week"]
@@ -80,7 +80,7 @@ class LevelPresence(Frozen):
     closed_when_away: bool = True
 
     @model_validator(mode="after")
-    def _shares(self) -> "LevelPresence":
+    def _shares(self) -> LevelPresence:
         for name in ("away_share", "other_duties_share"):
             q = getattr(self, name)
             if q is not None and not 0 <= q.value < 1:
@@ -120,7 +120,7 @@ class PresenceFit(Frozen):
     max_half_width: Quantity
 
     @model_validator(mode="after")
-    def _ranges(self) -> "PresenceFit":
+    def _ranges(self) -> PresenceFit:
         days, half = self.min_site_days.value, self.max_half_width.value
         if days < 1 or days != int(days):
             raise invalid(*both("scenario.presence_fit_min_site_days", value=days))
@@ -153,7 +153,7 @@ class WorkPolicy(Frozen):
         return "must" in self.order
 
     @model_validator(mode="after")
-    def _check(self) -> "WorkPolicy":
+    def _check(self) -> WorkPolicy:
         if sorted(self.order) not in (sorted(CATEGORY_TIERS), sorted(SLACK_TIERS)):
             raise invalid(*both("scenario.work_policy_order", list_work_kinds=[list(CATEGORY_TIERS), list(SLACK_TIERS)],
                                 list_self_order=list(self.order)))
@@ -194,7 +194,7 @@ class LevelOvertime(Frozen):
     source: str = Field(default="assumption", min_length=1)
 
     @model_validator(mode="after")
-    def _hours(self) -> "LevelOvertime":
+    def _hours(self) -> LevelOvertime:
         for name in ("max_hours_per_week", "cap_hours_per_week"):
             v = getattr(self, name).value
             if not 0 <= v <= 60:
@@ -221,7 +221,7 @@ class FixedTime(_PerLevel):
     __pydantic_extra__: dict[str, dict[str, Quantity]] = Field(init=False)
 
     @model_validator(mode="after")
-    def _units(self) -> "FixedTime":
+    def _units(self) -> FixedTime:
         for level, items in (self.__pydantic_extra__ or {}).items():
             for key, q in items.items():
                 if not ("week" in q.unit or "month" in q.unit) or not 0 <= q.value <= 200:
@@ -266,7 +266,7 @@ class _WorkRow(LabelColumns, Frozen):
     late_value: Annotated[bool, BeforeValidator(_flag(True))] = True
 
     @model_validator(mode="after")
-    def _veteran_share(self) -> "_WorkRow":
+    def _veteran_share(self) -> _WorkRow:
         if self.basis == "veteran" and self.share_of_veterans is None:
             raise invalid(*both("scenario.veteran_basis_needs_share"))
         return self
@@ -287,7 +287,7 @@ class DutyRow(_WorkRow):
     due: Annotated[str | None, Opt, BeforeValidator(_mmdd)] = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> "DutyRow":
+    def _consistent(self) -> DutyRow:
         if self.period == "year" and (self.start is None or self.due is None):
             raise invalid(*both("scenario.yearly_duty_needs_dates"))
         if self.period == "year" and self.due < self.start:  # type: ignore[operator]
@@ -314,7 +314,7 @@ class CampaignRow(_WorkRow):
         return v.strip() if isinstance(v, str) else v
 
     @model_validator(mode="after")
-    def _consistent(self) -> "CampaignRow":
+    def _consistent(self) -> CampaignRow:
         if self.deadline < self.start:
             raise invalid(*both("scenario.deadline_before_start", deadline=self.deadline, start=self.start))
         return self

@@ -14,8 +14,10 @@ Bounded: the file size is checked against the CSV limit, its unpacked size again
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import Problem
 from ..wording import both
@@ -43,8 +45,6 @@ UNPACK_FACTOR = 5  # an .xlsx may hold at most this many times the CSV size limi
 
 def _unpacked_bytes(path: Path) -> int | None:
     """Total size of the members of the .xlsx (a zip) once unpacked; None if it is not a zip (openpyxl says why)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             return sum(i.file_size for i in z.infolist())
@@ -72,7 +72,7 @@ def read_xlsx_rows(path: Path, label: str, columns: set[str], problems: list[Pro
 
 def _open_workbook(path: Path, label: str, problems: list[Problem], max_bytes: float) -> Any:
     """The workbook at ``path`` (read only), or None after a problem: too large, a zip bomb, unreadable."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy: openpyxl, loaded only when a sheet is read
 
     if path.stat().st_size > max_bytes:
         problems.append(Problem(label, "", "", *both("tasks.xlsx.too_large", size=path.stat().st_size, limit=int(max_bytes))))

@@ -25,6 +25,7 @@ from .ranges import assumptions, variant
 
 if TYPE_CHECKING:
     import pandas as pd
+
     from ..scenario import Scenario
 
 __all__ = ["sobol_indices", "morris_indices", "global_ranking", "GlobalRanking", "SensitivityError",
@@ -65,9 +66,8 @@ def sobol_indices(func: Func, names: Sequence[str], bounds: Sequence[tuple[float
     (Saltelli scheme, ``n * (d + 2)`` evaluations). Returns one frame per output: name, S1, S1_conf, ST, ST_conf.
     """
     import pandas as pd  # lazy: see the TYPE_CHECKING import
-
-    from SALib.analyze import sobol as analyze
-    from SALib.sample import sobol as sample
+    from SALib.analyze import sobol as analyze  # heavy: SALib, loaded only for a Sobol run
+    from SALib.sample import sobol as sample  # heavy: SALib, as above
 
     _check_size(n, "N")
     problem = _problem(names, bounds)
@@ -90,9 +90,8 @@ def morris_indices(func: Func, names: Sequence[str], bounds: Sequence[tuple[floa
     ``a_i * (high_i - low_i)``. ``trajectories * (d + 1)`` evaluations.
     """
     import pandas as pd  # lazy: see the TYPE_CHECKING import
-
-    from SALib.analyze import morris as analyze
-    from SALib.sample import morris as sample
+    from SALib.analyze import morris as analyze  # heavy: SALib, loaded only for a Morris run
+    from SALib.sample import morris as sample  # heavy: SALib, as above
 
     _check_size(trajectories, "trajectories")
     problem = _problem(names, bounds)
@@ -119,7 +118,7 @@ class GlobalRanking:
         return t.sort_values("rank")["key"].tolist()
 
 
-def global_ranking(scenario: "Scenario", method: Method = "morris", samples: int | None = None,
+def global_ranking(scenario: Scenario, method: Method = "morris", samples: int | None = None,
                    seed: int | None = None) -> GlobalRanking:
     """Rank the scenario's fiscal assumptions by ``method`` on the budget outputs (exact budget per sample)."""
     import pandas as pd  # lazy: see the TYPE_CHECKING import

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from .. import formats
 from ..i18n import MONEY_DIVISOR, money_unit
 from ..scenario import apply_overlay
 from ..wording import tr
@@ -54,8 +55,6 @@ class Output:
 
     def fmt(self, value: float, lang: str = "zh", *, signed: bool = False) -> str:
         """A value (or a swing) of this output in the displayed unit, e.g. "6,197.3" (万元/年), "84.1" (%)."""
-        from .. import formats
-
         return formats.number(value * self.scale(lang), lang, self.digits(lang), signed=signed)
 
     def unit_label(self, lang: str = "zh") -> str:
@@ -74,9 +73,9 @@ FISCAL_OUTPUTS = tuple(k for k, o in OUTPUTS.items() if o.model == "fiscal")
 SERVICE_OUTPUTS = tuple(k for k, o in OUTPUTS.items() if o.model == "service")
 
 
-def fiscal_outputs(scenario: "Scenario") -> dict[str, float]:
+def fiscal_outputs(scenario: Scenario) -> dict[str, float]:
     """Yearly mean (over the horizon) of the government total and of the county's part, in yuan, exact run."""
-    from ..fiscal import budget
+    from ..fiscal import budget  # heavy: the fiscal model (pandas); `vetsim sensitivity --help` reads OUTPUTS here
 
     b = budget(scenario, draws=0)
     by_tier = b.totals(("year", "tier"))
@@ -84,15 +83,15 @@ def fiscal_outputs(scenario: "Scenario") -> dict[str, float]:
             "budget_county": float(by_tier.loc[by_tier["tier"] == "county", "value"].mean())}
 
 
-def short_run(scenario: "Scenario", days: int) -> "Scenario":
+def short_run(scenario: Scenario, days: int) -> Scenario:
     """The scenario simulated over ``days`` days only (an overlay of ``simulation.days``)."""
     return apply_overlay(scenario, {"simulation": {"days": int(days)}})
 
 
-def service_runs(scenario: "Scenario", replications: int, seed: int) -> dict[str, np.ndarray]:
+def service_runs(scenario: Scenario, replications: int, seed: int) -> dict[str, np.ndarray]:
     """The four service KPIs of each of ``replications`` runs with ``seed`` (in replication order, so that
     two arms with the same seed pair up run by run: common random numbers)."""
-    from ..sim import simulate
+    from ..sim import simulate  # heavy: the simulation (pandas, SimPy); `vetsim sensitivity --help` reads OUTPUTS here
 
     res = simulate(scenario, replications=replications, seed=seed, tables=False)  # KPIs only
     per = res.per_replication
@@ -115,9 +114,9 @@ def _kpi_or_nan(res, o: Output) -> float:
         return float("nan")
 
 
-def service_outputs(scenario: "Scenario", replications: int, seed: int) -> dict[str, float]:
+def service_outputs(scenario: Scenario, replications: int, seed: int) -> dict[str, float]:
     """The four service KPIs (shares as shares, waits in minutes) from ``replications`` runs with ``seed``."""
-    from ..sim import simulate
+    from ..sim import simulate  # heavy: the simulation (pandas, SimPy); `vetsim sensitivity --help` reads OUTPUTS here
 
     res = simulate(scenario, replications=replications, seed=seed, tables=False)  # KPIs only
     return {k: _kpi_or_nan(res, OUTPUTS[k]) for k in SERVICE_OUTPUTS}

@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
+from .. import formats
 from ..scenario import apply_overlay, scale_rows
 from ..scenario.fiscal_spec import FISCAL_TABLES, Dist, Uncertain
 from ..scenario.sensitivity_spec import number_at, overlay_at, table_key
-from .. import formats
 from ..wording import LabelColumns, has, tr
 
 if TYPE_CHECKING:
     import pandas as pd
+
     from ..scenario import Scenario
 
 __all__ = ["Assumption", "assumptions", "assumptions_frame", "quantile", "variant", "range_text", "FISCAL_PREFIXES"]
@@ -131,7 +132,7 @@ def _uncertain(node: Any, path: str) -> list[tuple[str, Uncertain]]:
     return out
 
 
-def assumptions(scenario: "Scenario", model: Model | None = None) -> list[Assumption]:
+def assumptions(scenario: Scenario, model: Model | None = None) -> list[Assumption]:
     """The scenario's assumptions with ranges (distributions first, then sensitivity.csv), optionally of one model."""
     found: dict[str, Assumption] = {}
     for key, u in _uncertain(scenario.spec, ""):
@@ -161,7 +162,7 @@ def assumptions_frame(items: list[Assumption], lang: str = "zh") -> pd.DataFrame
     return df[list(cols)].rename(columns={c: tr(k, lang) for c, k in cols.items()})
 
 
-def variant(scenario: "Scenario", values: Mapping[str, float]) -> "Scenario":
+def variant(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     """``scenario`` with the numbers at the given keys set to the given values (one overlay document for the
     keys of scenario.yaml; a table column's value is the multiplier of its rows)."""
     plain = {k: v for k, v in values.items() if table_key(k) is None}

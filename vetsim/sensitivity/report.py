@@ -35,10 +35,10 @@ class Analysis:
 
     tornado: Tornado
     ranking: GlobalRanking
-    scenario: "Scenario"
+    scenario: Scenario
 
 
-def analyse(scenario: "Scenario", *, method: Method = "morris", samples: int | None = None, service: bool = True,
+def analyse(scenario: Scenario, *, method: Method = "morris", samples: int | None = None, service: bool = True,
             days: int | None = None, replications: int = SIM_REPLICATIONS, seed: int | None = None) -> Analysis:
     """The tornado (budget, and the service KPIs with ``service``) and the global ranking of the fiscal model."""
     t = tornado(scenario, service=service, days=days, replications=replications, seed=seed)

@@ -22,6 +22,7 @@ from .ranges import Assumption, assumptions, variant
 
 if TYPE_CHECKING:
     import pandas as pd
+
     from ..scenario import Scenario
 
 __all__ = ["Tornado", "tornado", "TORNADO_COLUMNS", "SIM_REPLICATIONS"]
@@ -51,7 +52,7 @@ class Tornado:
         return rows.sort_values(["rank", "swing"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 
-def _arms(base: "Scenario", items: Sequence[Assumption], run: Callable[["Scenario"], dict[str, Any]],
+def _arms(base: Scenario, items: Sequence[Assumption], run: Callable[[Scenario], dict[str, Any]],
           outputs: Sequence[str]) -> list[dict[str, Any]]:
     """Rows for ``items``: the model ``run`` at all-middle, then with each assumption at its P10 and P90.
 
@@ -95,7 +96,7 @@ def _ranks(table: pd.DataFrame) -> pd.Series:
     return ranks.astype("Int64")
 
 
-def tornado(scenario: "Scenario", *, service: bool = True, days: int | None = None, replications: int = SIM_REPLICATIONS,
+def tornado(scenario: Scenario, *, service: bool = True, days: int | None = None, replications: int = SIM_REPLICATIONS,
             seed: int | None = None, keys: Sequence[str] | None = None) -> Tornado:
     """The tornado of ``scenario``'s assumptions (or of ``keys`` only) on the budget and, with ``service``, on the KPIs.
 

@@ -11,8 +11,6 @@ from .._lazy import lazy_attributes
 
 # public name -> (module, attribute), imported on first access (PEP 562)
 _LAZY: dict[str, tuple[str, str]] = {
-    "CalendarEstimateWarning": ("vetsim.work.calendar", "CalendarEstimateWarning"),
-    "WorkCalendar": ("vetsim.work.calendar", "WorkCalendar"),
     "METRICS": ("vetsim.sim.results", "METRICS"),
     "Results": ("vetsim.sim.results", "Results"),
     "SimulationError": ("vetsim.sim.runner", "SimulationError"),
@@ -22,7 +20,6 @@ _LAZY: dict[str, tuple[str, str]] = {
     "synthetic_scenario": ("vetsim.sim.synthetic", "synthetic_scenario"),
 }
 
-__all__ = ["simulate", "Results", "METRICS", "SimulationError", "run_replication", "WorkCalendar",
-           "CalendarEstimateWarning", "synthetic_scenario", "star_network"]
+__all__ = ["simulate", "Results", "METRICS", "SimulationError", "run_replication", "synthetic_scenario", "star_network"]
 
 __getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

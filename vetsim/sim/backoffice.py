@@ -24,8 +24,7 @@ import numpy as np
 
 from ..work.calendar import MINUTES_PER_DAY
 from ..work.packages import KIND_CAMPAIGN
-from ..work.policy import (DROPPED, ROW_CASEWORK, allocate, cum_owed_sorted, fill_in_order, overtime_need,
-                           slack_tiers)
+from ..work.policy import DROPPED, ROW_CASEWORK, allocate, cum_owed_sorted, fill_in_order, overtime_need, slack_tiers
 
 if TYPE_CHECKING:
     from .case import Case
@@ -109,7 +108,7 @@ class DayWork:
         case, s = payload
         self._backoffice(case, s, self._desk_minutes(case, s))
 
-    def _backoffice(self, case: "Case", s: int, minutes: float, daily_cap: float = INF) -> None:
+    def _backoffice(self, case: Case, s: int, minutes: float, daily_cap: float = INF) -> None:
         now = self.now
         day = int(now // DAY)
         if 0 <= day < self.net.days:
@@ -125,7 +124,7 @@ class DayWork:
         else:
             self.bo_owed[s] += minutes
 
-    def _ev_finish(self, case: "Case") -> None:
+    def _ev_finish(self, case: Case) -> None:
         self._finish(case, self.now)
 
     def _casework_demand(self) -> np.ndarray:

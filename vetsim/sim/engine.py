@@ -187,7 +187,7 @@ class Engine(DayWork):
             fn(payload)
 
     # -- run -------------------------------------------------------------------------------------
-    def run(self) -> "Engine":
+    def run(self) -> Engine:
         for st in self.backlog:
             n = len(st.times)
             channels = _channels(self.net, np.full(n, st.site), np.full(n, st.ct), st.draws[:, U_CHANNEL]).tolist()

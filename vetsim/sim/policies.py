@@ -13,6 +13,7 @@ import pandas as pd
 from .. import formats
 from ..scenario.levels import level_label
 from ..wording import in_lang, tr
+from .runner import simulate
 
 __all__ = ["compare_policies", "format_policies", "POLICY_ROWS"]
 
@@ -43,7 +44,6 @@ def compare_policies(scenario, replications: int | None = None, seed: int | None
     compares its one policy with itself (one column).
     """
     from ..scenario.loader import apply_overlay  # lazy: loader pulls the whole scenario package
-    from .runner import simulate
 
     names = list(scenario.spec.work_policies) or [scenario.spec.work_policy.name or "work_policy"]
     must = _must_items(scenario)
@@ -83,7 +83,7 @@ def format_policies(table: pd.DataFrame, scenario, lang: str = "zh") -> str:
     labels = {}
     for r in [*scenario.table("duties.csv"), *scenario.table("campaigns.csv")]:
         labels.setdefault(getattr(r, "duty", None) or r.campaign, r.label(lang))
-    for (metric, level, ct), g in table.groupby(["metric", "level", "case_type"], sort=False):
+    for (_metric, level, ct), g in table.groupby(["metric", "level", "case_type"], sort=False):
         first = g.iloc[0]
         name = in_lang(first, "label", lang)
         where = level_label(str(level), lang) + ("" if ct == "all" else " · " + labels.get(ct, ct))

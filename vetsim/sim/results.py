@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..files import atomic_folder, verify_manifest
@@ -138,7 +137,7 @@ class Results:
         return out
 
     @classmethod
-    def from_parquet(cls, folder: str | Path) -> "Results":
+    def from_parquet(cls, folder: str | Path) -> Results:
         """Read back what :meth:`to_parquet` wrote; a folder whose manifest does not match is refused."""
         src = Path(folder)
         listed = verify_manifest(src, "results", (*(f"{n}.parquet" for n in FRAMES), "meta.json"))["files"]

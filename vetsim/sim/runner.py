@@ -18,12 +18,12 @@ from ..errors import VetsimError
 from ..kpis import definition_fingerprints
 from ..scenario import Scenario
 from ..scenario.limits import check_simulation_size
-from .engine import Engine
+from ..wording import both, tr
 from ..work.network import Network, compile_network
+from .engine import Engine
 from .records import replication_metrics, replication_tables
 from .results import Results, summarise
 from .streams import draw_streams, vary_parameters
-from ..wording import both, tr
 
 __all__ = ["simulate", "run_replication", "SimulationError"]
 
@@ -170,7 +170,7 @@ def _combine(scenario: Scenario, parts: list[dict[str, Any]], seed: int, n: int,
         "site_levels": list(net.site_level_names),  # the scenario's site levels, bottom to top (charts, tables)
         "calendar_estimated_years": [y for y in net.cal.estimated_years
                                      if sim.start_date.year <= y <= (sim.start_date + dt.timedelta(sim.days - 1)).year],
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         **({} if tables else {"tables": False}),  # KPIs only: no case, visit, site-day or work table
     }
     frames = {name: _concat(parts, name) if tables else None for name in ("cases", "visits", "site_days", "work")}

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from ..wording import both, tr
 from ..work.demand import Demand, derive_demand
 from .erlang import erlang_a, erlang_c
-from ..wording import both, tr
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -173,7 +173,7 @@ def evaluate(d: Demand, staff: ArrayLike, wait_minutes: float, lang: str = "zh",
     })
 
 
-def estimate(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: str = "zh") -> pd.DataFrame:
+def estimate(scenario: Scenario, staff: dict[str, int] | None = None, lang: str = "zh") -> pd.DataFrame:
     """Per-site estimate for the scenario's staff, or for ``staff`` ({site_id: total staff}) on top of it.
 
     For the UI: the demand is derived once per scenario content (staff counts excluded) and cached,
@@ -183,7 +183,7 @@ def estimate(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: 
     return evaluate(d, servers_per_site(scenario, d, staff), float(scenario.spec.targets.wait_minutes.value), lang)
 
 
-def servers_per_site(scenario: "Scenario", d: Demand, staff: "dict[str, int] | None" = None) -> NDArray[np.int64]:
+def servers_per_site(scenario: Scenario, d: Demand, staff: dict[str, int] | None = None) -> NDArray[np.int64]:
     """Posts per site in demand order (the scenario's, or ``staff`` {site_id: posts} on top of it) plus the
     visiting worker at a village opened by a shared worker (the simulation does the same)."""
     now = {s.site_id: s.staff for s in scenario.sites}

@@ -14,17 +14,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from .. import __version__, formats
 from ..files import excel_safe_frame
 from ..scenario import Scenario
 from ..scenario.overlay import Overlay, OverlayWriteError
-from ..work.demand import derive_demand
+from ..wording import both, has, tr
 from ..work.costs import site_costs
+from ..work.demand import derive_demand
 from .kpis import evaluate_arrays
 from .solver import BINDING_TEXT, Allocation, StaffTargets, staff_targets
 from .wisn import wisn_estimate
-from .. import formats
-from ..wording import both, has, tr
 
 __all__ = ["Plan", "build_plan", "PlanSaveError", "plan_csv"]
 
@@ -38,7 +37,7 @@ class Plan:
     """A staffing plan on top of ``base``.
 
     ``table``: one row per site -- site_id, level, funded/parttime before and after, change,
-    cost before/after (yuan/year, from :func:`vetsim.fiscal.site_costs`), service level, mean wait
+    cost before/after (yuan/year, from :func:`vetsim.work.site_costs`), service level, mean wait
     and utilisation before/after (analytic estimate), meets_targets before/after, required_posts
     (WISN, after), wisn_ratio before/after (posts in post / required), binding (which constraint sets
     the requirement: counter / workload / floor / ceiling / none, see ``BINDING_TEXT``).

@@ -23,12 +23,12 @@ from numpy.typing import NDArray
 
 from ..errors import VetsimError
 from ..scenario import Scenario
-from ..work.demand import Demand, derive_demand
 from ..scenario.staffing_spec import StaffingSettings
+from ..wording import both
 from ..work.costs import site_costs
+from ..work.demand import Demand, derive_demand
 from .kpis import StaffTargets, evaluate_arrays, staff_targets  # re-exported: vetsim.staffing.solver.StaffTargets
 from .wisn import posts_for_workload
-from ..wording import both
 
 __all__ = ["StaffTargets", "staff_targets", "requirement", "optimal_staff", "StaffingInfeasible", "Allocation",
            "BINDING_TEXT"]
@@ -164,7 +164,7 @@ def optimal_staff(scenario: Scenario, budget_yuan: float | None = None, headcoun
 
     ``extra_staff`` adds posts on top of the requirement at given sites (used when the simulation
     shows a target failing there). Budget is total yearly site cost in yuan (staff + overhead),
-    as :func:`vetsim.fiscal.site_costs` computes it.
+    as :func:`vetsim.work.site_costs` computes it.
     """
     if budget_yuan is not None and headcount is not None:
         raise StaffingInfeasible(*both("staffing.error.budget_or_headcount"))

@@ -35,8 +35,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from ..scenario.levels import DEFAULT_LEVELS
-from ..work.demand import Demand, derive_demand
 from ..wording import both
+from ..work.demand import Demand, derive_demand
 from .kpis import servers_per_site, staff_targets
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def wisn_estimate(d: Demand, staff: ArrayLike, max_utilisation: float) -> pd.Dat
     })
 
 
-def wisn_table(scenario: "Scenario", staff: "dict[str, int] | None" = None, lang: str = "zh",
+def wisn_table(scenario: Scenario, staff: dict[str, int] | None = None, lang: str = "zh",
                labels: bool = False) -> pd.DataFrame:
     """WISN per site for the scenario's staff (or ``staff`` {site_id: posts} on top of it).
 

@@ -19,10 +19,14 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from pydantic import ValidationError
 
 from ..errors import Problem, ScenarioError
 from ..files import atomic_write, check_output_target, excel_safe_cell, written_bytes
+from ..scenario.limits import limit
+from ..scenario.problems import from_validation_error
 from ..scenario.task_spec import TaskRow
+from ..scenario.xlsx_rows import read_xlsx_rows
 from ..wording import both, tr
 from .status import TaskBoard
 from .text import STATUS_FILL, chance_text, expected_text, status_text, why_text
@@ -110,12 +114,6 @@ def _workbook(board: TaskBoard, lang: str) -> Workbook:
 def read_tasks_excel(path: str | os.PathLike[str]) -> tuple[TaskRow, ...]:
     """The tasks of a 推进表 written by :func:`write_tasks_excel` (or typed in the same shape); every problem
     of every row at once, as a ``ScenarioError`` naming sheet, row and column."""
-    from pydantic import ValidationError
-
-    from ..scenario.limits import limit
-    from ..scenario.problems import from_validation_error
-    from ..scenario.xlsx_rows import read_xlsx_rows
-
     src = Path(path)
     problems: list[Problem] = []
     headers, ignore = TaskRow.sheet_headers()

@@ -12,7 +12,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..cache import check_cache_location, simulate_cached
+from ..files import check_output_target
 from ..scenario import Scenario, load_scenario
+from ..wording import both
 from .history import changes_since_last, default_history_dir, save_snapshot
 from .status import TaskBoard, TasksError, task_board
 
@@ -58,19 +61,13 @@ def progress_boards(baseline: Scenario | str | os.PathLike[str], compare: Scenar
     ``snapshot``: save the baseline's board as a dated snapshot in ``history`` (or the default folder),
     after the change since the previous snapshot has been computed.
     """
-    from ..cache import check_cache_location, simulate_cached
-
     check_cache_location(baseline, compare)  # before any work
     base = _scenario(baseline)
     prop = _scenario(compare) if compare is not None else None
     if not base.table("tasks.csv"):
-        from ..wording import both
-
         raise TasksError(*both("tasks.err.no_tasks"))
     folder = Path(history) if history is not None else default_history_dir(base)
     if snapshot and history is not None:
-        from ..files import check_output_target
-
         check_output_target(folder, "folder", force=True, adding=True)  # before minutes of simulation, not after
     seed = int(base.spec.seed if seed is None else seed)
     reps = int(replications if replications is not None else base.spec.simulation.replications)

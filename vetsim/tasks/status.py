@@ -78,7 +78,7 @@ class TaskBoard:
     def counts(self) -> dict[str, int]:
         return {s: sum(r.status == s for r in self.rows) for s in STATUSES}
 
-    def with_changes(self, changes: dict[str, str]) -> "TaskBoard":
+    def with_changes(self, changes: dict[str, str]) -> TaskBoard:
         return replace(self, rows=tuple(replace(r, change=changes.get(r.task.task)) for r in self.rows))
 
 

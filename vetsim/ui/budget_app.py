@@ -14,16 +14,18 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..charts.budget import budget_by_tier
 from ..files import atomic_write_bytes, check_output_target
 from ..fiscal import RANGE_DRAWS
-from ..fiscal.excel import budget_csv_bytes, budget_xlsx_bytes
+from ..fiscal.budget import budget as run_budget
+from ..fiscal.excel import budget_csv_bytes, budget_csv_frame, budget_xlsx_bytes
 from ..scenario import Overlay, RowUpdate, Scenario
-from ..scenario.sources import REPLACE_KEY
 from ..scenario.fiscal_spec import GOV_TIERS
+from ..scenario.sources import REPLACE_KEY
+from ..wording import both, tr
 from .common import CSS, App, download_link, env_int, figure_png, frame_html
 from .fields import FieldSpec, build_widget, read_fields, unit
 from .scenarios import ScenarioPicker, find_data_dir
-from ..wording import both, tr
 
 __all__ = ["BudgetExplorer", "BUDGET_FIELDS", "fiscal_variant", "ENV_DRAWS", "DEFAULT_DRAWS"]
 
@@ -162,9 +164,6 @@ class BudgetExplorer(App):
 
     def compute(self) -> Any:
         """Run ``vetsim.budget`` for the form and show chart, table and download links."""
-        from ..fiscal import budget as run_budget
-        from ..charts import budget_by_tier
-
         draws = read_fields(BUDGET_FIELDS[-1:], self.inputs)["draws"]
         scenario = self.scenario()
         self.budget = run_budget(scenario, draws=draws, seed=scenario.spec.seed)
@@ -185,8 +184,6 @@ class BudgetExplorer(App):
 
     def csv_table(self) -> pd.DataFrame:
         """The tidy budget table with labels in the app's language (what the CSV download holds)."""
-        from ..fiscal.excel import budget_csv_frame
-
         return budget_csv_frame(self.budget, self.lang)
 
     def save_downloads(self, folder: str | Path) -> dict[str, Path]:

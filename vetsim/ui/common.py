@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from ..errors import VetsimError
 from ..files import written_bytes
 from ..i18n import check_lang
-from .safe import SafeRunner
+from .safe import LOG, SafeRunner, message_for
 
 __all__ = ["App", "ErrorPanel", "figure_png", "frame_html", "download_link", "kpi_card", "CSS", "env_int",
            "strict_mode"]
@@ -70,9 +70,6 @@ class App:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def preview(self) -> None:
-        """Nothing to preview: the message is in the widget."""
-
-    def preview(self) -> None:
         """Display what the app can already show as plain HTML (nothing by default); see MeetingDashboard."""
 
     @property
@@ -81,7 +78,7 @@ class App:
         return self.runner.last_error
 
     @classmethod
-    def create(cls, *args: Any, **kwargs: Any) -> "App | ErrorPanel":
+    def create(cls, *args: Any, **kwargs: Any) -> App | ErrorPanel:
         """The app, or an ``ErrorPanel`` with a readable message if it cannot start (what notebooks call).
 
         With ``$VETSIM_UI_STRICT`` set (the notebook runs in CI), a start-up error raises instead.
@@ -134,8 +131,6 @@ class ErrorPanel:
     """Shown instead of an app that could not start (e.g. the scenario folder is invalid): the message only."""
 
     def __init__(self, exc: BaseException, lang: str = "zh"):
-        from .safe import LOG, message_for
-
         LOG.error("app could not start: %s", exc, exc_info=not isinstance(exc, VetsimError))
         self.lang = lang
         self.runner = SafeRunner(lang)

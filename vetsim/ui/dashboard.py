@@ -18,20 +18,25 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..brief.diff import Run, compare_runs
+from ..brief.diff_text import comparison_fragment
+from ..brief.page import chart_figures
+from ..brief.run import build_brief
 from ..files import atomic_write_bytes, check_output_target
+from ..replicate import is_recorded, wait_for_recorded
 from ..scenario import Scenario
+from ..wording import both, tr
+from .budget_app import DEFAULT_DRAWS, ENV_DRAWS
 from .common import CSS, App, download_link, env_int, figure_png, kpi_card, strict_mode
-from .mapview import MapView
+from .estimate_cards import estimate_cards_html, partial_cards_html
 from .fields import FieldSpec, build_widget, read_field, unit
+from .mapview import MapView
 from .scenarios import ScenarioPicker, find_data_dir, list_scenarios
 from .sensitivity_view import SensitivityPanel
-from .estimate_cards import estimate_cards_html, partial_cards_html
 from .simview import SimRunner
 from .staff import StaffEditor
-from .budget_app import DEFAULT_DRAWS, ENV_DRAWS
 from .staffing_app import ENV_REPLICATIONS
 from .taskview import TaskView
-from ..wording import both, tr
 
 __all__ = ["MeetingDashboard", "DASHBOARD_FIELDS", "CARD_KEYS", "ENV_LANG"]
 
@@ -59,7 +64,7 @@ def _preheated() -> bool:
 def _in_kernel() -> bool:
     """True inside a running IPython kernel (where widget updates from a thread reach the page)."""
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # only inside a kernel: the module also loads in plain Python (tests)
     except ImportError:
         return False
     shell = get_ipython()
@@ -170,8 +175,6 @@ class MeetingDashboard(App):
     def _all_cached(self, wait: bool = False) -> bool:
         """Both opening runs and where they stopped are in the results cache (the page can be filled
         without simulating); with ``wait``, runs another process is simulating right now are waited for."""
-        from ..replicate import is_recorded, wait_for_recorded
-
         reps, seed = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value), self.baseline.spec.seed
         pair = [self.baseline, self.proposal]
         try:
@@ -188,7 +191,7 @@ class MeetingDashboard(App):
         live dashboard (the same cards, interactive) is drawn. Nothing is shown while a first run is
         still being simulated: the live page then shows its progress.
         """
-        from IPython.display import HTML, display
+        from IPython.display import HTML, display  # only inside a kernel, as in _in_kernel
 
         if getattr(self, "kpis", None) is None:
             return
@@ -235,9 +238,6 @@ class MeetingDashboard(App):
         loader = getattr(self, "_loader", None)
         if loader is not None and loader is not threading.current_thread() and loader.is_alive():
             loader.join()  # the opening run first: one run at a time, its results never overwrite a newer one
-        from ..brief import build_brief
-        from ..brief.page import chart_figures
-
         reps = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value)
         proposal = self.proposal
         seed = self.baseline.spec.seed
@@ -321,8 +321,6 @@ class MeetingDashboard(App):
 
 def _changes_html(baseline: Scenario, base_res: Any, proposal: Scenario, prop_res: Any, lang: str) -> str:
     """The tab "what changed": figures beyond their noise, inputs and method, baseline against proposal."""
-    from ..brief.diff import Run, compare_runs
-    from ..brief.diff_text import comparison_fragment
 
     c = compare_runs(Run(base_res, baseline), Run(prop_res, proposal))
     return f"<p>{html.escape(tr('compare.ui.hint', lang))}</p>{comparison_fragment(c, lang)}"

@@ -20,8 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..brief.kpis import BRIEF_KPIS, kpi_table
 from ..scenario import Scenario
+from ..staffing import estimate
 from ..wording import tr
+from ..work import site_costs
 from .common import kpi_card
 
 __all__ = ["estimate_results", "estimate_cards_html", "partial_cards_html", "cards_html"]
@@ -33,7 +36,6 @@ _FROM_ESTIMATE = (("wait_mean_min", "township"), ("workload_pressure", "township
 def estimate_results(scenario: Scenario, lang: str = "zh") -> Any:
     """The instant estimate in the shape the brief's KPI table reads (a ``summary`` only): the visit-weighted
     mean wait and the staff-weighted workload of the township stations, from the Erlang formulas."""
-    from ..staffing import estimate
 
     est = estimate(scenario, lang=lang)
     town = est[est["level"] == "township"]
@@ -52,8 +54,6 @@ def estimate_results(scenario: Scenario, lang: str = "zh") -> Any:
 
 def _table(baseline: Scenario, base_res: Any, proposal: Scenario, prop_res: Any, keys: tuple[str, ...],
            lang: str) -> pd.DataFrame:
-    from ..brief.kpis import BRIEF_KPIS, kpi_table
-    from ..work import site_costs
 
     specs = tuple(s for s in BRIEF_KPIS if s.key in keys)
     return kpi_table(base_res, baseline.spec.targets, lang=lang, proposal=prop_res,
@@ -63,7 +63,6 @@ def _table(baseline: Scenario, base_res: Any, proposal: Scenario, prop_res: Any,
 def cards_html(table: pd.DataFrame, keys: tuple[str, ...], lang: str, kind: str = "", judged: bool = True) -> str:
     """The KPI cards of ``table`` in the order of ``keys``; a key without a row is a card still being
     simulated. ``kind``: "" (simulated), "estimate" or "partial" (the card's class and its note)."""
-    from ..brief.kpis import BRIEF_KPIS
 
     rows = {r["key"]: r for r in table.to_dict("records")}
     labels = {s.key: s.label(lang) for s in BRIEF_KPIS}

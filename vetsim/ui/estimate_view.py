@@ -15,8 +15,8 @@ import pandas as pd
 from .. import formats
 from ..scenario import SITE_LEVELS, Scenario
 from ..scenario.levels import DEFAULT_LEVELS
-from .common import frame_html
 from ..wording import both, tr
+from .common import frame_html
 
 __all__ = ["InstantEstimate", "level_summary", "summary_html", "wisn_html"]
 
@@ -32,14 +32,14 @@ class InstantEstimate:
 
     def table(self, values: dict[str, dict[str, int]]) -> pd.DataFrame:
         """Per-site estimate for the staffing ``{site_id: {funded_staff, parttime_staff}}`` (total staff counts)."""
-        from ..staffing import estimate
+        from ..staffing import estimate  # deferred: the staffing model loads on the first estimate, not with the dashboard
 
         staff = {sid: v["funded_staff"] + v["parttime_staff"] for sid, v in values.items()}
         return estimate(self.base, staff, lang=self.lang)
 
     def wisn(self, values: dict[str, dict[str, int]]) -> pd.DataFrame:
         """WISN per site (workload need, WISN ratio) for the same staffing, codes as columns."""
-        from ..staffing import wisn_table
+        from ..staffing import wisn_table  # deferred: as in table()
 
         staff = {sid: v["funded_staff"] + v["parttime_staff"] for sid, v in values.items()}
         return wisn_table(self.base, staff)

@@ -18,8 +18,10 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..files import excel_safe_frame
+from ..ledger.importer import import_ledger
 from ..ledger.limits import check_ledger_limit
 from ..ledger.records import KINDS
+from ..ledger.synthetic import render_ledger, synthetic_records
 from ..wording import tr
 from .common import App, download_link, frame_html
 from .scenarios import ScenarioPicker, find_data_dir
@@ -66,8 +68,6 @@ class LedgerImporter(App):
 
     def import_sample(self) -> Any:
         """Render a small synthetic ledger of the chosen scenario (fake people) and import it."""
-        from ..ledger import render_ledger, synthetic_records
-
         sc = self.picker.load()
         recs = synthetic_records(sc, "visits", 200, seed=1)
         r = render_ledger(recs, sc, "visits", 2, tr("ledger.ui.sample_file", self.lang), in_memory=True)
@@ -76,8 +76,6 @@ class LedgerImporter(App):
     def import_path(self, path: Path, data: bytes | None = None) -> Any:
         """Import ``path`` (or ``data``, a file held in memory that ``path`` names) against the chosen
         scenario and show the result."""
-        from ..ledger import import_ledger
-
         t = time.perf_counter()
         res = import_ledger(path, self.picker.load(), kind=self.kind.value or None, data=data)
         self.result = res

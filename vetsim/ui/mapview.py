@@ -15,6 +15,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..charts.sitemap import SITE_KPIS, kpi_text, map_numbers, site_anchors, site_kpis, township_map
+from ..charts.style import house_style
+from ..files import csv_bytes
 from ..wording import tr
 from .common import download_link, figure_png
 
@@ -38,7 +41,6 @@ class MapView:
     figures (site_id -> [(label, text)]), the same the page shows on a click."""
 
     def __init__(self, lang: str, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]):
-        from ..charts.sitemap import SITE_KPIS
 
         self.lang = lang
         self.choice = widgets.Dropdown(options=[(tr(k.label_key, lang), key) for key, k in SITE_KPIS.items()],
@@ -56,7 +58,6 @@ class MapView:
 
     def show(self, scenario: Any, results: Any) -> None:
         """The map of ``scenario`` with the figures of its ``results``."""
-        from ..charts.sitemap import site_kpis
 
         self.scenario, self.results = scenario, results
         self.data = site_kpis(scenario, results)
@@ -64,9 +65,6 @@ class MapView:
 
     def draw(self) -> None:
         """Redraw the map coloured by the chosen figure."""
-        from ..charts.sitemap import map_numbers, site_anchors, township_map
-        from ..charts.style import house_style
-        from ..files import csv_bytes
 
         if self.data is None:
             return
@@ -93,7 +91,6 @@ class MapView:
         return str(self.data.at[sid, "name_zh" if self.lang == "zh" else "name_en"])
 
     def _cards(self) -> dict[str, list[tuple[str, str]]]:
-        from ..charts.sitemap import SITE_KPIS, kpi_text
 
         out = {}
         for sid in self.data.index:
@@ -108,6 +105,5 @@ class MapView:
 
 
 def _label_key(kpi: str) -> str:
-    from ..charts.sitemap import SITE_KPIS
 
     return SITE_KPIS[kpi].label_key

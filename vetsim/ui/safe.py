@@ -15,8 +15,8 @@ import html
 import logging
 import os
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, VetsimError
 from ..files import private_dir
+from ..scenario.problems import from_validation_error
 from ..wording import tr
 
 __all__ = ["SafeRunner", "message_for", "LOG", "log_path"]
@@ -66,8 +67,6 @@ def message_for(exc: BaseException, lang: str = "zh") -> str:
     if isinstance(exc, VetsimError):
         return exc.user_message(lang)
     if isinstance(exc, ValidationError):
-        from ..scenario.problems import from_validation_error
-
         problems: list[Problem] = from_validation_error(
             exc, BaseModel, lambda loc: ("", ".".join(map(str, loc)), ".".join(map(str, loc))))
         head = tr("ui.correct_input_head", lang)

@@ -38,7 +38,9 @@ class SensitivityPanel:
 
     def run(self) -> Any:
         """Compute the tornado of the current scenario and show its page; returns the tornado."""
-        from ..brief.sensitivity import sensitivity_section
+        from ..brief.sensitivity import (
+            sensitivity_section,  # deferred: the sensitivity analysis loads when it is run, not with the dashboard
+        )
 
         self.button.disabled = True
         try:

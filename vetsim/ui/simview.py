@@ -12,17 +12,20 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
 from .. import formats
-from ..wording import both, check_lang, tr
+from ..brief.page import replications_text
+from ..cache import cached_results, simulate_cached
 from ..kpis import KPIS
+from ..replicate import default_workers, new_memo, simulate_until_sure
 from ..scenario import Scenario
 from ..scenario.levels import DEFAULT_LEVELS
+from ..wording import both, check_lang, tr
 from .common import frame_html
 
 __all__ = ["SimRunner", "ProgressExecutor", "compare_table", "KEY_METRICS", "metric_label", "dropped_work_html"]
@@ -83,7 +86,6 @@ class SimRunner:
     """Runs the simulation with a progress bar; runs are cached on disk (:mod:`vetsim.cache`) and in memory."""
 
     def __init__(self, lang: str = "zh", workers: int | None = 1):
-        from ..replicate import default_workers
 
         self.lang = lang
         self.workers = default_workers() if workers is None else workers
@@ -106,8 +108,6 @@ class SimRunner:
 
     def run(self, scenario: Scenario, replications: int, seed: int, label: str = "") -> Any:
         """``Results`` of ``scenario`` (from the cache if this run was done before); the bar counts replications."""
-        from ..cache import cached_results, simulate_cached
-
         key = (scenario.hash(), int(replications), int(seed))
         if key in self._cache:
             return self._cache[key]
@@ -122,8 +122,6 @@ class SimRunner:
         self._tick(0, replications, label)
         inner = None
         if self.workers > 1 and replications > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
             inner = ProcessPoolExecutor(max_workers=min(self.workers, replications))
         executor = ProgressExecutor(lambda done: self._tick(done, replications, label), inner)
         try:
@@ -141,8 +139,6 @@ class SimRunner:
         at most ``cap`` runs each (:func:`vetsim.replicate.simulate_until_sure`; read from the cache when
         done before); ``on_batch`` sees the runs after every batch. Replications already run in this
         session (the baseline while the proposal changes) are not run again."""
-        from ..brief.page import replications_text
-        from ..replicate import new_memo, simulate_until_sure
 
         key = (tuple(s.hash() for s in scenarios), int(cap), int(seed))
         if key in self._cache:

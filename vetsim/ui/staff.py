@@ -15,8 +15,8 @@ import ipywidgets as widgets
 
 from ..scenario import SITE_LEVELS, Scenario
 from ..scenario.levels import DEFAULT_LEVELS
-from .fields import FieldSpec, InputError, read_field, unit
 from ..wording import both, tr
+from .fields import FieldSpec, InputError, read_field, unit
 
 __all__ = ["StaffEditor", "STAFF_FIELDS", "STAFF_COLUMNS"]
 

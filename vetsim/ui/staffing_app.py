@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..scenario import Scenario
+from ..wording import both, tr
 from .common import CSS, App, env_int, figure_png
 from .estimate_view import InstantEstimate, summary_html, wisn_html
 from .fields import FieldSpec, build_widget, hint, read_field, read_fields, unit
@@ -21,7 +22,6 @@ from .overlay import FOLDER_PATTERN, save_overlay
 from .scenarios import ScenarioPicker, find_data_dir
 from .simview import SimRunner, compare_html, compare_table, dropped_work_html
 from .staff import StaffEditor
-from ..wording import both, tr
 
 __all__ = ["StaffingExplorer", "SIM_FIELDS", "SAVE_FIELD", "ENV_REPLICATIONS"]
 

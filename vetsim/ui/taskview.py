@@ -8,11 +8,15 @@ simulation) and the same HTML as the brief's task page (:func:`vetsim.brief.task
 from __future__ import annotations
 
 import html
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 
-from ..brief.taskpage import TASK_TABLE_CSS
+from ..brief.page import BriefInputs
+from ..brief.taskpage import TASK_TABLE_CSS, task_page_html
+from ..tasks.run import board_for, needs_results
+from ..tasks.status import task_board
 from ..wording import tr
 from .common import download_link
 
@@ -43,11 +47,6 @@ class TaskView:
 
     def show(self, baseline: Any, results: Any, proposal: Any, proposal_results: Any) -> None:
         """Judge the baseline's tasks (and the proposal's) on the runs just made, and draw the table."""
-        from ..brief import BriefInputs
-        from ..brief.taskpage import task_page_html
-        from ..tasks import board_for, task_board
-        from ..tasks.run import needs_results
-
         self.link.value = ""
         if not baseline.table("tasks.csv"):
             self.boards = (None, None)
@@ -64,7 +63,7 @@ class TaskView:
 
     def export(self) -> bytes:
         """The baseline's 推进表 as .xlsx bytes, offered as a download link."""
-        from ..tasks import tasks_excel_bytes
+        from ..tasks import tasks_excel_bytes  # heavy: openpyxl, loaded only when the workbook is downloaded
 
         board = self.boards[0]
         if board is None:

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from ..cliparser import VetsimArgumentParser, bi, detect_lang
 from ..wording import both, tr
 
 __all__ = ["voila_command", "free_port", "start_voila", "stop_voila", "wait_ready", "main", "is_loopback",
@@ -179,8 +180,6 @@ def wait_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m vetsim.ui.voila NOTEBOOK [--host H] [--port P]``: print the URL, then serve until Ctrl-C."""
-    from ..cli import VetsimArgumentParser, bi, detect_lang
-
     lang = detect_lang(argv)
     parser = VetsimArgumentParser(prog="python -m vetsim.ui.voila", lang=lang,
                                   description=bi(*both("ui.serve.description")))

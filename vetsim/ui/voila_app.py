@@ -29,19 +29,21 @@ import asyncio
 import html
 import logging
 import sys
+import tempfile
 import time
 from typing import Any
 
 import tornado.iostream
 import tornado.web
 import tornado.websocket
+import voila.handler
 from tornado.ioloop import IOLoop, PeriodicCallback
 from traitlets import Bool, Float, Int
-import voila.handler
 from voila.app import Voila
 from voila.notebook_renderer import NotebookRenderer
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
 from ..wording import both, tr
 from .voila import LOOPBACK_NAMES, is_loopback
 
@@ -399,8 +401,6 @@ class VetsimVoila(Voila):
 
     def start(self) -> None:
         """Voilà's ``start``, with the Host-checked application and the reaper of gone pages' kernels."""
-        import tempfile
-
         voila.handler.NotebookRenderer = _GuardedRenderer  # the renderer of every page this server serves
         self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
         settings = self.init_settings()

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import Problem
-from .demand import derive_demand
 from ..wording import both, tr
+from .demand import derive_demand
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["scenario_warnings", "format_warnings"]
 
 
-def scenario_warnings(scenario: "Scenario") -> list[Problem]:
+def scenario_warnings(scenario: Scenario) -> list[Problem]:
     """Warnings (not errors) about ``scenario``; empty when nothing looks impossible."""
     out: list[Problem] = []
     volume = sum(r.yearly_volume for r in scenario.caseload if r.level != scenario.levels.partner)

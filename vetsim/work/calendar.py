@@ -85,7 +85,7 @@ class WorkCalendar:
     estimated_years: tuple[int, ...] = ()
 
     @classmethod
-    def build(cls, start: dt.date, first_day: int, last_day: int, mode: str, warn: bool = True) -> "WorkCalendar":
+    def build(cls, start: dt.date, first_day: int, last_day: int, mode: str, warn: bool = True) -> WorkCalendar:
         """Calendar covering day indices ``first_day .. last_day`` (inclusive) around ``start``."""
         n = last_day - first_day + 1
         ordinal = start.toordinal() + first_day + np.arange(n, dtype=np.int64)

@@ -24,7 +24,7 @@ SITE_COST_COLUMNS: tuple[str, ...] = (
 )
 
 
-def site_costs(scenario: "Scenario") -> pd.DataFrame:
+def site_costs(scenario: Scenario) -> pd.DataFrame:
     """One row per site: staff and overhead cost in yuan per year.
 
     ``staff_cost_yuan = funded_staff x costs.funded_post[level] + parttime_staff x costs.parttime_post[level]``,
@@ -46,7 +46,7 @@ def site_costs(scenario: "Scenario") -> pd.DataFrame:
     return df
 
 
-def site_costs_by_level(scenario: "Scenario") -> pd.DataFrame:
+def site_costs_by_level(scenario: Scenario) -> pd.DataFrame:
     """Per-level sums of :func:`site_costs`: level, sites, funded_staff, parttime_staff and the yuan columns.
 
     Every site level of the scenario appears (with zeros when the scenario has no site there).

@@ -83,7 +83,7 @@ class Demand:
     fixed_h: NDArray[np.float64] = None  # type: ignore[assignment]  # fixed time per post in the window (meetings, reports)
     overtime_cap_h: NDArray[np.float64] = None  # type: ignore[assignment]  # overtime per post within the cap, in the window
 
-    def unstaffed_share(self, staff: "NDArray[np.int64]") -> NDArray[np.float64]:
+    def unstaffed_share(self, staff: NDArray[np.int64]) -> NDArray[np.float64]:
         """Share of open days a site with ``staff`` posts ([S] or [S, K]) has nobody at the counter.
 
         Each post is away on a day with the site's ``away`` share independently (as the engine draws
@@ -161,7 +161,7 @@ def _demand_key(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_CACHE: dict[str, "Demand"] = {}
+_CACHE: dict[str, Demand] = {}
 
 
 def derive_demand(scenario: Scenario) -> Demand:
@@ -178,7 +178,7 @@ def derive_demand(scenario: Scenario) -> Demand:
     return hit
 
 
-def _month_totals(net: "object", start: dt.date) -> tuple[dict[tuple[int, int], NDArray[np.float64]], NDArray[np.float64]]:
+def _month_totals(net: object, start: dt.date) -> tuple[dict[tuple[int, int], NDArray[np.float64]], NDArray[np.float64]]:
     """New arrivals per (site, case type) per calendar month, and open days per site and month."""
     month_of = np.array([(start + dt.timedelta(d)).month - 1 for d in range(net.days)])  # type: ignore[attr-defined]
     arrivals: dict[tuple[int, int], NDArray[np.float64]] = {}

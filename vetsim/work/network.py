@@ -18,11 +18,11 @@ import numpy as np
 from ..errors import VetsimError
 from ..scenario import Scenario
 from ..scenario.levels import DEFAULT_LEVELS
+from ..wording import both
 from .calendar import MINUTES_PER_DAY, WorkCalendar
 from .packages import Packages, work_packages
 from .policy import policy_arrays
 from .presence import site_presence
-from ..wording import both
 
 __all__ = ["Network", "compile_network", "LEVEL_NAMES", "CHANNELS", "NetworkError"]
 

@@ -72,7 +72,7 @@ def _instances(row, start: dt.date, days: int):
                 last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
                 yield first, last
         else:
-            def on(text: str) -> dt.date:
+            def on(text: str, year: int = year) -> dt.date:
                 mm, dd = int(text[:2]), int(text[3:])
                 if (mm, dd) == (2, 29) and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
                     dd = 28

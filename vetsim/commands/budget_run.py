@@ -1,20 +1,23 @@
-"""``vetsim budget PATH [--draws N] [--seed S] [--xlsx FILE] [--lang en]``: yearly table by tier."""
+"""``vetsim budget``: the yearly fiscal burden by tier as a table, and the Excel/CSV files."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any, Callable
+from typing import Any
 
-
-from .. import cliargs, formats
+from .. import formats
+from ..files import check_output_target, display_path
+from ..fiscal.budget import budget
+from ..fiscal.errors import FiscalError
+from ..fiscal.explain import check_traceable, explain, explain_all
+from ..fiscal.explain_text import trace_frame, trace_lines
+from ..fiscal.labels import COLUMN_LABELS, flabel
 from ..i18n import MONEY_DIVISOR, money_unit
-from .errors import FiscalError
-
-from ..cli import add_scenario_arg, bi
+from ..scenario import load_scenario
 from ..tables import frame
 from ..wording import both, tr
 
-__all__ = ["register", "format_budget"]
+__all__ = ["run", "format_budget"]
 
 
 def format_budget(b: Any, lang: str = "zh") -> str:
@@ -34,8 +37,6 @@ def format_budget(b: Any, lang: str = "zh") -> str:
         return formats.number(x, lang, digits, missing="NaN")
     lines = head + [frame(b.wide(lang) / div, fmt=fmt)]
     if m["draws"] > 0:
-        from .labels import COLUMN_LABELS, flabel
-
         r = b.totals(("year",)).set_index("year")[["p10", "p50", "p90"]] / div
         r.columns = ["P10", "P50", "P90"]  # in the table's unit (万元 / million yuan), said in the header
         r.index.name = flabel(COLUMN_LABELS, "year", lang)
@@ -43,19 +44,14 @@ def format_budget(b: Any, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-def _run(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path
-    from ..scenario import load_scenario
-    from .budget import budget
-
+def run(args: argparse.Namespace) -> int:
+    """``vetsim budget SCENARIO``: the table, and the workbook and CSV when asked for."""
     targets = [(t, w) for t, w in ((args.xlsx, "to_excel"), (args.csv, "to_csv")) if t]
     for target, _ in targets:
         check_output_target(target, "file")  # before the draws, not after
     asked = [_explain_spec(x, args.lang) for x in args.explain or ()]  # before the work, like the targets
     sc = load_scenario(args.path)
     if asked:
-        from .explain import check_traceable
-
         asked = [(line, check_traceable(sc, line, year)) for line, year in asked]
     b = budget(sc, draws=args.draws, seed=args.seed)
     print(format_budget(b, args.lang))
@@ -83,29 +79,8 @@ def _explain(sc: Any, b: Any, asked: list[tuple[str, int | None]], lang: str, wi
     (``with_all``, else None). Traces explain the exact budget: with draws, its mean can differ."""
     if not asked and not with_all:
         return None
-    from .budget import budget
-    from .explain import explain, explain_all
-    from .explain_text import trace_frame, trace_lines
-
     exact = b if b.meta["draws"] == 0 else budget(sc, draws=0)
     for line, year in asked:
         print()
         print("\n".join(trace_lines(explain(sc, line, year, budget=exact), lang)))
     return trace_frame(explain_all(sc, budget=exact), lang) if with_all else None
-
-
-def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = subparsers.add_parser("budget", help=bi(*both("fiscal.cmd.help")),
-                              description=bi(*both("fiscal.cmd.description")))
-    add_scenario_arg(p)
-    p.add_argument("--draws", type=cliargs.draws, default=0,
-                   help=bi(*both("fiscal.arg.draws")))
-    p.add_argument("--seed", type=cliargs.seed, default=None,
-                   help=bi(*both("sim.arg.seed")))
-    p.add_argument("--xlsx", default=None,
-                   help=bi(*both("fiscal.arg.excel")))
-    p.add_argument("--csv", default=None,
-                   help=bi(*both("fiscal.arg.csv")))
-    p.add_argument("--explain", action="append", metavar="LINE[:YEAR]", help=bi(*both("explain.cli_help")))
-    add_common(p)
-    p.set_defaults(handler=_run)

@@ -1,43 +1,34 @@
 """``vetsim calibrate SCENARIO [--ledger DIR [DIR ...] --out data/NAME [--report FILE.html|pdf|xlsx]]``.
 
 Without ``--ledger``: the yearbook figures of the scenario's calibration.csv beside the simulation
-(``vetsim.sim.cli.yearbook_calibration``, unchanged). With ``--ledger``: fit the scenario on the
+(``vetsim.commands.simulate_run.yearbook_calibration``, unchanged). With ``--ledger``: fit the scenario on the
 bureau's imported records, write the overlay, simulate it against the records, back-test, report.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
-from .. import cliargs
-from ..cli import Outcome, add_scenario_arg, bi
+from ..backtest.run import calibrate_on_ledger
+from ..cliparser import Outcome
+from ..errors import VetsimError
+from ..files import check_output_target, display_path
+from ..ledgerfit.records_io import read_records
 from ..wording import both, tr
+from .simulate_run import yearbook_calibration
 
-__all__ = ["register"]
-
-
-def _h(key: str):
-    return bi(*both(key))
+__all__ = ["run"]
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """``vetsim calibrate SCENARIO``: the yearbook check, or with ``--ledger`` the fit on the bureau's records."""
     if args.ledger is None:
         if args.out or args.report:
-            from ..errors import VetsimError
-
             raise VetsimError(*both("calibration.cli.needs_ledger"))
-        from ..sim.cli import yearbook_calibration
-
         # default: the scenario's replications (sample county: 20). The yearbook figures are small counts
         # (7 petition letters a year): with 10 runs the standard error of their mean is ~12%, close to
         # the ±15% tolerance, so noise alone failed the letters (-24% at 10 runs, -10% at 20)
         return yearbook_calibration(args)
-    from ..errors import VetsimError
-    from ..files import check_output_target, display_path
-    from ..ledgerfit.records_io import read_records
-    from .run import calibrate_on_ledger
-
     if not args.out:
         raise VetsimError(*both("calibration.cli.needs_out"))
     # before reading the ledgers: never into a ledger, a scenario or (deeper than a new overlay) a data folder
@@ -53,18 +44,3 @@ def _run(args: argparse.Namespace) -> int:
         print(tr("calibration.cli.report_written", lang, path=display_path(args.report)))
     # the verdict is the closing line, and the exit code follows it (1: does not fit)
     return Outcome(0 if rep.verdict.fits else 1, rep.verdict.line(lang))
-
-
-def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add ``calibrate`` to the ``vetsim`` command line."""
-    c = subparsers.add_parser("calibrate", help=_h("calibration.cli.help"), description=_h("calibration.cli.description"))
-    add_scenario_arg(c)
-    c.add_argument("--ledger", default=None, nargs="+", metavar="DIR", help=_h("calibration.cli.ledger"))
-    c.add_argument("--out", default=None, metavar="DIR", help=_h("calibration.cli.out"))
-    c.add_argument("--report", default=None, metavar="FILE", help=_h("calibration.cli.report"))
-    c.add_argument("--replications", type=cliargs.replications, default=None, help=_h("calibration.cli.replications"))
-    c.add_argument("--seed", type=cliargs.seed, default=None, help=_h("calibration.cli.seed"))
-    c.add_argument("--workers", type=cliargs.workers, default=1, help=_h("calibration.cli.workers"))
-    cliargs.add_force(c, bi(*both("calibration.cli.force")), bi(*both("files.help_replace_foreign")))
-    add_common(c)
-    c.set_defaults(handler=_run)

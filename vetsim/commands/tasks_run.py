@@ -1,33 +1,21 @@
-"""``vetsim tasks SCENARIO [--as-of DATE] [--compare PROPOSAL] [--excel OUT.xlsx] [--snapshot] [--history DIR]``."""
+"""``vetsim tasks SCENARIO``: the progress board as terminal text, and its Excel file and snapshot."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from .. import cliargs
-from ..cli import add_scenario_arg, bi, parser_lang
+from ..files import check_output_target, display_path
 from ..tables import table_lines
-from ..wording import both, tr
+from ..tasks.run import progress_boards
+from ..tasks.text import all_headlines, board_frame, chance_text, head, status_text
+from ..wording import tr
 
-__all__ = ["register", "format_board", "parse_date"]
-
-
-def parse_date(text: str) -> dt.date:
-    """``type=`` of an as-of date: YYYY-MM-DD, refused in both languages."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        zh, en = both("tasks.cli.bad_date", text=text[:40])
-        raise argparse.ArgumentTypeError(f"{zh}{cliargs.LANG_SEP}{en}") from None
+__all__ = ["run", "format_board"]
 
 
 def format_board(board: Any, lang: str = "zh", proposal: Any = None) -> str:
     """The board as terminal text: one line per task (worst first), the reasons below it, then the headlines."""
-    from .text import all_headlines, board_frame, chance_text, head, status_text
-
     frame = board_frame(board, lang)
     cols = ["seq", "status", "change", "task", "owner_unit", "deadline", "target", "actual", "chance", "expected"]
     heads = [head(c, lang) for c in cols]
@@ -61,42 +49,18 @@ def format_board(board: Any, lang: str = "zh", proposal: Any = None) -> str:
     return "\n".join(lines)
 
 
-def _run(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path
-    from .run import progress_boards
-
+def run(args: argparse.Namespace) -> int:
+    """``vetsim tasks SCENARIO``: the board (and a proposal's beside it), the Excel file, the snapshot."""
     if args.excel:
         check_output_target(args.excel, "file")  # before the simulation
     run = progress_boards(args.path, args.compare, as_of=args.as_of, replications=args.replications, seed=args.seed,
                           workers=args.workers, progress=not args.quiet and args.lang, history=args.history, snapshot=args.snapshot)
     print(format_board(run.baseline, args.lang, run.proposal))
     if args.excel:
-        from .excel import write_tasks_excel
+        from ..tasks.excel import write_tasks_excel  # heavy: openpyxl, loaded only when --excel asks for the workbook
 
         out = write_tasks_excel(run.proposal if run.proposal is not None else run.baseline, args.excel, args.lang)
         print(tr("tasks.cli.excel", args.lang, path=display_path(out)))
     if run.snapshot is not None:
         print(tr("tasks.cli.snapshot", args.lang, path=display_path(run.snapshot)))
     return 0
-
-
-def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add ``vetsim tasks`` to the CLI."""
-    p = subparsers.add_parser(
-        "tasks", help=bi(*both("tasks.cli.help")), description=bi(*both("tasks.cli.description")))
-    lang = parser_lang(p)
-    add_scenario_arg(p)
-    p.add_argument("--as-of", type=parse_date, default=None, metavar="YYYY-MM-DD",
-                   help=bi(*both("tasks.cli.as_of")))
-    p.add_argument("--compare", metavar=tr("brief.arg.proposal_metavar", lang), help=bi(*both("tasks.cli.compare_help")))
-    p.add_argument("--excel", metavar="OUT.xlsx", help=bi(*both("tasks.cli.excel_help")))
-    p.add_argument("--snapshot", action="store_true",
-                   help=bi(*both("tasks.cli.snapshot_help")))
-    p.add_argument("--history", metavar=tr("tasks.cli.history_metavar", lang), help=bi(*both("tasks.cli.history_help")))
-    p.add_argument("--replications", type=cliargs.replications,
-                   help=bi(*both("brief.arg.replications")))
-    p.add_argument("--seed", type=cliargs.seed, help=bi(*both("sim.arg.seed")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.arg.workers")))
-    p.add_argument("--quiet", action="store_true", help=bi(*both("brief.no_progress_bar")))
-    add_common(p)
-    p.set_defaults(handler=_run)

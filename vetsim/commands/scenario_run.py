@@ -1,15 +1,38 @@
-"""``vetsim show``: a plain-text summary of a scenario (sites by level, staff, yearly volumes)."""
+"""``vetsim validate`` (a scenario checked, with its warnings) and ``vetsim show`` (a plain-text summary:
+sites by level, staff, yearly volumes)."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+
 import pandas as pd
 
-from . import formats
-from .scenario import Scenario
-from .tables import frame
-from .wording import tr
+from .. import formats
+from ..cliparser import outcome
+from ..scenario import Scenario, load_scenario
+from ..tables import frame
+from ..wording import tr
+from ..work.advice import format_warnings, scenario_warnings
 
-__all__ = ["summary_tables", "format_summary"]
+__all__ = ["validate", "show", "summary_tables", "format_summary"]
+
+
+def validate(args: argparse.Namespace) -> int:
+    """``vetsim validate SCENARIO``: valid or not (the problems are raised), and what looks impossible."""
+    sc = load_scenario(args.path)
+    print(f"{tr('valid', args.lang)}: {sc.name(args.lang)} ({args.path}) [{sc.hash()[:12]}]")
+    warned = scenario_warnings(sc)
+    if warned:
+        print(format_warnings(warned, args.lang), file=sys.stderr)
+        return outcome(0, "cli.closing.valid_warned", args.lang, n=len(warned))
+    return outcome(0, "cli.closing.valid", args.lang)
+
+
+def show(args: argparse.Namespace) -> int:
+    """``vetsim show SCENARIO``: the summary tables."""
+    print(format_summary(load_scenario(args.path), args.lang))
+    return 0
 
 
 def summary_tables(scenario: Scenario, lang: str = "zh") -> dict[str, pd.DataFrame]:

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import argparse
 import warnings
-from typing import Any, Callable
 
-from .. import cliargs, formats
+from .. import formats
+from ..cache import check_cache_location
+from ..cliparser import outcome
 from ..errors import VetsimError
-
-from ..cli import add_scenario_arg, bi, outcome, parser_lang as _lang
+from ..files import check_output_target, display_path
+from ..plans.simcheck import optimize_confirmed
+from ..scenario import load_scenario
+from ..staffing.plan import build_plan
+from ..staffing.solver import BINDING_TEXT, optimal_staff
 from ..tables import frame, table
 from ..wording import both, tr
 
-__all__ = ["register", "StaffArgumentError"]
+__all__ = ["staff", "StaffArgumentError"]
 
 
 class StaffArgumentError(VetsimError):
@@ -33,14 +37,8 @@ _COLS = {
 }
 
 
-def _handler(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path  # lazy: start-up of `vetsim --help` and of the other commands
-    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
-    from ..staffing.plan import build_plan  # lazy: start-up of `vetsim --help` and of the other commands
-    from ..staffing.solver import BINDING_TEXT, optimal_staff  # lazy: start-up of `vetsim --help` and of the other commands
-    from .simcheck import optimize_confirmed  # lazy: start-up of `vetsim --help` and of the other commands
-    from ..cache import check_cache_location  # lazy: start-up of `vetsim --help` and of the other commands
-
+def staff(args: argparse.Namespace) -> int:
+    """``vetsim staff SCENARIO``: the plan, what it assumed, what binds where, and its confirmation."""
     lang = args.lang
     if (args.budget is not None and args.budget <= 0) or (args.headcount is not None and args.headcount <= 0):
         raise StaffArgumentError(*both("staffing.error.budget_headcount_positive"))
@@ -63,7 +61,7 @@ def _handler(args: argparse.Namespace) -> int:
     print(plan.summary(lang))
     for line in plan.assumptions(lang):
         print(line)
-    print((tr("staffing.binding_heading", lang)))
+    print(tr("staffing.binding_heading", lang))
     print(frame(plan.binding_counts(lang), index_header=tr("level", lang), fmt=lambda x: formats.count(x, lang)))
     changed = plan.changed()
     if len(changed):
@@ -92,27 +90,3 @@ def _handler(args: argparse.Namespace) -> int:
         return outcome(0, "staffing.closing.not_confirmed", lang)
     fails = conf.failing_sites()
     return outcome(1, "staffing.closing.fails", lang, n=len(fails)) if fails else outcome(0, "staffing.closing.holds", lang)
-
-
-def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = subparsers.add_parser("staff", help=bi(*both("staffing.cmd.help")),
-                              description=bi(*both("staffing.cmd.description")))
-    add_scenario_arg(p)
-    limit = p.add_mutually_exclusive_group()
-    limit.add_argument("--budget", type=cliargs.money, default=None, metavar=bi(*both("staffing.yuan")).pick(_lang(p)),
-                       help=bi(*both("staffing.arg.budget")))
-    limit.add_argument("--headcount", type=cliargs.headcount, default=None, metavar="N",
-                       help=bi(*both("staffing.arg.headcount")))
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help=bi(*both("staffing.arg.out")))
-    cliargs.add_force(p, bi(*both("staffing.arg.force")), bi(*both("files.help_replace_foreign")))
-    p.add_argument("--no-confirm", action="store_true", help=bi(*both("staffing.arg.no_confirm")))
-    p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi(*both("staffing.arg.replications")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("brief.arg.workers")))
-    p.add_argument("--may-cut-funded", action="store_true",
-                   help=bi(*both("staffing.arg.may_cut_funded")))
-    p.add_argument("--max-rounds", type=cliargs.rounds, default=4,
-                   help=bi(*both("staffing.arg.max_rounds")))
-    add_common(p)
-    p.set_defaults(handler=_handler)

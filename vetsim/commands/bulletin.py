@@ -1,4 +1,5 @@
-"""``vetsim bulletin RECORDS --scenario SCENARIO --period 2027-04 --out DIR [--notes FILE] [--rules FILE]``."""
+"""``vetsim bulletin RECORDS --scenario SCENARIO --period 2027-04 --out DIR [--notes FILE] [--rules FILE]``: its
+arguments (the handler is ``bulletin_run.run``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import cliargs
-from ..cli import bi, outcome
+from ..bulletin.period import PeriodError, parse_period
+from ..cliparser import bi
 from ..wording import both, tr
 
 __all__ = ["register"]
@@ -15,46 +17,10 @@ __all__ = ["register"]
 
 def _period(text: str) -> Any:
     """``type=`` of ``--period``: refused in both languages."""
-    from .period import PeriodError, parse_period
-
     try:
         return parse_period(text)
     except PeriodError as exc:
         raise argparse.ArgumentTypeError(f"{exc.zh}{cliargs.LANG_SEP}{exc.en}") from None
-
-
-def _ranking_lines(b: Any, lang: str) -> list[str]:
-    from ..tables import table_lines
-    from .text import township_table
-
-    shown, _ = township_table(b, lang)
-    cols = list(shown.columns[:2]) + [shown.columns[-3], shown.columns[-2]]
-    return [tr("bulletin.cli.ranking", lang, period=b.period.label(lang)),
-            *table_lines(cols, [[str(v) for v in row] for row in shown[cols].itertuples(index=False)], max_width=40)]
-
-
-def _run(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path
-    from .build import build_bulletin
-    from .text import headlines
-    from .write import file_names, write_bulletin
-
-    inputs = (*args.records, args.scenario, *(p for p in (args.notes, args.rules) if p))
-    check_output_target(args.out, "folder", args.force, inputs=inputs)  # before any work
-    b = build_bulletin(args.records, args.scenario, args.period, notes=args.notes, rules=args.rules,
-                       tasks=not args.no_tasks, replications=args.replications, seed=args.seed, history=args.history)
-    for line in headlines(b, args.lang):
-        print(line)
-    print("\n".join(_ranking_lines(b, args.lang)))
-    if args.against is not None:  # any earlier period, not only the one before (vetsim.bulletin.compare)
-        from ..ledgerfit.records_io import read_records
-        from .compare import compare_periods, period_lines
-
-        c = compare_periods(read_records(args.records), b.scenario, args.against, b.period, rules=b.rules)
-        print("\n".join(period_lines(c, b.scenario, b.rules, args.lang)))
-    out = write_bulletin(b, args.out, args.lang, force=args.force)
-    print(tr("bulletin.cli.wrote", args.lang, path=display_path(out), files=", ".join(file_names(b).values())))
-    return outcome(0, "bulletin.cli.closing", args.lang, period=b.period.label(args.lang))
 
 
 def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -74,4 +40,4 @@ def register(subparsers: Any, add_common: Callable[[argparse.ArgumentParser], No
     p.add_argument("--history", metavar=tr("tasks.cli.history_metavar", lang), help=bi(*both("bulletin.cli.history")))
     p.add_argument("--force", action="store_true", help=bi(*both("bulletin.cli.force")))
     add_common(p)
-    p.set_defaults(handler=_run)
+    p.set_defaults(handler="vetsim.commands.bulletin_run:run")

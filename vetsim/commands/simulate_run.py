@@ -1,25 +1,30 @@
-"""``vetsim simulate PATH [--replications N] [--seed S] [--workers K] [--out DIR] [--lang en]``."""
+"""``vetsim simulate`` and ``vetsim policies``: run the caseload model and print its KPIs as tables
+(``vetsim calibrate`` without ``--ledger`` runs :func:`yearbook_calibration` from here too)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .. import cliargs, formats
-from ..cli import add_scenario_arg, bi, outcome
+import pandas as pd
+
+from .. import formats
+from ..cliparser import outcome
+from ..files import check_output_target, display_path
 from ..kpis import KPIS
+from ..scenario import load_scenario
 from ..scenario.levels import level_label
+from ..sim.calibration import calibration_table
+from ..sim.policies import compare_policies, format_policies
+from ..sim.runner import simulate as run_simulation
 from ..tables import table
 from ..wording import both, in_lang, tr
+from ..work.advice import format_warnings, scenario_warnings
 
-if TYPE_CHECKING:  # pandas is imported when a table is formatted: building the parser (`vetsim --help`) stays light
-    import pandas as pd
-
-__all__ = ["register", "format_kpis", "format_work", "format_calibration", "runs_note", "yearbook_calibration"]
+__all__ = ["simulate", "policies", "format_kpis", "format_work", "format_calibration", "runs_note",
+           "yearbook_calibration"]
 
 _KPIS = ("wait_mean_min", "wait_p90_min", "service_level", "wasted_trip_share", "one_trip_rate", "on_time_share",
          "on_time_share_backlog", "finish_rate", "overdue_open", "resolution_working_days_mean",
@@ -34,8 +39,6 @@ _UNITS = {"minute": both("sim.units.minute"), "case": both("sim.units.case"), "d
 
 
 def _isna(value: object) -> bool:
-    import pandas as pd  # lazy: see the TYPE_CHECKING import
-
     return bool(pd.isna(value))
 
 
@@ -115,20 +118,15 @@ def format_work(summary: pd.DataFrame, scenario, lang: str = "zh") -> str:
     return "\n".join(blocks)
 
 
-def _run(args: argparse.Namespace) -> int:
-    from ..files import check_output_target, display_path  # lazy: start-up of `vetsim --help` and of the other commands
-    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
-    from .runner import simulate  # lazy: start-up of `vetsim --help` and of the other commands
-
-    from ..work.advice import format_warnings, scenario_warnings  # lazy: start-up of `vetsim --help` and of the other commands
-
+def simulate(args: argparse.Namespace) -> int:
+    """``vetsim simulate SCENARIO``: the KPIs per level with their intervals, the duties and campaigns."""
     if args.out:
         check_output_target(args.out, "folder", args.force)  # before minutes of simulation, not after
     sc = load_scenario(args.path)
     warned = format_warnings(scenario_warnings(sc), args.lang)
     if warned:
         print(warned, file=sys.stderr)
-    res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
+    res = run_simulation(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
     m = res.meta
     head = (tr("sim.run_header", args.lang, zh=m["scenario_name"]["zh"], replications=m["replications"], seed=m["seed"], m_scenario_hash_12=m["scenario_hash"][:12], en=m["scenario_name"]["en"]))
     print(head)
@@ -145,17 +143,13 @@ def _run(args: argparse.Namespace) -> int:
 
 def yearbook_calibration(args: argparse.Namespace) -> int:
     """``vetsim calibrate SCENARIO`` without ``--ledger``: the yearbook figures of calibration.csv
-    beside the simulation (the command itself is registered by ``vetsim.backtest.cli``)."""
-    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
-    from .calibration import calibration_table  # lazy: start-up of `vetsim --help` and of the other commands
-    from .runner import simulate  # lazy: start-up of `vetsim --help` and of the other commands
-
+    beside the simulation (the command itself is registered by ``vetsim.commands.calibrate``)."""
     sc = load_scenario(args.path)
     rows = sc.table("calibration.csv")
     if not rows:
         print(tr("sim.no_calibration_file", args.lang))
         return outcome(2, "sim.closing.no_calibration", args.lang)
-    res = simulate(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
+    res = run_simulation(sc, replications=args.replications, seed=args.seed, workers=args.workers, progress=args.lang)
     cal = calibration_table(res, rows)
     print(tr("sim.calibration_table_title", args.lang))
     print(format_calibration(cal, args.lang))
@@ -172,7 +166,7 @@ def format_calibration(table_: pd.DataFrame, lang: str = "zh") -> str:
     for r in table_.itertuples():
         share = r.figure < 1
 
-        def f(v: float) -> str:
+        def f(v: float, share: bool = share) -> str:
             return formats.share(v, lang) if share else formats.number(v, lang, 1)
         rows.append([in_lang(r, "label", lang), f(r.figure), f(r.simulated),
                      "" if _isna(r.ci_low) else f"{f(r.ci_low)} – {f(r.ci_high)}", formats.share(r.distance, lang, signed=True),
@@ -182,37 +176,9 @@ def format_calibration(table_: pd.DataFrame, lang: str = "zh") -> str:
     return table(head, rows, align=("left", "right", "right", "right", "right", "right", "left"))
 
 
-def _policies(args: argparse.Namespace) -> int:
+def policies(args: argparse.Namespace) -> int:
     """``vetsim policies SCENARIO``: every named work policy on the same random numbers, side by side."""
-    from ..scenario import load_scenario  # lazy: start-up of `vetsim --help` and of the other commands
-    from .policies import compare_policies, format_policies  # lazy, as above
-
     sc = load_scenario(args.path)
     table = compare_policies(sc, replications=args.replications, seed=args.seed, workers=args.workers)
     print(format_policies(table, sc, args.lang))
     return 0
-
-
-def register(subparsers: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add ``simulate`` to the ``vetsim`` command line (``calibrate`` comes from ``vetsim.backtest.cli``)."""
-    p = subparsers.add_parser("simulate", help=bi(*both("sim.cmd.help")),
-                              description=bi(*both("sim.cmd.description")))
-    add_scenario_arg(p)
-    p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi(*both("brief.arg.replications")))
-    p.add_argument("--seed", type=cliargs.seed, default=None,
-                   help=bi(*both("sim.arg.seed")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.arg.workers")))
-    p.add_argument("--out", default=None,
-                   help=bi(*both("sim.arg.out")))
-    cliargs.add_force(p, bi(*both("staffing.arg.force")), bi(*both("files.help_replace_foreign")))
-    add_common(p)
-    p.set_defaults(handler=_run)
-    p = subparsers.add_parser("policies", help=bi(*both("sim.policies.help")), description=bi(*both("sim.policies.description")))
-    add_scenario_arg(p)
-    p.add_argument("--replications", type=cliargs.replications, default=None,
-                   help=bi(*both("brief.arg.replications")))
-    p.add_argument("--seed", type=cliargs.seed, default=None, help=bi(*both("sim.arg.seed")))
-    p.add_argument("--workers", type=cliargs.workers, default=1, help=bi(*both("sim.arg.workers")))
-    add_common(p)
-    p.set_defaults(handler=_policies)
