@@ -215,7 +215,7 @@ def test_the_bulletin_of_two_imported_months_writes_three_files_without_personal
     assert code == 0, printed.err
     assert not [w for w in seen if "missing from" in str(w.message)], "a glyph is missing from the PDF's font"
     assert sorted(p.name for p in out.iterdir()) == [".vetsim-output.json", "bulletin_2027-04.docx", "bulletin_2027-04.pdf",
-                                                      "bulletin_2027-04_annex.xlsx"]
+                                                      "bulletin_2027-04_annex.xlsx", "map.csv"]
     texts = _texts(out)
     for kind, text in texts.items():
         assert "通报排名" in text and "龙泉镇退役军人服务站" in text and "站长外出培训两周" in text, kind
@@ -235,6 +235,39 @@ def test_the_bulletin_of_two_imported_months_writes_three_files_without_personal
     assert len(comps) == len(weights) == 4
     redo = 100 * sum(towns[c].fillna(0) * towns[w] for c, w in zip(comps, weights, strict=True)) / towns["所计权重之和"]
     assert (redo - towns["综合得分"]).abs().max() < 0.02
+    _check_map(out, towns, "zh")
+
+
+def _check_map(out: Path, towns: pd.DataFrame, lang: str) -> None:
+    """map.csv: a row per township station and the county center, each value the annex's own figure (in %);
+    the PDF has the map's page (its title) and the Word document the map as a picture with its caption."""
+    raw = (out / "map.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel opens it in Chinese
+    shown = pd.read_csv(out / "map.csv", encoding="utf-8-sig")
+    site, value = ("站点编号", "最多跑一次比例（%）") if lang == "zh" else ("Site ID", "One-trip rate (%)")
+    assert list(shown.columns) == ([site, "站点", "层级", "地图横坐标", "地图纵坐标", value] if lang == "zh"
+                                   else [site, "Site", "Level", "Map x", "Map y", value])
+    # the annex's counts behind the rate (its rate column is rounded to 4 decimals; the map's CSV is not)
+    num, den = (("办结且最多跑一次（件）", "办结及已来访未办结（件）") if lang == "zh"
+                else ("Resolved with at most one trip", "Resolved, or open after a trip"))
+
+    def rate(sheet: pd.DataFrame) -> pd.Series:
+        sheet = sheet.set_index(sheet.columns[0])
+        return 100 * sheet[num] / sheet[den].where(sheet[den] > 0)
+
+    expect = rate(towns)
+    got = shown.set_index(site)[value]
+    assert list(got.index) == ["C01", *expect.index] and len(expect) == 15
+    assert expect.notna().sum() >= 10  # most townships have a figure: the comparison has something to compare
+    pd.testing.assert_series_equal(got.loc[expect.index], expect, check_names=False, check_dtype=False, atol=1e-9)
+    center = rate(pd.read_excel(next(out.glob("*.xlsx")), sheet_name=2, engine="openpyxl"))["C01"]  # stations' sheet
+    assert (math.isnan(got["C01"]) and math.isnan(center)) or abs(got["C01"] - center) < 1e-9
+    texts = _texts(out)
+    title = "乡镇分布图：最多跑一次比例" if lang == "zh" else "Township map: One-trip rate"
+    assert title in texts["pdf"].replace("\n", ""), "the map's page is missing from the PDF"
+    with zipfile.ZipFile(next(out.glob("*.docx"))) as z:
+        assert [n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".png")], "no map picture in Word"
+    assert "map.csv" in texts["docx"]
 
 
 def test_the_bulletin_in_english(imported, tmp_path, capsys) -> None:
@@ -249,6 +282,7 @@ def test_the_bulletin_in_english(imported, tmp_path, capsys) -> None:
     assert "Ranking of the townships" in text and "Longquan" in text and "Q1 2027" in text
     assert "No ledger records for the previous period" in text  # Q4 2026 has none
     assert "key tasks were left out" in text
+    _check_map(out, pd.read_excel(next(out.glob("*.xlsx")), sheet_name=1, engine="openpyxl"), "en")  # townships' sheet
 
 
 def test_refusals_name_the_period_the_folder_and_the_place(imported, tmp_path, capsys) -> None:
@@ -286,3 +320,19 @@ def test_no_glyph_is_missing_and_the_check_can_fail(sc) -> None:
     assert _missing_glyphs(b, "zh") == []  # English: test_the_bulletin_in_english
     odd = bulletin_from_records(_records(HAND), sc, period, notes=[Note("T03", period, "\U00013000", 2)])
     assert _missing_glyphs(odd, "zh")  # a hieroglyph no font here has: the check sees it
+
+
+def test_the_map_shows_the_bulletins_own_hand_computed_one_trip_rates(sc) -> None:
+    """T01 in April: a, b, d resolved with one trip of a, b, c, d resolved and e open after a trip: 3/5;
+    T02: 7 of 8. The other townships had no matter (no value, "—" under their name)."""
+    from matplotlib.figure import Figure
+
+    from vetsim.bulletin.townmap import draw_map, map_table
+
+    b = bulletin_from_records(_records(HAND), sc, parse_period("2027-04"))
+    table = map_table(b, "zh").set_index("站点编号")["最多跑一次比例（%）"]
+    assert table["T01"] == pytest.approx(60.0) and table["T02"] == pytest.approx(87.5)
+    assert table.drop(["T01", "T02"]).isna().all() and len(table) == 16
+    assert _town(b, "T01")["one_trip_rate"] * 100 == pytest.approx(table["T01"])  # the ranking's own figure
+    labels = {t.get_gid(): t.get_text() for ax in draw_map(b, Figure(), "zh").axes for t in ax.texts if t.get_gid()}
+    assert labels["site-T01"].endswith("60%") and labels["site-T02"].endswith("88%") and labels["site-T03"].endswith("—")

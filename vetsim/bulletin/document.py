@@ -23,14 +23,16 @@ from .text import (
     task_table,
     township_table,
 )
+from .townmap import caption
 
 __all__ = ["Block", "blocks", "title", "footer"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """``kind``: title, subtitle, heading, para, bullet or table (``table`` shown as text, ``fills`` a
-    colour per cell or "" for none, ``widths`` the relative column widths)."""
+    """``kind``: title, subtitle, heading, para, bullet, table (``table`` shown as text, ``fills`` a
+    colour per cell or "" for none, ``widths`` the relative column widths) or map (the township map of
+    :mod:`.townmap`, ``text`` its caption)."""
 
     kind: str
     text: str = ""
@@ -81,6 +83,7 @@ def blocks(b: Bulletin, lang: str, *, editable: bool = False) -> list[Block]:
     problems = problem_lines(b, lang)
     if problems:
         out += [Block("para", tr("bulletin.problem.title", lang)), *(Block("bullet", s) for s in problems)]
+    out.append(Block("map", caption(lang)))  # the township map of the period's one-trip rate (.townmap)
     stations, sflags = station_table(b, lang)
     out += [Block("heading", tr("bulletin.section.stations", lang)),
             Block("table", table=stations, fills=_fills(sflags), widths=_widths(stations, {0: 2.2, 1: 2.6}))]

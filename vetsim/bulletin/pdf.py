@@ -14,6 +14,7 @@ from ..charts.style import house_style
 from ..wording import tr
 from .build import Bulletin
 from .document import Block, blocks, footer
+from .townmap import draw_map
 
 __all__ = ["write_pdf"]
 
@@ -130,6 +131,15 @@ class _Pages:
         self.y = tops[-1]
 
 
+    def map(self, b: Bulletin, block: Block) -> None:
+        """The township map on a page of its own, its caption above it."""
+        self.new_page()
+        self.text(Block("para", block.text))
+        grid = self.fig.add_gridspec(1, 1, left=_LEFT, right=_RIGHT, top=self.y - 0.01, bottom=_BOTTOM)
+        draw_map(b, self.fig.add_subfigure(grid[0]), self.lang)
+        self.y = _BOTTOM
+
+
 def write_pdf(b: Bulletin, fh: IO[bytes], lang: str) -> None:
     """Write the bulletin's PDF into ``fh``."""
     from matplotlib.backends.backend_pdf import PdfPages  # heavy: matplotlib's PDF backend, loaded only when a PDF is written
@@ -140,6 +150,8 @@ def write_pdf(b: Bulletin, fh: IO[bytes], lang: str) -> None:
         for block in blocks(b, lang):
             if block.kind == "table":
                 pages.table(block)
+            elif block.kind == "map":
+                pages.map(b, block)
             else:
                 pages.text(block)
         pages.close_page()

@@ -8,6 +8,7 @@ in 黑体 (a machine without these fonts shows its own Chinese font), A4 landsca
 
 from __future__ import annotations
 
+import io
 from typing import IO
 
 from docx import Document
@@ -19,6 +20,7 @@ from docx.shared import Cm, Pt
 
 from .build import Bulletin
 from .document import Block, blocks, footer
+from .townmap import map_png
 
 __all__ = ["write_docx"]
 
@@ -63,6 +65,13 @@ def _table(doc, block: Block) -> None:
     doc.add_paragraph()
 
 
+def _map(doc, b: Bulletin, block: Block, lang: str) -> None:
+    """The township map as a picture, its caption under it."""
+    doc.add_picture(io.BytesIO(map_png(b, lang)), width=Cm(24))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(doc.add_paragraph().add_run(block.text), _BODY_FONT, 10)
+
+
 def write_docx(b: Bulletin, fh: IO[bytes], lang: str) -> None:
     """Write the bulletin's Word document into ``fh``."""
     doc = Document()
@@ -78,6 +87,9 @@ def write_docx(b: Bulletin, fh: IO[bytes], lang: str) -> None:
     for block in shown:
         if block.kind == "table":
             _table(doc, block)
+            continue
+        if block.kind == "map":
+            _map(doc, b, block, lang)
             continue
         p = doc.add_paragraph()
         if block.kind == "title":

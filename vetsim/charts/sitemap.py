@@ -199,11 +199,13 @@ def kpi_text(value: float, kpi: str, lang: str) -> str:
     return formats.number(value, lang, 2 if kind == "ratio" else 1)
 
 
-def map_numbers(scenario: Any, results: Any | None = None, kpi: str = "wisn_ratio", lang: str = "zh") -> pd.DataFrame:
+def map_numbers(scenario: Any, results: Any | None = None, kpi: str = "wisn_ratio", lang: str = "zh", *,
+                data: pd.DataFrame | None = None) -> pd.DataFrame:
     """The numbers the map shows, one row per township station and the county center: site id, name,
-    level, position and the figure (for the map's CSV and the dashboard's click-through)."""
+    level, position and the figure (for the map's CSV and the dashboard's click-through). ``data``: the
+    per-site figures in the form of :func:`site_kpis` when they come from elsewhere (the bulletin's)."""
 
-    data = site_kpis(scenario, results)
+    data = site_kpis(scenario, results) if data is None else data
     pos = site_positions(scenario).set_index("site_id")
     shown = [s.site_id for s in scenario.sites if s.level != "village"]
     out = pd.DataFrame({"site_id": shown, "site": [data.at[s, "name_zh" if lang == "zh" else "name_en"] for s in shown],
