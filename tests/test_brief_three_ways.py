@@ -12,6 +12,7 @@ import pytest
 
 import vetsim
 import vetsim.brief.run as brief_run
+from tests.patch_support import patch_everywhere
 from vetsim.cli import main
 from vetsim.ui import MeetingDashboard
 
@@ -33,7 +34,7 @@ def test_cli_api_and_dashboard_give_identical_numbers(sample_path, proposal_path
         built.append(real(*args, **kwargs))
         return built[-1]
 
-    monkeypatch.setattr(brief_run, "build_brief", spy)
+    patch_everywhere(monkeypatch, "vetsim.brief.run", "build_brief", spy)  # the dashboard bound it too
     out = tmp_path / "cli.html"
     assert main(["report", str(sample_path), "--compare", str(proposal_path), "--out", str(out),
                  "--replications", str(REPS), "--draws", str(DRAWS), "--quiet"]) == 0

@@ -15,7 +15,7 @@ import pytest
 
 from vetsim.brief import BriefInputs, make_brief
 from vetsim.files import csv_bytes
-from vetsim.fiscal import site_costs
+from vetsim.work import site_costs
 
 sys.path.insert(0, str(Path(__file__).parent))
 from charts_fakes import fake_budget, fake_pair  # noqa: E402

@@ -105,7 +105,7 @@ def test_scenario_is_immutable(sample):
 
 
 def test_with_site_changes_revalidates(sample):
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(vetsim.ScenarioError, match="funded_staff"):  # revalidated, the field named
         sample.with_site_changes({"T01": {"funded_staff": -1}})
     with pytest.raises(vetsim.ScenarioError):
         sample.with_site_changes({"T01": {"parent_id": "T01V01"}})
