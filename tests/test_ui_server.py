@@ -428,3 +428,33 @@ def test_a_kernel_socket_closed_during_its_handshake_is_not_an_error() -> None:
     finally:
         Voila.init_handlers = orig
     assert routes[0] is _KernelSocket and issubclass(routes[1], TornadoVoilaHandler) and routes[1] is not TornadoVoilaHandler
+
+
+def test_a_kernel_being_shut_down_does_not_count_against_the_cap() -> None:
+    """CI found it: under load a page's kernel, released a moment ago, was still listed while its shutdown ran,
+    and the next viewer got 503 at the cap. A kernel is counted until its shutdown starts, not until it ends."""
+    import asyncio
+
+    from vetsim.ui.voila_app import PageKernels, _shutdown
+
+    class KM:
+        def __init__(self):
+            self.ids = ["a", "b", "c"]
+            self._kernel_connections = {k: 0 for k in self.ids}
+            self._pools = {}
+            self.seen_live: list[int] = []
+
+        def list_kernel_ids(self):
+            return list(self.ids)
+
+        async def shutdown_kernel(self, kid, now=False):
+            self.seen_live.append(pages.live(self))  # while the shutdown runs
+            await asyncio.sleep(0.01)
+            self.ids.remove(kid)
+
+    pages, km = PageKernels(connect_grace=30, disconnect_grace=20), KM()
+    assert pages.live(km) == 3
+    asyncio.run(_shutdown(km, pages, "b", logging.getLogger("vetsim-test-cap"), "test"))
+    assert km.seen_live == [2] and pages.live(km) == 2 and pages.closing == set()
+    pages.closing.add("c")  # a shutdown in flight is neither counted nor swept again
+    assert pages.live(km) == 1 and "c" not in pages.sweep(km, 10_000.0)

@@ -96,6 +96,7 @@ class PageKernels:
         self.sent_at: dict[str, float] = {}  # kernel id -> when its page was sent, or the kernel first seen
         self.connected: set[str] = set()  # kernels a page has connected to
         self.left_at: dict[str, float] = {}  # kernel id -> when its last connection closed
+        self.closing: set[str] = set()  # kernels being shut down now (still listed by the kernel manager)
 
     def render_started(self, kernel_id: str) -> None:
         self.rendering[kernel_id] = self.rendering.get(kernel_id, 0) + 1
@@ -139,6 +140,11 @@ class PageKernels:
         wait = min(self.connect_grace, 5.0) if urgent else self.connect_grace
         return now - self.sent_at.get(kernel_id, now) >= wait
 
+    def live(self, km: Any) -> int:
+        """Kernels that count against the cap: alive, not pooled, and not already being shut down (a
+        shutdown takes a moment, and a page released a second ago must not lock the next viewer out)."""
+        return len(set(km.list_kernel_ids()) - _pooled_kernel_ids(km) - self.closing)
+
     def sweep(self, km: Any, now: float, *, urgent: bool = False) -> list[str]:
         """The kernels of ``km`` (Voilà's kernel manager) whose page is gone, having observed them all."""
         pooled = _pooled_kernel_ids(km)
@@ -146,7 +152,7 @@ class PageKernels:
         for kid in set(self.sent_at) - alive:
             self.forget(kid)
         out = []
-        for kid in sorted(alive - pooled):
+        for kid in sorted(alive - pooled - self.closing):
             self.observe(kid, int(getattr(km, "_kernel_connections", {}).get(kid, 0)), now)
             if self.gone(kid, now, urgent=urgent):
                 out.append(kid)
@@ -158,12 +164,17 @@ async def _shutdown(km: Any, pages: PageKernels, kernel_id: str, log: Any, why: 
     pages.forget(kernel_id)
     if kernel_id not in set(km.list_kernel_ids()):
         return
+    if kernel_id in pages.closing:
+        return
     log.info("Shutting down kernel %s: %s", kernel_id, why)
     pages.released(time.monotonic())
+    pages.closing.add(kernel_id)
     try:
         await km.shutdown_kernel(kernel_id, now=True)
     except Exception as exc:  # noqa: BLE001 - a kernel already gone, or one that died: nothing left to do
         log.warning("Could not shut down kernel %s: %s", kernel_id, exc)
+    finally:
+        pages.closing.discard(kernel_id)
 
 
 class _GuardedRenderer(NotebookRenderer):
@@ -248,11 +259,11 @@ class _PageHandler(TornadoVoilaHandler):
         if self._finished or self.max_kernels <= 0:
             return
         km = self.settings["kernel_manager"]
-        n = len(set(km.list_kernel_ids()) - _pooled_kernel_ids(km))
+        n = self.pages.live(km)
         if n >= self.max_kernels:  # first release the kernels of pages that are gone, then count again
             for kid in self.pages.sweep(km, time.monotonic(), urgent=True):
                 await _shutdown(km, self.pages, kid, self.log, "the kernel cap is reached and its page is gone")
-            n = len(set(km.list_kernel_ids()) - _pooled_kernel_ids(km))
+            n = self.pages.live(km)
         if n >= self.max_kernels:
             zh, en = (m.format(n=n) for m in BUSY_MESSAGE)
             self.log.warning("refusing a page view: %d kernels alive (max %d)", n, self.max_kernels)
