@@ -33,7 +33,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy
 import numpy as np
 
 from .cache import (
@@ -248,7 +247,7 @@ def _record_path(scenarios: Sequence[Scenario], seed: int, cap: int, rule: Rule)
     """Where the stopping count of these scenarios (in this order), seed, cap, rule and code is kept."""
 
     parts = {"scenarios": [s.hash() for s in scenarios], "seed": seed, "cap": cap, "rule": rule.key(),
-             "source": source_fingerprint(), "numpy": numpy.__version__}
+             "source": source_fingerprint(), "numpy": np.__version__}
     name = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:40]
     return check_cache_location(*scenarios).resolve() / "stops" / f"{name}.json"
 
