@@ -65,3 +65,18 @@ def test_a_later_run_keeps_the_simulated_cards_until_the_new_ones(tmp_path, monk
     dash.inputs["replications"].value = 2
     dash.run()
     assert shown and all('class="vetsim-card kpi-' in v for v in shown)  # never an estimate in between
+
+
+def test_unstaffed_townships_read_unstaffed_not_a_capped_wait(sample) -> None:
+    """A bad day: every township station emptied. Erlang A caps a wait at the visitors' patience (60 min) and
+    a pressure without staff is undefined, so the estimate read "60.0" and "模拟中…"; the simulated cards say
+    unstaffed, and now the estimate does too, for the wait and the workload pressure."""
+    from vetsim.wording import tr
+
+    empty = {s.site_id: {"funded_staff": 0, "parttime_staff": 0} for s in sample.table("sites.csv")
+             if s.level == "township"}
+    proposal = sample.with_site_changes(empty)
+    summary = estimate_results(proposal).summary
+    assert np.isinf(summary["mean"]).all() and len(summary) == 2
+    text = re.sub(r"<[^>]+>", " ", estimate_cards_html(sample, proposal, CARD_KEYS))
+    assert text.count(tr("kpi.no_staff", "zh")) == 2 and "60.0" not in text

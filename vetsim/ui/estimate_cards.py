@@ -44,6 +44,8 @@ def estimate_results(scenario: Scenario, lang: str = "zh") -> Any:
         visits, staff = town["visits"].to_numpy(float), town["staff"].to_numpy(float)
         wait = float(np.average(town["mean_wait_min"], weights=visits)) if visits.sum() > 0 else np.nan
         load = float(np.average(town["utilisation"], weights=staff)) if staff.sum() > 0 else np.nan
+        if staff.sum() == 0 and visits.sum() > 0:  # no one at any station: unstaffed, as the simulated cards say
+            wait = load = np.inf  # (Erlang A would cap the wait at the visitors' patience and hide it)
         for (metric, level), value in zip(_FROM_ESTIMATE, (wait, load), strict=True):
             rows.append({"metric": metric, "level": level, "case_type": "all", "mean": value,
                          "ci_low": np.nan, "ci_high": np.nan, "replications": 0, "runs": 0})
