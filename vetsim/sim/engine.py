@@ -62,7 +62,7 @@ from ..work.calendar import MINUTES_PER_DAY
 from ..work.network import Network
 from .backoffice import DayWork
 from .case import Case
-from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN, Stream, keyed_rng
+from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN, Stream, keyed_rng, keyed_rngs
 
 __all__ = ["Case", "Engine", "VISIT_LEFT", "VISIT_SERVED", "VISIT_NOBODY"]
 
@@ -81,10 +81,9 @@ def _presence_draws(net: Network, seed_seq: np.random.SeedSequence) -> tuple[np.
     posts = np.asarray(net.staff, dtype=np.int64)
     present = np.repeat(posts[:, None], net.days, axis=1)
     if net.presence_on:
-        for s, away in enumerate(net.away):
-            if away > 0 and posts[s] > 0:
-                rng = keyed_rng(seed_seq, "presence", net.site_ids[s])
-                present[s] = (rng.random((posts[s], net.days)) >= away).sum(axis=0)  # a row per post
+        sites = [s for s, away in enumerate(net.away) if away > 0 and posts[s] > 0]
+        for s, rng in zip(sites, keyed_rngs(seed_seq, "presence", [(net.site_ids[s],) for s in sites]), strict=True):
+            present[s] = (rng.random((posts[s], net.days)) >= net.away[s]).sum(axis=0)  # a row per post
     servers = present.copy()
     stand_in = (present == 0) & (posts[:, None] > 0) & ~np.asarray(net.closed_when_away, dtype=bool)[:, None]
     servers[stand_in] = 1
@@ -100,6 +99,16 @@ def _channels(net: Network, site: np.ndarray, ct: np.ndarray, u: np.ndarray) -> 
     return np.where(u < h, 1, np.where(u < hl, 3, np.where(u < online, 2, 0)))
 
 
+def _server_changes(servers: np.ndarray) -> list[list[tuple[int, int]]]:
+    """For each day, the sites whose number of counter servers changes overnight, and by how much."""
+    changes: list[list[tuple[int, int]]] = [[] for _ in range(servers.shape[1])]
+    day, site = np.nonzero(np.diff(servers, axis=1).T)
+    for d, s, v in zip(day.tolist(), site.tolist(), (servers[site, day + 1] - servers[site, day]).tolist(),
+                       strict=True):
+        changes[d].append((s, v))
+    return changes
+
+
 class Engine(DayWork):
     """Runs one replication; records are plain lists, turned into arrays by ``records``."""
 
@@ -112,6 +121,7 @@ class Engine(DayWork):
         n = len(net.site_ids)
         self.present, self.servers = _presence_draws(net, seed_seq)
         self.srv = self.servers[:, 0].tolist() if net.days else [0] * n  # counter servers today
+        self._server_changes = _server_changes(self.servers)
         self.idle = list(self.srv)
         self.queue: list[deque] = [deque() for _ in range(n)]
         self.resume_pending = [False] * n
@@ -223,7 +233,8 @@ class Engine(DayWork):
         keep = times < self.horizon
         times, draws, site, ct = times[keep], draws[keep], site[keep], ct[keep]
         channel = _channels(net, site, ct, draws[:, U_CHANNEL])
-        heap, run_until, arrive = self._heap, self._run_until, self._arrival
+        heap, run_until, visit, remote = self._heap, self._run_until, self._visit, self._remote
+        new_case, add_case, level, open_cases = Case, self.cases.append, self.level, self.open_cases
         for i in range(0, len(times), ARRIVAL_BLOCK):  # in blocks: a case's numbers become a list when it nears
             block = slice(i, i + ARRIVAL_BLOCK)
             for t, s, c, ch, d in zip(times[block].tolist(), site[block].tolist(), ct[block].tolist(),
@@ -231,16 +242,19 @@ class Engine(DayWork):
                 if heap and heap[0][0] <= t:
                     run_until(t)
                 self.now = t
-                arrive(t, s, c, ch, d)
+                case = new_case(c, s, d, t, ch, False)  # a new case enters its site (``_enter``, inlined)
+                add_case(case)
+                case.level = level[s]
+                case.path.append(s)
+                open_cases[s] += 1
+                if ch == 0:
+                    visit(case, s, t)
+                else:
+                    remote(case, s, t, d)
 
-    def _arrival(self, t: float, s: int, ct: int, channel: int, d: list[float]) -> None:
-        case = Case(ct, s, d, t, channel, False)
-        self.cases.append(case)
-        self._enter(case, s)
-        if channel == 0:
-            self._visit(case, s, t)
-            return
-        # hotline, letter, online: straight to the site's casework queue (worked at the day's end)
+    def _remote(self, case: Case, s: int, t: float, d: list[float]) -> None:
+        """A hotline, letter or online case: straight to the site's casework queue (worked at the day's end)."""
+        ct = case.ct
         case.checked = True
         if d[U_MISSING] < self.net.missing[ct]:  # documents follow later, without a trip
             day = self._add_wd(int(t // DAY), self.net.return_delay)
@@ -272,10 +286,9 @@ class Engine(DayWork):
         self.snap.append(self.open_cases.copy())
         self.pet_snap.append(self.pet_open)
         if d + 1 < self.net.days:
-            change = self.servers[:, d + 1] - self.servers[:, d]
-            for s in np.flatnonzero(change).tolist():
-                self.srv[s] += int(change[s])
-                self.idle[s] += int(change[s])
+            for s, change in self._server_changes[d]:
+                self.srv[s] += change
+                self.idle[s] += change
                 if self.idle[s] > 0 and self.queue[s]:
                     self._serve_next(s, self.now)
             self._at((d + 2) * DAY - 1e-6, self._day_end, d + 1)
@@ -313,7 +326,12 @@ class Engine(DayWork):
         if case.d[U_RESOLVE + lv] < self.res[ct][lv] or not self.exists[ct][nxt]:
             if case.channel == 0 and case.vsite == s and case.vday == int(t // DAY):
                 case.on_spot = True
-            self._finish(case, t)
+            if case.level != self.partner_lv:  # ``_finish``, inlined
+                self.open_cases[case.site] -= 1
+            case.t_fin = t
+            case.d = None
+            if case.backlog and self.net.is_petition[ct]:
+                self.pet_open -= 1
             return
         day = int(t // DAY)
         target = self._add_wd(day, self.delay[ct][lv])
@@ -384,7 +402,8 @@ class Engine(DayWork):
         k = case.k
         case.k = k + 1
         if k < VISIT_DRAWS:
-            svc, pat = case.d[SVC + k], case.d[PAT + k]
+            d = case.d
+            svc, pat = d[SVC + k], d[PAT + k]
         else:
             o, net = self._over(s), self.net
             svc = o.standard_exponential() if net.exponential else o.gamma(1 / net.svc_cv**2, net.svc_cv**2)
@@ -393,11 +412,13 @@ class Engine(DayWork):
         pat *= self.patience
         if self.srv[s] == 0:
             self._unstaffed(case, s, t)
-        elif self.idle[s] > 0 and not self.queue[s] and self._is_open(s, t):
+            return
+        idle, q = self.idle[s], self.queue[s]
+        if idle > 0 and not q and self._is_open(s, t):
             self._start(s, case, t, svc, t)
         else:
-            self.queue[s].append((case, t, svc, pat))
-            if self.idle[s] > 0:
+            q.append((case, t, svc, pat))
+            if idle > 0:
                 self._serve_next(s, t)
 
     def _unstaffed(self, case: Case, s: int, t: float) -> None:
@@ -422,26 +443,32 @@ class Engine(DayWork):
         case.wait += t - t0
         d = int(t // DAY)
         case.vday, case.vsite = d, s
+        busy_min = self.busy_min
         if self.busy_day[s] != d:
-            self.busy_day[s], self.busy_min[s] = d, 0.0
-        self.busy_min[s] += svc
-        self._at(t + svc, self._ev_end, (s, case))
+            self.busy_day[s] = d
+            busy_min[s] = 0.0
+        busy_min[s] += svc
+        end = t + svc
+        if end < self.horizon:  # ``_at``, inlined: the service ends at now + its remaining time
+            now = self.now
+            heappush(self._heap, (now + (end - now if end > now else 0.0), next(self._seq), self._ev_end, (s, case)))
 
     def _ev_end(self, payload) -> None:
+        """A counter service ends: the case goes on (back for missing documents, or to the back office)."""
         s, case = payload
         t = self.now
         self.idle[s] += 1
-        self._after_counter(case, s, t)
-        if self.queue[s]:
-            self._serve_next(s, t)
-
-    def _after_counter(self, case: Case, s: int, t: float) -> None:
+        ct = case.ct
         if not case.checked:
             case.checked = True
-            if case.d[U_MISSING] < self.net.missing[case.ct]:
+            if case.d[U_MISSING] < self.net.missing[ct]:
                 self._visit_on(case, s, self._add_wd(int(t // DAY), self.net.return_delay), t)
+                if self.queue[s]:
+                    self._serve_next(s, t)
                 return
-        self._backoffice(case, s, self.bo[case.ct][self.level[s]])
+        self._backoffice(case, s, self.bo[ct][self.level[s]])
+        if self.queue[s]:
+            self._serve_next(s, t)
 
     def _abandon(self, case: Case, s: int, t0: float, t_leave: float) -> None:
         self.visits.extend((s, case.ct, t0, t_leave, 0.0, VISIT_LEFT))
