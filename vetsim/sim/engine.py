@@ -99,14 +99,12 @@ def _channels(net: Network, site: np.ndarray, ct: np.ndarray, u: np.ndarray) -> 
     return np.where(u < h, 1, np.where(u < hl, 3, np.where(u < online, 2, 0)))
 
 
-def _server_changes(servers: np.ndarray) -> list[list[tuple[int, int]]]:
-    """For each day, the sites whose number of counter servers changes overnight, and by how much."""
-    changes: list[list[tuple[int, int]]] = [[] for _ in range(servers.shape[1])]
+def _server_changes(servers: np.ndarray) -> tuple[list[int], list[int], list[int]]:
+    """The overnight changes of counter servers: sites and changes, day by day (sites ascending), and
+    where each day's changes start in these lists (the day after the last day: the lists' end)."""
     day, site = np.nonzero(np.diff(servers, axis=1).T)
-    for d, s, v in zip(day.tolist(), site.tolist(), (servers[site, day + 1] - servers[site, day]).tolist(),
-                       strict=True):
-        changes[d].append((s, v))
-    return changes
+    starts = np.searchsorted(day, np.arange(servers.shape[1] + 1))
+    return site.tolist(), (servers[site, day + 1] - servers[site, day]).tolist(), starts.tolist()
 
 
 class Engine(DayWork):
@@ -286,7 +284,9 @@ class Engine(DayWork):
         self.snap.append(self.open_cases.copy())
         self.pet_snap.append(self.pet_open)
         if d + 1 < self.net.days:
-            for s, change in self._server_changes[d]:
+            sites, changes, starts = self._server_changes
+            for i in range(starts[d], starts[d + 1]):
+                s, change = sites[i], changes[i]
                 self.srv[s] += change
                 self.idle[s] += change
                 if self.idle[s] > 0 and self.queue[s]:
