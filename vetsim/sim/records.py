@@ -99,12 +99,12 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, Any]:
 def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
     cases = eng.cases
     n = len(cases)
-    ct = np.fromiter((c.ct for c in cases), np.int64, n)
-    origin = np.fromiter((c.origin for c in cases), np.int64, n)
-    last = np.fromiter((c.path[-1] for c in cases), np.int64, n)
-    flevel = np.fromiter((c.level for c in cases), np.int64, n)
-    t_arr = np.fromiter((c.t_arr for c in cases), float, n)
-    t_fin = np.fromiter((c.t_fin for c in cases), float, n)
+    ct = np.array([c.ct for c in cases], dtype=np.int64)
+    origin = np.array([c.origin for c in cases], dtype=np.int64)
+    last = np.array([c.path[-1] for c in cases], dtype=np.int64)
+    flevel = np.array([c.level for c in cases], dtype=np.int64)
+    t_arr = np.array([c.t_arr for c in cases], dtype=float)
+    t_fin = np.array([c.t_fin for c in cases], dtype=float)
     is_open = np.isnan(t_fin)
     arr_day = np.floor(t_arr / DAY).astype(np.int64)
     fin_day = np.where(is_open, np.nan, np.floor(t_fin / DAY))
@@ -135,23 +135,23 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         "final_site": final_code,
         "final_level": flevel,
         "path": None,
-        "channel": np.fromiter((c.channel for c in cases), np.int64, n),
-        "from_backlog": np.fromiter((c.backlog for c in cases), bool, n),
-        "not_resolvable": np.fromiter((c.other for c in cases), bool, n),  # 积案 closed by other means
+        "channel": np.array([c.channel for c in cases], dtype=np.int64),
+        "from_backlog": np.array([c.backlog for c in cases], dtype=bool),
+        "not_resolvable": np.array([c.other for c in cases], dtype=bool),  # 积案 closed by other means
         "arrival_day": arr_day,
         "finish_day": fin_day,
-        "trips": np.fromiter((c.trips for c in cases), np.int32, n),
-        "visits": np.fromiter((c.visits for c in cases), np.int32, n),
-        "abandoned_visits": np.fromiter((c.aband for c in cases), np.int32, n),
-        "sent_on_unstaffed": np.fromiter((c.sent_on for c in cases), bool, n),
-        "counter_wait_min": np.fromiter((c.wait for c in cases), float, n),
+        "trips": np.array([c.trips for c in cases], dtype=np.int32),
+        "visits": np.array([c.visits for c in cases], dtype=np.int32),
+        "abandoned_visits": np.array([c.aband for c in cases], dtype=np.int32),
+        "sent_on_unstaffed": np.array([c.sent_on for c in cases], dtype=bool),
+        "counter_wait_min": np.array([c.wait for c in cases], dtype=float),
         "working_days": wdays,
         "age_working_days": np.where(is_open, age_wd, wdays),
         "deadline_working_days": deadline.astype(np.int32),
         "on_time": on_time,
         "open_at_end": is_open,
         "overdue_open": overdue,
-        "on_spot": np.fromiter((c.on_spot for c in cases), bool, n),
+        "on_spot": np.array([c.on_spot for c in cases], dtype=bool),
     }
     eng.cases = []  # the columns hold everything now; free the objects before the next tables
     return Columns(n, cols, {"case_type": net.case_types, "origin_site": net.site_ids, "origin_level": net.level_names,
