@@ -9,6 +9,7 @@ KPI values, bit for bit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -26,11 +27,26 @@ DAY = MINUTES_PER_DAY
 
 
 def _cat(values: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(values.astype(np.int64), categories=list(names))
+    return pd.Categorical.from_codes(values.astype(np.int64), dtype=_cat_dtype(tuple(names)))
 
 
-def _path_text(net: Network, path: list[int]) -> str:
-    return ">".join(net.site_ids[p] if p >= 0 else net.partners[-1 - p] for p in path)
+@functools.lru_cache(maxsize=64)
+def _cat_dtype(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical type of these names (made once: its index of names costs more than the codes)."""
+    return pd.CategoricalDtype(list(names))
+
+
+def _path_texts(net: Network, paths: list[list[int]]) -> list[str]:
+    """Each path as text (``C01>T01>civil_affairs``); each distinct path is spelled once."""
+    seen: dict[tuple[int, ...], str] = {}
+    out = []
+    for path in paths:
+        key = tuple(path)
+        text = seen.get(key)
+        if text is None:
+            text = seen[key] = ">".join(net.site_ids[p] if p >= 0 else net.partners[-1 - p] for p in path)
+        out.append(text)
+    return out
 
 
 class Columns:
@@ -156,7 +172,7 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
     eng.cases = []  # the columns hold everything now; free the objects before the next tables
     return Columns(n, cols, {"case_type": net.case_types, "origin_site": net.site_ids, "origin_level": net.level_names,
                              "final_site": site_names, "final_level": net.level_names, "channel": CHANNELS},
-                   {"path": lambda: [_path_text(net, p) for p in paths], "on_time": on_time_column})
+                   {"path": lambda: _path_texts(net, paths), "on_time": on_time_column})
 
 
 def _work_columns(net: Network, eng: Engine, rep: int) -> Columns:
