@@ -234,41 +234,41 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
 
     def wait_mean() -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)[si, di]
+            return np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)[keep]
 
     def utilisation() -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             used = busy_c + busy_b + busy_d + busy_p + other + cover + rec["fixed"]
-            return np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)[si, di]
+            return np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)[keep]
 
     lazy = {"date": lambda: pd.to_datetime(np.datetime64(net.cal.start) + di.astype("timedelta64[D]")),
-            "wait_mean_min": wait_mean, "queue_max": lambda: _queue_max(vs, t0, t1, wait, ns, nd)[si, di],
-            "backlog_open": lambda: _backlog_open(eng, shape)[si, di], "utilisation": utilisation}
+            "wait_mean_min": wait_mean, "queue_max": lambda: _queue_max(vs, t0, t1, wait, ns, nd)[keep],
+            "backlog_open": lambda: _backlog_open(eng, shape)[keep], "utilisation": utilisation}
     return Columns(len(si), {
         "replication": np.full(len(si), rep, dtype=np.int32),
         "site_id": si,
         "level": np.asarray(net.level, dtype=np.int64)[si],
         "date": None,
         "day": di,
-        "arrivals": arrivals[si, di].astype(np.int32),
-        "served": n_served[si, di].astype(np.int32),
-        "abandoned": (arrivals - n_served - n_nobody)[si, di].astype(np.int32),
-        "found_nobody": n_nobody[si, di].astype(np.int32),
-        "staff_present": eng.present[si, di].astype(np.int32),
+        "arrivals": arrivals[keep].astype(np.int32),
+        "served": n_served[keep].astype(np.int32),
+        "abandoned": (arrivals - n_served - n_nobody)[keep].astype(np.int32),
+        "found_nobody": n_nobody[keep].astype(np.int32),
+        "staff_present": eng.present[keep].astype(np.int32),
         "wait_mean_min": None,
         "queue_max": None,
         "backlog_open": None,
-        "busy_counter_min": busy_c[si, di],
-        "busy_backoffice_min": busy_b[si, di],
-        "available_min": avail[si, di].astype(float),
+        "busy_counter_min": busy_c[keep],
+        "busy_backoffice_min": busy_b[keep],
+        "available_min": avail[keep].astype(float),
         "utilisation": None,
-        "busy_duties_min": busy_d[si, di],
-        "busy_campaign_min": busy_p[si, di],
-        "other_work_min": other[si, di],
-        "cover_min": cover[si, di],
-        "casework_in_min": rec["casework_in"][si, di],
-        "fixed_min": rec["fixed"][si, di],  # meetings, reports, training (fixed_time)
-        "overtime_min": rec["overtime"][si, di],  # duties and campaigns done in overtime (beyond available_min)
+        "busy_duties_min": busy_d[keep],
+        "busy_campaign_min": busy_p[keep],
+        "other_work_min": other[keep],
+        "cover_min": cover[keep],
+        "casework_in_min": rec["casework_in"][keep],
+        "fixed_min": rec["fixed"][keep],  # meetings, reports, training (fixed_time)
+        "overtime_min": rec["overtime"][keep],  # duties and campaigns done in overtime (beyond available_min)
     }, {"site_id": net.site_ids, "level": net.level_names}, lazy)
 
 
