@@ -346,14 +346,15 @@ def _visit_metrics(net: Network, vis: Columns, unstaffed: np.ndarray) -> list[tu
     served = vis["served"]
     nobody = vis["found_nobody"]
     never = unstaffed[vis["site_id"]]
+    found, in_time = ~nobody, served & (wait <= target)
     for lv, ct, m in _groups(vis["level"], vis["case_type"], net.site_level_names, net.case_types):
         if not m.any():
             continue
-        w = wait[m & ~nobody]
         inf = bool((m & never).any())
+        w = wait[:0] if inf else wait[m & found]  # an infinite wait needs no mean
         rows += [("wait_mean_min", lv, ct, np.inf if inf else float(w.mean()) if len(w) else np.nan),
                  ("wait_p90_min", lv, ct, np.inf if inf else float(np.quantile(w, 0.9)) if len(w) else np.nan),
-                 ("service_level", lv, ct, float(np.mean(served[m] & (wait[m] <= target)))),
+                 ("service_level", lv, ct, float(np.mean(in_time[m]))),
                  ("wasted_trip_share", lv, ct, float(np.mean(nobody[m])))]
     return rows
 
@@ -371,26 +372,33 @@ def _case_metrics(net: Network, cases: Columns, vis: Columns) -> list[tuple[str,
     overdue = cases["overdue_open"]
     spot = cases["on_spot"]
     ct_codes = cases["case_type"]
+    old, still_open = ~new, ~fin
+    # per case, once: the trip base (finished new cases, and open ones the veteran came for), its one-trip
+    # cases, and the on-time base (finished, or open past the limit) of new and of old cases
+    trip_base_all = new & (fin | (trips >= 1))
+    one_trip_all = new & fin & (trips <= 1)
+    late_base_all = fin | overdue
+    late_new, late_old = late_base_all & new, late_base_all & old
     for lv, ct, m in _groups(cases["origin_level"], ct_codes, net.site_level_names, net.case_types):
         nf = m & fin
-        trip_base = (m & new & fin) | (m & new & ~fin & (trips >= 1))
-        late_base = nf | (m & overdue)
-        rows += [("cases_arrived", lv, ct, float((m & new).sum())),
-                 ("backlog_start", lv, ct, float((m & ~new).sum())),
+        n_new, n_old, n_open = int((m & new).sum()), int((m & old).sum()), int((m & still_open).sum())
+        n_base = int((m & trip_base_all).sum())
+        rows += [("cases_arrived", lv, ct, float(n_new)),
+                 ("backlog_start", lv, ct, float(n_old)),
                  ("cases_finished", lv, ct, float(nf.sum())),
-                 ("cases_open", lv, ct, float((m & ~fin).sum())),
+                 ("cases_open", lv, ct, float(n_open)),
                  ("finish_rate", lv, ct, float(nf.sum() / m.sum()) if m.any() else np.nan),
                  ("overdue_open", lv, ct, float((m & overdue).sum())),
-                 ("backlog_growth", lv, ct, float((m & ~fin).sum() - (m & ~new).sum())),
-                 ("one_trip_rate", lv, ct, float((trips[trip_base & fin] <= 1).sum() / trip_base.sum())
-                  if trip_base.any() else np.nan),
-                 ("on_time_share", lv, ct, _mean(ontime, late_base & new)),
+                 ("backlog_growth", lv, ct, float(n_open - n_old)),
+                 ("one_trip_rate", lv, ct, float(np.int64((m & one_trip_all).sum()) / np.int64(n_base))
+                  if n_base else np.nan),
+                 ("on_time_share", lv, ct, _mean(ontime, m & late_new)),
                  ("resolution_working_days_mean", lv, ct, _mean(age, m & new))]
-        if (m & ~new).any():  # cases open at the start, where there are any
-            rows += [("on_time_share_backlog", lv, ct, _mean(ontime, late_base & ~new)),
-                     ("resolution_working_days_backlog", lv, ct, _mean(age, m & ~new))]
+        if n_old:  # cases open at the start, where there are any
+            rows += [("on_time_share_backlog", lv, ct, _mean(ontime, m & late_old)),
+                     ("resolution_working_days_backlog", lv, ct, _mean(age, m & old))]
     for lv, ct, m in _groups(cases["final_level"], ct_codes, net.level_names, net.case_types):
-        rows.append(("backlog_end", lv, ct, float((m & ~fin).sum())))
+        rows.append(("backlog_end", lv, ct, float((m & still_open).sum())))
     # on the spot: per counter visit of the level where the case was resolved on the spot
     vis_lv = vis["level"]
     final_lv = cases["final_level"]
@@ -428,7 +436,7 @@ def _time_metrics(net: Network, sd: Columns, work: Columns,
         a = avail[m].sum()
         owed = float(owed_lv.sum() if lv == "all" else owed_lv.get(lv, 0.0))
         load = due[m].sum() + owed
-        lv_sites = np.unique(site[m])
+        lv_sites = np.flatnonzero(np.bincount(site[m], minlength=len(net.site_ids)))  # sorted, as np.unique
         unmet = due[m & unstaffed].sum() + owed_site[lv_sites[unstaffed_site[lv_sites]]].sum()
         used = busy[m].sum() + unmet
         rows.append(("utilisation", lv, ct, float(used / a) if a > 0 else (np.inf if used > 0 else np.nan)))
