@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -112,6 +113,12 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, Any]:
     return {k: t.frame() if isinstance(t, Columns) else t for k, t in replication_tables(net, eng, rep).items()}
 
 
+# columns of the case table only its DataFrame shows (no KPI reads them): column, Case attribute, dtype
+_CASE_TABLE_ONLY = (("channel", "channel", np.int64), ("visits", "visits", np.int32),
+                    ("abandoned_visits", "aband", np.int32), ("sent_on_unstaffed", "sent_on", bool),
+                    ("counter_wait_min", "wait", float))
+
+
 def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
     cases = eng.cases
     n = len(cases)
@@ -141,7 +148,12 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         out[is_open & ~overdue] = pd.NA  # still open, not yet late: undecided
         return out
 
-    paths = [c.path for c in cases]
+    def attribute(name: str, dtype: type) -> Callable[[], np.ndarray]:
+        return lambda: np.array(list(map(attrgetter(name), cases)), dtype=dtype)
+
+    # columns no KPI reads are made only with the DataFrame (``lazy``): the KPI-only path skips them
+    lazy = {"path": lambda: _path_texts(net, [c.path for c in cases]), "on_time": on_time_column,
+            **{col: attribute(name, dtype) for col, name, dtype in _CASE_TABLE_ONLY}}
     cols: dict[str, np.ndarray | None] = {
         "replication": np.full(n, rep, dtype=np.int32),
         "case_id": np.arange(n, dtype=np.int64),
@@ -151,16 +163,16 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         "final_site": final_code,
         "final_level": flevel,
         "path": None,
-        "channel": np.array([c.channel for c in cases], dtype=np.int64),
+        "channel": None,
         "from_backlog": np.array([c.backlog for c in cases], dtype=bool),
         "not_resolvable": np.array([c.other for c in cases], dtype=bool),  # 积案 closed by other means
         "arrival_day": arr_day,
         "finish_day": fin_day,
         "trips": np.array([c.trips for c in cases], dtype=np.int32),
-        "visits": np.array([c.visits for c in cases], dtype=np.int32),
-        "abandoned_visits": np.array([c.aband for c in cases], dtype=np.int32),
-        "sent_on_unstaffed": np.array([c.sent_on for c in cases], dtype=bool),
-        "counter_wait_min": np.array([c.wait for c in cases], dtype=float),
+        "visits": None,
+        "abandoned_visits": None,
+        "sent_on_unstaffed": None,
+        "counter_wait_min": None,
         "working_days": wdays,
         "age_working_days": np.where(is_open, age_wd, wdays),
         "deadline_working_days": deadline.astype(np.int32),
@@ -169,10 +181,9 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         "overdue_open": overdue,
         "on_spot": np.array([c.on_spot for c in cases], dtype=bool),
     }
-    eng.cases = []  # the columns hold everything now; free the objects before the next tables
+    eng.cases = []  # the columns (and the lazy ones) hold what the tables need
     return Columns(n, cols, {"case_type": net.case_types, "origin_site": net.site_ids, "origin_level": net.level_names,
-                             "final_site": site_names, "final_level": net.level_names, "channel": CHANNELS},
-                   {"path": lambda: _path_texts(net, paths), "on_time": on_time_column})
+                             "final_site": site_names, "final_level": net.level_names, "channel": CHANNELS}, lazy)
 
 
 def _work_columns(net: Network, eng: Engine, rep: int) -> Columns:
