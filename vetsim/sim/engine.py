@@ -54,6 +54,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import deque
+from collections.abc import Iterator
 from heapq import heappop, heappush
 
 import numpy as np
@@ -67,7 +68,6 @@ from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHE
 __all__ = ["Case", "Engine", "VISIT_LEFT", "VISIT_SERVED", "VISIT_NOBODY"]
 
 DAY = MINUTES_PER_DAY
-ARRIVAL_BLOCK = 2048  # arrivals whose random numbers are turned into Python lists at once (speed vs memory)
 VISIT_LEFT, VISIT_SERVED, VISIT_NOBODY = 0, 1, 2  # visit outcomes: left unserved, served, found nobody
 
 
@@ -211,44 +211,50 @@ class Engine(DayWork):
         return self
 
     def _arrivals_loop(self) -> None:
-        """Run the clock through all arrivals: new cases are not SimPy events; the loop takes the next
-        arrival whenever it comes before the next scheduled event (merging two time-ordered lists).
-
-        The arrivals of all streams are merged in time order once, with their random numbers as one
-        list of rows (a single ``tolist``) and their channels decided in one vectorised step.
-        """
+        """Run the clock through all arrivals: new cases are not events; the loop takes the next arrival
+        whenever it comes before the next scheduled event (merging two time-ordered lists)."""
         if not self.arrivals:
             return
-        net = self.net
-        times = np.concatenate([s.times for s in self.arrivals])
-        order = np.argsort(times, kind="stable")
-        draws = np.concatenate([s.draws for s in self.arrivals])[order]
-        site = np.concatenate([np.full(len(s.times), s.site, dtype=np.int64) for s in self.arrivals])[order]
-        ct = np.concatenate([np.full(len(s.times), s.ct, dtype=np.int64) for s in self.arrivals])[order]
-        times = times[order]
-        for st in self.arrivals:  # the merged copy replaces the streams' numbers (memory)
-            st.draws = None
-        keep = times < self.horizon
-        times, draws, site, ct = times[keep], draws[keep], site[keep], ct[keep]
-        channel = _channels(net, site, ct, draws[:, U_CHANNEL])
         heap, run_until, visit, remote = self._heap, self._run_until, self._visit, self._remote
         new_case, add_case, level, open_cases = Case, self.cases.append, self.level, self.open_cases
-        for i in range(0, len(times), ARRIVAL_BLOCK):  # in blocks: a case's numbers become a list when it nears
-            block = slice(i, i + ARRIVAL_BLOCK)
-            for t, s, c, ch, d in zip(times[block].tolist(), site[block].tolist(), ct[block].tolist(),
-                                      channel[block].tolist(), draws[block].tolist(), strict=True):
-                if heap and heap[0][0] <= t:
-                    run_until(t)
-                self.now = t
-                case = new_case(c, s, d, t, ch, False)  # a new case enters its site (``_enter``, inlined)
-                add_case(case)
-                case.level = level[s]
-                case.path.append(s)
-                open_cases[s] += 1
-                if ch == 0:
-                    visit(case, s, t)
-                else:
-                    remote(case, s, t, d)
+        for t, s, c, ch, d in self._merged_arrivals():
+            if heap and heap[0][0] <= t:
+                run_until(t)
+            self.now = t
+            case = new_case(c, s, d, t, ch, False)  # a new case enters its site (``_enter``, inlined)
+            add_case(case)
+            case.level = level[s]
+            case.path.append(s)
+            open_cases[s] += 1
+            if ch == 0:
+                visit(case, s, t)
+            else:
+                remote(case, s, t, d)
+
+    def _merged_arrivals(self) -> Iterator[tuple[float, int, int, int, memoryview]]:
+        """The arrivals of all streams in time order (stable), within the horizon: time, site, case type,
+        channel (decided in one vectorised step) and the case's random numbers.
+
+        The numbers stay in one array, in stream order; each case gets a view of its row (a memoryview:
+        indexing gives Python floats), so no number becomes a Python object before it is used."""
+        arrivals = self.arrivals
+        times = np.concatenate([s.times for s in arrivals])
+        order = np.argsort(times, kind="stable")
+        draws = np.concatenate([s.draws for s in arrivals])
+        lengths = [len(s.times) for s in arrivals]
+        site = np.repeat(np.array([s.site for s in arrivals], dtype=np.int64), lengths)[order]
+        ct = np.repeat(np.array([s.ct for s in arrivals], dtype=np.int64), lengths)[order]
+        times = times[order]
+        for st in arrivals:  # the merged copy replaces the streams' numbers (memory)
+            st.draws = None
+        keep = times < self.horizon
+        times, order, site, ct = times[keep], order[keep], site[keep], ct[keep]
+        channel = _channels(self.net, site, ct, draws[order, U_CHANNEL])
+        width = draws.shape[1]
+        flat = memoryview(draws.reshape(-1))
+        for t, s, c, ch, start in zip(times.tolist(), site.tolist(), ct.tolist(), channel.tolist(),
+                                      (order * width).tolist(), strict=True):
+            yield t, s, c, ch, flat[start:start + width]
 
     def _remote(self, case: Case, s: int, t: float, d: list[float]) -> None:
         """A hotline, letter or online case: straight to the site's casework queue (worked at the day's end)."""
