@@ -99,6 +99,27 @@ def _channels(net: Network, site: np.ndarray, ct: np.ndarray, u: np.ndarray) -> 
     return np.where(u < h, 1, np.where(u < hl, 3, np.where(u < online, 2, 0)))
 
 
+_HOT: dict[int, tuple[Network, tuple]] = {}  # per process: the last network's hot-path tables
+
+
+def _hot_tables(net: Network) -> tuple:
+    """The network's tables the engine reads per event, as (nested) tuples of Python numbers: the same in
+    every replication of a network, so made once (the last network's are kept)."""
+    hit = _HOT.get(id(net))
+    if hit is not None and hit[0] is net:
+        return hit[1]
+
+    def rows(a: np.ndarray) -> tuple:
+        return tuple(map(tuple, a.tolist()))
+
+    tables = (tuple(net.level), tuple(net.parent), tuple(net.staff), tuple(net.level_parent), rows(net.bo_min),
+              rows(net.counter_min), rows(net.resolved), rows(net.row_exists), rows(net.ref_delay),
+              rows(net.open_mask), rows(net.next_open), tuple(net.cal.cum_work.tolist()))
+    _HOT.clear()
+    _HOT[id(net)] = (net, tables)
+    return tables
+
+
 def _server_changes(servers: np.ndarray) -> tuple[list[int], list[int], list[int]]:
     """The overnight changes of counter servers: sites and changes, day by day (sites ascending), and
     where each day's changes start in these lists (the day after the last day: the lists' end)."""
@@ -135,14 +156,11 @@ class Engine(DayWork):
         self.seed_seq = seed_seq
         self._overflow: dict[int, np.random.Generator] = {}  # per site, made on first use (rare: visits past VISIT_DRAWS)
         self.arrivals, self.backlog = arrivals, backlog
-        # hot-path tables as Python lists (numpy scalar indexing costs more than the model itself)
-        self.level, self.parent, self.staff = list(net.level), list(net.parent), list(net.staff)
-        # levels from the scenario's registry: where an unresolved case goes, and the partner level
-        self.up, self.partner_lv = list(net.level_parent), net.partner_level
-        self.bo, self.cmin, self.res = net.bo_min.tolist(), net.counter_min.tolist(), net.resolved.tolist()
-        self.exists, self.delay = net.row_exists.tolist(), net.ref_delay.tolist()
-        self.open_mask, self.next_open = net.open_mask.tolist(), net.next_open.tolist()
-        self.cum_work, self.cal_first = net.cal.cum_work.tolist(), net.cal.first_day
+        # hot-path tables as tuples of Python numbers (numpy scalar indexing costs more than the model itself);
+        # levels from the scenario's registry: where an unresolved case goes (up), and the partner level
+        (self.level, self.parent, self.staff, self.up, self.bo, self.cmin, self.res, self.exists, self.delay,
+         self.open_mask, self.next_open, self.cum_work) = _hot_tables(net)
+        self.partner_lv, self.cal_first = net.partner_level, net.cal.first_day
         self._init_daywork()
         self.patience = net.patience if net.abandonment else math.inf
         self.continuous = net.continuous
