@@ -54,7 +54,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Sequence
 from heapq import heappop, heappush
 
 import numpy as np
@@ -235,10 +235,12 @@ class Engine(DayWork):
             return
         heap, run_until, visit, remote = self._heap, self._run_until, self._visit, self._remote
         new_case, add_case, level, open_cases = Case, self.cases.append, self.level, self.open_cases
-        for t, s, c, ch, d in self._merged_arrivals():
+        times, sites, cts, channels, starts, flat, width = self._merged_arrivals()
+        for t, s, c, ch, start in zip(times, sites, cts, channels, starts, strict=True):
             if heap and heap[0][0] <= t:
                 run_until(t)
             self.now = t
+            d = flat[start:start + width]
             case = new_case(c, s, d, t, ch, False)  # a new case enters its site (``_enter``, inlined)
             add_case(case)
             case.level = level[s]
@@ -249,9 +251,10 @@ class Engine(DayWork):
             else:
                 remote(case, s, t, d)
 
-    def _merged_arrivals(self) -> Iterator[tuple[float, int, int, int, memoryview]]:
-        """The arrivals of all streams in time order (stable), within the horizon: time, site, case type,
-        channel (decided in one vectorised step) and the case's random numbers.
+    def _merged_arrivals(self) -> tuple[list, list, list, list, list, memoryview, int]:
+        """The arrivals of all streams in time order (stable), within the horizon: times, sites, case types,
+        channels (decided in one vectorised step), and where each case's random numbers start in the
+        flat view of all numbers, that view and the numbers per case.
 
         The numbers stay in one array, in stream order; each case gets a view of its row (a memoryview:
         indexing gives Python floats), so no number becomes a Python object before it is used."""
@@ -269,12 +272,10 @@ class Engine(DayWork):
         times, order, site, ct = times[keep], order[keep], site[keep], ct[keep]
         channel = _channels(self.net, site, ct, draws[order, U_CHANNEL])
         width = draws.shape[1]
-        flat = memoryview(draws.reshape(-1))
-        for t, s, c, ch, start in zip(times.tolist(), site.tolist(), ct.tolist(), channel.tolist(),
-                                      (order * width).tolist(), strict=True):
-            yield t, s, c, ch, flat[start:start + width]
+        return (times.tolist(), site.tolist(), ct.tolist(), channel.tolist(), (order * width).tolist(),
+                memoryview(draws.reshape(-1)), width)
 
-    def _remote(self, case: Case, s: int, t: float, d: list[float]) -> None:
+    def _remote(self, case: Case, s: int, t: float, d: Sequence[float]) -> None:
         """A hotline, letter or online case: straight to the site's casework queue (worked at the day's end)."""
         ct = case.ct
         case.checked = True
@@ -341,12 +342,12 @@ class Engine(DayWork):
 
     def _decide(self, case: Case, s: int, t: float) -> None:
         """Back office done at site ``s`` at time ``t``: resolve, or refer upward."""
-        ct = case.ct
-        lv = self.level[s]
-        nxt = self.up[lv]
         if case.long:  # long-running backlog case: a partner decides, not before its day
             self._long_decision(case, t)
             return
+        ct = case.ct
+        lv = self.level[s]
+        nxt = self.up[lv]
         if case.d[U_RESOLVE + lv] < self.res[ct][lv] or not self.exists[ct][nxt]:
             if case.channel == 0 and case.vsite == s and case.vday == int(t // DAY):
                 case.on_spot = True

@@ -41,7 +41,11 @@ def _path_texts(net: Network, paths: list[list[int]]) -> list[str]:
     """Each path as text (``C01>T01>civil_affairs``); each distinct path is spelled once."""
     seen: dict[tuple[int, ...], str] = {}
     out = []
+    sites = net.site_ids
     for path in paths:
+        if len(path) == 1:  # still at its first site (always a site): most cases
+            out.append(sites[path[0]])
+            continue
         key = tuple(path)
         text = seen.get(key)
         if text is None:
@@ -312,12 +316,13 @@ def _groups(levels: np.ndarray, cts: np.ndarray, level_names, ct_names, with_ct:
     """(level label, case type label, mask) for all, each level, each case type and each pair."""
     lv_keys = [("all", None)] + [(name, i) for i, name in enumerate(level_names)]
     ct_keys = [("all", None)] + ([(name, i) for i, name in enumerate(ct_names)] if with_ct else [])
+    ct_masks = {ci: cts == ci for _, ci in ct_keys if ci is not None}  # once, not once per level
     for lname, li in lv_keys:
         lm = np.ones(len(levels), bool) if li is None else levels == li
         if li is not None and not lm.any():
             continue
         for cname, ci in ct_keys:
-            m = lm if ci is None else lm & (cts == ci)
+            m = lm if ci is None else lm & ct_masks[ci]
             if ci is not None and not m.any():
                 continue
             yield lname, cname, m
