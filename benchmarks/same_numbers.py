@@ -7,7 +7,7 @@ seed by the commit's tree (``benchmarks/old_engine.py``: ``git archive`` into a 
 this checkout, with tables and KPI-only; the case, visit, site-day and work tables, the per-replication
 KPIs and the summary must be equal to the last bit (``pandas.testing.assert_frame_equal``, exact).
 The scenarios cover the sample county and its proposals, petition owners on a township with unstaffed
-townships (walk-ins sent on, 包案 owner != site), a star network with abandonment and gamma service times
+townships (walk-ins sent on, 包案 owner != site), a star network with abandonment and gamma or exponential service times
 on the official calendar, a continuous-calendar M/M/3 desk, and a fifth (community) level.
 
 ``--timing ROUNDS``: CPU seconds of one county-year of the sample county (``run_replication``, KPI-only
@@ -51,6 +51,8 @@ def scenarios():
     yield "owner_unstaffed", own, 2, 5
     yield "star_gamma_abandon", star_network(2, 3, volume_per_village=300, staff=(1, 1, 2), simulation={
         "calendar": "official", "service_time_distribution": "gamma", "abandonment": True, "days": 60}), 3, 99
+    yield "star_exp_abandon", star_network(2, 3, volume_per_village=2500, staff=(1, 1, 1), simulation={
+        "calendar": "official", "service_time_distribution": "exponential", "abandonment": True, "days": 45}), 2, 4
     yield "continuous_mm3", synthetic_scenario(
         [{"site_id": "C", "level": "county_center", "funded_staff": 3}],
         [{"case_type": "x", "level": "county_center", "yearly_volume": 0.24 * 1440 * 365, "counter_minutes": 10.0}],

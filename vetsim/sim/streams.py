@@ -144,16 +144,19 @@ def level_uniforms(keys: np.ndarray, level_id: str) -> np.ndarray:
     return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
 
 
-def _case_draws(rng: np.random.Generator, n: int, net: Network) -> tuple[np.ndarray, ...]:
+def _case_draws(rng: np.random.Generator, n: int, net: Network, u: np.ndarray | None = None
+                ) -> tuple[np.ndarray, ...]:
     """The fixed columns (channel and missing uniforms; per visit service, patience and time-of-day
-    numbers) and one key per case, in the order they are drawn."""
-    u = rng.random((n, 2))
-    if net.exponential:
-        svc = rng.standard_exponential((n, VISIT_DRAWS))
+    numbers) and one key per case, in the order they are drawn (``u``: the uniforms, drawn already)."""
+    if u is None:
+        u = rng.random((n, 2))
+    if net.exponential:  # service, then patience multipliers: one call, the numbers of two
+        svc_pat = rng.standard_exponential((2 * n, VISIT_DRAWS))
+        svc, pat = svc_pat[:n], svc_pat[n:]
     else:
         shape = 1.0 / net.svc_cv**2
         svc = rng.standard_gamma(shape, (n, VISIT_DRAWS)) / shape
-    pat = rng.standard_exponential((n, VISIT_DRAWS))
+        pat = rng.standard_exponential((n, VISIT_DRAWS))
     when = rng.random((n, VISIT_DRAWS))
     keys = rng.integers(0, 2**64, size=n, dtype=np.uint64, endpoint=False)
     return u, svc, pat, when, keys
@@ -206,9 +209,10 @@ def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[S
         if n == 0:
             continue
         counts.append(c)
-        minute_u.append(rng.random(n))
+        u = rng.random(3 * n)  # time-of-day uniforms, then channel and missing ones: the numbers of two calls
+        minute_u.append(u[:n])
         arrivals.append(Stream(site, ct, None, None))  # times and draws attached below, for all streams at once
-        parts.append(_case_draws(rng, n, net))
+        parts.append(_case_draws(rng, n, net, u[n:].reshape(n, 2)))
     _attach_times(arrivals, counts, minute_u, net)
     _attach_resolve(arrivals, parts, net)
     return arrivals, _draw_backlog(net, seed_seq)
