@@ -74,3 +74,13 @@ def test_server_changes_are_the_overnight_differences() -> None:
         got = list(zip(sites[starts[d]:starts[d + 1]], changes[starts[d]:starts[d + 1]], strict=True))
         assert got == [(s, int(diff[s])) for s in np.flatnonzero(diff)]
     assert starts[-1] == starts[-2] == len(sites)  # nothing changes after the last day
+
+
+def test_raw_64_bit_outputs_are_the_full_range_integers() -> None:
+    """The per-case keys are drawn with ``random_raw``: numpy's full-range uint64 ``integers`` must give the
+    same numbers (and leave the generator in the same state)."""
+    for seed in range(4):
+        a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+        a.random(3), b.random(3)
+        assert np.array_equal(a.integers(0, 2**64, size=500, dtype=np.uint64), b.bit_generator.random_raw(500))
+        assert a.random() == b.random()

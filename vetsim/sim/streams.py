@@ -158,7 +158,9 @@ def _case_draws(rng: np.random.Generator, n: int, net: Network, u: np.ndarray | 
         svc = rng.standard_gamma(shape, (n, VISIT_DRAWS)) / shape
         pat = rng.standard_exponential((n, VISIT_DRAWS))
     when = rng.random((n, VISIT_DRAWS))
-    keys = rng.integers(0, 2**64, size=n, dtype=np.uint64, endpoint=False)
+    # 64-bit keys: over the full range ``integers(0, 2**64, dtype=uint64)`` returns the raw 64-bit outputs
+    # of the PCG64 generator, which ``random_raw`` gives without the bounds handling
+    keys = rng.bit_generator.random_raw(n)
     return u, svc, pat, when, keys
 
 
