@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 __all__ = ["Case"]
 
 
 class Case:
     """One veteran's request, followed from arrival to resolution. ``d`` holds its pre-drawn
-    random numbers (see ``streams``) while it is open."""
+    random numbers (see ``streams``; a list, or a view of a row of the replication's array) while it is open."""
 
     __slots__ = ("ct", "origin", "site", "level", "channel", "backlog", "t_arr", "t_fin", "trips", "visits",
                  "aband", "wait", "path", "d", "k", "checked", "vday", "vsite", "on_spot", "decider", "not_before", "long",
                  "other", "sent_on")
 
-    def __init__(self, ct: int, site: int, d: list[float], t_arr: float, channel: int, backlog: bool):
+    def __init__(self, ct: int, site: int, d: Sequence[float], t_arr: float, channel: int, backlog: bool):
         self.ct, self.origin, self.site, self.d = ct, site, site, d
         self.level = -1
         self.channel, self.backlog, self.t_arr = channel, backlog, t_arr

@@ -54,6 +54,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import deque
+from collections.abc import Sequence
 from heapq import heappop, heappush
 
 import numpy as np
@@ -62,12 +63,11 @@ from ..work.calendar import MINUTES_PER_DAY
 from ..work.network import Network
 from .backoffice import DayWork
 from .case import Case
-from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN, Stream, keyed_rng
+from .streams import PAT, SVC, U_CHANNEL, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN, Stream, keyed_rng, keyed_rngs
 
 __all__ = ["Case", "Engine", "VISIT_LEFT", "VISIT_SERVED", "VISIT_NOBODY"]
 
 DAY = MINUTES_PER_DAY
-ARRIVAL_BLOCK = 2048  # arrivals whose random numbers are turned into Python lists at once (speed vs memory)
 VISIT_LEFT, VISIT_SERVED, VISIT_NOBODY = 0, 1, 2  # visit outcomes: left unserved, served, found nobody
 
 
@@ -81,10 +81,9 @@ def _presence_draws(net: Network, seed_seq: np.random.SeedSequence) -> tuple[np.
     posts = np.asarray(net.staff, dtype=np.int64)
     present = np.repeat(posts[:, None], net.days, axis=1)
     if net.presence_on:
-        for s, away in enumerate(net.away):
-            if away > 0 and posts[s] > 0:
-                rng = keyed_rng(seed_seq, "presence", net.site_ids[s])
-                present[s] = (rng.random((posts[s], net.days)) >= away).sum(axis=0)  # a row per post
+        sites = [s for s, away in enumerate(net.away) if away > 0 and posts[s] > 0]
+        for s, rng in zip(sites, keyed_rngs(seed_seq, "presence", [(net.site_ids[s],) for s in sites]), strict=True):
+            present[s] = (rng.random((posts[s], net.days)) >= net.away[s]).sum(axis=0)  # a row per post
     servers = present.copy()
     stand_in = (present == 0) & (posts[:, None] > 0) & ~np.asarray(net.closed_when_away, dtype=bool)[:, None]
     servers[stand_in] = 1
@@ -100,6 +99,35 @@ def _channels(net: Network, site: np.ndarray, ct: np.ndarray, u: np.ndarray) -> 
     return np.where(u < h, 1, np.where(u < hl, 3, np.where(u < online, 2, 0)))
 
 
+_HOT: dict[int, tuple[Network, tuple]] = {}  # per process: the last network's hot-path tables
+
+
+def _hot_tables(net: Network) -> tuple:
+    """The network's tables the engine reads per event, as (nested) tuples of Python numbers: the same in
+    every replication of a network, so made once (the last network's are kept)."""
+    hit = _HOT.get(id(net))
+    if hit is not None and hit[0] is net:
+        return hit[1]
+
+    def rows(a: np.ndarray) -> tuple:
+        return tuple(map(tuple, a.tolist()))
+
+    tables = (tuple(net.level), tuple(net.parent), tuple(net.staff), tuple(net.level_parent), rows(net.bo_min),
+              rows(net.counter_min), rows(net.resolved), rows(net.row_exists), rows(net.ref_delay),
+              rows(net.open_mask), rows(net.next_open), tuple(net.cal.cum_work.tolist()))
+    _HOT.clear()
+    _HOT[id(net)] = (net, tables)
+    return tables
+
+
+def _server_changes(servers: np.ndarray) -> tuple[list[int], list[int], list[int]]:
+    """The overnight changes of counter servers: sites and changes, day by day (sites ascending), and
+    where each day's changes start in these lists (the day after the last day: the lists' end)."""
+    day, site = np.nonzero(np.diff(servers, axis=1).T)
+    starts = np.searchsorted(day, np.arange(servers.shape[1] + 1))
+    return site.tolist(), (servers[site, day + 1] - servers[site, day]).tolist(), starts.tolist()
+
+
 class Engine(DayWork):
     """Runs one replication; records are plain lists, turned into arrays by ``records``."""
 
@@ -112,6 +140,7 @@ class Engine(DayWork):
         n = len(net.site_ids)
         self.present, self.servers = _presence_draws(net, seed_seq)
         self.srv = self.servers[:, 0].tolist() if net.days else [0] * n  # counter servers today
+        self._server_changes = _server_changes(self.servers)
         self.idle = list(self.srv)
         self.queue: list[deque] = [deque() for _ in range(n)]
         self.resume_pending = [False] * n
@@ -127,14 +156,11 @@ class Engine(DayWork):
         self.seed_seq = seed_seq
         self._overflow: dict[int, np.random.Generator] = {}  # per site, made on first use (rare: visits past VISIT_DRAWS)
         self.arrivals, self.backlog = arrivals, backlog
-        # hot-path tables as Python lists (numpy scalar indexing costs more than the model itself)
-        self.level, self.parent, self.staff = list(net.level), list(net.parent), list(net.staff)
-        # levels from the scenario's registry: where an unresolved case goes, and the partner level
-        self.up, self.partner_lv = list(net.level_parent), net.partner_level
-        self.bo, self.cmin, self.res = net.bo_min.tolist(), net.counter_min.tolist(), net.resolved.tolist()
-        self.exists, self.delay = net.row_exists.tolist(), net.ref_delay.tolist()
-        self.open_mask, self.next_open = net.open_mask.tolist(), net.next_open.tolist()
-        self.cum_work, self.cal_first = net.cal.cum_work.tolist(), net.cal.first_day
+        # hot-path tables as tuples of Python numbers (numpy scalar indexing costs more than the model itself);
+        # levels from the scenario's registry: where an unresolved case goes (up), and the partner level
+        (self.level, self.parent, self.staff, self.up, self.bo, self.cmin, self.res, self.exists, self.delay,
+         self.open_mask, self.next_open, self.cum_work) = _hot_tables(net)
+        self.partner_lv, self.cal_first = net.partner_level, net.cal.first_day
         self._init_daywork()
         self.patience = net.patience if net.abandonment else math.inf
         self.continuous = net.continuous
@@ -203,44 +229,55 @@ class Engine(DayWork):
         return self
 
     def _arrivals_loop(self) -> None:
-        """Run the clock through all arrivals: new cases are not SimPy events; the loop takes the next
-        arrival whenever it comes before the next scheduled event (merging two time-ordered lists).
-
-        The arrivals of all streams are merged in time order once, with their random numbers as one
-        list of rows (a single ``tolist``) and their channels decided in one vectorised step.
-        """
+        """Run the clock through all arrivals: new cases are not events; the loop takes the next arrival
+        whenever it comes before the next scheduled event (merging two time-ordered lists)."""
         if not self.arrivals:
             return
-        net = self.net
-        times = np.concatenate([s.times for s in self.arrivals])
+        heap, run_until, visit, remote = self._heap, self._run_until, self._visit, self._remote
+        new_case, add_case, level, open_cases = Case, self.cases.append, self.level, self.open_cases
+        times, sites, cts, channels, starts, flat, width = self._merged_arrivals()
+        for t, s, c, ch, start in zip(times, sites, cts, channels, starts, strict=True):
+            if heap and heap[0][0] <= t:
+                run_until(t)
+            self.now = t
+            d = flat[start:start + width]
+            case = new_case(c, s, d, t, ch, False)  # a new case enters its site (``_enter``, inlined)
+            add_case(case)
+            case.level = level[s]
+            case.path.append(s)
+            open_cases[s] += 1
+            if ch == 0:
+                visit(case, s, t)
+            else:
+                remote(case, s, t, d)
+
+    def _merged_arrivals(self) -> tuple[list, list, list, list, list, memoryview, int]:
+        """The arrivals of all streams in time order (stable), within the horizon: times, sites, case types,
+        channels (decided in one vectorised step), and where each case's random numbers start in the
+        flat view of all numbers, that view and the numbers per case.
+
+        The numbers stay in one array, in stream order; each case gets a view of its row (a memoryview:
+        indexing gives Python floats), so no number becomes a Python object before it is used."""
+        arrivals = self.arrivals
+        times = np.concatenate([s.times for s in arrivals])
         order = np.argsort(times, kind="stable")
-        draws = np.concatenate([s.draws for s in self.arrivals])[order]
-        site = np.concatenate([np.full(len(s.times), s.site, dtype=np.int64) for s in self.arrivals])[order]
-        ct = np.concatenate([np.full(len(s.times), s.ct, dtype=np.int64) for s in self.arrivals])[order]
+        draws = np.concatenate([s.draws for s in arrivals])
+        lengths = [len(s.times) for s in arrivals]
+        site = np.repeat(np.array([s.site for s in arrivals], dtype=np.int64), lengths)[order]
+        ct = np.repeat(np.array([s.ct for s in arrivals], dtype=np.int64), lengths)[order]
         times = times[order]
-        for st in self.arrivals:  # the merged copy replaces the streams' numbers (memory)
+        for st in arrivals:  # the merged copy replaces the streams' numbers (memory)
             st.draws = None
         keep = times < self.horizon
-        times, draws, site, ct = times[keep], draws[keep], site[keep], ct[keep]
-        channel = _channels(net, site, ct, draws[:, U_CHANNEL])
-        heap, run_until, arrive = self._heap, self._run_until, self._arrival
-        for i in range(0, len(times), ARRIVAL_BLOCK):  # in blocks: a case's numbers become a list when it nears
-            block = slice(i, i + ARRIVAL_BLOCK)
-            for t, s, c, ch, d in zip(times[block].tolist(), site[block].tolist(), ct[block].tolist(),
-                                      channel[block].tolist(), draws[block].tolist(), strict=True):
-                if heap and heap[0][0] <= t:
-                    run_until(t)
-                self.now = t
-                arrive(t, s, c, ch, d)
+        times, order, site, ct = times[keep], order[keep], site[keep], ct[keep]
+        channel = _channels(self.net, site, ct, draws[order, U_CHANNEL])
+        width = draws.shape[1]
+        return (times.tolist(), site.tolist(), ct.tolist(), channel.tolist(), (order * width).tolist(),
+                memoryview(draws.reshape(-1)), width)
 
-    def _arrival(self, t: float, s: int, ct: int, channel: int, d: list[float]) -> None:
-        case = Case(ct, s, d, t, channel, False)
-        self.cases.append(case)
-        self._enter(case, s)
-        if channel == 0:
-            self._visit(case, s, t)
-            return
-        # hotline, letter, online: straight to the site's casework queue (worked at the day's end)
+    def _remote(self, case: Case, s: int, t: float, d: Sequence[float]) -> None:
+        """A hotline, letter or online case: straight to the site's casework queue (worked at the day's end)."""
+        ct = case.ct
         case.checked = True
         if d[U_MISSING] < self.net.missing[ct]:  # documents follow later, without a trip
             day = self._add_wd(int(t // DAY), self.net.return_delay)
@@ -272,10 +309,11 @@ class Engine(DayWork):
         self.snap.append(self.open_cases.copy())
         self.pet_snap.append(self.pet_open)
         if d + 1 < self.net.days:
-            change = self.servers[:, d + 1] - self.servers[:, d]
-            for s in np.flatnonzero(change).tolist():
-                self.srv[s] += int(change[s])
-                self.idle[s] += int(change[s])
+            sites, changes, starts = self._server_changes
+            for i in range(starts[d], starts[d + 1]):
+                s, change = sites[i], changes[i]
+                self.srv[s] += change
+                self.idle[s] += change
                 if self.idle[s] > 0 and self.queue[s]:
                     self._serve_next(s, self.now)
             self._at((d + 2) * DAY - 1e-6, self._day_end, d + 1)
@@ -304,16 +342,21 @@ class Engine(DayWork):
 
     def _decide(self, case: Case, s: int, t: float) -> None:
         """Back office done at site ``s`` at time ``t``: resolve, or refer upward."""
-        ct = case.ct
-        lv = self.level[s]
-        nxt = self.up[lv]
         if case.long:  # long-running backlog case: a partner decides, not before its day
             self._long_decision(case, t)
             return
+        ct = case.ct
+        lv = self.level[s]
+        nxt = self.up[lv]
         if case.d[U_RESOLVE + lv] < self.res[ct][lv] or not self.exists[ct][nxt]:
             if case.channel == 0 and case.vsite == s and case.vday == int(t // DAY):
                 case.on_spot = True
-            self._finish(case, t)
+            if case.level != self.partner_lv:  # ``_finish``, inlined
+                self.open_cases[case.site] -= 1
+            case.t_fin = t
+            case.d = None
+            if case.backlog and self.net.is_petition[ct]:
+                self.pet_open -= 1
             return
         day = int(t // DAY)
         target = self._add_wd(day, self.delay[ct][lv])
@@ -384,7 +427,8 @@ class Engine(DayWork):
         k = case.k
         case.k = k + 1
         if k < VISIT_DRAWS:
-            svc, pat = case.d[SVC + k], case.d[PAT + k]
+            d = case.d
+            svc, pat = d[SVC + k], d[PAT + k]
         else:
             o, net = self._over(s), self.net
             svc = o.standard_exponential() if net.exponential else o.gamma(1 / net.svc_cv**2, net.svc_cv**2)
@@ -393,11 +437,13 @@ class Engine(DayWork):
         pat *= self.patience
         if self.srv[s] == 0:
             self._unstaffed(case, s, t)
-        elif self.idle[s] > 0 and not self.queue[s] and self._is_open(s, t):
+            return
+        idle, q = self.idle[s], self.queue[s]
+        if idle > 0 and not q and self._is_open(s, t):
             self._start(s, case, t, svc, t)
         else:
-            self.queue[s].append((case, t, svc, pat))
-            if self.idle[s] > 0:
+            q.append((case, t, svc, pat))
+            if idle > 0:
                 self._serve_next(s, t)
 
     def _unstaffed(self, case: Case, s: int, t: float) -> None:
@@ -422,26 +468,32 @@ class Engine(DayWork):
         case.wait += t - t0
         d = int(t // DAY)
         case.vday, case.vsite = d, s
+        busy_min = self.busy_min
         if self.busy_day[s] != d:
-            self.busy_day[s], self.busy_min[s] = d, 0.0
-        self.busy_min[s] += svc
-        self._at(t + svc, self._ev_end, (s, case))
+            self.busy_day[s] = d
+            busy_min[s] = 0.0
+        busy_min[s] += svc
+        end = t + svc
+        if end < self.horizon:  # ``_at``, inlined: the service ends at now + its remaining time
+            now = self.now
+            heappush(self._heap, (now + (end - now if end > now else 0.0), next(self._seq), self._ev_end, (s, case)))
 
     def _ev_end(self, payload) -> None:
+        """A counter service ends: the case goes on (back for missing documents, or to the back office)."""
         s, case = payload
         t = self.now
         self.idle[s] += 1
-        self._after_counter(case, s, t)
-        if self.queue[s]:
-            self._serve_next(s, t)
-
-    def _after_counter(self, case: Case, s: int, t: float) -> None:
+        ct = case.ct
         if not case.checked:
             case.checked = True
-            if case.d[U_MISSING] < self.net.missing[case.ct]:
+            if case.d[U_MISSING] < self.net.missing[ct]:
                 self._visit_on(case, s, self._add_wd(int(t // DAY), self.net.return_delay), t)
+                if self.queue[s]:
+                    self._serve_next(s, t)
                 return
-        self._backoffice(case, s, self.bo[case.ct][self.level[s]])
+        self._backoffice(case, s, self.bo[ct][self.level[s]])
+        if self.queue[s]:
+            self._serve_next(s, t)
 
     def _abandon(self, case: Case, s: int, t0: float, t_leave: float) -> None:
         self.visits.extend((s, case.ct, t0, t_leave, 0.0, VISIT_LEFT))

@@ -9,7 +9,9 @@ KPI values, bit for bit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -26,11 +28,30 @@ DAY = MINUTES_PER_DAY
 
 
 def _cat(values: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(values.astype(np.int64), categories=list(names))
+    return pd.Categorical.from_codes(values.astype(np.int64), dtype=_cat_dtype(tuple(names)))
 
 
-def _path_text(net: Network, path: list[int]) -> str:
-    return ">".join(net.site_ids[p] if p >= 0 else net.partners[-1 - p] for p in path)
+@functools.lru_cache(maxsize=64)
+def _cat_dtype(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical type of these names (made once: its index of names costs more than the codes)."""
+    return pd.CategoricalDtype(list(names))
+
+
+def _path_texts(net: Network, paths: list[list[int]]) -> list[str]:
+    """Each path as text (``C01>T01>civil_affairs``); each distinct path is spelled once."""
+    seen: dict[tuple[int, ...], str] = {}
+    out = []
+    sites = net.site_ids
+    for path in paths:
+        if len(path) == 1:  # still at its first site (always a site): most cases
+            out.append(sites[path[0]])
+            continue
+        key = tuple(path)
+        text = seen.get(key)
+        if text is None:
+            text = seen[key] = ">".join(net.site_ids[p] if p >= 0 else net.partners[-1 - p] for p in path)
+        out.append(text)
+    return out
 
 
 class Columns:
@@ -96,15 +117,21 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, Any]:
     return {k: t.frame() if isinstance(t, Columns) else t for k, t in replication_tables(net, eng, rep).items()}
 
 
+# columns of the case table only its DataFrame shows (no KPI reads them): column, Case attribute, dtype
+_CASE_TABLE_ONLY = (("channel", "channel", np.int64), ("visits", "visits", np.int32),
+                    ("abandoned_visits", "aband", np.int32), ("sent_on_unstaffed", "sent_on", bool),
+                    ("counter_wait_min", "wait", float))
+
+
 def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
     cases = eng.cases
     n = len(cases)
-    ct = np.fromiter((c.ct for c in cases), np.int64, n)
-    origin = np.fromiter((c.origin for c in cases), np.int64, n)
-    last = np.fromiter((c.path[-1] for c in cases), np.int64, n)
-    flevel = np.fromiter((c.level for c in cases), np.int64, n)
-    t_arr = np.fromiter((c.t_arr for c in cases), float, n)
-    t_fin = np.fromiter((c.t_fin for c in cases), float, n)
+    ct = np.array([c.ct for c in cases], dtype=np.int64)
+    origin = np.array([c.origin for c in cases], dtype=np.int64)
+    last = np.array([c.path[-1] for c in cases], dtype=np.int64)
+    flevel = np.array([c.level for c in cases], dtype=np.int64)
+    t_arr = np.array([c.t_arr for c in cases], dtype=float)
+    t_fin = np.array([c.t_fin for c in cases], dtype=float)
     is_open = np.isnan(t_fin)
     arr_day = np.floor(t_arr / DAY).astype(np.int64)
     fin_day = np.where(is_open, np.nan, np.floor(t_fin / DAY))
@@ -125,7 +152,12 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         out[is_open & ~overdue] = pd.NA  # still open, not yet late: undecided
         return out
 
-    paths = [c.path for c in cases]
+    def attribute(name: str, dtype: type) -> Callable[[], np.ndarray]:
+        return lambda: np.array(list(map(attrgetter(name), cases)), dtype=dtype)
+
+    # columns no KPI reads are made only with the DataFrame (``lazy``): the KPI-only path skips them
+    lazy = {"path": lambda: _path_texts(net, [c.path for c in cases]), "on_time": on_time_column,
+            **{col: attribute(name, dtype) for col, name, dtype in _CASE_TABLE_ONLY}}
     cols: dict[str, np.ndarray | None] = {
         "replication": np.full(n, rep, dtype=np.int32),
         "case_id": np.arange(n, dtype=np.int64),
@@ -135,28 +167,27 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         "final_site": final_code,
         "final_level": flevel,
         "path": None,
-        "channel": np.fromiter((c.channel for c in cases), np.int64, n),
-        "from_backlog": np.fromiter((c.backlog for c in cases), bool, n),
-        "not_resolvable": np.fromiter((c.other for c in cases), bool, n),  # 积案 closed by other means
+        "channel": None,
+        "from_backlog": np.array([c.backlog for c in cases], dtype=bool),
+        "not_resolvable": np.array([c.other for c in cases], dtype=bool),  # 积案 closed by other means
         "arrival_day": arr_day,
         "finish_day": fin_day,
-        "trips": np.fromiter((c.trips for c in cases), np.int32, n),
-        "visits": np.fromiter((c.visits for c in cases), np.int32, n),
-        "abandoned_visits": np.fromiter((c.aband for c in cases), np.int32, n),
-        "sent_on_unstaffed": np.fromiter((c.sent_on for c in cases), bool, n),
-        "counter_wait_min": np.fromiter((c.wait for c in cases), float, n),
+        "trips": np.array([c.trips for c in cases], dtype=np.int32),
+        "visits": None,
+        "abandoned_visits": None,
+        "sent_on_unstaffed": None,
+        "counter_wait_min": None,
         "working_days": wdays,
         "age_working_days": np.where(is_open, age_wd, wdays),
         "deadline_working_days": deadline.astype(np.int32),
         "on_time": on_time,
         "open_at_end": is_open,
         "overdue_open": overdue,
-        "on_spot": np.fromiter((c.on_spot for c in cases), bool, n),
+        "on_spot": np.array([c.on_spot for c in cases], dtype=bool),
     }
-    eng.cases = []  # the columns hold everything now; free the objects before the next tables
+    eng.cases = []  # the columns (and the lazy ones) hold what the tables need
     return Columns(n, cols, {"case_type": net.case_types, "origin_site": net.site_ids, "origin_level": net.level_names,
-                             "final_site": site_names, "final_level": net.level_names, "channel": CHANNELS},
-                   {"path": lambda: [_path_text(net, p) for p in paths], "on_time": on_time_column})
+                             "final_site": site_names, "final_level": net.level_names, "channel": CHANNELS}, lazy)
 
 
 def _work_columns(net: Network, eng: Engine, rep: int) -> Columns:
@@ -218,41 +249,41 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
 
     def wait_mean() -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)[si, di]
+            return np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)[keep]
 
     def utilisation() -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             used = busy_c + busy_b + busy_d + busy_p + other + cover + rec["fixed"]
-            return np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)[si, di]
+            return np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)[keep]
 
     lazy = {"date": lambda: pd.to_datetime(np.datetime64(net.cal.start) + di.astype("timedelta64[D]")),
-            "wait_mean_min": wait_mean, "queue_max": lambda: _queue_max(vs, t0, t1, wait, ns, nd)[si, di],
-            "backlog_open": lambda: _backlog_open(eng, shape)[si, di], "utilisation": utilisation}
+            "wait_mean_min": wait_mean, "queue_max": lambda: _queue_max(vs, t0, t1, wait, ns, nd)[keep],
+            "backlog_open": lambda: _backlog_open(eng, shape)[keep], "utilisation": utilisation}
     return Columns(len(si), {
         "replication": np.full(len(si), rep, dtype=np.int32),
         "site_id": si,
         "level": np.asarray(net.level, dtype=np.int64)[si],
         "date": None,
         "day": di,
-        "arrivals": arrivals[si, di].astype(np.int32),
-        "served": n_served[si, di].astype(np.int32),
-        "abandoned": (arrivals - n_served - n_nobody)[si, di].astype(np.int32),
-        "found_nobody": n_nobody[si, di].astype(np.int32),
-        "staff_present": eng.present[si, di].astype(np.int32),
+        "arrivals": arrivals[keep].astype(np.int32),
+        "served": n_served[keep].astype(np.int32),
+        "abandoned": (arrivals - n_served - n_nobody)[keep].astype(np.int32),
+        "found_nobody": n_nobody[keep].astype(np.int32),
+        "staff_present": eng.present[keep].astype(np.int32),
         "wait_mean_min": None,
         "queue_max": None,
         "backlog_open": None,
-        "busy_counter_min": busy_c[si, di],
-        "busy_backoffice_min": busy_b[si, di],
-        "available_min": avail[si, di].astype(float),
+        "busy_counter_min": busy_c[keep],
+        "busy_backoffice_min": busy_b[keep],
+        "available_min": avail[keep].astype(float),
         "utilisation": None,
-        "busy_duties_min": busy_d[si, di],
-        "busy_campaign_min": busy_p[si, di],
-        "other_work_min": other[si, di],
-        "cover_min": cover[si, di],
-        "casework_in_min": rec["casework_in"][si, di],
-        "fixed_min": rec["fixed"][si, di],  # meetings, reports, training (fixed_time)
-        "overtime_min": rec["overtime"][si, di],  # duties and campaigns done in overtime (beyond available_min)
+        "busy_duties_min": busy_d[keep],
+        "busy_campaign_min": busy_p[keep],
+        "other_work_min": other[keep],
+        "cover_min": cover[keep],
+        "casework_in_min": rec["casework_in"][keep],
+        "fixed_min": rec["fixed"][keep],  # meetings, reports, training (fixed_time)
+        "overtime_min": rec["overtime"][keep],  # duties and campaigns done in overtime (beyond available_min)
     }, {"site_id": net.site_ids, "level": net.level_names}, lazy)
 
 
@@ -285,12 +316,13 @@ def _groups(levels: np.ndarray, cts: np.ndarray, level_names, ct_names, with_ct:
     """(level label, case type label, mask) for all, each level, each case type and each pair."""
     lv_keys = [("all", None)] + [(name, i) for i, name in enumerate(level_names)]
     ct_keys = [("all", None)] + ([(name, i) for i, name in enumerate(ct_names)] if with_ct else [])
+    ct_masks = {ci: cts == ci for _, ci in ct_keys if ci is not None}  # once, not once per level
     for lname, li in lv_keys:
         lm = np.ones(len(levels), bool) if li is None else levels == li
         if li is not None and not lm.any():
             continue
         for cname, ci in ct_keys:
-            m = lm if ci is None else lm & (cts == ci)
+            m = lm if ci is None else lm & ct_masks[ci]
             if ci is not None and not m.any():
                 continue
             yield lname, cname, m
@@ -330,14 +362,15 @@ def _visit_metrics(net: Network, vis: Columns, unstaffed: np.ndarray) -> list[tu
     served = vis["served"]
     nobody = vis["found_nobody"]
     never = unstaffed[vis["site_id"]]
+    found, in_time = ~nobody, served & (wait <= target)
     for lv, ct, m in _groups(vis["level"], vis["case_type"], net.site_level_names, net.case_types):
         if not m.any():
             continue
-        w = wait[m & ~nobody]
         inf = bool((m & never).any())
+        w = wait[:0] if inf else wait[m & found]  # an infinite wait needs no mean
         rows += [("wait_mean_min", lv, ct, np.inf if inf else float(w.mean()) if len(w) else np.nan),
                  ("wait_p90_min", lv, ct, np.inf if inf else float(np.quantile(w, 0.9)) if len(w) else np.nan),
-                 ("service_level", lv, ct, float(np.mean(served[m] & (wait[m] <= target)))),
+                 ("service_level", lv, ct, float(np.mean(in_time[m]))),
                  ("wasted_trip_share", lv, ct, float(np.mean(nobody[m])))]
     return rows
 
@@ -355,26 +388,33 @@ def _case_metrics(net: Network, cases: Columns, vis: Columns) -> list[tuple[str,
     overdue = cases["overdue_open"]
     spot = cases["on_spot"]
     ct_codes = cases["case_type"]
+    old, still_open = ~new, ~fin
+    # per case, once: the trip base (finished new cases, and open ones the veteran came for), its one-trip
+    # cases, and the on-time base (finished, or open past the limit) of new and of old cases
+    trip_base_all = new & (fin | (trips >= 1))
+    one_trip_all = new & fin & (trips <= 1)
+    late_base_all = fin | overdue
+    late_new, late_old = late_base_all & new, late_base_all & old
     for lv, ct, m in _groups(cases["origin_level"], ct_codes, net.site_level_names, net.case_types):
         nf = m & fin
-        trip_base = (m & new & fin) | (m & new & ~fin & (trips >= 1))
-        late_base = nf | (m & overdue)
-        rows += [("cases_arrived", lv, ct, float((m & new).sum())),
-                 ("backlog_start", lv, ct, float((m & ~new).sum())),
+        n_new, n_old, n_open = int((m & new).sum()), int((m & old).sum()), int((m & still_open).sum())
+        n_base = int((m & trip_base_all).sum())
+        rows += [("cases_arrived", lv, ct, float(n_new)),
+                 ("backlog_start", lv, ct, float(n_old)),
                  ("cases_finished", lv, ct, float(nf.sum())),
-                 ("cases_open", lv, ct, float((m & ~fin).sum())),
+                 ("cases_open", lv, ct, float(n_open)),
                  ("finish_rate", lv, ct, float(nf.sum() / m.sum()) if m.any() else np.nan),
                  ("overdue_open", lv, ct, float((m & overdue).sum())),
-                 ("backlog_growth", lv, ct, float((m & ~fin).sum() - (m & ~new).sum())),
-                 ("one_trip_rate", lv, ct, float((trips[trip_base & fin] <= 1).sum() / trip_base.sum())
-                  if trip_base.any() else np.nan),
-                 ("on_time_share", lv, ct, _mean(ontime, late_base & new)),
+                 ("backlog_growth", lv, ct, float(n_open - n_old)),
+                 ("one_trip_rate", lv, ct, float(np.int64((m & one_trip_all).sum()) / np.int64(n_base))
+                  if n_base else np.nan),
+                 ("on_time_share", lv, ct, _mean(ontime, m & late_new)),
                  ("resolution_working_days_mean", lv, ct, _mean(age, m & new))]
-        if (m & ~new).any():  # cases open at the start, where there are any
-            rows += [("on_time_share_backlog", lv, ct, _mean(ontime, late_base & ~new)),
-                     ("resolution_working_days_backlog", lv, ct, _mean(age, m & ~new))]
+        if n_old:  # cases open at the start, where there are any
+            rows += [("on_time_share_backlog", lv, ct, _mean(ontime, m & late_old)),
+                     ("resolution_working_days_backlog", lv, ct, _mean(age, m & old))]
     for lv, ct, m in _groups(cases["final_level"], ct_codes, net.level_names, net.case_types):
-        rows.append(("backlog_end", lv, ct, float((m & ~fin).sum())))
+        rows.append(("backlog_end", lv, ct, float((m & still_open).sum())))
     # on the spot: per counter visit of the level where the case was resolved on the spot
     vis_lv = vis["level"]
     final_lv = cases["final_level"]
@@ -412,7 +452,7 @@ def _time_metrics(net: Network, sd: Columns, work: Columns,
         a = avail[m].sum()
         owed = float(owed_lv.sum() if lv == "all" else owed_lv.get(lv, 0.0))
         load = due[m].sum() + owed
-        lv_sites = np.unique(site[m])
+        lv_sites = np.flatnonzero(np.bincount(site[m], minlength=len(net.site_ids)))  # sorted, as np.unique
         unmet = due[m & unstaffed].sum() + owed_site[lv_sites[unstaffed_site[lv_sites]]].sum()
         used = busy[m].sum() + unmet
         rows.append(("utilisation", lv, ct, float(used / a) if a > 0 else (np.inf if used > 0 else np.nan)))

@@ -53,17 +53,25 @@ def run_replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: i
     tables the same columns become the DataFrames, so both give the same KPIs to the last bit.
     """
     with _cyclic_gc_paused():
-        net = vary_parameters(_network(scenario, scenario_hash), seed_seq)
-        arrivals, backlog = draw_streams(net, seed_seq)
-        eng = Engine(net, arrivals, backlog, seed_seq).run()
-        cols = replication_tables(net, eng, rep)
-        spec = scenario.spec
-        target_day = (spec.targets.petition_backlog_zero_by.date - spec.simulation.start_date).days
-        metrics = replication_metrics(net, cols, rep, target_day)  # from numpy columns: no DataFrame needed
-        if not tables:
-            return {"metrics": metrics}
-        del eng  # the columns hold what the tables need; each table's columns go once its DataFrame is made
-        return {**{k: cols.pop(k).frame() for k in ("cases", "visits", "site_days", "work")}, "metrics": metrics}
+        # the replication's objects (cases, engine, columns) are freed when ``_replication`` returns, before
+        # the collector runs again: else its first pass would scan them all, only to find them alive
+        return _replication(scenario, seed_seq, rep, scenario_hash, tables)
+
+
+def _replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: int, scenario_hash: str | None,
+                 tables: bool) -> dict[str, Any]:
+    net = vary_parameters(_network(scenario, scenario_hash), seed_seq)
+    arrivals, backlog = draw_streams(net, seed_seq)
+    eng = Engine(net, arrivals, backlog, seed_seq).run()
+    del arrivals, backlog  # the engine has let go of the streams: their numbers go now
+    cols = replication_tables(net, eng, rep)
+    spec = scenario.spec
+    target_day = (spec.targets.petition_backlog_zero_by.date - spec.simulation.start_date).days
+    metrics = replication_metrics(net, cols, rep, target_day)  # from numpy columns: no DataFrame needed
+    if not tables:
+        return {"metrics": metrics}
+    del eng  # the columns hold what the tables need; each table's columns go once its DataFrame is made
+    return {**{k: cols.pop(k).frame() for k in ("cases", "visits", "site_days", "work")}, "metrics": metrics}
 
 
 @contextlib.contextmanager

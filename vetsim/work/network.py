@@ -9,6 +9,7 @@ Built once per scenario.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -141,14 +142,25 @@ class Network:
         frac = (u - lo) / width if width > 0 else 0.0
         return self.seg_start[s][i] + frac * self.seg_len[s][i]
 
-    def times_in_day(self, s: int, u: np.ndarray) -> np.ndarray:
-        """Vectorised :meth:`time_in_day`."""
-        cum = np.asarray(self.seg_cum[s])
-        i = np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
-        lo = np.where(i > 0, cum[i - 1], 0.0)
-        width = cum[i] - lo
+    @functools.cached_property
+    def _segment_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The segments of all sites as [site, segment] arrays (cumulative share padded with +inf), and
+        each site's segment count."""
+        n, width = len(self.seg_cum), max((len(c) for c in self.seg_cum), default=1)
+        cum, start, length = np.full((n, width), np.inf), np.zeros((n, width)), np.zeros((n, width))
+        for s, c in enumerate(self.seg_cum):
+            cum[s, : len(c)], start[s, : len(c)], length[s, : len(c)] = c, self.seg_start[s], self.seg_len[s]
+        return cum, start, length, np.array([len(c) for c in self.seg_cum], dtype=np.int64)
+
+    def times_in_day(self, sites: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Vectorised :meth:`time_in_day`: the minute of the day of each uniform ``u`` at its site ``sites``."""
+        cum, start, length, n_seg = self._segment_table
+        rows = cum[sites]
+        i = np.minimum((rows <= u[:, None]).sum(axis=1), n_seg[sites] - 1)  # searchsorted, side right
+        lo = np.where(i > 0, rows[np.arange(len(u)), i - 1], 0.0)
+        width = rows[np.arange(len(u)), i] - lo
         frac = np.divide(u - lo, width, out=np.zeros_like(u), where=width > 0)
-        return np.asarray(self.seg_start[s])[i] + frac * np.asarray(self.seg_len[s])[i]
+        return start[sites, i] + frac * length[sites, i]
 
     def is_open(self, s: int, t: float) -> bool:
         if self.continuous:
