@@ -93,10 +93,43 @@ def allocate(free: NDArray[np.float64], demand: NDArray[np.float64], min_share: 
     return out
 
 
-def _stable_order(first: NDArray, then: NDArray) -> NDArray[np.int64]:
-    """Indices that sort by ``first``, then by ``then``, then by position (two stable sorts)."""
-    by_then = np.argsort(then, kind="mergesort")
-    return by_then[np.argsort(first[by_then], kind="mergesort")]
+def _stable_order(first: NDArray[np.int64], then: NDArray) -> NDArray[np.int64]:
+    """Indices that sort by ``first`` (integers >= 0), then by ``then``, then by position.
+
+    A counting sort by ``first`` (groups are a site's packages, or a site's packages of one tier: few), then
+    each group sorted by ``then`` in place: by insertion when small, else by numpy's stable sort. Any stable
+    sort gives this one order, so the result is the same as two stable numpy sorts.
+    """
+    m = len(first)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    start = np.zeros(first.max() + 2, dtype=np.int64)
+    for i in range(m):
+        start[first[i] + 1] += 1
+    start = np.cumsum(start)
+    fill = start[:-1].copy()
+    idx = np.empty(m, dtype=np.int64)
+    for i in range(m):
+        idx[fill[first[i]]] = i
+        fill[first[i]] += 1
+    for g in range(len(start) - 1):
+        _sort_group(idx, then, start[g], start[g + 1])
+    return idx
+
+
+def _sort_group(idx: NDArray[np.int64], then: NDArray, a: int, b: int) -> None:
+    """Sort ``idx[a:b]`` (in position order) by ``then``, stable, in place."""
+    if b - a > 32:
+        part = idx[a:b].copy()
+        idx[a:b] = part[np.argsort(then[part], kind="mergesort")]
+        return
+    for j in range(a + 1, b):
+        cur = idx[j]
+        k = j - 1
+        while k >= a and then[idx[k]] > then[cur]:
+            idx[k + 1] = idx[k]
+            k -= 1
+        idx[k + 1] = cur
 
 
 def fill_in_order(site: NDArray[np.int64], row: NDArray[np.int64], key: NDArray[np.float64],
