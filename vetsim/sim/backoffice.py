@@ -107,9 +107,9 @@ class DayWork:
                 self.pk_release_on[int(d)] = np.flatnonzero(pk.release == d)
             for d in np.unique(pk.due):
                 self.pk_due_on[int(d)] = np.flatnonzero(pk.due == d)
-        # per-site-day records, [site, day]: views of one table the day-end kernel writes (rows: REC_ROWS)
-        self.rec_tab = np.zeros((len(REC_ROWS), n, net.days))
-        self.rec = {k: self.rec_tab[i] for i, k in enumerate(REC_ROWS)}
+        # per-site-day records, [site, day]: views of one table the day-end kernel writes, [row, day, site]
+        self.rec_tab = np.zeros((len(REC_ROWS), net.days, n))
+        self.rec = {k: self.rec_tab[i].T for i, k in enumerate(REC_ROWS)}
         self.casework_in = [[0.0] * net.days for _ in range(n)]  # into rec["casework_in"] when the run ends
         self._init_time()
         self._day_end_kernel = _kernel()

@@ -28,7 +28,7 @@ FREE_EST, FREE_KNOWN, OT_MAX, OT_LATE, OT_EARLY, OPEN_RATE, BUSY_DAY, BUSY_MIN, 
 # the package table (integers), [row, package]; ``edf``: the packages in earliest-deadline order (site, due, index)
 PACKAGE_ROWS = ("site", "due", "cat_row", "campaign", "must", "late_value", "edf", "done_day", "released")
 P_SITE, P_DUE, P_CAT_ROW, P_CAMPAIGN, P_MUST, P_LATE_VALUE, P_EDF, P_DONE_DAY, P_RELEASED = range(9)
-# the records, [row, site, day]
+# the records, [row, day, site] (a day's writes side by side; the engine reads them as [site, day])
 REC_ROWS = ("casework", "duties", "campaigns", "other", "cover", "casework_in", "fixed", "overtime")
 R_DUTIES, R_CAMPAIGNS, R_OTHER, R_COVER, R_FIXED, R_OVERTIME = 1, 2, 3, 4, 6, 7
 
@@ -44,7 +44,7 @@ def free_time(d: int, day: np.ndarray, site: np.ndarray, rec: np.ndarray) -> np.
         other = _lo(day[OTHER, d, s], left)
         cover = _lo(day[COVER, d, s], left - other)
         fixed = _lo(day[FIXED, d, s], left - other - cover)
-        rec[R_OTHER, s, d], rec[R_COVER, s, d], rec[R_FIXED, s, d] = other, cover, fixed
+        rec[R_OTHER, d, s], rec[R_COVER, d, s], rec[R_FIXED, d, s] = other, cover, fixed
         free[s] = _hi(left - other - cover - fixed, 0.0)
         if day[SEEN, d, s] > 0:
             prev = site[FREE_KNOWN, s]
@@ -143,10 +143,10 @@ def overtime(d: int, days: int, live: np.ndarray, row: np.ndarray, rem: np.ndarr
     for s in range(n):
         budget[0, s] = _lo(need[s], site[OT_MAX, s])
     got = fill_in_order(s_ok, np.zeros(len(lk), dtype=np.int64), key, rem[lk], budget)
-    rec[R_OVERTIME, :, d] = 0.0
+    rec[R_OVERTIME, d, :] = 0.0
     for j in range(len(lk)):
         out[idx[j]] = got[j]
-        rec[R_OVERTIME, s_ok[j], d] += got[j]
+        rec[R_OVERTIME, d, s_ok[j]] += got[j]
     return out
 
 
@@ -163,12 +163,12 @@ def work_packages(d: int, days: int, alloc: np.ndarray, live: np.ndarray, row: n
     for j in range(len(live)):
         rem[live[j]] -= take[j]
     extra = overtime(d, days, live, row, rem, pk, site, open_before, open_mask, rec, pk_share)
-    rec[R_CAMPAIGNS, :, d] = 0.0
-    rec[R_DUTIES, :, d] = 0.0
+    rec[R_CAMPAIGNS, d, :] = 0.0
+    rec[R_DUTIES, d, :] = 0.0
     for j in range(len(live)):
         i = live[j]
         rem[i] -= extra[j]
-        rec[R_CAMPAIGNS if pk[P_CAMPAIGN, i] != 0 else R_DUTIES, pk[P_SITE, i], d] += take[j]
+        rec[R_CAMPAIGNS if pk[P_CAMPAIGN, i] != 0 else R_DUTIES, d, pk[P_SITE, i]] += take[j]
         if take[j] + extra[j] > 0 and rem[i] <= 1e-6 and pk[P_DONE_DAY, i] < 0:
             pk[P_DONE_DAY, i] = d
 

@@ -113,7 +113,8 @@ def _stable_order(first: NDArray[np.int64], then: NDArray) -> NDArray[np.int64]:
         idx[fill[first[i]]] = i
         fill[first[i]] += 1
     for g in range(len(start) - 1):
-        _sort_group(idx, then, start[g], start[g + 1])
+        if start[g + 1] - start[g] > 1:
+            _sort_group(idx, then, start[g], start[g + 1])
     return idx
 
 
