@@ -30,7 +30,6 @@ from ..work.policy import ROW_CASEWORK
 from .dayend import (
     BUSY_DAY,
     BUSY_MIN,
-    CASEWORK,
     COVER,
     DAY_ROWS,
     FIXED,
@@ -52,10 +51,13 @@ from .dayend import (
     P_SITE,
     PACKAGE_ROWS,
     REC_ROWS,
+    S_HEAD,
+    S_TAIL,
     SEEN,
     SEEN_N,
     SITE_ROWS,
     STATION,
+    T_CLOSE,
     day_end,
 )
 
@@ -65,7 +67,6 @@ if TYPE_CHECKING:
 __all__ = ["DayWork"]
 
 DAY = MINUTES_PER_DAY
-EPS = 1e-6
 INF = float("inf")
 
 
@@ -80,9 +81,13 @@ class DayWork:
     def _init_daywork(self) -> None:
         net = self.net
         n = len(net.site_ids)
-        self.bo_owed = [0.0] * n  # casework minutes waiting per site (capped items count at most their daily cap)
-        self.capped: list[list] = [[] for _ in range(n)]  # long-running items per site
-        self.capped_sites: set[int] = set()
+        # the casework queues as arrays for the kernel (rows: dayend.Q_*, S_*); the cases by item id; items
+        # queued since the last day end wait in q_new (site, minutes, time, daily cap) until it
+        self.q_case: list = []
+        self.q_new: list[tuple] = []
+        self.q_f, self.q_i = np.zeros((3, 1024)), np.zeros((2, 1024), dtype=np.int64)
+        self.q_s = np.zeros((3, n), dtype=np.int64)
+        self.q_s[S_HEAD] = self.q_s[S_TAIL] = -1
         pk = net.packages
         n_pk = len(pk.minutes) if pk is not None else 0
         self.pk_rem = pk.minutes.copy() if pk is not None else np.zeros(0)
@@ -146,6 +151,7 @@ class DayWork:
         cw = float(net.min_share[ROW_CASEWORK]) if net.min_share is not None and len(net.min_share) > ROW_CASEWORK else 0.0
         self.pk_share = 1.0 - cw  # share of the free time packages can count on (casework keeps its minimum)
         self.policy_order = np.asarray(net.order, dtype=np.int64)
+        site[T_CLOSE] = (DAY - 1e-6) if net.continuous else np.asarray(net.last_close, dtype=float)
 
     # -- casework queue --------------------------------------------------------------------------
     def _ev_backoffice(self, payload) -> None:
@@ -160,56 +166,23 @@ class DayWork:
         if minutes <= 0:
             self._decide(case, s, now)
             return
-        item = [case, minutes, now, daily_cap]
-        self.bo_queue[s].append(item)
-        if daily_cap < minutes:
-            self.capped[s].append(item)
-            self.capped_sites.add(s)
-        else:
-            self.bo_owed[s] += minutes
+        self.q_case.append(case)
+        self.q_new.append((s, minutes, now, daily_cap))
 
     def _ev_finish(self, case: Case) -> None:
         self._finish(case, self.now)
 
-    def _casework_demand(self) -> None:
-        """Casework minutes owed per site into the kernel's site table (a long-running item counts at most
-        its daily effort)."""
-        dem = self.site_tab[CASEWORK]
-        dem[:] = self.bo_owed
-        for s in self.capped_sites:
-            dem[s] += sum(min(it[1], it[3]) for it in self.capped[s])
-
-    def _work_queue(self, s: int, d: int, cap: float) -> float:
-        """Work site ``s``'s casework FIFO with ``cap`` minutes on day ``d``; return the minutes used."""
-        net = self.net
-        q = self.bo_queue[s]
-        t_done = d * DAY + (DAY - 1e-6 if net.continuous else net.last_close[s])
-        used, i = 0.0, 0
-        owed = self.bo_owed
-        while i < len(q) and cap > EPS:
-            item = q[i]
-            lim = item[3]
-            use = min(item[1], cap, lim)
-            if use <= 0:
-                i += 1
-                continue
-            item[1] -= use
-            cap -= use
-            used += use
-            if lim == INF:
-                owed[s] -= use
-            if item[1] <= 1e-9:
-                del q[i]
-                if lim != INF:
-                    self.capped[s].remove(item)
-                    if not self.capped[s]:
-                        self.capped_sites.discard(s)
-                self.done_today.append((item[0], s, max(t_done, item[2])))
-            elif lim != INF:
-                i += 1  # reached today's effort for this long-running case: the next case goes on
-        if not q:
-            self.bo_owed[s] = 0.0
-        return used
+    def _queue_arrivals(self) -> tuple[np.ndarray, int]:
+        """The items queued since the last day end as rows (site, minutes, time, daily cap), and the first one's
+        id; the item tables grow to hold them."""
+        new = np.array(self.q_new, dtype=float).reshape(-1, 4)
+        self.q_new = []
+        first = len(self.q_case) - len(new)
+        if len(self.q_case) > self.q_f.shape[1]:
+            size = 2 * len(self.q_case)
+            self.q_f = np.concatenate([self.q_f, np.zeros((3, size - self.q_f.shape[1]))], axis=1)
+            self.q_i = np.concatenate([self.q_i, np.zeros((2, size - self.q_i.shape[1]), dtype=np.int64)], axis=1)
+        return new, first
 
     # -- the day ---------------------------------------------------------------------------------
     def _end_of_day(self, d: int) -> None:
@@ -222,19 +195,16 @@ class DayWork:
         site = self.site_tab
         site[BUSY_DAY] = self.busy_day
         site[BUSY_MIN] = self.busy_min
-        self._casework_demand()
-        # staff time, the work policy, the packages and overtime (independent of the casework queues)
-        casework = self._day_end_kernel(d, net.days, net.by_slack, self.pk_share, net.min_share, self.policy_order,
-                                        self.day_tab, site, self.open_before, net.open_mask, self.pk_rem,
-                                        self.pk_tab, self.rec_tab)
-        self.done_today = []
-        done = self.rec["casework"]
-        for s in np.flatnonzero(casework > EPS).tolist():
-            done[s, d] = self._work_queue(s, d, float(casework[s]))
+        new, first = self._queue_arrivals()
+        done, done_site, done_t = self._day_end_kernel(
+            d, net.days, net.by_slack, self.pk_share, net.min_share, self.policy_order, self.day_tab, site,
+            self.open_before, net.open_mask, self.pk_rem, self.pk_tab, self.rec_tab, new, first, self.q_f, self.q_i,
+            self.q_s)
         self._record_due(d)
-        for case, s, t_done in self.done_today:
-            self._decide(case, s, t_done)
-        self.done_today = []
+        cases = self.q_case
+        for i, s, t in zip(done.tolist(), done_site.tolist(), done_t.tolist(), strict=True):
+            case, cases[i] = cases[i], None
+            self._decide(case, s, t)
 
     def _record_due(self, d: int) -> None:
         """The work done by their due day of the packages due today."""

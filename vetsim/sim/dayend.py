@@ -2,8 +2,9 @@
 
 One call a day (:func:`day_end`) does, for every site and package, what :class:`vetsim.sim.backoffice.DayWork`
 did with some forty small numpy calls: the time free for the work policy, the tier of each package, the
-allocation between tiers, the packages' share of it, overtime, and the records of the day. The casework
-queues (which hold the cases) stay in Python; the kernel returns each site's casework minutes.
+allocation between tiers, the packages' share of it, overtime, the casework queues (as arrays: the engine
+keeps the cases themselves, by item id) and the records of the day; it returns the casework items done,
+whose cases the engine then decides in that order.
 
 Written as loops in the subset of Python that numba compiles; the engine runs it compiled
 (:func:`vetsim._jit.compiled`), and the rule itself is :mod:`vetsim.work.policy`'s, called from here.
@@ -15,22 +16,34 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..work.calendar import MINUTES_PER_DAY as DAY_MIN
 from ..work.policy import DROPPED, ROW_CASEWORK, _hi, _lo, allocate, cum_owed_sorted, fill_in_order, overtime_need, slack_tiers
 
 __all__ = ["day_end", "DAY_ROWS", "SITE_ROWS", "PACKAGE_ROWS", "REC_ROWS"]
+
+EPS = 1e-6
+INF = np.inf
 
 # the day table, [row, day, site]: what each day's time at the station is before the counter
 DAY_ROWS = ("station", "other", "cover", "fixed", "seen", "seen_n")
 STATION, OTHER, COVER, FIXED, SEEN, SEEN_N = range(6)
 # the site table, [row, site]: the free-time estimate (updated here), overtime, today's counter and casework
-SITE_ROWS = ("free_est", "free_known", "ot_max", "ot_late", "ot_early", "open_rate", "busy_day", "busy_min", "casework")
-FREE_EST, FREE_KNOWN, OT_MAX, OT_LATE, OT_EARLY, OPEN_RATE, BUSY_DAY, BUSY_MIN, CASEWORK = range(9)
+# ``owed``: casework minutes queued (long-running items not counted); ``t_close``: when the day's casework is done
+SITE_ROWS = ("free_est", "free_known", "ot_max", "ot_late", "ot_early", "open_rate", "busy_day", "busy_min", "casework",
+             "owed", "t_close")
+FREE_EST, FREE_KNOWN, OT_MAX, OT_LATE, OT_EARLY, OPEN_RATE, BUSY_DAY, BUSY_MIN, CASEWORK, OWED, T_CLOSE = range(11)
+# the casework queues: items [row, item] (floats: minutes left, time queued, daily effort cap; integers: the
+# next item of the site's FIFO, -1 at the end, and whether the item is long-running, i.e. capped below its
+# minutes), sites [row, site] (first and last item, -1: empty; the number of long-running items)
+Q_MIN, Q_T, Q_CAP = range(3)
+Q_NEXT, Q_CAPPED = range(2)
+S_HEAD, S_TAIL, S_NCAP = range(3)
 # the package table (integers), [row, package]; ``edf``: the packages in earliest-deadline order (site, due, index)
 PACKAGE_ROWS = ("site", "due", "cat_row", "campaign", "must", "late_value", "edf", "done_day", "released")
 P_SITE, P_DUE, P_CAT_ROW, P_CAMPAIGN, P_MUST, P_LATE_VALUE, P_EDF, P_DONE_DAY, P_RELEASED = range(9)
 # the records, [row, day, site] (a day's writes side by side; the engine reads them as [site, day])
 REC_ROWS = ("casework", "duties", "campaigns", "other", "cover", "casework_in", "fixed", "overtime")
-R_DUTIES, R_CAMPAIGNS, R_OTHER, R_COVER, R_FIXED, R_OVERTIME = 1, 2, 3, 4, 6, 7
+R_CASEWORK, R_DUTIES, R_CAMPAIGNS, R_OTHER, R_COVER, R_FIXED, R_OVERTIME = 0, 1, 2, 3, 4, 6, 7
 
 
 def free_time(d: int, day: np.ndarray, site: np.ndarray, rec: np.ndarray) -> np.ndarray:
@@ -173,11 +186,107 @@ def work_packages(d: int, days: int, alloc: np.ndarray, live: np.ndarray, row: n
             pk[P_DONE_DAY, i] = d
 
 
+def enqueue(new: np.ndarray, first: int, qf: np.ndarray, qi: np.ndarray, qs: np.ndarray, site: np.ndarray) -> None:
+    """Queue the items that arrived since the last day end (rows of ``new``: site, minutes, time, daily cap;
+    item ids from ``first``) at the end of their sites' FIFOs."""
+    for k in range(new.shape[0]):
+        i, s, m, cap = first + k, int(new[k, 0]), new[k, 1], new[k, 3]
+        qf[Q_MIN, i], qf[Q_T, i], qf[Q_CAP, i] = m, new[k, 2], cap
+        qi[Q_NEXT, i] = -1
+        qi[Q_CAPPED, i] = cap < m
+        if qs[S_TAIL, s] >= 0:
+            qi[Q_NEXT, qs[S_TAIL, s]] = i
+        else:
+            qs[S_HEAD, s] = i
+        qs[S_TAIL, s] = i
+        if cap < m:
+            qs[S_NCAP, s] += 1
+        else:
+            site[OWED, s] += m
+
+
+def casework_demand(qf: np.ndarray, qi: np.ndarray, qs: np.ndarray, site: np.ndarray) -> None:
+    """Casework minutes owed per site (a long-running item counts at most its daily effort) into ``site``."""
+    for s in range(site.shape[1]):
+        dem = site[OWED, s]
+        if qs[S_NCAP, s] > 0:
+            extra = 0.0
+            i = qs[S_HEAD, s]
+            while i >= 0:
+                if qi[Q_CAPPED, i]:
+                    extra += _lo(qf[Q_MIN, i], qf[Q_CAP, i])
+                i = qi[Q_NEXT, i]
+            dem += extra
+        site[CASEWORK, s] = dem
+
+
+def _unlink(s: int, i: int, prev: int, qi: np.ndarray, qs: np.ndarray) -> None:
+    """Take item ``i`` (after ``prev``, -1: the first) out of site ``s``'s FIFO."""
+    nxt = qi[Q_NEXT, i]
+    if prev < 0:
+        qs[S_HEAD, s] = nxt
+    else:
+        qi[Q_NEXT, prev] = nxt
+    if qs[S_TAIL, s] == i:
+        qs[S_TAIL, s] = prev
+    if qi[Q_CAPPED, i]:
+        qs[S_NCAP, s] -= 1
+
+
+def work_queue(d: int, s: int, cap: float, qf: np.ndarray, qi: np.ndarray, qs: np.ndarray, site: np.ndarray,
+               done: np.ndarray, done_t: np.ndarray, n_done: int) -> tuple[float, int]:
+    """Work site ``s``'s casework FIFO with ``cap`` minutes on day ``d``: a long-running item gets at most its
+    daily effort and lets the next item through. Items done go to ``done`` (with the time they are done);
+    returns the minutes used and the new count of items done."""
+    t_close = d * DAY_MIN + site[T_CLOSE, s]
+    used, prev, i = 0.0, -1, qs[S_HEAD, s]
+    while i >= 0 and cap > EPS:
+        lim = qf[Q_CAP, i]
+        use = _lo(_lo(qf[Q_MIN, i], cap), lim)
+        if use <= 0:
+            prev, i = i, qi[Q_NEXT, i]
+            continue
+        qf[Q_MIN, i] -= use
+        cap -= use
+        used += use
+        if lim == INF:
+            site[OWED, s] -= use
+        if qf[Q_MIN, i] <= 1e-9:
+            _unlink(s, i, prev, qi, qs)
+            done[n_done], done_t[n_done] = i, _hi(t_close, qf[Q_T, i])
+            n_done += 1
+            i = qi[Q_NEXT, i]
+        elif lim != INF:
+            prev, i = i, qi[Q_NEXT, i]  # reached today's effort for this long-running case: the next case goes on
+    if qs[S_HEAD, s] < 0:
+        site[OWED, s] = 0.0
+    return used, n_done
+
+
+def work_queues(d: int, casework: np.ndarray, qf: np.ndarray, qi: np.ndarray, qs: np.ndarray, site: np.ndarray,
+                rec: np.ndarray, items: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every site's casework FIFO with its minutes ``casework``; the items done (id, site, time), site by site."""
+    done, done_s = np.empty(items, dtype=np.int64), np.empty(items, dtype=np.int64)
+    done_t = np.empty(items)
+    n_done = 0
+    for s in range(len(casework)):
+        if casework[s] > EPS:
+            before = n_done
+            used, n_done = work_queue(d, s, casework[s], qf, qi, qs, site, done, done_t, n_done)
+            rec[R_CASEWORK, d, s] = used
+            done_s[before:n_done] = s
+    return done[:n_done], done_s[:n_done], done_t[:n_done]
+
+
 def day_end(d: int, days: int, by_slack: bool, pk_share: float, min_share: np.ndarray, order: np.ndarray,
             day: np.ndarray, site: np.ndarray, open_before: np.ndarray, open_mask: np.ndarray,
-            rem: np.ndarray, pk: np.ndarray, rec: np.ndarray) -> np.ndarray:
-    """Day ``d`` of the work model for all sites: returns each site's casework minutes (the queues are the
-    caller's); updates the packages' owed minutes ``rem``, their done day, the free-time estimate and ``rec``."""
+            rem: np.ndarray, pk: np.ndarray, rec: np.ndarray, new: np.ndarray, first: int, qf: np.ndarray,
+            qi: np.ndarray, qs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Day ``d`` of the work model for all sites: the casework items that arrived are queued, the staff time
+    shared, the queues and the packages worked. Updates the packages' owed minutes ``rem`` and done day,
+    the queues, the free-time estimate and ``rec``; returns the casework items done (id, site, time)."""
+    enqueue(new, first, qf, qi, qs, site)
+    casework_demand(qf, qi, qs, site)
     free = free_time(d, day, site, rec)
     live = live_packages(rem, pk)
     if len(live):
@@ -187,4 +296,4 @@ def day_end(d: int, days: int, by_slack: bool, pk_share: float, min_share: np.nd
     alloc = allocate(free, owed_by_tier(live, row, rem, pk, site, len(min_share)), min_share, order)
     if len(live):
         work_packages(d, days, alloc, live, row, key, rem, pk, site, open_before, open_mask, rec, pk_share)
-    return alloc[ROW_CASEWORK].copy()
+    return work_queues(d, alloc[ROW_CASEWORK], qf, qi, qs, site, rec, first + new.shape[0])
