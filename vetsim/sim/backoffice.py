@@ -3,7 +3,7 @@
 Split from ``engine`` (which holds the model notes) to keep modules small; :class:`DayWork` is a
 mixin of :class:`vetsim.sim.engine.Engine` and uses its state and its ``_decide``.
 
-Each day, for all sites at once (numpy over sites): the time at the station is staff present x
+Each day, for all sites at once: the time at the station is staff present x
 opening minutes; the counter minutes served that day, the share spent on other township work, the
 shared village cover and fixed time (meetings, reports, training) come off first; the rest is split
 between tiers of work by the scenario's work policy (:func:`vetsim.work.policy.allocate`): by
@@ -14,6 +14,15 @@ lets the next case through); what is not done stays owed. Then overtime (``overt
 must-do work (or, with ``use: late``, any late work) would otherwise miss its date, the site works
 the least uniform overtime that meets every date, within its maximum (recorded apart from the
 time present, ``rec["overtime"]``).
+
+The numbers of the day are one call of :func:`vetsim.sim.dayend.day_end`, compiled with numba
+(:func:`vetsim._jit.compiled`, cached on disk; ``VETSIM_JIT=0`` runs it as plain Python): the day
+end had been some forty small numpy calls over ~216 sites and the packages, 0.1 s of a county-year's
+0.3 s. The state it works on is held here as a few tables (rows named in ``dayend``): the day table
+(time at the station per day and site), the site table, the package table, the records and the
+casework queues as arrays (FIFO links per site; this mixin keeps the cases themselves by item id,
+queues new items in ``q_new`` until the day end, and decides the cases the kernel returns as done,
+in its order). Numbers are the same to the last bit as the numpy code's.
 """
 
 from __future__ import annotations
