@@ -173,3 +173,13 @@ def test_cache_folder_falls_back_and_gives_up_quietly(tmp_path, monkeypatch) -> 
     assert _jit.cache_folder([str(src)], "v1").is_relative_to(tmp_path / "xdg" / "vetsim")
     writable.append(_jit._PACKAGE)
     assert _jit.cache_folder([str(src)], "v1").parent == _jit._PACKAGE / "__pycache__"
+
+
+def test_the_cache_key_reads_the_modules_constants_come_from() -> None:
+    """numba freezes constants into the code: the day end's key covers the calendar (minutes a day) and the
+    work rule (tier rows), not only the files of the functions compiled."""
+    from vetsim.sim import dayend
+
+    files = {Path(p).name for p in _jit._sources(dayend.work_queue)}
+    assert files == {"dayend.py", "calendar.py", "policy.py"}
+    assert {Path(p).name for p in _jit._sources(policy.allocate)} == {"policy.py"}

@@ -10,8 +10,8 @@ numba).
 The machine code is cached on disk (numba's ``cache=True``), so a machine compiles once (some
 seconds) and later processes load it (a fraction of a second). Numba checks a cached function against
 its own source file only, not against the files of the functions it calls; so the cache lives in a
-folder named after a hash of every source file compiled together (and numba's version): any edit
-starts a fresh folder. The folder is the first writable one of: ``$NUMBA_CACHE_DIR/vetsim``, the
+folder named after a hash of every source file compiled together, of the vetsim modules they take
+constants from (numba freezes those into the code), and of numba's version: any edit starts a fresh folder. The folder is the first writable one of: ``$NUMBA_CACHE_DIR/vetsim``, the
 package's ``__pycache__``, the user's cache folder, the system's temporary folder; where none is
 writable (a read-only install with no home), the functions are compiled in memory each process,
 without a warning.
@@ -19,8 +19,11 @@ without a warning.
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib.util
 import os
+import sys
 import tempfile
 import types
 from collections.abc import Callable
@@ -50,6 +53,22 @@ def _tree(fn: types.FunctionType, seen: dict[Callable, None]) -> None:
     for callee in _callees(fn).values():
         _tree(callee, seen)
     seen[fn] = None
+
+
+def _sources(fn: types.FunctionType) -> set[str]:
+    """``fn``'s source file and those of the vetsim modules its module imports the names ``fn`` uses from:
+    numba freezes a global constant into the machine code, so a constant changed there must start afresh."""
+    path = fn.__code__.co_filename
+    out = {path}
+    package = sys.modules[fn.__module__].__package__
+    for node in ast.parse(Path(path).read_text(encoding="utf-8")).body:
+        if not isinstance(node, ast.ImportFrom) or not set(fn.__code__.co_names) & {a.asname or a.name for a in node.names}:
+            continue
+        name = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+        module = sys.modules.get(name)
+        if name.startswith("vetsim") and getattr(module, "__file__", None):
+            out.add(module.__file__)
+    return out
 
 
 def _writable(folder: Path) -> bool:
@@ -87,7 +106,7 @@ def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     order: dict[Callable, None] = {}
     _tree(fn, order)
-    folder = cache_folder([f.__code__.co_filename for f in order], numba.__version__)
+    folder = cache_folder([path for f in order for path in _sources(f)], numba.__version__)
     before = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = str(folder) if folder else ""  # numba's locator reads it when a function is wrapped
     try:
