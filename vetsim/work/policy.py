@@ -21,8 +21,14 @@ Slack of a package (:func:`slack_tiers`): the time its site can still give to pa
 package's due day, less the work owed by then (its own and that of every package due no later,
 earliest due first) -- the classic feasibility test of earliest-deadline scheduling on one resource.
 
-:func:`allocate` is vectorised over sites: the engine calls it once per day for all sites;
-:func:`fill_in_order` hands each site's tier budget to its packages in priority order.
+:func:`allocate` shares each site's time between its tiers: the engine calls it once per day for all
+sites; :func:`fill_in_order` hands each site's tier budget to its packages in priority order.
+
+These functions are the one copy of the rule. They are written as loops over sites and packages in
+the subset of Python and numpy that numba compiles: the engine calls them compiled, from its day end
+(:mod:`vetsim.sim.dayend`, compiled by :mod:`vetsim._jit`; one compiled call a day instead of some
+forty small numpy calls), while any other caller (the tests, a notebook) runs them as plain Python
+and so never imports numba. Compiled or not, they give the same numbers to the last bit.
 """
 
 from __future__ import annotations
@@ -49,20 +55,82 @@ def policy_arrays(policy: WorkPolicy) -> tuple[NDArray[np.float64], tuple[int, .
     return shares, tuple(_ROWS[t] for t in policy.order)
 
 
+# The functions below are written as explicit loops over sites and packages, in the subset of Python and
+# numpy that numba compiles (:mod:`vetsim._jit`). Each sum runs in the order numpy's own cumulative sums
+# ran before them (element by element), so compiled or not they give the same numbers to the last bit.
+
+def _lo(a: float, b: float) -> float:
+    """``np.minimum`` of two numbers (the first where they are equal, as numpy keeps it)."""
+    return a if a <= b else b
+
+
+def _hi(a: float, b: float) -> float:
+    """``np.maximum`` of two numbers (the first where they are equal, as numpy keeps it)."""
+    return a if a >= b else b
+
+
 def allocate(free: NDArray[np.float64], demand: NDArray[np.float64], min_share: NDArray[np.float64],
-             order: tuple[int, ...]) -> NDArray[np.float64]:
+             order) -> NDArray[np.float64]:
     """Minutes per tier and site, ``[tier, site]``, from ``free`` minutes ``[site]`` and ``demand`` ``[tier, site]``.
 
-    Never gives a tier more than it owes, never gives out more than ``free``.
+    Each tier first gets its minimum share of the free time (at most what it owes), then what is left
+    goes to the tiers in ``order`` (tier rows, highest priority first). Never gives a tier more than it
+    owes, never gives out more than ``free``.
     """
-    free = np.maximum(free, 0.0)
-    out = np.minimum(min_share[:, None] * free[None, :], demand)
-    rest = free - out.sum(axis=0)
-    for k in order:
-        extra = np.minimum(rest, demand[k] - out[k])
-        out[k] += extra
-        rest = rest - extra
+    rows, n = demand.shape
+    out = np.empty((rows, n))
+    for s in range(n):
+        f = _hi(free[s], 0.0)
+        given = 0.0
+        for k in range(rows):
+            out[k, s] = _lo(min_share[k] * f, demand[k, s])
+            given = out[k, s] if k == 0 else given + out[k, s]
+        rest = f - given
+        for k in order:
+            extra = _lo(rest, demand[k, s] - out[k, s])
+            out[k, s] += extra
+            rest = rest - extra
     return out
+
+
+def _stable_order(first: NDArray[np.int64], then: NDArray) -> NDArray[np.int64]:
+    """Indices that sort by ``first`` (integers >= 0), then by ``then``, then by position.
+
+    A counting sort by ``first`` (groups are a site's packages, or a site's packages of one tier: few), then
+    each group sorted by ``then`` in place: by insertion when small, else by numpy's stable sort. Any stable
+    sort gives this one order, so the result is the same as two stable numpy sorts.
+    """
+    m = len(first)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    start = np.zeros(first.max() + 2, dtype=np.int64)
+    for i in range(m):
+        start[first[i] + 1] += 1
+    start = np.cumsum(start)
+    fill = start[:-1].copy()
+    idx = np.empty(m, dtype=np.int64)
+    for i in range(m):
+        idx[fill[first[i]]] = i
+        fill[first[i]] += 1
+    for g in range(len(start) - 1):
+        if start[g + 1] - start[g] > 1:
+            _sort_group(idx, then, start[g], start[g + 1])
+    return idx
+
+
+def _sort_group(idx: NDArray[np.int64], then: NDArray, a: int, b: int) -> None:
+    """Sort ``idx[a:b]`` (in position order) by ``then``, stable, in place."""
+    if b - a > 32:
+        part = idx[a:b].copy()
+        idx[a:b] = part[np.argsort(then[part], kind="mergesort")]
+        return
+    for j in range(a + 1, b):
+        cur = idx[j]
+        k = j - 1
+        while k >= a and then[idx[k]] > then[cur]:
+            idx[k + 1] = idx[k]
+            k -= 1
+        idx[k + 1] = cur
 
 
 def fill_in_order(site: NDArray[np.int64], row: NDArray[np.int64], key: NDArray[np.float64],
@@ -72,54 +140,57 @@ def fill_in_order(site: NDArray[np.int64], row: NDArray[np.int64], key: NDArray[
     The first package of a (site, row) group takes what it owes up to the budget, the next what is
     left, and so on (ties in ``key`` keep the input order). Returns the minutes per package, input order.
     """
-    if not len(site):
-        return np.zeros(0)
-    by_key = np.argsort(key, kind="stable")  # two stable sorts: (site, row), then key, then input order
-    low = int(row.min())
-    order = by_key[np.argsort((site * (int(row.max()) - low + 1) + (row - low))[by_key], kind="stable")]
-    s, r, owed = site[order], row[order], rem[order]
-    first = _starts(s, r)
-    cs = np.cumsum(owed)
-    base = np.maximum.accumulate(np.where(first, cs - owed, 0.0))
-    take = np.minimum(np.maximum(budget[r, s] - (cs - owed - base), 0.0), owed)
-    out = np.empty_like(take)
-    out[order] = take
+    m = len(site)
+    out = np.zeros(m)
+    if m == 0:
+        return out
+    low, high = row.min(), row.max()
+    order = _stable_order(site * (high - low + 1) + (row - low), key)
+    total = base = 0.0  # running sum over the sorted packages; the sum before the group's first package
+    for j in range(m):
+        i = order[j]
+        s, r, owed = site[i], row[i], rem[i]
+        total += owed
+        before = total - owed
+        if j == 0 or s != site[order[j - 1]] or r != row[order[j - 1]]:
+            base = before if j == 0 else _hi(base, before)
+        out[i] = _lo(_hi(budget[r, s] - (before - base), 0.0), owed)
     return out
 
 
 def _cum_by_site_due(site: NDArray[np.int64], due: NDArray[np.int64], rem: NDArray[np.float64]) -> NDArray[np.float64]:
     """Work owed per package by its due day at its site: its own and every package due no later (EDF order)."""
-    order = np.lexsort((np.arange(len(site)), due, site))
+    order = _stable_order(site, due)
+    owed = cum_owed_sorted(site[order], due[order], rem[order])
     out = np.empty(len(site))
-    out[order] = cum_owed_sorted(site[order], due[order], rem[order])
+    for j in range(len(order)):
+        out[order[j]] = owed[j]
     return out
 
 
 def cum_owed_sorted(s: NDArray[np.int64], d: NDArray[np.int64], owed: NDArray[np.float64]) -> NDArray[np.float64]:
     """:func:`_cum_by_site_due` for packages already in EDF order (by site, then due day; ties in a fixed
     order): the engine keeps that order from the start, so no sort is needed each day."""
-    if not len(s):
-        return np.zeros(0)
-    first = _starts(s)
-    cs = np.cumsum(owed)
-    before = cs - owed
-    base = np.maximum.accumulate(np.where(first, before, 0.0))
+    m = len(s)
+    run = np.empty(m)  # owed at the package's site up to and including it, in this order
+    total = base = 0.0
+    for j in range(m):
+        total += owed[j]
+        before = total - owed[j]
+        if j == 0 or s[j] != s[j - 1]:
+            base = before if j == 0 else _hi(base, before)
+        run[j] = total - base
     # packages due on the same day at a site owe together: the group's total (the largest running sum of
     # the group; groups are runs of the sorted order)
-    group_first = _starts(s, d)
-    starts = np.flatnonzero(group_first)
-    group = np.maximum.reduceat(cs - base, starts)
-    return group[np.cumsum(group_first) - 1]
-
-
-def _starts(a: NDArray[np.int64], b: NDArray[np.int64] | None = None) -> NDArray[np.bool_]:
-    """True where a run of equal ``a`` (and ``b``) values begins in a sorted array."""
-    out = np.empty(len(a), dtype=bool)
-    if len(a):
-        out[0] = True
-        np.not_equal(a[1:], a[:-1], out=out[1:])
-        if b is not None:
-            out[1:] |= b[1:] != b[:-1]
+    out = np.empty(m)
+    start = 0
+    for j in range(1, m + 1):
+        if j == m or s[j] != s[j - 1] or d[j] != d[j - 1]:
+            group = run[start]
+            for i in range(start + 1, j):
+                group = _hi(group, run[i])
+            out[start:j] = group
+            start = j
     return out
 
 
@@ -139,21 +210,26 @@ def slack_tiers(today: int, site: NDArray[np.int64], due: NDArray[np.int64], rem
     ``owed_by_due``: the work owed by each package's due day (EDF order) where the caller has it at
     hand; by default computed here over the packages not yet past their date.
     """
-    row = np.full(len(site), DROPPED, dtype=np.int64)
-    key = due.astype(float)
-    if not len(site):
-        return row, key
-    pending = due >= today
-    slack = np.full(len(site), -np.inf)
-    if pending.any():
-        owed = (_cum_by_site_due(site[pending], due[pending], rem[pending]) if owed_by_due is None
-                else owed_by_due[pending])
-        slack[pending] = capacity_to_due[pending] - owed
-    row[pending & must] = 0
-    row[pending & ~must] = 1
-    row[~pending & late_value] = ROW_LATE
-    # within row 1: work that can still meet its date by least slack, then work that cannot (earliest due)
-    key = np.where(row == 1, np.where(slack >= 0, slack, _BEHIND + due), key)
+    m = len(site)
+    row = np.full(m, DROPPED, dtype=np.int64)
+    key = due.astype(np.float64)
+    pending = np.flatnonzero(due >= today)
+    if owed_by_due is None:
+        owed = _cum_by_site_due(site[pending], due[pending], rem[pending])
+    else:
+        owed = owed_by_due[pending]
+    for j in range(len(pending)):
+        i = pending[j]
+        if must[i]:
+            row[i] = 0
+            continue
+        row[i] = 1
+        # within row 1: work that can still meet its date by least slack, then work that cannot (earliest due)
+        slack = capacity_to_due[i] - owed[j]
+        key[i] = slack if slack >= 0 else _BEHIND + due[i]
+    for i in range(m):
+        if due[i] < today and late_value[i]:
+            row[i] = ROW_LATE
     return row, key
 
 
@@ -169,9 +245,9 @@ def overtime_need(today: int, site: NDArray[np.int64], due: NDArray[np.int64], r
     these rates: the least uniform overtime that meets every date.
     """
     need = np.zeros(n_sites)
-    if not len(site):
-        return need
     owed = _cum_by_site_due(site, np.maximum(due, today), rem_after)
-    rate = (owed - np.where(due >= today, future_capacity, 0.0)) / np.maximum(open_days_to_due, 1.0)
-    np.maximum.at(need, site, np.maximum(rate, 0.0))
+    for i in range(len(site)):
+        future = future_capacity[i] if due[i] >= today else 0.0
+        rate = (owed[i] - future) / _hi(open_days_to_due[i], 1.0)
+        need[site[i]] = _hi(need[site[i]], _hi(rate, 0.0))
     return need

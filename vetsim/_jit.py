@@ -1,0 +1,123 @@
+"""Compile plain-Python numeric functions with numba, on first use, for the engine only.
+
+The work rule (:mod:`vetsim.work.policy`) and the engine's day end (:mod:`vetsim.sim.dayend`) are
+written once, as plain functions in the subset of Python that numba compiles. Importing them costs
+nothing; :func:`compiled` returns a function compiled with ``numba.njit``, and every vetsim function
+it calls by a global name is compiled the same way (the original module keeps its plain function, so
+callers other than the engine -- the tests, the instant estimate, ``vetsim validate`` -- never import
+numba).
+
+The machine code is cached on disk (numba's ``cache=True``), so a machine compiles once (some
+seconds) and later processes load it (a fraction of a second). Numba checks a cached function against
+its own source file only, not against the files of the functions it calls; so the cache lives in a
+folder named after a hash of every source file compiled together, of the vetsim modules they take
+constants from (numba freezes those into the code), and of numba's version: any edit starts a fresh folder. The folder is the first writable one of: ``$NUMBA_CACHE_DIR/vetsim``, the
+package's ``__pycache__``, the user's cache folder, the system's temporary folder; where none is
+writable (a read-only install with no home), the functions are compiled in memory each process,
+without a warning.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["compiled", "cache_folder"]
+
+_PACKAGE = Path(__file__).resolve().parent
+_done: dict[Callable, Callable] = {}
+
+
+def _callees(fn: types.FunctionType) -> dict[str, types.FunctionType]:
+    """The vetsim functions ``fn`` calls by a global name (module functions of this package)."""
+    out = {}
+    for name in fn.__code__.co_names:
+        v = fn.__globals__.get(name)
+        if isinstance(v, types.FunctionType) and (v.__module__ or "").startswith("vetsim."):
+            out[name] = v
+    return out
+
+
+def _tree(fn: types.FunctionType, seen: dict[Callable, None]) -> None:
+    """Every function compiled with ``fn``, callees first."""
+    if fn in seen:
+        return
+    for callee in _callees(fn).values():
+        _tree(callee, seen)
+    seen[fn] = None
+
+
+def _sources(fn: types.FunctionType) -> set[str]:
+    """``fn``'s source file and those of the vetsim modules its module imports the names ``fn`` uses from:
+    numba freezes a global constant into the machine code, so a constant changed there must start afresh."""
+    path = fn.__code__.co_filename
+    out = {path}
+    package = sys.modules[fn.__module__].__package__
+    for node in ast.parse(Path(path).read_text(encoding="utf-8")).body:
+        if not isinstance(node, ast.ImportFrom) or not set(fn.__code__.co_names) & {a.asname or a.name for a in node.names}:
+            continue
+        name = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+        module = sys.modules.get(name)
+        if name.startswith("vetsim") and getattr(module, "__file__", None):
+            out.add(module.__file__)
+    return out
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError:
+        return False
+    return True
+
+
+def cache_folder(sources: list[str], version: str) -> Path | None:
+    """The folder for the machine code of functions from ``sources`` (see the module notes); None: no cache."""
+    h = hashlib.sha256(version.encode())
+    for path in sorted(set(sources)):
+        h.update(Path(path).read_bytes())
+    name = "jit-" + h.hexdigest()[:16]
+    bases = []
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        bases.append(Path(os.environ["NUMBA_CACHE_DIR"]) / "vetsim")
+    bases.append(_PACKAGE / "__pycache__")
+    home = os.environ.get("XDG_CACHE_HOME") or (os.path.join(os.path.expanduser("~"), ".cache")
+                                                if os.path.isabs(os.path.expanduser("~")) else "")
+    if home:
+        bases.append(Path(home) / "vetsim")
+    bases.append(Path(tempfile.gettempdir()) / f"vetsim-{os.getuid() if hasattr(os, 'getuid') else 'user'}")
+    return next((base / name for base in bases if _writable(base / name)), None)
+
+
+def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` compiled with numba (``nopython``, cached on disk), with the vetsim functions it calls."""
+    if fn in _done:
+        return _done[fn]
+    import numba
+
+    order: dict[Callable, None] = {}
+    _tree(fn, order)
+    folder = cache_folder([path for f in order for path in _sources(f)], numba.__version__)
+    before = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = str(folder) if folder else ""  # numba's locator reads it when a function is wrapped
+    try:
+        for f in order:
+            if f in _done:
+                continue
+            glob = dict(f.__globals__)
+            glob.update({name: _done[c] for name, c in _callees(f).items()})
+            clone = types.FunctionType(f.__code__, glob, f.__name__, f.__defaults__, f.__closure__)
+            clone.__qualname__, clone.__module__, clone.__doc__ = f.__qualname__, f.__module__, f.__doc__
+            _done[f] = numba.njit(cache=folder is not None)(clone)
+    finally:
+        numba.config.CACHE_DIR = before
+    return _done[fn]
