@@ -8,11 +8,11 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from vetsim.errors import PolicyFileError
 from vetsim.replicate import (
     RULE_FILE,
     Precision,
     Rule,
-    RuleFileError,
     Stop,
     half_widths,
     is_precise,
@@ -79,16 +79,16 @@ HEAD = ("min_replications: {value: 5, unit: run, label_zh: a, label_en: a, sourc
 def test_a_bad_rule_file_is_refused_naming_the_file_and_the_key(tmp_path, text, said_zh, said_en) -> None:
     path = tmp_path / "replicate.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(RuleFileError) as err:
+    with pytest.raises(PolicyFileError) as err:
         load_rule(path)
     zh, en = err.value.user_message("zh"), err.value.user_message("en")
-    assert zh.startswith("重复模拟停止规则文件有") and "replicate.yaml" in zh and "replicate.yaml" in en
+    assert zh.startswith("规则文件有") and "replicate.yaml" in zh and "replicate.yaml" in en
     assert said_zh in zh and said_en in en
     assert "Traceback" not in zh
 
 
 def test_a_missing_rule_file_is_refused(tmp_path) -> None:
-    with pytest.raises(RuleFileError) as err:
+    with pytest.raises(PolicyFileError) as err:
         load_rule(tmp_path / "nowhere.yaml")
     assert "nowhere.yaml" in err.value.user_message("zh") and "找不到文件" in err.value.user_message("zh")
 

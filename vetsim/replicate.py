@@ -44,36 +44,23 @@ from .cache import (
     source_fingerprint,
     store_results,
 )
-from .errors import Problem, VetsimError
+from .errors import PolicyFileError, Problem
 from .files import PROJECT_DATA, atomic_write_text, display_path
 from .kpis import KPIS
 from .sim import run_replication, simulate
 from .stats import t_half_width, wilson_interval
-from .wording import both, tr
+from .wording import both
 
 if TYPE_CHECKING:
     from .scenario import Scenario
     from .sim import Results
 
 __all__ = ["Precision", "Rule", "Stop", "load_rule", "schedule", "half_widths", "is_precise", "default_workers",
-           "simulate_until_sure", "new_memo", "is_recorded", "wait_for_recorded", "computing_marker", "RULE_FILE",
-           "RuleFileError"]
+           "simulate_until_sure", "new_memo", "is_recorded", "wait_for_recorded", "computing_marker", "RULE_FILE"]
 
 RULE_FILE = PROJECT_DATA / "replicate.yaml"  # a policy choice: data, with unit, label and source per figure
 REASONS = ("precision", "cap", "fixed")  # why a run has the count it has
 MEMO_SCENARIOS = 4  # scenarios whose replications a session keeps in memory (baseline, proposals being tried)
-
-
-class RuleFileError(VetsimError, ValueError):
-    """The stopping-rule file cannot be used; carries every problem found (file, key, what is allowed)."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = tuple(problems)
-        super().__init__(self.user_message("zh"), self.user_message("en"))
-
-    def user_message(self, lang: str = "zh") -> str:
-        head = tr("replicate.err.head", lang, n=len(self.problems))
-        return "\n".join([head, *("  - " + p.text(lang) for p in self.problems)])
 
 
 @dataclass(frozen=True)
@@ -117,7 +104,7 @@ class Stop:
 
 @lru_cache(maxsize=4)
 def load_rule(path: str | os.PathLike[str] | None = None) -> Rule:
-    """The stopping rule of ``data/replicate.yaml`` (or ``path``); a bad file: :class:`RuleFileError` naming
+    """The stopping rule of ``data/replicate.yaml`` (or ``path``); a bad file: :class:`PolicyFileError` naming
     the file, the key and what is allowed (every problem, not only the first)."""
     from .scenario.sources import read_yaml  # lazy: start-up of `vetsim --help`
 
@@ -126,7 +113,7 @@ def load_rule(path: str | os.PathLike[str] | None = None) -> Rule:
     raw = read_yaml(p, problems)  # size, alias-bomb and syntax checks of the scenario files
     rule = _rule_of(raw, display_path(p), problems) if raw is not None else None
     if problems or rule is None:
-        raise RuleFileError(problems)
+        raise PolicyFileError(problems)
     return rule
 
 
@@ -135,28 +122,28 @@ def _count(raw: dict[str, Any], key: str, least: int, label: str, problems: list
     item = raw.get(key)
     value = item.get("value") if isinstance(item, dict) else None
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        problems.append(Problem(label, *both("replicate.err.where_key", key=f"{key}.value"),
-                                *both("replicate.err.count", least=least, value=str(value)[:40])))
+        problems.append(Problem(label, *both("policy.err.where_key", key=f"{key}.value"),
+                                *both("policy.err.count", least=least, value=str(value)[:40])))
         return 0
     return value
 
 
 def _precision(item: Any, i: int, label: str, problems: list[Problem]) -> Precision | None:
     """One ``kpis:`` entry, checked: a known metric, a level, a precision > 0, unit, labels and source."""
-    where = both("replicate.err.where_kpi", n=i + 1)
+    where = both("policy.err.where_kpi", n=i + 1)
     if not isinstance(item, dict):
-        problems.append(Problem(label, *where, *both("replicate.err.kpi_not_mapping")))
+        problems.append(Problem(label, *where, *both("policy.err.kpi_not_mapping")))
         return None
     found = len(problems)
     if str(item.get("metric", "")) not in KPIS:
-        problems.append(Problem(label, *where, *both("replicate.err.metric", value=str(item.get("metric"))[:40],
+        problems.append(Problem(label, *where, *both("policy.err.metric", value=str(item.get("metric"))[:40],
                                                      allowed=", ".join(sorted(KPIS)))))
     precision = item.get("precision")
     if isinstance(precision, bool) or not isinstance(precision, (int, float)) or not precision > 0:
-        problems.append(Problem(label, *where, *both("replicate.err.precision", value=str(precision)[:40])))
+        problems.append(Problem(label, *where, *both("policy.err.precision", value=str(precision)[:40])))
     for field in ("level", "unit", "label_zh", "label_en", "source"):
         if not str(item.get(field) or "").strip():
-            problems.append(Problem(label, *where, *both("replicate.err.empty", field=field)))
+            problems.append(Problem(label, *where, *both("policy.err.empty", field=field)))
     if len(problems) > found:
         return None
     return Precision(str(item["metric"]), str(item["level"]), float(precision), str(item["unit"]),
@@ -170,7 +157,7 @@ def _rule_of(raw: dict[str, Any], label: str, problems: list[Problem]) -> Rule |
     batch = _count(raw, "batch", 1, label, problems)
     items = raw.get("kpis")
     if not isinstance(items, list) or not items:
-        problems.append(Problem(label, *both("replicate.err.where_key", key="kpis"), *both("replicate.err.no_kpis")))
+        problems.append(Problem(label, *both("policy.err.where_key", key="kpis"), *both("policy.err.no_kpis")))
         items = []
     kpis = [_precision(item, i, label, problems) for i, item in enumerate(items)]
     if len(problems) > found:

@@ -128,6 +128,9 @@ def own_language(c: Comparison, lang: str) -> Comparison:
 def _summary(c: Comparison, lang: str) -> list[str]:
     """The summary line, and a warning when a run has one replication (no interval: nothing can move)."""
     out = [tr("compare.summary", lang, moved=len(c.moved), inputs=len(c.inputs), method=len(c.method))]
+    if c.extra.get("figures_judged"):
+        out.append(tr("compare.list_rule", lang, m=c.extra["figures_judged"],
+                      rate=formats.share(c.extra["false_discovery_rate"], lang, digits=0)))
     reps = [int(r.results.meta.get("replications") or 0) for r in (c.before, c.after)]
     if min(reps) < 2:
         out.append(tr("compare.one_replication", lang))
