@@ -118,31 +118,45 @@ def test_changed_township_staff_moves_pressure_not_arrivals(staffed):
     assert not arrived["moved"]  # staff do not change how many veterans come
     assert arrived["diff_low"] <= 0 <= arrived["diff_high"]
     assert not ((moved["metric"] == "cases_arrived") & (moved["level"] == "all")).any()
-    # a moved figure is one whose Welch interval leaves out 0, read from the replications
+    # a moved figure is one whose interval (paired: the same seed) leaves out 0, read from the replications
     for r in moved.itertuples():
         assert r.diff_low > 0 or r.diff_high < 0
 
 
-def test_moved_means_the_interval_excludes_zero_from_the_replications(staffed):
+def _values(per, metric="workload_pressure", level="township"):
+    p = per[(per["metric"] == metric) & (per["level"] == level) & (per["case_type"] == "all")]
+    return p.sort_values("replication")["value"].to_numpy()
+
+
+def test_same_seed_runs_are_compared_pair_by_pair(staffed):
+    """Both runs drew the same numbers (same seed): the interval is Student's t over the run-by-run differences,
+    computed here by hand; it is narrower than Welch's, which ignores the shared noise."""
     c, _ = staffed
-    per_a, per_b = c.before.results.per_replication, c.after.results.per_replication
+    a, b = _values(c.before.results.per_replication), _values(c.after.results.per_replication)
+    d = b - a
+    from scipy import stats
 
-    def values(per):
-        p = per[(per["metric"] == "workload_pressure") & (per["level"] == "township") & (per["case_type"] == "all")]
-        return p["value"].to_numpy()
-
-    d, lo, hi = welch_interval(values(per_a), values(per_b))
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
+    p = 2 * stats.t.sf(abs(d.mean()) / (d.std(ddof=1) / math.sqrt(len(d))), len(d) - 1)
     row = _row(c.figures, "workload_pressure", "township")
-    assert (row["diff"], row["diff_low"], row["diff_high"]) == pytest.approx((d, lo, hi))
+    assert (row["diff"], row["diff_low"], row["diff_high"], row["p_value"]) == pytest.approx(
+        (d.mean(), d.mean() - half, d.mean() + half, p))
+    _, lo, hi = welch_interval(a, b)
+    assert row["diff_high"] - row["diff_low"] < hi - lo and c.extra["paired"]
 
 
-def test_summary_only_results_give_the_same_interval(staffed):
-    """Results without their values per replication: the interval comes from the summary's half widths."""
+def test_summary_only_results_give_welchs_interval(staffed):
+    """Results without their values per replication cannot be paired: Welch's interval from the summary's half
+    widths, the same as Welch's from the values."""
     c, _ = staffed
     bare = [dataclasses.replace(r.results, per_replication=None) for r in (c.before, c.after)]
     again = compare_runs(Run(bare[0], c.before.scenario), Run(bare[1], c.after.scenario))
-    a, b = _row(c.figures, "wait_mean_min", "township"), _row(again.figures, "wait_mean_min", "township")
-    assert (b["diff_low"], b["diff_high"]) == pytest.approx((a["diff_low"], a["diff_high"]), rel=1e-6)
+    a = _values(c.before.results.per_replication, "wait_mean_min")
+    b = _values(c.after.results.per_replication, "wait_mean_min")
+    row = _row(again.figures, "wait_mean_min", "township")
+    _, lo, hi = welch_interval(a, b)
+    assert (row["diff_low"], row["diff_high"]) == pytest.approx((lo, hi), rel=1e-6)
+    assert row["p_value"] == pytest.approx(welch_p_value(a, b), rel=1e-6)
 
 
 # -- acceptance: a change of method ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["t_quantile", "t_half_width", "t_interval", "welch_interval", "welch_p_value", "t_test_p_value",
+__all__ = ["t_quantile", "t_half_width", "t_interval", "welch_interval", "welch_p_value", "paired_interval", "t_test_p_value",
            "false_discoveries_controlled", "wilson_interval", "mean_interval", "inside_each_other"]
 
 
@@ -89,6 +89,28 @@ def welch_interval(before, after, level: float = 0.95) -> tuple[float, float, fl
 
     half = float(stdtrit(df, 0.5 + level / 2)) * math.sqrt(se2)
     return diff, diff - half, diff + half
+
+
+def paired_interval(before, after, level: float = 0.95) -> tuple[float, float, float, float]:
+    """(difference, low, high, p-value) of ``mean(after - before)`` over pairs (replication ``i`` of two runs
+    that drew the same random numbers: common random numbers), Student's t on the differences (pairs with a
+    NaN left out). The noise both runs share cancels, so the interval is the right width for a change.
+
+    No spread in the differences gives the difference as a point (p 0, or 1 for no difference); one pair gives
+    NaN bounds and p-value."""
+    a = np.asarray(before, dtype=float)
+    b = np.asarray(after, dtype=float)
+    d = (b - a)[~(np.isnan(a) | np.isnan(b))]
+    if len(d) == 0:
+        return math.nan, math.nan, math.nan, math.nan
+    diff = float(d.mean())
+    if len(d) < 2:
+        return diff, math.nan, math.nan, math.nan
+    se2 = float(d.var(ddof=1)) / len(d)
+    if se2 <= 0.0:
+        return diff, diff, diff, t_test_p_value(diff, 0.0, math.inf)
+    half = t_quantile(0.5 + level / 2, len(d) - 1) * math.sqrt(se2)
+    return diff, diff - half, diff + half, t_test_p_value(diff, se2, len(d) - 1)
 
 
 def t_test_p_value(diff: float, se2: float, df: float) -> float:

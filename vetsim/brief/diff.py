@@ -3,8 +3,9 @@
 Three lists, so that a change of method is never read as a change in the county:
 
 * **figures that moved beyond their noise**: each KPI (per level and case type) of the two runs, with the
-  difference and Welch's 95% interval of it over the replications (:func:`vetsim.stats.welch_interval`);
-  a figure *moved* when that interval leaves out 0 and the list as a whole holds: of the hundreds of figures
+  difference and its 95% interval over the replications: over the run-by-run differences when both runs
+  used the same seed (common random numbers: :func:`vetsim.stats.paired_interval`), else Welch's
+  (:func:`vetsim.stats.welch_interval`); a figure *moved* when that interval leaves out 0 and the list as a whole holds: of the hundreds of figures
   judged, those called moved pass the Benjamini-Hochberg step-up rule at the false discovery rate of
   ``data/compare.yaml`` (:func:`vetsim.stats.false_discoveries_controlled`), so figures that did not move are
   not listed one time in twenty by chance. A figure no replication varies (a count of the input) moved when it
@@ -38,7 +39,14 @@ from ..files import PROJECT_DATA, display_path
 from ..kpis import KPIS
 from ..scenario import load_scenario
 from ..sim import Results
-from ..stats import false_discoveries_controlled, t_quantile, t_test_p_value, welch_interval, welch_p_value
+from ..stats import (
+    false_discoveries_controlled,
+    paired_interval,
+    t_quantile,
+    t_test_p_value,
+    welch_interval,
+    welch_p_value,
+)
 from ..wording import both
 from .changes import INPUT_COLUMNS, input_changes
 
@@ -95,11 +103,33 @@ class Comparison:
 
 
 def _samples(results: Any) -> pd.DataFrame:
-    """Per replication values keyed by (metric, level, case_type); from the summary when a run kept none."""
+    """Per replication values keyed by (metric, level, case_type), with the replication index; empty when a run
+    kept none (then its summary gives the interval)."""
     per = getattr(results, "per_replication", None)
     if per is not None and not per.empty:
-        return per[[*_KEYS, "value"]]
-    return pd.DataFrame(columns=[*_KEYS, "value"])
+        return per[["replication", *_KEYS, "value"]]
+    return pd.DataFrame(columns=["replication", *_KEYS, "value"])
+
+
+def paired_runs(a: Any, b: Any) -> bool:
+    """Two runs whose replication ``i`` drew the same random numbers: the same seed (common random numbers keyed
+    by site and case type make the draws the same wherever the two scenarios agree)."""
+    sa, sb = a.meta.get("seed"), b.meta.get("seed")
+    return sa is not None and sa == sb
+
+
+def _interval(xa: pd.Series | None, xb: pd.Series | None, ra: Any, rb: Any, paired: bool
+              ) -> tuple[float, float, float, float]:
+    """(difference, low, high, p-value) of one figure: paired over the replications both runs have when they
+    share their draws, else Welch's; from the summaries when no values per replication were kept."""
+    if xa is not None and xb is not None:
+        if paired and len(xa) == len(xb) and set(xa.index) == set(xb.index):
+            return paired_interval(xa.to_numpy(), xb.reindex(xa.index).to_numpy())
+        diff, low, high = welch_interval(xa.to_numpy(), xb.to_numpy())
+        return diff, low, high, welch_p_value(xa.to_numpy(), xb.to_numpy())
+    if ra is not None and rb is not None:
+        return _summary_interval(ra, rb)
+    return math.nan, math.nan, math.nan, math.nan
 
 
 def _summary_interval(sa: pd.Series, sb: pd.Series) -> tuple[float, float, float, float]:
@@ -135,11 +165,13 @@ def _moved(diff: float, low: float, high: float, before: float) -> bool:
 
 
 def _figures(a: Any, b: Any, method_metrics: set[str], all_methods: bool) -> pd.DataFrame:
-    """Every KPI of both runs with the difference and Welch's interval over the replications."""
+    """Every KPI of both runs with the difference and its interval over the replications (paired when the runs
+    share their draws, else Welch's), then the list as a whole (Benjamini-Hochberg)."""
     sa, sb = a.summary, b.summary
     keys = pd.concat([sa[_KEYS], sb[_KEYS]]).drop_duplicates()
     keys = keys[keys["metric"].isin(list(KPIS))]
-    pa, pb = (_samples(r).groupby(_KEYS, sort=False)["value"] for r in (a, b))
+    paired = paired_runs(a, b)
+    pa, pb = (_samples(r).set_index("replication").groupby(_KEYS, sort=False)["value"] for r in (a, b))
     ga, gb = dict(list(pa)), dict(list(pb))
     ia, ib = sa.set_index(_KEYS), sb.set_index(_KEYS)
     rows = []
@@ -148,13 +180,7 @@ def _figures(a: Any, b: Any, method_metrics: set[str], all_methods: bool) -> pd.
         ra, rb = (ia.loc[key] if in_a else None), (ib.loc[key] if in_b else None)
         before = float(ra["mean"]) if in_a else math.nan
         after = float(rb["mean"]) if in_b else math.nan
-        if key in ga and key in gb:
-            diff, low, high = welch_interval(ga[key].to_numpy(), gb[key].to_numpy())
-            p = welch_p_value(ga[key].to_numpy(), gb[key].to_numpy())
-        elif in_a and in_b:
-            diff, low, high, p = _summary_interval(ra, rb)
-        else:
-            diff, low, high, p = math.nan, math.nan, math.nan, math.nan
+        diff, low, high, p = _interval(ga.get(key), gb.get(key), ra, rb, paired)
         changed_method = all_methods or key[0] in method_metrics
         rows.append({"metric": key[0], "level": key[1], "case_type": key[2], "unit": KPIS[key[0]].unit,
                      "before": before, "after": after, "diff": diff, "diff_low": low, "diff_high": high,
@@ -225,7 +251,8 @@ def compare_runs(before: Run, after: Run) -> Comparison:
     figures = _figures(before.results, after.results, metrics, all_methods)
     judged = int((figures["p_value"].notna() & figures["diff_low"].notna() & ~figures["method_changed"]).sum())
     return Comparison(before, after, figures, inputs, method, inputs_known=known,
-                      extra={"false_discovery_rate": false_discovery_rate(), "figures_judged": judged})
+                      extra={"false_discovery_rate": false_discovery_rate(), "figures_judged": judged,
+                             "paired": paired_runs(before.results, after.results)})
 
 
 def _is_results_folder(path: Path) -> bool:
