@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vetsim.brief.diff import Run, compare_paths, compare_runs
+from vetsim.brief.diff import Run, compare_paths, compare_runs, load_run
 from vetsim.brief.diff_text import figures_table, report_lines
 from vetsim.brief.diff_write import write_comparison
 from vetsim.cli import main
-from vetsim.stats import welch_interval
+from vetsim.errors import PolicyFileError
+from vetsim.stats import false_discoveries_controlled, welch_interval, welch_p_value
 
 REPS, SEED = 4, 7
 TOWNSHIP_STAFF = 3  # every township station from 1 to 3 funded posts: a change the county must feel
@@ -117,31 +118,45 @@ def test_changed_township_staff_moves_pressure_not_arrivals(staffed):
     assert not arrived["moved"]  # staff do not change how many veterans come
     assert arrived["diff_low"] <= 0 <= arrived["diff_high"]
     assert not ((moved["metric"] == "cases_arrived") & (moved["level"] == "all")).any()
-    # a moved figure is one whose Welch interval leaves out 0, read from the replications
+    # a moved figure is one whose interval (paired: the same seed) leaves out 0, read from the replications
     for r in moved.itertuples():
         assert r.diff_low > 0 or r.diff_high < 0
 
 
-def test_moved_means_the_interval_excludes_zero_from_the_replications(staffed):
+def _values(per, metric="workload_pressure", level="township"):
+    p = per[(per["metric"] == metric) & (per["level"] == level) & (per["case_type"] == "all")]
+    return p.sort_values("replication")["value"].to_numpy()
+
+
+def test_same_seed_runs_are_compared_pair_by_pair(staffed):
+    """Both runs drew the same numbers (same seed): the interval is Student's t over the run-by-run differences,
+    computed here by hand; it is narrower than Welch's, which ignores the shared noise."""
     c, _ = staffed
-    per_a, per_b = c.before.results.per_replication, c.after.results.per_replication
+    a, b = _values(c.before.results.per_replication), _values(c.after.results.per_replication)
+    d = b - a
+    from scipy import stats
 
-    def values(per):
-        p = per[(per["metric"] == "workload_pressure") & (per["level"] == "township") & (per["case_type"] == "all")]
-        return p["value"].to_numpy()
-
-    d, lo, hi = welch_interval(values(per_a), values(per_b))
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
+    p = 2 * stats.t.sf(abs(d.mean()) / (d.std(ddof=1) / math.sqrt(len(d))), len(d) - 1)
     row = _row(c.figures, "workload_pressure", "township")
-    assert (row["diff"], row["diff_low"], row["diff_high"]) == pytest.approx((d, lo, hi))
+    assert (row["diff"], row["diff_low"], row["diff_high"], row["p_value"]) == pytest.approx(
+        (d.mean(), d.mean() - half, d.mean() + half, p))
+    _, lo, hi = welch_interval(a, b)
+    assert row["diff_high"] - row["diff_low"] < hi - lo and c.extra["paired"]
 
 
-def test_summary_only_results_give_the_same_interval(staffed):
-    """Results without their values per replication: the interval comes from the summary's half widths."""
+def test_summary_only_results_give_welchs_interval(staffed):
+    """Results without their values per replication cannot be paired: Welch's interval from the summary's half
+    widths, the same as Welch's from the values."""
     c, _ = staffed
     bare = [dataclasses.replace(r.results, per_replication=None) for r in (c.before, c.after)]
     again = compare_runs(Run(bare[0], c.before.scenario), Run(bare[1], c.after.scenario))
-    a, b = _row(c.figures, "wait_mean_min", "township"), _row(again.figures, "wait_mean_min", "township")
-    assert (b["diff_low"], b["diff_high"]) == pytest.approx((a["diff_low"], a["diff_high"]), rel=1e-6)
+    a = _values(c.before.results.per_replication, "wait_mean_min")
+    b = _values(c.after.results.per_replication, "wait_mean_min")
+    row = _row(again.figures, "wait_mean_min", "township")
+    _, lo, hi = welch_interval(a, b)
+    assert (row["diff_low"], row["diff_high"]) == pytest.approx((lo, hi), rel=1e-6)
+    assert row["p_value"] == pytest.approx(welch_p_value(a, b), rel=1e-6)
 
 
 # -- acceptance: a change of method ------------------------------------------------------------------------
@@ -191,6 +206,75 @@ def test_identical_runs_list_nothing(staffed, sample_path, tmp_path):
     # the same county in another folder, simulated again (the cache keys by content): nothing either
     again = compare_paths(sample_path, _copy(sample_path, tmp_path / "copy"), replications=REPS, seed=SEED)
     assert again.nothing_changed
+
+
+# -- the list as a whole: false discoveries controlled ---------------------------------------------------------
+
+def test_benjamini_hochberg_against_the_hand_computation():
+    # step-up: the largest k with p(k) <= k q / m, and every smaller p with it
+    assert false_discoveries_controlled([0.01, 0.04, 0.03, 0.5], 0.05).tolist() == [True, False, False, False]
+    assert false_discoveries_controlled([0.04, 0.01, 0.03, 0.02], 0.05).all()  # 0.04 <= 4 x 0.05 / 4
+    # 0.045 > 3 x 0.05 / 4 = 0.0375, but 0.02 <= 2 x 0.05 / 4 = 0.025: the two smallest go, tie kept together
+    assert false_discoveries_controlled([0.02, 0.9, 0.045, 0.02], 0.05).tolist() == [True, False, False, True]
+    assert false_discoveries_controlled([np.nan, 0.01], 0.05).tolist() == [False, True]  # NaN: not a test
+    assert not false_discoveries_controlled([np.nan], 0.05).any() and len(false_discoveries_controlled([], 0.05)) == 0
+
+
+def test_benjamini_hochberg_keeps_false_moves_rare_and_finds_real_ones():
+    """Planted truth: 450 figures that did not move and 50 that moved by 3 standard errors, 400 comparisons.
+    Judged one by one about 22 of the 450 would be listed each time; with the rule the false share of the list
+    stays under 5% on average, nothing is listed in at least 95% of comparisons where nothing moved, and most
+    real moves are still found."""
+    from scipy.special import ndtr
+
+    rng = np.random.default_rng(11)
+    z = rng.standard_normal((400, 500))
+    z[:, :50] += 3.0
+    p = 2 * ndtr(-np.abs(z))
+    false_share, found, alone = [], [], 0
+    for row in p:
+        hit = false_discoveries_controlled(row, 0.05)
+        false_share.append(hit[50:].sum() / max(hit.sum(), 1))
+        found.append(hit[:50].mean())
+        alone += (row[50:] < 0.05).sum() >= 10  # one by one: many false moves
+    assert np.mean(false_share) <= 0.05 and np.mean(found) >= 0.5 and alone == 400
+    nothing = [false_discoveries_controlled(row[50:], 0.05).any() for row in p]
+    assert np.mean(nothing) <= 0.07  # at most 5% (sampling error of 400 comparisons)
+
+
+def test_welch_p_value_is_the_test_the_interval_inverts():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        a, b = rng.normal(0, 1, 4), rng.normal(rng.choice([0.0, 1.5]), 2, 4)
+        _, lo, hi = welch_interval(a, b)
+        assert (welch_p_value(a, b) < 0.05) == (lo > 0 or hi < 0)
+    assert welch_p_value([2, 2, 2], [3, 3]) == 0.0 and welch_p_value([2, 2], [2, 2]) == 1.0
+    assert math.isnan(welch_p_value([1.0], [2.0, 3.0]))
+
+
+def test_the_same_county_with_another_seed_lists_nothing(staffed, sample_path):
+    """Nothing changed but the seed: judged one by one at 95%, dozens of the ~500 figures show as moved by
+    chance; the list as a whole lists none (this seed pair; under no change that holds 95% of the time)."""
+    c, _ = staffed
+    other = load_run(sample_path, replications=REPS, seed=SEED + 1)
+    v = compare_runs(c.before, other)
+    one_by_one = v.figures[~v.figures["method_changed"] & ((v.figures["diff_low"] > 0) | (v.figures["diff_high"] < 0))]
+    assert len(one_by_one) >= 10  # the check can fail: without the rule these would be listed
+    assert v.moved.empty and v.extra["figures_judged"] >= 400
+    assert "Benjamini" in "\n".join(report_lines(v, "en"))
+
+
+def test_a_bad_false_discovery_rate_is_refused(tmp_path):
+    from vetsim.brief.diff import RATE_FILE, false_discovery_rate
+
+    assert RATE_FILE.parent.name == "data" and false_discovery_rate() == 0.05
+    for value in ("0", "1.5", "'5%'", "true"):
+        path = tmp_path / f"compare_{len(value)}.yaml"
+        path.write_text(f"false_discovery_rate: {{value: {value}, unit: share}}\n", encoding="utf-8")
+        with pytest.raises(PolicyFileError) as err:
+            false_discovery_rate(path)
+        zh = err.value.user_message("zh")
+        assert path.name in zh and "false_discovery_rate.value" in zh and "0 到 1 之间" in zh
 
 
 # -- the files and the command ------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from vetsim.errors import PolicyFileError
 from vetsim.replicate import (
+    RULE_FILE,
     Precision,
     Rule,
     Stop,
@@ -46,6 +48,49 @@ def test_the_rule_is_data_with_units_labels_and_sources() -> None:
     assert {p.metric for p in rule.kpis} >= {"wait_mean_min", "one_trip_rate", "on_time_share"}
     for p in rule.kpis:
         assert p.precision > 0 and p.unit and p.label_zh and p.label_en and p.source
+
+
+def test_the_rule_lives_in_data_beside_the_other_policy_files() -> None:
+    assert RULE_FILE.parent.name == "data" and RULE_FILE.is_file()
+    assert load_rule() == load_rule(RULE_FILE)
+
+
+GOOD_KPI = ("  - {metric: one_trip_rate, level: all, precision: 0.01, unit: share, label_zh: 最多跑一次比例,\n"
+            "     label_en: One-trip rate, source: test}\n")
+HEAD = ("min_replications: {value: 5, unit: run, label_zh: a, label_en: a, source: a}\n"
+        "batch: {value: 5, unit: run, label_zh: b, label_en: b, source: b}\n")
+
+
+@pytest.mark.parametrize(("text", "said_zh", "said_en"), [
+    (HEAD + "kpis:\n" + GOOD_KPI.replace("one_trip_rate", "one_trip_rat"), "指标 one_trip_rat 不存在", "unknown metric"),
+    (HEAD + "kpis:\n" + GOOD_KPI.replace("0.01", "0"), "precision", "above 0"),
+    (HEAD + "kpis:\n" + GOOD_KPI.replace("0.01", "'1%'"), "precision", "got 1%"),
+    (HEAD + "kpis:\n" + GOOD_KPI.replace("source: test", "source: ''"), "字段 source 不能为空", "source"),
+    (HEAD.replace("value: 5, unit: run, label_zh: a", "value: 1, unit: run, label_zh: a") + "kpis:\n" + GOOD_KPI,
+     "键 min_replications.value", "at least 2"),
+    (HEAD.replace("value: 5, unit: run, label_zh: b", "value: 2.5, unit: run, label_zh: b") + "kpis:\n" + GOOD_KPI,
+     "键 batch.value", "whole number"),
+    (HEAD + "kpis: []\n", "键 kpis", "at least one KPI"),
+    (HEAD + "kpis:\n  - just a text\n", "kpis 第 1 项", "mapping"),
+    ("kpis: [a, b\n", "", ""),  # a syntax error: the scenario files' YAML message, with the line
+    ('a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
+     'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n', "", ""),
+])
+def test_a_bad_rule_file_is_refused_naming_the_file_and_the_key(tmp_path, text, said_zh, said_en) -> None:
+    path = tmp_path / "replicate.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyFileError) as err:
+        load_rule(path)
+    zh, en = err.value.user_message("zh"), err.value.user_message("en")
+    assert zh.startswith("规则文件有") and "replicate.yaml" in zh and "replicate.yaml" in en
+    assert said_zh in zh and said_en in en
+    assert "Traceback" not in zh
+
+
+def test_a_missing_rule_file_is_refused(tmp_path) -> None:
+    with pytest.raises(PolicyFileError) as err:
+        load_rule(tmp_path / "nowhere.yaml")
+    assert "nowhere.yaml" in err.value.user_message("zh") and "找不到文件" in err.value.user_message("zh")
 
 
 def test_schedule_judges_whole_batches_and_ends_at_the_cap() -> None:

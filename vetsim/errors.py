@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .wording import both, tr
 
-__all__ = ["Note", "Problem", "ScenarioError", "VetsimError"]
+__all__ = ["Note", "PolicyFileError", "Problem", "ScenarioError", "VetsimError"]
 
 
 class Note(UserWarning):
@@ -71,4 +71,17 @@ class ScenarioError(VetsimError, ValueError):
         head = (
             tr("errors.scenario_problems_head", lang, len_self_problems=len(self.problems))
         )
+        return "\n".join([head, *("  - " + p.text(lang) for p in self.problems)])
+
+
+class PolicyFileError(VetsimError, ValueError):
+    """A policy file of ``data/`` (the replications' stopping rule, the comparison's false discovery rate)
+    that cannot be used; carries every problem found, each naming the file, the key and what is allowed."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self.user_message("zh"), self.user_message("en"))
+
+    def user_message(self, lang: str = "zh") -> str:
+        head = tr("errors.policy_file_head", lang, n=len(self.problems))
         return "\n".join([head, *("  - " + p.text(lang) for p in self.problems)])

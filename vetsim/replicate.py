@@ -3,7 +3,7 @@
 Why: a brief or the dashboard ran a fixed count of county-years (20 a scenario) one after the other,
 although the headline KPIs of the sample county are known to a fraction of what the page prints after
 five. Here replications run in batches on worker processes; after each batch the 95% interval of every
-headline KPI (``vetsim/replicate.yaml``: metric, level, precision, unit, label, source) is compared with
+headline KPI (``data/replicate.yaml``: metric, level, precision, unit, label, source) is compared with
 its precision, and the run stops when each is narrower or at the cap (the scenario's replication count).
 
 Deterministic: replication ``i`` uses ``SeedSequence(seed).spawn(n)[i]`` (as :func:`vetsim.sim.simulate`),
@@ -44,10 +44,12 @@ from .cache import (
     source_fingerprint,
     store_results,
 )
-from .files import atomic_write_text
+from .errors import PolicyFileError, Problem
+from .files import PROJECT_DATA, atomic_write_text, display_path
 from .kpis import KPIS
 from .sim import run_replication, simulate
 from .stats import t_half_width, wilson_interval
+from .wording import both
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -56,7 +58,7 @@ if TYPE_CHECKING:
 __all__ = ["Precision", "Rule", "Stop", "load_rule", "schedule", "half_widths", "is_precise", "default_workers",
            "simulate_until_sure", "new_memo", "is_recorded", "wait_for_recorded", "computing_marker", "RULE_FILE"]
 
-RULE_FILE = Path(__file__).resolve().parent / "replicate.yaml"
+RULE_FILE = PROJECT_DATA / "replicate.yaml"  # a policy choice: data, with unit, label and source per figure
 REASONS = ("precision", "cap", "fixed")  # why a run has the count it has
 MEMO_SCENARIOS = 4  # scenarios whose replications a session keeps in memory (baseline, proposals being tried)
 
@@ -102,16 +104,65 @@ class Stop:
 
 @lru_cache(maxsize=4)
 def load_rule(path: str | os.PathLike[str] | None = None) -> Rule:
-    """The stopping rule of ``vetsim/replicate.yaml`` (or ``path``)."""
-    import yaml  # lazy: start-up of `vetsim --help`
+    """The stopping rule of ``data/replicate.yaml`` (or ``path``); a bad file: :class:`PolicyFileError` naming
+    the file, the key and what is allowed (every problem, not only the first)."""
+    from .scenario.sources import read_yaml  # lazy: start-up of `vetsim --help`
 
-    raw = yaml.safe_load(Path(path or RULE_FILE).read_text(encoding="utf-8"))
-    kpis = tuple(Precision(str(k["metric"]), str(k["level"]), float(k["precision"]), str(k["unit"]),
-                           str(k["label_zh"]), str(k["label_en"]), str(k["source"])) for k in raw["kpis"])
-    rule = Rule(int(raw["min_replications"]["value"]), int(raw["batch"]["value"]), kpis)
-    if rule.min_replications < 2 or rule.batch < 1 or any(not p.precision > 0 for p in kpis):
-        raise ValueError(f"{path or RULE_FILE}: min_replications >= 2, batch >= 1 and precisions > 0 expected")
+    p = Path(path) if path is not None else RULE_FILE
+    problems: list[Problem] = []
+    raw = read_yaml(p, problems)  # size, alias-bomb and syntax checks of the scenario files
+    rule = _rule_of(raw, display_path(p), problems) if raw is not None else None
+    if problems or rule is None:
+        raise PolicyFileError(problems)
     return rule
+
+
+def _count(raw: dict[str, Any], key: str, least: int, label: str, problems: list[Problem]) -> int:
+    """``raw[key]["value"]``: a whole number >= ``least``, else a problem (0 returned)."""
+    item = raw.get(key)
+    value = item.get("value") if isinstance(item, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        problems.append(Problem(label, *both("policy.err.where_key", key=f"{key}.value"),
+                                *both("policy.err.count", least=least, value=str(value)[:40])))
+        return 0
+    return value
+
+
+def _precision(item: Any, i: int, label: str, problems: list[Problem]) -> Precision | None:
+    """One ``kpis:`` entry, checked: a known metric, a level, a precision > 0, unit, labels and source."""
+    where = both("policy.err.where_kpi", n=i + 1)
+    if not isinstance(item, dict):
+        problems.append(Problem(label, *where, *both("policy.err.kpi_not_mapping")))
+        return None
+    found = len(problems)
+    if str(item.get("metric", "")) not in KPIS:
+        problems.append(Problem(label, *where, *both("policy.err.metric", value=str(item.get("metric"))[:40],
+                                                     allowed=", ".join(sorted(KPIS)))))
+    precision = item.get("precision")
+    if isinstance(precision, bool) or not isinstance(precision, (int, float)) or not precision > 0:
+        problems.append(Problem(label, *where, *both("policy.err.precision", value=str(precision)[:40])))
+    for field in ("level", "unit", "label_zh", "label_en", "source"):
+        if not str(item.get(field) or "").strip():
+            problems.append(Problem(label, *where, *both("policy.err.empty", field=field)))
+    if len(problems) > found:
+        return None
+    return Precision(str(item["metric"]), str(item["level"]), float(precision), str(item["unit"]),
+                     str(item["label_zh"]), str(item["label_en"]), str(item["source"]))
+
+
+def _rule_of(raw: dict[str, Any], label: str, problems: list[Problem]) -> Rule | None:
+    """The rule in a parsed file, or ``None`` with every problem added."""
+    found = len(problems)
+    least_runs = _count(raw, "min_replications", 2, label, problems)
+    batch = _count(raw, "batch", 1, label, problems)
+    items = raw.get("kpis")
+    if not isinstance(items, list) or not items:
+        problems.append(Problem(label, *both("policy.err.where_key", key="kpis"), *both("policy.err.no_kpis")))
+        items = []
+    kpis = [_precision(item, i, label, problems) for i, item in enumerate(items)]
+    if len(problems) > found:
+        return None
+    return Rule(least_runs, batch, tuple(k for k in kpis if k is not None))
 
 
 def schedule(cap: int, rule: Rule) -> list[int]:

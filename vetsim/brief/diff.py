@@ -3,9 +3,13 @@
 Three lists, so that a change of method is never read as a change in the county:
 
 * **figures that moved beyond their noise**: each KPI (per level and case type) of the two runs, with the
-  difference and Welch's 95% interval of it over the replications (:func:`vetsim.stats.welch_interval`);
-  a figure *moved* when that interval leaves out 0. A figure no replication varies (a count of the input)
-  moved when it differs at all;
+  difference and its 95% interval over the replications: over the run-by-run differences when both runs
+  used the same seed (common random numbers: :func:`vetsim.stats.paired_interval`), else Welch's
+  (:func:`vetsim.stats.welch_interval`); a figure *moved* when that interval leaves out 0 and the list as a whole holds: of the hundreds of figures
+  judged, those called moved pass the Benjamini-Hochberg step-up rule at the false discovery rate of
+  ``data/compare.yaml`` (:func:`vetsim.stats.false_discoveries_controlled`), so figures that did not move are
+  not listed one time in twenty by chance. A figure no replication varies (a count of the input) moved when it
+  differs at all;
 * **inputs that changed**: the scenario diff, file, row and field (:func:`vetsim.brief.changes.input_changes`);
   without the scenarios (two results folders) only whether their content hash differs;
 * **method changes**: the vetsim version, a KPI whose definition changed (``meta["kpi_definitions"]``,
@@ -22,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +34,28 @@ import numpy as np
 import pandas as pd
 
 from ..cache import check_cache_location, simulate_cached
+from ..errors import PolicyFileError, Problem
+from ..files import PROJECT_DATA, display_path
 from ..kpis import KPIS
 from ..scenario import load_scenario
 from ..sim import Results
-from ..stats import t_quantile, welch_interval
+from ..stats import (
+    false_discoveries_controlled,
+    paired_interval,
+    t_quantile,
+    t_test_p_value,
+    welch_interval,
+    welch_p_value,
+)
+from ..wording import both
 from .changes import INPUT_COLUMNS, input_changes
 
-__all__ = ["Run", "Comparison", "compare_runs", "compare_paths", "load_run", "FIGURE_COLUMNS", "METHOD_COLUMNS"]
+__all__ = ["Run", "Comparison", "compare_runs", "compare_paths", "load_run", "false_discovery_rate", "FIGURE_COLUMNS",
+           "METHOD_COLUMNS", "RATE_FILE"]
 
 FIGURE_COLUMNS = ["metric", "level", "case_type", "unit", "before", "after", "diff", "diff_low", "diff_high",
-                  "replications_before", "replications_after", "moved", "method_changed"]
+                  "p_value", "replications_before", "replications_after", "moved", "method_changed"]
+RATE_FILE = PROJECT_DATA / "compare.yaml"  # the false discovery rate of the moved list (a policy choice: data)
 METHOD_COLUMNS = ["what", "item", "before", "after"]
 _KEYS = ["metric", "level", "case_type"]
 _TINY = 1e-9  # relative: a difference of rounding, not of the county
@@ -86,15 +103,37 @@ class Comparison:
 
 
 def _samples(results: Any) -> pd.DataFrame:
-    """Per replication values keyed by (metric, level, case_type); from the summary when a run kept none."""
+    """Per replication values keyed by (metric, level, case_type), with the replication index; empty when a run
+    kept none (then its summary gives the interval)."""
     per = getattr(results, "per_replication", None)
     if per is not None and not per.empty:
-        return per[[*_KEYS, "value"]]
-    return pd.DataFrame(columns=[*_KEYS, "value"])
+        return per[["replication", *_KEYS, "value"]]
+    return pd.DataFrame(columns=["replication", *_KEYS, "value"])
 
 
-def _summary_interval(sa: pd.Series, sb: pd.Series) -> tuple[float, float, float]:
-    """Welch's interval from two summary rows (mean, 95% half width, replications) when the values per
+def paired_runs(a: Any, b: Any) -> bool:
+    """Two runs whose replication ``i`` drew the same random numbers: the same seed (common random numbers keyed
+    by site and case type make the draws the same wherever the two scenarios agree)."""
+    sa, sb = a.meta.get("seed"), b.meta.get("seed")
+    return sa is not None and sa == sb
+
+
+def _interval(xa: pd.Series | None, xb: pd.Series | None, ra: Any, rb: Any, paired: bool
+              ) -> tuple[float, float, float, float]:
+    """(difference, low, high, p-value) of one figure: paired over the replications both runs have when they
+    share their draws, else Welch's; from the summaries when no values per replication were kept."""
+    if xa is not None and xb is not None:
+        if paired and len(xa) == len(xb) and set(xa.index) == set(xb.index):
+            return paired_interval(xa.to_numpy(), xb.reindex(xa.index).to_numpy())
+        diff, low, high = welch_interval(xa.to_numpy(), xb.to_numpy())
+        return diff, low, high, welch_p_value(xa.to_numpy(), xb.to_numpy())
+    if ra is not None and rb is not None:
+        return _summary_interval(ra, rb)
+    return math.nan, math.nan, math.nan, math.nan
+
+
+def _summary_interval(sa: pd.Series, sb: pd.Series) -> tuple[float, float, float, float]:
+    """Welch's interval and p-value from two summary rows (mean, 95% half width, replications) when the values per
     replication were not kept: each standard error recovered from its Student-t half width (the wider side:
     an interval cut at a bound, e.g. a wait near 0 minutes, keeps its other side whole)."""
 
@@ -107,14 +146,14 @@ def _summary_interval(sa: pd.Series, sb: pd.Series) -> tuple[float, float, float
     (va, na), (vb, nb) = se(sa), se(sb)
     diff = float(sb["mean"]) - float(sa["mean"])
     if math.isnan(va) or math.isnan(vb):
-        return diff, math.nan, math.nan
+        return diff, math.nan, math.nan, math.nan
     if va + vb <= 0:
-        return diff, diff, diff
+        return diff, diff, diff, t_test_p_value(diff, 0.0, math.inf)
     df = (va + vb) ** 2 / (va * va / (na - 1) + vb * vb / (nb - 1))
     from scipy.special import stdtrit  # heavy: scipy, loaded only when an interval has few replications
 
     half = float(stdtrit(df, 0.975)) * math.sqrt(va + vb)
-    return diff, diff - half, diff + half
+    return diff, diff - half, diff + half, t_test_p_value(diff, va + vb, df)
 
 
 def _moved(diff: float, low: float, high: float, before: float) -> bool:
@@ -126,11 +165,13 @@ def _moved(diff: float, low: float, high: float, before: float) -> bool:
 
 
 def _figures(a: Any, b: Any, method_metrics: set[str], all_methods: bool) -> pd.DataFrame:
-    """Every KPI of both runs with the difference and Welch's interval over the replications."""
+    """Every KPI of both runs with the difference and its interval over the replications (paired when the runs
+    share their draws, else Welch's), then the list as a whole (Benjamini-Hochberg)."""
     sa, sb = a.summary, b.summary
     keys = pd.concat([sa[_KEYS], sb[_KEYS]]).drop_duplicates()
     keys = keys[keys["metric"].isin(list(KPIS))]
-    pa, pb = (_samples(r).groupby(_KEYS, sort=False)["value"] for r in (a, b))
+    paired = paired_runs(a, b)
+    pa, pb = (_samples(r).set_index("replication").groupby(_KEYS, sort=False)["value"] for r in (a, b))
     ga, gb = dict(list(pa)), dict(list(pb))
     ia, ib = sa.set_index(_KEYS), sb.set_index(_KEYS)
     rows = []
@@ -139,20 +180,39 @@ def _figures(a: Any, b: Any, method_metrics: set[str], all_methods: bool) -> pd.
         ra, rb = (ia.loc[key] if in_a else None), (ib.loc[key] if in_b else None)
         before = float(ra["mean"]) if in_a else math.nan
         after = float(rb["mean"]) if in_b else math.nan
-        if key in ga and key in gb:
-            diff, low, high = welch_interval(ga[key].to_numpy(), gb[key].to_numpy())
-        elif in_a and in_b:
-            diff, low, high = _summary_interval(ra, rb)
-        else:
-            diff, low, high = math.nan, math.nan, math.nan
+        diff, low, high, p = _interval(ga.get(key), gb.get(key), ra, rb, paired)
         changed_method = all_methods or key[0] in method_metrics
         rows.append({"metric": key[0], "level": key[1], "case_type": key[2], "unit": KPIS[key[0]].unit,
                      "before": before, "after": after, "diff": diff, "diff_low": low, "diff_high": high,
-                     "replications_before": int(ra["replications"]) if in_a else 0,
+                     "p_value": p, "replications_before": int(ra["replications"]) if in_a else 0,
                      "replications_after": int(rb["replications"]) if in_b else 0,
                      "moved": (not changed_method) and _moved(diff, low, high, before),
                      "method_changed": changed_method})
-    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    out = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    # the list as a whole: Benjamini-Hochberg over the figures that could move (method unchanged, an interval)
+    judged = ~out["method_changed"].to_numpy(dtype=bool)
+    p = np.where(judged & out["diff_low"].notna().to_numpy(), out["p_value"].to_numpy(dtype=float), np.nan)
+    out["moved"] = out["moved"].to_numpy(dtype=bool) & false_discoveries_controlled(p, false_discovery_rate())
+    return out
+
+
+@lru_cache(maxsize=4)
+def false_discovery_rate(path: str | os.PathLike[str] | None = None) -> float:
+    """The false discovery rate of the moved list, from ``data/compare.yaml`` (or ``path``); a bad file:
+    :class:`vetsim.errors.PolicyFileError` naming the file, the key and what is allowed."""
+    from ..scenario.sources import read_yaml  # lazy: the scenario package's checked YAML reader
+
+    file = Path(path) if path is not None else RATE_FILE
+    problems: list[Problem] = []
+    raw = read_yaml(file, problems)
+    item = raw.get("false_discovery_rate") if isinstance(raw, dict) else None
+    value = item.get("value") if isinstance(item, dict) else None
+    if raw is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1):
+        problems.append(Problem(display_path(file), *both("policy.err.where_key", key="false_discovery_rate.value"),
+                                *both("policy.err.share", value=str(value)[:40])))
+    if problems:
+        raise PolicyFileError(problems)
+    return float(value)
 
 
 def _method(meta_a: dict[str, Any], meta_b: dict[str, Any], inputs: pd.DataFrame) -> pd.DataFrame:
@@ -189,7 +249,10 @@ def compare_runs(before: Run, after: Run) -> Comparison:
     all_methods = bool((method["what"] == "vetsim_version").any())
     metrics = set(method.loc[method["what"] == "kpi_definition", "item"])
     figures = _figures(before.results, after.results, metrics, all_methods)
-    return Comparison(before, after, figures, inputs, method, inputs_known=known)
+    judged = int((figures["p_value"].notna() & figures["diff_low"].notna() & ~figures["method_changed"]).sum())
+    return Comparison(before, after, figures, inputs, method, inputs_known=known,
+                      extra={"false_discovery_rate": false_discovery_rate(), "figures_judged": judged,
+                             "paired": paired_runs(before.results, after.results)})
 
 
 def _is_results_folder(path: Path) -> bool:

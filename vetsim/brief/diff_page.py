@@ -12,7 +12,7 @@ from ..charts.frame import figure_bytes
 from ..charts.style import house_style
 from ..wording import tr
 from .diff import Comparison
-from .diff_text import _summary, _title, figures_table, inputs_table, method_table, own_language
+from .diff_text import _summary, _title, figures_table, headline_first, inputs_table, method_table, own_language
 from .page import page_scale, page_size
 
 __all__ = ["comparison_page", "comparison_page_bytes"]
@@ -58,7 +58,7 @@ def comparison_page(c: Comparison, lang: str = "zh", paper: str = "16:9") -> Fig
     fig.text(mx, y - line_h * 0.3, tr("compare.section.moved", lang) + tr("punct.colon", lang), ha="left", va="top",
              fontsize=pt, fontweight="bold")
     y -= line_h * 1.5
-    moved = c.moved[c.moved["case_type"] == "all"]
+    moved = headline_first(c.moved[c.moved["case_type"] == "all"])
     table = figures_table(c, lang, moved.head(_MAX_FIGURE_ROWS[paper]))
     if table.empty:
         fig.text(mx, y, "   " + tr("compare.nothing_moved", lang), ha="left", va="top", fontsize=pt)

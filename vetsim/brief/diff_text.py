@@ -8,6 +8,7 @@ import dataclasses
 import html
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import formats
@@ -17,6 +18,7 @@ from ..scenario.levels import level_label
 from ..tables import table_lines
 from ..wording import tr
 from .diff import Comparison, finite
+from .kpis import BRIEF_KPIS
 
 __all__ = ["figures_table", "inputs_table", "method_table", "report_lines", "comparison_html", "sheets", "csv_frame",
            "comparison_fragment", "own_language", "OUT_FORMATS", "CompareFormatError"]
@@ -52,6 +54,16 @@ def _case_label(c: Comparison, ct: str, lang: str) -> str:
             if ct in (getattr(r, "duty", None), getattr(r, "campaign", None)):
                 return str(r.label_zh if lang == "zh" else r.label_en)
     return ct
+
+
+def headline_first(moved: pd.DataFrame) -> pd.DataFrame:
+    """The moved figures with the brief's headline KPIs first, in the brief's order (a page shows the first rows),
+    then every other figure in its own order."""
+    rank: dict[tuple[str, str], int] = {}
+    for i, spec in enumerate(BRIEF_KPIS):
+        rank.setdefault((spec.metric, spec.level or "all"), i)
+    order = [rank.get((m, str(lv)), len(rank)) for m, lv in zip(moved["metric"], moved["level"], strict=True)]
+    return moved.iloc[np.argsort(order, kind="stable")]
 
 
 def figures_table(c: Comparison, lang: str = "zh", rows: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -128,6 +140,11 @@ def own_language(c: Comparison, lang: str) -> Comparison:
 def _summary(c: Comparison, lang: str) -> list[str]:
     """The summary line, and a warning when a run has one replication (no interval: nothing can move)."""
     out = [tr("compare.summary", lang, moved=len(c.moved), inputs=len(c.inputs), method=len(c.method))]
+    if c.extra.get("figures_judged"):
+        out.append(tr("compare.list_rule", lang, m=c.extra["figures_judged"],
+                      rate=formats.share(c.extra["false_discovery_rate"], lang, digits=0)))
+    if c.extra.get("paired"):
+        out.append(tr("compare.paired", lang))
     reps = [int(r.results.meta.get("replications") or 0) for r in (c.before, c.after)]
     if min(reps) < 2:
         out.append(tr("compare.one_replication", lang))
@@ -138,7 +155,7 @@ def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
     """The printed page: title, one summary line, method changes first, then the figures that moved (all case
     types together; the file has each case type) and the inputs that changed."""
     moved = c.moved
-    shown = moved[moved["case_type"] == "all"]
+    shown = headline_first(moved[moved["case_type"] == "all"])
     hidden = len(moved) - len(shown)
     inputs = inputs_table(own_language(c, lang), lang)
     lines = [_title(c, lang), *_summary(c, lang)]

@@ -41,8 +41,8 @@ from .taskview import TaskView
 __all__ = ["MeetingDashboard", "DASHBOARD_FIELDS", "CARD_KEYS", "ENV_LANG"]
 
 DASHBOARD_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("replications", "int", *both("ui.replications"), min=1, max=1000, **unit("unit.runs"),
-              width="270px"),
+    FieldSpec("replications", "int", *both("ui.replications_cap"), min=1, max=1000, **unit("unit.runs"),
+              width="330px"),
 )
 # drawn with the live dashboard: the static preview of its cards (see MeetingDashboard.preview) goes away
 HIDE_PREVIEW = "<style>.vetsim-static{display:none}</style>"
