@@ -46,7 +46,6 @@ from .cache import (
 )
 from .files import atomic_write_text
 from .kpis import KPIS
-from .sim import run_replication, simulate
 from .stats import t_half_width, wilson_interval
 
 if TYPE_CHECKING:
@@ -206,6 +205,8 @@ class _Memo(Executor):
         """Start replications ``0..upto-1`` of ``scenario`` that are not started yet (the pool stays busy
         with the proposal's runs while the baseline's last ones finish)."""
 
+        from .sim import run_replication  # lazy: checking the cache (dashboard start-up) loads no engine
+
         key = scenario.hash()
         for i, seq in enumerate(np.random.SeedSequence(seed).spawn(upto)):
             self.submit(run_replication, scenario, seq, i, key, True)
@@ -352,6 +353,8 @@ def simulate_until_sure(scenarios: Sequence[Scenario], cap: int, seed: int, *, w
                 on_batch(out, stop)
             return out, stop
     workers = default_workers() if workers is None else int(workers)
+    from .sim import simulate  # lazy: checking the cache (dashboard start-up) loads no engine
+
     marker = _mark(computing_marker(scenarios, seed, cap, rule) if use_cache else None)
     own = memo is None
     if memo is None:

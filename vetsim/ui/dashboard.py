@@ -18,10 +18,6 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from ..brief.diff import Run, compare_runs
-from ..brief.diff_text import comparison_fragment
-from ..brief.page import chart_figures
-from ..brief.run import build_brief
 from ..files import atomic_write_bytes, check_output_target
 from ..replicate import is_recorded, wait_for_recorded
 from ..scenario import Scenario
@@ -254,6 +250,9 @@ class MeetingDashboard(App):
         finally:
             self.run_button.disabled = False
         # the one brief builder of `vetsim report`: same costs, same budget (with the simulated caseload)
+        from ..brief.page import chart_figures  # lazy: matplotlib and the brief, after the first cards
+        from ..brief.run import build_brief
+
         self.brief = build_brief(self.baseline, self.baseline_results, proposal, self.results, lang=self.lang,
                                  seed=seed, draws=self.budget_draws)
         self.brief_inputs = self.brief.inputs
@@ -321,6 +320,8 @@ class MeetingDashboard(App):
 
 def _changes_html(baseline: Scenario, base_res: Any, proposal: Scenario, prop_res: Any, lang: str) -> str:
     """The tab "what changed": figures beyond their noise, inputs and method, baseline against proposal."""
+    from ..brief.diff import Run, compare_runs  # lazy, as in MeetingDashboard.run
+    from ..brief.diff_text import comparison_fragment
 
     c = compare_runs(Run(base_res, baseline), Run(prop_res, proposal))
     return f"<p>{html.escape(tr('compare.ui.hint', lang))}</p>{comparison_fragment(c, lang)}"
