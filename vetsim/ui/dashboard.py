@@ -74,6 +74,9 @@ class MeetingDashboard(App):
     ``replications`` (or ``$VETSIM_UI_REPLICATIONS``) overrides the scenario's count for quick runs.
     """
 
+    _estimate_html: str | None = None  # the instant estimate's cards shown when the dashboard opened
+    _estimate_pending = False  # ... and not yet taken by the opening run
+
     def __init__(self, data_dir: str | Path | None = None, baseline: str | Path | None = None,
                  proposal: str | Path | None = None, lang: str | None = None, replications: int | None = None,
                  workers: int | None = None, auto_run: bool = True, budget_draws: int | None = None):
@@ -165,8 +168,19 @@ class MeetingDashboard(App):
             self.runner.run(self.run)
             return
         self.cards.value = f"<p class='vetsim-loading'>{html.escape(tr('ui.computing', self.lang))}</p>"
+        # the instant estimate's cards before the thread starts: the cell's output (preview) can carry them
+        if self.runner.run(self._show_estimate) is None:
+            return  # the estimate failed: its message is shown, as a failed run's would be
         self._loader = threading.Thread(target=self.runner.run, args=(self.run,), name="vetsim-dashboard", daemon=True)
         self._loader.start()
+
+    def _show_estimate(self) -> str:
+        """Show the instant estimate's cards of the baseline and the proposal now; the opening run (its
+        thread) takes them as shown instead of computing them again."""
+        self._estimate_html = estimate_cards_html(self.baseline, self.proposal, CARD_KEYS, self.lang)
+        self._estimate_pending = True
+        self.cards.value = self._estimate_html
+        return self._estimate_html
 
     def _all_cached(self, wait: bool = False) -> bool:
         """Both opening runs and where they stopped are in the results cache (the page can be filled
@@ -184,16 +198,20 @@ class MeetingDashboard(App):
         Why: Voilà sends the executed notebook at once but draws widgets only after its scripts have
         loaded (seconds on a meeting-room laptop). The cards, when already computed (a repeated view,
         results from the cache), are shown as static HTML in the page itself; they disappear when the
-        live dashboard (the same cards, interactive) is drawn. Nothing is shown while a first run is
-        still being simulated: the live page then shows its progress.
+        live dashboard (the same cards, interactive) is drawn. While a first run is still being
+        simulated, the instant estimate's cards (shown when the dashboard opened) are written the same
+        way; the live page then shows them too, with the progress of the runs.
         """
         from IPython.display import HTML, display  # only inside a kernel, as in _in_kernel
 
-        if getattr(self, "kpis", None) is None:
+        if getattr(self, "kpis", None) is not None:
+            cards = self._cards_html(self.kpis).replace('class="vetsim-card kpi-', 'class="vetsim-card static-kpi-')
+        elif getattr(self, "_estimate_html", None):
+            cards = self._estimate_html  # cards of class estimate-kpi-KEY: never mistaken for the result
+        else:
             return
         # Voilà hides the outputs behind a spinner until the widgets are drawn: show them, not the spinner
         reveal = "<style>#rendered_cells{display:block!important}#loading{display:none!important}</style>"
-        cards = self._cards_html(self.kpis).replace('class="vetsim-card kpi-', 'class="vetsim-card static-kpi-')
         display(HTML(f"{reveal}{CSS}<div class='vetsim-static'>{self.heading.value}{self.title.value}{cards}</div>"))
 
     # ---- settings ---------------------------------------------------------------------------------
@@ -242,7 +260,8 @@ class MeetingDashboard(App):
             # a page with no simulated cards yet: the instant estimate's cards at once, refined as runs arrive
             # (a later run keeps the simulated cards it has until the new ones are there)
             first = self.kpis is None and not self._all_cached()
-            if first:
+            shown, self._estimate_pending = self._estimate_pending, False  # by _auto_run, for this opening run
+            if first and not shown:
                 self.cards.value = estimate_cards_html(self.baseline, proposal, CARD_KEYS, self.lang)
             self.baseline_results, self.results = self.sim.run_until_sure(
                 [self.baseline, proposal], reps, seed, tr("ui.baseline_and_proposal", self.lang),
