@@ -10,8 +10,10 @@ them out and never recomputes the model.
 from __future__ import annotations
 
 import html
+import importlib
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +175,7 @@ class MeetingDashboard(App):
             return  # the estimate failed: its message is shown, as a failed run's would be
         self._loader = threading.Thread(target=self.runner.run, args=(self.run,), name="vetsim-dashboard", daemon=True)
         self._loader.start()
+        threading.Thread(target=_prewarm, name="vetsim-prewarm", daemon=True).start()
 
     def _show_estimate(self) -> str:
         """Show the instant estimate's cards of the baseline and the proposal now; the opening run (its
@@ -335,6 +338,24 @@ class MeetingDashboard(App):
             download_link(d, f"brief.{f}", _MIME[f], tr("ui.download_brief", self.lang, f_upper=f.upper()))
             for f, d in self.exports.items())
         return data
+
+
+# what the opening run imports once its replications are in (the brief, its charts, the comparison)
+PREWARM_MODULES = ("vetsim.brief.run", "vetsim.brief.page", "vetsim.brief.diff_text", "vetsim.charts.sitemap")
+PREWARM_DELAY_S = 1.0  # after the page's first cards are sent
+
+
+def _prewarm() -> None:
+    """Import :data:`PREWARM_MODULES` while the workers simulate, a moment after the dashboard was built (its
+    first cards are sent by then): the simulated cards then do not wait for matplotlib and the brief, which
+    the first cards do not load. An import that fails here fails again in :meth:`MeetingDashboard.run`,
+    which reports it."""
+    time.sleep(PREWARM_DELAY_S)
+    for name in PREWARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - reported where the module is used (see the docstring)
+            return
 
 
 def _changes_html(baseline: Scenario, base_res: Any, proposal: Scenario, prop_res: Any, lang: str) -> str:

@@ -27,17 +27,13 @@ from ..cliparser import VetsimArgumentParser, bi, detect_lang
 from ..wording import both, tr
 
 __all__ = ["voila_command", "free_port", "start_voila", "stop_voila", "wait_ready", "main", "is_loopback",
-           "CULL_IDLE_S", "CULL_INTERVAL_S", "MAX_KERNELS", "POOL_SIZE", "POOL_FILL_DELAY_S", "CONNECT_GRACE_S",
+           "CULL_IDLE_S", "CULL_INTERVAL_S", "MAX_KERNELS", "POOL_SIZE", "CONNECT_GRACE_S",
            "DISCONNECT_GRACE_S", "LOOPBACK_NAMES", "Launch", "launch", "CHROMIUM", "CHROMIUM_ARGS"]
 
 CULL_IDLE_S = 900  # a kernel idle this long (its page closed) is shut down
 CULL_INTERVAL_S = 60  # how often the culler looks
 MAX_KERNELS = 8  # page views served at once (270-365 MB each with the dashboard, see README)
 POOL_SIZE = 1  # kernels kept ready with the notebook already run, so a page view shows at once
-# seconds after a page took the preheated kernel before the pool starts the next one (Voilà's default: 1): the
-# new kernel's start-up (imports, scenarios, estimate; ~1.5 s of CPU) then does not compete on a 2-core machine
-# with the page just opened, whose first cards are still being sent
-POOL_FILL_DELAY_S = 5
 CONNECT_GRACE_S = 30  # a page whose scripts never connect to its kernel this long after it was sent: gone
 DISCONNECT_GRACE_S = 20  # a page disconnected this long (reloaded, closed, crashed): its kernel is shut down
 # Debian's Chromium, driven headless by the browser tests and benchmarks (never `playwright install`)
@@ -92,8 +88,7 @@ def voila_command(notebook: str | Path, host: str = "127.0.0.1", port: int = 886
             for name in ("jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview")]
     cmd.append(f"--template={TEMPLATE}")  # lab, with the dashboard's static preview written as HTML
     if pool_size > 0:
-        cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}",
-                f"--VoilaKernelManager.fill_delay={POOL_FILL_DELAY_S}"]
+        cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
     if not is_loopback(host):  # served to the network on purpose: names other than loopback are expected
         cmd.append("--VetsimVoila.allow_remote=True")
     return cmd
