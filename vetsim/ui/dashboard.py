@@ -163,7 +163,9 @@ class MeetingDashboard(App):
     def _auto_run(self) -> None:
         """Fill the dashboard when it opens. In a kernel (Voilà, Jupyter) this runs in a thread, so the
         page appears at once and shows the progress of a first run; elsewhere (tests, scripts) and with
-        ``$VETSIM_UI_STRICT`` (notebooks run in CI, where a failure must fail the run) inline."""
+        ``$VETSIM_UI_STRICT`` (notebooks run in CI, where a failure must fail the run) inline. A first
+        run's thread starts once the instant estimate's cards are shown (computed here, so that the
+        notebook's :meth:`preview` writes them into the page)."""
         if not _in_kernel() or strict_mode() or self._all_cached(wait=_preheated()):
             # runs already on disk (and where they stopped) fill the page at once; a preheated kernel (nobody
             # waits for it) first waits for the runs another page is simulating, so the next page has its cards
