@@ -90,15 +90,19 @@ def test_an_opening_in_a_kernel_writes_the_estimate_into_the_page_before_the_run
     """Issue 25: in a kernel (Voilà), the estimate's cards are there when the dashboard is built, before the
     opening run's thread starts, so the notebook's preview writes them into the page as HTML (shown before
     the page's scripts draw the widgets); the thread then takes them as shown (the estimate is computed once)
-    and ends with the simulated cards."""
+    and ends with the simulated cards. The run's computing marker is there from before the estimate, so the
+    preheated kernel of the next page waits for this run instead of simulating the pair too; it is gone after."""
     import vetsim.ui.dashboard as dashboard
+    from vetsim.replicate import computing_marker
 
     monkeypatch.setenv("VETSIM_CACHE", str(tmp_path / "cache"))  # a first opening: nothing cached
     monkeypatch.delenv("VETSIM_UI_STRICT", raising=False)
     monkeypatch.setattr(dashboard, "_in_kernel", lambda: True)
     estimates: list[str] = []
+    marked: list[bool] = []
 
     def counted(*args, **kwargs):
+        marked.append(computing_marker(args[:2], args[0].spec.seed, 2).is_file())
         estimates.append(estimate_cards_html(*args, **kwargs))
         return estimates[-1]
 
@@ -111,6 +115,8 @@ def test_an_opening_in_a_kernel_writes_the_estimate_into_the_page_before_the_run
     dash._loader.join(timeout=600)
     assert not dash._loader.is_alive() and dash.error == ""
     assert len(estimates) == 1, "the opening run computed the estimate again"
+    assert marked == [True], "the next page's kernel could not see that this pair is being simulated"
+    assert not computing_marker([dash.baseline, dash.proposal], dash.baseline.spec.seed, 2).exists()
     assert len(shown) == 1 and "vetsim-static" in shown[0] and "#loading{display:none!important}" in shown[0]
     assert estimates[0] in shown[0] and "estimate-kpi-site_cost" in shown[0] and "估算值" in shown[0]
     assert not re.search(r'class="vetsim-card (static-)?kpi-', shown[0])  # never a simulated card's class

@@ -53,7 +53,8 @@ if TYPE_CHECKING:
     from .sim import Results
 
 __all__ = ["Precision", "Rule", "Stop", "load_rule", "schedule", "half_widths", "is_precise", "default_workers",
-           "simulate_until_sure", "new_memo", "is_recorded", "wait_for_recorded", "computing_marker", "RULE_FILE"]
+           "simulate_until_sure", "new_memo", "is_recorded", "wait_for_recorded", "computing_marker", "mark_computing",
+           "RULE_FILE"]
 
 RULE_FILE = Path(__file__).resolve().parent / "replicate.yaml"
 REASONS = ("precision", "cap", "fixed")  # why a run has the count it has
@@ -302,6 +303,17 @@ def _mark(marker: Path | None) -> Path | None:
     except OSError:
         return None
     return marker
+
+
+def mark_computing(scenarios: Sequence[Scenario], cap: int, seed: int) -> Path | None:
+    """Write now the marker that :func:`simulate_until_sure` writes when it starts (and removes when it ends),
+    for a caller that starts it a moment later: another process (a preheated dashboard kernel) waits for the
+    run from now on instead of simulating the same pair. The caller removes it if the run does not start;
+    None where the cache cannot be written."""
+    try:
+        return _mark(computing_marker(scenarios, int(seed), int(cap)))
+    except Exception:  # noqa: BLE001 - a cache that cannot be written only means: no one waits for this run
+        return None
 
 
 def wait_for_recorded(scenarios: Sequence[Scenario], cap: int, seed: int, timeout: float = 900.0,

@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..files import atomic_write_bytes, check_output_target
-from ..replicate import is_recorded, wait_for_recorded
+from ..replicate import is_recorded, mark_computing, wait_for_recorded
 from ..scenario import Scenario
 from ..wording import both, tr
 from .budget_app import DEFAULT_DRAWS, ENV_DRAWS
@@ -172,12 +172,34 @@ class MeetingDashboard(App):
             self.runner.run(self.run)
             return
         self.cards.value = f"<p class='vetsim-loading'>{html.escape(tr('ui.computing', self.lang))}</p>"
+        # from now on the preheated kernel of the next page waits for this run instead of simulating the pair too
+        marker = self._mark_opening()
         # the instant estimate's cards before the thread starts: the cell's output (preview) can carry them
         if self.runner.run(self._show_estimate) is None:
+            if marker is not None:
+                marker.unlink(missing_ok=True)
             return  # the estimate failed: its message is shown, as a failed run's would be
-        self._loader = threading.Thread(target=self.runner.run, args=(self.run,), name="vetsim-dashboard", daemon=True)
+        self._loader = threading.Thread(target=self._opening_run, args=(marker,), name="vetsim-dashboard", daemon=True)
         self._loader.start()
         threading.Thread(target=_prewarm, name="vetsim-prewarm", daemon=True).start()
+
+    def _mark_opening(self) -> Path | None:
+        """The opening run's computing marker (:func:`vetsim.replicate.mark_computing`), written before its
+        estimate; None if it cannot be written."""
+        try:
+            reps = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value)
+            return mark_computing([self.baseline, self.proposal], reps, self.baseline.spec.seed)
+        except Exception:  # noqa: BLE001 - without a marker the next page may simulate the pair too, nothing worse
+            return None
+
+    def _opening_run(self, marker: Path | None) -> None:
+        """The opening run (its thread); the marker written before the estimate goes with it, whether the run
+        started (it then removed the marker itself) or failed before."""
+        try:
+            self.runner.run(self.run)
+        finally:
+            if marker is not None:
+                marker.unlink(missing_ok=True)
 
     def _show_estimate(self) -> str:
         """Show the instant estimate's cards of the baseline and the proposal now; the opening run (its
