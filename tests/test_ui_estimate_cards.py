@@ -3,7 +3,10 @@ so far after each batch (marked as provisional), then the simulated cards (vetsi
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -12,6 +15,7 @@ from vetsim.ui import MeetingDashboard
 from vetsim.ui.dashboard import CARD_KEYS
 from vetsim.ui.estimate_cards import estimate_cards_html, estimate_results
 
+from .conftest import ROOT
 from .ui_support import make_data_dir
 
 
@@ -80,3 +84,78 @@ def test_unstaffed_townships_read_unstaffed_not_a_capped_wait(sample) -> None:
     assert np.isinf(summary["mean"]).all() and len(summary) == 2
     text = re.sub(r"<[^>]+>", " ", estimate_cards_html(sample, proposal, CARD_KEYS))
     assert text.count(tr("kpi.no_staff", "zh")) == 2 and "60.0" not in text
+
+
+def test_an_opening_in_a_kernel_writes_the_estimate_into_the_page_before_the_runs(tmp_path, monkeypatch) -> None:
+    """Issue 25: in a kernel (Voilà), the estimate's cards are there when the dashboard is built, before the
+    opening run's thread starts, so the notebook's preview writes them into the page as HTML (shown before
+    the page's scripts draw the widgets); the thread then takes them as shown (the estimate is computed once)
+    and ends with the simulated cards. The run's computing marker is there from before the estimate, so the
+    preheated kernel of the next page waits for this run instead of simulating the pair too; it is gone after."""
+    import vetsim.ui.dashboard as dashboard
+    from vetsim.replicate import computing_marker
+
+    monkeypatch.setenv("VETSIM_CACHE", str(tmp_path / "cache"))  # a first opening: nothing cached
+    monkeypatch.delenv("VETSIM_UI_STRICT", raising=False)
+    monkeypatch.setattr(dashboard, "_in_kernel", lambda: True)
+    estimates: list[str] = []
+    marked: list[bool] = []
+
+    def counted(*args, **kwargs):
+        marked.append(computing_marker(args[:2], args[0].spec.seed, 2).is_file())
+        estimates.append(estimate_cards_html(*args, **kwargs))
+        return estimates[-1]
+
+    monkeypatch.setattr(dashboard, "estimate_cards_html", counted)
+    shown: list[str] = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
+    dash = MeetingDashboard(make_data_dir(tmp_path), baseline="sample_county", proposal="proposal_more_staff",
+                            replications=2, budget_draws=20, workers=1)
+    dash.preview()  # what the notebook's cell does next
+    dash._loader.join(timeout=600)
+    assert not dash._loader.is_alive() and dash.error == ""
+    assert len(estimates) == 1, "the opening run computed the estimate again"
+    assert marked == [True], "the next page's kernel could not see that this pair is being simulated"
+    assert not computing_marker([dash.baseline, dash.proposal], dash.baseline.spec.seed, 2).exists()
+    assert len(shown) == 1 and "vetsim-static" in shown[0] and "#loading{display:none!important}" in shown[0]
+    assert estimates[0] in shown[0] and "estimate-kpi-site_cost" in shown[0] and "估算值" in shown[0]
+    assert not re.search(r'class="vetsim-card (static-)?kpi-', shown[0])  # never a simulated card's class
+    assert 'class="vetsim-card kpi-site_cost' in dash.cards.value and "estimate-kpi-" not in dash.cards.value
+
+
+# what the dashboard's first cards must not load: read from a fresh interpreter's sys.modules
+HEAVY = ("matplotlib", "openpyxl", "numba", "simpy", "vetsim.sim.engine", "vetsim.ledger", "scipy.stats")
+_PROBE = """
+import json, sys
+from vetsim.ui import MeetingDashboard
+from vetsim.ui.dashboard import CARD_KEYS
+from vetsim.ui.estimate_cards import estimate_cards_html
+app = MeetingDashboard(baseline="sample_county", proposal="proposal_more_staff", auto_run=False)
+html = estimate_cards_html(app.baseline, app.proposal, CARD_KEYS, app.lang)
+for extra in sys.argv[1:]:
+    __import__(extra)
+heavy = sorted({n for n in sys.modules for h in %r if n == h or n.startswith(h + ".")})
+print("\\nPROBE " + json.dumps({"cards": "estimate-kpi-site_cost" in html, "heavy": heavy}))
+""" % (HEAVY,)  # noqa: UP031 - a code template: its own braces stay as they are
+
+
+def _probe(*extra: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", _PROBE, *extra], capture_output=True, text=True, cwd=ROOT / "notebooks",
+                         timeout=300, check=False)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("PROBE ")), None)
+    assert line is not None, out.stdout[-2000:] + out.stderr[-2000:]
+    return json.loads(line.removeprefix("PROBE "))
+
+
+def test_the_first_cards_load_no_charts_engine_or_excel() -> None:
+    """Issue 25: the dashboard and its estimate cards load neither matplotlib, the simulation engine (SimPy,
+    numba), openpyxl nor the ledger importer; those come with the runs, after the first cards."""
+    got = _probe()
+    assert got["cards"]
+    assert got["heavy"] == [], f"the dashboard's first cards imported {got['heavy'][:8]}"
+
+
+def test_the_probe_sees_the_charts_and_the_engine() -> None:
+    """The probe can fail: the brief's page (charts) and the runner load matplotlib and the engine."""
+    got = _probe("vetsim.brief.page", "vetsim.sim.runner")
+    assert "matplotlib" in got["heavy"] and "vetsim.sim.engine" in got["heavy"]

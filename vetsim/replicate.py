@@ -47,7 +47,6 @@ from .cache import (
 from .errors import PolicyFileError, Problem
 from .files import PROJECT_DATA, atomic_write_text, display_path
 from .kpis import KPIS
-from .sim import run_replication, simulate
 from .stats import t_half_width, wilson_interval
 from .wording import both
 
@@ -56,7 +55,8 @@ if TYPE_CHECKING:
     from .sim import Results
 
 __all__ = ["Precision", "Rule", "Stop", "load_rule", "schedule", "half_widths", "is_precise", "default_workers",
-           "simulate_until_sure", "new_memo", "is_recorded", "wait_for_recorded", "computing_marker", "RULE_FILE"]
+           "simulate_until_sure", "new_memo", "is_recorded", "wait_for_recorded", "computing_marker", "mark_computing",
+           "RULE_FILE"]
 
 RULE_FILE = PROJECT_DATA / "replicate.yaml"  # a policy choice: data, with unit, label and source per figure
 REASONS = ("precision", "cap", "fixed")  # why a run has the count it has
@@ -257,6 +257,8 @@ class _Memo(Executor):
         """Start replications ``0..upto-1`` of ``scenario`` that are not started yet (the pool stays busy
         with the proposal's runs while the baseline's last ones finish)."""
 
+        from .sim import run_replication  # lazy: checking the cache (dashboard start-up) loads no engine
+
         key = scenario.hash()
         for i, seq in enumerate(np.random.SeedSequence(seed).spawn(upto)):
             self.submit(run_replication, scenario, seq, i, key, True)
@@ -354,6 +356,17 @@ def _mark(marker: Path | None) -> Path | None:
     return marker
 
 
+def mark_computing(scenarios: Sequence[Scenario], cap: int, seed: int) -> Path | None:
+    """Write now the marker that :func:`simulate_until_sure` writes when it starts (and removes when it ends),
+    for a caller that starts it a moment later: another process (a preheated dashboard kernel) waits for the
+    run from now on instead of simulating the same pair. The caller removes it if the run does not start;
+    None where the cache cannot be written."""
+    try:
+        return _mark(computing_marker(scenarios, int(seed), int(cap)))
+    except Exception:  # noqa: BLE001 - a cache that cannot be written only means: no one waits for this run
+        return None
+
+
 def wait_for_recorded(scenarios: Sequence[Scenario], cap: int, seed: int, timeout: float = 900.0,
                       poll: float = 0.5) -> bool:
     """Whether these scenarios' stop and runs are in the cache, waiting (at most ``timeout`` s) while another
@@ -403,6 +416,8 @@ def simulate_until_sure(scenarios: Sequence[Scenario], cap: int, seed: int, *, w
                 on_batch(out, stop)
             return out, stop
     workers = default_workers() if workers is None else int(workers)
+    from .sim import simulate  # lazy: checking the cache (dashboard start-up) loads no engine
+
     marker = _mark(computing_marker(scenarios, seed, cap, rule) if use_cache else None)
     own = memo is None
     if memo is None:

@@ -18,12 +18,9 @@ from matplotlib.figure import Figure
 from ..tasks.text import STATUS_FILL, all_headlines, board_frame, chance_text, head, status_text
 from ..wording import tr
 from .page import _MARGIN_IN, _wrap, add_page_source, page_size, source_height
+from .taskcss import TASK_TABLE_CSS
 
 __all__ = ["draw_task_page", "task_page_html", "TASK_PAGE_COLUMNS", "TASK_TABLE_CSS"]
-
-# the task table's cells: short ones on one line, the task's name left-aligned (the brief and the dashboard)
-TASK_TABLE_CSS = ("table.tasks td.c-seq, table.tasks td.c-status, table.tasks td.c-change, table.tasks td.c-deadline "
-                  "{ white-space: nowrap; } table.tasks td.c-task { text-align: left; }")
 
 TASK_PAGE_COLUMNS: tuple[str, ...] = ("seq", "status", "change", "task", "owner_unit", "owner_person", "deadline", "target",
                                       "actual", "chance", "expected")

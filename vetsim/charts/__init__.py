@@ -6,14 +6,22 @@ save it with :func:`save_figure` (atomic, PNG >= 1920 px wide, PDF with real tex
 each chart, as labelled tables and CSV: :mod:`vetsim.charts.numbers`; the township map: :mod:`vetsim.charts.sitemap`.
 """
 
-from .budget import budget_by_line, budget_by_tier
-from .fonts import FontMissingError, cjk_font, find_cjk_font, font_family
-from .frame import save_figure
-from .network import backlog_burndown, staff_and_cost, utilisation_heatmap
-from .service import one_trip_by_level, resolution_vs_deadline, waits_by_level
-from .sitemap import site_kpis, site_positions, township_map
-from .style import OKABE_ITO, SourceInfo, add_source_line, house_style, new_figure
-from .tornado import tornado_chart
+from .._lazy import lazy_attributes
+
+_MODULES: dict[str, tuple[str, ...]] = {
+    "budget": ("budget_by_line", "budget_by_tier"),
+    "fonts": ("FontMissingError", "cjk_font", "find_cjk_font", "font_family"),
+    "frame": ("save_figure",),
+    "network": ("backlog_burndown", "staff_and_cost", "utilisation_heatmap"),
+    "service": ("one_trip_by_level", "resolution_vs_deadline", "waits_by_level"),
+    "sitemap": ("site_kpis", "site_positions", "township_map"),
+    "style": ("OKABE_ITO", "SourceInfo", "add_source_line", "house_style", "new_figure"),
+    "tornado": ("tornado_chart",),
+}
+# public name -> (module, attribute), imported on first access (PEP 562): importing one light module of the
+# package (``vetsim.charts.data``, the KPI values the dashboard's first cards read) loads no matplotlib
+_LAZY: dict[str, tuple[str, str]] = {name: (f"vetsim.charts.{module}", name)
+                                     for module, names in _MODULES.items() for name in names}
 
 __all__ = [
     "waits_by_level",
@@ -39,3 +47,5 @@ __all__ = [
     "cjk_font",
     "font_family",
 ]
+
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

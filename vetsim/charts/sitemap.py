@@ -19,7 +19,6 @@ click-through, the bulletin).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,29 +33,12 @@ from .frame import chart_frame
 from .labels import level_short
 from .network import _short_site
 from .numbers import labelled
+from .sitekpis import SITE_KPIS, SiteKpi
 
 __all__ = ["SITE_KPIS", "SiteKpi", "site_positions", "site_kpis", "township_map", "map_numbers", "kpi_text",
            "site_anchors"]
 
 
-@dataclass(frozen=True)
-class SiteKpi:
-    """A per-site figure the map can show: its label key, how it is written, and which way is better."""
-
-    key: str
-    label_key: str
-    kind: str  # "ratio" (2 decimals), "share" (percent), "count" (1 decimal)
-    higher_is_better: bool
-    needs_results: bool
-
-
-SITE_KPIS: dict[str, SiteKpi] = {k.key: k for k in (
-    SiteKpi("wisn_ratio", "staffing.wisn_columns.wisn_ratio", "ratio", True, False),
-    SiteKpi("pressure", "staffing.wisn_columns.pressure", "share", False, False),
-    SiteKpi("wasted_trip_share", "kpi.wasted_trip_share", "share", False, True),
-    SiteKpi("overdue_open", "kpi.overdue_open", "count", False, True),
-    SiteKpi("one_trip_rate", "kpi.one_trip_rate", "share", True, True),
-)}
 _VILLAGE_RING = 0.16  # radius of a township's village ring in the tree layout (townships at radius 1)
 
 

@@ -14,11 +14,8 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from ..charts.budget import budget_by_tier
 from ..files import atomic_write_bytes, check_output_target
 from ..fiscal import RANGE_DRAWS
-from ..fiscal.budget import budget as run_budget
-from ..fiscal.excel import budget_csv_bytes, budget_csv_frame, budget_xlsx_bytes
 from ..scenario import Overlay, RowUpdate, Scenario
 from ..scenario.fiscal_spec import GOV_TIERS
 from ..scenario.sources import REPLACE_KEY
@@ -164,6 +161,10 @@ class BudgetExplorer(App):
 
     def compute(self) -> Any:
         """Run ``vetsim.budget`` for the form and show chart, table and download links."""
+        from ..charts.budget import budget_by_tier  # lazy: matplotlib and openpyxl only when a budget is drawn
+        from ..fiscal.budget import budget as run_budget
+        from ..fiscal.excel import budget_csv_bytes, budget_xlsx_bytes
+
         draws = read_fields(BUDGET_FIELDS[-1:], self.inputs)["draws"]
         scenario = self.scenario()
         self.budget = run_budget(scenario, draws=draws, seed=scenario.spec.seed)
@@ -184,6 +185,8 @@ class BudgetExplorer(App):
 
     def csv_table(self) -> pd.DataFrame:
         """The tidy budget table with labels in the app's language (what the CSV download holds)."""
+        from ..fiscal.excel import budget_csv_frame  # lazy: openpyxl
+
         return budget_csv_frame(self.budget, self.lang)
 
     def save_downloads(self, folder: str | Path) -> dict[str, Path]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import base64
 import html
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import pandas as pd
-from matplotlib.figure import Figure
 
 from ..errors import VetsimError
 from ..files import written_bytes
 from ..i18n import check_lang
 from .safe import LOG, SafeRunner, message_for
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure  # lazy: the dashboard's first cards need no matplotlib
 
 __all__ = ["App", "ErrorPanel", "figure_png", "frame_html", "download_link", "kpi_card", "CSS", "env_int",
            "strict_mode"]

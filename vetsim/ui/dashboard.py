@@ -10,20 +10,18 @@ them out and never recomputes the model.
 from __future__ import annotations
 
 import html
+import importlib
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
-from ..brief.diff import Run, compare_runs
-from ..brief.diff_text import comparison_fragment
-from ..brief.page import chart_figures
-from ..brief.run import build_brief
 from ..files import atomic_write_bytes, check_output_target
-from ..replicate import is_recorded, wait_for_recorded
+from ..replicate import is_recorded, mark_computing, wait_for_recorded
 from ..scenario import Scenario
 from ..wording import both, tr
 from .budget_app import DEFAULT_DRAWS, ENV_DRAWS
@@ -77,6 +75,9 @@ class MeetingDashboard(App):
     ``auto_run`` simulates both scenarios when the dashboard opens, so charts are there at once;
     ``replications`` (or ``$VETSIM_UI_REPLICATIONS``) overrides the scenario's count for quick runs.
     """
+
+    _estimate_html: str | None = None  # the instant estimate's cards shown when the dashboard opened
+    _estimate_pending = False  # ... and not yet taken by the opening run
 
     def __init__(self, data_dir: str | Path | None = None, baseline: str | Path | None = None,
                  proposal: str | Path | None = None, lang: str | None = None, replications: int | None = None,
@@ -162,15 +163,51 @@ class MeetingDashboard(App):
     def _auto_run(self) -> None:
         """Fill the dashboard when it opens. In a kernel (Voilà, Jupyter) this runs in a thread, so the
         page appears at once and shows the progress of a first run; elsewhere (tests, scripts) and with
-        ``$VETSIM_UI_STRICT`` (notebooks run in CI, where a failure must fail the run) inline."""
+        ``$VETSIM_UI_STRICT`` (notebooks run in CI, where a failure must fail the run) inline. A first
+        run's thread starts once the instant estimate's cards are shown (computed here, so that the
+        notebook's :meth:`preview` writes them into the page)."""
         if not _in_kernel() or strict_mode() or self._all_cached(wait=_preheated()):
             # runs already on disk (and where they stopped) fill the page at once; a preheated kernel (nobody
             # waits for it) first waits for the runs another page is simulating, so the next page has its cards
             self.runner.run(self.run)
             return
         self.cards.value = f"<p class='vetsim-loading'>{html.escape(tr('ui.computing', self.lang))}</p>"
-        self._loader = threading.Thread(target=self.runner.run, args=(self.run,), name="vetsim-dashboard", daemon=True)
+        # from now on the preheated kernel of the next page waits for this run instead of simulating the pair too
+        marker = self._mark_opening()
+        # the instant estimate's cards before the thread starts: the cell's output (preview) can carry them
+        if self.runner.run(self._show_estimate) is None:
+            if marker is not None:
+                marker.unlink(missing_ok=True)
+            return  # the estimate failed: its message is shown, as a failed run's would be
+        self._loader = threading.Thread(target=self._opening_run, args=(marker,), name="vetsim-dashboard", daemon=True)
         self._loader.start()
+        threading.Thread(target=_prewarm, name="vetsim-prewarm", daemon=True).start()
+
+    def _mark_opening(self) -> Path | None:
+        """The opening run's computing marker (:func:`vetsim.replicate.mark_computing`), written before its
+        estimate; None if it cannot be written."""
+        try:
+            reps = read_field(DASHBOARD_FIELDS[0], self.inputs["replications"].value)
+            return mark_computing([self.baseline, self.proposal], reps, self.baseline.spec.seed)
+        except Exception:  # noqa: BLE001 - without a marker the next page may simulate the pair too, nothing worse
+            return None
+
+    def _opening_run(self, marker: Path | None) -> None:
+        """The opening run (its thread); the marker written before the estimate goes with it, whether the run
+        started (it then removed the marker itself) or failed before."""
+        try:
+            self.runner.run(self.run)
+        finally:
+            if marker is not None:
+                marker.unlink(missing_ok=True)
+
+    def _show_estimate(self) -> str:
+        """Show the instant estimate's cards of the baseline and the proposal now; the opening run (its
+        thread) takes them as shown instead of computing them again."""
+        self._estimate_html = estimate_cards_html(self.baseline, self.proposal, CARD_KEYS, self.lang)
+        self._estimate_pending = True
+        self.cards.value = self._estimate_html
+        return self._estimate_html
 
     def _all_cached(self, wait: bool = False) -> bool:
         """Both opening runs and where they stopped are in the results cache (the page can be filled
@@ -188,16 +225,20 @@ class MeetingDashboard(App):
         Why: Voilà sends the executed notebook at once but draws widgets only after its scripts have
         loaded (seconds on a meeting-room laptop). The cards, when already computed (a repeated view,
         results from the cache), are shown as static HTML in the page itself; they disappear when the
-        live dashboard (the same cards, interactive) is drawn. Nothing is shown while a first run is
-        still being simulated: the live page then shows its progress.
+        live dashboard (the same cards, interactive) is drawn. While a first run is still being
+        simulated, the instant estimate's cards (shown when the dashboard opened) are written the same
+        way; the live page then shows them too, with the progress of the runs.
         """
         from IPython.display import HTML, display  # only inside a kernel, as in _in_kernel
 
-        if getattr(self, "kpis", None) is None:
+        if getattr(self, "kpis", None) is not None:
+            cards = self._cards_html(self.kpis).replace('class="vetsim-card kpi-', 'class="vetsim-card static-kpi-')
+        elif getattr(self, "_estimate_html", None):
+            cards = self._estimate_html  # cards of class estimate-kpi-KEY: never mistaken for the result
+        else:
             return
         # Voilà hides the outputs behind a spinner until the widgets are drawn: show them, not the spinner
         reveal = "<style>#rendered_cells{display:block!important}#loading{display:none!important}</style>"
-        cards = self._cards_html(self.kpis).replace('class="vetsim-card kpi-', 'class="vetsim-card static-kpi-')
         display(HTML(f"{reveal}{CSS}<div class='vetsim-static'>{self.heading.value}{self.title.value}{cards}</div>"))
 
     # ---- settings ---------------------------------------------------------------------------------
@@ -246,7 +287,8 @@ class MeetingDashboard(App):
             # a page with no simulated cards yet: the instant estimate's cards at once, refined as runs arrive
             # (a later run keeps the simulated cards it has until the new ones are there)
             first = self.kpis is None and not self._all_cached()
-            if first:
+            shown, self._estimate_pending = self._estimate_pending, False  # by _auto_run, for this opening run
+            if first and not shown:
                 self.cards.value = estimate_cards_html(self.baseline, proposal, CARD_KEYS, self.lang)
             self.baseline_results, self.results = self.sim.run_until_sure(
                 [self.baseline, proposal], reps, seed, tr("ui.baseline_and_proposal", self.lang),
@@ -254,6 +296,9 @@ class MeetingDashboard(App):
         finally:
             self.run_button.disabled = False
         # the one brief builder of `vetsim report`: same costs, same budget (with the simulated caseload)
+        from ..brief.page import chart_figures  # lazy: matplotlib and the brief, after the first cards
+        from ..brief.run import build_brief
+
         self.brief = build_brief(self.baseline, self.baseline_results, proposal, self.results, lang=self.lang,
                                  seed=seed, draws=self.budget_draws)
         self.brief_inputs = self.brief.inputs
@@ -319,8 +364,28 @@ class MeetingDashboard(App):
         return data
 
 
+# what the opening run imports once its replications are in (the brief, its charts, the comparison)
+PREWARM_MODULES = ("vetsim.brief.run", "vetsim.brief.page", "vetsim.brief.diff_text", "vetsim.charts.sitemap")
+PREWARM_DELAY_S = 1.0  # after the page's first cards are sent
+
+
+def _prewarm() -> None:
+    """Import :data:`PREWARM_MODULES` while the workers simulate, a moment after the dashboard was built (its
+    first cards are sent by then): the simulated cards then do not wait for matplotlib and the brief, which
+    the first cards do not load. An import that fails here fails again in :meth:`MeetingDashboard.run`,
+    which reports it."""
+    time.sleep(PREWARM_DELAY_S)
+    for name in PREWARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - reported where the module is used (see the docstring)
+            return
+
+
 def _changes_html(baseline: Scenario, base_res: Any, proposal: Scenario, prop_res: Any, lang: str) -> str:
     """The tab "what changed": figures beyond their noise, inputs and method, baseline against proposal."""
+    from ..brief.diff import Run, compare_runs  # lazy, as in MeetingDashboard.run
+    from ..brief.diff_text import comparison_fragment
 
     c = compare_runs(Run(base_res, baseline), Run(prop_res, proposal))
     return f"<p>{html.escape(tr('compare.ui.hint', lang))}</p>{comparison_fragment(c, lang)}"

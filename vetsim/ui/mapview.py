@@ -15,8 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..charts.sitemap import SITE_KPIS, kpi_text, map_numbers, site_anchors, site_kpis, township_map
-from ..charts.style import house_style
+from ..charts.sitekpis import SITE_KPIS
 from ..files import csv_bytes
 from ..wording import tr
 from .common import download_link, figure_png
@@ -58,6 +57,8 @@ class MapView:
 
     def show(self, scenario: Any, results: Any) -> None:
         """The map of ``scenario`` with the figures of its ``results``."""
+        from ..charts.sitemap import site_kpis  # lazy: matplotlib, not needed before the runs are there
+
 
         self.scenario, self.results = scenario, results
         self.data = site_kpis(scenario, results)
@@ -65,6 +66,9 @@ class MapView:
 
     def draw(self) -> None:
         """Redraw the map coloured by the chosen figure."""
+        from ..charts.sitemap import map_numbers, site_anchors, township_map  # lazy, as in show
+        from ..charts.style import house_style
+
 
         if self.data is None:
             return
@@ -91,6 +95,7 @@ class MapView:
         return str(self.data.at[sid, "name_zh" if self.lang == "zh" else "name_en"])
 
     def _cards(self) -> dict[str, list[tuple[str, str]]]:
+        from ..charts.sitemap import kpi_text  # lazy, as in show
 
         out = {}
         for sid in self.data.index:

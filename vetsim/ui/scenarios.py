@@ -16,6 +16,7 @@ from ..wording import tr
 __all__ = ["find_data_dir", "list_scenarios", "ScenarioPicker", "DataDirError"]
 
 ENV_DATA_DIR = "VETSIM_DATA"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the dashboard opens sooner
 
 
 class DataDirError(VetsimError):
@@ -50,7 +51,7 @@ def find_data_dir(start: str | Path | None = None) -> Path:
 
 def _display_name(folder: Path, lang: str) -> str:
     try:
-        data = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8-sig")) or {}
+        data = yaml.load((folder / "scenario.yaml").read_text(encoding="utf-8-sig"), Loader=_LOADER) or {}
         name = data.get("name") or {}
         text = name.get(lang) if isinstance(name, dict) else None
     except (OSError, yaml.YAMLError, AttributeError):

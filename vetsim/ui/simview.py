@@ -19,7 +19,6 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import formats
-from ..brief.page import replications_text
 from ..cache import cached_results, simulate_cached
 from ..kpis import KPIS
 from ..replicate import default_workers, new_memo, simulate_until_sure
@@ -154,6 +153,8 @@ class SimRunner:
                                           memo=self._memo)
         self.progress.value = self.progress.max
         self.progress.bar_style = "success"
+        from ..brief.page import replications_text  # lazy: brief.page loads matplotlib (not for the first cards)
+
         text = replications_text(runs[0].meta, self.lang)
         self.progress_text.value = (f"<span class='vetsim-progress'>"
                                     f"{html.escape(tr('ui.simulated_until_sure', self.lang, label=label, text=text))}</span>")

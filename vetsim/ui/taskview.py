@@ -13,10 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..brief.page import BriefInputs
-from ..brief.taskpage import TASK_TABLE_CSS, task_page_html
-from ..tasks.run import board_for, needs_results
-from ..tasks.status import task_board
+from ..brief.taskcss import TASK_TABLE_CSS
 from ..wording import tr
 from .common import download_link
 
@@ -47,6 +44,11 @@ class TaskView:
 
     def show(self, baseline: Any, results: Any, proposal: Any, proposal_results: Any) -> None:
         """Judge the baseline's tasks (and the proposal's) on the runs just made, and draw the table."""
+        from ..brief.page import BriefInputs  # lazy: matplotlib, not needed before the runs are there
+        from ..brief.taskpage import task_page_html
+        from ..tasks.run import board_for, needs_results
+        from ..tasks.status import task_board
+
         self.link.value = ""
         if not baseline.table("tasks.csv"):
             self.boards = (None, None)
