@@ -102,7 +102,7 @@ def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn`` compiled with numba (``nopython``, cached on disk), with the vetsim functions it calls."""
     if fn in _done:
         return _done[fn]
-    import numba
+    import numba  # lazy: numba only where the engine runs (not on --help, validate or the estimate)
 
     order: dict[Callable, None] = {}
     _tree(fn, order)

@@ -9,8 +9,14 @@ simulates), and says how long it took; with the cache already filled it only loa
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
+
+from ..files import PROJECT_DATA
+from ..scenario import load_scenario
+from ..wording import tr
+from .runner import simulate
 
 __all__ = ["warm"]
 
@@ -18,12 +24,6 @@ __all__ = ["warm"]
 def warm(days: int = 7) -> float:
     """Simulate ``days`` days of the sample county once (the compile, or the load of the cached code);
     return the CPU seconds it took."""
-    import dataclasses
-
-    from ..files import PROJECT_DATA
-    from ..scenario import load_scenario
-    from .runner import simulate
-
     start = time.process_time()
     scenario = load_scenario(PROJECT_DATA / "sample_county")
     sim = scenario.spec.simulation.model_copy(update={"days": days})
@@ -34,8 +34,6 @@ def warm(days: int = 7) -> float:
 
 def main() -> int:
     """Entry point of ``python -m vetsim.sim.warm`` (a set-up step: one line of output, English and Chinese)."""
-    from ..wording import tr
-
     seconds = warm()
     print(tr("sim.warm_done", "zh", seconds=f"{seconds:.1f}"), "/", tr("sim.warm_done", "en", seconds=f"{seconds:.1f}"))
     return 0

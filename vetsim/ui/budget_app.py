@@ -162,8 +162,11 @@ class BudgetExplorer(App):
     def compute(self) -> Any:
         """Run ``vetsim.budget`` for the form and show chart, table and download links."""
         from ..charts.budget import budget_by_tier  # lazy: matplotlib and openpyxl only when a budget is drawn
-        from ..fiscal.budget import budget as run_budget
-        from ..fiscal.excel import budget_csv_bytes, budget_xlsx_bytes
+        from ..fiscal.budget import budget as run_budget  # lazy: the dashboard's first cards load none of this (issue 25)
+        from ..fiscal.excel import (  # lazy: the dashboard's first cards load none of this (issue 25)
+            budget_csv_bytes,
+            budget_xlsx_bytes,
+        )
 
         draws = read_fields(BUDGET_FIELDS[-1:], self.inputs)["draws"]
         scenario = self.scenario()

@@ -297,7 +297,7 @@ class MeetingDashboard(App):
             self.run_button.disabled = False
         # the one brief builder of `vetsim report`: same costs, same budget (with the simulated caseload)
         from ..brief.page import chart_figures  # lazy: matplotlib and the brief, after the first cards
-        from ..brief.run import build_brief
+        from ..brief.run import build_brief  # lazy: the dashboard's first cards load none of this (issue 25)
 
         self.brief = build_brief(self.baseline, self.baseline_results, proposal, self.results, lang=self.lang,
                                  seed=seed, draws=self.budget_draws)
@@ -385,7 +385,7 @@ def _prewarm() -> None:
 def _changes_html(baseline: Scenario, base_res: Any, proposal: Scenario, prop_res: Any, lang: str) -> str:
     """The tab "what changed": figures beyond their noise, inputs and method, baseline against proposal."""
     from ..brief.diff import Run, compare_runs  # lazy, as in MeetingDashboard.run
-    from ..brief.diff_text import comparison_fragment
+    from ..brief.diff_text import comparison_fragment  # lazy: the dashboard's first cards load none of this (issue 25)
 
     c = compare_runs(Run(base_res, baseline), Run(prop_res, proposal))
     return f"<p>{html.escape(tr('compare.ui.hint', lang))}</p>{comparison_fragment(c, lang)}"

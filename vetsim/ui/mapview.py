@@ -67,7 +67,7 @@ class MapView:
     def draw(self) -> None:
         """Redraw the map coloured by the chosen figure."""
         from ..charts.sitemap import map_numbers, site_anchors, township_map  # lazy, as in show
-        from ..charts.style import house_style
+        from ..charts.style import house_style  # lazy: the dashboard's first cards load none of this (issue 25)
 
 
         if self.data is None:

@@ -45,9 +45,9 @@ class TaskView:
     def show(self, baseline: Any, results: Any, proposal: Any, proposal_results: Any) -> None:
         """Judge the baseline's tasks (and the proposal's) on the runs just made, and draw the table."""
         from ..brief.page import BriefInputs  # lazy: matplotlib, not needed before the runs are there
-        from ..brief.taskpage import task_page_html
-        from ..tasks.run import board_for, needs_results
-        from ..tasks.status import task_board
+        from ..brief.taskpage import task_page_html  # lazy: the dashboard's first cards load none of this (issue 25)
+        from ..tasks.run import board_for, needs_results  # lazy: the dashboard's first cards load none of this (issue 25)
+        from ..tasks.status import task_board  # lazy: the dashboard's first cards load none of this (issue 25)
 
         self.link.value = ""
         if not baseline.table("tasks.csv"):
