@@ -143,8 +143,12 @@ def test_a_static_preview_is_written_into_the_page_as_html(server) -> None:
     assert "--template=vetsim" in " ".join(voila_command(Path("x.ipynb")))
 
 
+# A page that renders for at least SLOW_S seconds, so that a request dropped after DROP_AFTER_S is dropped while the
+# page still loads (the kernel runs the cell); 1.5 s is enough for that and keeps 20 views short (3 s made the
+# test the slowest of the suite: 7 full page loads of 3 s and 7 drops after 1 s; now 26 s instead of 36 s).
+SLOW_S, DROP_AFTER_S = 1.5, 0.75
 SLOW = {**NOTEBOOK, "cells": [{"cell_type": "code", "execution_count": None, "id": "s1", "metadata": {}, "outputs": [],
-                               "source": ["import time\n", "time.sleep(3)\n", "print('慢页面 ok')"]}]}
+                               "source": ["import time\n", f"time.sleep({SLOW_S})\n", "print('慢页面 ok')"]}]}
 
 
 def _kernels(proc) -> int:
@@ -164,7 +168,7 @@ def _kernels(proc) -> int:
     return out
 
 
-def _abort_mid_load(port: int, path: str = "/", after: float = 1.0) -> None:
+def _abort_mid_load(port: int, path: str = "/", after: float = DROP_AFTER_S) -> None:
     """A page request the browser drops while the page is still loading (reload, closed tab)."""
     import socket
 
