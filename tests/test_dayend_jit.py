@@ -5,6 +5,7 @@ short runs -- and the paths that do not simulate never import numba."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -166,7 +167,8 @@ def test_cache_folder_falls_back_and_gives_up_quietly(tmp_path, monkeypatch) -> 
     monkeypatch.setenv("HOME", "")
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     assert _jit.cache_folder([str(src)], "v1") is None
-    writable.append(Path(_jit.tempfile.gettempdir()))
+    # the temporary folder's own vetsim folder only (a checkout may itself live under /tmp, as CI's does)
+    writable.append(Path(_jit.tempfile.gettempdir()) / f"vetsim-{os.getuid()}")
     assert _jit.cache_folder([str(src)], "v1").is_relative_to(writable[0])
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     writable.append(tmp_path / "xdg")

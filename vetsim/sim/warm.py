@@ -9,12 +9,11 @@ simulates), and says how long it took; with the cache already filled it only loa
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 
 from ..files import PROJECT_DATA
-from ..scenario import load_scenario
+from ..scenario import apply_overlay, load_scenario
 from ..wording import tr
 from .runner import simulate
 
@@ -25,9 +24,7 @@ def warm(days: int = 7) -> float:
     """Simulate ``days`` days of the sample county once (the compile, or the load of the cached code);
     return the CPU seconds it took."""
     start = time.process_time()
-    scenario = load_scenario(PROJECT_DATA / "sample_county")
-    sim = scenario.spec.simulation.model_copy(update={"days": days})
-    scenario = dataclasses.replace(scenario, spec=scenario.spec.model_copy(update={"simulation": sim}))
+    scenario = apply_overlay(load_scenario(PROJECT_DATA / "sample_county"), {"simulation": {"days": days}})
     simulate(scenario, replications=1, seed=1, tables=False)
     return time.process_time() - start
 
