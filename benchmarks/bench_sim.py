@@ -150,6 +150,7 @@ import json, resource, sys, tracemalloc
 sys.path.insert(0, {str(ROOT)!r})
 from vetsim.sim import simulate, star_network
 import vetsim.sim.engine, pandas, pyarrow
+simulate(star_network(2, 2, simulation={{"days": 5}}), replications=1, seed=1)  # the compiled day end loaded, as the imports: per process, not per run
 sc = star_network(**{STRESS!r})
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()

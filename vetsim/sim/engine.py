@@ -226,6 +226,8 @@ class Engine(DayWork):
         self.now = self.horizon
         self.rec["casework_in"] = np.array(self.casework_in, dtype=float).reshape(self.rec["casework_in"].shape)
         self.arrivals = self.backlog = None  # free the pre-drawn numbers before results are built
+        for case in self.cases:  # a case still open holds a view of all arrivals' numbers: one such view would
+            case.d = None  # keep the whole array (20 MB for the stress network) alive while results are built
         return self
 
     def _arrivals_loop(self) -> None:

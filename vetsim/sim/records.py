@@ -75,6 +75,14 @@ class Columns:
     def __len__(self) -> int:
         return self.n
 
+    def settle(self) -> None:
+        """Make the lazy columns now, for a run that keeps its tables: what they read (the engine's case
+        objects) is freed before the DataFrames are built, so the two never take memory at once. Call it
+        after the KPIs: a settled column is the DataFrame's form (``on_time`` with its undecided cases)."""
+        for name, make in self.lazy.items():
+            self.cols[name] = make()
+        self.lazy = {}
+
     def frame(self) -> pd.DataFrame:
         out: dict[str, Any] = {}
         for name, col in self.cols.items():

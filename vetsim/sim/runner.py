@@ -21,7 +21,7 @@ from ..scenario.limits import check_simulation_size
 from ..wording import both, tr
 from ..work.network import Network, compile_network
 from .engine import Engine
-from .records import replication_metrics, replication_tables
+from .records import Columns, replication_metrics, replication_tables
 from .results import Results, summarise
 from .streams import draw_streams, vary_parameters
 
@@ -71,6 +71,9 @@ def _replication(scenario: Scenario, seed_seq: np.random.SeedSequence, rep: int,
     if not tables:
         return {"metrics": metrics}
     del eng  # the columns hold what the tables need; each table's columns go once its DataFrame is made
+    for table in cols.values():
+        if isinstance(table, Columns):
+            table.settle()  # the case objects go before any DataFrame is built (peak memory)
     return {**{k: cols.pop(k).frame() for k in ("cases", "visits", "site_days", "work")}, "metrics": metrics}
 
 
