@@ -13,7 +13,7 @@ between the README's ``<!-- bench-readme:start -->`` and ``<!-- bench-readme:end
 
 The dashboard's first and later openings come from ``benchmarks/bench_dashboard.py`` (run by this
 script with the scenario's own replications, as ``make dashboard`` serves it). ``make test`` is timed
-only with ``--make-test`` (it runs the whole suite). Figures, not pass/fail; a busy machine reads
+only with ``--make-test`` (it runs the quick suite). Figures, not pass/fail; a busy machine reads
 slower, which is why the load is printed beside each figure.
 """
 
@@ -66,7 +66,8 @@ ROWS = (
         (f"{VETSIM} sensitivity data/sample_county --out out/tornado.png",
          f"{VETSIM} sensitivity data/sample_county --out out/tornado.png --fiscal-only")),
 )
-MAKE_TEST = Row("make-test", "`make test` (whole suite, 2 workers)", ("make test",), cwd_root=True)
+MAKE_TEST = Row("make-test", "`make test` (the quick suite: browser and statistical tests skipped; 2 workers)",
+                ("make test",), cwd_root=True)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,20 @@ def _dashboard(log) -> tuple[str, str, str] | None:
     return f"{est}{_seconds(first)} / {_seconds(later)}", "—", f"{load0:.1f} → {os.getloadavg()[0]:.1f}"
 
 
+_LOADS: list[float] = []  # every load average read during the run
+
+
+def _load_note() -> str:
+    """What the load average during the run means for the figures: a quiet machine or a shared one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if max(_LOADS, default=0.0) < cores:
+        return (f"The machine was quiet (the load average, beside each figure, stayed below its {cores} cores): "
+                "these are the figures of an otherwise idle computer of this size.")
+    return ("The machine was shared with other jobs (load average beside each figure): with the load above the "
+            "number of cores, wall time grows with the load and CPU time hardly does, so an ordinary office PC is "
+            "usually faster.")
+
+
 def table(lines: list[tuple[str, str, str, str]], header: str) -> str:
     out = [header, "", "| command | wall time | CPU time | load average before → after |", "|---|---|---|---|"]
     out += [f"| {what} | {wall} | {cpu} | {load} |" for what, wall, cpu, load in lines]
@@ -173,7 +188,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=[r.name for r in ROWS] + ["dashboard"], default=None,
                         help="time only these rows")
     parser.add_argument("--no-dashboard", action="store_true", help="leave out bench_dashboard.py")
-    parser.add_argument("--make-test", action="store_true", help="also time `make test` (the whole suite)")
+    parser.add_argument("--make-test", action="store_true", help="also time `make test` (the quick suite)")
     parser.add_argument("--write-readme", action="store_true", help="replace the table between the README's markers")
     parser.add_argument("--log", default=None, help="the commands' own output (default: a file in the temp folder)")
     args = parser.parse_args()
@@ -196,6 +211,7 @@ def main() -> None:
                     print(f"  {command}: {t.wall_s:.1f} s wall, {t.cpu_s:.1f} s CPU, exit {t.exit_code}, "
                           f"load {t.load_before:.2f} → {t.load_after:.2f}", flush=True)
                     timings.append(t)
+                    _LOADS.extend((t.load_before, t.load_after))
                 lines.append((row.what, *_cell(timings)))
             if not args.no_dashboard and (args.only is None or "dashboard" in args.only):
                 dash = _dashboard(log)
@@ -206,9 +222,7 @@ def main() -> None:
                                   "cards / the simulated cards; later opening", *dash))
     header = (f"Measured by `make bench-readme` (`benchmarks/bench_readme.py`) on {started:%Y-%m-%d}: {machine()}. "
               "Each command ran as written here, from a fresh process, in a clone layout with an empty results "
-              "cache; CPU time counts the command and its worker processes. The machine was shared with other "
-              "jobs (load average beside each figure): with the load above the number of cores, wall time grows "
-              "with the load and CPU time hardly does, so an ordinary office PC is usually faster.")
+              "cache; CPU time counts the command and its worker processes. " + _load_note())
     text = table(lines, header)
     print("\n" + text)
     if args.write_readme:
