@@ -112,14 +112,19 @@ def test_pages_have_no_text_overrun_or_overlap(sample, proposal, runs, lang, pap
 
 
 def test_the_checker_sees_an_overlap_and_an_overrun():
-    fig = Figure(figsize=(4, 3))
-    fig.text(0.1, 0.5, "第一行文字")
-    fig.text(0.12, 0.5, "second text")
-    ax = fig.add_axes((0.1, 0.1, 0.8, 0.3))
-    ax.set_axis_off()
-    tab = ax.table(cellText=[["一段很长很长很长很长很长很长的文字", "x"]], colWidths=[0.2, 0.2], loc="center")
-    tab.auto_set_font_size(False)
-    tab.set_fontsize(10)
-    problems = layout_problems(fig)
+    import matplotlib  # the project's CJK font for this bare figure (else the test log fills with missing glyphs)
+
+    from vetsim.charts.fonts import font_family
+
+    with matplotlib.rc_context({"font.family": font_family("zh")}):
+        fig = Figure(figsize=(4, 3))
+        fig.text(0.1, 0.5, "第一行文字")
+        fig.text(0.12, 0.5, "second text")
+        ax = fig.add_axes((0.1, 0.1, 0.8, 0.3))
+        ax.set_axis_off()
+        tab = ax.table(cellText=[["一段很长很长很长很长很长很长的文字", "x"]], colWidths=[0.2, 0.2], loc="center")
+        tab.auto_set_font_size(False)
+        tab.set_fontsize(10)
+        problems = layout_problems(fig)
     assert any(p.startswith("overlap") for p in problems)
     assert any(p.startswith("out of its cell") for p in problems)
