@@ -146,7 +146,6 @@ class Engine(DayWork):
         self.resume_pending = [False] * n
         self.busy_day = [-1] * n
         self.busy_min = [0.0] * n
-        self.bo_queue: list[deque] = [deque() for _ in range(n)]
         self.open_cases = [0] * n
         self.pet_open = 0
         self.cases: list[Case] = []
@@ -236,18 +235,16 @@ class Engine(DayWork):
         if not self.arrivals:
             return
         heap, run_until, visit, remote = self._heap, self._run_until, self._visit, self._remote
-        new_case, add_case, level, open_cases = Case, self.cases.append, self.level, self.open_cases
+        new_case, add_case, enter = Case, self.cases.append, self._enter
         times, sites, cts, channels, starts, flat, width = self._merged_arrivals()
         for t, s, c, ch, start in zip(times, sites, cts, channels, starts, strict=True):
             if heap and heap[0][0] <= t:
                 run_until(t)
             self.now = t
             d = flat[start:start + width]
-            case = new_case(c, s, d, t, ch, False)  # a new case enters its site (``_enter``, inlined)
+            case = new_case(c, s, d, t, ch, False)
             add_case(case)
-            case.level = level[s]
-            case.path.append(s)
-            open_cases[s] += 1
+            enter(case, s)
             if ch == 0:
                 visit(case, s, t)
             else:
@@ -353,12 +350,7 @@ class Engine(DayWork):
         if case.d[U_RESOLVE + lv] < self.res[ct][lv] or not self.exists[ct][nxt]:
             if case.channel == 0 and case.vsite == s and case.vday == int(t // DAY):
                 case.on_spot = True
-            if case.level != self.partner_lv:  # ``_finish``, inlined
-                self.open_cases[case.site] -= 1
-            case.t_fin = t
-            case.d = None
-            if case.backlog and self.net.is_petition[ct]:
-                self.pet_open -= 1
+            self._finish(case, t)
             return
         day = int(t // DAY)
         target = self._add_wd(day, self.delay[ct][lv])
@@ -475,10 +467,7 @@ class Engine(DayWork):
             self.busy_day[s] = d
             busy_min[s] = 0.0
         busy_min[s] += svc
-        end = t + svc
-        if end < self.horizon:  # ``_at``, inlined: the service ends at now + its remaining time
-            now = self.now
-            heappush(self._heap, (now + (end - now if end > now else 0.0), next(self._seq), self._ev_end, (s, case)))
+        self._at(t + svc, self._ev_end, (s, case))
 
     def _ev_end(self, payload) -> None:
         """A counter service ends: the case goes on (back for missing documents, or to the back office)."""
