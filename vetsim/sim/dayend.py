@@ -43,7 +43,7 @@ PACKAGE_ROWS = ("site", "due", "cat_row", "campaign", "must", "late_value", "edf
 P_SITE, P_DUE, P_CAT_ROW, P_CAMPAIGN, P_MUST, P_LATE_VALUE, P_EDF, P_DONE_DAY, P_RELEASED = range(9)
 # the records, [row, day, site] (a day's writes side by side; the engine reads them as [site, day])
 REC_ROWS = ("casework", "duties", "campaigns", "other", "cover", "casework_in", "fixed", "overtime")
-R_CASEWORK, R_DUTIES, R_CAMPAIGNS, R_OTHER, R_COVER, R_FIXED, R_OVERTIME = 0, 1, 2, 3, 4, 6, 7
+R_CASEWORK, R_DUTIES, R_CAMPAIGNS, R_OTHER, R_COVER, R_CASEWORK_IN, R_FIXED, R_OVERTIME = range(8)
 
 
 def free_time(d: int, day: np.ndarray, site: np.ndarray, rec: np.ndarray) -> np.ndarray:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,23 @@ from ..work.calendar import MINUTES_PER_DAY
 from ..work.network import CHANNELS, Network
 from ..work.packages import KIND_CAMPAIGN
 from .engine import VISIT_NOBODY, VISIT_SERVED, Engine
+from .flow import (
+    C_ABAND,
+    C_BACKLOG,
+    C_CHANNEL,
+    C_CT,
+    C_LEVEL,
+    C_ON_SPOT,
+    C_ORIGIN,
+    C_OTHER,
+    C_PLEN,
+    C_SENT_ON,
+    C_TRIPS,
+    C_VISITS,
+    F_T_ARR,
+    F_T_FIN,
+    F_WAIT,
+)
 
 __all__ = ["Columns", "replication_tables", "replication_frames", "replication_metrics"]
 
@@ -95,7 +111,7 @@ def replication_tables(net: Network, eng: Engine, rep: int) -> dict[str, Any]:
     """``cases``, ``visits``, ``site_days`` and ``work`` as :class:`Columns`, and ``petition`` (daily
     petition backlog) for one run."""
     cases = _case_columns(net, eng, rep)
-    v = np.array(eng.visits, dtype=float).reshape(-1, 6)
+    v = eng.visits
     vs, vct, t0, t1, svc, outcome = (v[:, i] for i in range(6))
     served = outcome == VISIT_SERVED
     vs_i = vs.astype(np.int64)
@@ -125,21 +141,20 @@ def replication_frames(net: Network, eng: Engine, rep: int) -> dict[str, Any]:
     return {k: t.frame() if isinstance(t, Columns) else t for k, t in replication_tables(net, eng, rep).items()}
 
 
-# columns of the case table only its DataFrame shows (no KPI reads them): column, Case attribute, dtype
-_CASE_TABLE_ONLY = (("channel", "channel", np.int64), ("visits", "visits", np.int32),
-                    ("abandoned_visits", "aband", np.int32), ("sent_on_unstaffed", "sent_on", bool),
-                    ("counter_wait_min", "wait", float))
+# columns of the case table only its DataFrame shows (no KPI reads them): column, the engine's case row, dtype
+_CASE_TABLE_ONLY = (("channel", C_CHANNEL, np.int64), ("visits", C_VISITS, np.int32),
+                    ("abandoned_visits", C_ABAND, np.int32), ("sent_on_unstaffed", C_SENT_ON, bool))
 
 
 def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
-    cases = eng.cases
-    n = len(cases)
-    ct = np.array([c.ct for c in cases], dtype=np.int64)
-    origin = np.array([c.origin for c in cases], dtype=np.int64)
-    last = np.array([c.path[-1] for c in cases], dtype=np.int64)
-    flevel = np.array([c.level for c in cases], dtype=np.int64)
-    t_arr = np.array([c.t_arr for c in cases], dtype=float)
-    t_fin = np.array([c.t_fin for c in cases], dtype=float)
+    ci, cf, paths = eng.case_i, eng.case_f, eng.paths
+    n = ci.shape[1]
+    ct = ci[C_CT]
+    origin = ci[C_ORIGIN]
+    plen = ci[C_PLEN]
+    last = paths[np.arange(n), plen - 1] if n else np.zeros(0, dtype=np.int64)
+    flevel = ci[C_LEVEL]
+    t_arr, t_fin = cf[F_T_ARR], cf[F_T_FIN]
     is_open = np.isnan(t_fin)
     arr_day = np.floor(t_arr / DAY).astype(np.int64)
     fin_day = np.where(is_open, np.nan, np.floor(t_fin / DAY))
@@ -160,12 +175,13 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         out[is_open & ~overdue] = pd.NA  # still open, not yet late: undecided
         return out
 
-    def attribute(name: str, dtype: type) -> Callable[[], np.ndarray]:
-        return lambda: np.array(list(map(attrgetter(name), cases)), dtype=dtype)
+    def row(r: int, dtype: type) -> Callable[[], np.ndarray]:
+        return lambda: ci[r].astype(dtype)
 
     # columns no KPI reads are made only with the DataFrame (``lazy``): the KPI-only path skips them
-    lazy = {"path": lambda: _path_texts(net, [c.path for c in cases]), "on_time": on_time_column,
-            **{col: attribute(name, dtype) for col, name, dtype in _CASE_TABLE_ONLY}}
+    lazy = {"path": lambda: _path_texts(net, [p[:k].tolist() for p, k in zip(paths, plen.tolist(), strict=True)]),
+            "on_time": on_time_column, **{col: row(r, dtype) for col, r, dtype in _CASE_TABLE_ONLY},
+            "counter_wait_min": lambda: cf[F_WAIT].copy()}
     cols: dict[str, np.ndarray | None] = {
         "replication": np.full(n, rep, dtype=np.int32),
         "case_id": np.arange(n, dtype=np.int64),
@@ -176,11 +192,11 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         "final_level": flevel,
         "path": None,
         "channel": None,
-        "from_backlog": np.array([c.backlog for c in cases], dtype=bool),
-        "not_resolvable": np.array([c.other for c in cases], dtype=bool),  # 积案 closed by other means
+        "from_backlog": ci[C_BACKLOG].astype(bool),
+        "not_resolvable": ci[C_OTHER].astype(bool),  # 积案 closed by other means
         "arrival_day": arr_day,
         "finish_day": fin_day,
-        "trips": np.array([c.trips for c in cases], dtype=np.int32),
+        "trips": ci[C_TRIPS].astype(np.int32),
         "visits": None,
         "abandoned_visits": None,
         "sent_on_unstaffed": None,
@@ -191,9 +207,9 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         "on_time": on_time,
         "open_at_end": is_open,
         "overdue_open": overdue,
-        "on_spot": np.array([c.on_spot for c in cases], dtype=bool),
+        "on_spot": ci[C_ON_SPOT].astype(bool),
     }
-    eng.cases = []  # the columns (and the lazy ones) hold what the tables need
+    eng.case_i = eng.case_f = eng.paths = None  # the columns (and the lazy ones) hold what the tables need
     return Columns(n, cols, {"case_type": net.case_types, "origin_site": net.site_ids, "origin_level": net.level_names,
                              "final_site": site_names, "final_level": net.level_names, "channel": CHANNELS}, lazy)
 
@@ -314,7 +330,7 @@ def _queue_max(vs: np.ndarray, t0: np.ndarray, t1: np.ndarray, wait: np.ndarray,
 
 def _backlog_open(eng: Engine, shape: tuple[int, int]) -> np.ndarray:
     """Cases open per site at each day's end (the engine's snapshots; the last carried on if the run stopped early)."""
-    backlog = np.asarray(eng.snap, dtype=np.int64).T if eng.snap else np.zeros(shape, dtype=np.int64)
+    backlog = np.asarray(eng.snap, dtype=np.int64).T if len(eng.snap) else np.zeros(shape, dtype=np.int64)
     if backlog.shape[1] < shape[1]:
         backlog = np.pad(backlog, ((0, 0), (0, shape[1] - backlog.shape[1])), mode="edge")
     return backlog
