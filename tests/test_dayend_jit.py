@@ -177,6 +177,67 @@ def test_cache_folder_falls_back_and_gives_up_quietly(tmp_path, monkeypatch) -> 
     assert _jit.cache_folder([str(src)], "v1").parent == _jit._PACKAGE / "__pycache__"
 
 
+def _twice(x):
+    """A function for :func:`_jit.compiled` to wrap (numba compiles only on a call; none is made here)."""
+    return 2 * x
+
+
+def _plant(folder: Path, age_s: float, now: float) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "f.nbi").write_bytes(b"x")
+    os.utime(folder, (now - age_s, now - age_s))
+    return folder
+
+
+def test_compiled_prunes_only_stale_cache_folders_of_its_own_base(tmp_path, monkeypatch) -> None:
+    """Every source edit starts a fresh ``jit-<16 hex>`` folder; ``compiled`` removes the siblings unused for
+    longer than ``STALE_AFTER_S`` in the base it uses, and nothing else: not fresh ones, not its own (which it
+    marks as used), not other names, not files, not symlinks nor what they point to, not another base."""
+    import time
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "mine"))
+    now, old = time.time(), _jit.STALE_AFTER_S + 3600
+    own = _jit.cache_folder([_twice.__code__.co_filename], __import__("numba").__version__)
+    base = own.parent
+    os.utime(own, (now - old, now - old))
+    stale = [_plant(base / "jit-0123456789abcdef", old, now), _plant(base / "jit-9999999999999999", 10 * old, now)]
+    kept = [_plant(base / "jit-fedcba9876543210", _jit.STALE_AFTER_S - 3600, now)]
+    kept += [_plant(base / n, old, now) for n in ("jit-0123456789abcde", "jit-0123456789abcdef0",
+                                                  "jit-0123456789ABCDEF", "xjit-0123456789abcdef", "other")]
+    kept.append(_plant(tmp_path / "elsewhere" / "jit-0123456789abcdef", old, now))  # another base
+    target = _plant(tmp_path / "target", old, now)
+    (base / "jit-2222222222222222").symlink_to(target, target_is_directory=True)
+    (base / "jit-3333333333333333").write_text("a file")
+    listed: list[str] = []
+    scandir = os.scandir
+    monkeypatch.setattr(_jit.os, "scandir", lambda p: listed.append(p) or scandir(p))
+    _jit._done.pop(_twice, None)
+    assert _jit.compiled(_twice) is not _twice
+    assert [str(p) for p in listed if not isinstance(p, int)] == [str(base)]  # one listing (rmtree lists by fd)
+    assert not any(p.exists() for p in stale)
+    assert all((p / "f.nbi").exists() for p in [*kept, target])
+    assert (base / "jit-2222222222222222").is_symlink() and (base / "jit-3333333333333333").is_file()
+    assert own.is_dir() and own.stat().st_mtime >= now - 60  # marked as used: no other process prunes it
+
+
+def test_pruning_never_raises(tmp_path, monkeypatch) -> None:
+    """A base that vanished, a listing refused, a folder that cannot be removed: no error reaches the caller."""
+    _jit.prune_stale(tmp_path / "gone" / "jit-0123456789abcdef")
+    own = _plant(tmp_path / "jit-0123456789abcdef", 0, 0)
+    busy = _plant(tmp_path / "jit-1111111111111111", 0, 0)
+
+    def refuse(*_a, **_k):
+        raise PermissionError("no")
+
+    monkeypatch.setattr(_jit.os, "scandir", refuse)
+    _jit.prune_stale(own)
+    monkeypatch.undo()
+    monkeypatch.setattr(_jit.os, "rmdir", refuse)
+    monkeypatch.setattr(_jit.os, "unlink", refuse)
+    _jit.prune_stale(own)
+    assert busy.is_dir()
+
+
 def test_the_cache_key_reads_the_modules_constants_come_from() -> None:
     """numba freezes constants into the code: the day end's key covers the calendar (minutes a day) and the
     work rule (tier rows), not only the files of the functions compiled."""

@@ -15,6 +15,12 @@ constants from (numba freezes those into the code), and of numba's version: any 
 package's ``__pycache__``, the user's cache folder, the system's temporary folder; where none is
 writable (a read-only install with no home), the functions are compiled in memory each process,
 without a warning.
+
+Every edit leaves the previous folder (some MB) behind, so :func:`compiled` tidies the base folder it uses:
+it marks its own folder as used (its modification time) and removes the sibling ``jit-<16 hex digits>``
+folders no process has used for :data:`STALE_AFTER_S` -- one listing of that base, no symlink followed, and
+any error ignored (another process may be reading or removing the same folder; numba re-creates a folder
+removed under it and treats a missing file as a cache miss).
 """
 
 from __future__ import annotations
@@ -23,17 +29,24 @@ import ast
 import hashlib
 import importlib.util
 import os
+import re
+import shutil
 import sys
 import tempfile
+import time
 import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["compiled", "cache_folder"]
+__all__ = ["compiled", "cache_folder", "prune_stale"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _done: dict[Callable, Callable] = {}
+# A developer convenience, not a figure a user sees: a cache folder no process has used for a day goes
+# (a day-old folder costs some seconds of compiling if it is ever wanted again; a kept one costs ~4 MB).
+STALE_AFTER_S = 24 * 3600
+_FOLDER_NAME = re.compile(r"jit-[0-9a-f]{16}")
 
 
 def _callees(fn: types.FunctionType) -> dict[str, types.FunctionType]:
@@ -98,6 +111,28 @@ def cache_folder(sources: list[str], version: str) -> Path | None:
     return next((base / name for base in bases if _writable(base / name)), None)
 
 
+def prune_stale(folder: Path, now: float | None = None) -> None:
+    """Mark ``folder`` as used now and remove its stale siblings (see the module notes); never raises."""
+    now = time.time() if now is None else now
+    try:
+        os.utime(folder, (now, now))  # in use: no other process prunes it for a while
+        with os.scandir(folder.parent) as entries:
+            stale = [e.path for e in entries if e.name != folder.name and _stale(e, now - STALE_AFTER_S)]
+    except OSError:
+        return
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)  # refuses a symlink put in its place, follows none inside
+
+
+def _stale(entry: os.DirEntry, cutoff: float) -> bool:
+    """A real folder (not a symlink) named as :func:`cache_folder` names them, unchanged since ``cutoff``."""
+    try:
+        return (_FOLDER_NAME.fullmatch(entry.name) is not None and entry.is_dir(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime < cutoff)
+    except OSError:  # gone meanwhile
+        return False
+
+
 def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn`` compiled with numba (``nopython``, cached on disk), with the vetsim functions it calls."""
     if fn in _done:
@@ -107,6 +142,8 @@ def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     order: dict[Callable, None] = {}
     _tree(fn, order)
     folder = cache_folder([path for f in order for path in _sources(f)], numba.__version__)
+    if folder is not None:
+        prune_stale(folder)
     before = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = str(folder) if folder else ""  # numba's locator reads it when a function is wrapped
     try:
