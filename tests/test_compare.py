@@ -409,3 +409,112 @@ def test_the_brief_page_as_pdf_and_png_with_every_glyph(staffed, tmp_path):
             assert "Sample County" not in text  # the English twin of a changed name is left to the file
         else:
             assert "vetsim version" in text and "0.0.9" in text and "No figure moved beyond its noise." in text
+
+
+# -- what the page and the printout leave out, said with its count and where the rest is ----------------------
+
+def _many_moved(c, copies: int):
+    """``c`` with its moved figures of all case types together repeated ``copies`` times (more than any page
+    holds), the moved figures by case type as they are."""
+    import pandas as pd
+
+    all_types = c.figures[c.figures["moved"] & (c.figures["case_type"] == "all")]
+    return dataclasses.replace(c, figures=pd.concat([c.figures, *[all_types] * copies], ignore_index=True))
+
+
+def _page(c, lang: str, paper: str):
+    """The page drawn (fonts laid out): the figure, its table rows shown, its text lines and the bounding boxes
+    of its tables and of its foot lines (display units)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from vetsim.brief.diff_page import comparison_page
+    from vetsim.brief.page import page_scale
+    from vetsim.charts.style import house_style
+
+    with house_style(lang, scale=page_scale(paper)):
+        fig = comparison_page(c, lang, paper)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        tables = [t for ax in fig.axes for t in ax.tables]
+        shown = sum(max(r for r, _ in t.get_celld()) for t in tables)  # rows below each header row
+        boxes = [t.get_window_extent(renderer) for t in tables]
+        texts = {t.get_text(): t.get_window_extent(renderer) for t in fig.texts}
+    return fig, shown, boxes, texts
+
+
+@pytest.mark.parametrize(("lang", "paper"), [("zh", "16:9"), ("en", "a4")])
+def test_the_page_says_how_many_moved_figures_it_leaves_out_and_where_they_are(staffed, lang, paper):
+    """More moved figures than a page holds: the page fills its space (below the text, above its foot lines,
+    inside its margins) and its foot says how many it shows, how many more moved -- of all case types together
+    and by case type, counted here -- and how to get the full list."""
+    c, _ = staffed
+    v = _many_moved(c, 12)
+    n_all = int((v.moved["case_type"] == "all").sum())
+    by_type = len(v.moved) - n_all
+    assert n_all > 100 and by_type > 0
+    fig, shown, boxes, texts = _page(v, lang, paper)
+    assert 20 <= shown < n_all  # the old page stopped at 18 (16:9) / 22 (A4)
+    foot = "\n".join(texts)
+    if lang == "zh":
+        assert f"本页列出 {shown} 项" in foot and f"另有 {len(v.moved) - shown} 项指标超出随机波动" in foot
+        assert f"全部业务合计 {n_all - shown} 项，分业务类型 {by_type} 项" in foot
+        assert "--out 对比.xlsx" in foot
+    else:
+        assert f"This page lists {shown} figures" in foot and f"{len(v.moved) - shown} more moved" in foot
+        assert f"{n_all - shown} for all case types together, {by_type} by case type" in foot
+        assert "--out changes.xlsx" in foot
+    notes = [box for text, box in texts.items() if "--out" in text or str(by_type) in text]
+    width, margin = fig.bbox.width, fig.dpi * 0.5
+    for box in boxes:  # on the page, above its foot lines
+        assert box.y0 >= max(n.y1 for n in notes) and box.x1 <= width - margin * 0.9, (box, notes)
+
+
+def test_a_page_that_holds_everything_says_nothing_more(staffed):
+    from vetsim.brief.diff_page import page_notes
+
+    c, _ = staffed
+    small = dataclasses.replace(c, figures=c.figures[c.figures["case_type"] == "all"], inputs=c.inputs.head(3))
+    n = len(small.moved)
+    assert n > 0 and page_notes(small, n, "zh") == []
+    _, shown, _, texts = _page(small, "zh", "16:9")
+    assert shown == n and not any("本页列出" in t or "完整清单" in t for t in texts)
+    one_less = page_notes(small, n - 1, "zh")
+    assert "另有 1 项指标超出随机波动" in one_less[0] and "--out" in one_less[1]
+
+
+def test_the_printout_counts_the_figures_by_case_type_and_names_the_file(staffed, tmp_path):
+    """The printout lists the moved figures of all case types together; the rest by case type are counted, and
+    said to be in the file being written when it is a table, else how to write one (a page is no list)."""
+    c, _ = staffed
+    by_type = int((c.moved["case_type"] != "all").sum())
+    assert by_type > 0
+    plain = "\n".join(report_lines(c, "zh"))
+    assert f"另有 {by_type} 项分业务类型的指标超出随机波动" in plain and "--out 对比.xlsx" in plain
+    table = tmp_path / "对比.xlsx"
+    written = "\n".join(report_lines(c, "zh", table))
+    assert f"另有 {by_type} 项分业务类型" in written and f"完整清单见 {table.name}" in written.replace(str(tmp_path) + "/", "")
+    page = "\n".join(report_lines(c, "en", tmp_path / "page.pdf"))
+    assert f"{by_type} more figures by case type" in page and "--out changes.xlsx" in page and "page.pdf" not in page
+    # nothing moved for all case types together, some by case type: not "no figure moved"
+    only_types = dataclasses.replace(c, figures=c.figures.assign(
+        moved=c.figures["moved"] & (c.figures["case_type"] != "all")))
+    text = "\n".join(report_lines(only_types, "zh"))
+    assert "全部业务合计的指标都没有超出随机波动" in text and "没有指标超出随机波动。" not in text
+    assert f"另有 {by_type} 项分业务类型" in text
+    _, shown, _, texts = _page(only_types, "zh", "16:9")
+    assert shown == 0 and f"全部业务合计 0 项，分业务类型 {by_type} 项" in "\n".join(texts)
+
+
+def test_the_files_group_the_figures_by_case_type(staffed):
+    """The CSV/Excel/HTML list: all case types together first, then each case type in one block, each with
+    the brief's headline KPIs first."""
+    from vetsim.brief.diff_text import grouped, headline_first
+
+    c, _ = staffed
+    g = grouped(c.figures[c.figures["moved"]])
+    types = list(g["case_type"])
+    blocks = [t for i, t in enumerate(types) if i == 0 or types[i - 1] != t]
+    assert blocks[0] == "all" and len(blocks) == len(set(types)) > 2  # one block per case type
+    assert sorted(g.index) == sorted(c.figures.index[c.figures["moved"]])
+    for ct in set(types):
+        assert list(g[g["case_type"] == ct].index) == list(headline_first(g[g["case_type"] == ct]).index)

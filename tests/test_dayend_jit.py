@@ -5,6 +5,7 @@ short runs -- and the paths that do not simulate never import numba."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
@@ -175,6 +176,94 @@ def test_cache_folder_falls_back_and_gives_up_quietly(tmp_path, monkeypatch) -> 
     assert _jit.cache_folder([str(src)], "v1").is_relative_to(tmp_path / "xdg" / "vetsim")
     writable.append(_jit._PACKAGE)
     assert _jit.cache_folder([str(src)], "v1").parent == _jit._PACKAGE / "__pycache__"
+
+
+def _twice(x):
+    """A function for :func:`_jit.compiled` to wrap (numba compiles only on a call; none is made here)."""
+    return 2 * x
+
+
+def _plant(folder: Path, age_s: float, now: float, note: dict | None = None) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "f.nbi").write_bytes(b"x")
+    if note is not None:
+        (folder / _jit._MARKER).write_text(json.dumps(note), encoding="utf-8")
+    os.utime(folder, (now - age_s, now - age_s))
+    return folder
+
+
+def _noted(base: Path, sources: list[str], numba: str, age_s: float, now: float, prefix: str = sys.prefix) -> Path:
+    """A folder named as ``cache_folder`` names the machine code of ``sources`` under ``numba``, with its note."""
+    return _plant(base / _jit._name(sources, numba), age_s, now, {"sources": sources, "numba": numba, "prefix": prefix})
+
+
+def test_compiled_prunes_only_stale_cache_folders_of_its_own_base(tmp_path, monkeypatch) -> None:
+    """Every source edit starts a fresh ``jit-<16 hex>`` folder; ``compiled`` removes the siblings in the base it
+    uses that no run has used for longer than ``STALE_AFTER_S`` and whose code is no one's today, and nothing
+    else: not fresh ones, not its own (which it marks as used), not another function's or install's of unchanged
+    code, not other names, not files, not symlinks nor what they point to, not another base."""
+    import time
+
+    import numba
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "mine"))
+    now, old = time.time(), _jit.STALE_AFTER_S + 3600
+    own = _jit.cache_folder([_twice.__code__.co_filename], numba.__version__)
+    base = own.parent
+    os.utime(own, (now - old, now - old))
+    edited = tmp_path / "edited.py"
+    edited.write_text("x = 1\n")
+    other_code = tmp_path / "other.py"
+    other_code.write_text("y = 1\n")
+    theirs = tmp_path / "theirs.py"
+    theirs.write_text("z = 1\n")
+    stale = [_plant(base / "jit-0123456789abcdef", old, now),  # from before the notes: no note
+             _plant(base / "jit-9999999999999999", 10 * old, now, {"sources": [str(edited)], "numba": "x"}),
+             _noted(base, [str(edited)], numba.__version__, old, now),  # its source edited since (below)
+             _noted(base, [str(other_code)], "0.1.0", old, now)]  # numba upgraded here since
+    edited.write_text("x = 2\n")
+    kept = [_plant(base / "jit-fedcba9876543210", _jit.STALE_AFTER_S - 3600, now),  # used within the day
+            _noted(base, [str(other_code)], numba.__version__, old, now),  # another function's, code unchanged
+            _noted(base, [str(theirs)], "0.1.0", old, now, prefix="/another/env")]  # another install's
+    kept += [_plant(base / n, old, now) for n in ("jit-0123456789abcde", "jit-0123456789abcdef0",
+                                                  "jit-0123456789ABCDEF", "xjit-0123456789abcdef", "other")]
+    kept.append(_plant(tmp_path / "elsewhere" / "jit-0123456789abcdef", old, now))  # another base
+    target = _plant(tmp_path / "target", old, now)
+    (base / "jit-2222222222222222").symlink_to(target, target_is_directory=True)
+    (base / "jit-3333333333333333").write_text("a file")
+    listed: list = []
+    scandir = os.scandir
+    monkeypatch.setattr(_jit.os, "scandir", lambda p: listed.append(p) or scandir(p))
+    _jit._done.pop(_twice, None)
+    assert _jit.compiled(_twice) is not _twice
+    assert [str(p) for p in listed if not isinstance(p, int)] == [str(base)]  # one listing (rmtree lists by fd)
+    assert not any(p.exists() for p in stale), [p.name for p in stale if p.exists()]
+    assert all((p / "f.nbi").exists() for p in [*kept, target])
+    assert (base / "jit-2222222222222222").is_symlink() and (base / "jit-3333333333333333").is_file()
+    assert own.is_dir() and own.stat().st_mtime >= now - 60  # marked as used: no other process prunes it
+    note = json.loads((own / _jit._MARKER).read_text(encoding="utf-8"))  # and noted: kept while its code is
+    assert note["numba"] == numba.__version__ and not _jit._outdated(own, numba.__version__)
+
+
+def test_pruning_never_raises(tmp_path, monkeypatch) -> None:
+    """A base that vanished, a listing refused, a folder that cannot be removed, a note that names no Python
+    file: no error reaches the caller, nothing is read but Python files."""
+    _jit.prune_stale(tmp_path / "gone" / "jit-0123456789abcdef", "v")
+    own = _plant(tmp_path / "jit-0123456789abcdef", 0, 0)
+    busy = _plant(tmp_path / "jit-1111111111111111", 0, 0)
+    odd = _plant(tmp_path / "jit-4444444444444444", 0, 0, {"sources": ["/dev/zero"], "numba": "v", "prefix": "p"})
+    assert _jit._outdated(odd, "v")  # not read (it would never end)
+
+    def refuse(*_a, **_k):
+        raise PermissionError("no")
+
+    monkeypatch.setattr(_jit.os, "scandir", refuse)
+    _jit.prune_stale(own, "v")
+    monkeypatch.undo()
+    monkeypatch.setattr(_jit.os, "rmdir", refuse)
+    monkeypatch.setattr(_jit.os, "unlink", refuse)
+    _jit.prune_stale(own, "v")
+    assert busy.is_dir()
 
 
 def test_the_cache_key_reads_the_modules_constants_come_from() -> None:

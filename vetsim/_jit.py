@@ -15,6 +15,14 @@ constants from (numba freezes those into the code), and of numba's version: any 
 package's ``__pycache__``, the user's cache folder, the system's temporary folder; where none is
 writable (a read-only install with no home), the functions are compiled in memory each process,
 without a warning.
+
+Every edit leaves the previous folder (some MB) behind, so :func:`compiled` tidies the base folder it uses:
+it marks its own folder as used (its modification time) and removes the sibling ``jit-<16 hex digits>``
+folders that no process has used for :data:`STALE_AFTER_S` and whose code is no one's today (a note in each
+folder names the files and numba version its name hashes: a folder of another compiled function, or of
+another install sharing the base, whose files are unchanged, stays). One listing of that base (and the note
+of a folder unused that long), no symlink followed, any error ignored: another process may be reading or
+removing the same folder; numba re-creates a folder removed under it and treats a missing file as a miss.
 """
 
 from __future__ import annotations
@@ -22,18 +30,27 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.util
+import json
 import os
+import re
+import shutil
 import sys
 import tempfile
+import time
 import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["compiled", "cache_folder"]
+__all__ = ["compiled", "cache_folder", "prune_stale"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _done: dict[Callable, Callable] = {}
+# A developer convenience, not a figure a user sees: a cache folder no process has used for a day goes
+# (a day-old folder costs some seconds of compiling if it is ever wanted again; a kept one costs ~4 MB).
+STALE_AFTER_S = 24 * 3600
+_FOLDER_NAME = re.compile(r"jit-[0-9a-f]{16}")
+_MARKER = "vetsim-sources.json"  # in each folder: what its name hashes (see _mark)
 
 
 def _callees(fn: types.FunctionType) -> dict[str, types.FunctionType]:
@@ -80,12 +97,17 @@ def _writable(folder: Path) -> bool:
     return True
 
 
-def cache_folder(sources: list[str], version: str) -> Path | None:
-    """The folder for the machine code of functions from ``sources`` (see the module notes); None: no cache."""
+def _name(sources: list[str], version: str) -> str:
+    """``jit-`` and 16 hex digits of a hash of the files ``sources`` and numba's ``version``."""
     h = hashlib.sha256(version.encode())
     for path in sorted(set(sources)):
         h.update(Path(path).read_bytes())
-    name = "jit-" + h.hexdigest()[:16]
+    return "jit-" + h.hexdigest()[:16]
+
+
+def cache_folder(sources: list[str], version: str) -> Path | None:
+    """The folder for the machine code of functions from ``sources`` (see the module notes); None: no cache."""
+    name = _name(sources, version)
     bases = []
     if os.environ.get("NUMBA_CACHE_DIR"):
         bases.append(Path(os.environ["NUMBA_CACHE_DIR"]) / "vetsim")
@@ -98,6 +120,59 @@ def cache_folder(sources: list[str], version: str) -> Path | None:
     return next((base / name for base in bases if _writable(base / name)), None)
 
 
+def _mark(folder: Path, sources: list[str], version: str) -> None:
+    """Note in ``folder`` what its name hashes (the source files, numba's version, this environment), so that
+    a later run can tell a folder of today's code (of another compiled function, or another install sharing
+    the base) from one of code since edited; never raises."""
+    marker = folder / _MARKER
+    if marker.is_file():
+        return
+    tmp = folder / f"{_MARKER}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps({"sources": sorted(set(sources)), "numba": version, "prefix": sys.prefix}),
+                       encoding="utf-8")
+        os.replace(tmp, marker)
+    except OSError:
+        return
+
+
+def prune_stale(folder: Path, version: str, now: float | None = None) -> None:
+    """Mark ``folder`` as used now and remove its stale siblings (see the module notes); never raises."""
+    now = time.time() if now is None else now
+    try:
+        os.utime(folder, (now, now))  # in use: no other process prunes it for a while
+        with os.scandir(folder.parent) as entries:
+            old = [e for e in entries if e.name != folder.name and _unused(e, now - STALE_AFTER_S)]
+    except OSError:
+        return
+    for entry in old:
+        if _outdated(Path(entry.path), version):
+            shutil.rmtree(entry.path, ignore_errors=True)  # refuses a symlink put in its place, follows none inside
+
+
+def _unused(entry: os.DirEntry, cutoff: float) -> bool:
+    """A real folder (not a symlink) named as :func:`cache_folder` names them, unchanged since ``cutoff``."""
+    try:
+        return (_FOLDER_NAME.fullmatch(entry.name) is not None and entry.is_dir(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime < cutoff)
+    except OSError:  # gone meanwhile
+        return False
+
+
+def _outdated(folder: Path, version: str) -> bool:
+    """``folder``'s code is no one's today: no note of what it hashes, a source file edited or gone since, or
+    numba upgraded in the environment that made it. A folder of unchanged code is kept, whoever uses it."""
+    try:
+        note = json.loads((folder / _MARKER).read_text(encoding="utf-8"))
+        sources = [str(p) for p in note["sources"]]
+        if (note["prefix"] == sys.prefix and note["numba"] != version) or \
+                not all(p.endswith(".py") and os.path.isfile(p) for p in sources):
+            return True
+        return _name(sources, str(note["numba"])) != folder.name
+    except (OSError, ValueError, TypeError, KeyError):  # no note, an unreadable one, or a source gone
+        return True
+
+
 def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn`` compiled with numba (``nopython``, cached on disk), with the vetsim functions it calls."""
     if fn in _done:
@@ -106,7 +181,11 @@ def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     order: dict[Callable, None] = {}
     _tree(fn, order)
-    folder = cache_folder([path for f in order for path in _sources(f)], numba.__version__)
+    sources = [path for f in order for path in _sources(f)]
+    folder = cache_folder(sources, numba.__version__)
+    if folder is not None:
+        _mark(folder, sources, numba.__version__)
+        prune_stale(folder, numba.__version__)
     before = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = str(folder) if folder else ""  # numba's locator reads it when a function is wrapped
     try:

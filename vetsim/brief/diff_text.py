@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,6 +15,7 @@ import pandas as pd
 
 from .. import formats
 from ..errors import VetsimError
+from ..files import display_path
 from ..kpis import KPIS
 from ..scenario.levels import level_label
 from ..tables import table_lines
@@ -21,9 +24,11 @@ from .diff import Comparison, finite
 from .kpis import BRIEF_KPIS
 
 __all__ = ["figures_table", "inputs_table", "method_table", "report_lines", "comparison_html", "sheets", "csv_frame",
-           "comparison_fragment", "own_language", "OUT_FORMATS", "CompareFormatError"]
+           "comparison_fragment", "own_language", "grouped", "where_listed", "OUT_FORMATS", "LIST_FORMATS",
+           "CompareFormatError"]
 
 OUT_FORMATS = (".csv", ".xlsx", ".html", ".pdf", ".png")
+LIST_FORMATS = (".csv", ".xlsx", ".html")  # the files that hold every figure and input (a page holds what fits)
 _SHOWN_INPUTS = 30  # printed; the file has all of them
 
 
@@ -64,6 +69,22 @@ def headline_first(moved: pd.DataFrame) -> pd.DataFrame:
         rank.setdefault((spec.metric, spec.level or "all"), i)
     order = [rank.get((m, str(lv)), len(rank)) for m, lv in zip(moved["metric"], moved["level"], strict=True)]
     return moved.iloc[np.argsort(order, kind="stable")]
+
+
+def grouped(figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` for reading: all case types together first, then each case type in turn (in the order they
+    first appear), each group with the brief's headline KPIs first (:func:`headline_first`)."""
+    ordered = headline_first(figures)
+    rank = {ct: i for i, ct in enumerate(dict.fromkeys(["all", *ordered["case_type"]]))}
+    return ordered.iloc[np.argsort([rank[ct] for ct in ordered["case_type"]], kind="stable")]
+
+
+def where_listed(out: str | os.PathLike[str] | None, lang: str) -> str:
+    """Where the figures and inputs a printed page leaves out are: the file ``out`` when it is a table
+    (CSV, Excel, HTML), else how to write one."""
+    if out is not None and Path(out).suffix.lower() in LIST_FORMATS:
+        return tr("compare.where.written", lang, path=display_path(out))
+    return tr("compare.where.to_write", lang)
 
 
 def figures_table(c: Comparison, lang: str = "zh", rows: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -111,9 +132,10 @@ def method_table(c: Comparison, lang: str = "zh") -> pd.DataFrame:
 def _block(title: str, df: pd.DataFrame, empty: str, more: str | None = None) -> list[str]:
 
     if df.empty:
-        return [title, f"  {empty}"]
-    lines = [title, *table_lines(list(df.columns), [[str(v) for v in row] for row in df.itertuples(index=False)],
-                                 max_width=40)]
+        lines = [title, f"  {empty}"]
+    else:
+        lines = [title, *table_lines(list(df.columns), [[str(v) for v in row] for row in df.itertuples(index=False)],
+                                     max_width=40)]
     return [*lines, more] if more else lines
 
 
@@ -151,21 +173,28 @@ def _summary(c: Comparison, lang: str) -> list[str]:
     return out
 
 
-def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
+def _nothing_moved(c: Comparison) -> str:
+    """The key that says no figure of all case types together moved: none at all, or none but by case type."""
+    return "compare.nothing_moved" if c.moved.empty else "compare.nothing_moved_all"
+
+
+def report_lines(c: Comparison, lang: str = "zh", out: str | os.PathLike[str] | None = None) -> list[str]:
     """The printed page: title, one summary line, method changes first, then the figures that moved (all case
-    types together; the file has each case type) and the inputs that changed."""
+    types together) and the inputs that changed; how many more there are by case type, and where they are
+    (:func:`where_listed`: the file ``out`` being written, or how to write one)."""
     moved = c.moved
     shown = headline_first(moved[moved["case_type"] == "all"])
     hidden = len(moved) - len(shown)
+    where = where_listed(out, lang)
     inputs = inputs_table(own_language(c, lang), lang)
     lines = [_title(c, lang), *_summary(c, lang)]
     lines += _block(tr("compare.section.method", lang), method_table(c, lang), tr("compare.no_method", lang),
                     tr("compare.flagged", lang, n=len(c.method_flagged)) if not c.method_flagged.empty else None)
     cols = list(figures_table(c, lang, shown).columns[:7])
     lines += _block(tr("compare.section.moved", lang), figures_table(c, lang, shown)[cols],
-                    tr("compare.nothing_moved", lang), tr("compare.more_case_types", lang, n=hidden) if hidden else None)
+                    tr(_nothing_moved(c), lang), tr("compare.more_case_types", lang, n=hidden, where=where) if hidden else None)
     left = len(c.inputs) - min(len(inputs), _SHOWN_INPUTS)
-    more = tr("compare.more_inputs", lang, n=left) if left else None
+    more = tr("compare.more_inputs", lang, n=left, where=where) if left else None
     lines += _block(tr("compare.section.inputs", lang), inputs.head(_SHOWN_INPUTS), tr("compare.no_inputs", lang), more)
     if not c.inputs_known:
         lines.append(tr("compare.inputs_hash_only", lang))
@@ -173,7 +202,7 @@ def report_lines(c: Comparison, lang: str = "zh") -> list[str]:
 
 
 def sheets(c: Comparison, lang: str) -> list[tuple[str, pd.DataFrame]]:
-    every = figures_table(c, lang, c.figures[c.figures["moved"] | c.figures["method_changed"]])
+    every = figures_table(c, lang, grouped(c.figures[c.figures["moved"] | c.figures["method_changed"]]))
     return [(tr("compare.sheet.figures", lang), every), (tr("compare.sheet.inputs", lang), inputs_table(c, lang)),
             (tr("compare.sheet.method", lang), method_table(c, lang))]
 

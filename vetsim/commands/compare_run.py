@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         check_output_target(args.out, "file", inputs=(args.before, args.after))
     c = compare_paths(args.before, args.after, replications=args.replications, seed=args.seed, workers=args.workers,
                       progress=not args.quiet and args.lang)
-    print("\n".join(report_lines(c, args.lang)))
+    print("\n".join(report_lines(c, args.lang, args.out)))
     if args.out is not None:
         out = write_comparison(c, args.out, args.lang)
         print(tr("compare.cli.wrote", args.lang, path=display_path(out)))
