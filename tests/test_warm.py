@@ -19,7 +19,7 @@ def test_make_venv_compiles_the_engine_after_installing():
     assert lines[-1] == "touch $@"  # a failed compile leaves the venv not installed: the next make tries again
 
 
-@pytest.mark.slow  # a whole compile (~20 s CPU): CI runs it, a local quick run skips it
+@pytest.mark.slow  # a whole compile (~50 s CPU): CI runs it, a local quick run skips it
 def test_warm_fills_the_cache_that_the_next_process_loads(tmp_path):
     """With an empty cache the step compiles (seconds of CPU); a second process then only loads the code."""
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "HOME": str(tmp_path)}

@@ -42,6 +42,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .errors import VetsimError
+from .files import atomic_write_text
+
 __all__ = ["compiled", "cache_folder", "prune_stale"]
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -127,12 +130,9 @@ def _mark(folder: Path, sources: list[str], version: str) -> None:
     marker = folder / _MARKER
     if marker.is_file():
         return
-    tmp = folder / f"{_MARKER}.{os.getpid()}.tmp"
     try:
-        tmp.write_text(json.dumps({"sources": sorted(set(sources)), "numba": version, "prefix": sys.prefix}),
-                       encoding="utf-8")
-        os.replace(tmp, marker)
-    except OSError:
+        atomic_write_text(marker, json.dumps({"sources": sorted(set(sources)), "numba": version, "prefix": sys.prefix}))
+    except (OSError, VetsimError):
         return
 
 

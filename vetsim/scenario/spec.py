@@ -196,9 +196,13 @@ class ScenarioSpec(Frozen):
         if not isinstance(data, dict) or not isinstance(data.get("work_policy"), str):
             return data
         name, named = data["work_policy"], data.get("work_policies") or {}
+        if not isinstance(named, dict):
+            return data  # work_policies is not a mapping: the field's own check names it
         if name not in named:
-            raise invalid(*both("scenario.work_policy_unknown_name", name=name, known=sorted(named)))
+            raise invalid(*both("scenario.work_policy_unknown_name", name=name, known=sorted(map(str, named))))
         chosen = named[name]
+        if not isinstance(chosen, dict) and not hasattr(chosen, "model_dump"):
+            return data  # the named policy is not a mapping (e.g. empty): the field's own check names it
         chosen = chosen.model_dump() if hasattr(chosen, "model_dump") else dict(chosen)
         return {**data, "work_policy": {**chosen, "name": name}}
 

@@ -1,7 +1,7 @@
 """The numeric part of the engine's day end: staff time, the work policy and the owed work packages.
 
-One call a day (:func:`day_end`) does, for every site and package, what :class:`vetsim.sim.backoffice.DayWork`
-did with some forty small numpy calls: the time free for the work policy, the tier of each package, the
+One call a day (:func:`day_end`, from the compiled case flow :mod:`vetsim.sim.flow`) does, for every site and
+package, what some forty small numpy calls did before: the time free for the work policy, the tier of each package, the
 allocation between tiers, the packages' share of it, overtime, the casework queues (as arrays: the engine
 keeps the cases themselves, by item id) and the records of the day; it returns the casework items done,
 whose cases the engine then decides in that order.

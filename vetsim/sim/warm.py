@@ -1,7 +1,7 @@
 """Compile the engine's numba code once, at set-up, so no user waits for it (``python -m vetsim.sim.warm``).
 
-The day end (:mod:`vetsim.sim.dayend`) is compiled on first use and cached on disk (:mod:`vetsim._jit`); the
-first compile costs some 20 s of CPU. ``make venv`` runs this module after installing, so that cost is
+The event loop (:mod:`vetsim.sim.flow`, with the day end) is compiled on first use and cached on disk
+(:mod:`vetsim._jit`); the first compile costs some 50 s of CPU. ``make venv`` runs this module after installing, so that cost is
 paid while the machine is being set up, not by the first report, dashboard page or test worker. It runs
 a few days of the sample county (the kernel compiles for the types every scenario uses, whatever it
 simulates), and says how long it took; with the cache already filled it only loads it.
