@@ -230,69 +230,88 @@ def _work_columns(net: Network, eng: Engine, rep: int) -> Columns:
 def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.ndarray, wait: np.ndarray,
                t0: np.ndarray, t1: np.ndarray, svc: np.ndarray, served: np.ndarray,
                nobody: np.ndarray) -> Columns:
+    """One row per site and day kept (a site's open days and any day with activity). The grid (site x day)
+    is read once, for the days kept; every column is computed on the kept cells only."""
     ns, nd = len(net.site_ids), net.days
-    shape = (ns, nd)
+    size = ns * nd
     keep_v = vday < nd
     flat = vs[keep_v] * nd + vday[keep_v]
-
-    def count(weights: np.ndarray | None = None, mask: np.ndarray | None = None) -> np.ndarray:
-        m = keep_v if mask is None else keep_v & mask
-        f = vs[m] * nd + vday[m]
-        w = None if weights is None else weights[m]
-        return np.bincount(f, weights=w, minlength=ns * nd).reshape(shape)
-
-    arrivals = np.bincount(flat, minlength=ns * nd).reshape(shape)
-    n_served = count(mask=served)
-    n_nobody = count(mask=nobody)
-    wait_sum = count(weights=wait)
+    arrivals = np.bincount(flat, minlength=size)
     sday = np.floor(t1 / DAY).astype(np.int64)
     ok = served & (sday < nd)
-    busy_c = np.bincount(vs[ok] * nd + sday[ok], weights=svc[ok], minlength=ns * nd).reshape(shape)
+    busy_c = np.bincount(vs[ok] * nd + sday[ok], weights=svc[ok], minlength=size)
     rec = eng.rec
-    busy_b, busy_d, busy_p = rec["casework"], rec["duties"], rec["campaigns"]
-    other, cover = rec["other"], rec["cover"]
-    avail = eng.present[:, :nd] * np.asarray(net.open_min, dtype=float)[:, None] * net.open_mask[:, :nd]
-    keep = (net.open_mask[:, :nd] | (arrivals > 0) | (busy_c > 0) | (busy_b > 0) | (busy_d > 0) | (busy_p > 0)
-            | (rec["casework_in"] > 0) | (rec["overtime"] > 0))  # e.g. the cases open at the start arrive on a holiday
-    si, di = np.nonzero(keep)
+    keep = np.array(net.open_mask[:, :nd], dtype=bool)
+    hit = np.empty((ns, nd), dtype=bool)
+    for grid in (arrivals.reshape(ns, nd), busy_c.reshape(ns, nd), rec["casework"], rec["duties"], rec["campaigns"],
+                 rec["casework_in"], rec["overtime"]):  # e.g. the cases open at the start arrive on a holiday
+        keep |= np.greater(grid[:, :nd], 0, out=hit)
+    idx = np.flatnonzero(keep)
+    si, di = idx // nd, idx % nd
+    idx_t = di * ns + si  # the same cells in a day-major grid (the engine's records are [day, site] arrays, transposed)
+
+    def kept(grid: np.ndarray) -> np.ndarray:
+        """The kept cells of a [site, day] grid, in row order, without copying the grid."""
+        g = grid[:, :nd]
+        if g.flags.c_contiguous:
+            return g.reshape(size).take(idx)
+        if g.flags.f_contiguous:
+            return g.T.reshape(size).take(idx_t)
+        return g[si, di]
+
+    # the visits counted per kept cell (each visit's cell is kept: it has an arrival)
+    pos = (np.cumsum(keep.reshape(size), dtype=np.int64) - 1)[flat]
+    k = len(idx)
+
+    def count(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        m = slice(None) if mask is None else mask[keep_v]
+        return np.bincount(pos[m], weights=None if weights is None else weights[keep_v][m], minlength=k)
+
+    n_arr, n_served, n_nobody = arrivals.take(idx), count(served), count(nobody)
+    present = kept(eng.present)
+    avail = present * np.asarray(net.open_min, dtype=float)[si] * net.open_mask[si, di]
+    busy = {name: kept(rec[name]) for name in ("casework", "duties", "campaigns", "other", "cover", "casework_in",
+                                              "fixed", "overtime")}
+    busy_ck = busy_c.take(idx)
 
     def wait_mean() -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(arrivals > 0, wait_sum / np.maximum(arrivals, 1), np.nan)[keep]
+            return np.where(n_arr > 0, count(weights=wait) / np.maximum(n_arr, 1), np.nan)
 
     def utilisation() -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
-            used = busy_c + busy_b + busy_d + busy_p + other + cover + rec["fixed"]
-            return np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)[keep]
+            used = (busy_ck + busy["casework"] + busy["duties"] + busy["campaigns"] + busy["other"] + busy["cover"]
+                    + busy["fixed"])
+            return np.where(avail > 0, used / np.where(avail > 0, avail, 1), np.nan)
 
     lazy = {"date": lambda: pd.to_datetime(np.datetime64(net.cal.start) + di.astype("timedelta64[D]")),
-            "wait_mean_min": wait_mean, "queue_max": lambda: _queue_max(vs, t0, t1, wait, ns, nd)[keep],
-            "backlog_open": lambda: _backlog_open(eng, shape)[keep], "utilisation": utilisation}
-    return Columns(len(si), {
-        "replication": np.full(len(si), rep, dtype=np.int32),
+            "wait_mean_min": wait_mean, "queue_max": lambda: _queue_max(vs, t0, t1, wait, ns, nd).reshape(size)[idx],
+            "backlog_open": lambda: kept(_backlog_open(eng, (ns, nd))), "utilisation": utilisation}
+    return Columns(k, {
+        "replication": np.full(k, rep, dtype=np.int32),
         "site_id": si,
         "level": np.asarray(net.level, dtype=np.int64)[si],
         "date": None,
         "day": di,
-        "arrivals": arrivals[keep].astype(np.int32),
-        "served": n_served[keep].astype(np.int32),
-        "abandoned": (arrivals - n_served - n_nobody)[keep].astype(np.int32),
-        "found_nobody": n_nobody[keep].astype(np.int32),
-        "staff_present": eng.present[keep].astype(np.int32),
+        "arrivals": n_arr.astype(np.int32),
+        "served": n_served.astype(np.int32),
+        "abandoned": (n_arr - n_served - n_nobody).astype(np.int32),
+        "found_nobody": n_nobody.astype(np.int32),
+        "staff_present": present.astype(np.int32),
         "wait_mean_min": None,
         "queue_max": None,
         "backlog_open": None,
-        "busy_counter_min": busy_c[keep],
-        "busy_backoffice_min": busy_b[keep],
-        "available_min": avail[keep].astype(float),
+        "busy_counter_min": busy_ck,
+        "busy_backoffice_min": busy["casework"],
+        "available_min": avail,
         "utilisation": None,
-        "busy_duties_min": busy_d[keep],
-        "busy_campaign_min": busy_p[keep],
-        "other_work_min": other[keep],
-        "cover_min": cover[keep],
-        "casework_in_min": rec["casework_in"][keep],
-        "fixed_min": rec["fixed"][keep],  # meetings, reports, training (fixed_time)
-        "overtime_min": rec["overtime"][keep],  # duties and campaigns done in overtime (beyond available_min)
+        "busy_duties_min": busy["duties"],
+        "busy_campaign_min": busy["campaigns"],
+        "other_work_min": busy["other"],
+        "cover_min": busy["cover"],
+        "casework_in_min": busy["casework_in"],
+        "fixed_min": busy["fixed"],  # meetings, reports, training (fixed_time)
+        "overtime_min": busy["overtime"],  # duties and campaigns done in overtime (beyond available_min)
     }, {"site_id": net.site_ids, "level": net.level_names}, lazy)
 
 
@@ -567,15 +586,29 @@ def _time_metrics(net: Network, sd: Columns, work: Columns,
     return rows
 
 
+_OWED: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # _owed's answers by the work table's content
+
+
 def _owed(work: Columns, n_sites: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Minutes of duties and campaigns owed: the levels that owe any (sorted), their sums, and the sum per site
-    (pandas' grouped sums, which add with Kahan's compensation)."""
+    (pandas' grouped sums, which add with Kahan's compensation). What is owed is the network's, the same in
+    every replication: it is summed once and kept, keyed by the columns' bytes (a changed table sums anew)."""
     if not len(work):
         return np.zeros(0, np.int64), np.zeros(0), np.zeros(n_sites)
-    owed = pd.Series(work["owed_min"])
-    by_lv = owed.groupby(work["level"]).sum()
-    by_site = owed.groupby(work["site_id"]).sum().reindex(range(n_sites), fill_value=0.0).to_numpy()
-    return by_lv.index.to_numpy(), by_lv.to_numpy(), by_site
+    cols = [np.ascontiguousarray(work[c]) for c in ("owed_min", "level", "site_id")]
+    key = (n_sites, *((c.dtype.str, c.tobytes()) for c in cols))
+    hit = _OWED.get(key)
+    if hit is None:
+        owed = pd.Series(cols[0])
+        by_lv = owed.groupby(cols[1]).sum()
+        by_site = owed.groupby(cols[2]).sum().reindex(range(n_sites), fill_value=0.0).to_numpy()
+        hit = (by_lv.index.to_numpy(), by_lv.to_numpy(), by_site)
+        for a in hit:
+            a.setflags(write=False)
+        if len(_OWED) >= 8:
+            _OWED.clear()
+        _OWED[key] = hit
+    return hit
 
 
 def _petition_metrics(net: Network, pet: np.ndarray, cases: Columns,
