@@ -375,6 +375,18 @@ class _Groups:
         out[1:, 1:] = m[:nl]
         return out.ravel()
 
+    def total(self, values: np.ndarray, sel: np.ndarray) -> np.ndarray:
+        """The sum of ``values`` over each group's rows where ``sel``: exact only for whole numbers (see
+        :func:`_group_means`), whose sums are the same in any order."""
+        nl, nc = self.nl, self.nc
+        m = np.bincount(self.pair[sel], weights=values[sel], minlength=(nl + 1) * nc).reshape(nl + 1, nc)
+        out = np.zeros((nl + 1, nc + 1))
+        out[0, 0] = m.sum()
+        out[0, 1:] = m.sum(axis=0)
+        out[1:, 0] = m[:nl].sum(axis=1)
+        out[1:, 1:] = m[:nl]
+        return out.ravel()
+
     def listed(self, with_ct: bool = True) -> list[tuple[int, str, str]]:
         """(group, level label, case type label) of each group with rows, in the order of the KPI rows
         (all levels and all case types always)."""
@@ -390,23 +402,24 @@ class _Groups:
                 out.append((g, "all" if i == 0 else self.level_names[i - 1], "all" if j == 0 else self.ct_names[j - 1]))
         return out
 
-    def reduce(self, fn: Callable[[np.ndarray], Any], values: np.ndarray, sel: np.ndarray | None = None,
+    def reduce(self, fn: Callable[..., Any], *values: np.ndarray, sel: np.ndarray | None = None,
                only: tuple[int, ...] = (0, 1, 2)) -> list[Any]:
-        """``fn`` of each group's values (where ``sel``), in table order; None for a group without any.
-        ``only``: the kinds of group besides "all" (0 by case type, 1 by level, 2 by level and case type)."""
-        v = values if sel is None else values[sel]
+        """``fn`` of each group's rows (where ``sel``) of each of ``values``, in table order; None for a group
+        without any. ``only``: the kinds of group besides "all" (0 by case type, 1 by level, 2 by both)."""
+        vals = values if sel is None else [v[sel] for v in values]
         out: list[Any] = [None] * len(self.n)
-        if len(v):
-            out[0] = fn(v)
+        if len(vals[0]):
+            out[0] = fn(*vals)
         for kind in only:
             keys, size, group = self._keys[kind]
             k = keys if sel is None else keys[sel]
-            vs = v[np.argsort(k, kind="stable")]
+            order = np.argsort(k, kind="stable")
+            vs = [v[order] for v in vals]
             ends = np.cumsum(np.bincount(k, minlength=size)[:size]).tolist()
             start = 0
             for key, end in enumerate(ends):
                 if end > start:
-                    out[group(key)] = fn(vs[start:end])
+                    out[group(key)] = fn(*(v[start:end] for v in vs))
                 start = end
         return out
 
@@ -436,7 +449,7 @@ def _p90(w: np.ndarray) -> float:
     return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
-def _mean_or_nan(x: np.ndarray) -> float:
+def _mean(x: np.ndarray) -> float:
     return float(x.mean())
 
 
@@ -458,9 +471,8 @@ def replication_metrics(net: Network, tables: dict[str, Any], rep: int,
     rows += _overtime_metrics(net, sd)
     rows += _petition_metrics(net, tables["petition"], cases, target_day)
     metric, level, case_type, value = zip(*rows) if rows else ((), (), (), ())
-    return pd.DataFrame({"replication": np.full(len(rows), rep, dtype=np.int64),
-                         "metric": pd.array(metric, dtype="str"), "level": pd.array(level, dtype="str"),
-                         "case_type": pd.array(case_type, dtype="str"), "value": np.array(value, dtype=float)})
+    return pd.DataFrame({"replication": np.full(len(rows), rep, dtype=np.int64), "metric": metric, "level": level,
+                         "case_type": case_type, "value": np.array(value, dtype=float)}, copy=False)
 
 
 def _visit_metrics(net: Network, vis: Columns, unstaffed: np.ndarray) -> list[tuple[str, str, str, float]]:
@@ -478,13 +490,11 @@ def _visit_metrics(net: Network, vis: Columns, unstaffed: np.ndarray) -> list[tu
     inf = grp.count(unstaffed[vis["site_id"]]) > 0
     in_time = _share(grp.count(vis["served"] & (wait <= net.wait_target)), n)
     wasted = _share(grp.count(nobody), n)
-    means = grp.reduce(_mean_or_nan, wait, found)
-    p90s = grp.reduce(_p90, wait, found)
+    waits = grp.reduce(lambda w: (float(w.mean()), _p90(w)), wait, sel=found)
     for g, lv, ct in grp.listed():
         if not n[g]:
             continue
-        mean = np.inf if inf[g] else np.nan if means[g] is None else means[g]  # an infinite wait needs no mean
-        p90 = np.inf if inf[g] else np.nan if p90s[g] is None else p90s[g]
+        mean, p90 = (np.inf, np.inf) if inf[g] else (np.nan, np.nan) if waits[g] is None else waits[g]
         rows += [("wait_mean_min", lv, ct, mean), ("wait_p90_min", lv, ct, p90),
                  ("service_level", lv, ct, float(in_time[g])), ("wasted_trip_share", lv, ct, float(wasted[g]))]
     return rows
@@ -549,7 +559,13 @@ def _group_share(grp: _Groups, values: np.ndarray, base: np.ndarray) -> list[flo
 
 
 def _group_means(grp: _Groups, values: np.ndarray, sel: np.ndarray) -> list[float]:
-    return [np.nan if m is None else m for m in grp.reduce(_mean_or_nan, values, sel)]
+    """The mean of ``values`` over each group's rows where ``sel`` (NaN where none), as numpy's mean of the
+    masked rows gives it. Whole numbers (working days) are summed exactly in any order while every sum stays
+    below 2**53: their sums by bincount are the same floats, and each mean the same quotient."""
+    v = values[sel]
+    if v.dtype.kind == "f" and np.abs(v).sum() < 2.0**53 and np.array_equal(v, np.trunc(v)):
+        return [float(x) for x in _share(grp.total(values, sel), grp.count(sel))]
+    return [np.nan if m is None else m for m in grp.reduce(_mean, values, sel=sel)]
 
 
 def _time_metrics(net: Network, sd: Columns, work: Columns,
@@ -567,20 +583,22 @@ def _time_metrics(net: Network, sd: Columns, work: Columns,
     grp = _Groups(sd["level"], None, net.site_level_names, ())
     unstaffed = unstaffed_site[site]
 
-    def sums(values: np.ndarray, sel: np.ndarray | None = None) -> list[float]:
-        return [0.0 if x is None else x for x in grp.reduce(np.sum, values, sel, only=(1,))]
+    def sums(*values: np.ndarray, sel: np.ndarray | None = None) -> list[tuple[float, ...]]:
+        none = (0.0,) * len(values)  # the sum over no rows
+        return [none if x is None else x for x in grp.reduce(lambda *v: tuple(x.sum() for x in v), *values, sel=sel,
+                                                             only=(1,))]
 
-    avail, load, used = sums(sd["available_min"]), sums(due), sums(busy)
-    unmet = sums(due, unstaffed) if unstaffed.any() else [0.0] * len(grp.n)
+    summed = sums(sd["available_min"], due, busy)
+    unmet = sums(due, sel=unstaffed) if unstaffed.any() else [(0.0,)] * len(grp.n)
     with_rows = np.bincount(site, minlength=ns) > 0
     site_lv = np.asarray(net.level, dtype=np.int64)
     for g, lv, ct in grp.listed(with_ct=False):
         li = g // (grp.nc + 1) - 1 if g else None  # the level (None: all)
-        a = avail[g]
+        a, due_g, busy_g = summed[g]
         owed = float(owed_lv.sum() if li is None else owed_lv[owed_codes == li].sum())
         lv_sites = np.flatnonzero(with_rows if li is None else with_rows & (site_lv == li))  # sorted, as np.unique
-        used_g = used[g] + (unmet[g] + owed_site[lv_sites[unstaffed_site[lv_sites]]].sum())
-        load_g = load[g] + owed
+        used_g = busy_g + (unmet[g][0] + owed_site[lv_sites[unstaffed_site[lv_sites]]].sum())
+        load_g = due_g + owed
         rows.append(("utilisation", lv, ct, float(used_g / a) if a > 0 else (np.inf if used_g > 0 else np.nan)))
         rows.append(("workload_pressure", lv, ct, float(load_g / a) if a > 0 else (np.inf if load_g > 0 else np.nan)))
     return rows
