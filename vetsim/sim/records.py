@@ -375,22 +375,19 @@ class _Groups:
 
     def count(self, sel: np.ndarray | None = None) -> np.ndarray:
         """Rows per group (of the rows where ``sel``)."""
-        nl, nc = self.nl, self.nc
         key = self.pair if sel is None else self.pair[sel]
-        m = np.bincount(key, minlength=(nl + 1) * nc).reshape(nl + 1, nc)
-        out = np.zeros((nl + 1, nc + 1), np.int64)
-        out[0, 0] = len(key)
-        out[0, 1:] = m.sum(axis=0)
-        out[1:, 0] = m[:nl].sum(axis=1)
-        out[1:, 1:] = m[:nl]
-        return out.ravel()
+        return self._spread(np.bincount(key, minlength=(self.nl + 1) * self.nc))
 
     def total(self, values: np.ndarray, sel: np.ndarray) -> np.ndarray:
         """The sum of ``values`` over each group's rows where ``sel``: exact only for whole numbers (see
         :func:`_group_means`), whose sums are the same in any order."""
+        return self._spread(np.bincount(self.pair[sel], weights=values[sel], minlength=(self.nl + 1) * self.nc))
+
+    def _spread(self, per_pair: np.ndarray) -> np.ndarray:
+        """Per group, from the values per (level, case type) pair (the last level: no named level)."""
         nl, nc = self.nl, self.nc
-        m = np.bincount(self.pair[sel], weights=values[sel], minlength=(nl + 1) * nc).reshape(nl + 1, nc)
-        out = np.zeros((nl + 1, nc + 1))
+        m = per_pair.reshape(nl + 1, nc)
+        out = np.zeros((nl + 1, nc + 1), per_pair.dtype)
         out[0, 0] = m.sum()
         out[0, 1:] = m.sum(axis=0)
         out[1:, 0] = m[:nl].sum(axis=1)
