@@ -13,7 +13,7 @@ import pytest
 
 from vetsim.scenario import apply_overlay
 from vetsim.sim.engine import Engine
-from vetsim.sim.records import _Groups, _group_means, _p90, replication_tables
+from vetsim.sim.records import _group_means, _Groups, _p90, replication_tables
 from vetsim.sim.runner import _network
 from vetsim.sim.streams import draw_streams, vary_parameters
 

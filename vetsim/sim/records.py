@@ -528,6 +528,7 @@ def _case_metrics(net: Network, cases: Columns, vis: Columns) -> list[tuple[str,
     n_base, n_one, n_overdue = count(new & (fin | (trips >= 1))), count(new & fin & (trips <= 1)), count(overdue)
     on_time = _group_share(grp, cases["on_time"], late_base & new)  # an open case: not on time (NA in the frame)
     resolution = _group_means(grp, age, new)
+    on_time_old = resolution_old = []  # of the cases open at the start, where there are any
     if n_old.any():
         on_time_old, resolution_old = _group_share(grp, cases["on_time"], late_base & old), _group_means(grp, age, old)
     for g, lv, ct in grp.listed():
