@@ -12,10 +12,8 @@ import numpy as np
 import pytest
 
 from vetsim.scenario import apply_overlay
-from vetsim.sim.engine import Engine
+from vetsim.sim import runner
 from vetsim.sim.records import _group_means, _Groups, _p90, replication_tables
-from vetsim.sim.runner import _network
-from vetsim.sim.streams import draw_streams, vary_parameters
 
 
 def _bits(x: float) -> bytes:
@@ -85,14 +83,19 @@ def test_groups_give_the_masks_values(seed: int) -> None:
             assert means[g] is None and np.isnan(means_fast[g]) and np.isnan(means_whole[g])
 
 
-def test_site_days_are_the_engine_grids_at_their_cells(sample) -> None:
+def test_site_days_are_the_engine_grids_at_their_cells(sample, monkeypatch) -> None:
     """Each site-day row holds the engine's records of its site and day (read from its day-major grids);
     the rows left out are closed days without any activity."""
     short = apply_overlay(sample, {"simulation": {"days": 40}})
-    seq = np.random.SeedSequence(3)
-    net = vary_parameters(_network(short), seq)
-    eng = Engine(net, *draw_streams(net, seq), seq).run()
-    sd = replication_tables(net, eng, 0)["site_days"]
+    seen = {}
+
+    def tables(net, eng, rep):
+        seen.update(net=net, eng=eng, tables=replication_tables(net, eng, rep))
+        return seen["tables"]
+
+    monkeypatch.setattr(runner, "replication_tables", tables)
+    runner.run_replication(short, np.random.SeedSequence(3), 0, tables=False)
+    net, eng, sd = seen["net"], seen["eng"], seen["tables"]["site_days"]
     sd.settle()
     site, day = sd["site_id"], sd["day"]
     assert len(sd) and np.all(np.diff(site * net.days + day) > 0)  # by site, then day
