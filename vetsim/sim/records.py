@@ -243,8 +243,8 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
     ok = served & (sday < nd)
     busy_c = np.bincount(vs[ok] * nd + sday[ok], weights=svc[ok], minlength=size)
     rec = eng.rec
-    keep = np.array(net.open_mask[:, :nd], dtype=bool)
-    hit = np.empty((ns, nd), dtype=bool)
+    opened = np.array(net.open_mask[:, :nd], dtype=bool)
+    keep, hit = opened.copy(), np.empty((ns, nd), dtype=bool)
     for grid in (arrivals.reshape(ns, nd), busy_c.reshape(ns, nd), rec["casework"], rec["duties"], rec["campaigns"],
                  rec["casework_in"], rec["overtime"]):  # e.g. the cases open at the start arrive on a holiday
         keep |= np.greater(grid[:, :nd], 0, out=hit)
@@ -271,7 +271,7 @@ def _site_days(net: Network, eng: Engine, rep: int, vs: np.ndarray, vday: np.nda
 
     n_arr, n_served, n_nobody = arrivals.take(idx), count(served), count(nobody)
     present = kept(eng.present)
-    avail = present * np.asarray(net.open_min, dtype=float)[si] * net.open_mask[si, di]
+    avail = present * np.asarray(net.open_min, dtype=float)[si] * opened.reshape(size).take(idx)
     busy = {name: kept(rec[name]) for name in ("casework", "duties", "campaigns", "other", "cover", "casework_in",
                                               "fixed", "overtime")}
     busy_ck = busy_c.take(idx)
