@@ -344,7 +344,8 @@ def _queue_max(vs: np.ndarray, t0: np.ndarray, t1: np.ndarray, wait: np.ndarray,
 
 def _backlog_open(eng: Engine, shape: tuple[int, int]) -> np.ndarray:
     """Cases open per site at each day's end (the engine's snapshots; the last carried on if the run stopped early)."""
-    backlog = np.asarray(eng.snap, dtype=np.int64).T if eng.snap else np.zeros(shape, dtype=np.int64)
+    snap = eng.snap  # a list of per-site lists, or a [day, site] array
+    backlog = np.asarray(snap, dtype=np.int64).T if len(snap) else np.zeros(shape, dtype=np.int64)
     if backlog.shape[1] < shape[1]:
         backlog = np.pad(backlog, ((0, 0), (0, shape[1] - backlog.shape[1])), mode="edge")
     return backlog
