@@ -119,7 +119,8 @@ class WorkCalendar:
     # -- day arithmetic (day indices relative to start) ----------------------------------------
     def working_days_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Working days in (a, b] for day-index arrays: 0 if finished on the arrival day."""
-        return self.cum_work[b - self.first_day] - self.cum_work[a - self.first_day]
+        cum = self.cum_work  # take: as indexing, negative indices included, at half its cost
+        return cum.take(b - self.first_day) - cum.take(a - self.first_day)
 
     def add_working_days(self, day: int, k: int) -> int:
         """Day index of the k-th working day after ``day`` (``day`` itself if k <= 0); past the end, the last day + 1."""
