@@ -54,21 +54,19 @@ def _cat_dtype(names: tuple[str, ...]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(list(names))
 
 
-def _path_texts(net: Network, paths: list[list[int]]) -> list[str]:
-    """Each path as text (``C01>T01>civil_affairs``); each distinct path is spelled once."""
-    seen: dict[tuple[int, ...], str] = {}
-    out = []
-    sites = net.site_ids
-    for path in paths:
-        if len(path) == 1:  # still at its first site (always a site): most cases
-            out.append(sites[path[0]])
-            continue
-        key = tuple(path)
-        text = seen.get(key)
-        if text is None:
-            text = seen[key] = ">".join(net.site_ids[p] if p >= 0 else net.partners[-1 - p] for p in path)
-        out.append(text)
-    return out
+def _path_texts(net: Network, paths: np.ndarray, lengths: np.ndarray) -> list[str]:
+    """Each case's path as text (``C01>T01>civil_affairs``): ``paths[case, :lengths[case]]`` are its sites, a
+    partner department as ``-1 - partner``; each distinct path is spelled once."""
+    names = np.array([*net.site_ids, *net.partners], dtype=object)
+    idx = np.where(paths >= 0, paths, len(net.site_ids) + (-1 - paths))  # each entry's name
+    out = names[idx[:, 0]] if len(lengths) else np.zeros(0, dtype=object)  # most cases: still at their first site
+    longer = np.flatnonzero(lengths > 1)
+    if len(longer):
+        rows = np.where(np.arange(paths.shape[1]) < lengths[longer, None], idx[longer], -1)
+        distinct, which = np.unique(rows, axis=0, return_inverse=True)
+        texts = np.array([">".join(names[i] for i in row if i >= 0) for row in distinct.tolist()], dtype=object)
+        out[longer] = texts[which.reshape(-1)]
+    return out.tolist()
 
 
 class Columns:
@@ -182,7 +180,7 @@ def _case_columns(net: Network, eng: Engine, rep: int) -> Columns:
         return lambda: ci[r].astype(dtype)
 
     # columns no KPI reads are made only with the DataFrame (``lazy``): the KPI-only path skips them
-    lazy = {"path": lambda: _path_texts(net, [p[:k].tolist() for p, k in zip(paths, plen.tolist(), strict=True)]),
+    lazy = {"path": lambda: _path_texts(net, paths, plen),
             "on_time": on_time_column, **{col: row(r, dtype) for col, r, dtype in _CASE_TABLE_ONLY},
             "counter_wait_min": lambda: cf[F_WAIT].copy()}
     cols: dict[str, np.ndarray | None] = {
