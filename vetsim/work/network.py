@@ -152,6 +152,13 @@ class Network:
             cum[s, : len(c)], start[s, : len(c)], length[s, : len(c)] = c, self.seg_start[s], self.seg_len[s]
         return cum, start, length, np.array([len(c) for c in self.seg_cum], dtype=np.int64)
 
+    @functools.cached_property
+    def stream_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The arrival streams as arrays: site and case type per stream, expected arrivals [stream, day]."""
+        lam = np.array([lam for _, _, lam in self.streams], dtype=float).reshape(len(self.streams), self.days)
+        sites = np.array([s for s, _, _ in self.streams], dtype=np.int64)
+        return sites, np.array([c for _, c, _ in self.streams], dtype=np.int64), lam
+
     def times_in_day(self, sites: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`time_in_day`: the minute of the day of each uniform ``u`` at its site ``sites``."""
         cum, start, length, n_seg = self._segment_table
