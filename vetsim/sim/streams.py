@@ -383,6 +383,20 @@ def _case_numbers(states, first, with_minute, exponential, shape, minute_u, full
             keys[i] = _next_raw(s)
 
 
+def _arrival_times(counts, first, minute):
+    """Arrival times: each case's day (its stream's daily counts, in draw order) plus its ``minute`` of the
+    day, sorted within each stream (equal times are alike: any sort gives the stable sort's array)."""
+    times = np.empty(len(minute))
+    for k in range(counts.shape[0]):
+        i = first[k]
+        for d in range(counts.shape[1]):
+            for _ in range(counts[k, d]):
+                times[i] = d * float(MINUTES_PER_DAY) + minute[i]
+                i += 1
+        times[first[k]:i].sort()
+    return times
+
+
 @functools.cache
 def _kernels() -> tuple[Callable[..., Any], ...]:
     """The compiled passes (the numba import waits for the first replication, as the engine's), after
@@ -393,7 +407,7 @@ def _kernels() -> tuple[Callable[..., Any], ...]:
 
     global _KE, _WE, _FE, _KI, _WI, _FI
     _KE, _WE, _FE, _KI, _WI, _FI = z.ke_double, z.we_double, z.fe_double, z.ki_double, z.wi_double, z.fi_double
-    return tuple(compiled(f) for f in (_seeded, _daily_counts, _backlog_ages, _case_numbers))
+    return tuple(compiled(f) for f in (_seeded, _daily_counts, _backlog_ages, _case_numbers, _arrival_times))
 
 
 def _numbers(net: Network, states: np.ndarray, first: np.ndarray, with_minute: bool
@@ -423,7 +437,7 @@ def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[S
     sites, cts, lam = net.stream_table
     if not len(sites):
         return [], _draw_backlog(net, seed_seq)
-    seeded, daily_counts, _, _ = _kernels()
+    seeded, daily_counts, _, _, arrival_times = _kernels()
     site_words = np.array([zlib.crc32(s.encode("utf-8")) for s in net.site_ids], dtype=np.uint32)
     ct_words = np.array([zlib.crc32(c.encode("utf-8")) for c in net.case_types], dtype=np.uint32)
     states = seeded(_seed_words(seed_seq, "arrivals", np.stack([site_words[sites], ct_words[cts]])))
@@ -431,12 +445,8 @@ def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[S
     n = counts.sum(axis=1)
     first = _first(n)
     minute_u, full = _numbers(net, states, first, True)
-    # each case's day from its stream's daily counts, its minute from its time-of-day uniform (the hour
-    # profile of its site); sorted within each stream (stable)
-    which = np.repeat(np.arange(len(sites)), n)
-    day0 = np.arange(net.days, dtype=float) * MINUTES_PER_DAY
-    times = np.repeat(np.tile(day0, len(sites)), counts.ravel()) + net.times_in_day(sites[which], minute_u)
-    times = times[np.lexsort((times, which))]
+    # each case's minute of the day from its time-of-day uniform (the hour profile of its site)
+    times = arrival_times(counts, first, net.times_in_day(np.repeat(sites, n), minute_u))
     lo, hi = first[:-1].tolist(), first[1:].tolist()
     arrivals = [Stream(s, c, times[lo[k]:hi[k]], full[lo[k]:hi[k]])
                 for k, s, c in zip(np.flatnonzero(n).tolist(), sites[n > 0].tolist(), cts[n > 0].tolist(), strict=True)]
@@ -448,7 +458,7 @@ def _draw_backlog(net: Network, seed_seq: np.random.SeedSequence) -> list[Stream
     whether current policy can resolve them."""
     if not net.backlog:
         return []
-    seeded, _, backlog_ages, _ = _kernels()
+    seeded, _, backlog_ages, _, _ = _kernels()
     words = _key_words([(net.site_ids[row[0]], net.case_types[row[1]]) for row in net.backlog])
     states = seeded(_seed_words(seed_seq, "backlog", words))
     first = _first(np.array([row[2] for row in net.backlog], dtype=np.int64))
