@@ -61,7 +61,7 @@ def _compiled_generators(seq: np.random.SeedSequence, keys: list[tuple[str, str]
 def test_compiled_passes_give_numpys_numbers_for_each_distribution(shape: float | None) -> None:
     """Poisson (zero, multiplication below 10, PTRS from 10), uniforms, raw words, the ziggurat exponential
     (tail and wedges included: ~10^5 draws) and gamma below, at and above shape 1 (normal ziggurat)."""
-    _, daily_counts, backlog_ages, case_numbers = streams._kernels()
+    _, daily_counts, backlog_ages, case_numbers, _ = streams._kernels()
     seq = SEED_SEQUENCES["grandchild"]
     keys = [(f"S{i}", "x") for i in range(6)]
     lam = np.tile(np.array([0.0, 0.02, 0.7, 3.0, 9.99, 10.0, 15.5, 80.0, 400.0, 0.0]), (len(keys), 1000))
@@ -104,7 +104,7 @@ def _one_generator_per_stream(net, seq: np.random.SeedSequence) -> list[tuple]:
         if n == 0:
             continue
         day = np.repeat(np.arange(net.days, dtype=float) * 1440, c)
-        times = np.sort(day + net.times_in_day(np.full(n, site), rng.random(n)), kind="stable")
+        times = np.sort(day + np.array([net.time_in_day(site, u) for u in rng.random(n).tolist()]), kind="stable")
         fixed = [rng.random((n, 2))]
         if net.exponential:
             fixed += np.split(rng.standard_exponential((2 * n, streams.VISIT_DRAWS)), 2)
@@ -137,7 +137,7 @@ def test_drawn_streams_are_those_of_one_numpy_generator_per_stream(which: str) -
         assert np.array_equal(st.times, times) and np.array_equal(st.draws, draws), (site, ct)
 
 
-def test_times_of_many_sites_at_once_are_those_of_each_site() -> None:
+def test_times_of_many_cases_at_once_are_those_of_each_case() -> None:
     net = _network(vetsim.load_scenario(SAMPLE))
     rng = np.random.default_rng(3)
     sites = rng.integers(0, len(net.site_ids), 3000)
@@ -148,9 +148,27 @@ def test_times_of_many_sites_at_once_are_those_of_each_site() -> None:
              if net.seg_start[s][i] + net.seg_len[s][i] < net.seg_start[s][i + 1]]
     assert edges
     sites[3:3 + len(edges[:50])], u[3:3 + len(edges[:50])] = zip(*edges[:50], strict=True)
-    got = net.times_in_day(sites, u)
-    want = [net.time_in_day(int(s), float(x)) for s, x in zip(sites, u, strict=True)]
+    # one stream per case, its case on day 2: the compiled pass gives its time, the day's minutes added
+    first = np.arange(len(u) + 1)
+    counts = np.zeros((len(u), 3), dtype=np.int64)
+    counts[:, 2] = 1
+    got = streams._kernels()[4](counts, first, sites, u, *net._segment_table)
+    want = [2 * 1440.0 + net.time_in_day(int(s), float(x)) for s, x in zip(sites, u, strict=True)]
     assert np.array_equal(got, np.array(want))
+
+
+def test_arrival_times_are_sorted_within_each_stream_whatever_the_draw_order() -> None:
+    net = _network(star_network(1, 2, volume_per_village=50, staff=(1, 1, 1)))
+    counts = np.array([[3, 0, 2], [0, 0, 0], [1, 4, 0]])
+    first = np.array([0, 5, 5, 10])
+    u = np.array([0.9, 0.1, 0.5, 0.7, 0.2, 0.3, 0.99, 0.01, 0.5, 0.5])
+    sites = np.array([0, 1, 2])
+    got = streams._kernels()[4](counts, first, sites, u, *net._segment_table)
+    day = [0, 0, 0, 2, 2, 0, 1, 1, 1, 1]
+    site = [0] * 5 + [2] * 5
+    want = [d * 1440.0 + net.time_in_day(s, x) for d, s, x in zip(day, site, u, strict=True)]
+    assert np.array_equal(got, np.concatenate([np.sort(want[:5]), np.sort(want[5:])]))
+    assert not np.array_equal(got, want)  # the draws were out of order
 
 
 def test_server_changes_are_the_overnight_differences() -> None:

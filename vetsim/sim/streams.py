@@ -383,17 +383,30 @@ def _case_numbers(states, first, with_minute, exponential, shape, minute_u, full
             keys[i] = _next_raw(s)
 
 
-def _arrival_times(counts, first, minute):
-    """Arrival times: each case's day (its stream's daily counts, in draw order) plus its ``minute`` of the
-    day, sorted within each stream (equal times are alike: any sort gives the stable sort's array)."""
+def _arrival_times(counts, first, sites, minute, cum, start, length, n_seg):
+    """Arrival times: each case's day (its stream's daily counts, in draw order) plus its minute of the day
+    from its time-of-day uniform ``minute`` (``Network.time_in_day`` over the ``Network._segment_table`` of
+    the stream's site ``sites[k]``), sorted within each stream (insertion: the days are in order already;
+    equal times are alike, so this is the array a stable sort gives)."""
     times = np.empty(len(minute))
     for k in range(counts.shape[0]):
-        i = first[k]
+        s, i = sites[k], first[k]
         for d in range(counts.shape[1]):
             for _ in range(counts[k, d]):
-                times[i] = d * float(MINUTES_PER_DAY) + minute[i]
+                u, j = minute[i], 0
+                while j < n_seg[s] - 1 and cum[s, j] <= u:  # bisect_right over the segment ends
+                    j += 1
+                lo = cum[s, j - 1] if j > 0 else 0.0
+                width = cum[s, j] - lo
+                frac = (u - lo) / width if width > 0 else 0.0
+                times[i] = d * float(MINUTES_PER_DAY) + (start[s, j] + frac * length[s, j])
                 i += 1
-        times[first[k]:i].sort()
+        for a in range(first[k] + 1, i):
+            t, b = times[a], a - 1
+            while b >= first[k] and times[b] > t:
+                times[b + 1] = times[b]
+                b -= 1
+            times[b + 1] = t
     return times
 
 
@@ -445,8 +458,7 @@ def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[S
     n = counts.sum(axis=1)
     first = _first(n)
     minute_u, full = _numbers(net, states, first, True)
-    # each case's minute of the day from its time-of-day uniform (the hour profile of its site)
-    times = arrival_times(counts, first, net.times_in_day(np.repeat(sites, n), minute_u))
+    times = arrival_times(counts, first, sites, minute_u, *net._segment_table)
     lo, hi = first[:-1].tolist(), first[1:].tolist()
     arrivals = [Stream(s, c, times[lo[k]:hi[k]], full[lo[k]:hi[k]])
                 for k, s, c in zip(np.flatnonzero(n).tolist(), sites[n > 0].tolist(), cts[n > 0].tolist(), strict=True)]

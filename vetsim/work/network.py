@@ -145,7 +145,7 @@ class Network:
     @functools.cached_property
     def _segment_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The segments of all sites as [site, segment] arrays (cumulative share padded with +inf), and
-        each site's segment count."""
+        each site's segment count: :meth:`time_in_day` for all cases at once (``vetsim.sim.streams``)."""
         n, width = len(self.seg_cum), max((len(c) for c in self.seg_cum), default=1)
         cum, start, length = np.full((n, width), np.inf), np.zeros((n, width)), np.zeros((n, width))
         for s, c in enumerate(self.seg_cum):
@@ -158,16 +158,6 @@ class Network:
         lam = np.array([lam for _, _, lam in self.streams], dtype=float).reshape(len(self.streams), self.days)
         sites = np.array([s for s, _, _ in self.streams], dtype=np.int64)
         return sites, np.array([c for _, c, _ in self.streams], dtype=np.int64), lam
-
-    def times_in_day(self, sites: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Vectorised :meth:`time_in_day`: the minute of the day of each uniform ``u`` at its site ``sites``."""
-        cum, start, length, n_seg = self._segment_table
-        rows = cum[sites]
-        i = np.minimum((rows <= u[:, None]).sum(axis=1), n_seg[sites] - 1)  # searchsorted, side right
-        lo = np.where(i > 0, rows[np.arange(len(u)), i - 1], 0.0)
-        width = rows[np.arange(len(u)), i] - lo
-        frac = np.divide(u - lo, width, out=np.zeros_like(u), where=width > 0)
-        return start[sites, i] + frac * length[sites, i]
 
     def is_open(self, s: int, t: float) -> bool:
         if self.continuous:
