@@ -6,6 +6,7 @@ changes are those of the day-by-day difference."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -135,6 +136,31 @@ def test_drawn_streams_are_those_of_one_numpy_generator_per_stream(which: str) -
     for st, (site, ct, times, draws) in zip(arrivals, want, strict=True):
         assert (st.site, st.ct) == (site, ct)
         assert np.array_equal(st.times, times) and np.array_equal(st.draws, draws), (site, ct)
+
+
+def test_a_varied_network_carries_the_tables_it_would_build_itself() -> None:
+    """``vary_parameters`` scales the rates of each (case type, level) by one factor and hands the new network
+    its stream and segment tables: they must be those the network builds from its own fields."""
+    from vetsim.scenario.loader import validate_scenario
+
+    sc = vetsim.load_scenario(SAMPLE)
+    rows = tuple(r.model_copy(update={"yearly_volume_se": 0.2 * r.yearly_volume}) for r in sc.caseload)
+    net = _network(validate_scenario(sc.with_table("caseload.csv", rows)))
+    assert net._segment_table  # the base has built its segment table: the varied one carries it
+    varied = streams.vary_parameters(net, SEED_SEQUENCES["seed zero"])
+    fresh = dataclasses.replace(varied)  # the same fields, no table built yet
+    for name in ("stream_table", "_segment_table"):
+        assert name in varied.__dict__
+        for got, want in zip(getattr(varied, name), getattr(fresh, name), strict=True):
+            assert np.array_equal(got, want), name
+    ratio = {}
+    for (s, c, lam), (s0, c0, lam0) in zip(varied.streams, net.streams, strict=True):
+        assert (s, c) == (s0, c0) and np.array_equal(lam == 0, lam0 == 0)
+        r = lam[lam0 > 0] / lam0[lam0 > 0]
+        ratio.setdefault((c, net.level[s]), []).append(r)
+    factors = [np.concatenate(r) for r in ratio.values()]
+    assert all(np.allclose(f, f[0], rtol=1e-12) for f in factors)
+    assert len({round(f[0], 9) for f in factors}) > 5  # the factors differ by case type and level
 
 
 def test_times_of_many_cases_at_once_are_those_of_each_case() -> None:

@@ -20,7 +20,6 @@ instead of 20. tests/test_streams_bulk.py checks each distribution and ``draw_st
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 import zlib
@@ -527,7 +526,5 @@ def vary_parameters(net: Network, seed_seq: np.random.SeedSequence) -> Network:
             if rse > 0 and 0 < p < 1:
                 kappa = p * (1 - p) / rse**2 - 1.0
                 resolved[c, lv] = rng.beta(p * kappa, (1 - p) * kappa) if kappa > 0 else p
-    level = np.asarray(net.level)
-    streams = tuple((s, c, lam * factor[c, level[s]]) if factor[c, level[s]] != 1.0 else (s, c, lam)
-                    for s, c, lam in net.streams)
-    return dataclasses.replace(net, streams=streams, resolved=resolved)
+    sites, cts, lam = net.stream_table
+    return net.with_arrival_rates(lam * factor[cts, np.asarray(net.level)[sites]][:, None], resolved=resolved)

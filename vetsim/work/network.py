@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import math
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -158,6 +158,16 @@ class Network:
         lam = np.array([lam for _, _, lam in self.streams], dtype=float).reshape(len(self.streams), self.days)
         sites = np.array([s for s, _, _ in self.streams], dtype=np.int64)
         return sites, np.array([c for _, c, _ in self.streams], dtype=np.int64), lam
+
+    def with_arrival_rates(self, lam: np.ndarray, **changes) -> Network:
+        """This network with other expected arrivals ``lam`` [stream, day] (the streams' order) and other
+        ``changes``; the per-network tables that do not depend on them are carried over, not rebuilt."""
+        sites, cts, _ = self.stream_table
+        net = replace(self, streams=tuple(zip(sites.tolist(), cts.tolist(), lam, strict=True)), **changes)
+        net.__dict__["stream_table"] = (sites, cts, lam)  # a cached_property's value
+        if "_segment_table" in self.__dict__:
+            net.__dict__["_segment_table"] = self._segment_table
+        return net
 
     def is_open(self, s: int, t: float) -> bool:
         if self.continuous:
