@@ -511,20 +511,19 @@ def vary_parameters(net: Network, seed_seq: np.random.SeedSequence) -> Network:
         return net
     factor = np.ones_like(net.resolved)
     resolved = net.resolved.copy()
-    for c, ct in enumerate(net.case_types):
-        for lv in range(resolved.shape[1]):
-            vse = net.volume_se[c, lv] if net.volume_se is not None else np.nan
-            rse = net.resolved_se[c, lv] if net.resolved_se is not None else np.nan
-            if np.isnan(vse) and np.isnan(rse):
-                continue
-            rng = keyed_rng(seed_seq, "parameters", ct, str(lv))
-            vol = net.volume[c, lv] if net.volume is not None else np.nan
-            if vse > 0 and vol > 0:
-                cv2 = (vse / vol) ** 2
-                factor[c, lv] = rng.gamma(1.0 / cv2, cv2)
-            p = resolved[c, lv]
-            if rse > 0 and 0 < p < 1:
-                kappa = p * (1 - p) / rse**2 - 1.0
-                resolved[c, lv] = rng.beta(p * kappa, (1 - p) * kappa) if kappa > 0 else p
+    vse = net.volume_se if net.volume_se is not None else np.full(resolved.shape, np.nan)
+    rse = net.resolved_se if net.resolved_se is not None else np.full(resolved.shape, np.nan)
+    vol = net.volume if net.volume is not None else np.full(resolved.shape, np.nan)
+    rows = [(c, lv) for c in range(len(net.case_types)) for lv in range(resolved.shape[1])
+            if not (np.isnan(vse[c, lv]) and np.isnan(rse[c, lv]))]
+    keys = [(net.case_types[c], str(lv)) for c, lv in rows]
+    for (c, lv), rng in zip(rows, keyed_rngs(seed_seq, "parameters", keys), strict=True):
+        if vse[c, lv] > 0 and vol[c, lv] > 0:
+            cv2 = (vse[c, lv] / vol[c, lv]) ** 2
+            factor[c, lv] = rng.gamma(1.0 / cv2, cv2)
+        p = resolved[c, lv]
+        if rse[c, lv] > 0 and 0 < p < 1:
+            kappa = p * (1 - p) / rse[c, lv] ** 2 - 1.0
+            resolved[c, lv] = rng.beta(p * kappa, (1 - p) * kappa) if kappa > 0 else p
     sites, cts, lam = net.stream_table
     return net.with_arrival_rates(lam * factor[cts, np.asarray(net.level)[sites]][:, None], resolved=resolved)

@@ -164,9 +164,8 @@ class Network:
         ``changes``; the per-network tables that do not depend on them are carried over, not rebuilt."""
         sites, cts, _ = self.stream_table
         net = replace(self, streams=tuple(zip(sites.tolist(), cts.tolist(), lam, strict=True)), **changes)
-        net.__dict__["stream_table"] = (sites, cts, lam)  # a cached_property's value
-        if "_segment_table" in self.__dict__:
-            net.__dict__["_segment_table"] = self._segment_table
+        net.__dict__["stream_table"] = (sites, cts, lam)  # cached_property values: built once, shared
+        net.__dict__["_segment_table"] = self._segment_table
         return net
 
     def is_open(self, s: int, t: float) -> bool:
