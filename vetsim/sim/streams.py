@@ -165,8 +165,8 @@ def level_uniforms(keys: np.ndarray, level_id: str) -> np.ndarray:
 
 
 # -- PCG64 and numpy's distributions, compiled ---------------------------------------------------
-# The per-case numbers of all streams of a replication are drawn in two compiled passes (``_jit.compiled``)
-# that step each stream's PCG64 exactly as numpy's Generator would: the same outputs, the same
+# The numbers of all streams of a replication are drawn by compiled passes (``_jit.compiled``, one call
+# each for all streams) that step each stream's PCG64 exactly as numpy's Generator would: the same outputs, the same
 # algorithms (numpy/random/src/distributions/distributions.c: Poisson by multiplication below 10 and PTRS
 # from 10, the ziggurat exponential and normal with numpy's tables, Marsaglia-Tsang gamma), in the same
 # order. tests/test_streams_bulk.py checks every draw against numpy's Generator.
@@ -174,7 +174,7 @@ def level_uniforms(keys: np.ndarray, level_id: str) -> np.ndarray:
 # uint64: numba keeps uint64 arithmetic wrapping only between uint64 operands.
 _PCG_HI, _PCG_LO = np.uint64(_PCG_MULT >> 64), np.uint64(_PCG_MULT & (2**64 - 1))
 _LOW32, _52BITS, _BYTE = np.uint64(0xFFFFFFFF), np.uint64(2**52 - 1), np.uint64(0xFF)
-_U0, _U1, _U3, _U8, _U11, _U32, _U58, _U63, _U64 = (np.uint64(k) for k in (0, 1, 3, 8, 11, 32, 58, 63, 64))
+_U1, _U3, _U8, _U11, _U32, _U58, _U63, _U64 = (np.uint64(k) for k in (1, 3, 8, 11, 32, 58, 63, 64))
 _TO_DOUBLE = 1.0 / 9007199254740992.0
 # numpy's ziggurat constants (ziggurat_constants.h)
 _EXP_R, _NOR_R, _NOR_INV_R = 7.6971174701310497140446280481, 3.6541528853610087963519472518, 0.27366123732975827203338247596

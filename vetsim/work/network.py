@@ -165,7 +165,8 @@ class Network:
         sites, cts, _ = self.stream_table
         net = replace(self, streams=tuple(zip(sites.tolist(), cts.tolist(), lam, strict=True)), **changes)
         net.__dict__["stream_table"] = (sites, cts, lam)  # cached_property values: built once, shared
-        net.__dict__["_segment_table"] = self._segment_table
+        if not {"seg_start", "seg_len", "seg_cum"} & changes.keys():
+            net.__dict__["_segment_table"] = self._segment_table
         return net
 
     def is_open(self, s: int, t: float) -> bool:
