@@ -10,14 +10,22 @@ position: each case draws one 64-bit key, and its uniform at level ``L`` is a Sp
 (key, crc32(L)). Adding or removing a level therefore changes no draw of the other levels (the
 five-level test in tests/test_levels.py checks the results bit for bit). The hash runs once over
 all cases of a replication (vectorised), so the cost does not grow with the number of streams.
+
+Speed (issue 25): the numbers are those of one ``keyed_rng`` per stream and numpy's Generator calls in
+the order ``_case_numbers`` lists, but no generator object is made. The seeds of all streams are hashed
+at once (``_seed_words``), and compiled passes (numba, through :mod:`vetsim._jit`) step each stream's
+PCG64 and numpy's own algorithms for every distribution drawn, so a replication's streams cost some 4 ms
+instead of 20. tests/test_streams_bulk.py checks each distribution and ``draw_streams`` against numpy.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import functools
+import math
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -70,46 +78,58 @@ def _hashed(pool: np.ndarray, words: np.ndarray, hash_const: int) -> np.ndarray:
     return pool
 
 
-def _pcg_states(pool: np.ndarray) -> list[tuple[int, int]]:
-    """PCG64 (state, increment) seeded from each column of ``pool`` as ``PCG64(SeedSequence)`` does:
-    four 64-bit words of ``generate_state``, then PCG's two-step seeding."""
-    hash_const, words = _INIT_B, []
-    for i in range(8):
-        v = pool[i % len(pool)] ^ np.uint32(hash_const)
-        hash_const = (hash_const * _MULT_B) & _MASK32
-        v = v * np.uint32(hash_const)
-        words.append((v ^ (v >> np.uint32(16))).astype(np.uint64))
-    val = [(words[2 * j] | (words[2 * j + 1] << np.uint64(32))).tolist() for j in range(4)]
-    out = []
-    for v0, v1, v2, v3 in zip(*val, strict=True):
-        inc = (((v2 << 64 | v3) << 1) | 1) & _MASK128
-        out.append((((inc + (v0 << 64 | v1)) * _PCG_MULT + inc) & _MASK128, inc))
-    return out
-
-
-def keyed_rngs(seed_seq: np.random.SeedSequence, purpose: str,
-               keys: Sequence[tuple[str, ...]]) -> Iterator[np.random.Generator]:
-    """``keyed_rng(seed_seq, purpose, *key)`` for each of ``keys`` (all of one length), the very same
-    numbers, at a fraction of the cost: SeedSequence's hash of the common prefix is done once, that of
-    the keys' own words for all keys at once (numpy), and one generator is re-seeded for each key.
-
-    The generator yielded is the same object each time: draw all numbers of a key before the next."""
-    if not keys:
-        return
-    if not isinstance(seed_seq.entropy, (int, np.integer, list, tuple)):  # e.g. an array: the plain way
-        for key in keys:
-            yield keyed_rng(seed_seq, purpose, *key)
-        return
+def _seed_words(seed_seq: np.random.SeedSequence, purpose: str, words: np.ndarray) -> np.ndarray:
+    """The four 64-bit words [4, n] that ``PCG64(SeedSequence(entropy, spawn_key=(*spawn_key, crc32(purpose),
+    *key)))`` seeds itself from, for n keys given by their crc32 ``words`` [k, n] (k words a key), as
+    numpy's ``generate_state(4, uint64)``: SeedSequence's hash of the common prefix is done once, that of
+    the keys' own words for all keys at once."""
     prefix = (*seed_seq.spawn_key, zlib.crc32(purpose.encode("utf-8")))
+    if not isinstance(seed_seq.entropy, (int, np.integer, list, tuple)):  # e.g. an array: numpy's own way
+        out = [np.random.SeedSequence(seed_seq.entropy, spawn_key=(*prefix, *col)).generate_state(4, np.uint64)
+               for col in words.T.tolist()]
+        return np.array(out, dtype=np.uint64).reshape(-1, 4).T
     base = np.random.SeedSequence(seed_seq.entropy, spawn_key=prefix)
     n_mixed = max(_n_words(seed_seq.entropy), base.pool_size) + _n_words(prefix)
     # the hash constant advances once per hashed word: the pool, its cross-mixing, 4 per word after it
     hash_const = _INIT_A * pow(_MULT_A, base.pool_size ** 2 + base.pool_size * (n_mixed - base.pool_size),
                                2**32) & _MASK32
-    words = np.array([[zlib.crc32(k.encode("utf-8")) for k in key] for key in keys], dtype=np.uint32).T
+    pool = _hashed(base.pool, words.astype(np.uint32), hash_const)
+    hash_const, out = _INIT_B, []
+    for i in range(8):  # generate_state: 8 32-bit words, little-endian pairs into 64-bit ones
+        v = pool[i % len(pool)] ^ np.uint32(hash_const)
+        hash_const = (hash_const * _MULT_B) & _MASK32
+        v = v * np.uint32(hash_const)
+        out.append((v ^ (v >> np.uint32(16))).astype(np.uint64))
+    return np.array([out[2 * j] | (out[2 * j + 1] << np.uint64(32)) for j in range(4)], dtype=np.uint64)
+
+
+def _pcg_states(val: np.ndarray) -> list[tuple[int, int]]:
+    """PCG64 (state, increment) seeded from the words ``val`` [4, n] as ``PCG64(SeedSequence)`` does: PCG's
+    two-step seeding (``_seeded`` does the same in compiled code)."""
+    out = []
+    for v0, v1, v2, v3 in zip(*val.tolist(), strict=True):
+        inc = (((v2 << 64 | v3) << 1) | 1) & _MASK128
+        out.append((((inc + (v0 << 64 | v1)) * _PCG_MULT + inc) & _MASK128, inc))
+    return out
+
+
+def _key_words(keys: Sequence[tuple[str, ...]]) -> np.ndarray:
+    """The crc32 words [k, n] of n keys of k strings each."""
+    return np.array([[zlib.crc32(k.encode("utf-8")) for k in key] for key in keys], dtype=np.uint32).T
+
+
+def keyed_rngs(seed_seq: np.random.SeedSequence, purpose: str,
+               keys: Sequence[tuple[str, ...]]) -> Iterator[np.random.Generator]:
+    """``keyed_rng(seed_seq, purpose, *key)`` for each of ``keys`` (all of one length), the very same
+    numbers, at a fraction of the cost: the seeds of all keys at once (``_seed_words``), and one generator
+    re-seeded for each key.
+
+    The generator yielded is the same object each time: draw all numbers of a key before the next."""
+    if not keys:
+        return
     bitgen = np.random.PCG64(0)
     rng = np.random.Generator(bitgen)
-    for state, inc in _pcg_states(_hashed(base.pool, words, hash_const)):
+    for state, inc in _pcg_states(_seed_words(seed_seq, purpose, _key_words(keys))):
         bitgen.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc}, "has_uint32": 0,
                         "uinteger": 0}
         yield rng
@@ -144,93 +164,329 @@ def level_uniforms(keys: np.ndarray, level_id: str) -> np.ndarray:
     return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
 
 
-def _case_draws(rng: np.random.Generator, n: int, net: Network, u: np.ndarray | None = None
-                ) -> tuple[np.ndarray, ...]:
-    """The fixed columns (channel and missing uniforms; per visit service, patience and time-of-day
-    numbers) and one key per case, in the order they are drawn (``u``: the uniforms, drawn already)."""
-    if u is None:
-        u = rng.random((n, 2))
-    if net.exponential:  # service, then patience multipliers: one call, the numbers of two
-        svc_pat = rng.standard_exponential((2 * n, VISIT_DRAWS))
-        svc, pat = svc_pat[:n], svc_pat[n:]
-    else:
-        shape = 1.0 / net.svc_cv**2
-        svc = rng.standard_gamma(shape, (n, VISIT_DRAWS)) / shape
-        pat = rng.standard_exponential((n, VISIT_DRAWS))
-    when = rng.random((n, VISIT_DRAWS))
-    # 64-bit keys: over the full range ``integers(0, 2**64, dtype=uint64)`` returns the raw 64-bit outputs
-    # of the PCG64 generator, which ``random_raw`` gives without the bounds handling
-    keys = rng.bit_generator.random_raw(n)
-    return u, svc, pat, when, keys
+# -- PCG64 and numpy's distributions, compiled ---------------------------------------------------
+# The numbers of all streams of a replication are drawn by compiled passes (``_jit.compiled``, one call
+# each for all streams) that step each stream's PCG64 exactly as numpy's Generator would: the same outputs, the same
+# algorithms (numpy/random/src/distributions/distributions.c: Poisson by multiplication below 10 and PTRS
+# from 10, the ziggurat exponential and normal with numpy's tables, Marsaglia-Tsang gamma), in the same
+# order. tests/test_streams_bulk.py checks every draw against numpy's Generator.
+# A stream's state is a uint64 row [state hi, state lo, increment hi, increment lo]. Every constant is a
+# uint64: numba keeps uint64 arithmetic wrapping only between uint64 operands.
+_PCG_HI, _PCG_LO = np.uint64(_PCG_MULT >> 64), np.uint64(_PCG_MULT & (2**64 - 1))
+_LOW32, _52BITS, _BYTE = np.uint64(0xFFFFFFFF), np.uint64(2**52 - 1), np.uint64(0xFF)
+_U1, _U3, _U8, _U11, _U32, _U58, _U63, _U64 = (np.uint64(k) for k in (1, 3, 8, 11, 32, 58, 63, 64))
+_TO_DOUBLE = 1.0 / 9007199254740992.0
+# numpy's ziggurat constants (ziggurat_constants.h)
+_EXP_R, _NOR_R, _NOR_INV_R = 7.6971174701310497140446280481, 3.6541528853610087963519472518, 0.27366123732975827203338247596
+# numpy's ziggurat tables: numba's copy, loaded with the compiled passes (``_kernels``; numba freezes them into
+# the machine code, so no call passes them)
+_KE = _WE = _FE = _KI = _WI = _FI = np.zeros(0)
+_LOGGAM_A = (8.333333333333333e-02, -2.777777777777778e-03, 7.936507936507937e-04, -5.952380952380952e-04,
+             8.417508417508418e-04, -1.917526917526918e-03, 6.410256410256410e-03, -2.955065359477124e-02,
+             1.796443723688307e-01, -1.39243221690590e+00)
 
 
-def _attach_resolve(streams: list[Stream], parts: list[tuple[np.ndarray, ...]], net: Network) -> None:
-    """Give every stream its draws: the fixed columns plus one resolved-here column per level (by id)."""
-    if not streams:
-        return
-    u, svc, pat, when, keys = (np.concatenate(p) for p in zip(*parts, strict=True))
-    full = np.empty((len(keys), N_FIXED + len(net.level_names)))
-    full[:, U_CHANNEL:U_MISSING + 1] = u
-    full[:, SVC:SVC + VISIT_DRAWS] = svc
-    full[:, PAT:PAT + VISIT_DRAWS] = pat
-    full[:, WHEN:WHEN + VISIT_DRAWS] = when
+def _mulhi(a, b):
+    """The high 64 bits of the 128-bit product of two uint64."""
+    a0, a1, b0, b1 = a & _LOW32, a >> _U32, b & _LOW32, b >> _U32
+    p01, p10 = a0 * b1, a1 * b0
+    mid = ((a0 * b0) >> _U32) + (p01 & _LOW32) + (p10 & _LOW32)
+    return a1 * b1 + (p01 >> _U32) + (p10 >> _U32) + (mid >> _U32)
+
+
+def _next_raw(s):
+    """PCG64's next output (numpy's ``random_raw``): the 128-bit LCG step, then XSL-RR of the new state."""
+    lo = s[1] * _PCG_LO + s[3]
+    hi = _mulhi(s[1], _PCG_LO) + s[0] * _PCG_LO + s[1] * _PCG_HI + s[2] + np.uint64(lo < s[3])
+    s[0], s[1] = hi, lo
+    x, rot = hi ^ lo, hi >> _U58
+    return (x >> rot) | (x << ((_U64 - rot) & _U63))
+
+
+def _next_double(s):
+    return float(_next_raw(s) >> _U11) * _TO_DOUBLE
+
+
+def _std_exp(s):
+    """numpy's ``random_standard_exponential`` (ziggurat)."""
+    while True:
+        ri = _next_raw(s) >> _U3
+        idx = int(ri & _BYTE)
+        ri >>= _U8
+        x = float(ri) * _WE[idx]
+        if ri < _KE[idx]:
+            return x
+        if idx == 0:
+            return _EXP_R - math.log1p(-_next_double(s))
+        if (_FE[idx - 1] - _FE[idx]) * _next_double(s) + _FE[idx] < math.exp(-x):
+            return x
+
+
+def _std_normal(s):
+    """numpy's ``random_standard_normal`` (ziggurat)."""
+    while True:
+        r = _next_raw(s)
+        idx = int(r & _BYTE)
+        r >>= _U8
+        rabs = (r >> _U1) & _52BITS
+        x = float(rabs) * _WI[idx]
+        if r & _U1:
+            x = -x
+        if rabs < _KI[idx]:
+            return x
+        if idx == 0:
+            while True:
+                xx = -_NOR_INV_R * math.log1p(-_next_double(s))
+                yy = -math.log1p(-_next_double(s))
+                if yy + yy > xx * xx:
+                    return -(_NOR_R + xx) if (rabs >> _U8) & _U1 else _NOR_R + xx
+        elif (_FI[idx - 1] - _FI[idx]) * _next_double(s) + _FI[idx] < math.exp(-0.5 * x * x):
+            return x
+
+
+def _std_gamma(s, shape):
+    """numpy's ``random_standard_gamma``."""
+    if shape == 1.0:
+        return _std_exp(s)
+    if shape == 0.0:
+        return 0.0
+    if shape < 1.0:
+        while True:
+            u, v = _next_double(s), _std_exp(s)
+            if u <= 1.0 - shape:
+                x = u ** (1.0 / shape)
+                if x <= v:
+                    return x
+            else:
+                y = -math.log((1 - u) / shape)
+                x = (1.0 - shape + shape * y) ** (1.0 / shape)
+                if x <= v + y:
+                    return x
+    b = shape - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9 * b)
+    while True:
+        x, v = 0.0, 0.0
+        while v <= 0.0:
+            x = _std_normal(s)
+            v = 1.0 + c * x
+        v = v * v * v
+        u = _next_double(s)
+        if u < 1.0 - 0.0331 * (x * x) * (x * x):
+            return b * v
+        if math.log(u) < 0.5 * x * x + b * (1.0 - v + math.log(v)):
+            return b * v
+
+
+def _loggam(x):
+    """numpy's ``random_loggam``."""
+    if x == 1.0 or x == 2.0:
+        return 0.0
+    n = int(7 - x) if x < 7.0 else 0
+    x0 = x + n
+    x2 = (1.0 / x0) * (1.0 / x0)
+    gl0 = _LOGGAM_A[9]
+    for k in range(8, -1, -1):
+        gl0 = gl0 * x2 + _LOGGAM_A[k]
+    gl = gl0 / x0 + 0.5 * 1.8378770664093453 + (x0 - 0.5) * math.log(x0) - x0
+    for _ in range(n):
+        gl -= math.log(x0 - 1.0)
+        x0 -= 1.0
+    return gl
+
+
+def _poisson_ptrs(s, lam):
+    """numpy's ``random_poisson_ptrs`` (transformed rejection, Hoermann 1993), for ``lam`` >= 10."""
+    slam, loglam = math.sqrt(lam), math.log(lam)
+    b = 0.931 + 2.53 * slam
+    a = -0.059 + 0.02483 * b
+    invalpha, vr = 1.1239 + 1.1328 / (b - 3.4), 0.9277 - 3.6224 / (b - 2)
+    while True:
+        u = _next_double(s) - 0.5
+        v = _next_double(s)
+        us = 0.5 - abs(u)
+        k = math.floor((2 * a / us + b) * u + lam + 0.43)
+        if us >= 0.07 and v <= vr:
+            return k
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        if math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b) <= -lam + k * loglam - _loggam(k + 1.0):
+            return k
+
+
+def _seeded(words):
+    """PCG64 states [n, 4] seeded from ``words`` [4, n] (``_seed_words``) as numpy does: increment
+    (seed words 2-3) << 1 | 1, state 0, a step, the state plus seed words 0-1, a step."""
+    states = np.zeros((words.shape[1], 4), dtype=np.uint64)
+    for k in range(words.shape[1]):
+        s = states[k]
+        s[2] = (words[2, k] << _U1) | (words[3, k] >> _U63)
+        s[3] = (words[3, k] << _U1) | _U1
+        _next_raw(s)
+        lo = s[1] + words[1, k]
+        s[0] = s[0] + words[0, k] + np.uint64(lo < s[1])
+        s[1] = lo
+        _next_raw(s)
+    return states
+
+
+def _daily_counts(states, lam):
+    """Each stream's Poisson count per day (``rng.poisson(lam[k])``), its generator advanced: numpy's
+    ``random_poisson``, its multiplication method written out here (a call per day costs more than it)."""
+    counts = np.zeros(lam.shape, dtype=np.int64)
+    for k in range(lam.shape[0]):
+        s = states[k]
+        for d in range(lam.shape[1]):
+            mean = lam[k, d]
+            if mean >= 10:
+                counts[k, d] = _poisson_ptrs(s, mean)
+            elif mean != 0:
+                count, prod, enlam = 0, 1.0, math.exp(-mean)
+                while True:
+                    prod *= _next_double(s)
+                    if prod <= enlam:
+                        break
+                    count += 1
+                counts[k, d] = count
+    return counts
+
+
+def _backlog_ages(states, first, mean_age):
+    """Each backlog row's ages ``rng.exponential(mean_age, n)`` (no draw where the mean is not positive)."""
+    ages = np.zeros(first[-1])
+    for k in range(len(states)):
+        if mean_age[k] > 0:
+            s = states[k]
+            for i in range(first[k], first[k + 1]):
+                ages[i] = mean_age[k] * _std_exp(s)
+    return ages
+
+
+def _case_numbers(states, first, with_minute, exponential, shape, minute_u, full, keys):
+    """The cases' numbers of each stream k (rows ``first[k]:first[k + 1]``), from its generator in numpy's
+    order: (``with_minute``: time-of-day uniforms, ``rng.random(n)``), channel and missing uniforms
+    (``random((n, 2))``), service multipliers (``standard_exponential((n, VISIT_DRAWS))``, or
+    ``standard_gamma(shape, ...) / shape``), patience multipliers (the same exponential), time-of-day
+    uniforms of the visits (``random((n, VISIT_DRAWS))``), and one 64-bit key (``random_raw(n)``)."""
+    for k in range(len(states)):
+        s, lo, hi = states[k], first[k], first[k + 1]
+        if with_minute:
+            for i in range(lo, hi):
+                minute_u[i] = _next_double(s)
+        for i in range(lo, hi):
+            full[i, U_CHANNEL] = _next_double(s)
+            full[i, U_MISSING] = _next_double(s)
+        for i in range(lo, hi):
+            for j in range(VISIT_DRAWS):
+                full[i, SVC + j] = _std_exp(s) if exponential else _std_gamma(s, shape) / shape
+        for i in range(lo, hi):
+            for j in range(VISIT_DRAWS):
+                full[i, PAT + j] = _std_exp(s)
+        for i in range(lo, hi):
+            for j in range(VISIT_DRAWS):
+                full[i, WHEN + j] = _next_double(s)
+        for i in range(lo, hi):
+            keys[i] = _next_raw(s)
+
+
+def _arrival_times(counts, first, sites, minute, cum, start, length, n_seg):
+    """Arrival times: each case's day (its stream's daily counts, in draw order) plus its minute of the day
+    from its time-of-day uniform ``minute`` (``Network.time_in_day`` over the ``Network._segment_table`` of
+    the stream's site ``sites[k]``), sorted within each stream (insertion: the days are in order already;
+    equal times are alike, so this is the array a stable sort gives)."""
+    times = np.empty(len(minute))
+    for k in range(counts.shape[0]):
+        s, i = sites[k], first[k]
+        for d in range(counts.shape[1]):
+            for _ in range(counts[k, d]):
+                u, j = minute[i], 0
+                while j < n_seg[s] - 1 and cum[s, j] <= u:  # bisect_right over the segment ends
+                    j += 1
+                lo = cum[s, j - 1] if j > 0 else 0.0
+                width = cum[s, j] - lo
+                frac = (u - lo) / width if width > 0 else 0.0
+                times[i] = d * float(MINUTES_PER_DAY) + (start[s, j] + frac * length[s, j])
+                i += 1
+        for a in range(first[k] + 1, i):
+            t, b = times[a], a - 1
+            while b >= first[k] and times[b] > t:
+                times[b + 1] = times[b]
+                b -= 1
+            times[b + 1] = t
+    return times
+
+
+@functools.cache
+def _kernels() -> tuple[Callable[..., Any], ...]:
+    """The compiled passes (the numba import waits for the first replication, as the engine's), after
+    numpy's ziggurat tables are loaded: numba's copy of numpy's ziggurat_constants.h."""
+    from numba.np.random import _constants as z
+
+    from .._jit import compiled
+
+    global _KE, _WE, _FE, _KI, _WI, _FI
+    _KE, _WE, _FE, _KI, _WI, _FI = z.ke_double, z.we_double, z.fe_double, z.ki_double, z.wi_double, z.fi_double
+    return tuple(compiled(f) for f in (_seeded, _daily_counts, _backlog_ages, _case_numbers, _arrival_times))
+
+
+def _numbers(net: Network, states: np.ndarray, first: np.ndarray, with_minute: bool
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Time-of-day uniforms and the draws [cases, N_FIXED + levels] of all cases (``_case_numbers``), the
+    resolved-here column of each level keyed by the level id (``level_uniforms``)."""
+    case_numbers = _kernels()[3]
+    n = int(first[-1])
+    minute_u, full, keys = np.empty(n), np.empty((n, N_FIXED + len(net.level_names))), np.empty(n, np.uint64)
+    shape = 1.0 / net.svc_cv**2 if not net.exponential else 1.0
+    case_numbers(states, first, with_minute, net.exponential, shape, minute_u, full, keys)
     for i, name in enumerate(net.level_names):
         full[:, U_RESOLVE + i] = level_uniforms(keys, name)
-    start = 0
-    for st, p in zip(streams, parts, strict=True):
-        st.draws = full[start:start + len(p[4])]
-        start += len(p[4])
+    return minute_u, full
 
 
-def _attach_times(streams: list[Stream], counts: list[np.ndarray], minute_u: list[np.ndarray], net: Network) -> None:
-    """Arrival times of all streams at once: each case's day from its stream's daily counts, its minute
-    from its time-of-day uniform (the hour profile of its site); sorted within each stream (stable)."""
-    if not streams:
-        return
-    n = np.array([len(u) for u in minute_u])
-    which = np.repeat(np.arange(len(streams)), n)
-    sites = np.array([st.site for st in streams], dtype=np.int64)[which]
-    day0 = np.arange(net.days, dtype=float) * MINUTES_PER_DAY
-    times = np.repeat(np.tile(day0, len(streams)), np.concatenate(counts)) + net.times_in_day(sites, np.concatenate(minute_u))
-    times = times[np.lexsort((times, which))]  # stable: the order a per-stream stable sort gives
-    ends = np.cumsum(n).tolist()
-    for st, lo, hi in zip(streams, [0, *ends[:-1]], ends, strict=True):
-        st.times = times[lo:hi]
+def _first(n: np.ndarray) -> np.ndarray:
+    """Row offsets of consecutive blocks of ``n`` rows: [0, n0, n0 + n1, ...]."""
+    first = np.zeros(len(n) + 1, dtype=np.int64)
+    np.cumsum(n, out=first[1:])
+    return first
 
 
 def draw_streams(net: Network, seed_seq: np.random.SeedSequence) -> tuple[list[Stream], list[Stream]]:
     """Arrival streams (non-homogeneous Poisson: Poisson count per day, times by the hour profile)
     and backlog streams for one replication."""
-    arrivals: list[Stream] = []
-    parts: list[tuple[np.ndarray, ...]] = []
-    counts, minute_u = [], []
-    keys = [(net.site_ids[site], net.case_types[ct]) for site, ct, _ in net.streams]
-    for (site, ct, lam), rng in zip(net.streams, keyed_rngs(seed_seq, "arrivals", keys), strict=True):
-        c = rng.poisson(lam)
-        n = int(c.sum())
-        if n == 0:
-            continue
-        counts.append(c)
-        u = rng.random(3 * n)  # time-of-day uniforms, then channel and missing ones: the numbers of two calls
-        minute_u.append(u[:n])
-        arrivals.append(Stream(site, ct, None, None))  # times and draws attached below, for all streams at once
-        parts.append(_case_draws(rng, n, net, u[n:].reshape(n, 2)))
-    _attach_times(arrivals, counts, minute_u, net)
-    _attach_resolve(arrivals, parts, net)
+    sites, cts, lam = net.stream_table
+    if not len(sites):
+        return [], _draw_backlog(net, seed_seq)
+    seeded, daily_counts, _, _, arrival_times = _kernels()
+    site_words = np.array([zlib.crc32(s.encode("utf-8")) for s in net.site_ids], dtype=np.uint32)
+    ct_words = np.array([zlib.crc32(c.encode("utf-8")) for c in net.case_types], dtype=np.uint32)
+    states = seeded(_seed_words(seed_seq, "arrivals", np.stack([site_words[sites], ct_words[cts]])))
+    counts = daily_counts(states, lam)
+    n = counts.sum(axis=1)
+    first = _first(n)
+    minute_u, full = _numbers(net, states, first, True)
+    times = arrival_times(counts, first, sites, minute_u, *net._segment_table)
+    lo, hi = first[:-1].tolist(), first[1:].tolist()
+    arrivals = [Stream(s, c, times[lo[k]:hi[k]], full[lo[k]:hi[k]])
+                for k, s, c in zip(np.flatnonzero(n).tolist(), sites[n > 0].tolist(), cts[n > 0].tolist(), strict=True)]
     return arrivals, _draw_backlog(net, seed_seq)
 
 
 def _draw_backlog(net: Network, seed_seq: np.random.SeedSequence) -> list[Stream]:
     """Streams of the cases open at the start: their age, and for long-running cases their effort and
     whether current policy can resolve them."""
+    if not net.backlog:
+        return []
+    seeded, _, backlog_ages, _, _ = _kernels()
+    words = _key_words([(net.site_ids[row[0]], net.case_types[row[1]]) for row in net.backlog])
+    states = seeded(_seed_words(seed_seq, "backlog", words))
+    first = _first(np.array([row[2] for row in net.backlog], dtype=np.int64))
+    mean_age = np.array([row[3] for row in net.backlog], dtype=float)
+    ages = backlog_ages(states, first, mean_age)
+    _, full = _numbers(net, states, first, False)
     backlog: list[Stream] = []
-    parts: list[tuple[np.ndarray, ...]] = []
-    keys = [(net.site_ids[row[0]], net.case_types[row[1]]) for row in net.backlog]
-    for row, rng in zip(net.backlog, keyed_rngs(seed_seq, "backlog", keys), strict=True):
+    for k, row in enumerate(net.backlog):
         site, ct, n, mean_age, effort, cv, cap, decider, not_before, owner, unresolvable = row
-        age = np.minimum(rng.exponential(mean_age, n) if mean_age > 0 else np.zeros(n), 12 * mean_age)
-        st = Stream(site, ct, np.zeros(n), None, age_days=age)
-        parts.append(_case_draws(rng, n, net))
+        lo, hi = first[k], first[k + 1]
+        st = Stream(site, ct, np.zeros(n), full[lo:hi], age_days=np.minimum(ages[lo:hi], 12 * mean_age))
         if effort > 0:  # hard cases differ: effort gamma-distributed around the mean with the row's CV
             erng = keyed_rng(seed_seq, "backlog_effort", net.site_ids[site], net.case_types[ct])
             st.effort = effort * (erng.gamma(1 / cv**2, cv**2, n) if cv > 0 else np.ones(n))
@@ -239,7 +495,6 @@ def _draw_backlog(net: Network, seed_seq: np.random.SeedSequence) -> list[Stream
             prng = keyed_rng(seed_seq, "backlog_policy", net.site_ids[site], net.case_types[ct])
             st.unresolvable = prng.random(n) < unresolvable
         backlog.append(st)
-    _attach_resolve(backlog, parts, net)
     return backlog
 
 
@@ -256,22 +511,19 @@ def vary_parameters(net: Network, seed_seq: np.random.SeedSequence) -> Network:
         return net
     factor = np.ones_like(net.resolved)
     resolved = net.resolved.copy()
-    for c, ct in enumerate(net.case_types):
-        for lv in range(resolved.shape[1]):
-            vse = net.volume_se[c, lv] if net.volume_se is not None else np.nan
-            rse = net.resolved_se[c, lv] if net.resolved_se is not None else np.nan
-            if np.isnan(vse) and np.isnan(rse):
-                continue
-            rng = keyed_rng(seed_seq, "parameters", ct, str(lv))
-            vol = net.volume[c, lv] if net.volume is not None else np.nan
-            if vse > 0 and vol > 0:
-                cv2 = (vse / vol) ** 2
-                factor[c, lv] = rng.gamma(1.0 / cv2, cv2)
-            p = resolved[c, lv]
-            if rse > 0 and 0 < p < 1:
-                kappa = p * (1 - p) / rse**2 - 1.0
-                resolved[c, lv] = rng.beta(p * kappa, (1 - p) * kappa) if kappa > 0 else p
-    level = np.asarray(net.level)
-    streams = tuple((s, c, lam * factor[c, level[s]]) if factor[c, level[s]] != 1.0 else (s, c, lam)
-                    for s, c, lam in net.streams)
-    return dataclasses.replace(net, streams=streams, resolved=resolved)
+    vse = net.volume_se if net.volume_se is not None else np.full(resolved.shape, np.nan)
+    rse = net.resolved_se if net.resolved_se is not None else np.full(resolved.shape, np.nan)
+    vol = net.volume if net.volume is not None else np.full(resolved.shape, np.nan)
+    rows = [(c, lv) for c in range(len(net.case_types)) for lv in range(resolved.shape[1])
+            if not (np.isnan(vse[c, lv]) and np.isnan(rse[c, lv]))]
+    keys = [(net.case_types[c], str(lv)) for c, lv in rows]
+    for (c, lv), rng in zip(rows, keyed_rngs(seed_seq, "parameters", keys), strict=True):
+        if vse[c, lv] > 0 and vol[c, lv] > 0:
+            cv2 = (vse[c, lv] / vol[c, lv]) ** 2
+            factor[c, lv] = rng.gamma(1.0 / cv2, cv2)
+        p = resolved[c, lv]
+        if rse[c, lv] > 0 and 0 < p < 1:
+            kappa = p * (1 - p) / rse[c, lv] ** 2 - 1.0
+            resolved[c, lv] = rng.beta(p * kappa, (1 - p) * kappa) if kappa > 0 else p
+    sites, cts, lam = net.stream_table
+    return net.with_arrival_rates(lam * factor[cts, np.asarray(net.level)[sites]][:, None], resolved=resolved)

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import math
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -145,22 +145,29 @@ class Network:
     @functools.cached_property
     def _segment_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The segments of all sites as [site, segment] arrays (cumulative share padded with +inf), and
-        each site's segment count."""
+        each site's segment count: :meth:`time_in_day` for all cases at once (``vetsim.sim.streams``)."""
         n, width = len(self.seg_cum), max((len(c) for c in self.seg_cum), default=1)
         cum, start, length = np.full((n, width), np.inf), np.zeros((n, width)), np.zeros((n, width))
         for s, c in enumerate(self.seg_cum):
             cum[s, : len(c)], start[s, : len(c)], length[s, : len(c)] = c, self.seg_start[s], self.seg_len[s]
         return cum, start, length, np.array([len(c) for c in self.seg_cum], dtype=np.int64)
 
-    def times_in_day(self, sites: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Vectorised :meth:`time_in_day`: the minute of the day of each uniform ``u`` at its site ``sites``."""
-        cum, start, length, n_seg = self._segment_table
-        rows = cum[sites]
-        i = np.minimum((rows <= u[:, None]).sum(axis=1), n_seg[sites] - 1)  # searchsorted, side right
-        lo = np.where(i > 0, rows[np.arange(len(u)), i - 1], 0.0)
-        width = rows[np.arange(len(u)), i] - lo
-        frac = np.divide(u - lo, width, out=np.zeros_like(u), where=width > 0)
-        return start[sites, i] + frac * length[sites, i]
+    @functools.cached_property
+    def stream_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The arrival streams as arrays: site and case type per stream, expected arrivals [stream, day]."""
+        lam = np.array([lam for _, _, lam in self.streams], dtype=float).reshape(len(self.streams), self.days)
+        sites = np.array([s for s, _, _ in self.streams], dtype=np.int64)
+        return sites, np.array([c for _, c, _ in self.streams], dtype=np.int64), lam
+
+    def with_arrival_rates(self, lam: np.ndarray, **changes) -> Network:
+        """This network with other expected arrivals ``lam`` [stream, day] (the streams' order) and other
+        ``changes``; the per-network tables that do not depend on them are carried over, not rebuilt."""
+        sites, cts, _ = self.stream_table
+        net = replace(self, streams=tuple(zip(sites.tolist(), cts.tolist(), lam, strict=True)), **changes)
+        net.__dict__["stream_table"] = (sites, cts, lam)  # cached_property values: built once, shared
+        if not {"seg_start", "seg_len", "seg_cum"} & changes.keys():
+            net.__dict__["_segment_table"] = self._segment_table
+        return net
 
     def is_open(self, s: int, t: float) -> bool:
         if self.continuous:
