@@ -28,6 +28,7 @@ removing the same folder; numba re-creates a folder removed under it and treats 
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.util
 import json
@@ -75,16 +76,24 @@ def _tree(fn: types.FunctionType, seen: dict[Callable, None]) -> None:
     seen[fn] = None
 
 
+@functools.cache
+def _imports_from(path: str) -> tuple[tuple[int, str, frozenset[str]], ...]:
+    """The ``from ... import`` statements at the top level of the file ``path``: (level, module, names bound);
+    read once per process (a module's functions are compiled together, each asking for its file)."""
+    return tuple((node.level, node.module or "", frozenset(a.asname or a.name for a in node.names))
+                 for node in ast.parse(Path(path).read_text(encoding="utf-8")).body if isinstance(node, ast.ImportFrom))
+
+
 def _sources(fn: types.FunctionType) -> set[str]:
     """``fn``'s source file and those of the vetsim modules its module imports the names ``fn`` uses from:
     numba freezes a global constant into the machine code, so a constant changed there must start afresh."""
     path = fn.__code__.co_filename
     out = {path}
     package = sys.modules[fn.__module__].__package__
-    for node in ast.parse(Path(path).read_text(encoding="utf-8")).body:
-        if not isinstance(node, ast.ImportFrom) or not set(fn.__code__.co_names) & {a.asname or a.name for a in node.names}:
+    for level, module_name, names in _imports_from(path):
+        if not set(fn.__code__.co_names) & names:
             continue
-        name = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+        name = importlib.util.resolve_name("." * level + module_name, package)
         module = sys.modules.get(name)
         if name.startswith("vetsim") and getattr(module, "__file__", None):
             out.add(module.__file__)
