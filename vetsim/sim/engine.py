@@ -127,7 +127,7 @@ _TABLES: dict[int, tuple[Network, flow.Tables]] = {}  # per process: the last ne
 _ROOM: dict[int, tuple[Network, dict]] = {}  # per process and network: buffer room found needed, per case
 # the room a network's first run starts with: visits and casework items per case (+ 1,024), entries of a case's
 # path (0: levels + 2, the most a case can move up), overflow generators; a run that needs more asks for it
-ROOM_START = {"visits": 1.0, "items": 2.0, "path": 0, "gens": False}
+ROOM_START = {"visits": 1.5, "items": 1.5, "path": 0, "gens": False}
 
 
 def flow_tables(net: Network) -> flow.Tables:
@@ -219,6 +219,7 @@ class Engine:
         room = dict(hit[1] if hit is not None and hit[0] is net else ROOM_START)
         room["path"] = room["path"] or len(net.level_names) + 2
         while True:
+            state = None  # a run stopped for more room lets go of its buffers before the next is made (memory)
             state = self._state(tables, cases, day_tab, changes, room, n_cases)
             status = _run_flow(tables, state)
             if status == OK:
