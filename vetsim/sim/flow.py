@@ -4,7 +4,7 @@
 itself: the clock and its heap, arrivals fed in time order, counters, referrals, decisions and the day
 end (whose numbers are :func:`vetsim.sim.dayend.day_end`'s). It is written in the subset of Python that
 numba compiles (:func:`vetsim._jit.compiled`); with ``VETSIM_JIT=0`` the same functions run as plain
-Python (slowly: for checks only). Every sum and comparison is the one the engine's Python objects made,
+Python (slowly: for checks only; the random numbers of :mod:`vetsim.sim.streams` are drawn compiled either way). Every sum and comparison is the one the engine's Python objects made,
 in the same order, so the numbers are the same to the last bit.
 
 State lives in two named tuples of arrays:
