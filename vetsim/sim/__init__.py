@@ -1,7 +1,7 @@
-"""Caseload flow simulation: a SimPy model of the county service network (issue 3).
+"""Caseload flow simulation: a discrete-event model of the county service network (issue 3).
 
 ``simulate(scenario, replications, seed, workers, executor, progress) -> Results``; see
-``engine`` for the model, ``vetsim.work`` for working days, staff time and work owed, ``streams`` for the random
+``engine`` for the model (its event loop, compiled with numba, is ``flow``), ``vetsim.work`` for working days, staff time and work owed, ``streams`` for the random
 numbers (common random numbers keyed by site and case type).
 """
 

@@ -419,9 +419,9 @@ def _arrival_times(counts, first, sites, minute, cum, start, length, n_seg):
 def _kernels() -> tuple[Callable[..., Any], ...]:
     """The compiled passes (the numba import waits for the first replication, as the engine's), after
     numpy's ziggurat tables are loaded: numba's copy of numpy's ziggurat_constants.h."""
-    from numba.np.random import _constants as z
+    from numba.np.random import _constants as z  # lazy: numba only where a replication runs
 
-    from .._jit import compiled
+    from .._jit import compiled  # lazy: as above (the compiler's module)
 
     global _KE, _WE, _FE, _KI, _WI, _FI
     _KE, _WE, _FE, _KI, _WI, _FI = z.ke_double, z.we_double, z.fe_double, z.ki_double, z.wi_double, z.fi_double
