@@ -7,6 +7,7 @@ changes are those of the day-by-day difference."""
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_right
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,16 @@ from vetsim.sim.runner import _network
 from vetsim.sim.streams import N_FIXED, keyed_rng, keyed_rngs, level_uniforms
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_county"
+
+
+def _minute(net, s: int, u: float) -> float:
+    """The test's own minute of the day for a uniform ``u`` at site ``s``: bisect over the site's cumulative
+    shares of its open segments (the last segment beyond them), then linearly within the segment."""
+    cum = net.seg_cum[s]
+    i = min(bisect_right(cum, u), len(cum) - 1)
+    lo = cum[i - 1] if i else 0.0
+    frac = (u - lo) / (cum[i] - lo) if cum[i] > lo else 0.0
+    return net.seg_start[s][i] + frac * net.seg_len[s][i]
 
 SEED_SEQUENCES = {
     "spawned child of a small seed": np.random.SeedSequence(1).spawn(3)[2],
@@ -105,7 +116,7 @@ def _one_generator_per_stream(net, seq: np.random.SeedSequence) -> list[tuple]:
         if n == 0:
             continue
         day = np.repeat(np.arange(net.days, dtype=float) * 1440, c)
-        times = np.sort(day + np.array([net.time_in_day(site, u) for u in rng.random(n).tolist()]), kind="stable")
+        times = np.sort(day + np.array([_minute(net, site, u) for u in rng.random(n).tolist()]), kind="stable")
         fixed = [rng.random((n, 2))]
         if net.exponential:
             fixed += np.split(rng.standard_exponential((2 * n, streams.VISIT_DRAWS)), 2)
@@ -179,7 +190,7 @@ def test_times_of_many_cases_at_once_are_those_of_each_case() -> None:
     counts = np.zeros((len(u), 3), dtype=np.int64)
     counts[:, 2] = 1
     got = streams._kernels()[4](counts, first, sites, u, *net._segment_table)
-    want = [2 * 1440.0 + net.time_in_day(int(s), float(x)) for s, x in zip(sites, u, strict=True)]
+    want = [2 * 1440.0 + _minute(net, int(s), float(x)) for s, x in zip(sites, u, strict=True)]
     assert np.array_equal(got, np.array(want))
 
 
@@ -192,7 +203,7 @@ def test_arrival_times_are_sorted_within_each_stream_whatever_the_draw_order() -
     got = streams._kernels()[4](counts, first, sites, u, *net._segment_table)
     day = [0, 0, 0, 2, 2, 0, 1, 1, 1, 1]
     site = [0] * 5 + [2] * 5
-    want = [d * 1440.0 + net.time_in_day(s, x) for d, s, x in zip(day, site, u, strict=True)]
+    want = [d * 1440.0 + _minute(net, s, x) for d, s, x in zip(day, site, u, strict=True)]
     assert np.array_equal(got, np.concatenate([np.sort(want[:5]), np.sort(want[5:])]))
     assert not np.array_equal(got, want)  # the draws were out of order
 

@@ -30,6 +30,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..work.calendar import MINUTES_PER_DAY as DAY
+from ..work.network import minute_of_day
 from .dayend import BUSY_DAY, BUSY_MIN, P_RELEASED, R_CASEWORK_IN, day_end
 from .streams import PAT, SVC, U_MISSING, U_RESOLVE, VISIT_DRAWS, WHEN
 
@@ -185,18 +186,8 @@ def _is_open(T, s: int, t: float) -> bool:
 
 
 def _time_in_day(T, s: int, u: float) -> float:
-    """Minute of the day for a uniform ``u``, following the hour profile over the site's open spans
-    (:meth:`vetsim.work.network.Network.time_in_day`)."""
-    n = T.seg_n[s]
-    i = 0
-    while i < n and T.seg_cum[s, i] <= u:
-        i += 1
-    if i >= n:
-        i = n - 1
-    lo = T.seg_cum[s, i - 1] if i else 0.0
-    width = T.seg_cum[s, i] - lo
-    frac = (u - lo) / width if width > 0 else 0.0
-    return T.seg_start[s, i] + frac * T.seg_len[s, i]
+    """Minute of the day at site ``s`` for a uniform ``u`` (:func:`vetsim.work.network.minute_of_day`)."""
+    return minute_of_day(T.seg_cum, T.seg_start, T.seg_len, T.seg_n, s, u)
 
 
 def _gen_ok(S, s: int) -> bool:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..work.calendar import MINUTES_PER_DAY
-from ..work.network import Network
+from ..work.network import Network, minute_of_day
 
 __all__ = ["Stream", "draw_streams", "keyed_rng", "keyed_rngs", "level_uniforms", "vary_parameters", "VISIT_DRAWS",
            "N_FIXED"]
@@ -390,21 +390,15 @@ def _case_numbers(states, first, with_minute, exponential, shape, minute_u, full
 
 def _arrival_times(counts, first, sites, minute, cum, start, length, n_seg):
     """Arrival times: each case's day (its stream's daily counts, in draw order) plus its minute of the day
-    from its time-of-day uniform ``minute`` (``Network.time_in_day`` over the ``Network._segment_table`` of
-    the stream's site ``sites[k]``), sorted within each stream (insertion: the days are in order already;
+    from its time-of-day uniform ``minute`` (:func:`~vetsim.work.network.minute_of_day` over the
+    ``Network._segment_table`` of the stream's site ``sites[k]``), sorted within each stream (insertion: the days are in order already;
     equal times are alike, so this is the array a stable sort gives)."""
     times = np.empty(len(minute))
     for k in range(counts.shape[0]):
         s, i = sites[k], first[k]
         for d in range(counts.shape[1]):
             for _ in range(counts[k, d]):
-                u, j = minute[i], 0
-                while j < n_seg[s] - 1 and cum[s, j] <= u:  # bisect_right over the segment ends
-                    j += 1
-                lo = cum[s, j - 1] if j > 0 else 0.0
-                width = cum[s, j] - lo
-                frac = (u - lo) / width if width > 0 else 0.0
-                times[i] = d * float(MINUTES_PER_DAY) + (start[s, j] + frac * length[s, j])
+                times[i] = d * float(MINUTES_PER_DAY) + minute_of_day(cum, start, length, n_seg, s, minute[i])
                 i += 1
         for a in range(first[k] + 1, i):
             t, b = times[a], a - 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -43,6 +42,20 @@ def _month_start(d: dt.date) -> dt.date:
 def _month_end(d: dt.date) -> dt.date:
     nxt = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return nxt - dt.timedelta(days=1)
+
+
+def minute_of_day(cum: np.ndarray, start: np.ndarray, length: np.ndarray, n_seg: np.ndarray, s: int, u: float) -> float:
+    """Minute of the day at site ``s`` for a uniform ``u``, following the hour profile over its open spans: the
+    segment where ``u`` falls in the cumulative shares (``cum[s]``, bisect right, the last if beyond), then
+    linearly within it. The tables are :attr:`Network._segment_table`'s; numba compiles this function for the
+    engine and the streams (the one rule of the time of an arrival or a visit)."""
+    j = 0
+    while j < n_seg[s] - 1 and cum[s, j] <= u:
+        j += 1
+    lo = cum[s, j - 1] if j > 0 else 0.0
+    width = cum[s, j] - lo
+    frac = (u - lo) / width if width > 0 else 0.0
+    return start[s, j] + frac * length[s, j]
 
 
 @dataclass(frozen=True)
@@ -133,14 +146,7 @@ class Network:
     # -- times within a day ----------------------------------------------------------------------
     def time_in_day(self, s: int, u: float) -> float:
         """Minute of the day for a uniform ``u``, following the hour profile over the site's open spans."""
-        cum = self.seg_cum[s]
-        i = bisect_right(cum, u)
-        if i >= len(cum):
-            i = len(cum) - 1
-        lo = cum[i - 1] if i else 0.0
-        width = cum[i] - lo
-        frac = (u - lo) / width if width > 0 else 0.0
-        return self.seg_start[s][i] + frac * self.seg_len[s][i]
+        return minute_of_day(*self._segment_table, s, u)
 
     @functools.cached_property
     def _segment_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -168,15 +174,6 @@ class Network:
         if not {"seg_start", "seg_len", "seg_cum"} & changes.keys():
             net.__dict__["_segment_table"] = self._segment_table
         return net
-
-    def is_open(self, s: int, t: float) -> bool:
-        if self.continuous:
-            return True
-        d = int(t // MINUTES_PER_DAY)
-        if d >= self.days or not self.open_mask[s, d]:
-            return False
-        m = t - d * MINUTES_PER_DAY
-        return any(a <= m < b for a, b in self.spans[s])
 
 
 def _segments(spans, hour_profile: dict[int, float], flat: bool) -> tuple[list[float], list[float], list[float]]:
