@@ -8,7 +8,17 @@ this checkout, with tables and KPI-only; the case, visit, site-day and work tabl
 KPIs and the summary must be equal to the last bit (``pandas.testing.assert_frame_equal``, exact).
 The scenarios cover the sample county and its proposals, petition owners on a township with unstaffed
 townships (walk-ins sent on, 包案 owner != site), a star network with abandonment and gamma or exponential service times
-on the official calendar, a continuous-calendar M/M/3 desk, and a fifth (community) level.
+on the official calendar, a continuous-calendar M/M/3 desk, and a fifth (community) level. Then the paths
+those miss, each in a short run (checked by line coverage of ``vetsim/sim/flow.py`` under ``VETSIM_JIT=0``
+and by the results): a stand-in keeping the counter when nobody is present (``closed_when_away: false``),
+the category work policy with ``overtime: use: late`` on halved staff, volume x2, the townships emptied,
+ledger standard errors (parameters drawn per replication), long-running backlog cases without a partner
+(decided at once, or on their earliest day) and owned by another site, visits past the pre-drawn numbers
+(overflow generators) and runs repeated for more room (visits, casework items), odd opening days and hours
+(a visit due in the past at a closed counter, a straight hand-on to a closed parent, the horizon on a
+weekend), a continuous desk with staff away (the day end's server change serves a waiting queue), walk-ins
+and hotline files referred up to a partner with processing days, gamma service times with CV above 1 on
+the weekdays calendar, and a network with no cases at all.
 
 ``--timing ROUNDS``: CPU seconds of one county-year of the sample county (``run_replication``, KPI-only
 and with tables, median of 8 replications per round), the commit and this checkout in alternating rounds;
