@@ -9,16 +9,17 @@ KPIs and the summary must be equal to the last bit (``pandas.testing.assert_fram
 The scenarios cover the sample county and its proposals, petition owners on a township with unstaffed
 townships (walk-ins sent on, 包案 owner != site), a star network with abandonment and gamma or exponential service times
 on the official calendar, a continuous-calendar M/M/3 desk, and a fifth (community) level. Then the paths
-those miss, each in a short run (checked by line coverage of ``vetsim/sim/flow.py`` under ``VETSIM_JIT=0``
-and by the results): a stand-in keeping the counter when nobody is present (``closed_when_away: false``),
-the category work policy with ``overtime: use: late`` on halved staff, volume x2, the townships emptied,
-ledger standard errors (parameters drawn per replication), long-running backlog cases without a partner
-(decided at once, or on their earliest day) and owned by another site, visits past the pre-drawn numbers
-(overflow generators) and runs repeated for more room (visits, casework items), odd opening days and hours
-(a visit due in the past at a closed counter, a straight hand-on to a closed parent, the horizon on a
-weekend), a continuous desk with staff away (the day end's server change serves a waiting queue), walk-ins
-and hotline files referred up to a partner with processing days, gamma service times with CV above 1 on
-the weekdays calendar, and a network with no cases at all.
+those miss, each in a short run (checked by line coverage of ``vetsim/sim/flow.py`` under ``VETSIM_JIT=0``,
+by the results, and by changing each path in the new engine: only its scenario then differs): a stand-in
+keeping the counter when nobody is present (``closed_when_away: false``), the category work policy with
+``overtime: use: late``, the stresses volume x2, staff halved and the townships emptied, ledger standard
+errors (parameters drawn per replication), long-running backlog cases without a partner (decided at once,
+or on their earliest day) and owned by another site, visits past the pre-drawn numbers (overflow
+generators) and runs repeated for more room (visits, casework items), odd opening days and hours (a visit
+due in the past at a closed counter, a straight hand-on to a closed parent, the horizon on a weekend), a
+continuous desk with staff away (the day end's change of servers serves a waiting queue), walk-ins and
+hotline files referred up to a partner with processing days, gamma service times with CV above 1 on the
+weekdays calendar, and a network with no cases at all.
 
 ``--timing ROUNDS``: CPU seconds of one county-year of the sample county (``run_replication``, KPI-only
 and with tables, median of 8 replications per round), the commit and this checkout in alternating rounds;
@@ -92,10 +93,11 @@ def scenarios():
     short = overlay("short", "", 90)
     yield "category_policy_late_overtime", overlay("category_late", "work_policy: category_order\novertime:\n" + "".join(
         f"  {lv}: {{max_hours_per_week: {{value: 10, unit: h, source: x}}, use: late}}\n"
-        for lv in ("county_center", "township", "village")), 90).with_site_changes(
-        {s.site_id: {"funded_staff": s.funded_staff // 2, "parttime_staff": s.parttime_staff // 2}
-         for s in short.sites}), 2, 22
+        for lv in ("county_center", "township", "village")), 90), 2, 22
     yield "volume_x2", scale_rows(short, TableKey("caseload.csv", (), "yearly_volume"), 2.0), 1, 23
+    yield "staff_halved", short.with_site_changes(
+        {s.site_id: {"funded_staff": s.funded_staff // 2, "parttime_staff": s.parttime_staff // 2}
+         for s in short.sites}), 1, 33
     yield "townships_emptied", short.with_site_changes(
         {s.site_id: {"funded_staff": 0, "parttime_staff": 0} for s in short.sites_at("township")}), 1, 24
     rows = tuple(r.model_copy(update={"yearly_volume_se": 0.2 * r.yearly_volume,
