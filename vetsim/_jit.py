@@ -50,6 +50,7 @@ __all__ = ["compiled", "cache_folder", "prune_stale"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _done: dict[Callable, Callable] = {}
+_pruned: set[Path] = set()  # the bases this process has tidied (prune_stale)
 # A developer convenience, not a figure a user sees: a cache folder no process has used for a day goes
 # (a day-old folder costs some seconds of compiling if it is ever wanted again; a kept one costs ~4 MB).
 STALE_AFTER_S = 24 * 3600
@@ -194,7 +195,9 @@ def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     folder = cache_folder(sources, numba.__version__)
     if folder is not None:
         _mark(folder, sources, numba.__version__)
-        prune_stale(folder, numba.__version__)
+        if folder.parent not in _pruned:  # once a base a process: the siblings of one base are all listed there
+            _pruned.add(folder.parent)
+            prune_stale(folder, numba.__version__)
     before = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = str(folder) if folder else ""  # numba's locator reads it when a function is wrapped
     try:

@@ -71,9 +71,9 @@ def _by_day(days: np.ndarray, n_days: int) -> tuple[np.ndarray, np.ndarray]:
     return starts.astype(np.int64), inside.astype(np.int64)
 
 
-def work_tables(net: Network) -> dict:
-    """The day end's constants of a network (fields of :class:`vetsim.sim.flow.Tables`) and the templates
-    of its site and package tables (``site_template``, ``pk_template``; copied for each run)."""
+def work_tables(net: Network) -> tuple[dict, tuple[np.ndarray, np.ndarray]]:
+    """The day end's constants of a network (fields of :class:`vetsim.sim.flow.Tables`), and its site and
+    package tables as they start a run (copied for each run by :func:`work_state`)."""
     n = len(net.site_ids)
     pk = net.packages
     n_pk = len(pk.minutes) if pk is not None else 0
@@ -108,8 +108,7 @@ def work_tables(net: Network) -> dict:
             "due_start": due_start, "due_ids": due_ids,
             "pk_minutes": pk.minutes.astype(float) if n_pk else np.zeros(0),
             # open days per site before each day (for the time a site can still give until a due day)
-            "open_before": np.concatenate([np.zeros((n, 1)), np.cumsum(mask, axis=1)], axis=1),
-            "site_template": site, "pk_template": tab}
+            "open_before": np.concatenate([np.zeros((n, 1)), np.cumsum(mask, axis=1)], axis=1)}, (site, tab)
 
 
 def day_tables(net: Network, present: np.ndarray) -> np.ndarray:
@@ -131,12 +130,13 @@ def day_tables(net: Network, present: np.ndarray) -> np.ndarray:
     return day
 
 
-def work_state(net: Network, tables) -> dict[str, np.ndarray]:
-    """A run's fresh work state (fields of :class:`vetsim.sim.flow.State`): the site and package tables from
-    their templates, the work owed per package, the records, the casework queues' ends."""
+def work_state(net: Network, tables, start: tuple[np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
+    """A run's fresh work state (fields of :class:`vetsim.sim.flow.State`): the site and package tables as
+    they start (``start``, from :func:`work_tables`), the work owed per package, the records, the casework
+    queues' ends."""
     n = len(net.site_ids)
     q_s = np.zeros((3, n), dtype=np.int64)
     q_s[S_HEAD] = q_s[S_TAIL] = -1
-    return {"site": tables.site_template.copy(), "pk_tab": tables.pk_template.copy(),
+    return {"site": start[0].copy(), "pk_tab": start[1].copy(),
             "pk_rem": tables.pk_minutes.copy(), "pk_done_by_due": np.full(len(tables.pk_minutes), np.nan),
             "rec_tab": np.zeros((len(REC_ROWS), net.days, n)), "q_s": q_s}

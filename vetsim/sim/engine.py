@@ -122,20 +122,21 @@ def _server_changes(servers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return site.astype(np.int64), change.astype(np.int64), starts.astype(np.int64)
 
 
-
-_TABLES: dict[int, tuple[Network, flow.Tables]] = {}  # per process: the last network's tables
+_TABLES: dict[int, tuple[Network, flow.Tables, tuple]] = {}  # per process: the last network's tables
 _ROOM: dict[int, tuple[Network, dict]] = {}  # per process and network: buffer room found needed, per case
 # the room a network's first run starts with: visits and casework items per case (+ 1,024), entries of a case's
 # path (0: levels + 2, the most a case can move up), overflow generators; a run that needs more asks for it
 ROOM_START = {"visits": 1.5, "items": 1.5, "path": 0, "gens": False}
 
 
-def flow_tables(net: Network) -> flow.Tables:
-    """The network's numbers the case flow reads (:class:`vetsim.sim.flow.Tables`): the same in every
-    replication of a network, so made once (the last network's are kept)."""
+def flow_tables(net: Network) -> tuple[flow.Tables, tuple[np.ndarray, np.ndarray]]:
+    """The network's numbers the case flow reads (:class:`vetsim.sim.flow.Tables`), and the day end's site and
+    package tables as a run starts them: the same in every replication of a network, so made once (the last
+    network's are kept)."""
     hit = _TABLES.get(id(net))
     if hit is not None and hit[0] is net:
-        return hit[1]
+        return hit[1], hit[2]
+    constants, start = work_tables(net)
     seg_cum, seg_start, seg_len, seg_n = net._segment_table
     n = len(net.site_ids)
     width = max((len(sp) for sp in net.spans), default=1) or 1
@@ -162,10 +163,10 @@ def flow_tables(net: Network) -> flow.Tables:
         patience=float(net.patience if net.abandonment else np.inf), continuous=bool(net.continuous),
         days=int(net.days), horizon=float(net.days * DAY), exponential=bool(net.exponential),
         g_shape=float(1 / net.svc_cv**2) if net.svc_cv else 0.0, g_scale=float(net.svc_cv**2),
-        **work_tables(net))
+        **constants)
     _TABLES.clear()
-    _TABLES[id(net)] = (net, tables)
-    return tables
+    _TABLES[id(net)] = (net, tables, start)
+    return tables, start
 
 
 def _run_flow(tables: flow.Tables, state: flow.State) -> int:
@@ -212,7 +213,7 @@ class Engine:
 
     def run(self) -> Engine:
         net = self.net
-        tables, cases = flow_tables(net), self._cases()
+        (tables, start), cases = flow_tables(net), self._cases()
         day_tab, changes = day_tables(net, self.present), _server_changes(self.servers)
         n_cases = len(cases["bl_site"]) + len(cases["arr_t"])
         hit = _ROOM.get(id(net))
@@ -220,7 +221,7 @@ class Engine:
         room["path"] = room["path"] or len(net.level_names) + 2
         while True:
             state = None  # a run stopped for more room lets go of its buffers before the next is made (memory)
-            state = self._state(tables, cases, day_tab, changes, room, n_cases)
+            state = self._state(tables, start, cases, day_tab, changes, room, n_cases)
             status = _run_flow(tables, state)
             if status == OK:
                 break
@@ -288,9 +289,10 @@ class Engine:
                 "bl_not_before": per_stream([st.not_before for st in backlog], np.int64),
                 "bl_owner": per_stream([st.owner for st in backlog], np.int64), "bl_other": other.astype(np.int64)}
 
-    def _state(self, tables: flow.Tables, cases: dict, day_tab: np.ndarray, changes: tuple, room: dict,
-               n_cases: int) -> flow.State:
-        """A fresh state for one run of the loop, with the buffers' room (per case) in ``room``."""
+    def _state(self, tables: flow.Tables, start: tuple, cases: dict, day_tab: np.ndarray, changes: tuple,
+               room: dict, n_cases: int) -> flow.State:
+        """A fresh state for one run of the loop (``start``: the day end's tables as a run starts them), with
+        the buffers' room (per case) in ``room``."""
         net = self.net
         n, days = len(net.site_ids), net.days
         slots = n_cases + n + 1  # a slot per case, per site (a counter's resume) and the day end
@@ -308,7 +310,7 @@ class Engine:
             q_i=np.zeros((2, n_items), dtype=np.int64), day_tab=day_tab, snap=np.zeros((days, n), dtype=np.int64),
             pet_snap=np.zeros(days, dtype=np.int64), sc_site=changes[0], sc_change=changes[1], sc_start=changes[2],
             cnt=np.zeros(len(CNT_ROWS), dtype=np.int64), clock=np.zeros(1), gens=_generator_list(gens),
-            **work_state(net, tables), **cases)
+            **work_state(net, tables, start), **cases)
 
     def _keep(self, state: flow.State) -> None:
         """The records of a finished run (what ``records`` reads)."""

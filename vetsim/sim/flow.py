@@ -68,7 +68,7 @@ Tables = namedtuple("Tables", (
     "is_petition", "last_close", "span_a", "span_b", "span_n", "seg_cum", "seg_start", "seg_len", "seg_n",
     "patience", "continuous", "days", "horizon", "exponential", "g_shape", "g_scale", "by_slack", "pk_share",
     "min_share", "order", "day_any_open", "release_start", "release_ids", "due_start", "due_ids", "pk_minutes",
-    "open_before", "site_template", "pk_template"))
+    "open_before"))
 Tables.__doc__ = "The network's numbers the case flow reads (see :func:`vetsim.sim.engine.flow_tables`)."
 
 State = namedtuple("State", (
